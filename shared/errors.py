@@ -1,0 +1,128 @@
+"""One exception tree with stable, machine-readable codes.
+
+Codes are public API: snake_case, never renamed, the same in JSON answers
+(``{"code", "message", "detail"}``), in the wallet and in CLI output.
+
+Tree::
+
+    RugzakError                      (code, message, detail)
+    ├── InvalidInput                 malformed input a caller sent us
+    ├── Unsupported                  well-formed, but a method/suite we do not do
+    ├── ResolutionFailed             a DID, key, context or status list could not be had
+    └── VerificationFailed           checked, and found wanting
+
+Caller bugs (wrong Python types passed to an API) stay ``TypeError``/``ValueError``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+
+class ErrorCode(StrEnum):
+    """Every stable error and check code Rugzak emits."""
+
+    # --- invalid input
+    invalid_json = "invalid_json"
+    malformed_credential = "malformed_credential"
+    malformed_presentation = "malformed_presentation"
+    malformed_proof = "malformed_proof"
+    malformed_did = "malformed_did"
+    malformed_key = "malformed_key"
+    malformed_status_list = "malformed_status_list"
+    schema_invalid = "schema_invalid"
+    unknown_context = "unknown_context"
+    undefined_term = "undefined_term"
+    invalid_jsonld = "invalid_jsonld"
+    qr_decode_failed = "qr_decode_failed"
+    qr_parts_incomplete = "qr_parts_incomplete"
+    payload_too_large = "payload_too_large"
+    decompression_failed = "decompression_failed"
+    invalid_base45 = "invalid_base45"
+    invalid_request = "invalid_request"
+    # --- unsupported
+    unsupported_cryptosuite = "unsupported_cryptosuite"
+    unsupported_did_method = "unsupported_did_method"
+    unsupported_key_type = "unsupported_key_type"
+    unsupported_codec = "unsupported_codec"
+    # --- resolution
+    did_not_found = "did_not_found"
+    verification_method_not_found = "verification_method_not_found"
+    status_list_unavailable = "status_list_unavailable"
+    fetch_failed = "fetch_failed"
+    # --- verification outcomes
+    proof_missing = "proof_missing"
+    proof_invalid = "proof_invalid"
+    proof_purpose_mismatch = "proof_purpose_mismatch"
+    issuer_mismatch = "issuer_mismatch"
+    holder_mismatch = "holder_mismatch"
+    challenge_mismatch = "challenge_mismatch"
+    domain_mismatch = "domain_mismatch"
+    expired = "expired"
+    not_yet_valid = "not_yet_valid"
+    revoked = "revoked"
+    suspended = "suspended"
+    status_unknown = "status_unknown"
+    status_list_invalid = "status_list_invalid"
+    nonce_unknown = "nonce_unknown"
+    nonce_reused = "nonce_reused"
+    nonce_expired = "nonce_expired"
+    unknown_issuer = "unknown_issuer"
+    # --- generic
+    internal_error = "internal_error"
+
+
+class RugzakError(Exception):
+    """Root of every error Rugzak raises on purpose."""
+
+    default_code: ErrorCode = ErrorCode.internal_error
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: ErrorCode | str | None = None,
+        detail: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = ErrorCode(code) if code is not None else self.default_code
+        self.message = message
+        self.detail = detail
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape used by every service: ``{"code", "message", "detail"}``."""
+        return {"code": str(self.code), "message": self.message, "detail": self.detail}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.code!s}: {self.message})"
+
+
+class InvalidInput(RugzakError):
+    """The input is malformed: not JSON, wrong shape, bad encoding, too big."""
+
+    default_code = ErrorCode.malformed_credential
+
+
+class Unsupported(RugzakError):
+    """Well-formed input using a method, suite or codec Rugzak does not implement."""
+
+    default_code = ErrorCode.unsupported_cryptosuite
+
+
+class ResolutionFailed(RugzakError):
+    """A DID document, key, context or status list could not be obtained."""
+
+    default_code = ErrorCode.did_not_found
+
+
+class VerificationFailed(RugzakError):
+    """A check ran and the answer is no."""
+
+    default_code = ErrorCode.proof_invalid
+
+
+# Exit codes used by every CLI.
+EXIT_OK = 0
+EXIT_INVALID = 1
+EXIT_BAD_INPUT = 2

@@ -1,0 +1,91 @@
+"""Multibase and multicodec helpers for the encodings Data Integrity uses.
+
+Only what the specs need: base58btc (``z``) and base64url-no-pad (``u``), and the
+Ed25519 public/secret key multicodec prefixes.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import base58
+
+from shared.errors import ErrorCode, InvalidInput, Unsupported
+
+ED25519_PUB_PREFIX = b"\xed\x01"
+ED25519_PRIV_PREFIX = b"\x80\x26"
+X25519_PUB_PREFIX = b"\xec\x01"
+
+
+def encode_base58btc(data: bytes) -> str:
+    """Multibase base58btc: ``z`` + base58 (Bitcoin alphabet)."""
+    return "z" + base58.b58encode(data).decode("ascii")
+
+
+def decode_base58btc(text: str) -> bytes:
+    """Decode a ``z``-prefixed multibase string."""
+    if not isinstance(text, str) or not text.startswith("z") or len(text) < 2:
+        raise InvalidInput("expected a multibase base58btc value starting with 'z'",
+                           code=ErrorCode.malformed_key, detail=_clip(text))
+    try:
+        return base58.b58decode(text[1:])
+    except ValueError as exc:
+        raise InvalidInput("not valid base58btc", code=ErrorCode.malformed_key,
+                           detail=_clip(text)) from exc
+
+
+def encode_base64url(data: bytes) -> str:
+    """Multibase base64url without padding: ``u`` + base64url."""
+    return "u" + base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def decode_base64url(text: str, *, code: ErrorCode = ErrorCode.malformed_status_list) -> bytes:
+    """Decode a ``u``-prefixed multibase string (padding optional)."""
+    if not isinstance(text, str) or not text.startswith("u"):
+        raise InvalidInput("expected a multibase base64url value starting with 'u'", code=code)
+    body = text[1:]
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidInput("not valid base64url", code=code) from exc
+
+
+def ed25519_public_to_multibase(public: bytes) -> str:
+    """Multikey public key: ``z6Mk...``."""
+    if len(public) != 32:
+        raise ValueError("an Ed25519 public key is 32 bytes")
+    return encode_base58btc(ED25519_PUB_PREFIX + public)
+
+
+def multibase_to_ed25519_public(value: str) -> bytes:
+    """Decode a Multikey Ed25519 public key, refusing any other key type."""
+    raw = decode_base58btc(value)
+    if raw[:2] != ED25519_PUB_PREFIX:
+        raise Unsupported("only Ed25519 Multikey public keys (z6Mk...) are supported",
+                          code=ErrorCode.unsupported_key_type, detail=_clip(value))
+    key = raw[2:]
+    if len(key) != 32:
+        raise InvalidInput("an Ed25519 public key is 32 bytes", code=ErrorCode.malformed_key,
+                           detail=_clip(value))
+    return key
+
+
+def ed25519_seed_to_multibase(seed: bytes) -> str:
+    """Multikey secret key: ``z`` + base58btc(0x8026 || seed)."""
+    if len(seed) != 32:
+        raise ValueError("an Ed25519 seed is 32 bytes")
+    return encode_base58btc(ED25519_PRIV_PREFIX + seed)
+
+
+def multibase_to_ed25519_seed(value: str) -> bytes:
+    """Decode a Multikey secret key; accepts seed (32) or seed||public (64) bodies."""
+    raw = decode_base58btc(value)
+    if raw[:2] != ED25519_PRIV_PREFIX or len(raw) not in (34, 66):
+        raise InvalidInput("not an Ed25519 Multikey secret key", code=ErrorCode.malformed_key)
+    return raw[2:34]
+
+
+def _clip(value: object, limit: int = 80) -> str:
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "..."
