@@ -63,17 +63,19 @@ def did_key_document(did: str) -> dict[str, Any]:
     """The Multikey DID document for an Ed25519 did:key (did-key spec, Multikey form)."""
     if not did.startswith("did:key:"):
         raise InvalidInput("not a did:key", code=ErrorCode.malformed_did, detail=did)
-    mb = did[len("did:key:"):]
+    mb = did[len("did:key:") :]
     if not mb.startswith("z6Mk"):
         if mb.startswith("z"):
-            raise Unsupported("only Ed25519 did:key identifiers are supported",
-                              code=ErrorCode.unsupported_key_type, detail=did)
+            raise Unsupported(
+                "only Ed25519 did:key identifiers are supported",
+                code=ErrorCode.unsupported_key_type,
+                detail=did,
+            )
         raise InvalidInput("malformed did:key", code=ErrorCode.malformed_did, detail=did)
     try:
         multibase_to_ed25519_public(mb)
     except InvalidInput as exc:
-        raise InvalidInput("malformed did:key", code=ErrorCode.malformed_did,
-                           detail=did) from exc
+        raise InvalidInput("malformed did:key", code=ErrorCode.malformed_did, detail=did) from exc
     vm_id = f"{did}#{mb}"
     return {
         "@context": [DID_V1, MULTIKEY_V1],
@@ -92,7 +94,7 @@ def did_web_url(did: str) -> str:
     """Map a did:web to the https URL of its did.json (did:web spec, 'Read')."""
     if not did.startswith("did:web:"):
         raise InvalidInput("not a did:web", code=ErrorCode.malformed_did, detail=did)
-    parts = did[len("did:web:"):].split(":")
+    parts = did[len("did:web:") :].split(":")
     if not parts or not parts[0] or any(not p for p in parts):
         raise InvalidInput("malformed did:web", code=ErrorCode.malformed_did, detail=did)
     host = unquote(parts[0])
@@ -102,8 +104,11 @@ def did_web_url(did: str) -> str:
     except ValueError:
         pass
     else:
-        raise InvalidInput("did:web must name a domain, not an IP address",
-                           code=ErrorCode.malformed_did, detail=did)
+        raise InvalidInput(
+            "did:web must name a domain, not an IP address",
+            code=ErrorCode.malformed_did,
+            detail=did,
+        )
     if any(c in host for c in "/?#@ ") or "%" in host:
         raise InvalidInput("malformed did:web host", code=ErrorCode.malformed_did, detail=did)
     path = [unquote(p) for p in parts[1:]]
@@ -126,12 +131,15 @@ def did_web_from_domain(domain: str) -> str:
 def check_document(did: str, doc: Any) -> dict[str, Any]:
     """Basic sanity of a resolved DID document: an object whose ``id`` is the DID."""
     if not isinstance(doc, dict):
-        raise ResolutionFailed("DID document is not a JSON object", code=ErrorCode.did_not_found,
-                               detail=did)
+        raise ResolutionFailed(
+            "DID document is not a JSON object", code=ErrorCode.did_not_found, detail=did
+        )
     if doc.get("id") != did:
-        raise ResolutionFailed("DID document id does not match the DID",
-                               code=ErrorCode.did_not_found,
-                               detail={"did": did, "id": doc.get("id")})
+        raise ResolutionFailed(
+            "DID document id does not match the DID",
+            code=ErrorCode.did_not_found,
+            detail={"did": did, "id": doc.get("id")},
+        )
     return doc
 
 
@@ -160,10 +168,14 @@ class StaticResolver:
             raise InvalidInput("not a DID", code=ErrorCode.malformed_did, detail=did)
         method = did.split(":", 2)[1]
         if method not in ("key", "web"):
-            raise Unsupported(f"DID method '{method}' is not supported",
-                              code=ErrorCode.unsupported_did_method, detail=did)
-        raise ResolutionFailed("DID not known to this resolver", code=ErrorCode.did_not_found,
-                               detail=did)
+            raise Unsupported(
+                f"DID method '{method}' is not supported",
+                code=ErrorCode.unsupported_did_method,
+                detail=did,
+            )
+        raise ResolutionFailed(
+            "DID not known to this resolver", code=ErrorCode.did_not_found, detail=did
+        )
 
 
 class WebResolver:
@@ -201,8 +213,11 @@ class WebResolver:
             method = did.split(":", 2)[1] if did.startswith("did:") and did.count(":") >= 2 else ""
             if not method:
                 raise InvalidInput("not a DID", code=ErrorCode.malformed_did, detail=did)
-            raise Unsupported(f"DID method '{method}' is not supported",
-                              code=ErrorCode.unsupported_did_method, detail=did)
+            raise Unsupported(
+                f"DID method '{method}' is not supported",
+                code=ErrorCode.unsupported_did_method,
+                detail=did,
+            )
         now = self._clock()
         hit = self._cache.get(did)
         if hit is not None and hit[0] > now:
@@ -211,17 +226,23 @@ class WebResolver:
         try:
             body = self._fetcher(url)
         except Exception as exc:  # fetchers are I/O at the edge; any failure is resolution
-            raise ResolutionFailed("could not fetch the did:web document",
-                                   code=ErrorCode.did_not_found,
-                                   detail={"did": did, "url": url, "error": str(exc)}) from exc
+            raise ResolutionFailed(
+                "could not fetch the did:web document",
+                code=ErrorCode.did_not_found,
+                detail={"did": did, "url": url, "error": str(exc)},
+            ) from exc
         if len(body) > self._max_bytes:
-            raise ResolutionFailed("did:web document is too large", code=ErrorCode.did_not_found,
-                                   detail={"did": did, "bytes": len(body)})
+            raise ResolutionFailed(
+                "did:web document is too large",
+                code=ErrorCode.did_not_found,
+                detail={"did": did, "bytes": len(body)},
+            )
         try:
             doc = json.loads(body)
         except (ValueError, UnicodeDecodeError) as exc:
-            raise ResolutionFailed("did:web document is not JSON", code=ErrorCode.did_not_found,
-                                   detail=did) from exc
+            raise ResolutionFailed(
+                "did:web document is not JSON", code=ErrorCode.did_not_found, detail=did
+            ) from exc
         checked = check_document(did, doc)
         self._cache[did] = (now + self._ttl, checked)
         return checked
@@ -254,12 +275,18 @@ def find_verification_method(
     ``purpose`` is given, that the document lists it under that relationship.
     """
     if not isinstance(vm_url, str) or "#" not in vm_url:
-        raise InvalidInput("verificationMethod must be a DID URL with a fragment",
-                           code=ErrorCode.malformed_proof, detail=vm_url)
+        raise InvalidInput(
+            "verificationMethod must be a DID URL with a fragment",
+            code=ErrorCode.malformed_proof,
+            detail=vm_url,
+        )
     base, _ = urldefrag(vm_url)
     if not base.startswith("did:"):
-        raise Unsupported("verification methods must be DID URLs",
-                          code=ErrorCode.unsupported_did_method, detail=vm_url)
+        raise Unsupported(
+            "verification methods must be DID URLs",
+            code=ErrorCode.unsupported_did_method,
+            detail=vm_url,
+        )
     doc = resolver.resolve(base)
     doc_id = doc.get("id", base)
     found: dict[str, Any] | None = None
@@ -268,13 +295,18 @@ def find_verification_method(
             found = entry
             break
     if found is None:
-        raise ResolutionFailed("verification method not found in the DID document",
-                               code=ErrorCode.verification_method_not_found, detail=vm_url)
+        raise ResolutionFailed(
+            "verification method not found in the DID document",
+            code=ErrorCode.verification_method_not_found,
+            detail=vm_url,
+        )
     controller = found.get("controller", doc_id)
     if controller != doc_id:
-        raise ResolutionFailed("verification method controller is not the DID",
-                               code=ErrorCode.verification_method_not_found,
-                               detail={"vm": vm_url, "controller": controller})
+        raise ResolutionFailed(
+            "verification method controller is not the DID",
+            code=ErrorCode.verification_method_not_found,
+            detail={"vm": vm_url, "controller": controller},
+        )
     if purpose is not None:
         refs = doc.get(purpose) or []
         if isinstance(refs, str | dict):
@@ -293,8 +325,11 @@ def find_verification_method(
             )
     vm_type = str(found.get("type", ""))
     if vm_type not in ED25519_VM_TYPES:
-        raise Unsupported(f"verification method type '{vm_type}' is not supported",
-                          code=ErrorCode.unsupported_key_type, detail=vm_url)
+        raise Unsupported(
+            f"verification method type '{vm_type}' is not supported",
+            code=ErrorCode.unsupported_key_type,
+            detail=vm_url,
+        )
     if "publicKeyMultibase" in found:
         mb = str(found["publicKeyMultibase"])
         public = multibase_to_ed25519_public(mb)
@@ -304,6 +339,9 @@ def find_verification_method(
             raise InvalidInput("bad publicKeyBase58", code=ErrorCode.malformed_key, detail=vm_url)
         mb = ed25519_public_to_multibase(public)
     else:
-        raise Unsupported("verification method has no Ed25519 key material",
-                          code=ErrorCode.unsupported_key_type, detail=vm_url)
+        raise Unsupported(
+            "verification method has no Ed25519 key material",
+            code=ErrorCode.unsupported_key_type,
+            detail=vm_url,
+        )
     return VerificationMethod(vm_url, controller, vm_type, public, mb)

@@ -26,13 +26,17 @@ def encode_base58btc(data: bytes) -> str:
 def decode_base58btc(text: str) -> bytes:
     """Decode a ``z``-prefixed multibase string."""
     if not isinstance(text, str) or not text.startswith("z") or len(text) < 2:
-        raise InvalidInput("expected a multibase base58btc value starting with 'z'",
-                           code=ErrorCode.malformed_key, detail=_clip(text))
+        raise InvalidInput(
+            "expected a multibase base58btc value starting with 'z'",
+            code=ErrorCode.malformed_key,
+            detail=_clip(text),
+        )
     try:
         return base58.b58decode(text[1:])
     except ValueError as exc:
-        raise InvalidInput("not valid base58btc", code=ErrorCode.malformed_key,
-                           detail=_clip(text)) from exc
+        raise InvalidInput(
+            "not valid base58btc", code=ErrorCode.malformed_key, detail=_clip(text)
+        ) from exc
 
 
 def encode_base64url(data: bytes) -> str:
@@ -62,12 +66,16 @@ def multibase_to_ed25519_public(value: str) -> bytes:
     """Decode a Multikey Ed25519 public key, refusing any other key type."""
     raw = decode_base58btc(value)
     if raw[:2] != ED25519_PUB_PREFIX:
-        raise Unsupported("only Ed25519 Multikey public keys (z6Mk...) are supported",
-                          code=ErrorCode.unsupported_key_type, detail=_clip(value))
+        raise Unsupported(
+            "only Ed25519 Multikey public keys (z6Mk...) are supported",
+            code=ErrorCode.unsupported_key_type,
+            detail=_clip(value),
+        )
     key = raw[2:]
     if len(key) != 32:
-        raise InvalidInput("an Ed25519 public key is 32 bytes", code=ErrorCode.malformed_key,
-                           detail=_clip(value))
+        raise InvalidInput(
+            "an Ed25519 public key is 32 bytes", code=ErrorCode.malformed_key, detail=_clip(value)
+        )
     return key
 
 

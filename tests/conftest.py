@@ -1,0 +1,33 @@
+"""Shared fixtures: vector paths, fixed clock, deterministic keys."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+VECTORS = Path(__file__).parent / "vectors"
+
+
+def load_vector(relative: str) -> Any:
+    """Parse a JSON file from tests/vectors."""
+    return json.loads((VECTORS / relative).read_text("utf-8"))
+
+
+@pytest.fixture
+def vectors() -> Path:
+    return VECTORS
+
+
+@pytest.fixture
+def load_json() -> Callable[[str], Any]:
+    return load_vector
+
+
+@pytest.fixture
+def fixed_now() -> datetime:
+    return datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
