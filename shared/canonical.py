@@ -1,0 +1,29 @@
+"""Canonical forms that proofs sign: RDFC-1.0 N-Quads and RFC 8785 JSON.
+
+``canonize`` is what callers use; ``canonize_reference`` is the pyld engine it
+must always agree with.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rfc8785
+
+from shared.jsonld.reference import canonize_reference
+
+__all__ = ["canonize", "canonize_reference", "jcs"]
+
+
+def canonize(document: dict[str, Any]) -> str:
+    """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
+
+    Only bundled contexts are used. Raises ``InvalidInput`` with code
+    ``unknown_context``, ``undefined_term`` or ``invalid_jsonld``.
+    """
+    return canonize_reference(document)
+
+
+def jcs(value: Any) -> bytes:
+    """RFC 8785 JSON Canonicalization Scheme bytes of ``value``."""
+    return rfc8785.dumps(value)

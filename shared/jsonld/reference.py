@@ -1,0 +1,96 @@
+"""The reference JSON-LD canonicalization: pyld URDNA2015 plus our safe mode.
+
+pyld is the engine every fast path is measured against. It silently drops
+terms the context does not define and keeps relative IRIs it later discards;
+safe mode turns both into ``InvalidInput`` so a signature never covers less
+than the document shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyld import jsonld  # type: ignore[import-untyped]
+
+from shared.contexts import document_loader
+from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.jsonld.safety import check_expanded
+
+_OPTIONS: dict[str, Any] = {
+    "algorithm": "URDNA2015",
+    "format": "application/n-quads",
+    "documentLoader": document_loader,
+    "base": "",
+}
+
+
+def _rugzak_cause(exc: BaseException) -> RugzakError | None:
+    """The RugzakError pyld wrapped (a refused context URL), if any."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, RugzakError):
+            return current
+        todo.append(current.__cause__)
+        todo.append(current.__context__)
+        details = getattr(current, "details", None)
+        if isinstance(details, dict) and isinstance(details.get("cause"), BaseException):
+            todo.append(details["cause"])
+    return None
+
+
+def _translate(exc: Exception) -> RugzakError:
+    found = _rugzak_cause(exc)
+    if found is not None:
+        return found
+    return InvalidInput(
+        f"invalid JSON-LD: {exc}", code=ErrorCode.invalid_jsonld, detail=type(exc).__name__
+    )
+
+
+def expand_safely(document: Any) -> list[Any]:
+    """Expand ``document`` with pyld, refusing dropped terms and relative IRIs."""
+    if not isinstance(document, dict):
+        raise InvalidInput(
+            "a JSON-LD document must be a JSON object",
+            code=ErrorCode.invalid_jsonld,
+            detail=type(document).__name__,
+        )
+    dropped: list[str | None] = []
+    processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
+    try:
+        expanded: list[Any] = processor.expand(
+            document, {"documentLoader": document_loader, "base": ""}
+        )
+    except RecursionError as exc:
+        raise InvalidInput(
+            "JSON-LD document nests too deeply", code=ErrorCode.invalid_jsonld
+        ) from exc
+    except Exception as exc:  # pyld raises JsonLdError, but also bare Python errors
+        raise _translate(exc) from exc
+    if dropped:
+        raise InvalidInput(
+            f"term not defined by the active context: {dropped[0]}",
+            code=ErrorCode.undefined_term,
+            detail=dropped[0],
+        )
+    check_expanded(expanded)
+    return expanded
+
+
+def canonize_reference(document: Any) -> str:
+    """RDFC-1.0 canonical N-Quads of ``document`` computed by pyld, in safe mode."""
+    expanded = expand_safely(document)
+    try:
+        result: str = jsonld.normalize(expanded, dict(_OPTIONS))
+    except RecursionError as exc:
+        raise InvalidInput(
+            "JSON-LD document nests too deeply", code=ErrorCode.invalid_jsonld
+        ) from exc
+    except Exception as exc:
+        raise _translate(exc) from exc
+    return result
