@@ -56,6 +56,7 @@ class ErrorCode(StrEnum):
     proof_invalid = "proof_invalid"
     proof_purpose_mismatch = "proof_purpose_mismatch"
     issuer_mismatch = "issuer_mismatch"
+    issuer_key_unconfirmed = "issuer_key_unconfirmed"
     holder_mismatch = "holder_mismatch"
     challenge_mismatch = "challenge_mismatch"
     domain_mismatch = "domain_mismatch"

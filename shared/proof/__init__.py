@@ -1,0 +1,25 @@
+"""Data Integrity proofs: create and verify, one result per proof.
+
+Suites: ``DataIntegrityProof`` with ``eddsa-rdfc-2022`` (default; also its pre-REC
+name ``eddsa-2022``) and ``eddsa-jcs-2022``; legacy ``Ed25519Signature2020`` and
+``Ed25519Signature2018`` (verify; 2020 can also sign, for wallets that only read it).
+
+Verification never raises for a bad document: every proof gets a ``ProofResult``
+with a stable code. Key lookup goes through an injected ``Resolver``.
+"""
+
+from __future__ import annotations
+
+from shared.proof.create import create_proof
+from shared.proof.result import ProofResult
+from shared.proof.suites import SIGNING_SUITES, VERIFYING_SUITES
+from shared.proof.verify import proofs_of, verify_proofs
+
+__all__ = [
+    "SIGNING_SUITES",
+    "VERIFYING_SUITES",
+    "ProofResult",
+    "create_proof",
+    "proofs_of",
+    "verify_proofs",
+]

@@ -1,0 +1,124 @@
+"""Per-suite transformation and hashing (the part that differs between suites).
+
+Every suite here hashes the same way: SHA-256(canonical proof config) followed by
+SHA-256(canonical document), 64 bytes; they differ in canonicalization (RDFC-1.0 or
+JCS) and in where the ``@context`` of the proof config lives.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from shared.canonical import canonize, jcs
+from shared.errors import ErrorCode, InvalidInput, Unsupported
+
+DATA_INTEGRITY = "DataIntegrityProof"
+ED25519_2020 = "Ed25519Signature2020"
+ED25519_2018 = "Ed25519Signature2018"
+ED25519_2020_CONTEXT = "https://w3id.org/security/suites/ed25519-2020/v1"
+
+RDFC_SUITES = ("eddsa-rdfc-2022", "eddsa-2022")
+JCS_SUITE = "eddsa-jcs-2022"
+
+# (type, cryptosuite) pairs.
+SIGNING_SUITES: frozenset[tuple[str, str | None]] = frozenset(
+    {
+        (DATA_INTEGRITY, "eddsa-rdfc-2022"),
+        (DATA_INTEGRITY, JCS_SUITE),
+        (ED25519_2020, None),
+    }
+)
+VERIFYING_SUITES: frozenset[tuple[str, str | None]] = SIGNING_SUITES | {
+    (DATA_INTEGRITY, "eddsa-2022"),
+    (ED25519_2018, None),
+}
+
+# The detached-JWS header Ed25519Signature2018 signs with (RFC 7797, b64=false).
+_JWS_2018_HEADER = {"alg": "EdDSA", "b64": False, "crit": ["b64"]}
+_PROOF_VALUE_KEYS = ("proofValue", "jws", "signatureValue")
+
+
+def suite_of(proof: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(type, cryptosuite) of a proof, refusing suites we do not verify."""
+    ptype = proof.get("type")
+    if isinstance(ptype, list) and len(ptype) == 1:
+        ptype = ptype[0]
+    cryptosuite = proof.get("cryptosuite")
+    if not isinstance(ptype, str):
+        raise InvalidInput("proof has no type", code=ErrorCode.malformed_proof)
+    key = (ptype, cryptosuite if ptype == DATA_INTEGRITY else None)
+    if key not in VERIFYING_SUITES:
+        name = f"{ptype}/{cryptosuite}" if cryptosuite else ptype
+        raise Unsupported(f"proof suite {name} is not supported",
+                          code=ErrorCode.unsupported_cryptosuite, detail=name)
+    return key
+
+
+def proof_config(proof: Mapping[str, Any], document: Mapping[str, Any]) -> dict[str, Any]:
+    """The proof options that are signed: the proof minus its value, with a context."""
+    config = {k: v for k, v in proof.items() if k not in _PROOF_VALUE_KEYS}
+    if "@context" not in config:
+        config["@context"] = document.get("@context")
+    return config
+
+
+def hash_data(
+    suite: tuple[str, str | None],
+    proof: Mapping[str, Any],
+    unsecured: Mapping[str, Any],
+) -> bytes:
+    """proofHash || documentHash for the given suite."""
+    config = proof_config(proof, unsecured)
+    if suite[1] == JCS_SUITE:
+        context = unsecured.get("@context")
+        proof_context = proof.get("@context")
+        if proof_context is not None and not _context_prefix(proof_context, context):
+            raise InvalidInput("the proof @context is not a prefix of the document @context",
+                               code=ErrorCode.malformed_proof)
+        proof_bytes = jcs(config)
+        doc_bytes = jcs(dict(unsecured))
+    else:
+        proof_bytes = canonize(config).encode("utf-8")
+        doc_bytes = canonize(dict(unsecured)).encode("utf-8")
+    return hashlib.sha256(proof_bytes).digest() + hashlib.sha256(doc_bytes).digest()
+
+
+def jws_2018_signing_input(hashed: bytes) -> bytes:
+    """What an Ed25519Signature2018 detached JWS signs: header '.' hashData."""
+    header = _b64url(json.dumps(_JWS_2018_HEADER, separators=(",", ":")).encode())
+    return header.encode("ascii") + b"." + hashed
+
+
+def split_jws(jws: str) -> tuple[dict[str, Any], bytes, bytes]:
+    """Parse a detached compact JWS into (header, signing-input prefix, signature)."""
+    parts = jws.split(".") if isinstance(jws, str) else []
+    if len(parts) != 3 or parts[1] != "":
+        raise InvalidInput("jws must be a detached compact JWS", code=ErrorCode.malformed_proof)
+    try:
+        header = json.loads(_unb64url(parts[0]))
+        signature = _unb64url(parts[2])
+    except ValueError as exc:
+        raise InvalidInput("jws is not valid base64url JSON", code=ErrorCode.malformed_proof) \
+            from exc
+    if not isinstance(header, dict) or header.get("alg") != "EdDSA" or header.get("b64") is not False:
+        raise Unsupported("only EdDSA detached JWS (b64=false) is supported",
+                          code=ErrorCode.unsupported_cryptosuite)
+    return header, parts[0].encode("ascii") + b".", signature
+
+
+def _context_prefix(prefix: Any, context: Any) -> bool:
+    pre = prefix if isinstance(prefix, list) else [prefix]
+    ctx = context if isinstance(context, list) else [context]
+    return ctx[: len(pre)] == pre
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64url(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))

@@ -1,0 +1,149 @@
+"""Checking every proof on a document, without ever raising for bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urldefrag
+
+from shared.did import Resolver, VerificationMethod, find_verification_method
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
+from shared.keys import verify_signature
+from shared.multibase import decode_base58btc, multibase_to_ed25519_public
+from shared.proof.result import ProofResult
+from shared.proof.suites import (
+    ED25519_2018,
+    hash_data,
+    split_jws,
+    suite_of,
+)
+
+
+def proofs_of(document: Mapping[str, Any]) -> list[Any]:
+    """The proofs on a document as a list (a single proof or a proof set)."""
+    proof = document.get("proof")
+    if proof is None:
+        return []
+    return list(proof) if isinstance(proof, list) else [proof]
+
+
+def verify_proofs(
+    document: Mapping[str, Any],
+    resolver: Resolver,
+    *,
+    expected_purpose: str | None = None,
+    challenge: str | None = None,
+    domain: str | None = None,
+    allow_fragment_keys: bool = True,
+) -> list[ProofResult]:
+    """One ``ProofResult`` per proof on ``document``.
+
+    ``allow_fragment_keys`` accepts a verification method such as
+    ``https://example.edu/issuers/1#z6Mk...`` whose fragment *is* the key, as the
+    1EdTech validator does; such results are flagged ``key_unconfirmed``.
+    """
+    all_proofs = proofs_of(document)
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    return [
+        _verify_one(p, all_proofs, unsecured, resolver, expected_purpose, challenge, domain,
+                    allow_fragment_keys)
+        for p in all_proofs
+    ]
+
+
+def _verify_one(
+    proof: Any,
+    all_proofs: list[Any],
+    unsecured: dict[str, Any],
+    resolver: Resolver,
+    expected_purpose: str | None,
+    challenge: str | None,
+    domain: str | None,
+    allow_fragment_keys: bool,
+) -> ProofResult:
+    if not isinstance(proof, dict):
+        return ProofResult(False, None, None, None, None, None, ErrorCode.malformed_proof,
+                           "the proof is not a JSON object")
+    ptype = proof.get("type") if isinstance(proof.get("type"), str) else None
+    suite_name = proof.get("cryptosuite") if isinstance(proof.get("cryptosuite"), str) else None
+    vm_url = proof.get("verificationMethod")
+    vm_str = vm_url if isinstance(vm_url, str) else None
+    purpose = proof.get("proofPurpose") if isinstance(proof.get("proofPurpose"), str) else None
+
+    def fail(code: ErrorCode, message: str, *, controller: str | None = None,
+             detail: Any = None) -> ProofResult:
+        return ProofResult(False, ptype, suite_name, vm_str, controller, purpose, code, message,
+                           detail=detail)
+
+    try:
+        suite = suite_of(proof)
+    except RugzakError as exc:
+        return fail(exc.code, exc.message)
+    if vm_str is None:
+        return fail(ErrorCode.malformed_proof, "the proof names no verification method")
+    if expected_purpose is not None and purpose != expected_purpose:
+        return fail(ErrorCode.proof_purpose_mismatch,
+                    f"the proof is for '{purpose}', expected '{expected_purpose}'")
+    if challenge is not None and proof.get("challenge") != challenge:
+        return fail(ErrorCode.challenge_mismatch,
+                    "the proof was made for another request (challenge differs)")
+    if domain is not None and proof.get("domain") != domain:
+        return fail(ErrorCode.domain_mismatch,
+                    "the proof was made for another verifier (domain differs)")
+    try:
+        vm, unconfirmed = _resolve_key(resolver, vm_str, purpose, allow_fragment_keys)
+    except RugzakError as exc:
+        return fail(exc.code, exc.message, detail=exc.detail)
+    try:
+        signature, prefix = _signature(proof, suite)
+        target = dict(unsecured)
+        previous = _previous_proofs(proof, all_proofs)
+        if previous:
+            target["proof"] = previous if len(previous) > 1 else previous[0]
+        hashed = hash_data(suite, proof, target)
+    except RugzakError as exc:
+        return fail(exc.code, exc.message, controller=vm.controller, detail=exc.detail)
+    ok = verify_signature(vm.public_key, prefix + hashed, signature)
+    if not ok:
+        return fail(ErrorCode.proof_invalid,
+                    "the signature does not match: the content was changed or the key is wrong",
+                    controller=vm.controller)
+    return ProofResult(True, ptype, suite_name, vm_str, vm.controller, purpose, None,
+                       "the signature is valid", key_unconfirmed=unconfirmed,
+                       challenge=proof.get("challenge"), domain=proof.get("domain"))
+
+
+def _signature(proof: Mapping[str, Any], suite: tuple[str, str | None]) -> tuple[bytes, bytes]:
+    """(signature bytes, prefix prepended to hashData before verifying)."""
+    if suite[0] == ED25519_2018:
+        _header, prefix, signature = split_jws(proof.get("jws"))  # type: ignore[arg-type]
+        return signature, prefix
+    value = proof.get("proofValue")
+    if not isinstance(value, str):
+        raise InvalidInput("the proof has no proofValue", code=ErrorCode.malformed_proof)
+    return decode_base58btc(value), b""
+
+
+def _previous_proofs(proof: Mapping[str, Any], all_proofs: list[Any]) -> list[Any]:
+    previous = proof.get("previousProof")
+    if previous is None:
+        return []
+    wanted = [previous] if isinstance(previous, str) else list(previous)
+    found = [p for p in all_proofs if isinstance(p, dict) and p.get("id") in wanted]
+    if len(found) != len(wanted):
+            raise InvalidInput("a previousProof is missing from the proof set",
+                           code=ErrorCode.malformed_proof, detail=wanted)
+    return found
+
+
+def _resolve_key(
+    resolver: Resolver, vm_url: str, purpose: str | None, allow_fragment_keys: bool
+) -> tuple[VerificationMethod, bool]:
+    if vm_url.startswith("did:"):
+        return find_verification_method(resolver, vm_url, purpose=purpose), False
+    base, fragment = urldefrag(vm_url)
+    if allow_fragment_keys and base.startswith(("https://", "http://")) and fragment.startswith("z"):
+        public = multibase_to_ed25519_public(fragment)
+        return VerificationMethod(vm_url, base, "Multikey", public, fragment), True
+    raise ResolutionFailed("the verification key cannot be found offline",
+                           code=ErrorCode.verification_method_not_found, detail=vm_url)

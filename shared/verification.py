@@ -1,0 +1,151 @@
+"""Verification results: a verdict made of named checks with stable codes.
+
+A result never hides why: each check says what was looked at (``name``), whether it
+passed (``ok``), a stable outcome ``code`` and one plain sentence (``message``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from shared.errors import ErrorCode
+
+
+class Severity(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Verdict(StrEnum):
+    """The employer-facing answer: green, amber (cannot tell) or red."""
+
+    valid = "valid"
+    unknown = "unknown"
+    invalid = "invalid"
+
+
+class CheckName(StrEnum):
+    """Stable names of the checks, in the order they run."""
+
+    structure = "structure"
+    schema = "schema"
+    proof = "proof"
+    issuer = "issuer"
+    valid_from = "valid_from"
+    valid_until = "valid_until"
+    status = "status"
+    trust = "trust"
+    holder = "holder"
+    challenge = "challenge"
+    domain = "domain"
+    credentials = "credentials"
+
+
+OK = "ok"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check: ``code`` is ``"ok"`` when it passed, else an ``ErrorCode`` value."""
+
+    name: str
+    ok: bool
+    code: str
+    message: str
+    severity: Severity = Severity.info
+    detail: Any = None
+
+    @classmethod
+    def passed(cls, name: CheckName, message: str, detail: Any = None) -> Check:
+        return cls(str(name), True, OK, message, Severity.info, detail)
+
+    @classmethod
+    def failed(cls, name: CheckName, code: ErrorCode, message: str, detail: Any = None) -> Check:
+        return cls(str(name), False, str(code), message, Severity.error, detail)
+
+    @classmethod
+    def warned(cls, name: CheckName, code: ErrorCode | str, message: str,
+               detail: Any = None) -> Check:
+        return cls(str(name), True, str(code), message, Severity.warning, detail)
+
+    @classmethod
+    def undecided(cls, name: CheckName, code: ErrorCode, message: str,
+                  detail: Any = None) -> Check:
+        """Not failed, not passed: e.g. status unknown. Makes the verdict amber."""
+        return cls(str(name), False, str(code), message, Severity.warning, detail)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "ok": self.ok,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+        }
+        if self.detail is not None:
+            out["detail"] = self.detail
+        return out
+
+
+@dataclass
+class VerificationResult:
+    """The verdict on a credential or presentation (one per credential inside, too)."""
+
+    kind: str  # "credential" | "presentation"
+    checks: list[Check] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    credentials: list[VerificationResult] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Check]:
+        """Checks that failed outright."""
+        return [c for c in self.checks if not c.ok and c.severity == Severity.error]
+
+    @property
+    def warnings(self) -> list[Check]:
+        return [c for c in self.checks if c.severity == Severity.warning]
+
+    @property
+    def undecided(self) -> list[Check]:
+        return [c for c in self.checks if not c.ok and c.severity == Severity.warning]
+
+    @property
+    def verdict(self) -> Verdict:
+        inner = [c.verdict for c in self.credentials]
+        if self.errors or Verdict.invalid in inner:
+            return Verdict.invalid
+        if self.undecided or Verdict.unknown in inner:
+            return Verdict.unknown
+        return Verdict.valid
+
+    @property
+    def verified(self) -> bool:
+        """True only when every check passed (status unknown is not verified)."""
+        return self.verdict == Verdict.valid
+
+    def codes(self) -> list[str]:
+        """Every non-ok outcome code, including those of inner credentials."""
+        out = [c.code for c in self.checks if c.code != OK]
+        for inner in self.credentials:
+            out.extend(inner.codes())
+        return out
+
+    def add(self, check: Check) -> None:
+        self.checks.append(check)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "verified": self.verified,
+            "verdict": str(self.verdict),
+            "summary": self.summary,
+            "checks": [c.to_dict() for c in self.checks],
+            "errors": [c.to_dict() for c in self.errors],
+            "warnings": [c.to_dict() for c in self.warnings],
+        }
+        if self.kind == "presentation":
+            out["credentials"] = [c.to_dict() for c in self.credentials]
+        return out
