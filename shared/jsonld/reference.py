@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from pyld import jsonld  # type: ignore[import-untyped]
+from pyld import jsonld
 
 from shared.contexts import document_loader
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.jsonld.safety import check_expanded
 
-_OPTIONS: dict[str, Any] = {
+# ``base: None`` keeps relative IRIs relative so safe mode can see them; with
+# ``""`` pyld 3.3 silently resolves them against ``http://example.org/base/``.
+_EXPAND_OPTIONS: dict[str, Any] = {"documentLoader": document_loader, "base": None}
+_NORMALIZE_OPTIONS: dict[str, Any] = {
     "algorithm": "URDNA2015",
     "format": "application/n-quads",
     "documentLoader": document_loader,
-    "base": "",
+    "base": None,
 }
 
 
@@ -63,9 +66,7 @@ def expand_safely(document: Any) -> list[Any]:
     dropped: list[str | None] = []
     processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
     try:
-        expanded: list[Any] = processor.expand(
-            document, {"documentLoader": document_loader, "base": ""}
-        )
+        expanded: list[Any] = processor.expand(document, dict(_EXPAND_OPTIONS))
     except RecursionError as exc:
         raise InvalidInput(
             "JSON-LD document nests too deeply", code=ErrorCode.invalid_jsonld
@@ -86,7 +87,7 @@ def canonize_reference(document: Any) -> str:
     """RDFC-1.0 canonical N-Quads of ``document`` computed by pyld, in safe mode."""
     expanded = expand_safely(document)
     try:
-        result: str = jsonld.normalize(expanded, dict(_OPTIONS))
+        result: str = jsonld.normalize(expanded, dict(_NORMALIZE_OPTIONS))
     except RecursionError as exc:
         raise InvalidInput(
             "JSON-LD document nests too deeply", code=ErrorCode.invalid_jsonld
