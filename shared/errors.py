@@ -36,6 +36,7 @@ class ErrorCode(StrEnum):
     unknown_context = "unknown_context"
     undefined_term = "undefined_term"
     invalid_jsonld = "invalid_jsonld"
+    canonicalization_too_complex = "canonicalization_too_complex"
     qr_decode_failed = "qr_decode_failed"
     qr_parts_incomplete = "qr_parts_incomplete"
     payload_too_large = "payload_too_large"

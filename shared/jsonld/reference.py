@@ -14,16 +14,16 @@ from pyld import jsonld
 
 from shared.contexts import document_loader
 from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.jsonld.rdfc import urdna2015_with_limit
 from shared.jsonld.safety import check_expanded
 
 # ``base: None`` keeps relative IRIs relative so safe mode can see them; with
 # ``""`` pyld 3.3 silently resolves them against ``http://example.org/base/``.
 _EXPAND_OPTIONS: dict[str, Any] = {"documentLoader": document_loader, "base": None}
-_NORMALIZE_OPTIONS: dict[str, Any] = {
-    "algorithm": "URDNA2015",
-    "format": "application/n-quads",
+_TO_RDF_OPTIONS: dict[str, Any] = {
     "documentLoader": document_loader,
     "base": None,
+    "produceGeneralizedRdf": False,
 }
 
 
@@ -87,11 +87,14 @@ def canonize_reference(document: Any) -> str:
     """RDFC-1.0 canonical N-Quads of ``document`` computed by pyld, in safe mode."""
     expanded = expand_safely(document)
     try:
-        result: str = jsonld.normalize(expanded, dict(_NORMALIZE_OPTIONS))
+        # What jsonld.normalize does, with a work limit on the N-degree step.
+        dataset = jsonld.JsonLdProcessor().to_rdf(expanded, dict(_TO_RDF_OPTIONS))
+        return urdna2015_with_limit(dataset)
     except RecursionError as exc:
         raise InvalidInput(
             "JSON-LD document nests too deeply", code=ErrorCode.invalid_jsonld
         ) from exc
+    except RugzakError:
+        raise
     except Exception as exc:
         raise _translate(exc) from exc
-    return result

@@ -1,0 +1,161 @@
+"""RDFC-1.0 (URDNA2015) canonicalization of a quad set.
+
+Credentials almost always take the simple path: every blank node has a unique
+first-degree hash, so labels follow from sorting hashes. We do that part
+ourselves. When hashes collide (the same shape repeated, as in a presentation
+of several credentials from one issuer) the N-degree algorithm is needed; then
+the dataset goes to pyld's URDNA2015, wrapped with a work limit so a crafted
+dataset cannot burn unbounded CPU (dataset poisoning).
+
+Terms are already serialized N-Quads strings (``<iri>``, ``"lit"^^<dt>``) and
+blank nodes are ``int``; the serialization rules are exactly pyld's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from pyld.canon import URDNA2015
+
+from shared.errors import ErrorCode, InvalidInput
+
+Term = str | int
+# subject, predicate (serialized IRI), object, graph name (None: default graph)
+Quad = tuple[Term, str, Term, Term | None]
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+# Hash N-Degree Quads calls allowed per blank node that needs them, plus a floor.
+# Real presentations need a handful per node; poisoned datasets need factorially many.
+N_DEGREE_CALLS_PER_NODE = 64
+N_DEGREE_CALLS_FLOOR = 2048
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"'})
+_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", '"': '"'}
+_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+
+
+def iri(value: str) -> str:
+    """Serialized IRI term."""
+    return f"<{value}>"
+
+
+def literal(value: str, datatype: str = XSD_STRING, language: str | None = None) -> str:
+    """Serialized literal term, escaped and suffixed exactly as pyld's ``serialize_nquad``."""
+    escaped = '"' + value.translate(_ESCAPES) + '"'
+    if datatype == RDF_LANGSTRING:
+        return escaped + "@" + language if language else escaped
+    if datatype == XSD_STRING:
+        return escaped
+    return f"{escaped}^^<{datatype}>"
+
+
+def _label(term: Term, labels: dict[int, str]) -> str:
+    return labels[term] if isinstance(term, int) else term
+
+
+def serialize(quad: Quad, labels: dict[int, str]) -> str:
+    """One N-Quads line, blank node ``n`` written as ``labels[n]``."""
+    s, p, o, g = quad
+    if g is None:
+        return f"{_label(s, labels)} {p} {_label(o, labels)} .\n"
+    return f"{_label(s, labels)} {p} {_label(o, labels)} {_label(g, labels)} .\n"
+
+
+def _first_degree_line(quad: Quad, node: int) -> str:
+    s, p, o, g = quad
+    ss = s if isinstance(s, str) else ("_:a" if s == node else "_:z")
+    oo = o if isinstance(o, str) else ("_:a" if o == node else "_:z")
+    if g is None:
+        return f"{ss} {p} {oo} .\n"
+    gg = g if isinstance(g, str) else ("_:a" if g == node else "_:z")
+    return f"{ss} {p} {oo} {gg} .\n"
+
+
+def canonicalize(quads: Iterable[Quad]) -> str:
+    """Canonical N-Quads of a set of quads (duplicates must already be removed)."""
+    quad_list = list(quads)
+    mentions: dict[int, list[Quad]] = {}
+    for quad in quad_list:
+        s, _, o, g = quad
+        # One entry per position, as pyld does (a quad naming a node twice counts twice).
+        if isinstance(s, int):
+            mentions.setdefault(s, []).append(quad)
+        if isinstance(o, int):
+            mentions.setdefault(o, []).append(quad)
+        if isinstance(g, int):
+            mentions.setdefault(g, []).append(quad)
+    by_hash: dict[str, int] = {}
+    for node, node_quads in mentions.items():
+        lines = sorted(_first_degree_line(q, node) for q in node_quads)
+        digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
+        if digest in by_hash:
+            return _canonicalize_with_pyld(quad_list)
+        by_hash[digest] = node
+    labels = {by_hash[h]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
+    return "".join(sorted(serialize(q, labels) for q in quad_list))
+
+
+class _LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
+    """pyld's URDNA2015 with a budget on Hash N-Degree Quads calls."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self._budget = budget
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> dict[str, Any]:
+        self._budget -= 1
+        if self._budget < 0:
+            raise InvalidInput(
+                "RDF dataset is too expensive to canonicalize (possible dataset poisoning)",
+                code=ErrorCode.canonicalization_too_complex,
+            )
+        result: dict[str, Any] = super().hash_n_degree_quads(id_, issuer)
+        return result
+
+
+def urdna2015_with_limit(dataset: dict[str, list[dict[str, Any]]]) -> str:
+    """Run pyld's URDNA2015 on a pyld dataset under the work limit."""
+    nodes = set()
+    for triples in dataset.values():
+        for triple in triples:
+            for key in ("subject", "object"):
+                if triple[key]["type"] == "blank node":
+                    nodes.add(triple[key]["value"])
+    budget = N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(nodes)
+    result: str = _LimitedURDNA2015(budget).main(dataset, {"format": "application/n-quads"})
+    return result
+
+
+def _pyld_term(term: Term) -> dict[str, str]:
+    if isinstance(term, int):
+        return {"type": "blank node", "value": f"_:b{term}"}
+    if term.startswith("<"):
+        return {"type": "IRI", "value": term[1:-1]}
+    end = term.rindex('"')
+    value = _ESCAPED.sub(lambda m: _UNESCAPES[m.group(1)], term[1:end])
+    suffix = term[end + 1 :]
+    if suffix.startswith("^^<"):
+        return {"type": "literal", "value": value, "datatype": suffix[3:-1]}
+    if suffix.startswith("@"):
+        return {
+            "type": "literal",
+            "value": value,
+            "datatype": RDF_LANGSTRING,
+            "language": suffix[1:],
+        }
+    return {"type": "literal", "value": value, "datatype": XSD_STRING}
+
+
+def _canonicalize_with_pyld(quads: list[Quad]) -> str:
+    dataset: dict[str, list[dict[str, Any]]] = {}
+    for s, p, o, g in quads:
+        name = "@default" if g is None else (f"_:b{g}" if isinstance(g, int) else g[1:-1])
+        dataset.setdefault(name, []).append(
+            {"subject": _pyld_term(s), "predicate": _pyld_term(p), "object": _pyld_term(o)}
+        )
+    return urdna2015_with_limit(dataset)
