@@ -48,6 +48,7 @@ class ErrorCode(StrEnum):
     unsupported_did_method = "unsupported_did_method"
     unsupported_key_type = "unsupported_key_type"
     unsupported_codec = "unsupported_codec"
+    unsupported_context = "unsupported_context"
     # --- resolution
     did_not_found = "did_not_found"
     verification_method_not_found = "verification_method_not_found"
@@ -81,6 +82,8 @@ class ErrorCode(StrEnum):
     unknown_issuer = "unknown_issuer"
     # --- generic
     internal_error = "internal_error"
+    engine_timeout = "engine_timeout"
+    engine_unavailable = "engine_unavailable"
 
 
 class RugzakError(Exception):
