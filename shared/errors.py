@@ -42,6 +42,8 @@ class ErrorCode(StrEnum):
     payload_too_large = "payload_too_large"
     decompression_failed = "decompression_failed"
     invalid_base45 = "invalid_base45"
+    qr_parts_mismatch = "qr_parts_mismatch"
+    invalid_image = "invalid_image"
     invalid_request = "invalid_request"
     # --- unsupported
     unsupported_cryptosuite = "unsupported_cryptosuite"
