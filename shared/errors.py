@@ -116,6 +116,13 @@ class ErrorCode(StrEnum):
     passphrase_required = "passphrase_required"
     not_initialized = "not_initialized"
     already_initialized = "already_initialized"
+    # --- wallet
+    wrong_passphrase = "wrong_passphrase"
+    wallet_corrupt = "wallet_corrupt"
+    duplicate_credential = "duplicate_credential"
+    credential_not_found = "credential_not_found"
+    backup_invalid = "backup_invalid"
+    offer_failed = "offer_failed"
     # --- generic
     internal_error = "internal_error"
     engine_timeout = "engine_timeout"
