@@ -67,13 +67,13 @@ class Check:
         return cls(str(name), False, str(code), message, Severity.error, detail)
 
     @classmethod
-    def warned(cls, name: CheckName, code: ErrorCode | str, message: str,
-               detail: Any = None) -> Check:
+    def warned(
+        cls, name: CheckName, code: ErrorCode | str, message: str, detail: Any = None
+    ) -> Check:
         return cls(str(name), True, str(code), message, Severity.warning, detail)
 
     @classmethod
-    def undecided(cls, name: CheckName, code: ErrorCode, message: str,
-                  detail: Any = None) -> Check:
+    def undecided(cls, name: CheckName, code: ErrorCode, message: str, detail: Any = None) -> Check:
         """Not failed, not passed: e.g. status unknown. Makes the verdict amber."""
         return cls(str(name), False, str(code), message, Severity.warning, detail)
 

@@ -45,8 +45,9 @@ def create_proof(
         raise TypeError("document must be a dict")
     suite = (proof_type, cryptosuite if proof_type == DATA_INTEGRITY else None)
     if suite not in SIGNING_SUITES:
-        raise Unsupported(f"cannot sign with {proof_type}/{cryptosuite}",
-                          code=ErrorCode.unsupported_cryptosuite)
+        raise Unsupported(
+            f"cannot sign with {proof_type}/{cryptosuite}", code=ErrorCode.unsupported_cryptosuite
+        )
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     context = unsecured.get("@context")
     if not isinstance(context, list | str):
@@ -54,8 +55,10 @@ def create_proof(
     if proof_type == ED25519_2020:
         contexts = context if isinstance(context, list) else [context]
         if ED25519_2020_CONTEXT not in contexts:
-            raise InvalidInput("Ed25519Signature2020 needs the ed25519-2020 suite context",
-                               code=ErrorCode.malformed_credential)
+            raise InvalidInput(
+                "Ed25519Signature2020 needs the ed25519-2020 suite context",
+                code=ErrorCode.malformed_credential,
+            )
     proof: dict[str, Any] = {"type": proof_type}
     if proof_type == DATA_INTEGRITY:
         proof["cryptosuite"] = cryptosuite

@@ -53,8 +53,11 @@ def suite_of(proof: Mapping[str, Any]) -> tuple[str, str | None]:
     key = (ptype, cryptosuite if ptype == DATA_INTEGRITY else None)
     if key not in VERIFYING_SUITES:
         name = f"{ptype}/{cryptosuite}" if cryptosuite else ptype
-        raise Unsupported(f"proof suite {name} is not supported",
-                          code=ErrorCode.unsupported_cryptosuite, detail=name)
+        raise Unsupported(
+            f"proof suite {name} is not supported",
+            code=ErrorCode.unsupported_cryptosuite,
+            detail=name,
+        )
     return key
 
 
@@ -77,8 +80,10 @@ def hash_data(
         context = unsecured.get("@context")
         proof_context = proof.get("@context")
         if proof_context is not None and not _context_prefix(proof_context, context):
-            raise InvalidInput("the proof @context is not a prefix of the document @context",
-                               code=ErrorCode.malformed_proof)
+            raise InvalidInput(
+                "the proof @context is not a prefix of the document @context",
+                code=ErrorCode.malformed_proof,
+            )
         proof_bytes = jcs(config)
         doc_bytes = jcs(dict(unsecured))
     else:
@@ -102,11 +107,18 @@ def split_jws(jws: str) -> tuple[dict[str, Any], bytes, bytes]:
         header = json.loads(_unb64url(parts[0]))
         signature = _unb64url(parts[2])
     except ValueError as exc:
-        raise InvalidInput("jws is not valid base64url JSON", code=ErrorCode.malformed_proof) \
-            from exc
-    if not isinstance(header, dict) or header.get("alg") != "EdDSA" or header.get("b64") is not False:
-        raise Unsupported("only EdDSA detached JWS (b64=false) is supported",
-                          code=ErrorCode.unsupported_cryptosuite)
+        raise InvalidInput(
+            "jws is not valid base64url JSON", code=ErrorCode.malformed_proof
+        ) from exc
+    if (
+        not isinstance(header, dict)
+        or header.get("alg") != "EdDSA"
+        or header.get("b64") is not False
+    ):
+        raise Unsupported(
+            "only EdDSA detached JWS (b64=false) is supported",
+            code=ErrorCode.unsupported_cryptosuite,
+        )
     return header, parts[0].encode("ascii") + b".", signature
 
 

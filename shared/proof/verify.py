@@ -45,8 +45,16 @@ def verify_proofs(
     all_proofs = proofs_of(document)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     return [
-        _verify_one(p, all_proofs, unsecured, resolver, expected_purpose, challenge, domain,
-                    allow_fragment_keys)
+        _verify_one(
+            p,
+            all_proofs,
+            unsecured,
+            resolver,
+            expected_purpose,
+            challenge,
+            domain,
+            allow_fragment_keys,
+        )
         for p in all_proofs
     ]
 
@@ -62,18 +70,28 @@ def _verify_one(
     allow_fragment_keys: bool,
 ) -> ProofResult:
     if not isinstance(proof, dict):
-        return ProofResult(False, None, None, None, None, None, ErrorCode.malformed_proof,
-                           "the proof is not a JSON object")
+        return ProofResult(
+            False,
+            None,
+            None,
+            None,
+            None,
+            None,
+            ErrorCode.malformed_proof,
+            "the proof is not a JSON object",
+        )
     ptype = proof.get("type") if isinstance(proof.get("type"), str) else None
     suite_name = proof.get("cryptosuite") if isinstance(proof.get("cryptosuite"), str) else None
     vm_url = proof.get("verificationMethod")
     vm_str = vm_url if isinstance(vm_url, str) else None
     purpose = proof.get("proofPurpose") if isinstance(proof.get("proofPurpose"), str) else None
 
-    def fail(code: ErrorCode, message: str, *, controller: str | None = None,
-             detail: Any = None) -> ProofResult:
-        return ProofResult(False, ptype, suite_name, vm_str, controller, purpose, code, message,
-                           detail=detail)
+    def fail(
+        code: ErrorCode, message: str, *, controller: str | None = None, detail: Any = None
+    ) -> ProofResult:
+        return ProofResult(
+            False, ptype, suite_name, vm_str, controller, purpose, code, message, detail=detail
+        )
 
     try:
         suite = suite_of(proof)
@@ -82,14 +100,19 @@ def _verify_one(
     if vm_str is None:
         return fail(ErrorCode.malformed_proof, "the proof names no verification method")
     if expected_purpose is not None and purpose != expected_purpose:
-        return fail(ErrorCode.proof_purpose_mismatch,
-                    f"the proof is for '{purpose}', expected '{expected_purpose}'")
+        return fail(
+            ErrorCode.proof_purpose_mismatch,
+            f"the proof is for '{purpose}', expected '{expected_purpose}'",
+        )
     if challenge is not None and proof.get("challenge") != challenge:
-        return fail(ErrorCode.challenge_mismatch,
-                    "the proof was made for another request (challenge differs)")
+        return fail(
+            ErrorCode.challenge_mismatch,
+            "the proof was made for another request (challenge differs)",
+        )
     if domain is not None and proof.get("domain") != domain:
-        return fail(ErrorCode.domain_mismatch,
-                    "the proof was made for another verifier (domain differs)")
+        return fail(
+            ErrorCode.domain_mismatch, "the proof was made for another verifier (domain differs)"
+        )
     try:
         vm, unconfirmed = _resolve_key(resolver, vm_str, purpose, allow_fragment_keys)
     except RugzakError as exc:
@@ -105,12 +128,24 @@ def _verify_one(
         return fail(exc.code, exc.message, controller=vm.controller, detail=exc.detail)
     ok = verify_signature(vm.public_key, prefix + hashed, signature)
     if not ok:
-        return fail(ErrorCode.proof_invalid,
-                    "the signature does not match: the content was changed or the key is wrong",
-                    controller=vm.controller)
-    return ProofResult(True, ptype, suite_name, vm_str, vm.controller, purpose, None,
-                       "the signature is valid", key_unconfirmed=unconfirmed,
-                       challenge=proof.get("challenge"), domain=proof.get("domain"))
+        return fail(
+            ErrorCode.proof_invalid,
+            "the signature does not match: the content was changed or the key is wrong",
+            controller=vm.controller,
+        )
+    return ProofResult(
+        True,
+        ptype,
+        suite_name,
+        vm_str,
+        vm.controller,
+        purpose,
+        None,
+        "the signature is valid",
+        key_unconfirmed=unconfirmed,
+        challenge=proof.get("challenge"),
+        domain=proof.get("domain"),
+    )
 
 
 def _signature(proof: Mapping[str, Any], suite: tuple[str, str | None]) -> tuple[bytes, bytes]:
@@ -131,8 +166,11 @@ def _previous_proofs(proof: Mapping[str, Any], all_proofs: list[Any]) -> list[An
     wanted = [previous] if isinstance(previous, str) else list(previous)
     found = [p for p in all_proofs if isinstance(p, dict) and p.get("id") in wanted]
     if len(found) != len(wanted):
-            raise InvalidInput("a previousProof is missing from the proof set",
-                           code=ErrorCode.malformed_proof, detail=wanted)
+        raise InvalidInput(
+            "a previousProof is missing from the proof set",
+            code=ErrorCode.malformed_proof,
+            detail=wanted,
+        )
     return found
 
 
@@ -142,8 +180,15 @@ def _resolve_key(
     if vm_url.startswith("did:"):
         return find_verification_method(resolver, vm_url, purpose=purpose), False
     base, fragment = urldefrag(vm_url)
-    if allow_fragment_keys and base.startswith(("https://", "http://")) and fragment.startswith("z"):
+    if (
+        allow_fragment_keys
+        and base.startswith(("https://", "http://"))
+        and fragment.startswith("z")
+    ):
         public = multibase_to_ed25519_public(fragment)
         return VerificationMethod(vm_url, base, "Multikey", public, fragment), True
-    raise ResolutionFailed("the verification key cannot be found offline",
-                           code=ErrorCode.verification_method_not_found, detail=vm_url)
+    raise ResolutionFailed(
+        "the verification key cannot be found offline",
+        code=ErrorCode.verification_method_not_found,
+        detail=vm_url,
+    )
