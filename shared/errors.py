@@ -116,11 +116,9 @@ class ErrorCode(StrEnum):
     passphrase_required = "passphrase_required"
     not_initialized = "not_initialized"
     already_initialized = "already_initialized"
-    # --- wallet
-    wrong_passphrase = "wrong_passphrase"
+    # --- wallet (wrong_passphrase and credential_not_found are shared with the issuer)
     wallet_corrupt = "wallet_corrupt"
     duplicate_credential = "duplicate_credential"
-    credential_not_found = "credential_not_found"
     backup_invalid = "backup_invalid"
     offer_failed = "offer_failed"
     # --- generic
