@@ -1,0 +1,150 @@
+"""Compression codecs of the QR text format, named by one character.
+
+``B`` is brotli (quality 11, window 2**16); ``Z`` is zstd with the trained
+dictionary ``zstd-dict-1.zst`` shipped beside this module. ``Z`` is the default
+because it is smaller on every presentation measured (docs/qr-format.md has the
+numbers). A codec character is never reused for different bytes: a new
+dictionary gets a new character, so old QR codes stay readable.
+
+Decompression is capped (``MAX_DECOMPRESSED``) and never trusts a size
+announced by the compressed data, so a small QR code cannot expand into a
+memory exhaustion.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from functools import cache
+from importlib import resources
+
+import brotli
+import zstandard
+
+from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported
+
+MAX_DECOMPRESSED = 1024 * 1024
+"""Largest JSON (bytes) a QR payload may expand to; more is ``payload_too_large``."""
+
+BROTLI = "B"
+ZSTD_DICT_1 = "Z"
+DEFAULT_CODEC = ZSTD_DICT_1
+CODECS = (BROTLI, ZSTD_DICT_1)
+
+BROTLI_QUALITY = 11
+BROTLI_LGWIN = 16
+ZSTD_LEVEL = 19
+ZSTD_DICT_FILE = "zstd-dict-1.zst"
+ZSTD_DICT_ID = 0x525A0001
+ZSTD_DICT_SHA256 = "486f8586ed9bb215c97cc3d557d0c10d1a0524d42eaf30806666328034d9676d"
+
+_CHUNK = 64 * 1024
+_ZSTD_MAX_WINDOW = 1 << 23
+
+
+@cache
+def _zstd_dict() -> zstandard.ZstdCompressionDict:
+    """Load and pin the shipped dictionary (lazily: no I/O at import time)."""
+    data = resources.files("shared.qr").joinpath(ZSTD_DICT_FILE).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != ZSTD_DICT_SHA256:
+        raise RugzakError(
+            "the shipped zstd dictionary does not match the one codec Z is defined by",
+            code=ErrorCode.internal_error,
+            detail={"file": ZSTD_DICT_FILE, "sha256": digest, "expected": ZSTD_DICT_SHA256},
+        )
+    return zstandard.ZstdCompressionDict(data, dict_type=zstandard.DICT_TYPE_FULLDICT)
+
+
+def compress(data: bytes, codec: str = DEFAULT_CODEC) -> bytes:
+    """Compress ``data`` with the codec named by ``codec``."""
+    if codec == BROTLI:
+        return bytes(brotli.compress(data, quality=BROTLI_QUALITY, lgwin=BROTLI_LGWIN))
+    if codec == ZSTD_DICT_1:
+        cctx = zstandard.ZstdCompressor(
+            level=ZSTD_LEVEL,
+            dict_data=_zstd_dict(),
+            write_checksum=False,
+            write_content_size=True,
+            write_dict_id=False,
+        )
+        return cctx.compress(data)
+    raise ValueError(f"unknown codec {codec!r}; expected one of {CODECS}")
+
+
+def decompress(data: bytes, codec: str, *, limit: int = MAX_DECOMPRESSED) -> bytes:
+    """Decompress ``data``; refuse more than ``limit`` bytes of output.
+
+    Raises:
+        Unsupported: ``unsupported_codec`` for an unknown codec character.
+        InvalidInput: ``decompression_failed`` for corrupt or truncated data,
+            ``payload_too_large`` past ``limit``.
+    """
+    if codec == BROTLI:
+        return _brotli_decompress(data, limit)
+    if codec == ZSTD_DICT_1:
+        return _zstd_decompress(data, limit)
+    raise Unsupported(
+        f"unknown QR codec {codec!r}",
+        code=ErrorCode.unsupported_codec,
+        detail={"codec": codec, "known": list(CODECS)},
+    )
+
+
+def _too_large(limit: int) -> InvalidInput:
+    return InvalidInput(
+        f"QR payload expands to more than {limit} bytes",
+        code=ErrorCode.payload_too_large,
+        detail={"limit": limit},
+    )
+
+
+def _corrupt(codec: str, why: str) -> InvalidInput:
+    return InvalidInput(
+        "QR payload could not be decompressed",
+        code=ErrorCode.decompression_failed,
+        detail={"codec": codec, "reason": why},
+    )
+
+
+def _brotli_decompress(data: bytes, limit: int) -> bytes:
+    dec = brotli.Decompressor()
+    out = bytearray()
+    try:
+        chunk = dec.process(data, output_buffer_limit=_CHUNK)
+        while True:
+            out += chunk
+            if len(out) > limit:
+                raise _too_large(limit)
+            if dec.is_finished() or dec.can_accept_more_data():
+                break
+            chunk = dec.process(b"", output_buffer_limit=_CHUNK)
+    except brotli.error as exc:
+        raise _corrupt(BROTLI, str(exc) or "invalid brotli stream") from exc
+    if not dec.is_finished():
+        raise _corrupt(BROTLI, "truncated brotli stream")
+    return bytes(out)
+
+
+def _zstd_decompress(data: bytes, limit: int) -> bytes:
+    dctx = zstandard.ZstdDecompressor(dict_data=_zstd_dict(), max_window_size=_ZSTD_MAX_WINDOW)
+    try:
+        # decompress() trusts a declared content size and ignores max_output_size,
+        # so check the header first and only then let zstd validate the whole frame
+        declared = zstandard.frame_content_size(data)
+        if declared > limit:
+            raise _too_large(limit)
+        if declared < 0 and _zstd_streamed_size(dctx, data, limit) > limit:
+            raise _too_large(limit)
+        return dctx.decompress(data, max_output_size=limit, allow_extra_data=False)
+    except zstandard.ZstdError as exc:
+        raise _corrupt(ZSTD_DICT_1, str(exc)) from exc
+
+
+def _zstd_streamed_size(dctx: zstandard.ZstdDecompressor, data: bytes, limit: int) -> int:
+    """Output size of a frame without a declared size, counted up to ``limit + 1``."""
+    size = 0
+    with dctx.stream_reader(io.BytesIO(data), read_across_frames=False, closefd=False) as reader:
+        while size <= limit and (chunk := reader.read(_CHUNK)):
+            size += len(chunk)
+    return size
