@@ -10,7 +10,10 @@ from typing import Any
 
 import rfc8785
 
+from shared.jsonld.context import Fallback
+from shared.jsonld.rdfc import canonicalize
 from shared.jsonld.reference import canonize_reference
+from shared.jsonld.to_rdf import document_quads
 
 __all__ = ["canonize", "canonize_reference", "jcs"]
 
@@ -21,7 +24,13 @@ def canonize(document: dict[str, Any]) -> str:
     Only bundled contexts are used. Raises ``InvalidInput`` with code
     ``unknown_context``, ``undefined_term`` or ``invalid_jsonld``.
     """
-    return canonize_reference(document)
+    if not isinstance(document, dict):
+        return canonize_reference(document)
+    try:
+        quads = document_quads(document)
+    except Fallback:
+        return canonize_reference(document)
+    return canonicalize(quads)
 
 
 def jcs(value: Any) -> bytes:

@@ -13,7 +13,7 @@ from typing import Any
 from shared.errors import ErrorCode, InvalidInput
 
 # The same test pyld applies before emitting an IRI.
-_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+\-.]*|_):[^\s]*$")
+_ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 
 
 def is_absolute_iri(value: str) -> bool:

@@ -1,0 +1,284 @@
+"""Fast JSON-LD -> RDF quads for documents built from bundled contexts.
+
+One walk over the compact document does what pyld does in three (expand, node
+map, toRdf): it resolves each key against a memoized active context and emits
+quads straight into a set. The walk mirrors pyld's expansion step for step
+(property-scoped contexts, reverting type-scoped contexts, sorted type-scoped
+contexts, ``@graph`` and ``@list`` containers, value coercion), so the quads
+are the ones pyld would produce, with different blank node numbers.
+
+Whatever it does not handle (explicit ``@value``/``@list``/``@graph`` objects,
+language and index maps, reverse properties, blank node identifiers, relative
+IRIs, anything pyld might reject) raises ``Fallback``: the reference path then
+answers or reports the error. Undefined terms are caught here, with the same
+code the reference path uses.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Final
+
+from pyld import jsonld
+
+from shared.errors import ErrorCode, InvalidInput
+from shared.jsonld.context import INITIAL, KEYWORDS, ActiveContext, Fallback, is_absolute_iri
+from shared.jsonld.rdfc import Quad, Term, literal
+
+_RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD: Final = "http://www.w3.org/2001/XMLSchema#"
+RDF_TYPE: Final = f"<{_RDF}type>"
+RDF_FIRST: Final = f"<{_RDF}first>"
+RDF_REST: Final = f"<{_RDF}rest>"
+RDF_NIL: Final = f"<{_RDF}nil>"
+RDF_JSON: Final = f"{_RDF}JSON"
+XSD_BOOLEAN: Final = f"{_XSD}boolean"
+XSD_DOUBLE: Final = f"{_XSD}double"
+XSD_INTEGER: Final = f"{_XSD}integer"
+XSD_STRING: Final = f"{_XSD}string"
+_NO_COERCION: Final = frozenset({"@id", "@vocab", "@none"})
+_EMPTY: Final[frozenset[str]] = frozenset()
+_DOUBLE_EXPONENT = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
+
+
+def canonical_double(value: float) -> str:
+    """The xsd:double lexical form pyld writes (``1.5E0``)."""
+    return _DOUBLE_EXPONENT.sub(r"\1E\2\3", f"{value:1.15E}")
+
+
+def literal_term(value: Any, datatype: str | None) -> str:
+    """A JSON scalar as pyld's ``_object_to_rdf`` turns it into a literal."""
+    if isinstance(value, bool):
+        return literal("true" if value else "false", datatype or XSD_BOOLEAN)
+    if isinstance(value, float) and not value.is_integer():
+        return literal(canonical_double(value), datatype or XSD_DOUBLE)
+    if datatype == XSD_DOUBLE:
+        try:
+            as_float = float(value)
+        except (ValueError, TypeError):
+            return literal(value, XSD_DOUBLE)
+        return literal(canonical_double(as_float), XSD_DOUBLE)
+    if isinstance(value, int | float):
+        if abs(value) >= 1e21:
+            return literal(canonical_double(value), datatype or XSD_DOUBLE)
+        return literal(str(int(value)), datatype or XSD_INTEGER)
+    if isinstance(value, str):
+        return literal(value, datatype or XSD_STRING)
+    raise Fallback(f"not a JSON scalar: {type(value).__name__}")
+
+
+def json_literal(value: Any) -> str:
+    """An ``@type: @json`` value, canonicalized by the same JCS code pyld uses."""
+    try:
+        text = jsonld.canonicalize(value).decode("utf-8")
+    except Exception as exc:  # not JSON: let the reference path report it
+        raise Fallback(str(exc)) from exc
+    return literal(text, RDF_JSON)
+
+
+def _iri(expanded: str | None) -> str:
+    if expanded is None or expanded.startswith(("_:", "@")) or not is_absolute_iri(expanded):
+        raise Fallback(f"not an absolute IRI: {expanded!r}")
+    return f"<{expanded}>"
+
+
+class _Emitter:
+    """Walks one document, collecting its quads."""
+
+    __slots__ = ("blank", "quads", "undefined")
+
+    def __init__(self) -> None:
+        self.quads: set[Quad] = set()
+        self.blank = 0
+        self.undefined: str | None = None
+
+    def new_blank(self) -> int:
+        self.blank += 1
+        return self.blank
+
+    def node(
+        self, element: dict[str, Any], ctx: ActiveContext, prop: str | None, graph: Term | None
+    ) -> Term:
+        """Emit a node object's quads into ``graph``; return its subject."""
+        scoped = ctx.term_context(prop) if prop is not None else None
+        if ctx.previous is not None:
+            # Type-scoped contexts do not propagate into nested nodes, except that a
+            # bare reference {"id": ...} keeps them (pyld's revert rule).
+            revert = True
+            if len(element) <= 2 and "@context" not in element:
+                for key in element:
+                    expanded = ctx.expand_vocab(key)
+                    if expanded == "@value":
+                        raise Fallback("value object")
+                    if expanded == "@id" and len(element) == 1:
+                        revert = False
+            if revert:
+                ctx = ctx.previous
+        if scoped is not None:
+            ctx = ctx.derive(scoped[0], scoped[1], override_protected=True)
+        if "@context" in element:
+            local = element["@context"]
+            if isinstance(local, dict) and len(local) == 1 and "@context" in local:
+                raise Fallback("keyword redefinition")
+            ctx = ctx.derive(local)
+
+        # Find @type first: its type-scoped contexts apply to every other key.
+        type_ctx = ctx
+        type_key: str | None = None
+        types: list[Any] = []
+        for key, value in element.items():
+            if key != "@context" and ctx.expand_vocab(key) == "@type":
+                if type_key is not None:
+                    raise Fallback("several @type keys")
+                type_key = key
+                types = value if isinstance(value, list) else [value]
+                if not all(isinstance(t, str) for t in types):
+                    raise Fallback("non-string @type")
+        for name in sorted(types) if len(types) > 1 else types:
+            type_scoped = type_ctx.term_context(name)
+            if type_scoped is not None and type_scoped[0] is not False:
+                ctx = ctx.derive(type_scoped[0], type_scoped[1], propagate=False)
+
+        subject: Term | None = None
+        properties: list[tuple[str, str, Any]] = []
+        for key, value in element.items():
+            if key == "@context" or key == type_key:
+                continue
+            expanded = ctx.expand_vocab(key)
+            if expanded is None or not (expanded in KEYWORDS or is_absolute_iri(expanded)):
+                if self.undefined is None:
+                    self.undefined = key
+            elif expanded == "@id":
+                if subject is not None or not isinstance(value, str):
+                    raise Fallback("@id")
+                subject = _iri(ctx.expand_id(value))
+            elif expanded in KEYWORDS or expanded.startswith("_:"):
+                raise Fallback(f"keyword {expanded}")
+            else:
+                properties.append((key, expanded, value))
+
+        if subject is None:
+            subject = self.new_blank()
+        quads = self.quads
+        for name in types:
+            quads.add((subject, RDF_TYPE, _iri(type_ctx.expand_vocab(name)), graph))
+        for key, expanded, value in properties:
+            self.property(subject, key, expanded, value, ctx, graph)
+        return subject
+
+    def property(
+        self,
+        subject: Term,
+        key: str,
+        expanded: str,
+        value: Any,
+        ctx: ActiveContext,
+        graph: Term | None,
+    ) -> None:
+        term = ctx.terms.get(key)
+        term_ctx = ctx
+        container = _EMPTY
+        if term is not None:
+            if not term.plain:
+                raise Fallback(f"term {key} uses a feature the fast path does not handle")
+            if term.context is not None:
+                term_ctx = ctx.derive(term.context, term.context_key, override_protected=True)
+            container = term.container
+            if term.type_mapping == "@json":
+                if container:
+                    raise Fallback("@json with a container")
+                self.quads.add((subject, term.predicate, json_literal(value), graph))
+                return
+        predicate = term.predicate if term is not None else f"<{expanded}>"
+        if "@list" in container:
+            if value is None:
+                return
+            head = self.list(value if isinstance(value, list) else [value], term_ctx, key, graph)
+            self.quads.add((subject, predicate, head, graph))
+            return
+        objects: list[Term] = []
+        self.values(value, term_ctx, key, graph, objects, "@graph" in container)
+        quads = self.quads
+        for obj in objects:
+            quads.add((subject, predicate, obj, graph))
+
+    def values(
+        self,
+        value: Any,
+        ctx: ActiveContext,
+        key: str,
+        graph: Term | None,
+        out: list[Term],
+        graph_container: bool,
+    ) -> None:
+        if value is None:
+            return
+        if isinstance(value, list):
+            for item in value:
+                self.values(item, ctx, key, graph, out, graph_container)
+            return
+        if isinstance(value, dict):
+            if graph_container:
+                # Each value becomes its own named graph, named by a fresh blank node.
+                named = self.new_blank()
+                self.node(value, ctx, key, named)
+                out.append(named)
+            else:
+                out.append(self.node(value, ctx, key, graph))
+            return
+        obj = self.scalar(value, ctx, key)
+        out.append(self.new_blank() if graph_container else obj)
+
+    def scalar(self, value: Any, ctx: ActiveContext, key: str) -> str:
+        term = ctx.terms.get(key)
+        coercion = term.type_mapping if term is not None else None
+        if isinstance(value, str):
+            if coercion == "@id":
+                return _iri(ctx.expand_id(value))
+            if coercion == "@vocab":
+                return _iri(ctx.expand_vocab(value))
+        if coercion is not None and coercion not in _NO_COERCION:
+            if coercion == "@json" or coercion.startswith("_:") or not is_absolute_iri(coercion):
+                raise Fallback(f"datatype {coercion}")
+            return literal_term(value, coercion)
+        if isinstance(value, str) and not (ctx.plain and (term is None or term.plain)):
+            raise Fallback("language-tagged string")
+        return literal_term(value, None)
+
+    def list(self, items: list[Any], ctx: ActiveContext, key: str, graph: Term | None) -> Term:
+        """Emit an rdf:List of ``items``; return its head."""
+        objects: list[Term] = []
+        for item in items:
+            if isinstance(item, list):
+                raise Fallback("list of lists")
+            self.values(item, ctx, key, graph, objects, False)
+        if not objects:
+            return RDF_NIL
+        head: Term = self.new_blank()
+        current = head
+        for index, obj in enumerate(objects):
+            rest: Term = RDF_NIL if index == len(objects) - 1 else self.new_blank()
+            self.quads.add((current, RDF_FIRST, obj, graph))
+            self.quads.add((current, RDF_REST, rest, graph))
+            current = rest
+        return head
+
+
+def document_quads(document: dict[str, Any]) -> set[Quad]:
+    """The RDF quads of ``document``, blank nodes numbered from 1.
+
+    Raises ``Fallback`` for input the fast path does not handle and
+    ``InvalidInput(undefined_term)`` for a key the active context does not define.
+    """
+    emitter = _Emitter()
+    try:
+        emitter.node(document, INITIAL, None, None)
+    except RecursionError as exc:
+        raise Fallback("nesting too deep") from exc
+    if emitter.undefined is not None:
+        raise InvalidInput(
+            f"term not defined by the active context: {emitter.undefined}",
+            code=ErrorCode.undefined_term,
+            detail=emitter.undefined,
+        )
+    return emitter.quads
