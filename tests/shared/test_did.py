@@ -1,0 +1,120 @@
+"""did:key documents, did:web mapping and resolvers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shared.did import (
+    StaticResolver,
+    WebResolver,
+    did_key_document,
+    did_web_from_domain,
+    did_web_url,
+    find_verification_method,
+)
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, Unsupported
+from shared.keys import SigningKey
+from tests.conftest import load_vector
+
+LEGACY = "did:web:digitalcredentials.github.io:vc-test-fixtures:dids:legacy"
+
+
+@pytest.mark.parametrize(
+    ("did", "url"),
+    [
+        ("did:web:w3c-ccg.github.io", "https://w3c-ccg.github.io/.well-known/did.json"),
+        ("did:web:example.com%3A3000:user:alice", "https://example.com:3000/user/alice/did.json"),
+        (LEGACY, "https://digitalcredentials.github.io/vc-test-fixtures/dids/legacy/did.json"),
+    ],
+)
+def test_did_web_url_mapping(did: str, url: str) -> None:
+    assert did_web_url(did) == url
+
+
+@pytest.mark.parametrize(
+    "did",
+    [
+        "did:web:",
+        "did:web:127.0.0.1",
+        "did:web:example.com::x",
+        "did:web:exa%2Fmple.com",
+        "did:web:example.com:..",
+        "did:key:z6Mk",
+    ],
+)
+def test_did_web_rejects_bad_identifiers(did: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        did_web_url(did)
+    assert info.value.code == ErrorCode.malformed_did
+
+
+def test_did_web_from_domain_round_trips() -> None:
+    did = did_web_from_domain("example.com:8443/org/x")
+    assert did == "did:web:example.com%3A8443:org:x"
+    assert did_web_url(did) == "https://example.com:8443/org/x/did.json"
+
+
+def test_did_key_document_is_multikey() -> None:
+    key = SigningKey.from_seed(b"\x01" * 32)
+    doc = did_key_document(key.did)
+    assert doc["id"] == key.did
+    vm = doc["verificationMethod"][0]
+    assert vm["type"] == "Multikey"
+    assert vm["publicKeyMultibase"] == key.public_multibase
+    assert doc["assertionMethod"] == [key.verification_method]
+
+
+def test_find_vm_in_embedded_relationship() -> None:
+    """DCC's legacy did.json has the key only under assertionMethod (embedded)."""
+    doc = load_vector("dcc/vc-test-fixtures/dids/legacy/did.json")
+    resolver = StaticResolver({doc["id"]: doc})
+    vm_url = doc["assertionMethod"][0]["id"]
+    vm = find_verification_method(resolver, vm_url, purpose="assertionMethod")
+    assert vm.controller == LEGACY
+    assert len(vm.public_key) == 32
+    with pytest.raises(ResolutionFailed) as info:
+        find_verification_method(resolver, vm_url, purpose="authentication")
+    assert info.value.code == ErrorCode.proof_purpose_mismatch
+
+
+def test_static_resolver_errors() -> None:
+    resolver = StaticResolver()
+    with pytest.raises(Unsupported) as unsupported:
+        resolver.resolve("did:example:123")
+    assert unsupported.value.code == ErrorCode.unsupported_did_method
+    with pytest.raises(ResolutionFailed):
+        resolver.resolve("did:web:unknown.example")
+
+
+def test_web_resolver_fetches_once_and_checks_id() -> None:
+    doc = load_vector("dcc/vc-test-fixtures/dids/oidf/did.json")
+    calls: list[str] = []
+
+    def fetch(url: str) -> bytes:
+        calls.append(url)
+        return json.dumps(doc).encode()
+
+    now = [0.0]
+    resolver = WebResolver(fetch, ttl_seconds=60, clock=lambda: now[0])
+    assert resolver.resolve(doc["id"])["id"] == doc["id"]
+    assert resolver.resolve(doc["id"])["id"] == doc["id"]
+    assert len(calls) == 1
+    now[0] = 61
+    resolver.resolve(doc["id"])
+    assert len(calls) == 2
+
+    liar = WebResolver(lambda url: json.dumps({"id": "did:web:evil.example"}).encode())
+    with pytest.raises(ResolutionFailed):
+        liar.resolve("did:web:good.example")
+    big = WebResolver(lambda url: b" " * 10, max_bytes=5)
+    with pytest.raises(ResolutionFailed):
+        big.resolve("did:web:good.example")
+
+    def down(url: str) -> bytes:
+        raise OSError("unreachable")
+
+    with pytest.raises(ResolutionFailed) as info:
+        WebResolver(down).resolve("did:web:good.example")
+    assert info.value.code == ErrorCode.did_not_found
