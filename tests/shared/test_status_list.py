@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import gzip
 import time
+import tracemalloc
 import zlib
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -368,6 +369,21 @@ def test_gzip_bomb_is_refused_before_it_is_expanded() -> None:
     with pytest.raises(InvalidInput) as caught:
         BitstringStatusList.decode(fits, max_bytes=MIN_ENTRIES // 8 - 1)
     assert caught.value.code == ErrorCode.payload_too_large
+
+
+def test_gzip_bomb_is_never_inflated_past_the_cap() -> None:
+    packer = zlib.compressobj(9, wbits=31)
+    chunk = bytes(1 << 20)
+    bomb = encode_base64url(b"".join(packer.compress(chunk) for _ in range(64)) + packer.flush())
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidInput) as caught:
+            BitstringStatusList.decode(bomb, max_bytes=1 << 20)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert caught.value.code == ErrorCode.payload_too_large
+    assert peak < 8 << 20  # 64 MiB if it were inflated whole
 
 
 def test_oversized_text_is_refused_before_decoding() -> None:
