@@ -46,12 +46,33 @@ def _rugzak_cause(exc: BaseException) -> RugzakError | None:
     return None
 
 
+def _innermost_jsonld_error(exc: BaseException) -> Any:
+    """The deepest pyld ``JsonLdError`` in the cause chain (it has the useful code)."""
+    found: Any = None
+    current: BaseException | None = exc
+    while current is not None:
+        if isinstance(current, jsonld.JsonLdError):
+            found = current
+        current = current.__cause__ or current.__context__
+    return found
+
+
 def _translate(exc: Exception) -> RugzakError:
     found = _rugzak_cause(exc)
     if found is not None:
         return found
+    inner = _innermost_jsonld_error(exc)
+    if inner is None:
+        return InvalidInput(
+            f"invalid JSON-LD: {type(exc).__name__}: {exc}"[:300],
+            code=ErrorCode.invalid_jsonld,
+            detail=type(exc).__name__,
+        )
+    # pyld's message is a short sentence; its str() also dumps the whole context.
     return InvalidInput(
-        f"invalid JSON-LD: {exc}", code=ErrorCode.invalid_jsonld, detail=type(exc).__name__
+        f"invalid JSON-LD: {inner.args[0] if inner.args else inner.type}",
+        code=ErrorCode.invalid_jsonld,
+        detail=inner.code or inner.type,
     )
 
 
