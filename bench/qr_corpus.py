@@ -1,4 +1,4 @@
-"""Synthetic Open Badges 3.0 corpus for the QR zstd dictionary, and its trainer.
+"""Synthetic Open Badges 3.0 corpus for the QR zstd dictionary.
 
 The dictionary behind codec ``Z`` of the QR text format (see docs/qr-format.md) is
 trained on presentations and credentials shaped the way Rugzak builds them:
@@ -8,14 +8,12 @@ Status List entries, and varied Dutch and English names, descriptions, criteria
 and alignments. Nothing here is copied from the test inputs, so measurements on
 those inputs are not measurements on the training set.
 
-Everything is seeded: ``python bench/qr_corpus.py --train`` rebuilds the shipped
-dictionary byte for byte (and says so), ``--check`` only compares.
+Everything is seeded, so bench/qr_dictionary.py rebuilds the shipped dictionary
+byte for byte from it.
 """
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import random
 import sys
@@ -24,142 +22,43 @@ from pathlib import Path
 from typing import Any
 
 import base58
-import zstandard
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from shared.keys import SigningKey  # noqa: E402
+from qr_corpus_vocab import (  # noqa: E402
+    ACH_TYPES,
+    CITIES,
+    CRIT_EN,
+    CRIT_NL,
+    DESC_EN,
+    DESC_NL,
+    ENDORSEMENTS,
+    EVIDENCE_EN,
+    EVIDENCE_NL,
+    FIELDS,
+    FRAMEWORKS,
+    ISSUERS,
+    LEVELS_EN,
+    LEVELS_NL,
+    NAMES,
+    SKILLS_EN,
+    SKILLS_NL,
+    TAGS,
+    VERIFIERS,
+)
 
-DICT_PATH = ROOT / "shared" / "qr" / "zstd-dict-1.zst"
-TRAIN_SEED = 20261123
-DICT_SIZE = 16384
-DICT_ID = 0x525A0001  # "RZ" 0001: outside the zstd registered range (< 32768)
-TRAIN_PARAMS = {"k": 1024, "d": 8, "f": 20, "split_point": 1.0, "accel": 1}
-N_SAMPLES = 3000
+from shared.keys import SigningKey  # noqa: E402
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+V1 = "https://www.w3.org/2018/credentials/v1"
+OB_LEGACY = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
+ED2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
 SCHEMA = (
     "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 )
-
-ISSUERS = [
-    ("ROC Midden Nederland", "rocmn.nl"),
-    ("Gemeente Utrecht", "utrecht.nl"),
-    ("Hogeschool van Amsterdam", "hva.nl"),
-    ("Stichting Leerwerkloket Twente", "leerwerklokettwente.nl"),
-    ("Bibliotheek Rotterdam", "bibliotheek.rotterdam.nl"),
-    ("Vrijwilligerscentrale Zwolle", "vrijwilligerszwolle.nl"),
-    ("Da Vinci College", "davinci.nl"),
-    ("Scouting Nederland", "scouting.nl"),
-    ("Techniek Pact Brabant", "techniekpactbrabant.nl"),
-    ("Open University of the Netherlands", "ou.nl"),
-    ("Northfield Community College", "northfield.edu"),
-    ("Greenway Skills Academy", "greenwayskills.org"),
-    ("City of Leeds Youth Service", "leeds.gov.uk"),
-    ("Harbor Tech Bootcamp", "harbortech.io"),
-    ("Red Cross Training Centre", "redcross-training.org"),
-    ("Stichting Jongerenwerk Groningen", "jongerenwerkgroningen.nl"),
-]
-
-SKILLS_NL = [
-    "Doorzettingsvermogen",
-    "Samenwerken",
-    "Klantgericht werken",
-    "Plannen en organiseren",
-    "Digitale vaardigheden",
-    "Communiceren",
-    "Probleemoplossend denken",
-    "Veilig werken",
-    "Leidinggeven",
-    "Zelfstandig werken",
-    "Creatief denken",
-    "Omgaan met feedback",
-    "Basis Excel",
-    "Presenteren",
-    "Eerste hulp",
-    "Mediawijsheid",
-]
-SKILLS_EN = [
-    "Perseverance",
-    "Teamwork",
-    "Customer focus",
-    "Planning and organising",
-    "Digital literacy",
-    "Communication",
-    "Problem solving",
-    "Working safely",
-    "Leadership",
-    "Working independently",
-    "Creative thinking",
-    "Handling feedback",
-    "Spreadsheet basics",
-    "Public speaking",
-    "First aid",
-    "Media literacy",
-]
-LEVELS_NL = ["niveau 1", "niveau 2", "niveau 3", "brons", "zilver", "goud", "basis", "gevorderd"]
-LEVELS_EN = ["level 1", "level 2", "level 3", "bronze", "silver", "gold", "foundation", "advanced"]
-DESC_NL = [
-    "Deze badge laat zien dat de houder {skill} in de praktijk heeft toegepast.",
-    "De houder heeft aangetoond {skill} zelfstandig en in een team te beheersen.",
-    "Toegekend na een praktijkopdracht van {hours} uur waarin {skill} centraal stond.",
-    "Erkenning voor het ontwikkelen van {skill} tijdens een stage of vrijwilligerswerk.",
-    "Deze microcredential bevestigt {skill} op {level}.",
-    "De deelnemer heeft de training {skill} afgerond en een eindopdracht gemaakt.",
-]
-DESC_EN = [
-    "This badge shows that the holder has applied {skill} in practice.",
-    "The earner demonstrated {skill} both independently and as part of a team.",
-    "Awarded after a {hours}-hour work placement focused on {skill}.",
-    "Recognises the development of {skill} during an internship or volunteering.",
-    "This micro-credential confirms {skill} at {level}.",
-    "The participant completed the {skill} course and a final assignment.",
-]
-CRIT_NL = [
-    "De kandidaat heeft minimaal {n} opdrachten afgerond en is beoordeeld door een "
-    "praktijkbegeleider.",
-    "Beoordeling op basis van een portfolio met bewijsstukken en een reflectieverslag.",
-    "De deelnemer was {n} weken aanwezig en heeft een eindgesprek gevoerd.",
-    "Een assessor heeft het gedrag in de praktijk geobserveerd aan de hand van de "
-    "beoordelingsrubric.",
-    "Toets met een score van minimaal {pct}% en een praktijkopdracht.",
-]
-CRIT_EN = [
-    "The candidate completed at least {n} assignments, assessed by a workplace mentor.",
-    "Assessment of a portfolio of evidence and a written reflection.",
-    "The participant attended for {n} weeks and completed an exit interview.",
-    "An assessor observed the behaviour at work using the assessment rubric.",
-    "A test with a score of at least {pct}% and a practical assignment.",
-]
-FRAMEWORKS = [
-    ("ESCO", "http://data.europa.eu/esco/skill/{uuid}"),
-    ("SBB kwalificatiedossier", "https://www.s-bb.nl/kwalificatiedossiers/{code}"),
-    ("Skills Framework 21st Century", "https://skills21.example.org/framework/{code}"),
-    ("O*NET", "https://www.onetonline.org/find/descriptor/result/{code}"),
-    ("Loopbaanoriëntatie en -begeleiding", "https://lob.example.nl/competenties/{code}"),
-    ("European Digital Competence Framework", "https://digcomp.example.eu/{code}"),
-]
-ACH_TYPES = ["Badge", "MicroCredential", "Competency", "Course", "Certificate", "ext:Vrijwilliger"]
-TAGS = [
-    "vmbo",
-    "mbo",
-    "hbo",
-    "soft skills",
-    "21e eeuw",
-    "werk",
-    "stage",
-    "digital",
-    "zorg",
-    "techniek",
-]
-NAMES = ["Sanne de Vries", "Mohammed El Amrani", "Lotte Jansen", "Daan Bakker", "Emma Smith",
-         "Noah Visser", "Fatima Yilmaz", "Liam O'Brien", "Sophie van den Berg",
-         "Jayden Kok"]  # fmt: skip
-VERIFIERS = ["werkgever.example.nl", "jobs.example.com", "verifier.rugzak.example",
-             "hr.zorggroep.example.nl", "recruit.example.org", "localhost:8002"]  # fmt: skip
 
 
 def _z58(rng: random.Random, n: int) -> str:
@@ -335,7 +234,129 @@ def credential(rng: random.Random, holder: str | None = None) -> dict[str, Any]:
         "proofPurpose": "assertionMethod",
         "proofValue": _z58(rng, 64),
     }
+    _extras(rng, cred, dutch)
     return cred
+
+
+def _extras(rng: random.Random, cred: dict[str, Any], dutch: bool) -> None:
+    """Rarer OB 3.0 features seen in the field: richer profiles, evidence, results,
+    hashed identifiers, endorsements, Ed25519Signature2020 proof sets, VCDM 1.1."""
+    issuer, subject = cred["issuer"], cred["credentialSubject"]
+    ach, domain = subject["achievement"], str(issuer.get("url", "https://x.nl"))[8:]
+    if rng.random() < 0.15:
+        issuer["phone"] = f"+31 {rng.randint(10, 99)} {rng.randint(1000000, 9999999)}"
+    if rng.random() < 0.1:
+        city, postcode, street = rng.choice(CITIES)
+        issuer["address"] = {
+            "type": ["Address"],
+            "addressCountry": "Nederland",
+            "addressCountryCode": "NL",
+            "addressLocality": city,
+            "streetAddress": street,
+            "postalCode": postcode,
+        }
+    if rng.random() < 0.1:
+        issuer["otherIdentifier"] = [
+            {
+                "type": ["IdentifierEntry"],
+                "identifier": str(rng.randint(10**7, 10**8)),
+                "identifierType": rng.choice(["sourcedId", "ext:KvK"]),
+            }
+        ]
+    if rng.random() < 0.1:
+        issuer["parentOrg"] = {
+            "id": f"https://{domain}/org",
+            "type": ["Profile"],
+            "name": rng.choice(ISSUERS)[0],
+        }
+    if rng.random() < 0.1:
+        salt = rng.randbytes(8).hex()
+        subject["identifier"] = [
+            {
+                "type": "IdentityObject",
+                "hashed": True,
+                "identityHash": "sha256$" + rng.randbytes(32).hex(),
+                "identityType": "emailAddress",
+                "salt": salt,
+            }
+        ]
+    if rng.random() < 0.2:
+        cred["awardedDate"] = cred["validFrom"]
+    if rng.random() < 0.1:
+        ach["creditsAvailable"] = rng.choice([1, 2.5, 3, 5])
+    if rng.random() < 0.1:
+        ach["fieldOfStudy"] = rng.choice(FIELDS)
+    if rng.random() < 0.1:
+        rd_id = f"https://{domain}/results/{rng.randint(1, 99)}"
+        levels = rng.choice([LEVELS_NL, LEVELS_EN])[:3]
+        ach["resultDescription"] = [
+            {
+                "id": rd_id,
+                "type": ["ResultDescription"],
+                "name": rng.choice(["Beoordeling", "Assessment"]),
+                "resultType": rng.choice(["RubricCriterionLevel", "Status", "LetterGrade"]),
+                "allowedValue": levels,
+            }
+        ]
+        subject["result"] = [
+            {"type": ["Result"], "resultDescription": rd_id, "value": rng.choice(levels)}
+        ]
+    if rng.random() < 0.15:
+        name, text = rng.choice(EVIDENCE_NL if dutch else EVIDENCE_EN)
+        cred["evidence"] = [
+            {
+                "id": f"https://{domain}/evidence/{_uuid(rng)}",
+                "type": ["Evidence"],
+                "name": name,
+                "narrative": text,
+                "genre": rng.choice(["Portfolio", "Assessment", "Report"]),
+            }
+        ]
+    if rng.random() < 0.05:
+        issuer["endorsement"] = [_endorsement(rng, issuer["id"])]
+    if rng.random() < 0.1:
+        # DCC-style proof set: eddsa-rdfc-2022 beside Ed25519Signature2020
+        cred["@context"].append(ED2020)
+        legacy = {k: v for k, v in cred["proof"].items() if k != "cryptosuite"}
+        cred["proof"] = [
+            cred["proof"],
+            {**legacy, "type": "Ed25519Signature2020", "proofValue": _z58(rng, 64)},
+        ]
+    elif rng.random() < 0.08:
+        # a VCDM 1.1 credential as older wallets hold them
+        cred["@context"] = [V1, OB_LEGACY, ED2020]
+        cred["issuanceDate"] = cred.pop("validFrom")
+        if "validUntil" in cred:
+            cred["expirationDate"] = cred.pop("validUntil")
+        cred.pop("credentialStatus", None)
+        cred["proof"] = {k: v for k, v in cred["proof"].items() if k != "cryptosuite"}
+        cred["proof"]["type"] = "Ed25519Signature2020"
+
+
+def _endorsement(rng: random.Random, endorsed: str) -> dict[str, Any]:
+    endorser = _did_key(rng)
+    created = _date(rng)
+    return {
+        "@context": [V2, OB],
+        "id": f"urn:uuid:{_uuid(rng)}",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": rng.choice(["Erkenning", "Endorsement"]),
+        "issuer": {"id": endorser, "type": ["Profile"], "name": rng.choice(ISSUERS)[0]},
+        "validFrom": created,
+        "credentialSubject": {
+            "id": endorsed,
+            "type": ["EndorsementSubject"],
+            "endorsementComment": rng.choice(ENDORSEMENTS),
+        },
+        "proof": {
+            "type": "DataIntegrityProof",
+            "created": created,
+            "verificationMethod": f"{endorser}#{endorser[8:]}",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "proofPurpose": "assertionMethod",
+            "proofValue": _z58(rng, 64),
+        },
+    }
 
 
 def presentation(rng: random.Random, n_credentials: int = 1) -> dict[str, Any]:
@@ -399,37 +420,3 @@ def samples(seed: int, n: int) -> list[bytes]:
         how = rng.choices(["built", "sorted", "shuffled"], [0.6, 0.3, 0.1])[0]
         out.append(compact(_reorder(rng, doc, how)))
     return out
-
-
-def train() -> bytes:
-    """Train the dictionary deterministically (fixed parameters, one thread)."""
-    d = zstandard.train_dictionary(
-        DICT_SIZE,
-        samples(TRAIN_SEED, N_SAMPLES),
-        dict_id=DICT_ID,
-        threads=1,
-        **TRAIN_PARAMS,
-    )
-    return d.as_bytes()
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    group = parser.add_mutually_exclusive_group(required=True)
-    group.add_argument("--train", action="store_true", help="rebuild the shipped dictionary")
-    group.add_argument("--check", action="store_true", help="compare with the shipped dictionary")
-    args = parser.parse_args()
-    data = train()
-    digest = hashlib.sha256(data).hexdigest()
-    print(f"dictionary: {len(data)} bytes, id {DICT_ID:#x}, sha256 {digest}")
-    if args.train:
-        DICT_PATH.write_bytes(data)
-        print(f"wrote {DICT_PATH.relative_to(ROOT)}")
-        return 0
-    same = DICT_PATH.exists() and DICT_PATH.read_bytes() == data
-    print("matches the shipped dictionary" if same else "DIFFERS from the shipped dictionary")
-    return 0 if same else 1
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
