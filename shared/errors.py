@@ -121,6 +121,13 @@ class ErrorCode(StrEnum):
     duplicate_credential = "duplicate_credential"
     backup_invalid = "backup_invalid"
     offer_failed = "offer_failed"
+    # --- verifier service
+    rate_limited = "rate_limited"
+    method_not_allowed = "method_not_allowed"
+    unsupported_media_type = "unsupported_media_type"
+    fetch_refused = "fetch_refused"
+    invalid_trust_list = "invalid_trust_list"
+    invalid_trust_pack = "invalid_trust_pack"
     # --- generic
     internal_error = "internal_error"
     engine_timeout = "engine_timeout"
