@@ -1,0 +1,48 @@
+"""``rugzak-verifier verify FILE``: verdicts and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from tests.conftest import VECTORS
+from verifier.cli import app
+
+runner = CliRunner()
+OB = VECTORS / "ob3" / "1edtech-validator"
+
+
+def test_valid_credential_exits_0() -> None:
+    result = runner.invoke(app, ["verify", str(OB / "simple.json")])
+    assert result.exit_code == 0, result.output
+    assert "VALID" in result.output
+
+
+def test_tampered_credential_exits_1_with_code() -> None:
+    result = runner.invoke(app, ["verify", str(OB / "simple-err-proof-value.json")])
+    assert result.exit_code == 1
+    assert "proof_invalid" in result.output
+
+
+def test_json_output_is_the_full_result() -> None:
+    result = runner.invoke(app, ["verify", "--json", str(OB / "simple.json")])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert data["verified"] is True
+    assert data["kind"] == "credential"
+    assert {c["name"] for c in data["checks"]} >= {"structure", "proof", "issuer"}
+
+
+def test_bad_input_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    result = runner.invoke(app, ["verify", "--json", str(bad)])
+    assert result.exit_code == 2
+    assert json.loads(result.output)["error"]["code"] == "invalid_json"
+    missing = runner.invoke(app, ["verify", str(tmp_path / "nope.json")])
+    assert missing.exit_code == 2
+    array = tmp_path / "array.json"
+    array.write_text("[]")
+    assert runner.invoke(app, ["verify", str(array)]).exit_code == 2
