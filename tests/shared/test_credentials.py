@@ -287,3 +287,25 @@ def test_dcc_fixtures_with_their_status_lists() -> None:
     revoked = load_vector(base + "noRegistry-revokedStatus-noExpiry.json")
     result = verify_credential(revoked, status_fetcher=source, now=NOW)
     assert ErrorCode.revoked in result.codes(), result.to_dict()
+
+
+def test_expired_status_list_means_status_unknown() -> None:
+    """A list past its validUntil can't say "not revoked": the verdict is amber."""
+    bits = BitstringStatusList(131_072)
+    lists = {}
+    for purpose in ("revocation", "suspension"):
+        url = f"{LIST_URL}-{purpose}"
+        unsigned = build_status_list_credential(
+            list_url=url,
+            issuer=ISSUER.did,
+            purpose=purpose,
+            status_list=bits,
+            valid_from=NOW - timedelta(days=10),
+            valid_until=NOW - timedelta(days=1),
+        )
+        lists[url] = issue_credential(unsigned, ISSUER, created=NOW - timedelta(days=10))
+    result = verify_credential(
+        signed(with_status(3)), status_fetcher=LocalStatusSource(lists), now=NOW
+    )
+    assert result.verdict == Verdict.unknown
+    assert ErrorCode.status_list_expired in result.codes()
