@@ -22,6 +22,20 @@ from shared.status_cache import StatusFetcher
 from shared.status_list import check_status
 from shared.verification import Check, CheckName, VerificationResult
 
+__all__ = [
+    "StatusFetcher",
+    "create_presentation",
+    "issue_credential",
+    "issuer_id",
+    "issuer_name",
+    "parse_datetime",
+    "subject_ids",
+    "summarize",
+    "types_of",
+    "verify_credential",
+    "verify_presentation",
+]
+
 CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 STATUS_LIST_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021Credential"})
