@@ -1,0 +1,31 @@
+"""`make demo` keeps working: run the demo script end to end in a temp folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_demo_runs_to_the_end(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "100"}
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "demo.py")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "Demo finished" in proc.stdout
+    assert "identical = True" in proc.stdout
+    assert (tmp_path / "demo-out" / "presentation-1.png").is_file()
