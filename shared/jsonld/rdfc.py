@@ -3,9 +3,9 @@
 Credentials almost always take the simple path: every blank node has a unique
 first-degree hash, so labels follow from sorting hashes. We do that part
 ourselves. When hashes collide (the same shape repeated, as in a presentation
-of several credentials from one issuer) the N-degree algorithm is needed; then
-the dataset goes to pyld's URDNA2015, wrapped with a work limit so a crafted
-dataset cannot burn unbounded CPU (dataset poisoning).
+of several credentials from one issuer) the N-degree algorithm is needed; we
+then run pyld's Hash N-Degree Quads on the colliding nodes, with a work limit
+so a crafted dataset cannot burn unbounded CPU (dataset poisoning).
 
 Terms are already serialized N-Quads strings (``<iri>``, ``"lit"^^<dt>``) and
 blank nodes are ``int``; the serialization rules are exactly pyld's.
@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from pyld.canon import URDNA2015
+from pyld.identifier_issuer import IdentifierIssuer
 
 from shared.errors import ErrorCode, InvalidInput
 
@@ -89,15 +90,59 @@ def canonicalize(quads: Iterable[Quad]) -> str:
             mentions.setdefault(o, []).append(quad)
         if isinstance(g, int):
             mentions.setdefault(g, []).append(quad)
-    by_hash: dict[str, int] = {}
+    by_hash: dict[str, list[int]] = {}
     for node, node_quads in mentions.items():
         lines = sorted(_first_degree_line(q, node) for q in node_quads)
         digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-        if digest in by_hash:
-            return _canonicalize_with_pyld(quad_list)
-        by_hash[digest] = node
-    labels = {by_hash[h]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
+        by_hash.setdefault(digest, []).append(node)
+    if len(by_hash) == len(mentions):
+        # The simple case: every blank node is told apart by its own quads.
+        labels = {by_hash[h][0]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
+    else:
+        labels = _n_degree_labels(mentions, by_hash)
     return "".join(sorted(serialize(q, labels) for q in quad_list))
+
+
+def _n_degree_labels(
+    mentions: dict[int, list[Quad]], by_hash: dict[str, list[int]]
+) -> dict[int, str]:
+    """Canonical labels when first-degree hashes collide, using pyld's Hash N-Degree Quads.
+
+    pyld's state is seeded with our first-degree hashes and the labels of the
+    unique nodes (RDFC-1.0 steps 4 and 5), then steps 5.4 to 6 run as in pyld's
+    ``main``; only the N-degree hashing is pyld's code.
+    """
+    algo = _LimitedURDNA2015(N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(mentions))
+    converted: dict[int, dict[str, Any]] = {}
+    for digest, nodes in by_hash.items():
+        for node in nodes:
+            pyld_quads = []
+            for quad in mentions[node]:
+                pyld_quad = converted.get(id(quad))
+                if pyld_quad is None:
+                    pyld_quad = converted[id(quad)] = _pyld_quad(quad)
+                pyld_quads.append(pyld_quad)
+            algo.blank_node_info[f"_:b{node}"] = {"quads": pyld_quads, "hash": digest}
+    canonical = algo.canonical_issuer
+    for digest in sorted(by_hash):
+        if len(by_hash[digest]) == 1:
+            canonical.get_id(f"_:b{by_hash[digest][0]}")
+    for digest in sorted(by_hash):
+        nodes = by_hash[digest]
+        if len(nodes) == 1:
+            continue
+        results = []
+        for node in nodes:
+            name = f"_:b{node}"
+            if canonical.has_id(name):
+                continue
+            issuer = IdentifierIssuer("_:b")
+            issuer.get_id(name)
+            results.append(algo.hash_n_degree_quads(name, issuer))
+        for result in sorted(results, key=lambda r: r["hash"]):
+            for existing in result["issuer"].order:
+                canonical.get_id(existing)
+    return {node: canonical.get_id(f"_:b{node}") for node in mentions}
 
 
 class _LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
@@ -151,11 +196,9 @@ def _pyld_term(term: Term) -> dict[str, str]:
     return {"type": "literal", "value": value, "datatype": XSD_STRING}
 
 
-def _canonicalize_with_pyld(quads: list[Quad]) -> str:
-    dataset: dict[str, list[dict[str, Any]]] = {}
-    for s, p, o, g in quads:
-        name = "@default" if g is None else (f"_:b{g}" if isinstance(g, int) else g[1:-1])
-        dataset.setdefault(name, []).append(
-            {"subject": _pyld_term(s), "predicate": _pyld_term(p), "object": _pyld_term(o)}
-        )
-    return urdna2015_with_limit(dataset)
+def _pyld_quad(quad: Quad) -> dict[str, Any]:
+    s, p, o, g = quad
+    converted = {"subject": _pyld_term(s), "predicate": _pyld_term(p), "object": _pyld_term(o)}
+    if g is not None:
+        converted["name"] = _pyld_term(g)
+    return converted

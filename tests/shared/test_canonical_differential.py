@@ -147,13 +147,13 @@ def _distinct_credentials(count: int) -> list[dict[str, Any]]:
 def pyld_handoffs(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Counts datasets handed to pyld's N-degree algorithm."""
     calls: list[int] = []
-    original = rdfc._canonicalize_with_pyld
+    original = rdfc._n_degree_labels
 
-    def spy(quads: list[rdfc.Quad]) -> str:
-        calls.append(len(quads))
-        return original(quads)
+    def spy(mentions: dict[int, list[rdfc.Quad]], by_hash: dict[str, list[int]]) -> Any:
+        calls.append(len(mentions))
+        return original(mentions, by_hash)
 
-    monkeypatch.setattr(rdfc, "_canonicalize_with_pyld", spy)
+    monkeypatch.setattr(rdfc, "_n_degree_labels", spy)
     return calls
 
 
