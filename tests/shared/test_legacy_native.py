@@ -1,0 +1,46 @@
+"""Our own legacy-suite verifier agrees with didkit on didkit-signed credentials."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from shared.did import StaticResolver
+from shared.proof import verify_proofs
+from tests.conftest import VECTORS, load_vector
+
+EXPECTED = load_vector("legacy/expected.json")
+
+
+def _cases() -> list[tuple[str, dict[str, Any]]]:
+    return sorted(EXPECTED["results"].items())
+
+
+@pytest.mark.parametrize(("name", "expected"), _cases(), ids=[n for n, _ in _cases()])
+def test_native_matches_didkit(name: str, expected: dict[str, Any]) -> None:
+    doc = load_vector(f"legacy/{name}")
+    kind = expected["kind"]
+    purpose = "authentication" if kind == "presentation" else "assertionMethod"
+    results = verify_proofs(doc, StaticResolver(), expected_purpose=purpose)
+    if kind == "presentation":
+        # Known divergence: didkit 0.3.3 canonicalizes a VCDM 1.1 presentation with
+        # embedded credentials differently from pyld/jsonld.js (our canonical form
+        # equals pyld's, see test_canonical*), so its VP signatures do not verify
+        # here. LCW and jsonld-signatures VPs are what we meet in the field.
+        assert [r.ok for r in results] == [False] * len(results)
+    else:
+        assert [r.ok for r in results] == [p["result"] == "verified" for p in expected["proofs"]], [
+            (r.code, r.message) for r in results
+        ]
+    for inner, outcome in zip(
+        doc.get("verifiableCredential", []), expected.get("credentials", []), strict=False
+    ):
+        inner_results = verify_proofs(inner, StaticResolver(), expected_purpose="assertionMethod")
+        assert all(r.ok for r in inner_results) == (outcome == "verified")
+
+
+def test_every_legacy_file_is_covered() -> None:
+    files = {p.name for p in (VECTORS / "legacy").glob("*.json")}
+    covered = set(EXPECTED["results"]) | {"expected.json", "keys.json", "unsigned-credential.json"}
+    assert files <= covered
