@@ -336,6 +336,13 @@ def _failure(exc: RugzakError) -> LegacyResult:
 # ------------------------------------------------------------------------------ engine
 
 
+async def _drain() -> None:
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 class DidkitEngine:
     """didkit on one private event loop and daemon thread; thread-safe, synchronous."""
 
@@ -370,6 +377,9 @@ class DidkitEngine:
             pending = set(self._pending)
         atexit.unregister(self.close)
         concurrent.futures.wait(pending, timeout=self.timeout)
+        # Timed-out calls leave cancelled tasks behind; let them finish first.
+        drained = asyncio.run_coroutine_threadsafe(_drain(), self._loop)
+        concurrent.futures.wait([drained], timeout=self.timeout)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(self.timeout)
         time.sleep(EXIT_GRACE_SECONDS)
