@@ -22,24 +22,21 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from rich.console import Console
+from rich.table import Table
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from shared import canonical  # noqa: E402
-from shared.credentials import (  # noqa: E402
+from shared import canonical
+from shared.credentials import (
     create_presentation,
     issue_credential,
     verify_credential,
     verify_presentation,
 )
-from shared.did import StaticResolver  # noqa: E402
-from shared.keys import SigningKey, verify_signature  # noqa: E402
-from shared.proof import verify_proofs  # noqa: E402
+from shared.did import StaticResolver
+from shared.keys import SigningKey, verify_signature
+from shared.proof import verify_proofs
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ISSUERS = [SigningKey.from_seed(bytes([i]) * 32) for i in (1, 2, 3)]
