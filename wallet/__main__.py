@@ -1,0 +1,5 @@
+"""``python -m wallet``."""
+
+from wallet.cli import main
+
+main()

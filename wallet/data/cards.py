@@ -1,0 +1,147 @@
+"""Cards: the small, sealed summary of a credential that the badge list shows.
+
+A card is computed from the credential and its latest verification result, so the
+list opens without decrypting or re-verifying 1,000 full credentials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from shared.verification import VerificationResult
+
+_STATUS_CODES = {"revoked", "suspended", "expired", "not_yet_valid"}
+
+
+class Status(StrEnum):
+    """The badge shown on a card."""
+
+    valid = "valid"
+    expired = "expired"
+    not_yet_valid = "not_yet_valid"
+    revoked = "revoked"
+    suspended = "suspended"
+    unknown = "unknown"
+    invalid = "invalid"
+
+
+@dataclass(frozen=True)
+class Card:
+    """What the list and the search need about one credential."""
+
+    id: str
+    credential_id: str | None
+    name: str
+    issuer_name: str
+    issuer_id: str
+    issued: str | None
+    valid_until: str | None
+    status: Status
+    status_code: str
+    checked_at: str
+    added_at: str
+    achievement_type: str | None = None
+    description: str = ""
+    has_status_list: bool = False
+
+    def with_id(self, local_id: str) -> Card:
+        return self if self.id == local_id else replace(self, id=local_id)
+
+    def with_check(self, status: Status, code: str, checked_at: str) -> Card:
+        return replace(self, status=status, status_code=code, checked_at=checked_at)
+
+    def matches(self, query: str) -> bool:
+        """Case-insensitive search over name, issuer, type and description."""
+        if not query:
+            return True
+        needle = query.casefold()
+        hay = " ".join(
+            [
+                self.name,
+                self.issuer_name,
+                self.issuer_id,
+                self.achievement_type or "",
+                self.description,
+                self.issued or "",
+            ]
+        ).casefold()
+        return all(part in hay for part in needle.split())
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["status"] = str(self.status)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Any) -> Card:
+        if not isinstance(data, dict):
+            raise ValueError("card is not an object")
+        fields = dict(data)
+        fields["status"] = Status(fields.get("status", "unknown"))
+        return cls(**fields)
+
+
+def status_from_result(result: VerificationResult) -> tuple[Status, str]:
+    """The card badge and the deciding code for a verification result."""
+    errors = [c.code for c in result.errors]
+    hard = [code for code in errors if code not in _STATUS_CODES]
+    if hard:
+        return Status.invalid, hard[0]
+    for status in (Status.revoked, Status.suspended, Status.expired, Status.not_yet_valid):
+        if str(status) in errors:
+            return status, str(status)
+    undecided = [c.code for c in result.undecided]
+    if undecided:
+        return Status.unknown, undecided[0]
+    return Status.valid, "ok"
+
+
+def make_card(
+    credential: dict[str, Any],
+    result: VerificationResult,
+    *,
+    now: datetime,
+    local_id: str = "",
+    added_at: str | None = None,
+) -> Card:
+    """A card for ``credential`` as ``result`` judged it at ``now``."""
+    status, code = status_from_result(result)
+    achievement = _achievement(credential)
+    issuer = credential.get("issuer")
+    issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+    issuer_name = issuer.get("name") if isinstance(issuer, dict) else None
+    name = _text(achievement.get("name")) or _text(credential.get("name")) or "?"
+    description = _text(achievement.get("description")) or _text(credential.get("description"))
+    achievement_type = achievement.get("achievementType")
+    stamp = now.isoformat()
+    return Card(
+        id=local_id,
+        credential_id=credential.get("id") if isinstance(credential.get("id"), str) else None,
+        name=name,
+        issuer_name=_text(issuer_name) or str(issuer_id or "?"),
+        issuer_id=str(issuer_id or ""),
+        issued=_text(credential.get("validFrom") or credential.get("issuanceDate")) or None,
+        valid_until=_text(credential.get("validUntil") or credential.get("expirationDate")) or None,
+        status=status,
+        status_code=code,
+        checked_at=stamp,
+        added_at=added_at or stamp,
+        achievement_type=achievement_type if isinstance(achievement_type, str) else None,
+        description=(description or "")[:200],
+        has_status_list="credentialStatus" in credential,
+    )
+
+
+def _achievement(credential: dict[str, Any]) -> dict[str, Any]:
+    subject = credential.get("credentialSubject")
+    first = subject[0] if isinstance(subject, list) and subject else subject
+    if isinstance(first, dict) and isinstance(first.get("achievement"), dict):
+        return dict(first["achievement"])
+    return {}
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""

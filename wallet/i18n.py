@@ -1,0 +1,569 @@
+"""English and Dutch texts for everything the wallet shows (TUI and CLI).
+
+``Translator(lang)`` looks up a key and formats it; ``error_text`` turns a stable
+error code into a plain sentence (the code is shown beside it, for support). The
+language comes from ``--lang`` or else the system locale (``nl*`` -> Dutch).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from shared.errors import RugzakError
+
+LANGUAGES = ("en", "nl")
+
+EN: dict[str, str] = {
+    # app and common
+    "app.title": "Rugzak wallet",
+    "app.subtitle": "your badges, on your computer",
+    "common.back": "Back",
+    "common.cancel": "Cancel",
+    "common.close": "Close",
+    "common.ok": "OK",
+    "common.quit": "Quit",
+    "common.help": "Help",
+    "common.working": "Working…",
+    "common.yes": "Yes",
+    "common.no": "No",
+    "common.error_title": "Something went wrong",
+    "common.error_line": "{sentence} (code: {code})",
+    "common.saved": "Saved {path}",
+    # status badges
+    "status.valid": "valid",
+    "status.expired": "expired",
+    "status.not_yet_valid": "not yet valid",
+    "status.revoked": "revoked",
+    "status.suspended": "suspended",
+    "status.unknown": "status unknown",
+    "status.invalid": "invalid",
+    # welcome / create
+    "welcome.title": "Welcome to your Rugzak",
+    "welcome.intro": (
+        "Rugzak keeps your badges and diplomas on this computer, encrypted with a "
+        "passphrase only you know. Choose a passphrase of at least 8 characters; "
+        "there is no way to recover it, so keep a backup."
+    ),
+    "welcome.passphrase": "Passphrase",
+    "welcome.repeat": "Passphrase again",
+    "welcome.create": "Create my wallet",
+    "welcome.restore": "Restore a backup",
+    "welcome.too_short": "Use at least 8 characters.",
+    "welcome.mismatch": "The two passphrases differ.",
+    "welcome.creating": "Creating your wallet (this takes a second on purpose)…",
+    "welcome.created": "Your wallet is ready. Your identity (DID) is {did}",
+    # unlock
+    "unlock.title": "Unlock your Rugzak",
+    "unlock.prompt": "Type your passphrase to open the wallet in {path}.",
+    "unlock.passphrase": "Passphrase",
+    "unlock.button": "Unlock",
+    "unlock.working": "Unlocking…",
+    # badges list
+    "badges.title": "My badges",
+    "badges.search": "Search badges (/)",
+    "badges.empty": "No badges yet. Press i to receive one from an issuer or a file.",
+    "badges.none_match": "No badge matches.",
+    "badges.count": "{shown} of {total} badges",
+    "badges.filter": "Filter: {name}",
+    "badges.filter.all": "all",
+    "badges.issued": "issued {date}",
+    "badges.refreshing": "Checking the status of {count} badges…",
+    "badges.refreshed": "Status checked for {count} badges.",
+    "badges.did": "Your DID: {did}",
+    "badges.imported": "Received: {name} ({status})",
+    "bind.import": "Receive",
+    "bind.present": "Present",
+    "bind.refresh": "Refresh",
+    "bind.backup": "Backup",
+    "bind.search": "Search",
+    "bind.filter": "Filter",
+    "bind.details": "Details",
+    "bind.did": "My DID",
+    "bind.raw": "Raw JSON",
+    "bind.export": "Export",
+    "bind.sign": "Sign",
+    "bind.unbound": "No request",
+    "bind.save_png": "Save PNG",
+    "bind.save_svg": "Save SVG",
+    "bind.save_json": "Save JSON",
+    "bind.pause": "Pause",
+    "bind.next": "Next part",
+    "bind.prev": "Previous part",
+    "bind.toggle": "Pick",
+    "bind.all": "All",
+    "bind.delete": "Delete",
+    # detail
+    "detail.title": "Badge",
+    "detail.achievement": "Achievement",
+    "detail.description": "Description",
+    "detail.criteria": "Criteria",
+    "detail.type": "Type",
+    "detail.alignments": "Alignments",
+    "detail.results": "Results",
+    "detail.evidence": "Evidence",
+    "detail.issuer": "Issuer",
+    "detail.issuer_url": "Web site",
+    "detail.issuer_email": "E-mail",
+    "detail.subject": "Issued to",
+    "detail.valid_from": "Valid from",
+    "detail.valid_until": "Valid until",
+    "detail.status": "Status",
+    "detail.checked": "Last checked {when}",
+    "detail.checks": "Checks",
+    "detail.credential_id": "Credential id",
+    "detail.local_id": "Wallet id",
+    "detail.export_to": "Export this credential as JSON to:",
+    "detail.exported": "Exported to {path}",
+    "detail.delete_confirm": "Delete this badge from the wallet? This cannot be undone.",
+    "detail.deleted": "Badge deleted.",
+    # import
+    "import.title": "Receive a badge",
+    "import.prompt": (
+        "Paste an offer link from an issuer (openid-credential-offer://…), "
+        "a web address of a credential, or the path of a JSON file."
+    ),
+    "import.placeholder": "offer link, https:// address or file path",
+    "import.tx_code": "Transaction code (if the issuer gave you one)",
+    "import.button": "Receive",
+    "import.working": "Receiving and checking…",
+    "import.result_title": "What was received",
+    "import.accepted": "Kept: {name} — {status}",
+    "import.refused": "Refused: {reason}",
+    "import.duplicate": "Already in your wallet: {name}",
+    "import.nothing": "Nothing was received.",
+    # present
+    "present.title": "Present badges",
+    "present.prompt": (
+        "Type or paste the verifier's request: the code and address shown on their "
+        "screen (like K7QM-3XHD-9RTP-W2BE@verify.example.nl) or the full request link."
+    ),
+    "present.request": "Verifier's request",
+    "present.pick": "Pick the badges to show (space to pick):",
+    "present.sign": "Sign and show",
+    "present.unbound": "Without a request",
+    "present.none_picked": "Pick at least one badge.",
+    "present.working": "Signing…",
+    "present.for": "For {domain} — code {code}",
+    "present.unbound_note": "NOT BOUND TO A REQUEST: a verifier will treat it as a possible copy.",
+    # qr
+    "qr.title": "Show this to the verifier",
+    "qr.part": "part {index} of {total}",
+    "qr.single": "one code",
+    "qr.paused": "paused",
+    "qr.hint": "Let the verifier scan every part; they may come in any order.",
+    "qr.too_small": "The window is too small for a QR code; make it larger or save a PNG.",
+    "qr.save_to": "Save as (file name):",
+    # backup / restore
+    "backup.title": "Back up your wallet",
+    "backup.prompt": (
+        "The backup holds your key and all badges, encrypted with your passphrase. "
+        "Keep it somewhere safe, away from this computer."
+    ),
+    "backup.path": "Save the backup to",
+    "backup.button": "Write backup",
+    "backup.working": "Writing the backup…",
+    "backup.done": "Backup of {count} badges written to {path}",
+    "restore.title": "Restore a backup",
+    "restore.prompt": "Choose the backup file and type the passphrase it was made with.",
+    "restore.path": "Backup file",
+    "restore.passphrase": "Passphrase of the backup",
+    "restore.button": "Restore",
+    "restore.working": "Restoring…",
+    "restore.done": "Restored {count} badges.",
+    # did
+    "did.title": "Your identity",
+    "did.text": ("Issuers bind badges to this DID; only this wallet holds its key.\n\n{did}"),
+    # help
+    "help.title": "Help",
+    "help.text": (
+        "# Rugzak wallet\n\n"
+        "Your badges live in an encrypted file on this computer. Nothing leaves it "
+        "unless you present it.\n\n"
+        "## Keys on the badge list\n\n"
+        "| key | what it does |\n|---|---|\n"
+        "| i | receive a badge (offer link, web address or file) |\n"
+        "| p | present badges to a verifier (QR code) |\n"
+        "| enter | open the selected badge |\n"
+        "| / | search |\n"
+        "| f | filter by status |\n"
+        "| r | check the status of every badge again |\n"
+        "| b | write an encrypted backup |\n"
+        "| d | show your DID |\n"
+        "| ? | this help |\n"
+        "| q | quit |\n\n"
+        "## On a badge\n\n"
+        "| key | what it does |\n|---|---|\n"
+        "| j | show the raw JSON |\n| e | export it as a JSON file |\n"
+        "| r | check its status again |\n| escape | back |\n\n"
+        "## Status badges\n\n"
+        "**valid**: genuine, in date, not revoked. **expired** / **not yet valid**: "
+        "outside its dates. **revoked** / **suspended**: the issuer withdrew it. "
+        "**status unknown**: the issuer's status list could not be reached; try "
+        "again online.\n"
+    ),
+    # CLI
+    "cli.passphrase": "Passphrase",
+    "cli.new_passphrase": "Choose a passphrase",
+    "cli.repeat_passphrase": "Repeat it",
+    "cli.created": "Wallet created in {path}",
+    "cli.did": "DID: {did}",
+    "cli.no_badges": "No badges yet.",
+    "cli.presented": "Presentation of {count} badge(s) signed.",
+    "cli.written": "Wrote {path}",
+    "cli.parts": "{count} QR code(s)",
+    "cli.unbound": "Warning: no request given; the presentation is not bound to a verifier.",
+    "cli.restored": "Restored {count} badges into {path}",
+    "cli.backup_done": "Backup of {count} badges written to {path}",
+    "cli.exported": "Exported {id} to {path}",
+}
+
+NL: dict[str, str] = {
+    "app.title": "Rugzak-wallet",
+    "app.subtitle": "je badges, op je eigen computer",
+    "common.back": "Terug",
+    "common.cancel": "Annuleren",
+    "common.close": "Sluiten",
+    "common.ok": "OK",
+    "common.quit": "Stoppen",
+    "common.help": "Help",
+    "common.working": "Bezig…",
+    "common.yes": "Ja",
+    "common.no": "Nee",
+    "common.error_title": "Er ging iets mis",
+    "common.error_line": "{sentence} (code: {code})",
+    "common.saved": "{path} opgeslagen",
+    "status.valid": "geldig",
+    "status.expired": "verlopen",
+    "status.not_yet_valid": "nog niet geldig",
+    "status.revoked": "ingetrokken",
+    "status.suspended": "geschorst",
+    "status.unknown": "status onbekend",
+    "status.invalid": "ongeldig",
+    "welcome.title": "Welkom in je Rugzak",
+    "welcome.intro": (
+        "Rugzak bewaart je badges en diploma's op deze computer, versleuteld met een "
+        "wachtzin die alleen jij kent. Kies een wachtzin van minstens 8 tekens; "
+        "die is niet te herstellen, dus maak een back-up."
+    ),
+    "welcome.passphrase": "Wachtzin",
+    "welcome.repeat": "Wachtzin nogmaals",
+    "welcome.create": "Maak mijn wallet",
+    "welcome.restore": "Back-up terugzetten",
+    "welcome.too_short": "Gebruik minstens 8 tekens.",
+    "welcome.mismatch": "De twee wachtzinnen verschillen.",
+    "welcome.creating": "Je wallet wordt gemaakt (dat duurt expres even)…",
+    "welcome.created": "Je wallet is klaar. Je identiteit (DID) is {did}",
+    "unlock.title": "Open je Rugzak",
+    "unlock.prompt": "Typ je wachtzin om de wallet in {path} te openen.",
+    "unlock.passphrase": "Wachtzin",
+    "unlock.button": "Openen",
+    "unlock.working": "Bezig met openen…",
+    "badges.title": "Mijn badges",
+    "badges.search": "Badges zoeken (/)",
+    "badges.empty": (
+        "Nog geen badges. Druk op i om er een te ontvangen van een uitgever of uit een bestand."
+    ),
+    "badges.none_match": "Geen badge gevonden.",
+    "badges.count": "{shown} van {total} badges",
+    "badges.filter": "Filter: {name}",
+    "badges.filter.all": "alle",
+    "badges.issued": "uitgegeven {date}",
+    "badges.refreshing": "Status van {count} badges wordt gecontroleerd…",
+    "badges.refreshed": "Status gecontroleerd voor {count} badges.",
+    "badges.did": "Je DID: {did}",
+    "badges.imported": "Ontvangen: {name} ({status})",
+    "bind.import": "Ontvangen",
+    "bind.present": "Tonen",
+    "bind.refresh": "Verversen",
+    "bind.backup": "Back-up",
+    "bind.search": "Zoeken",
+    "bind.filter": "Filter",
+    "bind.details": "Details",
+    "bind.did": "Mijn DID",
+    "bind.raw": "Ruwe JSON",
+    "bind.export": "Exporteren",
+    "bind.sign": "Ondertekenen",
+    "bind.unbound": "Zonder verzoek",
+    "bind.save_png": "PNG opslaan",
+    "bind.save_svg": "SVG opslaan",
+    "bind.save_json": "JSON opslaan",
+    "bind.pause": "Pauze",
+    "bind.next": "Volgend deel",
+    "bind.prev": "Vorig deel",
+    "bind.toggle": "Kiezen",
+    "bind.all": "Alle",
+    "bind.delete": "Verwijderen",
+    "detail.title": "Badge",
+    "detail.achievement": "Prestatie",
+    "detail.description": "Omschrijving",
+    "detail.criteria": "Criteria",
+    "detail.type": "Soort",
+    "detail.alignments": "Koppelingen",
+    "detail.results": "Resultaten",
+    "detail.evidence": "Bewijs",
+    "detail.issuer": "Uitgever",
+    "detail.issuer_url": "Website",
+    "detail.issuer_email": "E-mail",
+    "detail.subject": "Uitgegeven aan",
+    "detail.valid_from": "Geldig vanaf",
+    "detail.valid_until": "Geldig tot",
+    "detail.status": "Status",
+    "detail.checked": "Laatst gecontroleerd {when}",
+    "detail.checks": "Controles",
+    "detail.credential_id": "Credential-id",
+    "detail.local_id": "Wallet-id",
+    "detail.export_to": "Exporteer deze credential als JSON naar:",
+    "detail.exported": "Geëxporteerd naar {path}",
+    "detail.delete_confirm": "Deze badge uit de wallet verwijderen? Dit kan niet ongedaan worden.",
+    "detail.deleted": "Badge verwijderd.",
+    "import.title": "Een badge ontvangen",
+    "import.prompt": (
+        "Plak een aanbiedingslink van een uitgever (openid-credential-offer://…), "
+        "een webadres van een credential, of het pad van een JSON-bestand."
+    ),
+    "import.placeholder": "aanbiedingslink, https://-adres of bestandspad",
+    "import.tx_code": "Transactiecode (als de uitgever je er een gaf)",
+    "import.button": "Ontvangen",
+    "import.working": "Ontvangen en controleren…",
+    "import.result_title": "Wat er ontvangen is",
+    "import.accepted": "Bewaard: {name} — {status}",
+    "import.refused": "Geweigerd: {reason}",
+    "import.duplicate": "Staat al in je wallet: {name}",
+    "import.nothing": "Er is niets ontvangen.",
+    "present.title": "Badges tonen",
+    "present.prompt": (
+        "Typ of plak het verzoek van de controleur: de code en het adres op hun scherm "
+        "(zoals K7QM-3XHD-9RTP-W2BE@verify.example.nl) of de volledige verzoeklink."
+    ),
+    "present.request": "Verzoek van de controleur",
+    "present.pick": "Kies de badges die je laat zien (spatie om te kiezen):",
+    "present.sign": "Ondertekenen en tonen",
+    "present.unbound": "Zonder verzoek",
+    "present.none_picked": "Kies minstens één badge.",
+    "present.working": "Bezig met ondertekenen…",
+    "present.for": "Voor {domain} — code {code}",
+    "present.unbound_note": (
+        "NIET GEBONDEN AAN EEN VERZOEK: een controleur behandelt dit als mogelijke kopie."
+    ),
+    "qr.title": "Laat dit zien aan de controleur",
+    "qr.part": "deel {index} van {total}",
+    "qr.single": "één code",
+    "qr.paused": "gepauzeerd",
+    "qr.hint": "Laat de controleur elk deel scannen; de volgorde maakt niet uit.",
+    "qr.too_small": "Het venster is te klein voor een QR-code; maak het groter of sla een PNG op.",
+    "qr.save_to": "Opslaan als (bestandsnaam):",
+    "backup.title": "Back-up van je wallet",
+    "backup.prompt": (
+        "De back-up bevat je sleutel en al je badges, versleuteld met je wachtzin. "
+        "Bewaar hem op een veilige plek, niet op deze computer."
+    ),
+    "backup.path": "Back-up opslaan in",
+    "backup.button": "Back-up maken",
+    "backup.working": "Back-up wordt geschreven…",
+    "backup.done": "Back-up van {count} badges geschreven naar {path}",
+    "restore.title": "Back-up terugzetten",
+    "restore.prompt": "Kies het back-upbestand en typ de wachtzin waarmee het gemaakt is.",
+    "restore.path": "Back-upbestand",
+    "restore.passphrase": "Wachtzin van de back-up",
+    "restore.button": "Terugzetten",
+    "restore.working": "Bezig met terugzetten…",
+    "restore.done": "{count} badges teruggezet.",
+    "did.title": "Je identiteit",
+    "did.text": (
+        "Uitgevers koppelen badges aan deze DID; alleen deze wallet heeft de sleutel.\n\n{did}"
+    ),
+    "help.title": "Help",
+    "help.text": (
+        "# Rugzak-wallet\n\n"
+        "Je badges staan in een versleuteld bestand op deze computer. Er gaat niets "
+        "naar buiten, tenzij jij het laat zien.\n\n"
+        "## Toetsen in de badgelijst\n\n"
+        "| toets | wat het doet |\n|---|---|\n"
+        "| i | een badge ontvangen (aanbiedingslink, webadres of bestand) |\n"
+        "| p | badges tonen aan een controleur (QR-code) |\n"
+        "| enter | de gekozen badge openen |\n"
+        "| / | zoeken |\n"
+        "| f | filteren op status |\n"
+        "| r | de status van alle badges opnieuw controleren |\n"
+        "| b | een versleutelde back-up maken |\n"
+        "| d | je DID tonen |\n"
+        "| ? | deze help |\n"
+        "| q | stoppen |\n\n"
+        "## Bij een badge\n\n"
+        "| toets | wat het doet |\n|---|---|\n"
+        "| j | de ruwe JSON tonen |\n| e | exporteren als JSON-bestand |\n"
+        "| r | de status opnieuw controleren |\n| escape | terug |\n\n"
+        "## Statuslabels\n\n"
+        "**geldig**: echt, binnen de data, niet ingetrokken. **verlopen** / **nog niet "
+        "geldig**: buiten de geldigheidsdata. **ingetrokken** / **geschorst**: de "
+        "uitgever heeft hem teruggetrokken. **status onbekend**: de statuslijst van de "
+        "uitgever was niet bereikbaar; probeer het online opnieuw.\n"
+    ),
+    "cli.passphrase": "Wachtzin",
+    "cli.new_passphrase": "Kies een wachtzin",
+    "cli.repeat_passphrase": "Herhaal hem",
+    "cli.created": "Wallet gemaakt in {path}",
+    "cli.did": "DID: {did}",
+    "cli.no_badges": "Nog geen badges.",
+    "cli.presented": "Presentatie van {count} badge(s) ondertekend.",
+    "cli.written": "{path} geschreven",
+    "cli.parts": "{count} QR-code(s)",
+    "cli.unbound": (
+        "Let op: geen verzoek opgegeven; de presentatie is aan geen controleur gebonden."
+    ),
+    "cli.restored": "{count} badges teruggezet in {path}",
+    "cli.backup_done": "Back-up van {count} badges geschreven naar {path}",
+    "cli.exported": "{id} geëxporteerd naar {path}",
+}
+
+# Plain sentences for stable error and check codes.
+ERRORS_EN: dict[str, str] = {
+    "wrong_passphrase": "That passphrase does not open this wallet.",
+    "wallet_corrupt": "The wallet file is damaged and cannot be read. Restore a backup.",
+    "duplicate_credential": "This badge is already in your wallet.",
+    "credential_not_found": "There is no such badge in your wallet.",
+    "backup_invalid": "This file is not a usable Rugzak backup.",
+    "passphrase_required": "A passphrase is needed.",
+    "already_initialized": "There is already a wallet here.",
+    "not_initialized": "There is no wallet here yet; create one first.",
+    "holder_mismatch": "This badge was issued to someone else, not to your DID.",
+    "proof_invalid": "The issuer's signature does not match: the badge was changed.",
+    "proof_missing": "The badge carries no signature.",
+    "proof_purpose_mismatch": "The signature was made for another purpose.",
+    "issuer_mismatch": "It was signed by someone other than the issuer it names.",
+    "unknown_context": "It uses a vocabulary (JSON-LD context) Rugzak does not know.",
+    "unsupported_context": "It uses a vocabulary (JSON-LD context) Rugzak does not know.",
+    "undefined_term": "It contains terms no known vocabulary defines.",
+    "invalid_jsonld": "It is not valid linked data.",
+    "malformed_credential": "This is not a credential Rugzak can read.",
+    "schema_invalid": "It does not follow the Open Badges 3.0 schema.",
+    "invalid_json": "That is not JSON.",
+    "invalid_request": "That input is not valid.",
+    "invalid_offer": "That is not a valid credential offer.",
+    "fetch_failed": "The address could not be reached.",
+    "offer_failed": "The issuer did not complete the offer.",
+    "did_not_found": "The issuer's identity (DID) could not be looked up.",
+    "verification_method_not_found": "The issuer's signing key could not be found.",
+    "unsupported_cryptosuite": "It is signed with a method Rugzak cannot check.",
+    "unsupported_did_method": "The issuer uses a kind of DID Rugzak does not support.",
+    "status_unknown": "Its status (revoked or not) could not be checked.",
+    "status_list_unavailable": "The issuer's status list could not be reached.",
+    "status_list_invalid": "The issuer's status list is not genuine.",
+    "revoked": "The issuer has revoked it.",
+    "suspended": "The issuer has suspended it.",
+    "expired": "It has expired.",
+    "not_yet_valid": "It is not valid yet.",
+    "nonce_expired": "The verifier's request has expired; ask for a new one.",
+    "payload_too_large": "It is too large.",
+    "offer_used": "This offer was already used; ask the issuer for a new one.",
+    "offer_expired": "This offer has expired; ask the issuer for a new one.",
+    "offer_not_found": "The issuer does not know this offer.",
+    "tx_code_required": "This offer needs the transaction code the issuer gave you.",
+    "tx_code_invalid": "The transaction code is not right.",
+    "nonce_mismatch": "The issuer did not accept the wallet's proof of key; try again.",
+    "internal_error": "Something unexpected went wrong.",
+}
+
+ERRORS_NL: dict[str, str] = {
+    "wrong_passphrase": "Met die wachtzin gaat deze wallet niet open.",
+    "wallet_corrupt": "Het walletbestand is beschadigd en niet te lezen. Zet een back-up terug.",
+    "duplicate_credential": "Deze badge staat al in je wallet.",
+    "credential_not_found": "Die badge staat niet in je wallet.",
+    "backup_invalid": "Dit bestand is geen bruikbare Rugzak-back-up.",
+    "passphrase_required": "Er is een wachtzin nodig.",
+    "already_initialized": "Hier staat al een wallet.",
+    "not_initialized": "Hier staat nog geen wallet; maak er eerst een.",
+    "holder_mismatch": "Deze badge is aan iemand anders uitgegeven, niet aan jouw DID.",
+    "proof_invalid": "De handtekening van de uitgever klopt niet: de badge is veranderd.",
+    "proof_missing": "De badge heeft geen handtekening.",
+    "proof_purpose_mismatch": "De handtekening is voor een ander doel gezet.",
+    "issuer_mismatch": "Hij is ondertekend door een ander dan de uitgever die erin staat.",
+    "unknown_context": "Hij gebruikt een vocabulaire (JSON-LD-context) die Rugzak niet kent.",
+    "unsupported_context": "Hij gebruikt een vocabulaire (JSON-LD-context) die Rugzak niet kent.",
+    "undefined_term": "Hij bevat termen die in geen bekende vocabulaire staan.",
+    "invalid_jsonld": "Het is geen geldige linked data.",
+    "malformed_credential": "Dit is geen credential die Rugzak kan lezen.",
+    "schema_invalid": "Hij volgt het Open Badges 3.0-schema niet.",
+    "invalid_json": "Dat is geen JSON.",
+    "invalid_request": "Die invoer is niet geldig.",
+    "invalid_offer": "Dat is geen geldige aanbieding van een credential.",
+    "fetch_failed": "Het adres was niet bereikbaar.",
+    "offer_failed": "De uitgever heeft de aanbieding niet afgerond.",
+    "did_not_found": "De identiteit (DID) van de uitgever kon niet worden opgezocht.",
+    "verification_method_not_found": "De ondertekensleutel van de uitgever is niet gevonden.",
+    "unsupported_cryptosuite": (
+        "Hij is ondertekend met een methode die Rugzak niet kan controleren."
+    ),
+    "unsupported_did_method": "De uitgever gebruikt een soort DID die Rugzak niet ondersteunt.",
+    "status_unknown": "Of hij is ingetrokken kon niet worden gecontroleerd.",
+    "status_list_unavailable": "De statuslijst van de uitgever was niet bereikbaar.",
+    "status_list_invalid": "De statuslijst van de uitgever is niet echt.",
+    "revoked": "De uitgever heeft hem ingetrokken.",
+    "suspended": "De uitgever heeft hem geschorst.",
+    "expired": "Hij is verlopen.",
+    "not_yet_valid": "Hij is nog niet geldig.",
+    "nonce_expired": "Het verzoek van de controleur is verlopen; vraag een nieuw.",
+    "payload_too_large": "Het is te groot.",
+    "offer_used": "Deze aanbieding is al gebruikt; vraag de uitgever om een nieuwe.",
+    "offer_expired": "Deze aanbieding is verlopen; vraag de uitgever om een nieuwe.",
+    "offer_not_found": "De uitgever kent deze aanbieding niet.",
+    "tx_code_required": "Voor deze aanbieding is de transactiecode van de uitgever nodig.",
+    "tx_code_invalid": "De transactiecode klopt niet.",
+    "nonce_mismatch": (
+        "De uitgever accepteerde het sleutelbewijs van de wallet niet; probeer opnieuw."
+    ),
+    "internal_error": "Er ging onverwacht iets mis.",
+}
+
+CATALOGS: dict[str, Mapping[str, str]] = {"en": EN, "nl": NL}
+ERROR_CATALOGS: dict[str, Mapping[str, str]] = {"en": ERRORS_EN, "nl": ERRORS_NL}
+
+
+def detect_language(environ: Mapping[str, str] | None = None) -> str:
+    """``nl`` when the locale says Dutch, else ``en`` (LC_ALL, LC_MESSAGES, LANG, LANGUAGE)."""
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = env.get(name, "")
+        if value:
+            return "nl" if value.lower().startswith("nl") else "en"
+    return "en"
+
+
+class Translator:
+    """Texts in one language; ``t(key, **values)``."""
+
+    def __init__(self, lang: str) -> None:
+        if lang not in CATALOGS:
+            raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+        self.lang = lang
+        self._texts = CATALOGS[lang]
+        self._errors = ERROR_CATALOGS[lang]
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self._texts.get(key) or EN[key]
+        return text.format(**values) if values else text
+
+    def status(self, status: str) -> str:
+        return self(f"status.{status}")
+
+    def code_sentence(self, code: str, fallback: str) -> str:
+        """A plain sentence for a stable code (the English message when none is known)."""
+        return self._errors.get(code) or fallback
+
+    def error_text(self, error: RugzakError) -> str:
+        """One line for an error: the sentence and its stable code."""
+        sentence = self._errors.get(str(error.code))
+        if sentence is None or error.code in (
+            "invalid_request",
+            "internal_error",
+            "fetch_failed",
+            "offer_failed",
+        ):
+            # These codes cover many cases; the specific message says more.
+            sentence = (
+                error.message
+                if self.lang == "en" or sentence is None
+                else (f"{sentence} {error.message}")
+            )
+        return self("common.error_line", sentence=sentence, code=str(error.code))

@@ -1,0 +1,161 @@
+"""Presenting: sign a Verifiable Presentation of chosen badges and turn it into QR codes.
+
+A presentation answers one verifier request (its nonce as ``challenge``, its origin
+as ``domain``), or none at all: an *unbound* presentation for a file or e-mail, which
+verifiers report as a possible copy. QR texts follow ``shared.qr`` (``RZ1:``); the
+terminal view picks the largest version that fits the window, capped at version 15
+(77 modules, readable from a screen), and cycles parts when one code is not enough.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from shared import qr
+from shared.credentials import create_presentation
+from shared.errors import ErrorCode, InvalidInput
+from shared.presentation_request import PresentationRequest
+from shared.presentation_request import parse as parse_request_text
+from shared.qr.render import make_symbol
+from wallet.data.store import WalletStore, atomic_write
+
+SCREEN_MAX_VERSION = 15
+FILE_MAX_VERSION = 25
+TERMINAL_BORDER = 2
+PNG_SCALE = 6
+PNG_BORDER = 4
+
+
+@dataclass(frozen=True)
+class Presentation:
+    """A signed presentation and what it answers."""
+
+    document: dict[str, Any]
+    request: PresentationRequest | None
+    credential_ids: tuple[str, ...]
+
+    @property
+    def bound(self) -> bool:
+        return self.request is not None
+
+    def qr_texts(self, max_version: int = FILE_MAX_VERSION) -> list[str]:
+        return qr.encode(self.document, max_version=max_version)
+
+
+def parse_request(text: str) -> PresentationRequest:
+    """The verifier's request from its full (``rugzak-request:?...``) or short text."""
+    return parse_request_text(text)
+
+
+def request_from_parts(challenge: str, domain: str) -> PresentationRequest:
+    """A request from a typed code and verifier address."""
+    return PresentationRequest(challenge, domain)
+
+
+def make_presentation(
+    store: WalletStore,
+    credential_ids: list[str],
+    request: PresentationRequest | None,
+    *,
+    now: datetime,
+) -> Presentation:
+    """Sign a presentation of exactly ``credential_ids`` (local ids or prefixes)."""
+    if not credential_ids:
+        raise InvalidInput("Pick at least one badge to present.", code=ErrorCode.invalid_request)
+    if request is not None and request.is_expired(now):
+        raise InvalidInput(
+            "The verifier's request has expired; ask for a new one.", code=ErrorCode.nonce_expired
+        )
+    stored = [store.find(ref) for ref in credential_ids]
+    seen: set[str] = set()
+    chosen = []
+    for item in stored:
+        if item.id not in seen:
+            seen.add(item.id)
+            chosen.append(item)
+    document = create_presentation(
+        [item.credential for item in chosen],
+        store.holder,
+        challenge=request.challenge if request else None,
+        domain=request.domain if request else None,
+        created=now,
+    )
+    return Presentation(document, request, tuple(item.id for item in chosen))
+
+
+def terminal_version(columns: int, rows: int) -> int:
+    """The QR version to draw in ``columns`` x ``rows`` characters (capped for scanning)."""
+    try:
+        fits = qr.version_for_terminal(columns, rows, border=TERMINAL_BORDER)
+    except ValueError:
+        return 1
+    return max(1, min(SCREEN_MAX_VERSION, fits))
+
+
+def terminal_art(text: str) -> str:
+    """One QR text as half-block characters (light modules drawn; show light on dark)."""
+    return qr.render_terminal(text, border=TERMINAL_BORDER)
+
+
+def png_bytes(texts: list[str]) -> bytes:
+    """One PNG with every code; several parts are laid out in a grid (zxing reads all)."""
+    images = [
+        Image.open(io.BytesIO(qr.render_png(t, scale=PNG_SCALE, border=PNG_BORDER))) for t in texts
+    ]
+    if len(images) == 1:
+        out = io.BytesIO()
+        images[0].convert("L").save(out, format="PNG")
+        return out.getvalue()
+    columns = math.ceil(math.sqrt(len(images)))
+    rows = math.ceil(len(images) / columns)
+    cell = max(max(img.size) for img in images)
+    sheet = Image.new("L", (columns * cell, rows * cell), 255)
+    for index, img in enumerate(images):
+        sheet.paste(img.convert("L"), ((index % columns) * cell, (index // columns) * cell))
+    out = io.BytesIO()
+    sheet.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def svg_text(texts: list[str]) -> str:
+    """One SVG document with every code (a grid when there are several parts)."""
+    if len(texts) == 1:
+        return qr.render_svg(texts[0], scale=PNG_SCALE, border=PNG_BORDER)
+    symbols = [make_symbol(t) for t in texts]
+    side = max(s.symbol_size(scale=PNG_SCALE, border=PNG_BORDER)[0] for s in symbols)
+    columns = math.ceil(math.sqrt(len(symbols)))
+    rows = math.ceil(len(symbols) / columns)
+    width, height = columns * side, rows * side
+    parts = [
+        f'<g transform="translate({(i % columns) * side},{(i // columns) * side})">'
+        + s.svg_inline(scale=PNG_SCALE, border=PNG_BORDER, light="#fff")
+        + "</g>"
+        for i, s in enumerate(symbols)
+    ]
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}"><title>Rugzak presentation, {len(texts)} parts</title>'
+        f'<rect width="{width}" height="{height}" fill="#fff"/>' + "".join(parts) + "</svg>\n"
+    )
+
+
+def save_png(texts: list[str], path: Path) -> None:
+    atomic_write(Path(path), png_bytes(texts), mode=0o644)
+
+
+def save_svg(texts: list[str], path: Path) -> None:
+    atomic_write(Path(path), svg_text(texts).encode("utf-8"), mode=0o644)
+
+
+def save_json(document: dict[str, Any], path: Path) -> None:
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    atomic_write(Path(path), text.encode("utf-8"), mode=0o644)

@@ -1,0 +1,204 @@
+"""Receiving credentials: read them from a file, a URL or an offer, check, and store.
+
+Every credential is verified on arrival (proof, issuer, dates, status). Refused, with
+the reason: a credential for someone else's DID, a broken or missing proof, a signer
+who is not the issuer, an unknown context or undefined terms, a malformed document.
+Kept, with a badge that says so: expired, not yet valid, revoked, suspended, status
+unknown (the learner may still want to keep an old or revoked badge).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from shared.credentials import StatusFetcher, subject_ids, verify_credential
+from shared.did import Resolver
+from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.verification import Check, CheckName, VerificationResult
+from wallet.data.cards import Card, Status, make_card
+from wallet.data.store import WalletStore
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Outcomes that describe the credential's life, not a defect: keep it, show the badge.
+KEEPABLE = frozenset({"revoked", "suspended", "expired", "not_yet_valid", "schema_invalid"})
+
+
+@dataclass(frozen=True)
+class Checker:
+    """What verification needs from the outside world, injected."""
+
+    resolver: Resolver | None
+    status_fetcher: StatusFetcher | None
+    clock: Callable[[], datetime]
+
+    def verify(self, credential: Any, holder_did: str) -> VerificationResult:
+        result = verify_credential(
+            credential, resolver=self.resolver, status_fetcher=self.status_fetcher, now=self.clock()
+        )
+        if isinstance(credential, dict):
+            subjects = subject_ids(credential)
+            if holder_did in subjects:
+                result.add(Check.passed(CheckName.holder, "It is bound to your DID."))
+            else:
+                result.add(
+                    Check.failed(
+                        CheckName.holder,
+                        ErrorCode.holder_mismatch,
+                        "It was issued to someone else's DID.",
+                        {"holder": holder_did, "subjects": subjects},
+                    )
+                )
+        return result
+
+
+@dataclass
+class ImportOutcome:
+    """What happened to one credential: stored (with its card) or refused (with a code)."""
+
+    credential: Any
+    result: VerificationResult | None
+    card: Card | None = None
+    local_id: str | None = None
+    refusal: RugzakError | None = None
+    duplicate_of: str | None = None
+    warnings: list[Check] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return self.local_id is not None
+
+    @property
+    def code(self) -> str:
+        return (
+            str(self.refusal.code)
+            if self.refusal
+            else (self.card.status_code if self.card else "ok")
+        )
+
+
+def refusal_for(result: VerificationResult) -> RugzakError | None:
+    """The reason to refuse a verified credential, or None to keep it."""
+    for check in result.errors:
+        if check.code not in KEEPABLE:
+            return InvalidInput(check.message, code=check.code, detail={"check": check.name})
+    return None
+
+
+def receive(store: WalletStore, credential: Any, checker: Checker) -> ImportOutcome:
+    """Check one credential and store it if it is acceptable (one transaction)."""
+    if not isinstance(credential, dict):
+        return ImportOutcome(
+            credential,
+            None,
+            refusal=InvalidInput(
+                "This is not a credential (expected a JSON object).",
+                code=ErrorCode.malformed_credential,
+            ),
+        )
+    duplicate = store.duplicate_of(credential)
+    if duplicate is not None:
+        return ImportOutcome(
+            credential,
+            None,
+            duplicate_of=duplicate,
+            refusal=InvalidInput(
+                "This credential is already in the wallet.",
+                code=ErrorCode.duplicate_credential,
+                detail=duplicate,
+            ),
+        )
+    result = checker.verify(credential, store.did)
+    refusal = refusal_for(result)
+    if refusal is not None:
+        return ImportOutcome(credential, result, refusal=refusal)
+    card = make_card(credential, result, now=checker.clock())
+    try:
+        local_id = store.add(credential, card)
+    except InvalidInput as exc:
+        if exc.code == ErrorCode.duplicate_credential:
+            return ImportOutcome(credential, result, refusal=exc, duplicate_of=exc.detail)
+        raise
+    return ImportOutcome(
+        credential, result, card=card.with_id(local_id), local_id=local_id, warnings=result.warnings
+    )
+
+
+def recheck(store: WalletStore, card_id: str, checker: Checker) -> tuple[Card, VerificationResult]:
+    """Verify a stored credential again (fresh status) and update its card."""
+    stored = store.get(card_id)
+    result = checker.verify(stored.credential, store.did)
+    fresh = make_card(
+        stored.credential,
+        result,
+        now=checker.clock(),
+        local_id=card_id,
+        added_at=stored.card.added_at,
+    )
+    store.update_card(fresh)
+    return fresh, result
+
+
+def credentials_in(document: Any) -> list[Any]:
+    """The credentials a JSON document holds: one, a list, a presentation, or an
+    OID4VCI credential response (``{"credentials": [{"credential": ...}]}``)."""
+    if isinstance(document, list):
+        return [c for item in document for c in credentials_in(item)]
+    if not isinstance(document, dict):
+        raise InvalidInput(
+            "This file does not hold a credential.", code=ErrorCode.malformed_credential
+        )
+    if "credentials" in document and isinstance(document["credentials"], list):
+        return [
+            item.get("credential") if isinstance(item, dict) and "credential" in item else item
+            for item in document["credentials"]
+        ]
+    if "credential" in document and isinstance(document["credential"], dict):
+        return [document["credential"]]
+    types = document.get("type")
+    type_list = [types] if isinstance(types, str) else types if isinstance(types, list) else []
+    if "VerifiablePresentation" in type_list:
+        inner = document.get("verifiableCredential", [])
+        return inner if isinstance(inner, list) else [inner]
+    return [document]
+
+
+def read_json_file(path: Path) -> Any:
+    """A JSON file, size-capped, with plain errors."""
+    path = Path(path).expanduser()
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidInput(
+                f"{path.name} is too large for a credential.",
+                code=ErrorCode.payload_too_large,
+                detail=str(path),
+            )
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            f"Cannot read {path}: {exc.strerror}.", code=ErrorCode.invalid_request, detail=str(path)
+        ) from None
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput(
+            f"{path.name} is not JSON.", code=ErrorCode.invalid_json, detail=str(path)
+        ) from None
+
+
+def status_rank(status: Status) -> int:
+    """Sort order for display: problems first is not wanted; valid first."""
+    order = [
+        Status.valid,
+        Status.unknown,
+        Status.not_yet_valid,
+        Status.expired,
+        Status.suspended,
+        Status.revoked,
+        Status.invalid,
+    ]
+    return order.index(status)

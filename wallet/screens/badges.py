@@ -1,0 +1,203 @@
+"""The badge list: cards with status badges, search, filter, and every action's entry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, OptionList
+
+from shared.errors import RugzakError
+from wallet.data.cards import Card, Status
+from wallet.dialogs.backup import BackupDialog, PathAndSecret
+from wallet.dialogs.common import MessageDialog
+from wallet.i18n import Translator
+from wallet.widgets.cards import card_option
+from wallet.widgets.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from wallet.app import WalletApp
+
+FILTERS: tuple[Status | None, ...] = (
+    None,
+    Status.valid,
+    Status.unknown,
+    Status.expired,
+    Status.revoked,
+    Status.suspended,
+    Status.not_yet_valid,
+    Status.invalid,
+)
+
+
+class BadgesScreen(Screen[None]):
+    """All badges as cards; enter opens one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("i", "receive", "bind.import"),
+        Binding("p", "present", "bind.present"),
+        Binding("r", "refresh", "bind.refresh"),
+        Binding("b", "backup", "bind.backup"),
+        Binding("slash", "search", "bind.search"),
+        Binding("f", "filter", "bind.filter"),
+        Binding("d", "did", "bind.did"),
+        Binding("question_mark", "help", "common.help"),
+        Binding("q", "app.quit", "common.quit"),
+        Binding("escape", "clear_search", show=False),
+    ]
+
+    def __init__(self, t: Translator) -> None:
+        super().__init__()
+        self.t = t
+        self.all_cards: list[Card] = []
+        self.filter_index = 0
+        translate_bindings(self, t)
+
+    @property
+    def wallet_app(self) -> WalletApp:
+        return cast("WalletApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="toolbar"):
+            yield Input(placeholder=self.t("badges.search"), id="search")
+            yield Label("", id="filter-label")
+            yield Label("", id="count-label")
+        yield OptionList(id="cards")
+        yield Label(self.t("badges.empty"), id="empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#cards", OptionList).focus()
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.all_cards or self.is_mounted:
+            self.load()
+
+    @work(exclusive=True, group="cards")
+    async def load(self) -> None:
+        """Read the cards (only the small sealed summaries) off the UI thread."""
+        app = self.wallet_app
+        try:
+            cards = await app.off_thread(app.wallet.cards)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        self.all_cards = cards
+        self.render_cards()
+
+    def render_cards(self) -> None:
+        query = self.query_one("#search", Input).value
+        wanted = FILTERS[self.filter_index]
+        shown = [
+            c
+            for c in reversed(self.all_cards)
+            if (wanted is None or c.status == wanted) and c.matches(query)
+        ]
+        options = self.query_one("#cards", OptionList)
+        highlighted = options.highlighted_option.id if options.highlighted_option else None
+        options.clear_options()
+        options.add_options([card_option(c, self.t) for c in shown])
+        ids = [c.id for c in shown]
+        if shown:
+            options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        name = self.t("badges.filter.all") if wanted is None else self.t.status(wanted)
+        self.query_one("#filter-label", Label).update(self.t("badges.filter", name=name))
+        self.query_one("#count-label", Label).update(
+            self.t("badges.count", shown=len(shown), total=len(self.all_cards))
+        )
+        empty = self.query_one("#empty", Label)
+        empty.display = not shown
+        empty.update(self.t("badges.empty") if not self.all_cards else self.t("badges.none_match"))
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self) -> None:
+        self.render_cards()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#cards", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#cards")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        from wallet.screens.detail import DetailScreen
+
+        if event.option.id is not None:
+            self.app.push_screen(DetailScreen(self.t, event.option.id))
+
+    # ------------------------------------------------------------ actions
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.value = ""
+        self.query_one("#cards", OptionList).focus()
+
+    def action_filter(self) -> None:
+        self.filter_index = (self.filter_index + 1) % len(FILTERS)
+        self.render_cards()
+
+    def action_receive(self) -> None:
+        from wallet.screens.receive import ReceiveScreen
+
+        self.app.push_screen(ReceiveScreen(self.t))
+
+    def action_present(self) -> None:
+        from wallet.screens.present import PresentScreen
+
+        self.app.push_screen(PresentScreen(self.t, self.all_cards))
+
+    def action_help(self) -> None:
+        from wallet.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.t))
+
+    def action_did(self) -> None:
+        did = self.wallet_app.wallet.did
+        self.app.push_screen(
+            MessageDialog(self.t, self.t("did.title"), self.t("did.text", did=did))
+        )
+
+    def action_refresh(self) -> None:
+        self._refresh()
+
+    @work(exclusive=True, group="refresh")
+    async def _refresh(self) -> None:
+        app = self.wallet_app
+        count = len(self.all_cards)
+        app.notify(self.t("badges.refreshing", count=count))
+        try:
+            await app.off_thread(app.wallet.refresh)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        app.notify(self.t("badges.refreshed", count=count))
+        self.load()
+
+    def action_backup(self) -> None:
+        stamp = self.wallet_app.config.clock().strftime("%Y%m%d")
+        default = str(Path.home() / f"rugzak-backup-{stamp}.json")
+        self.app.push_screen(BackupDialog(self.t, default), self._backup_chosen)
+
+    def _backup_chosen(self, choice: PathAndSecret | None) -> None:
+        if choice is not None:
+            self._backup(Path(choice.path).expanduser(), choice.passphrase)
+
+    @work(exclusive=True, group="backup")
+    async def _backup(self, path: Path, passphrase: str) -> None:
+        app = self.wallet_app
+        app.notify(self.t("backup.working"))
+        try:
+            count = await app.off_thread(app.wallet.backup, path, passphrase)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        app.notify(self.t("backup.done", count=count, path=path), timeout=8)

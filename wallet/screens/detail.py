@@ -1,0 +1,259 @@
+"""One badge: everything the credential says, the checks, and the raw JSON on demand."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, cast
+
+from rich.syntax import Syntax
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Markdown, Static
+
+from shared.errors import RugzakError
+from shared.verification import VerificationResult
+from wallet.data.cards import Card
+from wallet.data.store import StoredCredential
+from wallet.dialogs.common import ConfirmDialog, PathDialog
+from wallet.i18n import Translator
+from wallet.widgets.cards import status_badge
+from wallet.widgets.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from wallet.app import WalletApp
+
+
+class DetailScreen(Screen[None]):
+    """A badge in full; ``j`` flips to the raw JSON."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "common.back"),
+        Binding("j", "raw", "bind.raw"),
+        Binding("e", "export", "bind.export"),
+        Binding("r", "recheck", "bind.refresh"),
+        Binding("x", "delete", "bind.delete"),
+    ]
+
+    def __init__(self, t: Translator, card_id: str) -> None:
+        super().__init__()
+        self.t = t
+        self.card_id = card_id
+        self.stored: StoredCredential | None = None
+        self.result: VerificationResult | None = None
+        translate_bindings(self, t)
+
+    @property
+    def wallet_app(self) -> WalletApp:
+        return cast("WalletApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="badge-status")
+        with VerticalScroll(id="detail-body"):
+            yield Markdown("", id="detail")
+        with VerticalScroll(id="raw-body"):
+            yield Static("", id="raw")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#raw-body").display = False
+        self.load()
+
+    @work(exclusive=True, group="detail")
+    async def load(self) -> None:
+        app = self.wallet_app
+        try:
+            self.stored = await app.off_thread(app.wallet.store.get, self.card_id)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        await self.show()
+
+    async def show(self) -> None:
+        if self.stored is None:
+            return
+        card = self.stored.card
+        line = status_badge(card.status, self.t)
+        line.append(
+            "  " + self.t("detail.checked", when=card.checked_at[:16].replace("T", " ")),
+            style="dim",
+        )
+        self.query_one("#badge-status", Static).update(line)
+        await self.query_one("#detail", Markdown).update(
+            describe(self.stored.credential, card, self.t, self.result)
+        )
+        text = json.dumps(self.stored.credential, indent=2, ensure_ascii=False)
+        self.query_one("#raw", Static).update(
+            Syntax(text, "json", theme="ansi_dark", word_wrap=True)
+        )
+        self.query_one("#detail-body", VerticalScroll).focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_raw(self) -> None:
+        raw = self.query_one("#raw-body", VerticalScroll)
+        body = self.query_one("#detail-body", VerticalScroll)
+        raw.display = not raw.display
+        body.display = not raw.display
+        (raw if raw.display else body).focus()
+
+    def action_recheck(self) -> None:
+        self._recheck()
+
+    @work(exclusive=True, group="detail")
+    async def _recheck(self) -> None:
+        app = self.wallet_app
+        try:
+            card, result = await app.off_thread(app.wallet.recheck, self.card_id)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        if self.stored is not None:
+            self.stored = StoredCredential(self.stored.id, card, self.stored.credential)
+        self.result = result
+        await self.show()
+
+    def action_export(self) -> None:
+        default = str(Path.cwd() / f"badge-{self.card_id}.json")
+        self.app.push_screen(
+            PathDialog(self.t, self.t("detail.export_to"), default), self._export_chosen
+        )
+
+    def _export_chosen(self, path: str | None) -> None:
+        if path:
+            self._export(Path(path).expanduser())
+
+    @work(exclusive=True, group="export")
+    async def _export(self, path: Path) -> None:
+        app = self.wallet_app
+        try:
+            await app.off_thread(app.wallet.export, self.card_id, path)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        app.notify(self.t("detail.exported", path=path))
+
+    def action_delete(self) -> None:
+        self.app.push_screen(
+            ConfirmDialog(self.t, self.t("detail.delete_confirm")), self._delete_confirmed
+        )
+
+    def _delete_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self._delete()
+
+    @work(exclusive=True, group="detail")
+    async def _delete(self) -> None:
+        app = self.wallet_app
+        try:
+            await app.off_thread(app.wallet.store.delete, self.card_id)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        app.notify(self.t("detail.deleted"))
+        self.app.pop_screen()
+
+
+def describe(
+    credential: dict[str, Any], card: Card, t: Translator, result: VerificationResult | None = None
+) -> str:
+    """The credential as Markdown: achievement, criteria, alignments, results, evidence,
+    issuer profile, dates, ids and (after a re-check) every check."""
+    subjects = _items(credential.get("credentialSubject"))
+    subject: dict[str, Any] = subjects[0] if subjects else {}
+    found = _items(subject.get("achievement"))
+    achievement: dict[str, Any] = found[0] if found else {}
+    issuers = _items(credential.get("issuer"))
+    issuer: dict[str, Any] = issuers[0] if issuers else {}
+    lines = [f"# {_md(card.name)}", ""]
+    if achievement.get("description"):
+        lines += [f"**{t('detail.description')}**: {_md(achievement['description'])}", ""]
+    if achievement.get("achievementType"):
+        lines += [f"**{t('detail.type')}**: {_md(achievement['achievementType'])}", ""]
+    criteria = achievement.get("criteria")
+    if isinstance(criteria, dict):
+        lines += [f"## {t('detail.criteria')}", ""]
+        if criteria.get("narrative"):
+            lines += [_md(criteria["narrative"]), ""]
+        if criteria.get("id"):
+            lines += [f"<{criteria['id']}>", ""]
+    alignments = _items(achievement.get("alignment"))
+    if alignments:
+        lines += [f"## {t('detail.alignments')}", ""]
+        for a in alignments:
+            code = f" ({_md(a['targetCode'])})" if a.get("targetCode") else ""
+            framework = f" — {_md(a['targetFramework'])}" if a.get("targetFramework") else ""
+            lines.append(
+                f"- {_md(a.get('targetName', '?'))}{code}{framework}"
+                + (f" <{a['targetUrl']}>" if a.get("targetUrl") else "")
+            )
+        lines.append("")
+    results = _items(subject.get("result"))
+    if results:
+        lines += [f"## {t('detail.results')}", ""]
+        for r in results:
+            value = r.get("value") or r.get("achievedLevel") or r.get("status") or "?"
+            lines.append(f"- {_md(value)}")
+        lines.append("")
+    evidence = _items(credential.get("evidence"))
+    if evidence:
+        lines += [f"## {t('detail.evidence')}", ""]
+        for e in evidence:
+            label = e.get("name") or e.get("narrative") or e.get("id") or "?"
+            lines.append(f"- {_md(label)}" + (f" <{e['id']}>" if e.get("id") else ""))
+        lines.append("")
+    lines += [
+        f"## {t('detail.issuer')}",
+        "",
+        f"**{_md(issuer.get('name') or card.issuer_name)}**",
+        "",
+        f"`{card.issuer_id}`",
+        "",
+    ]
+    if issuer.get("url"):
+        lines += [f"{t('detail.issuer_url')}: <{issuer['url']}>", ""]
+    if issuer.get("email"):
+        lines += [f"{t('detail.issuer_email')}: {_md(issuer['email'])}", ""]
+    rows = [
+        (t("detail.subject"), f"`{subject.get('id', '-')}`"),
+        (t("detail.valid_from"), card.issued or "-"),
+        (t("detail.valid_until"), card.valid_until or "-"),
+        (t("detail.status"), t.status(card.status)),
+        (t("detail.credential_id"), f"`{card.credential_id or '-'}`"),
+        (t("detail.local_id"), f"`{card.id}`"),
+    ]
+    lines += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
+    if card.status_code != "ok":
+        lines += [
+            f"> {_md(t.code_sentence(card.status_code, card.status_code))} "
+            f"(code: {card.status_code})",
+            "",
+        ]
+    if result is not None:
+        lines += [f"## {t('detail.checks')}", ""]
+        for check in result.checks:
+            mark = "✔" if check.ok and check.code == "ok" else ("!" if check.ok else "✘")
+            sentence = (
+                check.message if check.code == "ok" else t.code_sentence(check.code, check.message)
+            )
+            lines.append(f"- {mark} {check.name}: {_md(sentence)}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    return [i for i in items if isinstance(i, dict)]
+
+
+def _md(value: Any) -> str:
+    """Text from a credential, inert in Markdown (no links, tables or HTML injected)."""
+    text = str(value)
+    for ch in ("\\", "`", "*", "_", "[", "]", "<", ">", "|", "#"):
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")

@@ -1,0 +1,124 @@
+"""Present: read the verifier's request, pick badges, sign; then the QR screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
+
+from shared.errors import RugzakError
+from shared.presentation_request import PresentationRequest
+from wallet.data.cards import Card
+from wallet.i18n import Translator
+from wallet.presenting import parse_request
+from wallet.widgets.cards import status_badge
+from wallet.widgets.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from wallet.app import WalletApp
+
+
+class PresentScreen(Screen[None]):
+    """The learner chooses exactly which badges a verifier sees."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "common.back"),
+        Binding("ctrl+s", "sign", "bind.sign"),
+        Binding("ctrl+u", "unbound", "bind.unbound"),
+        Binding("ctrl+a", "all", "bind.all"),
+    ]
+
+    def __init__(self, t: Translator, cards: list[Card], request: str = "") -> None:
+        super().__init__()
+        self.t = t
+        self.cards = list(reversed(cards))
+        self.request_text = request
+        translate_bindings(self, t)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="present-body"):
+            yield Static(self.t("present.prompt"), classes="prompt")
+            yield Input(
+                value=self.request_text, placeholder=self.t("present.request"), id="request"
+            )
+            yield Label(self.t("present.pick"))
+            yield SelectionList[str](
+                *[(self._prompt(c), c.id, False) for c in self.cards], id="picks"
+            )
+            yield Static("", id="form-error", classes="inline-error")
+            with Horizontal(classes="buttons"):
+                yield Button(self.t("present.sign"), variant="primary", id="sign")
+                yield Button(self.t("present.unbound"), id="unbound")
+        yield Footer()
+
+    def _prompt(self, card: Card) -> Text:
+        text = Text(card.name, style="bold")
+        text.append("  ")
+        text.append_text(status_badge(card.status, self.t))
+        text.append(f"  {card.issuer_name}", style="italic")
+        return text
+
+    def on_mount(self) -> None:
+        self.query_one("#request", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#picks", SelectionList).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "sign":
+            self.action_sign()
+        else:
+            self.action_unbound()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_all(self) -> None:
+        self.query_one("#picks", SelectionList).select_all()
+
+    def _picked(self) -> list[str] | None:
+        picked = list(self.query_one("#picks", SelectionList).selected)
+        if not picked:
+            self.query_one("#form-error", Static).update(self.t("present.none_picked"))
+            return None
+        return picked
+
+    def action_sign(self) -> None:
+        picked = self._picked()
+        if picked is None:
+            return
+        text = self.query_one("#request", Input).value
+        try:
+            request = parse_request(text)
+        except RugzakError as exc:
+            self.query_one("#form-error", Static).update(self.t.error_text(exc))
+            self.query_one("#request", Input).focus()
+            return
+        self._sign(picked, request)
+
+    def action_unbound(self) -> None:
+        picked = self._picked()
+        if picked is not None:
+            self._sign(picked, None)
+
+    @work(exclusive=True, group="present")
+    async def _sign(self, picked: list[str], request: PresentationRequest | None) -> None:
+        from wallet.screens.qr import QRScreen
+
+        app = cast("WalletApp", self.app)
+        self.query_one("#form-error", Static).update(self.t("present.working"))
+        try:
+            presentation = await app.off_thread(app.wallet.present, picked, request)
+        except RugzakError as exc:
+            self.query_one("#form-error", Static).update("")
+            app.show_error(exc)
+            return
+        self.query_one("#form-error", Static).update("")
+        self.app.push_screen(QRScreen(self.t, presentation))

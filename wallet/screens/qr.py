@@ -1,0 +1,164 @@
+"""The presentation as QR code(s) sized to the window; parts cycle with "part i of n"."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Container
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Label, Static
+
+from shared import qr
+from shared.errors import RugzakError
+from wallet.dialogs.common import PathDialog
+from wallet.i18n import Translator
+from wallet.presenting import (
+    FILE_MAX_VERSION,
+    SCREEN_MAX_VERSION,
+    TERMINAL_BORDER,
+    Presentation,
+    save_json,
+    save_png,
+    save_svg,
+    terminal_art,
+)
+from wallet.widgets.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from wallet.app import WalletApp
+
+FRAME_SECONDS = 1.0
+
+
+class QRScreen(Screen[None]):
+    """Shows one code, or cycles the parts; space pauses, arrows step."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "common.back"),
+        Binding("space", "pause", "bind.pause"),
+        Binding("right", "step(1)", "bind.next"),
+        Binding("left", "step(-1)", "bind.prev", show=False),
+        Binding("s", "save('png')", "bind.save_png"),
+        Binding("v", "save('svg')", "bind.save_svg"),
+        Binding("j", "save('json')", "bind.save_json"),
+    ]
+
+    def __init__(self, t: Translator, presentation: Presentation) -> None:
+        super().__init__()
+        self.t = t
+        self.presentation = presentation
+        self.texts: list[str] = []
+        self.version: int | None = None
+        self.index = 0
+        self.paused = False
+        self.timer: Timer | None = None
+        translate_bindings(self, t)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        request = self.presentation.request
+        if request is None:
+            yield Label(self.t("present.unbound_note"), id="qr-info", classes="unbound")
+        else:
+            yield Label(
+                self.t("present.for", domain=request.domain, code=request.short_code), id="qr-info"
+            )
+        with Container(id="qr-box"), Center():
+            yield Static("", id="qr")
+        yield Label("", id="qr-part")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        animate = cast("WalletApp", self.app).config.animate
+        self.timer = self.set_interval(FRAME_SECONDS, self._tick, pause=not animate)
+        self.call_after_refresh(self.fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit)
+
+    def fit(self) -> None:
+        """Pick the largest version that fits the box and re-split the payload."""
+        box = self.query_one("#qr-box").size
+        try:
+            fits = qr.version_for_terminal(box.width, box.height, border=TERMINAL_BORDER)
+        except ValueError:
+            self.version = None
+            self.texts = []
+            self.query_one("#qr", Static).update(self.t("qr.too_small"))
+            self.query_one("#qr-part", Label).update("")
+            return
+        version = min(SCREEN_MAX_VERSION, fits)
+        if version != self.version:
+            self.version = version
+            self.texts = self.presentation.qr_texts(version)
+            self.index = 0
+        self.draw()
+
+    def draw(self) -> None:
+        if not self.texts:
+            return
+        art = terminal_art(self.texts[self.index])
+        self.query_one("#qr", Static).update(Text(art, style="white on black", no_wrap=True))
+        total = len(self.texts)
+        if total == 1:
+            label = self.t("qr.single")
+        else:
+            label = self.t("qr.part", index=self.index + 1, total=total)
+            if self.paused:
+                label += f" ({self.t('qr.paused')})"
+            label += " — " + self.t("qr.hint")
+        self.query_one("#qr-part", Label).update(label)
+
+    def _tick(self) -> None:
+        if len(self.texts) > 1 and not self.paused:
+            self.index = (self.index + 1) % len(self.texts)
+            self.draw()
+
+    def action_pause(self) -> None:
+        self.paused = not self.paused
+        self.draw()
+
+    def action_step(self, delta: int) -> None:
+        if self.texts:
+            self.paused = True
+            self.index = (self.index + delta) % len(self.texts)
+            self.draw()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_save(self, kind: str) -> None:
+        default = str(Path.cwd() / f"presentation.{kind}")
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self._save(kind, Path(path).expanduser())
+
+        self.app.push_screen(PathDialog(self.t, self.t("qr.save_to"), default), chosen)
+
+    @work(group="save")
+    async def _save(self, kind: str, path: Path) -> None:
+        app = cast("WalletApp", self.app)
+        document = self.presentation.document
+
+        def write() -> None:
+            if kind == "json":
+                save_json(document, path)
+                return
+            texts = self.presentation.qr_texts(FILE_MAX_VERSION)
+            (save_png if kind == "png" else save_svg)(texts, path)
+
+        try:
+            await app.off_thread(write)
+        except RugzakError as exc:
+            app.show_error(exc)
+            return
+        await asyncio.sleep(0)
+        app.notify(self.t("common.saved", path=path))

@@ -1,0 +1,121 @@
+"""Receive badges: an offer link, a URL or a file; each is checked and the verdict shown."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from shared.errors import RugzakError
+from wallet.i18n import Translator
+from wallet.receive import ImportOutcome
+from wallet.widgets.cards import status_badge
+from wallet.widgets.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from wallet.app import WalletApp
+
+
+class ReceiveScreen(Screen[None]):
+    """Paste a source, press enter, read what was kept and what was refused (and why)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "common.back")]
+
+    def __init__(self, t: Translator, source: str = "") -> None:
+        super().__init__()
+        self.t = t
+        self.source = source
+        self.outcomes: list[ImportOutcome] = []
+        translate_bindings(self, t)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="receive-body"), Vertical(classes="panel wide"):
+            yield Label(self.t("import.title"), classes="panel-title")
+            yield Static(self.t("import.prompt"), classes="prompt")
+            yield Input(value=self.source, placeholder=self.t("import.placeholder"), id="source")
+            yield Label(self.t("import.tx_code"))
+            yield Input(id="tx-code")
+            with Horizontal(classes="buttons"):
+                yield Button(self.t("import.button"), variant="primary", id="receive")
+            yield Static("", id="progress")
+            yield Vertical(id="outcomes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#source", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_receive()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.action_receive()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_receive(self) -> None:
+        source = self.query_one("#source", Input).value
+        tx_code = self.query_one("#tx-code", Input).value.strip() or None
+        if source.strip():
+            self._receive(source, tx_code)
+
+    @work(exclusive=True, group="receive")
+    async def _receive(self, source: str, tx_code: str | None) -> None:
+        app = cast("WalletApp", self.app)
+        progress = self.query_one("#progress", Static)
+        button = self.query_one("#receive", Button)
+        progress.update(self.t("import.working"))
+        button.disabled = True
+        try:
+            outcomes = await app.off_thread(lambda: app.wallet.import_text(source, tx_code=tx_code))
+        except RugzakError as exc:
+            progress.update("")
+            app.show_error(exc)
+            return
+        finally:
+            button.disabled = False
+        self.outcomes = outcomes
+        progress.update(self.t("import.result_title") if outcomes else self.t("import.nothing"))
+        box = self.query_one("#outcomes", Vertical)
+        await box.remove_children()
+        await box.mount_all([Static(self.describe(o), classes="outcome") for o in outcomes])
+        if any(o.accepted for o in outcomes):
+            self.query_one("#source", Input).value = ""
+
+    def describe(self, outcome: ImportOutcome) -> Text:
+        t = self.t
+        text = Text()
+        if outcome.card is not None:
+            text.append("✔ ", style="bold green")
+            text.append(t("import.accepted", name=outcome.card.name, status=""), style="bold")
+            text.append_text(status_badge(outcome.card.status, t))
+            text.append(f"\n  {outcome.card.issuer_name}", style="italic")
+            if outcome.card.status_code != "ok":
+                text.append(
+                    "\n  "
+                    + t.code_sentence(outcome.card.status_code, outcome.card.status_code)
+                    + f" (code: {outcome.card.status_code})",
+                    style="yellow",
+                )
+        elif outcome.refusal is not None:
+            text.append("✘ ", style="bold red")
+            text.append(t("import.refused", reason=t.error_text(outcome.refusal)))
+        if outcome.result is not None:
+            for check in outcome.result.checks:
+                if check.code == "ok":
+                    continue
+                mark = "!" if check.ok else "✘"
+                text.append(
+                    f"\n  {mark} {check.name}: "
+                    + t.code_sentence(check.code, check.message)
+                    + f" (code: {check.code})",
+                    style="dim",
+                )
+        return text

@@ -1,0 +1,129 @@
+"""First start: choose a passphrase (or restore a backup); the wallet and DID are made."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from shared.errors import RugzakError
+from wallet.data.backup import restore_backup
+from wallet.data.store import WalletStore
+from wallet.dialogs.backup import PathAndSecret, RestoreDialog
+from wallet.i18n import Translator
+from wallet.widgets.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from wallet.app import WalletApp
+
+MIN_PASSPHRASE = 8
+
+
+class WelcomeScreen(Screen[None]):
+    """Create a wallet: a passphrase twice, then Argon2id and a new did:key."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "restore", "welcome.restore"),
+        Binding("ctrl+q", "app.quit", "common.quit"),
+    ]
+
+    def __init__(self, t: Translator) -> None:
+        super().__init__()
+        self.t = t
+        translate_bindings(self, t)
+
+    @property
+    def wallet_app(self) -> WalletApp:
+        return cast("WalletApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(classes="centered"), Vertical(classes="panel"):
+            yield Label(self.t("welcome.title"), classes="panel-title")
+            yield Static(self.t("welcome.intro"), classes="prompt")
+            yield Label(self.t("welcome.passphrase"))
+            yield Input(password=True, id="passphrase")
+            yield Label(self.t("welcome.repeat"))
+            yield Input(password=True, id="repeat")
+            yield Static("", id="form-error", classes="inline-error")
+            with Horizontal(classes="buttons"):
+                yield Button(self.t("welcome.create"), variant="primary", id="create")
+                yield Button(self.t("welcome.restore"), id="restore")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#passphrase", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "passphrase":
+            self.query_one("#repeat", Input).focus()
+        else:
+            self.action_create()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "create":
+            self.action_create()
+        else:
+            self.action_restore()
+
+    def action_create(self) -> None:
+        first = self.query_one("#passphrase", Input).value
+        second = self.query_one("#repeat", Input).value
+        error = self.query_one("#form-error", Static)
+        if len(first) < MIN_PASSPHRASE:
+            error.update(self.t("welcome.too_short"))
+            return
+        if first != second:
+            error.update(self.t("welcome.mismatch"))
+            return
+        error.update(self.t("welcome.creating"))
+        self._create(first)
+
+    @work(exclusive=True, group="welcome")
+    async def _create(self, passphrase: str) -> None:
+        app = self.wallet_app
+        cfg = app.config
+        self.query_one("#create", Button).disabled = True
+        try:
+            store = await app.off_thread(
+                lambda: WalletStore.create(cfg.data_dir, passphrase, kdf=cfg.kdf, now=cfg.clock())
+            )
+        except RugzakError as exc:
+            self.query_one("#create", Button).disabled = False
+            self.query_one("#form-error", Static).update("")
+            app.show_error(exc)
+            return
+        app.notify(self.t("welcome.created", did=store.did), timeout=8)
+        app.open_wallet(store)
+
+    def action_restore(self) -> None:
+        default = str(Path.home() / "rugzak-backup.json")
+        self.app.push_screen(RestoreDialog(self.t, default), self._restore_chosen)
+
+    def _restore_chosen(self, choice: PathAndSecret | None) -> None:
+        if choice is not None:
+            self._restore(choice)
+
+    @work(exclusive=True, group="welcome")
+    async def _restore(self, choice: PathAndSecret) -> None:
+        app = self.wallet_app
+        cfg = app.config
+        self.query_one("#form-error", Static).update(self.t("restore.working"))
+        try:
+            store = await app.off_thread(
+                lambda: restore_backup(
+                    Path(choice.path).expanduser(), choice.passphrase, cfg.data_dir, kdf=cfg.kdf
+                )
+            )
+        except RugzakError as exc:
+            self.query_one("#form-error", Static).update("")
+            app.show_error(exc)
+            return
+        app.notify(self.t("restore.done", count=store.count()), timeout=6)
+        app.open_wallet(store)
