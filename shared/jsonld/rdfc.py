@@ -116,12 +116,15 @@ def _n_degree_labels(
     converted: dict[int, dict[str, Any]] = {}
     for digest, nodes in by_hash.items():
         for node in nodes:
+            # Only nodes without a canonical label are ever recursed into, so only
+            # they need their quads in pyld's form.
             pyld_quads = []
-            for quad in mentions[node]:
-                pyld_quad = converted.get(id(quad))
-                if pyld_quad is None:
-                    pyld_quad = converted[id(quad)] = _pyld_quad(quad)
-                pyld_quads.append(pyld_quad)
+            if len(nodes) > 1:
+                for quad in mentions[node]:
+                    pyld_quad = converted.get(id(quad))
+                    if pyld_quad is None:
+                        pyld_quad = converted[id(quad)] = _pyld_quad(quad)
+                    pyld_quads.append(pyld_quad)
             algo.blank_node_info[f"_:b{node}"] = {"quads": pyld_quads, "hash": digest}
     canonical = algo.canonical_issuer
     for digest in sorted(by_hash):
