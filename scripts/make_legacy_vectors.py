@@ -94,7 +94,7 @@ def build(engine: DidkitEngine) -> dict[str, Any]:
     files["unsigned-credential.json"] = base
     c2020 = credential("credential-ed25519-2020.json", base, "Ed25519Signature2020")
     # 2018-era credentials carried no suite context: credentials/v1 defines the terms.
-    base2018 = copy.deepcopy(base)
+    base2018 = unsigned_credential(issuer, holder, 4, "Doorzettingsvermogen, niveau 2")
     base2018["@context"] = CONTEXTS[:2]
     c2018 = credential("credential-ed25519-2018.json", base2018, "Ed25519Signature2018")
     other = unsigned_credential(issuer, holder, 2, "Samenwerken, niveau 1")
@@ -162,6 +162,31 @@ def build(engine: DidkitEngine) -> dict[str, Any]:
         "proofs": vp_proof,
         "credentials": ["failed", "verified", "verified"],
         "note": "the holder signed over a tampered credential: the VP proof is valid",
+    }
+
+    # didkit and pyld canonicalize this one differently: two embedded credentials
+    # about the same achievement IRI, whose criteria is a blank node, in separate
+    # credential graphs. didkit accepts its own VP signature; pyld-based verifiers
+    # (and so our native one) compute another canonical form and reject it.
+    again = copy.deepcopy(base)
+    again["id"] = base["id"][:-1] + "5"
+    reissued = engine.issue_credential(again, issuer, created=CREATED)
+    files["presentation-shared-achievement-id.json"] = engine.issue_presentation(
+        {**vp, "verifiableCredential": [c2020, reissued]},
+        holder,
+        challenge=CHALLENGE,
+        domain=DOMAIN,
+        created=CREATED,
+    )
+    expected["presentation-shared-achievement-id.json"] = {
+        "kind": "presentation",
+        "proofs": vp_proof,
+        "credentials": ["verified", "verified"],
+        "canonicalizationDivergence": True,
+        "note": (
+            "two credentials share an achievement IRI with a blank-node criteria; "
+            "didkit verifies the VP signature but pyld's canonical form differs"
+        ),
     }
 
     files["keys.json"] = {

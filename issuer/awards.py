@@ -1,0 +1,196 @@
+"""One award: who receives which achievement, with what result and evidence, and
+the unsigned OB 3.0 credential that records it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from issuer.achievements import AchievementIn, check_url, result_description_url
+from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
+from shared.did import did_key_document, did_web_url
+from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.ob.models import hash_identity
+from shared.proof.create import xsd_datetime
+
+ACHIEVEMENT_SCHEMA = (
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+)
+_EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{1,63}")
+MAX_DID_CHARS = 512
+
+
+class ResultIn(BaseModel):
+    """A result of this award; ``description`` names a result description (id or name)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    value: str = Field(min_length=1, max_length=100)
+    description: str | None = Field(default=None, max_length=200)
+
+
+class EvidenceIn(BaseModel):
+    """Evidence behind the award: a URL and/or a narrative."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    url: str | None = Field(default=None, max_length=2048)
+    narrative: str | None = Field(default=None, max_length=10_000)
+    name: str | None = Field(default=None, max_length=300)
+    description: str | None = Field(default=None, max_length=2000)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else check_url(value)
+
+
+class AwardIn(BaseModel):
+    """What varies per award: results and evidence (both optional)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    results: list[ResultIn] = Field(default_factory=list, max_length=20)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+
+
+def check_recipient_did(did: str) -> str:
+    """A learner DID we can bind a credential to: did:key (Ed25519) or did:web."""
+    if not isinstance(did, str) or not did.startswith("did:") or len(did) > MAX_DID_CHARS:
+        raise InvalidInput("the recipient must be a DID", code=ErrorCode.malformed_did, detail=did)
+    if did.startswith("did:key:"):
+        did_key_document(did)
+    elif did.startswith("did:web:"):
+        did_web_url(did)
+    else:
+        raise Unsupported(
+            "the recipient DID must be did:key or did:web",
+            code=ErrorCode.unsupported_did_method,
+            detail=did,
+        )
+    return did
+
+
+def check_email(email: str) -> str:
+    """A plausible e-mail address, lower-cased (the form that is hashed)."""
+    value = email.strip().lower()
+    if not _EMAIL.fullmatch(value):
+        raise InvalidInput(
+            "not a valid e-mail address", code=ErrorCode.invalid_request, detail=email
+        )
+    return value
+
+
+def resolve_results(
+    award: AwardIn, achievement: AchievementIn, achievement_url: str
+) -> list[dict[str, Any]]:
+    """OB ``Result`` objects; each value must fit its result description."""
+    descriptions = achievement.result_descriptions
+    out: list[dict[str, Any]] = []
+    for result in award.results:
+        if result.description is None:
+            if len(descriptions) != 1:
+                raise InvalidInput(
+                    "say which result description this result is for",
+                    code=ErrorCode.invalid_request,
+                    detail={"choices": [d.name for d in descriptions]},
+                )
+            rd = descriptions[0]
+        else:
+            wanted = result.description.lower()
+            match = [d for d in descriptions if wanted in ((d.id or "").lower(), d.name.lower())]
+            if not match:
+                raise InvalidInput(
+                    f"the achievement has no result description '{result.description}'",
+                    code=ErrorCode.invalid_request,
+                    detail={"choices": [d.name for d in descriptions]},
+                )
+            rd = match[0]
+        if rd.allowed_values and result.value not in rd.allowed_values:
+            raise InvalidInput(
+                f"'{result.value}' is not an allowed value for {rd.name}",
+                code=ErrorCode.invalid_request,
+                detail={"allowed": rd.allowed_values},
+            )
+        out.append(
+            {
+                "type": ["Result"],
+                "resultDescription": result_description_url(achievement_url, rd.id or "r"),
+                "value": result.value,
+            }
+        )
+    return out
+
+
+def idempotency_key(*parts: Any) -> str:
+    """A stable key for one award (same achievement, learner, result, evidence)."""
+    text = json.dumps(parts, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def build_credential(
+    *,
+    credential_id: str,
+    issuer_profile: dict[str, Any],
+    achievement: dict[str, Any],
+    subject_id: str,
+    valid_from: datetime,
+    valid_days: int | None,
+    results: list[dict[str, Any]],
+    evidence: list[EvidenceIn],
+    status: list[dict[str, Any]],
+    email: str | None = None,
+) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential (VCDM 2.0, OB context 3.0.3)."""
+    subject: dict[str, Any] = {
+        "id": subject_id,
+        "type": ["AchievementSubject"],
+        "achievement": achievement,
+    }
+    if email:
+        salt = secrets.token_hex(8)
+        subject["identifier"] = [
+            {
+                "type": "IdentityObject",
+                "hashed": True,
+                "identityHash": hash_identity(email, salt),
+                "identityType": "emailAddress",
+                "salt": salt,
+            }
+        ]
+    if results:
+        subject["result"] = results
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2, OB_V3P0_303],
+        "id": credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": achievement["name"],
+        "issuer": issuer_profile,
+        "validFrom": xsd_datetime(valid_from),
+    }
+    if valid_days is not None:
+        credential["validUntil"] = xsd_datetime(valid_from + timedelta(days=valid_days))
+    credential["credentialSubject"] = subject
+    if evidence:
+        credential["evidence"] = [_evidence(e) for e in evidence]
+    credential["credentialSchema"] = [{"id": ACHIEVEMENT_SCHEMA, "type": "JsonSchema"}]
+    # One entry is an object (what the 1EdTech formal schema wants); two are a list.
+    credential["credentialStatus"] = status[0] if len(status) == 1 else status
+    return credential
+
+
+def _evidence(item: EvidenceIn) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": ["Evidence"]}
+    if item.url:
+        out["id"] = item.url
+    for key in ("narrative", "name", "description"):
+        value = getattr(item, key)
+        if value:
+            out[key] = value
+    return out

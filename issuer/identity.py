@@ -1,0 +1,235 @@
+"""The issuer's identity: DID, profile, base URL, signing keys (setup, unlock, rotate).
+
+did:key issuers have one key (the DID *is* the key). did:web issuers list every key
+they ever had in their DID document; retired keys stay under ``assertionMethod`` so
+credentials signed before a rotation keep verifying, and new credentials are signed
+with the newest key.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+
+from issuer.settings import KdfProfile
+from issuer.store import Store
+from issuer.vault import hash_token, new_token, open_seed, seal_seed, token_matches
+from shared.did import MULTIKEY_V1, did_key_document, did_web_from_domain, did_web_url
+from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.keys import SigningKey
+from shared.ob.models import Profile, known_fields
+
+DID_V1 = "https://www.w3.org/ns/did/v1"
+DEFAULT_LOCAL_URL = "http://127.0.0.1:8000"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What is fixed at ``init``: who the issuer is and where it is published."""
+
+    did: str
+    profile: dict[str, Any]
+    base_url: str
+    suspension: bool
+    list_size: int
+
+    @property
+    def is_web(self) -> bool:
+        return self.did.startswith("did:web:")
+
+    def status_url(self, list_id: str) -> str:
+        return f"{self.base_url}/status/{list_id}"
+
+    def achievement_url(self, achievement_id: str) -> str:
+        return f"{self.base_url}/achievements/{achievement_id}"
+
+
+@dataclass(frozen=True)
+class ProfileIn:
+    name: str
+    url: str | None = None
+    email: str | None = None
+    image: str | None = None
+    description: str | None = None
+
+
+def initialize(
+    store: Store,
+    *,
+    profile: ProfileIn,
+    passphrase: str,
+    now: datetime,
+    did_web: str | None = None,
+    base_url: str | None = None,
+    suspension: bool = False,
+    list_size: int = 131_072,
+    kdf: KdfProfile = "interactive",
+    seed: bytes | None = None,
+) -> tuple[Identity, str]:
+    """Create the issuer in an empty store; returns it and the one-time admin token."""
+    store.create_schema()
+    key = SigningKey.from_seed(seed) if seed is not None else SigningKey.generate()
+    if did_web:
+        did = did_web_from_domain(did_web)
+        did_web_url(did)  # refuses IPs and malformed hosts
+        fragment = "key-1"
+        default_url = "https://" + did_web.strip("/").replace("%3A", ":")
+    else:
+        did = key.did
+        fragment = key.public_multibase
+        default_url = DEFAULT_LOCAL_URL
+    url = (base_url or default_url).rstrip("/")
+    if not url.startswith(("https://", "http://")):
+        raise InvalidInput(
+            "the base URL must be http(s)", code=ErrorCode.invalid_request, detail=url
+        )
+    document = profile_document(did, profile)
+    token = new_token()
+    identity = Identity(did, document, url, suspension, list_size)
+    with store.begin() as conn:
+        if "did" in store.config(conn):
+            raise InvalidInput(
+                "this issuer is already initialised", code=ErrorCode.already_initialized
+            )
+        values = {
+            "did": did,
+            "profile": json.dumps(document),
+            "base_url": url,
+            "suspension": "1" if suspension else "0",
+            "list_size": str(list_size),
+            "admin_token_hash": hash_token(token),
+            "created_at": now.isoformat(),
+        }
+        for name, value in values.items():
+            store.set_config(conn, name, value)
+        store.add_key(
+            conn,
+            fragment=fragment,
+            public_multibase=key.public_multibase,
+            sealed=seal_seed(key.seed, passphrase, kdf=kdf),
+            now=now,
+        )
+        store.audit(conn, at=now, actor="cli", action="init", subject=did, detail={"url": url})
+    return identity, token
+
+
+def profile_document(did: str, profile: ProfileIn) -> dict[str, Any]:
+    """The issuer's OB ``Profile`` (checked by the shared models)."""
+    data: dict[str, Any] = {"id": did, "type": ["Profile"], "name": profile.name}
+    for key in ("url", "email", "description"):
+        value = getattr(profile, key)
+        if value:
+            data[key] = value
+    if profile.image:
+        data["image"] = {"id": profile.image, "type": "Image"}
+    try:
+        return known_fields(Profile.model_validate(data))
+    except ValidationError as exc:
+        raise InvalidInput(
+            "invalid issuer profile", code=ErrorCode.invalid_request, detail=str(exc)
+        ) from exc
+
+
+def load_identity(store: Store) -> Identity:
+    with store.begin() as conn:
+        config = store.config(conn)
+    if "did" not in config:
+        raise InvalidInput(
+            "the issuer is not initialised: run 'rugzak-issuer init' first",
+            code=ErrorCode.not_initialized,
+        )
+    return Identity(
+        did=config["did"],
+        profile=json.loads(config["profile"]),
+        base_url=config["base_url"],
+        suspension=config.get("suspension") == "1",
+        list_size=int(config.get("list_size", "131072")),
+    )
+
+
+def unlock(store: Store, identity: Identity, passphrase: str) -> SigningKey:
+    """The current signing key, bound to the issuer's DID."""
+    with store.begin() as conn:
+        rows = store.keys(conn)
+    active = [r for r in rows if r["retired_at"] is None]
+    if not active:
+        raise InvalidInput("the issuer has no active key", code=ErrorCode.malformed_key)
+    row = active[-1]
+    key = SigningKey.from_seed(open_seed(row["sealed_seed"], passphrase))
+    if identity.is_web:
+        return key.with_controller(identity.did, row["fragment"])
+    return key
+
+
+def check_admin_token(store: Store, token: str) -> bool:
+    with store.begin() as conn:
+        stored = store.config(conn).get("admin_token_hash", "")
+    return bool(stored) and token_matches(token, stored)
+
+
+def rotate_key(
+    store: Store,
+    identity: Identity,
+    passphrase: str,
+    *,
+    now: datetime,
+    kdf: KdfProfile = "interactive",
+    seed: bytes | None = None,
+) -> SigningKey:
+    """Add a new key (did:web only); older keys stay in the DID document."""
+    if not identity.is_web:
+        raise Unsupported(
+            "a did:key issuer cannot rotate its key (the DID is the key); use did:web",
+            code=ErrorCode.unsupported_did_method,
+        )
+    unlock(store, identity, passphrase)  # the same passphrase must open the current key
+    key = SigningKey.from_seed(seed) if seed is not None else SigningKey.generate()
+    with store.begin() as conn:
+        number = len(store.keys(conn)) + 1
+        fragment = f"key-{number}"
+        store.add_key(
+            conn,
+            fragment=fragment,
+            public_multibase=key.public_multibase,
+            sealed=seal_seed(key.seed, passphrase, kdf=kdf),
+            now=now,
+        )
+        store.retire_keys(conn, except_fragment=fragment, now=now)
+        store.audit(
+            conn,
+            at=now,
+            actor="cli",
+            action="rotate_key",
+            subject=identity.did,
+            detail={"new": fragment},
+        )
+    return key.with_controller(identity.did, fragment)
+
+
+def did_document(store: Store, identity: Identity) -> dict[str, Any]:
+    """The DID document: did:key computed; did:web with every key, newest last."""
+    if not identity.is_web:
+        return did_key_document(identity.did)
+    with store.begin() as conn:
+        rows = store.keys(conn)
+    methods = [
+        {
+            "id": f"{identity.did}#{row['fragment']}",
+            "type": "Multikey",
+            "controller": identity.did,
+            "publicKeyMultibase": row["public_multibase"],
+        }
+        for row in rows
+    ]
+    active = [m["id"] for m, row in zip(methods, rows, strict=True) if row["retired_at"] is None]
+    return {
+        "@context": [DID_V1, MULTIKEY_V1],
+        "id": identity.did,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+        "authentication": active,
+    }

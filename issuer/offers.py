@@ -1,0 +1,303 @@
+"""OpenID4VCI pre-authorized code flow, issuer side (see shared.oid4vci).
+
+Offer states: ``open`` -> (token endpoint) ``token_issued`` -> (credential endpoint)
+``redeemed``. Each step is a compare-and-set on the state, so an offer is redeemed
+once even when two wallets race with the same code. Codes, tokens and transaction
+codes are stored only as hashes. The credential is issued in the same transaction
+that consumes the nonce and marks the offer redeemed: all three happen or none.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from issuer.awards import AwardIn, check_email, idempotency_key
+from issuer.service import AwardRequest, Issuer
+from issuer.store.db import aware
+from issuer.store.repository import load
+from issuer.vault import hash_token, new_token, new_tx_code, token_matches
+from shared.did import StaticResolver
+from shared.errors import ErrorCode, InvalidInput, RugzakError, VerificationFailed
+from shared.oid4vci import (
+    OB_CONFIGURATION_ID,
+    CredentialRequest,
+    CredentialResponse,
+    IssuedCredential,
+    NonceResponse,
+    TokenRequest,
+    TokenResponse,
+    TxCode,
+    build_credential_offer,
+    offer_link,
+    unverified_claims,
+    verify_proof_jwt,
+)
+
+OPEN, TOKEN_ISSUED, REDEEMED = "open", "token_issued", "redeemed"
+
+
+class _RollbackError(Exception):
+    """Leave a transaction without committing it."""
+
+
+TX_CODE_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class OfferCreated:
+    id: str
+    link: str
+    tx_code: str | None  # shown once, to be given to the learner by another channel
+    expires_at: datetime
+    created: bool  # False: an offer with the same idempotency key existed already
+
+
+class OfferService:
+    """The OID4VCI endpoints' logic over an unlocked ``Issuer``."""
+
+    def __init__(self, issuer: Issuer) -> None:
+        self.issuer = issuer
+        self.store = issuer.store
+        # Holders prove possession with did:key (metadata announces exactly that).
+        self.resolver = StaticResolver()
+
+    @property
+    def credential_issuer(self) -> str:
+        return self.issuer.identity.base_url
+
+    # ------------------------------------------------------------ admin side
+
+    def create(
+        self,
+        achievement_id: str,
+        *,
+        actor: str,
+        name: str | None = None,
+        email: str | None = None,
+        award: AwardIn | None = None,
+        tx_code: bool = False,
+        expires_in: timedelta | None = None,
+        idempotency: str | None = None,
+    ) -> OfferCreated:
+        award = award or AwardIn()
+        email = check_email(email) if email else None
+        # Checks the achievement and results now, not when the learner redeems.
+        self.issuer.check_award(achievement_id, award)
+        now = self.issuer.now()
+        expires_at = now + (expires_in or timedelta(seconds=self.issuer.settings.offer_ttl_seconds))
+        code = new_token()
+        pin = new_tx_code(TX_CODE_LENGTH) if tx_code else None
+        offer_id = secrets.token_hex(8)
+        with self.store.begin() as conn:
+            if idempotency is not None:
+                existing = self.store.offer_by(conn, "idempotency_key", idempotency)
+                if existing is not None:
+                    return OfferCreated(
+                        existing["id"], "", None, aware(existing["expires_at"]) or now, False
+                    )
+            self.store.insert_offer(
+                conn,
+                id=offer_id,
+                code_hash=hash_token(code),
+                tx_code_hash=hash_token(pin) if pin else None,
+                tx_attempts=0,
+                achievement_id=achievement_id,
+                recipient_name=name,
+                recipient_email=email,
+                award=award.model_dump(mode="json"),
+                idempotency_key=idempotency,
+                state=OPEN,
+                created_at=now,
+                expires_at=expires_at,
+            )
+            self.store.audit(
+                conn,
+                at=now,
+                actor=actor,
+                action="offer",
+                subject=offer_id,
+                detail={"achievement": achievement_id, "email": email, "name": name},
+            )
+        tx = (
+            TxCode(
+                input_mode="numeric",
+                length=TX_CODE_LENGTH,
+                description="the code the issuer gave you with this offer",
+            )
+            if pin
+            else None
+        )
+        offer = build_credential_offer(
+            credential_issuer=self.credential_issuer, pre_authorized_code=code, tx_code=tx
+        )
+        return OfferCreated(offer_id, offer_link(offer), pin, expires_at, True)
+
+    def view(self, offer_id: str) -> dict[str, Any]:
+        with self.store.begin() as conn:
+            row = self.store.offer(conn, offer_id)
+        if row is None:
+            raise InvalidInput(f"no offer '{offer_id}'", code=ErrorCode.offer_not_found)
+        return _offer_view(row, self.issuer.now())
+
+    def list(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
+        with self.store.begin() as conn:
+            rows = self.store.offers(conn, limit=limit, offset=offset)
+        now = self.issuer.now()
+        return [_offer_view(r, now) for r in rows]
+
+    # ------------------------------------------------------------ wallet side
+
+    def token(self, request: TokenRequest) -> TokenResponse:
+        now = self.issuer.now()
+        settings = self.issuer.settings
+        with self.store.begin() as conn:
+            row = self.store.offer_by(conn, "code_hash", hash_token(request.pre_authorized_code))
+        if row is None:
+            raise InvalidInput("unknown pre-authorized code", code=ErrorCode.offer_not_found)
+        if row["state"] != OPEN:
+            raise InvalidInput("this offer was used already", code=ErrorCode.offer_used)
+        if (aware(row["expires_at"]) or now) <= now:
+            raise InvalidInput("this offer has expired", code=ErrorCode.offer_expired)
+        if row["tx_code_hash"] is not None:
+            if row["tx_attempts"] >= settings.tx_code_max_attempts:
+                raise InvalidInput(
+                    "too many wrong transaction codes; ask the issuer for a new offer",
+                    code=ErrorCode.tx_code_invalid,
+                )
+            if not request.tx_code:
+                raise InvalidInput(
+                    "this offer needs the transaction code", code=ErrorCode.tx_code_required
+                )
+            if not token_matches(request.tx_code, row["tx_code_hash"]):
+                with self.store.begin() as conn:
+                    self.store.count_tx_attempt(conn, row["id"])
+                raise InvalidInput("wrong transaction code", code=ErrorCode.tx_code_invalid)
+        token = new_token()
+        with self.store.begin() as conn:
+            done = self.store.update_offer(
+                conn,
+                row["id"],
+                expect_state=OPEN,
+                state=TOKEN_ISSUED,
+                token_hash=hash_token(token),
+                token_expires_at=now + timedelta(seconds=settings.token_ttl_seconds),
+            )
+        if not done:
+            raise InvalidInput("this offer was used already", code=ErrorCode.offer_used)
+        return TokenResponse(access_token=token, expires_in=settings.token_ttl_seconds)
+
+    def nonce(self) -> NonceResponse:
+        now = self.issuer.now()
+        value = new_token(24)
+        ttl = timedelta(seconds=self.issuer.settings.nonce_ttl_seconds)
+        with self.store.begin() as conn:
+            self.store.add_nonce(conn, hash_token(value), now + ttl)
+            if secrets.randbelow(100) == 0:
+                self.store.purge_nonces(conn, now - ttl)
+        return NonceResponse(c_nonce=value)
+
+    def credential(
+        self, access_token: str | None, request: CredentialRequest
+    ) -> CredentialResponse:
+        now = self.issuer.now()
+        row = self._offer_for_token(access_token, now)
+        if request.credential_configuration_id != OB_CONFIGURATION_ID:
+            raise InvalidInput(
+                "unknown credential configuration",
+                code=ErrorCode.unknown_credential_configuration,
+                detail=request.credential_configuration_id or request.credential_identifier,
+            )
+        jwt = request.proofs.jwt[0]
+        claimed = unverified_claims(jwt).get("nonce")
+        if not isinstance(claimed, str) or not claimed:
+            raise VerificationFailed("the proof has no nonce", code=ErrorCode.nonce_unknown)
+        holder = verify_proof_jwt(
+            jwt,
+            audience=self.credential_issuer,
+            nonce=claimed,
+            now=now,
+            max_age=timedelta(seconds=self.issuer.settings.proof_max_age_seconds),
+            resolver=self.resolver,
+        )
+        award = AwardIn.model_validate(load(row["award"]))
+        request_ = AwardRequest(
+            achievement_id=row["achievement_id"],
+            subject_id=holder,
+            award=award,
+            email=row["recipient_email"],
+            idempotency_key=idempotency_key("offer", row["id"]),
+            offer_id=row["id"],
+        )
+        prepared = self.issuer.prepare(request_)
+        signer = self.issuer.signer
+        nonce_ok = redeemed = False
+        try:
+            with self.store.begin() as conn:
+                nonce_ok = self.store.consume_nonce(conn, hash_token(claimed), now)
+                redeemed = nonce_ok and self.store.update_offer(
+                    conn,
+                    row["id"],
+                    expect_state=TOKEN_ISSUED,
+                    state=REDEEMED,
+                    holder_did=holder,
+                    redeemed_at=now,
+                )
+                if not redeemed:
+                    raise _RollbackError  # the nonce stays unused: nothing of this request stays
+                issued = self.issuer.issue_in(
+                    conn, prepared, actor=f"wallet:{holder}", signer=signer
+                )
+                self.store.update_offer(
+                    conn, row["id"], expect_state=REDEEMED, credential_id=issued.credential["id"]
+                )
+        except _RollbackError:
+            pass
+        if not nonce_ok:
+            raise self._nonce_error(claimed)
+        if not redeemed:
+            raise InvalidInput("this offer was redeemed already", code=ErrorCode.offer_used)
+        return CredentialResponse(credentials=[IssuedCredential(credential=issued.credential)])
+
+    def _offer_for_token(self, access_token: str | None, now: datetime) -> Any:
+        if not access_token:
+            raise InvalidInput("an access token is required", code=ErrorCode.token_missing)
+        with self.store.begin() as conn:
+            row = self.store.offer_by(conn, "token_hash", hash_token(access_token))
+        if row is None:
+            raise InvalidInput("unknown access token", code=ErrorCode.token_invalid)
+        if row["state"] == REDEEMED:
+            raise InvalidInput("this offer was redeemed already", code=ErrorCode.offer_used)
+        if (aware(row["token_expires_at"]) or now) <= now:
+            raise InvalidInput("the access token has expired", code=ErrorCode.token_expired)
+        return row
+
+    def _nonce_error(self, nonce: str) -> RugzakError:
+        with self.store.begin() as conn:
+            row = self.store.nonce(conn, hash_token(nonce))
+        if row is None:
+            return VerificationFailed("unknown c_nonce", code=ErrorCode.nonce_unknown)
+        if row["used"]:
+            return VerificationFailed("this c_nonce was used already", code=ErrorCode.nonce_reused)
+        return VerificationFailed("the c_nonce has expired", code=ErrorCode.nonce_expired)
+
+
+def _offer_view(row: Any, now: datetime) -> dict[str, Any]:
+    expires = aware(row["expires_at"])
+    state = row["state"]
+    if state == OPEN and expires is not None and expires <= now:
+        state = "expired"
+    return {
+        "id": row["id"],
+        "achievement_id": row["achievement_id"],
+        "recipient_name": row["recipient_name"],
+        "recipient_email": row["recipient_email"],
+        "state": state,
+        "tx_code_required": row["tx_code_hash"] is not None,
+        "created_at": aware(row["created_at"]),
+        "expires_at": expires,
+        "credential_id": row["credential_id"],
+        "holder_did": row["holder_did"],
+    }

@@ -1,0 +1,127 @@
+"""What the issuer publishes: signed status list credentials and the DID document,
+served by the API and exported as static files for any web host or CDN."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from issuer.identity import did_document
+from issuer.service import Issuer
+from issuer.store import status as st
+from shared.credentials import issue_credential
+from shared.errors import ErrorCode, InvalidInput
+from shared.status_list import BitstringStatusList, build_status_list_credential
+
+
+@dataclass(frozen=True)
+class Published:
+    """A document ready to serve: exact bytes and their strong ETag."""
+
+    body: bytes
+    etag: str
+
+
+def status_list(issuer: Issuer, list_id: str) -> Published:
+    """The signed status list credential, re-signed only when a bit changed since."""
+    store = issuer.store
+    with store.begin() as conn:
+        row = st.get_list(conn, list_id)
+        if row is None:
+            raise InvalidInput(
+                f"no status list '{list_id}'", code=ErrorCode.not_found, detail=list_id
+            )
+        version = row["version"]
+        if row["signed_version"] == version and row["signed_document"] and row["etag"]:
+            return Published(row["signed_document"].encode("utf-8"), row["etag"])
+        # Read the version before the bits: a change in between only makes us
+        # re-sign once more later, never serve old bits under a new version.
+        indexes = st.set_indexes(conn, list_id)
+    bits = BitstringStatusList(row["size"])
+    for index in indexes:
+        bits.set(index, 1)
+    now = issuer.now()
+    unsigned = build_status_list_credential(
+        list_url=issuer.identity.status_url(list_id),
+        issuer=issuer.identity.did,
+        purpose=row["purpose"],
+        status_list=bits,
+        valid_from=now,
+        ttl_ms=issuer.settings.status_ttl_seconds * 1000,
+    )
+    signed = issue_credential(unsigned, issuer.signer, created=now)
+    text = json.dumps(signed, separators=(",", ":"))
+    etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+    with store.begin() as conn:
+        st.save_signed(conn, list_id, version=version, document=text, etag=etag)
+    return Published(text.encode("utf-8"), etag)
+
+
+def status_list_ids(issuer: Issuer) -> list[dict[str, Any]]:
+    with issuer.store.begin() as conn:
+        rows = st.lists(conn)
+        return [
+            {
+                "id": r["id"],
+                "purpose": r["purpose"],
+                "size": r["size"],
+                "allocated": st.allocated_count(conn, r["id"]),
+                "version": r["version"],
+                "url": issuer.identity.status_url(r["id"]),
+            }
+            for r in rows
+        ]
+
+
+def did_json(issuer: Issuer) -> Published:
+    text = json.dumps(did_document(issuer.store, issuer.identity), separators=(",", ":"))
+    etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
+    return Published(text.encode("utf-8"), etag)
+
+
+def did_document_path(issuer: Issuer) -> str:
+    """Where the DID document lives under the base URL's host: ``.well-known/did.json``
+    for a bare domain, ``<path>/did.json`` for the path form."""
+    parts = issuer.identity.did.split(":")[3:]
+    return "/".join([*parts, "did.json"]) if parts else ".well-known/did.json"
+
+
+def export(issuer: Issuer, directory: Path) -> list[Path]:
+    """Write every status list (and the did:web document) as static files.
+
+    Paths mirror the URLs under the base URL: ``status/<list>`` and the DID
+    document, so copying the directory to the web root publishes them.
+    """
+    base_path = urlsplit(issuer.identity.base_url).path.strip("/")
+    written = []
+    for info in status_list_ids(issuer):
+        published = status_list(issuer, info["id"])
+        written.append(atomic_write(directory / "status" / info["id"], published.body))
+    if issuer.identity.is_web:
+        did_path = did_document_path(issuer)
+        if base_path and did_path.startswith(base_path + "/"):
+            did_path = did_path[len(base_path) + 1 :]
+        written.append(atomic_write(directory / did_path, did_json(issuer).body))
+    return written
+
+
+def atomic_write(path: Path, data: bytes) -> Path:
+    """Write via a temporary file, fsync and rename: readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

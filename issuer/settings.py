@@ -1,0 +1,50 @@
+"""Issuer configuration (pydantic-settings; environment prefix ``RUGZAK_ISSUER_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import platformdirs
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+KdfProfile = Literal["moderate", "interactive", "min"]
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory, e.g. ``~/.local/share/rugzak-issuer``."""
+    return Path(platformdirs.user_data_dir("rugzak-issuer", appauthor=False))
+
+
+class IssuerSettings(BaseSettings):
+    """Everything the issuer service and CLI need; the signing key lives in the store.
+
+    ``passphrase`` unlocks the signing key and is never logged or echoed
+    (``SecretStr``). ``database_url`` defaults to a SQLite file in ``data_dir``; a
+    ``postgresql+psycopg://`` URL lets several issuer processes share one store.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="RUGZAK_ISSUER_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    passphrase: SecretStr | None = None
+    # Argon2id cost used when a key is encrypted (init, rotate-key); stored with the key.
+    kdf: KdfProfile = "interactive"
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    max_image_bytes: int = Field(default=256 * 1024, ge=1024)
+    offer_ttl_seconds: int = Field(default=3 * 24 * 3600, ge=60)
+    token_ttl_seconds: int = Field(default=600, ge=30)
+    nonce_ttl_seconds: int = Field(default=300, ge=30)
+    proof_max_age_seconds: int = Field(default=300, ge=30)
+    status_ttl_seconds: int = Field(default=300, ge=0)
+    tx_code_max_attempts: int = Field(default=5, ge=1)
+    # Open the next status list once this share of a list's indexes is in use.
+    status_fill_limit: float = Field(default=0.75, gt=0.0, le=0.95)
+
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to ``sqlite:///<data_dir>/issuer.db``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'issuer.db').as_posix()}"

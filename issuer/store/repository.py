@@ -1,0 +1,276 @@
+"""Row access for the issuer. Every method takes the caller's connection, so the
+service decides what one transaction covers (e.g. index allocation, the signed
+credential and its audit row commit together or not at all)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import OperationalError
+
+from issuer.store import tables as t
+from issuer.store.db import make_engine, unreachable
+
+
+class Store:
+    """Owns the engine; hands out transactions; reads and writes rows."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = make_engine(url)
+
+    def create_schema(self) -> None:
+        """Create missing tables (idempotent)."""
+        try:
+            t.metadata.create_all(self.engine)
+        except OperationalError as exc:
+            raise unreachable(exc, self.url) from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction: committed on success, rolled back on any exception."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            if "could not connect" in str(exc) or "unable to open" in str(exc):
+                raise unreachable(exc, self.url) from exc
+            raise
+
+    # ------------------------------------------------------------ config
+
+    def config(self, conn: Connection) -> dict[str, str]:
+        rows = conn.execute(select(t.config.c.key, t.config.c.value)).all()
+        return {row.key: row.value for row in rows}
+
+    def set_config(self, conn: Connection, key: str, value: str) -> None:
+        done = conn.execute(update(t.config).where(t.config.c.key == key).values(value=value))
+        if done.rowcount == 0:
+            conn.execute(insert(t.config).values(key=key, value=value))
+
+    # ------------------------------------------------------------ keys
+
+    def add_key(
+        self, conn: Connection, *, fragment: str, public_multibase: str, sealed: str, now: datetime
+    ) -> None:
+        conn.execute(
+            insert(t.signing_keys).values(
+                fragment=fragment,
+                public_multibase=public_multibase,
+                sealed_seed=sealed,
+                created_at=now,
+            )
+        )
+
+    def keys(self, conn: Connection) -> list[RowMapping]:
+        return list(conn.execute(select(t.signing_keys).order_by(t.signing_keys.c.id)).mappings())
+
+    def retire_keys(self, conn: Connection, *, except_fragment: str, now: datetime) -> None:
+        conn.execute(
+            update(t.signing_keys)
+            .where(t.signing_keys.c.fragment != except_fragment)
+            .where(t.signing_keys.c.retired_at.is_(None))
+            .values(retired_at=now)
+        )
+
+    # ------------------------------------------------------------ achievements
+
+    def insert_achievement(
+        self,
+        conn: Connection,
+        *,
+        id: str,
+        document: dict[str, Any],
+        valid_days: int | None,
+        now: datetime,
+    ) -> None:
+        conn.execute(
+            insert(t.achievements).values(
+                id=id,
+                document=_dump(document),
+                valid_days=valid_days,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+
+    def update_achievement(
+        self,
+        conn: Connection,
+        id: str,
+        *,
+        document: dict[str, Any],
+        valid_days: int | None,
+        now: datetime,
+    ) -> None:
+        conn.execute(
+            update(t.achievements)
+            .where(t.achievements.c.id == id)
+            .values(document=_dump(document), valid_days=valid_days, updated_at=now)
+        )
+
+    def retire_achievement(self, conn: Connection, id: str, now: datetime) -> bool:
+        done = conn.execute(
+            update(t.achievements)
+            .where(t.achievements.c.id == id, t.achievements.c.retired_at.is_(None))
+            .values(retired_at=now, updated_at=now)
+        )
+        return bool(done.rowcount)
+
+    def achievement(self, conn: Connection, id: str) -> RowMapping | None:
+        return (
+            conn.execute(select(t.achievements).where(t.achievements.c.id == id)).mappings().first()
+        )
+
+    def achievements(self, conn: Connection, *, include_retired: bool) -> list[RowMapping]:
+        query = select(t.achievements).order_by(t.achievements.c.created_at, t.achievements.c.id)
+        if not include_retired:
+            query = query.where(t.achievements.c.retired_at.is_(None))
+        return list(conn.execute(query).mappings())
+
+    # ------------------------------------------------------------ credentials
+
+    def insert_credential(self, conn: Connection, **values: Any) -> None:
+        values["document"] = _dump(values["document"])
+        conn.execute(insert(t.credentials).values(**values))
+
+    def credential(self, conn: Connection, id: str) -> RowMapping | None:
+        return (
+            conn.execute(select(t.credentials).where(t.credentials.c.id == id)).mappings().first()
+        )
+
+    def credential_by_key(self, conn: Connection, key: str) -> RowMapping | None:
+        query = select(t.credentials).where(t.credentials.c.idempotency_key == key)
+        return conn.execute(query).mappings().first()
+
+    def credentials(
+        self,
+        conn: Connection,
+        *,
+        achievement_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[RowMapping]:
+        query = select(
+            t.credentials.c.id,
+            t.credentials.c.achievement_id,
+            t.credentials.c.subject_id,
+            t.credentials.c.state,
+            t.credentials.c.issued_at,
+            t.credentials.c.valid_until,
+            t.credentials.c.offer_id,
+        ).order_by(t.credentials.c.issued_at, t.credentials.c.id)
+        if achievement_id is not None:
+            query = query.where(t.credentials.c.achievement_id == achievement_id)
+        return list(conn.execute(query.limit(limit).offset(offset)).mappings())
+
+    def count_credentials(self, conn: Connection) -> int:
+        return int(conn.execute(select(func.count()).select_from(t.credentials)).scalar_one())
+
+    def set_credential_state(self, conn: Connection, id: str, state: str) -> None:
+        conn.execute(update(t.credentials).where(t.credentials.c.id == id).values(state=state))
+
+    # ------------------------------------------------------------ offers
+
+    def insert_offer(self, conn: Connection, **values: Any) -> None:
+        values["award"] = _dump(values["award"])
+        conn.execute(insert(t.offers).values(**values))
+
+    def offer(self, conn: Connection, id: str) -> RowMapping | None:
+        return conn.execute(select(t.offers).where(t.offers.c.id == id)).mappings().first()
+
+    def offer_by(self, conn: Connection, column: str, value: str) -> RowMapping | None:
+        query = select(t.offers).where(t.offers.c[column] == value)
+        return conn.execute(query).mappings().first()
+
+    def offers(self, conn: Connection, *, limit: int = 100, offset: int = 0) -> list[RowMapping]:
+        query = select(t.offers).order_by(t.offers.c.created_at, t.offers.c.id)
+        return list(conn.execute(query.limit(limit).offset(offset)).mappings())
+
+    def update_offer(self, conn: Connection, id: str, *, expect_state: str, **values: Any) -> bool:
+        """Compare-and-set on the offer's state: False when someone got there first."""
+        done = conn.execute(
+            update(t.offers)
+            .where(t.offers.c.id == id, t.offers.c.state == expect_state)
+            .values(**values)
+        )
+        return bool(done.rowcount == 1)
+
+    def count_tx_attempt(self, conn: Connection, id: str) -> None:
+        conn.execute(
+            update(t.offers)
+            .where(t.offers.c.id == id)
+            .values(tx_attempts=t.offers.c.tx_attempts + 1)
+        )
+
+    # ------------------------------------------------------------ nonces
+
+    def add_nonce(self, conn: Connection, nonce_hash: str, expires_at: datetime) -> None:
+        conn.execute(
+            insert(t.nonces).values(nonce_hash=nonce_hash, expires_at=expires_at, used=False)
+        )
+
+    def consume_nonce(self, conn: Connection, nonce_hash: str, now: datetime) -> bool:
+        """Mark a live nonce used; False if unknown, used or expired (single use)."""
+        done = conn.execute(
+            update(t.nonces)
+            .where(t.nonces.c.nonce_hash == nonce_hash, t.nonces.c.used.is_(False))
+            .where(t.nonces.c.expires_at > now)
+            .values(used=True)
+        )
+        return bool(done.rowcount == 1)
+
+    def nonce(self, conn: Connection, nonce_hash: str) -> RowMapping | None:
+        query = select(t.nonces).where(t.nonces.c.nonce_hash == nonce_hash)
+        return conn.execute(query).mappings().first()
+
+    def purge_nonces(self, conn: Connection, now: datetime) -> None:
+        conn.execute(t.nonces.delete().where(t.nonces.c.expires_at <= now))
+
+    # ------------------------------------------------------------ audit
+
+    def audit(
+        self,
+        conn: Connection,
+        *,
+        at: datetime,
+        actor: str,
+        action: str,
+        subject: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        conn.execute(
+            insert(t.audit).values(
+                at=at,
+                actor=actor[:256],
+                action=action,
+                subject=subject[:512],
+                detail=_dump(detail) if detail is not None else None,
+            )
+        )
+
+    def audit_log(
+        self, conn: Connection, *, limit: int = 100, offset: int = 0, subject: str | None = None
+    ) -> list[RowMapping]:
+        query = select(t.audit).order_by(t.audit.c.id.desc())
+        if subject is not None:
+            query = query.where(t.audit.c.subject == subject)
+        return list(conn.execute(query.limit(limit).offset(offset)).mappings())
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def load(text: str | None) -> Any:
+    """Parse a JSON column."""
+    return None if text is None else json.loads(text)

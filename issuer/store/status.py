@@ -1,0 +1,191 @@
+"""Status list rows: random index allocation without reuse, bit flips, set bits.
+
+Allocation draws a uniformly random index and inserts ``(list_id, idx)`` with
+ON CONFLICT DO NOTHING: the primary key makes a second hand-out impossible, in one
+process or many, and a conflict just means "draw again". Entries are never deleted.
+When draws keep colliding, the list is counted; past the fill limit the next list
+(``<purpose>-<seq+1>``) is opened.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from random import Random
+
+from sqlalchemy import func, select, update
+from sqlalchemy.engine import Connection, RowMapping
+
+from issuer.store import tables as t
+from issuer.store.db import insert_ignore
+from shared.errors import ErrorCode, RugzakError
+
+COLLISIONS_BEFORE_COUNT = 16
+MAX_DRAWS = 4096
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One allocated status entry."""
+
+    list_id: str
+    index: int
+    purpose: str
+
+
+def list_id(purpose: str, seq: int) -> str:
+    return f"{purpose}-{seq}"
+
+
+class StatusAllocator:
+    """Hands out status indexes; ``rng`` is injectable for tests."""
+
+    def __init__(self, *, list_size: int, fill_limit: float, rng: Random | None = None) -> None:
+        self.list_size = list_size
+        self.fill_limit = fill_limit
+        self._rng: Random = rng if rng is not None else secrets.SystemRandom()
+
+    def allocate(self, conn: Connection, purpose: str, credential_id: str, now: datetime) -> Slot:
+        current = self.current_list(conn, purpose, now)
+        collisions = 0
+        for _ in range(MAX_DRAWS):
+            index = self._rng.randrange(current["size"])
+            row = {
+                "list_id": current["id"],
+                "idx": index,
+                "credential_id": credential_id,
+                "value": 0,
+            }
+            if insert_ignore(conn, t.status_entries, row):
+                return Slot(current["id"], index, purpose)
+            collisions += 1
+            if collisions % COLLISIONS_BEFORE_COUNT == 0:
+                used = conn.execute(
+                    select(func.count())
+                    .select_from(t.status_entries)
+                    .where(t.status_entries.c.list_id == current["id"])
+                ).scalar_one()
+                if used >= current["size"] * self.fill_limit:
+                    current = self._open_next(conn, purpose, current["seq"] + 1, now)
+        raise RugzakError(
+            "could not find a free status index",
+            code=ErrorCode.status_list_full,
+            detail={"list": current["id"]},
+        )
+
+    def current_list(self, conn: Connection, purpose: str, now: datetime) -> RowMapping:
+        row = (
+            conn.execute(
+                select(t.status_lists)
+                .where(t.status_lists.c.purpose == purpose)
+                .order_by(t.status_lists.c.seq.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        if row is None:
+            return self._open_next(conn, purpose, 1, now)
+        return row
+
+    def _open_next(self, conn: Connection, purpose: str, seq: int, now: datetime) -> RowMapping:
+        insert_ignore(
+            conn,
+            t.status_lists,
+            {
+                "id": list_id(purpose, seq),
+                "purpose": purpose,
+                "seq": seq,
+                "size": self.list_size,
+                "created_at": now,
+                "version": 0,
+            },
+        )
+        row = (
+            conn.execute(
+                select(t.status_lists)
+                .where(t.status_lists.c.purpose == purpose)
+                .order_by(t.status_lists.c.seq.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
+        assert row is not None  # just inserted or already there
+        return row
+
+
+def entries_of(conn: Connection, credential_id: str) -> list[RowMapping]:
+    """The status entries of one credential, with their list's purpose."""
+    query = (
+        select(t.status_entries, t.status_lists.c.purpose)
+        .join(t.status_lists, t.status_lists.c.id == t.status_entries.c.list_id)
+        .where(t.status_entries.c.credential_id == credential_id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def set_value(conn: Connection, list_id_: str, index: int, value: int) -> bool:
+    """Flip one entry; bumps the list's version when the value changed."""
+    done = conn.execute(
+        update(t.status_entries)
+        .where(
+            t.status_entries.c.list_id == list_id_,
+            t.status_entries.c.idx == index,
+            t.status_entries.c.value != value,
+        )
+        .values(value=value)
+    )
+    if done.rowcount != 1:
+        return False
+    conn.execute(
+        update(t.status_lists)
+        .where(t.status_lists.c.id == list_id_)
+        .values(version=t.status_lists.c.version + 1)
+    )
+    return True
+
+
+def set_indexes(conn: Connection, list_id_: str) -> list[int]:
+    """Indexes whose bit is set in one list."""
+    query = select(t.status_entries.c.idx).where(
+        t.status_entries.c.list_id == list_id_, t.status_entries.c.value != 0
+    )
+    return [int(i) for i in conn.execute(query).scalars()]
+
+
+def lists(conn: Connection) -> list[RowMapping]:
+    query = select(t.status_lists).order_by(t.status_lists.c.purpose, t.status_lists.c.seq)
+    return list(conn.execute(query).mappings())
+
+
+def get_list(conn: Connection, list_id_: str) -> RowMapping | None:
+    return (
+        conn.execute(select(t.status_lists).where(t.status_lists.c.id == list_id_))
+        .mappings()
+        .first()
+    )
+
+
+def save_signed(conn: Connection, list_id_: str, *, version: int, document: str, etag: str) -> None:
+    """Store a signed copy unless a newer one is already there."""
+    conn.execute(
+        update(t.status_lists)
+        .where(t.status_lists.c.id == list_id_)
+        .where(
+            (t.status_lists.c.signed_version.is_(None))
+            | (t.status_lists.c.signed_version < version)
+        )
+        .values(signed_version=version, signed_document=document, etag=etag)
+    )
+
+
+def allocated_count(conn: Connection, list_id_: str) -> int:
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(t.status_entries)
+            .where(t.status_entries.c.list_id == list_id_)
+        ).scalar_one()
+    )

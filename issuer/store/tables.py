@@ -1,0 +1,145 @@
+"""The issuer's database schema (SQLAlchemy Core; SQLite and PostgreSQL).
+
+Invariants the schema itself enforces, so they hold across processes:
+- ``status_entries`` primary key (list_id, idx): no status index is handed out twice.
+  Entries are never deleted, so an index is never reused either.
+- ``credentials.idempotency_key`` and ``offers.idempotency_key`` are unique: a batch
+  row re-run awards nothing new.
+- ``status_lists`` (purpose, seq) is unique: two processes opening the next list at
+  once end up with one list.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+TS = DateTime(timezone=True)
+
+config = Table(
+    "issuer_config",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("fragment", String(128), nullable=False, unique=True),
+    Column("public_multibase", String(128), nullable=False),
+    Column("sealed_seed", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("retired_at", TS, nullable=True),
+)
+
+achievements = Table(
+    "achievements",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("valid_days", Integer, nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    Column("retired_at", TS, nullable=True),
+)
+
+credentials = Table(
+    "credentials",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("achievement_id", String(64), ForeignKey("achievements.id"), nullable=False),
+    Column("subject_id", String(512), nullable=False),
+    Column("idempotency_key", String(64), nullable=True, unique=True),
+    Column("offer_id", String(64), nullable=True),
+    Column("state", String(16), nullable=False),
+    Column("issued_at", TS, nullable=False),
+    Column("valid_until", TS, nullable=True),
+    Column("document", Text, nullable=False),
+)
+Index("ix_credentials_achievement", credentials.c.achievement_id)
+
+status_lists = Table(
+    "status_lists",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("purpose", String(16), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("created_at", TS, nullable=False),
+    # Bumped in the same transaction as every bit change; the signed copy is
+    # regenerated when its version falls behind.
+    Column("version", Integer, nullable=False, default=0),
+    Column("signed_version", Integer, nullable=True),
+    Column("signed_document", Text, nullable=True),
+    Column("etag", String(80), nullable=True),
+    UniqueConstraint("purpose", "seq", name="uq_status_lists_purpose_seq"),
+)
+
+status_entries = Table(
+    "status_entries",
+    metadata,
+    Column("list_id", String(64), ForeignKey("status_lists.id"), primary_key=True),
+    Column("idx", Integer, primary_key=True, autoincrement=False),
+    Column("credential_id", String(80), nullable=False),
+    Column("value", Integer, nullable=False, default=0),
+)
+Index("ix_status_entries_credential", status_entries.c.credential_id)
+Index("ix_status_entries_set", status_entries.c.list_id, status_entries.c.value)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("code_hash", String(64), nullable=False, unique=True),
+    Column("tx_code_hash", String(64), nullable=True),
+    Column("tx_attempts", Integer, nullable=False, default=0),
+    Column("achievement_id", String(64), ForeignKey("achievements.id"), nullable=False),
+    Column("recipient_name", String(256), nullable=True),
+    Column("recipient_email", String(320), nullable=True),
+    Column("award", Text, nullable=False),
+    Column("idempotency_key", String(64), nullable=True, unique=True),
+    Column("state", String(16), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("token_hash", String(64), nullable=True, unique=True),
+    Column("token_expires_at", TS, nullable=True),
+    Column("credential_id", String(80), nullable=True),
+    Column("holder_did", String(512), nullable=True),
+    Column("redeemed_at", TS, nullable=True),
+)
+
+nonces = Table(
+    "nonces",
+    metadata,
+    Column("nonce_hash", String(64), primary_key=True),
+    Column("expires_at", TS, nullable=False),
+    Column("used", Boolean, nullable=False, default=False),
+)
+Index("ix_nonces_expires", nonces.c.expires_at)
+
+audit = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", TS, nullable=False),
+    Column("actor", String(256), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("subject", String(512), nullable=False),
+    Column("detail", Text, nullable=True),
+)
+Index("ix_audit_at", audit.c.at)
