@@ -1,0 +1,102 @@
+"""shared.jsonld.rdfc: our RDFC-1.0 against pyld's URDNA2015 on random datasets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pyld.canon import URDNA2015
+
+from shared.errors import ErrorCode, InvalidInput
+from shared.jsonld.rdfc import RDF_LANGSTRING, XSD_STRING, Quad, canonicalize, iri, literal
+
+# Abstract terms, turned into our tuples and into pyld's dicts independently.
+BLANK = st.tuples(st.just("b"), st.integers(min_value=1, max_value=6))
+IRI = st.tuples(st.just("i"), st.sampled_from(["https://e.com/a", "https://e.com/b", "urn:x"]))
+LITERAL = st.tuples(
+    st.just("l"),
+    st.text(max_size=6),
+    st.sampled_from([XSD_STRING, "https://e.com/dt", RDF_LANGSTRING]),
+    st.sampled_from(["en", "nl-BE"]),
+)
+PREDICATE = st.sampled_from(["https://e.com/p", "https://e.com/q"])
+QUAD = st.tuples(
+    st.one_of(BLANK, IRI),
+    PREDICATE,
+    st.one_of(BLANK, IRI, LITERAL),
+    st.one_of(st.none(), BLANK, IRI),
+)
+
+
+def _ours(term: Any) -> Any:
+    if term is None:
+        return None
+    if term[0] == "b":
+        return term[1]
+    if term[0] == "i":
+        return iri(term[1])
+    return literal(term[1], term[2], term[3])
+
+
+def _pyld(term: Any) -> dict[str, str]:
+    if term[0] == "b":
+        return {"type": "blank node", "value": f"_:x{term[1]}"}
+    if term[0] == "i":
+        return {"type": "IRI", "value": term[1]}
+    converted = {"type": "literal", "value": term[1], "datatype": term[2]}
+    if term[2] == RDF_LANGSTRING:
+        converted["language"] = term[3]
+    return converted
+
+
+def _pyld_canon(quads: set[Any]) -> str:
+    dataset: dict[str, list[dict[str, Any]]] = {}
+    for s, p, o, g in quads:
+        name = "@default" if g is None else (f"_:x{g[1]}" if g[0] == "b" else g[1])
+        triple = {"subject": _pyld(s), "predicate": _pyld(("i", p)), "object": _pyld(o)}
+        dataset.setdefault(name, []).append(triple)
+    result: str = URDNA2015().main(dataset, {"format": "application/n-quads"})
+    return result
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.sets(QUAD, max_size=14))
+def test_canonicalize_matches_pyld_urdna2015(abstract: set[Any]) -> None:
+    ours: list[Quad] = [(_ours(s), iri(p), _ours(o), _ours(g)) for s, p, o, g in abstract]
+    assert canonicalize(ours) == _pyld_canon(abstract)
+
+
+def test_simple_case_labels_follow_first_degree_hash_order() -> None:
+    p = iri("https://e.com/p")
+    quads: list[Quad] = [(1, p, literal("one"), None), (2, p, literal("two"), None)]
+    assert canonicalize(quads) == canonicalize(list(reversed(quads)))
+    assert canonicalize(quads) == (
+        '_:c14n0 <https://e.com/p> "two" .\n_:c14n1 <https://e.com/p> "one" .\n'
+    )
+
+
+def test_symmetric_blank_nodes_get_labels_through_n_degree_hashing() -> None:
+    p = iri("https://e.com/p")
+    quads: list[Quad] = [(iri("urn:s"), p, 1, None), (iri("urn:s"), p, 2, None), (1, p, 2, None)]
+    abstract = {(("i", "urn:s"), "https://e.com/p", ("b", 1), None)}
+    abstract |= {(("i", "urn:s"), "https://e.com/p", ("b", 2), None)}
+    abstract |= {(("b", 1), "https://e.com/p", ("b", 2), None)}
+    assert canonicalize(quads) == _pyld_canon(abstract)
+
+
+def test_literal_serialization_matches_pyld_escaping() -> None:
+    assert literal('a"\\\t\n\r\x0c') == '"a\\"\\\\\\t\\n\\r\x0c"'.replace("\t", "\\t")
+    assert literal("x", RDF_LANGSTRING, "en") == '"x"@en'
+    assert literal("x", RDF_LANGSTRING, "") == '"x"'
+    assert literal("x", XSD_STRING) == '"x"'
+
+
+def test_poisoned_dataset_is_refused_quickly() -> None:
+    """Eight mutually linked, indistinguishable blank nodes: factorial work for RDFC."""
+    p = iri("https://e.com/knows")
+    quads: list[Quad] = [(a, p, b, None) for a in range(1, 9) for b in range(1, 9) if a != b]
+    with pytest.raises(InvalidInput) as caught:
+        canonicalize(quads)
+    assert caught.value.code == ErrorCode.canonicalization_too_complex
