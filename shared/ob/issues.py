@@ -1,0 +1,86 @@
+"""Findings of the Open Badges structure and schema checks.
+
+A finding is data, not an exception: the checks never raise for a bad credential,
+they list what is wrong (``severity="error"``) or merely old-fashioned
+(``severity="warning"``), each with a stable ``code`` and a JSON path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from shared.errors import ErrorCode
+
+Severity = Literal["error", "warning"]
+
+# Same rendering as jsonschema's ``ValidationError.json_path``, so schema and
+# structure findings name places the same way.
+_PLAIN_KEY = re.compile(r"[a-zA-Z][a-zA-Z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding.
+
+    Attributes:
+        code: stable machine code (an ``ErrorCode`` value).
+        message: one plain English sentence.
+        path: where, as a JSON path (``$.credentialSubject.type``).
+        severity: ``"error"`` makes the credential unacceptable; ``"warning"`` does not.
+        check: which check found it (``context``, ``type``, ``schema``, ``issuer``...).
+    """
+
+    code: ErrorCode
+    message: str
+    path: str = "$"
+    severity: Severity = "error"
+    check: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "code": str(self.code),
+            "severity": self.severity,
+            "check": self.check,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class SchemaIssue(Issue):
+    """A finding of the JSON Schema check."""
+
+
+@dataclass(frozen=True)
+class StructureIssue(Issue):
+    """A finding of the ordered structural checks (1EdTech validator probes)."""
+
+
+def child_path(path: str, key: str | int) -> str:
+    """``path`` extended by an object key or an array index."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    if _PLAIN_KEY.fullmatch(key):
+        return f"{path}.{key}"
+    escaped = key.replace("\\", "\\\\").replace("'", "\\'")
+    return f"{path}['{escaped}']"
+
+
+def json_path(parts: Iterable[str | int]) -> str:
+    """The JSON path of a sequence of keys and indexes, from the root ``$``."""
+    path = "$"
+    for part in parts:
+        path = child_path(path, part)
+    return path
+
+
+def has_errors(issues: Iterable[Issue]) -> bool:
+    """True if any finding is an error (warnings alone keep a credential acceptable)."""
+    return any(issue.is_error for issue in issues)

@@ -1,0 +1,415 @@
+"""Open Badges 3.0 data classes as pydantic models.
+
+Python names are snake_case; JSON names are the spec's camelCase (aliases), so
+``model.model_dump(by_alias=True, exclude_none=True, mode="json")`` gives spec JSON.
+Reading is tolerant where the wire is: unknown fields are kept (other issuers add
+extensions), a single object is read where the spec wants an array, and a
+``type`` string becomes a one-item list. Writing is strict: datetimes come out as
+``YYYY-MM-DDTHH:MM:SSZ`` and :func:`known_fields` drops every extension.
+
+These models check one credential's *shape*; whether it verifies is the business
+of the proof, status and verification modules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    field_validator,
+    model_validator,
+)
+from pydantic.alias_generators import to_camel
+
+from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
+from shared.ob.dates import format_datetime, parse_date, parse_datetime
+from shared.ob.vocab import (
+    AchievementType,
+    AlignmentTargetType,
+    IdentifierType,
+    ResultStatus,
+    ResultType,
+    check_extensible,
+)
+
+T = TypeVar("T")
+
+OB_CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+IDENTITY_HASH_PREFIX = "sha256$"
+
+
+def _as_datetime(value: object) -> object:
+    return parse_datetime(value) if isinstance(value, str) else value
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("date-time must carry a timezone")
+    return value
+
+
+def _as_date(value: object) -> object:
+    return parse_date(value) if isinstance(value, str) else value
+
+
+def _as_list(value: object) -> object:
+    # JSON-LD compaction writes a one-item array as the item itself.
+    return [value] if value is not None and not isinstance(value, list) else value
+
+
+DateTime = Annotated[
+    datetime,
+    BeforeValidator(_as_datetime),
+    AfterValidator(_aware),
+    PlainSerializer(format_datetime, return_type=str, when_used="json"),
+]
+"""An aware datetime, read from RFC 3339 and written as ``YYYY-MM-DDTHH:MM:SSZ``."""
+
+Date = Annotated[date, BeforeValidator(_as_date)]
+ListOf = Annotated[list[T], BeforeValidator(_as_list)]
+TypeList = Annotated[list[str], BeforeValidator(_as_list)]
+
+AchievementTypeName = Annotated[str, AfterValidator(lambda v: check_extensible(AchievementType, v))]
+ResultTypeName = Annotated[str, AfterValidator(lambda v: check_extensible(ResultType, v))]
+IdentifierTypeName = Annotated[str, AfterValidator(lambda v: check_extensible(IdentifierType, v))]
+AlignmentTargetTypeName = Annotated[
+    str, AfterValidator(lambda v: check_extensible(AlignmentTargetType, v))
+]
+
+
+class OBModel(BaseModel):
+    """Base: camelCase aliases, extensions kept on read."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        populate_by_name=True,
+        extra="allow",
+    )
+
+
+class _Typed(OBModel):
+    """A class whose ``type`` array must contain its class name (``class_name``)."""
+
+    class_name: ClassVar[str]
+
+    @field_validator("type", check_fields=False)
+    @classmethod
+    def _type_contains_class(cls, value: list[str]) -> list[str]:
+        if cls.class_name not in value:
+            raise ValueError(f"type must contain {cls.class_name!r}")
+        return value
+
+
+class Image(OBModel):
+    """An image by URL or data URI. Its ``type`` is the string ``"Image"``, not an array."""
+
+    id: str
+    type: Literal["Image"] = "Image"
+    caption: str | None = None
+
+
+class Profile(_Typed):
+    """An issuer, creator or source: ``id`` is a URI (for Rugzak issuers, the issuer DID)."""
+
+    class_name: ClassVar[str] = "Profile"
+
+    id: str
+    type: TypeList = Field(default_factory=lambda: ["Profile"])
+    name: str | None = None
+    url: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    description: str | None = None
+    image: Image | None = None
+    official: str | None = None
+    parent_org: Profile | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+    additional_name: str | None = None
+    patronymic_name: str | None = None
+    honorific_prefix: str | None = None
+    honorific_suffix: str | None = None
+    family_name_prefix: str | None = None
+    date_of_birth: Date | None = None
+
+
+class Criteria(OBModel):
+    """How the achievement is earned: a URL (``id``), a Markdown ``narrative``, or both."""
+
+    id: str | None = None
+    narrative: str | None = None
+
+    @model_validator(mode="after")
+    def _id_or_narrative(self) -> Criteria:
+        if self.id is None and self.narrative is None:
+            raise ValueError("criteria needs an id or a narrative")
+        return self
+
+
+class Alignment(_Typed):
+    """A link from an achievement or result to a skills framework node."""
+
+    class_name: ClassVar[str] = "Alignment"
+
+    type: TypeList = Field(default_factory=lambda: ["Alignment"])
+    target_name: str
+    target_url: str
+    target_code: str | None = None
+    target_description: str | None = None
+    target_framework: str | None = None
+    target_type: AlignmentTargetTypeName | None = None
+
+
+class ResultDescription(_Typed):
+    """A kind of result the achievement can carry (a grade, a level, a rubric)."""
+
+    class_name: ClassVar[str] = "ResultDescription"
+
+    id: str
+    type: TypeList = Field(default_factory=lambda: ["ResultDescription"])
+    name: str
+    result_type: ResultTypeName
+    alignment: ListOf[Alignment] | None = None
+    allowed_value: ListOf[str] | None = None
+    required_level: str | None = None
+    required_value: str | None = None
+    value_min: str | None = None
+    value_max: str | None = None
+
+
+class Achievement(_Typed):
+    """What is recognised: name, description, criteria, and optional level, image, alignment."""
+
+    class_name: ClassVar[str] = "Achievement"
+
+    id: str
+    type: TypeList = Field(default_factory=lambda: ["Achievement"])
+    name: str
+    description: str
+    criteria: Criteria
+    achievement_type: AchievementTypeName | None = None
+    alignment: ListOf[Alignment] | None = None
+    creator: Profile | None = None
+    credits_available: int | float | None = None
+    field_of_study: str | None = None
+    human_code: str | None = None
+    image: Image | None = None
+    in_language: str | None = None
+    result_description: ListOf[ResultDescription] | None = None
+    specialization: str | None = None
+    tag: ListOf[str] | None = None
+    version: str | None = None
+
+
+class Result(_Typed):
+    """A result the learner reached, e.g. a level (``achievedLevel``) or a ``value``."""
+
+    class_name: ClassVar[str] = "Result"
+
+    type: TypeList = Field(default_factory=lambda: ["Result"])
+    achieved_level: str | None = None
+    alignment: ListOf[Alignment] | None = None
+    result_description: str | None = None
+    status: ResultStatus | None = None
+    value: str | None = None
+
+
+class Evidence(_Typed):
+    """Work or proof behind the award: a URL (``id``) and/or a narrative."""
+
+    class_name: ClassVar[str] = "Evidence"
+
+    type: TypeList = Field(default_factory=lambda: ["Evidence"])
+    id: str | None = None
+    narrative: str | None = None
+    name: str | None = None
+    description: str | None = None
+    genre: str | None = None
+    audience: str | None = None
+
+
+def hash_identity(identity: str, salt: str = "") -> str:
+    """``sha256$`` + hex(SHA-256(identity ‖ salt)), the OB hashed-identity form.
+
+    The identity is hashed exactly as given (no case folding): issuer and
+    verifier must agree on the string, so normalise before calling if you must.
+    """
+    digest = hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
+    return IDENTITY_HASH_PREFIX + digest
+
+
+class IdentityObject(OBModel):
+    """An identifier of the learner other than a DID, usually a salted e-mail hash."""
+
+    type: Literal["IdentityObject"] = "IdentityObject"
+    hashed: bool
+    identity_hash: str
+    identity_type: IdentifierTypeName
+    salt: str | None = None
+
+    @classmethod
+    def hashed_identity(
+        cls, identity: str, *, salt: str, identity_type: str = IdentifierType.emailAddress
+    ) -> IdentityObject:
+        """A hashed IdentityObject; ``salt`` should be random per credential."""
+        return cls(
+            hashed=True,
+            identity_hash=hash_identity(identity, salt),
+            identity_type=identity_type,
+            salt=salt,
+        )
+
+    def matches(self, identity: str) -> bool:
+        """True if ``identity`` is the one this object names (constant-time compare)."""
+        expected = hash_identity(identity, self.salt or "") if self.hashed else identity
+        return hmac.compare_digest(expected.encode("utf-8"), self.identity_hash.encode("utf-8"))
+
+
+class AchievementSubject(_Typed):
+    """The learner and what they achieved. Needs an ``id`` (DID) or an ``identifier``."""
+
+    class_name: ClassVar[str] = "AchievementSubject"
+
+    id: str | None = None
+    type: TypeList = Field(default_factory=lambda: ["AchievementSubject"])
+    achievement: Achievement
+    identifier: ListOf[IdentityObject] | None = None
+    result: ListOf[Result] | None = None
+    activity_start_date: DateTime | None = None
+    activity_end_date: DateTime | None = None
+    credits_earned: int | float | None = None
+    image: Image | None = None
+    license_number: str | None = None
+    narrative: str | None = None
+    role: str | None = None
+    source: Profile | None = None
+    term: str | None = None
+
+    @model_validator(mode="after")
+    def _id_or_identifier(self) -> AchievementSubject:
+        if not self.id and not self.identifier:
+            raise ValueError("credentialSubject needs an id or an identifier")
+        return self
+
+
+class CredentialSchema(OBModel):
+    """A pointer to a JSON Schema the credential claims to satisfy."""
+
+    id: str
+    type: str
+
+
+class CredentialStatus(OBModel):
+    """A ``credentialStatus`` entry, shaped as a ``BitstringStatusListEntry``.
+
+    Other status types (``1EdTechRevocationList``) read too: their fields are kept.
+    ``statusListIndex`` is a string in W3C and an integer in some 1EdTech files.
+    """
+
+    id: str | None = None
+    type: str
+    status_purpose: str | None = None
+    status_list_index: str | int | None = None
+    status_list_credential: str | None = None
+
+
+def _check_credential_type(value: list[str]) -> list[str]:
+    if "VerifiableCredential" not in value or not OB_CREDENTIAL_TYPES & set(value):
+        raise ValueError(
+            "type must contain 'VerifiableCredential' and "
+            "'OpenBadgeCredential' (or its alias 'AchievementCredential')"
+        )
+    return value
+
+
+def _default_context() -> list[str | dict[str, Any]]:
+    return [CREDENTIALS_V2, OB_V3P0_303]
+
+
+class OpenBadgeCredential(OBModel):
+    """An OB 3.0 ``OpenBadgeCredential`` (VCDM 2.0), signed or not."""
+
+    context: list[str | dict[str, Any]] = Field(default_factory=_default_context, alias="@context")
+    id: str
+    type: Annotated[TypeList, AfterValidator(_check_credential_type)] = Field(
+        default_factory=lambda: ["VerifiableCredential", "OpenBadgeCredential"]
+    )
+    name: str | None = None
+    description: str | None = None
+    image: Image | None = None
+    issuer: Profile | str
+    valid_from: DateTime
+    valid_until: DateTime | None = None
+    awarded_date: DateTime | None = None
+    credential_subject: AchievementSubject
+    evidence: ListOf[Evidence] | None = None
+    credential_schema: ListOf[CredentialSchema] | None = None
+    credential_status: CredentialStatus | list[CredentialStatus] | None = None
+    proof: dict[str, Any] | list[dict[str, Any]] | None = None
+
+    @model_validator(mode="after")
+    def _valid_from_before_until(self) -> OpenBadgeCredential:
+        if self.valid_until is not None and self.valid_until < self.valid_from:
+            raise ValueError("validUntil is before validFrom")
+        return self
+
+
+def _vp_context() -> list[str | dict[str, Any]]:
+    return [CREDENTIALS_V2]
+
+
+def _check_presentation_type(value: list[str]) -> list[str]:
+    if "VerifiablePresentation" not in value:
+        raise ValueError("type must contain 'VerifiablePresentation'")
+    return value
+
+
+class VerifiablePresentation(OBModel):
+    """A VCDM 2.0 presentation; the credentials inside stay plain dicts (they are signed)."""
+
+    context: list[str | dict[str, Any]] = Field(default_factory=_vp_context, alias="@context")
+    id: str | None = None
+    type: Annotated[TypeList, AfterValidator(_check_presentation_type)] = Field(
+        default_factory=lambda: ["VerifiablePresentation"]
+    )
+    holder: str | dict[str, Any] | None = None
+    verifiable_credential: ListOf[dict[str, Any]] = Field(default_factory=list)
+    proof: dict[str, Any] | list[dict[str, Any]] | None = None
+
+
+def known_fields(model: BaseModel) -> dict[str, Any]:
+    """Spec JSON of ``model`` without any extension field, at any depth.
+
+    Builders use this so what Rugzak signs is exactly what the models define.
+    """
+    dumped: dict[str, Any] = model.model_dump(
+        by_alias=True, exclude_none=True, mode="json", exclude=_extras(model)
+    )
+    return dumped
+
+
+def _extras(model: BaseModel) -> dict[Any, Any]:
+    exclude: dict[Any, Any] = dict.fromkeys(model.model_extra or {}, True)
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, BaseModel):
+            nested = _extras(value)
+            if nested:
+                exclude[name] = nested
+        elif isinstance(value, list):
+            per_item = {
+                i: _extras(item) for i, item in enumerate(value) if isinstance(item, BaseModel)
+            }
+            per_item = {i: nested for i, nested in per_item.items() if nested}
+            if per_item:
+                exclude[name] = per_item
+    return exclude

@@ -1,0 +1,219 @@
+"""The bundled 1EdTech JSON Schemas and their compiled validators.
+
+Two engines, one truth:
+
+- a *fast* validator per schema, compiled once by ``fastjsonschema`` into Python
+  code, answers "valid or not" (about 0.1 ms for a small credential);
+- a *detailed* ``jsonschema`` Draft 2019-09 validator lists every error with its
+  path, and only runs once the fast one has said "invalid".
+
+``fastjsonschema`` implements drafts 4 to 7, and the OB schemas declare 2019-09.
+They use only keywords whose meaning is the same in draft 7 (:data:`KEYWORDS`,
+enforced by :func:`draft7_equivalent` and a test), so they are compiled as draft 7.
+Before compiling, a ``oneOf`` whose branches can never match the same value is
+rewritten to ``anyOf``: equivalent for such branches, and it lets the compiled code
+stop at the first branch that matches instead of trying them all.
+
+Schema files are package data; nothing is fetched, ever.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from itertools import combinations
+from typing import Any, Literal, NoReturn
+
+import fastjsonschema
+from jsonschema import Draft201909Validator, FormatChecker
+
+from shared.ob.dates import is_date, is_datetime
+
+SchemaKind = Literal["achievement", "endorsement", "profile"]
+Variant = Literal["formal", "jsonld"]
+
+KINDS: tuple[SchemaKind, ...] = ("achievement", "endorsement", "profile")
+VARIANTS: tuple[Variant, ...] = ("formal", "jsonld")
+
+# Keywords the bundled schemas may use: each means the same in draft 7 and 2019-09.
+KEYWORDS = frozenset(
+    {
+        "$schema", "$id", "$ref", "$defs", "$comment", "title", "description",
+        "type", "enum", "const", "properties", "required", "additionalProperties",
+        "propertyNames", "items", "additionalItems", "contains", "minItems",
+        "pattern", "format", "allOf", "anyOf", "oneOf",
+    }
+)  # fmt: skip
+
+_ALL_TYPES = frozenset({"string", "number", "integer", "boolean", "null", "array", "object"})
+_DRAFT7 = "http://json-schema.org/draft-07/schema#"
+
+Validate = Callable[[Any], Any]
+
+
+@cache
+def load_schema(kind: SchemaKind, variant: Variant) -> dict[str, Any]:
+    """The bundled schema document (shared: do not mutate)."""
+    name = f"{kind}credential" if kind != "profile" else "profile"
+    text = resources.files(__package__).joinpath("schemas", f"{name}.{variant}.json")
+    schema: dict[str, Any] = json.loads(text.read_text("utf-8"))
+    return schema
+
+
+@cache
+def schema_ids() -> dict[str, SchemaKind]:
+    """Every ``$id`` a bundled schema is known by, mapped to its kind.
+
+    Published copies disagree on which URL names which variant, so both URLs of a
+    kind (``..._schema.json`` and ``...-jsonschema1.json``) name that kind.
+    """
+    return {load_schema(kind, variant)["$id"]: kind for kind in KINDS for variant in VARIANTS}
+
+
+def _json_type(value: object) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if value is None:
+        return "null"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _resolve(root: dict[str, Any], ref: str) -> Any:
+    node: Any = root
+    for part in ref.removeprefix("#/").split("/"):
+        node = node[part]
+    return node
+
+
+def _accepted_types(schema: Any, root: dict[str, Any], seen: frozenset[str]) -> frozenset[str]:
+    """An over-approximation of the JSON types ``schema`` can accept."""
+    if not isinstance(schema, dict):
+        return _ALL_TYPES
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        if ref in seen or not ref.startswith("#/"):
+            return _ALL_TYPES
+        return _accepted_types(_resolve(root, ref), root, seen | {ref})
+    result = _ALL_TYPES
+    declared = schema.get("type")
+    if declared is not None:
+        names = {declared} if isinstance(declared, str) else set(declared)
+        if "number" in names:
+            names.add("integer")
+        result &= frozenset(names)
+    if "enum" in schema:
+        values = {_json_type(v) for v in schema["enum"]}
+        if "integer" in values:
+            values.add("number")
+        result &= frozenset(values)
+    for key in ("oneOf", "anyOf"):
+        if key in schema:
+            union: frozenset[str] = frozenset()
+            for branch in schema[key]:
+                union |= _accepted_types(branch, root, seen)
+            result &= union
+    for branch in schema.get("allOf", ()):
+        result &= _accepted_types(branch, root, seen)
+    return result
+
+
+def _enum_outside_pattern(a: Any, b: Any) -> bool:
+    """True if ``a`` is a string enum none of whose values match ``b``'s pattern."""
+    if not (isinstance(a, dict) and isinstance(b, dict)):
+        return False
+    if set(a) - {"type", "enum"} or a.get("type") != "string" or "enum" not in a:
+        return False
+    pattern = b.get("pattern")
+    if b.get("type") != "string" or not isinstance(pattern, str):
+        return False
+    compiled = re.compile(pattern)
+    return all(isinstance(v, str) and compiled.search(v) is None for v in a["enum"])
+
+
+def _disjoint(a: Any, b: Any, root: dict[str, Any]) -> bool:
+    if not _accepted_types(a, root, frozenset()) & _accepted_types(b, root, frozenset()):
+        return True
+    return _enum_outside_pattern(a, b) or _enum_outside_pattern(b, a)
+
+
+def one_of_to_any_of(schema: Any, root: dict[str, Any]) -> Any:
+    """A copy of ``schema`` with every provably exclusive ``oneOf`` turned into ``anyOf``."""
+    if isinstance(schema, list):
+        return [one_of_to_any_of(item, root) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: one_of_to_any_of(value, root) for key, value in schema.items()}
+    branches = schema.get("oneOf")
+    if isinstance(branches, list) and "anyOf" not in schema:
+        if all(_disjoint(a, b, root) for a, b in combinations(branches, 2)):
+            out["anyOf"] = out.pop("oneOf")
+    return out
+
+
+def draft7_equivalent(schema: Any) -> bool:
+    """True if ``schema`` uses only :data:`KEYWORDS` and no ``$ref`` with siblings.
+
+    Draft 7 ignores keywords beside ``$ref``; 2019-09 applies them.
+    """
+    if isinstance(schema, list):
+        return all(draft7_equivalent(item) for item in schema)
+    if not isinstance(schema, dict):
+        return True
+    for key, value in schema.items():
+        if key in ("properties", "$defs"):
+            if not all(draft7_equivalent(sub) for sub in value.values()):
+                return False
+        elif key not in KEYWORDS or not draft7_equivalent(value):
+            return False
+    return "$ref" not in schema or not set(schema) - {"$ref", "$comment", "description"}
+
+
+def _refuse_fetch(uri: str) -> NoReturn:
+    raise ValueError(f"schema reference would need a fetch, refused: {uri}")
+
+
+FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {"date-time": is_datetime, "date": is_date}
+
+
+@cache
+def fast_validator(kind: SchemaKind, variant: Variant) -> Validate:
+    """The compiled validator; raises ``fastjsonschema.JsonSchemaValueException``."""
+    source = load_schema(kind, variant)
+    if not draft7_equivalent(source):
+        raise ValueError(f"{kind}/{variant} schema uses keywords draft 7 reads differently")
+    schema = one_of_to_any_of(copy.deepcopy(source), source)
+    schema["$schema"] = _DRAFT7
+    validate: Validate = fastjsonschema.compile(
+        schema,
+        handlers={"http": _refuse_fetch, "https": _refuse_fetch},
+        formats=FORMAT_CHECKS,
+        use_default=False,
+    )
+    return validate
+
+
+@cache
+def detailed_validator(kind: SchemaKind, variant: Variant) -> Draft201909Validator:
+    """The reference Draft 2019-09 validator, with the same ``format`` checks."""
+    checker = FormatChecker(formats=())
+    for name, check in FORMAT_CHECKS.items():
+        checker.checks(name)(check)
+    return Draft201909Validator(load_schema(kind, variant), format_checker=checker)
+
+
+def warm_up() -> None:
+    """Compile every validator now (about a second) instead of on first use."""
+    for kind in KINDS:
+        for variant in VARIANTS:
+            fast_validator(kind, variant)
+            detailed_validator(kind, variant)
