@@ -16,6 +16,7 @@ from shared.did import Resolver, StaticResolver
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.keys import SigningKey
 from shared.ob.schema import check_structure, validate_credential_schema
+from shared.plain_terms import plain_term_problems
 from shared.proof import create_proof, proofs_of, verify_proofs
 from shared.proof.create import xsd_datetime
 from shared.status_cache import StatusFetcher
@@ -241,6 +242,18 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
     basic = _basic_vc_problem(credential)
     if basic is not None:
         result.add(Check.failed(CheckName.structure, ErrorCode.malformed_credential, basic))
+        return False
+    hidden = plain_term_problems(credential)
+    if hidden:
+        result.add(
+            Check.failed(
+                CheckName.structure,
+                ErrorCode.invalid_jsonld,
+                "It uses JSON-LD forms (full IRIs, inline contexts or keywords as member "
+                "names) that could hide fields from these checks, so it is not accepted.",
+                {"paths": hidden},
+            )
+        )
         return False
     is_ob = bool(OB_TYPES.intersection(types_of(credential))) or (
         "EndorsementCredential" in types_of(credential)
@@ -598,6 +611,19 @@ def verify_presentation(
                 CheckName.structure,
                 ErrorCode.malformed_presentation,
                 "The presentation holds no credentials it can read.",
+            )
+        )
+        return result
+    hidden = plain_term_problems(
+        {k: v for k, v in presentation.items() if k != "verifiableCredential"}
+    )
+    if hidden:
+        result.add(
+            Check.failed(
+                CheckName.structure,
+                ErrorCode.invalid_jsonld,
+                "The presentation uses JSON-LD forms that could hide fields from these checks.",
+                {"paths": hidden},
             )
         )
         return result

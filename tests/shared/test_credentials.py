@@ -309,3 +309,35 @@ def test_expired_status_list_means_status_unknown() -> None:
     )
     assert result.verdict == Verdict.unknown
     assert ErrorCode.status_list_expired in result.codes()
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        "full_iri_key",
+        "inline_alias",
+    ],
+)
+def test_expiry_cannot_be_hidden_behind_jsonld_forms(disguise: str) -> None:
+    """Same RDF, different JSON: an expired credential must not slip past the date check."""
+    cred = signed(badge(validUntil="2026-06-01T00:00:00Z"))
+    value = cred.pop("validUntil")
+    if disguise == "full_iri_key":
+        cred["https://www.w3.org/2018/credentials#validUntil"] = {
+            "@value": value,
+            "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+        }
+    else:
+        cred["@context"] = [
+            *cred["@context"],
+            {
+                "vu": {
+                    "@id": "https://www.w3.org/2018/credentials#validUntil",
+                    "@type": "http://www.w3.org/2001/XMLSchema#dateTime",
+                }
+            },
+        ]
+        cred["vu"] = value
+    result = verify_credential(cred, now=NOW)
+    assert result.verdict == Verdict.invalid
+    assert ErrorCode.invalid_jsonld in result.codes()

@@ -1,0 +1,56 @@
+"""Plain-terms policy: the JSON we read must say what the signed RDF says.
+
+A Data Integrity proof signs the RDF dataset a document expands to, not its JSON.
+Different JSON can expand to the same dataset: a member keyed by its full IRI
+(``"https://www.w3.org/2018/credentials#validUntil"``) or by an alias defined in an
+inline ``@context``, a JSON-LD value object, an ``@included`` node. The signature
+still verifies, but a checker reading ``validUntil`` from the JSON would not see
+it: an expired credential would pass. So before trusting JSON members, we require
+the plain form every real issuer emits: contexts only by (bundled) URL, and every
+key a term of those contexts — no IRIs, compact IRIs or JSON-LD keywords as keys
+(except ``@context``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+_ALLOWED_KEYWORDS = frozenset({"@context"})
+_MAX_DEPTH = 64
+
+
+def plain_term_problems(document: Any, *, limit: int = 10) -> list[str]:
+    """JSON paths (with the reason) where ``document`` leaves the plain form."""
+    problems: list[str] = []
+    for problem in _walk(document, "$", 0):
+        problems.append(problem)
+        if len(problems) >= limit:
+            break
+    return problems
+
+
+def _walk(node: Any, path: str, depth: int) -> Iterator[str]:
+    if depth > _MAX_DEPTH:
+        yield f"{path}: nested too deeply"
+        return
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk(item, f"{path}[{i}]", depth + 1)
+        return
+    if not isinstance(node, dict):
+        return
+    for key, value in node.items():
+        here = f"{path}.{key}"
+        if key == "@context":
+            contexts = value if isinstance(value, list) else [value]
+            if not all(isinstance(c, str) for c in contexts):
+                yield f"{here}: inline context objects are not accepted (use context URLs)"
+            continue
+        if key.startswith("@") and key not in _ALLOWED_KEYWORDS:
+            yield f"{here}: JSON-LD keyword used as a member"
+            continue
+        if ":" in key or "/" in key:
+            yield f"{here}: an IRI used as a member name instead of a term"
+            continue
+        yield from _walk(value, here, depth + 1)
