@@ -1,0 +1,106 @@
+"""shared.jsonld.context: compiled contexts, memoized transitions, IRI expansion."""
+
+from __future__ import annotations
+
+import pytest
+from pyld import jsonld
+
+from shared.jsonld.context import INITIAL, MAX_TRANSITIONS, Fallback, is_absolute_iri
+
+V2 = "https://www.w3.org/ns/credentials/v2"
+OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CRED = "https://www.w3.org/2018/credentials#"
+
+
+def test_transitions_are_memoized_by_value() -> None:
+    first = INITIAL.derive([V2, OB])
+    assert INITIAL.derive([V2, OB]) is first
+    assert INITIAL.derive(list([V2, OB])) is first
+    assert INITIAL.derive([V2]) is not first
+
+
+def test_type_scoped_context_keeps_the_context_to_revert_to() -> None:
+    outer = INITIAL.derive([V2, OB])
+    assert outer.expand_vocab("credentialSubject") == "credentialSubject"  # not defined here
+    scoped = outer.term_context("VerifiableCredential")
+    assert scoped is not None
+    inner = outer.derive(scoped[0], scoped[1], propagate=False)
+    assert inner.previous is outer
+    assert inner.expand_vocab("credentialSubject") == f"{CRED}credentialSubject"
+    assert inner.terms["proof"] is not None
+    assert inner.terms["proof"].container == frozenset({"@graph"})
+    assert outer.derive(scoped[0], scoped[1], propagate=False) is inner
+
+
+def test_property_scoped_context_may_override_protected_terms() -> None:
+    outer = INITIAL.derive([V2, OB])
+    scoped = outer.term_context("VerifiablePresentation")
+    assert scoped is not None
+    presentation = outer.derive(scoped[0], scoped[1], propagate=False)
+    term = presentation.terms["verifiableCredential"]
+    assert term is not None
+    assert term.container == frozenset({"@graph"})
+    assert term.type_mapping == "@id"
+
+
+def test_inline_contexts_are_memoized_up_to_a_bound() -> None:
+    base = INITIAL.derive([V2, OB, {"bound-test": "https://example.com/bound"}])
+    for index in range(MAX_TRANSITIONS + 10):
+        base.derive({f"t{index}": f"https://example.com/{index}"})
+    assert len(base._transitions) == MAX_TRANSITIONS
+    again = base.derive({"t0": "https://example.com/0"})
+    assert again is base.derive({"t0": "https://example.com/0"})
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        "https://example.com/not-bundled",
+        [V2, {"@import": "https://example.com/remote"}],
+        {"@vocab": 5},
+        [V2, {"VerifiableCredential": "https://example.com/VC"}],
+    ],
+)
+def test_refused_contexts_raise_fallback_for_the_reference_to_report(local: object) -> None:
+    with pytest.raises(Fallback):
+        INITIAL.derive(local)
+
+
+def test_vocab_expansion_follows_pyld() -> None:
+    ctx = INITIAL.derive(
+        [V2, {"@vocab": "https://v.example/#", "ex": "https://ex.example/", "nul": None}]
+    )
+    assert ctx.expand_vocab("type") == "@type"
+    assert ctx.expand_vocab("@type") == "@type"
+    assert ctx.expand_vocab("@unknownkeyword") is None
+    assert ctx.expand_vocab("nul") is None
+    assert ctx.expand_vocab("ex:thing") == "https://ex.example/thing"
+    assert ctx.expand_vocab("https://a.example/b") == "https://a.example/b"
+    assert ctx.expand_vocab("_:b0") == "_:b0"
+    assert ctx.expand_vocab("other") == "https://v.example/#other"
+
+
+def test_id_expansion_uses_prefixes_but_neither_terms_nor_vocab() -> None:
+    ctx = INITIAL.derive([V2, {"@vocab": "https://v.example/#", "ex": "https://ex.example/"}])
+    assert ctx.expand_id("ex:thing") == "https://ex.example/thing"
+    assert ctx.expand_id("did:example:123") == "did:example:123"
+    assert ctx.expand_id("type") == "type"  # a term, but not for @id values
+    assert ctx.expand_id("relative/path") == "relative/path"
+
+
+@pytest.mark.parametrize(
+    ("value", "absolute"),
+    [
+        ("https://example.com", True),
+        ("urn:uuid:1", True),
+        ("did:key:z6Mk", True),
+        ("_:b0", True),
+        ("a,b:c", True),  # pyld's pattern: '+-.' is a range that includes ','
+        ("relative", False),
+        ("has space:x y", False),
+        ("1abc:x", False),
+    ],
+)
+def test_absolute_iri_test_is_pyld_s(value: str, absolute: bool) -> None:
+    assert is_absolute_iri(value) is absolute
+    assert bool(jsonld._is_absolute_iri(value)) is absolute
