@@ -1,0 +1,156 @@
+"""The verifier service: ``create_app(settings)``; the lifespan opens the store and trust data."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from shared.did import StaticResolver, WebResolver
+from shared.presentation_request import normalize_origin
+from shared.status_cache import CachingStatusFetcher
+from verifier.errors import install_error_handlers
+from verifier.limits import BodyLimit, RateLimit, TokenBuckets
+from verifier.net import SafeFetcher
+from verifier.routers import page, requests, verify
+from verifier.service import Verifier
+from verifier.settings import Settings
+from verifier.store import RequestStore, make_engine
+from verifier.trust import StatusSource, TrustPack, load_trust_list
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Parts:
+    """What ``build_verifier`` assembles (the CLI uses it without a store)."""
+
+    verifier: Verifier
+    pack: TrustPack | None
+    fetcher: SafeFetcher | None
+
+
+def build_verifier(
+    settings: Settings,
+    *,
+    clock: Clock = system_clock,
+    store: RequestStore | None = None,
+    fetcher: SafeFetcher | None = None,
+) -> Parts:
+    """Resolver, status source and trust list from the settings."""
+    pack_path = settings.resolved_trust_pack()
+    pack = TrustPack.load(pack_path) if pack_path is not None else None
+    trusted: dict[str, str] | None = None
+    if settings.trust_list is not None:
+        trusted = load_trust_list(settings.trust_list)
+    if pack is not None and pack.issuers:
+        trusted = {**pack.issuers, **(trusted or {})}
+    static = StaticResolver(pack.dids if pack is not None else {})
+    network = None
+    if settings.offline:
+        resolver: StaticResolver | WebResolver = static
+    else:
+        fetcher = fetcher or SafeFetcher(
+            allow_private=settings.allow_private_network, timeout=settings.fetch_timeout_seconds
+        )
+        resolver = WebResolver(
+            fetcher.did_fetcher(settings.did_max_bytes), fallback=static, ttl_seconds=3600
+        )
+        network = CachingStatusFetcher(
+            fetcher.status_transport(settings.status_max_bytes),
+            clock,
+            default_ttl=timedelta(seconds=settings.status_ttl_seconds),
+            max_age=timedelta(seconds=settings.status_max_age_seconds),
+            max_bytes=settings.status_max_bytes,
+            timeout=settings.fetch_timeout_seconds,
+        )
+    status = StatusSource(
+        network=network,
+        pack=pack,
+        pack_max_age=timedelta(seconds=settings.pack_max_age_seconds),
+        clock=clock,
+    )
+    verifier = Verifier(
+        resolver=resolver,
+        status=status,
+        trusted_issuers=trusted,
+        clock=clock,
+        store=store,
+        domain=normalize_origin(settings.public_origin),
+        request_ttl=timedelta(seconds=settings.request_ttl_seconds),
+        min_status_entries=settings.min_status_entries,
+    )
+    return Parts(verifier, pack, fetcher)
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    fetcher: SafeFetcher | None = None,
+    rate_clock: Callable[[], float] | None = None,
+) -> FastAPI:
+    """The verifier app. ``clock``/``fetcher``/``rate_clock`` are injected by tests."""
+    settings = settings or Settings()
+    normalize_origin(settings.public_origin)  # fail at start, not on the first request
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.resolved_database_url()
+        if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+            Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(url)
+        store = RequestStore(engine, prefix=settings.table_prefix)
+        store.create_schema()
+        parts = build_verifier(settings, clock=clock, store=store, fetcher=fetcher)
+        app.state.settings = settings
+        app.state.verifier = parts.verifier
+        app.state.pack = parts.pack
+        try:
+            yield
+        finally:
+            if parts.fetcher is not None and fetcher is None:
+                parts.fetcher.close()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Rugzak verifier",
+        version="0.1.0",
+        summary="Checks Open Badges 3.0 presentations and credentials, offline if need be.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(requests.router)
+    app.include_router(verify.router)
+    app.include_router(page.router)
+    static_dir = Path(__file__).parent / "static"
+    app.mount("/static", StaticFiles(directory=static_dir), name="static")
+
+    def limit_for(path: str) -> int:
+        return (
+            settings.max_image_bytes + 64 * 1024
+            if path == "/verify/image"
+            else settings.max_json_bytes
+        )
+
+    app.add_middleware(BodyLimit, limit_for=limit_for)
+    if settings.rate_limit_per_minute > 0:
+        buckets = TokenBuckets(
+            settings.rate_limit_per_minute,
+            settings.rate_limit_burst,
+            clock=rate_clock or time.monotonic,
+        )
+        app.add_middleware(
+            RateLimit, buckets=buckets, trust_forwarded_for=settings.trust_forwarded_for
+        )
+    return app

@@ -1,0 +1,31 @@
+"""FastAPI dependencies: the per-app services live on ``app.state`` (set by the lifespan)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from verifier.service import Verifier
+from verifier.settings import Settings
+from verifier.trust import TrustPack
+
+
+def get_verifier(request: Request) -> Verifier:
+    verifier: Verifier = request.app.state.verifier
+    return verifier
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_pack(request: Request) -> TrustPack | None:
+    pack: TrustPack | None = request.app.state.pack
+    return pack
+
+
+VerifierDep = Annotated[Verifier, Depends(get_verifier)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+PackDep = Annotated[TrustPack | None, Depends(get_pack)]

@@ -1,0 +1,122 @@
+"""``/verify/*``: verdicts on presentations, credentials, QR texts and QR images."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
+
+from shared.errors import ErrorCode, InvalidInput
+from verifier.deps import SettingsDep, VerifierDep
+from verifier.schemas import ERRORS, QrIn, ResultOut
+from verifier.service import result_dict
+
+router = APIRouter(prefix="/verify", tags=["verify"])
+
+_JSON_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "description": 'The document itself, or {"presentation"|"credential": '
+                    'document, "challenge": nonce}.',
+                }
+            }
+        },
+    }
+}
+
+
+async def _json_body(request: Request) -> Any:
+    raw = await request.body()
+    if not raw.strip():
+        raise InvalidInput("The request body is empty.", code=ErrorCode.invalid_json)
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise InvalidInput(
+            "The request body is not valid JSON.", code=ErrorCode.invalid_json
+        ) from exc
+
+
+def _unwrap(body: Any, key: str) -> tuple[Any, str | None]:
+    if isinstance(body, dict) and key in body and "@context" not in body:
+        challenge = body.get("challenge")
+        if challenge is not None and not isinstance(challenge, str):
+            raise InvalidInput("'challenge' must be text.", code=ErrorCode.invalid_request)
+        return body[key], challenge
+    return body, None
+
+
+@router.post(
+    "/presentation",
+    response_model=ResultOut,
+    operation_id="verify_presentation",
+    responses=ERRORS,
+    openapi_extra=_JSON_BODY,
+)
+async def verify_presentation(request: Request, verifier: VerifierDep) -> dict[str, Any]:
+    """Verify a presentation that answers one of this verifier's requests."""
+    document, challenge = _unwrap(await _json_body(request), "presentation")
+    if not isinstance(document, dict):
+        raise InvalidInput(
+            "Expected a presentation (a JSON object).", code=ErrorCode.malformed_presentation
+        )
+    result = await run_in_threadpool(verifier.verify_presentation, document, challenge=challenge)
+    return result_dict(result)
+
+
+@router.post(
+    "/credential",
+    response_model=ResultOut,
+    operation_id="verify_credential",
+    responses=ERRORS,
+    openapi_extra=_JSON_BODY,
+)
+async def verify_credential(request: Request, verifier: VerifierDep) -> dict[str, Any]:
+    """Verify a single credential (no holder binding: anyone can hold a copy)."""
+    document, _challenge = _unwrap(await _json_body(request), "credential")
+    if not isinstance(document, dict):
+        raise InvalidInput(
+            "Expected a credential (a JSON object).", code=ErrorCode.malformed_credential
+        )
+    result = await run_in_threadpool(verifier.verify_credential, document)
+    return result_dict(result)
+
+
+@router.post(
+    "/qr",
+    response_model=ResultOut,
+    operation_id="verify_qr",
+    responses=ERRORS,
+)
+async def verify_qr(body: QrIn, verifier: VerifierDep) -> dict[str, Any]:
+    """Verify what an ``RZ1:`` QR code (or all parts of a multi-part code) carries."""
+    result = await run_in_threadpool(verifier.verify_qr_texts, body.texts, challenge=body.challenge)
+    return result_dict(result)
+
+
+@router.post(
+    "/image",
+    response_model=ResultOut,
+    operation_id="verify_image",
+    responses=ERRORS,
+)
+async def verify_image(
+    verifier: VerifierDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="A photo or screenshot of the QR code(s)")],
+    challenge: Annotated[str | None, Form(max_length=64)] = None,
+) -> dict[str, Any]:
+    """Verify the QR code(s) in an uploaded photo or screenshot."""
+    data = await file.read(settings.max_image_bytes + 1)
+    if len(data) > settings.max_image_bytes:
+        raise InvalidInput("The image is too large.", code=ErrorCode.payload_too_large)
+    if not data:
+        raise InvalidInput("The uploaded file is empty.", code=ErrorCode.invalid_image)
+    result = await run_in_threadpool(verifier.verify_qr_image, data, challenge=challenge)
+    return result_dict(result)

@@ -1,0 +1,255 @@
+"""The verifier's work, independent of HTTP: requests, nonces and verdicts.
+
+Used by the API routers and by the CLI (which runs it without a nonce store).
+A presentation must answer a request this verifier made: its challenge is looked
+up, and the nonce is spent only once the holder's signature over it holds, so a
+forged or garbled attempt cannot burn a learner's request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared import qr
+from shared.credentials import StatusFetcher, types_of, verify_credential, verify_presentation
+from shared.did import Resolver
+from shared.errors import ErrorCode, InvalidInput
+from shared.presentation_request import PresentationRequest
+from shared.proof import proofs_of
+from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
+from verifier.store import RequestState, RequestStore
+
+Clock = Callable[[], datetime]
+MAX_DEPTH = 48
+MAX_QR_TEXTS = 64
+
+
+def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:
+    """Refuse JSON nested deeper than ``limit`` (no recursion: it is the guard)."""
+    stack: list[tuple[Any, int]] = [(document, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            raise InvalidInput(
+                f"the document is nested more than {limit} levels deep",
+                code=ErrorCode.malformed_credential,
+            )
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+
+
+def display_colour(result: VerificationResult) -> str:
+    """Green, amber or red for the page: amber also for an issuer not on the trust list."""
+    verdict = result.verdict
+    if verdict == Verdict.invalid:
+        return "red"
+    if verdict == Verdict.unknown:
+        return "amber"
+    codes = set(result.codes())
+    if ErrorCode.unknown_issuer in codes or ErrorCode.issuer_key_unconfirmed in codes:
+        return "amber"
+    return "green"
+
+
+def result_dict(result: VerificationResult) -> dict[str, Any]:
+    """``VerificationResult.to_dict()`` plus the page colour (also per credential)."""
+    out = result.to_dict()
+    out["display"] = display_colour(result)
+    if result.kind == "presentation":
+        for inner, shown in zip(result.credentials, out["credentials"], strict=True):
+            shown["display"] = display_colour(inner)
+    return out
+
+
+def _nonce_check(code: ErrorCode, message: str, detail: Any = None) -> Check:
+    return Check(str(CheckName.challenge), False, str(code), message, Severity.error, detail)
+
+
+@dataclass
+class Verifier:
+    """Verification with this verifier's resolver, status source, trust list and store."""
+
+    resolver: Resolver
+    status: StatusFetcher | None
+    trusted_issuers: Mapping[str, str] | None
+    clock: Clock
+    store: RequestStore | None = None
+    domain: str | None = None
+    request_ttl: timedelta = timedelta(minutes=10)
+    min_status_entries: int = 100_000
+
+    # ------------------------------------------------------------ requests
+
+    def new_request(
+        self, types: Sequence[str] = (), ttl: timedelta | None = None
+    ) -> PresentationRequest:
+        if self.store is None or self.domain is None:
+            raise RuntimeError("this verifier has no request store")
+        request = PresentationRequest.create(
+            self.domain, now=self.clock(), ttl=ttl or self.request_ttl, types=tuple(types)
+        )
+        self.store.add(request, self.clock())
+        return request
+
+    def request_state(self, challenge: str) -> tuple[PresentationRequest | None, RequestState]:
+        if self.store is None:
+            return None, RequestState.unknown
+        stored = self.store.get(challenge)
+        if stored is None:
+            return None, RequestState.unknown
+        return stored.request, stored.state(self.clock())
+
+    # ------------------------------------------------------------ verifying
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "resolver": self.resolver,
+            "status_fetcher": self.status,
+            "now": self.clock(),
+            "trusted_issuers": self.trusted_issuers,
+            "min_status_entries": self.min_status_entries,
+        }
+
+    def verify_credential(self, credential: Any) -> VerificationResult:
+        check_depth(credential)
+        return verify_credential(credential, **self._options())
+
+    def verify_offline_presentation(
+        self, presentation: Any, *, challenge: str | None, domain: str | None
+    ) -> VerificationResult:
+        """No nonce store: compare with the given challenge/domain (the CLI)."""
+        check_depth(presentation)
+        return verify_presentation(
+            presentation, challenge=challenge, domain=domain, **self._options()
+        )
+
+    def verify_presentation(
+        self, presentation: Any, *, challenge: str | None = None
+    ) -> VerificationResult:
+        """Verify against a request this verifier made; spend its nonce on success."""
+        check_depth(presentation)
+        if self.store is None:
+            return self.verify_offline_presentation(
+                presentation, challenge=challenge, domain=self.domain
+            )
+        signed = _signed_challenge(presentation)
+        wanted = challenge if challenge is not None else signed
+        stored = self.store.get(wanted) if isinstance(wanted, str) and wanted else None
+        if stored is None:
+            result = verify_presentation(
+                presentation, challenge=wanted or "", domain=self.domain, **self._options()
+            )
+            result.add(
+                _nonce_check(
+                    ErrorCode.nonce_unknown,
+                    "It does not answer a request made by this verifier.",
+                    {"challenge": wanted},
+                )
+            )
+            return result
+        now = self.clock()
+        result = verify_presentation(
+            presentation,
+            challenge=stored.request.challenge,
+            domain=stored.request.domain,
+            **self._options(),
+        )
+        state = stored.state(now)
+        if state == RequestState.used:
+            result.add(
+                _nonce_check(
+                    ErrorCode.nonce_reused,
+                    "This request was already answered: this is a replayed copy.",
+                    {"challenge": wanted},
+                )
+            )
+        elif state == RequestState.expired:
+            result.add(
+                _nonce_check(
+                    ErrorCode.nonce_expired,
+                    "The request expired before this answer arrived; start a new request.",
+                    {"challenge": wanted},
+                )
+            )
+        elif _holder_signature_ok(result) and not self.store.consume(stored.request.challenge, now):
+            result.add(
+                _nonce_check(
+                    ErrorCode.nonce_reused,
+                    "This request was already answered: this is a replayed copy.",
+                    {"challenge": wanted},
+                )
+            )
+        _check_wanted_types(stored.request, result)
+        return result
+
+    def verify_document(self, document: Any, *, challenge: str | None = None) -> VerificationResult:
+        """A presentation or a credential, by its type."""
+        if not isinstance(document, dict):
+            raise InvalidInput(
+                "expected a credential or presentation (a JSON object)",
+                code=ErrorCode.malformed_credential,
+            )
+        if "VerifiablePresentation" in types_of(document):
+            return self.verify_presentation(document, challenge=challenge)
+        return self.verify_credential(document)
+
+    def verify_qr_texts(
+        self, texts: Sequence[str], *, challenge: str | None = None
+    ) -> VerificationResult:
+        if len(texts) > MAX_QR_TEXTS:
+            raise InvalidInput(
+                f"at most {MAX_QR_TEXTS} QR texts can be sent at once",
+                code=ErrorCode.payload_too_large,
+            )
+        payload = qr.decode([t.strip() for t in texts if t.strip()])
+        return self.verify_document(payload, challenge=challenge)
+
+    def verify_qr_image(self, data: bytes, *, challenge: str | None = None) -> VerificationResult:
+        texts = qr.read_qr_image(data)
+        ours = [t for t in texts if t.startswith(qr.PREFIX)]
+        if not ours:
+            raise InvalidInput(
+                "the image holds a QR code, but not a Rugzak one (RZ1:)",
+                code=ErrorCode.qr_decode_failed,
+                detail={"found": len(texts)},
+            )
+        return self.verify_qr_texts(ours, challenge=challenge)
+
+
+def _signed_challenge(presentation: Any) -> str | None:
+    if not isinstance(presentation, dict):
+        return None
+    for proof in proofs_of(presentation):
+        if isinstance(proof, dict) and isinstance(proof.get("challenge"), str):
+            return str(proof["challenge"])
+    return None
+
+
+def _holder_signature_ok(result: VerificationResult) -> bool:
+    """The holder's proof (with this challenge and domain) verified."""
+    proof_checks = [c for c in result.checks if c.name == CheckName.proof]
+    return bool(proof_checks) and all(c.ok for c in proof_checks)
+
+
+def _check_wanted_types(request: PresentationRequest, result: VerificationResult) -> None:
+    if not request.types:
+        return
+    wanted = set(request.types)
+    for inner in result.credentials:
+        achievement = inner.summary.get("achievement") or {}
+        kind = achievement.get("achievementType")
+        kinds = set(kind) if isinstance(kind, list) else {kind}
+        if not wanted & kinds:
+            inner.add(
+                Check.warned(
+                    CheckName.credentials,
+                    ErrorCode.invalid_request,
+                    "This badge is not one of the kinds the request asked for.",
+                    {"wanted": sorted(wanted), "achievementType": kind},
+                )
+            )

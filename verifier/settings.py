@@ -1,0 +1,65 @@
+"""Verifier configuration (pydantic-settings; environment prefix ``RUGZAK_VERIFIER_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_data_dir() -> Path:
+    """Where the verifier keeps its nonce database and loaded trust pack."""
+    return Path(platformdirs.user_data_dir("rugzak-verifier", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Everything the verifier service and CLI can be told.
+
+    ``public_origin`` is the domain wallets bind presentations to: set it to the
+    address employers open (``https://verify.example.nl``).
+    """
+
+    model_config = SettingsConfigDict(env_prefix="RUGZAK_VERIFIER_", extra="ignore")
+
+    public_origin: str = "http://127.0.0.1:8000"
+    database_url: str = ""
+    """SQLAlchemy URL; empty means a SQLite file in ``data_dir``."""
+    table_prefix: str = "rzv_"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    request_ttl_seconds: int = Field(600, ge=30, le=86_400)
+    trust_list: Path | None = None
+    """JSON file of known issuers (see docs/verifier.md)."""
+    trust_pack: Path | None = None
+    """Offline trust pack; default: ``data_dir/trust-pack.json`` when it exists."""
+    offline: bool = False
+    """Never touch the network: DIDs and status lists come only from the trust pack."""
+    allow_private_network: bool = False
+    """Development only: allow http:// and private/loopback addresses for fetches."""
+    fetch_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    status_max_bytes: int = Field(2 * 1024 * 1024, gt=0)
+    did_max_bytes: int = Field(256 * 1024, gt=0)
+    status_ttl_seconds: int = Field(300, ge=0)
+    status_max_age_seconds: int = Field(86_400, ge=0)
+    pack_max_age_seconds: int = Field(30 * 86_400, ge=0)
+    """A trust pack's status lists count as "known" for this long after it was built."""
+    min_status_entries: int = Field(100_000, ge=1)
+    max_json_bytes: int = Field(1024 * 1024, gt=0)
+    max_image_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    rate_limit_per_minute: int = Field(120, ge=0)
+    """Verify and request calls per client address per minute; 0 turns the limit off."""
+    rate_limit_burst: int = Field(30, ge=1)
+    trust_forwarded_for: bool = False
+    """Behind a reverse proxy: take the client address from X-Forwarded-For."""
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'verifier.db'}"
+
+    def resolved_trust_pack(self) -> Path | None:
+        if self.trust_pack is not None:
+            return self.trust_pack
+        candidate = self.data_dir / "trust-pack.json"
+        return candidate if candidate.exists() else None

@@ -1,0 +1,150 @@
+"""Presentation requests and their single-use nonces, stored with SQLAlchemy Core.
+
+SQLite (a file, WAL mode) by default; PostgreSQL by URL when several verifier
+processes share the nonces. Using a nonce is one conditional ``UPDATE`` so two
+processes can never both accept the same presentation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import StaticPool
+
+from shared.presentation_request import PresentationRequest
+
+PURGE_AFTER = timedelta(days=1)
+
+
+class RequestState(StrEnum):
+    pending = "pending"
+    used = "used"
+    expired = "expired"
+    unknown = "unknown"
+
+
+@dataclass(frozen=True)
+class StoredRequest:
+    request: PresentationRequest
+    created_at: datetime
+    used_at: datetime | None
+
+    def state(self, now: datetime) -> RequestState:
+        if self.used_at is not None:
+            return RequestState.used
+        if self.request.is_expired(now):
+            return RequestState.expired
+        return RequestState.pending
+
+
+def _ms(moment: datetime) -> int:
+    if moment.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return int(moment.timestamp() * 1000)
+
+
+def _dt(ms: int | None) -> datetime | None:
+    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets WAL and a busy timeout, memory gets one connection."""
+    if url.startswith("sqlite"):
+        if url in ("sqlite://", "sqlite:///:memory:"):
+            return sa.create_engine(
+                url, connect_args={"check_same_thread": False}, poolclass=StaticPool
+            )
+        engine = sa.create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+class RequestStore:
+    """The verifier's requests table."""
+
+    def __init__(self, engine: Engine, *, prefix: str = "rzv_") -> None:
+        self.engine = engine
+        self.metadata = sa.MetaData()
+        self.table = sa.Table(
+            f"{prefix}requests",
+            self.metadata,
+            sa.Column("challenge", sa.String(32), primary_key=True),
+            sa.Column("domain", sa.String(300), nullable=False),
+            sa.Column("types", sa.Text, nullable=False),
+            sa.Column("created_ms", sa.BigInteger, nullable=False),
+            sa.Column("expires_ms", sa.BigInteger, nullable=False, index=True),
+            sa.Column("used_ms", sa.BigInteger, nullable=True),
+        )
+
+    def create_schema(self) -> None:
+        self.metadata.create_all(self.engine)
+
+    def drop_schema(self) -> None:
+        self.metadata.drop_all(self.engine)
+
+    def add(self, request: PresentationRequest, now: datetime) -> None:
+        """Store a new request (and drop requests that expired long ago)."""
+        if request.expires_at is None:
+            raise ValueError("a stored request needs an expiry")
+        t = self.table
+        with self.engine.begin() as conn:
+            conn.execute(
+                t.insert().values(
+                    challenge=request.challenge,
+                    domain=request.domain,
+                    types=json.dumps(list(request.types)),
+                    created_ms=_ms(now),
+                    expires_ms=_ms(request.expires_at),
+                    used_ms=None,
+                )
+            )
+            conn.execute(t.delete().where(t.c.expires_ms < _ms(now - PURGE_AFTER)))
+
+    def get(self, challenge: str) -> StoredRequest | None:
+        t = self.table
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(t).where(t.c.challenge == challenge)).first()
+        if row is None:
+            return None
+        expires = _dt(row.expires_ms)
+        request = PresentationRequest(
+            row.challenge, row.domain, expires, tuple(json.loads(row.types))
+        )
+        created = _dt(row.created_ms)
+        assert created is not None
+        return StoredRequest(request, created, _dt(row.used_ms))
+
+    def consume(self, challenge: str, now: datetime) -> bool:
+        """Mark the nonce used; False if it was already used, expired or unknown."""
+        t = self.table
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                t.update()
+                .where(
+                    t.c.challenge == challenge,
+                    t.c.used_ms.is_(None),
+                    t.c.expires_ms > _ms(now),
+                )
+                .values(used_ms=_ms(now))
+            )
+        return result.rowcount == 1
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(
+                conn.execute(sa.select(sa.func.count()).select_from(self.table)).scalar_one()
+            )

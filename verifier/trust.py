@@ -1,0 +1,185 @@
+"""Known issuers (trust list) and the offline trust pack.
+
+Trust list file (JSON)::
+
+    {"issuers": [{"id": "did:web:leerhuis.example", "name": "Leerhuis Utrecht"}]}
+
+Trust pack file (JSON), everything needed to verify with no network at all::
+
+    {"format": "rugzak-trust-pack", "version": 1, "created": "2026-11-23T12:00:00Z",
+     "issuers": [{"id": ..., "name": ...}],
+     "dids": {"did:web:leerhuis.example": {...DID document...}},
+     "status_lists": {"https://leerhuis.example/status/1": {...status list credential...}}}
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from shared.credentials import StatusFetcher, parse_datetime, types_of
+from shared.did import check_document
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
+
+PACK_FORMAT = "rugzak-trust-pack"
+PACK_VERSION = 1
+MAX_FILE_BYTES = 64 * 1024 * 1024
+STATUS_LIST_TYPES = {"BitstringStatusListCredential", "StatusList2021Credential"}
+
+
+def _read_json(path: Path, code: ErrorCode, what: str) -> Any:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise InvalidInput(f"the {what} {path} is too large", code=code)
+        return json.loads(path.read_bytes())
+    except OSError as exc:
+        raise InvalidInput(f"the {what} {path} cannot be read ({exc.strerror})", code=code) from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise InvalidInput(f"the {what} {path} is not JSON", code=code) from exc
+
+
+def parse_issuers(data: Any, code: ErrorCode = ErrorCode.invalid_trust_list) -> dict[str, str]:
+    """``{"issuers": [{"id", "name"}]}`` to a DID -> display name map."""
+    if not isinstance(data, Mapping) or not isinstance(data.get("issuers"), list):
+        raise InvalidInput('a trust list is a JSON object with an "issuers" list', code=code)
+    out: dict[str, str] = {}
+    for i, item in enumerate(data["issuers"]):
+        if not isinstance(item, Mapping):
+            raise InvalidInput(f"issuer {i} is not an object", code=code, detail={"index": i})
+        did, name = item.get("id"), item.get("name")
+        if not isinstance(did, str) or not did.startswith("did:") or len(did) > 2048:
+            raise InvalidInput(f"issuer {i} has no DID in 'id'", code=code, detail={"index": i})
+        if not isinstance(name, str) or not name.strip() or len(name) > 300:
+            raise InvalidInput(f"issuer {i} has no 'name'", code=code, detail={"index": i})
+        out[did] = name.strip()
+    return out
+
+
+def load_trust_list(path: Path) -> dict[str, str]:
+    return parse_issuers(_read_json(path, ErrorCode.invalid_trust_list, "trust list"))
+
+
+def issuers_document(issuers: Mapping[str, str]) -> dict[str, Any]:
+    return {"issuers": [{"id": did, "name": name} for did, name in sorted(issuers.items())]}
+
+
+@dataclass
+class TrustPack:
+    """DID documents and status lists gathered while online, for offline use."""
+
+    created: datetime
+    issuers: dict[str, str] = field(default_factory=dict)
+    dids: dict[str, dict[str, Any]] = field(default_factory=dict)
+    status_lists: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": PACK_FORMAT,
+            "version": PACK_VERSION,
+            "created": self.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **issuers_document(self.issuers),
+            "dids": self.dids,
+            "status_lists": self.status_lists,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Any) -> TrustPack:
+        code = ErrorCode.invalid_trust_pack
+        if not isinstance(data, Mapping) or data.get("format") != PACK_FORMAT:
+            raise InvalidInput("this is not a Rugzak trust pack", code=code)
+        if data.get("version") != PACK_VERSION:
+            raise InvalidInput(
+                f"trust pack version {data.get('version')!r} is not supported",
+                code=code,
+                detail={"version": data.get("version")},
+            )
+        created = parse_datetime(data.get("created"))
+        if created is None:
+            raise InvalidInput("the trust pack has no valid 'created' time", code=code)
+        issuers = parse_issuers(data, code)
+        dids_raw, lists_raw = data.get("dids", {}), data.get("status_lists", {})
+        if not isinstance(dids_raw, Mapping) or not isinstance(lists_raw, Mapping):
+            raise InvalidInput("'dids' and 'status_lists' must be objects", code=code)
+        dids: dict[str, dict[str, Any]] = {}
+        for did, doc in dids_raw.items():
+            try:
+                dids[did] = check_document(did, doc)
+            except RugzakError as exc:
+                raise InvalidInput(
+                    f"the DID document for {did} is not valid: {exc.message}",
+                    code=code,
+                    detail={"did": did},
+                ) from exc
+        lists: dict[str, dict[str, Any]] = {}
+        for url, credential in lists_raw.items():
+            if not isinstance(credential, dict) or not STATUS_LIST_TYPES & set(
+                types_of(credential)
+            ):
+                raise InvalidInput(
+                    f"the entry for {url} is not a status list credential",
+                    code=code,
+                    detail={"url": url},
+                )
+            lists[str(url)] = credential
+        return cls(created, issuers, dids, lists)
+
+    @classmethod
+    def load(cls, path: Path) -> TrustPack:
+        return cls.from_dict(_read_json(path, ErrorCode.invalid_trust_pack, "trust pack"))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True), "utf-8")
+        tmp.replace(path)
+
+
+class StatusSource:
+    """Status lists: the network cache first (when online), then the trust pack.
+
+    The pack's copies count as confirmed when the pack was built and are used only
+    while younger than ``pack_max_age``: an old copy is "status unknown", never
+    "not revoked".
+    """
+
+    def __init__(
+        self,
+        *,
+        network: StatusFetcher | None,
+        pack: TrustPack | None,
+        pack_max_age: timedelta,
+        clock: Any,
+    ) -> None:
+        self._network = network
+        self._pack = pack
+        self._pack_max_age = pack_max_age
+        self._clock = clock
+
+    def fetch(self, url: str) -> dict[str, Any]:
+        failure: RugzakError | None = None
+        if self._network is not None:
+            try:
+                return self._network.fetch(url)
+            except RugzakError as exc:
+                failure = exc
+        if self._pack is not None and url in self._pack.status_lists:
+            age = self._clock() - self._pack.created
+            if age <= self._pack_max_age:
+                return copy.deepcopy(self._pack.status_lists[url])
+            raise ResolutionFailed(
+                "the trust pack's copy of this status list is too old",
+                code=ErrorCode.status_list_unavailable,
+                detail={"url": url, "pack_created": self._pack.to_dict()["created"]},
+            )
+        if failure is not None:
+            raise failure
+        raise ResolutionFailed(
+            "this status list is not in the trust pack (offline mode)",
+            code=ErrorCode.status_list_unavailable,
+            detail={"url": url},
+        )
