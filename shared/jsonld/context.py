@@ -28,6 +28,14 @@ from pyld.context_resolver import ContextResolver
 from shared.contexts import document_loader
 
 MAX_TRANSITIONS: Final = 64
+MAX_KEYS: Final = 1024
+
+# Kinds of node object keys.
+UNDEFINED: Final = 0  # expands to nothing absolute: pyld drops it, safe mode refuses it
+ID: Final = 1
+TYPE: Final = 2
+UNHANDLED: Final = 3  # other keywords and blank-node predicates: reference path
+PROPERTY: Final = 4
 _KEYWORD_LIKE = re.compile(r"^@[a-zA-Z]+$")
 # pyld's absolute-IRI test, byte for byte (note ``+-.`` is a range that includes ',').
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
@@ -91,20 +99,38 @@ class Term:
         )
 
 
+KeyInfo = tuple[int, str | None, Term | None, str]
+
+
 class ActiveContext:
     """A read-only active context plus its memo of transitions."""
 
-    __slots__ = ("_pyld", "_transitions", "plain", "previous", "terms", "vocab")
+    __slots__ = (
+        "_keys",
+        "_pyld",
+        "_transitions",
+        "plain",
+        "previous",
+        "terms",
+        "type_keys",
+        "vocab",
+    )
 
     def __init__(self, pyld_ctx: Any, previous: ActiveContext | None) -> None:
         self._pyld = pyld_ctx
         self._transitions: dict[Hashable, ActiveContext] = {}
+        self._keys: dict[str, KeyInfo] = {}
         self.previous = previous
         self.vocab: str | None = pyld_ctx.get("@vocab")
         self.terms: dict[str, Term | None] = {
             name: None if mapping is None else Term(mapping)
             for name, mapping in pyld_ctx["mappings"].items()
         }
+        # Only '@type' itself and terms aliasing it can expand to '@type'.
+        self.type_keys: tuple[str, ...] = (
+            *(name for name, term in self.terms.items() if term and term.iri == "@type"),
+            "@type",
+        )
         # A default language or direction changes how strings expand: not handled here.
         # (@base is ignored: with no document base pyld leaves relative IRIs relative.)
         self.plain = "@language" not in pyld_ctx and "@direction" not in pyld_ctx
@@ -121,6 +147,31 @@ class ActiveContext:
             term = self.terms[value]
             return None if term is None else term.iri
         return self._expand_prefixed(value, vocab=True)
+
+    def key(self, key: str) -> KeyInfo:
+        """What a node object key means here: (kind, expanded IRI, term, predicate)."""
+        found = self._keys.get(key)
+        if found is not None:
+            return found
+        expanded = self.expand_vocab(key)
+        term = None
+        predicate = ""
+        if expanded is None or not (expanded in KEYWORDS or is_absolute_iri(expanded)):
+            kind = UNDEFINED
+        elif expanded == "@id":
+            kind = ID
+        elif expanded == "@type":
+            kind = TYPE
+        elif expanded in KEYWORDS or expanded.startswith("_:"):
+            kind = UNHANDLED
+        else:
+            kind = PROPERTY
+            term = self.terms.get(key)
+            predicate = f"<{expanded}>"
+        info = (kind, expanded, term, predicate)
+        if len(self._keys) < MAX_KEYS:
+            self._keys[key] = info
+        return info
 
     def expand_id(self, value: str) -> str | None:
         """IRI expansion of ``@id`` values: prefixes apply, terms and @vocab do not."""

@@ -22,7 +22,18 @@ from typing import Any, Final
 from pyld import jsonld
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.jsonld.context import INITIAL, KEYWORDS, ActiveContext, Fallback, is_absolute_iri
+from shared.jsonld.context import (
+    ID,
+    INITIAL,
+    PROPERTY,
+    TYPE,
+    UNDEFINED,
+    ActiveContext,
+    Fallback,
+    KeyInfo,
+    is_absolute_iri,
+)
+from shared.jsonld.context import Term as ContextTerm
 from shared.jsonld.rdfc import Quad, Term, literal
 
 _RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -126,11 +137,12 @@ class _Emitter:
         type_ctx = ctx
         type_key: str | None = None
         types: list[Any] = []
-        for key, value in element.items():
-            if key != "@context" and ctx.expand_vocab(key) == "@type":
+        for key in ctx.type_keys:
+            if key in element:
                 if type_key is not None:
                     raise Fallback("several @type keys")
                 type_key = key
+                value = element[key]
                 types = value if isinstance(value, list) else [value]
                 if not all(isinstance(t, str) for t in types):
                     raise Fallback("non-string @type")
@@ -140,64 +152,72 @@ class _Emitter:
                 ctx = ctx.derive(type_scoped[0], type_scoped[1], propagate=False)
 
         subject: Term | None = None
-        properties: list[tuple[str, str, Any]] = []
+        properties = []
         for key, value in element.items():
-            if key == "@context" or key == type_key:
+            if key == "@context":
                 continue
-            expanded = ctx.expand_vocab(key)
-            if expanded is None or not (expanded in KEYWORDS or is_absolute_iri(expanded)):
+            info = ctx.key(key)
+            kind = info[0]
+            if kind == PROPERTY:
+                properties.append((key, info, value))
+            elif kind == TYPE:
+                if key != type_key:
+                    raise Fallback("several @type keys")
+            elif kind == UNDEFINED:
                 if self.undefined is None:
                     self.undefined = key
-            elif expanded == "@id":
+            elif kind == ID:
                 if subject is not None or not isinstance(value, str):
                     raise Fallback("@id")
                 subject = _iri(ctx.expand_id(value))
-            elif expanded in KEYWORDS or expanded.startswith("_:"):
-                raise Fallback(f"keyword {expanded}")
             else:
-                properties.append((key, expanded, value))
+                raise Fallback(f"keyword {info[1]}")
+        if type_key is not None and ctx.key(type_key)[0] != TYPE:
+            raise Fallback("type-scoped context redefines the @type alias")
 
         if subject is None:
             subject = self.new_blank()
         quads = self.quads
         for name in types:
             quads.add((subject, RDF_TYPE, _iri(type_ctx.expand_vocab(name)), graph))
-        for key, expanded, value in properties:
-            self.property(subject, key, expanded, value, ctx, graph)
+        for key, info, value in properties:
+            self.property(subject, key, info, value, ctx, graph)
         return subject
 
     def property(
         self,
         subject: Term,
         key: str,
-        expanded: str,
+        info: KeyInfo,
         value: Any,
         ctx: ActiveContext,
         graph: Term | None,
     ) -> None:
-        term = ctx.terms.get(key)
-        term_ctx = ctx
+        _, expanded, term, predicate = info
+        key_ctx = ctx
+        value_term = term
         container = _EMPTY
         if term is not None:
             if not term.plain:
-                raise Fallback(f"term {key} uses a feature the fast path does not handle")
-            if term.context is not None:
-                term_ctx = ctx.derive(term.context, term.context_key, override_protected=True)
+                raise Fallback(f"term for {expanded} uses a feature the fast path does not handle")
             container = term.container
             if term.type_mapping == "@json":
                 if container:
                     raise Fallback("@json with a container")
-                self.quads.add((subject, term.predicate, json_literal(value), graph))
+                self.quads.add((subject, predicate, json_literal(value), graph))
                 return
-        predicate = term.predicate if term is not None else f"<{expanded}>"
+            if term.context is not None:
+                key_ctx = ctx.derive(term.context, term.context_key, override_protected=True)
+                value_term = key_ctx.terms.get(key)
         if "@list" in container:
             if value is None:
                 return
-            head = self.list(value if isinstance(value, list) else [value], term_ctx, key, graph)
+            items = value if isinstance(value, list) else [value]
+            head = self.list(items, key_ctx, key, value_term, graph)
             self.quads.add((subject, predicate, head, graph))
             return
         objects: list[Term] = []
-        self.values(value, term_ctx, key, graph, objects, "@graph" in container)
+        self.values(value, key_ctx, key, value_term, graph, objects, "@graph" in container)
         quads = self.quads
         for obj in objects:
             quads.add((subject, predicate, obj, graph))
@@ -207,15 +227,17 @@ class _Emitter:
         value: Any,
         ctx: ActiveContext,
         key: str,
+        term: ContextTerm | None,
         graph: Term | None,
         out: list[Term],
         graph_container: bool,
     ) -> None:
+        """Append the RDF objects of ``value`` (one property's value) to ``out``."""
         if value is None:
             return
         if isinstance(value, list):
             for item in value:
-                self.values(item, ctx, key, graph, out, graph_container)
+                self.values(item, ctx, key, term, graph, out, graph_container)
             return
         if isinstance(value, dict):
             if graph_container:
@@ -226,32 +248,45 @@ class _Emitter:
             else:
                 out.append(self.node(value, ctx, key, graph))
             return
-        obj = self.scalar(value, ctx, key)
+        obj = self.scalar(value, ctx, term)
         out.append(self.new_blank() if graph_container else obj)
 
-    def scalar(self, value: Any, ctx: ActiveContext, key: str) -> str:
-        term = ctx.terms.get(key)
+    def scalar(self, value: Any, ctx: ActiveContext, term: ContextTerm | None) -> str:
+        """A string, number or boolean as pyld's value expansion and toRdf make it."""
         coercion = term.type_mapping if term is not None else None
+        if coercion is None:
+            if isinstance(value, str):
+                if not ctx.plain or (term is not None and not term.plain):
+                    raise Fallback("language-tagged string")
+                return literal(value)
+            return literal_term(value, None)
         if isinstance(value, str):
             if coercion == "@id":
                 return _iri(ctx.expand_id(value))
             if coercion == "@vocab":
                 return _iri(ctx.expand_vocab(value))
-        if coercion is not None and coercion not in _NO_COERCION:
-            if coercion == "@json" or coercion.startswith("_:") or not is_absolute_iri(coercion):
-                raise Fallback(f"datatype {coercion}")
-            return literal_term(value, coercion)
-        if isinstance(value, str) and not (ctx.plain and (term is None or term.plain)):
-            raise Fallback("language-tagged string")
-        return literal_term(value, None)
+        if coercion in _NO_COERCION:
+            if isinstance(value, str) and not (ctx.plain and term is not None and term.plain):
+                raise Fallback("language-tagged string")
+            return literal_term(value, None)
+        if coercion == "@json" or coercion.startswith("_:") or not is_absolute_iri(coercion):
+            raise Fallback(f"datatype {coercion}")
+        return literal_term(value, coercion)
 
-    def list(self, items: list[Any], ctx: ActiveContext, key: str, graph: Term | None) -> Term:
+    def list(
+        self,
+        items: list[Any],
+        ctx: ActiveContext,
+        key: str,
+        term: ContextTerm | None,
+        graph: Term | None,
+    ) -> Term:
         """Emit an rdf:List of ``items``; return its head."""
         objects: list[Term] = []
         for item in items:
             if isinstance(item, list):
                 raise Fallback("list of lists")
-            self.values(item, ctx, key, graph, objects, False)
+            self.values(item, ctx, key, term, graph, objects, False)
         if not objects:
             return RDF_NIL
         head: Term = self.new_blank()
