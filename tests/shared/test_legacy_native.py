@@ -23,16 +23,12 @@ def test_native_matches_didkit(name: str, expected: dict[str, Any]) -> None:
     kind = expected["kind"]
     purpose = "authentication" if kind == "presentation" else "assertionMethod"
     results = verify_proofs(doc, StaticResolver(), expected_purpose=purpose)
-    if kind == "presentation":
-        # Known divergence: didkit 0.3.3 canonicalizes a VCDM 1.1 presentation with
-        # embedded credentials differently from pyld/jsonld.js (our canonical form
-        # equals pyld's, see test_canonical*), so its VP signatures do not verify
-        # here. LCW and jsonld-signatures VPs are what we meet in the field.
-        assert [r.ok for r in results] == [False] * len(results)
-    else:
-        assert [r.ok for r in results] == [p["result"] == "verified" for p in expected["proofs"]], [
-            (r.code, r.message) for r in results
-        ]
+    wanted = [p["result"] == "verified" for p in expected["proofs"]]
+    if expected.get("canonicalizationDivergence"):
+        # didkit's URDNA2015 differs from pyld's (the reference) when two credentials
+        # describe one IRI with a blank-node child; we side with pyld/jsonld.js.
+        wanted = [False] * len(wanted)
+    assert [r.ok for r in results] == wanted, [(r.code, r.message) for r in results]
     for inner, outcome in zip(
         doc.get("verifiableCredential", []), expected.get("credentials", []), strict=False
     ):
