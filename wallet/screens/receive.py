@@ -109,7 +109,9 @@ class ReceiveScreen(Screen[None]):
             text.append(t("import.refused", reason=t.error_text(outcome.refusal)))
         if outcome.result is not None:
             for check in outcome.result.checks:
-                if check.code == "ok":
+                if check.code == "ok" or (
+                    outcome.refusal is not None and check.code == str(outcome.refusal.code)
+                ):
                     continue
                 mark = "!" if check.ok else "✘"
                 text.append(

@@ -1,0 +1,195 @@
+"""Pilot journeys through the real app: create, receive, browse, present, backup, restore."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, SelectionList, Static
+
+from shared import qr
+from shared.credentials import verify_presentation
+from shared.presentation_request import PresentationRequest
+from shared.status_cache import LocalStatusSource
+from tests.wallet.conftest import PASSPHRASE
+from tests.wallet.helpers import HOLDER_KEY, NOW, FakeIssuer, make_credential
+from wallet.app import WalletApp
+from wallet.config import WalletConfig
+from wallet.data.store import WalletStore
+from wallet.screens.badges import BadgesScreen
+from wallet.screens.detail import DetailScreen
+from wallet.screens.qr import QRScreen
+from wallet.screens.unlock import UnlockScreen
+from wallet.screens.welcome import WelcomeScreen
+
+REQUEST = PresentationRequest.create(
+    "https://verify.example.nl", now=NOW, token_bytes=lambda n: b"\x11" * n
+)
+
+
+async def settle(app: WalletApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def type_into(pilot: object, widget: Input, text: str) -> None:
+    widget.focus()
+    widget.value = text
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_create_receive_browse_present(
+    config: WalletConfig,
+    tmp_path: Path,
+    credential_file: Path,
+    monkeypatch: object,
+    local_status: LocalStatusSource,
+) -> None:
+    """The whole first-day journey, keyboard only, ends with a scannable presentation."""
+    monkeypatch.chdir(tmp_path)  # type: ignore[attr-defined]
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 40)) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press(*"short", "enter", *"short", "enter")
+        assert "8" in str(app.screen.query_one("#form-error", Static).render())
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await type_into(pilot, app.screen.query_one("#repeat", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BadgesScreen)
+        assert app.service is not None and app.service.did.startswith("did:key:z6Mk")
+        credential_file.write_text(json.dumps(make_credential(app.service.did, status_index=7)))
+
+        await pilot.press("i")
+        await type_into(pilot, app.screen.query_one("#source", Input), str(credential_file))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        outcome = app.screen.query_one(".outcome", Static)
+        assert "Kept" in str(outcome.render())
+        await pilot.press("escape")
+        await settle(app, pilot)
+        cards = app.screen.query_one("#cards", OptionList)
+        assert cards.option_count == 1
+
+        cards.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("j")
+        assert app.screen.query_one("#raw-body").display
+        await pilot.press("escape")
+
+        await pilot.press("p")
+        await type_into(pilot, app.screen.query_one("#request", Input), REQUEST.to_short_text())
+        picks = app.screen.query_one("#picks", SelectionList)
+        picks.focus()
+        await pilot.press("space", "ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, QRScreen)
+        assert app.screen.texts
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(app, pilot)
+    png = (tmp_path / "presentation.png").read_bytes()
+    vp = qr.decode(qr.read_qr_image(png))
+    result = verify_presentation(
+        vp, challenge=REQUEST.challenge, domain=REQUEST.domain, now=NOW, status_fetcher=local_status
+    )
+    assert result.verdict == "valid", result.codes()
+    assert vp["holder"] == WalletStore.unlock(config.data_dir, PASSPHRASE).did
+
+
+async def test_wrong_passphrase_says_so_and_right_one_opens(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    store.close()
+    app = WalletApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert isinstance(app.screen, UnlockScreen)
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), "not it")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnlockScreen)
+        message = str(app.screen.query_one("#form-error", Static).render())
+        assert "wrong_passphrase" in message
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BadgesScreen)
+
+
+async def test_receive_offer_in_the_app(
+    config: WalletConfig, store: WalletStore, issuer: FakeIssuer
+) -> None:
+    store.close()
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("i")
+        await type_into(pilot, app.screen.query_one("#source", Input), issuer.offer(2))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Kept" in str(app.screen.query_one(".outcome", Static).render())
+
+
+async def test_refused_credential_shows_the_reason(
+    config: WalletConfig, store: WalletStore, tmp_path: Path
+) -> None:
+    bad = make_credential(HOLDER_KEY.did)
+    bad["name"] = "changed"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    store.close()
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("i")
+        await type_into(pilot, app.screen.query_one("#source", Input), str(path))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = str(app.screen.query_one(".outcome", Static).render())
+        assert "Refused" in text and "proof_invalid" in text
+
+
+async def test_backup_then_restore_on_a_fresh_machine(
+    config: WalletConfig, store: WalletStore, tmp_path: Path
+) -> None:
+    store.add_many([])
+    from wallet.config import WalletService
+
+    WalletService(config, store).import_document(make_credential(HOLDER_KEY.did))
+    store.close()
+    backup = tmp_path / "backup.json"
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        await type_into(pilot, app.screen.query_one("#path", Input), str(backup))
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), "backup secret")
+        await pilot.press("enter")
+        await settle(app, pilot)
+    assert backup.exists()
+
+    fresh = WalletConfig(**{**config.__dict__, "data_dir": tmp_path / "new-machine"})
+    app = WalletApp(fresh)
+    async with app.run_test(size=(100, 30)) as pilot:
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await type_into(pilot, app.screen.query_one("#path", Input), str(backup))
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), "backup secret")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BadgesScreen)
+        assert app.screen.query_one("#cards", OptionList).option_count == 1
+        assert app.service is not None and app.service.did == HOLDER_KEY.did

@@ -1,0 +1,130 @@
+"""Receiving: files, URLs and OID4VCI offers, each checked before it is kept."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from shared.errors import ErrorCode, InvalidInput
+from tests.wallet.helpers import (
+    HOLDER_KEY,
+    ISSUER_URL,
+    OTHER_KEY,
+    FakeIssuer,
+    make_credential,
+)
+from wallet.config import WalletService
+from wallet.data.cards import Status
+
+
+def test_file_import_keeps_a_valid_credential_with_a_checked_status(
+    service: WalletService, credential_file: Path
+) -> None:
+    [outcome] = service.import_text(str(credential_file))
+    assert outcome.accepted
+    assert outcome.card is not None
+    assert outcome.card.status == Status.valid
+    assert outcome.card.name == "Doorzettingsvermogen, niveau 2"
+    assert [c.id for c in service.cards()] == [outcome.local_id]
+
+
+def test_revoked_credential_is_kept_with_a_revoked_badge(
+    service: WalletService, tmp_path: Path
+) -> None:
+    path = tmp_path / "revoked.json"
+    path.write_text(json.dumps(make_credential(HOLDER_KEY.did, status_index=42)))
+    [outcome] = service.import_text(str(path))
+    assert outcome.accepted
+    assert outcome.card is not None and outcome.card.status == Status.revoked
+
+
+def test_credential_for_another_did_is_refused(service: WalletService, tmp_path: Path) -> None:
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(make_credential(OTHER_KEY.did)))
+    [outcome] = service.import_text(str(path))
+    assert not outcome.accepted
+    assert outcome.code == ErrorCode.holder_mismatch
+    assert service.cards() == []
+
+
+def test_tampered_credential_is_refused_as_proof_invalid(service: WalletService) -> None:
+    credential = make_credential(HOLDER_KEY.did)
+    credential["credentialSubject"]["achievement"]["name"] = "Raketgeleerde"
+    [outcome] = service.import_document(credential)
+    assert outcome.code == ErrorCode.proof_invalid
+    assert service.cards() == []
+
+
+def test_unknown_context_is_refused(service: WalletService) -> None:
+    credential = copy.deepcopy(make_credential(HOLDER_KEY.did))
+    credential["@context"].append("https://example.org/unknown-context.jsonld")
+    [outcome] = service.import_document(credential)
+    assert not outcome.accepted
+    assert outcome.code in (ErrorCode.unknown_context, ErrorCode.unsupported_context)
+
+
+def test_duplicate_is_recognised(service: WalletService, credential_file: Path) -> None:
+    [first] = service.import_text(str(credential_file))
+    [second] = service.import_text(str(credential_file))
+    assert second.code == ErrorCode.duplicate_credential
+    assert second.duplicate_of == first.local_id
+    assert len(service.cards()) == 1
+
+
+def test_expired_credential_is_kept_and_marked(service: WalletService) -> None:
+    credential = make_credential(HOLDER_KEY.did, valid_until="2026-10-01T00:00:00Z")
+    [outcome] = service.import_document(credential)
+    assert outcome.card is not None and outcome.card.status == Status.expired
+
+
+def test_import_from_url(service: WalletService, config: object) -> None:
+    credential = make_credential(HOLDER_KEY.did, number=5)
+    service.network._transport._routes[f"{ISSUER_URL}/badges/5"] = credential  # type: ignore[union-attr]
+    [outcome] = service.import_text(f"{ISSUER_URL}/badges/5")
+    assert outcome.accepted
+
+
+def test_plain_http_is_refused_except_on_this_computer(service: WalletService) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        service.import_text("http://issuer.example.nl/badge.json")
+    assert caught.value.code == ErrorCode.invalid_request
+
+
+def test_oid4vci_offer_is_redeemed_and_bound_to_our_did(
+    service: WalletService, issuer: FakeIssuer
+) -> None:
+    link = issuer.offer(3)
+    assert link.startswith("openid-credential-offer://")
+    [outcome] = service.import_text(link)
+    assert outcome.accepted
+    stored = service.store.get(outcome.local_id or "")
+    assert stored.credential["credentialSubject"]["id"] == HOLDER_KEY.did
+
+
+def test_used_offer_gives_the_issuers_reason(service: WalletService, issuer: FakeIssuer) -> None:
+    link = issuer.offer(3)
+    service.import_text(link)
+    with pytest.raises(Exception) as caught:
+        service.import_text(link)
+    assert getattr(caught.value, "code", None) == ErrorCode.offer_used
+
+
+def test_offer_with_transaction_code(config: object, store: object) -> None:
+    from wallet.config import WalletConfig
+
+    assert isinstance(config, WalletConfig)
+    fake = FakeIssuer(tx_code="1234")
+    from tests.wallet.conftest import SyncASGI
+
+    config.transport = SyncASGI(fake.app)
+    svc = WalletService(config, store)  # type: ignore[arg-type]
+    link = fake.offer(9)
+    assert svc.needs_tx_code(link)
+    with pytest.raises(InvalidInput) as caught:
+        svc.import_text(link)
+    assert caught.value.code == ErrorCode.tx_code_required
+    [outcome] = svc.import_text(link, tx_code="1234")
+    assert outcome.accepted

@@ -1,0 +1,125 @@
+"""The encrypted store: sealed rows, wrong passphrases, damaged files, transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from shared.errors import ErrorCode, InvalidInput
+from tests.wallet.conftest import PASSPHRASE
+from tests.wallet.helpers import HOLDER_KEY, make_credential
+from wallet.config import WalletService
+from wallet.data.crypto import FAST_KDF, MODERATE_KDF, Box, KdfParams
+from wallet.data.store import WalletStore, wallet_file
+
+
+def test_nothing_readable_is_stored(service: WalletService) -> None:
+    """Keys and credentials are sealed: no DID, name or seed appears in the file."""
+    service.import_document(make_credential(HOLDER_KEY.did))
+    raw = wallet_file(service.config.data_dir).read_bytes()
+    for needle in (
+        HOLDER_KEY.did.encode(),
+        b"Doorzettingsvermogen",
+        b"ROC Rivierenland",
+        HOLDER_KEY.seed,
+    ):
+        assert needle not in raw
+
+
+def test_wrong_passphrase_gives_a_clear_code(store: WalletStore) -> None:
+    store.close()
+    with pytest.raises(InvalidInput) as caught:
+        WalletStore.unlock(store.path.parent, "wrong")
+    assert caught.value.code == ErrorCode.wrong_passphrase
+    reopened = WalletStore.unlock(store.path.parent, PASSPHRASE)
+    assert reopened.did == HOLDER_KEY.did
+    reopened.close()
+
+
+def test_a_second_wallet_is_refused(store: WalletStore) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        WalletStore.create(store.path.parent, "x" * 10, kdf=FAST_KDF)
+    assert caught.value.code == ErrorCode.already_initialized
+
+
+def test_missing_wallet_is_not_initialized(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        WalletStore.unlock(tmp_path, PASSPHRASE)
+    assert caught.value.code == ErrorCode.not_initialized
+
+
+@pytest.mark.parametrize("keep", [0, 100, 2048, 4096])
+def test_truncated_file_is_reported_as_corrupt(service: WalletService, keep: int) -> None:
+    service.import_document(make_credential(HOLDER_KEY.did))
+    path = service.store.path
+    service.store.close()
+    data = path.read_bytes()
+    assert len(data) > keep
+    path.write_bytes(data[:keep])
+    with pytest.raises(InvalidInput) as caught:
+        WalletStore.unlock(path.parent, PASSPHRASE)
+    assert caught.value.code == ErrorCode.wallet_corrupt
+
+
+def test_garbage_file_is_reported_as_corrupt(tmp_path: Path) -> None:
+    wallet_file(tmp_path).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(InvalidInput) as caught:
+        WalletStore.unlock(tmp_path, PASSPHRASE)
+    assert caught.value.code == ErrorCode.wallet_corrupt
+
+
+def test_flipped_ciphertext_is_reported_as_corrupt(service: WalletService) -> None:
+    [outcome] = service.import_document(make_credential(HOLDER_KEY.did))
+    path = service.store.path
+    service.store.close()
+    with sqlite3.connect(path) as conn:
+        blob = bytearray(conn.execute("SELECT body FROM credentials").fetchone()[0])
+        blob[-1] ^= 1
+        conn.execute("UPDATE credentials SET body = ?", (bytes(blob),))
+    store = WalletStore.unlock(path.parent, PASSPHRASE)
+    assert len(store.cards()) == 1
+    with pytest.raises(InvalidInput) as caught:
+        store.get(outcome.local_id or "")
+    assert caught.value.code == ErrorCode.wallet_corrupt
+    store.close()
+
+
+def test_rows_cannot_be_swapped_between_ids(service: WalletService) -> None:
+    """A sealed row copied onto another id does not open (the id is bound in)."""
+    a = service.import_document(make_credential(HOLDER_KEY.did, number=1))[0].local_id
+    b = service.import_document(make_credential(HOLDER_KEY.did, number=2))[0].local_id
+    path = service.store.path
+    service.store.close()
+    with sqlite3.connect(path) as conn:
+        body_a = conn.execute("SELECT body FROM credentials WHERE id=?", (a,)).fetchone()[0]
+        conn.execute("UPDATE credentials SET body = ? WHERE id = ?", (body_a, b))
+    store = WalletStore.unlock(path.parent, PASSPHRASE)
+    with pytest.raises(InvalidInput):
+        store.get(b or "")
+    store.close()
+
+
+def test_add_many_is_all_or_nothing(service: WalletService) -> None:
+    service.import_document(make_credential(HOLDER_KEY.did, number=1))
+    first = service.store.get(service.cards()[0].id)
+    fresh = make_credential(HOLDER_KEY.did, number=2)
+    with pytest.raises(InvalidInput) as caught:
+        service.store.add_many(
+            [(fresh, first.card.with_id("")), (first.credential, first.card.with_id(""))]
+        )
+    assert caught.value.code == ErrorCode.duplicate_credential
+    assert len(service.cards()) == 1
+
+
+def test_moderate_cost_is_the_default() -> None:
+    assert MODERATE_KDF == KdfParams(3, 256 * 1024 * 1024)
+
+
+def test_box_refuses_another_label() -> None:
+    box = Box(b"k" * 32)
+    sealed = box.seal(b"secret", "card:a")
+    assert box.open(sealed, "card:a") == b"secret"
+    with pytest.raises(Exception, match="label"):
+        box.open(sealed, "card:b")
