@@ -72,6 +72,16 @@ def compress(data: bytes, codec: str = DEFAULT_CODEC) -> bytes:
     raise ValueError(f"unknown codec {codec!r}; expected one of {CODECS}")
 
 
+def check_codec(codec: str) -> None:
+    """Raise ``unsupported_codec`` unless ``codec`` names a codec this version reads."""
+    if codec not in CODECS:
+        raise Unsupported(
+            f"unknown QR codec {codec!r}",
+            code=ErrorCode.unsupported_codec,
+            detail={"codec": codec, "known": list(CODECS)},
+        )
+
+
 def decompress(data: bytes, codec: str, *, limit: int = MAX_DECOMPRESSED) -> bytes:
     """Decompress ``data``; refuse more than ``limit`` bytes of output.
 
@@ -82,13 +92,8 @@ def decompress(data: bytes, codec: str, *, limit: int = MAX_DECOMPRESSED) -> byt
     """
     if codec == BROTLI:
         return _brotli_decompress(data, limit)
-    if codec == ZSTD_DICT_1:
-        return _zstd_decompress(data, limit)
-    raise Unsupported(
-        f"unknown QR codec {codec!r}",
-        code=ErrorCode.unsupported_codec,
-        detail={"codec": codec, "known": list(CODECS)},
-    )
+    check_codec(codec)
+    return _zstd_decompress(data, limit)
 
 
 def _too_large(limit: int) -> InvalidInput:

@@ -17,6 +17,8 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 50_000_000
 """Below Pillow's own bomb threshold, so our error comes first for large photos."""
 
+IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF")
+"""Raster formats only: Pillow would hand EPS/PS to Ghostscript, never for upload bytes."""
 _QR_FORMATS = zxingcpp.barcode_formats_from_str("QRCode")
 
 
@@ -28,7 +30,7 @@ def _too_large(detail: dict[str, int]) -> InvalidInput:
 
 def _load(data: bytes) -> Image.Image:
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data), formats=IMAGE_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         # the warning is raised as an exception where warnings are errors
         raise _too_large({"max_pixels": MAX_IMAGE_PIXELS}) from exc

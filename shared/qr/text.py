@@ -51,7 +51,7 @@ class Part:
 
 def stream_id(stream: str) -> str:
     """The part id of a stream: base32(SHA-256(stream)) cut to ``ID_LENGTH`` characters."""
-    digest = hashlib.sha256(stream.encode("ascii")).digest()
+    digest = hashlib.sha256(stream.encode("utf-8")).digest()
     return base64.b32encode(digest)[:ID_LENGTH].decode("ascii")
 
 
@@ -157,6 +157,7 @@ def parse(text: str) -> Part:
     if not body:
         raise InvalidInput("empty Rugzak QR code", code=ErrorCode.qr_decode_failed)
     if not body[0].isdigit():
+        _check_charset(body[1:])
         return Part(1, 1, None, body)
     match = _PART.fullmatch(body)
     if match is None:
@@ -172,7 +173,19 @@ def parse(text: str) -> Part:
             code=ErrorCode.qr_decode_failed,
             detail={"index": index, "total": total},
         )
+    _check_charset(match[4])
     return Part(index, total, match[3], match[4])
+
+
+def _check_charset(data: str) -> None:
+    """Data characters must be base45 (= the QR alphanumeric set)."""
+    stray = sorted(set(data) - capacity.ALPHANUMERIC)
+    if stray:
+        raise InvalidInput(
+            "QR data has characters outside base45",
+            code=ErrorCode.invalid_base45,
+            detail={"characters": stray[:10]},
+        )
 
 
 def decode_stream(stream: str) -> dict[str, Any]:
@@ -184,9 +197,7 @@ def decode_stream(stream: str) -> dict[str, Any]:
             ``payload_too_large``, ``invalid_json``.
     """
     codec, encoded = stream[:1], stream[1:]
-    if codec not in codecs.CODECS:
-        # checked before base45 so an unknown codec is named as such
-        codecs.decompress(b"", codec)
+    codecs.check_codec(codec)  # before base45, so an unknown codec is named as such
     try:
         compressed = base45.b45decode(encoded)
     except ValueError as exc:

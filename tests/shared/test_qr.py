@@ -379,3 +379,52 @@ def test_collector_rejects_garbage_without_changing_state() -> None:
     assert info.value.code is ErrorCode.qr_decode_failed
     assert collector.progress == (1, 6)
     assert collector.missing == [2, 3, 4, 5, 6]
+
+
+# --- robustness: any input gets a result or a coded error, never a traceback
+
+qr_charset_text = st.text(alphabet=[*sorted(ALPHANUMERIC), "a", "z", "\n", "é"], max_size=80)
+QR_CODES = {
+    ErrorCode.qr_decode_failed,
+    ErrorCode.qr_parts_incomplete,
+    ErrorCode.qr_parts_mismatch,
+    ErrorCode.invalid_base45,
+    ErrorCode.unsupported_codec,
+    ErrorCode.decompression_failed,
+    ErrorCode.payload_too_large,
+    ErrorCode.invalid_json,
+}
+
+
+def outcome(texts: list[str]) -> ErrorCode | None:
+    """None for a decoded object, else the error code; anything else propagates."""
+    try:
+        qr.decode(texts)
+    except RugzakError as err:
+        return err.code
+    return None
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(texts=st.lists(st.one_of(qr_charset_text, st.builds("RZ1:".__add__, qr_charset_text))))
+def test_arbitrary_texts_fail_with_a_code(texts: list[str]) -> None:
+    assert outcome(texts) in QR_CODES | {None}
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    which=st.integers(min_value=0, max_value=5),
+    position=st.integers(min_value=0, max_value=40),
+    char=st.sampled_from(sorted(ALPHANUMERIC)),
+    prefix=st.sampled_from(["RZ1:Z", "RZ1:B", "RZ1:1/1:AAAAAA:Z", "RZ1:2/2:F5VQEN:"]),
+    tail=qr_charset_text,
+)
+def test_mutated_texts_fail_with_a_code(
+    which: int, position: int, char: str, prefix: str, tail: str
+) -> None:
+    parts = list(GOLDEN_PARTS)
+    text = parts[which]
+    parts[which] = text[:position] + char + text[position + 1 :]
+    assert outcome(parts) in QR_CODES | {None}
+    assert outcome([prefix + tail]) in QR_CODES | {None}
+    assert outcome([GOLDEN_Z[: position + 5] + tail]) in QR_CODES | {None}
