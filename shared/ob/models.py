@@ -47,8 +47,13 @@ OB_CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"}
 IDENTITY_HASH_PREFIX = "sha256$"
 
 
-def _as_datetime(value: object) -> object:
-    return parse_datetime(value) if isinstance(value, str) else value
+def _as_datetime(value: object) -> datetime:
+    # Only RFC 3339 text or a datetime: pydantic alone would take Unix timestamps.
+    if isinstance(value, str):
+        return parse_datetime(value)
+    if isinstance(value, datetime):
+        return value
+    raise ValueError("a date-time must be an RFC 3339 string")
 
 
 def _aware(value: datetime) -> datetime:
@@ -57,8 +62,12 @@ def _aware(value: datetime) -> datetime:
     return value
 
 
-def _as_date(value: object) -> object:
-    return parse_date(value) if isinstance(value, str) else value
+def _as_date(value: object) -> date:
+    if isinstance(value, str):
+        return parse_date(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise ValueError("a date must be an RFC 3339 full-date string")
 
 
 def _as_list(value: object) -> object:
