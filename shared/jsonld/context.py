@@ -9,8 +9,9 @@ itself is delegated to pyld's context processing, so ``@protected``,
 in the reference; what we add is the memo and a flat, read-only view of the
 result that the fast expander can query with plain dict look-ups.
 
-Memory is bounded: each context remembers at most ``MAX_TRANSITIONS`` distinct
-transitions, so documents with ever-new inline contexts cannot grow the cache.
+Memory is bounded: after ``MAX_MEMOIZED`` remembered transitions the whole memo
+is dropped and rebuilt on demand, so documents with ever-new inline contexts
+cost time, never unbounded memory.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from pyld.context_resolver import ContextResolver
 
 from shared.contexts import document_loader
 
-MAX_TRANSITIONS: Final = 64
+MAX_MEMOIZED = 4096
 MAX_KEYS: Final = 1024
 
 # Kinds of node object keys.
@@ -44,6 +45,7 @@ _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
 KEYWORDS: Final = frozenset(jsonld.KEYWORDS)
 
 _LOCK = threading.Lock()
+_memoized = 0
 _PROCESSOR = jsonld.JsonLdProcessor()
 _RESOLVED: LRUCache[str, Any] = LRUCache(maxsize=256)
 
@@ -225,8 +227,13 @@ class ActiveContext:
             if self.previous is not None:
                 known[id(self.previous._pyld)] = self.previous
             result = _wrap(processed, known)
-            if len(self._transitions) < MAX_TRANSITIONS:
-                self._transitions[key] = result
+            global _memoized
+            if _memoized >= MAX_MEMOIZED:
+                # Every memoized context hangs off INITIAL: dropping its memo frees them all.
+                INITIAL._transitions.clear()
+                _memoized = 0
+            self._transitions[key] = result
+            _memoized += 1
         return result
 
     def term_context(self, name: str) -> tuple[Any, Hashable] | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pyld import jsonld
 
-from shared.jsonld.context import INITIAL, MAX_TRANSITIONS, Fallback, is_absolute_iri
+import shared.jsonld.context as context_module
+from shared.jsonld.context import INITIAL, Fallback, is_absolute_iri
 
 V2 = "https://www.w3.org/ns/credentials/v2"
 OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -43,13 +44,21 @@ def test_property_scoped_context_may_override_protected_terms() -> None:
     assert term.type_mapping == "@id"
 
 
-def test_inline_contexts_are_memoized_up_to_a_bound() -> None:
-    base = INITIAL.derive([V2, OB, {"bound-test": "https://example.com/bound"}])
-    for index in range(MAX_TRANSITIONS + 10):
+def test_memo_is_dropped_when_full_so_memory_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(context_module, "MAX_MEMOIZED", 8)
+    monkeypatch.setattr(context_module, "_memoized", 0)
+    base = INITIAL.derive([V2, {"bound-test": "https://example.com/bound"}])
+    first = base.derive({"t0": "https://example.com/0"})
+    assert base.derive({"t0": "https://example.com/0"}) is first
+    for index in range(1, 20):
         base.derive({f"t{index}": f"https://example.com/{index}"})
-    assert len(base._transitions) == MAX_TRANSITIONS
-    again = base.derive({"t0": "https://example.com/0"})
-    assert again is base.derive({"t0": "https://example.com/0"})
+        assert context_module._memoized <= 8
+    # The memo was dropped along the way: the same transition is computed afresh.
+    fresh_base = INITIAL.derive([V2, {"bound-test": "https://example.com/bound"}])
+    assert fresh_base is not base
+    assert fresh_base.derive({"t0": "https://example.com/0"}) is not first
 
 
 @pytest.mark.parametrize(
