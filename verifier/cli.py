@@ -1,4 +1,4 @@
-"""``rugzak-verifier``: check credentials and presentations from the command line.
+"""``rugzak-verifier``: serve the verifier, make requests, verify files and QR codes, packs.
 
 Exit codes: 0 valid, 1 not valid (or status unknown), 2 bad input.
 """
@@ -6,91 +6,86 @@ Exit codes: 0 valid, 1 not valid (or status unknown), 2 bad input.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Annotated, Any
 
+import httpx
 import typer
 from rich.console import Console
 
-from shared.credentials import types_of, verify_credential, verify_presentation
-from shared.errors import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_OK, ErrorCode, RugzakError
-from shared.verification import Check, Verdict, VerificationResult
+from shared import qr
+from shared.credentials import types_of
+from shared.errors import EXIT_INVALID, EXIT_OK, ErrorCode, InvalidInput, RugzakError
+from shared.presentation_request import PresentationRequest, normalize_origin
+from shared.verification import VerificationResult
+from verifier.app import build_verifier, system_clock
+from verifier.cli_pack import pack_app
+from verifier.output import fail_input, print_result
+from verifier.settings import Settings
+from verifier.store import RequestStore, make_engine
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app.add_typer(pack_app, name="pack")
 
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 
 
-def _fail_input(console: Console, error: RugzakError, as_json: bool) -> None:
-    if as_json:
-        typer.echo(json.dumps({"error": error.to_dict()}, indent=2))
-    else:
-        console.print(f"[bold red]Bad input[/] ({error.code}): {error.message}")
-    raise typer.Exit(EXIT_BAD_INPUT)
-
-
-def _read_json(path: Path) -> Any:
+def _read_bytes(path: Path, limit: int) -> bytes:
     try:
-        raw = path.read_bytes() if str(path) != "-" else typer.get_binary_stream("stdin").read()
+        if str(path) == "-":
+            raw: bytes = typer.get_binary_stream("stdin").read(limit + 1)
+        else:
+            with path.open("rb") as handle:
+                raw = handle.read(limit + 1)
     except OSError as exc:
         raise RugzakError(
             f"cannot read {path}: {exc.strerror}", code=ErrorCode.invalid_request
         ) from exc
-    if len(raw) > MAX_INPUT_BYTES:
+    if len(raw) > limit:
         raise RugzakError("the file is too large", code=ErrorCode.payload_too_large)
+    return raw
+
+
+def _read_json(path: Path) -> Any:
+    raw = _read_bytes(path, MAX_INPUT_BYTES)
     try:
         return json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise RugzakError(f"not JSON: {exc}", code=ErrorCode.invalid_json) from exc
 
 
-_MARK = {
-    Verdict.valid: "[green]VALID[/]",
-    Verdict.unknown: "[yellow]CANNOT TELL[/]",
-    Verdict.invalid: "[red]NOT VALID[/]",
-}
+def _settings(trust_list: Path | None, trust_pack: Path | None, offline: bool | None) -> Settings:
+    updates: dict[str, Any] = {}
+    if trust_list is not None:
+        updates["trust_list"] = trust_list
+    if trust_pack is not None:
+        updates["trust_pack"] = trust_pack
+    if offline is not None:
+        updates["offline"] = offline
+    return Settings(**updates)
 
 
-def _check_line(check: Check) -> str:
-    if check.ok and check.severity != "warning":
-        symbol = "[green]✓[/]"
-    elif check.ok or check.severity == "warning":
-        symbol = "[yellow]![/]"
-    else:
-        symbol = "[red]✗[/]"
-    code = "" if check.code == "ok" else f" [dim]({check.code})[/]"
-    return f"  {symbol} {check.message}{code}"
-
-
-def _print_result(console: Console, result: VerificationResult) -> None:
-    if result.kind == "presentation":
-        console.print(f"Presentation by {result.summary.get('holder')}: {_MARK[result.verdict]}")
-        for check in result.checks:
-            console.print(_check_line(check))
-        for i, inner in enumerate(result.credentials, 1):
-            console.print()
-            _print_credential(console, inner, f"Credential {i}")
-    else:
-        _print_credential(console, result, "Credential")
-
-
-def _print_credential(console: Console, result: VerificationResult, label: str) -> None:
-    summary = result.summary
-    issuer = summary.get("issuer") or {}
-    achievement = summary.get("achievement") or {}
-    title = achievement.get("name") or summary.get("name") or summary.get("id") or "?"
-    console.print(f"{label}: [bold]{title}[/] {_MARK[result.verdict]}")
-    who = issuer.get("trustedName") or issuer.get("name") or ""
-    console.print(f"  issued by {who} {issuer.get('id') or ''}".rstrip())
-    if summary.get("subject"):
-        console.print(f"  to {summary['subject']}")
-    for check in result.checks:
-        console.print(_check_line(check))
+TrustListOpt = Annotated[
+    Path | None, typer.Option(help="JSON list of known issuers (see docs/verifier.md)")
+]
+TrustPackOpt = Annotated[Path | None, typer.Option(help="Offline trust pack (DIDs, status lists)")]
+OfflineOpt = Annotated[
+    bool | None, typer.Option("--offline/--online", help="Never use the network")
+]
 
 
 @app.command()
 def verify(
-    file: Annotated[Path, typer.Argument(help="A credential or presentation (JSON); - for stdin")],
+    file: Annotated[
+        Path | None, typer.Argument(help="A credential or presentation (JSON); - for stdin")
+    ] = None,
+    qr_text: Annotated[
+        list[str] | None, typer.Option("--qr-text", help="An RZ1: text (repeat for parts)")
+    ] = None,
+    qr_image: Annotated[
+        list[Path] | None, typer.Option("--qr-image", help="An image with QR code(s) (repeat)")
+    ] = None,
     challenge: Annotated[
         str | None, typer.Option(help="The nonce the presentation must answer")
     ] = None,
@@ -98,31 +93,187 @@ def verify(
         str | None, typer.Option(help="The domain the presentation must name")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON")] = False,
+    trust_list: TrustListOpt = None,
+    trust_pack: TrustPackOpt = None,
+    offline: OfflineOpt = None,
 ) -> None:
-    """Verify a credential or a presentation offline and print the verdict."""
+    """Verify a credential or presentation (file, QR text or QR image) and print the verdict."""
+    console = Console(highlight=False)
+    sources = sum(bool(x) for x in (file, qr_text, qr_image))
+    try:
+        if sources != 1:
+            raise InvalidInput(
+                "give exactly one of FILE, --qr-text or --qr-image",
+                code=ErrorCode.invalid_request,
+            )
+        document = _load_document(file, qr_text or [], qr_image or [])
+        settings = _settings(trust_list, trust_pack, offline)
+        parts = build_verifier(settings, clock=system_clock)
+        try:
+            result = _verify(parts.verifier, document, challenge, domain)
+        finally:
+            if parts.fetcher is not None:
+                parts.fetcher.close()
+    except RugzakError as error:
+        fail_input(console, error, as_json)
+        return
+    print_result(console, result, as_json)
+    raise typer.Exit(EXIT_OK if result.verified else EXIT_INVALID)
+
+
+def _load_document(file: Path | None, texts: list[str], images: list[Path]) -> Any:
+    if file is not None:
+        document = _read_json(file)
+    elif texts:
+        document = qr.decode(texts)
+    else:
+        found: list[str] = []
+        for image in images:
+            found.extend(qr.read_qr_image(_read_bytes(image, qr.image.MAX_IMAGE_BYTES)))
+        document = qr.decode([t for t in found if t.startswith(qr.PREFIX)])
+    if not isinstance(document, dict):
+        raise RugzakError("expected a JSON object", code=ErrorCode.invalid_json)
+    return document
+
+
+def _verify(
+    verifier: Any, document: dict[str, Any], challenge: str | None, domain: str | None
+) -> VerificationResult:
+    if "VerifiablePresentation" in types_of(document):
+        return verifier.verify_offline_presentation(  # type: ignore[no-any-return]
+            document, challenge=challenge, domain=domain
+        )
+    return verifier.verify_credential(document)  # type: ignore[no-any-return]
+
+
+@app.command()
+def request(
+    server: Annotated[
+        str | None,
+        typer.Option(help="Ask a running verifier (its URL) instead of the local database"),
+    ] = None,
+    types: Annotated[
+        list[str] | None, typer.Option("--type", help="Wanted achievement type (repeat)")
+    ] = None,
+    ttl: Annotated[int | None, typer.Option(help="Seconds until it expires")] = None,
+    qr_png: Annotated[Path | None, typer.Option(help="Also save the request as a QR PNG")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the request as JSON")] = False,
+) -> None:
+    """Start a presentation request and print its code for the learner's wallet."""
     console = Console(highlight=False)
     try:
-        document = _read_json(file)
+        if server is not None:
+            data = _request_via_server(server, types or [], ttl)
+        else:
+            data = _request_locally(types or [], ttl)
     except RugzakError as error:
-        _fail_input(console, error, as_json)
-    if not isinstance(document, dict):
-        _fail_input(
-            console, RugzakError("expected a JSON object", code=ErrorCode.invalid_json), as_json
-        )
-    if "VerifiablePresentation" in types_of(document):
-        result = verify_presentation(document, challenge=challenge, domain=domain)
-    else:
-        result = verify_credential(document)
+        fail_input(console, error, as_json)
+        return
+    if qr_png is not None:
+        qr_png.write_bytes(qr.render_png(data["text"], scale=6))
     if as_json:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        _print_result(console, result)
-    raise typer.Exit(EXIT_OK if result.verified else EXIT_INVALID)
+        typer.echo(json.dumps(data, indent=2))
+        return
+    console.print(f"Code for the wallet: [bold]{data['short_code']}[/]")
+    console.print(f"Type in the wallet:  {data['short_text']}")
+    console.print(f"Full request:        {data['text']}")
+    console.print(f"Expires:             {data['expires_at']}")
+
+
+def _request_locally(types: list[str], ttl: int | None) -> dict[str, Any]:
+    from datetime import timedelta
+
+    settings = Settings()
+    url = settings.resolved_database_url()
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(url)
+    try:
+        store = RequestStore(engine, prefix=settings.table_prefix)
+        store.create_schema()
+        now = system_clock()
+        req = PresentationRequest.create(
+            normalize_origin(settings.public_origin),
+            now=now,
+            ttl=timedelta(seconds=ttl or settings.request_ttl_seconds),
+            types=types,
+        )
+        store.add(req, now)
+    finally:
+        engine.dispose()
+    return req.to_dict()
+
+
+def _request_via_server(server: str, types: list[str], ttl: int | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"types": types}
+    if ttl is not None:
+        body["ttl_seconds"] = ttl
+    try:
+        reply = httpx.post(server.rstrip("/") + "/requests", json=body, timeout=10)
+    except httpx.HTTPError as exc:
+        raise RugzakError(
+            f"the verifier at {server} cannot be reached", code=ErrorCode.fetch_failed
+        ) from exc
+    if reply.status_code != 201:
+        raise RugzakError(
+            f"the verifier answered HTTP {reply.status_code}", code=ErrorCode.fetch_failed
+        )
+    data: dict[str, Any] = reply.json()
+    return data
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    public_origin: Annotated[
+        str | None, typer.Option(help="The address employers open (the request domain)")
+    ] = None,
+    database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL of the nonces")] = None,
+    trust_list: TrustListOpt = None,
+    trust_pack: TrustPackOpt = None,
+    offline: OfflineOpt = None,
+    allow_private_network: Annotated[
+        bool, typer.Option(help="Development: fetch from http:// and private addresses")
+    ] = False,
+) -> None:
+    """Run the verifier service and the employer page."""
+    import uvicorn
+
+    env = {
+        "PUBLIC_ORIGIN": public_origin
+        or os.environ.get("RUGZAK_VERIFIER_PUBLIC_ORIGIN", f"http://{host}:{port}"),
+        "DATABASE_URL": database_url,
+        "TRUST_LIST": trust_list,
+        "TRUST_PACK": trust_pack,
+        "OFFLINE": None if offline is None else str(offline).lower(),
+        "ALLOW_PRIVATE_NETWORK": "true" if allow_private_network else None,
+    }
+    for key, value in env.items():
+        if value is not None:
+            os.environ[f"RUGZAK_VERIFIER_{key}"] = str(value)
+    try:
+        # fail here, with a message, on bad configuration (origin, trust list, pack)
+        parts = build_verifier(Settings())
+        if parts.fetcher is not None:
+            parts.fetcher.close()
+    except (RugzakError, ValueError) as exc:
+        Console().print(f"[bold red]Bad configuration[/]: {exc}")
+        raise typer.Exit(2) from exc
+    uvicorn.run(
+        "verifier.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @app.callback()
 def _root() -> None:
-    """Rugzak verifier: check Open Badges 3.0 credentials and presentations offline."""
+    """Rugzak verifier: check Open Badges 3.0 credentials and presentations."""
 
 
 def main() -> None:

@@ -1,0 +1,182 @@
+"""``rugzak-verifier pack build|load|show``: the offline trust pack."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from shared.credentials import issuer_id
+from shared.did import check_document, did_web_url
+from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
+from verifier.net import SafeFetcher
+from verifier.settings import Settings
+from verifier.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
+
+pack_app = typer.Typer(no_args_is_help=True, help="Build, load and show offline trust packs.")
+
+
+def _fail(console: Console, error: RugzakError) -> None:
+    console.print(f"[bold red]Bad input[/] ({error.code}): {error.message}")
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def _json_file(path: Path) -> Any:
+    try:
+        return json.loads(path.read_bytes())
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}", code=ErrorCode.invalid_request) from exc
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise InvalidInput(f"{path} is not JSON", code=ErrorCode.invalid_json) from exc
+
+
+def _status_urls(credential: Any) -> list[str]:
+    entries = credential.get("credentialStatus") if isinstance(credential, dict) else None
+    items = entries if isinstance(entries, list) else [entries]
+    return [
+        e["statusListCredential"]
+        for e in items
+        if isinstance(e, dict) and isinstance(e.get("statusListCredential"), str)
+    ]
+
+
+def _fetch_json(fetcher: SafeFetcher, url: str, max_bytes: int) -> Any:
+    reply = fetcher.get(url, max_bytes=max_bytes)
+    if reply.status != 200:
+        raise RugzakError(
+            f"{url} answered HTTP {reply.status}",
+            code=ErrorCode.fetch_failed,
+            detail={"url": url},
+        )
+    try:
+        return json.loads(reply.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"{url} did not return JSON", code=ErrorCode.invalid_json) from exc
+
+
+@pack_app.command("build")
+def build(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the pack")],
+    trust_list: Annotated[
+        Path | None, typer.Option(help="Known issuers to include (their did:web documents too)")
+    ] = None,
+    credential: Annotated[
+        list[Path] | None,
+        typer.Option(help="A credential whose issuer DID and status lists to include (repeat)"),
+    ] = None,
+    did: Annotated[list[str] | None, typer.Option(help="A did:web to fetch (repeat)")] = None,
+    did_document: Annotated[
+        list[Path] | None, typer.Option(help="A DID document file (repeat)")
+    ] = None,
+    status_list: Annotated[
+        list[str] | None, typer.Option(help="A status list URL to fetch (repeat)")
+    ] = None,
+    status_list_file: Annotated[
+        list[Path] | None, typer.Option(help="A status list credential file (repeat)")
+    ] = None,
+) -> None:
+    """Gather DID documents and status lists (over HTTPS) into one offline pack file."""
+    console = Console(highlight=False)
+    settings = Settings()
+    fetcher = SafeFetcher(
+        allow_private=settings.allow_private_network, timeout=settings.fetch_timeout_seconds
+    )
+    try:
+        pack = TrustPack(created=datetime.now(UTC).replace(microsecond=0))
+        if trust_list is not None:
+            pack.issuers.update(load_trust_list(trust_list))
+        dids = set(did or []) | {d for d in pack.issuers if d.startswith("did:web:")}
+        urls = set(status_list or [])
+        for path in credential or []:
+            doc = _json_file(path)
+            for cred in doc.get("verifiableCredential", [doc]) if isinstance(doc, dict) else []:
+                issuer = issuer_id(cred) if isinstance(cred, dict) else None
+                if issuer and issuer.startswith("did:web:"):
+                    dids.add(issuer)
+                urls.update(_status_urls(cred))
+        for path in did_document or []:
+            document = _json_file(path)
+            if not isinstance(document, dict) or not isinstance(document.get("id"), str):
+                raise InvalidInput(f"{path} is not a DID document", code=ErrorCode.malformed_did)
+            pack.dids[document["id"]] = check_document(document["id"], document)
+        for name in sorted(dids - set(pack.dids)):
+            document = _fetch_json(fetcher, did_web_url(name), settings.did_max_bytes)
+            pack.dids[name] = check_document(name, document)
+            console.print(f"DID document  {name}")
+        for path in status_list_file or []:
+            listed = _json_file(path)
+            if not isinstance(listed, dict) or not isinstance(listed.get("id"), str):
+                raise InvalidInput(
+                    f"{path} is not a status list credential with an id",
+                    code=ErrorCode.malformed_status_list,
+                )
+            pack.status_lists[listed["id"]] = listed
+        for url in sorted(urls - set(pack.status_lists)):
+            listed = _fetch_json(fetcher, url, settings.status_max_bytes)
+            pack.status_lists[url] = listed
+            console.print(f"Status list   {url}")
+        TrustPack.from_dict(pack.to_dict())  # the same checks as loading
+        for url, listed in pack.status_lists.items():
+            if not STATUS_LIST_TYPES & set(listed.get("type", [])):
+                raise InvalidInput(
+                    f"{url} is not a status list credential", code=ErrorCode.invalid_trust_pack
+                )
+    except RugzakError as error:
+        _fail(console, error)
+        return
+    finally:
+        fetcher.close()
+    pack.save(output)
+    console.print(
+        f"Wrote {output}: {len(pack.issuers)} issuers, {len(pack.dids)} DID documents, "
+        f"{len(pack.status_lists)} status lists."
+    )
+
+
+@pack_app.command("load")
+def load(
+    file: Annotated[Path, typer.Argument(help="A trust pack made by 'pack build'")],
+) -> None:
+    """Check a pack and install it as this verifier's trust pack (in its data directory)."""
+    console = Console(highlight=False)
+    settings = Settings()
+    try:
+        pack = TrustPack.load(file)
+    except RugzakError as error:
+        _fail(console, error)
+        return
+    target = settings.data_dir / "trust-pack.json"
+    pack.save(target)
+    console.print(
+        f"Loaded {file} into {target}: {len(pack.issuers)} issuers, {len(pack.dids)} DID "
+        f"documents, {len(pack.status_lists)} status lists, built {pack.to_dict()['created']}."
+    )
+
+
+@pack_app.command("show")
+def show(
+    file: Annotated[Path | None, typer.Argument(help="Pack file (default: the loaded one)")] = None,
+) -> None:
+    """List what a trust pack holds."""
+    console = Console(highlight=False)
+    settings = Settings()
+    path = file or settings.resolved_trust_pack()
+    if path is None:
+        _fail(console, InvalidInput("no trust pack is loaded", code=ErrorCode.invalid_trust_pack))
+        return
+    try:
+        pack = TrustPack.load(path)
+    except RugzakError as error:
+        _fail(console, error)
+        return
+    console.print(f"Trust pack {path}, built {pack.to_dict()['created']}")
+    for did_, name in sorted(pack.issuers.items()):
+        console.print(f"  issuer       {name}  {did_}")
+    for did_ in sorted(pack.dids):
+        console.print(f"  DID document {did_}")
+    for url in sorted(pack.status_lists):
+        console.print(f"  status list  {url}")

@@ -1,0 +1,67 @@
+"""How the CLI prints verdicts (plain, coloured) and errors."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+
+from shared.errors import EXIT_BAD_INPUT, RugzakError
+from shared.verification import Check, Verdict, VerificationResult
+from verifier.service import result_dict
+
+_MARK = {
+    Verdict.valid: "[green]VALID[/]",
+    Verdict.unknown: "[yellow]CANNOT TELL[/]",
+    Verdict.invalid: "[red]NOT VALID[/]",
+}
+
+
+def fail_input(console: Console, error: RugzakError, as_json: bool) -> None:
+    """Print a bad-input error and exit 2."""
+    if as_json:
+        typer.echo(json.dumps({"error": error.to_dict()}, indent=2))
+    else:
+        console.print(f"[bold red]Bad input[/] ({error.code}): {error.message}")
+    raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def check_line(check: Check) -> str:
+    if check.ok and check.severity != "warning":
+        symbol = "[green]✓[/]"
+    elif check.ok or check.severity == "warning":
+        symbol = "[yellow]![/]"
+    else:
+        symbol = "[red]✗[/]"
+    code = "" if check.code == "ok" else f" [dim]({check.code})[/]"
+    return f"  {symbol} {check.message}{code}"
+
+
+def print_result(console: Console, result: VerificationResult, as_json: bool = False) -> None:
+    if as_json:
+        typer.echo(json.dumps(result_dict(result), indent=2, ensure_ascii=False))
+        return
+    if result.kind == "presentation":
+        console.print(f"Presentation by {result.summary.get('holder')}: {_MARK[result.verdict]}")
+        for check in result.checks:
+            console.print(check_line(check))
+        for i, inner in enumerate(result.credentials, 1):
+            console.print()
+            print_credential(console, inner, f"Credential {i}")
+    else:
+        print_credential(console, result, "Credential")
+
+
+def print_credential(console: Console, result: VerificationResult, label: str) -> None:
+    summary = result.summary
+    issuer = summary.get("issuer") or {}
+    achievement = summary.get("achievement") or {}
+    title = achievement.get("name") or summary.get("name") or summary.get("id") or "?"
+    console.print(f"{label}: [bold]{title}[/] {_MARK[result.verdict]}")
+    who = issuer.get("trustedName") or issuer.get("name") or ""
+    console.print(f"  issued by {who} {issuer.get('id') or ''}".rstrip())
+    if summary.get("subject"):
+        console.print(f"  to {summary['subject']}")
+    for check in result.checks:
+        console.print(check_line(check))
