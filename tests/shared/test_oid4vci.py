@@ -35,6 +35,7 @@ from shared.oid4vci import (
     offer_link,
     parse_offer_json,
     parse_offer_link,
+    unverified_claims,
     verify_proof_jwt,
     well_known_url,
 )
@@ -406,3 +407,10 @@ def test_key_of_a_did_web_holder_resolves_through_the_resolver() -> None:
     with pytest.raises(RugzakError) as info:
         _verify(jwt, resolver=StaticResolver({did: doc_without_auth}))
     assert info.value.code == ErrorCode.proof_purpose_mismatch
+
+
+def test_unverified_claims_reads_the_payload_without_checking() -> None:
+    jwt = make_proof_jwt(OTHER, audience=ISSUER, nonce="n-9", issued_at=NOW)
+    assert unverified_claims(jwt)["nonce"] == "n-9"
+    with pytest.raises(InvalidInput):
+        unverified_claims("nope")

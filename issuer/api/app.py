@@ -1,0 +1,66 @@
+"""The FastAPI app factory. No module-level state: everything hangs off ``app.state``,
+set up by the lifespan (or injected by tests)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from issuer.api import errors
+from issuer.api.limits import BodySizeLimit
+from issuer.api.routers import achievements, audit, credentials, offers, oid4vci, public
+from issuer.offers import OfferService
+from issuer.service import Clock, Issuer, utc_now
+from issuer.settings import IssuerSettings
+
+
+def create_app(
+    settings: IssuerSettings, *, issuer: Issuer | None = None, clock: Clock = utc_now
+) -> FastAPI:
+    """The issuer's HTTP API.
+
+    The lifespan opens the store and unlocks the signing key with
+    ``settings.passphrase``; without one the API serves public documents that are
+    already signed and refuses to sign (503 ``passphrase_required``). ``issuer`` lets
+    tests pass a ready one (and its store is then theirs to close).
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own = issuer is None
+        current = issuer
+        if current is None:
+            passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
+            current = Issuer.open(settings, passphrase=passphrase, clock=clock)
+        app.state.issuer = current
+        app.state.offers = OfferService(current)
+        try:
+            yield
+        finally:
+            if own:
+                current.store.dispose()
+
+    app = FastAPI(
+        title="Rugzak issuer",
+        version="0.1.0",
+        description=(
+            "Define achievements, award Open Badges 3.0 credentials (directly or through "
+            "OpenID4VCI offers), revoke and suspend them, and publish status lists. "
+            "Admin endpoints need the bearer token printed by `rugzak-issuer init`."
+        ),
+        lifespan=lifespan,
+    )
+    errors.install(app)
+    for router in (
+        public.router,
+        oid4vci.router,
+        achievements.router,
+        credentials.router,
+        offers.router,
+        audit.router,
+    ):
+        app.include_router(router)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    return app

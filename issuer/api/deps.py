@@ -1,0 +1,44 @@
+"""Dependencies: the issuer held by the app's lifespan, and admin bearer-token auth."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from issuer.identity import check_admin_token
+from issuer.offers import OfferService
+from issuer.service import Issuer
+from shared.errors import ErrorCode, InvalidInput
+
+_bearer = HTTPBearer(auto_error=False, description="the admin token printed by `init`")
+
+
+def get_issuer(request: Request) -> Issuer:
+    issuer: Issuer = request.app.state.issuer
+    return issuer
+
+
+def get_offers(request: Request) -> OfferService:
+    offers: OfferService = request.app.state.offers
+    return offers
+
+
+IssuerDep = Annotated[Issuer, Depends(get_issuer)]
+OffersDep = Annotated[OfferService, Depends(get_offers)]
+
+
+def require_admin(
+    issuer: IssuerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    """401 without a bearer token, 403 with a wrong one; returns the audit actor."""
+    if credentials is None or not credentials.credentials:
+        raise InvalidInput("an admin bearer token is required", code=ErrorCode.unauthorized)
+    if not check_admin_token(issuer.store, credentials.credentials):
+        raise InvalidInput("the admin token is not valid", code=ErrorCode.forbidden)
+    return "admin-api"
+
+
+AdminDep = Annotated[str, Depends(require_admin)]

@@ -1,0 +1,140 @@
+"""Request and response models of the HTTP API (separate from the store's rows)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from issuer.achievements import AchievementIn
+from issuer.awards import EvidenceIn, ResultIn
+
+
+class ErrorOut(BaseModel):
+    code: str
+    message: str
+    detail: Any = None
+
+
+class IssuerInfo(BaseModel):
+    did: str
+    name: str | None
+    base_url: str
+    profile: dict[str, Any]
+    suspension: bool
+    links: dict[str, str]
+
+
+class AchievementCreate(AchievementIn):
+    id: str | None = Field(default=None, description="optional id; made from the name if absent")
+
+
+class AchievementOut(BaseModel):
+    id: str
+    url: str
+    retired: bool
+    created_at: datetime
+    updated_at: datetime
+    definition: dict[str, Any]
+    achievement: dict[str, Any] = Field(description="the OB 3.0 Achievement as issued")
+
+
+class IssueIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    achievement_id: str
+    recipient: str = Field(description="the learner's DID (did:key or did:web)")
+    email: str | None = None
+    results: list[ResultIn] = Field(default_factory=list, max_length=20)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    idempotency_key: str | None = Field(default=None, max_length=200)
+
+
+class StatusEntryOut(BaseModel):
+    purpose: str
+    list: str
+    index: int
+    value: int
+
+
+class CredentialSummary(BaseModel):
+    id: str
+    achievement_id: str
+    subject_id: str
+    state: str
+    issued_at: datetime
+    valid_until: datetime | None
+    offer_id: str | None
+    status: list[StatusEntryOut] = Field(default_factory=list)
+
+
+class CredentialOut(CredentialSummary):
+    credential: dict[str, Any]
+
+
+class IssuedOut(BaseModel):
+    created: bool = Field(description="false when the idempotency key matched an earlier award")
+    credential: dict[str, Any]
+
+
+class StatusChangeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str | None = Field(default=None, max_length=1000)
+
+
+class StatusChangeOut(CredentialSummary):
+    changed: bool
+
+
+class OfferCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    achievement_id: str
+    name: str | None = Field(default=None, max_length=256)
+    email: str | None = Field(default=None, max_length=320)
+    results: list[ResultIn] = Field(default_factory=list, max_length=20)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    tx_code: bool = Field(default=False, description="require a numeric transaction code")
+    expires_in_seconds: int | None = Field(default=None, ge=60, le=90 * 24 * 3600)
+    qr: bool = Field(default=False, description="include a QR code (PNG data URI)")
+
+
+class OfferCreatedOut(BaseModel):
+    id: str
+    offer_uri: str
+    tx_code: str | None = Field(description="shown once: give it to the learner separately")
+    expires_at: datetime
+    qr_png: str | None = None
+
+
+class OfferOut(BaseModel):
+    id: str
+    achievement_id: str
+    recipient_name: str | None
+    recipient_email: str | None
+    state: str
+    tx_code_required: bool
+    created_at: datetime
+    expires_at: datetime | None
+    credential_id: str | None
+    holder_did: str | None
+
+
+class StatusListInfo(BaseModel):
+    id: str
+    purpose: str
+    size: int
+    allocated: int
+    version: int
+    url: str
+
+
+class AuditEntry(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str
+    subject: str
+    detail: Any = None

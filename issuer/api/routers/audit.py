@@ -1,0 +1,28 @@
+"""The audit log (admin): who issued, revoked, suspended what, and when."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from issuer.api.deps import AdminDep, IssuerDep
+from issuer.api.models import AuditEntry, ErrorOut
+
+router = APIRouter(prefix="/audit", tags=["audit"])
+
+
+@router.get(
+    "",
+    response_model=list[AuditEntry],
+    operation_id="list_audit",
+    responses={401: {"model": ErrorOut}, 403: {"model": ErrorOut}},
+)
+def list_audit(
+    issuer: IssuerDep,
+    _actor: AdminDep,
+    limit: int = 100,
+    offset: int = 0,
+    subject: str | None = None,
+) -> Any:
+    return issuer.audit_log(limit=max(1, min(limit, 1000)), offset=max(0, offset), subject=subject)

@@ -1,0 +1,111 @@
+"""Awards: issue to a known DID, list, show, revoke, suspend, unsuspend (admin)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from issuer.api.deps import AdminDep, IssuerDep
+from issuer.api.models import (
+    CredentialOut,
+    CredentialSummary,
+    ErrorOut,
+    IssuedOut,
+    IssueIn,
+    StatusChangeIn,
+    StatusChangeOut,
+)
+from issuer.awards import AwardIn
+from issuer.service import AwardRequest
+
+router = APIRouter(prefix="/credentials", tags=["credentials"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    409: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=IssuedOut,
+    operation_id="issue_credential",
+    responses={**ERRORS, 400: {"model": ErrorOut}},
+)
+def issue(body: IssueIn, issuer: IssuerDep, actor: AdminDep) -> Any:
+    request = AwardRequest(
+        achievement_id=body.achievement_id,
+        subject_id=body.recipient,
+        award=AwardIn(results=body.results, evidence=body.evidence),
+        email=body.email,
+        idempotency_key=body.idempotency_key,
+    )
+    issued = issuer.issue(request, actor=actor)
+    return {"created": issued.created, "credential": issued.credential}
+
+
+@router.get(
+    "",
+    response_model=list[CredentialSummary],
+    operation_id="list_credentials",
+    responses=ERRORS,
+)
+def list_credentials(
+    issuer: IssuerDep,
+    _actor: AdminDep,
+    achievement_id: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Any:
+    limit = max(1, min(limit, 1000))
+    return issuer.credentials(achievement_id=achievement_id, limit=limit, offset=max(0, offset))
+
+
+@router.get(
+    "/{credential_id}",
+    response_model=CredentialOut,
+    operation_id="get_credential",
+    responses=ERRORS,
+)
+def get_credential(credential_id: str, issuer: IssuerDep, _actor: AdminDep) -> Any:
+    return issuer.credential(credential_id)
+
+
+@router.post(
+    "/{credential_id}/revoke",
+    response_model=StatusChangeOut,
+    operation_id="revoke_credential",
+    responses=ERRORS,
+)
+def revoke(
+    credential_id: str, issuer: IssuerDep, actor: AdminDep, body: StatusChangeIn | None = None
+) -> Any:
+    return issuer.revoke(credential_id, actor=actor, reason=body.reason if body else None)
+
+
+@router.post(
+    "/{credential_id}/suspend",
+    response_model=StatusChangeOut,
+    operation_id="suspend_credential",
+    responses=ERRORS,
+)
+def suspend(
+    credential_id: str, issuer: IssuerDep, actor: AdminDep, body: StatusChangeIn | None = None
+) -> Any:
+    return issuer.suspend(credential_id, actor=actor, reason=body.reason if body else None)
+
+
+@router.post(
+    "/{credential_id}/unsuspend",
+    response_model=StatusChangeOut,
+    operation_id="unsuspend_credential",
+    responses=ERRORS,
+)
+def unsuspend(
+    credential_id: str, issuer: IssuerDep, actor: AdminDep, body: StatusChangeIn | None = None
+) -> Any:
+    return issuer.unsuspend(credential_id, actor=actor, reason=body.reason if body else None)

@@ -1,0 +1,62 @@
+"""Credential offers (admin): create an OID4VCI pre-authorized code offer, list, show."""
+
+from __future__ import annotations
+
+import base64
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter
+
+from issuer.api.deps import AdminDep, OffersDep
+from issuer.api.models import ErrorOut, OfferCreate, OfferCreatedOut, OfferOut
+from issuer.awards import AwardIn
+from shared.qr import render_png
+
+router = APIRouter(prefix="/offers", tags=["offers"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut},
+    403: {"model": ErrorOut},
+    404: {"model": ErrorOut},
+    409: {"model": ErrorOut},
+    422: {"model": ErrorOut},
+}
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=OfferCreatedOut,
+    operation_id="create_offer",
+    responses=ERRORS,
+)
+def create_offer(body: OfferCreate, offers: OffersDep, actor: AdminDep) -> Any:
+    created = offers.create(
+        body.achievement_id,
+        actor=actor,
+        name=body.name,
+        email=body.email,
+        award=AwardIn(results=body.results, evidence=body.evidence),
+        tx_code=body.tx_code,
+        expires_in=timedelta(seconds=body.expires_in_seconds) if body.expires_in_seconds else None,
+    )
+    qr = None
+    if body.qr:
+        qr = "data:image/png;base64," + base64.b64encode(render_png(created.link)).decode()
+    return {
+        "id": created.id,
+        "offer_uri": created.link,
+        "tx_code": created.tx_code,
+        "expires_at": created.expires_at,
+        "qr_png": qr,
+    }
+
+
+@router.get("", response_model=list[OfferOut], operation_id="list_offers", responses=ERRORS)
+def list_offers(offers: OffersDep, _actor: AdminDep, limit: int = 100, offset: int = 0) -> Any:
+    return offers.list(limit=max(1, min(limit, 1000)), offset=max(0, offset))
+
+
+@router.get("/{offer_id}", response_model=OfferOut, operation_id="get_offer", responses=ERRORS)
+def get_offer(offer_id: str, offers: OffersDep, _actor: AdminDep) -> Any:
+    return offers.view(offer_id)
