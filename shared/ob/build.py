@@ -145,7 +145,7 @@ def _status(entries: list[dict[str, Any]] | None) -> CredentialStatus | None:
     index = status.status_list_index
     if index is not None:
         # W3C writes the index as a string, some 1EdTech files as a number: emit a string.
-        if isinstance(index, bool) or _INDEX.fullmatch(str(index)) is None:
+        if _INDEX.fullmatch(str(index)) is None:
             raise InvalidInput(
                 "statusListIndex must be a non-negative integer",
                 code=ErrorCode.malformed_status_entry,

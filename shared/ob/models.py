@@ -25,6 +25,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PlainSerializer,
+    StrictInt,
     field_validator,
     model_validator,
 )
@@ -327,7 +328,7 @@ class CredentialStatus(OBModel):
     id: str | None = None
     type: str
     status_purpose: str | None = None
-    status_list_index: str | int | None = None
+    status_list_index: str | StrictInt | None = None
     status_list_credential: str | None = None
 
 

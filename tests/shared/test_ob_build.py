@@ -1,0 +1,290 @@
+"""The unsigned OpenBadgeCredential builder (shared.ob.build)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+
+from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
+from shared.errors import ErrorCode, InvalidInput
+from shared.ob.build import build_credential
+from shared.ob.models import (
+    Achievement,
+    Alignment,
+    Criteria,
+    Evidence,
+    Image,
+    OpenBadgeCredential,
+    Profile,
+    Result,
+    ResultDescription,
+)
+from shared.ob.schema import check_credential, validate_credential_schema
+from shared.ob.schema_engine import detailed_validator
+from shared.ob.structure import check_structure
+
+ISSUER_DID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+LEARNER_DID = "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH"
+START = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+STATUS = {
+    "type": "BitstringStatusListEntry",
+    "statusPurpose": "revocation",
+    "statusListIndex": 94567,
+    "statusListCredential": "https://issuer.example/status/revocation-1",
+}
+
+
+def issuer(**extra: Any) -> Profile:
+    return Profile(id=ISSUER_DID, name="Stichting Rugzak", **extra)
+
+
+def achievement(**extra: Any) -> Achievement:
+    return Achievement(
+        id="https://issuer.example/achievements/doorzetten-2",
+        name="Doorzettingsvermogen, niveau 2",
+        description="Houdt vol bij tegenslag.",
+        criteria=Criteria(narrative="Rondt drie projecten af ondanks tegenslag."),
+        **extra,
+    )
+
+
+def minimal(**overrides: Any) -> dict[str, Any]:
+    args: dict[str, Any] = {
+        "achievement": achievement(),
+        "issuer": issuer(),
+        "subject_id": LEARNER_DID,
+        "credential_id": "urn:uuid:2f0c7f7e-8a8e-4c38-9b64-0e2d0ddc4a51",
+        "valid_from": START,
+    }
+    args.update(overrides)
+    return build_credential(**args)
+
+
+def full() -> dict[str, Any]:
+    rubric = ResultDescription(
+        id="urn:uuid:rd-level",
+        name="Niveau",
+        result_type="PerformanceLevel",
+        allowed_value=["1", "2", "3"],
+        required_value="2",
+        value_min="1",
+        value_max="3",
+        alignment=[Alignment(target_name="Doorzetten", target_url="https://skills.example/d")],
+    )
+    return build_credential(
+        achievement=achievement(
+            achievement_type="Competency",
+            alignment=[
+                Alignment(
+                    target_name="Doorzetten",
+                    target_url="https://skills.example/doorzetten",
+                    target_code="D2",
+                    target_description="Doorzettingsvermogen",
+                    target_framework="Vaardigheden NL",
+                    target_type="ext:VaardighedenNL",
+                )
+            ],
+            creator=issuer(url="https://issuer.example"),
+            credits_available=2.5,
+            field_of_study="Vaardigheden",
+            human_code="DZ-2",
+            image=Image(id="data:image/png;base64,iVBORw0KGgo=", caption="Badge"),
+            in_language="nl",
+            result_description=[rubric],
+            specialization="Doorzetten",
+            tag=["soft skills", "niveau 2"],
+            version="2026.1",
+        ),
+        issuer=issuer(
+            url="https://issuer.example",
+            email="info@issuer.example",
+            image=Image(id="https://issuer.example/logo.png"),
+            phone="+31 20 123 4567",
+            description="Een stichting.",
+        ),
+        subject_id=LEARNER_DID,
+        credential_id="urn:uuid:7e2b2c53-0ef5-4c2f-9d49-4d0b9c0f7f11",
+        valid_from=START,
+        valid_until=START + timedelta(days=730),
+        results=[Result(result_description="urn:uuid:rd-level", value="2", status="Completed")],
+        evidence=[
+            Evidence(
+                id="https://issuer.example/evidence/1",
+                narrative="Portfolio met drie projecten.",
+                name="Portfolio",
+                description="Projectverslagen",
+                genre="Portfolio",
+                audience="Werkgevers",
+            )
+        ],
+        credential_status=[STATUS],
+        name="Doorzetten 2",
+        awarded_date=START - timedelta(days=1),
+    )
+
+
+def test_minimal_credential_shape() -> None:
+    """The minimal credential is exactly the DESIGN.md format."""
+    assert minimal() == {
+        "@context": [CREDENTIALS_V2, OB_V3P0_303],
+        "id": "urn:uuid:2f0c7f7e-8a8e-4c38-9b64-0e2d0ddc4a51",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": "Doorzettingsvermogen, niveau 2",
+        "issuer": {"id": ISSUER_DID, "type": ["Profile"], "name": "Stichting Rugzak"},
+        "validFrom": "2026-11-23T12:00:00Z",
+        "credentialSubject": {
+            "id": LEARNER_DID,
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://issuer.example/achievements/doorzetten-2",
+                "type": ["Achievement"],
+                "name": "Doorzettingsvermogen, niveau 2",
+                "description": "Houdt vol bij tegenslag.",
+                "criteria": {"narrative": "Rondt drie projecten af ondanks tegenslag."},
+            },
+        },
+        "credentialSchema": [
+            {
+                "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
+                "ob_v3p0_achievementcredential_schema.json",
+                "type": "JsonSchema",
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("build", [minimal, full], ids=["minimal", "full"])
+def test_built_credentials_pass_every_check(build: Any) -> None:
+    """Minimal and fully-filled credentials pass both schema forms and the structure check."""
+    credential = build()
+    for variant in ("formal", "jsonld"):
+        assert detailed_validator("achievement", variant).is_valid(credential)
+    assert validate_credential_schema(credential) == []
+    assert check_structure(credential) == []
+    assert check_credential(credential) == []
+    # And it reads back into the model unchanged.
+    parsed = OpenBadgeCredential.model_validate(credential)
+    assert parsed.model_dump(by_alias=True, exclude_none=True, mode="json") == credential
+
+
+def test_full_credential_fields() -> None:
+    """Optional parts are written where the spec puts them."""
+    credential = full()
+    assert credential["name"] == "Doorzetten 2"
+    assert credential["validUntil"] == "2028-11-22T12:00:00Z"
+    assert credential["awardedDate"] == "2026-11-22T12:00:00Z"
+    assert credential["issuer"]["email"] == "info@issuer.example"
+    assert credential["issuer"]["image"] == {
+        "id": "https://issuer.example/logo.png",
+        "type": "Image",
+    }
+    assert credential["evidence"][0]["type"] == ["Evidence"]
+    assert credential["credentialSubject"]["result"] == [
+        {
+            "type": ["Result"],
+            "resultDescription": "urn:uuid:rd-level",
+            "status": "Completed",
+            "value": "2",
+        }
+    ]
+    assert credential["credentialSubject"]["achievement"]["creditsAvailable"] == 2.5
+
+
+def test_status_entry_is_one_object_with_string_index() -> None:
+    """One status entry: an object, index as a string, id derived from list and index."""
+    assert full()["credentialStatus"] == {
+        "id": "https://issuer.example/status/revocation-1#94567",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": "94567",
+        "statusListCredential": "https://issuer.example/status/revocation-1",
+    }
+    given = {**STATUS, "id": "https://issuer.example/status/revocation-1#x", "statusListIndex": "7"}
+    status = minimal(credential_status=[given])["credentialStatus"]
+    assert status["id"] == "https://issuer.example/status/revocation-1#x"
+    assert status["statusListIndex"] == "7"
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        [STATUS, {**STATUS, "statusPurpose": "suspension"}],
+        ["not a dict"],
+        [{**STATUS, "statusListIndex": -1}],
+        [{**STATUS, "statusListIndex": "12a"}],
+        [{**STATUS, "statusListIndex": True}],
+        [{**STATUS, "statusListIndex": 1.5}],
+        [{"type": "BitstringStatusListEntry", "statusListIndex": "1"}],
+        [{"statusListIndex": "1", "statusListCredential": "https://x"}],
+    ],
+)
+def test_bad_status_entries(entries: list[Any]) -> None:
+    """Several or malformed status entries are refused with malformed_status_entry."""
+    with pytest.raises(InvalidInput) as info:
+        minimal(credential_status=entries)
+    assert info.value.code == ErrorCode.malformed_status_entry
+
+
+def test_extensions_on_inputs_are_not_emitted() -> None:
+    """Extra fields on input models are dropped: we sign only what the models define."""
+    ach = Achievement.model_validate(
+        {
+            "id": "urn:a",
+            "name": "A",
+            "description": "d",
+            "criteria": {"narrative": "n", "x-note": "internal"},
+            "internalCode": "secret",
+        }
+    )
+    credential = minimal(
+        achievement=ach, issuer=Profile.model_validate({"id": ISSUER_DID, "crm": 7})
+    )
+    assert credential["credentialSubject"]["achievement"] == {
+        "id": "urn:a",
+        "type": ["Achievement"],
+        "name": "A",
+        "description": "d",
+        "criteria": {"narrative": "n"},
+    }
+    assert credential["issuer"] == {"id": ISSUER_DID, "type": ["Profile"]}
+
+
+def test_times_are_written_in_utc_seconds() -> None:
+    """Aware datetimes in any zone are written as UTC whole seconds."""
+    amsterdam = timezone(timedelta(hours=1))
+    credential = minimal(valid_from=datetime(2026, 11, 23, 13, 0, 0, 500, tzinfo=amsterdam))
+    assert credential["validFrom"] == "2026-11-23T12:00:00Z"
+
+
+@pytest.mark.parametrize("field", ["valid_from", "valid_until", "awarded_date"])
+def test_naive_datetimes_are_a_caller_bug(field: str) -> None:
+    """A naive datetime raises ValueError (its instant is unknown)."""
+    with pytest.raises(ValueError, match="naive"):
+        minimal(**{field: datetime(2026, 1, 1)})
+
+
+def test_valid_until_before_valid_from() -> None:
+    """validUntil before validFrom is malformed input."""
+    with pytest.raises(InvalidInput) as info:
+        minimal(valid_until=START - timedelta(seconds=1))
+    assert info.value.code == ErrorCode.malformed_credential
+
+
+@pytest.mark.parametrize("field", ["subject_id", "credential_id"])
+@pytest.mark.parametrize("value", ["", "   "])
+def test_empty_ids(field: str, value: str) -> None:
+    """Empty subject or credential ids are malformed input."""
+    with pytest.raises(InvalidInput) as info:
+        minimal(**{field: value})
+    assert info.value.code == ErrorCode.malformed_credential
+    assert info.value.detail == field
+
+
+def test_schema_failure_is_refused() -> None:
+    """Input the models allow but the OB schema does not (inLanguage) is refused."""
+    with pytest.raises(InvalidInput) as info:
+        minimal(achievement=achievement(in_language="Nederlands"))
+    assert info.value.code == ErrorCode.schema_invalid
+    assert info.value.detail[0]["path"] == "$.credentialSubject.achievement.inLanguage"
