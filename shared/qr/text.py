@@ -116,18 +116,16 @@ def split_stream(stream: str, budget: int) -> list[str]:
     while True:
         header = len(f"{PREFIX}{total}/{total}:") + ID_LENGTH + 1
         per_part = (budget - header - 1) // 3  # -1: the codec character in part 1
-        if per_part < 1:
-            raise ValueError(f"a part of {budget} characters cannot carry any data")
-        needed = math.ceil(groups / per_part)
+        needed = math.ceil(groups / per_part) if per_part > 0 else MAX_PARTS + 1
+        if needed > MAX_PARTS:
+            raise InvalidInput(
+                f"payload needs more than {MAX_PARTS} QR codes of {budget} characters",
+                code=ErrorCode.payload_too_large,
+                detail={"part_chars": budget, "limit": MAX_PARTS},
+            )
         if needed <= total:
             break
         total = needed
-    if total > MAX_PARTS:
-        raise InvalidInput(
-            f"payload needs {total} QR codes; at most {MAX_PARTS} are allowed",
-            code=ErrorCode.payload_too_large,
-            detail={"parts": total, "limit": MAX_PARTS},
-        )
     per_part = math.ceil(groups / total)  # balance the parts
     sid = stream_id(stream)
     texts = []

@@ -305,10 +305,21 @@ def test_oversized_payload_is_refused_by_encode() -> None:
     assert info.value.code is ErrorCode.payload_too_large
 
 
-def test_too_many_parts_is_refused_by_encode() -> None:
+@pytest.mark.parametrize("max_version", [1, 3])
+def test_too_many_parts_is_refused_by_encode(max_version: int) -> None:
     noise = random.Random(1).randbytes(40_000).hex()  # incompressible: ~120 k base45 chars
     with pytest.raises(InvalidInput) as info:
-        qr.encode({"noise": noise}, max_version=3)
+        qr.encode({"noise": noise}, max_version=max_version)
+    assert info.value.code is ErrorCode.payload_too_large
+
+
+def test_version_1_carries_a_tiny_payload_in_parts_and_refuses_more() -> None:
+    texts = qr.encode({"a": 1}, max_version=1, codec="B")
+    assert 1 < len(texts) <= 9  # 20 characters: one base45 group per part
+    assert all(len(text) <= qr.max_part_chars(1) for text in texts)
+    assert qr.decode(texts) == {"a": 1}
+    with pytest.raises(InvalidInput) as info:
+        qr.encode(GOLDEN_PAYLOAD, max_version=1)
     assert info.value.code is ErrorCode.payload_too_large
 
 

@@ -109,7 +109,15 @@ def test_byte_mode_text_is_drawn_and_read() -> None:
     assert qr.read_qr_image(qr.render_png(link)) == [link]
 
 
-@pytest.mark.parametrize("data", [b"", b"hello, not an image", b"%PDF-1.7\n..."])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"hello, not an image",
+        b"%PDF-1.7\n...",
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 9 9\n",
+    ],
+)
 def test_non_image_is_invalid_image(data: bytes) -> None:
     with pytest.raises(InvalidInput) as info:
         qr.read_qr_image(data)
