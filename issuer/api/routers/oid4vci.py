@@ -50,7 +50,7 @@ def _oauth_code(error: RugzakError, endpoint: str) -> tuple[str, int]:
         return "unknown_credential_configuration", 400
     if code == "offer_used":
         return "credential_request_denied", 400
-    if code in ("invalid_request", "passphrase_required", "achievement_retired"):
+    if code in ("invalid_request", "invalid_json", "passphrase_required", "achievement_retired"):
         return "invalid_credential_request", 400
     return "invalid_proof", 400
 
