@@ -53,8 +53,8 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
     def tr() -> Translator:
         return Translator(config().lang)
 
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=True, emoji=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
     def fail(error: RugzakError) -> typer.Exit:
         err.print(tr().error_text(error), markup=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -59,8 +60,10 @@ async def test_create_receive_browse_present(
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, BadgesScreen)
-        assert app.service is not None and app.service.did.startswith("did:key:z6Mk")
-        credential_file.write_text(json.dumps(make_credential(app.service.did, status_index=7)))
+        assert app.service is not None
+        assert app.service.did.startswith("did:key:z6Mk")
+        badge = json.dumps(make_credential(app.service.did, status_index=7))
+        await asyncio.to_thread(credential_file.write_text, badge)
 
         await pilot.press("i")
         await type_into(pilot, app.screen.query_one("#source", Input), str(credential_file))
@@ -155,7 +158,8 @@ async def test_refused_credential_shows_the_reason(
         await pilot.press("enter")
         await settle(app, pilot)
         text = str(app.screen.query_one(".outcome", Static).render())
-        assert "Refused" in text and "proof_invalid" in text
+        assert "Refused" in text
+        assert "proof_invalid" in text
 
 
 async def test_backup_then_restore_on_a_fresh_machine(
@@ -192,4 +196,5 @@ async def test_backup_then_restore_on_a_fresh_machine(
         await settle(app, pilot)
         assert isinstance(app.screen, BadgesScreen)
         assert app.screen.query_one("#cards", OptionList).option_count == 1
-        assert app.service is not None and app.service.did == HOLDER_KEY.did
+        assert app.service is not None
+        assert app.service.did == HOLDER_KEY.did

@@ -20,7 +20,8 @@ def test_backup_round_trip(service: WalletService, tmp_path: Path) -> None:
     path = tmp_path / "backup.json"
     assert service.backup(path, "backup pass") == 2
     text = path.read_text()
-    assert HOLDER_KEY.did not in text and "Doorzettingsvermogen" not in text
+    assert HOLDER_KEY.did not in text
+    assert "Doorzettingsvermogen" not in text
     restored = restore_backup(path, "backup pass", tmp_path / "fresh", kdf=FAST_KDF)
     assert restored.did == HOLDER_KEY.did
     assert [c.to_dict() for c in restored.cards()] == [c.to_dict() for c in service.cards()]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, RugzakError
+from tests.wallet.conftest import SyncASGI
 from tests.wallet.helpers import (
     HOLDER_KEY,
     ISSUER_URL,
@@ -16,8 +17,9 @@ from tests.wallet.helpers import (
     FakeIssuer,
     make_credential,
 )
-from wallet.config import WalletService
+from wallet.config import WalletConfig, WalletService
 from wallet.data.cards import Status
+from wallet.data.store import WalletStore
 
 
 def test_file_import_keeps_a_valid_credential_with_a_checked_status(
@@ -38,7 +40,8 @@ def test_revoked_credential_is_kept_with_a_revoked_badge(
     path.write_text(json.dumps(make_credential(HOLDER_KEY.did, status_index=42)))
     [outcome] = service.import_text(str(path))
     assert outcome.accepted
-    assert outcome.card is not None and outcome.card.status == Status.revoked
+    assert outcome.card is not None
+    assert outcome.card.status == Status.revoked
 
 
 def test_credential_for_another_did_is_refused(service: WalletService, tmp_path: Path) -> None:
@@ -77,13 +80,14 @@ def test_duplicate_is_recognised(service: WalletService, credential_file: Path) 
 def test_expired_credential_is_kept_and_marked(service: WalletService) -> None:
     credential = make_credential(HOLDER_KEY.did, valid_until="2026-10-01T00:00:00Z")
     [outcome] = service.import_document(credential)
-    assert outcome.card is not None and outcome.card.status == Status.expired
+    assert outcome.card is not None
+    assert outcome.card.status == Status.expired
 
 
-def test_import_from_url(service: WalletService, config: object) -> None:
+def test_import_from_url(config: WalletConfig, store: WalletStore, issuer: FakeIssuer) -> None:
     credential = make_credential(HOLDER_KEY.did, number=5)
-    service.network._transport._routes[f"{ISSUER_URL}/badges/5"] = credential  # type: ignore[union-attr]
-    [outcome] = service.import_text(f"{ISSUER_URL}/badges/5")
+    config.transport = SyncASGI(issuer.app, routes={f"{ISSUER_URL}/badges/5": credential})
+    [outcome] = WalletService(config, store).import_text(f"{ISSUER_URL}/badges/5")
     assert outcome.accepted
 
 
@@ -107,20 +111,15 @@ def test_oid4vci_offer_is_redeemed_and_bound_to_our_did(
 def test_used_offer_gives_the_issuers_reason(service: WalletService, issuer: FakeIssuer) -> None:
     link = issuer.offer(3)
     service.import_text(link)
-    with pytest.raises(Exception) as caught:
+    with pytest.raises(RugzakError) as caught:
         service.import_text(link)
-    assert getattr(caught.value, "code", None) == ErrorCode.offer_used
+    assert caught.value.code == ErrorCode.offer_used
 
 
-def test_offer_with_transaction_code(config: object, store: object) -> None:
-    from wallet.config import WalletConfig
-
-    assert isinstance(config, WalletConfig)
+def test_offer_with_transaction_code(config: WalletConfig, store: WalletStore) -> None:
     fake = FakeIssuer(tx_code="1234")
-    from tests.wallet.conftest import SyncASGI
-
     config.transport = SyncASGI(fake.app)
-    svc = WalletService(config, store)  # type: ignore[arg-type]
+    svc = WalletService(config, store)
     link = fake.offer(9)
     assert svc.needs_tx_code(link)
     with pytest.raises(InvalidInput) as caught:

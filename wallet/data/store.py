@@ -378,7 +378,8 @@ class WalletStore:
 def read_meta(path: Path) -> dict[str, str]:
     """The plain metadata of a wallet file; a damaged file gives ``wallet_corrupt``."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # Read-write on purpose: opening rolls back a hot journal left by a killed process.
+        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True)
     except sqlite3.Error as exc:
         raise corrupt("cannot open the file", str(exc)) from None
     try:

@@ -1,0 +1,176 @@
+"""The scripting verbs: init, did, import, list, show, present, export, backup, restore."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from shared import qr
+from shared.credentials import verify_presentation
+from shared.presentation_request import PresentationRequest
+from shared.status_cache import LocalStatusSource
+from tests.wallet.helpers import NOW, OTHER_KEY, FakeIssuer, make_credential
+from wallet.cli import make_cli
+from wallet.config import WalletConfig
+
+ENV = {"RUGZAK_PASSPHRASE": "cli passphrase", "LANG": "en_GB.UTF-8"}
+
+
+def run(
+    config: WalletConfig, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    result = CliRunner().invoke(make_cli(config), list(args), env=env or ENV)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def did_of(config: WalletConfig) -> str:
+    code, out, _ = run(config, "did")
+    assert code == 0
+    return out.strip()
+
+
+def test_full_cli_journey(
+    config: WalletConfig, tmp_path: Path, issuer: FakeIssuer, local_status: LocalStatusSource
+) -> None:
+    code, out, err = run(config, "init")
+    assert code == 0, err
+    assert "did:key:z6Mk" in out
+    did = did_of(config)
+
+    badge = tmp_path / "badge.json"
+    badge.write_text(json.dumps(make_credential(did, status_index=7)))
+    code, out, _ = run(config, "import", str(badge))
+    assert code == 0
+    assert "Kept" in out
+    code, out, _ = run(config, "import", issuer.offer(4), "--json")
+    assert code == 0
+    assert json.loads(out)[0]["accepted"] is True
+
+    code, out, _ = run(config, "list", "--json")
+    cards = json.loads(out)
+    assert [c["status"] for c in cards] == ["valid", "valid"]
+    local_id = cards[0]["id"]
+    code, out, _ = run(config, "show", local_id[:6])
+    assert code == 0
+    assert "Doorzettingsvermogen" in out
+    code, out, _ = run(config, "show", local_id, "--json")
+    assert json.loads(out)["credentialSubject"]["id"] == did
+
+    request = PresentationRequest.create(
+        "https://verify.example.nl", now=NOW, token_bytes=lambda n: b"\x22" * n
+    )
+    png, vp_file, svg = tmp_path / "vp.png", tmp_path / "vp.json", tmp_path / "vp.svg"
+    code, _, err = run(
+        config,
+        "present",
+        "--request",
+        request.to_text(),
+        "--credential",
+        local_id,
+        "--credential",
+        cards[1]["id"],
+        "--qr-png",
+        str(png),
+        "--qr-svg",
+        str(svg),
+        "--out",
+        str(vp_file),
+        "--max-version",
+        "10",
+    )
+    assert code == 0, err
+    vp = qr.decode(qr.read_qr_image(png.read_bytes()))
+    assert vp == json.loads(vp_file.read_text())
+    assert svg.read_text().startswith("<?xml")
+    result = verify_presentation(
+        vp, challenge=request.challenge, domain=request.domain, now=NOW, status_fetcher=local_status
+    )
+    assert result.verdict == "valid", result.codes()
+    assert len(result.credentials) == 2
+
+    exported = tmp_path / "one.json"
+    assert run(config, "export", local_id, str(exported))[0] == 0
+    assert json.loads(exported.read_text())["credentialSubject"]["id"] == did
+
+    backup = tmp_path / "backup.json"
+    assert run(config, "backup", str(backup))[0] == 0
+    fresh = replace(config, data_dir=tmp_path / "fresh")
+    code, out, _ = run(fresh, "restore", str(backup))
+    assert code == 0
+    assert "2" in out
+    assert did_of(fresh) == did
+
+
+def test_unbound_presentation_is_marked(config: WalletConfig, tmp_path: Path) -> None:
+    run(config, "init")
+    did = did_of(config)
+    badge = tmp_path / "badge.json"
+    badge.write_text(json.dumps(make_credential(did)))
+    run(config, "import", str(badge))
+    local_id = json.loads(run(config, "list", "--json")[1])[0]["id"]
+    code, out, err = run(config, "present", "-c", local_id)
+    assert code == 0
+    assert "not bound" in err
+    vp = json.loads(out)
+    assert "challenge" not in vp["proof"]
+    result = verify_presentation(vp, challenge=None, domain=None, now=NOW)
+    assert "challenge_mismatch" in [w.code for w in result.warnings]
+
+
+def test_refused_import_exits_1_with_the_reason(config: WalletConfig, tmp_path: Path) -> None:
+    run(config, "init")
+    badge = tmp_path / "someone-else.json"
+    badge.write_text(json.dumps(make_credential(OTHER_KEY.did)))
+    code, _, err = run(config, "import", str(badge))
+    assert code == 1
+    assert "holder_mismatch" in err
+
+
+def test_wrong_passphrase_exits_2(config: WalletConfig) -> None:
+    run(config, "init")
+    code, _, err = run(config, "list", env={**ENV, "RUGZAK_PASSPHRASE": "wrong"})
+    assert code == 2
+    assert "wrong_passphrase" in err
+
+
+def test_dutch_messages(config: WalletConfig) -> None:
+    run(config, "init")
+    code, _, err = run(config, "--lang", "nl", "list", env={**ENV, "RUGZAK_PASSPHRASE": "x"})
+    assert code == 2
+    assert "Met die wachtzin" in err
+    code, out, _ = run(config, "--lang", "nl", "list")
+    assert "Nog geen badges" in out
+
+
+def test_language_follows_the_locale(config: WalletConfig) -> None:
+    run(config, "init")
+    _, out, _ = run(config, "list", env={**ENV, "LANG": "nl_NL.UTF-8"})
+    assert "Nog geen badges" in out
+
+
+def test_init_twice_is_refused(config: WalletConfig) -> None:
+    assert run(config, "init")[0] == 0
+    code, _, err = run(config, "init")
+    assert code == 2
+    assert "already_initialized" in err
+
+
+def test_unknown_badge_exits_2(config: WalletConfig) -> None:
+    run(config, "init")
+    code, _, err = run(config, "show", "nope")
+    assert code == 2
+    assert "credential_not_found" in err
+
+
+def test_prompted_passphrase(config: WalletConfig) -> None:
+    result = CliRunner().invoke(
+        make_cli(config), ["init"], input="prompted pass\nprompted pass\n", env={"LANG": "C"}
+    )
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(
+        make_cli(config), ["did"], input="prompted pass\n", env={"LANG": "C"}
+    )
+    assert "did:key:" in result.stdout
