@@ -9,6 +9,7 @@
 """
 
 from shared.ob.build import build_credential
+from shared.ob.fields import known_fields
 from shared.ob.issues import Issue, SchemaIssue, StructureIssue, has_errors
 from shared.ob.models import (
     Achievement,
@@ -26,7 +27,6 @@ from shared.ob.models import (
     ResultDescription,
     VerifiablePresentation,
     hash_identity,
-    known_fields,
 )
 from shared.ob.schema import check_credential, validate_credential_schema, validate_profile_schema
 from shared.ob.schema_engine import warm_up

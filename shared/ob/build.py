@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.ob.fields import known_fields
 from shared.ob.issues import has_errors
 from shared.ob.models import (
     Achievement,
@@ -25,7 +26,6 @@ from shared.ob.models import (
     OpenBadgeCredential,
     Profile,
     Result,
-    known_fields,
 )
 from shared.ob.schema import validate_credential_schema
 

@@ -5,7 +5,8 @@ Python names are snake_case; JSON names are the spec's camelCase (aliases), so
 Reading is tolerant where the wire is: unknown fields are kept (other issuers add
 extensions), a single object is read where the spec wants an array, and a
 ``type`` string becomes a one-item list. Writing is strict: datetimes come out as
-``YYYY-MM-DDTHH:MM:SSZ`` and :func:`known_fields` drops every extension.
+``YYYY-MM-DDTHH:MM:SSZ`` and :func:`shared.ob.fields.known_fields` drops every
+extension.
 
 These models check one credential's *shape*; whether it verifies is the business
 of the proof, status and verification modules.
@@ -15,108 +16,27 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, datetime
-from typing import Annotated, Any, ClassVar, Literal, TypeVar
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    StrictInt,
-    field_validator,
-    model_validator,
-)
-from pydantic.alias_generators import to_camel
+from pydantic import AfterValidator, Field, StrictInt, model_validator
 
 from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
-from shared.ob.dates import format_datetime, parse_date, parse_datetime
-from shared.ob.vocab import (
-    AchievementType,
-    AlignmentTargetType,
-    IdentifierType,
-    ResultStatus,
-    ResultType,
-    check_extensible,
+from shared.ob.fields import (
+    AchievementTypeName,
+    AlignmentTargetTypeName,
+    Date,
+    DateTime,
+    IdentifierTypeName,
+    ListOf,
+    OBModel,
+    ResultTypeName,
+    Typed,
+    TypeList,
 )
-
-T = TypeVar("T")
+from shared.ob.vocab import IdentifierType, ResultStatus
 
 OB_CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 IDENTITY_HASH_PREFIX = "sha256$"
-
-
-def _as_datetime(value: object) -> datetime:
-    # Only RFC 3339 text or a datetime: pydantic alone would take Unix timestamps.
-    if isinstance(value, str):
-        return parse_datetime(value)
-    if isinstance(value, datetime):
-        return value
-    raise ValueError("a date-time must be an RFC 3339 string")
-
-
-def _aware(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("date-time must carry a timezone")
-    return value
-
-
-def _as_date(value: object) -> date:
-    if isinstance(value, str):
-        return parse_date(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    raise ValueError("a date must be an RFC 3339 full-date string")
-
-
-def _as_list(value: object) -> object:
-    # JSON-LD compaction writes a one-item array as the item itself.
-    return [value] if value is not None and not isinstance(value, list) else value
-
-
-DateTime = Annotated[
-    datetime,
-    BeforeValidator(_as_datetime),
-    AfterValidator(_aware),
-    PlainSerializer(format_datetime, return_type=str, when_used="json"),
-]
-"""An aware datetime, read from RFC 3339 and written as ``YYYY-MM-DDTHH:MM:SSZ``."""
-
-Date = Annotated[date, BeforeValidator(_as_date)]
-ListOf = Annotated[list[T], BeforeValidator(_as_list)]
-TypeList = Annotated[list[str], BeforeValidator(_as_list)]
-
-AchievementTypeName = Annotated[str, AfterValidator(lambda v: check_extensible(AchievementType, v))]
-ResultTypeName = Annotated[str, AfterValidator(lambda v: check_extensible(ResultType, v))]
-IdentifierTypeName = Annotated[str, AfterValidator(lambda v: check_extensible(IdentifierType, v))]
-AlignmentTargetTypeName = Annotated[
-    str, AfterValidator(lambda v: check_extensible(AlignmentTargetType, v))
-]
-
-
-class OBModel(BaseModel):
-    """Base: camelCase aliases, extensions kept on read."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel,
-        populate_by_name=True,
-        extra="allow",
-    )
-
-
-class _Typed(OBModel):
-    """A class whose ``type`` array must contain its class name (``class_name``)."""
-
-    class_name: ClassVar[str]
-
-    @field_validator("type", check_fields=False)
-    @classmethod
-    def _type_contains_class(cls, value: list[str]) -> list[str]:
-        if cls.class_name not in value:
-            raise ValueError(f"type must contain {cls.class_name!r}")
-        return value
 
 
 class Image(OBModel):
@@ -127,7 +47,7 @@ class Image(OBModel):
     caption: str | None = None
 
 
-class Profile(_Typed):
+class Profile(Typed):
     """An issuer, creator or source: ``id`` is a URI (for Rugzak issuers, the issuer DID)."""
 
     class_name: ClassVar[str] = "Profile"
@@ -165,7 +85,7 @@ class Criteria(OBModel):
         return self
 
 
-class Alignment(_Typed):
+class Alignment(Typed):
     """A link from an achievement or result to a skills framework node."""
 
     class_name: ClassVar[str] = "Alignment"
@@ -179,7 +99,7 @@ class Alignment(_Typed):
     target_type: AlignmentTargetTypeName | None = None
 
 
-class ResultDescription(_Typed):
+class ResultDescription(Typed):
     """A kind of result the achievement can carry (a grade, a level, a rubric)."""
 
     class_name: ClassVar[str] = "ResultDescription"
@@ -196,7 +116,7 @@ class ResultDescription(_Typed):
     value_max: str | None = None
 
 
-class Achievement(_Typed):
+class Achievement(Typed):
     """What is recognised: name, description, criteria, and optional level, image, alignment."""
 
     class_name: ClassVar[str] = "Achievement"
@@ -220,7 +140,7 @@ class Achievement(_Typed):
     version: str | None = None
 
 
-class Result(_Typed):
+class Result(Typed):
     """A result the learner reached, e.g. a level (``achievedLevel``) or a ``value``."""
 
     class_name: ClassVar[str] = "Result"
@@ -233,7 +153,7 @@ class Result(_Typed):
     value: str | None = None
 
 
-class Evidence(_Typed):
+class Evidence(Typed):
     """Work or proof behind the award: a URL (``id``) and/or a narrative."""
 
     class_name: ClassVar[str] = "Evidence"
@@ -284,7 +204,7 @@ class IdentityObject(OBModel):
         return hmac.compare_digest(expected.encode("utf-8"), self.identity_hash.encode("utf-8"))
 
 
-class AchievementSubject(_Typed):
+class AchievementSubject(Typed):
     """The learner and what they achieved. Needs an ``id`` (DID) or an ``identifier``."""
 
     class_name: ClassVar[str] = "AchievementSubject"
@@ -394,32 +314,3 @@ class VerifiablePresentation(OBModel):
     holder: str | dict[str, Any] | None = None
     verifiable_credential: ListOf[dict[str, Any]] = Field(default_factory=list)
     proof: dict[str, Any] | list[dict[str, Any]] | None = None
-
-
-def known_fields(model: BaseModel) -> dict[str, Any]:
-    """Spec JSON of ``model`` without any extension field, at any depth.
-
-    Builders use this so what Rugzak signs is exactly what the models define.
-    """
-    dumped: dict[str, Any] = model.model_dump(
-        by_alias=True, exclude_none=True, mode="json", exclude=_extras(model)
-    )
-    return dumped
-
-
-def _extras(model: BaseModel) -> dict[Any, Any]:
-    exclude: dict[Any, Any] = dict.fromkeys(model.model_extra or {}, True)
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        if isinstance(value, BaseModel):
-            nested = _extras(value)
-            if nested:
-                exclude[name] = nested
-        elif isinstance(value, list):
-            per_item = {
-                i: _extras(item) for i, item in enumerate(value) if isinstance(item, BaseModel)
-            }
-            per_item = {i: nested for i, nested in per_item.items() if nested}
-            if per_item:
-                exclude[name] = per_item
-    return exclude

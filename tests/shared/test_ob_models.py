@@ -10,6 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.ob.dates import format_datetime, is_date, is_datetime, parse_date, parse_datetime
+from shared.ob.fields import known_fields
 from shared.ob.models import (
     Achievement,
     AchievementSubject,
@@ -23,7 +24,6 @@ from shared.ob.models import (
     ResultDescription,
     VerifiablePresentation,
     hash_identity,
-    known_fields,
 )
 from shared.ob.vocab import AchievementType, ResultType, check_extensible, is_ext_name
 from tests.conftest import VECTORS, load_vector
