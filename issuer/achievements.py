@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.ob.models import Achievement, known_fields
+from shared.ob import Achievement, known_fields
 
 IMAGE_TYPES = {
     "image/png": b"\x89PNG\r\n\x1a\n",

@@ -16,7 +16,7 @@ from issuer.achievements import AchievementIn, check_url, result_description_url
 from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
 from shared.did import did_key_document, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
-from shared.ob.models import hash_identity
+from shared.ob import hash_identity
 from shared.proof.create import xsd_datetime
 
 ACHIEVEMENT_SCHEMA = (

@@ -21,7 +21,7 @@ from issuer.vault import hash_token, new_token, open_seed, seal_seed, token_matc
 from shared.did import MULTIKEY_V1, did_key_document, did_web_from_domain, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.keys import SigningKey
-from shared.ob.models import Profile, known_fields
+from shared.ob import Profile, known_fields
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
 DEFAULT_LOCAL_URL = "http://127.0.0.1:8000"
