@@ -288,3 +288,17 @@ def test_schema_failure_is_refused() -> None:
         minimal(achievement=achievement(in_language="Nederlands"))
     assert info.value.code == ErrorCode.schema_invalid
     assert info.value.detail[0]["path"] == "$.credentialSubject.achievement.inLanguage"
+
+
+@pytest.mark.parametrize("cryptosuite", ["eddsa-rdfc-2022", "eddsa-jcs-2022"])
+def test_signed_credentials_still_pass(cryptosuite: str) -> None:
+    """After signing (shared.credentials), the credential still passes schema and structure."""
+    from shared.credentials import issue_credential
+    from shared.keys import SigningKey
+
+    key = SigningKey.from_seed(bytes(range(32)))
+    unsigned = minimal(issuer=Profile(id=key.did, name="Stichting Rugzak"))
+    signed = issue_credential(unsigned, key, cryptosuite=cryptosuite, created=START)
+    assert signed["proof"]
+    assert validate_credential_schema(signed) == []
+    assert check_credential(signed) == []
