@@ -27,7 +27,7 @@ class WalletApp(App[None]):
     TITLE = "Rugzak"
     ENABLE_COMMAND_PALETTE = False
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "common.quit", show=False, priority=True)
+        Binding("ctrl+q", "quit", "common.quit", priority=True)
     ]
 
     def __init__(self, config: WalletConfig) -> None:

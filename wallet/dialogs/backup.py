@@ -37,13 +37,13 @@ class _PathSecretDialog(ModalScreen[PathAndSecret | None]):
             yield Label(self.t(title), classes="dialog-title")
             yield Static(self.t(prompt), classes="prompt")
             yield Label(self.t(path))
-            yield Input(value=self.default_path, id="path")
+            yield Input(value=self.default_path, id="path", compact=True)
             yield Label(self.t(secret))
-            yield Input(password=True, id="passphrase")
+            yield Input(password=True, id="passphrase", compact=True)
             yield Static("", id="dialog-error", classes="inline-error")
             with Horizontal(classes="buttons"):
-                yield Button(self.t(ok), variant="primary", id="ok")
-                yield Button(self.t("common.cancel"), id="cancel")
+                yield Button(self.t(ok), variant="primary", id="ok", compact=True)
+                yield Button(self.t("common.cancel"), id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#passphrase" if self.default_path else "#path", Input).focus()

@@ -31,7 +31,7 @@ class ErrorDialog(ModalScreen[None]):
             yield Label(self.t("common.error_title"), classes="dialog-title")
             yield Static(self.t.error_text(self.error), id="error-text", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("common.ok"), variant="error", id="ok")
+                yield Button(self.t("common.ok"), variant="error", id="ok", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
@@ -57,7 +57,7 @@ class MessageDialog(ModalScreen[None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Static(self.body, id="message-text", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("common.ok"), variant="primary", id="ok")
+                yield Button(self.t("common.ok"), variant="primary", id="ok", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(None)
@@ -84,8 +84,8 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, id="question", markup=False)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("common.yes"), variant="error", id="yes")
-                yield Button(self.t("common.no"), variant="primary", id="no")
+                yield Button(self.t("common.yes"), variant="error", id="yes", compact=True)
+                yield Button(self.t("common.no"), variant="primary", id="no", compact=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
@@ -112,10 +112,10 @@ class PathDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.prompt, classes="dialog-title")
-            yield Input(value=self.default, id="path")
+            yield Input(value=self.default, id="path", compact=True)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("common.ok"), variant="primary", id="ok")
-                yield Button(self.t("common.cancel"), id="cancel")
+                yield Button(self.t("common.ok"), variant="primary", id="ok", compact=True)
+                yield Button(self.t("common.cancel"), id="cancel", compact=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._finish()

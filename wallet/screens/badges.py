@@ -11,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 from shared.errors import RugzakError
 from wallet.data.cards import Card, Status
@@ -41,13 +42,13 @@ class BadgesScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("i", "receive", "bind.import"),
         Binding("p", "present", "bind.present"),
-        Binding("r", "refresh", "bind.refresh"),
-        Binding("b", "backup", "bind.backup"),
         Binding("slash", "search", "bind.search"),
         Binding("f", "filter", "bind.filter"),
-        Binding("d", "did", "bind.did"),
+        Binding("r", "refresh", "bind.refresh"),
+        Binding("b", "backup", "bind.backup", show=False),
+        Binding("d", "did", "bind.did", show=False),
         Binding("question_mark", "help", "common.help"),
-        Binding("q", "app.quit", "common.quit"),
+        Binding("q", "app.quit", "common.quit", show=False),
         Binding("escape", "clear_search", show=False),
     ]
 
@@ -65,7 +66,7 @@ class BadgesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="toolbar"):
-            yield Input(placeholder=self.t("badges.search"), id="search")
+            yield Input(placeholder=self.t("badges.search"), id="search", compact=True)
             yield Label("", id="filter-label")
             yield Label("", id="count-label")
         yield OptionList(id="cards")
@@ -103,7 +104,12 @@ class BadgesScreen(Screen[None]):
         options = self.query_one("#cards", OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
         options.clear_options()
-        options.add_options([card_option(c, self.t) for c in shown])
+        entries: list[Option | None] = []
+        for card in shown:
+            if entries:
+                entries.append(None)  # a rule between cards
+            entries.append(card_option(card, self.t))
+        options.add_options(entries)
         ids = [c.id for c in shown]
         if shown:
             options.highlighted = ids.index(highlighted) if highlighted in ids else 0

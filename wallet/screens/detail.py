@@ -78,6 +78,8 @@ class DetailScreen(Screen[None]):
             return
         card = self.stored.card
         line = status_badge(card.status, self.t)
+        if card.status_code != "ok":
+            line.append(" " + self.t.code_sentence(card.status_code, card.status_code))
         line.append(
             "  " + self.t("detail.checked", when=card.checked_at[:16].replace("T", " ")),
             style="dim",

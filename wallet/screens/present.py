@@ -30,8 +30,8 @@ class PresentScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "common.back"),
         Binding("ctrl+s", "sign", "bind.sign"),
-        Binding("ctrl+u", "unbound", "bind.unbound"),
-        Binding("ctrl+a", "all", "bind.all"),
+        Binding("ctrl+n", "unbound", "bind.unbound"),
+        Binding("ctrl+t", "all", "bind.all"),
     ]
 
     def __init__(self, t: Translator, cards: list[Card], request: str = "") -> None:
@@ -46,7 +46,10 @@ class PresentScreen(Screen[None]):
         with Vertical(id="present-body"):
             yield Static(self.t("present.prompt"), classes="prompt")
             yield Input(
-                value=self.request_text, placeholder=self.t("present.request"), id="request"
+                value=self.request_text,
+                placeholder=self.t("present.request"),
+                id="request",
+                compact=True,
             )
             yield Label(self.t("present.pick"))
             yield SelectionList[str](
@@ -54,8 +57,8 @@ class PresentScreen(Screen[None]):
             )
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
-                yield Button(self.t("present.sign"), variant="primary", id="sign")
-                yield Button(self.t("present.unbound"), id="unbound")
+                yield Button(self.t("present.sign"), variant="primary", id="sign", compact=True)
+                yield Button(self.t("present.unbound"), id="unbound", compact=True)
         yield Footer()
 
     def _prompt(self, card: Card) -> Text:

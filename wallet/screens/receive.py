@@ -39,11 +39,16 @@ class ReceiveScreen(Screen[None]):
         with VerticalScroll(id="receive-body"), Vertical(classes="panel wide"):
             yield Label(self.t("import.title"), classes="panel-title")
             yield Static(self.t("import.prompt"), classes="prompt")
-            yield Input(value=self.source, placeholder=self.t("import.placeholder"), id="source")
+            yield Input(
+                value=self.source,
+                placeholder=self.t("import.placeholder"),
+                id="source",
+                compact=True,
+            )
             yield Label(self.t("import.tx_code"))
-            yield Input(id="tx-code")
+            yield Input(id="tx-code", compact=True)
             with Horizontal(classes="buttons"):
-                yield Button(self.t("import.button"), variant="primary", id="receive")
+                yield Button(self.t("import.button"), variant="primary", id="receive", compact=True)
             yield Static("", id="progress")
             yield Vertical(id="outcomes")
         yield Footer()
@@ -86,6 +91,7 @@ class ReceiveScreen(Screen[None]):
         box = self.query_one("#outcomes", Vertical)
         await box.remove_children()
         await box.mount_all([Static(self.describe(o), classes="outcome") for o in outcomes])
+        progress.scroll_visible(top=True)
         if any(o.accepted for o in outcomes):
             self.query_one("#source", Input).value = ""
 

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
@@ -23,8 +22,6 @@ if TYPE_CHECKING:
 
 class UnlockScreen(Screen[None]):
     """Passphrase in, wallet open; a wrong one says so and decrypts nothing."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "app.quit", "common.quit")]
 
     def __init__(self, t: Translator, data_dir: Path) -> None:
         super().__init__()
@@ -42,10 +39,10 @@ class UnlockScreen(Screen[None]):
                 markup=False,
             )
             yield Label(self.t("unlock.passphrase"))
-            yield Input(password=True, id="passphrase")
+            yield Input(password=True, id="passphrase", compact=True)
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
-                yield Button(self.t("unlock.button"), variant="primary", id="unlock")
+                yield Button(self.t("unlock.button"), variant="primary", id="unlock", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

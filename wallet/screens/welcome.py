@@ -30,7 +30,6 @@ class WelcomeScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "restore", "welcome.restore"),
-        Binding("ctrl+q", "app.quit", "common.quit"),
     ]
 
     def __init__(self, t: Translator) -> None:
@@ -48,13 +47,13 @@ class WelcomeScreen(Screen[None]):
             yield Label(self.t("welcome.title"), classes="panel-title")
             yield Static(self.t("welcome.intro"), classes="prompt")
             yield Label(self.t("welcome.passphrase"))
-            yield Input(password=True, id="passphrase")
+            yield Input(password=True, id="passphrase", compact=True)
             yield Label(self.t("welcome.repeat"))
-            yield Input(password=True, id="repeat")
+            yield Input(password=True, id="repeat", compact=True)
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
-                yield Button(self.t("welcome.create"), variant="primary", id="create")
-                yield Button(self.t("welcome.restore"), id="restore")
+                yield Button(self.t("welcome.create"), variant="primary", id="create", compact=True)
+                yield Button(self.t("welcome.restore"), id="restore", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
