@@ -268,7 +268,7 @@ def _vcdm2_view(credential: dict[str, Any]) -> dict[str, Any]:
         mapped = list(context)
         if mapped[0] == CREDENTIALS_V1:
             mapped[0] = CREDENTIALS_V2
-        if len(mapped) > 1 and mapped[1] in LEGACY_OB_CONTEXTS:
+        if len(mapped) > 1 and isinstance(mapped[1], str) and mapped[1] in LEGACY_OB_CONTEXTS:
             mapped[1] = OB_V3P0_303
         view["@context"] = mapped
     for old, new in (("issuanceDate", "validFrom"), ("expirationDate", "validUntil")):
