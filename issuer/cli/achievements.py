@@ -1,0 +1,270 @@
+"""``rugzak-issuer achievement create|list|show|update|retire``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from issuer.achievements import AchievementUpdate, image_from_file, invalid, parse_input
+from issuer.cli.common import issuer_for, out, print_json, run, state
+from shared.errors import ErrorCode, InvalidInput
+
+app = typer.Typer(no_args_is_help=True)
+
+NameOpt = Annotated[str | None, typer.Option(help="Name, e.g. 'Perseverance, level 2'.")]
+DescriptionOpt = Annotated[str | None, typer.Option(help="What it recognises.")]
+CriteriaOpt = Annotated[str | None, typer.Option("--criteria", help="How to earn it (Markdown).")]
+CriteriaUrlOpt = Annotated[str | None, typer.Option(help="A page describing the criteria.")]
+ImageOpt = Annotated[str | None, typer.Option(help="Image file (embedded) or https URL.")]
+TypeOpt = Annotated[str | None, typer.Option("--type", help="achievementType, e.g. Badge.")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
+AlignOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--align",
+        help="Alignment 'NAME|URL[|FRAMEWORK[|CODE]]' to a framework node (repeatable).",
+    ),
+]
+ResultOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--result-description",
+        help="A result kind 'NAME[=V1,V2,...]', e.g. 'Level=1,2,3,4' (repeatable).",
+    ),
+]
+ValidOpt = Annotated[int | None, typer.Option(help="Credentials expire after this many days.")]
+JsonOpt = Annotated[
+    Path | None, typer.Option("--from-json", help="Read the definition from a JSON file.")
+]
+
+
+def _fields(
+    settings_max_image: int,
+    name: str | None,
+    description: str | None,
+    criteria: str | None,
+    criteria_url: str | None,
+    image: str | None,
+    type_: str | None,
+    tag: list[str] | None,
+    align: list[str] | None,
+    result: list[str] | None,
+    valid_days: int | None,
+    from_json: Path | None,
+) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    if from_json is not None:
+        try:
+            loaded = json.loads(from_json.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InvalidInput(
+                f"cannot read {from_json.name} as JSON", code=ErrorCode.invalid_json
+            ) from exc
+        if not isinstance(loaded, dict):
+            raise InvalidInput("the JSON file must hold an object", code=ErrorCode.invalid_json)
+        data.update(loaded)
+    for key, value in (
+        ("name", name),
+        ("description", description),
+        ("criteria_narrative", criteria),
+        ("criteria_url", criteria_url),
+        ("achievement_type", type_),
+        ("valid_days", valid_days),
+    ):
+        if value is not None:
+            data[key] = value
+    if image is not None:
+        local = not image.startswith(("https://", "http://", "data:"))
+        data["image"] = image_from_file(Path(image), settings_max_image) if local else image
+    if tag:
+        data["tags"] = tag
+    if align:
+        data["alignments"] = [_alignment(a) for a in align]
+    if result:
+        data["result_descriptions"] = [_result(r) for r in result]
+    return data
+
+
+def _alignment(text: str) -> dict[str, Any]:
+    parts = [p.strip() for p in text.split("|")]
+    if len(parts) < 2 or len(parts) > 4:
+        raise InvalidInput(
+            "an alignment is 'NAME|URL[|FRAMEWORK[|CODE]]'",
+            code=ErrorCode.invalid_request,
+            detail=text,
+        )
+    keys = ["target_name", "target_url", "target_framework", "target_code"]
+    return {k: v for k, v in zip(keys, parts, strict=False) if v}
+
+
+def _result(text: str) -> dict[str, Any]:
+    name, sep, values = text.partition("=")
+    out_: dict[str, Any] = {"name": name.strip()}
+    if sep:
+        out_["allowed_values"] = [v.strip() for v in values.split(",") if v.strip()]
+    return out_
+
+
+@app.command("create")
+def create(
+    ctx: typer.Context,
+    name: NameOpt = None,
+    description: DescriptionOpt = None,
+    criteria: CriteriaOpt = None,
+    criteria_url: CriteriaUrlOpt = None,
+    image: ImageOpt = None,
+    type_: TypeOpt = None,
+    tag: TagOpt = None,
+    align: AlignOpt = None,
+    result: ResultOpt = None,
+    valid_days: ValidOpt = None,
+    from_json: JsonOpt = None,
+    achievement_id: Annotated[str | None, typer.Option("--id", help="Choose the id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Define an achievement."""
+
+    def act() -> None:
+        settings = state(ctx).settings()
+        data = _fields(
+            settings.max_image_bytes,
+            name,
+            description,
+            criteria,
+            criteria_url,
+            image,
+            type_,
+            tag,
+            align,
+            result,
+            valid_days,
+            from_json,
+        )
+        with issuer_for(ctx, unlock=False) as issuer:
+            view = issuer.create_achievement(
+                parse_input(data), actor="cli", achievement_id=achievement_id
+            )
+        _show(view, as_json)
+
+    run(act)
+
+
+@app.command("update")
+def update(
+    ctx: typer.Context,
+    achievement_id: Annotated[str, typer.Argument(help="Achievement id.")],
+    name: NameOpt = None,
+    description: DescriptionOpt = None,
+    criteria: CriteriaOpt = None,
+    criteria_url: CriteriaUrlOpt = None,
+    image: ImageOpt = None,
+    type_: TypeOpt = None,
+    tag: TagOpt = None,
+    align: AlignOpt = None,
+    result: ResultOpt = None,
+    valid_days: ValidOpt = None,
+    from_json: JsonOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Change an achievement (credentials already issued keep what they say)."""
+
+    def act() -> None:
+        settings = state(ctx).settings()
+        data = _fields(
+            settings.max_image_bytes,
+            name,
+            description,
+            criteria,
+            criteria_url,
+            image,
+            type_,
+            tag,
+            align,
+            result,
+            valid_days,
+            from_json,
+        )
+        try:
+            change = AchievementUpdate.model_validate(data)
+        except ValidationError as exc:
+            raise invalid(exc) from exc
+        with issuer_for(ctx, unlock=False) as issuer:
+            view = issuer.update_achievement(achievement_id, change, actor="cli")
+        _show(view, as_json)
+
+    run(act)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    all_: Annotated[bool, typer.Option("--all", help="Include retired ones.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List achievements."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            views = issuer.achievements(include_retired=all_)
+        if as_json:
+            print_json(views)
+            return
+        table = Table("id", "name", "type", "results", "valid days", "retired")
+        for v in views:
+            d = v["definition"]
+            results = ", ".join(r["name"] for r in d.get("result_descriptions", []))
+            table.add_row(
+                v["id"],
+                d["name"],
+                d.get("achievement_type", ""),
+                results,
+                str(d.get("valid_days") or ""),
+                "yes" if v["retired"] else "",
+            )
+        out.print(table)
+
+    run(act)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    achievement_id: Annotated[str, typer.Argument(help="Achievement id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one achievement as it appears in credentials."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            _show(issuer.achievement(achievement_id), as_json)
+
+    run(act)
+
+
+@app.command("retire")
+def retire(
+    ctx: typer.Context, achievement_id: Annotated[str, typer.Argument(help="Achievement id.")]
+) -> None:
+    """Stop awarding an achievement (issued credentials stay valid)."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            issuer.retire_achievement(achievement_id, actor="cli")
+        out.print(f"Retired {achievement_id}", highlight=False)
+
+    run(act)
+
+
+def _show(view: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(view)
+        return
+    out.print(f"[bold]{view['id']}[/bold]  {view['url']}", highlight=False)
+    if view["retired"]:
+        out.print("(retired)")
+    print_json(view["achievement"])

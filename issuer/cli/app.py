@@ -1,0 +1,55 @@
+"""The typer application and its top-level commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from issuer.cli import achievements, awards, batch, setup
+from issuer.cli.common import CliState
+
+app = typer.Typer(
+    name="rugzak-issuer",
+    help="Award Open Badges 3.0: achievements, credentials, offers, revocation.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(
+            help="Issuer data directory (default: the user data dir).",
+            envvar="RUGZAK_ISSUER_DATA_DIR",
+        ),
+    ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="sqlite:///FILE or postgresql+psycopg://USER@HOST/DB (several processes "
+            "can share PostgreSQL).",
+            envvar="RUGZAK_ISSUER_DATABASE_URL",
+        ),
+    ] = None,
+) -> None:
+    ctx.obj = CliState(data_dir=data_dir, database_url=database_url)
+
+
+setup.register(app)
+app.add_typer(achievements.app, name="achievement", help="Define achievements (badge classes).")
+awards.register(app)
+batch.register(app)
+app.add_typer(setup.status_app, name="status", help="Status lists.")
+
+
+def main() -> None:
+    app()
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,208 @@
+"""issue, offer, revoke, suspend, unsuspend, credentials."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from issuer.achievements import invalid
+from issuer.awards import AwardIn, EvidenceIn, ResultIn
+from issuer.cli.common import issuer_for, out, print_json, run
+from issuer.offers import OfferService
+from issuer.publish import atomic_write
+from issuer.service import AwardRequest
+from shared.qr import render_png, render_terminal
+
+AchievementOpt = Annotated[str, typer.Option("--achievement", "-a", help="Achievement id.")]
+ResultOpt = Annotated[
+    list[str] | None,
+    typer.Option("--result", help="A result 'VALUE' or 'DESCRIPTION=VALUE' (repeatable)."),
+]
+EvidenceOpt = Annotated[
+    list[str] | None, typer.Option("--evidence", help="Evidence URL or sentence (repeatable).")
+]
+EmailOpt = Annotated[
+    str | None, typer.Option(help="Learner e-mail (stored hashed in the credential).")
+]
+
+credentials_app = typer.Typer(no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("issue")(issue)
+    app.command("offer")(offer)
+    app.command("revoke")(revoke)
+    app.command("suspend")(suspend)
+    app.command("unsuspend")(unsuspend)
+    app.add_typer(credentials_app, name="credentials", help="Issued credentials.")
+
+
+def award_from(result: list[str] | None, evidence: list[str] | None) -> AwardIn:
+    results = []
+    for text in result or []:
+        description, sep, value = text.partition("=")
+        results.append(
+            ResultIn(value=value.strip(), description=description.strip())
+            if sep
+            else ResultIn(value=text)
+        )
+    items = [
+        EvidenceIn(url=e) if e.startswith(("https://", "http://")) else EvidenceIn(narrative=e)
+        for e in evidence or []
+    ]
+    return AwardIn(results=results, evidence=items)
+
+
+def issue(
+    ctx: typer.Context,
+    achievement: AchievementOpt,
+    recipient: Annotated[str, typer.Option(help="The learner's DID (did:key or did:web).")],
+    out_file: Annotated[Path, typer.Option("--out", help="Write the signed credential here.")],
+    result: ResultOpt = None,
+    evidence: EvidenceOpt = None,
+    email: EmailOpt = None,
+) -> None:
+    """Sign a credential for a learner whose DID you know."""
+
+    def act() -> None:
+        award = _award(result, evidence)
+        with issuer_for(ctx, unlock=True) as issuer:
+            issued = issuer.issue(
+                AwardRequest(achievement, recipient, award, email=email), actor="cli"
+            )
+        atomic_write(out_file, json.dumps(issued.credential, indent=2).encode("utf-8"))
+        out.print(f"Issued {issued.credential['id']} -> {out_file}", highlight=False)
+
+    run(act)
+
+
+def _award(result: list[str] | None, evidence: list[str] | None) -> AwardIn:
+    try:
+        return award_from(result, evidence)
+    except ValidationError as exc:
+        raise invalid(exc) from exc
+
+
+def offer(
+    ctx: typer.Context,
+    achievement: AchievementOpt,
+    name: Annotated[str | None, typer.Option(help="Learner name (for your records).")] = None,
+    email: EmailOpt = None,
+    result: ResultOpt = None,
+    evidence: EvidenceOpt = None,
+    tx_code: Annotated[
+        bool, typer.Option("--tx-code", help="Require a 6-digit code (give it separately).")
+    ] = False,
+    expires_in: Annotated[
+        float | None, typer.Option(help="Hours until the offer expires (default 72).")
+    ] = None,
+    qr: Annotated[Path | None, typer.Option(help="Also write the offer as a QR code PNG.")] = None,
+    show_qr: Annotated[bool, typer.Option("--show-qr", help="Draw the QR code here.")] = False,
+) -> None:
+    """Create an OpenID4VCI credential offer and print its link for the wallet."""
+
+    def act() -> None:
+        award = _award(result, evidence)
+        with issuer_for(ctx, unlock=False) as issuer:
+            created = OfferService(issuer).create(
+                achievement,
+                actor="cli",
+                name=name,
+                email=email,
+                award=award,
+                tx_code=tx_code,
+                expires_in=timedelta(hours=expires_in) if expires_in else None,
+            )
+        out.print(created.link, highlight=False, soft_wrap=True)
+        out.print(
+            f"offer {created.id}, expires {created.expires_at:%Y-%m-%d %H:%M} UTC", highlight=False
+        )
+        if created.tx_code:
+            out.print(f"transaction code: [bold]{created.tx_code}[/bold]", highlight=False)
+        if qr is not None:
+            atomic_write(qr, render_png(created.link))
+            out.print(f"QR code: {qr}", highlight=False)
+        if show_qr:
+            out.print(render_terminal(created.link), highlight=False)
+
+    run(act)
+
+
+def _status_command(action: str) -> Any:
+    def command(
+        ctx: typer.Context,
+        credential_id: Annotated[str, typer.Argument(help="Credential id (urn:uuid:...).")],
+        reason: Annotated[str | None, typer.Option(help="Why (kept in the audit log).")] = None,
+    ) -> None:
+        def act() -> None:
+            with issuer_for(ctx, unlock=False) as issuer:
+                method = {
+                    "revoke": issuer.revoke,
+                    "suspend": issuer.suspend,
+                    "unsuspend": issuer.unsuspend,
+                }[action]
+                view = method(credential_id, actor="cli", reason=reason)
+            note = "" if view["changed"] else " (no change)"
+            out.print(f"{credential_id}: {view['state']}{note}", highlight=False)
+
+        run(act)
+
+    command.__doc__ = {
+        "revoke": "Revoke a credential for good (its status bit is set).",
+        "suspend": "Suspend a credential (reversible).",
+        "unsuspend": "Lift a suspension.",
+    }[action]
+    return command
+
+
+revoke = _status_command("revoke")
+suspend = _status_command("suspend")
+unsuspend = _status_command("unsuspend")
+
+
+@credentials_app.command("list")
+def list_credentials(
+    ctx: typer.Context,
+    achievement: Annotated[str | None, typer.Option("--achievement", "-a")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List issued credentials."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            views = issuer.credentials(achievement_id=achievement, limit=limit)
+        if as_json:
+            print_json(views)
+            return
+        table = Table("id", "achievement", "recipient", "state", "issued")
+        for v in views:
+            table.add_row(
+                v["id"],
+                v["achievement_id"],
+                v["subject_id"],
+                v["state"],
+                f"{v['issued_at']:%Y-%m-%d %H:%M}",
+            )
+        out.print(table)
+
+    run(act)
+
+
+@credentials_app.command("show")
+def show_credential(
+    ctx: typer.Context, credential_id: Annotated[str, typer.Argument(help="Credential id.")]
+) -> None:
+    """Show one credential with its status entries."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            print_json(issuer.credential(credential_id))
+
+    run(act)

@@ -1,0 +1,99 @@
+"""What every command shares: settings, the passphrase, opening the issuer, errors."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from issuer.service import Issuer
+from issuer.settings import IssuerSettings
+from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
+
+CONFIG_FILE = "issuer.json"
+PASSPHRASE_ENV = "RUGZAK_ISSUER_PASSPHRASE"  # noqa: S105 (a variable name)
+out = Console(emoji=False, highlight=False)
+err = Console(stderr=True, emoji=False, highlight=False)
+T = TypeVar("T")
+
+
+@dataclass
+class CliState:
+    data_dir: Path | None
+    database_url: str | None
+
+    def settings(self) -> IssuerSettings:
+        """Settings from the environment, overridden by command-line options, then
+        the database URL recorded by ``init`` in the data directory."""
+        values: dict[str, Any] = {}
+        if self.data_dir is not None:
+            values["data_dir"] = self.data_dir
+        if self.database_url is not None:
+            values["database_url"] = self.database_url
+        settings = IssuerSettings(**values)
+        if settings.database_url is None:
+            recorded = settings.data_dir / CONFIG_FILE
+            if recorded.exists():
+                stored = json.loads(recorded.read_text("utf-8")).get("database_url")
+                if stored:
+                    settings = settings.model_copy(update={"database_url": stored})
+        return settings
+
+
+def state(ctx: typer.Context) -> CliState:
+    value = ctx.find_root().obj
+    assert isinstance(value, CliState)
+    return value
+
+
+def passphrase(settings: IssuerSettings, *, confirm: bool = False) -> str:
+    """From ``RUGZAK_ISSUER_PASSPHRASE``, else a hidden prompt (never echoed, never logged)."""
+    if settings.passphrase is not None:
+        return settings.passphrase.get_secret_value()
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            f"no passphrase: set {PASSPHRASE_ENV} or run in a terminal",
+            code=ErrorCode.passphrase_required,
+        )
+    value: str = typer.prompt(
+        "Passphrase for the signing key", hide_input=True, confirmation_prompt=confirm
+    )
+    return value
+
+
+def open_issuer(ctx: typer.Context, *, unlock: bool) -> Issuer:
+    settings = state(ctx).settings()
+    secret = passphrase(settings) if unlock else None
+    return Issuer.open(settings, passphrase=secret)
+
+
+@contextmanager
+def issuer_for(ctx: typer.Context, *, unlock: bool) -> Iterator[Issuer]:
+    issuer = open_issuer(ctx, unlock=unlock)
+    try:
+        yield issuer
+    finally:
+        issuer.store.dispose()
+
+
+def run(action: Callable[[], T]) -> T:
+    """Run a command body; a RugzakError becomes a one-line message and exit code 2."""
+    try:
+        return action()
+    except RugzakError as exc:
+        err.print(f"[red]error[/red] [bold]{exc.code}[/bold]: {escape(exc.message)}")
+        if exc.detail is not None:
+            err.print(f"  detail: {json.dumps(exc.detail, default=str)[:500]}", markup=False)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def print_json(value: Any) -> None:
+    out.print_json(json.dumps(value, default=str, ensure_ascii=False))

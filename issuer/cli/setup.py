@@ -1,0 +1,189 @@
+"""init, rotate-key, serve, audit, and status export."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from issuer import publish
+from issuer.achievements import check_image, image_from_file
+from issuer.cli.common import (
+    CONFIG_FILE,
+    issuer_for,
+    out,
+    passphrase,
+    print_json,
+    run,
+    state,
+)
+from issuer.identity import ProfileIn, initialize, load_identity, rotate_key
+from issuer.publish import atomic_write
+from issuer.store import Store
+
+status_app = typer.Typer(no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("rotate-key")(rotate)
+    app.command("serve")(serve)
+    app.command("audit")(audit)
+
+
+def init(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="The organisation's name.")],
+    url: Annotated[str | None, typer.Option(help="The organisation's web site.")] = None,
+    email: Annotated[str | None, typer.Option(help="Contact e-mail.")] = None,
+    image: Annotated[str | None, typer.Option(help="Logo: an image file or an https URL.")] = None,
+    description: Annotated[str | None, typer.Option(help="A short description.")] = None,
+    did_web: Annotated[
+        str | None,
+        typer.Option("--did-web", help="Use did:web for DOMAIN[/path] instead of did:key."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Public URL of this issuer (status lists, offers). Default: "
+            "https://DOMAIN[/path] for did:web, http://127.0.0.1:8000 otherwise."
+        ),
+    ] = None,
+    suspension: Annotated[
+        bool, typer.Option(help="Also give every credential a suspension status entry.")
+    ] = False,
+    list_size: Annotated[
+        int, typer.Option(min=131_072, help="Entries per status list (W3C minimum 131072).")
+    ] = 131_072,
+) -> None:
+    """Create the issuer: data directory, encrypted signing key, profile, DID, admin token."""
+
+    def act() -> None:
+        settings = state(ctx).settings()
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        logo = image
+        if image and not image.startswith(("https://", "http://", "data:")):
+            logo = image_from_file(Path(image), settings.max_image_bytes)
+        if logo:
+            check_image(logo, settings.max_image_bytes)
+        secret = passphrase(settings, confirm=True)
+        store = Store(settings.resolved_database_url())
+        try:
+            identity, token = initialize(
+                store,
+                profile=ProfileIn(
+                    name=name, url=url, email=email, image=logo, description=description
+                ),
+                passphrase=secret,
+                now=datetime.now(UTC),
+                did_web=did_web,
+                base_url=base_url,
+                suspension=suspension,
+                list_size=list_size,
+                kdf=settings.kdf,
+            )
+        finally:
+            store.dispose()
+        config = {"database_url": settings.resolved_database_url(), "did": identity.did}
+        atomic_write(settings.data_dir / CONFIG_FILE, json.dumps(config, indent=2).encode())
+        out.print(f"Issuer DID: [bold]{identity.did}[/bold]", highlight=False)
+        out.print(f"Base URL:   {identity.base_url}", highlight=False)
+        out.print(f"Data:       {settings.data_dir}", highlight=False)
+        out.print("Admin token (shown once; store it safely):", highlight=False)
+        out.print(token, highlight=False, soft_wrap=True)
+
+    run(act)
+
+
+def rotate(ctx: typer.Context) -> None:
+    """Sign new credentials with a new key; older keys stay in the DID document."""
+
+    def act() -> None:
+        settings = state(ctx).settings()
+        store = Store(settings.resolved_database_url())
+        try:
+            identity = load_identity(store)
+            key = rotate_key(
+                store, identity, passphrase(settings), now=datetime.now(UTC), kdf=settings.kdf
+            )
+        finally:
+            store.dispose()
+        out.print(f"New signing key: {key.verification_method}", highlight=False)
+        out.print("Publish the DID document again (serve, or `status export`).", highlight=False)
+
+    run(act)
+
+
+def serve(
+    ctx: typer.Context,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+) -> None:
+    """Run the HTTP API (OpenAPI at /docs) with uvicorn."""
+    import uvicorn
+
+    from issuer.api import create_app
+
+    def act() -> None:
+        settings = state(ctx).settings()
+        secret = passphrase(settings)
+        app = create_app(settings.model_copy(update={"passphrase": secret}))
+        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+
+    run(act)
+
+
+def audit(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 50,
+    subject: Annotated[str | None, typer.Option(help="Only entries about this id.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show the audit log (newest first): who issued, revoked, suspended what, when."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            entries = issuer.audit_log(limit=limit, subject=subject)
+        if as_json:
+            print_json(entries)
+            return
+        for e in entries:
+            detail = json.dumps(e["detail"], default=str) if e["detail"] else ""
+            out.print(
+                f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['action']:<18} {e['subject']}  "
+                f"by {e['actor']}  {detail}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+    run(act)
+
+
+@status_app.command("export")
+def export(
+    ctx: typer.Context,
+    directory: Annotated[Path, typer.Argument(help="Where to write the files.")],
+) -> None:
+    """Write the signed status lists (and the did:web document) as static files."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=True) as issuer:
+            paths = publish.export(issuer, directory)
+        for path in paths:
+            out.print(str(path), highlight=False)
+
+    run(act)
+
+
+@status_app.command("list")
+def list_lists(ctx: typer.Context) -> None:
+    """Show the status lists and how full they are."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            print_json(publish.status_list_ids(issuer))
+
+    run(act)
