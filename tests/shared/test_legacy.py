@@ -49,11 +49,11 @@ def engine() -> Iterator[DidkitEngine]:
 
 
 def badge(
-    name: str = "Doorzettingsvermogen, niveau 2", subject: str | None = None
+    name: str = "Doorzettingsvermogen, niveau 2", subject: str | None = None, number: int = 1
 ) -> dict[str, Any]:
     return {
         "@context": [CREDENTIALS_V1, OB_V3P0_LEGACY, ED25519_2020_V1],
-        "id": "urn:uuid:1d5c2d40-1111-4000-8000-000000000001",
+        "id": f"urn:uuid:1d5c2d40-1111-4000-8000-00000000000{number}",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {"id": ISSUER.did, "type": "Profile", "name": "Testacademie"},
         "issuanceDate": "2026-01-01T00:00:00Z",
@@ -62,7 +62,7 @@ def badge(
             "id": subject or HOLDER.did,
             "type": "AchievementSubject",
             "achievement": {
-                "id": "https://issuer.example/achievements/1",
+                "id": f"https://issuer.example/achievements/{number}",
                 "type": "Achievement",
                 "name": name,
                 "description": "Keeps going.",
@@ -80,7 +80,9 @@ def signed(request: pytest.FixtureRequest, engine: DidkitEngine) -> dict[str, An
 @pytest.fixture(scope="module")
 def presentation(engine: DidkitEngine) -> dict[str, Any]:
     creds = [
-        engine.issue_credential(badge(f"Badge {i}"), ISSUER, proof_type=t, created=CREATED)
+        engine.issue_credential(
+            badge(f"Badge {i}", number=i), ISSUER, proof_type=t, created=CREATED
+        )
         for i, t in enumerate(PROOF_TYPES * 2)
     ][:3]
     vp = {
