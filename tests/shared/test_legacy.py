@@ -552,3 +552,18 @@ def _verify_or_refuse(engine: DidkitEngine, doc: dict[str, Any]) -> LegacyResult
         return engine.verify_credential(doc)
     except Unsupported as exc:
         return exc.code
+
+
+def test_importing_does_not_load_didkit() -> None:
+    code = "import sys, shared.legacy; assert 'didkit' not in sys.modules"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()[-500:]
+
+
+def test_oversized_and_non_object_inputs(engine: DidkitEngine) -> None:
+    huge = {**badge(), "description": "x" * 1_000_001}
+    with pytest.raises(InvalidInput) as info:
+        engine.verify_credential(huge)
+    assert info.value.code is ErrorCode.payload_too_large
+    with pytest.raises(TypeError):
+        engine.verify_credential(["not", "an", "object"])  # type: ignore[arg-type]
