@@ -60,6 +60,7 @@ __all__ = [
 _CHECK = "schema"
 _MAX_ERRORS = 50
 _NAME_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
+_LEGACY_DATES = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil"))
 
 
 def validate_credential_schema(credential: object) -> list[SchemaIssue]:
@@ -95,7 +96,12 @@ def _check_credential_schema(credential: dict[str, Any]) -> list[SchemaIssue]:
         _CHECK,
     )
     found = _validate(kind, view) + _declared_schemas(view, kind)
-    return [legacy, *(_as_warning(issue) for issue in found)]
+    renamed = {
+        new: old for old, new in _LEGACY_DATES if old in credential and new not in credential
+    }
+    if "issuanceDate" not in credential and "validFrom" not in credential:
+        renamed["validFrom"] = "issuanceDate"  # what a VCDM 1.1 credential lacks
+    return [legacy, *(_as_legacy_warning(issue, renamed) for issue in found)]
 
 
 def validate_profile_schema(profile: object) -> list[SchemaIssue]:
@@ -271,7 +277,7 @@ def _vcdm2_view(credential: dict[str, Any]) -> dict[str, Any]:
         if len(mapped) > 1 and isinstance(mapped[1], str) and mapped[1] in LEGACY_OB_CONTEXTS:
             mapped[1] = OB_V3P0_303
         view["@context"] = mapped
-    for old, new in (("issuanceDate", "validFrom"), ("expirationDate", "validUntil")):
+    for old, new in _LEGACY_DATES:
         if old in view and new not in view:
             view[new] = view.pop(old)
     mapped_view: dict[str, Any] = _map_endorsements(view)
@@ -295,8 +301,14 @@ def _map_endorsements(node: Any) -> Any:
     return out
 
 
-def _as_warning(issue: SchemaIssue) -> SchemaIssue:
-    return SchemaIssue(issue.code, issue.message, issue.path, "warning", issue.check)
+def _as_legacy_warning(issue: SchemaIssue, renamed: dict[str, str]) -> SchemaIssue:
+    """``issue`` as a warning, naming the VCDM 1.1 date fields the credential really has."""
+    path, message = issue.path, issue.message
+    for new, old in renamed.items():
+        if path == f"$.{new}":
+            path = f"$.{old}"
+        message = message.replace(f"'{new}'", f"'{old}'")
+    return SchemaIssue(issue.code, message, path, "warning", issue.check)
 
 
 def _issue(message: str, path: str) -> SchemaIssue:

@@ -159,6 +159,15 @@ def test_vcdm_1_1_is_checked_as_its_2_0_view() -> None:
     assert "$.credentialSubject.achievement" in {i.path for i in issues}
 
 
+def test_vcdm_1_1_findings_name_the_fields_it_has() -> None:
+    """Findings on a VCDM 1.1 credential name issuanceDate, not the 2.0 view's validFrom."""
+    doc = load_vector("ob3/1edtech-validator/simple_v1.json")
+    doc["issuanceDate"] = "2010-01-01T00:00:00"
+    assert [i.path for i in validate_credential_schema(doc)] == ["$", "$.issuanceDate"]
+    del doc["issuanceDate"]
+    assert validate_credential_schema(doc)[1].message == "'issuanceDate' is a required property"
+
+
 def test_declared_schema_either_id_is_bundled() -> None:
     """credentialSchema may name either published $id; both are known, others are not checked."""
     assert schema_ids()[FORMAL_ID] == "achievement"
