@@ -206,7 +206,8 @@ class Verifier:
                 f"at most {MAX_QR_TEXTS} QR texts can be sent at once",
                 code=ErrorCode.payload_too_large,
             )
-        payload = qr.decode([t.strip() for t in texts if t.strip()])
+        # base45 includes the space: only line ends are trimmed, never spaces
+        payload = qr.decode([t.strip("\r\n") for t in texts if t.strip()])
         return self.verify_document(payload, challenge=challenge)
 
     def verify_qr_image(self, data: bytes, *, challenge: str | None = None) -> VerificationResult:

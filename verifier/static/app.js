@@ -114,7 +114,7 @@
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
     const image = ctx.getImageData(0, 0, canvas.width, canvas.height);
     const found = jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
-    if (found && found.data) addText(found.data.trim(), true);
+    if (found && found.data) addText(found.data, true);
   }
 
   /* Collect single or multi-part RZ1 texts; verify when complete. */
@@ -161,8 +161,8 @@
   }
 
   /* ---------------------------------------------------------------- paste / upload */
-  function checkText(text) {
-    text = text.trim();
+  function checkText(raw) {
+    const text = raw.trim();
     if (!text) { renderError({ code: "invalid_request", message: t("nothingToCheck") }, true); return; }
     if (text.startsWith("{")) {
       let doc;
@@ -176,7 +176,8 @@
       }
       return;
     }
-    const texts = text.split(/\s+/).filter((s) => s.startsWith("RZ1:"));
+    // base45 has a space in its alphabet: one text per line, never split on spaces
+    const texts = raw.split(/\r?\n/).map((s) => s.replace(/^[\t ]*(?=RZ1:)/, "")).filter((s) => s.startsWith("RZ1:"));
     if (!texts.length) { renderError({ code: "qr_decode_failed", message: "No RZ1: text was found." }, true); return; }
     submitTexts(texts, false);
   }
@@ -197,7 +198,7 @@
     if (lang === "nl") return I.codesNl[check.code] || check.message;
     return check.message;
   }
-  function checkName(check) { return lang === "nl" ? (I.checksNl[check.name] || check.name) : check.name.replace("_", " "); }
+  function checkName(check) { return (lang === "nl" ? I.checksNl : I.checksEn)[check.name] || check.name; }
   function reasonsList(checks, onlyProblems) {
     const list = el("ul", { class: "reasons" });
     for (const c of checks) {
@@ -227,6 +228,10 @@
     add("achievement", ach.description || null);
     add("validFrom", fmtDate(s.validFrom));
     add("validUntil", fmtDate(s.validUntil));
+    const status = (r.checks || []).filter((c) => c.name === "status");
+    if (status.length) {
+      add("status", status.map((c) => c.code === "ok" && lang === "nl" ? I.codesNl.status_ok : reason(c)).join(" "));
+    }
     card.append(dl);
     const problems = (r.checks || []).filter((c) => c.code !== "ok");
     if (problems.length) card.append(el("p", {}, el("strong", {}, t("reasons"))), reasonsList(problems, true));

@@ -24,7 +24,13 @@ window.RZ_I18N = {
     overall: "Overall", trustOn: "Known issuers: {n}.", trustOff: "No list of known issuers is configured.",
     domain: "Verifier address: {d}.", offline: "Offline mode (trust pack from {t}).",
     wantsVp: "The learner's wallet must answer this request.",
-    reasons: "Reasons"
+    reasons: "Reasons", status: "Status"
+  },
+  checksEn: {
+    structure: "Form", schema: "Open Badges format", proof: "Signature", issuer: "Issuer",
+    valid_from: "Start date", valid_until: "End date", status: "Revocation",
+    trust: "Known issuer", holder: "Owner", challenge: "Request", domain: "Verifier",
+    credentials: "Kind asked for"
   },
   nl: {
     skip: "Naar scannen", title: "Badges van een leerling controleren",
@@ -49,11 +55,12 @@ window.RZ_I18N = {
     overall: "Totaal", trustOn: "Bekende uitgevers: {n}.", trustOff: "Er is geen lijst met bekende uitgevers ingesteld.",
     domain: "Adres van deze controle: {d}.", offline: "Offline (vertrouwenspakket van {t}).",
     wantsVp: "De wallet van de leerling moet dit verzoek beantwoorden.",
-    reasons: "Redenen"
+    reasons: "Redenen", status: "Status"
   },
   /* Dutch sentences for stable codes; English uses the server's own sentence. */
   codesNl: {
     ok: "In orde.",
+    status_ok: "Niet ingetrokken of geschorst.",
     proof_invalid: "De handtekening klopt niet: er is na het ondertekenen iets veranderd.",
     proof_missing: "Er staat geen handtekening op.",
     proof_purpose_mismatch: "De handtekening is voor een ander doel gemaakt.",
