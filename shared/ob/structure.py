@@ -96,7 +96,7 @@ def check_presentation_structure(presentation: object) -> list[StructureIssue]:
         return [_error("the presentation is not a JSON object", "$", "input", code)]
     issues: list[StructureIssue] = []
     context = _as_list(presentation.get("@context"))
-    where = child_path("$", "@context")
+    where = child_path(child_path("$", "@context"), 0)
     if not context or context[0] not in (CREDENTIALS_V2, CREDENTIALS_V1):
         issues.append(
             _error(f"the first @context must be {CREDENTIALS_V2}", where, "context", code)
@@ -116,8 +116,9 @@ def check_presentation_structure(presentation: object) -> list[StructureIssue]:
     where = "$.verifiableCredential"
     if credentials is None or credentials == []:
         issues.append(_warning(code, "the presentation holds no credentials", where, "credentials"))
+        return issues
     for i, item in enumerate(credentials if isinstance(credentials, list) else [credentials]):
-        if item is not None and not isinstance(item, dict):
+        if not isinstance(item, dict):
             at = child_path(where, i) if isinstance(credentials, list) else where
             issues.append(
                 _error("each verifiableCredential must be a JSON object", at, "credentials", code)

@@ -368,6 +368,7 @@ def test_presentation_ok() -> None:
         ({"holder": {"name": "no id"}}, "holder", "error"),
         ({"verifiableCredential": ["eyJhbGciOi.x.y"]}, "credentials", "error"),
         ({"verifiableCredential": []}, "credentials", "warning"),
+        ({"verifiableCredential": [None]}, "credentials", "error"),
     ],
 )
 def test_presentation_findings(change: dict[str, Any], check: str, severity: str) -> None:
