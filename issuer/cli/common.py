@@ -71,6 +71,11 @@ def passphrase(settings: IssuerSettings, *, confirm: bool = False) -> str:
 
 def open_issuer(ctx: typer.Context, *, unlock: bool) -> Issuer:
     settings = state(ctx).settings()
+    if settings.database_url is None and not (settings.data_dir / "issuer.db").exists():
+        raise InvalidInput(
+            f"no issuer in {settings.data_dir}: run 'rugzak-issuer init' first",
+            code=ErrorCode.not_initialized,
+        )
     secret = passphrase(settings) if unlock else None
     return Issuer.open(settings, passphrase=secret)
 

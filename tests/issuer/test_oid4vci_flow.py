@@ -93,11 +93,13 @@ async def test_offer_to_credential_end_to_end(
         qr=True,
     )
     assert created["qr_png"].startswith("data:image/png;base64,")
-    assert created["tx_code"] and len(created["tx_code"]) == 6
+    assert created["tx_code"]
+    assert len(created["tx_code"]) == 6
     offer = parse_offer_link(created["offer_uri"])
     assert isinstance(offer, CredentialOffer)
     assert offer.credential_issuer == BASE_URL
-    assert offer.tx_code is not None and offer.tx_code.length == 6
+    assert offer.tx_code is not None
+    assert offer.tx_code.length == 6
 
     token = await _token(client, offer.pre_authorized_code, created["tx_code"])
     assert token.status_code == 200, token.text

@@ -1,0 +1,300 @@
+"""The rugzak-issuer CLI, in-process through typer's runner, on a temporary data dir."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from issuer.cli import app
+from shared.credentials import verify_credential
+from shared.did import StaticResolver
+from shared.oid4vci import CredentialOffer, parse_offer_link
+from shared.qr import read_qr_image
+from shared.status_cache import LocalStatusSource
+from tests.issuer.conftest import HOLDER, PASSPHRASE
+
+PNG_1PX = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201b0cd2d8e0000000049454e44ae426082"
+)
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("RUGZAK_ISSUER_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("RUGZAK_ISSUER_KDF", "min")
+    monkeypatch.delenv("RUGZAK_ISSUER_DATABASE_URL", raising=False)
+    return CliRunner()
+
+
+def cli(runner: CliRunner, data: Path, *args: str, code: int = 0) -> Any:
+    result = runner.invoke(app, ["--data-dir", str(data), *args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture
+def data(runner: CliRunner, tmp_path: Path) -> Path:
+    directory = tmp_path / "issuer"
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG_1PX)
+    result = cli(
+        runner,
+        directory,
+        "init",
+        "--name",
+        "Learning City",
+        "--url",
+        "https://city.example",
+        "--image",
+        str(logo),
+        "--base-url",
+        "https://badges.city.example",
+    )
+    assert "Issuer DID: did:key:z6Mk" in result.output
+    cli(
+        runner,
+        directory,
+        "achievement",
+        "create",
+        "--id",
+        "cook",
+        "--name",
+        "Menu design",
+        "--description",
+        "Designed a new seasonal menu.",
+        "--criteria",
+        "Plans and costs a menu.",
+        "--type",
+        "Competency",
+        "--tag",
+        "kitchen",
+        "--tag",
+        "planning",
+        "--align",
+        "Menu planning|https://fw.example/menu|Hospitality|H-12",
+        "--result-description",
+        "Level=1,2,3,4",
+        "--valid-days",
+        "730",
+        "--image",
+        str(logo),
+    )
+    return directory
+
+
+def test_init_prints_did_and_token_once_and_refuses_twice(runner: CliRunner, data: Path) -> None:
+    again = cli(runner, data, "init", "--name", "Other", code=2)
+    assert "already_initialized" in again.output
+    config = json.loads((data / "issuer.json").read_text())
+    assert config["database_url"].startswith("sqlite:///")
+    db = (data / "issuer.db").read_bytes()
+    assert PASSPHRASE.encode() not in db
+
+
+def test_achievement_commands(runner: CliRunner, data: Path) -> None:
+    shown = json.loads(cli(runner, data, "achievement", "show", "cook", "--json").output)
+    ob = shown["achievement"]
+    assert ob["image"]["id"].startswith("data:image/png;base64,")
+    assert ob["alignment"][0]["targetFramework"] == "Hospitality"
+    assert ob["tag"] == ["kitchen", "planning"]
+    cli(runner, data, "achievement", "update", "cook", "--name", "Seasonal menu design")
+    listed = json.loads(cli(runner, data, "achievement", "list", "--json").output)
+    assert [a["definition"]["name"] for a in listed] == ["Seasonal menu design"]
+    cli(runner, data, "achievement", "retire", "cook")
+    assert json.loads(cli(runner, data, "achievement", "list", "--json").output) == []
+    assert len(json.loads(cli(runner, data, "achievement", "list", "--all", "--json").output)) == 1
+
+
+def test_achievement_from_json_and_errors(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    definition = tmp_path / "a.json"
+    definition.write_text(
+        json.dumps({"name": "Grit", "description": "d", "criteria_narrative": "c"})
+    )
+    cli(runner, data, "achievement", "create", "--from-json", str(definition), "--id", "grit")
+    missing = cli(runner, data, "achievement", "show", "nope", code=2)
+    assert "achievement_not_found" in missing.output
+    no_criteria = cli(
+        runner, data, "achievement", "create", "--name", "x", "--description", "y", code=2
+    )
+    assert "invalid_request" in no_criteria.output
+    big = tmp_path / "big.png"
+    big.write_bytes(PNG_1PX + b"\0" * 300_000)
+    too_big = cli(
+        runner,
+        data,
+        "achievement",
+        "create",
+        "--name",
+        "x",
+        "--description",
+        "y",
+        "--criteria",
+        "z",
+        "--image",
+        str(big),
+        code=2,
+    )
+    assert "image_too_large" in too_big.output
+
+
+def test_issue_revoke_and_export(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "credential.json"
+    cli(
+        runner,
+        data,
+        "issue",
+        "-a",
+        "cook",
+        "--recipient",
+        HOLDER.did,
+        "--result",
+        "Level=3",
+        "--evidence",
+        "https://city.example/menus/autumn",
+        "--out",
+        str(out),
+    )
+    credential = json.loads(out.read_text())
+    assert credential["credentialSubject"]["result"][0]["value"] == "3"
+    assert credential["issuer"]["image"]["id"].startswith("data:image/png")
+    export = tmp_path / "site"
+    cli(runner, data, "status", "export", str(export))
+    files = sorted(p.relative_to(export).as_posix() for p in export.rglob("*") if p.is_file())
+    assert files == ["status/revocation-1"]
+    lists = {
+        "https://badges.city.example/status/revocation-1": json.loads(
+            (export / "status" / "revocation-1").read_text()
+        )
+    }
+    moment = datetime.now(UTC) + timedelta(seconds=5)  # after the list was signed
+    assert verify_credential(
+        credential, status_fetcher=LocalStatusSource(lists), now=moment
+    ).verified
+    revoked = cli(runner, data, "revoke", credential["id"], "--reason", "mistake")
+    assert "revoked" in revoked.output
+    cli(runner, data, "status", "export", str(export))
+    lists = {
+        "https://badges.city.example/status/revocation-1": json.loads(
+            (export / "status" / "revocation-1").read_text()
+        )
+    }
+    result = verify_credential(credential, status_fetcher=LocalStatusSource(lists), now=moment)
+    assert "revoked" in result.codes()
+    no_suspension = cli(runner, data, "suspend", credential["id"], code=2)
+    assert "conflict" in no_suspension.output
+    audit = json.loads(cli(runner, data, "audit", "--json").output)
+    assert [e["action"] for e in audit[:2]] == ["revoke", "issue"]
+    assert audit[0]["detail"] == {"reason": "mistake"}
+
+
+def test_bad_issue_inputs_exit_2(runner: CliRunner, data: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.json"
+    for args, code in (
+        (["--recipient", "did:example:1", "-a", "cook"], "unsupported_did_method"),
+        (["--recipient", HOLDER.did, "-a", "nope"], "achievement_not_found"),
+        (["--recipient", HOLDER.did, "-a", "cook", "--result", "9"], "invalid_request"),
+    ):
+        result = cli(runner, data, "issue", *args, "--out", str(out), code=2)
+        assert code in result.output
+    assert not out.exists()
+
+
+def test_offer_prints_link_code_and_writes_qr(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    png = tmp_path / "offer.png"
+    result = cli(
+        runner,
+        data,
+        "offer",
+        "-a",
+        "cook",
+        "--email",
+        "sam@example.org",
+        "--tx-code",
+        "--qr",
+        str(png),
+        "--expires-in",
+        "2",
+    )
+    link = result.output.splitlines()[0]
+    offer = parse_offer_link(link)
+    assert isinstance(offer, CredentialOffer)
+    assert offer.credential_issuer == "https://badges.city.example"
+    assert "transaction code:" in result.output
+    assert read_qr_image(png.read_bytes()) == [link]
+
+
+def test_wrong_passphrase_is_refused(
+    runner: CliRunner, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUGZAK_ISSUER_PASSPHRASE", "not the passphrase")
+    result = cli(
+        runner,
+        data,
+        "issue",
+        "-a",
+        "cook",
+        "--recipient",
+        HOLDER.did,
+        "--out",
+        str(tmp_path / "c.json"),
+        code=2,
+    )
+    assert "wrong_passphrase" in result.output
+    assert "not the passphrase" not in result.output
+
+
+def test_commands_before_init_say_so(runner: CliRunner, tmp_path: Path) -> None:
+    result = cli(runner, tmp_path / "empty", "achievement", "list", code=2)
+    assert "not_initialized" in result.output
+
+
+def test_did_web_issuer_rotates_keys(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "web"
+    cli(runner, data, "init", "--name", "Academy", "--did-web", "academy.example:8443/badges")
+    cli(
+        runner,
+        data,
+        "achievement",
+        "create",
+        "--id",
+        "a",
+        "--name",
+        "A",
+        "--description",
+        "d",
+        "--criteria",
+        "c",
+    )
+    first, second = tmp_path / "1.json", tmp_path / "2.json"
+    cli(runner, data, "issue", "-a", "a", "--recipient", HOLDER.did, "--out", str(first))
+    rotated = cli(runner, data, "rotate-key")
+    assert "#key-2" in rotated.output
+    cli(runner, data, "issue", "-a", "a", "--recipient", HOLDER.did, "--out", str(second))
+    site = tmp_path / "site"
+    cli(runner, data, "status", "export", str(site))
+    did_doc = json.loads((site / "did.json").read_text())
+    assert did_doc["id"] == "did:web:academy.example%3A8443:badges"
+    assert did_doc["assertionMethod"] == [f"{did_doc['id']}#key-1", f"{did_doc['id']}#key-2"]
+    assert did_doc["authentication"] == [f"{did_doc['id']}#key-2"]
+    resolver = StaticResolver({did_doc["id"]: did_doc})
+    status = {
+        "https://academy.example:8443/badges/status/revocation-1": json.loads(
+            (site / "status" / "revocation-1").read_text()
+        )
+    }
+    for path, fragment in ((first, "#key-1"), (second, "#key-2")):
+        credential = json.loads(path.read_text())
+        assert credential["proof"][0]["verificationMethod"].endswith(fragment)
+        moment = datetime.now(UTC) + timedelta(seconds=5)
+        result = verify_credential(
+            credential, resolver=resolver, status_fetcher=LocalStatusSource(status), now=moment
+        )
+        assert result.verified, result.to_dict()
