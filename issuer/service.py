@@ -115,6 +115,8 @@ class Issuer:
         store.create_schema()
         identity = load_identity(store)
         key = unlock(store, identity, passphrase) if passphrase is not None else None
+        if rng is None and settings.status_rng_seed is not None:
+            rng = Random(settings.status_rng_seed)
         return cls(store, identity, settings, key=key, clock=clock, rng=rng)
 
     @property
