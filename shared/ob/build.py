@@ -23,6 +23,7 @@ from shared.ob.models import (
     CredentialSchema,
     CredentialStatus,
     Evidence,
+    IdentityObject,
     OpenBadgeCredential,
     Profile,
     Result,
@@ -51,6 +52,7 @@ def build_credential(
     credential_status: list[dict[str, Any]] | None = None,
     name: str | None = None,
     awarded_date: datetime | None = None,
+    identifier: list[IdentityObject] | None = None,
 ) -> dict[str, Any]:
     """An unsigned OB 3.0 credential awarding ``achievement`` to ``subject_id``.
 
@@ -70,6 +72,9 @@ def build_credential(
         name: the credential's display name; defaults to the achievement's name,
             which is what wallets show first.
         awarded_date: when it was awarded, if that differs from ``valid_from``.
+        identifier: other identifiers of the learner beside the DID, e.g. a salted
+            e-mail hash (:meth:`IdentityObject.hashed_identity`), so a verifier can
+            match the person as well as the key.
 
     Raises:
         InvalidInput: ``malformed_credential`` for inconsistent input (empty ids,
@@ -94,7 +99,10 @@ def build_credential(
             valid_until=valid_until,
             awarded_date=awarded_date,
             credential_subject=AchievementSubject(
-                id=subject_id, achievement=achievement, result=results or None
+                id=subject_id,
+                achievement=achievement,
+                identifier=identifier or None,
+                result=results or None,
             ),
             evidence=evidence or None,
             credential_schema=[

@@ -15,11 +15,13 @@ from shared.ob.models import (
     Alignment,
     Criteria,
     Evidence,
+    IdentityObject,
     Image,
     OpenBadgeCredential,
     Profile,
     Result,
     ResultDescription,
+    hash_identity,
 )
 from shared.ob.schema import check_credential, validate_credential_schema
 from shared.ob.schema_engine import detailed_validator
@@ -122,6 +124,7 @@ def full() -> dict[str, Any]:
         credential_status=[STATUS],
         name="Doorzetten 2",
         awarded_date=START - timedelta(days=1),
+        identifier=[IdentityObject.hashed_identity("leerling@example.nl", salt="8f3a1c")],
     )
 
 
@@ -190,6 +193,9 @@ def test_full_credential_fields() -> None:
         }
     ]
     assert credential["credentialSubject"]["achievement"]["creditsAvailable"] == 2.5
+    (identity,) = credential["credentialSubject"]["identifier"]
+    assert identity["identityHash"] == hash_identity("leerling@example.nl", "8f3a1c")
+    assert credential["credentialSubject"]["id"] == LEARNER_DID
 
 
 def test_status_entry_is_one_object_with_string_index() -> None:
