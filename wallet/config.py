@@ -102,10 +102,17 @@ class WalletService:
     def refresh(self, ids: list[str] | None = None) -> list[Card]:
         """Check credentials again (status lists fetched anew); returns the new cards."""
         targets = ids if ids is not None else [c.id for c in self.store.cards()]
+        self.forget_status_lists()
         return [recheck(self.store, cid, self.checker)[0] for cid in targets]
 
     def recheck(self, card_id: str) -> tuple[Card, Any]:
+        self.forget_status_lists()
         return recheck(self.store, card_id, self.checker)
+
+    def forget_status_lists(self) -> None:
+        """A refresh the learner asked for fetches the lists anew (no cached answer)."""
+        if self.config.status_fetcher is None:
+            self.network.status_fetcher().clear()
 
     def present(self, ids: list[str], request: Any) -> Presentation:
         return make_presentation(self.store, ids, request, now=self.config.clock())

@@ -36,12 +36,12 @@ class SyncASGI(httpx.BaseTransport):
 
     def __init__(self, app: Any, routes: dict[str, Any] | None = None) -> None:
         self._inner = httpx.ASGITransport(app=app)
-        self._routes = routes or {}
+        self.routes = routes if routes is not None else {}
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
-        if url in self._routes:
-            return httpx.Response(200, json=self._routes[url])
+        if url in self.routes:
+            return httpx.Response(200, json=self.routes[url])
         if not url.startswith(ISSUER_URL):
             return httpx.Response(404, json={"error": "not_found"})
         body = request.read()

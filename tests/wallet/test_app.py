@@ -12,8 +12,15 @@ from shared import qr
 from shared.credentials import verify_presentation
 from shared.presentation_request import PresentationRequest
 from shared.status_cache import LocalStatusSource
-from tests.wallet.conftest import PASSPHRASE
-from tests.wallet.helpers import HOLDER_KEY, NOW, FakeIssuer, make_credential
+from tests.wallet.conftest import PASSPHRASE, SyncASGI
+from tests.wallet.helpers import (
+    HOLDER_KEY,
+    NOW,
+    STATUS_URL,
+    FakeIssuer,
+    make_credential,
+    status_list,
+)
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
@@ -198,3 +205,41 @@ async def test_backup_then_restore_on_a_fresh_machine(
         assert app.screen.query_one("#cards", OptionList).option_count == 1
         assert app.service is not None
         assert app.service.did == HOLDER_KEY.did
+
+
+async def test_status_refresh_sees_a_revocation(config: WalletConfig, store: WalletStore) -> None:
+    """r fetches the issuer's list again: a badge revoked since import turns red."""
+    from wallet.config import WalletService
+
+    [outcome] = WalletService(config, store).import_document(
+        make_credential(HOLDER_KEY.did, status_index=7)
+    )
+    assert outcome.card is not None
+    assert outcome.card.status == "valid"
+    store.close()
+    assert isinstance(config.transport, SyncASGI)
+    config.transport.routes[STATUS_URL] = status_list({7, 42})
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BadgesScreen)
+        assert [c.status for c in app.screen.all_cards] == ["revoked"]
+
+
+def test_unreachable_status_list_is_unknown_not_valid(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    from wallet.config import WalletService
+
+    assert isinstance(config.transport, SyncASGI)
+    config.transport.routes.clear()
+    [outcome] = WalletService(config, store).import_document(
+        make_credential(HOLDER_KEY.did, status_index=7)
+    )
+    assert outcome.card is not None
+    assert outcome.card.status == "unknown"
+    assert outcome.card.status_code in ("status_unknown", "status_list_unavailable")

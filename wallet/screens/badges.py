@@ -57,6 +57,7 @@ class BadgesScreen(Screen[None]):
         self.t = t
         self.all_cards: list[Card] = []
         self.filter_index = 0
+        self.sub_title = t("badges.title")
         translate_bindings(self, t)
 
     @property

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from rich.syntax import Syntax
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -44,6 +45,7 @@ class DetailScreen(Screen[None]):
         self.card_id = card_id
         self.stored: StoredCredential | None = None
         self.result: VerificationResult | None = None
+        self.sub_title = t("detail.title")
         translate_bindings(self, t)
 
     @property
@@ -77,7 +79,8 @@ class DetailScreen(Screen[None]):
         if self.stored is None:
             return
         card = self.stored.card
-        line = status_badge(card.status, self.t)
+        line = Text()
+        line.append_text(status_badge(card.status, self.t))
         if card.status_code != "ok":
             line.append(" " + self.t.code_sentence(card.status_code, card.status_code))
         line.append(

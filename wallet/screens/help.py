@@ -22,6 +22,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, t: Translator) -> None:
         super().__init__(classes="dialog-screen")
         self.t = t
+        self.sub_title = t("help.title")
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:

@@ -39,6 +39,7 @@ class PresentScreen(Screen[None]):
         self.t = t
         self.cards = list(reversed(cards))
         self.request_text = request
+        self.sub_title = t("present.title")
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:

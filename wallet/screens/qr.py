@@ -59,6 +59,7 @@ class QRScreen(Screen[None]):
         self.index = 0
         self.paused = False
         self.timer: Timer | None = None
+        self.sub_title = t("qr.title")
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:

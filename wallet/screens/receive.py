@@ -32,6 +32,7 @@ class ReceiveScreen(Screen[None]):
         self.t = t
         self.source = source
         self.outcomes: list[ImportOutcome] = []
+        self.sub_title = t("import.title")
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
@@ -103,13 +104,6 @@ class ReceiveScreen(Screen[None]):
             text.append(t("import.accepted", name=outcome.card.name, status=""), style="bold")
             text.append_text(status_badge(outcome.card.status, t))
             text.append(f"\n  {outcome.card.issuer_name}", style="italic")
-            if outcome.card.status_code != "ok":
-                text.append(
-                    "\n  "
-                    + t.code_sentence(outcome.card.status_code, outcome.card.status_code)
-                    + f" (code: {outcome.card.status_code})",
-                    style="yellow",
-                )
         elif outcome.refusal is not None:
             text.append("✘ ", style="bold red")
             text.append(t("import.refused", reason=t.error_text(outcome.refusal)))
