@@ -70,8 +70,10 @@ def _safe(url: str) -> str:
 def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
     """INSERT unless the key exists; True when the row was inserted (both dialects)."""
     module: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = module.insert(table).values(**values).on_conflict_do_nothing()
-    return bool(conn.execute(stmt).rowcount == 1)
+    # RETURNING, not rowcount: psycopg reports no usable rowcount for this statement.
+    key = list(table.primary_key.columns)[0]
+    stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(key)
+    return conn.execute(stmt).first() is not None
 
 
 def aware(moment: datetime | None) -> datetime | None:
