@@ -1,0 +1,113 @@
+"""Several issuer processes awarding at once into one database: every status index
+is unique and every credential verifies (PostgreSQL, and SQLite for comparison)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from random import Random
+
+import pytest
+
+from issuer.achievements import parse_input
+from issuer.identity import ProfileIn, initialize
+from issuer.service import Issuer, utc_now
+from issuer.settings import IssuerSettings
+from issuer.store import Store
+from issuer.store import tables as t
+from issuer.store.repository import load
+from shared.keys import SigningKey
+from tests.issuer.conftest import ACHIEVEMENT, BASE_URL, ISSUER_SEED, PASSPHRASE
+from tests.issuer.helpers import status_source, verify
+from tests.issuer.multiprocess import issuer_process, pg_schema
+
+PROCESSES = 4
+ROWS_PER_PROCESS = 60
+
+
+@pytest.fixture(params=["postgresql", "sqlite"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+        return
+    with pg_schema() as url:
+        yield url
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_parallel_processes_never_share_an_index(database_url: str, tmp_path: Path) -> None:
+    store = Store(database_url)
+    initialize(
+        store,
+        profile=ProfileIn(name="Academy"),
+        passphrase=PASSPHRASE,
+        now=utc_now(),
+        base_url=BASE_URL,
+        suspension=True,
+        kdf="min",
+        seed=ISSUER_SEED,
+    )
+    store.dispose()
+    settings = IssuerSettings(database_url=database_url, data_dir=tmp_path)
+    issuer = Issuer.open(settings, passphrase=PASSPHRASE)
+    issuer.create_achievement(parse_input(ACHIEVEMENT), actor="t", achievement_id="a")
+    rng = Random(11)
+    workers = []
+    for p in range(PROCESSES):
+        source = tmp_path / f"batch-{p}.csv"
+        lines = ["did,achievement,result"]
+        for _ in range(ROWS_PER_PROCESS):
+            learner = SigningKey.from_seed(rng.randbytes(32))
+            lines.append(f"{learner.did},a,{rng.choice('1234')}")
+        source.write_text("\n".join(lines) + "\n")
+        workers.append(
+            issuer_process(
+                [
+                    "batch",
+                    str(source),
+                    "--chunk",
+                    "7",
+                    "--quiet",
+                    "--out-dir",
+                    str(tmp_path / f"out-{p}"),
+                ],
+                database_url=database_url,
+                rng_seed=42,  # the same draws in every process: collisions on purpose
+            )
+        )
+    try:
+        for worker in workers:
+            stdout, stderr = worker.communicate(timeout=180)
+            assert worker.returncode == 0, stderr.decode()[-2000:]
+            assert f"{ROWS_PER_PROCESS} issued" in stdout.decode()
+    finally:
+        for worker in workers:  # never leave a process behind, even on failure
+            if worker.poll() is None:
+                worker.kill()
+            worker.communicate()
+
+    total = PROCESSES * ROWS_PER_PROCESS
+    with issuer.store.begin() as conn:
+        documents = [
+            load(d)
+            for d in conn.execute(t.credentials.select()).mappings().all()
+            for d in [d["document"]]
+        ]
+        entries = conn.execute(t.status_entries.select()).all()
+    assert len(documents) == total
+    assert len(entries) == 2 * total
+    seen: set[tuple[str, str]] = set()
+    for credential in documents:
+        for entry in credential["credentialStatus"]:
+            key = (entry["statusListCredential"], entry["statusListIndex"])
+            assert key not in seen, key
+            seen.add(key)
+    assert len(seen) == 2 * total
+    source = status_source(issuer)
+    now = utc_now() + timedelta(seconds=5)
+    for credential in documents:
+        result = verify(credential, source, now)
+        assert result.verified, result.to_dict()
+    issuer.store.dispose()
