@@ -255,6 +255,9 @@ class OfferService:
                 )
         except _RollbackError:
             pass
+        except BaseException:
+            self.issuer.allocator.forget()
+            raise
         if not nonce_ok:
             raise self._nonce_error(claimed)
         if not redeemed:

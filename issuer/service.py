@@ -116,7 +116,7 @@ class Issuer:
         identity = load_identity(store)
         key = unlock(store, identity, passphrase) if passphrase is not None else None
         if rng is None and settings.status_rng_seed is not None:
-            rng = Random(settings.status_rng_seed)
+            rng = Random(settings.status_rng_seed)  # noqa: S311 (tests only, see settings)
         return cls(store, identity, settings, key=key, clock=clock, rng=rng)
 
     @property
@@ -288,8 +288,12 @@ class Issuer:
             except IntegrityError:
                 # Another process stored the same idempotency key first: the retry
                 # finds it and returns the earlier credential.
+                self.allocator.forget()
                 if attempt == 1:
                     raise
+            except BaseException:
+                self.allocator.forget()
+                raise
         raise AssertionError("unreachable")
 
     def issue_in(

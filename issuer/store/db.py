@@ -67,13 +67,20 @@ def _safe(url: str) -> str:
     return f"{scheme}://{user}@{tail}"
 
 
+_IGNORE_CACHE: dict[tuple[str, str], Any] = {}
+
+
 def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> bool:
     """INSERT unless the key exists; True when the row was inserted (both dialects)."""
-    module: Any = postgresql if conn.dialect.name == "postgresql" else sqlite
-    # RETURNING, not rowcount: psycopg reports no usable rowcount for this statement.
-    key = list(table.primary_key.columns)[0]
-    stmt = module.insert(table).values(**values).on_conflict_do_nothing().returning(key)
-    return conn.execute(stmt).first() is not None
+    dialect = conn.dialect.name
+    stmt = _IGNORE_CACHE.get((dialect, table.name))
+    if stmt is None:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        # RETURNING, not rowcount: psycopg reports no usable rowcount for this statement.
+        key = next(iter(table.primary_key.columns))
+        stmt = module.insert(table).on_conflict_do_nothing().returning(key)
+        _IGNORE_CACHE[(dialect, table.name)] = stmt
+    return conn.execute(stmt, values).first() is not None
 
 
 def aware(moment: datetime | None) -> datetime | None:

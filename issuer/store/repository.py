@@ -17,6 +17,10 @@ from sqlalchemy.exc import OperationalError
 from issuer.store import tables as t
 from issuer.store.db import make_engine, unreachable
 
+# Built once: SQLAlchemy then reuses the compiled SQL (the batch path's hot spot).
+_INSERT_CREDENTIAL = insert(t.credentials)
+_INSERT_AUDIT = insert(t.audit)
+
 
 class Store:
     """Owns the engine; hands out transactions; reads and writes rows."""
@@ -141,7 +145,7 @@ class Store:
 
     def insert_credential(self, conn: Connection, **values: Any) -> None:
         values["document"] = _dump(values["document"])
-        conn.execute(insert(t.credentials).values(**values))
+        conn.execute(_INSERT_CREDENTIAL, values)
 
     def credential(self, conn: Connection, id: str) -> RowMapping | None:
         return (

@@ -45,9 +45,18 @@ class StatusAllocator:
         self.list_size = list_size
         self.fill_limit = fill_limit
         self._rng: Random = rng if rng is not None else secrets.SystemRandom()
+        # The newest list per purpose, remembered between allocations; refreshed when
+        # draws collide, and forgotten after a rollback (it may have been created in it).
+        self._current: dict[str, RowMapping] = {}
+
+    def forget(self) -> None:
+        """Drop remembered lists (call after a rolled-back transaction)."""
+        self._current.clear()
 
     def allocate(self, conn: Connection, purpose: str, credential_id: str, now: datetime) -> Slot:
-        current = self.current_list(conn, purpose, now)
+        current = self._current.get(purpose)
+        if current is None:
+            current = self._current[purpose] = self.current_list(conn, purpose, now)
         collisions = 0
         for _ in range(MAX_DRAWS):
             index = self._rng.randrange(current["size"])
@@ -68,6 +77,9 @@ class StatusAllocator:
                 ).scalar_one()
                 if used >= current["size"] * self.fill_limit:
                     current = self._open_next(conn, purpose, current["seq"] + 1, now)
+                else:
+                    current = self.current_list(conn, purpose, now)
+                self._current[purpose] = current
         raise RugzakError(
             "could not find a free status index",
             code=ErrorCode.status_list_full,
