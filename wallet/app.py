@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from shared.errors import ErrorCode, InvalidInput, RugzakError
-from wallet.config import WalletConfig, WalletService
+from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
 from wallet.dialogs.common import ErrorDialog
 from wallet.i18n import Translator
 from wallet.widgets.i18n import translate_bindings
+
+if TYPE_CHECKING:
+    from wallet.service import WalletService
 
 T = TypeVar("T")
 
@@ -47,6 +51,9 @@ class WalletApp(App[None]):
             self.push_screen(UnlockScreen(self.t, self.config.data_dir))
         else:
             self.push_screen(WelcomeScreen(self.t))
+        # Load the verification stack while the learner types the passphrase, so the
+        # first screen shows at once and the badge list does not wait for it either.
+        self.run_worker(_load_service_modules, thread=True, group="warm-up")
 
     def on_unmount(self) -> None:
         if self.service is not None:
@@ -63,6 +70,7 @@ class WalletApp(App[None]):
     def open_wallet(self, store: WalletStore) -> None:
         """Switch to the badge list for a freshly created or unlocked wallet."""
         from wallet.screens.badges import BadgesScreen
+        from wallet.service import WalletService
 
         self.service = WalletService(self.config, store)
         self.switch_screen(BadgesScreen(self.t))
@@ -82,3 +90,16 @@ class WalletApp(App[None]):
                 code=ErrorCode.invalid_request,
                 detail=str(exc),
             ) from None
+
+
+def _load_service_modules() -> None:
+    """Import the heavy modules (JSON-LD, proofs, QR) off the UI thread."""
+    for name in (
+        "wallet.service",
+        "wallet.screens.badges",
+        "wallet.screens.receive",
+        "wallet.screens.present",
+        "wallet.screens.qr",
+        "wallet.screens.detail",
+    ):
+        importlib.import_module(name)

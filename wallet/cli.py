@@ -12,25 +12,23 @@ import os
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from shared.errors import EXIT_BAD_INPUT, EXIT_INVALID, ErrorCode, RugzakError
-from wallet.config import WalletConfig, WalletService, default_data_dir
-from wallet.data.backup import restore_backup
+from wallet.config import WalletConfig, default_data_dir
 from wallet.data.store import WalletStore
 from wallet.i18n import LANGUAGES, Translator, detect_language
-from wallet.presenting import (
-    FILE_MAX_VERSION,
-    parse_request,
-    save_json,
-    save_png,
-    save_svg,
-    terminal_art,
-)
+
+if TYPE_CHECKING:
+    from wallet.service import WalletService
+
+# The verbs import the verification stack (JSON-LD, proofs, QR) when they run, so
+# that `rugzak-wallet` alone shows the terminal app without waiting for it.
+FILE_MAX_VERSION = 25  # the same default as wallet.presenting (checked by a test)
 
 PASSPHRASE_ENV = "RUGZAK_PASSPHRASE"  # noqa: S105 (the variable name, not a secret)
 
@@ -67,6 +65,8 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
         return str(typer.prompt(tr()(prompt_key), hide_input=True, confirmation_prompt=confirm))
 
     def service() -> WalletService:
+        from wallet.service import WalletService
+
         cfg = config()
         try:
             store = WalletStore.unlock(cfg.data_dir, passphrase())
@@ -289,6 +289,8 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
         ] = FILE_MAX_VERSION,
     ) -> None:
         """Sign a presentation of chosen badges for a verifier's request."""
+        from wallet.presenting import parse_request, save_json, save_png, save_svg, terminal_art
+
         svc = service()
 
         def action() -> None:
@@ -362,6 +364,8 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
         path: Annotated[Path, typer.Argument(help="The backup file to write.")],
     ) -> None:
         """Write an encrypted backup (key and badges), sealed with your passphrase."""
+        from wallet.service import WalletService
+
         cfg = config()
         secret = passphrase()
 
@@ -380,6 +384,8 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
         path: Annotated[Path, typer.Argument(help="The backup file to read.")],
     ) -> None:
         """Restore a backup into a new wallet (the data directory must have none)."""
+        from wallet.data.backup import restore_backup
+
         cfg = config()
 
         def action() -> None:

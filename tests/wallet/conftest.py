@@ -23,9 +23,10 @@ from tests.wallet.helpers import (
     seeded_rng,
     status_list,
 )
-from wallet.config import WalletConfig, WalletService
+from wallet.config import WalletConfig
 from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
+from wallet.service import WalletService
 
 PASSPHRASE = "correct horse battery"
 

@@ -173,7 +173,7 @@ async def test_backup_then_restore_on_a_fresh_machine(
     config: WalletConfig, store: WalletStore, tmp_path: Path
 ) -> None:
     store.add_many([])
-    from wallet.config import WalletService
+    from wallet.service import WalletService
 
     WalletService(config, store).import_document(make_credential(HOLDER_KEY.did))
     store.close()
@@ -209,7 +209,7 @@ async def test_backup_then_restore_on_a_fresh_machine(
 
 async def test_status_refresh_sees_a_revocation(config: WalletConfig, store: WalletStore) -> None:
     """r fetches the issuer's list again: a badge revoked since import turns red."""
-    from wallet.config import WalletService
+    from wallet.service import WalletService
 
     [outcome] = WalletService(config, store).import_document(
         make_credential(HOLDER_KEY.did, status_index=7)
@@ -233,7 +233,7 @@ async def test_status_refresh_sees_a_revocation(config: WalletConfig, store: Wal
 def test_unreachable_status_list_is_unknown_not_valid(
     config: WalletConfig, store: WalletStore
 ) -> None:
-    from wallet.config import WalletService
+    from wallet.service import WalletService
 
     assert isinstance(config.transport, SyncASGI)
     config.transport.routes.clear()

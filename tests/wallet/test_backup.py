@@ -9,9 +9,9 @@ import pytest
 
 from shared.errors import ErrorCode, InvalidInput
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from wallet.config import WalletService
 from wallet.data.backup import read_backup, restore_backup
 from wallet.data.crypto import FAST_KDF
+from wallet.service import WalletService
 
 
 def test_backup_round_trip(service: WalletService, tmp_path: Path) -> None:

@@ -174,3 +174,9 @@ def test_prompted_passphrase(config: WalletConfig) -> None:
         make_cli(config), ["did"], input="prompted pass\n", env={"LANG": "C"}
     )
     assert "did:key:" in result.stdout
+
+
+def test_cli_default_qr_size_matches_the_presenting_module() -> None:
+    from wallet import cli, presenting
+
+    assert cli.FILE_MAX_VERSION == presenting.FILE_MAX_VERSION

@@ -16,7 +16,6 @@ from shared.presentation_request import PresentationRequest
 from shared.status_cache import LocalStatusSource
 from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
 from wallet.app import WalletApp
-from wallet.config import WalletService
 from wallet.data.crypto import FAST_KDF
 from wallet.presenting import (
     Presentation,
@@ -26,6 +25,7 @@ from wallet.presenting import (
     terminal_version,
 )
 from wallet.screens.qr import QRScreen
+from wallet.service import WalletService
 
 REQUEST = PresentationRequest.create(
     "https://verify.example.nl", now=NOW, token_bytes=lambda n: b"\x44" * n

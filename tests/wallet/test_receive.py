@@ -17,9 +17,10 @@ from tests.wallet.helpers import (
     FakeIssuer,
     make_credential,
 )
-from wallet.config import WalletConfig, WalletService
+from wallet.config import WalletConfig
 from wallet.data.cards import Status
 from wallet.data.store import WalletStore
+from wallet.service import WalletService
 
 
 def test_file_import_keeps_a_valid_credential_with_a_checked_status(

@@ -29,10 +29,11 @@ from tests.wallet.helpers import (
     seeded_rng,
 )
 from wallet.app import WalletApp
-from wallet.config import WalletConfig, WalletService
+from wallet.config import WalletConfig
 from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
 from wallet.dialogs.common import ErrorDialog
+from wallet.service import WalletService
 
 LANGS = pytest.mark.parametrize("lang", ["en", "nl"])
 REQUEST = PresentationRequest.create(

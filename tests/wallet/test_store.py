@@ -10,9 +10,9 @@ import pytest
 from shared.errors import ErrorCode, InvalidInput
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from wallet.config import WalletService
 from wallet.data.crypto import FAST_KDF, MODERATE_KDF, Box, KdfParams
 from wallet.data.store import WalletStore, wallet_file
+from wallet.service import WalletService
 
 
 def test_nothing_readable_is_stored(service: WalletService) -> None:

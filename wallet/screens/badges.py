@@ -34,6 +34,8 @@ FILTERS: tuple[Status | None, ...] = (
     Status.not_yet_valid,
     Status.invalid,
 )
+FIRST_CHUNK = 40  # more cards than a tall terminal shows (three lines per card)
+CHUNK = 200
 
 
 class BadgesScreen(Screen[None]):
@@ -57,6 +59,8 @@ class BadgesScreen(Screen[None]):
         self.t = t
         self.all_cards: list[Card] = []
         self.filter_index = 0
+        self.generation = 0
+        self.complete = False  # every card that passes the filter is in the list
         self.sub_title = t("badges.title")
         translate_bindings(self, t)
 
@@ -95,6 +99,12 @@ class BadgesScreen(Screen[None]):
         self.render_cards()
 
     def render_cards(self) -> None:
+        """Show the cards that pass the filter and search.
+
+        The first screenful goes in at once; the rest follows in chunks after the
+        first paint, so 1,000 badges never hold up the first screen (a new search
+        or filter abandons the chunks still to come).
+        """
         query = self.query_one("#search", Input).value
         wanted = FILTERS[self.filter_index]
         shown = [
@@ -104,16 +114,10 @@ class BadgesScreen(Screen[None]):
         ]
         options = self.query_one("#cards", OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None
+        self.generation += 1
+        self.complete = False
         options.clear_options()
-        entries: list[Option | None] = []
-        for card in shown:
-            if entries:
-                entries.append(None)  # a rule between cards
-            entries.append(card_option(card, self.t))
-        options.add_options(entries)
-        ids = [c.id for c in shown]
-        if shown:
-            options.highlighted = ids.index(highlighted) if highlighted in ids else 0
+        self._add_chunk(self.generation, shown, 0, FIRST_CHUNK, highlighted)
         name = self.t("badges.filter.all") if wanted is None else self.t.status(wanted)
         self.query_one("#filter-label", Label).update(self.t("badges.filter", name=name))
         self.query_one("#count-label", Label).update(
@@ -122,6 +126,30 @@ class BadgesScreen(Screen[None]):
         empty = self.query_one("#empty", Label)
         empty.display = not shown
         empty.update(self.t("badges.empty") if not self.all_cards else self.t("badges.none_match"))
+
+    def _add_chunk(
+        self, generation: int, shown: list[Card], start: int, size: int, keep: str | None
+    ) -> None:
+        if generation != self.generation:
+            return  # the list was redrawn for a newer search or filter
+        options = self.query_one("#cards", OptionList)
+        chunk = shown[start : start + size]
+        entries: list[Option | None] = []
+        for card in chunk:
+            if start or entries:
+                entries.append(None)  # a rule between cards
+            entries.append(card_option(card, self.t))
+        options.add_options(entries)
+        ids = [c.id for c in chunk]
+        if keep in ids:
+            options.highlighted = start + ids.index(keep)
+        elif start == 0 and chunk:
+            options.highlighted = 0
+        end = start + size
+        if end < len(shown):
+            self.call_after_refresh(self._add_chunk, generation, shown, end, CHUNK, keep)
+        else:
+            self.complete = True
 
     @on(Input.Changed, "#search")
     def _search_changed(self) -> None:
