@@ -38,6 +38,7 @@ N_DEGREE_CALLS_FLOOR = 2048
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"'})
 _UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", '"': '"'}
 _ESCAPED = re.compile(r"\\(.)", re.DOTALL)
+_NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
 
 
 def iri(value: str) -> str:
@@ -47,7 +48,10 @@ def iri(value: str) -> str:
 
 def literal(value: str, datatype: str = XSD_STRING, language: str | None = None) -> str:
     """Serialized literal term, escaped and suffixed exactly as pyld's ``serialize_nquad``."""
-    escaped = '"' + value.translate(_ESCAPES) + '"'
+    # Most strings need no escaping; searching is cheaper than translating.
+    if _NEEDS_ESCAPE.search(value) is not None:
+        value = value.translate(_ESCAPES)
+    escaped = '"' + value + '"'
     if datatype == RDF_LANGSTRING:
         return escaped + "@" + language if language else escaped
     if datatype == XSD_STRING:

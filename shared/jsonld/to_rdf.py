@@ -216,6 +216,10 @@ class _Emitter:
             head = self.list(items, key_ctx, key, value_term, graph)
             self.quads.add((subject, predicate, head, graph))
             return
+        if type(value) is str and not container:
+            # The common case, one string value, without the general machinery.
+            self.quads.add((subject, predicate, self.scalar(value, key_ctx, value_term), graph))
+            return
         objects: list[Term] = []
         self.values(value, key_ctx, key, value_term, graph, objects, "@graph" in container)
         quads = self.quads
