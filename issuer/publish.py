@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from issuer.identity import did_document
 from issuer.service import Issuer
 from issuer.store import status as st
+from issuer.store.db import aware
 from shared.credentials import issue_credential
 from shared.errors import ErrorCode, InvalidInput
 from shared.status_list import BitstringStatusList, build_status_list_credential
@@ -52,7 +53,9 @@ def status_list(issuer: Issuer, list_id: str) -> Published:
         issuer=issuer.identity.did,
         purpose=row["purpose"],
         status_list=bits,
-        valid_from=now,
+        # The list's creation time, not now: a verifier whose clock is a little
+        # behind ours must not see a freshly re-signed list as "not yet valid".
+        valid_from=aware(row["created_at"]) or now,
         ttl_ms=issuer.settings.status_ttl_seconds * 1000,
     )
     signed = issue_credential(unsigned, issuer.signer, created=now)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 
 from issuer import publish
 from issuer.achievements import check_image, image_from_file
@@ -130,7 +131,7 @@ def serve(
     def act() -> None:
         settings = state(ctx).settings()
         secret = passphrase(settings)
-        app = create_app(settings.model_copy(update={"passphrase": secret}))
+        app = create_app(settings.model_copy(update={"passphrase": SecretStr(secret)}))
         uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
 
     run(act)
