@@ -20,7 +20,7 @@ from shared.credentials import StatusFetcher, subject_ids, verify_credential
 from shared.did import Resolver
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.verification import Check, CheckName, VerificationResult
-from wallet.data.cards import Card, Status, make_card
+from wallet.data.cards import Card, make_card
 from wallet.data.store import WalletStore
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -188,17 +188,3 @@ def read_json_file(path: Path) -> Any:
         raise InvalidInput(
             f"{path.name} is not JSON.", code=ErrorCode.invalid_json, detail=str(path)
         ) from None
-
-
-def status_rank(status: Status) -> int:
-    """Sort order for display: problems first is not wanted; valid first."""
-    order = [
-        Status.valid,
-        Status.unknown,
-        Status.not_yet_valid,
-        Status.expired,
-        Status.suspended,
-        Status.revoked,
-        Status.invalid,
-    ]
-    return order.index(status)
