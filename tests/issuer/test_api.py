@@ -326,3 +326,51 @@ async def test_openapi_has_stable_operation_ids(client: httpx.AsyncClient) -> No
 async def test_unknown_route_is_a_json_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/nope")
     assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+async def test_app_opens_its_own_store_and_runs_locked_without_passphrase(
+    settings: Any, issuer: Issuer, achievement_id: str, admin: dict[str, str]
+) -> None:
+    from issuer.api import create_app
+
+    locked = settings.model_copy(update={"passphrase": None})
+    app = create_app(locked)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            assert (await http.get("/")).json()["did"] == issuer.identity.did
+            response = await http.post(
+                "/credentials",
+                json={"achievement_id": achievement_id, "recipient": HOLDER.did},
+                headers=admin,
+            )
+            assert (response.status_code, response.json()["code"]) == (503, "passphrase_required")
+            offer = await http.post(
+                "/offers", json={"achievement_id": achievement_id}, headers=admin
+            )
+            assert offer.status_code == 201  # offers need no signature until redeemed
+
+
+async def test_did_web_document_is_served_with_etag(tmp_path: Any, clock: FakeClock) -> None:
+    from issuer.api import create_app
+    from issuer.settings import IssuerSettings
+    from tests.issuer.conftest import PASSPHRASE, make_issuer
+
+    settings = IssuerSettings(data_dir=tmp_path / "web", kdf="min", passphrase=PASSPHRASE)
+    issuer, _ = make_issuer(settings, clock, did_web="academy.example")
+    app = create_app(settings, issuer=issuer, clock=clock)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            response = await http.get("/.well-known/did.json")
+            document = response.json()
+            assert document["id"] == "did:web:academy.example"
+            assert document["assertionMethod"] == ["did:web:academy.example#key-1"]
+            assert document["verificationMethod"][0]["type"] == "Multikey"
+            again = await http.get("/did.json", headers={"If-None-Match": response.headers["etag"]})
+            assert again.status_code == 304
+    from issuer import publish
+
+    written = publish.export(issuer, tmp_path / "site")
+    assert (tmp_path / "site" / ".well-known" / "did.json") in written
+    issuer.store.dispose()
