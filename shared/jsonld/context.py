@@ -22,7 +22,6 @@ import threading
 from collections.abc import Hashable
 from typing import Any, Final
 
-from cachetools import LRUCache
 from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
@@ -47,7 +46,26 @@ KEYWORDS: Final = frozenset(jsonld.KEYWORDS)
 _LOCK = threading.Lock()
 _memoized = 0
 _PROCESSOR = jsonld.JsonLdProcessor()
-_RESOLVED: LRUCache[str, Any] = LRUCache(maxsize=256)
+
+
+class BoundedCache(dict[Any, Any]):
+    """A dict that empties itself when full: pyld's resolved-context cache, kept bounded.
+
+    Each engine gets its own, so nothing another caller loads through pyld's
+    global cache (with some other document loader) can leak into ours.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if len(self) >= self.limit:
+            self.clear()
+        super().__setitem__(key, value)
+
+
+_RESOLVED = BoundedCache(256)
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error

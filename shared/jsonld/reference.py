@@ -11,20 +11,30 @@ from __future__ import annotations
 from typing import Any
 
 from pyld import jsonld
+from pyld.context_resolver import ContextResolver
 
 from shared.contexts import document_loader
 from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.jsonld.context import BoundedCache
 from shared.jsonld.rdfc import urdna2015_with_limit
 from shared.jsonld.safety import check_expanded
 
-# ``base: None`` keeps relative IRIs relative so safe mode can see them; with
-# ``""`` pyld 3.3 silently resolves them against ``http://example.org/base/``.
-_EXPAND_OPTIONS: dict[str, Any] = {"documentLoader": document_loader, "base": None}
+_RESOLVED = BoundedCache(256)
 _TO_RDF_OPTIONS: dict[str, Any] = {
     "documentLoader": document_loader,
     "base": None,
     "produceGeneralizedRdf": False,
 }
+
+
+def _expand_options() -> dict[str, Any]:
+    # ``base: None`` keeps relative IRIs relative so safe mode can see them; with
+    # ``""`` pyld 3.3 silently resolves them against ``http://example.org/base/``.
+    return {
+        "documentLoader": document_loader,
+        "base": None,
+        "contextResolver": ContextResolver(_RESOLVED, document_loader),
+    }
 
 
 def _rugzak_cause(exc: BaseException) -> RugzakError | None:
@@ -87,7 +97,7 @@ def expand_safely(document: Any) -> list[Any]:
     dropped: list[str | None] = []
     processor = jsonld.JsonLdProcessor(on_property_dropped=dropped.append)
     try:
-        expanded: list[Any] = processor.expand(document, dict(_EXPAND_OPTIONS))
+        expanded: list[Any] = processor.expand(document, _expand_options())
     except RecursionError as exc:
         raise InvalidInput(
             "JSON-LD document nests too deeply", code=ErrorCode.invalid_jsonld

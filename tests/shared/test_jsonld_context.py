@@ -113,3 +113,11 @@ def test_id_expansion_uses_prefixes_but_neither_terms_nor_vocab() -> None:
 def test_absolute_iri_test_is_pyld_s(value: str, absolute: bool) -> None:
     assert is_absolute_iri(value) is absolute
     assert bool(jsonld._is_absolute_iri(value)) is absolute
+
+
+def test_resolved_context_cache_empties_itself_when_full() -> None:
+    cache = context_module.BoundedCache(3)
+    for index in range(3):
+        cache[index] = index
+    cache[3] = 3
+    assert cache == {3: 3}
