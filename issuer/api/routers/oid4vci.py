@@ -20,10 +20,14 @@ from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.oid4vci import (
     AS_METADATA_PATH,
     ISSUER_METADATA_PATH,
+    PRE_AUTHORIZED_GRANT,
     AuthorizationServerMetadata,
     CredentialRequest,
+    CredentialResponse,
     IssuerMetadata,
+    NonceResponse,
     TokenRequest,
+    TokenResponse,
     build_issuer_metadata,
 )
 
@@ -92,7 +96,40 @@ def authorization_server_metadata(issuer: IssuerDep) -> Any:
     return AuthorizationServerMetadata(issuer=base, token_endpoint=base + "/oid4vci/token")
 
 
-@router.post("/oid4vci/token", operation_id="oid4vci_token")
+_TOKEN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "required": ["grant_type", "pre-authorized_code"],
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": [PRE_AUTHORIZED_GRANT]},
+                        "pre-authorized_code": {"type": "string"},
+                        "tx_code": {"type": "string"},
+                    },
+                }
+            }
+        },
+    }
+}
+_CREDENTIAL_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": CredentialRequest.model_json_schema(by_alias=True)}
+        },
+    }
+}
+
+
+@router.post(
+    "/oid4vci/token",
+    operation_id="oid4vci_token",
+    openapi_extra=_TOKEN_BODY,
+    response_model=TokenResponse,
+)
 async def token(request: Request, offers: OffersDep) -> Any:
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("application/x-www-form-urlencoded"):
@@ -115,7 +152,7 @@ async def token(request: Request, offers: OffersDep) -> Any:
     return JSONResponse(result.to_dict(), headers=NO_STORE)
 
 
-@router.post("/oid4vci/nonce", operation_id="oid4vci_nonce")
+@router.post("/oid4vci/nonce", operation_id="oid4vci_nonce", response_model=NonceResponse)
 def nonce(offers: OffersDep) -> Any:
     result = _run("nonce", offers.nonce)
     if isinstance(result, JSONResponse):
@@ -123,7 +160,12 @@ def nonce(offers: OffersDep) -> Any:
     return JSONResponse(result.to_dict(), headers=NO_STORE)
 
 
-@router.post("/oid4vci/credential", operation_id="oid4vci_credential")
+@router.post(
+    "/oid4vci/credential",
+    operation_id="oid4vci_credential",
+    openapi_extra=_CREDENTIAL_BODY,
+    response_model=CredentialResponse,
+)
 async def credential(request: Request, offers: OffersDep) -> Any:
     auth = request.headers.get("authorization", "")
     scheme, _, value = auth.partition(" ")
