@@ -98,6 +98,17 @@ def test_jcs_sorts_keys_and_formats_numbers_per_rfc8785() -> None:
     assert jcs({"b": 1.0, "a": [1e21, 0.5, "é"]}) == '{"a":[1e+21,0.5,"é"],"b":1}'.encode()
 
 
+@pytest.mark.parametrize(
+    "value",
+    [float("nan"), {"n": 2**60}, {1: "non-string key"}, {"when": object()}],
+    ids=["nan", "big-integer", "int-key", "object"],
+)
+def test_jcs_refuses_what_json_cannot_carry_with_a_stable_code(value: Any) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        jcs(value)
+    assert caught.value.code == ErrorCode.invalid_json
+
+
 def test_canonize_is_fast_path_for_the_ob_credential() -> None:
     """The OB credential must not need the reference path (that is the point of it)."""
     assert canonicalize(document_quads(_ob_credential())) == canonize_reference(_ob_credential())
