@@ -101,9 +101,15 @@ def main() -> None:
         reference = median_us(
             lambda document=document: canonize_reference(document), max(20, args.runs // 10)
         )
-        ox_run = oxigraph(canonize(document))
+        expected = canonize(document)
+        ox_run = oxigraph(expected)
         ox_time = f"{median_us(ox_run, args.runs):10.0f}" if ox_run else f"{'n/a':>10}"
-        print(f"{name:<24} {fast:10.0f} {reference:10.0f} {ox_time} {reference / fast:8.1f}x")
+        agrees = ""
+        if ox_run and "".join(sorted(ox_run().splitlines(keepends=True))) != expected:
+            agrees = "  (oxigraph output differs from pyld's)"
+        print(
+            f"{name:<24} {fast:10.0f} {reference:10.0f} {ox_time} {reference / fast:8.1f}x{agrees}"
+        )
 
     verify_key = nacl.signing.VerifyKey(bytes.fromhex(vector["keyPair"]["publicKeyHex"]))
     signature = bytes.fromhex(vector["signatureHex"])
