@@ -24,6 +24,7 @@ from tests.wallet.helpers import (
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
+from wallet.dialogs.common import ErrorDialog
 from wallet.screens.badges import BadgesScreen
 from wallet.screens.detail import DetailScreen
 from wallet.screens.qr import QRScreen
@@ -243,3 +244,84 @@ def test_unreachable_status_list_is_unknown_not_valid(
     assert outcome.card is not None
     assert outcome.card.status == "unknown"
     assert outcome.card.status_code in ("status_unknown", "status_list_unavailable")
+
+
+async def test_damaged_wallet_file_shows_a_plain_error(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    store.close()
+    data = store.path.read_bytes()
+    store.path.write_bytes(data[: len(data) // 3])
+    app = WalletApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ErrorDialog)
+        assert "wallet_corrupt" in str(app.screen.query_one("#error-text", Static).render())
+        await pilot.press("enter")
+        assert isinstance(app.screen, UnlockScreen)
+
+
+async def test_search_filter_export_and_delete(
+    config: WalletConfig, store: WalletStore, tmp_path: Path
+) -> None:
+    from wallet.service import WalletService
+
+    service = WalletService(config, store)
+    service.import_document(make_credential(HOLDER_KEY.did, number=1, status_index=7))
+    service.import_document(
+        make_credential(HOLDER_KEY.did, number=2, name="Samenwerken", status_index=42)
+    )
+    store.close()
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        cards = app.screen.query_one("#cards", OptionList)
+        assert cards.option_count == 2
+        await pilot.press("slash", *"samen")
+        await pilot.pause()
+        assert cards.option_count == 1
+        await pilot.press("escape")
+        await pilot.press("f")  # valid only
+        await pilot.pause()
+        assert cards.option_count == 1
+        assert cards.get_option_at_index(0).id == app.screen.all_cards[0].id
+        await pilot.press("f")  # unknown: none
+        await pilot.pause()
+        assert cards.option_count == 0
+        assert app.screen.query_one("#empty").display
+        for _ in range(6):  # round the eight filters back to "all"
+            await pilot.press("f")
+        await pilot.pause()
+        assert cards.option_count == 2
+
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("e")
+        await pilot.pause()
+        await type_into(pilot, app.screen.query_one("#path", Input), str(tmp_path / "x.json"))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert json.loads((tmp_path / "x.json").read_text())["name"] == "Samenwerken"
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert isinstance(app.screen, BadgesScreen)
+        assert [c.name for c in app.screen.all_cards] == ["Doorzettingsvermogen, niveau 2"]
+
+
+async def test_dutch_app(config: WalletConfig, store: WalletStore) -> None:
+    store.close()
+    config.lang = "nl"
+    app = WalletApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "Typ je wachtzin" in str(app.screen.query_one(".prompt", Static).render())
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), "fout")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Met die wachtzin" in str(app.screen.query_one("#form-error", Static).render())
