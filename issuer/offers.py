@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from issuer.awards import AwardIn, check_email, idempotency_key
 from issuer.service import AwardRequest, Issuer
 from issuer.store.db import aware
@@ -91,36 +93,41 @@ class OfferService:
         code = new_token()
         pin = new_tx_code(TX_CODE_LENGTH) if tx_code else None
         offer_id = secrets.token_hex(8)
-        with self.store.begin() as conn:
-            if idempotency is not None:
-                existing = self.store.offer_by(conn, "idempotency_key", idempotency)
+        try:
+            with self.store.begin() as conn:
+                existing = self._existing(conn, idempotency, now)
                 if existing is not None:
-                    return OfferCreated(
-                        existing["id"], "", None, aware(existing["expires_at"]) or now, False
-                    )
-            self.store.insert_offer(
-                conn,
-                id=offer_id,
-                code_hash=hash_token(code),
-                tx_code_hash=hash_token(pin) if pin else None,
-                tx_attempts=0,
-                achievement_id=achievement_id,
-                recipient_name=name,
-                recipient_email=email,
-                award=award.model_dump(mode="json"),
-                idempotency_key=idempotency,
-                state=OPEN,
-                created_at=now,
-                expires_at=expires_at,
-            )
-            self.store.audit(
-                conn,
-                at=now,
-                actor=actor,
-                action="offer",
-                subject=offer_id,
-                detail={"achievement": achievement_id, "email": email, "name": name},
-            )
+                    return existing
+                self.store.insert_offer(
+                    conn,
+                    id=offer_id,
+                    code_hash=hash_token(code),
+                    tx_code_hash=hash_token(pin) if pin else None,
+                    tx_attempts=0,
+                    achievement_id=achievement_id,
+                    recipient_name=name,
+                    recipient_email=email,
+                    award=award.model_dump(mode="json"),
+                    idempotency_key=idempotency,
+                    state=OPEN,
+                    created_at=now,
+                    expires_at=expires_at,
+                )
+                self.store.audit(
+                    conn,
+                    at=now,
+                    actor=actor,
+                    action="offer",
+                    subject=offer_id,
+                    detail={"achievement": achievement_id, "email": email, "name": name},
+                )
+        except IntegrityError:
+            # Another process created the offer for this key at the same moment.
+            with self.store.begin() as conn:
+                existing = self._existing(conn, idempotency, now)
+            if existing is None:
+                raise
+            return existing
         tx = (
             TxCode(
                 input_mode="numeric",
@@ -134,6 +141,14 @@ class OfferService:
             credential_issuer=self.credential_issuer, pre_authorized_code=code, tx_code=tx
         )
         return OfferCreated(offer_id, offer_link(offer), pin, expires_at, True)
+
+    def _existing(self, conn: Any, idempotency: str | None, now: datetime) -> OfferCreated | None:
+        if idempotency is None:
+            return None
+        row = self.store.offer_by(conn, "idempotency_key", idempotency)
+        if row is None:
+            return None
+        return OfferCreated(row["id"], "", None, aware(row["expires_at"]) or now, False)
 
     def view(self, offer_id: str) -> dict[str, Any]:
         with self.store.begin() as conn:

@@ -64,7 +64,7 @@ def init(
 
     def act() -> None:
         settings = state(ctx).settings()
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         logo = image
         if image and not image.startswith(("https://", "http://", "data:")):
             logo = image_from_file(Path(image), settings.max_image_bytes)
