@@ -121,6 +121,7 @@ class ErrorCode(StrEnum):
     duplicate_credential = "duplicate_credential"
     backup_invalid = "backup_invalid"
     offer_failed = "offer_failed"
+    wallet_busy = "wallet_busy"
     # --- verifier service
     rate_limited = "rate_limited"
     method_not_allowed = "method_not_allowed"
