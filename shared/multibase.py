@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import lru_cache
 
 import base58
 
@@ -62,8 +63,12 @@ def ed25519_public_to_multibase(public: bytes) -> str:
     return encode_base58btc(ED25519_PUB_PREFIX + public)
 
 
+@lru_cache(maxsize=4096)
 def multibase_to_ed25519_public(value: str) -> bytes:
-    """Decode a Multikey Ed25519 public key, refusing any other key type."""
+    """Decode a Multikey Ed25519 public key, refusing any other key type.
+
+    Cached: verifiers meet the same issuer keys over and over, and base58 is slow.
+    """
     raw = decode_base58btc(value)
     if raw[:2] != ED25519_PUB_PREFIX:
         raise Unsupported(
