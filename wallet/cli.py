@@ -20,6 +20,7 @@ from rich.table import Table
 
 from shared.errors import EXIT_BAD_INPUT, EXIT_INVALID, ErrorCode, RugzakError
 from wallet.config import WalletConfig, default_data_dir
+from wallet.data.crypto import MIN_PASSPHRASE
 from wallet.data.store import WalletStore
 from wallet.i18n import LANGUAGES, Translator, detect_language
 
@@ -79,6 +80,11 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
             code = action()
         except RugzakError as exc:
             raise fail(exc) from None
+        except OSError as exc:
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise fail(
+                RugzakError(f"{exc.strerror or exc}{where}.", code=ErrorCode.invalid_request)
+            ) from None
         if code:
             raise typer.Exit(code)
 
@@ -131,6 +137,8 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
                     code=ErrorCode.already_initialized,
                 )
             secret = passphrase("cli.new_passphrase", confirm=True)
+            if len(secret) < MIN_PASSPHRASE:
+                raise RugzakError(tr()("welcome.too_short"), code=ErrorCode.invalid_request)
             store = WalletStore.create(cfg.data_dir, secret, kdf=cfg.kdf, now=cfg.clock())
             out.print(tr()("cli.created", path=store.path), markup=False)
             out.print(tr()("cli.did", did=store.did), markup=False)

@@ -413,6 +413,7 @@ NL: dict[str, str] = {
 ERRORS_EN: dict[str, str] = {
     "wrong_passphrase": "That passphrase does not open this wallet.",
     "wallet_corrupt": "The wallet file is damaged and cannot be read. Restore a backup.",
+    "wallet_busy": "The wallet is in use by another program; close it and try again.",
     "duplicate_credential": "This badge is already in your wallet.",
     "credential_not_found": "There is no such badge in your wallet.",
     "backup_invalid": "This file is not a usable Rugzak backup.",
@@ -460,6 +461,9 @@ ERRORS_EN: dict[str, str] = {
 ERRORS_NL: dict[str, str] = {
     "wrong_passphrase": "Met die wachtzin gaat deze wallet niet open.",
     "wallet_corrupt": "Het walletbestand is beschadigd en niet te lezen. Zet een back-up terug.",
+    "wallet_busy": (
+        "De wallet is in gebruik door een ander programma; sluit dat en probeer opnieuw."
+    ),
     "duplicate_credential": "Deze badge staat al in je wallet.",
     "credential_not_found": "Die badge staat niet in je wallet.",
     "backup_invalid": "Dit bestand is geen bruikbare Rugzak-back-up.",

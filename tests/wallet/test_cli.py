@@ -180,3 +180,21 @@ def test_cli_default_qr_size_matches_the_presenting_module() -> None:
     from wallet import cli, presenting
 
     assert cli.FILE_MAX_VERSION == presenting.FILE_MAX_VERSION
+
+
+def test_short_passphrase_is_refused(config: WalletConfig) -> None:
+    code, _, err = run(config, "init", env={**ENV, "RUGZAK_PASSPHRASE": "short"})
+    assert code == 2
+    assert "8" in err
+
+
+def test_unwritable_export_is_a_plain_error(config: WalletConfig, tmp_path: Path) -> None:
+    run(config, "init")
+    did = did_of(config)
+    badge = tmp_path / "badge.json"
+    badge.write_text(json.dumps(make_credential(did)))
+    run(config, "import", str(badge))
+    local_id = json.loads(run(config, "list", "--json")[1])[0]["id"]
+    code, _, err = run(config, "export", local_id, str(tmp_path / "missing" / "dir" / "x.json"))
+    assert code == 2
+    assert "invalid_request" in err

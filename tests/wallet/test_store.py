@@ -123,3 +123,25 @@ def test_box_refuses_another_label() -> None:
     assert box.open(sealed, "card:a") == b"secret"
     with pytest.raises(Exception, match="label"):
         box.open(sealed, "card:b")
+
+
+def test_a_crafted_kdf_cost_is_refused_before_any_work() -> None:
+    with pytest.raises(InvalidInput) as caught:
+        KdfParams.from_dict({"opslimit": 3, "memlimit": 64 * 1024 * 1024 * 1024})
+    assert caught.value.code == ErrorCode.wallet_corrupt
+
+
+def test_locked_wallet_is_busy_not_corrupt(service: WalletService) -> None:
+    """Another program holding a write lock is reported as busy, never as damage."""
+    blocker = sqlite3.connect(service.store.path, timeout=0)
+    blocker.execute("BEGIN EXCLUSIVE")
+    service.store._conn.execute("PRAGMA busy_timeout = 50")
+    try:
+        with pytest.raises(InvalidInput) as caught:
+            service.import_document(make_credential(HOLDER_KEY.did))
+        assert caught.value.code == ErrorCode.wallet_busy
+    finally:
+        blocker.rollback()
+        blocker.close()
+    [outcome] = service.import_document(make_credential(HOLDER_KEY.did))
+    assert outcome.accepted

@@ -25,6 +25,9 @@ import nacl.utils
 from shared.errors import ErrorCode, InvalidInput
 
 KEY_BYTES = nacl.secret.SecretBox.KEY_SIZE
+MIN_PASSPHRASE = 8  # characters; the app and the CLI refuse shorter ones
+MAX_OPSLIMIT = 10
+MAX_MEMLIMIT = 1024 * 1024 * 1024
 SALT_BYTES = argon2id.SALTBYTES
 
 
@@ -49,8 +52,10 @@ class KdfParams:
             raise InvalidInput(
                 "the key derivation settings are unreadable", code=ErrorCode.wallet_corrupt
             )
-        if not (argon2id.OPSLIMIT_MIN <= ops <= argon2id.OPSLIMIT_MAX) or not (
-            argon2id.MEMLIMIT_MIN <= mem <= argon2id.MEMLIMIT_MAX
+        # Upper bounds well above our own settings: a crafted file must not make us
+        # spend minutes or gigabytes before we can say "wrong passphrase".
+        if not (argon2id.OPSLIMIT_MIN <= ops <= MAX_OPSLIMIT) or not (
+            argon2id.MEMLIMIT_MIN <= mem <= MAX_MEMLIMIT
         ):
             raise InvalidInput(
                 "the key derivation settings are out of range", code=ErrorCode.wallet_corrupt

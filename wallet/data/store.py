@@ -73,6 +73,18 @@ def corrupt(reason: str, detail: Any = None) -> RugzakError:
     )
 
 
+def busy() -> RugzakError:
+    return InvalidInput(
+        "The wallet is in use by another program; close it and try again.",
+        code=ErrorCode.wallet_busy,
+    )
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 @dataclass(frozen=True)
 class StoredCredential:
     """A credential as kept: its local id, the card and the full document."""
@@ -349,9 +361,13 @@ class WalletStore:
     def _db(self) -> Iterator[None]:
         try:
             yield
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):
+                raise busy() from None
+            raise corrupt("database error", str(exc)) from None
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.IntegrityError):
-                raise
             raise corrupt("database error", str(exc)) from None
 
     def _digest(self, credential: dict[str, Any]) -> bytes:
@@ -387,6 +403,10 @@ def read_meta(path: Path) -> dict[str, str]:
         if not check or check[0] != "ok":
             raise corrupt("integrity check failed", check[0] if check else None)
         rows = conn.execute("SELECT name, value FROM meta").fetchall()
+    except sqlite3.OperationalError as exc:
+        if _is_busy(exc):
+            raise busy() from None
+        raise corrupt("not a wallet database", str(exc)) from None
     except sqlite3.DatabaseError as exc:
         raise corrupt("not a wallet database", str(exc)) from None
     finally:

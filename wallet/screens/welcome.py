@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from shared.errors import RugzakError
 from wallet.data.backup import restore_backup
+from wallet.data.crypto import MIN_PASSPHRASE
 from wallet.data.store import WalletStore
 from wallet.dialogs.backup import PathAndSecret, RestoreDialog
 from wallet.i18n import Translator
@@ -21,8 +22,6 @@ from wallet.widgets.i18n import translate_bindings
 
 if TYPE_CHECKING:
     from wallet.app import WalletApp
-
-MIN_PASSPHRASE = 8
 
 
 class WelcomeScreen(Screen[None]):
