@@ -26,7 +26,7 @@ PROCESSES = 4
 ROWS_PER_PROCESS = 60
 
 
-@pytest.fixture(params=["postgresql", "sqlite"])
+@pytest.fixture(params=[pytest.param("postgresql", marks=pytest.mark.postgres), "sqlite"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shared.db'}"
@@ -36,7 +36,6 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.mark.slow
-@pytest.mark.postgres
 def test_parallel_processes_never_share_an_index(database_url: str, tmp_path: Path) -> None:
     store = Store(database_url)
     initialize(
