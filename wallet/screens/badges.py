@@ -74,8 +74,8 @@ class BadgesScreen(Screen[None]):
             yield Input(placeholder=self.t("badges.search"), id="search", compact=True)
             yield Label("", id="filter-label")
             yield Label("", id="count-label")
-        yield OptionList(id="cards")
         yield Label(self.t("badges.empty"), id="empty")
+        yield OptionList(id="cards")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -188,6 +188,9 @@ class BadgesScreen(Screen[None]):
     def action_present(self) -> None:
         from wallet.screens.present import PresentScreen
 
+        if not self.all_cards:
+            self.app.notify(self.t("badges.empty"), severity="warning")
+            return
         self.app.push_screen(PresentScreen(self.t, self.all_cards))
 
     def action_help(self) -> None:
