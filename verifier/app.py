@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -116,6 +117,7 @@ def create_app(
         app.state.settings = settings
         app.state.verifier = parts.verifier
         app.state.pack = parts.pack
+        app.state.limiter = anyio.CapacityLimiter(settings.verify_threads)
         try:
             yield
         finally:

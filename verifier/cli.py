@@ -19,6 +19,7 @@ from shared.credentials import types_of
 from shared.errors import EXIT_INVALID, EXIT_OK, ErrorCode, InvalidInput, RugzakError
 from shared.presentation_request import PresentationRequest, normalize_origin
 from shared.verification import VerificationResult
+from verifier import serving
 from verifier.app import build_verifier, system_clock
 from verifier.cli_pack import pack_app
 from verifier.output import fail_input, print_result
@@ -239,8 +240,6 @@ def serve(
     ] = False,
 ) -> None:
     """Run the verifier service and the employer page."""
-    import uvicorn
-
     env = {
         "PUBLIC_ORIGIN": public_origin
         or os.environ.get("RUGZAK_VERIFIER_PUBLIC_ORIGIN", f"http://{host}:{port}"),
@@ -261,14 +260,7 @@ def serve(
     except (RugzakError, ValueError) as exc:
         Console().print(f"[bold red]Bad configuration[/]: {exc}")
         raise typer.Exit(2) from exc
-    uvicorn.run(
-        "verifier.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="warning",
-    )
+    serving.run(host, port, workers=workers)
 
 
 @app.callback()

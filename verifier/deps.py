@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 
 from verifier.service import Verifier
@@ -26,6 +27,12 @@ def get_pack(request: Request) -> TrustPack | None:
     return pack
 
 
+def get_limiter(request: Request) -> anyio.CapacityLimiter:
+    limiter: anyio.CapacityLimiter = request.app.state.limiter
+    return limiter
+
+
 VerifierDep = Annotated[Verifier, Depends(get_verifier)]
+LimiterDep = Annotated[anyio.CapacityLimiter, Depends(get_limiter)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PackDep = Annotated[TrustPack | None, Depends(get_pack)]

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(120, ge=0)
     """Verify and request calls per client address per minute; 0 turns the limit off."""
     rate_limit_burst: int = Field(30, ge=1)
+    verify_threads: int = Field(2, ge=1, le=64)
+    """Verifications run at once per process: CPU-bound Python gains nothing from more
+    threads (the GIL), and fewer threads keep latency steady under load."""
     trust_forwarded_for: bool = False
     """Behind a reverse proxy: take the client address from X-Forwarded-For."""
 

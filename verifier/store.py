@@ -90,8 +90,26 @@ class RequestStore:
             sa.Column("used_ms", sa.BigInteger, nullable=True),
         )
 
+        t = self.table
+        # Built once: statement construction and cache keys cost more than SQLite itself.
+        self._select = sa.select(t).where(t.c.challenge == sa.bindparam("challenge"))
+        self._consume = (
+            t.update()
+            .where(
+                t.c.challenge == sa.bindparam("b_challenge"),
+                t.c.used_ms.is_(None),
+                t.c.expires_ms > sa.bindparam("b_now"),
+            )
+            .values(used_ms=sa.bindparam("b_now"))
+        )
+
     def create_schema(self) -> None:
-        self.metadata.create_all(self.engine)
+        """Create the table if missing; several worker processes may race to do it."""
+        try:
+            self.metadata.create_all(self.engine)
+        except sa.exc.DBAPIError:
+            if not sa.inspect(self.engine).has_table(self.table.name):
+                raise
 
     def drop_schema(self) -> None:
         self.metadata.drop_all(self.engine)
@@ -115,9 +133,8 @@ class RequestStore:
             conn.execute(t.delete().where(t.c.expires_ms < _ms(now - PURGE_AFTER)))
 
     def get(self, challenge: str) -> StoredRequest | None:
-        t = self.table
         with self.engine.connect() as conn:
-            row = conn.execute(sa.select(t).where(t.c.challenge == challenge)).first()
+            row = conn.execute(self._select, {"challenge": challenge}).first()
         if row is None:
             return None
         expires = _dt(row.expires_ms)
@@ -130,17 +147,8 @@ class RequestStore:
 
     def consume(self, challenge: str, now: datetime) -> bool:
         """Mark the nonce used; False if it was already used, expired or unknown."""
-        t = self.table
         with self.engine.begin() as conn:
-            result = conn.execute(
-                t.update()
-                .where(
-                    t.c.challenge == challenge,
-                    t.c.used_ms.is_(None),
-                    t.c.expires_ms > _ms(now),
-                )
-                .values(used_ms=_ms(now))
-            )
+            result = conn.execute(self._consume, {"b_challenge": challenge, "b_now": _ms(now)})
         return result.rowcount == 1
 
     def count(self) -> int:

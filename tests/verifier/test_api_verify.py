@@ -25,6 +25,7 @@ from tests.verifier.helpers import (
     present,
     signed,
 )
+from verifier.schemas import ResultOut
 from verifier.settings import Settings
 
 
@@ -59,6 +60,7 @@ async def test_valid_presentation_is_green_with_issuer_name(client: httpx.AsyncC
     assert result["verdict"] == "valid", result
     assert result["verified"] is True
     assert result["display"] == "green"
+    assert ResultOut.model_validate(result).credentials  # the documented response shape
     inner = result["credentials"][0]
     assert inner["display"] == "green"
     assert inner["summary"]["issuer"]["trustedName"] == ISSUER_NAME

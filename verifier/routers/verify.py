@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from starlette.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse
 
 from shared.errors import ErrorCode, InvalidInput
-from verifier.deps import SettingsDep, VerifierDep
+from shared.verification import VerificationResult
+from verifier.deps import LimiterDep, SettingsDep, VerifierDep
 from verifier.schemas import ERRORS, QrIn, ResultOut
 from verifier.service import result_dict
 
@@ -43,6 +46,16 @@ async def _json_body(request: Request) -> Any:
         ) from exc
 
 
+async def _run(limiter: anyio.CapacityLimiter, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter)
+
+
+def _answer(result: VerificationResult) -> JSONResponse:
+    # Built by our own code in the shape of ResultOut (the documented model);
+    # returning it directly skips a second validation pass per request.
+    return JSONResponse(result_dict(result))
+
+
 def _unwrap(body: Any, key: str) -> tuple[Any, str | None]:
     if isinstance(body, dict) and key in body and "@context" not in body:
         challenge = body.get("challenge")
@@ -59,15 +72,17 @@ def _unwrap(body: Any, key: str) -> tuple[Any, str | None]:
     responses=ERRORS,
     openapi_extra=_JSON_BODY,
 )
-async def verify_presentation(request: Request, verifier: VerifierDep) -> dict[str, Any]:
+async def verify_presentation(
+    request: Request, verifier: VerifierDep, limiter: LimiterDep
+) -> JSONResponse:
     """Verify a presentation that answers one of this verifier's requests."""
     document, challenge = _unwrap(await _json_body(request), "presentation")
     if not isinstance(document, dict):
         raise InvalidInput(
             "Expected a presentation (a JSON object).", code=ErrorCode.malformed_presentation
         )
-    result = await run_in_threadpool(verifier.verify_presentation, document, challenge=challenge)
-    return result_dict(result)
+    result = await _run(limiter, verifier.verify_presentation, document, challenge=challenge)
+    return _answer(result)
 
 
 @router.post(
@@ -77,15 +92,17 @@ async def verify_presentation(request: Request, verifier: VerifierDep) -> dict[s
     responses=ERRORS,
     openapi_extra=_JSON_BODY,
 )
-async def verify_credential(request: Request, verifier: VerifierDep) -> dict[str, Any]:
+async def verify_credential(
+    request: Request, verifier: VerifierDep, limiter: LimiterDep
+) -> JSONResponse:
     """Verify a single credential (no holder binding: anyone can hold a copy)."""
     document, _challenge = _unwrap(await _json_body(request), "credential")
     if not isinstance(document, dict):
         raise InvalidInput(
             "Expected a credential (a JSON object).", code=ErrorCode.malformed_credential
         )
-    result = await run_in_threadpool(verifier.verify_credential, document)
-    return result_dict(result)
+    result = await _run(limiter, verifier.verify_credential, document)
+    return _answer(result)
 
 
 @router.post(
@@ -94,10 +111,10 @@ async def verify_credential(request: Request, verifier: VerifierDep) -> dict[str
     operation_id="verify_qr",
     responses=ERRORS,
 )
-async def verify_qr(body: QrIn, verifier: VerifierDep) -> dict[str, Any]:
+async def verify_qr(body: QrIn, verifier: VerifierDep, limiter: LimiterDep) -> JSONResponse:
     """Verify what an ``RZ1:`` QR code (or all parts of a multi-part code) carries."""
-    result = await run_in_threadpool(verifier.verify_qr_texts, body.texts, challenge=body.challenge)
-    return result_dict(result)
+    result = await _run(limiter, verifier.verify_qr_texts, body.texts, challenge=body.challenge)
+    return _answer(result)
 
 
 @router.post(
@@ -109,14 +126,15 @@ async def verify_qr(body: QrIn, verifier: VerifierDep) -> dict[str, Any]:
 async def verify_image(
     verifier: VerifierDep,
     settings: SettingsDep,
+    limiter: LimiterDep,
     file: Annotated[UploadFile, File(description="A photo or screenshot of the QR code(s)")],
     challenge: Annotated[str | None, Form(max_length=64)] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Verify the QR code(s) in an uploaded photo or screenshot."""
     data = await file.read(settings.max_image_bytes + 1)
     if len(data) > settings.max_image_bytes:
         raise InvalidInput("The image is too large.", code=ErrorCode.payload_too_large)
     if not data:
         raise InvalidInput("The uploaded file is empty.", code=ErrorCode.invalid_image)
-    result = await run_in_threadpool(verifier.verify_qr_image, data, challenge=challenge)
-    return result_dict(result)
+    result = await _run(limiter, verifier.verify_qr_image, data, challenge=challenge)
+    return _answer(result)

@@ -1,0 +1,320 @@
+"""HTTP verification throughput and latency of the verifier under a loopback load.
+
+Run: ``.venv/bin/python bench/bench_verifier.py [--duration 10] [--concurrency 16]
+[--workers 2] [--database-url URL]``
+
+What it does, bounded in time:
+1. makes a trust pack (issuer, signed revocation list) and stores N fresh presentation
+   requests in the verifier's database, as ``POST /requests`` would;
+2. signs one presentation per request (a one-badge VP, eddsa-rdfc-2022, with a
+   status entry) in a process pool, before the clock starts;
+3. starts ``rugzak-verifier serve --workers N`` (uvicorn) on 127.0.0.1, offline
+   (DIDs and status lists from the pack);
+4. drives ``POST /verify/presentation`` from ``--concurrency`` keep-alive
+   connections (a small asyncio HTTP/1.1 client, so the load tool costs little of
+   the same 2 cores) for ``--duration`` seconds, each nonce used once;
+5. reports presentations verified per second, latency percentiles and errors
+   (any non-200 answer or a verdict other than valid), and checks that a replayed
+   presentation is refused with ``nonce_reused``.
+
+Target (issue 5): >= 400 presentations/s on 2 cores, p99 < 50 ms, 0 errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from shared.credentials import create_presentation, issue_credential  # noqa: E402
+from shared.keys import SigningKey  # noqa: E402
+from shared.presentation_request import PresentationRequest  # noqa: E402
+from shared.status_list import (  # noqa: E402
+    BitstringStatusList,
+    build_status_entry,
+    build_status_list_credential,
+)
+from verifier.store import RequestStore, make_engine  # noqa: E402
+from verifier.trust import TrustPack  # noqa: E402
+
+ISSUER = SigningKey.from_seed(b"\x51" * 32)
+LEARNER = SigningKey.from_seed(b"\x52" * 32)
+LIST_URL = "https://bench-issuer.example/status/revocation"
+
+
+def make_badge(now: datetime) -> dict[str, Any]:
+    unsigned = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "urn:uuid:2f1c7d4e-5a0b-4c9e-8d7f-1b2a3c4d5e6f",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": ISSUER.did, "type": ["Profile"], "name": "Bench Academie"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "name": "Samenwerken, niveau 2",
+        "credentialSubject": {
+            "id": LEARNER.did,
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "urn:uuid:7e6d5c4b-3a29-4817-a6b5-c4d3e2f1a0b9",
+                "type": ["Achievement"],
+                "achievementType": "Badge",
+                "name": "Samenwerken",
+                "description": "Works well with others on shared goals.",
+                "criteria": {"narrative": "Completed three team projects."},
+            },
+        },
+        "credentialStatus": build_status_entry(LIST_URL, 4242, "revocation"),
+    }
+    return issue_credential(unsigned, ISSUER, created=now - timedelta(days=1))
+
+
+def make_pack(path: Path, now: datetime) -> None:
+    bits = BitstringStatusList(131_072)
+    bits.set(17, 1)
+    unsigned = build_status_list_credential(
+        list_url=LIST_URL,
+        issuer=ISSUER.did,
+        purpose="revocation",
+        status_list=bits,
+        valid_from=now - timedelta(days=1),
+    )
+    lists = {LIST_URL: issue_credential(unsigned, ISSUER, created=now - timedelta(days=1))}
+    TrustPack(created=now, issuers={ISSUER.did: "Bench Academie"}, status_lists=lists).save(path)
+
+
+def sign_batch(args: tuple[dict[str, Any], list[str], str]) -> list[bytes]:
+    badge, challenges, domain = args
+    return [
+        json.dumps(
+            {"presentation": create_presentation([badge], LEARNER, challenge=c, domain=domain)}
+        ).encode()
+        for c in challenges
+    ]
+
+
+# ---------------------------------------------------------------- a tiny HTTP client
+
+
+class Connection:
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
+        self.writer.write(head + body)
+        status_line = await self.reader.readline()
+        status = int(status_line.split()[1])
+        length = 0
+        close = False
+        while True:
+            line = await self.reader.readline()
+            if line in (b"\r\n", b""):
+                break
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.lower() == "content-length":
+                length = int(value.strip())
+            elif name.lower() == "connection" and value.strip().lower() == "close":
+                close = True
+        data = await self.reader.readexactly(length)
+        if close:
+            self.writer.close()
+            self.writer = None
+        return status, data
+
+
+async def drive(
+    port: int, bodies: list[bytes], concurrency: int, duration: float
+) -> tuple[list[float], int, int, float]:
+    queue = iter(bodies)
+    latencies: list[float] = []
+    errors = 0
+    done = 0
+    deadline = time.perf_counter() + duration
+
+    async def worker() -> None:
+        nonlocal errors, done
+        conn = Connection("127.0.0.1", port)
+        for body in queue:
+            if time.perf_counter() > deadline:
+                break
+            start = time.perf_counter()
+            try:
+                status, data = await conn.post("/verify/presentation", body)
+                ok = status == 200 and json.loads(data).get("verdict") == "valid"
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                conn = Connection("127.0.0.1", port)
+                ok = False
+            latencies.append(time.perf_counter() - start)
+            done += 1
+            if not ok:
+                errors += 1
+        if conn.writer is not None:
+            conn.writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, errors, done, time.perf_counter() - start
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rate", type=float, default=450.0, help="presentations/s to prepare for")
+    parser.add_argument("--database-url", default="")
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    args = parser.parse_args()
+
+    if not args.port:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            args.port = probe.getsockname()[1]
+    now = datetime.now(UTC).replace(microsecond=0)
+    origin = f"http://127.0.0.1:{args.port}"
+    tmp = Path(tempfile.mkdtemp(prefix="rugzak-bench-"))
+    db_url = args.database_url or f"sqlite:///{tmp / 'verifier.db'}"
+    prefix = f"bench{os.getpid()}_"
+    make_pack(tmp / "pack.json", now)
+    count = int(args.rate * args.duration) + 300
+
+    t0 = time.perf_counter()
+    engine = make_engine(db_url)
+    store = RequestStore(engine, prefix=prefix)
+    store.create_schema()
+    requests = [
+        PresentationRequest.create(origin, now=now, ttl=timedelta(minutes=30)) for _ in range(count)
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            store.table.insert(),
+            [
+                {
+                    "challenge": r.challenge,
+                    "domain": r.domain,
+                    "types": "[]",
+                    "created_ms": int(now.timestamp() * 1000),
+                    "expires_ms": int(r.expires_at.timestamp() * 1000),  # type: ignore[union-attr]
+                    "used_ms": None,
+                }
+                for r in requests
+            ],
+        )
+    badge = make_badge(now)
+    challenges = [r.challenge for r in requests]
+    batches = [(badge, challenges[i : i + 250], origin) for i in range(0, count, 250)]
+    with ProcessPoolExecutor(max(1, os.cpu_count() or 1)) as pool:
+        bodies = [b for batch in pool.map(sign_batch, batches) for b in batch]
+    prepare_s = time.perf_counter() - t0
+
+    env = dict(os.environ)
+    env.update(
+        {
+            "RUGZAK_VERIFIER_PUBLIC_ORIGIN": origin,
+            "RUGZAK_VERIFIER_DATABASE_URL": db_url,
+            "RUGZAK_VERIFIER_TABLE_PREFIX": prefix,
+            "RUGZAK_VERIFIER_DATA_DIR": str(tmp),
+            "RUGZAK_VERIFIER_TRUST_PACK": str(tmp / "pack.json"),
+            "RUGZAK_VERIFIER_OFFLINE": "true",
+            "RUGZAK_VERIFIER_RATE_LIMIT_PER_MINUTE": "0",
+        }
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "verifier", "serve",
+            "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{origin}/health", timeout=1) as reply:
+                    if reply.status == 200:
+                        break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    print("the verifier did not start", file=sys.stderr)
+                    return 2
+                time.sleep(0.2)
+        warm, timed = bodies[:200], bodies[200:]
+        asyncio.run(drive(args.port, warm, args.concurrency, 30))  # every worker warms up
+        latencies, errors, done, elapsed = asyncio.run(
+            drive(args.port, timed, args.concurrency, args.duration)
+        )
+
+        async def replay() -> tuple[int, bytes]:
+            return await Connection("127.0.0.1", args.port).post("/verify/presentation", timed[0])
+
+        _status, data = asyncio.run(replay())
+        replay_refused = "nonce_reused" in data.decode()
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(15)
+        store.drop_schema()
+        engine.dispose()
+
+    numbers = {
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "presentations": done,
+        "seconds": round(elapsed, 2),
+        "presentations_per_s": round(done / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p90_ms": round(percentile(latencies, 90) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "max_ms": round(max(latencies) * 1000, 2),
+        "errors": errors,
+        "replay_refused": replay_refused,
+        "prepare_s": round(prepare_s, 1),
+        "cores": os.cpu_count(),
+    }
+    if args.json:
+        print(json.dumps(numbers, indent=2))
+    else:
+        for key, value in numbers.items():
+            print(f"{key:>22}: {value}")
+        target = numbers["presentations_per_s"] >= 400 and numbers["p99_ms"] < 50 and errors == 0
+        print(f"{'target met':>22}: {target} (>= 400/s, p99 < 50 ms, 0 errors)")
+    return 0 if errors == 0 and replay_refused else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""``rugzak-verifier serve`` with two worker processes on one SQLite file."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.verifier.browser_support import free_port
+from verifier.serving import tcp_socket
+
+
+def test_listening_socket_is_tcp_so_connections_get_nodelay() -> None:
+    sock = tcp_socket("127.0.0.1", 0)
+    try:
+        assert sock.proto == 6  # asyncio sets TCP_NODELAY only on IPPROTO_TCP sockets
+    finally:
+        sock.close()
+
+
+@pytest.mark.slow
+def test_serve_two_workers(tmp_path: Path) -> None:
+    port = free_port()
+    env = dict(os.environ)
+    env.update(
+        {
+            "RUGZAK_VERIFIER_DATA_DIR": str(tmp_path),
+            "RUGZAK_VERIFIER_OFFLINE": "true",
+        }
+    )
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "verifier", "serve", "--port", str(port), "--workers", "2"],
+        cwd=root,
+        env=env,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert server.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.2)
+        with httpx.Client(base_url=base, timeout=10) as client:
+            made = [client.post("/requests").json() for _ in range(10)]
+            assert all(r["domain"] == base for r in made)
+            for r in made:  # every worker sees every nonce (one shared database)
+                assert client.get(f"/requests/{r['challenge']}").json()["state"] == "pending"
+        assert (tmp_path / "verifier.db").exists()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
