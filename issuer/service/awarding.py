@@ -1,0 +1,153 @@
+"""Awarding: check an award, then allocate, build, sign and store it in one transaction."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from issuer.achievements import (
+    parse_input,
+    to_ob,
+)
+from issuer.awards import (
+    AwardIn,
+    build_credential,
+    check_email,
+    check_recipient_did,
+    resolve_results,
+)
+from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
+from issuer.store.repository import load
+from shared.credentials import issue_credential
+from shared.errors import ErrorCode, InvalidInput
+from shared.keys import SigningKey
+
+
+class AwardOps(IssuerBase):
+    """Issue credentials (one, or many in one transaction)."""
+
+    def prepare(
+        self, request: AwardRequest, cache: dict[str, RowMapping] | None = None
+    ) -> Prepared:
+        """Check one award without writing anything (unknown achievement, bad DID...)."""
+        check_recipient_did(request.subject_id)
+        if request.email is not None:
+            check_email(request.email)
+        achievement, valid_days, results = self.check_award(
+            request.achievement_id, request.award, cache
+        )
+        return Prepared(request, achievement, valid_days, results)
+
+    def check_award(
+        self, achievement_id: str, award: AwardIn, cache: dict[str, RowMapping] | None = None
+    ) -> tuple[dict[str, Any], int | None, list[dict[str, Any]]]:
+        """The OB achievement, validity and results of an award (nothing written)."""
+        cache = cache if cache is not None else {}
+        row = cache.get(achievement_id)
+        if row is None:
+            with self.store.begin() as conn:
+                row = self._row(conn, achievement_id)
+            cache[achievement_id] = row
+        if row["retired_at"] is not None:
+            raise InvalidInput(
+                f"achievement '{achievement_id}' is retired",
+                code=ErrorCode.achievement_retired,
+                detail=achievement_id,
+            )
+        data = parse_input(load(row["document"]))
+        url = self.identity.achievement_url(achievement_id)
+        return to_ob(data, url), row["valid_days"], resolve_results(award, data, url)
+
+    def issue(self, request: AwardRequest, *, actor: str) -> Issued:
+        return self.issue_many([request], actor=actor)[0]
+
+    def issue_many(self, requests: Sequence[AwardRequest], *, actor: str) -> list[Issued]:
+        """Issue several awards in ONE transaction (all or nothing), after checking all."""
+        cache: dict[str, RowMapping] = {}
+        prepared = [self.prepare(r, cache) for r in requests]
+        signer = self.signer
+        for attempt in range(2):
+            try:
+                with self.store.begin() as conn:
+                    return [self.issue_in(conn, p, actor=actor, signer=signer) for p in prepared]
+            except IntegrityError:
+                # Another process stored the same idempotency key first: the retry
+                # finds it and returns the earlier credential.
+                self.allocator.forget()
+                if attempt == 1:
+                    raise
+            except BaseException:
+                self.allocator.forget()
+                raise
+        raise AssertionError("unreachable")
+
+    def issue_in(
+        self, conn: Connection, prepared: Prepared, *, actor: str, signer: SigningKey
+    ) -> Issued:
+        """Issue within the caller's transaction."""
+        request = prepared.request
+        if request.idempotency_key is not None:
+            existing = self.store.credential_by_key(conn, request.idempotency_key)
+            if existing is not None:
+                return Issued(load(existing["document"]), created=False)
+        now = self.now()
+        credential_id = f"urn:uuid:{uuid.uuid4()}"
+        purposes = ["revocation", "suspension"] if self.identity.suspension else ["revocation"]
+        status = []
+        for purpose in purposes:
+            slot = self.allocator.allocate(conn, purpose, credential_id, now)
+            status.append(
+                {
+                    "id": f"{self.identity.status_url(slot.list_id)}#{slot.index}",
+                    "type": "BitstringStatusListEntry",
+                    "statusPurpose": purpose,
+                    "statusListIndex": str(slot.index),
+                    "statusListCredential": self.identity.status_url(slot.list_id),
+                }
+            )
+        unsigned = build_credential(
+            credential_id=credential_id,
+            issuer_profile=self.identity.profile,
+            achievement=prepared.achievement,
+            subject_id=request.subject_id,
+            valid_from=now,
+            valid_days=prepared.valid_days,
+            results=prepared.results,
+            evidence=request.award.evidence,
+            status=status,
+            email=check_email(request.email) if request.email else None,
+        )
+        signed = issue_credential(unsigned, signer, created=now)
+        valid_until = unsigned.get("validUntil")
+        self.store.insert_credential(
+            conn,
+            id=credential_id,
+            achievement_id=request.achievement_id,
+            subject_id=request.subject_id,
+            idempotency_key=request.idempotency_key,
+            offer_id=request.offer_id,
+            state=ACTIVE,
+            issued_at=now,
+            valid_until=(
+                datetime.fromisoformat(valid_until.replace("Z", "+00:00")) if valid_until else None
+            ),
+            document=signed,
+        )
+        self.store.audit(
+            conn,
+            at=now,
+            actor=actor,
+            action="issue",
+            subject=credential_id,
+            detail={
+                "achievement": request.achievement_id,
+                "recipient": request.subject_id,
+                "status": [f"{s['statusListCredential']}#{s['statusListIndex']}" for s in status],
+            },
+        )
+        return Issued(signed, created=True)

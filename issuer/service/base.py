@@ -1,0 +1,127 @@
+"""The issuer core: its store, identity, signing key and clock.
+
+Every award is one transaction: status indexes are allocated, the credential is
+built, signed and stored, and the audit row written, then the transaction commits.
+Nothing is reported (returned, printed, written to a file) before that commit, and
+a crash before it leaves no trace: the indexes drawn were never handed to anyone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from random import Random
+from typing import Any, Self
+
+from sqlalchemy.engine import Connection, RowMapping
+
+from issuer.awards import (
+    AwardIn,
+)
+from issuer.identity import Identity, load_identity, unlock
+from issuer.settings import IssuerSettings
+from issuer.store import Store
+from issuer.store import status as st
+from shared.errors import ErrorCode, InvalidInput
+from shared.keys import SigningKey
+
+Clock = Callable[[], datetime]
+_SLUG = re.compile(r"[^a-z0-9]+")
+ACTIVE, REVOKED, SUSPENDED = "active", "revoked", "suspended"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class AwardRequest:
+    """One credential to issue."""
+
+    achievement_id: str
+    subject_id: str
+    award: AwardIn = field(default_factory=AwardIn)
+    email: str | None = None
+    idempotency_key: str | None = None
+    offer_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Issued:
+    credential: dict[str, Any]
+    created: bool  # False: the idempotency key matched an earlier award, returned as is
+
+
+@dataclass(frozen=True)
+class Prepared:
+    request: AwardRequest
+    achievement: dict[str, Any]
+    valid_days: int | None
+    results: list[dict[str, Any]]
+
+
+class IssuerBase:
+    """One issuer over one store. ``key`` is None until unlocked (read-only use)."""
+
+    def __init__(
+        self,
+        store: Store,
+        identity: Identity,
+        settings: IssuerSettings,
+        *,
+        key: SigningKey | None = None,
+        clock: Clock = utc_now,
+        rng: Random | None = None,
+    ) -> None:
+        self.store = store
+        self.identity = identity
+        self.settings = settings
+        self._key = key
+        self.clock = clock
+        self.allocator = st.StatusAllocator(
+            list_size=identity.list_size, fill_limit=settings.status_fill_limit, rng=rng
+        )
+
+    @classmethod
+    def open(
+        cls,
+        settings: IssuerSettings,
+        *,
+        passphrase: str | None = None,
+        clock: Clock = utc_now,
+        rng: Random | None = None,
+    ) -> Self:
+        store = Store(settings.resolved_database_url())
+        store.create_schema()
+        identity = load_identity(store)
+        key = unlock(store, identity, passphrase) if passphrase is not None else None
+        if rng is None and settings.status_rng_seed is not None:
+            rng = Random(settings.status_rng_seed)  # noqa: S311 (tests only, see settings)
+        return cls(store, identity, settings, key=key, clock=clock, rng=rng)
+
+    @property
+    def signer(self) -> SigningKey:
+        if self._key is None:
+            raise InvalidInput(
+                "the signing key is locked: set RUGZAK_ISSUER_PASSPHRASE",
+                code=ErrorCode.passphrase_required,
+            )
+        return self._key
+
+    def unlock(self, passphrase: str) -> None:
+        self._key = unlock(self.store, self.identity, passphrase)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def _row(self, conn: Connection, achievement_id: str) -> RowMapping:
+        row = self.store.achievement(conn, achievement_id)
+        if row is None:
+            raise InvalidInput(
+                f"no achievement '{achievement_id}'",
+                code=ErrorCode.achievement_not_found,
+                detail=achievement_id,
+            )
+        return row
