@@ -171,6 +171,15 @@ def check_admin_token(store: Store, token: str) -> bool:
     return bool(stored) and token_matches(token, stored)
 
 
+def new_admin_token(store: Store, identity: Identity, *, now: datetime) -> str:
+    """Replace the admin token (the old one stops working at once)."""
+    token = new_token()
+    with store.begin() as conn:
+        store.set_config(conn, "admin_token_hash", hash_token(token))
+        store.audit(conn, at=now, actor="cli", action="admin_token", subject=identity.did)
+    return token
+
+
 def rotate_key(
     store: Store,
     identity: Identity,

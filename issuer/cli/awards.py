@@ -32,6 +32,7 @@ EmailOpt = Annotated[
 ]
 
 credentials_app = typer.Typer(no_args_is_help=True)
+offers_app = typer.Typer(no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,6 +42,7 @@ def register(app: typer.Typer) -> None:
     app.command("suspend")(suspend)
     app.command("unsuspend")(unsuspend)
     app.add_typer(credentials_app, name="credentials", help="Issued credentials.")
+    app.add_typer(offers_app, name="offers", help="Credential offers and their state.")
 
 
 def award_from(result: list[str] | None, evidence: list[str] | None) -> AwardIn:
@@ -204,5 +206,34 @@ def show_credential(
     def act() -> None:
         with issuer_for(ctx, unlock=False) as issuer:
             print_json(issuer.credential(credential_id))
+
+    run(act)
+
+
+@offers_app.command("list")
+def list_offers(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(min=1, max=100_000)] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List offers: open, token_issued, redeemed or expired."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            views = OfferService(issuer).list(limit=limit)
+        if as_json:
+            print_json(views)
+            return
+        table = Table("id", "achievement", "recipient", "state", "expires", "credential")
+        for v in views:
+            table.add_row(
+                v["id"],
+                v["achievement_id"],
+                v["recipient_email"] or v["recipient_name"] or "",
+                v["state"],
+                f"{v['expires_at']:%Y-%m-%d %H:%M}",
+                v["credential_id"] or "",
+            )
+        out.print(table)
 
     run(act)

@@ -21,7 +21,7 @@ from issuer.cli.common import (
     run,
     state,
 )
-from issuer.identity import ProfileIn, initialize, load_identity, rotate_key
+from issuer.identity import ProfileIn, initialize, load_identity, new_admin_token, rotate_key
 from issuer.publish import atomic_write
 from issuer.store import Store
 
@@ -33,6 +33,7 @@ def register(app: typer.Typer) -> None:
     app.command("rotate-key")(rotate)
     app.command("serve")(serve)
     app.command("audit")(audit)
+    app.command("admin-token")(admin_token)
 
 
 def init(
@@ -114,6 +115,20 @@ def rotate(ctx: typer.Context) -> None:
             store.dispose()
         out.print(f"New signing key: {key.verification_method}", highlight=False)
         out.print("Publish the DID document again (serve, or `status export`).", highlight=False)
+
+    run(act)
+
+
+def admin_token(ctx: typer.Context) -> None:
+    """Make a new admin token for the HTTP API (the old one stops working)."""
+
+    def act() -> None:
+        settings = state(ctx).settings()
+        passphrase(settings)  # only the key holder may do this
+        with issuer_for(ctx, unlock=True) as issuer:
+            token = new_admin_token(issuer.store, issuer.identity, now=datetime.now(UTC))
+        out.print("New admin token (shown once; store it safely):")
+        out.print(token, soft_wrap=True)
 
     run(act)
 

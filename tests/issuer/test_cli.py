@@ -298,3 +298,23 @@ def test_did_web_issuer_rotates_keys(runner: CliRunner, tmp_path: Path) -> None:
             credential, resolver=resolver, status_fetcher=LocalStatusSource(status), now=moment
         )
         assert result.verified, result.to_dict()
+
+
+def test_new_admin_token_replaces_the_old_one(runner: CliRunner, data: Path) -> None:
+    from issuer.identity import check_admin_token
+    from issuer.store import Store
+
+    output = cli(runner, data, "admin-token").output
+    token = output.split("safely):")[1].split()[0]
+    store = Store(f"sqlite:///{data / 'issuer.db'}")
+    assert check_admin_token(store, token)
+    assert not check_admin_token(store, "anything else")
+    store.dispose()
+
+
+def test_offers_list_shows_state(runner: CliRunner, data: Path) -> None:
+    cli(runner, data, "offer", "-a", "cook", "--email", "sam@example.org")
+    listed = json.loads(cli(runner, data, "offers", "list", "--json").output)
+    assert [(o["achievement_id"], o["state"], o["recipient_email"]) for o in listed] == [
+        ("cook", "open", "sam@example.org")
+    ]
