@@ -22,7 +22,7 @@ from shared.verification import VerificationResult
 from verifier import serving
 from verifier.app import build_verifier, system_clock
 from verifier.cli_pack import pack_app
-from verifier.output import fail_input, print_result
+from verifier.output import fail_input, print_result, result_from_dict
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 
@@ -97,6 +97,10 @@ def verify(
     trust_list: TrustListOpt = None,
     trust_pack: TrustPackOpt = None,
     offline: OfflineOpt = None,
+    server: Annotated[
+        str | None,
+        typer.Option(help="Send it to a running verifier (its URL), which spends the nonce"),
+    ] = None,
 ) -> None:
     """Verify a credential or presentation (file, QR text or QR image) and print the verdict."""
     console = Console(highlight=False)
@@ -107,6 +111,13 @@ def verify(
                 "give exactly one of FILE, --qr-text or --qr-image",
                 code=ErrorCode.invalid_request,
             )
+        if server is not None:
+            data = _verify_via_server(server, file, qr_text or [], qr_image or [], challenge)
+            if as_json:
+                typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+            else:
+                print_result(console, result_from_dict(data))
+            raise typer.Exit(EXIT_OK if data.get("verified") is True else EXIT_INVALID)
         document = _load_document(file, qr_text or [], qr_image or [])
         settings = _settings(trust_list, trust_pack, offline)
         parts = build_verifier(settings, clock=system_clock)
@@ -135,6 +146,54 @@ def _load_document(file: Path | None, texts: list[str], images: list[Path]) -> A
     if not isinstance(document, dict):
         raise RugzakError("expected a JSON object", code=ErrorCode.invalid_json)
     return document
+
+
+def _verify_via_server(
+    server: str, file: Path | None, texts: list[str], images: list[Path], challenge: str | None
+) -> dict[str, Any]:
+    base = server.rstrip("/")
+    extra = {"challenge": challenge} if challenge else {}
+    try:
+        if images:
+            if len(images) != 1:
+                raise InvalidInput(
+                    "send one image at a time to a verifier", code=ErrorCode.invalid_request
+                )
+            content = _read_bytes(images[0], qr.image.MAX_IMAGE_BYTES)
+            reply = httpx.post(
+                f"{base}/verify/image",
+                files={"file": (images[0].name, content)},
+                data=extra,
+                timeout=60,
+            )
+        elif texts:
+            reply = httpx.post(f"{base}/verify/qr", json={"texts": texts, **extra}, timeout=60)
+        else:
+            assert file is not None
+            document = _read_json(file)
+            kind = "presentation"
+            if not isinstance(document, dict) or "VerifiablePresentation" not in types_of(document):
+                kind = "credential"
+            reply = httpx.post(f"{base}/verify/{kind}", json={kind: document, **extra}, timeout=60)
+    except httpx.HTTPError as exc:
+        raise RugzakError(
+            f"the verifier at {server} cannot be reached", code=ErrorCode.fetch_failed
+        ) from exc
+    try:
+        data: dict[str, Any] = reply.json()
+    except ValueError as exc:
+        raise RugzakError(
+            f"the verifier answered HTTP {reply.status_code}", code=ErrorCode.fetch_failed
+        ) from exc
+    if reply.status_code != 200:
+        code = data.get("code")
+        known = isinstance(code, str) and code in ErrorCode.__members__
+        raise RugzakError(
+            str(data.get("message", f"the verifier answered HTTP {reply.status_code}")),
+            code=ErrorCode(str(code)) if known else ErrorCode.fetch_failed,
+            detail=data,
+        )
+    return data
 
 
 def _verify(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import typer
 from rich.console import Console
 
 from shared.errors import EXIT_BAD_INPUT, RugzakError
-from shared.verification import Check, Verdict, VerificationResult
+from shared.verification import Check, Severity, Verdict, VerificationResult
 from verifier.service import result_dict
 
 _MARK = {
@@ -65,3 +66,26 @@ def print_credential(console: Console, result: VerificationResult, label: str) -
         console.print(f"  to {summary['subject']}")
     for check in result.checks:
         console.print(check_line(check))
+
+
+def result_from_dict(data: dict[str, Any]) -> VerificationResult:
+    """A result received from a verifier service, for printing like a local one."""
+    result = VerificationResult(
+        str(data.get("kind", "credential")),
+        [
+            Check(
+                str(c.get("name")),
+                bool(c.get("ok")),
+                str(c.get("code")),
+                str(c.get("message")),
+                Severity(c.get("severity", "info")),
+                c.get("detail"),
+            )
+            for c in data.get("checks", [])
+            if isinstance(c, dict)
+        ],
+        data.get("summary") or {},
+    )
+    inner = data.get("credentials") or []
+    result.credentials = [result_from_dict(c) for c in inner if isinstance(c, dict)]
+    return result
