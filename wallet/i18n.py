@@ -119,7 +119,8 @@ EN: dict[str, str] = {
     "import.title": "Receive a badge",
     "import.prompt": (
         "Paste an offer link from an issuer (openid-credential-offer://…), "
-        "a web address of a credential, or the path of a JSON file."
+        "a web address of a credential, or the path of a JSON file, a baked badge "
+        "(PNG) or a picture of the offer's QR code."
     ),
     "import.placeholder": "offer link, https:// address or file path",
     "import.tx_code": "Transaction code (if the issuer gave you one)",
@@ -314,7 +315,8 @@ NL: dict[str, str] = {
     "import.title": "Een badge ontvangen",
     "import.prompt": (
         "Plak een aanbiedingslink van een uitgever (openid-credential-offer://…), "
-        "een webadres van een credential, of het pad van een JSON-bestand."
+        "een webadres van een credential, of het pad van een JSON-bestand, een "
+        "gebakken badge (PNG) of een afbeelding van de QR-code van de aanbieding."
     ),
     "import.placeholder": "aanbiedingslink, https://-adres of bestandspad",
     "import.tx_code": "Transactiecode (als de uitgever je er een gaf)",
@@ -435,6 +437,7 @@ ERRORS_EN: dict[str, str] = {
     "invalid_request": "That input is not valid.",
     "invalid_offer": "That is not a valid credential offer.",
     "fetch_failed": "The address could not be reached.",
+    "invalid_image": "This picture holds no badge and no QR code Rugzak can use.",
     "offer_failed": "The issuer did not complete the offer.",
     "did_not_found": "The issuer's identity (DID) could not be looked up.",
     "verification_method_not_found": "The issuer's signing key could not be found.",
@@ -485,6 +488,7 @@ ERRORS_NL: dict[str, str] = {
     "invalid_request": "Die invoer is niet geldig.",
     "invalid_offer": "Dat is geen geldige aanbieding van een credential.",
     "fetch_failed": "Het adres was niet bereikbaar.",
+    "invalid_image": "Deze afbeelding bevat geen badge en geen QR-code die Rugzak kan gebruiken.",
     "offer_failed": "De uitgever heeft de aanbieding niet afgerond.",
     "did_not_found": "De identiteit (DID) van de uitgever kon niet worden opgezocht.",
     "verification_method_not_found": "De ondertekensleutel van de uitgever is niet gevonden.",

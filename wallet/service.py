@@ -11,6 +11,7 @@ from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
 from wallet.data.cards import Card
 from wallet.data.store import WalletStore, atomic_write
+from wallet.images import baked_credential, is_image_path, qr_texts, read_image_file
 from wallet.offer import is_offer, read_offer, redeem
 from wallet.presenting import Presentation, make_presentation
 from wallet.receive import Checker, ImportOutcome, credentials_in, read_json_file, receive, recheck
@@ -43,6 +44,8 @@ class WalletService:
             raise InvalidInput(
                 "Paste an offer link, a web address or a file path.", code=ErrorCode.invalid_request
             )
+        if is_image_path(source):
+            return self._import_image(Path(source), tx_code)
         if is_offer(source):
             offer = read_offer(source, self.network)
             documents: list[Any] = redeem(
@@ -53,6 +56,20 @@ class WalletService:
         else:
             documents = credentials_in(read_json_file(Path(source)))
         return [receive(self.store, document, self.checker) for document in documents]
+
+    def _import_image(self, path: Path, tx_code: str | None) -> list[ImportOutcome]:
+        """A baked badge (PNG), or a QR code of an offer link in a picture."""
+        data = read_image_file(path)
+        baked = baked_credential(data)
+        if baked is not None:
+            return self.import_document(baked)
+        offers = [text for text in qr_texts(data) if is_offer(text)]
+        if not offers:
+            raise InvalidInput(
+                "This picture holds no badge and no QR code of an offer.",
+                code=ErrorCode.invalid_image,
+            )
+        return self.import_text(offers[0], tx_code=tx_code)
 
     def import_document(self, document: Any) -> list[ImportOutcome]:
         return [receive(self.store, c, self.checker) for c in credentials_in(document)]

@@ -325,3 +325,36 @@ async def test_dutch_app(config: WalletConfig, store: WalletStore) -> None:
         await pilot.press("enter")
         await settle(app, pilot)
         assert "Met die wachtzin" in str(app.screen.query_one("#form-error", Static).render())
+
+
+async def test_request_confirms_the_verifier_and_picks_wanted_types(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    from wallet.service import WalletService
+
+    service = WalletService(config, store)
+    service.import_document(make_credential(HOLDER_KEY.did, number=1))
+    other = make_credential(HOLDER_KEY.did, number=2)
+    store.close()
+    assert other["credentialSubject"]["achievement"]["achievementType"] == "Competency"
+    wanted = PresentationRequest.create(
+        "https://verify.example.nl",
+        now=NOW,
+        types=["Competency"],
+        token_bytes=lambda n: b"\x05" * n,
+    )
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        field = app.screen.query_one("#request", Input)
+        await type_into(pilot, field, wanted.to_text())
+        info = str(app.screen.query_one("#request-info", Static).render())
+        assert "https://verify.example.nl" in info
+        assert wanted.short_code in info
+        assert len(app.screen.query_one("#picks", SelectionList).selected) == 1
+        await type_into(pilot, field, "K7QM-3XHD")
+        assert str(app.screen.query_one("#request-info", Static).render()) == ""

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from shared import qr
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from tests.wallet.conftest import SyncASGI
 from tests.wallet.helpers import (
@@ -128,3 +129,33 @@ def test_offer_with_transaction_code(config: WalletConfig, store: WalletStore) -
     assert caught.value.code == ErrorCode.tx_code_required
     [outcome] = svc.import_text(link, tx_code="1234")
     assert outcome.accepted
+
+
+def test_baked_png_badge_is_read(service: WalletService, vectors: Path) -> None:
+    """The 1EdTech baked PNG holds a credential for someone else: read, then refused."""
+    baked = vectors / "ob3" / "1edtech-validator" / "simple-json.png"
+    [outcome] = service.import_text(str(baked))
+    assert outcome.code == ErrorCode.holder_mismatch
+
+
+def test_vc_jwt_baked_badge_is_unsupported(service: WalletService, vectors: Path) -> None:
+    with pytest.raises(RugzakError) as caught:
+        service.import_text(str(vectors / "ob3" / "1edtech-validator" / "simple-jwt.png"))
+    assert caught.value.code == ErrorCode.unsupported_cryptosuite
+
+
+def test_offer_qr_picture_is_redeemed(
+    service: WalletService, issuer: FakeIssuer, tmp_path: Path
+) -> None:
+    picture = tmp_path / "offer.png"
+    picture.write_bytes(qr.render_png(issuer.offer(6), scale=4))
+    [outcome] = service.import_text(str(picture))
+    assert outcome.accepted
+
+
+def test_picture_without_badge_or_offer(service: WalletService, tmp_path: Path) -> None:
+    picture = tmp_path / "nothing.png"
+    picture.write_bytes(qr.render_png("HELLO", scale=4))
+    with pytest.raises(InvalidInput) as caught:
+        service.import_text(str(picture))
+    assert caught.value.code == ErrorCode.invalid_image

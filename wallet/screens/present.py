@@ -52,6 +52,7 @@ class PresentScreen(Screen[None]):
                 id="request",
                 compact=True,
             )
+            yield Static("", id="request-info")
             yield Label(self.t("present.pick"))
             yield SelectionList[str](
                 *[(self._prompt(c), c.id, False) for c in self.cards], id="picks"
@@ -71,6 +72,21 @@ class PresentScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#request", Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Confirm a complete request as it is typed; pick the badge types it asks for."""
+        info = self.query_one("#request-info", Static)
+        try:
+            request = parse_request(event.value)
+        except RugzakError:
+            info.update("")
+            return
+        info.update(self.t("present.for", domain=request.domain, code=request.short_code))
+        picks = self.query_one("#picks", SelectionList)
+        if request.types and not picks.selected:
+            for card in self.cards:
+                if card.achievement_type in request.types:
+                    picks.select(card.id)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one("#picks", SelectionList).focus()
