@@ -135,7 +135,7 @@ def profile_document(did: str, profile: ProfileIn) -> dict[str, Any]:
 
 
 def load_identity(store: Store) -> Identity:
-    with store.begin() as conn:
+    with store.read() as conn:
         config = store.config(conn)
     if "did" not in config:
         raise InvalidInput(
@@ -153,7 +153,7 @@ def load_identity(store: Store) -> Identity:
 
 def unlock(store: Store, identity: Identity, passphrase: str) -> SigningKey:
     """The current signing key, bound to the issuer's DID."""
-    with store.begin() as conn:
+    with store.read() as conn:
         rows = store.keys(conn)
     active = [r for r in rows if r["retired_at"] is None]
     if not active:
@@ -166,7 +166,7 @@ def unlock(store: Store, identity: Identity, passphrase: str) -> SigningKey:
 
 
 def check_admin_token(store: Store, token: str) -> bool:
-    with store.begin() as conn:
+    with store.read() as conn:
         stored = store.config(conn).get("admin_token_hash", "")
     return bool(stored) and token_matches(token, stored)
 
@@ -223,7 +223,7 @@ def did_document(store: Store, identity: Identity) -> dict[str, Any]:
     """The DID document: did:key computed; did:web with every key, newest last."""
     if not identity.is_web:
         return did_key_document(identity.did)
-    with store.begin() as conn:
+    with store.read() as conn:
         rows = store.keys(conn)
     methods = [
         {

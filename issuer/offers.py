@@ -151,14 +151,14 @@ class OfferService:
         return OfferCreated(row["id"], "", None, aware(row["expires_at"]) or now, False)
 
     def view(self, offer_id: str) -> dict[str, Any]:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             row = self.store.offer(conn, offer_id)
         if row is None:
             raise InvalidInput(f"no offer '{offer_id}'", code=ErrorCode.offer_not_found)
         return _offer_view(row, self.issuer.now())
 
     def list(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             rows = self.store.offers(conn, limit=limit, offset=offset)
         now = self.issuer.now()
         return [_offer_view(r, now) for r in rows]
@@ -168,7 +168,7 @@ class OfferService:
     def token(self, request: TokenRequest) -> TokenResponse:
         now = self.issuer.now()
         settings = self.issuer.settings
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             row = self.store.offer_by(conn, "code_hash", hash_token(request.pre_authorized_code))
         if row is None:
             raise InvalidInput("unknown pre-authorized code", code=ErrorCode.offer_not_found)
@@ -282,7 +282,7 @@ class OfferService:
     def _offer_for_token(self, access_token: str | None, now: datetime) -> Any:
         if not access_token:
             raise InvalidInput("an access token is required", code=ErrorCode.token_missing)
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             row = self.store.offer_by(conn, "token_hash", hash_token(access_token))
         if row is None:
             raise InvalidInput("unknown access token", code=ErrorCode.token_invalid)
@@ -293,7 +293,7 @@ class OfferService:
         return row
 
     def _nonce_error(self, nonce: str) -> RugzakError:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             row = self.store.nonce(conn, hash_token(nonce))
         if row is None:
             return VerificationFailed("unknown c_nonce", code=ErrorCode.nonce_unknown)

@@ -32,7 +32,7 @@ class Published:
 def status_list(issuer: Issuer, list_id: str) -> Published:
     """The signed status list credential, re-signed only when a bit changed since."""
     store = issuer.store
-    with store.begin() as conn:
+    with store.read() as conn:
         row = st.get_list(conn, list_id)
         if row is None:
             raise InvalidInput(
@@ -67,7 +67,7 @@ def status_list(issuer: Issuer, list_id: str) -> Published:
 
 
 def status_list_ids(issuer: Issuer) -> list[dict[str, Any]]:
-    with issuer.store.begin() as conn:
+    with issuer.store.read() as conn:
         rows = st.lists(conn)
         return [
             {

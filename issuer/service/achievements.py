@@ -97,11 +97,11 @@ class AchievementOps(IssuerBase):
             return self._view(self._row(conn, achievement_id))
 
     def achievement(self, achievement_id: str) -> dict[str, Any]:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             return self._view(self._row(conn, achievement_id))
 
     def achievements(self, *, include_retired: bool = False) -> list[dict[str, Any]]:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             rows = self.store.achievements(conn, include_retired=include_retired)
         return [self._view(row) for row in rows]
 

@@ -50,7 +50,7 @@ class AwardOps(IssuerBase):
         cache = cache if cache is not None else {}
         row = cache.get(achievement_id)
         if row is None:
-            with self.store.begin() as conn:
+            with self.store.read() as conn:
                 row = self._row(conn, achievement_id)
             cache[achievement_id] = row
         if row["retired_at"] is not None:

@@ -18,14 +18,14 @@ class CredentialOps(IssuerBase):
     """Status changes of issued credentials, and the audit log."""
 
     def credential(self, credential_id: str) -> dict[str, Any]:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             row = self._credential_row(conn, credential_id)
             return _credential_view(row, st.entries_of(conn, credential_id), full=True)
 
     def credentials(
         self, *, achievement_id: str | None = None, limit: int = 100, offset: int = 0
     ) -> list[dict[str, Any]]:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             rows = self.store.credentials(
                 conn, achievement_id=achievement_id, limit=limit, offset=offset
             )
@@ -107,7 +107,7 @@ class CredentialOps(IssuerBase):
     def audit_log(
         self, *, limit: int = 100, offset: int = 0, subject: str | None = None
     ) -> list[dict[str, Any]]:
-        with self.store.begin() as conn:
+        with self.store.read() as conn:
             rows = self.store.audit_log(conn, limit=limit, offset=offset, subject=subject)
         return [
             {

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import OperationalError
 
 from issuer.store import tables as t
-from issuer.store.db import make_engine, unreachable
+from issuer.store.db import READ_ONLY, make_engine, unreachable
 
 # Built once: SQLAlchemy then reuses the compiled SQL (the batch path's hot spot).
 _INSERT_CREDENTIAL = insert(t.credentials)
@@ -44,6 +44,17 @@ class Store:
         """One transaction: committed on success, rolled back on any exception."""
         try:
             with self.engine.begin() as conn:
+                yield conn
+        except OperationalError as exc:
+            if "could not connect" in str(exc) or "unable to open" in str(exc):
+                raise unreachable(exc, self.url) from exc
+            raise
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A read-only transaction (SQLite: no write lock taken)."""
+        try:
+            with self.engine.connect().execution_options(**{READ_ONLY: True}) as conn, conn.begin():
                 yield conn
         except OperationalError as exc:
             if "could not connect" in str(exc) or "unable to open" in str(exc):
