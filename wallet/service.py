@@ -35,7 +35,9 @@ class WalletService:
         return self.store.did
 
     def cards(self) -> list[Card]:
-        return self.store.cards()
+        """Every card, with date-driven statuses brought up to now."""
+        now = self.config.clock()
+        return [card.as_of(now) for card in self.store.cards()]
 
     def import_text(self, text: str, *, tx_code: str | None = None) -> list[ImportOutcome]:
         """Receive from an offer link, an https URL or a file path."""

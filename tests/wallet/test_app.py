@@ -358,3 +358,25 @@ async def test_request_confirms_the_verifier_and_picks_wanted_types(
         assert len(app.screen.query_one("#picks", SelectionList).selected) == 1
         await type_into(pilot, field, "K7QM-3XHD")
         assert str(app.screen.query_one("#request-info", Static).render()) == ""
+
+
+async def test_offer_asking_for_a_transaction_code(config: WalletConfig,
+                                                   store: WalletStore) -> None:
+    fake = FakeIssuer(tx_code="4321")
+    config.transport = SyncASGI(fake.app)
+    store.close()
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("i")
+        await type_into(pilot, app.screen.query_one("#source", Input), fake.offer(8))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "tx_code_required" in str(app.screen.query_one("#progress", Static).render())
+        assert app.focused is app.screen.query_one("#tx-code", Input)
+        await type_into(pilot, app.screen.query_one("#tx-code", Input), "4321")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert "Kept" in str(app.screen.query_one(".outcome", Static).render())

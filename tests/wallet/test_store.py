@@ -145,3 +145,15 @@ def test_locked_wallet_is_busy_not_corrupt(service: WalletService) -> None:
         blocker.close()
     [outcome] = service.import_document(make_credential(HOLDER_KEY.did))
     assert outcome.accepted
+
+
+def test_a_valid_badge_expires_with_time_without_a_refresh(service: WalletService) -> None:
+    from dataclasses import replace as clone
+    from datetime import timedelta
+
+    from wallet.data.cards import Status
+
+    service.import_document(make_credential(HOLDER_KEY.did, valid_until="2026-12-01T00:00:00Z"))
+    assert [c.status for c in service.cards()] == [Status.valid]
+    later = clone(service.config, clock=lambda: service.config.clock() + timedelta(days=30))
+    assert [c.status for c in WalletService(later, service.store).cards()] == [Status.expired]

@@ -53,6 +53,18 @@ class Card:
     def with_check(self, status: Status, code: str, checked_at: str) -> Card:
         return replace(self, status=status, status_code=code, checked_at=checked_at)
 
+    def as_of(self, now: datetime) -> Card:
+        """The card as it stands at ``now``: a badge checked as valid may have expired
+        (or started to be valid) since, without any network check."""
+        if self.status not in (Status.valid, Status.not_yet_valid, Status.unknown):
+            return self
+        until, start = _moment(self.valid_until), _moment(self.issued)
+        if until is not None and until < now:
+            return replace(self, status=Status.expired, status_code="expired")
+        if self.status == Status.not_yet_valid and start is not None and start <= now:
+            return replace(self, status=Status.valid, status_code="ok")
+        return self
+
     def matches(self, query: str) -> bool:
         """Case-insensitive search over name, issuer, type and description."""
         if not query:
@@ -145,3 +157,13 @@ def _achievement(credential: dict[str, Any]) -> dict[str, Any]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _moment(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

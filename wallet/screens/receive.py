@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
-from shared.errors import RugzakError
+from shared.errors import ErrorCode, RugzakError
 from wallet.i18n import Translator
 from wallet.receive import ImportOutcome
 from wallet.widgets.cards import status_badge
@@ -82,6 +82,10 @@ class ReceiveScreen(Screen[None]):
         try:
             outcomes = await app.off_thread(lambda: app.wallet.import_text(source, tx_code=tx_code))
         except RugzakError as exc:
+            if exc.code == ErrorCode.tx_code_required:
+                progress.update(self.t.error_text(exc))
+                self.query_one("#tx-code", Input).focus()
+                return
             progress.update("")
             app.show_error(exc)
             return
