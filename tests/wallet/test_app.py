@@ -360,8 +360,9 @@ async def test_request_confirms_the_verifier_and_picks_wanted_types(
         assert str(app.screen.query_one("#request-info", Static).render()) == ""
 
 
-async def test_offer_asking_for_a_transaction_code(config: WalletConfig,
-                                                   store: WalletStore) -> None:
+async def test_offer_asking_for_a_transaction_code(
+    config: WalletConfig, store: WalletStore
+) -> None:
     fake = FakeIssuer(tx_code="4321")
     config.transport = SyncASGI(fake.app)
     store.close()
