@@ -11,6 +11,8 @@ from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from shared.did import StaticResolver, WebResolver
@@ -130,11 +132,23 @@ def create_app(
         version="0.1.0",
         summary="Checks Open Badges 3.0 presentations and credentials, offline if need be.",
         lifespan=lifespan,
+        docs_url=None,  # served below from vendored files: /docs works offline too
     )
     install_error_handlers(app)
     app.include_router(requests.router)
     app.include_router(verify.router)
     app.include_router(page.router)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Rugzak verifier API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
+        )
+
     static_dir = Path(__file__).parent / "static"
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
 
