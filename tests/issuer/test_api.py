@@ -251,6 +251,7 @@ async def test_status_list_etag_and_cache_headers(
     first = await client.get("/status/revocation-1")
     assert first.status_code == 200
     assert first.headers["cache-control"] == "public, max-age=300"
+    assert first.headers["access-control-allow-origin"] == "*"
     etag = first.headers["etag"]
     assert first.json()["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     again = await client.get("/status/revocation-1", headers={"If-None-Match": etag})

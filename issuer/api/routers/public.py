@@ -78,7 +78,12 @@ def did_path_form(request: Request, issuer: IssuerDep) -> Response:
 
 
 def _cached(published: publish.Published, request: Request, max_age: int) -> Response:
-    headers = {"ETag": published.etag, "Cache-Control": f"public, max-age={max_age}"}
+    headers = {
+        "ETag": published.etag,
+        "Cache-Control": f"public, max-age={max_age}",
+        # Public, signed documents: any web verifier may read them from a browser.
+        "Access-Control-Allow-Origin": "*",
+    }
     if published.etag in _etags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)
     return Response(published.body, media_type="application/json", headers=headers)
