@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -234,3 +235,66 @@ async def test_trust_pack_backs_up_an_unreachable_source(
     ).json()
     assert result["display"] == "red"
     assert f"{LIST_URL}/revocation" in json.dumps(result)
+
+
+# ------------------------------------------------------------------ did:web issuers
+
+
+def did_web_issuer() -> tuple[Any, dict[str, Any]]:
+    from tests.verifier.helpers import ISSUER
+
+    did = "did:web:school.example"
+    key = ISSUER.with_controller(did, "key-1")
+    document = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": did,
+        "verificationMethod": [
+            {
+                "id": f"{did}#key-1",
+                "type": "Multikey",
+                "controller": did,
+                "publicKeyMultibase": ISSUER.public_multibase,
+            }
+        ],
+        "assertionMethod": [f"{did}#key-1"],
+    }
+    return key, document
+
+
+async def test_did_web_issuer_resolved_over_https(make_client: MakeClient, tmp_path: Path) -> None:
+    key, document = did_web_issuer()
+    fetcher, recorder = fetcher_for(
+        lambda r: httpx.Response(200, content=json.dumps(document).encode()),
+        {"school.example": [PUBLIC_IP]},
+    )
+    client = await make_client(online_settings(tmp_path), fetcher=fetcher)
+    cred = signed(badge(issuer=key, index=None), key)
+    result = (await client.post("/verify/credential", json=cred)).json()
+    assert result["verdict"] == "valid", result["errors"]
+    assert recorder.requests[0].url.path == "/.well-known/did.json"
+    assert recorder.requests[0].headers["host"] == "school.example"
+
+
+async def test_did_web_on_a_private_address_is_refused(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    key, document = did_web_issuer()
+    fetcher, recorder = fetcher_for(
+        lambda r: httpx.Response(200, content=json.dumps(document).encode()),
+        {"school.example": ["10.0.0.5"]},
+    )
+    client = await make_client(online_settings(tmp_path), fetcher=fetcher)
+    cred = signed(badge(issuer=key, index=None), key)
+    result = (await client.post("/verify/credential", json=cred)).json()
+    assert result["verdict"] == "invalid"
+    assert recorder.requests == []
+
+
+async def test_image_upload_size_limit(make_client: MakeClient, settings: Settings) -> None:
+    small = settings.model_copy(update={"max_image_bytes": 10_000})
+    client = await make_client(small)
+    reply = await client.post(
+        "/verify/image", files={"file": ("big.png", b"\x89PNG" + b"\x00" * 200_000, "image/png")}
+    )
+    assert reply.status_code == 413
+    assert reply.json()["code"] == "payload_too_large"
