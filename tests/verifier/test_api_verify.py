@@ -386,3 +386,32 @@ async def test_rate_limit_per_client(make_client: MakeClient, settings: Settings
 async def test_issuer_keys_stay_secret_in_errors(client: httpx.AsyncClient) -> None:
     reply = await client.post("/verify/presentation", content=b"{bad")
     assert ISSUER.secret_multibase not in reply.text
+
+
+async def test_image_with_all_parts_in_a_grid(client: httpx.AsyncClient) -> None:
+    """The wallet saves a multi-part presentation as one PNG with the codes in a grid."""
+    import io
+    import math
+
+    from PIL import Image
+
+    req = await new_request(client)
+    vp = present([signed(badge())], req["challenge"])
+    texts = qr.encode(vp, max_version=10)
+    assert len(texts) > 1
+    codes_ = [Image.open(io.BytesIO(qr.render_png(t, scale=4, border=4))) for t in texts]
+    columns = math.ceil(math.sqrt(len(codes_)))
+    rows = math.ceil(len(codes_) / columns)
+    cell = max(max(img.size) for img in codes_)
+    sheet = Image.new("L", (columns * cell, rows * cell), 255)
+    for i, img in enumerate(codes_):
+        sheet.paste(img.convert("L"), ((i % columns) * cell, (i // columns) * cell))
+    buf = io.BytesIO()
+    sheet.save(buf, "PNG")
+    reply = await client.post(
+        "/verify/image",
+        files={"file": ("vp.png", buf.getvalue(), "image/png")},
+        data={"challenge": req["challenge"]},
+    )
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["verdict"] == "valid"
