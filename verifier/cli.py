@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,6 +24,7 @@ from verifier import serving
 from verifier.app import build_verifier, system_clock
 from verifier.cli_pack import pack_app
 from verifier.output import fail_input, print_result, result_from_dict
+from verifier.service import Verifier
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 
@@ -197,13 +199,11 @@ def _verify_via_server(
 
 
 def _verify(
-    verifier: Any, document: dict[str, Any], challenge: str | None, domain: str | None
+    verifier: Verifier, document: dict[str, Any], challenge: str | None, domain: str | None
 ) -> VerificationResult:
     if "VerifiablePresentation" in types_of(document):
-        return verifier.verify_offline_presentation(  # type: ignore[no-any-return]
-            document, challenge=challenge, domain=domain
-        )
-    return verifier.verify_credential(document)  # type: ignore[no-any-return]
+        return verifier.verify_offline_presentation(document, challenge=challenge, domain=domain)
+    return verifier.verify_credential(document)
 
 
 @app.command()
@@ -241,8 +241,6 @@ def request(
 
 
 def _request_locally(types: list[str], ttl: int | None) -> dict[str, Any]:
-    from datetime import timedelta
-
     settings = Settings()
     url = settings.resolved_database_url()
     if url.startswith("sqlite:///"):
