@@ -123,12 +123,12 @@ class ErrorCode(StrEnum):
     offer_failed = "offer_failed"
     wallet_busy = "wallet_busy"
     # --- verifier service
-    rate_limited = "rate_limited"
-    method_not_allowed = "method_not_allowed"
-    unsupported_media_type = "unsupported_media_type"
-    fetch_refused = "fetch_refused"
-    invalid_trust_list = "invalid_trust_list"
-    invalid_trust_pack = "invalid_trust_pack"
+    rate_limited = "rate_limited"  # too many requests from one client; retry after a pause
+    method_not_allowed = "method_not_allowed"  # the path exists, not with this HTTP method
+    unsupported_media_type = "unsupported_media_type"  # the body has a content type not accepted
+    fetch_refused = "fetch_refused"  # a fetch to a non-https or private/loopback address
+    invalid_trust_list = "invalid_trust_list"  # the known-issuers file is not valid
+    invalid_trust_pack = "invalid_trust_pack"  # the offline trust pack is not valid
     # --- generic
     internal_error = "internal_error"
     engine_timeout = "engine_timeout"
