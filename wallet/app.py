@@ -62,6 +62,11 @@ class WalletApp(App[None]):
     # ------------------------------------------------------------ used by screens
 
     @property
+    def motion(self) -> bool:
+        """False: no moving parts (QR parts stay put, cursors do not blink)."""
+        return self.config.animate
+
+    @property
     def wallet(self) -> WalletService:
         if self.service is None:
             raise RuntimeError("the wallet is locked")

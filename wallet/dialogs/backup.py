@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from wallet.i18n import Translator
+from wallet.widgets.fields import TextField
 from wallet.widgets.i18n import translate_bindings
 
 
@@ -37,9 +38,9 @@ class _PathSecretDialog(ModalScreen[PathAndSecret | None]):
             yield Label(self.t(title), classes="dialog-title")
             yield Static(self.t(prompt), classes="prompt")
             yield Label(self.t(path))
-            yield Input(value=self.default_path, id="path", compact=True)
+            yield TextField(value=self.default_path, id="path", compact=True)
             yield Label(self.t(secret))
-            yield Input(password=True, id="passphrase", compact=True)
+            yield TextField(password=True, id="passphrase", compact=True)
             yield Static("", id="dialog-error", classes="inline-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t(ok), variant="primary", id="ok", compact=True)

@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from shared.errors import RugzakError
 from wallet.i18n import Translator
+from wallet.widgets.fields import TextField
 from wallet.widgets.i18n import translate_bindings
 
 
@@ -112,7 +113,7 @@ class PathDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.prompt, classes="dialog-title")
-            yield Input(value=self.default, id="path", compact=True)
+            yield TextField(value=self.default, id="path", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button(self.t("common.ok"), variant="primary", id="ok", compact=True)
                 yield Button(self.t("common.cancel"), id="cancel", compact=True)

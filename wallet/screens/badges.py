@@ -19,6 +19,7 @@ from wallet.dialogs.backup import BackupDialog, PathAndSecret
 from wallet.dialogs.common import MessageDialog
 from wallet.i18n import Translator
 from wallet.widgets.cards import card_option
+from wallet.widgets.fields import TextField
 from wallet.widgets.i18n import translate_bindings
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class BadgesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="toolbar"):
-            yield Input(placeholder=self.t("badges.search"), id="search", compact=True)
+            yield TextField(placeholder=self.t("badges.search"), id="search", compact=True)
             yield Label("", id="filter-label")
             yield Label("", id="count-label")
         yield Label(self.t("badges.empty"), id="empty")

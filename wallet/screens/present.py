@@ -18,6 +18,7 @@ from wallet.data.cards import Card
 from wallet.i18n import Translator
 from wallet.presenting import parse_request
 from wallet.widgets.cards import status_badge
+from wallet.widgets.fields import TextField
 from wallet.widgets.i18n import translate_bindings
 
 if TYPE_CHECKING:
@@ -46,7 +47,7 @@ class PresentScreen(Screen[None]):
         yield Header()
         with Vertical(id="present-body"):
             yield Static(self.t("present.prompt"), classes="prompt")
-            yield Input(
+            yield TextField(
                 value=self.request_text,
                 placeholder=self.t("present.request"),
                 id="request",

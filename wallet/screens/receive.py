@@ -16,6 +16,7 @@ from shared.errors import ErrorCode, RugzakError
 from wallet.i18n import Translator
 from wallet.receive import ImportOutcome
 from wallet.widgets.cards import status_badge
+from wallet.widgets.fields import TextField
 from wallet.widgets.i18n import translate_bindings
 
 if TYPE_CHECKING:
@@ -40,14 +41,14 @@ class ReceiveScreen(Screen[None]):
         with VerticalScroll(id="receive-body"), Vertical(classes="panel wide"):
             yield Label(self.t("import.title"), classes="panel-title")
             yield Static(self.t("import.prompt"), classes="prompt")
-            yield Input(
+            yield TextField(
                 value=self.source,
                 placeholder=self.t("import.placeholder"),
                 id="source",
                 compact=True,
             )
             yield Label(self.t("import.tx_code"))
-            yield Input(id="tx-code", compact=True)
+            yield TextField(id="tx-code", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button(self.t("import.button"), variant="primary", id="receive", compact=True)
             yield Static("", id="progress")

@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from shared.errors import ErrorCode, RugzakError
 from wallet.data.store import WalletStore, wallet_file
 from wallet.i18n import Translator
+from wallet.widgets.fields import TextField
 from wallet.widgets.i18n import translate_bindings
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ class UnlockScreen(Screen[None]):
                 markup=False,
             )
             yield Label(self.t("unlock.passphrase"))
-            yield Input(password=True, id="passphrase", compact=True)
+            yield TextField(password=True, id="passphrase", compact=True)
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t("unlock.button"), variant="primary", id="unlock", compact=True)

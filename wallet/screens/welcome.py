@@ -18,6 +18,7 @@ from wallet.data.crypto import MIN_PASSPHRASE
 from wallet.data.store import WalletStore
 from wallet.dialogs.backup import PathAndSecret, RestoreDialog
 from wallet.i18n import Translator
+from wallet.widgets.fields import TextField
 from wallet.widgets.i18n import translate_bindings
 
 if TYPE_CHECKING:
@@ -46,9 +47,9 @@ class WelcomeScreen(Screen[None]):
             yield Label(self.t("welcome.title"), classes="panel-title")
             yield Static(self.t("welcome.intro"), classes="prompt")
             yield Label(self.t("welcome.passphrase"))
-            yield Input(password=True, id="passphrase", compact=True)
+            yield TextField(password=True, id="passphrase", compact=True)
             yield Label(self.t("welcome.repeat"))
-            yield Input(password=True, id="repeat", compact=True)
+            yield TextField(password=True, id="repeat", compact=True)
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t("welcome.create"), variant="primary", id="create", compact=True)
