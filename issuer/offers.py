@@ -25,6 +25,7 @@ from shared.did import StaticResolver
 from shared.errors import ErrorCode, InvalidInput, RugzakError, VerificationFailed
 from shared.oid4vci import (
     OB_CONFIGURATION_ID,
+    CredentialOffer,
     CredentialRequest,
     CredentialResponse,
     IssuedCredential,
@@ -34,6 +35,7 @@ from shared.oid4vci import (
     TxCode,
     build_credential_offer,
     offer_link,
+    offer_reference_link,
     unverified_claims,
     verify_proof_jwt,
 )
@@ -51,10 +53,11 @@ TX_CODE_LENGTH = 6
 @dataclass(frozen=True)
 class OfferCreated:
     id: str
-    link: str
+    link: str  # the offer by value
     tx_code: str | None  # shown once, to be given to the learner by another channel
     expires_at: datetime
     created: bool  # False: an offer with the same idempotency key existed already
+    reference_link: str = ""  # the same offer by reference (a short link, a small QR code)
 
 
 class OfferService:
@@ -128,19 +131,42 @@ class OfferService:
             if existing is None:
                 raise
             return existing
-        tx = (
-            TxCode(
-                input_mode="numeric",
-                length=TX_CODE_LENGTH,
-                description="the code the issuer gave you with this offer",
-            )
-            if pin
-            else None
-        )
+        tx = _tx_code() if pin else None
         offer = build_credential_offer(
             credential_issuer=self.credential_issuer, pre_authorized_code=code, tx_code=tx
         )
-        return OfferCreated(offer_id, offer_link(offer), pin, expires_at, True)
+        return OfferCreated(
+            offer_id,
+            offer_link(offer),
+            pin,
+            expires_at,
+            True,
+            offer_reference_link(self.reference_url(code)),
+        )
+
+    def reference_url(self, code: str) -> str:
+        """Where the wallet fetches an offer passed by reference.
+
+        The URL holds the pre-authorized code itself, exactly as the offer by value
+        does: nothing more is exposed, and the store still keeps only its hash.
+        """
+        return f"{self.credential_issuer}/oid4vci/offers/{code}"
+
+    def by_reference(self, code: str) -> CredentialOffer:
+        """The offer object for ``GET /oid4vci/offers/{code}`` (open offers only)."""
+        now = self.issuer.now()
+        with self.store.read() as conn:
+            row = self.store.offer_by(conn, "code_hash", hash_token(code))
+        if row is None:
+            raise InvalidInput("unknown offer", code=ErrorCode.offer_not_found)
+        if row["state"] != OPEN:
+            raise InvalidInput("this offer was used already", code=ErrorCode.offer_used)
+        if (aware(row["expires_at"]) or now) <= now:
+            raise InvalidInput("this offer has expired", code=ErrorCode.offer_expired)
+        tx = _tx_code() if row["tx_code_hash"] is not None else None
+        return build_credential_offer(
+            credential_issuer=self.credential_issuer, pre_authorized_code=code, tx_code=tx
+        )
 
     def _existing(self, conn: Any, idempotency: str | None, now: datetime) -> OfferCreated | None:
         if idempotency is None:
@@ -300,6 +326,14 @@ class OfferService:
         if row["used"]:
             return VerificationFailed("this c_nonce was used already", code=ErrorCode.nonce_reused)
         return VerificationFailed("the c_nonce has expired", code=ErrorCode.nonce_expired)
+
+
+def _tx_code() -> TxCode:
+    return TxCode(
+        input_mode="numeric",
+        length=TX_CODE_LENGTH,
+        description="the code the issuer gave you with this offer",
+    )
 
 
 def _offer_view(row: Any, now: datetime) -> dict[str, Any]:

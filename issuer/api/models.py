@@ -98,12 +98,15 @@ class OfferCreate(BaseModel):
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
     tx_code: bool = Field(default=False, description="require a numeric transaction code")
     expires_in_seconds: int | None = Field(default=None, ge=60, le=90 * 24 * 3600)
-    qr: bool = Field(default=False, description="include a QR code (PNG data URI)")
+    qr: bool = Field(
+        default=False, description="include a QR code (PNG data URI) of the by-reference link"
+    )
 
 
 class OfferCreatedOut(BaseModel):
     id: str
-    offer_uri: str
+    offer_uri: str = Field(description="the offer by value")
+    offer_uri_by_reference: str = Field(description="the same offer by reference (shorter)")
     tx_code: str | None = Field(description="shown once: give it to the learner separately")
     expires_at: datetime
     qr_png: str | None = None

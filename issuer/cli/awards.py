@@ -106,6 +106,14 @@ def offer(
     ] = None,
     qr: Annotated[Path | None, typer.Option(help="Also write the offer as a QR code PNG.")] = None,
     show_qr: Annotated[bool, typer.Option("--show-qr", help="Draw the QR code here.")] = False,
+    by_reference: Annotated[
+        bool,
+        typer.Option(
+            "--by-reference",
+            help="Print and encode the short link (the wallet fetches the offer from the "
+            "issuer's public URL): a much smaller QR code.",
+        ),
+    ] = False,
 ) -> None:
     """Create an OpenID4VCI credential offer and print its link for the wallet."""
 
@@ -121,17 +129,18 @@ def offer(
                 tx_code=tx_code,
                 expires_in=timedelta(hours=expires_in) if expires_in else None,
             )
-        out.print(created.link, highlight=False, soft_wrap=True)
+        link = created.reference_link if by_reference else created.link
+        out.print(link, highlight=False, soft_wrap=True)
         out.print(
             f"offer {created.id}, expires {created.expires_at:%Y-%m-%d %H:%M} UTC", highlight=False
         )
         if created.tx_code:
             out.print(f"transaction code: [bold]{created.tx_code}[/bold]", highlight=False)
         if qr is not None:
-            atomic_write(qr, render_png(created.link))
+            atomic_write(qr, render_png(link))
             out.print(f"QR code: {qr}", highlight=False)
         if show_qr:
-            out.print(render_terminal(created.link), highlight=False)
+            out.print(render_terminal(link), highlight=False)
 
     run(act)
 

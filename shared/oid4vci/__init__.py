@@ -71,6 +71,7 @@ from shared.oid4vci.offer import (
     TxCode,
     build_credential_offer,
     offer_link,
+    offer_reference_link,
     parse_offer_json,
     parse_offer_link,
 )
@@ -118,6 +119,7 @@ __all__ = [
     "oauth_error",
     "ob_credential_configuration",
     "offer_link",
+    "offer_reference_link",
     "parse_offer_json",
     "parse_offer_link",
     "unverified_claims",

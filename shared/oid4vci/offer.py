@@ -93,6 +93,16 @@ def offer_link(offer: CredentialOffer) -> str:
     return f"{OFFER_SCHEME}://?credential_offer={quote(text, safe='')}"
 
 
+def offer_reference_link(credential_offer_uri: str) -> str:
+    """``openid-credential-offer://?credential_offer_uri=<urlencoded https URL>``.
+
+    Much shorter than the offer by value, so its QR code is small; the wallet GETs
+    the offer object from the URL.
+    """
+    check_https_or_local(credential_offer_uri, "credential_offer_uri", error=True)
+    return f"{OFFER_SCHEME}://?credential_offer_uri={quote(credential_offer_uri, safe='')}"
+
+
 class OfferByReference(Message):
     """An offer passed by reference: the wallet GETs ``credential_offer_uri``."""
 

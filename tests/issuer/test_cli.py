@@ -318,3 +318,13 @@ def test_offers_list_shows_state(runner: CliRunner, data: Path) -> None:
     assert [(o["achievement_id"], o["state"], o["recipient_email"]) for o in listed] == [
         ("cook", "open", "sam@example.org")
     ]
+
+
+def test_offer_by_reference_writes_a_small_qr(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    png = tmp_path / "small.png"
+    result = cli(runner, data, "offer", "-a", "cook", "--by-reference", "--qr", str(png))
+    link = result.output.splitlines()[0]
+    assert link.startswith("openid-credential-offer://?credential_offer_uri=https%3A%2F%2F")
+    assert read_qr_image(png.read_bytes()) == [link]

@@ -322,3 +322,26 @@ async def test_offer_for_unknown_achievement_is_refused(
     response = await client.post("/offers", json={"achievement_id": "nope"}, headers=admin)
     assert (response.status_code, response.json()["code"]) == (404, "achievement_not_found")
     assert (await client.get("/offers", headers=admin)).json() == []
+
+
+async def test_offer_by_reference_gives_the_same_offer_and_a_small_qr(
+    client: httpx.AsyncClient, admin: dict[str, str], achievement_id: str, clock: FakeClock
+) -> None:
+    from shared.oid4vci import OfferByReference
+    from shared.qr import qr_version
+
+    created = await _offer(client, admin, achievement_id, tx_code=True)
+    by_value = parse_offer_link(created["offer_uri"])
+    reference = parse_offer_link(created["offer_uri_by_reference"])
+    assert isinstance(reference, OfferByReference)
+    assert reference.credential_offer_uri.startswith(f"{BASE_URL}/oid4vci/offers/")
+    assert qr_version(created["offer_uri_by_reference"]) < qr_version(created["offer_uri"])
+    fetched = await client.get(reference.credential_offer_uri.removeprefix(BASE_URL))
+    assert fetched.headers["cache-control"] == "no-store"
+    assert CredentialOffer.parse(fetched.json()) == by_value
+    token = await _token(client, by_value.pre_authorized_code, created["tx_code"])  # type: ignore[union-attr]
+    assert token.status_code == 200
+    used = await client.get(reference.credential_offer_uri.removeprefix(BASE_URL))
+    assert (used.status_code, used.json()["code"]) == (409, "offer_used")
+    unknown = await client.get("/oid4vci/offers/not-a-code")
+    assert (unknown.status_code, unknown.json()["code"]) == (404, "offer_not_found")

@@ -414,3 +414,18 @@ def test_unverified_claims_reads_the_payload_without_checking() -> None:
     assert unverified_claims(jwt)["nonce"] == "n-9"
     with pytest.raises(InvalidInput):
         unverified_claims("nope")
+
+
+def test_offer_reference_link_round_trips_and_needs_https() -> None:
+    from shared.oid4vci import offer_reference_link
+
+    link = offer_reference_link("https://issuer.example.org/oid4vci/offers/abc")
+    assert link == (
+        "openid-credential-offer://?credential_offer_uri="
+        "https%3A%2F%2Fissuer.example.org%2Foid4vci%2Foffers%2Fabc"
+    )
+    assert parse_offer_link(link) == OfferByReference(
+        credential_offer_uri="https://issuer.example.org/oid4vci/offers/abc"
+    )
+    with pytest.raises(InvalidInput):
+        offer_reference_link("http://evil.example/o")

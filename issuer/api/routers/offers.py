@@ -42,10 +42,12 @@ def create_offer(body: OfferCreate, offers: OffersDep, actor: AdminDep) -> Any:
     )
     qr = None
     if body.qr:
-        qr = "data:image/png;base64," + base64.b64encode(render_png(created.link)).decode()
+        png = render_png(created.reference_link)
+        qr = "data:image/png;base64," + base64.b64encode(png).decode()
     return {
         "id": created.id,
         "offer_uri": created.link,
+        "offer_uri_by_reference": created.reference_link,
         "tx_code": created.tx_code,
         "expires_at": created.expires_at,
         "qr_png": qr,

@@ -15,13 +15,15 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from issuer.api.deps import IssuerDep, OffersDep
-from issuer.api.errors import log
+from issuer.api.errors import log, status_for
+from issuer.api.models import ErrorOut
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.oid4vci import (
     AS_METADATA_PATH,
     ISSUER_METADATA_PATH,
     PRE_AUTHORIZED_GRANT,
     AuthorizationServerMetadata,
+    CredentialOffer,
     CredentialRequest,
     CredentialResponse,
     IssuerMetadata,
@@ -150,6 +152,21 @@ async def token(request: Request, offers: OffersDep) -> Any:
     if isinstance(result, JSONResponse):
         return result
     return JSONResponse(result.to_dict(), headers=NO_STORE)
+
+
+@router.get(
+    "/oid4vci/offers/{code}",
+    operation_id="oid4vci_offer_by_reference",
+    response_model=CredentialOffer,
+    responses={404: {"model": ErrorOut}, 409: {"model": ErrorOut}},
+)
+def offer_by_reference(code: str, offers: OffersDep) -> Any:
+    """The credential offer object behind a ``credential_offer_uri`` link (open offers)."""
+    try:
+        offer = offers.by_reference(code)
+    except RugzakError as error:
+        return JSONResponse(error.to_dict(), status_code=status_for(error), headers=NO_STORE)
+    return JSONResponse(offer.to_dict(), headers=NO_STORE)
 
 
 @router.post("/oid4vci/nonce", operation_id="oid4vci_nonce", response_model=NonceResponse)
