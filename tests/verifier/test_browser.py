@@ -191,3 +191,24 @@ def test_phone_screen_request_and_accessibility(
         assert card.get_attribute("data-verdict") == "green"
     finally:
         driver.quit()
+
+
+def test_fake_camera_reads_one_large_code(server: tuple[str, Settings], tmp_path: Path) -> None:
+    """The wallet's default: one code up to version 25, filmed at 640x480."""
+    base, settings = server
+    request = httpx.post(f"{base}/requests", json={}).json()
+    vp = present([signed(badge())], request["challenge"], domain=settings.public_origin)
+    (text,) = qr.encode(vp)
+    assert qr.qr_version(text) >= 15
+    video = tmp_path / "camera.y4m"
+    write_y4m([qr.render_png(text, scale=4)], video, frames_each=2)
+    driver = make_driver(tmp_path / "profile", video=video)
+    try:
+        driver.get(base + "/")
+        driver.find_element("id", "camera").click()
+        card = wait_for(driver, "[data-testid=credential-verdict]", timeout=60)
+        assert card.get_attribute("data-verdict") == "green"
+        # the camera is released once the code is read
+        assert driver.find_element("id", "viewer").get_attribute("hidden") is not None
+    finally:
+        driver.quit()
