@@ -321,6 +321,7 @@ async def test_dutch_app(config: WalletConfig, store: WalletStore) -> None:
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
         assert "Typ je wachtzin" in str(app.screen.query_one(".prompt", Static).render())
+        assert not app.screen.query_one("#passphrase", Input).cursor_blink  # motion off
         await type_into(pilot, app.screen.query_one("#passphrase", Input), "fout")
         await pilot.press("enter")
         await settle(app, pilot)
