@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -137,6 +138,9 @@ def serve(
     ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (they share the store).")
+    ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs) with uvicorn."""
     import uvicorn
@@ -146,8 +150,23 @@ def serve(
     def act() -> None:
         settings = state(ctx).settings()
         secret = passphrase(settings)
-        app = create_app(settings.model_copy(update={"passphrase": SecretStr(secret)}))
-        uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+        if workers == 1:
+            app = create_app(settings.model_copy(update={"passphrase": SecretStr(secret)}))
+            uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+            return
+        # Worker processes build their own app from the environment; they inherit it.
+        os.environ["RUGZAK_ISSUER_PASSPHRASE"] = secret
+        os.environ["RUGZAK_ISSUER_DATA_DIR"] = str(settings.data_dir)
+        os.environ["RUGZAK_ISSUER_DATABASE_URL"] = settings.resolved_database_url()
+        uvicorn.run(
+            "issuer.api.asgi:make_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            access_log=False,
+        )
 
     run(act)
 

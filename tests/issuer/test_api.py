@@ -375,3 +375,20 @@ async def test_did_web_document_is_served_with_etag(tmp_path: Any, clock: FakeCl
     written = publish.export(issuer, tmp_path / "site")
     assert (tmp_path / "site" / ".well-known" / "did.json") in written
     issuer.store.dispose()
+
+
+async def test_factory_for_worker_processes_reads_the_environment(
+    settings: Any, issuer: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from issuer.api.asgi import make_app
+    from tests.issuer.conftest import PASSPHRASE
+
+    monkeypatch.setenv("RUGZAK_ISSUER_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("RUGZAK_ISSUER_PASSPHRASE", PASSPHRASE)
+    monkeypatch.delenv("RUGZAK_ISSUER_DATABASE_URL", raising=False)
+    app = make_app()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            assert (await http.get("/")).json()["did"] == issuer.identity.did
+            assert app.state.issuer.signer.did == issuer.identity.did  # unlocked
