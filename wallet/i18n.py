@@ -149,7 +149,7 @@ EN: dict[str, str] = {
     "qr.part": "part {index} of {total}",
     "qr.single": "one code",
     "qr.paused": "paused",
-    "qr.hint": "Let the verifier scan every part; they may come in any order.",
+    "qr.hint": "Let the verifier scan every part, in any order.",
     "qr.too_small": "The window is too small for a QR code; make it larger or save a PNG.",
     "qr.save_to": "Save as (file name):",
     # backup / restore
@@ -345,7 +345,7 @@ NL: dict[str, str] = {
     "qr.part": "deel {index} van {total}",
     "qr.single": "één code",
     "qr.paused": "gepauzeerd",
-    "qr.hint": "Laat de controleur elk deel scannen; de volgorde maakt niet uit.",
+    "qr.hint": "Laat elk deel scannen, in willekeurige volgorde.",
     "qr.too_small": "Het venster is te klein voor een QR-code; maak het groter of sla een PNG op.",
     "qr.save_to": "Opslaan als (bestandsnaam):",
     "backup.title": "Back-up van je wallet",

@@ -128,6 +128,8 @@ async def test_terminal_codes_decode_to_a_verifying_presentation(
         seen: list[str] = []
         for _ in range(total):
             art = str(screen.query_one("#qr", Static).render())
+            # The whole code, quiet zone included, is inside the window.
+            assert len(art.split("\n")) <= screen.query_one("#qr-box").size.height
             seen.extend(qr.read_qr_image(art_to_png(art)))
             label = str(screen.query_one("#qr-part").render())
             assert f"of {total}" in label

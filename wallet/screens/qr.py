@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Center, Container
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Label, Static
 
 from shared import qr
 from shared.errors import RugzakError
@@ -63,7 +63,7 @@ class QRScreen(Screen[None]):
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        # No header: every row goes to the code (80x24 fits version 5 instead of 4).
         request = self.presentation.request
         if request is None:
             yield Label(self.t("present.unbound_note"), id="qr-info", classes="unbound")
