@@ -232,7 +232,7 @@ def verify_credential(
     _issuer(credential, ok_proofs, result)
     _dates(credential, moment, skew, result)
     if ok_proofs:
-        _status(credential, res, status_fetcher, moment, min_status_entries, result)
+        _status(credential, res, status_fetcher, moment, min_status_entries, result, skew)
     _trust(credential, trusted_issuers, result)
     return result
 
@@ -480,6 +480,7 @@ def _status(
     now: datetime,
     min_entries: int,
     result: VerificationResult,
+    skew: timedelta = DEFAULT_SKEW,
 ) -> None:
     entries = credential.get("credentialStatus")
     if entries is None:
@@ -535,7 +536,7 @@ def _status(
                 )
             )
             continue
-        outcome = check_status(entry, list_credential, now=now, min_entries=min_entries)
+        outcome = check_status(entry, list_credential, now=now, min_entries=min_entries, skew=skew)
         detail = {
             "statusListCredential": url,
             "purpose": outcome.purpose,

@@ -74,7 +74,7 @@ def did_key_document(did: str) -> dict[str, Any]:
         raise InvalidInput("malformed did:key", code=ErrorCode.malformed_did, detail=did)
     try:
         multibase_to_ed25519_public(mb)
-    except InvalidInput as exc:
+    except (InvalidInput, Unsupported) as exc:  # z6Mk... that does not decode to Ed25519
         raise InvalidInput("malformed did:key", code=ErrorCode.malformed_did, detail=did) from exc
     vm_id = f"{did}#{mb}"
     return {

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Collection, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from random import Random
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -417,8 +417,11 @@ def check_status(
     now: datetime,
     min_entries: int = VERIFY_MIN_ENTRIES,
     max_bytes: int = MAX_LIST_BYTES,
+    skew: timedelta = timedelta(0),
 ) -> StatusOutcome:
     """The Bitstring Status List "Validate" algorithm, minus the list's proof check.
+
+    ``skew`` tolerates clocks that differ a little (as for the credential's own dates).
 
     Never raises for bad data: every problem is an outcome with a stable code.
     """
@@ -460,12 +463,12 @@ def check_status(
         return fail(
             ErrorCode.status_list_invalid, "The status list has an unreadable validity date."
         )
-    if start is not None and now < start:
+    if start is not None and now + skew < start:
         return fail(
             ErrorCode.status_list_not_yet_valid,
             f"Status unknown: the status list is not valid until {format_datetime(start)}.",
         )
-    if end is not None and now >= end:
+    if end is not None and now - skew >= end:
         return fail(
             ErrorCode.status_list_expired,
             f"Status unknown: the status list expired on {format_datetime(end)}.",

@@ -341,3 +341,23 @@ def test_expiry_cannot_be_hidden_behind_jsonld_forms(disguise: str) -> None:
     result = verify_credential(cred, now=NOW)
     assert result.verdict == Verdict.invalid
     assert ErrorCode.invalid_jsonld in result.codes()
+
+
+def test_status_list_from_a_clock_slightly_ahead_is_accepted() -> None:
+    """A list issued seconds "in the future" (clock skew) still answers the status."""
+    bits = BitstringStatusList(131_072)
+    lists = {}
+    for purpose in ("revocation", "suspension"):
+        url = f"{LIST_URL}-{purpose}"
+        unsigned = build_status_list_credential(
+            list_url=url,
+            issuer=ISSUER.did,
+            purpose=purpose,
+            status_list=bits,
+            valid_from=NOW + timedelta(seconds=30),
+        )
+        lists[url] = issue_credential(unsigned, ISSUER, created=NOW)
+    result = verify_credential(
+        signed(with_status(3)), status_fetcher=LocalStatusSource(lists), now=NOW
+    )
+    assert result.verified, result.codes()

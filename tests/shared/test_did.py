@@ -118,3 +118,9 @@ def test_web_resolver_fetches_once_and_checks_id() -> None:
     with pytest.raises(ResolutionFailed) as info:
         WebResolver(down).resolve("did:web:good.example")
     assert info.value.code == ErrorCode.did_not_found
+
+
+def test_garbage_did_key_is_malformed() -> None:
+    with pytest.raises(InvalidInput) as info:
+        did_key_document("did:key:z6MkXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX")
+    assert info.value.code == ErrorCode.malformed_did
