@@ -120,6 +120,8 @@ def create_app(
         app.state.verifier = parts.verifier
         app.state.pack = parts.pack
         app.state.limiter = anyio.CapacityLimiter(settings.verify_threads)
+        inline = settings.verify_inline
+        app.state.verify_inline = settings.offline if inline is None else inline
         try:
             yield
         finally:

@@ -27,12 +27,15 @@ def get_pack(request: Request) -> TrustPack | None:
     return pack
 
 
-def get_limiter(request: Request) -> anyio.CapacityLimiter:
+def get_limiter(request: Request) -> anyio.CapacityLimiter | None:
+    """Where verifications run: None means on the event loop (see Settings.verify_inline)."""
+    if request.app.state.verify_inline:
+        return None
     limiter: anyio.CapacityLimiter = request.app.state.limiter
     return limiter
 
 
 VerifierDep = Annotated[Verifier, Depends(get_verifier)]
-LimiterDep = Annotated[anyio.CapacityLimiter, Depends(get_limiter)]
+LimiterDep = Annotated[anyio.CapacityLimiter | None, Depends(get_limiter)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PackDep = Annotated[TrustPack | None, Depends(get_pack)]

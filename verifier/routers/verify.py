@@ -46,7 +46,9 @@ async def _json_body(request: Request) -> Any:
         ) from exc
 
 
-async def _run(limiter: anyio.CapacityLimiter, fn: Any, *args: Any, **kwargs: Any) -> Any:
+async def _run(limiter: anyio.CapacityLimiter | None, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    if limiter is None:  # offline: pure CPU work, no thread hand-off
+        return fn(*args, **kwargs)
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter)
 
 
