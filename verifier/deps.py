@@ -35,7 +35,14 @@ def get_limiter(request: Request) -> anyio.CapacityLimiter | None:
     return limiter
 
 
+def get_thread_limiter(request: Request) -> anyio.CapacityLimiter:
+    """Always a worker thread (image decoding releases the GIL and can take a while)."""
+    limiter: anyio.CapacityLimiter = request.app.state.limiter
+    return limiter
+
+
 VerifierDep = Annotated[Verifier, Depends(get_verifier)]
+ThreadLimiterDep = Annotated[anyio.CapacityLimiter, Depends(get_thread_limiter)]
 LimiterDep = Annotated[anyio.CapacityLimiter | None, Depends(get_limiter)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 PackDep = Annotated[TrustPack | None, Depends(get_pack)]

@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.verification import VerificationResult
-from verifier.deps import LimiterDep, SettingsDep, VerifierDep
+from verifier.deps import LimiterDep, SettingsDep, ThreadLimiterDep, VerifierDep
 from verifier.schemas import ERRORS, QrIn, ResultOut
 from verifier.service import result_dict
 
@@ -128,7 +128,7 @@ async def verify_qr(body: QrIn, verifier: VerifierDep, limiter: LimiterDep) -> J
 async def verify_image(
     verifier: VerifierDep,
     settings: SettingsDep,
-    limiter: LimiterDep,
+    limiter: ThreadLimiterDep,
     file: Annotated[UploadFile, File(description="A photo or screenshot of the QR code(s)")],
     challenge: Annotated[str | None, Form(max_length=64)] = None,
 ) -> JSONResponse:
