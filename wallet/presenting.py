@@ -25,7 +25,8 @@ from shared.errors import ErrorCode, InvalidInput
 from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
 from shared.qr.render import make_symbol
-from wallet.data.store import WalletStore, atomic_write
+from wallet.data.files import atomic_write
+from wallet.data.store import WalletStore
 
 SCREEN_MAX_VERSION = 15
 FILE_MAX_VERSION = 25

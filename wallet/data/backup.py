@@ -22,7 +22,8 @@ from shared.errors import ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from wallet.data.cards import Card
 from wallet.data.crypto import MODERATE_KDF, Box, CryptoError, KdfParams, derive_key, new_salt
-from wallet.data.store import WalletStore, atomic_write
+from wallet.data.files import atomic_write
+from wallet.data.store import WalletStore
 
 FORMAT = "rugzak-wallet-backup"
 VERSION = 1

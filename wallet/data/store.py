@@ -19,7 +19,6 @@ import json
 import os
 import sqlite3
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -42,6 +41,7 @@ from wallet.data.crypto import (
     KdfParams,
     derive_key,
 )
+from wallet.data.files import fsync_dir, fsync_file
 
 FORMAT = "rugzak-wallet"
 VERSION = 1
@@ -174,9 +174,9 @@ class WalletStore:
                 )
         finally:
             conn.close()
-        _fsync(tmp)
+        fsync_file(tmp)
         os.replace(tmp, path)
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
         return cls._open_with(path, box, rng)
 
     @classmethod
@@ -475,36 +475,3 @@ def _json(value: str | None) -> Any:
         return json.loads(value)
     except ValueError:
         raise corrupt("a metadata field is damaged") from None
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> None:
-    """Write a file so a crash leaves either the old content or the new, never half."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
-    fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent if str(path.parent) else Path("."))
