@@ -117,11 +117,11 @@ class ErrorCode(StrEnum):
     not_initialized = "not_initialized"  # the issuer was not set up (run init first)
     already_initialized = "already_initialized"  # the issuer was set up already
     # --- wallet (wrong_passphrase and credential_not_found are shared with the issuer)
-    wallet_corrupt = "wallet_corrupt"
-    duplicate_credential = "duplicate_credential"
-    backup_invalid = "backup_invalid"
-    offer_failed = "offer_failed"
-    wallet_busy = "wallet_busy"
+    wallet_corrupt = "wallet_corrupt"  # the wallet file is damaged or not a wallet
+    duplicate_credential = "duplicate_credential"  # the credential is already in the wallet
+    backup_invalid = "backup_invalid"  # not a usable wallet backup file
+    offer_failed = "offer_failed"  # the issuer did not complete a credential offer
+    wallet_busy = "wallet_busy"  # another program holds the wallet file locked
     # --- verifier service
     rate_limited = "rate_limited"  # too many requests from one client; retry after a pause
     method_not_allowed = "method_not_allowed"  # the path exists, not with this HTTP method
