@@ -15,7 +15,9 @@ What it does, bounded in time:
    the same 2 cores) for ``--duration`` seconds, each nonce used once;
 5. reports presentations verified per second, latency percentiles and errors
    (any non-200 answer or a verdict other than valid), and checks that a replayed
-   presentation is refused with ``nonce_reused``.
+   presentation is refused with ``nonce_reused``; also the server's CPU time per
+   presentation (from /proc, so it does not depend on what else runs on the
+   machine) and the rate the cores could sustain at that cost.
 
 Target (issue 5): >= 400 presentations/s on 2 cores, p99 < 50 ms, 0 errors.
 """
@@ -183,6 +185,32 @@ async def drive(
     return latencies, errors, done, time.perf_counter() - start
 
 
+def _cpu_seconds(root: int) -> float:
+    """User + system CPU of ``root`` and its descendants (Linux /proc), in seconds."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    total, wanted = 0.0, {root}
+    changed = True
+    while changed:
+        changed = False
+        for pid, (ppid, _cpu) in stats.items():
+            if ppid in wanted and pid not in wanted:
+                wanted.add(pid)
+                changed = True
+    for pid in wanted:
+        if pid in stats:
+            total += stats[pid][1]
+    return total
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -275,9 +303,11 @@ def main() -> int:
                 time.sleep(0.2)
         warm, timed = bodies[:200], bodies[200:]
         asyncio.run(drive(args.port, warm, args.concurrency, 30))  # every worker warms up
+        cpu_before = _cpu_seconds(server.pid)
         latencies, errors, done, elapsed = asyncio.run(
             drive(args.port, timed, args.concurrency, args.duration)
         )
+        server_cpu = _cpu_seconds(server.pid) - cpu_before
 
         async def replay() -> tuple[int, bytes]:
             return await Connection("127.0.0.1", args.port).post("/verify/presentation", timed[0])
@@ -303,6 +333,10 @@ def main() -> int:
         "max_ms": round(max(latencies) * 1000, 2),
         "errors": errors,
         "replay_refused": replay_refused,
+        "server_cpu_ms_per_presentation": round(server_cpu * 1000 / max(done, 1), 2),
+        "capacity_per_s_on_idle_cores": round(
+            (os.cpu_count() or 1) * done / max(server_cpu, 1e-9), 0
+        ),
         "prepare_s": round(prepare_s, 1),
         "cores": os.cpu_count(),
     }
