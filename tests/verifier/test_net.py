@@ -298,3 +298,58 @@ async def test_image_upload_size_limit(make_client: MakeClient, settings: Settin
     )
     assert reply.status_code == 413
     assert reply.json()["code"] == "payload_too_large"
+
+
+# ------------------------------------------------------------------ real sockets
+
+
+def _serve_lists(lists: dict[str, dict[str, Any]]):  # type: ignore[no-untyped-def]
+    import http.server
+    import threading
+
+    bodies = {path: json.dumps(doc).encode() for path, doc in lists.items()}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = bodies.get(self.path)
+            if body is None:
+                self.send_response(404)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+async def test_real_loopback_fetch_only_in_development_mode(
+    make_client: MakeClient, tmp_path: Path
+) -> None:
+    lists = status_list_credentials()
+    server = _serve_lists({"/status/revocation": lists[f"{LIST_URL}/revocation"]})
+    try:
+        port = server.server_address[1]
+        cred = badge(index=REVOKED_INDEX)
+        cred["credentialStatus"]["statusListCredential"] = (
+            f"http://127.0.0.1:{port}/status/revocation"
+        )
+        cred["credentialStatus"]["id"] = f"http://127.0.0.1:{port}/status/revocation#8"
+        signed_cred = signed(cred)
+        dev = online_settings(tmp_path).model_copy(update={"allow_private_network": True})
+        dev_client = await make_client(dev)
+        result = (await dev_client.post("/verify/credential", json=signed_cred)).json()
+        assert result["display"] == "red", result["checks"]
+        strict_client = await make_client(online_settings(tmp_path))
+        refused = (await strict_client.post("/verify/credential", json=signed_cred)).json()
+        assert refused["verdict"] == "unknown"
+    finally:
+        server.shutdown()
+        server.server_close()
