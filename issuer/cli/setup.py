@@ -46,13 +46,13 @@ def init(
     description: Annotated[str | None, typer.Option(help="A short description.")] = None,
     did_web: Annotated[
         str | None,
-        typer.Option("--did-web", help="Use did:web for DOMAIN[/path] instead of did:key."),
+        typer.Option("--did-web", help="Use did:web for DOMAIN\\[/path] instead of did:key."),
     ] = None,
     base_url: Annotated[
         str | None,
         typer.Option(
             help="Public URL of this issuer (status lists, offers). Default: "
-            "https://DOMAIN[/path] for did:web, http://127.0.0.1:8000 otherwise."
+            "https://DOMAIN\\[/path] for did:web, http://127.0.0.1:8000 otherwise."
         ),
     ] = None,
     suspension: Annotated[
