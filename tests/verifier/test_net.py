@@ -353,3 +353,55 @@ async def test_real_loopback_fetch_only_in_development_mode(
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_https_to_a_pinned_address_checks_the_host_name(tmp_path: Path) -> None:
+    """Connecting to the checked IP still verifies the certificate for the host name."""
+    import http.server
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+
+    if shutil.which("openssl") is None:
+        pytest.skip("the openssl command is not installed")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(cert), "-days", "2", "-subj", "/CN=issuer.test",
+         "-addext", "subjectAltName=DNS:issuer.test"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = b'{"ok": true}'
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    trust = ssl.create_default_context(cafile=str(cert))
+    try:
+        fetcher = SafeFetcher(
+            allow_private=True,
+            resolve=resolver({"issuer.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]}),
+            transport=httpx.HTTPTransport(verify=trust),
+        )
+        reply = fetcher.get(f"https://issuer.test:{port}/status", max_bytes=100)
+        assert reply.body == b'{"ok": true}'
+        with pytest.raises(ResolutionFailed):
+            fetcher.get(f"https://other.test:{port}/status", max_bytes=100)
+        fetcher.close()
+    finally:
+        server.shutdown()
+        server.server_close()
