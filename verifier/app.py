@@ -121,7 +121,9 @@ def create_app(
         app.state.pack = parts.pack
         app.state.limiter = anyio.CapacityLimiter(settings.verify_threads)
         inline = settings.verify_inline
-        app.state.verify_inline = settings.offline if inline is None else inline
+        # Inline only when nothing can wait: no network fetches and a local database.
+        local = url.startswith("sqlite")
+        app.state.verify_inline = (settings.offline and local) if inline is None else inline
         try:
             yield
         finally:

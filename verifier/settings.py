@@ -54,8 +54,9 @@ class Settings(BaseSettings):
     """Verifications run at once per process: CPU-bound Python gains nothing from more
     threads (the GIL), and fewer threads keep latency steady under load."""
     verify_inline: bool | None = None
-    """Verify on the event loop instead of a worker thread. Default: when offline (no
-    network waits can happen; the thread hand-off costs more CPU than it saves)."""
+    """Verify on the event loop instead of a worker thread. Default: when offline with a
+    SQLite database (nothing can wait on the network; the thread hand-off costs more
+    CPU than it saves)."""
     trust_forwarded_for: bool = False
     """Behind a reverse proxy: take the client address from X-Forwarded-For."""
 
