@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import shutil
+import socket
+import subprocess
 import sys
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from rich.console import Console
 from rich.panel import Panel
 
@@ -28,7 +33,7 @@ from shared.keys import SigningKey
 from shared.verification import VerificationResult
 
 OUT = Path("demo-out")
-console = Console(highlight=False)
+console = Console(highlight=False, emoji=False)
 
 
 def step(title: str) -> None:
@@ -136,6 +141,234 @@ def core_journey() -> None:
     )
 
 
+# ---------------------------------------------------------------- the product journey
+
+BIN = Path(sys.executable).parent
+ISSUER_PASS = "demo issuer passphrase (not for production)"  # noqa: S105 (demo only)
+WALLET_PASS = "demo wallet passphrase (not for production)"  # noqa: S105 (demo only)
+EMPLOYER = "https://werkgever.example"
+
+
+def run(
+    tool: str,
+    *args: str,
+    env: dict[str, str] | None = None,
+    ok: tuple[int, ...] = (0,),
+    show: bool = True,
+) -> str:
+    """Run one of our own commands, echo it, and return its output."""
+    console.print(
+        f"[dim]$ {tool} {' '.join(a if len(a) < 70 else a[:67] + '...' for a in args)}[/]"
+    )
+    done = subprocess.run(  # noqa: S603 (our own console scripts)
+        [str(BIN / tool), *args],
+        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    if done.returncode not in ok:
+        console.print(done.stdout, done.stderr, markup=False)
+        raise SystemExit(f"{tool} {args[0]} failed with exit code {done.returncode}")
+    if show and done.stdout.strip():
+        console.print(done.stdout.rstrip(), markup=False, highlight=False)
+    return done.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    raise SystemExit(f"nothing answered at {url}")
+
+
+def product_journey() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    issuer_env = {"RUGZAK_ISSUER_PASSPHRASE": ISSUER_PASS}
+    wallet_env = {"RUGZAK_PASSPHRASE": WALLET_PASS, "RUGZAK_WALLET_DIR": str(OUT / "wallet")}
+    verifier_env = {
+        "RUGZAK_VERIFIER_DATA_DIR": str(OUT / "verifier"),
+        "RUGZAK_VERIFIER_PUBLIC_ORIGIN": EMPLOYER,
+    }
+    issuer = ["--data-dir", str(OUT / "issuer")]
+
+    step("8. Issuer: rugzak-issuer init, an achievement, an offer for a learner")
+    run(
+        "rugzak-issuer",
+        *issuer,
+        "init",
+        "--name",
+        "Leerhuis Utrecht",
+        "--url",
+        "https://leerhuis.example",
+        "--base-url",
+        base,
+        env=issuer_env,
+    )
+    run(
+        "rugzak-issuer",
+        *issuer,
+        "achievement",
+        "create",
+        "--id",
+        "doorzetten",
+        "--name",
+        "Doorzettingsvermogen",
+        "--description",
+        "Blijft doorgaan als het moeilijk wordt.",
+        "--criteria",
+        "Laat de vijf gedragingen van het niveau zien.",
+        "--type",
+        "Competency",
+        "--result-description",
+        "Niveau=1,2,3,4",
+        "--align",
+        "Doorzettingsvermogen|https://kader.example/doorzetten|Levensvaardigheden|LV-07",
+        env=issuer_env,
+        show=False,
+    )
+    offer = run(
+        "rugzak-issuer",
+        *issuer,
+        "offer",
+        "-a",
+        "doorzetten",
+        "--name",
+        "Sam",
+        "--result",
+        "2",
+        "--qr",
+        str(OUT / "offer.png"),
+        env=issuer_env,
+        show=False,
+    )
+    link = offer.splitlines()[0].strip()
+    console.print(f"offer link (also {OUT / 'offer.png'}): {link[:80]}...")
+
+    step("9. Issuer serves; the learner's wallet redeems the offer (OpenID4VCI)")
+    server = subprocess.Popen(  # noqa: S603 (our own console script)
+        [str(BIN / "rugzak-issuer"), *issuer, "serve", "--port", str(port)],
+        env={**os.environ, **issuer_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(base + "/.well-known/openid-credential-issuer")
+        run("rugzak-wallet", "init", env=wallet_env)
+        run("rugzak-wallet", "import", link, env=wallet_env)
+        cards = json.loads(run("rugzak-wallet", "list", "--json", env=wallet_env, show=False))
+        badge_id = cards[0]["id"]
+        console.print(f"in the wallet: {cards[0]['name']} ({cards[0]['status']})", markup=False)
+
+        step("10. Employer: a presentation request; the learner presents as a QR code")
+        request = json.loads(
+            run("rugzak-verifier", "request", "--json", env=verifier_env, show=False)
+        )
+        console.print(f"request code for the learner: {request['short_text']}")
+        run(
+            "rugzak-wallet",
+            "present",
+            "--request",
+            request["text"],
+            "--credential",
+            badge_id,
+            "--qr-png",
+            str(OUT / "vp.png"),
+            "--out",
+            str(OUT / "vp.json"),
+            env=wallet_env,
+        )
+        pngs = sorted(str(p) for p in OUT.glob("vp*.png"))
+
+        step("11. Verifier, offline: DIDs computed, status from a trust pack")
+        run(
+            "rugzak-issuer",
+            *issuer,
+            "status",
+            "export",
+            str(OUT / "site"),
+            env=issuer_env,
+            show=False,
+        )
+        lists = [
+            a
+            for p in sorted((OUT / "site").rglob("*"))
+            if p.is_file()
+            for a in ("--status-list-file", str(p))
+        ]
+        run(
+            "rugzak-verifier",
+            "pack",
+            "build",
+            "-o",
+            str(OUT / "pack.json"),
+            *lists,
+            env=verifier_env,
+            show=False,
+        )
+        images = [a for p in pngs for a in ("--qr-image", p)]
+        check = [
+            "--challenge",
+            request["challenge"],
+            "--domain",
+            request["domain"],
+            "--trust-pack",
+            str(OUT / "pack.json"),
+            "--offline",
+        ]
+        run("rugzak-verifier", "verify", *images, *check, env=verifier_env)
+
+        step("12. Issuer revokes; the verifier's next status refresh says no")
+        credential_id = json.loads((OUT / "vp.json").read_text())["verifiableCredential"][0]["id"]
+        run("rugzak-issuer", *issuer, "revoke", credential_id, "--reason", "demo", env=issuer_env)
+        shutil.rmtree(OUT / "site")
+        run(
+            "rugzak-issuer",
+            *issuer,
+            "status",
+            "export",
+            str(OUT / "site"),
+            env=issuer_env,
+            show=False,
+        )
+        lists = [
+            a
+            for p in sorted((OUT / "site").rglob("*"))
+            if p.is_file()
+            for a in ("--status-list-file", str(p))
+        ]
+        run(
+            "rugzak-verifier",
+            "pack",
+            "build",
+            "-o",
+            str(OUT / "pack.json"),
+            *lists,
+            env=verifier_env,
+            show=False,
+        )
+        out = run("rugzak-verifier", "verify", *images, *check, env=verifier_env, ok=(1,))
+        if "revoked" not in out:
+            raise SystemExit("the revoked badge was not reported as revoked")
+        step("13. The learner's wallet refreshes the status: the badge shows as revoked")
+        run("rugzak-wallet", "refresh", env=wallet_env)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
 def main() -> int:
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -144,6 +377,7 @@ def main() -> int:
         Panel.fit("Rugzak demo: Open Badges 3.0, issued, held, presented, verified", style="bold")
     )
     core_journey()
+    product_journey()
     console.print()
     console.print(f"[bold green]Demo finished.[/] Files are in {OUT}/")
     return 0

@@ -29,3 +29,5 @@ def test_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert "Demo finished" in proc.stdout
     assert "identical = True" in proc.stdout
     assert (tmp_path / "demo-out" / "presentation-1.png").is_file()
+    assert "Revoked" in proc.stdout
+    assert "revoked" in proc.stdout.split("13.")[-1]
