@@ -304,9 +304,11 @@ def main() -> int:
         warm, timed = bodies[:200], bodies[200:]
         asyncio.run(drive(args.port, warm, args.concurrency, 30))  # every worker warms up
         cpu_before = _cpu_seconds(server.pid)
+        client_before = time.process_time()
         latencies, errors, done, elapsed = asyncio.run(
             drive(args.port, timed, args.concurrency, args.duration)
         )
+        client_cpu = time.process_time() - client_before
         server_cpu = _cpu_seconds(server.pid) - cpu_before
 
         async def replay() -> tuple[int, bytes]:
@@ -334,6 +336,7 @@ def main() -> int:
         "errors": errors,
         "replay_refused": replay_refused,
         "server_cpu_ms_per_presentation": round(server_cpu * 1000 / max(done, 1), 2),
+        "load_tool_cpu_ms_per_presentation": round(client_cpu * 1000 / max(done, 1), 2),
         "capacity_per_s_on_idle_cores": round(
             (os.cpu_count() or 1) * done / max(server_cpu, 1e-9), 0
         ),
