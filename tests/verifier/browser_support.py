@@ -53,7 +53,12 @@ def live_server(settings: Settings, port: int) -> Iterator[str]:
 
 
 def write_y4m(
-    pngs: list[bytes], path: Path, *, frames_each: int = 6, size: tuple[int, int] = (640, 480)
+    pngs: list[bytes],
+    path: Path,
+    *,
+    frames_each: int = 6,
+    size: tuple[int, int] = (640, 480),
+    invert: bool = False,
 ) -> None:
     """A YUV4MPEG2 (4:2:0) video showing each PNG, centred on white, for ``frames_each`` frames."""
     width, height = size
@@ -64,6 +69,8 @@ def write_y4m(
         code = code.resize((side, side), Image.Resampling.NEAREST)
         canvas = Image.new("L", size, 255)
         canvas.paste(code, ((width - side) // 2, (height - side) // 2))
+        if invert:  # light modules on a dark screen, as some terminals show it
+            canvas = Image.eval(canvas, lambda v: 255 - v)
         y = canvas.tobytes()
         chroma = bytes([128]) * ((width // 2) * (height // 2))
         frames.append(y + chroma + chroma)

@@ -193,15 +193,18 @@ def test_phone_screen_request_and_accessibility(
         driver.quit()
 
 
-def test_fake_camera_reads_one_large_code(server: tuple[str, Settings], tmp_path: Path) -> None:
-    """The wallet's default: one code up to version 25, filmed at 640x480."""
+@pytest.mark.parametrize("invert", [False, True], ids=["dark-on-light", "light-on-dark"])
+def test_fake_camera_reads_one_large_code(
+    server: tuple[str, Settings], tmp_path: Path, invert: bool
+) -> None:
+    """The wallet's default: one code up to version 25, filmed at 640x480, either polarity."""
     base, settings = server
     request = httpx.post(f"{base}/requests", json={}).json()
     vp = present([signed(badge())], request["challenge"], domain=settings.public_origin)
     (text,) = qr.encode(vp)
     assert qr.qr_version(text) >= 15
     video = tmp_path / "camera.y4m"
-    write_y4m([qr.render_png(text, scale=4)], video, frames_each=2)
+    write_y4m([qr.render_png(text, scale=4)], video, frames_each=2, invert=invert)
     driver = make_driver(tmp_path / "profile", video=video)
     try:
         driver.get(base + "/")

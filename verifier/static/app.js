@@ -113,7 +113,8 @@
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
     const image = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    const found = jsQR(image.data, image.width, image.height, { inversionAttempts: "dontInvert" });
+    // both polarities: a terminal may show the code light-on-dark
+    const found = jsQR(image.data, image.width, image.height, { inversionAttempts: "attemptBoth" });
     if (found && found.data) addText(found.data, true);
   }
 
