@@ -193,8 +193,10 @@ class WebResolver:
         ttl_seconds: float = 3600.0,
         max_bytes: int = MAX_DID_DOCUMENT_BYTES,
         clock: Callable[[], float] = time.monotonic,
+        max_entries: int = 1024,
     ) -> None:
         self._fetcher = fetcher
+        self._max_entries = max_entries
         self._fallback = fallback
         self._ttl = ttl_seconds
         self._max_bytes = max_bytes
@@ -244,6 +246,9 @@ class WebResolver:
                 "did:web document is not JSON", code=ErrorCode.did_not_found, detail=did
             ) from exc
         checked = check_document(did, doc)
+        self._cache.pop(did, None)
+        while len(self._cache) >= self._max_entries:  # bounded: drop the oldest entry
+            del self._cache[next(iter(self._cache))]
         self._cache[did] = (now + self._ttl, checked)
         return checked
 

@@ -124,3 +124,15 @@ def test_garbage_did_key_is_malformed() -> None:
     with pytest.raises(InvalidInput) as info:
         did_key_document("did:key:z6MkXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX")
     assert info.value.code == ErrorCode.malformed_did
+
+
+def test_web_resolver_cache_is_bounded() -> None:
+    def fetch(url: str) -> bytes:
+        host = url.removeprefix("https://").split("/", 1)[0]
+        return json.dumps({"id": f"did:web:{host}"}).encode()
+
+    resolver = WebResolver(fetch, max_entries=3)
+    for i in range(10):
+        resolver.resolve(f"did:web:h{i}.example")
+    assert len(resolver._cache) == 3
+    assert "did:web:h9.example" in resolver._cache
