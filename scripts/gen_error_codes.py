@@ -16,6 +16,7 @@ TARGET = ROOT / "docs" / "error-codes.md"
 
 _GROUP = re.compile(r"^\s*# --- (.+)$")
 _CODE = re.compile(r'^\s*([a-z0-9_]+) = "([a-z0-9_]+)"\s*(?:#\s*(.*))?$')
+_NOTE = re.compile(r"^\s*#: (.+)$")
 
 
 def render() -> str:
@@ -28,6 +29,7 @@ def render() -> str:
         "",
     ]
     in_enum = False
+    note = ""
     for raw in SOURCE.read_text("utf-8").splitlines():
         if raw.startswith("class ErrorCode"):
             in_enum = True
@@ -46,9 +48,14 @@ def render() -> str:
                 "|---|---|",
             ]
             continue
+        pending = _NOTE.match(raw)
+        if pending:
+            note = pending.group(1).strip()
+            continue
         code = _CODE.match(raw)
         if code:
-            lines.append(f"| `{code.group(2)}` | {code.group(3) or ''} |")
+            lines.append(f"| `{code.group(2)}` | {code.group(3) or note} |")
+            note = ""
     return "\n".join(lines) + "\n"
 
 

@@ -24,67 +24,84 @@ class ErrorCode(StrEnum):
     """Every stable error and check code Rugzak emits."""
 
     # --- invalid input
-    invalid_json = "invalid_json"
-    malformed_credential = "malformed_credential"
-    malformed_presentation = "malformed_presentation"
-    malformed_proof = "malformed_proof"
-    malformed_did = "malformed_did"
-    malformed_key = "malformed_key"
-    malformed_status_list = "malformed_status_list"
+    invalid_json = "invalid_json"  # not JSON, or not the JSON object expected
+    malformed_credential = "malformed_credential"  # not shaped like a Verifiable Credential
+    malformed_presentation = "malformed_presentation"  # not shaped like a Verifiable Presentation
+    malformed_proof = "malformed_proof"  # a proof object is incomplete or unreadable
+    malformed_did = "malformed_did"  # not a valid DID (or not a valid did:key / did:web)
+    malformed_key = "malformed_key"  # a key value that does not decode (multibase, length)
+    malformed_status_list = "malformed_status_list"  # an encodedList that is not base64url + gzip
+    #: a credentialStatus entry that cannot be read
     malformed_status_entry = "malformed_status_entry"
-    schema_invalid = "schema_invalid"
+    schema_invalid = "schema_invalid"  # does not validate against the Open Badges 3.0 JSON Schema
+    #: (warning) a credentialSchema Rugzak does not hold was not checked
     schema_not_checked = "schema_not_checked"
-    deprecated_context = "deprecated_context"
-    legacy_vcdm = "legacy_vcdm"
-    unknown_context = "unknown_context"
+    deprecated_context = "deprecated_context"  # (warning) an older Open Badges context version
+    legacy_vcdm = "legacy_vcdm"  # (warning) a VC Data Model 1.1 credential
+    unknown_context = "unknown_context"  # a JSON-LD context that is not bundled (never fetched)
+    #: a member no JSON-LD context defines (would be silently dropped)
     undefined_term = "undefined_term"
+    #: JSON-LD that is invalid, or uses forms that could hide members from checks
     invalid_jsonld = "invalid_jsonld"
+    #: RDF canonicalization would exceed its work limit (poisoned dataset)
     canonicalization_too_complex = "canonicalization_too_complex"
-    qr_decode_failed = "qr_decode_failed"
-    qr_parts_incomplete = "qr_parts_incomplete"
+    qr_decode_failed = "qr_decode_failed"  # not an RZ1 QR text, or no QR code found
+    qr_parts_incomplete = "qr_parts_incomplete"  # some parts of a multi-part QR code are missing
+    #: input, image or decompressed payload over the size limit
     payload_too_large = "payload_too_large"
-    decompression_failed = "decompression_failed"
-    invalid_base45 = "invalid_base45"
+    decompression_failed = "decompression_failed"  # the compressed QR payload is corrupt
+    invalid_base45 = "invalid_base45"  # the QR text is not valid base45
+    #: QR parts from different payloads, or conflicting copies of a part
     qr_parts_mismatch = "qr_parts_mismatch"
-    invalid_image = "invalid_image"
+    invalid_image = "invalid_image"  # an upload that is not a supported raster image
+    #: a presentation request (or API request) that cannot be read
     invalid_request = "invalid_request"
     # --- unsupported
+    #: a proof type or cryptosuite Rugzak does not verify
     unsupported_cryptosuite = "unsupported_cryptosuite"
-    unsupported_did_method = "unsupported_did_method"
-    unsupported_key_type = "unsupported_key_type"
-    unsupported_codec = "unsupported_codec"
-    unsupported_context = "unsupported_context"
+    unsupported_did_method = "unsupported_did_method"  # a DID method other than did:key and did:web
+    unsupported_key_type = "unsupported_key_type"  # a key that is not Ed25519
+    unsupported_codec = "unsupported_codec"  # an RZ1 codec character Rugzak does not know
+    unsupported_context = "unsupported_context"  # a context the didkit engine cannot load offline
     # --- resolution
-    did_not_found = "did_not_found"
+    did_not_found = "did_not_found"  # the DID document could not be obtained or does not match
+    #: the signing key is not in the DID document
     verification_method_not_found = "verification_method_not_found"
+    #: the status list could not be fetched or is stale
     status_list_unavailable = "status_list_unavailable"
-    fetch_failed = "fetch_failed"
+    fetch_failed = "fetch_failed"  # a network fetch failed
     # --- verification outcomes
-    proof_missing = "proof_missing"
-    proof_invalid = "proof_invalid"
+    proof_missing = "proof_missing"  # there is no proof
+    proof_invalid = "proof_invalid"  # the signature does not match the content
+    #: the key is not authorised for the proof's purpose
     proof_purpose_mismatch = "proof_purpose_mismatch"
-    issuer_mismatch = "issuer_mismatch"
+    issuer_mismatch = "issuer_mismatch"  # signed by someone other than the named issuer
+    #: (warning) the key comes from the verification method URL itself
     issuer_key_unconfirmed = "issuer_key_unconfirmed"
+    #: the presenter is not the credential's subject, or did not sign
     holder_mismatch = "holder_mismatch"
-    challenge_mismatch = "challenge_mismatch"
-    domain_mismatch = "domain_mismatch"
-    expired = "expired"
-    not_yet_valid = "not_yet_valid"
-    revoked = "revoked"
-    suspended = "suspended"
+    challenge_mismatch = "challenge_mismatch"  # the presentation answers another request (nonce)
+    domain_mismatch = "domain_mismatch"  # the presentation was made for another verifier
+    expired = "expired"  # past validUntil / expirationDate
+    not_yet_valid = "not_yet_valid"  # before validFrom / issuanceDate
+    revoked = "revoked"  # the issuer revoked it (status list bit set)
+    suspended = "suspended"  # the issuer suspended it (status list bit set)
+    #: the status could not be determined (never read as 'not revoked')
     status_unknown = "status_unknown"
+    #: the status list is not an authentic, readable list
     status_list_invalid = "status_list_invalid"
+    #: the status list is below the minimum length (herd privacy)
     status_list_too_short = "status_list_too_short"
-    status_list_expired = "status_list_expired"
-    status_list_not_yet_valid = "status_list_not_yet_valid"
-    status_index_out_of_range = "status_index_out_of_range"
-    status_purpose_mismatch = "status_purpose_mismatch"
-    status_flagged = "status_flagged"
-    status_list_full = "status_list_full"
-    nonce_unknown = "nonce_unknown"
-    nonce_reused = "nonce_reused"
-    nonce_expired = "nonce_expired"
-    unknown_issuer = "unknown_issuer"
+    status_list_expired = "status_list_expired"  # the status list is past its validUntil
+    status_list_not_yet_valid = "status_list_not_yet_valid"  # the status list is not valid yet
+    status_index_out_of_range = "status_index_out_of_range"  # the status index is outside the list
+    status_purpose_mismatch = "status_purpose_mismatch"  # the list is for another status purpose
+    status_flagged = "status_flagged"  # a non-zero status for a purpose such as message or refresh
+    status_list_full = "status_list_full"  # no free status index left in the list
+    nonce_unknown = "nonce_unknown"  # the verifier never issued this nonce
+    nonce_reused = "nonce_reused"  # the nonce was already used (replay)
+    nonce_expired = "nonce_expired"  # the presentation request has expired
+    unknown_issuer = "unknown_issuer"  # (warning) the issuer is not on the trust list
     # --- OpenID4VCI and the issuer service
     invalid_offer = "invalid_offer"  # not a valid OpenID4VCI credential offer
     invalid_jwt = "invalid_jwt"  # the proof JWT is not a well-formed compact JWS
@@ -130,9 +147,9 @@ class ErrorCode(StrEnum):
     invalid_trust_list = "invalid_trust_list"  # the known-issuers file is not valid
     invalid_trust_pack = "invalid_trust_pack"  # the offline trust pack is not valid
     # --- generic
-    internal_error = "internal_error"
-    engine_timeout = "engine_timeout"
-    engine_unavailable = "engine_unavailable"
+    internal_error = "internal_error"  # an unexpected failure (reported, never a traceback)
+    engine_timeout = "engine_timeout"  # the didkit engine did not answer in time
+    engine_unavailable = "engine_unavailable"  # the didkit engine is closed or could not start
 
 
 class RugzakError(Exception):

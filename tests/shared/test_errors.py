@@ -30,3 +30,4 @@ def test_docs_list_every_code() -> None:
     assert (ROOT / "docs" / "error-codes.md").read_text("utf-8") == generated
     for code in ErrorCode:
         assert f"`{code.value}`" in generated
+    assert "|  |" not in generated, "every code needs a one-line meaning in shared/errors.py"
