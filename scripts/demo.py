@@ -193,6 +193,30 @@ def wait_for(url: str, seconds: float = 30.0) -> None:
     raise SystemExit(f"nothing answered at {url}")
 
 
+def publish_status(
+    issuer: list[str], issuer_env: dict[str, str], verifier_env: dict[str, str]
+) -> None:
+    """Issuer exports its signed status lists; the verifier packs them for offline use."""
+    shutil.rmtree(OUT / "site", ignore_errors=True)
+    run("rugzak-issuer", *issuer, "status", "export", str(OUT / "site"), env=issuer_env, show=False)
+    lists = [
+        a
+        for p in sorted((OUT / "site").rglob("*"))
+        if p.is_file()
+        for a in ("--status-list-file", str(p))
+    ]
+    run(
+        "rugzak-verifier",
+        "pack",
+        "build",
+        "-o",
+        str(OUT / "pack.json"),
+        *lists,
+        env=verifier_env,
+        show=False,
+    )
+
+
 def product_journey() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -293,31 +317,7 @@ def product_journey() -> None:
         pngs = sorted(str(p) for p in OUT.glob("vp*.png"))
 
         step("11. Verifier, offline: DIDs computed, status from a trust pack")
-        run(
-            "rugzak-issuer",
-            *issuer,
-            "status",
-            "export",
-            str(OUT / "site"),
-            env=issuer_env,
-            show=False,
-        )
-        lists = [
-            a
-            for p in sorted((OUT / "site").rglob("*"))
-            if p.is_file()
-            for a in ("--status-list-file", str(p))
-        ]
-        run(
-            "rugzak-verifier",
-            "pack",
-            "build",
-            "-o",
-            str(OUT / "pack.json"),
-            *lists,
-            env=verifier_env,
-            show=False,
-        )
+        publish_status(issuer, issuer_env, verifier_env)
         images = [a for p in pngs for a in ("--qr-image", p)]
         check = [
             "--challenge",
@@ -333,32 +333,7 @@ def product_journey() -> None:
         step("12. Issuer revokes; the verifier's next status refresh says no")
         credential_id = json.loads((OUT / "vp.json").read_text())["verifiableCredential"][0]["id"]
         run("rugzak-issuer", *issuer, "revoke", credential_id, "--reason", "demo", env=issuer_env)
-        shutil.rmtree(OUT / "site")
-        run(
-            "rugzak-issuer",
-            *issuer,
-            "status",
-            "export",
-            str(OUT / "site"),
-            env=issuer_env,
-            show=False,
-        )
-        lists = [
-            a
-            for p in sorted((OUT / "site").rglob("*"))
-            if p.is_file()
-            for a in ("--status-list-file", str(p))
-        ]
-        run(
-            "rugzak-verifier",
-            "pack",
-            "build",
-            "-o",
-            str(OUT / "pack.json"),
-            *lists,
-            env=verifier_env,
-            show=False,
-        )
+        publish_status(issuer, issuer_env, verifier_env)
         out = run("rugzak-verifier", "verify", *images, *check, env=verifier_env, ok=(1,))
         if "revoked" not in out:
             raise SystemExit("the revoked badge was not reported as revoked")
