@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from shared import qr
 from shared.credentials import types_of
@@ -105,7 +106,7 @@ def verify(
     ] = None,
 ) -> None:
     """Verify a credential or presentation (file, QR text or QR image) and print the verdict."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     sources = sum(bool(x) for x in (file, qr_text, qr_image))
     try:
         if sources != 1:
@@ -220,7 +221,7 @@ def request(
     as_json: Annotated[bool, typer.Option("--json", help="Print the request as JSON")] = False,
 ) -> None:
     """Start a presentation request and print its code for the learner's wallet."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     try:
         if server is not None:
             data = _request_via_server(server, types or [], ttl)
@@ -315,7 +316,7 @@ def serve(
         if parts.fetcher is not None:
             parts.fetcher.close()
     except (RugzakError, ValueError) as exc:
-        Console().print(f"[bold red]Bad configuration[/]: {exc}")
+        Console(emoji=False).print(f"[bold red]Bad configuration[/]: {escape(str(exc))}")
         raise typer.Exit(2) from exc
     serving.run(host, port, workers=workers)
 

@@ -80,7 +80,7 @@ def build(
     ] = None,
 ) -> None:
     """Gather DID documents and status lists (over HTTPS) into one offline pack file."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     settings = Settings()
     fetcher = SafeFetcher(
         allow_private=settings.allow_private_network, timeout=settings.fetch_timeout_seconds
@@ -142,7 +142,7 @@ def load(
     file: Annotated[Path, typer.Argument(help="A trust pack made by 'pack build'")],
 ) -> None:
     """Check a pack and install it as this verifier's trust pack (in its data directory)."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     settings = Settings()
     try:
         pack = TrustPack.load(file)
@@ -162,7 +162,7 @@ def show(
     file: Annotated[Path | None, typer.Argument(help="Pack file (default: the loaded one)")] = None,
 ) -> None:
     """List what a trust pack holds."""
-    console = Console(highlight=False)
+    console = Console(highlight=False, emoji=False)
     settings = Settings()
     path = file or settings.resolved_trust_pack()
     if path is None:

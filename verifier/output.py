@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from shared.errors import EXIT_BAD_INPUT, RugzakError
 from shared.verification import Check, Severity, Verdict, VerificationResult
@@ -24,7 +25,7 @@ def fail_input(console: Console, error: RugzakError, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({"error": error.to_dict()}, indent=2))
     else:
-        console.print(f"[bold red]Bad input[/] ({error.code}): {error.message}")
+        console.print(f"[bold red]Bad input[/] ({error.code}): {escape(error.message)}")
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -36,7 +37,7 @@ def check_line(check: Check) -> str:
     else:
         symbol = "[red]✗[/]"
     code = "" if check.code == "ok" else f" [dim]({check.code})[/]"
-    return f"  {symbol} {check.message}{code}"
+    return f"  {symbol} {escape(check.message)}{code}"
 
 
 def print_result(console: Console, result: VerificationResult, as_json: bool = False) -> None:
@@ -44,7 +45,8 @@ def print_result(console: Console, result: VerificationResult, as_json: bool = F
         typer.echo(json.dumps(result_dict(result), indent=2, ensure_ascii=False))
         return
     if result.kind == "presentation":
-        console.print(f"Presentation by {result.summary.get('holder')}: {_MARK[result.verdict]}")
+        holder = escape(str(result.summary.get("holder")))
+        console.print(f"Presentation by {holder}: {_MARK[result.verdict]}")
         for check in result.checks:
             console.print(check_line(check))
         for i, inner in enumerate(result.credentials, 1):
@@ -58,12 +60,13 @@ def print_credential(console: Console, result: VerificationResult, label: str) -
     summary = result.summary
     issuer = summary.get("issuer") or {}
     achievement = summary.get("achievement") or {}
-    title = achievement.get("name") or summary.get("name") or summary.get("id") or "?"
+    # Everything below comes from the credential: never let it be read as markup.
+    title = escape(str(achievement.get("name") or summary.get("name") or summary.get("id") or "?"))
     console.print(f"{label}: [bold]{title}[/] {_MARK[result.verdict]}")
-    who = issuer.get("trustedName") or issuer.get("name") or ""
-    console.print(f"  issued by {who} {issuer.get('id') or ''}".rstrip())
+    who = escape(str(issuer.get("trustedName") or issuer.get("name") or ""))
+    console.print(f"  issued by {who} {escape(str(issuer.get('id') or ''))}".rstrip())
     if summary.get("subject"):
-        console.print(f"  to {summary['subject']}")
+        console.print(f"  to {escape(str(summary['subject']))}")
     for check in result.checks:
         console.print(check_line(check))
 
