@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from shared.errors import EXIT_BAD_INPUT, EXIT_INVALID, ErrorCode, RugzakError
 from wallet.config import WalletConfig, default_data_dir
@@ -235,7 +236,11 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
         ):
             table.add_column(heading)
         for c in cards:
-            table.add_row(c.id, c.name, c.issuer_name, (c.issued or "")[:10], t.status(c.status))
+            # Names come from issuers: Text() keeps them literal (no markup, no emoji).
+            table.add_row(
+                *(Text(v) for v in (c.id, c.name, c.issuer_name, (c.issued or "")[:10])),
+                Text(t.status(c.status)),
+            )
         out.print(table)
 
     @cli.command("show")
