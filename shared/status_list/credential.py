@@ -1,0 +1,64 @@
+"""The unsigned status list credential an issuer signs and serves."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.contexts import CREDENTIALS_V2
+from shared.status_list.bits import MIN_ENTRIES, BitstringStatusList, _check_int
+
+
+def build_status_list_credential(
+    *,
+    list_url: str,
+    issuer: str | dict[str, Any],
+    purpose: str | list[str],
+    status_list: BitstringStatusList,
+    valid_from: datetime,
+    valid_until: datetime | None = None,
+    ttl_ms: int | None = None,
+) -> dict[str, Any]:
+    """The unsigned ``BitstringStatusListCredential`` (VCDM 2.0) the issuer signs and serves."""
+    if status_list.size < MIN_ENTRIES:
+        raise ValueError(f"an issued status list holds at least {MIN_ENTRIES} entries")
+    if not purpose or (isinstance(purpose, list) and not all(purpose)):
+        raise ValueError("a status list needs a statusPurpose")
+    if valid_until is not None and _utc(valid_until) <= _utc(valid_from):
+        raise ValueError("valid_until must be after valid_from")
+    if ttl_ms is not None:
+        _check_int(ttl_ms, "ttl_ms")
+        if ttl_ms < 0:
+            raise ValueError("ttl_ms must not be negative")
+    subject: dict[str, Any] = {
+        "id": f"{list_url}#list",
+        "type": "BitstringStatusList",
+        "statusPurpose": purpose,
+        "encodedList": status_list.encode(),
+    }
+    if ttl_ms is not None:
+        subject["ttl"] = ttl_ms
+    credential: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2],
+        "id": list_url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "validFrom": format_datetime(valid_from),
+    }
+    if valid_until is not None:
+        credential["validUntil"] = format_datetime(valid_until)
+    credential["credentialSubject"] = subject
+    return credential
+
+
+def format_datetime(moment: datetime) -> str:
+    """XML Schema dateTime in UTC with a ``Z``, to the second: how we write validFrom."""
+    return _utc(moment).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _utc(moment: datetime) -> datetime:
+    if not isinstance(moment, datetime):
+        raise TypeError("expected a datetime")
+    if moment.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return moment.astimezone(UTC)
