@@ -1,0 +1,43 @@
+"""Recipes: issue, present and verify credentials (the safe, high-level API).
+
+Verification runs the checks in a fixed order (structure and schema, proof, issuer,
+dates, status, trust; then holder, challenge and domain for presentations) and
+never raises for a bad document: it returns a ``VerificationResult``. Status is
+only looked up once the proof holds, so a forged credential costs no fetch.
+"""
+
+from __future__ import annotations
+
+from shared.credentials.checks import DEFAULT_SKEW
+from shared.credentials.fields import (
+    OB_TYPES,
+    issuer_id,
+    issuer_name,
+    parse_datetime,
+    subject_ids,
+    summarize,
+    types_of,
+)
+from shared.credentials.issuing import CREDENTIALS_V2, create_presentation, issue_credential
+from shared.credentials.status import DEFAULT_MIN_STATUS_ENTRIES, STATUS_LIST_TYPES
+from shared.credentials.verify import verify_credential, verify_presentation
+from shared.status_cache import StatusFetcher
+
+__all__ = [
+    "CREDENTIALS_V2",
+    "DEFAULT_MIN_STATUS_ENTRIES",
+    "DEFAULT_SKEW",
+    "OB_TYPES",
+    "STATUS_LIST_TYPES",
+    "StatusFetcher",
+    "create_presentation",
+    "issue_credential",
+    "issuer_id",
+    "issuer_name",
+    "parse_datetime",
+    "subject_ids",
+    "summarize",
+    "types_of",
+    "verify_credential",
+    "verify_presentation",
+]

@@ -1,0 +1,303 @@
+"""The checks of a verification, one helper each: structure and schema, proof, issuer,
+dates, trust, and the request binding of a presentation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.credentials.fields import OB_TYPES, issuer_id, parse_datetime, types_of
+from shared.did import Resolver
+from shared.errors import ErrorCode
+from shared.ob.schema import check_structure, validate_credential_schema
+from shared.plain_terms import plain_term_problems
+from shared.proof import proofs_of, verify_proofs
+from shared.proof.create import xsd_datetime
+from shared.verification import Check, CheckName, VerificationResult
+
+DEFAULT_SKEW = timedelta(minutes=5)
+
+
+def _structure(credential: dict[str, Any], result: VerificationResult, schema: bool) -> bool:
+    """Structure first: later checks need a sane shape. Returns False to stop."""
+    basic = _basic_vc_problem(credential)
+    if basic is not None:
+        result.add(Check.failed(CheckName.structure, ErrorCode.malformed_credential, basic))
+        return False
+    hidden = plain_term_problems(credential)
+    if hidden:
+        result.add(
+            Check.failed(
+                CheckName.structure,
+                ErrorCode.invalid_jsonld,
+                "It uses JSON-LD forms (full IRIs, inline contexts or keywords as member "
+                "names) that could hide fields from these checks, so it is not accepted.",
+                {"paths": hidden},
+            )
+        )
+        return False
+    is_ob = bool(OB_TYPES.intersection(types_of(credential))) or (
+        "EndorsementCredential" in types_of(credential)
+    )
+    issues = check_structure(credential) if is_ob else []
+    errors = [i for i in issues if i.severity == "error"]
+    for issue in issues:
+        if issue.severity != "error":
+            result.add(
+                Check.warned(CheckName.structure, issue.code, issue.message, {"path": issue.path})
+            )
+    if errors:
+        for issue in errors:
+            result.add(
+                Check.failed(
+                    CheckName.structure, ErrorCode(issue.code), issue.message, {"path": issue.path}
+                )
+            )
+        return False
+    result.add(Check.passed(CheckName.structure, "The credential is well-formed."))
+    if schema and is_ob:
+        found = validate_credential_schema(credential)
+        problems = [p for p in found if p.severity == "error" and not _tolerated(p, credential)]
+        for warning in (p for p in found if p not in problems):
+            result.add(
+                Check.warned(
+                    CheckName.schema, warning.code, warning.message, {"path": warning.path}
+                )
+            )
+        if problems:
+            result.add(
+                Check.failed(
+                    CheckName.schema,
+                    ErrorCode.schema_invalid,
+                    "The credential does not follow the Open Badges 3.0 schema.",
+                    [{"path": p.path, "message": p.message} for p in problems[:20]],
+                )
+            )
+        else:
+            result.add(
+                Check.passed(CheckName.schema, "The credential follows the Open Badges 3.0 schema.")
+            )
+    return True
+
+
+def _tolerated(issue: Any, credential: Mapping[str, Any]) -> bool:
+    """Schema findings VCDM 2.0 allows and the OB 3.0 schema does not: warn only.
+
+    The OB schema wants one ``credentialStatus`` object; VCDM 2.0 allows a set, and
+    an issuer offering both revocation and suspension needs two entries.
+    """
+    return issue.path == "$.credentialStatus" and isinstance(
+        credential.get("credentialStatus"), list
+    )
+
+
+def _basic_vc_problem(credential: Mapping[str, Any]) -> str | None:
+    """The shape every Verifiable Credential has, whatever its kind."""
+    if not isinstance(credential.get("@context"), list | str):
+        return "It has no JSON-LD @context, so it is not a Verifiable Credential."
+    if "VerifiableCredential" not in types_of(credential):
+        return "Its type does not include VerifiableCredential."
+    if issuer_id(credential) is None:
+        return "It does not say who issued it."
+    if not isinstance(credential.get("credentialSubject"), dict | list):
+        return "It has no credentialSubject."
+    return None
+
+
+def _proof(
+    document: dict[str, Any],
+    resolver: Resolver,
+    result: VerificationResult,
+    allow_fragment_keys: bool,
+    *,
+    purpose: str = "assertionMethod",
+    challenge: str | None = None,
+    domain: str | None = None,
+    name: CheckName = CheckName.proof,
+) -> list[Any]:
+    """Proof check; returns the proofs that verified (a proof set needs >= 1, none bad)."""
+    if not proofs_of(document):
+        result.add(Check.failed(name, ErrorCode.proof_missing, "There is no signature on it."))
+        return []
+    outcomes = verify_proofs(
+        document,
+        resolver,
+        expected_purpose=purpose,
+        challenge=challenge,
+        domain=domain,
+        allow_fragment_keys=allow_fragment_keys,
+    )
+    good = [o for o in outcomes if o.ok]
+    unsupported = [o for o in outcomes if o.code == ErrorCode.unsupported_cryptosuite]
+    bad = [o for o in outcomes if not o.ok and o.code != ErrorCode.unsupported_cryptosuite]
+    detail = [o.to_dict() for o in outcomes]
+    if bad:
+        first = bad[0]
+        code = first.code or ErrorCode.proof_invalid
+        result.add(Check.failed(name, code, _proof_sentence(code, first.message), detail))
+        return []
+    if not good:
+        result.add(
+            Check.failed(
+                name,
+                ErrorCode.unsupported_cryptosuite,
+                "It is signed with a method Rugzak cannot check.",
+                detail,
+            )
+        )
+        return []
+    suites = ", ".join(sorted({o.cryptosuite or o.type or "?" for o in good}))
+    result.add(Check.passed(name, f"The signature is genuine ({suites}).", detail))
+    if unsupported:
+        result.add(
+            Check.warned(
+                name,
+                ErrorCode.unsupported_cryptosuite,
+                "One extra signature uses a method Rugzak cannot check.",
+                detail,
+            )
+        )
+    return good
+
+
+def _proof_sentence(code: ErrorCode, fallback: str) -> str:
+    sentences = {
+        ErrorCode.proof_invalid: "The signature does not match: it was changed after signing.",
+        ErrorCode.proof_purpose_mismatch: "The signature was made for another purpose.",
+        ErrorCode.verification_method_not_found: "The signing key could not be found.",
+        ErrorCode.did_not_found: "The signer's DID could not be resolved.",
+        ErrorCode.challenge_mismatch: "It answers another request (the challenge differs).",
+        ErrorCode.domain_mismatch: "It was made for another verifier (the domain differs).",
+        ErrorCode.unknown_context: "It uses a vocabulary (JSON-LD context) Rugzak does not hold.",
+        ErrorCode.undefined_term: "It contains terms no vocabulary defines.",
+    }
+    return sentences.get(code, fallback)
+
+
+def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationResult) -> None:
+    if not good:
+        return
+    issuer = issuer_id(credential)
+    wrong = [o for o in good if o.controller != issuer]
+    if wrong:
+        result.add(
+            Check.failed(
+                CheckName.issuer,
+                ErrorCode.issuer_mismatch,
+                "It was signed by someone other than the issuer it names.",
+                {"issuer": issuer, "signer": wrong[0].controller},
+            )
+        )
+    elif any(o.key_unconfirmed for o in good):
+        result.add(
+            Check.warned(
+                CheckName.issuer,
+                ErrorCode.issuer_key_unconfirmed,
+                "The issuer's key is written in the credential itself and could not be confirmed.",
+                {"issuer": issuer},
+            )
+        )
+    else:
+        result.add(
+            Check.passed(
+                CheckName.issuer, "It was signed by the issuer it names.", {"issuer": issuer}
+            )
+        )
+
+
+def _dates(
+    credential: dict[str, Any], now: datetime, skew: timedelta, result: VerificationResult
+) -> None:
+    start_key = "validFrom" if "validFrom" in credential else "issuanceDate"
+    end_key = "validUntil" if "validUntil" in credential else "expirationDate"
+    if start_key in credential:
+        start = parse_datetime(credential[start_key])
+        if start is None:
+            result.add(
+                Check.failed(
+                    CheckName.valid_from,
+                    ErrorCode.malformed_credential,
+                    f"'{start_key}' is not a date with a time zone.",
+                )
+            )
+        elif start > now + skew:
+            result.add(
+                Check.failed(
+                    CheckName.valid_from,
+                    ErrorCode.not_yet_valid,
+                    f"It is not valid yet (valid from {xsd_datetime(start)}).",
+                    {start_key: credential[start_key]},
+                )
+            )
+        else:
+            result.add(Check.passed(CheckName.valid_from, "It has started to be valid."))
+    if end_key in credential:
+        end = parse_datetime(credential[end_key])
+        if end is None:
+            result.add(
+                Check.failed(
+                    CheckName.valid_until,
+                    ErrorCode.malformed_credential,
+                    f"'{end_key}' is not a date with a time zone.",
+                )
+            )
+        elif end < now - skew:
+            result.add(
+                Check.failed(
+                    CheckName.valid_until,
+                    ErrorCode.expired,
+                    f"It expired on {xsd_datetime(end)}.",
+                    {end_key: credential[end_key]},
+                )
+            )
+        else:
+            result.add(Check.passed(CheckName.valid_until, "It has not expired."))
+
+
+def _trust(
+    credential: dict[str, Any], trusted: Mapping[str, str] | None, result: VerificationResult
+) -> None:
+    if trusted is None:
+        return
+    issuer = issuer_id(credential)
+    name = trusted.get(issuer) if issuer is not None else None
+    if name is not None:
+        result.summary.setdefault("issuer", {})["trustedName"] = name
+        result.add(Check.passed(CheckName.trust, f"The issuer is known: {name}."))
+    else:
+        result.add(
+            Check.warned(
+                CheckName.trust,
+                ErrorCode.unknown_issuer,
+                "The issuer is not on your list of known issuers.",
+            )
+        )
+
+
+def _request_binding(
+    challenge: str | None, domain: str | None, proof: Any, result: VerificationResult
+) -> None:
+    if challenge is None:
+        if proof.challenge is None:
+            result.add(
+                Check.warned(
+                    CheckName.challenge,
+                    ErrorCode.challenge_mismatch,
+                    "It is not bound to a request (no challenge): it could be a copy.",
+                )
+            )
+        else:
+            result.add(
+                Check.warned(
+                    CheckName.challenge,
+                    ErrorCode.challenge_mismatch,
+                    "Its challenge was not compared with a request.",
+                    {"challenge": proof.challenge},
+                )
+            )
+    else:
+        result.add(Check.passed(CheckName.challenge, "It answers this request."))
+    if domain is not None:
+        result.add(Check.passed(CheckName.domain, "It was made for this verifier."))

@@ -1,0 +1,80 @@
+"""Reading a credential's fields: issuer, subjects, types, dates and a short summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+
+
+def issuer_id(credential: Mapping[str, Any]) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        value = issuer.get("id")
+        return value if isinstance(value, str) else None
+    return issuer if isinstance(issuer, str) else None
+
+
+def issuer_name(credential: Mapping[str, Any]) -> str | None:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict) and isinstance(issuer.get("name"), str):
+        return str(issuer["name"])
+    return None
+
+
+def subject_ids(credential: Mapping[str, Any]) -> list[str | None]:
+    subjects = credential.get("credentialSubject")
+    items = subjects if isinstance(subjects, list) else [subjects]
+    return [
+        s.get("id") if isinstance(s, dict) and isinstance(s.get("id"), str) else None for s in items
+    ]
+
+
+def types_of(document: Mapping[str, Any]) -> list[str]:
+    value = document.get("type")
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [t for t in value if isinstance(t, str)]
+    return []
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An XML Schema dateTime with a timezone, or None if it is not one."""
+    if not isinstance(value, str) or len(value) < 20:
+        return None
+    text = value.replace("z", "Z")
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def summarize(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """What an employer wants to read first: who, what, when."""
+    subject = credential.get("credentialSubject")
+    first = subject[0] if isinstance(subject, list) and subject else subject
+    achievement = first.get("achievement") if isinstance(first, dict) else None
+    ach: dict[str, Any] = {}
+    if isinstance(achievement, dict):
+        for key in ("id", "name", "description", "achievementType"):
+            if key in achievement:
+                ach[key] = achievement[key]
+        criteria = achievement.get("criteria")
+        if isinstance(criteria, dict) and isinstance(criteria.get("narrative"), str):
+            ach["criteria"] = criteria["narrative"]
+    return {
+        "id": credential.get("id"),
+        "type": types_of(credential),
+        "name": credential.get("name"),
+        "issuer": {"id": issuer_id(credential), "name": issuer_name(credential)},
+        "subject": first.get("id") if isinstance(first, dict) else None,
+        "achievement": ach or None,
+        "validFrom": credential.get("validFrom") or credential.get("issuanceDate"),
+        "validUntil": credential.get("validUntil") or credential.get("expirationDate"),
+    }

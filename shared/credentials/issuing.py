@@ -1,0 +1,80 @@
+"""Issuing: sign a credential as its issuer, or a presentation as its holder."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from shared.credentials.fields import OB_TYPES, issuer_id, types_of
+from shared.errors import ErrorCode, InvalidInput
+from shared.keys import SigningKey
+from shared.proof import create_proof
+
+CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+
+
+def issue_credential(
+    credential: dict[str, Any],
+    key: SigningKey,
+    *,
+    cryptosuite: str = "eddsa-rdfc-2022",
+    created: datetime | None = None,
+) -> dict[str, Any]:
+    """Sign a credential as its issuer (``assertionMethod``).
+
+    Refuses a credential whose issuer is not the key's DID: a signature by
+    someone else would never verify as the issuer's.
+    """
+    if not isinstance(credential, dict):
+        raise TypeError("credential must be a dict")
+    issuer = issuer_id(credential)
+    if issuer != key.did:
+        raise InvalidInput(
+            "the credential's issuer is not the signing key's DID",
+            code=ErrorCode.issuer_mismatch,
+            detail={"issuer": issuer, "key": key.did},
+        )
+    secured = create_proof(
+        credential,
+        key,
+        created=created or datetime.now(UTC),
+        cryptosuite=cryptosuite,
+        proof_purpose="assertionMethod",
+    )
+    if OB_TYPES.intersection(types_of(secured)) and isinstance(secured["proof"], dict):
+        # The OB 3.0 JSON Schema (plain JSON form) wants proof as an array.
+        secured["proof"] = [secured["proof"]]
+    return secured
+
+
+def create_presentation(
+    credentials: list[dict[str, Any]],
+    holder: SigningKey,
+    *,
+    challenge: str | None,
+    domain: str | None,
+    created: datetime | None = None,
+    cryptosuite: str = "eddsa-rdfc-2022",
+) -> dict[str, Any]:
+    """A VerifiablePresentation of exactly ``credentials``, signed by the holder.
+
+    ``challenge``/``domain`` bind it to one verifier request; None makes an
+    unbound presentation (for a file or e-mail), which verifiers can tell apart.
+    """
+    if not isinstance(credentials, list) or not all(isinstance(c, dict) for c in credentials):
+        raise TypeError("credentials must be a list of dicts")
+    presentation: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2],
+        "type": ["VerifiablePresentation"],
+        "holder": holder.did,
+        "verifiableCredential": list(credentials),
+    }
+    return create_proof(
+        presentation,
+        holder,
+        created=created or datetime.now(UTC),
+        cryptosuite=cryptosuite,
+        proof_purpose="authentication",
+        challenge=challenge,
+        domain=domain,
+    )
