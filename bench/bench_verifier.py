@@ -53,8 +53,8 @@ from shared.status_list import (  # noqa: E402
     build_status_entry,
     build_status_list_credential,
 )
+from verifier.service.trust import TrustPack  # noqa: E402
 from verifier.store import RequestStore, make_engine  # noqa: E402
-from verifier.trust import TrustPack  # noqa: E402
 
 ISSUER = SigningKey.from_seed(b"\x51" * 32)
 LEARNER = SigningKey.from_seed(b"\x52" * 32)

@@ -14,7 +14,7 @@ from pathlib import Path
 import uvicorn
 from PIL import Image
 
-from verifier.app import create_app
+from verifier.api import create_app
 from verifier.settings import Settings
 
 CHROMIUM = "/usr/bin/chromium"

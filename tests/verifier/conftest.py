@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.verifier.helpers import DOMAIN, NOW, make_pack
-from verifier.app import create_app
+from verifier.api import create_app
 from verifier.settings import Settings
 
 MakeClient = Callable[..., Awaitable[httpx.AsyncClient]]

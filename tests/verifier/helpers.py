@@ -15,7 +15,7 @@ from shared.status_list import (
     build_status_entry,
     build_status_list_credential,
 )
-from verifier.trust import TrustPack
+from verifier.service.trust import TrustPack
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 DOMAIN = "https://verify.example.nl"

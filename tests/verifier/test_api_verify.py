@@ -25,7 +25,7 @@ from tests.verifier.helpers import (
     present,
     signed,
 )
-from verifier.schemas import ResultOut
+from verifier.api.schemas import ResultOut
 from verifier.settings import Settings
 
 

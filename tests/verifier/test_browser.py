@@ -31,8 +31,8 @@ from tests.verifier.helpers import (
     signed,
     status_list_credentials,
 )
+from verifier.service.trust import TrustPack
 from verifier.settings import Settings
-from verifier.trust import TrustPack
 
 pytestmark = [
     pytest.mark.browser,

@@ -23,7 +23,7 @@ from tests.verifier.helpers import (
     status_list_credentials,
 )
 from verifier.cli import app
-from verifier.trust import TrustPack
+from verifier.service.trust import TrustPack
 
 runner = CliRunner()
 

@@ -22,8 +22,8 @@ from tests.verifier.helpers import (
     status_list_credentials,
 )
 from verifier.cli import app
+from verifier.service.trust import TrustPack
 from verifier.settings import Settings
-from verifier.trust import TrustPack
 
 runner = CliRunner()
 pytestmark = pytest.mark.slow

@@ -23,7 +23,7 @@ from tests.verifier.helpers import (
     signed,
     status_list_credentials,
 )
-from verifier.net import SafeFetcher
+from verifier.service.net import SafeFetcher
 from verifier.settings import Settings
 
 PUBLIC_IP = "93.184.215.14"

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.verifier.browser_support import free_port
-from verifier.serving import tcp_socket
+from verifier.api.serving import tcp_socket
 
 
 def test_listening_socket_is_tcp_so_connections_get_nodelay() -> None:

@@ -19,8 +19,8 @@ from tests.conftest import VECTORS, load_vector
 from tests.verifier.conftest import MakeClient
 from tests.verifier.helpers import DOMAIN, NOW
 from verifier.cli import app as cli_app
+from verifier.service.trust import STATUS_LIST_TYPES, TrustPack
 from verifier.settings import Settings
-from verifier.trust import STATUS_LIST_TYPES, TrustPack
 
 EXPECTED: dict[str, list[dict[str, Any]]] = load_vector("expected-proof-results.json")["results"]
 # Fixtures whose structure is broken on purpose, so the proof is never looked at.

@@ -11,7 +11,7 @@ from rich.markup import escape
 
 from shared.errors import EXIT_BAD_INPUT, RugzakError
 from shared.verification import Check, Severity, Verdict, VerificationResult
-from verifier.service import result_dict
+from verifier.service.verifier import result_dict
 
 _MARK = {
     Verdict.valid: "[green]VALID[/]",

@@ -21,11 +21,11 @@ from shared.credentials import types_of
 from shared.errors import EXIT_INVALID, EXIT_OK, ErrorCode, InvalidInput, RugzakError
 from shared.presentation_request import PresentationRequest, normalize_origin
 from shared.verification import VerificationResult
-from verifier import serving
-from verifier.app import build_verifier, system_clock
-from verifier.cli_pack import pack_app
-from verifier.output import fail_input, print_result, result_from_dict
-from verifier.service import Verifier
+from verifier.api import serving
+from verifier.cli.output import fail_input, print_result, result_from_dict
+from verifier.cli.pack import pack_app
+from verifier.service import build_verifier, system_clock
+from verifier.service.verifier import Verifier
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 

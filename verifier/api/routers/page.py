@@ -7,8 +7,8 @@ from importlib import resources
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from verifier.deps import PackDep, SettingsDep, VerifierDep
-from verifier.schemas import InfoOut, IssuerOut
+from verifier.api.deps import PackDep, SettingsDep, VerifierDep
+from verifier.api.schemas import InfoOut, IssuerOut
 
 router = APIRouter(tags=["page"])
 

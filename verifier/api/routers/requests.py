@@ -10,8 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from shared import qr
 from shared.errors import ErrorCode, InvalidInput
 from shared.presentation_request import normalize_code
-from verifier.deps import VerifierDep
-from verifier.schemas import ERRORS, RequestCreate, RequestOut
+from verifier.api.deps import VerifierDep
+from verifier.api.schemas import ERRORS, RequestCreate, RequestOut
 
 router = APIRouter(prefix="/requests", tags=["requests"])
 

@@ -7,9 +7,9 @@ from typing import Annotated
 import anyio
 from fastapi import Depends, Request
 
-from verifier.service import Verifier
+from verifier.service.trust import TrustPack
+from verifier.service.verifier import Verifier
 from verifier.settings import Settings
-from verifier.trust import TrustPack
 
 
 def get_verifier(request: Request) -> Verifier:

@@ -12,9 +12,9 @@ from fastapi.responses import JSONResponse
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.verification import VerificationResult
-from verifier.deps import LimiterDep, SettingsDep, ThreadLimiterDep, VerifierDep
-from verifier.schemas import ERRORS, QrIn, ResultOut
-from verifier.service import result_dict
+from verifier.api.deps import LimiterDep, SettingsDep, ThreadLimiterDep, VerifierDep
+from verifier.api.schemas import ERRORS, QrIn, ResultOut
+from verifier.service.verifier import result_dict
 
 router = APIRouter(prefix="/verify", tags=["verify"])
 

@@ -13,7 +13,7 @@ import socket
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-APP = "verifier.app:create_app"
+APP = "verifier.api.app:create_app"
 
 
 def tcp_socket(host: str, port: int) -> socket.socket:

@@ -13,9 +13,9 @@ from rich.console import Console
 from shared.credentials import issuer_id
 from shared.did import check_document, did_web_url
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
-from verifier.net import SafeFetcher
+from verifier.service.net import SafeFetcher
+from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 from verifier.settings import Settings
-from verifier.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 
 pack_app = typer.Typer(no_args_is_help=True, help="Build, load and show offline trust packs.")
 

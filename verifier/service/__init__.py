@@ -1,0 +1,25 @@
+"""The verifier's work, independent of HTTP; shared by the API and the CLI.
+
+``verifier`` judges presentations, credentials and QR codes (and spends nonces),
+``trust`` holds the trust list, the offline trust pack and the status source,
+``net`` fetches DID documents and status lists, ``build`` assembles a ``Verifier``
+from the settings.
+"""
+
+from verifier.service.build import Clock, Parts, build_verifier, system_clock
+from verifier.service.net import SafeFetcher
+from verifier.service.trust import StatusSource, TrustPack, load_trust_list
+from verifier.service.verifier import Verifier, result_dict
+
+__all__ = [
+    "Clock",
+    "Parts",
+    "SafeFetcher",
+    "StatusSource",
+    "TrustPack",
+    "Verifier",
+    "build_verifier",
+    "load_trust_list",
+    "result_dict",
+    "system_clock",
+]
