@@ -119,7 +119,7 @@ async def test_terminal_codes_decode_to_a_verifying_presentation(
     app = WalletApp(service.config)
     async with app.run_test(size=(80, 24)) as pilot:
         app.service = service
-        await app.push_screen(QRScreen(app.t, presentation))
+        await app.push_screen(QRScreen(app.session, presentation))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, QRScreen)

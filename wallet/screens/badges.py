@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -17,13 +16,10 @@ from shared.errors import RugzakError
 from wallet.data.cards import Card, Status
 from wallet.dialogs.backup import BackupDialog, PathAndSecret
 from wallet.dialogs.common import MessageDialog
-from wallet.i18n import Translator
+from wallet.screens.base import WalletScreen
+from wallet.session import WalletSession
 from wallet.widgets.cards import card_option
 from wallet.widgets.fields import TextField
-from wallet.widgets.i18n import translate_bindings
-
-if TYPE_CHECKING:
-    from wallet.app import WalletApp
 
 FILTERS: tuple[Status | None, ...] = (
     None,
@@ -39,7 +35,7 @@ FIRST_CHUNK = 40  # more cards than a tall terminal shows (three lines per card)
 CHUNK = 200
 
 
-class BadgesScreen(Screen[None]):
+class BadgesScreen(WalletScreen):
     """All badges as cards; enter opens one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -55,19 +51,13 @@ class BadgesScreen(Screen[None]):
         Binding("escape", "clear_search", show=False),
     ]
 
-    def __init__(self, t: Translator) -> None:
-        super().__init__()
-        self.t = t
+    def __init__(self, session: WalletSession) -> None:
+        super().__init__(session)
         self.all_cards: list[Card] = []
         self.filter_index = 0
         self.generation = 0
         self.complete = False  # every card that passes the filter is in the list
-        self.sub_title = t("badges.title")
-        translate_bindings(self, t)
-
-    @property
-    def wallet_app(self) -> WalletApp:
-        return cast("WalletApp", self.app)
+        self.sub_title = self.t("badges.title")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,11 +80,10 @@ class BadgesScreen(Screen[None]):
     @work(exclusive=True, group="cards")
     async def load(self) -> None:
         """Read the cards (only the small sealed summaries) off the UI thread."""
-        app = self.wallet_app
         try:
-            cards = await app.off_thread(app.wallet.cards)
+            cards = await self.off_thread(self.wallet.cards)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
         self.all_cards = cards
         self.render_cards()
@@ -165,7 +154,7 @@ class BadgesScreen(Screen[None]):
         from wallet.screens.detail import DetailScreen
 
         if event.option.id is not None:
-            self.app.push_screen(DetailScreen(self.t, event.option.id))
+            self.app.push_screen(DetailScreen(self.session, event.option.id))
 
     # ------------------------------------------------------------ actions
 
@@ -184,7 +173,7 @@ class BadgesScreen(Screen[None]):
     def action_receive(self) -> None:
         from wallet.screens.receive import ReceiveScreen
 
-        self.app.push_screen(ReceiveScreen(self.t))
+        self.app.push_screen(ReceiveScreen(self.session))
 
     def action_present(self) -> None:
         from wallet.screens.present import PresentScreen
@@ -192,7 +181,7 @@ class BadgesScreen(Screen[None]):
         if not self.all_cards:
             self.app.notify(self.t("badges.empty"), severity="warning")
             return
-        self.app.push_screen(PresentScreen(self.t, self.all_cards))
+        self.app.push_screen(PresentScreen(self.session, self.all_cards))
 
     def action_help(self) -> None:
         from wallet.screens.help import HelpScreen
@@ -200,7 +189,7 @@ class BadgesScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.t))
 
     def action_did(self) -> None:
-        did = self.wallet_app.wallet.did
+        did = self.wallet.did
         self.app.push_screen(
             MessageDialog(self.t, self.t("did.title"), self.t("did.text", did=did))
         )
@@ -210,19 +199,18 @@ class BadgesScreen(Screen[None]):
 
     @work(exclusive=True, group="refresh")
     async def _refresh(self) -> None:
-        app = self.wallet_app
         count = len(self.all_cards)
-        app.notify(self.t("badges.refreshing", count=count))
+        self.notify(self.t("badges.refreshing", count=count))
         try:
-            await app.off_thread(app.wallet.refresh)
+            await self.off_thread(self.wallet.refresh)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
-        app.notify(self.t("badges.refreshed", count=count))
+        self.notify(self.t("badges.refreshed", count=count))
         self.load()
 
     def action_backup(self) -> None:
-        stamp = self.wallet_app.config.clock().strftime("%Y%m%d")
+        stamp = self.config.clock().strftime("%Y%m%d")
         default = str(Path.home() / f"rugzak-backup-{stamp}.json")
         self.app.push_screen(BackupDialog(self.t, default), self._backup_chosen)
 
@@ -232,11 +220,10 @@ class BadgesScreen(Screen[None]):
 
     @work(exclusive=True, group="backup")
     async def _backup(self, path: Path, passphrase: str) -> None:
-        app = self.wallet_app
-        app.notify(self.t("backup.working"))
+        self.notify(self.t("backup.working"))
         try:
-            count = await app.off_thread(app.wallet.backup, path, passphrase)
+            count = await self.off_thread(self.wallet.backup, path, passphrase)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
-        app.notify(self.t("backup.done", count=count, path=path), timeout=8)
+        self.notify(self.t("backup.done", count=count, path=path), timeout=8)

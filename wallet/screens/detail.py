@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, cast
+from typing import Any, ClassVar
 
 from rich.syntax import Syntax
 from rich.text import Text
@@ -12,7 +12,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Markdown, Static
 
 from shared.errors import RugzakError
@@ -21,14 +20,12 @@ from wallet.data.cards import Card
 from wallet.data.store import StoredCredential
 from wallet.dialogs.common import ConfirmDialog, PathDialog
 from wallet.i18n import Translator
+from wallet.screens.base import WalletScreen
+from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
-from wallet.widgets.i18n import translate_bindings
-
-if TYPE_CHECKING:
-    from wallet.app import WalletApp
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(WalletScreen):
     """A badge in full; ``j`` flips to the raw JSON."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -39,18 +36,12 @@ class DetailScreen(Screen[None]):
         Binding("x", "delete", "bind.delete"),
     ]
 
-    def __init__(self, t: Translator, card_id: str) -> None:
-        super().__init__()
-        self.t = t
+    def __init__(self, session: WalletSession, card_id: str) -> None:
+        super().__init__(session)
         self.card_id = card_id
         self.stored: StoredCredential | None = None
         self.result: VerificationResult | None = None
-        self.sub_title = t("detail.title")
-        translate_bindings(self, t)
-
-    @property
-    def wallet_app(self) -> WalletApp:
-        return cast("WalletApp", self.app)
+        self.sub_title = self.t("detail.title")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,11 +58,10 @@ class DetailScreen(Screen[None]):
 
     @work(exclusive=True, group="detail")
     async def load(self) -> None:
-        app = self.wallet_app
         try:
-            self.stored = await app.off_thread(app.wallet.store.get, self.card_id)
+            self.stored = await self.off_thread(self.wallet.store.get, self.card_id)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
         await self.show()
 
@@ -112,11 +102,10 @@ class DetailScreen(Screen[None]):
 
     @work(exclusive=True, group="detail")
     async def _recheck(self) -> None:
-        app = self.wallet_app
         try:
-            card, result = await app.off_thread(app.wallet.recheck, self.card_id)
+            card, result = await self.off_thread(self.wallet.recheck, self.card_id)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
         if self.stored is not None:
             self.stored = StoredCredential(self.stored.id, card, self.stored.credential)
@@ -135,13 +124,12 @@ class DetailScreen(Screen[None]):
 
     @work(exclusive=True, group="export")
     async def _export(self, path: Path) -> None:
-        app = self.wallet_app
         try:
-            await app.off_thread(app.wallet.export, self.card_id, path)
+            await self.off_thread(self.wallet.export, self.card_id, path)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
-        app.notify(self.t("detail.exported", path=path))
+        self.notify(self.t("detail.exported", path=path))
 
     def action_delete(self) -> None:
         self.app.push_screen(
@@ -154,13 +142,12 @@ class DetailScreen(Screen[None]):
 
     @work(exclusive=True, group="detail")
     async def _delete(self) -> None:
-        app = self.wallet_app
         try:
-            await app.off_thread(app.wallet.store.delete, self.card_id)
+            await self.off_thread(self.wallet.store.delete, self.card_id)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
-        app.notify(self.t("detail.deleted"))
+        self.notify(self.t("detail.deleted"))
         self.app.pop_screen()
 
 

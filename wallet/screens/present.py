@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 
 from shared.errors import RugzakError
 from shared.presentation_request import PresentationRequest
 from wallet.data.cards import Card
-from wallet.i18n import Translator
 from wallet.presenting import parse_request
+from wallet.screens.base import WalletScreen
+from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
 from wallet.widgets.fields import TextField
-from wallet.widgets.i18n import translate_bindings
-
-if TYPE_CHECKING:
-    from wallet.app import WalletApp
 
 
-class PresentScreen(Screen[None]):
+class PresentScreen(WalletScreen):
     """The learner chooses exactly which badges a verifier sees."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -35,13 +31,11 @@ class PresentScreen(Screen[None]):
         Binding("ctrl+t", "all", "bind.all"),
     ]
 
-    def __init__(self, t: Translator, cards: list[Card], request: str = "") -> None:
-        super().__init__()
-        self.t = t
+    def __init__(self, session: WalletSession, cards: list[Card], request: str = "") -> None:
+        super().__init__(session)
         self.cards = list(reversed(cards))
         self.request_text = request
-        self.sub_title = t("present.title")
-        translate_bindings(self, t)
+        self.sub_title = self.t("present.title")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -133,13 +127,12 @@ class PresentScreen(Screen[None]):
     async def _sign(self, picked: list[str], request: PresentationRequest | None) -> None:
         from wallet.screens.qr import QRScreen
 
-        app = cast("WalletApp", self.app)
         self.query_one("#form-error", Static).update(self.t("present.working"))
         try:
-            presentation = await app.off_thread(app.wallet.present, picked, request)
+            presentation = await self.off_thread(self.wallet.present, picked, request)
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
-            app.show_error(exc)
+            self.show_error(exc)
             return
         self.query_one("#form-error", Static).update("")
-        self.app.push_screen(QRScreen(self.t, presentation))
+        self.app.push_screen(QRScreen(self.session, presentation))

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, Container
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Label, Static
 
 from shared import qr
 from shared.errors import RugzakError
 from wallet.dialogs.common import PathDialog
-from wallet.i18n import Translator
 from wallet.presenting import (
     FILE_MAX_VERSION,
     SCREEN_MAX_VERSION,
@@ -29,15 +27,13 @@ from wallet.presenting import (
     save_svg,
     terminal_art,
 )
-from wallet.widgets.i18n import translate_bindings
-
-if TYPE_CHECKING:
-    from wallet.app import WalletApp
+from wallet.screens.base import WalletScreen
+from wallet.session import WalletSession
 
 FRAME_SECONDS = 1.0
 
 
-class QRScreen(Screen[None]):
+class QRScreen(WalletScreen):
     """Shows one code, or cycles the parts; space pauses, arrows step."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -50,17 +46,15 @@ class QRScreen(Screen[None]):
         Binding("j", "save('json')", "bind.save_json"),
     ]
 
-    def __init__(self, t: Translator, presentation: Presentation) -> None:
-        super().__init__()
-        self.t = t
+    def __init__(self, session: WalletSession, presentation: Presentation) -> None:
+        super().__init__(session)
         self.presentation = presentation
         self.texts: list[str] = []
         self.version: int | None = None
         self.index = 0
         self.paused = False
         self.timer: Timer | None = None
-        self.sub_title = t("qr.title")
-        translate_bindings(self, t)
+        self.sub_title = self.t("qr.title")
 
     def compose(self) -> ComposeResult:
         # No header: every row goes to the code (80x24 fits version 5 instead of 4).
@@ -77,7 +71,7 @@ class QRScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        animate = cast("WalletApp", self.app).config.animate
+        animate = self.config.animate
         self.timer = self.set_interval(FRAME_SECONDS, self._tick, pause=not animate)
         self.call_after_refresh(self.fit)
 
@@ -146,7 +140,6 @@ class QRScreen(Screen[None]):
 
     @work(group="save")
     async def _save(self, kind: str, path: Path) -> None:
-        app = cast("WalletApp", self.app)
         document = self.presentation.document
 
         def write() -> None:
@@ -157,9 +150,9 @@ class QRScreen(Screen[None]):
             (save_png if kind == "png" else save_svg)(texts, path)
 
         try:
-            await app.off_thread(write)
+            await self.off_thread(write)
         except RugzakError as exc:
-            app.show_error(exc)
+            self.show_error(exc)
             return
         await asyncio.sleep(0)
-        app.notify(self.t("common.saved", path=path))
+        self.notify(self.t("common.saved", path=path))

@@ -2,39 +2,33 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from shared.errors import ErrorCode, RugzakError
-from wallet.i18n import Translator
 from wallet.receive import ImportOutcome
+from wallet.screens.base import WalletScreen
+from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
 from wallet.widgets.fields import TextField
-from wallet.widgets.i18n import translate_bindings
-
-if TYPE_CHECKING:
-    from wallet.app import WalletApp
 
 
-class ReceiveScreen(Screen[None]):
+class ReceiveScreen(WalletScreen):
     """Paste a source, press enter, read what was kept and what was refused (and why)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "common.back")]
 
-    def __init__(self, t: Translator, source: str = "") -> None:
-        super().__init__()
-        self.t = t
+    def __init__(self, session: WalletSession, source: str = "") -> None:
+        super().__init__(session)
         self.source = source
         self.outcomes: list[ImportOutcome] = []
-        self.sub_title = t("import.title")
-        translate_bindings(self, t)
+        self.sub_title = self.t("import.title")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,20 +69,20 @@ class ReceiveScreen(Screen[None]):
 
     @work(exclusive=True, group="receive")
     async def _receive(self, source: str, tx_code: str | None) -> None:
-        app = cast("WalletApp", self.app)
         progress = self.query_one("#progress", Static)
         button = self.query_one("#receive", Button)
         progress.update(self.t("import.working"))
         button.disabled = True
         try:
-            outcomes = await app.off_thread(lambda: app.wallet.import_text(source, tx_code=tx_code))
+            wallet = self.wallet
+            outcomes = await self.off_thread(lambda: wallet.import_text(source, tx_code=tx_code))
         except RugzakError as exc:
             if exc.code == ErrorCode.tx_code_required:
                 progress.update(self.t.error_text(exc))
                 self.query_one("#tx-code", Input).focus()
                 return
             progress.update("")
-            app.show_error(exc)
+            self.show_error(exc)
             return
         finally:
             button.disabled = False

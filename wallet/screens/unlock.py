@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
-
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from shared.errors import ErrorCode, RugzakError
 from wallet.data.store import WalletStore, wallet_file
-from wallet.i18n import Translator
+from wallet.screens.base import WalletScreen
 from wallet.widgets.fields import TextField
-from wallet.widgets.i18n import translate_bindings
-
-if TYPE_CHECKING:
-    from wallet.app import WalletApp
 
 
-class UnlockScreen(Screen[None]):
+class UnlockScreen(WalletScreen):
     """Passphrase in, wallet open; a wrong one says so and decrypts nothing."""
-
-    def __init__(self, t: Translator, data_dir: Path) -> None:
-        super().__init__()
-        self.t = t
-        self.data_dir = data_dir
-        translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(classes="centered"), Vertical(classes="panel"):
             yield Label(self.t("unlock.title"), classes="panel-title")
             yield Static(
-                self.t("unlock.prompt", path=wallet_file(self.data_dir)),
+                self.t("unlock.prompt", path=wallet_file(self.config.data_dir)),
                 classes="prompt",
                 markup=False,
             )
@@ -64,11 +50,10 @@ class UnlockScreen(Screen[None]):
 
     @work(exclusive=True, group="unlock")
     async def _unlock(self, passphrase: str) -> None:
-        app = cast("WalletApp", self.app)
         button = self.query_one("#unlock", Button)
         button.disabled = True
         try:
-            store = await app.off_thread(WalletStore.unlock, self.data_dir, passphrase)
+            store = await self.off_thread(WalletStore.unlock, self.config.data_dir, passphrase)
         except RugzakError as exc:
             button.disabled = False
             field = self.query_one("#passphrase", Input)
@@ -78,6 +63,6 @@ class UnlockScreen(Screen[None]):
                 self.query_one("#form-error", Static).update(self.t.error_text(exc))
             else:
                 self.query_one("#form-error", Static).update("")
-                app.show_error(exc)
+                self.show_error(exc)
             return
-        app.open_wallet(store)
+        self.open_wallet(store)

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from shared.errors import RugzakError
@@ -17,29 +16,16 @@ from wallet.data.backup import restore_backup
 from wallet.data.crypto import MIN_PASSPHRASE
 from wallet.data.store import WalletStore
 from wallet.dialogs.backup import PathAndSecret, RestoreDialog
-from wallet.i18n import Translator
+from wallet.screens.base import WalletScreen
 from wallet.widgets.fields import TextField
-from wallet.widgets.i18n import translate_bindings
-
-if TYPE_CHECKING:
-    from wallet.app import WalletApp
 
 
-class WelcomeScreen(Screen[None]):
+class WelcomeScreen(WalletScreen):
     """Create a wallet: a passphrase twice, then Argon2id and a new did:key."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "restore", "welcome.restore"),
     ]
-
-    def __init__(self, t: Translator) -> None:
-        super().__init__()
-        self.t = t
-        translate_bindings(self, t)
-
-    @property
-    def wallet_app(self) -> WalletApp:
-        return cast("WalletApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -86,20 +72,19 @@ class WelcomeScreen(Screen[None]):
 
     @work(exclusive=True, group="welcome")
     async def _create(self, passphrase: str) -> None:
-        app = self.wallet_app
-        cfg = app.config
+        cfg = self.config
         self.query_one("#create", Button).disabled = True
         try:
-            store = await app.off_thread(
+            store = await self.off_thread(
                 lambda: WalletStore.create(cfg.data_dir, passphrase, kdf=cfg.kdf, now=cfg.clock())
             )
         except RugzakError as exc:
             self.query_one("#create", Button).disabled = False
             self.query_one("#form-error", Static).update("")
-            app.show_error(exc)
+            self.show_error(exc)
             return
-        app.notify(self.t("welcome.created", did=store.did), timeout=8)
-        app.open_wallet(store)
+        self.notify(self.t("welcome.created", did=store.did), timeout=8)
+        self.open_wallet(store)
 
     def action_restore(self) -> None:
         default = str(Path.home() / "rugzak-backup.json")
@@ -111,18 +96,17 @@ class WelcomeScreen(Screen[None]):
 
     @work(exclusive=True, group="welcome")
     async def _restore(self, choice: PathAndSecret) -> None:
-        app = self.wallet_app
-        cfg = app.config
+        cfg = self.config
         self.query_one("#form-error", Static).update(self.t("restore.working"))
         try:
-            store = await app.off_thread(
+            store = await self.off_thread(
                 lambda: restore_backup(
                     Path(choice.path).expanduser(), choice.passphrase, cfg.data_dir, kdf=cfg.kdf
                 )
             )
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
-            app.show_error(exc)
+            self.show_error(exc)
             return
-        app.notify(self.t("restore.done", count=store.count()), timeout=6)
-        app.open_wallet(store)
+        self.notify(self.t("restore.done", count=store.count()), timeout=6)
+        self.open_wallet(store)
