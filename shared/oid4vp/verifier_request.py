@@ -1,0 +1,88 @@
+"""How Rugzak's verifier phrases its authorization request (OpenID4VP 1.0 §5, §13.3).
+
+One function from the verifier's public origin and the request's ids to the
+Request Object and the ``openid4vp://`` link, so the service and its tests
+build them the same way.
+
+- ``client_id`` = ``redirect_uri:`` + the Response URI (§5.9.3): the Response
+  URI is the verifier's own origin, which the wallet shows the learner.
+- ``client_metadata.vp_formats_supported.ldp_vc`` lists what the verifier checks
+  (§11.1, Appendix B.1.3.2.3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from shared.oid4vp.dcql import DcqlQuery, open_badge_query
+from shared.oid4vp.request import REDIRECT_URI_PREFIX, AuthorizationRequest, InvocationLink
+
+__all__ = [
+    "REQUEST_PATH",
+    "RESPONSE_PATH",
+    "VerifierRequest",
+    "ldp_client_metadata",
+    "verifier_request",
+]
+
+REQUEST_PATH = "/oid4vp/request/"
+RESPONSE_PATH = "/oid4vp/response"
+#: proof types and cryptosuites Rugzak verifies on presentations and credentials.
+PROOF_TYPES = ("DataIntegrityProof", "Ed25519Signature2020")
+CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+
+
+def ldp_client_metadata() -> dict[str, Any]:
+    """``client_metadata`` with ``vp_formats_supported`` for ``ldp_vc``."""
+    return {
+        "vp_formats_supported": {
+            "ldp_vc": {
+                "proof_type_values": list(PROOF_TYPES),
+                "cryptosuite_values": list(CRYPTOSUITES),
+            }
+        }
+    }
+
+
+@dataclass(frozen=True)
+class VerifierRequest:
+    """The Request Object and the link (QR code) for one presentation request."""
+
+    request: AuthorizationRequest
+    link: InvocationLink
+
+    @property
+    def request_uri(self) -> str:
+        return self.link.request_uri
+
+
+def verifier_request(
+    origin: str,
+    *,
+    request_id: str,
+    nonce: str,
+    state: str,
+    max_qr_parts: int | None,
+    code: str | None = None,
+    query: DcqlQuery | None = None,
+) -> VerifierRequest:
+    """Request Object + link for a verifier at ``origin`` (``https://host[:port]``)."""
+    response_uri = origin.rstrip("/") + RESPONSE_PATH
+    client_id = f"{REDIRECT_URI_PREFIX}:{response_uri}"
+    request = AuthorizationRequest(
+        client_id=client_id,
+        response_uri=response_uri,
+        nonce=nonce,
+        state=state,
+        dcql_query=query or open_badge_query(),
+        client_metadata=ldp_client_metadata(),
+        max_qr_parts=max_qr_parts,
+    )
+    link = InvocationLink(
+        client_id=client_id,
+        request_uri=origin.rstrip("/") + REQUEST_PATH + request_id,
+        max_qr_parts=max_qr_parts,
+        code=code,
+    )
+    return VerifierRequest(request, link)
