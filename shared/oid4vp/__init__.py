@@ -15,10 +15,11 @@ Cross-device flow with the request by reference and ``direct_post`` (§3.2, §8.
                                                     <-  encode_response()
       200 application/json {}                       ->
 
-Pure: no I/O. Modules: ``request`` (Request Object, link, ids), ``dcql`` (query
-language, claims paths, evaluation), ``ldp`` (expanded types, binding rule),
-``response`` (vp_token, error response, form encoding), ``verifier_request``
-(how Rugzak's verifier phrases its request). Everything public is re-exported.
+Pure: no I/O. Modules: ``request`` (Request Object, link, ids), ``dcql`` (the
+query language), ``evaluate`` (claims paths, matching, credential sets), ``ldp``
+(expanded types, binding rule), ``response`` (vp_token, error response, form
+encoding), ``verifier_request`` (how Rugzak's verifier phrases its request).
+Everything public is re-exported.
 """
 
 from shared.oid4vp.dcql import (
@@ -27,12 +28,14 @@ from shared.oid4vp.dcql import (
     CredentialQuery,
     CredentialSetQuery,
     DcqlQuery,
+    open_badge_query,
+)
+from shared.oid4vp.evaluate import (
     Held,
     Selection,
     check_vp_token_keys,
     evaluate,
     matches,
-    open_badge_query,
     select_claims,
 )
 from shared.oid4vp.ldp import Binding, binding, expanded_types

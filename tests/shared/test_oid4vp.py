@@ -36,7 +36,8 @@ from shared.oid4vp import (
     select_claims,
     verifier_request,
 )
-from shared.oid4vp.dcql import OB_TYPE_IRI, VC_TYPE_IRI, PathError
+from shared.oid4vp.dcql import OB_TYPE_IRI, VC_TYPE_IRI
+from shared.oid4vp.evaluate import PathError
 from tests.conftest import load_vector
 
 ORIGIN = "https://verify.example.nl"
