@@ -177,9 +177,10 @@ def test_prompted_passphrase(config: WalletConfig) -> None:
 
 
 def test_cli_default_qr_size_matches_the_presenting_module() -> None:
-    from wallet import cli, presenting
+    from wallet import presenting
+    from wallet.cli import present
 
-    assert cli.FILE_MAX_VERSION == presenting.FILE_MAX_VERSION
+    assert present.FILE_MAX_VERSION == presenting.FILE_MAX_VERSION
 
 
 def test_short_passphrase_is_refused(config: WalletConfig) -> None:

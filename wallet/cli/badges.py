@@ -1,0 +1,130 @@
+"""Receiving and reading badges: ``import``, ``list`` and ``show``."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from shared.errors import EXIT_INVALID
+from wallet.cli.common import err, out, run, service_for, state
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_)
+    app.command("list")(list_)
+    app.command("show")(show)
+
+
+def import_(
+    ctx: typer.Context,
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="An offer link (openid-credential-offer://...), an https URL or a JSON file."
+        ),
+    ],
+    tx_code: Annotated[
+        str | None,
+        typer.Option("--tx-code", help="The transaction code, if the issuer gave you one."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+) -> None:
+    """Receive badges: check each one and keep the good ones."""
+    t = state(ctx).t
+    with service_for(ctx) as service:
+
+        def action() -> int:
+            outcomes = service.import_text(source, tx_code=tx_code)
+            report = []
+            for item in outcomes:
+                entry: dict[str, Any] = {"accepted": item.accepted, "code": item.code}
+                if item.card:
+                    entry.update(id=item.card.id, name=item.card.name, status=str(item.card.status))
+                if item.refusal:
+                    entry["message"] = t.code_sentence(str(item.refusal.code), item.refusal.message)
+                    entry["detail"] = item.refusal.detail
+                report.append(entry)
+                if as_json:
+                    continue
+                if item.card is not None:
+                    accepted = t(
+                        "import.accepted", name=item.card.name, status=t.status(item.card.status)
+                    )
+                    out.print(accepted + f"  [{item.card.id}]", markup=False)
+                elif item.refusal is not None:
+                    err.print(t("import.refused", reason=t.error_text(item.refusal)), markup=False)
+            if as_json:
+                out.print_json(json.dumps(report, default=str))
+            if not outcomes:
+                err.print(t("import.nothing"), markup=False)
+                return EXIT_INVALID
+            return EXIT_INVALID if any(not o.accepted for o in outcomes) else 0
+
+        run(ctx, action)
+
+
+def list_(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the cards as JSON.")] = False,
+    search: Annotated[str, typer.Option("--search", help="Only badges matching this.")] = "",
+) -> None:
+    """List your badges with their status."""
+    with service_for(ctx) as service:
+        cards = [c for c in service.cards() if c.matches(search)]
+    if as_json:
+        out.print_json(json.dumps([c.to_dict() for c in cards]))
+        return
+    t = state(ctx).t
+    if not cards:
+        out.print(t("cli.no_badges"), markup=False)
+        return
+    table = Table(show_header=True, header_style="bold")
+    for heading in (
+        "id",
+        t("detail.achievement"),
+        t("detail.issuer"),
+        t("detail.valid_from"),
+        t("detail.status"),
+    ):
+        table.add_column(heading)
+    for c in cards:
+        # Names come from issuers: Text() keeps them literal (no markup, no emoji).
+        table.add_row(
+            *(Text(v) for v in (c.id, c.name, c.issuer_name, (c.issued or "")[:10])),
+            Text(t.status(c.status)),
+        )
+    out.print(table)
+
+
+def show(
+    ctx: typer.Context,
+    credential: Annotated[str, typer.Argument(help="Badge id (or a unique prefix).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the credential JSON.")] = False,
+) -> None:
+    """Show one badge (or its raw JSON)."""
+    t = state(ctx).t
+    with service_for(ctx) as service:
+
+        def action() -> None:
+            stored = service.store.find(credential)
+            if as_json:
+                out.print_json(json.dumps(stored.credential))
+                return
+            card = stored.card
+            rows = [
+                (t("detail.achievement"), card.name),
+                (t("detail.issuer"), f"{card.issuer_name} ({card.issuer_id})"),
+                (t("detail.valid_from"), card.issued or "-"),
+                (t("detail.valid_until"), card.valid_until or "-"),
+                (t("detail.status"), t.status(card.status)),
+                (t("detail.credential_id"), card.credential_id or "-"),
+                (t("detail.local_id"), card.id),
+            ]
+            for label, value in rows:
+                out.print(f"{label}: {value}", markup=False)
+
+        run(ctx, action)

@@ -1,0 +1,89 @@
+"""Looking after the wallet: check every badge again, copy one out, back up, restore."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from wallet.cli.common import out, passphrase, run, service_for, state
+from wallet.data.store import WalletStore
+
+
+def register(app: typer.Typer) -> None:
+    app.command("refresh")(refresh)
+    app.command("export")(export)
+    app.command("backup")(backup)
+    app.command("restore")(restore)
+
+
+def refresh(ctx: typer.Context) -> None:
+    """Check every badge again, fetching the issuers' status lists."""
+    t = state(ctx).t
+    with service_for(ctx) as service:
+
+        def action() -> None:
+            for card in service.refresh():
+                out.print(f"{card.id}  {card.name}: {t.status(card.status)}", markup=False)
+
+        run(ctx, action)
+
+
+def export(
+    ctx: typer.Context,
+    credential: Annotated[str, typer.Argument(help="Badge id (or a unique prefix).")],
+    path: Annotated[Path, typer.Argument(help="The JSON file to write.")],
+) -> None:
+    """Export one badge as a JSON file."""
+    t = state(ctx).t
+    with service_for(ctx) as service:
+
+        def action() -> None:
+            local = service.export(credential, path)
+            out.print(t("cli.exported", id=local, path=path), markup=False)
+
+        run(ctx, action)
+
+
+def backup(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The backup file to write.")],
+) -> None:
+    """Write an encrypted backup (key and badges), sealed with your passphrase."""
+    from wallet.service import WalletService
+
+    current = state(ctx)
+    cfg, t = current.config, current.t
+    secret = passphrase(t)
+
+    def action() -> None:
+        # Unlocked here rather than through service_for: the backup is sealed with the
+        # same passphrase, so it is asked for once.
+        store = WalletStore.unlock(cfg.data_dir, secret)
+        try:
+            count = WalletService(cfg, store).backup(path, secret)
+        finally:
+            store.close()
+        out.print(t("cli.backup_done", count=count, path=path), markup=False)
+
+    run(ctx, action)
+
+
+def restore(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The backup file to read.")],
+) -> None:
+    """Restore a backup into a new wallet (the data directory must have none)."""
+    from wallet.data.backup import restore_backup
+
+    current = state(ctx)
+    cfg, t = current.config, current.t
+
+    def action() -> None:
+        store = restore_backup(path, passphrase(t), cfg.data_dir, kdf=cfg.kdf)
+        count = store.count()
+        store.close()
+        out.print(t("cli.restored", count=count, path=cfg.data_dir), markup=False)
+
+    run(ctx, action)
