@@ -16,10 +16,12 @@ from fastapi.staticfiles import StaticFiles
 from shared.presentation_request import normalize_origin
 from verifier.api.errors import install_error_handlers
 from verifier.api.limits import BodyLimit, RateLimit, TokenBuckets
-from verifier.api.routers import page, requests, verify
+from verifier.api.routers import oid4vp, page, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
+from verifier.service.oid4vp import Oid4vpService
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
+from verifier.store.oid4vp import Oid4vpStore
 
 
 def create_app(
@@ -45,6 +47,11 @@ def create_app(
         app.state.settings = settings
         app.state.verifier = parts.verifier
         app.state.pack = parts.pack
+        transactions = Oid4vpStore(engine, prefix=settings.table_prefix)
+        transactions.create_schema()
+        app.state.oid4vp = Oid4vpService(
+            parts.verifier, transactions, normalize_origin(settings.public_origin)
+        )
         app.state.limiter = anyio.CapacityLimiter(settings.verify_threads)
         inline = settings.verify_inline
         # Inline only when nothing can wait: no network fetches and a local database.
@@ -67,6 +74,7 @@ def create_app(
     install_error_handlers(app)
     app.include_router(requests.router)
     app.include_router(verify.router)
+    app.include_router(oid4vp.router)
     app.include_router(page.router)
 
     @app.get("/docs", include_in_schema=False)

@@ -15,6 +15,20 @@ class RequestCreate(BaseModel):
     ttl_seconds: int | None = Field(default=None, ge=30, le=86_400)
 
 
+class Oid4vpOut(BaseModel):
+    """The request as an OpenID4VP 1.0 authorization request (by reference)."""
+
+    link: str
+    """``openid4vp://?client_id=...&request_uri=...`` for the QR code."""
+    client_id: str
+    request_uri: str
+    response_uri: str
+    max_qr_parts: int
+    """Extension ``rugzak_max_qr_parts``: the most QR codes the offline fallback may use."""
+    transaction_id: str | None = None
+    """Only in the answer to ``POST /requests``; ``GET /requests/{code}`` needs it."""
+
+
 class RequestOut(BaseModel):
     challenge: str
     domain: str
@@ -24,6 +38,11 @@ class RequestOut(BaseModel):
     short_text: str
     text: str
     state: Literal["pending", "used", "expired", "unknown"] = "pending"
+    oid4vp: Oid4vpOut | None = None
+    result: ResultOut | None = None
+    """The verdict on the OpenID4VP answer (with the right ``transaction_id`` only)."""
+    wallet_error: dict[str, Any] | None = None
+    """The wallet's error answer (e.g. ``access_denied``), if it declined."""
 
 
 class QrIn(BaseModel):
@@ -95,3 +114,5 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ErrorOut, "description": "Missing or wrong fields"},
     429: {"model": ErrorOut, "description": "Rate limited"},
 }
+
+RequestOut.model_rebuild()
