@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from shared import canonical
@@ -253,8 +254,8 @@ def main() -> int:
             )
         )
         engine.close()
-    except Exception as exc:  # a baseline that cannot run is reported, not fatal
-        console.print(f"[yellow]didkit baseline unavailable: {exc}[/]")
+    except Exception as exc:  # a baseline that cannot run (no rugzak[legacy]) is reported
+        console.print(f"[yellow]didkit baseline unavailable: {escape(str(exc))}[/]")
 
     try:
         from cryptography.hazmat.primitives import serialization

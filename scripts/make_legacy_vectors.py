@@ -23,7 +23,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
 from shared.keys import SigningKey  # noqa: E402
-from shared.legacy import DidkitEngine  # noqa: E402
+from shared.legacy import DIDKIT_MISSING, DidkitEngine, didkit_installed  # noqa: E402
 
 OUT = ROOT / "tests" / "vectors" / "legacy"
 ISSUER_SEED = bytes(range(32))  # 00 01 .. 1f
@@ -234,6 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="compare, do not write")
     args = parser.parse_args(argv)
+    if not didkit_installed():
+        print(DIDKIT_MISSING, file=sys.stderr)
+        return 2
     with DidkitEngine() as engine:
         rendered = render(build(engine))
     if args.check:

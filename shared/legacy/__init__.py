@@ -6,6 +6,10 @@ the way we make legacy test credentials. It is async, archived upstream, and
 fragile, so it runs on ONE event loop on ONE daemon thread; callers see plain
 synchronous methods with a timeout, and every failure as a ``RugzakError``.
 
+No app uses this package, so didkit is an optional extra (``rugzak[legacy]``):
+without it everything here imports, and making an engine raises ``RugzakError``
+(``engine_unavailable``) that says how to install it.
+
 What didkit checks (measured): the signature (URDNA2015, SHA-256, Ed25519; 2018 as
 a detached ``jws``, 2020 as ``proofValue``), the proof purpose, that the key is a
 verification method of the issuer (credential) or holder (presentation) by
@@ -58,8 +62,10 @@ from shared.legacy.contexts import (
 from shared.legacy.engine import (
     CLOSE_TIMEOUT_SECONDS,
     DEFAULT_TIMEOUT_SECONDS,
+    DIDKIT_MISSING,
     EXIT_GRACE_SECONDS,
     DidkitEngine,
+    didkit_installed,
     get_engine,
 )
 from shared.legacy.preflight import MAX_INPUT_BYTES
@@ -71,6 +77,7 @@ __all__ = [
     "CREDENTIALS_V2",
     "DEFAULT_TIMEOUT_SECONDS",
     "DIDKIT_CONTEXTS",
+    "DIDKIT_MISSING",
     "ED25519_2020_V1",
     "EXIT_GRACE_SECONDS",
     "LEGACY_PROOF_TYPES",
@@ -79,5 +86,6 @@ __all__ = [
     "DidkitEngine",
     "LegacyResult",
     "check_contexts",
+    "didkit_installed",
     "get_engine",
 ]

@@ -6,6 +6,7 @@ import asyncio
 import atexit
 import concurrent.futures
 import importlib
+import importlib.util
 import json
 import threading
 import time
@@ -33,6 +34,21 @@ DEFAULT_TIMEOUT_SECONDS = 30.0
 EXIT_GRACE_SECONDS = 0.05
 CLOSE_TIMEOUT_SECONDS = 10.0
 
+# didkit is an optional extra: the apps never need it (only the cross-checks and the
+# benchmark baseline do), so a missing didkit is reported, not a crash.
+DIDKIT_MISSING = (
+    "didkit is not installed; the legacy engine needs the optional extra: "
+    "pip install 'rugzak[legacy]'"
+)
+
+
+def didkit_installed() -> bool:
+    """Whether the didkit extension can be imported (found, not loaded: loading it is work)."""
+    try:
+        return importlib.util.find_spec("didkit") is not None
+    except (ImportError, ValueError):  # blocked by an import hook, or set to None
+        return False
+
 
 async def _drain() -> None:
     tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
@@ -45,6 +61,8 @@ class DidkitEngine:
     """didkit on one private event loop and daemon thread; thread-safe, synchronous."""
 
     def __init__(self, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        if not didkit_installed():
+            raise RugzakError(DIDKIT_MISSING, code=ErrorCode.engine_unavailable)
         self.timeout = timeout
         self._lock = threading.Lock()
         self._closed = False

@@ -23,13 +23,19 @@ from shared.keys import SigningKey
 from shared.legacy import (
     CREDENTIALS_V1,
     DIDKIT_CONTEXTS,
+    DIDKIT_MISSING,
     ED25519_2020_V1,
     OB_V3P0_LEGACY,
     DidkitEngine,
     LegacyResult,
+    didkit_installed,
     get_engine,
 )
 from tests.conftest import VECTORS, load_vector
+
+# didkit is the optional extra rugzak[legacy]; without it these cross-checks cannot run
+# (tests/shared/test_without_didkit.py covers that case).
+pytestmark = pytest.mark.skipif(not didkit_installed(), reason=DIDKIT_MISSING)
 
 ROOT = Path(__file__).resolve().parents[2]
 LEGACY = VECTORS / "legacy"
