@@ -11,7 +11,7 @@
   let lastResult = null;   // re-rendered on language change
   let lastError = null;
   let info = null;
-  let stream = null, scanTimer = null, busy = false;
+  let stream = null, scanTimer = null, busy = false, pollTimer = null;
   let parts = { id: null, total: 0, texts: new Map() };
 
   function t(key, vars) {
@@ -67,17 +67,49 @@
       current = await api("/requests", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
       renderRequest();
       $("short-code").focus();
+      schedulePoll();
     } catch (e) { renderError(e.body || { code: "internal_error", message: String(e) }); }
+  }
+
+  /* OpenID4VP: the wallet posts its answer to the verifier; the page asks for the
+     verdict every two seconds while the request is open (GET /requests/{code}). */
+  function schedulePoll() {
+    if (pollTimer) clearTimeout(pollTimer);
+    pollTimer = null;
+    if (!current || !current.oid4vp || current.state !== "pending") return;
+    pollTimer = setTimeout(pollRequest, 2000);
+  }
+  async function pollRequest() {
+    pollTimer = null;
+    const asked = current;
+    if (!asked || asked.state !== "pending") return;
+    try {
+      const path = "/requests/" + encodeURIComponent(asked.challenge) +
+        "?transaction_id=" + encodeURIComponent(asked.oid4vp.transaction_id);
+      const data = await api(path);
+      if (current !== asked) return;  // a new request was started meanwhile
+      asked.state = data.state;
+      if (data.result) {
+        renderResult(data.result, true);
+      } else if (data.wallet_error) {
+        renderError({ code: data.wallet_error.error, message: t("walletDeclined") }, true);
+        asked.state = "used";
+      }
+      renderRequest();
+    } catch (e) { /* a missed poll is retried */ }
+    schedulePoll();
   }
   function renderRequest() {
     if (!current) return;
     $("request").hidden = false;
     $("short-code").textContent = current.short_code;
     $("short-text").textContent = current.short_text;
-    $("request-qr").src = "/requests/" + encodeURIComponent(current.challenge) + "/qr.svg";
+    const qrName = current.oid4vp ? "/oid4vp.svg" : "/qr.svg";
+    $("request-qr").src = "/requests/" + encodeURIComponent(current.challenge) + qrName;
     $("request-qr").alt = t("code") + ": " + current.short_text;
     const expired = current.expires_at && new Date(current.expires_at) <= new Date();
     $("expires").textContent = current.state === "used" ? t("used") : expired ? t("expired") : t("expiresAt", { t: fmtDate(current.expires_at) });
+    $("wallet-status").textContent = current.oid4vp && current.state === "pending" && !expired ? t("waitingForWallet") : "";
   }
 
   /* ---------------------------------------------------------------- camera */
@@ -154,7 +186,7 @@
       const result = await api(path, options);
       renderResult(result, true);
       $("scan-status").textContent = "";
-      if (current && result.kind === "presentation") { current.state = "used"; renderRequest(); }
+      if (current && result.kind === "presentation") { current.state = "used"; renderRequest(); schedulePoll(); }
     } catch (e) {
       renderError(e.body || { code: "internal_error", message: String(e) }, true);
       $("scan-status").textContent = "";

@@ -4,7 +4,9 @@ window.RZ_I18N = {
   en: {
     skip: "Skip to scanning", title: "Check a learner's badges",
     ask: "1. Ask for badges",
-    askHelp: "Start a request. The learner types the code into their wallet (or scans the square), chooses badges and shows you their code.",
+    askHelp: "Start a request. The learner scans the square with their wallet (or types the code), chooses badges and sends them: the result appears here. Without a network the wallet shows a QR code to scan below.",
+    waitingForWallet: "Waiting for the learner's wallet…",
+    walletDeclined: "The learner's wallet did not send badges (declined or nothing matching).",
     newRequest: "New request", code: "Code for the wallet", orType: "Or type",
     scan: "2. Scan the learner's code", startCamera: "Start camera", stopCamera: "Stop camera",
     parts: "QR parts received", otherWays: "Or paste or upload",
@@ -35,7 +37,9 @@ window.RZ_I18N = {
   nl: {
     skip: "Naar scannen", title: "Badges van een leerling controleren",
     ask: "1. Vraag om badges",
-    askHelp: "Start een verzoek. De leerling typt de code in zijn wallet (of scant het vierkant), kiest badges en laat u zijn code zien.",
+    askHelp: "Start een verzoek. De leerling scant het vierkant met zijn wallet (of typt de code), kiest badges en verstuurt ze: de uitslag verschijnt hier. Zonder netwerk toont de wallet een QR-code om hieronder te scannen.",
+    waitingForWallet: "Wachten op de wallet van de leerling…",
+    walletDeclined: "De wallet van de leerling heeft geen badges gestuurd (geweigerd of niets passends).",
     newRequest: "Nieuw verzoek", code: "Code voor de wallet", orType: "Of typ",
     scan: "2. Scan de code van de leerling", startCamera: "Camera starten", stopCamera: "Camera stoppen",
     parts: "Ontvangen QR-delen", otherWays: "Of plak of upload",
