@@ -8,7 +8,9 @@ and a VCDM 2.0 presentation of three signed OB credentials from one issuer
 
 pyoxigraph is given the N-Quads our fast path produced, so its column is the
 canonicalization step only (no JSON-LD processing); it is a baseline, not a
-correct engine for every presentation (see DESIGN.md).
+correct engine for every presentation: pyoxigraph canonicalizes some multi-credential
+presentations (blank nodes under the same IRI in several credentials) differently
+from pyld, which is the reference.
 
 "verify" is what one eddsa-rdfc-2022 check costs with the fast path: canonize
 the document and the proof config, two SHA-256, one Ed25519 verify (PyNaCl).

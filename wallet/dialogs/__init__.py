@@ -1,0 +1,1 @@
+"""Modal dialogs: errors, confirmations, file paths, backup and restore choices."""

@@ -1,0 +1,1 @@
+"""Full-window screens: welcome, unlock, badges, detail, receive, present, QR, help."""
