@@ -56,6 +56,8 @@ class ErrorCode(StrEnum):
     invalid_image = "invalid_image"  # an upload that is not a supported raster image
     #: a presentation request (or API request) that cannot be read
     invalid_request = "invalid_request"
+    #: a JSON Pointer for selective disclosure that does not match the credential
+    invalid_pointer = "invalid_pointer"
     # --- unsupported
     #: a proof type or cryptosuite Rugzak does not verify
     unsupported_cryptosuite = "unsupported_cryptosuite"

@@ -1,7 +1,7 @@
 """Multibase and multicodec helpers for the encodings Data Integrity uses.
 
 Only what the specs need: base58btc (``z``) and base64url-no-pad (``u``), and the
-Ed25519 public/secret key multicodec prefixes.
+Ed25519 and P-256 public/secret key multicodec prefixes.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from shared.errors import ErrorCode, InvalidInput, Unsupported
 ED25519_PUB_PREFIX = b"\xed\x01"
 ED25519_PRIV_PREFIX = b"\x80\x26"
 X25519_PUB_PREFIX = b"\xec\x01"
+# P-256 (secp256r1) Multikey: varint(0x1200) + 33-byte compressed point; varint(0x1306) + scalar.
+P256_PUB_PREFIX = b"\x80\x24"
+P256_PRIV_PREFIX = b"\x86\x26"
 
 
 def encode_base58btc(data: bytes) -> str:
@@ -82,6 +85,37 @@ def multibase_to_ed25519_public(value: str) -> bytes:
             "an Ed25519 public key is 32 bytes", code=ErrorCode.malformed_key, detail=_clip(value)
         )
     return key
+
+
+@lru_cache(maxsize=4096)
+def multibase_to_p256_public(value: str) -> bytes:
+    """Decode a Multikey P-256 public key (``zDn...``) to its 33-byte compressed point.
+
+    Only the length and the SEC1 compressed form are checked here; whether the
+    point is on the curve is checked when the key is used.
+    """
+    raw = decode_base58btc(value)
+    if raw[:2] != P256_PUB_PREFIX:
+        raise Unsupported(
+            "only P-256 Multikey public keys (zDn...) are accepted here",
+            code=ErrorCode.unsupported_key_type,
+            detail=_clip(value),
+        )
+    key = raw[2:]
+    if len(key) != 33 or key[0] not in (2, 3):
+        raise InvalidInput(
+            "a P-256 Multikey public key is a 33-byte compressed point",
+            code=ErrorCode.malformed_key,
+            detail=_clip(value),
+        )
+    return key
+
+
+def p256_public_to_multibase(public: bytes) -> str:
+    """Multikey P-256 public key: ``zDn...`` from a 33-byte compressed point."""
+    if len(public) != 33:
+        raise ValueError("a compressed P-256 public key is 33 bytes")
+    return encode_base58btc(P256_PUB_PREFIX + public)
 
 
 def ed25519_seed_to_multibase(seed: bytes) -> str:

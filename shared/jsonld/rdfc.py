@@ -84,6 +84,15 @@ def _first_degree_line(quad: Quad, node: int) -> str:
 def canonicalize(quads: Iterable[Quad]) -> str:
     """Canonical N-Quads of a set of quads (duplicates must already be removed)."""
     quad_list = list(quads)
+    labels = canonical_labels(quad_list)
+    return "".join(sorted(serialize(q, labels) for q in quad_list))
+
+
+def canonical_labels(quad_list: list[Quad]) -> dict[int, str]:
+    """RDFC-1.0's canonical issuer: blank node -> ``_:c14nN`` (the spec's canonicalIdMap).
+
+    Selective disclosure needs the map itself, not only the canonical text.
+    """
     mentions: dict[int, list[Quad]] = {}
     for quad in quad_list:
         s, _, o, g = quad
@@ -101,10 +110,8 @@ def canonicalize(quads: Iterable[Quad]) -> str:
         by_hash.setdefault(digest, []).append(node)
     if len(by_hash) == len(mentions):
         # The simple case: every blank node is told apart by its own quads.
-        labels = {by_hash[h][0]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
-    else:
-        labels = _n_degree_labels(mentions, by_hash)
-    return "".join(sorted(serialize(q, labels) for q in quad_list))
+        return {by_hash[h][0]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
+    return _n_degree_labels(mentions, by_hash)
 
 
 def _n_degree_labels(
