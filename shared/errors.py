@@ -135,6 +135,12 @@ class ErrorCode(StrEnum):
     passphrase_required = "passphrase_required"  # the signing key is locked: give the passphrase
     not_initialized = "not_initialized"  # the issuer was not set up (run init first)
     already_initialized = "already_initialized"  # the issuer was set up already
+    #: a skill framework file or edit is malformed (detail: each problem with its line)
+    invalid_framework = "invalid_framework"
+    #: a framework file is not UTF-8 (Excel: save as "CSV UTF-8", or name the encoding)
+    framework_encoding = "framework_encoding"
+    framework_not_found = "framework_not_found"  # no skill framework with this id
+    skill_not_found = "skill_not_found"  # the framework has no skill (or level) with this id
     # --- wallet (wrong_passphrase and credential_not_found are shared with the issuer)
     wallet_corrupt = "wallet_corrupt"  # the wallet file is damaged or not a wallet
     duplicate_credential = "duplicate_credential"  # the credential is already in the wallet

@@ -99,6 +99,31 @@ class Alignment(Typed):
     target_type: AlignmentTargetTypeName | None = None
 
 
+class RubricCriterionLevel(Typed):
+    """One level of a rubric (e.g. "level 2 of 4"); a ``Result`` names it by ``id``."""
+
+    class_name: ClassVar[str] = "RubricCriterionLevel"
+
+    id: str
+    type: TypeList = Field(default_factory=lambda: ["RubricCriterionLevel"])
+    name: str
+    description: str | None = None
+    level: str | None = None
+    points: str | None = None
+    alignment: ListOf[Alignment] | None = None
+
+
+class Related(Typed):
+    """Another achievement that is the same in another language or version."""
+
+    class_name: ClassVar[str] = "Related"
+
+    id: str
+    type: TypeList = Field(default_factory=lambda: ["Related"])
+    in_language: str | None = None
+    version: str | None = None
+
+
 class ResultDescription(Typed):
     """A kind of result the achievement can carry (a grade, a level, a rubric)."""
 
@@ -112,6 +137,7 @@ class ResultDescription(Typed):
     allowed_value: ListOf[str] | None = None
     required_level: str | None = None
     required_value: str | None = None
+    rubric_criterion_level: ListOf[RubricCriterionLevel] | None = None
     value_min: str | None = None
     value_max: str | None = None
 
@@ -134,6 +160,7 @@ class Achievement(Typed):
     human_code: str | None = None
     image: Image | None = None
     in_language: str | None = None
+    related: ListOf[Related] | None = None
     result_description: ListOf[ResultDescription] | None = None
     specialization: str | None = None
     tag: ListOf[str] | None = None
