@@ -51,6 +51,9 @@ class ErrorCode(StrEnum):
     payload_too_large = "payload_too_large"
     decompression_failed = "decompression_failed"  # the compressed QR payload is corrupt
     invalid_base45 = "invalid_base45"  # the QR text is not valid base45
+    invalid_base32 = "invalid_base32"  # the VP1- QR text is not valid RFC 4648 base32
+    #: CBOR-LD that cannot be read, or a document that cannot be written as CBOR-LD
+    invalid_cborld = "invalid_cborld"
     #: QR parts from different payloads, or conflicting copies of a part
     qr_parts_mismatch = "qr_parts_mismatch"
     invalid_image = "invalid_image"  # an upload that is not a supported raster image
@@ -63,7 +66,8 @@ class ErrorCode(StrEnum):
     unsupported_cryptosuite = "unsupported_cryptosuite"
     unsupported_did_method = "unsupported_did_method"  # a DID method other than did:key and did:web
     unsupported_key_type = "unsupported_key_type"  # a key that is not Ed25519
-    unsupported_codec = "unsupported_codec"  # an RZ1 codec character Rugzak does not know
+    #: an RZ1 codec character, or a VP1- multibase or CBOR-LD registry entry, Rugzak does not know
+    unsupported_codec = "unsupported_codec"
     unsupported_context = "unsupported_context"  # a context the didkit engine cannot load offline
     # --- resolution
     did_not_found = "did_not_found"  # the DID document could not be obtained or does not match
