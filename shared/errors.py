@@ -57,6 +57,8 @@ class ErrorCode(StrEnum):
     #: QR parts from different payloads, or conflicting copies of a part
     qr_parts_mismatch = "qr_parts_mismatch"
     invalid_image = "invalid_image"  # an upload that is not a supported raster image
+    #: input that is no badge form Rugzak reads (not JSON, JWT, PNG, SVG, QR text or link)
+    unsupported_format = "unsupported_format"
     #: a presentation request (or API request) that cannot be read
     invalid_request = "invalid_request"
     #: a JSON Pointer for selective disclosure that does not match the credential

@@ -216,6 +216,14 @@ class CachingStatusFetcher:
                 code=ErrorCode.payload_too_large,
                 detail={"url": url, "max_bytes": self._max_bytes},
             )
+        jwt = _jwt_body(reply.body)
+        if jwt is not None:
+            # A list published as a VC-JWT: handed on enveloped, verified by the status check.
+            return {
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "EnvelopedVerifiableCredential",
+                "id": f"data:application/vc+jwt,{jwt}",
+            }
         try:
             credential = json.loads(reply.body)
         except (ValueError, UnicodeDecodeError) as exc:
@@ -309,6 +317,15 @@ def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
     for position, part in enumerate(head):
         value += part << (8 * (3 - position))
     return ipaddress.IPv4Address(value)
+
+
+_JWT_BODY = re.compile(rb"\s*(eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)\s*")
+
+
+def _jwt_body(body: bytes) -> str | None:
+    """The compact JWS a body consists of (``application/vc+jwt``), or None."""
+    match = _JWT_BODY.fullmatch(body)
+    return match.group(1).decode("ascii") if match else None
 
 
 def _valid_until(credential: Mapping[str, Any]) -> datetime | None:

@@ -77,7 +77,7 @@ def _status(
                 )
             )
             continue
-        list_errors = _status_list_errors(list_credential, resolver, now)
+        list_credential, list_errors = _authentic_list(list_credential, resolver, now)
         if list_errors:
             result.add(
                 Check.undecided(
@@ -102,6 +102,22 @@ def _status(
         else:
             code = outcome.code or ErrorCode.status_unknown
             result.add(Check.undecided(CheckName.status, code, outcome.message, detail))
+
+
+def _authentic_list(
+    list_credential: dict[str, Any], resolver: Resolver, now: datetime
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The list credential to read and why it is not authentic (empty when it is).
+
+    A list published as a JWT arrives from the fetcher as an enveloped credential;
+    its JWT is verified and its payload is the list.
+    """
+    from shared.formats.vcjwt import enveloped_token, open_status_list_jwt  # cycle, as below
+
+    token = enveloped_token(list_credential)
+    if token is not None:
+        return open_status_list_jwt(token, resolver, now)
+    return list_credential, _status_list_errors(list_credential, resolver, now)
 
 
 def _status_list_errors(
