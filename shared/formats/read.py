@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from shared import qr
+from shared import qr, vpqr
 from shared.credentials import (
     DEFAULT_MIN_STATUS_ENTRIES,
     DEFAULT_SKEW,
@@ -162,13 +162,6 @@ def _read_jws(token: str) -> Parsed:
 
 def _read_vp1(text: str) -> Parsed:
     """A VPQR text (VerifierPlus, Learner Credential Wallet): CBOR-LD, base32."""
-    try:
-        from shared import vpqr  # type: ignore[attr-defined]
-    except ImportError:
-        raise InvalidInput(
-            "VP1- QR codes (VerifierPlus, Learner Credential Wallet) are not read yet.",
-            code=ErrorCode.qr_decode_failed,
-        ) from None
     return _read_json(vpqr.decode(text))
 
 

@@ -56,18 +56,12 @@ def test_rz1_text_is_decoded() -> None:
     assert parsed.document == credential
 
 
-def test_vp1_text_has_a_clear_code_until_vpqr_lands() -> None:
+def test_vp1_text_is_decoded() -> None:
     vector = load_vector("qr/vpqr-vector.json")
-    try:
-        import shared.vpqr  # noqa: F401
-    except ImportError:
-        with pytest.raises(InvalidInput) as caught:
-            read_any(vector["qrText"])
-        assert caught.value.code == ErrorCode.qr_decode_failed
-    else:
-        parsed = read_any(vector["qrText"])
-        assert (parsed.format, parsed.wrapper) == ("presentation", "vp1")
-        assert parsed.document == vector["vp"]
+    parsed = read_any(vector["qrText"])
+    assert (parsed.format, parsed.wrapper) == ("presentation", "vp1")
+    assert parsed.document == vector["vp"]
+    assert parsed.describe() == "presentation (JSON) from a VP1 QR code"
 
 
 def test_urls() -> None:
