@@ -49,6 +49,16 @@ def p256_key() -> ec.EllipticCurvePrivateKey:
 
 
 @cache
+def other_p256_key() -> ec.EllipticCurvePrivateKey:
+    return ec.derive_private_key(0xBAD_5EED_2026, ec.SECP256R1())
+
+
+@cache
+def other_rsa_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@cache
 def rsa_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
