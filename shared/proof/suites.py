@@ -50,6 +50,8 @@ def suite_of(proof: Mapping[str, Any]) -> tuple[str, str | None]:
     cryptosuite = proof.get("cryptosuite")
     if not isinstance(ptype, str):
         raise InvalidInput("proof has no type", code=ErrorCode.malformed_proof)
+    if cryptosuite is not None and not isinstance(cryptosuite, str):
+        raise InvalidInput("proof cryptosuite is not a string", code=ErrorCode.malformed_proof)
     key = (ptype, cryptosuite if ptype == DATA_INTEGRITY else None)
     if key not in VERIFYING_SUITES:
         name = f"{ptype}/{cryptosuite}" if cryptosuite else ptype

@@ -268,3 +268,13 @@ def test_signing_refuses_unknown_suite(fixed_now: datetime) -> None:
 
 def test_vectors_folder_exists() -> None:
     assert Path(VECTORS / "expected-proof-results.json").is_file()
+
+
+@pytest.mark.parametrize("cryptosuite", [{"id": "eddsa-rdfc-2022"}, ["eddsa-rdfc-2022"], 7])
+def test_cryptosuite_that_is_not_a_string_is_a_malformed_proof(cryptosuite: Any) -> None:
+    """Found by the verifier's fuzz test: a dict here used to crash the lookup (a 500)."""
+    signed = load_vector("eddsa/eddsa-rdfc-2022/signedDataInt.json")
+    signed["proof"]["cryptosuite"] = cryptosuite
+    (result,) = verify_proofs(signed, StaticResolver())
+    assert not result.ok
+    assert result.code == ErrorCode.malformed_proof
