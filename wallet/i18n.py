@@ -213,6 +213,19 @@ EN: dict[str, str] = {
     "cli.restored": "Restored {count} badges into {path}",
     "cli.backup_done": "Backup of {count} badges written to {path}",
     "cli.exported": "Exported {id} to {path}",
+    "oid4vp.asks": "{verifier} asks for:",
+    "oid4vp.client": "Verifier identifier: {client_id}",
+    "oid4vp.candidates": "Your badges that fit (choose with --credential ID):",
+    "oid4vp.no_candidates": "None of your badges fits this request.",
+    "oid4vp.sent": "Sent {count} badge(s) to {verifier}.",
+    "oid4vp.verdict": "The verifier says: {verdict}",
+    "oid4vp.refused": "The verifier did not accept the answer: {reason}",
+    "oid4vp.declined": "Told {verifier} that no badges will be shared.",
+    "oid4vp.continue": "Continue in the browser: {url}",
+    "oid4vp.offline": "Could not reach the verifier ({reason}). Show these QR codes instead "
+    "(at most {max} codes).",
+    "oid4vp.no_fallback": "Could not reach the verifier, and the link has no code for "
+    "showing QR codes instead. Connect to a network and try again.",
 }
 
 NL: dict[str, str] = {
@@ -409,6 +422,19 @@ NL: dict[str, str] = {
     "cli.restored": "{count} badges teruggezet in {path}",
     "cli.backup_done": "Back-up van {count} badges geschreven naar {path}",
     "cli.exported": "{id} geëxporteerd naar {path}",
+    "oid4vp.asks": "{verifier} vraagt om:",
+    "oid4vp.client": "Naam van de controleur: {client_id}",
+    "oid4vp.candidates": "Je badges die passen (kies met --credential ID):",
+    "oid4vp.no_candidates": "Geen van je badges past bij dit verzoek.",
+    "oid4vp.sent": "{count} badge(s) verstuurd naar {verifier}.",
+    "oid4vp.verdict": "De controleur zegt: {verdict}",
+    "oid4vp.refused": "De controleur nam het antwoord niet aan: {reason}",
+    "oid4vp.declined": "{verifier} weet nu dat er geen badges komen.",
+    "oid4vp.continue": "Ga verder in de browser: {url}",
+    "oid4vp.offline": "De controleur is niet bereikbaar ({reason}). Laat in plaats daarvan "
+    "deze QR-codes zien (hoogstens {max} codes).",
+    "oid4vp.no_fallback": "De controleur is niet bereikbaar en de link heeft geen code om "
+    "QR-codes te tonen. Maak verbinding met een netwerk en probeer het opnieuw.",
 }
 
 # Plain sentences for stable error and check codes.

@@ -60,6 +60,7 @@ from shared.oid4vp.response import (
     encode_error,
     encode_response,
     parse_response,
+    response_fields,
 )
 from shared.oid4vp.verifier_request import (
     REQUEST_PATH,
@@ -106,6 +107,7 @@ __all__ = [
     "open_badge_query",
     "parse_link",
     "parse_response",
+    "response_fields",
     "select_claims",
     "verifier_request",
 ]

@@ -27,6 +27,7 @@ __all__ = [
     "encode_error",
     "encode_response",
     "parse_response",
+    "response_fields",
 ]
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
@@ -66,8 +67,8 @@ class ErrorResponse:
     state: str | None = None
 
 
-def encode_response(vp_token: Mapping[str, Sequence[Any]], state: str | None) -> str:
-    """The form body: ``vp_token`` as JSON (§8.1), then ``state`` (§8.2)."""
+def response_fields(vp_token: Mapping[str, Sequence[Any]], state: str | None) -> dict[str, str]:
+    """The response parameters: ``vp_token`` as a JSON object (§8.1), then ``state`` (§8.2)."""
     if not vp_token:
         raise ValueError("a vp_token answers at least one credential query")
     for key, presentations in vp_token.items():
@@ -76,10 +77,15 @@ def encode_response(vp_token: Mapping[str, Sequence[Any]], state: str | None) ->
     token = json.dumps(
         {k: list(v) for k, v in vp_token.items()}, separators=(",", ":"), ensure_ascii=False
     )
-    fields = [("vp_token", token)]
+    fields = {"vp_token": token}
     if state is not None:
-        fields.append(("state", state))
-    return urlencode(fields, encoding="utf-8")
+        fields["state"] = state
+    return fields
+
+
+def encode_response(vp_token: Mapping[str, Sequence[Any]], state: str | None) -> str:
+    """The form body (``application/x-www-form-urlencoded``, UTF-8, §8.2)."""
+    return urlencode(response_fields(vp_token, state), encoding="utf-8")
 
 
 def encode_error(error: OAuthError, description: str | None, state: str | None) -> str:

@@ -1,14 +1,26 @@
-"""``present``: sign chosen badges for a verifier's request, as JSON or QR codes."""
+"""``present``: answer a verifier's request over OpenID4VP, or sign for QR codes / JSON.
+
+``--request`` takes an ``openid4vp://`` link or the short code ``CODE@verifier``:
+the wallet fetches the request, shows who asks for what and sends the chosen
+badges to the verifier (no scan). When the verifier cannot be reached it falls
+back to QR codes bound to the short code, within the verifier's part limit.
+A full ``rugzak-request:`` text, or no request, signs locally as before.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from shared.errors import ErrorCode, InvalidInput
 from wallet.cli.common import err, out, run, service_for, state
+
+if TYPE_CHECKING:
+    from shared.presentation_request import PresentationRequest
+    from wallet.service import WalletService
 
 # The same default as wallet.presenting (a test checks), repeated so that loading the
 # CLI does not load the QR stack.
@@ -22,15 +34,20 @@ def register(app: typer.Typer) -> None:
 def present(
     ctx: typer.Context,
     credential: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option("--credential", "-c", help="Badge id to include (repeat for several)."),
-    ],
+    ] = None,
     request: Annotated[
         str | None,
         typer.Option(
-            "--request", "-r", help="The verifier's request (code@host or the full link)."
+            "--request",
+            "-r",
+            help="The verifier's request: an openid4vp:// link, code@host, or rugzak-request:.",
         ),
     ] = None,
+    decline: Annotated[
+        bool, typer.Option("--decline", help="Tell the verifier no badges will be shared.")
+    ] = False,
     out_file: Annotated[Path | None, typer.Option("--out", help="Write the VP JSON here.")] = None,
     qr_png: Annotated[
         Path | None, typer.Option("--qr-png", help="Write the QR code(s) as PNG.")
@@ -43,16 +60,31 @@ def present(
         int, typer.Option("--max-version", min=1, max=40, help="Largest QR version per code.")
     ] = FILE_MAX_VERSION,
 ) -> None:
-    """Sign a presentation of chosen badges for a verifier's request."""
+    """Present chosen badges to a verifier (over the network, or as QR codes)."""
+    from wallet.oid4vp import is_oid4vp
     from wallet.presenting import parse_request, save_json, save_png, save_svg, terminal_art
 
     t = state(ctx).t
+    chosen = list(credential or [])
     with service_for(ctx) as service:
 
         def action() -> None:
-            parsed = parse_request(request) if request else None
-            result = service.present(list(credential), parsed)
-            texts = result.qr_texts(max_version)
+            parsed = None
+            max_parts: int | None = None
+            if request and is_oid4vp(request):
+                fallback = _over_oid4vp(ctx, service, request, chosen, decline, out_file)
+                if fallback is None:
+                    return
+                parsed, max_parts = fallback
+            elif request:
+                parsed = parse_request(request)
+            result = service.present(chosen, parsed)
+            if max_parts is None:
+                texts = result.qr_texts(max_version)
+            else:
+                from wallet.oid4vp import qr_texts_within
+
+                texts = qr_texts_within(result.document, max_parts, max_version)
             err.print(t("cli.presented", count=len(result.credential_ids)), markup=False)
             if parsed is None:
                 err.print(t("cli.unbound"), markup=False)
@@ -78,3 +110,62 @@ def present(
                 out.print_json(json.dumps(result.document))
 
         run(ctx, action)
+
+
+def _over_oid4vp(
+    ctx: typer.Context,
+    service: WalletService,
+    request: str,
+    chosen: list[str],
+    decline: bool,
+    out_file: Path | None,
+) -> tuple[PresentationRequest, int] | None:
+    """Answer over OpenID4VP; returns the offline binding and part limit to fall back to."""
+    from wallet.oid4vp import VerifierUnreachable, answer, fetch_ask
+    from wallet.oid4vp import decline as send_decline
+
+    t = state(ctx).t
+    clock = service.config.clock
+    try:
+        ask = fetch_ask(request, service.store, service.network)
+        err.print(t("oid4vp.asks", verifier=ask.verifier), markup=False)
+        for line in ask.wanted():
+            err.print("  " + line, markup=False)
+        err.print(t("oid4vp.client", client_id=ask.request.client_id), markup=False)
+        if decline:
+            send_decline(ask, service.network)
+            err.print(t("oid4vp.declined", verifier=ask.verifier), markup=False)
+            return None
+        if not chosen:
+            candidates = ask.candidates()
+            if not candidates:
+                raise InvalidInput(t("oid4vp.no_candidates"), code=ErrorCode.invalid_request)
+            err.print(t("oid4vp.candidates"), markup=False)
+            for item in candidates:
+                out.print(f"{item.id}  {item.card.name}", markup=False)
+            raise InvalidInput(t("present.none_picked"), code=ErrorCode.invalid_request)
+        answered = answer(ask, chosen, service.store, service.network, clock())
+    except VerifierUnreachable as exc:
+        if exc.fallback is None:
+            raise InvalidInput(t("oid4vp.no_fallback"), code=ErrorCode.fetch_failed) from None
+        err.print(t("oid4vp.offline", reason=exc.message, max=exc.max_parts), markup=False)
+        return exc.fallback, exc.max_parts
+    if not answered.accepted:
+        reason = answered.error_description or f"HTTP {answered.status}"
+        raise InvalidInput(
+            t("oid4vp.refused", reason=reason),
+            code=ErrorCode.invalid_request,
+            detail={"status": answered.status},
+        )
+    count = sum(len(v) for v in answered.vp_token.values())
+    err.print(t("oid4vp.sent", count=count, verifier=ask.verifier), markup=False)
+    if answered.verdict:
+        err.print(t("oid4vp.verdict", verdict=answered.verdict), markup=False)
+    if answered.redirect_uri:
+        err.print(t("oid4vp.continue", url=answered.redirect_uri), markup=False)
+    if out_file:
+        from wallet.presenting import save_json
+
+        save_json(answered.vp_token, out_file)
+        err.print(t("cli.written", path=out_file), markup=False)
+    return None

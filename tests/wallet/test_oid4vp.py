@@ -1,0 +1,49 @@
+"""The wallet's OpenID4VP pieces that need no verifier: link kinds, the QR part limit."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+
+import pytest
+
+from shared.errors import ErrorCode, InvalidInput
+from tests.wallet.helpers import HOLDER_KEY, make_credential
+from wallet.oid4vp import is_oid4vp, qr_texts_within
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("openid4vp://?client_id=x&request_uri=https%3A%2F%2Fv.example%2Fr", True),
+        ("K7QM-3XHD-9RTP-W2B5@verify.example.nl", True),
+        ("rugzak-request:?challenge=K7QM3XHD9RTPW2B5&domain=https://verify.example.nl", False),
+        ("hello", False),
+    ],
+)
+def test_which_requests_go_over_openid4vp(text: str, expected: bool) -> None:
+    assert is_oid4vp(text) is expected
+
+
+def test_qr_fallback_grows_the_symbols_to_stay_within_the_limit() -> None:
+    document = make_credential(HOLDER_KEY.did, status_index=7)
+    small = qr_texts_within(document, 64, 5)
+    assert len(small) > 1
+    one = qr_texts_within(document, 1, 5)
+    assert len(one) == 1
+
+
+def test_a_presentation_too_large_for_the_limit_gets_a_plain_sentence() -> None:
+    document = make_credential(HOLDER_KEY.did, status_index=7)
+    # an 80 KB photo as a data URI: far more than two version-40 codes can hold
+    # (deterministic noise: a real photo does not compress either)
+    noise = b"".join(hashlib.sha256(i.to_bytes(4, "big")).digest() for i in range(2560))
+    photo = base64.b64encode(noise).decode()
+    document["credentialSubject"]["achievement"]["image"] = {
+        "id": "data:image/png;base64," + photo,
+        "type": "Image",
+    }
+    with pytest.raises(InvalidInput) as err:
+        qr_texts_within(document, 2, 25)
+    assert err.value.code == ErrorCode.payload_too_large
+    assert "too large for the verifier's QR limit (2 codes)" in err.value.message

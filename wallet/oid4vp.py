@@ -1,0 +1,343 @@
+"""The wallet's side of OpenID4VP 1.0: fetch the request, match, answer, or fall back.
+
+1. :func:`fetch_ask`: from an ``openid4vp://`` link (or the short code
+   ``CODE@verifier``, which names ``https://verifier/oid4vp/request/CODE``),
+   GET the Request Object through the wallet's network door (https only, no
+   redirects followed, §14.8), check it (§5, §5.9.3, §5.10.1) and evaluate its
+   DCQL query against the held badges (§6.4).
+2. :func:`answer`: sign one Verifiable Presentation per chosen badge with
+   ``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5) and POST
+   them form-encoded to ``response_uri`` (§8.2); :func:`decline` posts an error
+   response (§8.5) instead.
+3. When the verifier cannot be reached, :func:`offline_request` gives the
+   Rugzak binding (short code + origin) for the QR transport, and
+   :func:`qr_texts_within` never makes more codes than the request allows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from shared import qr
+from shared.credentials import create_presentation
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
+from shared.oid4vp import (
+    REQUEST_OBJECT_MEDIA_TYPE,
+    REQUEST_PATH,
+    AuthorizationRequest,
+    Held,
+    InvocationLink,
+    OAuthError,
+    Selection,
+    decode_request_object,
+    evaluate,
+    expanded_types,
+    parse_link,
+    response_fields,
+)
+from shared.presentation_request import PresentationRequest, normalize_code
+from shared.presentation_request import parse as parse_rugzak_request
+from wallet.data.store import StoredCredential, WalletStore
+from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network, check_url
+
+#: The verifier's part limit when the request does not say (its own default).
+DEFAULT_MAX_PARTS = 64
+QR_VERSIONS = (25, 30, 35, 40)
+
+
+class VerifierUnreachable(ResolutionFailed):
+    """The verifier could not be reached; ``fallback`` is the offline binding, if any."""
+
+    def __init__(self, message: str, fallback: PresentationRequest | None, max_parts: int) -> None:
+        super().__init__(message, code=ErrorCode.fetch_failed)
+        self.fallback = fallback
+        self.max_parts = max_parts
+
+
+def is_oid4vp(text: str) -> bool:
+    """An ``openid4vp://`` link, or a short code (resolved to the verifier's Request URI)."""
+    value = text.strip()
+    if value.lower().startswith("openid4vp:"):
+        return True
+    if value.lower().startswith("rugzak-request:"):
+        return False
+    try:
+        parse_rugzak_request(value)
+    except InvalidInput:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A verifier's request as the learner sees it: who asks for what, what fits."""
+
+    request: AuthorizationRequest
+    selection: Selection
+    held: dict[str, StoredCredential]
+    max_parts: int
+    fallback: PresentationRequest | None
+
+    @property
+    def verifier(self) -> str:
+        """The origin the answer goes to (the client id names it, §5.9.3)."""
+        parts = urlsplit(self.request.response_uri)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    def wanted(self) -> list[str]:
+        """One line per Credential Query: its id, format and types, as the verifier wrote."""
+        lines = []
+        for query in self.request.dcql_query.credentials:
+            types = " | ".join(
+                " + ".join(t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in alternative)
+                for alternative in query.type_values
+            )
+            lines.append(f"{query.id}: {query.format}" + (f" ({types})" if types else ""))
+        return lines
+
+    def candidates(self) -> list[StoredCredential]:
+        """Held badges that answer some Credential Query, in wallet order."""
+        keys = {k for keys in self.selection.candidates.values() for k in keys}
+        return [item for key, item in self.held.items() if key in keys]
+
+
+def _request_uri_of(text: str) -> tuple[InvocationLink | None, str, PresentationRequest | None]:
+    value = text.strip()
+    if value.lower().startswith("openid4vp:"):
+        link = parse_link(value, allow_http_local=True)
+        fallback = None
+        if link.code:
+            origin = _origin(link.request_uri)
+            try:
+                fallback = PresentationRequest(normalize_code(link.code), origin)
+            except InvalidInput:
+                fallback = None
+        return link, link.request_uri, fallback
+    typed = parse_rugzak_request(value)
+    return None, typed.domain + REQUEST_PATH + typed.challenge, typed
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _local(url: str) -> bool:
+    return (urlsplit(url).hostname or "").lower() in LOOPBACK
+
+
+def _get_request_object(network: Network, url: str) -> bytes:
+    check_url(url)
+    try:
+        with (
+            network.client() as client,
+            client.stream("GET", url, headers={"Accept": REQUEST_OBJECT_MEDIA_TYPE}) as reply,
+        ):
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in reply.iter_bytes():
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise InvalidInput(
+                        "The verifier's request is too large.", code=ErrorCode.payload_too_large
+                    )
+                chunks.append(chunk)
+            body = b"".join(chunks)
+            status = reply.status_code
+    except httpx.HTTPError as exc:
+        raise ResolutionFailed(
+            f"Could not reach {url} ({type(exc).__name__}).", code=ErrorCode.fetch_failed
+        ) from None
+    if status != 200:
+        # §5.10.2: any HTTP error ends the process; a redirect counts as one (§14.8).
+        raise InvalidInput(
+            _verifier_message(body) or f"The verifier refused the request (HTTP {status}).",
+            code=ErrorCode.invalid_request,
+            detail={"status": status},
+        )
+    return body
+
+
+def _verifier_message(body: bytes) -> str | None:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if isinstance(data, dict):
+        text = data.get("message") or data.get("error_description")
+        if isinstance(text, str):
+            return "The verifier says: " + text[:300]
+    return None
+
+
+def fetch_ask(text: str, store: WalletStore, network: Network) -> Ask:
+    """Fetch and check the verifier's request, and match it against the wallet.
+
+    Raises:
+        VerifierUnreachable: the network failed (offline fallback may apply).
+        InvalidInput: the request is not acceptable (a plain sentence why).
+    """
+    link, request_uri, fallback = _request_uri_of(text)
+    max_parts = (link.max_qr_parts if link else None) or DEFAULT_MAX_PARTS
+    try:
+        body = _get_request_object(network, request_uri)
+    except ResolutionFailed as exc:
+        raise VerifierUnreachable(exc.message, fallback, max_parts) from None
+    request = decode_request_object(
+        body,
+        expected_client_id=link.client_id if link else None,
+        allow_http_local=_local(request_uri),
+    )
+    if link is None and _origin(request.response_uri) != _origin(request_uri):
+        # A typed code names a verifier; the answer must go back to that verifier.
+        raise InvalidInput(
+            "The request sends the answer to another address than the verifier you typed.",
+            code=ErrorCode.invalid_request,
+            detail={"typed": _origin(request_uri), "response_uri": request.response_uri},
+        )
+    held = {item.id: item for item in (store.get(card.id) for card in store.cards())}
+    selection = evaluate(
+        request.dcql_query,
+        [Held(key, item.credential, expanded_types(item.credential)) for key, item in held.items()],
+    )
+    return Ask(request, selection, held, request.max_qr_parts or max_parts, fallback)
+
+
+def plan(ask: Ask, chosen: Sequence[str], store: WalletStore) -> dict[str, list[StoredCredential]]:
+    """Which Credential Query each chosen badge answers (§6.4.2), checked before signing."""
+    picked = [store.find(ref) for ref in chosen]
+    if not picked:
+        raise InvalidInput("Pick at least one badge to present.", code=ErrorCode.invalid_request)
+    wanted = list(ask.selection.required) + list(ask.selection.optional)
+    by_query: dict[str, list[StoredCredential]] = {}
+    for item in picked:
+        query_id = next((q for q in wanted if item.id in ask.selection.candidates.get(q, ())), None)
+        if query_id is None:
+            raise InvalidInput(
+                f"'{item.card.name}' is not what this verifier asks for.",
+                code=ErrorCode.invalid_request,
+                detail={"credential": item.id},
+            )
+        if any(existing.id == item.id for existing in by_query.get(query_id, [])):
+            continue
+        by_query.setdefault(query_id, []).append(item)
+    for query_id, items in by_query.items():
+        query = ask.request.dcql_query.by_id(query_id)
+        if query is not None and not query.multiple and len(items) > 1:
+            raise InvalidInput(
+                "This verifier asks for one badge of this kind; pick only one.",
+                code=ErrorCode.invalid_request,
+            )
+    missing = [q for q in ask.selection.required if q not in by_query]
+    if missing or not ask.selection.satisfiable:
+        # §6.4.2: without every non-optional credential, nothing may be returned.
+        raise InvalidInput(
+            "The verifier needs more than the picked badges: " + ", ".join(missing or ["?"]) + ".",
+            code=ErrorCode.invalid_request,
+            detail={"missing": missing},
+        )
+    return by_query
+
+
+@dataclass(frozen=True)
+class Answered:
+    """What the verifier said to the answer."""
+
+    status: int
+    body: Any
+    vp_token: dict[str, list[dict[str, Any]]]
+
+    @property
+    def accepted(self) -> bool:
+        return self.status == 200
+
+    @property
+    def verdict(self) -> str | None:
+        value = self.body.get("rugzak_verdict") if isinstance(self.body, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def redirect_uri(self) -> str | None:
+        value = self.body.get("redirect_uri") if isinstance(self.body, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def error_description(self) -> str | None:
+        if not isinstance(self.body, dict):
+            return None
+        text = self.body.get("error_description") or self.body.get("error")
+        return text if isinstance(text, str) else None
+
+
+def sign_vp_token(
+    ask: Ask, by_query: dict[str, list[StoredCredential]], store: WalletStore, now: datetime
+) -> dict[str, list[dict[str, Any]]]:
+    """One VP per badge, bound to the nonce and the full client id (B.1.3.2.5, §14.10)."""
+    return {
+        query_id: [
+            create_presentation(
+                [item.credential],
+                store.holder,
+                challenge=ask.request.nonce,
+                domain=ask.request.client_id,
+                created=now,
+            )
+            for item in items
+        ]
+        for query_id, items in by_query.items()
+    }
+
+
+def post(network: Network, ask: Ask, fields: dict[str, str]) -> tuple[int, Any]:
+    """POST the form to ``response_uri`` (§8.2); no redirects followed (§14.8)."""
+    try:
+        return network.post(ask.request.response_uri, form=fields)
+    except ResolutionFailed as exc:
+        raise VerifierUnreachable(exc.message, ask.fallback, ask.max_parts) from None
+
+
+def answer(
+    ask: Ask, chosen: Sequence[str], store: WalletStore, network: Network, now: datetime
+) -> Answered:
+    """Sign the chosen badges for this request and send them to the verifier."""
+    by_query = plan(ask, chosen, store)
+    vp_token = sign_vp_token(ask, by_query, store, now)
+    status, body = post(network, ask, response_fields(vp_token, ask.request.state))
+    return Answered(status, body, vp_token)
+
+
+def decline(ask: Ask, network: Network, reason: OAuthError = OAuthError.access_denied) -> Answered:
+    """Tell the verifier no badges will come (§8.5); the description holds no personal data."""
+    fields = {"error": str(reason), "error_description": "no badges are shared"}
+    if ask.request.state is not None:
+        fields["state"] = ask.request.state
+    status, body = post(network, ask, fields)
+    return Answered(status, body, {})
+
+
+def qr_texts_within(document: dict[str, Any], max_parts: int, max_version: int) -> list[str]:
+    """QR texts for the offline fallback, never more than ``max_parts`` codes.
+
+    Tries ``max_version`` first, then larger symbols; a plain ``payload_too_large``
+    sentence when even version 40 needs too many codes.
+    """
+    for version in (max_version, *(v for v in QR_VERSIONS if v > max_version)):
+        try:
+            texts = qr.encode(document, max_version=version)
+        except InvalidInput:
+            continue
+        if len(texts) <= max_parts:
+            return texts
+    raise InvalidInput(
+        f"These badges are too large for the verifier's QR limit ({max_parts} codes). "
+        "Present fewer badges, or connect to a network and try again.",
+        code=ErrorCode.payload_too_large,
+        detail={"max_parts": max_parts},
+    )
