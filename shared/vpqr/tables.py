@@ -134,6 +134,7 @@ class Profile:
     uuid_versions: str = "12345678"
     multibase_prefixes: str = "zuM"
     negative_dates: bool = True
+    data_urls: bool = True
 
 
 _EMPTY: Final[Mapping[str, int]] = MappingProxyType({})
@@ -164,7 +165,7 @@ CBORLD_1_0: Final = Profile(
 #: Tag 0x0501 written so that the DCC fork 4.x (``@digitalcredentials/vpqr``, the
 #: Learner Credential Wallet and VerifierPlus) can read it as well as 8.x: only the
 #: contexts 4.x knows are numbered (4.x numbers no other values), and cryptosuites,
-#: UUIDs v6-8, base64url multibase and dates before 1970 stay strings.
+#: ``data:`` URLs, UUIDs v6-8, base64url multibase and dates before 1970 stay strings.
 DCC: Final = Profile(
     name="dcc",
     tag=TAG_LEGACY,
@@ -174,6 +175,7 @@ DCC: Final = Profile(
     uuid_versions="12345",
     multibase_prefixes="zM",
     negative_dates=False,
+    data_urls=False,
 )
 PROFILES: Final[Mapping[str, Profile]] = MappingProxyType(
     {p.name: p for p in (DCC, LEGACY, CBORLD_1_0)}

@@ -221,7 +221,7 @@ def _encode_url(value: str, profile: Profile, loader: ContextLoader) -> Any:
             return [URL_SCHEMES["urn:uuid:"], uuid.UUID(rest).bytes]
         return [URL_SCHEMES["urn:uuid:"], rest]
     if scheme == "data":
-        return _encode_data_url(value)
+        return _encode_data_url(value) if profile.data_urls else _PASS
     if scheme in ("did:v1:nym", "did:key"):
         prefix = scheme + ":"
         parts = value[len(prefix) :].split("#")

@@ -259,12 +259,13 @@ def test_url_values_round_trip(value: str, form: str) -> None:
         data = vpqr.encode_cborld(doc, profile=profile)
         assert vpqr.decode_cborld(data) == doc
         wire = next(v for k, v in _payload(data).items() if k not in (0, 1))
+        expected = "string" if profile == "dcc" and value.startswith("data:") else form
         if isinstance(wire, str):
-            assert form == "string"
+            assert expected == "string"
         elif isinstance(wire, int):
-            assert form == "term"
+            assert expected == "term"
         else:
-            assert form == ("bytes" if isinstance(wire[-1], bytes) else "text")
+            assert expected == ("bytes" if isinstance(wire[-1], bytes) else "text")
 
 
 def test_uuid_v7_is_bytes_for_digitalbazaar_and_text_for_dcc() -> None:

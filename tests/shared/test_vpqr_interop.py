@@ -1,0 +1,165 @@
+"""VPQR against the independent implementations, both directions.
+
+Installs ``@digitalcredentials/vpqr`` (with its ``@digitalcredentials/cborld``
+4.x: the Learner Credential Wallet's and VerifierPlus's library) and
+``@digitalbazaar/cborld`` 8.x from the npm registry into ``tests/.node/``
+(git-ignored), and drives them through ``vpqr_node/harness.mjs``, which serves
+Rugzak's bundled contexts so node never goes to the network. Skipped when node
+or npm is missing or the registry cannot be reached.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared import vpqr
+from shared.contexts import url_map
+from shared.credentials import verify_presentation
+from shared.errors import ErrorCode
+from shared.vpqr.tables import LEGACY_STRINGS
+from tests.conftest import load_vector
+from tests.shared.test_vpqr import NOW, badge, presentation
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / "tests" / ".node" / "vpqr"
+HARNESS = Path(__file__).parent / "vpqr_node" / "harness.mjs"
+CONTEXTS = ROOT / "shared" / "contexts" / "data"
+PACKAGES = ("@digitalbazaar/cborld@8.1.0", "@digitalcredentials/vpqr@2.2.1")
+
+
+@pytest.fixture(scope="module")
+def node_dir() -> Path:
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node is None or npm is None:
+        pytest.skip("node and npm are needed for the VPQR cross-check")
+    marker = CACHE / ".installed"
+    if not marker.exists() or marker.read_text("utf-8") != " ".join(PACKAGES):
+        CACHE.mkdir(parents=True, exist_ok=True)
+        (CACHE / "package.json").write_text('{"name": "vpqr-interop", "private": true}\n')
+        try:
+            done = subprocess.run(
+                [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", *PACKAGES],
+                cwd=CACHE,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            pytest.skip("npm install timed out")
+        if done.returncode != 0:
+            pytest.skip(f"npm install failed: {done.stderr.strip()[-300:]}")
+        marker.write_text(" ".join(PACKAGES), "utf-8")
+    return CACHE
+
+
+def run(node_dir: Path, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    request = {"contextsDir": str(CONTEXTS), "ops": ops}
+    done = subprocess.run(
+        ["node", str(HARNESS)],
+        cwd=node_dir,
+        input=json.dumps(request),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    results: list[dict[str, Any]] = json.loads(done.stdout)["results"]
+    return results
+
+
+def test_dcc_library_code_of_a_rugzak_presentation_verifies_in_rugzak(node_dir: Path) -> None:
+    for vp in (presentation(), presentation(full=True)):
+        [made] = run(node_dir, [{"op": "encode", "lib": "dcc", "doc": vp}])
+        assert "error" not in made, made
+        assert made["text"].startswith("VP1-B")
+        decoded = vpqr.decode(made["text"])
+        assert decoded == vp
+        result = verify_presentation(decoded, challenge=None, domain=None, now=NOW)
+        # (The rich badge names a status list this test does not serve.)
+        assert result.verified or vp["verifiableCredential"][0].get("credentialStatus")
+        assert ErrorCode.proof_invalid not in result.codes()
+        # Rugzak's default profile writes the very same code.
+        assert vpqr.encode(vp) == made["text"]
+
+
+def test_rugzak_code_decodes_with_the_dcc_library(node_dir: Path) -> None:
+    vp = presentation(full=True)
+    [read] = run(node_dir, [{"op": "decode", "lib": "dcc", "text": vpqr.encode(vp)}])
+    assert read.get("doc") == vp, read
+
+
+def test_digitalbazaar_8_and_rugzak_agree_byte_for_byte(node_dir: Path) -> None:
+    credential = badge(full=True)
+    formats = {"legacy-singleton": "legacy", "cbor-ld-1.0": "cbor-ld-1.0"}
+    made = run(
+        node_dir,
+        [
+            {"op": "encode", "lib": "digitalbazaar", "format": fmt, "doc": credential}
+            for fmt in formats
+        ],
+    )
+    for (fmt, profile), result in zip(formats.items(), made, strict=True):
+        assert "error" not in result, result
+        assert result["text"] == vpqr.encode(credential, profile=profile), fmt
+        assert vpqr.decode(result["text"]) == credential
+    read = run(
+        node_dir,
+        [
+            {"op": "decode", "lib": "digitalbazaar", "text": vpqr.encode(credential, profile=p)}
+            for p in ("dcc", "legacy", "cbor-ld-1.0")
+        ],
+    )
+    assert all(r.get("doc") == credential for r in read), read
+
+
+def test_the_vector_presentation_through_both_libraries(node_dir: Path) -> None:
+    vector = load_vector("qr/vpqr-vector.json")
+    made = run(
+        node_dir,
+        [
+            {"op": "encode", "lib": "dcc", "doc": vector["vp"]},
+            {
+                "op": "encode",
+                "lib": "digitalbazaar",
+                "format": "legacy-singleton",
+                "doc": vector["vp"],
+            },
+            {"op": "encode", "lib": "digitalbazaar", "format": "cbor-ld-1.0", "doc": vector["vp"]},
+            {
+                "op": "decode",
+                "lib": "digitalbazaar",
+                "text": vpqr.encode(vector["vp"], profile="cbor-ld-1.0"),
+            },
+        ],
+    )
+    assert made[0]["text"] == made[1]["text"] == vector["qrText"]
+    assert made[2]["text"] == vpqr.encode(vector["vp"], profile="cbor-ld-1.0")
+    assert made[3]["doc"] == vector["vp"]
+
+
+def test_registered_context_numbers_match_the_reference(node_dir: Path) -> None:
+    bundled = [url for url in LEGACY_STRINGS if url in url_map()]
+    assert len(bundled) >= 8
+    made = run(
+        node_dir,
+        [
+            {
+                "op": "encode",
+                "lib": "digitalbazaar",
+                "format": "legacy-singleton",
+                "doc": {"@context": url},
+            }
+            for url in bundled
+        ],
+    )
+    for url, result in zip(bundled, made, strict=True):
+        assert result["text"] == vpqr.encode({"@context": url}, profile="legacy"), url
