@@ -1,4 +1,4 @@
-"""DIDs: did:key (Ed25519 Multikey) and did:web, and the resolvers that find them.
+"""DIDs: did:key (Ed25519 and P-256 Multikey) and did:web, and the resolvers that find them.
 
 Resolution is pure except through an injected ``Fetcher``: the core never opens a
 socket by itself. ``StaticResolver`` serves trust packs and tests.
@@ -19,6 +19,7 @@ from shared.multibase import (
     decode_base58btc,
     ed25519_public_to_multibase,
     multibase_to_ed25519_public,
+    multibase_to_p256_public,
 )
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
@@ -50,32 +51,54 @@ Fetcher = Callable[[str], bytes]
 
 @dataclass(frozen=True)
 class VerificationMethod:
-    """A resolved Ed25519 public key and where it came from."""
+    """A resolved public key and where it came from.
+
+    ``key_type`` is ``Ed25519`` (32-byte key) or ``P-256`` (33-byte compressed
+    point, only for the ecdsa-sd-2023 suite).
+    """
 
     id: str
     controller: str
     type: str
     public_key: bytes
     public_multibase: str
+    key_type: str = "Ed25519"
+
+
+def multikey_public(value: str) -> tuple[str, bytes]:
+    """(key type, raw key) of a Multikey public key: Ed25519 ``z6Mk`` or P-256 ``zDn``."""
+    if isinstance(value, str) and value.startswith("zDn"):
+        return "P-256", multibase_to_p256_public(value)
+    return "Ed25519", multibase_to_ed25519_public(value)
 
 
 def did_key_document(did: str) -> dict[str, Any]:
-    """The Multikey DID document for an Ed25519 did:key (did-key spec, Multikey form)."""
+    """The Multikey DID document for an Ed25519 or P-256 did:key (did-key spec, Multikey form)."""
     if not did.startswith("did:key:"):
         raise InvalidInput("not a did:key", code=ErrorCode.malformed_did, detail=did)
     mb = did[len("did:key:") :]
-    if not mb.startswith("z6Mk"):
+    if mb.startswith("zDn"):
+        try:
+            multibase_to_p256_public(mb)
+        except (InvalidInput, Unsupported) as exc:
+            raise InvalidInput(
+                "malformed did:key", code=ErrorCode.malformed_did, detail=did
+            ) from exc
+    elif not mb.startswith("z6Mk"):
         if mb.startswith("z"):
             raise Unsupported(
-                "only Ed25519 did:key identifiers are supported",
+                "only Ed25519 and P-256 did:key identifiers are supported",
                 code=ErrorCode.unsupported_key_type,
                 detail=did,
             )
         raise InvalidInput("malformed did:key", code=ErrorCode.malformed_did, detail=did)
-    try:
-        multibase_to_ed25519_public(mb)
-    except (InvalidInput, Unsupported) as exc:  # z6Mk... that does not decode to Ed25519
-        raise InvalidInput("malformed did:key", code=ErrorCode.malformed_did, detail=did) from exc
+    else:
+        try:
+            multibase_to_ed25519_public(mb)
+        except (InvalidInput, Unsupported) as exc:  # z6Mk... that does not decode to Ed25519
+            raise InvalidInput(
+                "malformed did:key", code=ErrorCode.malformed_did, detail=did
+            ) from exc
     vm_id = f"{did}#{mb}"
     return {
         "@context": [DID_V1, MULTIKEY_V1],
@@ -274,7 +297,7 @@ def find_verification_method(
     *,
     purpose: str | None = None,
 ) -> VerificationMethod:
-    """Dereference a verification method URL to an Ed25519 key (CID 'retrieve VM').
+    """Dereference a verification method URL to its key (CID 'retrieve VM').
 
     Checks that the VM belongs to the DID document it was found in and, when
     ``purpose`` is given, that the document lists it under that relationship.
@@ -345,6 +368,9 @@ def find_verification_method(
         )
     if "publicKeyMultibase" in found:
         mb = str(found["publicKeyMultibase"])
+        if vm_type == "Multikey":
+            key_type, public = multikey_public(mb)
+            return VerificationMethod(vm_url, controller, vm_type, public, mb, key_type)
         public = multibase_to_ed25519_public(mb)
     elif "publicKeyBase58" in found:
         public = decode_base58btc("z" + str(found["publicKeyBase58"]))

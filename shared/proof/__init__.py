@@ -1,8 +1,10 @@
 """Data Integrity proofs: create and verify, one result per proof.
 
 Suites: ``DataIntegrityProof`` with ``eddsa-rdfc-2022`` (default; also its pre-REC
-name ``eddsa-2022``) and ``eddsa-jcs-2022``; legacy ``Ed25519Signature2020`` and
-``Ed25519Signature2018`` (verify; 2020 can also sign, for wallets that only read it).
+name ``eddsa-2022``) and ``eddsa-jcs-2022``; ``ecdsa-sd-2023`` derived proofs
+(verify; the selective-disclosure algorithms live in ``shared.proof.ecdsa_sd``);
+legacy ``Ed25519Signature2020`` and ``Ed25519Signature2018`` (verify; 2020 can also
+sign, for wallets that only read it).
 
 Verification never raises for a bad document: every proof gets a ``ProofResult``
 with a stable code. Key lookup goes through an injected ``Resolver``.

@@ -32,8 +32,11 @@ SIGNING_SUITES: frozenset[tuple[str, str | None]] = frozenset(
         (ED25519_2020, None),
     }
 )
+# ecdsa-sd-2023 verifies derived proofs only; its base proofs are made by
+# shared.proof.ecdsa_sd.create_base_proof, which needs mandatory pointers.
 VERIFYING_SUITES: frozenset[tuple[str, str | None]] = SIGNING_SUITES | {
     (DATA_INTEGRITY, "eddsa-2022"),
+    (DATA_INTEGRITY, "ecdsa-sd-2023"),
     (ED25519_2018, None),
 }
 

@@ -6,10 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urldefrag
 
-from shared.did import Resolver, VerificationMethod, find_verification_method
+from shared.did import Resolver, VerificationMethod, find_verification_method, multikey_public
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.keys import verify_signature
-from shared.multibase import decode_base58btc, multibase_to_ed25519_public
+from shared.multibase import decode_base58btc
+from shared.proof.ecdsa_sd.base import CRYPTOSUITE as SD_CRYPTOSUITE
+from shared.proof.ecdsa_sd.verify import derived_proof_failure
 from shared.proof.result import ProofResult
 from shared.proof.suites import (
     ED25519_2018,
@@ -117,22 +119,33 @@ def _verify_one(
         vm, unconfirmed = _resolve_key(resolver, vm_str, purpose, allow_fragment_keys)
     except RugzakError as exc:
         return fail(exc.code, exc.message, detail=exc.detail)
-    try:
-        signature, prefix = _signature(proof, suite)
-        target = dict(unsecured)
-        previous = _previous_proofs(proof, all_proofs)
-        if previous:
-            target["proof"] = previous if len(previous) > 1 else previous[0]
-        hashed = hash_data(suite, proof, target)
-    except RugzakError as exc:
-        return fail(exc.code, exc.message, controller=vm.controller, detail=exc.detail)
-    ok = verify_signature(vm.public_key, prefix + hashed, signature)
-    if not ok:
-        return fail(
-            ErrorCode.proof_invalid,
-            "the signature does not match: the content was changed or the key is wrong",
-            controller=vm.controller,
-        )
+    if suite[1] == SD_CRYPTOSUITE:
+        failure = derived_proof_failure(unsecured, proof, vm.key_type, vm.public_key)
+        if failure is not None:
+            return fail(failure[0], failure[1], controller=vm.controller)
+    else:
+        if vm.key_type != "Ed25519":
+            return fail(
+                ErrorCode.unsupported_key_type,
+                f"{suite_name or ptype} proofs are made with Ed25519 keys, not {vm.key_type}",
+                controller=vm.controller,
+            )
+        try:
+            signature, prefix = _signature(proof, suite)
+            target = dict(unsecured)
+            previous = _previous_proofs(proof, all_proofs)
+            if previous:
+                target["proof"] = previous if len(previous) > 1 else previous[0]
+            hashed = hash_data(suite, proof, target)
+        except RugzakError as exc:
+            return fail(exc.code, exc.message, controller=vm.controller, detail=exc.detail)
+        ok = verify_signature(vm.public_key, prefix + hashed, signature)
+        if not ok:
+            return fail(
+                ErrorCode.proof_invalid,
+                "the signature does not match: the content was changed or the key is wrong",
+                controller=vm.controller,
+            )
     return ProofResult(
         True,
         ptype,
@@ -185,8 +198,8 @@ def _resolve_key(
         and base.startswith(("https://", "http://"))
         and fragment.startswith("z")
     ):
-        public = multibase_to_ed25519_public(fragment)
-        return VerificationMethod(vm_url, base, "Multikey", public, fragment), True
+        key_type, public = multikey_public(fragment)
+        return VerificationMethod(vm_url, base, "Multikey", public, fragment, key_type), True
     raise ResolutionFailed(
         "the verification key cannot be found offline",
         code=ErrorCode.verification_method_not_found,

@@ -68,7 +68,11 @@ def _skolemize(expanded: list[Any], counter: _Counter) -> list[Any]:
             else:
                 node[prop] = _skolemize([value], counter)[0]
         node_id = node.get("@id")
-        if node_id is None:
+        if "@list" in node:
+            # A list object is not a node: an @id would make it invalid JSON-LD
+            # (the spec's algorithm misses this). Its items were skolemized above.
+            pass
+        elif node_id is None:
             node["@id"] = f"{SKOLEM_PREFIX}_{counter.random}_{counter.count}"
             counter.count += 1
         elif isinstance(node_id, str) and node_id.startswith("_:"):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.canonical import canonize
+from shared.errors import ErrorCode, RugzakError
 from shared.keys import verify_p256_signature
 from shared.multibase import P256_PUB_PREFIX
 from shared.proof.ecdsa_sd.base import hash_mandatory, sign_data
@@ -91,3 +92,25 @@ def verify_derived_proof(
         verify_p256_signature(proof_scoped, nq.encode("utf-8"), signature)
         for nq, signature in zip(data.non_mandatory, data.signatures, strict=True)
     )
+
+
+def derived_proof_failure(
+    document: dict[str, Any], proof: dict[str, Any], key_type: str, public_key: bytes
+) -> tuple[ErrorCode, str] | None:
+    """Why a derived proof fails as (code, message), or None when it verifies.
+
+    The proof layer's view of :func:`verify_derived_proof`: never raises for bad input.
+    """
+    if key_type != "P-256":
+        return ErrorCode.unsupported_key_type, "ecdsa-sd-2023 proofs are made with P-256 keys"
+    try:
+        ok = verify_derived_proof(document, proof, public_key)
+    except RugzakError as exc:
+        return exc.code, exc.message
+    if not ok:
+        return (
+            ErrorCode.proof_invalid,
+            "the derived proof does not match: content was changed, added back after it was "
+            "hidden, or signed with another key",
+        )
+    return None

@@ -1,0 +1,58 @@
+"""What an Open Badge always shows under selective disclosure (ecdsa-sd-2023).
+
+A learner may hide personal or bulky parts of a badge (e-mail identifier,
+evidence, results, images), but never what makes it this issuer's badge for
+this achievement, nor when it is valid or where its status is kept: a verifier
+needs those to judge it at all. The badge's public definition (description,
+criteria) stays too, so the disclosed credential still passes the OB 3.0 schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+# Always in an Open Badge credential (the OB 3.0 schema requires them).
+ALWAYS_DISCLOSED = (
+    "/issuer",
+    "/type",
+    "/validFrom",
+    "/credentialSubject/achievement/id",
+    "/credentialSubject/achievement/type",
+    "/credentialSubject/achievement/name",
+    "/credentialSubject/achievement/description",
+    "/credentialSubject/achievement/criteria",
+)
+# Disclosed whenever the credential has them.
+DISCLOSED_WHEN_PRESENT = ("/name", "/validUntil", "/credentialStatus", "/credentialSchema")
+# What a learner may choose to show; everything else in credentialSubject stays hidden.
+SELECTABLE = {
+    "result": "/credentialSubject/result",
+    "identifier": "/credentialSubject/identifier",
+    "evidence": "/evidence",
+    "image": "/credentialSubject/achievement/image",
+    "alignment": "/credentialSubject/achievement/alignment",
+}
+
+
+def mandatory_pointers(credential: Mapping[str, Any]) -> list[str]:
+    """The JSON Pointers an issuer's ecdsa-sd-2023 base proof makes mandatory."""
+    pointers = list(ALWAYS_DISCLOSED)
+    pointers.extend(p for p in DISCLOSED_WHEN_PRESENT if p[1:] in credential)
+    return pointers
+
+
+def selective_pointers(credential: Mapping[str, Any], show: set[str]) -> list[str]:
+    """Pointers for the parts named in ``show`` (keys of ``SELECTABLE``) the credential has."""
+    unknown = show - SELECTABLE.keys()
+    if unknown:
+        raise ValueError(f"not a selectable part: {sorted(unknown)}")
+    pointers = []
+    for name in sorted(show):
+        pointer = SELECTABLE[name]
+        node: Any = credential
+        for part in pointer.split("/")[1:]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is not None:
+            pointers.append(pointer)
+    return pointers
