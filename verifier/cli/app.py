@@ -82,7 +82,10 @@ OfflineOpt = Annotated[
 @app.command()
 def verify(
     file: Annotated[
-        Path | None, typer.Argument(help="A credential or presentation (JSON); - for stdin")
+        Path | None,
+        typer.Argument(
+            help="A badge: JSON, VC-JWT, baked PNG/SVG, OB 2.0 assertion or link; - for stdin"
+        ),
     ] = None,
     qr_text: Annotated[
         list[str] | None, typer.Option("--qr-text", help="An RZ1: text (repeat for parts)")
@@ -121,11 +124,17 @@ def verify(
             else:
                 print_result(console, result_from_dict(data))
             raise typer.Exit(EXIT_OK if data.get("verified") is True else EXIT_INVALID)
-        document = _load_document(file, qr_text or [], qr_image or [])
+        raw = _read_bytes(file, MAX_INPUT_BYTES) if file is not None else None
+        document = _load_document(None, qr_text or [], qr_image or []) if raw is None else None
         settings = _settings(trust_list, trust_pack, offline)
         parts = build_verifier(settings, clock=system_clock)
         try:
-            result = _verify(parts.verifier, document, challenge, domain)
+            if document is not None:
+                result = _verify(parts.verifier, document, challenge, domain)
+            else:  # any badge form: JSON, JWT, baked PNG/SVG, OB 2.0, VP1-
+                result = parts.verifier.verify_input(
+                    raw or b"", challenge=challenge, domain=domain, offline=True
+                )
         finally:
             if parts.fetcher is not None:
                 parts.fetcher.close()
@@ -173,15 +182,18 @@ def _verify_via_server(
             reply = httpx.post(f"{base}/verify/qr", json={"texts": texts, **extra}, timeout=60)
         else:
             assert file is not None
-            document = _read_json(file)
-            kind = "presentation"
-            if not isinstance(document, dict) or "VerifiablePresentation" not in types_of(document):
-                kind = "credential"
-            reply = httpx.post(f"{base}/verify/{kind}", json={kind: document, **extra}, timeout=60)
+            raw = _read_bytes(file, MAX_INPUT_BYTES)
+            reply = httpx.post(
+                f"{base}/verify/any", files={"file": (file.name, raw)}, data=extra, timeout=60
+            )
     except httpx.HTTPError as exc:
         raise RugzakError(
             f"the verifier at {server} cannot be reached", code=ErrorCode.fetch_failed
         ) from exc
+    return _reply_json(reply, server)
+
+
+def _reply_json(reply: httpx.Response, server: str) -> dict[str, Any]:
     try:
         data: dict[str, Any] = reply.json()
     except ValueError as exc:

@@ -51,6 +51,7 @@ def build_verifier(
         trusted = {**pack.issuers, **(trusted or {})}
     static = StaticResolver(pack.dids if pack is not None else {})
     network = None
+    badge_fetcher = None
     if settings.offline:
         resolver: StaticResolver | WebResolver = static
     else:
@@ -60,6 +61,7 @@ def build_verifier(
         resolver = WebResolver(
             fetcher.did_fetcher(settings.did_max_bytes), fallback=static, ttl_seconds=3600
         )
+        badge_fetcher = fetcher.did_fetcher(settings.status_max_bytes)  # badges embed images
         network = CachingStatusFetcher(
             fetcher.status_transport(settings.status_max_bytes),
             clock,
@@ -83,5 +85,6 @@ def build_verifier(
         domain=normalize_origin(settings.public_origin),
         request_ttl=timedelta(seconds=settings.request_ttl_seconds),
         min_status_entries=settings.min_status_entries,
+        fetcher=badge_fetcher,
     )
     return Parts(verifier, pack, fetcher)

@@ -17,6 +17,7 @@ from shared import qr
 from shared.credentials import StatusFetcher, types_of, verify_credential, verify_presentation
 from shared.did import Resolver
 from shared.errors import ErrorCode, InvalidInput
+from shared.formats import read_any, verify_any
 from shared.presentation_request import PresentationRequest
 from shared.proof import proofs_of
 from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
@@ -82,6 +83,9 @@ class Verifier:
     domain: str | None = None
     request_ttl: timedelta = timedelta(minutes=10)
     min_status_entries: int = 100_000
+    # SSRF-guarded GET for what a badge itself points at (hosted OB 2.0, a JWT's JWK);
+    # None when offline.
+    fetcher: Callable[[str], bytes] | None = None
 
     # ------------------------------------------------------------ requests
 
@@ -197,6 +201,35 @@ class Verifier:
         if "VerifiablePresentation" in types_of(document):
             return self.verify_presentation(document, challenge=challenge)
         return self.verify_credential(document)
+
+    def verify_input(
+        self,
+        data: bytes | str,
+        *,
+        challenge: str | None = None,
+        domain: str | None = None,
+        offline: bool = False,
+    ) -> VerificationResult:
+        """Any badge form (JSON, VC-JWT, baked PNG/SVG, OB 2.0, VP1-/RZ1: text, a link).
+
+        A presentation goes through the request and nonce checks (``offline``: compared
+        with the given challenge and domain instead, as the CLI does).
+        """
+        parsed = read_any(data)
+        if parsed.format == "presentation" and parsed.document is not None:
+            document = parsed.document
+            if offline:
+                result = self.verify_offline_presentation(
+                    document, challenge=challenge, domain=domain
+                )
+            else:
+                result = self.verify_presentation(document, challenge=challenge)
+            if parsed.wrapper is not None:
+                result.summary["source"] = parsed.describe()
+            return result
+        if parsed.document is not None:
+            check_depth(parsed.document)
+        return verify_any(parsed, fetcher=self.fetcher, **self._options())
 
     def verify_qr_texts(
         self, texts: Sequence[str], *, challenge: str | None = None

@@ -140,3 +140,32 @@ async def verify_image(
         raise InvalidInput("The uploaded file is empty.", code=ErrorCode.invalid_image)
     result = await _run(limiter, verifier.verify_qr_image, data, challenge=challenge)
     return _answer(result)
+
+
+@router.post(
+    "/any",
+    response_model=ResultOut,
+    operation_id="verify_any",
+    responses=ERRORS,
+)
+async def verify_any(
+    verifier: VerifierDep,
+    settings: SettingsDep,
+    limiter: ThreadLimiterDep,
+    file: Annotated[
+        UploadFile,
+        File(
+            description="A badge in any form: credential or presentation JSON, VC-JWT, "
+            "baked PNG or SVG, Open Badges 2.0 assertion (JSON, JWS or link), VP1- or RZ1: text"
+        ),
+    ],
+    challenge: Annotated[str | None, Form(max_length=64)] = None,
+) -> JSONResponse:
+    """Verify an uploaded badge whatever its format (the format is recognised, not trusted)."""
+    data = await file.read(settings.max_image_bytes + 1)
+    if len(data) > settings.max_image_bytes:
+        raise InvalidInput("The file is too large.", code=ErrorCode.payload_too_large)
+    if not data:
+        raise InvalidInput("The uploaded file is empty.", code=ErrorCode.unsupported_format)
+    result = await _run(limiter, verifier.verify_input, data, challenge=challenge)
+    return _answer(result)

@@ -1,0 +1,78 @@
+"""Every badge form through the verifier: ``verify FILE`` and ``POST /verify/any``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from tests.conftest import VECTORS
+from tests.shared.formats import makers as mk
+from verifier.cli import app
+
+runner = CliRunner()
+OB3 = VECTORS / "ob3" / "1edtech-validator"
+
+
+def _jwt_file(tmp_path: Path, *, tampered: bool = False) -> Path:
+    issuer = mk.ed25519_did(mk.ed25519_key())
+    token = mk.pyjwt_sign(
+        mk.claims(mk.credential(issuer)), mk.ed25519_key(), "EdDSA", {"kid": issuer}
+    )
+    if tampered:
+        token = mk.tamper(token, {"name": "Ander diploma"})
+    path = tmp_path / "badge.jwt"
+    path.write_text(token + "\n")
+    return path
+
+
+def test_cli_reads_a_jwt_and_baked_images(tmp_path: Path) -> None:
+    for path in (_jwt_file(tmp_path), OB3 / "simple-jwt.png", OB3 / "simple-json.svg"):
+        result = runner.invoke(app, ["verify", "--offline", "--json", str(path)])
+        assert result.exit_code == 0, (path.name, result.output)
+        assert json.loads(result.output)["verdict"] == "valid"
+
+
+def test_cli_tampered_jwt_exits_1(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["verify", "--offline", str(_jwt_file(tmp_path, tampered=True))])
+    assert result.exit_code == 1
+    assert "proof_invalid" in result.output
+
+
+def test_cli_unknown_format_exits_2(tmp_path: Path) -> None:
+    path = tmp_path / "brief.txt"
+    path.write_text("Beste werkgever, hierbij mijn diploma.")
+    result = runner.invoke(app, ["verify", "--offline", "--json", str(path)])
+    assert result.exit_code == 2
+    assert json.loads(result.output)["error"]["code"] == "unsupported_format"
+
+
+def test_cli_ob2_hosted_offline_is_not_valid() -> None:
+    path = VECTORS / "ob2" / "basic-assertion.json"
+    result = runner.invoke(app, ["verify", "--offline", "--json", str(path)])
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["verdict"] == "unknown"
+    assert data["summary"]["format"] == "OB 2.0"
+
+
+async def test_api_verify_any_upload(client: httpx.AsyncClient) -> None:
+    png = (OB3 / "simple-jwt.png").read_bytes()
+    reply = await client.post("/verify/any", files={"file": ("badge.png", png, "image/png")})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert body["verdict"] == "valid"
+    assert body["summary"]["source"] == "VC-JWT in a PNG image"
+    proof = next(c for c in body["checks"] if c["name"] == "proof")
+    assert proof["message"] == "The signature is genuine (JWT (RS256))."
+
+
+async def test_api_verify_any_refuses_unknown_and_empty(client: httpx.AsyncClient) -> None:
+    reply = await client.post("/verify/any", files={"file": ("x.bin", b"\x00\x01\x02 binair")})
+    assert reply.status_code == 400
+    assert reply.json()["code"] == "unsupported_format"
+    empty = await client.post("/verify/any", files={"file": ("x.bin", b"")})
+    assert empty.status_code == 400
+    assert empty.json()["code"] == "unsupported_format"
