@@ -49,7 +49,7 @@ class QrIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     texts: list[str] = Field(min_length=1, max_length=64)
-    """Every ``RZ1:`` text scanned: one, or all parts of a multi-part code."""
+    """Every ``RZ1:`` text scanned (one, or all parts of a multi-part code), or a ``VP1-``."""
     challenge: str | None = Field(default=None, max_length=64)
 
 

@@ -25,7 +25,7 @@ from verifier.api import serving
 from verifier.cli.output import fail_input, print_result, result_from_dict
 from verifier.cli.pack import pack_app
 from verifier.service import build_verifier, system_clock
-from verifier.service.verifier import Verifier
+from verifier.service.verifier import Verifier, decode_qr_texts, pick_qr_texts
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 
@@ -88,7 +88,8 @@ def verify(
         ),
     ] = None,
     qr_text: Annotated[
-        list[str] | None, typer.Option("--qr-text", help="An RZ1: text (repeat for parts)")
+        list[str] | None,
+        typer.Option("--qr-text", help="An RZ1: text (repeat for parts) or a VP1- text"),
     ] = None,
     qr_image: Annotated[
         list[Path] | None, typer.Option("--qr-image", help="An image with QR code(s) (repeat)")
@@ -149,12 +150,12 @@ def _load_document(file: Path | None, texts: list[str], images: list[Path]) -> A
     if file is not None:
         document = _read_json(file)
     elif texts:
-        document = qr.decode(texts)
+        document = decode_qr_texts(texts)
     else:
         found: list[str] = []
         for image in images:
             found.extend(qr.read_qr_image(_read_bytes(image, qr.image.MAX_IMAGE_BYTES)))
-        document = qr.decode([t for t in found if t.startswith(qr.PREFIX)])
+        document = decode_qr_texts(pick_qr_texts(found))
     if not isinstance(document, dict):
         raise RugzakError("expected a JSON object", code=ErrorCode.invalid_json)
     return document

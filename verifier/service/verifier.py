@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared import qr
+from shared import qr, vpqr
 from shared.credentials import StatusFetcher, types_of, verify_credential, verify_presentation
 from shared.did import Resolver
 from shared.errors import ErrorCode, InvalidInput
@@ -239,20 +239,40 @@ class Verifier:
                 f"at most {MAX_QR_TEXTS} QR texts can be sent at once",
                 code=ErrorCode.payload_too_large,
             )
-        # base45 includes the space: only line ends are trimmed, never spaces
-        payload = qr.decode([t.strip("\r\n") for t in texts if t.strip()])
-        return self.verify_document(payload, challenge=challenge)
+        return self.verify_document(decode_qr_texts(texts), challenge=challenge)
 
     def verify_qr_image(self, data: bytes, *, challenge: str | None = None) -> VerificationResult:
-        texts = qr.read_qr_image(data)
-        ours = [t for t in texts if t.startswith(qr.PREFIX)]
-        if not ours:
+        return self.verify_qr_texts(pick_qr_texts(qr.read_qr_image(data)), challenge=challenge)
+
+
+def decode_qr_texts(texts: Sequence[str]) -> Any:
+    """The document in scanned texts: ``RZ1:`` (one code or all parts) or one ``VP1-`` code."""
+    # base45 includes the space: only line ends are trimmed, never spaces
+    cleaned = [t.strip("\r\n") for t in texts if t.strip()]
+    if any(vpqr.is_vpqr(t) for t in cleaned):
+        if len(cleaned) != 1:
             raise InvalidInput(
-                "the image holds a QR code, but not a Rugzak one (RZ1:)",
+                "a VP1- code is one QR code: send it on its own",
                 code=ErrorCode.qr_decode_failed,
-                detail={"found": len(texts)},
+                detail={"texts": len(cleaned)},
             )
-        return self.verify_qr_texts(ours, challenge=challenge)
+        return vpqr.decode(cleaned[0])
+    return qr.decode(cleaned)
+
+
+def pick_qr_texts(found: Sequence[str]) -> list[str]:
+    """The texts of an image worth decoding: its ``RZ1:`` codes, else its first ``VP1-`` code."""
+    ours = [t for t in found if t.startswith(qr.PREFIX)]
+    if ours:
+        return ours
+    vp1 = [t for t in found if vpqr.is_vpqr(t)]
+    if vp1:
+        return vp1[:1]
+    raise InvalidInput(
+        "the image holds a QR code, but not a Rugzak (RZ1:) or VPQR (VP1-) one",
+        code=ErrorCode.qr_decode_failed,
+        detail={"found": len(found)},
+    )
 
 
 def _signed_challenge(presentation: Any) -> str | None:

@@ -150,8 +150,10 @@
     if (found && found.data) addText(found.data, true);
   }
 
-  /* Collect single or multi-part RZ1 texts; verify when complete. */
+  /* Collect single or multi-part RZ1 texts; verify when complete. A VP1- code
+     (VPQR: Learner Credential Wallet, VerifierPlus) is always a single code. */
   function addText(text, fromCamera) {
+    if (text.startsWith("VP1-")) { resetParts(); submitTexts([text], fromCamera); return true; }
     if (!text.startsWith("RZ1:")) return false;
     const m = PART.exec(text);
     if (!m) { resetParts(); submitTexts([text], fromCamera); return true; }
@@ -209,9 +211,10 @@
       }
       return;
     }
+    if (text.startsWith("VP1-")) { submitTexts([text], false); return; }
     // base45 has a space in its alphabet: one text per line, never split on spaces
     const texts = raw.split(/\r?\n/).map((s) => s.replace(/^[\t ]*(?=RZ1:)/, "")).filter((s) => s.startsWith("RZ1:"));
-    if (!texts.length) { renderError({ code: "qr_decode_failed", message: "No RZ1: text was found." }, true); return; }
+    if (!texts.length) { renderError({ code: "qr_decode_failed", message: "No RZ1: or VP1- text was found." }, true); return; }
     submitTexts(texts, false);
   }
   async function upload(file) {

@@ -114,7 +114,8 @@ async def verify_credential(
     responses=ERRORS,
 )
 async def verify_qr(body: QrIn, verifier: VerifierDep, limiter: LimiterDep) -> JSONResponse:
-    """Verify what an ``RZ1:`` QR code (or all parts of a multi-part code) carries."""
+    """Verify what an ``RZ1:`` QR code (or all parts of a multi-part code) or a ``VP1-``
+    code (VPQR: Learner Credential Wallet, VerifierPlus) carries."""
     result = await _run(limiter, verifier.verify_qr_texts, body.texts, challenge=body.challenge)
     return _answer(result)
 
