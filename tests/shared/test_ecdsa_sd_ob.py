@@ -108,12 +108,15 @@ def _status_source(revoked: frozenset[int] = frozenset()) -> LocalStatusSource:
     )
 
 
-def _credential(issuer_id: str = ISSUER_DID, status: bool = True) -> dict[str, Any]:
+def _credential(
+    issuer_id: str = ISSUER_DID, status: bool = True, allowed_values: bool = True
+) -> dict[str, Any]:
+    """A full Rugzak badge; ``allowedValue`` is an RDF list (``@list``) in the OB context."""
     rubric = ResultDescription(
         id="urn:uuid:3f7a2c1e-5b7d-4e9a-8c21-9d4e6f1a2b3c",
         name="Niveau",
         result_type="PerformanceLevel",
-        allowed_value=["1", "2", "3"],
+        allowed_value=["1", "2", "3"] if allowed_values else None,
         required_value="2",
     )
     return build_credential(
