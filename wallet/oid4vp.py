@@ -1,10 +1,11 @@
 """The wallet's side of OpenID4VP 1.0: fetch the request, match, answer, or fall back.
 
-1. :func:`fetch_ask`: from an ``openid4vp://`` link (or the short code
-   ``CODE@verifier``, which names ``https://verifier/oid4vp/request/CODE``),
-   GET the Request Object through the wallet's network door (https only, no
-   redirects followed, §14.8), check it (§5, §5.9.3, §5.10.1) and evaluate its
-   DCQL query against the held badges (§6.4).
+1. :func:`fetch_ask`: read the request from an ``openid4vp://`` link (by value;
+   or by reference, then GET its Request Object), or from the short code
+   ``CODE@verifier``, which names ``https://verifier/oid4vp/request/CODE``;
+   fetches go through the wallet's network door (https only, no redirects
+   followed, §14.8). Check it (§5, §5.9.3, §5.10.1) and evaluate its DCQL query
+   against the held badges (§6.4).
 2. :func:`answer`: sign one Verifiable Presentation per chosen badge with
    ``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5) and POST
    them form-encoded to ``response_uri`` (§8.2); :func:`decline` posts an error
@@ -33,7 +34,6 @@ from shared.oid4vp import (
     REQUEST_PATH,
     AuthorizationRequest,
     Held,
-    InvocationLink,
     OAuthError,
     Selection,
     decode_request_object,
@@ -108,22 +108,6 @@ class Ask:
         return [item for key, item in self.held.items() if key in keys]
 
 
-def _request_uri_of(text: str) -> tuple[InvocationLink | None, str, PresentationRequest | None]:
-    value = text.strip()
-    if value.lower().startswith("openid4vp:"):
-        link = parse_link(value, allow_http_local=True)
-        fallback = None
-        if link.code:
-            origin = _origin(link.request_uri)
-            try:
-                fallback = PresentationRequest(normalize_code(link.code), origin)
-            except InvalidInput:
-                fallback = None
-        return link, link.request_uri, fallback
-    typed = parse_rugzak_request(value)
-    return None, typed.domain + REQUEST_PATH + typed.challenge, typed
-
-
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -177,37 +161,67 @@ def _verifier_message(body: bytes) -> str | None:
     return None
 
 
+def _fallback(code: str | None, origin: str) -> PresentationRequest | None:
+    if not code:
+        return None
+    try:
+        return PresentationRequest(normalize_code(code), origin)
+    except InvalidInput:
+        return None
+
+
 def fetch_ask(text: str, store: WalletStore, network: Network) -> Ask:
-    """Fetch and check the verifier's request, and match it against the wallet.
+    """Read (or fetch) and check the verifier's request, and match it against the wallet.
 
     Raises:
         VerifierUnreachable: the network failed (offline fallback may apply).
         InvalidInput: the request is not acceptable (a plain sentence why).
     """
-    link, request_uri, fallback = _request_uri_of(text)
-    max_parts = (link.max_qr_parts if link else None) or DEFAULT_MAX_PARTS
-    try:
-        body = _get_request_object(network, request_uri)
-    except ResolutionFailed as exc:
-        raise VerifierUnreachable(exc.message, fallback, max_parts) from None
-    request = decode_request_object(
-        body,
-        expected_client_id=link.client_id if link else None,
-        allow_http_local=_local(request_uri),
-    )
-    if link is None and _origin(request.response_uri) != _origin(request_uri):
-        # A typed code names a verifier; the answer must go back to that verifier.
-        raise InvalidInput(
-            "The request sends the answer to another address than the verifier you typed.",
-            code=ErrorCode.invalid_request,
-            detail={"typed": _origin(request_uri), "response_uri": request.response_uri},
-        )
+    value = text.strip()
+    if value.lower().startswith("openid4vp:"):
+        link = parse_link(value, allow_http_local=True)
+        limit = link.max_qr_parts or DEFAULT_MAX_PARTS
+        if link.request is not None:  # by value: nothing to fetch
+            request = link.request
+            fallback = _fallback(link.code, _origin(request.response_uri))
+        else:
+            assert link.request_uri is not None
+            fallback = _fallback(link.code, _origin(link.request_uri))
+            request = _fetch_request(network, link.request_uri, link.client_id, fallback, limit)
+    else:
+        typed = parse_rugzak_request(value)
+        request_uri = typed.domain + REQUEST_PATH + typed.challenge
+        fallback, limit = typed, DEFAULT_MAX_PARTS
+        request = _fetch_request(network, request_uri, None, fallback, limit)
+        if _origin(request.response_uri) != typed.domain:
+            # A typed code names a verifier; the answer must go back to that verifier.
+            raise InvalidInput(
+                "The request sends the answer to another address than the verifier you typed.",
+                code=ErrorCode.invalid_request,
+                detail={"typed": typed.domain, "response_uri": request.response_uri},
+            )
     held = {item.id: item for item in (store.get(card.id) for card in store.cards())}
     selection = evaluate(
         request.dcql_query,
         [Held(key, item.credential, expanded_types(item.credential)) for key, item in held.items()],
     )
-    return Ask(request, selection, held, request.max_qr_parts or max_parts, fallback)
+    return Ask(request, selection, held, request.max_qr_parts or limit, fallback)
+
+
+def _fetch_request(
+    network: Network,
+    request_uri: str,
+    client_id: str | None,
+    fallback: PresentationRequest | None,
+    limit: int,
+) -> AuthorizationRequest:
+    try:
+        body = _get_request_object(network, request_uri)
+    except ResolutionFailed as exc:
+        raise VerifierUnreachable(exc.message, fallback, limit) from None
+    return decode_request_object(
+        body, expected_client_id=client_id, allow_http_local=_local(request_uri)
+    )
 
 
 def plan(ask: Ask, chosen: Sequence[str], store: WalletStore) -> dict[str, list[StoredCredential]]:

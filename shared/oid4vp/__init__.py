@@ -1,22 +1,26 @@
 """OpenID for Verifiable Presentations 1.0: the pieces verifier and wallet share.
 
-Cross-device flow with the request by reference and ``direct_post`` (§3.2, §8.2)::
+Cross-device flow with ``direct_post`` (§3.2, §8.2); the ``redirect_uri``
+prefix cannot sign its requests (§5.9.3), so the request travels by value::
 
     verifier page                                   wallet
-      QR / link: openid4vp://?client_id=redirect_uri:<response_uri>&request_uri=...
+      QR / link: openid4vp://?response_type=vp_token&response_mode=direct_post
+                 &client_id=redirect_uri:<response_uri>&response_uri=...
+                 &nonce=...&state=...&dcql_query={...}&client_metadata={...}
       ----------------------------------------------->  parse_link()
-      GET request_uri                               <-  (no redirects followed, §14.8)
-      unsigned Request Object (typ oauth-authz-req+jwt, alg none)
-      ----------------------------------------------->  decode_request_object()
                                                         evaluate(dcql_query, held)  (§6.4)
                                                         VP proof: challenge=nonce,
                                                                   domain=client_id
       POST response_uri (form): vp_token={"<query id>": [VP]}, state
                                                     <-  encode_response()
-      200 application/json {}                       ->
+      200 application/json {}                       ->  (no redirects followed, §14.8)
 
-Pure: no I/O. Modules: ``request`` (Request Object, link, ids), ``dcql`` (the
-query language), ``evaluate`` (claims paths, matching, credential sets), ``ldp``
+A typed short code names ``request_uri``, where the same request is served as
+an unsecured Request Object (``decode_request_object``).
+
+Pure: no I/O. Modules: ``request`` (the request, its checks, the Request
+Object), ``link`` (the ``openid4vp://`` link), ``dcql`` (the query language),
+``evaluate`` (claims paths, matching, credential sets), ``ldp``
 (expanded types, binding rule), ``response`` (vp_token, error response, form
 encoding), ``verifier_request`` (how Rugzak's verifier phrases its request).
 Everything public is re-exported.
@@ -39,18 +43,17 @@ from shared.oid4vp.evaluate import (
     select_claims,
 )
 from shared.oid4vp.ldp import Binding, binding, expanded_types
+from shared.oid4vp.link import InvocationLink, parse_link
 from shared.oid4vp.request import (
     MAX_QR_PARTS_PARAM,
     REDIRECT_URI_PREFIX,
     REQUEST_OBJECT_MEDIA_TYPE,
     REQUEST_OBJECT_TYP,
     AuthorizationRequest,
-    InvocationLink,
     client_id_prefix,
     decode_request_object,
     new_nonce,
     new_state,
-    parse_link,
 )
 from shared.oid4vp.response import (
     FORM_MEDIA_TYPE,

@@ -1,19 +1,25 @@
 """The OpenID4VP authorization request: the Request Object and the invocation link.
 
-Rugzak uses the cross-device flow (OpenID4VP 1.0 §3.2): the verifier's page
-shows ``openid4vp://?client_id=...&request_uri=...`` (§13.1.2); the wallet GETs
-the Request Object from ``request_uri`` (JAR, RFC 9101) and answers with
-``response_mode=direct_post`` to ``response_uri`` (§8.2).
+Rugzak uses the cross-device flow (OpenID4VP 1.0 §3.2, §13.1.2) with
+``response_mode=direct_post`` (§8.2), and the ``redirect_uri`` Client
+Identifier Prefix (§5.9.3): the part after the prefix is the Response URI, the
+verifier's own web origin. Requests of this prefix "cannot be signed" (§5.9.3),
+and a Request Object passed with JAR (RFC 9101) is a signed JWT, so the
+authorization request travels *by value*, as URL parameters (§5.4, first
+option; the §5.9.3 example): ``openid4vp://?response_type=vp_token&client_id=...``
+with ``dcql_query`` and ``client_metadata`` as JSON strings (§5.1).
 
-The Client Identifier uses the ``redirect_uri`` prefix (§5.9.3): the part after
-the prefix is the Response URI. Such requests "cannot be signed", so the
-Request Object is an unsecured JWT (``alg`` ``none``) whose header still carries
-``typ`` = ``oauth-authz-req+jwt`` (§5: wallets must refuse any other ``typ``).
+Two more forms are read, for other verifiers and for the typed short code:
+``openid4vp://?client_id=...&request_uri=...`` (by reference, JAR) when the
+Request Object is an *unsecured* JWT (``alg`` none, ``typ``
+``oauth-authz-req+jwt``, §5) of a ``redirect_uri`` client; signed Request
+Objects are refused (their keys are not verified here, so they would be trusted
+without reason).
 
 Extension (ignored by other wallets, §5 "MUST ignore any unrecognized
-parameters"): ``rugzak_max_qr_parts`` in the link and in the Request Object, the
-most QR codes the verifier reads when the wallet falls back to the offline QR
-transport; ``rugzak_code`` in the link, the short typeable code of the request.
+parameters"): ``rugzak_max_qr_parts``, the most QR codes the verifier reads when
+the wallet falls back to the offline QR transport; ``rugzak_code``, the short
+typeable code of the request (the offline binding).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from urllib.parse import urlsplit
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.oid4vp.dcql import DcqlQuery
@@ -37,12 +43,11 @@ __all__ = [
     "REQUEST_OBJECT_MEDIA_TYPE",
     "REQUEST_OBJECT_TYP",
     "AuthorizationRequest",
-    "InvocationLink",
     "client_id_prefix",
     "decode_request_object",
+    "max_parts",
     "new_nonce",
     "new_state",
-    "parse_link",
 ]
 
 SCHEME = "openid4vp"
@@ -55,7 +60,7 @@ MAX_QR_PARTS_PARAM = "rugzak_max_qr_parts"
 CODE_PARAM = "rugzak_code"
 MAX_LINK_CHARS = 4096
 MAX_REQUEST_OBJECT_CHARS = 65536
-NONCE_BYTES = 32  # §5.2: at least 128 bits of entropy; 256 costs nothing
+NONCE_BYTES = 16  # §5.2: at least 128 bits of entropy (22 characters: the QR stays small)
 #: §5.2: nonce and state hold only ASCII URL-safe characters.
 _URL_SAFE = re.compile(r"^[A-Za-z0-9\-._~]+$")
 #: Prefixes this wallet can authenticate. The signed ones (x509_*, did, ...) need
@@ -80,12 +85,12 @@ def _bad(message: str, detail: Any = None) -> InvalidInput:
 
 
 def new_nonce(token_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
-    """A fresh nonce: 256 random bits, base64url (URL-safe characters only, §5.2)."""
+    """A fresh nonce: 128 random bits, base64url (URL-safe characters only, §5.2)."""
     return _b64(token_bytes(NONCE_BYTES))
 
 
 def new_state(token_bytes: Callable[[int], bytes] = secrets.token_bytes) -> str:
-    """A fresh ``state`` (§5.3, §13.3 step 3): 256 random bits, base64url."""
+    """A fresh ``state`` (§5.3, §13.3 step 3): 128 random bits, base64url."""
     return _b64(token_bytes(NONCE_BYTES))
 
 
@@ -101,7 +106,7 @@ def client_id_prefix(client_id: str) -> tuple[str | None, str]:
     return None, client_id
 
 
-def _https_url(value: Any, name: str, *, allow_http_local: bool) -> str:
+def https_url(value: Any, name: str, *, allow_http_local: bool) -> str:
     if not isinstance(value, str) or not value or len(value) > 2048:
         raise _bad(f"The request's {name} is missing or not a URL.", {name: value})
     parts = urlsplit(value)
@@ -173,6 +178,15 @@ class AuthorizationRequest:
             claims[MAX_QR_PARTS_PARAM] = self.max_qr_parts
         return claims
 
+    def to_params(self) -> list[tuple[str, str]]:
+        """The request as URL parameters (by value, §5.4); objects as JSON strings (§5.1)."""
+        claims = self.to_claims()
+        claims.pop("aud", None)  # a Request Object claim (§5.8), not a URL parameter
+        return [
+            (k, v if isinstance(v, str) else json.dumps(v, separators=(",", ":")))
+            for k, v in claims.items()
+        ]
+
     def to_request_object(self) -> str:
         """The unsecured JWT served at ``request_uri`` (``alg`` none, §5.9.3 redirect_uri)."""
         if self.prefix != REDIRECT_URI_PREFIX:
@@ -216,7 +230,7 @@ class AuthorizationRequest:
                 {"client_id": client_id},
             )
         response_uri = claims.get("response_uri", original)
-        response_uri = _https_url(response_uri, "response_uri", allow_http_local=allow_http_local)
+        response_uri = https_url(response_uri, "response_uri", allow_http_local=allow_http_local)
         if response_uri != original:
             # §5.9.3: with redirect_uri:, the client id IS the Response URI.
             raise _bad(
@@ -250,6 +264,9 @@ class AuthorizationRequest:
             "state",
             "client_metadata",
             MAX_QR_PARTS_PARAM,
+            CODE_PARAM,
+            "aud",
+            "iss",  # §5: a wallet MUST ignore iss in a Request Object
         }
         return cls(
             client_id=client_id,
@@ -258,7 +275,7 @@ class AuthorizationRequest:
             dcql_query=DcqlQuery.parse(query),
             state=None if state is None else _url_safe(state, "state"),
             client_metadata=metadata,
-            max_qr_parts=_max_parts(claims.get(MAX_QR_PARTS_PARAM)),
+            max_qr_parts=max_parts(claims.get(MAX_QR_PARTS_PARAM)),
             extra={k: v for k, v in claims.items() if k not in known},
         )
 
@@ -308,73 +325,8 @@ def decode_request_object(
     return request
 
 
-@dataclass(frozen=True)
-class InvocationLink:
-    """``openid4vp://?client_id=...&request_uri=...`` (§13.1.2, RFC 9101 §5.2).
-
-    Attributes:
-        client_id: must equal the Request Object's (§5.10.1).
-        request_uri: where the Request Object is fetched (GET).
-        max_qr_parts: Rugzak extension: the offline QR fallback's part limit.
-        code: Rugzak extension: the request's short typeable code (offline binding).
-    """
-
-    client_id: str
-    request_uri: str
-    max_qr_parts: int | None = None
-    code: str | None = None
-
-    def to_text(self) -> str:
-        params = [("client_id", self.client_id), ("request_uri", self.request_uri)]
-        if self.max_qr_parts is not None:
-            params.append((MAX_QR_PARTS_PARAM, str(self.max_qr_parts)))
-        if self.code is not None:
-            params.append((CODE_PARAM, self.code))
-        query = "&".join(f"{k}={quote(v, safe='')}" for k, v in params)
-        return f"{SCHEME}://?{query}"
-
-
-def parse_link(text: str, *, allow_http_local: bool = False) -> InvocationLink:
-    """Read an ``openid4vp://`` link (or an https link with the same query).
-
-    Requests by value (``request=``) and plain URL-parameter requests are not
-    accepted: Rugzak's wallet only fetches Request Objects by reference.
-    """
-    if not isinstance(text, str):
-        raise _bad("An OpenID4VP link must be text.")
-    value = text.strip()
-    if len(value) > MAX_LINK_CHARS:
-        raise InvalidInput("The OpenID4VP link is too long.", code=ErrorCode.payload_too_large)
-    parts = urlsplit(value)
-    if parts.scheme not in (SCHEME, "https", "http"):
-        raise _bad("This is not an OpenID4VP link.")
-    query = parse_qs(parts.query, keep_blank_values=True)
-    for name in ("client_id", "request_uri", "request", MAX_QR_PARTS_PARAM, CODE_PARAM):
-        if len(query.get(name, [])) > 1:
-            raise _bad(f"The link has '{name}' more than once.")
-    if "request" in query:
-        raise _bad("The link passes the request by value; Rugzak only fetches it by reference.")
-    if "request_uri" not in query:
-        raise _bad("The link has no request_uri.")
-    if "client_id" not in query:
-        raise _bad("The link has no client_id.")
-    method = query.get("request_uri_method", ["get"])[0]
-    if method not in ("get", "post"):
-        # §8.5 invalid_request_uri_method; a wallet without 'post' support GETs (§5.1).
-        raise _bad("The link's request_uri_method is neither get nor post.", {"method": method})
-    request_uri = _https_url(query["request_uri"][0], "request_uri", allow_http_local=True)
-    if not allow_http_local and not request_uri.startswith("https://"):
-        raise _bad("The request_uri must be an https URL.", {"request_uri": request_uri})
-    code = query.get(CODE_PARAM, [None])[0]
-    return InvocationLink(
-        client_id=query["client_id"][0],
-        request_uri=request_uri,
-        max_qr_parts=_max_parts(query.get(MAX_QR_PARTS_PARAM, [None])[0]),
-        code=code or None,
-    )
-
-
-def _max_parts(value: Any) -> int | None:
+def max_parts(value: Any) -> int | None:
+    """The ``rugzak_max_qr_parts`` extension value (1-999), or ``None``."""
     if value is None:
         return None
     try:

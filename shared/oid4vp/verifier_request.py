@@ -6,8 +6,12 @@ build them the same way.
 
 - ``client_id`` = ``redirect_uri:`` + the Response URI (§5.9.3): the Response
   URI is the verifier's own origin, which the wallet shows the learner.
-- ``client_metadata.vp_formats_supported.ldp_vc`` lists what the verifier checks
-  (§11.1, Appendix B.1.3.2.3).
+- The link (QR code) holds the request by value (§5.4), since ``redirect_uri``
+  requests cannot be signed (§5.9.3); the same request is also served as an
+  unsecured Request Object at ``request_uri`` for the typed short code.
+- ``client_metadata.vp_formats_supported.ldp_vc`` is ``{}``: its
+  ``proof_type_values`` and ``cryptosuite_values`` are optional (Appendix
+  B.1.3.2.3) and left out so the QR code stays small.
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.oid4vp.dcql import DcqlQuery, open_badge_query
-from shared.oid4vp.request import REDIRECT_URI_PREFIX, AuthorizationRequest, InvocationLink
+from shared.oid4vp.link import InvocationLink
+from shared.oid4vp.request import REDIRECT_URI_PREFIX, AuthorizationRequest
 
 __all__ = [
     "REQUEST_PATH",
@@ -33,28 +38,34 @@ PROOF_TYPES = ("DataIntegrityProof", "Ed25519Signature2020")
 CRYPTOSUITES = ("eddsa-rdfc-2022", "eddsa-jcs-2022")
 
 
-def ldp_client_metadata() -> dict[str, Any]:
-    """``client_metadata`` with ``vp_formats_supported`` for ``ldp_vc``."""
-    return {
-        "vp_formats_supported": {
-            "ldp_vc": {
-                "proof_type_values": list(PROOF_TYPES),
-                "cryptosuite_values": list(CRYPTOSUITES),
-            }
-        }
-    }
+def ldp_client_metadata(*, detailed: bool = False) -> dict[str, Any]:
+    """``client_metadata`` with ``vp_formats_supported`` for ``ldp_vc`` (§11.1).
+
+    ``detailed`` adds the optional proof types and cryptosuites Rugzak verifies.
+    """
+    ldp: dict[str, Any] = {}
+    if detailed:
+        ldp = {"proof_type_values": list(PROOF_TYPES), "cryptosuite_values": list(CRYPTOSUITES)}
+    return {"vp_formats_supported": {"ldp_vc": ldp}}
 
 
 @dataclass(frozen=True)
 class VerifierRequest:
-    """The Request Object and the link (QR code) for one presentation request."""
+    """The request, its link (QR code, by value) and its ``request_uri`` (by reference)."""
 
     request: AuthorizationRequest
     link: InvocationLink
+    request_uri: str
 
     @property
-    def request_uri(self) -> str:
-        return self.link.request_uri
+    def by_reference(self) -> InvocationLink:
+        """The short link naming ``request_uri`` (unsigned Request Object)."""
+        return InvocationLink(
+            self.request.client_id,
+            request_uri=self.request_uri,
+            max_qr_parts=self.link.max_qr_parts,
+            code=self.link.code,
+        )
 
 
 def verifier_request(
@@ -79,10 +90,5 @@ def verifier_request(
         client_metadata=ldp_client_metadata(),
         max_qr_parts=max_qr_parts,
     )
-    link = InvocationLink(
-        client_id=client_id,
-        request_uri=origin.rstrip("/") + REQUEST_PATH + request_id,
-        max_qr_parts=max_qr_parts,
-        code=code,
-    )
-    return VerifierRequest(request, link)
+    link = InvocationLink(client_id, request, None, max_qr_parts, code)
+    return VerifierRequest(request, link, origin.rstrip("/") + REQUEST_PATH + request_id)

@@ -301,29 +301,53 @@ def test_verifier_request_object_round_trips_through_the_wallet_reader() -> None
 
 def test_client_metadata_has_the_shape_of_the_vector() -> None:
     vector = load_vector("oid4vc/oid4vp-client_metadata-w3c_ldp_verifier_metadata.json")
-    ours = ldp_client_metadata()
+    ours = ldp_client_metadata(detailed=True)
     assert set(ours) == set(vector)
     assert set(ours["vp_formats_supported"]["ldp_vc"]) == set(
         vector["vp_formats_supported"]["ldp_vc"]
     )
 
 
-def test_link_round_trip_and_extension_parameters() -> None:
+def test_link_carries_the_request_by_value() -> None:
     made = _made()
     text = made.link.to_text()
-    assert text.startswith("openid4vp://?client_id=redirect_uri%3Ahttps%3A%2F%2F")
+    assert text.startswith("openid4vp://?response_type=vp_token&response_mode=direct_post")
+    query = parse_qs(text.split("?", 1)[1])
+    assert query["client_id"] == ["redirect_uri:https://verify.example.nl/oid4vp/response"]
+    assert "request_uri" not in query
+    assert json.loads(query["dcql_query"][0]) == made.request.dcql_query.to_dict()
+    assert query["rugzak_max_qr_parts"] == ["12"]
+    assert query["rugzak_code"] == ["K7QM-3XHD-9RTP-W2B5"]
+    read = parse_link(text)
+    assert read.request == made.request
+    assert read.code == "K7QM-3XHD-9RTP-W2B5"
+    assert read.max_qr_parts == 12
+    assert len(text) < 700  # a QR code of version 21 or less
+
+
+def test_link_by_reference_round_trip() -> None:
+    made = _made()
+    text = made.by_reference.to_text()
     query = parse_qs(text.split("?", 1)[1])
     assert query["request_uri"] == ["https://verify.example.nl/oid4vp/request/K7QM3XHD9RTPW2B5"]
-    assert parse_link(text) == made.link
-    assert parse_link(text).max_qr_parts == 12
+    read = parse_link(text)
+    assert read.request is None
+    assert read.request_uri == made.request_uri
+    assert read.client_id == made.request.client_id
+
+
+def test_a_link_by_value_is_checked_like_a_request_object() -> None:
+    text = _made().link.to_text().replace("direct_post", "fragment")
+    with pytest.raises(InvalidInput, match="direct_post"):
+        parse_link(text)
 
 
 @pytest.mark.parametrize(
     ("text", "fragment"),
     [
-        ("openid4vp://?client_id=x", "request_uri"),
+        ("openid4vp://?client_id=x", "neither a request nor a request_uri"),
         ("openid4vp://?request_uri=https%3A%2F%2Fa.example%2Fr", "client_id"),
-        ("openid4vp://?client_id=x&request=eyJ", "by value"),
+        ("openid4vp://?client_id=x&request=eyJ", "signed request by value"),
         ("openid4vp://?client_id=x&request_uri=http%3A%2F%2Fa.example%2Fr", "https"),
         ("rugzak-request:?challenge=A", "not an OpenID4VP"),
         (
@@ -414,7 +438,7 @@ def test_client_id_prefixes() -> None:
 
 def test_nonces_are_fresh_url_safe_and_at_least_128_bits() -> None:
     nonce = new_nonce()
-    assert len(base64.urlsafe_b64decode(nonce + "=")) * 8 >= 128
+    assert len(base64.urlsafe_b64decode(nonce + "=" * (-len(nonce) % 4))) * 8 >= 128
     assert nonce != new_nonce()
     assert AuthorizationRequest.from_claims(_claims(nonce=nonce)).nonce == nonce
 
@@ -480,4 +504,6 @@ def test_request_vectors_are_not_mutated() -> None:
     kept = copy.deepcopy(raw)
     DcqlQuery.parse(raw)
     assert raw == kept
-    assert isinstance(InvocationLink("a", "https://a.example/r").to_text(), str)
+    assert InvocationLink("a", request_uri="https://a.example/r").to_text() == (
+        "openid4vp://?client_id=a&request_uri=https://a.example/r"
+    )

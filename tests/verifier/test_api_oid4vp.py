@@ -28,13 +28,13 @@ CLIENT_ID = f"redirect_uri:{DOMAIN}/oid4vp/response"
 async def _open(client: httpx.AsyncClient) -> tuple[dict[str, Any], Any]:
     data = (await client.post("/requests")).json()
     link = parse_link(data["oid4vp"]["link"])
-    path = urlsplit(link.request_uri).path
-    got = await client.get(path)
+    got = await client.get(urlsplit(data["oid4vp"]["request_uri"]).path)
     assert got.status_code == 200
     assert got.headers["content-type"] == "application/oauth-authz-req+jwt"
     assert got.headers["cache-control"] == "no-store"
-    request = decode_request_object(got.text, expected_client_id=link.client_id)
-    return data, request
+    served = decode_request_object(got.text, expected_client_id=link.client_id)
+    assert link.request == served  # by value (the QR code) and by reference agree
+    return data, served
 
 
 def _vp(request: Any, creds: list[dict[str, Any]] | None = None, **kw: Any) -> dict[str, Any]:
@@ -61,11 +61,13 @@ async def test_request_carries_an_openid4vp_link(client: httpx.AsyncClient) -> N
     assert oid["response_uri"] == f"{DOMAIN}/oid4vp/response"
     assert oid["request_uri"] == f"{DOMAIN}/oid4vp/request/{data['challenge']}"
     assert oid["max_qr_parts"] == 64
-    assert len(base64.urlsafe_b64decode(oid["transaction_id"] + "=")) == 32
+    assert len(base64.urlsafe_b64decode(oid["transaction_id"] + "==")) == 16
     query = parse_qs(urlsplit(oid["link"]).query)
-    assert oid["link"].startswith("openid4vp://?")
+    assert oid["link"].startswith("openid4vp://?response_type=vp_token&")
     assert query["client_id"] == [CLIENT_ID]
+    assert query["response_uri"] == [f"{DOMAIN}/oid4vp/response"]
     assert query["rugzak_max_qr_parts"] == ["64"]
+    assert query["rugzak_code"] == [data["short_code"]]
     # the legacy fields still work
     assert data["short_code"]
     assert data["text"].startswith("rugzak-request:")
@@ -81,7 +83,7 @@ async def test_request_object_follows_the_spec(client: httpx.AsyncClient) -> Non
     data, request = await _open(client)
     assert request.client_id == CLIENT_ID
     assert request.response_uri == f"{DOMAIN}/oid4vp/response"
-    assert len(base64.urlsafe_b64decode(request.nonce + "=")) * 8 >= 128
+    assert len(base64.urlsafe_b64decode(request.nonce + "==")) * 8 >= 128
     assert request.state
     assert request.nonce != data["challenge"]
     query = request.dcql_query.to_dict()["credentials"][0]

@@ -19,9 +19,10 @@ class Oid4vpOut(BaseModel):
     """The request as an OpenID4VP 1.0 authorization request (by reference)."""
 
     link: str
-    """``openid4vp://?client_id=...&request_uri=...`` for the QR code."""
+    """``openid4vp://?response_type=vp_token&...``: the request by value, for the QR code."""
     client_id: str
     request_uri: str
+    """The same request as an unsecured Request Object (what a typed short code names)."""
     response_uri: str
     max_qr_parts: int
     """Extension ``rugzak_max_qr_parts``: the most QR codes the offline fallback may use."""
