@@ -19,7 +19,7 @@ from typing import Any
 
 from PIL import Image
 
-from shared import qr
+from shared import qr, vpqr
 from shared.credentials import create_presentation
 from shared.errors import ErrorCode, InvalidInput
 from shared.presentation_request import PresentationRequest
@@ -49,6 +49,17 @@ class Presentation:
 
     def qr_texts(self, max_version: int = FILE_MAX_VERSION) -> list[str]:
         return qr.encode(self.document, max_version=max_version)
+
+    def vpqr_text(self) -> str:
+        """One ``VP1-`` code (Learner Credential Wallet, VerifierPlus); it has no parts."""
+        text = vpqr.encode(self.document)
+        if qr.smallest_version(len(text), "M") is None:
+            raise InvalidInput(
+                "These badges do not fit one VP1- QR code; present fewer, or use RZ1 codes.",
+                code=ErrorCode.payload_too_large,
+                detail={"chars": len(text)},
+            )
+        return text
 
 
 def parse_request(text: str) -> PresentationRequest:

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from shared import qr, vpqr
 from shared.errors import ErrorCode, InvalidInput
 from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
@@ -16,6 +17,13 @@ from wallet.images import baked_credential, is_image_path, qr_texts, read_image_
 from wallet.offer import is_offer, read_offer, redeem
 from wallet.presenting import Presentation, make_presentation
 from wallet.receive import Checker, ImportOutcome, credentials_in, read_json_file, receive, recheck
+
+
+def decode_qr_text(text: str) -> Any:
+    """The document in a pasted QR text: one ``VP1-`` code, or ``RZ1:`` codes (one a line)."""
+    if vpqr.is_vpqr(text):
+        return vpqr.decode(text)
+    return qr.decode([line.strip("\r") for line in text.splitlines() if line.strip()])
 
 
 class WalletService:
@@ -41,7 +49,7 @@ class WalletService:
         return [card.as_of(now) for card in self.store.cards()]
 
     def import_text(self, text: str, *, tx_code: str | None = None) -> list[ImportOutcome]:
-        """Receive from an offer link, an https URL or a file path."""
+        """Receive from an offer link, an https URL, a file path or a QR text (RZ1:, VP1-)."""
         source = text.strip()
         if not source:
             raise InvalidInput(
@@ -49,6 +57,8 @@ class WalletService:
             )
         if is_image_path(source):
             return self._import_image(Path(source), tx_code)
+        if source.startswith((qr.PREFIX, vpqr.HEADER)):
+            return self.import_document(decode_qr_text(source))
         if is_offer(source):
             offer = read_offer(source, self.network)
             documents: list[Any] = redeem(
@@ -66,7 +76,11 @@ class WalletService:
         baked = baked_credential(data)
         if baked is not None:
             return self.import_document(baked)
-        offers = [text for text in qr_texts(data) if is_offer(text)]
+        texts = qr_texts(data)
+        offers = [text for text in texts if is_offer(text)]
+        codes = [text for text in texts if text.startswith((qr.PREFIX, vpqr.HEADER))]
+        if not offers and codes:
+            return self.import_document(decode_qr_text("\n".join(codes)))
         if not offers:
             raise InvalidInput(
                 "This picture holds no badge and no QR code of an offer.",

@@ -10,6 +10,7 @@ A full ``rugzak-request:`` text, or no request, signs locally as before.
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
 # The same default as wallet.presenting (a test checks), repeated so that loading the
 # CLI does not load the QR stack.
 FILE_MAX_VERSION = 25
+
+
+class QrFormat(StrEnum):
+    rz1 = "rz1"
+    vpqr = "vpqr"
 
 
 def register(app: typer.Typer) -> None:
@@ -59,6 +65,14 @@ def present(
     max_version: Annotated[
         int, typer.Option("--max-version", min=1, max=40, help="Largest QR version per code.")
     ] = FILE_MAX_VERSION,
+    qr_format: Annotated[
+        QrFormat,
+        typer.Option(
+            "--format",
+            help="QR codes: rz1 (Rugzak, in parts when needed) or vpqr (one VP1- code, "
+            "for the Learner Credential Wallet and VerifierPlus).",
+        ),
+    ] = QrFormat.rz1,
 ) -> None:
     """Present chosen badges to a verifier (over the network, or as QR codes)."""
     from wallet.oid4vp import is_oid4vp
@@ -79,7 +93,9 @@ def present(
             elif request:
                 parsed = parse_request(request)
             result = service.present(chosen, parsed)
-            if max_parts is None:
+            if qr_format is QrFormat.vpqr:
+                texts = [result.vpqr_text()]
+            elif max_parts is None:
                 texts = result.qr_texts(max_version)
             else:
                 from wallet.oid4vp import qr_texts_within
