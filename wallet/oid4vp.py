@@ -21,7 +21,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -46,6 +46,10 @@ from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network, check_url
+from wallet.presenting import Presentation
+
+if TYPE_CHECKING:
+    from wallet.service import WalletService
 
 #: The verifier's part limit when the request does not say (its own default).
 DEFAULT_MAX_PARTS = 64
@@ -219,6 +223,12 @@ def _fetch_request(
         body = _get_request_object(network, request_uri)
     except ResolutionFailed as exc:
         raise VerifierUnreachable(exc.message, fallback, limit) from None
+    except InvalidInput as exc:
+        status = exc.detail.get("status") if isinstance(exc.detail, dict) else None
+        if client_id is None and status == 404:
+            # A typed code for a verifier that does not speak OpenID4VP: QR codes, as before.
+            raise VerifierUnreachable(exc.message, fallback, limit) from None
+        raise
     return decode_request_object(
         body, expected_client_id=client_id, allow_http_local=_local(request_uri)
     )
@@ -334,6 +344,43 @@ def decline(ask: Ask, network: Network, reason: OAuthError = OAuthError.access_d
         fields["state"] = ask.request.state
     status, body = post(network, ask, fields)
     return Answered(status, body, {})
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """Sent over the network: what was asked and what the verifier answered."""
+
+    ask: Ask
+    answered: Answered
+
+
+def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Delivered | Presentation:
+    """Send the chosen badges over OpenID4VP; offline, a presentation for QR codes instead.
+
+    Raises:
+        InvalidInput: the request is unacceptable, the verifier refused the answer,
+            or it cannot be reached and the link offers no offline binding.
+    """
+    now = service.config.clock()
+    try:
+        ask = fetch_ask(text, service.store, service.network)
+        answered = answer(ask, chosen, service.store, service.network, now)
+    except VerifierUnreachable as exc:
+        if exc.fallback is None:
+            raise InvalidInput(
+                "Could not reach the verifier, and the link has no code for showing QR "
+                "codes instead. Connect to a network and try again.",
+                code=ErrorCode.fetch_failed,
+            ) from None
+        return service.present(list(chosen), exc.fallback)
+    if not answered.accepted:
+        raise InvalidInput(
+            "The verifier did not accept the answer: "
+            + (answered.error_description or f"HTTP {answered.status}"),
+            code=ErrorCode.invalid_request,
+            detail={"status": answered.status},
+        )
+    return Delivered(ask, answered)
 
 
 def qr_texts_within(document: dict[str, Any], max_parts: int, max_version: int) -> list[str]:

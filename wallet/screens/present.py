@@ -71,6 +71,9 @@ class PresentScreen(WalletScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         """Confirm a complete request as it is typed; pick the badge types it asks for."""
         info = self.query_one("#request-info", Static)
+        if event.value.strip().lower().startswith("openid4vp:"):
+            info.update(self._link_info(event.value))
+            return
         try:
             request = parse_request(event.value)
         except RugzakError:
@@ -82,6 +85,19 @@ class PresentScreen(WalletScreen):
             for card in self.cards:
                 if card.achievement_type in request.types:
                     picks.select(card.id)
+
+    def _link_info(self, text: str) -> str:
+        from urllib.parse import urlsplit
+
+        from shared.oid4vp import parse_link
+
+        try:
+            link = parse_link(text, allow_http_local=True)
+        except RugzakError:
+            return ""
+        target = link.request.response_uri if link.request else link.request_uri
+        parts = urlsplit(target or "")
+        return self.t("oid4vp.to", verifier=f"{parts.scheme}://{parts.netloc}")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.query_one("#picks", SelectionList).focus()
@@ -110,6 +126,11 @@ class PresentScreen(WalletScreen):
         if picked is None:
             return
         text = self.query_one("#request", Input).value
+        from wallet.oid4vp import is_oid4vp
+
+        if is_oid4vp(text):
+            self._send(picked, text)
+            return
         try:
             request = parse_request(text)
         except RugzakError as exc:
@@ -136,3 +157,27 @@ class PresentScreen(WalletScreen):
             return
         self.query_one("#form-error", Static).update("")
         self.app.push_screen(QRScreen(self.session, presentation))
+
+    @work(exclusive=True, group="present")
+    async def _send(self, picked: list[str], text: str) -> None:
+        """OpenID4VP: send to the verifier; when it cannot be reached, QR codes instead."""
+        from wallet.oid4vp import Delivered, deliver
+        from wallet.screens.qr import QRScreen
+
+        self.query_one("#form-error", Static).update(self.t("present.working"))
+        try:
+            outcome = await self.off_thread(deliver, self.wallet, text, picked)
+        except RugzakError as exc:
+            self.query_one("#form-error", Static).update("")
+            self.show_error(exc)
+            return
+        self.query_one("#form-error", Static).update("")
+        if not isinstance(outcome, Delivered):
+            self.app.push_screen(QRScreen(self.session, outcome))
+            return
+        count = sum(len(v) for v in outcome.answered.vp_token.values())
+        message = self.t("oid4vp.sent", count=count, verifier=outcome.ask.verifier)
+        if outcome.answered.verdict:
+            message += " " + self.t("oid4vp.verdict", verdict=outcome.answered.verdict)
+        self.query_one("#request-info", Static).update(message)
+        self.notify(message)
