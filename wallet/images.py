@@ -1,23 +1,22 @@
 """Badges and offers in pictures: baked Open Badges PNGs and QR codes of offer links.
 
-A *baked* badge is a PNG with an ``iTXt`` chunk ``openbadgecredential`` holding the
-credential (OB 3.0 docformat). An issuer's offer is often handed out as a QR code of
-its ``openid-credential-offer://`` link; the wallet reads it from a screenshot or photo.
+A *baked* badge is a PNG or SVG with the credential inside (JSON or a VC-JWT;
+``shared.formats`` reads the Open Badges 3.0 and 2.0 bakings). An issuer's offer is
+often handed out as a QR code of its ``openid-credential-offer://`` link; the wallet
+reads it from a screenshot or photo.
 """
 
 from __future__ import annotations
 
-import io
-import json
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
-
 from shared import qr
 from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.formats import Parsed, enveloped, read_any
+from shared.formats.baking import is_png, is_svg
 
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp"})
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"})
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 BAKED_KEY = "openbadgecredential"
 
@@ -26,33 +25,36 @@ def is_image_path(text: str) -> bool:
     return Path(text).suffix.lower() in IMAGE_SUFFIXES
 
 
-def baked_credential(data: bytes) -> dict[str, Any] | None:
-    """The credential baked into a PNG, or None when the picture carries none."""
+def baked_credential(data: bytes) -> Any | None:
+    """The badge baked into a PNG or SVG (Open Badges 3.0 or 2.0 baking), or None.
+
+    A VC-JWT comes back enveloped (a JSON object holding the JWT), so the wallet keeps
+    it as it was signed.
+    """
+    if not (is_png(data) or is_svg(data)):
+        return None
     try:
-        image = Image.open(io.BytesIO(data), formats=("PNG",))
-    except (UnidentifiedImageError, OSError, ValueError):
-        return None
-    text = getattr(image, "text", {}).get(BAKED_KEY)
-    if not isinstance(text, str):
-        return None
-    value = text.strip()
-    if value.startswith("eyJ"):
+        parsed = read_any(data)
+    except InvalidInput as exc:
+        if exc.code in (ErrorCode.unsupported_format, ErrorCode.invalid_image):
+            return None  # no badge in it, or not an image we read: maybe a QR code
+        raise
+    return badge_document(parsed)
+
+
+def badge_document(parsed: Parsed) -> Any:
+    """What the wallet stores for a badge ``read_any`` recognised."""
+    if parsed.format == "vc_jwt" and parsed.token is not None:
+        return enveloped(parsed.token)
+    if parsed.format == "ob2":
         raise Unsupported(
-            "This badge is signed as a JWT (VC-JWT), which Rugzak does not read yet.",
-            code=ErrorCode.unsupported_cryptosuite,
+            "This is an Open Badges 2.0 badge. It is checked at the issuer's site and "
+            "not bound to your DID, so the wallet does not keep it; rugzak-verifier checks it.",
+            code=ErrorCode.unsupported_format,
         )
-    try:
-        credential = json.loads(value)
-    except ValueError:
-        raise InvalidInput(
-            "The badge baked into this picture is not JSON.", code=ErrorCode.invalid_json
-        ) from None
-    if not isinstance(credential, dict):
-        raise InvalidInput(
-            "The badge baked into this picture is not a credential.",
-            code=ErrorCode.malformed_credential,
-        )
-    return credential
+    if parsed.document is None:
+        raise InvalidInput("This is not a badge file.", code=ErrorCode.unsupported_format)
+    return parsed.document
 
 
 def qr_texts(data: bytes) -> list[str]:

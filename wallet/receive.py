@@ -19,9 +19,11 @@ from typing import Any
 from shared.credentials import StatusFetcher, subject_ids, verify_credential
 from shared.did import Resolver
 from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.formats import read_any, readable
 from shared.verification import Check, CheckName, VerificationResult
 from wallet.data.cards import Card, make_card
 from wallet.data.store import WalletStore
+from wallet.images import badge_document
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # Outcomes that describe the credential's life, not a defect: keep it, show the badge.
@@ -41,7 +43,7 @@ class Checker:
             credential, resolver=self.resolver, status_fetcher=self.status_fetcher, now=self.clock()
         )
         if isinstance(credential, dict):
-            subjects = subject_ids(credential)
+            subjects = subject_ids(readable(credential))
             if holder_did in subjects:
                 result.add(Check.passed(CheckName.holder, "It is bound to your DID."))
             else:
@@ -168,7 +170,7 @@ def credentials_in(document: Any) -> list[Any]:
 
 
 def read_json_file(path: Path) -> Any:
-    """A JSON file, size-capped, with plain errors."""
+    """A badge file (JSON, a VC-JWT, an RZ1:/VP1- text), size-capped, with plain errors."""
     path = Path(path).expanduser()
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -182,9 +184,12 @@ def read_json_file(path: Path) -> Any:
         raise InvalidInput(
             f"Cannot read {path}: {exc.strerror}.", code=ErrorCode.invalid_request, detail=str(path)
         ) from None
-    try:
-        return json.loads(data)
-    except (ValueError, UnicodeDecodeError):
-        raise InvalidInput(
-            f"{path.name} is not JSON.", code=ErrorCode.invalid_json, detail=str(path)
-        ) from None
+    if data.lstrip()[:1] in (b"{", b"["):
+        try:
+            return json.loads(data)
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidInput(
+                f"{path.name} is not JSON.", code=ErrorCode.invalid_json, detail=str(path)
+            ) from None
+    # A VC-JWT, a baked image or a QR text: recognised by shared.formats.
+    return badge_document(read_any(data))

@@ -46,6 +46,20 @@ def verify_credential(
     """
     moment = now or datetime.now(UTC)
     res = resolver or StaticResolver()
+    from shared.formats.vcjwt import enveloped_token, verify_vc_jwt  # it builds on this module
+
+    token = enveloped_token(credential)
+    if token is not None:  # a VC-JWT carried as a JSON object (VCDM 2.0 "enveloped")
+        return verify_vc_jwt(
+            token,
+            resolver=res,
+            status_fetcher=status_fetcher,
+            now=moment,
+            skew=skew,
+            check_schema=check_schema,
+            trusted_issuers=trusted_issuers,
+            min_status_entries=min_status_entries,
+        )
     result = VerificationResult("credential")
     if not isinstance(credential, dict):
         result.add(
@@ -154,6 +168,8 @@ def verify_presentation(
         result.summary["domain"] = good[0].domain
         _request_binding(challenge, domain, good[0], result)
 
+    from shared.formats.vcjwt import readable  # it builds on this module
+
     for cred in creds:
         inner = verify_credential(
             cred,
@@ -166,7 +182,7 @@ def verify_presentation(
             min_status_entries=min_status_entries,
             allow_fragment_keys=allow_fragment_keys,
         )
-        subjects = subject_ids(cred)
+        subjects = subject_ids(readable(cred))
         if holder_id is None or holder_id not in subjects:
             inner.add(
                 Check.failed(

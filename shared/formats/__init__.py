@@ -14,7 +14,7 @@ from __future__ import annotations
 from shared.formats.baking import Baked, bake_png, bake_svg, extract
 from shared.formats.ob2 import verify_ob2
 from shared.formats.read import Parsed, read_any, verify_any
-from shared.formats.vcjwt import enveloped, verify_vc_jwt
+from shared.formats.vcjwt import enveloped, readable, verify_vc_jwt
 
 __all__ = [
     "Baked",
@@ -24,6 +24,7 @@ __all__ = [
     "enveloped",
     "extract",
     "read_any",
+    "readable",
     "verify_any",
     "verify_ob2",
     "verify_vc_jwt",

@@ -289,3 +289,18 @@ def open_status_list_jwt(
         return {}, (str(exc.code),)
     skip = {CheckName.valid_from, CheckName.valid_until}
     return credential, tuple(e.code for e in checked.errors if e.name not in skip)
+
+
+def readable(credential: Any) -> Any:
+    """The credential inside an enveloped VC-JWT, for display and holder binding only.
+
+    Nothing is verified here (``verify_vc_jwt`` does that); anything else is returned
+    as it is.
+    """
+    token = enveloped_token(credential)
+    if token is None:
+        return credential
+    try:
+        return credential_from_claims(parse_compact(token).payload_json())[0]
+    except RugzakError:
+        return credential

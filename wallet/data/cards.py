@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from shared.formats import readable
 from shared.verification import VerificationResult
 
 _STATUS_CODES = {"revoked", "suspended", "expired", "not_yet_valid"}
@@ -120,6 +121,7 @@ def make_card(
     added_at: str | None = None,
 ) -> Card:
     """A card for ``credential`` as ``result`` judged it at ``now``."""
+    credential = readable(credential)  # a VC-JWT shows the credential inside
     status, code = status_from_result(result)
     achievement = _achievement(credential)
     issuer = credential.get("issuer")

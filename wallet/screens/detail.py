@@ -15,6 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Markdown, Static
 
 from shared.errors import RugzakError
+from shared.formats import readable
 from shared.verification import VerificationResult
 from wallet.data.cards import Card
 from wallet.data.store import StoredCredential
@@ -79,7 +80,7 @@ class DetailScreen(WalletScreen):
         )
         self.query_one("#badge-status", Static).update(line)
         await self.query_one("#detail", Markdown).update(
-            describe(self.stored.credential, card, self.t, self.result)
+            describe(readable(self.stored.credential), card, self.t, self.result)
         )
         text = json.dumps(self.stored.credential, indent=2, ensure_ascii=False)
         self.query_one("#raw", Static).update(

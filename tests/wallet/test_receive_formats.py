@@ -1,0 +1,131 @@
+"""The wallet imports badges in other tools' forms: VC-JWT files, JWTs baked in PNG/SVG."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.credentials import verify_presentation
+from shared.errors import ErrorCode, RugzakError
+from shared.formats import bake_svg
+from tests.shared.formats import makers as mk
+from tests.wallet.helpers import HOLDER_KEY, OTHER_KEY
+from wallet.data.cards import Status
+from wallet.service import WalletService
+
+SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="90" height="90">'
+    b'<rect width="90" height="90" fill="#00a3e0"/></svg>'
+)
+
+
+def _jwt(subject: str, **changes: Any) -> str:
+    issuer = mk.ed25519_did(mk.ed25519_key())
+    cred = mk.credential(issuer, **changes)
+    cred["credentialSubject"]["id"] = subject
+    return mk.pyjwt_sign(mk.claims(cred), mk.ed25519_key(), "EdDSA", {"kid": issuer})
+
+
+def test_jwt_file_is_kept_as_signed(service: WalletService, tmp_path: Path) -> None:
+    path = tmp_path / "zorgtech.jwt"
+    path.write_text(_jwt(HOLDER_KEY.did))
+    [outcome] = service.import_text(str(path))
+    assert outcome.accepted, outcome.refusal
+    assert outcome.card is not None
+    assert outcome.card.name == "Zorgtechnologie in de wijk"
+    assert outcome.card.issuer_name == "Hanzehogeschool Groningen"
+    assert outcome.card.status == Status.valid
+    stored = service.store.get(outcome.local_id or "")
+    assert stored.credential["type"] == "EnvelopedVerifiableCredential"
+    [again] = service.refresh()
+    assert again.status == Status.valid
+
+
+def test_expired_jwt_is_kept_with_its_badge(service: WalletService, tmp_path: Path) -> None:
+    path = tmp_path / "oud.jwt"
+    path.write_text(_jwt(HOLDER_KEY.did, valid_until=mk.NOW - timedelta(days=1)))
+    [outcome] = service.import_text(str(path))
+    assert outcome.accepted
+    assert outcome.card is not None
+    assert outcome.card.status == Status.expired
+
+
+@pytest.mark.parametrize(
+    ("subject", "tamper", "code"),
+    [
+        (OTHER_KEY.did, False, ErrorCode.holder_mismatch),
+        (HOLDER_KEY.did, True, ErrorCode.proof_invalid),
+    ],
+    ids=["someone-else", "tampered"],
+)
+def test_jwt_refusals(
+    service: WalletService, tmp_path: Path, subject: str, tamper: bool, code: ErrorCode
+) -> None:
+    token = _jwt(subject)
+    if tamper:
+        token = mk.tamper(token, {"name": "Arts"})
+    path = tmp_path / "badge.jwt"
+    path.write_text(token)
+    [outcome] = service.import_text(str(path))
+    assert not outcome.accepted
+    assert outcome.code == code
+
+
+def test_baked_svg_jwt_is_kept(service: WalletService, tmp_path: Path) -> None:
+    path = tmp_path / "badge.svg"
+    path.write_bytes(bake_svg(SVG, _jwt(HOLDER_KEY.did)))
+    [outcome] = service.import_text(str(path))
+    assert outcome.accepted, outcome.refusal
+
+
+def test_openbadgeslib_png_jwt_is_kept_and_presented(
+    service: WalletService, tmp_path: Path
+) -> None:
+    """A JWT-in-PNG baked by openbadgeslib; then put in a presentation that verifies."""
+    import io
+
+    from openbadgeslib.ob3 import Achievement, Issuer, OB3Signer, OpenBadgeCredential
+    from PIL import Image
+
+    badge = OpenBadgeCredential(
+        issuer=Issuer(id="did:example:rijnijssel", name="Rijn IJssel"),
+        recipient_id=HOLDER_KEY.did,
+        achievement=Achievement(
+            id="https://www.rijnijssel.nl/badges/bakker",
+            name="Broodbakken niveau 3",
+            description="Bakt zelfstandig brood en banket.",
+            criteria_narrative="Proeve van bekwaamheid in de schoolbakkerij.",
+        ),
+        issuance_date=mk.ISSUED,
+    )
+    image = io.BytesIO()
+    Image.new("RGB", (64, 64), (200, 120, 40)).save(image, format="PNG")
+    baked = OB3Signer(privkey_pem=mk.pem(mk.p256_key()), algorithm="ES256").sign_into_png(
+        badge, image.getvalue()
+    )
+    path = tmp_path / "bakker.png"
+    path.write_bytes(baked)
+    [outcome] = service.import_text(str(path))
+    # did:example names the issuer: its key cannot be confirmed, so it is a mismatch
+    assert outcome.code == ErrorCode.issuer_mismatch
+    badge.issuer = Issuer(id="https://www.rijnijssel.nl", name="Rijn IJssel")
+    path.write_bytes(
+        OB3Signer(privkey_pem=mk.pem(mk.p256_key()), algorithm="ES256").sign_into_png(
+            badge, image.getvalue()
+        )
+    )
+    [kept] = service.import_text(str(path))
+    assert kept.accepted, kept.refusal
+    presentation = service.present([kept.local_id or ""], None)
+    result = verify_presentation(presentation.document, challenge=None, domain=None, now=mk.NOW)
+    assert result.credentials[0].verdict == "valid", result.to_dict()
+    assert {c.name: c.code for c in result.credentials[0].checks}["holder"] == "ok"
+
+
+def test_ob2_badge_is_refused_with_a_reason(service: WalletService, vectors: Path) -> None:
+    with pytest.raises(RugzakError) as caught:
+        service.import_text(str(vectors / "ob2" / "baked_heart.png"))
+    assert caught.value.code == ErrorCode.unsupported_format
