@@ -76,3 +76,11 @@ async def test_api_verify_any_refuses_unknown_and_empty(client: httpx.AsyncClien
     empty = await client.post("/verify/any", files={"file": ("x.bin", b"")})
     assert empty.status_code == 400
     assert empty.json()["code"] == "unsupported_format"
+
+
+async def test_api_verify_image_reads_a_baked_badge(client: httpx.AsyncClient) -> None:
+    """The page uploads every picture to /verify/image: a baked badge is read, not scanned."""
+    svg = (OB3 / "simple-jwt.svg").read_bytes()
+    reply = await client.post("/verify/image", files={"file": ("b.svg", svg, "image/svg+xml")})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["summary"]["source"] == "VC-JWT in an SVG image"

@@ -17,7 +17,8 @@ from shared import qr, vpqr
 from shared.credentials import StatusFetcher, types_of, verify_credential, verify_presentation
 from shared.did import Resolver
 from shared.errors import ErrorCode, InvalidInput
-from shared.formats import read_any, verify_any
+from shared.formats import extract, read_any, verify_any
+from shared.formats.baking import is_png, is_svg
 from shared.presentation_request import PresentationRequest
 from shared.proof import proofs_of
 from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
@@ -242,7 +243,17 @@ class Verifier:
         return self.verify_document(decode_qr_texts(texts), challenge=challenge)
 
     def verify_qr_image(self, data: bytes, *, challenge: str | None = None) -> VerificationResult:
+        """The QR code(s) in a photo or screenshot, or the badge baked into a PNG/SVG."""
+        if (is_png(data) or is_svg(data)) and _baked(data):
+            return self.verify_input(data, challenge=challenge)
         return self.verify_qr_texts(pick_qr_texts(qr.read_qr_image(data)), challenge=challenge)
+
+
+def _baked(data: bytes) -> bool:
+    try:
+        return extract(data) is not None
+    except InvalidInput:
+        return False
 
 
 def decode_qr_texts(texts: Sequence[str]) -> Any:

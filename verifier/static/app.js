@@ -203,7 +203,9 @@
       let doc;
       try { doc = JSON.parse(text); } catch (e) { renderError({ code: "invalid_json", message: "The text is not valid JSON." }, true); return; }
       const types = [].concat(doc.type || []);
-      if (types.includes("VerifiablePresentation")) {
+      if (!types.includes("VerifiablePresentation") && !types.includes("VerifiableCredential")) {
+        verifyAny(text);  // e.g. an Open Badges 2.0 assertion
+      } else if (types.includes("VerifiablePresentation")) {
         verify("/verify/presentation", { method: "POST", headers: { "Content-Type": "application/json" },
           body: JSON.stringify(Object.assign({ presentation: doc }, current ? { challenge: current.challenge } : {})) });
       } else {
@@ -214,8 +216,14 @@
     if (text.startsWith("VP1-")) { submitTexts([text], false); return; }
     // base45 has a space in its alphabet: one text per line, never split on spaces
     const texts = raw.split(/\r?\n/).map((s) => s.replace(/^[\t ]*(?=RZ1:)/, "")).filter((s) => s.startsWith("RZ1:"));
-    if (!texts.length) { renderError({ code: "qr_decode_failed", message: "No RZ1: or VP1- text was found." }, true); return; }
+    if (!texts.length) { verifyAny(text); return; }  // a VC-JWT, an OB 2.0 JWS or link
     submitTexts(texts, false);
+  }
+  function verifyAny(text) {
+    const form = new FormData();
+    form.append("file", new Blob([text], { type: "text/plain" }), "badge.txt");
+    if (current) form.append("challenge", current.challenge);
+    return verify("/verify/any", { method: "POST", body: form });
   }
   async function upload(file) {
     if (!file) return;

@@ -1,0 +1,61 @@
+"""The employer page checks a pasted badge JWT and an uploaded baked SVG."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import VECTORS
+from tests.shared.formats import makers as mk
+from tests.verifier.browser_support import chromium_available, make_driver
+from tests.verifier.test_browser import server, wait_for  # noqa: F401
+from verifier.settings import Settings
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not chromium_available(),
+        reason="Chromium is not installed (apt-get install chromium chromium-driver)",
+    ),
+]
+
+
+def test_pasted_jwt_and_uploaded_baked_svg(
+    server: tuple[str, Settings],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    base, _settings = server
+    issuer = mk.ed25519_did(mk.ed25519_key())
+    token = mk.pyjwt_sign(
+        mk.claims(mk.credential(issuer)), mk.ed25519_key(), "EdDSA", {"kid": issuer}
+    )
+    driver = make_driver(tmp_path / "profile")
+    try:
+        driver.get(base + "/")
+        driver.find_element("id", "paste").send_keys(token)
+        driver.find_element("id", "check-paste").click()
+        card = wait_for(driver, "[data-testid=credential-verdict]")
+        # genuine, but the issuer is not on this verifier's list: amber, not red
+        assert card.get_attribute("data-verdict") == "amber", card.text
+        assert "Zorgtechnologie in de wijk" in card.text
+        driver.find_element("id", "upload").send_keys(
+            str(VECTORS / "ob3" / "1edtech-validator" / "simple-jwt.svg")
+        )
+        script = (
+            "const c = document.querySelector('[data-testid=credential-verdict]');"
+            "return c ? [c.textContent, c.getAttribute('data-verdict')] : ['', ''];"
+        )
+        text, colour = "", ""
+        for _ in range(100):
+            text, colour = driver.execute_script(script)
+            if "Teamwork" in text:
+                break
+            time.sleep(0.1)
+        assert "Teamwork" in text
+        assert "Example Corp" in text
+        assert colour == "amber", text
+    finally:
+        driver.quit()
