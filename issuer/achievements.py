@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.ob import Achievement, known_fields
+from shared.skills import to_result
 
 IMAGE_TYPES = {
     "image/png": b"\x89PNG\r\n\x1a\n",
@@ -49,14 +50,38 @@ class AlignmentIn(_In):
         return check_url(value)
 
 
+class RubricLevelIn(_In):
+    """One level of a rubric result description (``RubricCriterionLevel``)."""
+
+    level: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9_-]+$")
+    name: str = Field(min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=10_000)
+    alignments: list[AlignmentIn] = Field(default_factory=list, max_length=10)
+
+
 class ResultDescriptionIn(_In):
-    """A kind of result awards can carry, e.g. ``Level`` with allowed values 1..4."""
+    """A kind of result awards can carry, e.g. ``Level`` with allowed values 1..4,
+    or a rubric (``RubricCriterionLevel``) whose ``levels`` say what each level means."""
 
     id: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     name: str = Field(min_length=1, max_length=200)
     result_type: str = "PerformanceLevel"
     allowed_values: list[str] | None = Field(default=None, max_length=100)
     required_value: str | None = Field(default=None, max_length=100)
+    levels: list[RubricLevelIn] | None = Field(default=None, max_length=20)
+
+
+class RelatedIn(_In):
+    """The same achievement in another language or version (OB ``Related``)."""
+
+    url: str = Field(min_length=1, max_length=2048)
+    in_language: str | None = Field(default=None, max_length=35)
+    version: str | None = Field(default=None, max_length=50)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return check_url(value)
 
 
 class AchievementIn(_In):
@@ -78,6 +103,7 @@ class AchievementIn(_In):
     field_of_study: str | None = Field(default=None, max_length=200)
     in_language: str | None = Field(default=None, max_length=35)
     version: str | None = Field(default=None, max_length=50)
+    related: list[RelatedIn] = Field(default_factory=list, max_length=10)
 
     @field_validator("criteria_url")
     @classmethod
@@ -102,6 +128,7 @@ class AchievementUpdate(_In):
     field_of_study: str | None = None
     in_language: str | None = None
     version: str | None = None
+    related: list[RelatedIn] | None = Field(default=None, max_length=10)
 
 
 def check_url(value: str) -> str:
@@ -187,6 +214,8 @@ def to_ob(data: AchievementIn, achievement_url: str) -> dict[str, Any]:
         ob["resultDescription"] = [
             _result_description(rd, achievement_url) for rd in data.result_descriptions
         ]
+    if data.related:
+        ob["related"] = [_related(r) for r in data.related]
     for key, value in (
         ("humanCode", data.human_code),
         ("fieldOfStudy", data.field_of_study),
@@ -217,7 +246,48 @@ def _result_description(rd: ResultDescriptionIn, achievement_url: str) -> dict[s
         out["allowedValue"] = list(rd.allowed_values)
     if rd.required_value:
         out["requiredValue"] = rd.required_value
+    if rd.levels:
+        out["rubricCriterionLevel"] = [_level(level, achievement_url) for level in rd.levels]
     return out
+
+
+def rubric_level_url(achievement_url: str, level: str) -> str:
+    return f"{achievement_url}#level-{level}"
+
+
+def _level(level: RubricLevelIn, achievement_url: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": rubric_level_url(achievement_url, level.level),
+        "type": ["RubricCriterionLevel"],
+        "name": level.name,
+        "level": level.level,
+    }
+    if level.description:
+        out["description"] = level.description
+    if level.alignments:
+        out["alignment"] = [_alignment(a) for a in level.alignments]
+    return out
+
+
+def _alignment(item: AlignmentIn) -> dict[str, Any]:
+    out = {"type": ["Alignment"], **item.model_dump(exclude_none=True)}
+    _camel(out)
+    return out
+
+
+def _related(item: RelatedIn) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": item.url, "type": ["Related"]}
+    if item.in_language:
+        out["inLanguage"] = item.in_language
+    if item.version:
+        out["version"] = item.version
+    return out
+
+
+def rubric_result(rd: ResultDescriptionIn, achievement_url: str, value: str) -> dict[str, Any]:
+    """The ``Result`` for a rubric level named by ``value`` (number, id or name)."""
+    description = _result_description(rd, achievement_url)
+    return to_result({"resultDescription": [description]}, value)
 
 
 def _camel(item: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from issuer.achievements import AchievementIn, check_url, result_description_url
+from issuer.achievements import AchievementIn, check_url, result_description_url, rubric_result
 from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
 from shared.did import did_key_document, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
@@ -112,6 +112,9 @@ def resolve_results(
                     detail={"choices": [d.name for d in descriptions]},
                 )
             rd = match[0]
+        if rd.levels:  # a rubric (skill framework level): the Result names the level reached
+            out.append(rubric_result(rd, achievement_url, result.value))
+            continue
         if rd.allowed_values and result.value not in rd.allowed_values:
             raise InvalidInput(
                 f"'{result.value}' is not an allowed value for {rd.name}",

@@ -10,7 +10,15 @@ from fastapi import FastAPI
 
 from issuer.api import errors
 from issuer.api.limits import BodySizeLimit
-from issuer.api.routers import achievements, audit, credentials, offers, oid4vci, public
+from issuer.api.routers import (
+    achievements,
+    audit,
+    credentials,
+    frameworks,
+    offers,
+    oid4vci,
+    public,
+)
 from issuer.offers import OfferService
 from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
@@ -57,6 +65,7 @@ def create_app(
         public.router,
         oid4vci.router,
         achievements.router,
+        frameworks.router,
         credentials.router,
         offers.router,
         audit.router,

@@ -17,6 +17,8 @@ log = logging.getLogger("rugzak.issuer")
 HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.not_found: 404,
     ErrorCode.achievement_not_found: 404,
+    ErrorCode.framework_not_found: 404,
+    ErrorCode.skill_not_found: 404,
     ErrorCode.credential_not_found: 404,
     ErrorCode.offer_not_found: 404,
     ErrorCode.conflict: 409,
@@ -29,6 +31,7 @@ HTTP_STATUS: dict[ErrorCode, int] = {
     ErrorCode.token_expired: 401,
     ErrorCode.forbidden: 403,
     ErrorCode.payload_too_large: 413,
+    ErrorCode.unsupported_media_type: 415,
     ErrorCode.image_too_large: 413,
     ErrorCode.passphrase_required: 503,
     ErrorCode.not_initialized: 503,

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from issuer.cli import achievements, awards, batch, setup
+from issuer.cli import achievements, awards, batch, frameworks, setup
 from issuer.cli.common import CliState
 
 app = typer.Typer(
@@ -43,6 +43,9 @@ def _root(
 
 setup.register(app)
 app.add_typer(achievements.app, name="achievement", help="Define achievements (badge classes).")
+app.add_typer(
+    frameworks.app, name="framework", help="Skill frameworks: import, show, export, edit."
+)
 awards.register(app)
 batch.register(app)
 app.add_typer(setup.status_app, name="status", help="Status lists.")

@@ -2,7 +2,7 @@
 
 ``Issuer`` = the core (store, identity, key, clock; ``base``) + achievements
 (``achievements``) + awarding (``awarding``) + issued credentials and audit
-(``credentials``).
+(``credentials``) + skill frameworks (``frameworks``).
 """
 
 from issuer.service.achievements import AchievementOps
@@ -18,9 +18,10 @@ from issuer.service.base import (
     utc_now,
 )
 from issuer.service.credentials import CredentialOps
+from issuer.service.frameworks import FrameworkOps
 
 
-class Issuer(AchievementOps, AwardOps, CredentialOps):
+class Issuer(AchievementOps, AwardOps, CredentialOps, FrameworkOps):
     """One issuer over one store. ``key`` is None until unlocked (read-only use)."""
 
 

@@ -58,6 +58,17 @@ achievements = Table(
     Column("retired_at", TS, nullable=True),
 )
 
+# Skill frameworks (shared.skills JSON); each skill's achievement lives in ``achievements``.
+frameworks = Table(
+    "frameworks",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
 credentials = Table(
     "credentials",
     metadata,

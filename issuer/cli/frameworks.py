@@ -1,0 +1,331 @@
+"""``rugzak-issuer framework import|list|show|export|edit-skill|edit-level``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.markup import escape
+from rich.table import Table
+
+from issuer.achievements import invalid
+from issuer.cli.common import issuer_for, out, print_json, run
+from issuer.frameworks import LevelEdit, SkillEdit
+from shared.errors import ErrorCode, InvalidInput
+from shared.skills import BUILTIN, Framework, builtin, load_file
+from shared.skills.tabular import MAX_CSV_BYTES
+
+app = typer.Typer(no_args_is_help=True)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+LangOpt = Annotated[
+    str | None, typer.Option("--lang", help="Language of the texts (default: the framework's).")
+]
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        Path | None, typer.Argument(help="A .csv or .json framework file.", show_default=False)
+    ] = None,
+    shipped: Annotated[
+        str | None,
+        typer.Option(
+            "--builtin", help=f"Import a framework Rugzak ships: {', '.join(sorted(BUILTIN))}."
+        ),
+    ] = None,
+    framework_id: Annotated[
+        str | None, typer.Option("--id", help="Framework id (CSV default: the file name).")
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Framework name (CSV).")] = None,
+    version: Annotated[str | None, typer.Option(help="Framework version.")] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Encoding of a CSV that is not UTF-8, e.g. cp1252.")
+    ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(help="Language of the achievements (default: the framework's first)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import a skill framework; each skill becomes an achievement you can award."""
+
+    def act() -> None:
+        framework = _read(file, shipped, framework_id, name, version, encoding)
+        with issuer_for(ctx, unlock=False) as issuer:
+            summary = issuer.import_framework(framework, actor="cli", language=language)
+        if as_json:
+            print_json(summary)
+            return
+        achievements = summary["achievements"]
+        out.print(
+            f"Imported {summary['id']}: {summary['skills']} skills, {summary['levels']} levels, "
+            f"{summary['behaviours']} behaviours ({summary['language']}); achievements "
+            f"{achievements['created']} created, {achievements['updated']} updated.\n"
+            f"Published at {summary['url']}",
+            markup=False,
+            highlight=False,
+        )
+        out.print(
+            f"Award a level: rugzak-issuer issue -a {achievements['ids'][0]} "
+            "--recipient DID --result 2",
+            markup=False,
+            highlight=False,
+        )
+
+    run(act)
+
+
+def _read(
+    file: Path | None,
+    shipped: str | None,
+    framework_id: str | None,
+    name: str | None,
+    version: str | None,
+    encoding: str | None,
+) -> Framework:
+    if (file is None) == (shipped is None):
+        raise InvalidInput(
+            "give a framework file or --builtin NAME (one of them)",
+            code=ErrorCode.invalid_request,
+        )
+    if shipped is not None:
+        framework = builtin(shipped)
+        if framework_id or name or version:
+            document = framework.model_dump(mode="json", exclude_none=True)
+            return load_file(
+                "shipped.json",
+                json.dumps(document).encode(),
+                framework_id=framework_id,
+                name=name,
+                version=version,
+            )
+        return framework
+    assert file is not None
+    try:
+        if file.stat().st_size > MAX_CSV_BYTES:
+            raise InvalidInput(
+                f"{file.name} is larger than {MAX_CSV_BYTES} bytes",
+                code=ErrorCode.payload_too_large,
+            )
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file.name}", code=ErrorCode.invalid_request) from exc
+    return load_file(
+        file.name, data, framework_id=framework_id, name=name, version=version, encoding=encoding
+    )
+
+
+@app.command("list")
+def list_(ctx: typer.Context, as_json: JsonFlag = False) -> None:
+    """List the imported frameworks."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            views = issuer.frameworks()
+        if as_json:
+            print_json(views)
+            return
+        table = Table("id", "name", "version", "languages", "skills", "url")
+        for v in views:
+            table.add_row(
+                escape(v["id"]),
+                escape(v["name"].get(v["language"], "")),
+                escape(str(v["version"])),
+                escape(", ".join(v["languages"])),
+                str(v["skills"]),
+                escape(v["url"]),
+            )
+        out.print(table)
+
+    run(act)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
+    skill: Annotated[
+        str | None, typer.Option(help="Show one skill's levels and behaviours.")
+    ] = None,
+    lang: LangOpt = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show a framework's skills, or one skill with its levels and behaviours."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            framework = issuer.framework(framework_id)
+        if skill is None:
+            if as_json:
+                print_json(framework.model_dump(mode="json", exclude_none=True))
+                return
+            table = Table("skill", "code", "name", "levels")
+            for s in framework.skills:
+                table.add_row(
+                    escape(s.id),
+                    escape(s.code or ""),
+                    escape(framework.text(s.name, lang)),
+                    str(len(s.levels)),
+                )
+            out.print(table)
+            return
+        chosen = framework.skill(skill)
+        if as_json:
+            print_json(chosen.model_dump(mode="json", exclude_none=True))
+            return
+        lines = [f"{framework.text(chosen.name, lang)}: {framework.text(chosen.description, lang)}"]
+        for level in chosen.levels:
+            lines.append(f"\n{level.number}. {framework.text(level.name, lang)}")
+            lines += [f"   - {framework.text(b, lang)}" for b in level.behaviours]
+        out.print("\n".join(lines), markup=False, highlight=False)
+
+    run(act)
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
+    format_: Annotated[
+        str, typer.Option("--format", help="json (Rugzak), csv (the import format) or case.")
+    ] = "json",
+    lang: LangOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    """Export a framework as JSON, CSV or a CASE-like package."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            if format_ == "json":
+                data = _json(issuer.framework_json(framework_id))
+            elif format_ == "csv":
+                data = issuer.framework_csv(framework_id)
+            elif format_ == "case":
+                data = _json(issuer.framework_case(framework_id, lang))
+            else:
+                raise InvalidInput(
+                    "the format is json, csv or case",
+                    code=ErrorCode.invalid_request,
+                    detail=format_,
+                )
+        if output is None:
+            typer.echo(data.decode("utf-8-sig"), nl=False)
+        else:
+            output.write_bytes(data)
+            out.print(f"Wrote {output}", markup=False, highlight=False)
+
+    run(act)
+
+
+def _json(value: dict[str, Any]) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@app.command("edit-skill")
+def edit_skill(
+    ctx: typer.Context,
+    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
+    skill_id: Annotated[str, typer.Argument(help="Skill id.")],
+    name: Annotated[str | None, typer.Option(help="New name (in --lang).")] = None,
+    description: Annotated[str | None, typer.Option(help="New description (in --lang).")] = None,
+    code: Annotated[str | None, typer.Option(help="New code, e.g. LV-02.")] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Rename a skill or change its description; its achievement follows."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            language = lang or issuer.framework(framework_id).language
+            change = _model(
+                SkillEdit,
+                {
+                    "name": {language: name} if name is not None else None,
+                    "description": {language: description} if description is not None else None,
+                    "code": code,
+                },
+            )
+            skill = issuer.edit_skill(framework_id, skill_id, change, actor="cli")
+        out.print(
+            f"Updated {skill['id']}: {skill['name'].get(language, '')}",
+            markup=False,
+            highlight=False,
+        )
+
+    run(act)
+
+
+@app.command("edit-level")
+def edit_level(
+    ctx: typer.Context,
+    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
+    skill_id: Annotated[str, typer.Argument(help="Skill id.")],
+    level: Annotated[int, typer.Argument(help="Level number.")],
+    name: Annotated[str | None, typer.Option(help="New level name (in --lang).")] = None,
+    description: Annotated[
+        str | None, typer.Option(help="New level description (in --lang).")
+    ] = None,
+    behaviour: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--behaviour",
+            help="A behaviour in --lang (repeat for each; replaces that language's list). "
+            "Other languages keep theirs, so give as many as there are.",
+        ),
+    ] = None,
+    from_json: Annotated[
+        Path | None,
+        typer.Option(help='A JSON file {"name":{..},"description":{..},"behaviours":[{..}]}.'),
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Change a level's name, description or behaviours; its achievement follows."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            framework = issuer.framework(framework_id)
+            language = lang or framework.language
+            data: dict[str, Any] = {}
+            if from_json is not None:
+                data = _load_json(from_json)
+            if name is not None:
+                data["name"] = {language: name}
+            if description is not None:
+                data["description"] = {language: description}
+            if behaviour:
+                current = framework.skill(skill_id).level(level).behaviours
+                data["behaviours"] = [
+                    {**(current[i] if i < len(current) else {}), language: text}
+                    for i, text in enumerate(behaviour)
+                ]
+            change = _model(LevelEdit, data)
+            skill = issuer.edit_level(framework_id, skill_id, level, change, actor="cli")
+        changed = next(lv for lv in skill["levels"] if lv["number"] == level)
+        lines = [f"Updated {skill['id']} level {level}:"]
+        lines += [f"  - {b.get(language, '')}" for b in changed["behaviours"]]
+        out.print("\n".join(lines), markup=False, highlight=False)
+
+    run(act)
+
+
+def _model(cls: type[SkillEdit] | type[LevelEdit], data: dict[str, Any]) -> Any:
+    try:
+        return cls.model_validate({k: v for k, v in data.items() if v is not None})
+    except ValidationError as exc:
+        raise invalid(exc) from exc
+
+
+def _load_json(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"cannot read {path.name} as JSON", code=ErrorCode.invalid_json) from exc
+    if not isinstance(loaded, dict):
+        raise InvalidInput("the JSON file must hold an object", code=ErrorCode.invalid_json)
+    return loaded
