@@ -6,10 +6,11 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from issuer.store import tables as t
+from issuer.store.db import insert_ignore
 from issuer.store.repository import load
 
 
@@ -25,24 +26,26 @@ def all_rows(conn: Connection) -> list[RowMapping]:
 def put(
     conn: Connection, framework_id: str, document: dict[str, Any], *, language: str, now: datetime
 ) -> bool:
-    """Insert or replace; True when the framework is new."""
-    done = conn.execute(
+    """Insert or replace; True when the framework is new.
+
+    Insert-if-absent first, so two processes importing the same new framework at
+    once end with one row (the second one updates it) instead of a key conflict.
+    """
+    values = {
+        "id": framework_id,
+        "document": dump(document),
+        "language": language,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if insert_ignore(conn, t.frameworks, values):
+        return True
+    conn.execute(
         update(t.frameworks)
         .where(t.frameworks.c.id == framework_id)
-        .values(document=dump(document), language=language, updated_at=now)
+        .values(document=values["document"], language=language, updated_at=now)
     )
-    if done.rowcount:
-        return False
-    conn.execute(
-        insert(t.frameworks).values(
-            id=framework_id,
-            document=dump(document),
-            language=language,
-            created_at=now,
-            updated_at=now,
-        )
-    )
-    return True
+    return False
 
 
 def document(row: RowMapping) -> dict[str, Any]:

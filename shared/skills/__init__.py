@@ -5,6 +5,7 @@
 - :mod:`shared.skills.tabular`: CSV import (Excel-made files) and export.
 - :mod:`shared.skills.documents`: Rugzak JSON and a CASE-like package.
 - :mod:`shared.skills.ob`: :func:`to_achievement`, :func:`to_result`, :func:`read_level`.
+- :mod:`shared.skills.routes`: :func:`skill_routes`, a learner's levels per skill.
 - :mod:`shared.skills.catalog`: the frameworks Rugzak ships.
 """
 
@@ -30,6 +31,7 @@ from shared.skills.ob import (
     to_achievement,
     to_result,
 )
+from shared.skills.routes import LevelAward, SkillRoute, level_of, skill_routes
 from shared.skills.tabular import parse_csv, to_csv
 
 __all__ = [
@@ -39,19 +41,23 @@ __all__ = [
     "AlignmentTarget",
     "Framework",
     "Level",
+    "LevelAward",
     "LevelView",
     "Problem",
     "Skill",
+    "SkillRoute",
     "builtin",
     "check_framework",
     "find_level",
     "level_id",
+    "level_of",
     "level_url",
     "load_file",
     "parse_csv",
     "parse_json",
     "read_level",
     "result_description_id",
+    "skill_routes",
     "skill_url",
     "slug",
     "to_achievement",

@@ -24,6 +24,7 @@ from shared.skills import builtin, read_level, to_csv
 from shared.skills.catalog import builtin_bytes
 from tests.issuer.conftest import BASE_URL, HOLDER, PASSPHRASE, FakeClock, make_issuer
 from tests.issuer.helpers import status_source, status_source_http, verify
+from tests.issuer.multiprocess import pg_schema
 
 PERSEVERANCE = "levensvaardigheden-doorzettingsvermogen"
 LIFE = builtin("levensvaardigheden")
@@ -415,3 +416,19 @@ def test_cli_import_builtin_and_errors(runner: CliRunner, tmp_path: Path) -> Non
     neither = cli(runner, data, "framework", "import", code=2)
     assert "invalid_request" in neither.output
     assert "framework_not_found" in cli(runner, data, "framework", "show", "nope", code=2).output
+
+
+@pytest.mark.postgres
+def test_import_and_reimport_on_postgresql(tmp_path: Path, clock: FakeClock) -> None:
+    with pg_schema() as url:
+        settings = IssuerSettings(data_dir=tmp_path, database_url=url, kdf="min")
+        made, _token = make_issuer(settings, clock, suspension=False)
+        try:
+            first = made.import_framework(builtin("21e-eeuwse-vaardigheden"), actor="t")
+            again = made.import_framework(builtin("21e-eeuwse-vaardigheden"), actor="t")
+            assert (first["new"], first["achievements"]["created"]) == (True, 10)
+            assert (again["new"], again["achievements"]["updated"]) == (False, 10)
+            credential = award_level(made, "21e-eeuwse-vaardigheden-zelfregulering", "3")
+            assert shown_level(credential).number == 3
+        finally:
+            made.store.dispose()

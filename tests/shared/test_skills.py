@@ -17,11 +17,13 @@ from shared.ob.schema import check_credential, validate_credential_schema
 from shared.skills import (
     BUILTIN,
     builtin,
+    level_of,
     level_url,
     load_file,
     parse_csv,
     parse_json,
     read_level,
+    skill_routes,
     skill_url,
     to_achievement,
     to_case,
@@ -398,3 +400,54 @@ def test_load_file_picks_the_reader_by_extension() -> None:
     with pytest.raises(InvalidInput) as exc:
         load_file("kader.xlsx", b"PK")
     assert exc.value.code == ErrorCode.invalid_framework
+
+
+# ------------------------------------------------------------------ routes
+
+
+def level_credential(
+    issuer_url: str, issuer_name: str, skill_id: str, level: int, day: int
+) -> dict[str, Any]:
+    framework = builtin("levensvaardigheden")
+    achievement = to_achievement(
+        framework,
+        framework.skill(skill_id),
+        achievement_id=f"{issuer_url}/achievements/levensvaardigheden-{skill_id}",
+        framework_url=f"{issuer_url}/frameworks/levensvaardigheden",
+    )
+    return build_credential(
+        achievement=Achievement.model_validate(achievement),
+        issuer=Profile(id=ISSUER.did, name=issuer_name),
+        subject_id=LEARNER,
+        credential_id=f"urn:uuid:00000000-0000-4000-8000-{skill_id[:4].encode().hex()}{level:04d}",
+        valid_from=NOW.replace(day=day),
+        results=[Result.model_validate(to_result(achievement, level))],
+    )
+
+
+def test_skill_routes_join_levels_from_several_employers() -> None:
+    credentials = [
+        level_credential("https://hotel-de-zwaan.example", "Hotel De Zwaan", "luisteren", 2, 20),
+        level_credential("https://bakkerij-jansen.example", "Bakkerij Jansen", "luisteren", 1, 3),
+        level_credential("https://hotel-de-zwaan.example", "Hotel De Zwaan", "veerkracht", 1, 21),
+        level_credential("https://bakkerij-jansen.example", "Bakkerij Jansen", "luisteren", 3, 25),
+    ]
+    plain = dict(credentials[0])
+    plain["credentialSubject"] = {**plain["credentialSubject"], "result": []}
+    assert level_of(plain) is None
+    routes = skill_routes([*credentials, plain])
+    assert [r.skill for r in routes] == ["Luisteren", "Veerkracht"]
+    listening = routes[0]
+    assert listening.key == "Levensvaardigheden#LV-04"
+    assert listening.framework == "Levensvaardigheden"
+    assert listening.of == 4
+    assert [(a.level.number, a.issuer) for a in listening.awards] == [
+        (1, "Bakkerij Jansen"),
+        (2, "Hotel De Zwaan"),
+        (3, "Bakkerij Jansen"),
+    ]
+    highest = listening.highest
+    assert highest is not None
+    assert highest.level.number == 3
+    assert highest.issued == "2026-11-25T09:30:00Z"
+    assert len(highest.level.behaviours) == 5
