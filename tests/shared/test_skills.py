@@ -159,6 +159,39 @@ def test_a_level_credential_signs_verifies_and_says_its_level_and_behaviours() -
     )
 
 
+def test_a_level_credential_verifies_in_an_independent_ob3_verifier() -> None:
+    """openbadgeslib (another OB 3.0 implementation) checks the proof and that every
+    member is a term its pinned contexts define: rubric levels and related included."""
+    ldp = pytest.importorskip("openbadgeslib.ob3.ldp")
+    framework = builtin("levensvaardigheden")
+    skill = framework.skill("veerkracht")
+    achievement_id = f"{BASE}/achievements/levensvaardigheden-veerkracht"
+    achievement = to_achievement(
+        framework,
+        skill,
+        achievement_id=achievement_id,
+        framework_url=f"{BASE}/frameworks/levensvaardigheden",
+        related=[(f"{BASE}/frameworks/levensvaardigheden/skills/veerkracht?lang=en", "en")],
+    )
+    unsigned = build_credential(
+        achievement=Achievement.model_validate(achievement),
+        issuer=Profile(id=ISSUER.did, name="Hotel De Zwaan"),
+        subject_id=LEARNER,
+        credential_id="urn:uuid:4b0e7c1a-2d3f-4e5a-9b6c-7d8e9f0a1b2c",
+        valid_from=NOW,
+        results=[Result.model_validate(to_result(achievement, 3))],
+    )
+    signed = issue_credential(unsigned, ISSUER, created=NOW)
+    parsed = ldp.OB3LdpVerifier.for_issuer_did(ISSUER.did).verify(signed)
+    assert parsed.achievement.id == achievement_id
+    assert parsed.recipient_id == LEARNER
+    tampered = json.loads(json.dumps(signed))
+    level = tampered["credentialSubject"]["achievement"]["resultDescription"][0]
+    level["rubricCriterionLevel"][2]["description"] += "\n- Loopt over water."
+    with pytest.raises(ldp.OB3VerificationError):
+        ldp.OB3LdpVerifier.for_issuer_did(ISSUER.did).verify(tampered)
+
+
 def test_to_result_names_levels_by_number_id_or_name() -> None:
     framework = builtin("21e-eeuwse-vaardigheden")
     achievement = to_achievement(
