@@ -84,3 +84,27 @@ async def test_api_verify_image_reads_a_baked_badge(client: httpx.AsyncClient) -
     reply = await client.post("/verify/image", files={"file": ("b.svg", svg, "image/svg+xml")})
     assert reply.status_code == 200, reply.text
     assert reply.json()["summary"]["source"] == "VC-JWT in an SVG image"
+
+
+def test_pack_with_a_jwt_status_list_finds_a_jwt_badge_revoked(tmp_path: Path) -> None:
+    issuer = mk.ed25519_did(mk.ed25519_key())
+    kid = {"kid": issuer}
+    listing = mk.status_list(issuer, [mk.REVOKED_INDEX])
+    list_jwt = mk.pyjwt_sign(
+        {**listing, "iss": issuer, "jti": listing["id"]}, mk.ed25519_key(), "EdDSA", kid
+    )
+    list_file = tmp_path / "status.jwt"
+    list_file.write_text(list_jwt)
+    out = tmp_path / "pack.json"
+    built = runner.invoke(
+        app, ["pack", "build", "-o", str(out), "--status-list-file", str(list_file)]
+    )
+    assert built.exit_code == 0, built.output
+    for index, code, verdict in ((mk.REVOKED_INDEX, 1, "invalid"), (mk.VALID_INDEX, 0, "valid")):
+        cred = mk.credential(issuer, status_index=index)
+        badge = tmp_path / f"badge-{index}.jwt"
+        badge.write_text(mk.pyjwt_sign(mk.claims(cred), mk.ed25519_key(), "EdDSA", kid))
+        args = ["verify", "--offline", "--json", "--trust-pack", str(out), str(badge)]
+        result = runner.invoke(app, args)
+        assert result.exit_code == code, result.output
+        assert json.loads(result.output)["verdict"] == verdict

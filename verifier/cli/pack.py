@@ -10,9 +10,11 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from shared.credentials import issuer_id
+from shared.credentials import issuer_id, types_of
 from shared.did import check_document, did_web_url
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
+from shared.formats import enveloped, readable
+from shared.formats.jose import looks_like_jws
 from verifier.service.net import SafeFetcher
 from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 from verifier.settings import Settings
@@ -27,11 +29,21 @@ def _fail(console: Console, error: RugzakError) -> None:
 
 def _json_file(path: Path) -> Any:
     try:
-        return json.loads(path.read_bytes())
+        raw = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}", code=ErrorCode.invalid_request) from exc
+    return _json_or_jwt(raw, str(path))
+
+
+def _json_or_jwt(raw: bytes, where: str) -> Any:
+    """JSON, or a VC-JWT (a badge or a status list) as an enveloped credential."""
+    text = raw.decode("utf-8", errors="replace").strip()
+    if looks_like_jws(text):
+        return enveloped(text)
+    try:
+        return json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise InvalidInput(f"{path} is not JSON", code=ErrorCode.invalid_json) from exc
+        raise InvalidInput(f"{where} is not JSON", code=ErrorCode.invalid_json) from exc
 
 
 def _status_urls(credential: Any) -> list[str]:
@@ -52,10 +64,7 @@ def _fetch_json(fetcher: SafeFetcher, url: str, max_bytes: int) -> Any:
             code=ErrorCode.fetch_failed,
             detail={"url": url},
         )
-    try:
-        return json.loads(reply.body)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput(f"{url} did not return JSON", code=ErrorCode.invalid_json) from exc
+    return _json_or_jwt(reply.body, url)
 
 
 @pack_app.command("build")
@@ -93,7 +102,8 @@ def build(
         urls = set(status_list or [])
         for path in credential or []:
             doc = _json_file(path)
-            for cred in doc.get("verifiableCredential", [doc]) if isinstance(doc, dict) else []:
+            for item in doc.get("verifiableCredential", [doc]) if isinstance(doc, dict) else []:
+                cred = readable(item)
                 issuer = issuer_id(cred) if isinstance(cred, dict) else None
                 if issuer and issuer.startswith("did:web:"):
                     dids.add(issuer)
@@ -109,19 +119,21 @@ def build(
             console.print(f"DID document  {name}")
         for path in status_list_file or []:
             listed = _json_file(path)
-            if not isinstance(listed, dict) or not isinstance(listed.get("id"), str):
+            if not isinstance(readable(listed), dict) or not isinstance(
+                readable(listed).get("id"), str
+            ):
                 raise InvalidInput(
                     f"{path} is not a status list credential with an id",
                     code=ErrorCode.malformed_status_list,
                 )
-            pack.status_lists[listed["id"]] = listed
+            pack.status_lists[readable(listed)["id"]] = listed
         for url in sorted(urls - set(pack.status_lists)):
             listed = _fetch_json(fetcher, url, settings.status_max_bytes)
             pack.status_lists[url] = listed
             console.print(f"Status list   {url}")
         TrustPack.from_dict(pack.to_dict())  # the same checks as loading
         for url, listed in pack.status_lists.items():
-            if not STATUS_LIST_TYPES & set(listed.get("type", [])):
+            if not STATUS_LIST_TYPES & set(types_of(readable(listed))):
                 raise InvalidInput(
                     f"{url} is not a status list credential", code=ErrorCode.invalid_trust_pack
                 )

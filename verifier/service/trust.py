@@ -25,6 +25,7 @@ from typing import Any
 from shared.credentials import StatusFetcher, parse_datetime, types_of
 from shared.did import check_document
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
+from shared.formats import readable
 
 PACK_FORMAT = "rugzak-trust-pack"
 PACK_VERSION = 1
@@ -118,7 +119,7 @@ class TrustPack:
         lists: dict[str, dict[str, Any]] = {}
         for url, credential in lists_raw.items():
             if not isinstance(credential, dict) or not STATUS_LIST_TYPES & set(
-                types_of(credential)
+                types_of(readable(credential))  # a JWT list is kept enveloped
             ):
                 raise InvalidInput(
                     f"the entry for {url} is not a status list credential",
