@@ -79,6 +79,7 @@ class _Documents:
     given: Mapping[str, Any]
     fetcher: Fetcher | None
     fetched: dict[str, Any] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)  # answered 410 Gone
 
     def get(self, ref: Any) -> dict[str, Any] | None:
         """The object itself when embedded, or the one at its URL; None if unavailable."""
@@ -94,10 +95,19 @@ class _Documents:
             return None
         try:
             document = _json_object(self.fetcher(ref))
-        except Exception:  # the fetcher is I/O at the edge: any failure means "unavailable"
+        except Exception as exc:  # the fetcher is I/O at the edge: failure is "unavailable"
+            if _http_status(exc) == 410:
+                self.gone.add(ref)
             return None
         self.fetched[ref] = document
         return document
+
+
+def _http_status(exc: Exception) -> int | None:
+    """The HTTP status a fetcher's error reports (``detail["http_status"]``), if any."""
+    detail = exc.detail if isinstance(exc, RugzakError) else None
+    status = detail.get("http_status") if isinstance(detail, dict) else None
+    return status if isinstance(status, int) else None
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
@@ -270,6 +280,18 @@ def _hosted(
         )
         return None
     hosted = assertion if url in docs.fetched else docs.get(url)
+    if hosted is None and url in docs.gone:
+        # OB 2.0: an issuer answers 410 Gone for a revoked hosted assertion.
+        result.add(Check.passed(CheckName.proof, f"It was issued ({label}).", {"url": url}))
+        result.add(
+            Check.failed(
+                CheckName.status,
+                ErrorCode.revoked,
+                "The issuer revoked it (its site answers 410 Gone).",
+                {"url": url},
+            )
+        )
+        return None
     if hosted is None:
         _unreachable(result, url, moment, offline)
         return None

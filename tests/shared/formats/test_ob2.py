@@ -78,6 +78,18 @@ class TestHosted:
         )
         assert result.verdict == Verdict.invalid
 
+    def test_gone_is_revoked(self) -> None:
+        from shared.errors import ResolutionFailed
+
+        def fetch(url: str) -> bytes:
+            if url == ASSERTION_URL:
+                raise ResolutionFailed("gone", detail={"url": url, "http_status": 410})
+            return json.dumps(_site()[url]).encode()
+
+        result = verify_ob2(_load("basic-assertion.json"), fetcher=fetch, now=mk.NOW)
+        assert _codes(result)["status"] == ErrorCode.revoked
+        assert result.verdict == Verdict.invalid
+
     def test_changed_copy_is_red(self) -> None:
         local = {**_load("basic-assertion.json"), "issuedOn": "2015-06-01T00:00:00Z"}
         result = verify_ob2(local, fetcher=_fetcher(_site()), now=mk.NOW)
