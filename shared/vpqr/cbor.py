@@ -38,7 +38,10 @@ def _key_order(key: Any) -> tuple[int, int, bytes]:
         if key < 0:
             return (1, -key, b"")
         return (0, key, b"")
-    raw = key.encode("utf-8")
+    try:
+        raw = key.encode("utf-8")
+    except UnicodeEncodeError:
+        raise cborld_error("a key that is not valid Unicode text") from None
     return (3, len(raw), raw)
 
 
@@ -66,7 +69,7 @@ def dumps(value: Any) -> bytes:
     """CBOR bytes as ``cborg.encode`` makes them (shortest floats, its map order)."""
     try:
         return cbor2.dumps(_prepare(value), canonical=True, default=_write_map)
-    except cbor2.CBOREncodeError as exc:
+    except (cbor2.CBOREncodeError, UnicodeEncodeError, OverflowError) as exc:
         raise cborld_error("cannot write the document as CBOR") from exc
 
 

@@ -162,7 +162,7 @@ def _decompress_object(
             raise cborld_error("a map key that is neither a term id nor a term")
         term, is_plural = loader.term_for_id(key)
         entries.append((term, is_plural, value))
-    entries.sort(key=lambda e: e[0].encode("utf-16-be"))
+    entries.sort(key=lambda e: e[0].encode("utf-16-be", "surrogatepass"))
     for term, is_plural, value in entries:
         definition = active.definition(term)
         value_ctx = active.apply_property_scoped(term)

@@ -34,7 +34,7 @@ def cborld_error(message: str, detail: Any = None) -> InvalidInput:
 
 def js_sorted(keys: Iterable[str]) -> list[str]:
     """Sort strings as JavaScript's default sort does (UTF-16 code units)."""
-    return sorted(keys, key=lambda k: k.encode("utf-16-be"))
+    return sorted(keys, key=lambda k: k.encode("utf-16-be", "surrogatepass"))
 
 
 class ContextLoader:
@@ -88,6 +88,8 @@ class ContextLoader:
     def _add(self, context: Any, url: str | None) -> tuple[dict[str, Any], TermMap]:
         if not isinstance(context, dict):
             raise cborld_error("a JSON-LD context is not an object", detail=url)
+        if not all(isinstance(key, str) for key in context):
+            raise cborld_error("a JSON-LD context has a key that is not a string", detail=url)
         original = context
         import_url = context.get("@import")
         if import_url:

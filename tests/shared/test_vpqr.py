@@ -400,6 +400,7 @@ def _text(payload: bytes) -> str:
         (_text(b"\xd9\x05\x01" + b"\x81" * 300 + b"\xa0"), ErrorCode.invalid_cborld),
         (_text(b"\xd9\x05\x01\x80"), ErrorCode.invalid_cborld),
         (_text(b"\xd9\x05\x00\xa1\x01\x02"), ErrorCode.invalid_cborld),
+        (_text(b"\xd9\x05\x01\xa1\x00\xa1\x00\xf6"), ErrorCode.invalid_cborld),
     ],
 )
 def test_bad_input_gives_a_clear_code(text: str, code: ErrorCode) -> None:
@@ -415,6 +416,9 @@ def test_unwritable_documents_give_a_clear_code() -> None:
         code_of(lambda: vpqr.encode({"@context": "https://evil.example/ctx"}))
         == ErrorCode.unknown_context
     )
+    lone = "\ud800"
+    assert code_of(lambda: vpqr.encode({**base, "name": lone})) == ErrorCode.invalid_cborld
+    assert code_of(lambda: vpqr.encode({**base, lone: 1})) == ErrorCode.invalid_cborld
     with pytest.raises(ValueError, match="profile"):
         vpqr.encode(base, profile="nope")
 
@@ -437,3 +441,54 @@ def test_dates_are_written_as_seconds_since_1970() -> None:
         values = list(_payload(vpqr.encode_cborld(doc, profile=profile)).values())
         assert 1795435200 in values
         assert [1795435200, 250] in [list(v) if isinstance(v, tuple) else v for v in values]
+
+
+# ---------------------------------------------------------------- hostile input
+
+_CBOR_LEAF = (
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.binary(max_size=20)
+)
+_CBOR_TREE = st.recursive(
+    _CBOR_LEAF,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.integers(0, 400) | st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+_VALID = vpqr.encode_cborld(load_vector("qr/vpqr-vector.json")["vp"])
+
+
+def _decode_or_code(data: bytes) -> None:
+    try:
+        document = vpqr.decode_cborld(data)
+    except RugzakError:
+        return
+    json.dumps(document)  # whatever comes out is plain JSON
+
+
+@settings(max_examples=300, deadline=None)
+@given(payload=_CBOR_TREE, tag=st.sampled_from([0x0500, 0x0501, 0x0601, 0xCB1D]))
+def test_arbitrary_cbor_payloads_never_crash(payload: Any, tag: int) -> None:
+    inner = [1, payload] if tag == 0xCB1D else payload
+    _decode_or_code(cbor2.dumps(cbor2.CBORTag(tag, inner)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    at=st.integers(min_value=0, max_value=len(_VALID) - 1),
+    byte=st.integers(min_value=0, max_value=255),
+    cut=st.booleans(),
+)
+def test_damaged_codes_never_crash(at: int, byte: int, cut: bool) -> None:
+    damaged = bytearray(_VALID)
+    if cut:
+        del damaged[at:]
+    else:
+        damaged[at] = byte
+    _decode_or_code(bytes(damaged))
