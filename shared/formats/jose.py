@@ -81,11 +81,30 @@ class CompactJws:
         """The payload as a JSON object, or ``invalid_jwt``."""
         try:
             value = json.loads(self.payload)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InvalidInput("the JWT payload is not JSON", code=ErrorCode.invalid_jwt) from exc
         if not isinstance(value, dict):
             raise InvalidInput("the JWT payload is not a JSON object", code=ErrorCode.invalid_jwt)
+        if too_deep(value):
+            raise InvalidInput("the JWT payload is nested too deeply", code=ErrorCode.invalid_jwt)
         return value
+
+
+MAX_DEPTH = 48
+"""Deeper JSON is no badge; later checks recurse and must not run out of stack."""
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """True when objects and arrays nest deeper than ``limit`` (checked without recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def looks_like_jws(text: str) -> bool:
@@ -109,7 +128,7 @@ def parse_compact(token: str) -> CompactJws:
     try:
         header = json.loads(b64url_decode(head))
         payload = b64url_decode(body)
-    except (ValueError, UnicodeDecodeError, binascii.Error) as exc:
+    except (ValueError, UnicodeDecodeError, binascii.Error, RecursionError) as exc:
         raise InvalidInput("the JWT header is not JSON", code=ErrorCode.invalid_jwt) from exc
     if not isinstance(header, dict) or not isinstance(header.get("alg"), str):
         raise InvalidInput("the JWT header has no algorithm", code=ErrorCode.invalid_jwt)

@@ -76,7 +76,7 @@ def did_jwk_key(did: str) -> PublicKey:
     body = did[len("did:jwk:") :].split("#", 1)[0]
     try:
         jwk = json.loads(b64url_decode(body))
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInput("malformed did:jwk", code=ErrorCode.malformed_did, detail=did) from exc
     return import_public_jwk(jwk)
 
@@ -187,7 +187,7 @@ def _fetch_jwk(kid: str, fetcher: Fetcher) -> PublicKey:
         raise ResolutionFailed("the key document is too large", code=ErrorCode.payload_too_large)
     try:
         document = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ResolutionFailed(
             "the key document is not JSON", code=ErrorCode.verification_method_not_found
         ) from exc

@@ -112,7 +112,7 @@ def _read_text(text: str) -> Parsed:
     if stripped.startswith(("{", "[")):
         try:
             value = json.loads(stripped)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             raise InvalidInput("This is not valid JSON.", code=ErrorCode.invalid_json) from exc
         return _read_json(value)
     if stripped.upper().startswith("RZ1:"):

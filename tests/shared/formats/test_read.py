@@ -84,6 +84,11 @@ def test_urls() -> None:
         ("eyJhbGciOiJFZERTQSJ9.eyJmb28iOiJiYXIifQ.c2ln", ErrorCode.unsupported_format),
         ("eyJhbGciOiJFZERTQSJ9.bm90LWpzb24.c2ln", ErrorCode.invalid_jwt),
         ("RZ1:kapot", ErrorCode.unsupported_codec),
+        ("[" * 100_000 + "]" * 100_000, ErrorCode.invalid_json),
+        (
+            "eyJhbGciOiJFZERTQSJ9." + mk.b64url(b'{"a":' * 60 + b"1" + b"}" * 60) + ".c2ln",
+            ErrorCode.invalid_jwt,
+        ),
     ],
 )
 def test_unknown_input_has_a_stable_code(value: bytes | str, code: ErrorCode) -> None:
