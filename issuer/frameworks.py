@@ -127,6 +127,17 @@ class _Edit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class FrameworkEdit(_Edit):
+    """Change the framework's name or description (merged per language) or version.
+
+    Bump the version after changing behaviours: every achievement carries it, so a
+    reader can tell credentials signed under the old texts from the new ones."""
+
+    name: LangText | None = None
+    description: LangText | None = None
+    version: str | None = Field(default=None, min_length=1, max_length=50)
+
+
 class SkillEdit(_Edit):
     """Rename a skill or change its description or code; texts merge per language."""
 
@@ -142,6 +153,18 @@ class LevelEdit(_Edit):
     name: LangText | None = None
     description: LangText | None = None
     behaviours: list[LangText] | None = Field(default=None, min_length=1, max_length=12)
+
+
+def edit_framework(framework: Framework, change: FrameworkEdit) -> Framework:
+    """The framework with its own fields changed (checked as a whole)."""
+    document = framework.model_dump(mode="json", exclude_none=True)
+    for key in ("name", "description"):
+        value = getattr(change, key)
+        if value is not None:
+            document[key] = {**document.get(key, {}), **value}
+    if change.version is not None:
+        document["version"] = change.version
+    return validate(document)
 
 
 def edit_skill(framework: Framework, skill_id: str, change: SkillEdit) -> Framework:

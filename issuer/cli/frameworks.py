@@ -1,4 +1,4 @@
-"""``rugzak-issuer framework import|list|show|export|edit-skill|edit-level``."""
+"""``rugzak-issuer framework import|list|show|export|edit|edit-skill|edit-level``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rich.table import Table
 
 from issuer.achievements import invalid
 from issuer.cli.common import issuer_for, out, print_json, run
-from issuer.frameworks import LevelEdit, SkillEdit
+from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills import BUILTIN, Framework, builtin, load_file
 from shared.skills.tabular import MAX_CSV_BYTES
@@ -228,6 +228,40 @@ def _json(value: dict[str, Any]) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    framework_id: Annotated[str, typer.Argument(help="Framework id.")],
+    name: Annotated[str | None, typer.Option(help="New name (in --lang).")] = None,
+    description: Annotated[str | None, typer.Option(help="New description (in --lang).")] = None,
+    version: Annotated[
+        str | None, typer.Option(help="New version (bump it after changing behaviours).")
+    ] = None,
+    lang: LangOpt = None,
+) -> None:
+    """Change a framework's name, description or version; every achievement follows."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            language = lang or issuer.framework(framework_id).language
+            change = _model(
+                FrameworkEdit,
+                {
+                    "name": {language: name} if name is not None else None,
+                    "description": {language: description} if description is not None else None,
+                    "version": version,
+                },
+            )
+            info = issuer.edit_framework(framework_id, change, actor="cli")
+        out.print(
+            f"Updated {info['id']}: {info['name'].get(language, '')}, version {info['version']}",
+            markup=False,
+            highlight=False,
+        )
+
+    run(act)
+
+
 @app.command("edit-skill")
 def edit_skill(
     ctx: typer.Context,
@@ -314,7 +348,9 @@ def edit_level(
     run(act)
 
 
-def _model(cls: type[SkillEdit] | type[LevelEdit], data: dict[str, Any]) -> Any:
+def _model(
+    cls: type[FrameworkEdit] | type[SkillEdit] | type[LevelEdit], data: dict[str, Any]
+) -> Any:
     try:
         return cls.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:

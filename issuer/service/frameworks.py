@@ -15,9 +15,11 @@ from sqlalchemy.engine import Connection
 
 from issuer.achievements import to_ob
 from issuer.frameworks import (
+    FrameworkEdit,
     LevelEdit,
     SkillEdit,
     achievement_input,
+    edit_framework,
     edit_level,
     edit_skill,
     framework_url,
@@ -48,13 +50,23 @@ class FrameworkOps(IssuerBase):
         ids = [skill_achievement_id(framework.id, s.id) for s in framework.skills]
         now = self.now()
         created = updated = 0
+        retired: list[str] = []
         with self.store.begin() as conn:
+            before = rows.get(conn, framework.id)
             new = rows.put(conn, framework.id, to_json(framework), language=lang, now=now)
             for skill in framework.skills:
                 if self._save_achievement(conn, framework, skill.id, lang):
                     created += 1
                 else:
                     updated += 1
+            if before is not None:
+                # A skill the new version dropped is no longer awarded; what was
+                # issued for it stays valid.
+                kept = {s.id for s in framework.skills}
+                for old in rows.document(before)["skills"]:
+                    aid = skill_achievement_id(framework.id, old["id"])
+                    if old["id"] not in kept and self.store.retire_achievement(conn, aid, now):
+                        retired.append(aid)
             self.store.audit(
                 conn,
                 at=now,
@@ -71,7 +83,12 @@ class FrameworkOps(IssuerBase):
             "skills": len(framework.skills),
             "levels": sum(len(s.levels) for s in framework.skills),
             "behaviours": sum(len(lv.behaviours) for s in framework.skills for lv in s.levels),
-            "achievements": {"created": created, "updated": updated, "ids": ids},
+            "achievements": {
+                "created": created,
+                "updated": updated,
+                "retired": retired,
+                "ids": ids,
+            },
         }
 
     def _save_achievement(
@@ -129,6 +146,30 @@ class FrameworkOps(IssuerBase):
             "created_at": aware(row["created_at"]),
             "updated_at": aware(row["updated_at"]),
         }
+
+    def edit_framework(
+        self, framework_id: str, change: FrameworkEdit, *, actor: str
+    ) -> dict[str, Any]:
+        """Change the framework's name, description or version; every skill's
+        achievement follows (they carry the framework's name and version)."""
+        now = self.now()
+        with self.store.begin() as conn:
+            row = rows.get(conn, framework_id)
+            if row is None:
+                raise _not_found(framework_id)
+            framework = edit_framework(parse_json(rows.document(row)), change)
+            rows.put(conn, framework_id, to_json(framework), language=row["language"], now=now)
+            for skill in framework.skills:
+                self._save_achievement(conn, framework, skill.id, row["language"])
+            self.store.audit(
+                conn,
+                at=now,
+                actor=actor,
+                action="framework_edit",
+                subject=framework_id,
+                detail={"fields": sorted(change.model_dump(exclude_unset=True))},
+            )
+        return self.framework_info(framework_id)
 
     def edit_skill(
         self, framework_id: str, skill_id: str, change: SkillEdit, *, actor: str

@@ -15,12 +15,12 @@ from typer.testing import CliRunner
 from issuer.achievements import parse_input, to_ob
 from issuer.awards import AwardIn, ResultIn
 from issuer.cli import app
-from issuer.frameworks import LevelEdit, SkillEdit
+from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from issuer.service import AwardRequest, Issuer
 from issuer.settings import IssuerSettings
 from shared.errors import ErrorCode, InvalidInput
 from shared.ob import validate_credential_schema
-from shared.skills import builtin, read_level, to_csv
+from shared.skills import builtin, parse_json, read_level, to_csv
 from shared.skills.catalog import builtin_bytes
 from tests.issuer.conftest import BASE_URL, HOLDER, PASSPHRASE, FakeClock, make_issuer
 from tests.issuer.helpers import status_source, status_source_http, verify
@@ -122,6 +122,7 @@ def test_reimport_updates_and_edits_follow_into_new_credentials(issuer: Issuer) 
     assert again["achievements"] == {
         "created": 0,
         "updated": 25,
+        "retired": [],
         "ids": again["achievements"]["ids"],
     }
     issuer.edit_skill(
@@ -148,6 +149,28 @@ def test_reimport_updates_and_edits_follow_into_new_credentials(issuer: Issuer) 
     assert shown_level(before).behaviours == level_2_behaviours()
     actions = [row["action"] for row in issuer.audit_log(limit=5)]
     assert actions[:3] == ["issue", "framework_edit", "framework_edit"]
+
+
+def test_a_new_version_retires_dropped_skills_and_renames_everywhere(issuer: Issuer) -> None:
+    issuer.import_framework(LIFE, actor="test")
+    document = LIFE.model_dump(mode="json", exclude_none=True)
+    document["skills"] = [s for s in document["skills"] if s["id"] != "onderhandelen"]
+    document["version"] = "2.0"
+    summary = issuer.import_framework(parse_json(document), actor="test")
+    assert summary["achievements"]["retired"] == ["levensvaardigheden-onderhandelen"]
+    with pytest.raises(InvalidInput) as exc:
+        award_level(issuer, "levensvaardigheden-onderhandelen", "1")
+    assert exc.value.code == ErrorCode.achievement_retired
+    info = issuer.edit_framework(
+        "levensvaardigheden",
+        FrameworkEdit(name={"nl": "Vaardigheden voor het leven"}, version="2.1"),
+        actor="test",
+    )
+    assert (info["version"], info["name"]["en"]) == ("2.1", "Life skills")
+    achievement = award_level(issuer, PERSEVERANCE, "1")["credentialSubject"]["achievement"]
+    assert achievement["version"] == "2.1"
+    assert achievement["tag"] == ["Vaardigheden voor het leven"]
+    assert achievement["alignment"][0]["targetFramework"] == "Vaardigheden voor het leven"
 
 
 def test_bad_edits_are_refused_with_stable_codes(issuer: Issuer) -> None:
@@ -189,6 +212,7 @@ async def test_framework_admin_routes_need_the_admin_token(client: httpx.AsyncCl
     for method, path, kwargs in (
         ("post", "/frameworks?id=x", {"content": b"a", "headers": csv_headers}),
         ("get", "/frameworks", {}),
+        ("patch", "/frameworks/x", {"json": {}}),
         ("patch", "/frameworks/x/skills/y", {"json": {}}),
         ("patch", "/frameworks/x/skills/y/levels/1", {"json": {}}),
     ):
@@ -252,8 +276,13 @@ async def test_import_csv_publish_edit_and_issue_over_http(
     )
     assert edited.status_code == 200, edited.text
     assert edited.json()["levels"][1]["behaviours"] == behaviours
+    bumped = await client.patch(
+        "/frameworks/levensvaardigheden", json={"version": "1.1"}, headers=admin
+    )
+    assert bumped.json()["version"] == "1.1"
     achievement = (await client.get(f"/achievements/{PERSEVERANCE}")).json()["achievement"]
     assert achievement["name"] == "Volharding"
+    assert achievement["version"] == "1.1"
 
     response = await client.post(
         "/credentials",
@@ -413,6 +442,28 @@ def test_cli_import_builtin_and_errors(runner: CliRunner, tmp_path: Path) -> Non
     assert "Imported latijn: 1 skills" in read.output
     shown = cli(runner, data, "framework", "show", "latijn", "--skill", "creativiteit")
     assert "Bedenkt ideeën" in shown.output
+    edited = cli(runner, data, "framework", "edit", "21e-eeuwse-vaardigheden", "--version", "2")
+    assert "version 2" in edited.output
+    # Batch: one row per learner and level; a level the skill does not have is a bad row.
+    learners = tmp_path / "learners.csv"
+    learners.write_text(
+        "did,achievement,result\n"
+        f"{HOLDER.did},21e-eeuwse-vaardigheden-samenwerken,2\n"
+        f"{HOLDER.did},21e-eeuwse-vaardigheden-communiceren,Niveau 3: Zelfstandig\n"
+        f"{HOLDER.did},21e-eeuwse-vaardigheden-communiceren,9\n",
+        encoding="utf-8",
+    )
+    out_dir = tmp_path / "out"
+    results = tmp_path / "results.csv"
+    cli(runner, data, "batch", str(learners), "--out-dir", str(out_dir), "--results",
+        str(results), "--quiet", code=2)  # fmt: skip
+    rows = results.read_text("utf-8").splitlines()[1:]
+    outcomes = {int(r.split(",")[0]): r.split(",")[5] for r in rows}
+    assert outcomes == {2: "issued", 3: "issued", 4: "error"}
+    levels = sorted(
+        shown_level(json.loads(f.read_text("utf-8"))).number for f in out_dir.glob("*.json")
+    )
+    assert levels == [2, 3]
     neither = cli(runner, data, "framework", "import", code=2)
     assert "invalid_request" in neither.output
     assert "framework_not_found" in cli(runner, data, "framework", "show", "nope", code=2).output

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from issuer.api.deps import AdminDep, IssuerDep
 from issuer.api.models import ErrorOut
-from issuer.frameworks import LevelEdit, SkillEdit
+from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills import load_file
 
@@ -107,6 +107,19 @@ def get_framework(framework_id: FrameworkId, issuer: IssuerDep, response: Respon
     """The framework as Rugzak JSON: what the achievements' alignments point into."""
     response.headers.update(_PUBLIC_HEADERS)
     return issuer.framework_json(framework_id)
+
+
+@router.patch(
+    "/{framework_id}",
+    operation_id="edit_framework",
+    response_model=dict[str, Any],
+    responses={**ADMIN_ERRORS, 404: {"model": ErrorOut}},
+)
+def edit_framework(
+    framework_id: FrameworkId, body: FrameworkEdit, issuer: IssuerDep, actor: AdminDep
+) -> Any:
+    """Change the framework's name, description or version; every achievement follows."""
+    return issuer.edit_framework(framework_id, body, actor=actor)
 
 
 @router.get(
