@@ -41,6 +41,7 @@ def test_pasted_jwt_and_uploaded_baked_svg(
         # genuine, but the issuer is not on this verifier's list: amber, not red
         assert card.get_attribute("data-verdict") == "amber", card.text
         assert "Zorgtechnologie in de wijk" in card.text
+        assert "VC-JWT" in card.text
         driver.find_element("id", "upload").send_keys(
             str(VECTORS / "ob3" / "1edtech-validator" / "simple-jwt.svg")
         )
@@ -56,6 +57,7 @@ def test_pasted_jwt_and_uploaded_baked_svg(
             time.sleep(0.1)
         assert "Teamwork" in text
         assert "Example Corp" in text
+        assert "VC-JWT in an SVG image" in text
         assert colour == "amber", text
     finally:
         driver.quit()

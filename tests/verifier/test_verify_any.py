@@ -35,6 +35,12 @@ def test_cli_reads_a_jwt_and_baked_images(tmp_path: Path) -> None:
         assert json.loads(result.output)["verdict"] == "valid"
 
 
+def test_cli_names_the_form(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["verify", "--offline", str(OB3 / "simple-jwt.svg")])
+    assert result.exit_code == 0, result.output
+    assert "form: VC-JWT in an SVG image" in result.output
+
+
 def test_cli_tampered_jwt_exits_1(tmp_path: Path) -> None:
     result = runner.invoke(app, ["verify", "--offline", str(_jwt_file(tmp_path, tampered=True))])
     assert result.exit_code == 1

@@ -67,6 +67,9 @@ def print_credential(console: Console, result: VerificationResult, label: str) -
     console.print(f"  issued by {who} {escape(str(issuer.get('id') or ''))}".rstrip())
     if summary.get("subject"):
         console.print(f"  to {escape(str(summary['subject']))}")
+    form = " · ".join(str(summary[k]) for k in ("source", "label") if summary.get(k))
+    if form:  # another tool's format: a VC-JWT, a baked image, Open Badges 2.0
+        console.print(f"  form: {escape(form)}")
     for check in result.checks:
         console.print(check_line(check))
 

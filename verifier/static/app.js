@@ -272,6 +272,7 @@
     add("achievement", ach.description || null);
     add("validFrom", fmtDate(s.validFrom));
     add("validUntil", fmtDate(s.validUntil));
+    add("form", [s.source, s.label].filter(Boolean).join(" · "));  // e.g. VC-JWT in a PNG image
     const status = (r.checks || []).filter((c) => c.name === "status");
     if (status.length) {
       add("status", status.map((c) => c.code === "ok" && lang === "nl" ? I.codesNl.status_ok : reason(c)).join(" "));
