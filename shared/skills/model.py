@@ -52,6 +52,17 @@ LangText = Annotated[
 """One text in several languages: ``{"nl": "Luisteren", "en": "Listening"}``."""
 
 
+def _one_line(value: dict[str, str]) -> dict[str, str]:
+    # Names, level texts and behaviours become lines of a rubric level's description
+    # ("- behaviour"), which readers split on line breaks: a line break inside one
+    # (Alt+Enter in an Excel cell) would read as a second behaviour.
+    return {lang: " ".join(text.split()) for lang, text in value.items()}
+
+
+LineText = Annotated[LangText, AfterValidator(_one_line)]
+"""A :data:`LangText` on one line (runs of white space, line breaks included, become one space)."""
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -70,9 +81,9 @@ class Level(_Model):
     """One level of a skill: a name, what it means, and the behaviours that show it."""
 
     number: int = Field(ge=1, le=MAX_LEVELS)
-    name: LangText
-    description: LangText | None = None
-    behaviours: list[LangText] = Field(min_length=1, max_length=MAX_BEHAVIOURS)
+    name: LineText
+    description: LineText | None = None
+    behaviours: list[LineText] = Field(min_length=1, max_length=MAX_BEHAVIOURS)
 
 
 class Skill(_Model):
@@ -80,7 +91,7 @@ class Skill(_Model):
 
     id: str = Field(pattern=ID_PATTERN)
     code: str | None = Field(default=None, max_length=40)
-    name: LangText
+    name: LineText
     description: LangText
     levels: list[Level] = Field(min_length=1, max_length=MAX_LEVELS)
     alignments: list[AlignmentTarget] = Field(default_factory=list, max_length=20)

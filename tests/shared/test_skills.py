@@ -327,6 +327,20 @@ def test_conflicting_skill_text_and_quoted_multiline_cells_keep_line_numbers() -
     assert "line 2" in problem["message"]
 
 
+def test_line_breaks_in_a_behaviour_cell_do_not_make_a_second_behaviour() -> None:
+    rows = four_levels()
+    rows[1] = 'Luisteren;2;Niveau 2;"Vat samen,\n- en vraagt door";Kijkt aan;Knikt'
+    framework = parse_csv(dutch_csv(*rows), framework_id="t")
+    level = framework.skills[0].level(2)
+    assert level.behaviours[0] == {"nl": "Vat samen, - en vraagt door"}
+    achievement = to_achievement(
+        framework, framework.skills[0], achievement_id=f"{BASE}/a", framework_url=f"{BASE}/f"
+    )
+    view = read_level(achievement, to_result(achievement, 2))
+    assert view is not None
+    assert view.behaviours == ("Vat samen, - en vraagt door", "Kijkt aan", "Knikt")
+
+
 def test_header_problems_are_on_line_1() -> None:
     with pytest.raises(InvalidInput) as exc:
         parse_csv(b"vaardigheid;niveau;kleur\nx;1;rood\n", framework_id="t")
