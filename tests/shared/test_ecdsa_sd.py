@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from shared.canonical import canonize
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.keys import P256SigningKey, verify_p256_signature
 from shared.multibase import P256_PUB_PREFIX, decode_base58btc, multibase_to_p256_public
 from shared.proof.ecdsa_sd import create_base_proof, derive_proof, verify_derived_proof
@@ -304,9 +304,9 @@ def test_another_issuer_key_fails() -> None:
 def test_a_base_proof_is_refused_by_the_verifier() -> None:
     signed = _step("prc", "addSignedSDBase.json")
     document = {k: v for k, v in signed.items() if k != "proof"}
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(Unsupported) as info:
         verify_derived_proof(document, signed["proof"], ISSUER_PUBLIC)
-    assert info.value.code == ErrorCode.malformed_proof
+    assert info.value.code == ErrorCode.unsupported_cryptosuite
     assert "base proof" in info.value.message
 
 

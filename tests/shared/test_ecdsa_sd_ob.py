@@ -239,7 +239,29 @@ def test_an_over_disclosed_badge_fails(base: dict[str, Any], disclosed: dict[str
 def test_the_base_proof_is_refused_by_verifiers(base: dict[str, Any]) -> None:
     result = verify_credential(base, resolver=RESOLVER, status_fetcher=_status_source(), now=NOW)
     assert not result.verified
-    assert ErrorCode.malformed_proof in result.codes()
+    assert ErrorCode.unsupported_cryptosuite in result.codes()
+
+
+def test_a_base_proof_beside_an_eddsa_proof_is_an_unchecked_extra() -> None:
+    """The holder's copy from an issuer that signs both ways stays verifiable as a whole."""
+    cred = _credential()
+    both = create_base_proof(
+        issue_credential(cred, ED_KEY, created=NOW - timedelta(days=1)),
+        SD_KEY,
+        created=NOW - timedelta(days=1),
+        mandatory_pointers=mandatory_pointers(cred),
+    )
+    assert [p["cryptosuite"] for p in both["proof"]] == ["eddsa-rdfc-2022", "ecdsa-sd-2023"]
+    result = verify_credential(both, resolver=RESOLVER, status_fetcher=_status_source(), now=NOW)
+    assert result.verified, result.to_dict()
+    outcomes = verify_proofs(both, RESOLVER)
+    assert [o.ok for o in outcomes] == [True, False]
+    assert outcomes[1].code == ErrorCode.unsupported_cryptosuite
+    disclosed = derive_proof(both, [])
+    assert disclosed["proof"]["cryptosuite"] == "ecdsa-sd-2023"
+    assert verify_credential(
+        disclosed, resolver=RESOLVER, status_fetcher=_status_source(), now=NOW
+    ).verified
 
 
 def test_disclosing_everything_selectable_verifies(base: dict[str, Any]) -> None:

@@ -7,7 +7,8 @@ Three parties, three entry points:
 - holder: ``derive_proof`` reveals the mandatory statements plus those chosen
   with JSON Pointers, with a derived proof;
 - verifier: ``verify_derived_proof`` checks a derived proof; a base proof is
-  refused, as the spec's parseDerivedProofValue requires.
+  refused (``unsupported_cryptosuite``), as the spec's parseDerivedProofValue
+  requires. Beside an eddsa proof it is an extra proof Rugzak does not check.
 
 Modules follow the spec's algorithms: ``pointers`` (selectJsonLd), ``skolem``
 (skolemizeCompactJsonLd, toDeskolemizedNQuads), ``labels`` (label replacement,

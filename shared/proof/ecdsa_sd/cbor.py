@@ -17,7 +17,7 @@ from typing import Any
 
 import cbor2
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, Unsupported
 
 BASE_HEADER = b"\xd9\x5d\x00"
 DERIVED_HEADER = b"\xd9\x5d\x01"
@@ -104,9 +104,13 @@ def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
         raise _malformed("the proofValue is not valid base64url") from exc
     if raw[:3] != header:
         if header == DERIVED_HEADER and raw[:3] == BASE_HEADER:
-            raise _malformed(
+            # Well-formed, but not for verifiers (spec: parseDerivedProofValue refuses
+            # it). Unsupported rather than malformed: beside an eddsa proof on the
+            # holder's copy of a badge it is an extra proof, not a broken one.
+            raise Unsupported(
                 "this is an ecdsa-sd-2023 base proof, which is for the holder only: "
-                "a verifier checks the derived proof the holder makes from it"
+                "a verifier checks the derived proof the holder makes from it",
+                code=ErrorCode.unsupported_cryptosuite,
             )
         raise _malformed(f"the proofValue is not an ecdsa-sd-2023 {what} proof")
     try:

@@ -43,7 +43,7 @@ def create_verify_data(document: dict[str, Any], proof: dict[str, Any]) -> Verif
     """The spec's createVerifyData for ``document`` without its proof.
 
     Raises ``InvalidInput`` (``malformed_proof``) for a proof value that does
-    not parse, including a base proof handed to a verifier.
+    not parse and ``Unsupported`` for a base proof handed to a verifier.
     """
     parsed = parse_derived_proof_value(proof.get("proofValue"))
     proof_hash = hashlib.sha256(canonize(proof_config(proof, document)).encode("utf-8")).digest()
@@ -77,7 +77,8 @@ def verify_derived_proof(
     """True when the derived ``proof`` covers exactly ``document`` (without its proof).
 
     ``issuer_public_key`` is the 33-byte compressed P-256 key of the proof's
-    verification method. Raises ``InvalidInput`` for an unreadable proof value.
+    verification method. Raises ``InvalidInput`` for an unreadable proof value and
+    ``Unsupported`` (``unsupported_cryptosuite``) for a base proof.
     """
     data = create_verify_data(document, proof)
     if not data.complete or len(data.signatures) != len(data.non_mandatory):
