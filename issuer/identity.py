@@ -4,6 +4,10 @@ did:key issuers have one key (the DID *is* the key). did:web issuers list every 
 they ever had in their DID document; retired keys stay under ``assertionMethod`` so
 credentials signed before a rotation keep verifying, and new credentials are signed
 with the newest key.
+
+A did:web issuer may also hold one P-256 key (``#sd-1``) for ecdsa-sd-2023 base
+proofs, so learners can disclose part of a badge; a did:key issuer cannot, since
+its DID is its one Ed25519 key.
 """
 
 from __future__ import annotations
@@ -20,11 +24,15 @@ from issuer.store import Store
 from issuer.vault import hash_token, new_token, open_seed, seal_seed, token_matches
 from shared.did import MULTIKEY_V1, did_key_document, did_web_from_domain, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
-from shared.keys import SigningKey
+from shared.keys import P256SigningKey, SigningKey
 from shared.ob import Profile, known_fields
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
 DEFAULT_LOCAL_URL = "http://127.0.0.1:8000"
+SD_FRAGMENT = "sd-1"
+# Config entries holding the selective-disclosure key (sealed like the signing keys).
+_SD_SEALED = "sd_key_sealed"
+_SD_PUBLIC = "sd_key_public"
 
 
 @dataclass(frozen=True)
@@ -219,12 +227,61 @@ def rotate_key(
     return key.with_controller(identity.did, fragment)
 
 
+def add_sd_key(
+    store: Store,
+    identity: Identity,
+    passphrase: str,
+    *,
+    now: datetime,
+    kdf: KdfProfile = "interactive",
+    scalar: bytes | None = None,
+) -> P256SigningKey:
+    """Create the P-256 key for ecdsa-sd-2023 base proofs (did:web only, once)."""
+    if not identity.is_web:
+        raise Unsupported(
+            "a did:key issuer is one Ed25519 key; selective disclosure needs did:web",
+            code=ErrorCode.unsupported_did_method,
+        )
+    unlock(store, identity, passphrase)  # the same passphrase must open the signing key
+    key = P256SigningKey.from_private_bytes(scalar) if scalar else P256SigningKey.generate()
+    with store.begin() as conn:
+        if _SD_PUBLIC in store.config(conn):
+            raise InvalidInput(
+                "this issuer already has a selective-disclosure key", code=ErrorCode.conflict
+            )
+        store.set_config(conn, _SD_SEALED, seal_seed(key.private_bytes, passphrase, kdf=kdf))
+        store.set_config(conn, _SD_PUBLIC, key.public_multibase)
+        store.audit(
+            conn,
+            at=now,
+            actor="cli",
+            action="add_sd_key",
+            subject=identity.did,
+            detail={"key": SD_FRAGMENT},
+        )
+    return key.with_controller(identity.did, SD_FRAGMENT)
+
+
+def unlock_sd(store: Store, identity: Identity, passphrase: str) -> P256SigningKey | None:
+    """The selective-disclosure key bound to the issuer's DID, or None without one."""
+    with store.read() as conn:
+        sealed = store.config(conn).get(_SD_SEALED)
+    if sealed is None:
+        return None
+    key = P256SigningKey.from_private_bytes(open_seed(sealed, passphrase))
+    return key.with_controller(identity.did, SD_FRAGMENT)
+
+
 def did_document(store: Store, identity: Identity) -> dict[str, Any]:
-    """The DID document: did:key computed; did:web with every key, newest last."""
+    """The DID document: did:key computed; did:web with every key, newest last.
+
+    The selective-disclosure key, when there is one, is listed for assertions only.
+    """
     if not identity.is_web:
         return did_key_document(identity.did)
     with store.read() as conn:
         rows = store.keys(conn)
+        sd_public = store.config(conn).get(_SD_PUBLIC)
     methods = [
         {
             "id": f"{identity.did}#{row['fragment']}",
@@ -235,10 +292,22 @@ def did_document(store: Store, identity: Identity) -> dict[str, Any]:
         for row in rows
     ]
     active = [m["id"] for m, row in zip(methods, rows, strict=True) if row["retired_at"] is None]
+    assertion = [m["id"] for m in methods]
+    if sd_public is not None:
+        sd_id = f"{identity.did}#{SD_FRAGMENT}"
+        methods.append(
+            {
+                "id": sd_id,
+                "type": "Multikey",
+                "controller": identity.did,
+                "publicKeyMultibase": sd_public,
+            }
+        )
+        assertion.append(sd_id)
     return {
         "@context": [DID_V1, MULTIKEY_V1],
         "id": identity.did,
         "verificationMethod": methods,
-        "assertionMethod": [m["id"] for m in methods],
+        "assertionMethod": assertion,
         "authentication": active,
     }

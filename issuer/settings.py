@@ -42,6 +42,9 @@ class IssuerSettings(BaseSettings):
     tx_code_max_attempts: int = Field(default=5, ge=1)
     # Open the next status list once this share of a list's indexes is in use.
     status_fill_limit: float = Field(default=0.75, gt=0.0, le=0.95)
+    # Add an ecdsa-sd-2023 base proof beside eddsa-rdfc-2022 so learners can disclose
+    # part of a badge (needs the key from 'rugzak-issuer selective-disclosure').
+    sd_proofs: bool = False
     # TESTS ONLY: a fixed seed makes status indexes predictable (no herd privacy);
     # the concurrency test uses it so that processes collide on purpose.
     status_rng_seed: int | None = None

@@ -166,10 +166,14 @@ class P256SigningKey:
         return p256_public_to_multibase(self.public_key)
 
     @property
+    def private_bytes(self) -> bytes:
+        """The 32-byte private scalar; handle with care (never log it)."""
+        return self._private.private_numbers().private_value.to_bytes(32, "big")
+
+    @property
     def secret_multibase(self) -> str:
         """Multikey ``secretKeyMultibase``; handle with care."""
-        scalar = self._private.private_numbers().private_value.to_bytes(32, "big")
-        return encode_base58btc(P256_PRIV_PREFIX + scalar)
+        return encode_base58btc(P256_PRIV_PREFIX + self.private_bytes)
 
     def sign(self, data: bytes) -> bytes:
         """A 64-byte ``r || s`` ES256 signature over SHA-256(``data``)."""

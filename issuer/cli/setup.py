@@ -1,4 +1,4 @@
-"""init, rotate-key, serve, audit, and status export."""
+"""init, rotate-key, selective-disclosure, serve, audit, and status export."""
 
 from __future__ import annotations
 
@@ -22,7 +22,14 @@ from issuer.cli.common import (
     run,
     state,
 )
-from issuer.identity import ProfileIn, initialize, load_identity, new_admin_token, rotate_key
+from issuer.identity import (
+    ProfileIn,
+    add_sd_key,
+    initialize,
+    load_identity,
+    new_admin_token,
+    rotate_key,
+)
 from issuer.publish import atomic_write
 from issuer.store import Store
 
@@ -32,6 +39,7 @@ status_app = typer.Typer(no_args_is_help=True)
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.command("rotate-key")(rotate)
+    app.command("selective-disclosure")(selective_disclosure)
     app.command("serve")(serve)
     app.command("audit")(audit)
     app.command("admin-token")(admin_token)
@@ -116,6 +124,32 @@ def rotate(ctx: typer.Context) -> None:
             store.dispose()
         out.print(f"New signing key: {key.verification_method}", highlight=False)
         out.print("Publish the DID document again (serve, or `status export`).", highlight=False)
+
+    run(act)
+
+
+def selective_disclosure(ctx: typer.Context) -> None:
+    """Add a P-256 key (did:web issuers) so badges can carry an ecdsa-sd-2023 base proof.
+
+    Then set RUGZAK_ISSUER_SD_PROOFS=true: each new badge gets the base proof
+    beside its eddsa-rdfc-2022 proof, and learners can hide parts of it.
+    """
+
+    def act() -> None:
+        settings = state(ctx).settings()
+        store = Store(settings.resolved_database_url())
+        try:
+            identity = load_identity(store)
+            key = add_sd_key(
+                store, identity, passphrase(settings), now=datetime.now(UTC), kdf=settings.kdf
+            )
+        finally:
+            store.dispose()
+        out.print(f"Selective-disclosure key: {key.verification_method}", highlight=False)
+        out.print(
+            "Publish the DID document again, then set RUGZAK_ISSUER_SD_PROOFS=true.",
+            highlight=False,
+        )
 
     run(act)
 

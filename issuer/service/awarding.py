@@ -122,7 +122,7 @@ class AwardOps(IssuerBase):
             status=status,
             email=check_email(request.email) if request.email else None,
         )
-        signed = issue_credential(unsigned, signer, created=now)
+        signed = self.with_sd_proof(issue_credential(unsigned, signer, created=now), now)
         valid_until = unsigned.get("validUntil")
         self.store.insert_credential(
             conn,

@@ -20,12 +20,14 @@ from sqlalchemy.engine import Connection, RowMapping
 from issuer.awards import (
     AwardIn,
 )
-from issuer.identity import Identity, load_identity, unlock
+from issuer.identity import Identity, load_identity, unlock, unlock_sd
 from issuer.settings import IssuerSettings
 from issuer.store import Store
 from issuer.store import status as st
 from shared.errors import ErrorCode, InvalidInput
-from shared.keys import SigningKey
+from shared.keys import P256SigningKey, SigningKey
+from shared.ob.disclosure import mandatory_pointers
+from shared.proof.ecdsa_sd import create_base_proof
 
 Clock = Callable[[], datetime]
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -79,6 +81,7 @@ class IssuerBase:
         self.identity = identity
         self.settings = settings
         self._key = key
+        self._sd_key: P256SigningKey | None = None
         self.clock = clock
         self.allocator = st.StatusAllocator(
             list_size=identity.list_size, fill_limit=settings.status_fill_limit, rng=rng
@@ -99,7 +102,10 @@ class IssuerBase:
         key = unlock(store, identity, passphrase) if passphrase is not None else None
         if rng is None and settings.status_rng_seed is not None:
             rng = Random(settings.status_rng_seed)  # noqa: S311 (tests only, see settings)
-        return cls(store, identity, settings, key=key, clock=clock, rng=rng)
+        issuer = cls(store, identity, settings, key=key, clock=clock, rng=rng)
+        if passphrase is not None:
+            issuer._unlock_sd(passphrase)
+        return issuer
 
     @property
     def signer(self) -> SigningKey:
@@ -112,6 +118,35 @@ class IssuerBase:
 
     def unlock(self, passphrase: str) -> None:
         self._key = unlock(self.store, self.identity, passphrase)
+        self._unlock_sd(passphrase)
+
+    def _unlock_sd(self, passphrase: str) -> None:
+        if not self.settings.sd_proofs:
+            return
+        self._sd_key = unlock_sd(self.store, self.identity, passphrase)
+        if self._sd_key is None:
+            raise InvalidInput(
+                "sd_proofs is on but this issuer has no selective-disclosure key: "
+                "run 'rugzak-issuer selective-disclosure' first",
+                code=ErrorCode.not_initialized,
+            )
+
+    def with_sd_proof(self, signed: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """``signed`` plus an ecdsa-sd-2023 base proof when the setting asks for one.
+
+        The base proof is for the learner's wallet, which derives disclosures
+        from it; what always shows is ``shared.ob.disclosure.mandatory_pointers``.
+        """
+        if not self.settings.sd_proofs:
+            return signed
+        if self._sd_key is None:
+            raise InvalidInput(
+                "the selective-disclosure key is locked: set RUGZAK_ISSUER_PASSPHRASE",
+                code=ErrorCode.passphrase_required,
+            )
+        return create_base_proof(
+            signed, self._sd_key, created=now, mandatory_pointers=mandatory_pointers(signed)
+        )
 
     def now(self) -> datetime:
         return self.clock()
