@@ -47,6 +47,8 @@ if str(ROOT) not in sys.path:
 
 from shared.credentials import create_presentation, issue_credential  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
+from shared.ob.build import build_credential  # noqa: E402
+from shared.ob.models import Achievement, Criteria, Profile  # noqa: E402
 from shared.presentation_request import PresentationRequest  # noqa: E402
 from shared.status_list import (  # noqa: E402
     BitstringStatusList,
@@ -62,30 +64,22 @@ LIST_URL = "https://bench-issuer.example/status/revocation"
 
 
 def make_badge(now: datetime) -> dict[str, Any]:
-    unsigned = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:2f1c7d4e-5a0b-4c9e-8d7f-1b2a3c4d5e6f",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": ISSUER.did, "type": ["Profile"], "name": "Bench Academie"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": "Samenwerken, niveau 2",
-        "credentialSubject": {
-            "id": LEARNER.did,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "urn:uuid:7e6d5c4b-3a29-4817-a6b5-c4d3e2f1a0b9",
-                "type": ["Achievement"],
-                "achievementType": "Badge",
-                "name": "Samenwerken",
-                "description": "Works well with others on shared goals.",
-                "criteria": {"narrative": "Completed three team projects."},
-            },
-        },
-        "credentialStatus": build_status_entry(LIST_URL, 4242, "revocation"),
-    }
+    """A signed badge as the issuer makes it (its builder), with a revocation entry."""
+    unsigned = build_credential(
+        achievement=Achievement(
+            id="urn:uuid:7e6d5c4b-3a29-4817-a6b5-c4d3e2f1a0b9",
+            name="Samenwerken",
+            description="Works well with others on shared goals.",
+            criteria=Criteria(narrative="Completed three team projects."),
+            achievement_type="Badge",
+        ),
+        issuer=Profile(id=ISSUER.did, name="Bench Academie"),
+        subject_id=LEARNER.did,
+        credential_id="urn:uuid:2f1c7d4e-5a0b-4c9e-8d7f-1b2a3c4d5e6f",
+        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+        name="Samenwerken, niveau 2",
+        credential_status=[build_status_entry(LIST_URL, 4242, "revocation")],
+    )
     return issue_credential(unsigned, ISSUER, created=now - timedelta(days=1))
 
 

@@ -34,6 +34,8 @@ from textual.widgets import Input, OptionList  # noqa: E402
 
 from shared.credentials import issue_credential, verify_credential  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
+from shared.ob.build import build_credential  # noqa: E402
+from shared.ob.models import Achievement, Criteria, Profile  # noqa: E402
 from wallet.app import WalletApp  # noqa: E402
 from wallet.config import WalletConfig  # noqa: E402
 from wallet.data.cards import make_card  # noqa: E402
@@ -50,30 +52,21 @@ console = Console(highlight=False)
 
 
 def credential_template() -> dict[str, object]:
+    """One signed badge as the issuer makes it (its builder); ``fill`` copies it."""
     from datetime import UTC, datetime
 
-    unsigned = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:00000000-0000-4000-8000-000000000000",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": "Badge",
-        "issuer": {"id": ISSUER.did, "type": ["Profile"], "name": "ROC Bench"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": HOLDER.did,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://example.org/a/1",
-                "type": ["Achievement"],
-                "name": "Badge",
-                "description": "A badge for the benchmark.",
-                "criteria": {"narrative": "Did the work."},
-            },
-        },
-    }
+    unsigned = build_credential(
+        achievement=Achievement(
+            id="https://example.org/a/1",
+            name="Badge",
+            description="A badge for the benchmark.",
+            criteria=Criteria(narrative="Did the work."),
+        ),
+        issuer=Profile(id=ISSUER.did, name="ROC Bench"),
+        subject_id=HOLDER.did,
+        credential_id="urn:uuid:00000000-0000-4000-8000-000000000000",
+        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     return issue_credential(unsigned, ISSUER, created=datetime(2026, 1, 1, tzinfo=UTC))
 
 

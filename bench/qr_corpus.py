@@ -171,7 +171,12 @@ def _achievement(rng: random.Random, domain: str, dutch: bool) -> dict[str, Any]
 
 
 def credential(rng: random.Random, holder: str | None = None) -> dict[str, Any]:
-    """One signed-looking OpenBadgeCredential (random proofValue)."""
+    """One signed-looking OpenBadgeCredential (random proofValue).
+
+    Written field by field on purpose, not with shared.ob.build: the shipped dictionary
+    is pinned by its SHA-256 and must be rebuilt byte for byte from this generator, and
+    its random choices (optional fields, several shapes) are part of that recipe.
+    """
     issuer, vm = _issuer(rng)
     domain = str(issuer.get("url", "https://example.nl")).removeprefix("https://")
     dutch = rng.random() < 0.6

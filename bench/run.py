@@ -37,7 +37,10 @@ from shared.credentials import (
 )
 from shared.did import StaticResolver
 from shared.keys import SigningKey, verify_signature
+from shared.ob.build import build_credential
+from shared.ob.models import Achievement, Alignment, Criteria, Evidence, Profile, Result
 from shared.proof import verify_proofs
+from shared.status_list import build_status_entry
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ISSUERS = [SigningKey.from_seed(bytes([i]) * 32) for i in (1, 2, 3)]
@@ -61,64 +64,49 @@ def median_ms(fn: Callable[[], object], *, repeat: int, warmup: int = 3) -> floa
 
 
 def ob_credential(issuer: SigningKey, n: int) -> dict[str, Any]:
-    """A realistic ~2 KB OB 3.0 credential (achievement, alignment, result, evidence)."""
-    return {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    """A realistic ~2 KB OB 3.0 credential (achievement, alignment, result, evidence),
+    made by the issuer's own builder."""
+    achievement = Achievement(
+        id=f"https://leerhuis.example/achievements/samenwerken-{n}",
+        name=f"Samenwerken, niveau {n}",
+        description="Werkt samen in een team, deelt informatie en helpt anderen.",
+        criteria=Criteria(
+            narrative="Laat in de praktijk vijf gedragingen zien: luistert, deelt, "
+            "vraagt hulp, geeft feedback en houdt afspraken."
+        ),
+        achievement_type="Competency",
+        alignment=[
+            Alignment(
+                target_name="Samenwerken",
+                target_url="https://skills.example/samenwerken",
+                target_framework="Levensvaardigheden",
+                target_code="LV-07",
+            )
         ],
-        "id": f"urn:uuid:7a1c2d3e-0000-4000-8000-00000000000{n}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {
-            "id": issuer.did,
-            "type": ["Profile"],
-            "name": f"Leerhuis {n}",
-            "url": "https://leerhuis.example",
-            "email": "badges@leerhuis.example",
-        },
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": f"Samenwerken, niveau {n}",
-        "credentialSubject": {
-            "id": LEARNER.did,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": f"https://leerhuis.example/achievements/samenwerken-{n}",
-                "type": ["Achievement"],
-                "achievementType": "Competency",
-                "name": f"Samenwerken, niveau {n}",
-                "description": "Werkt samen in een team, deelt informatie en helpt anderen.",
-                "criteria": {
-                    "narrative": "Laat in de praktijk vijf gedragingen zien: luistert, deelt, "
-                    "vraagt hulp, geeft feedback en houdt afspraken."
-                },
-                "alignment": [
-                    {
-                        "type": ["Alignment"],
-                        "targetName": "Samenwerken",
-                        "targetUrl": "https://skills.example/samenwerken",
-                        "targetFramework": "Levensvaardigheden",
-                        "targetCode": "LV-07",
-                    }
-                ],
-                "tag": ["samenwerken", "teamwork"],
-            },
-            "result": [{"type": ["Result"], "value": f"niveau {n}"}],
-        },
-        "evidence": [
-            {
-                "type": ["Evidence"],
-                "name": "Menu ontworpen",
-                "narrative": "Ontwierp samen met het team een nieuw seizoensmenu.",
-            }
+        tag=["samenwerken", "teamwork"],
+    )
+    return build_credential(
+        achievement=achievement,
+        issuer=Profile(
+            id=issuer.did,
+            name=f"Leerhuis {n}",
+            url="https://leerhuis.example",
+            email="badges@leerhuis.example",
+        ),
+        subject_id=LEARNER.did,
+        credential_id=f"urn:uuid:7a1c2d3e-0000-4000-8000-00000000000{n}",
+        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
+        results=[Result(value=f"niveau {n}")],
+        evidence=[
+            Evidence(
+                name="Menu ontworpen",
+                narrative="Ontwierp samen met het team een nieuw seizoensmenu.",
+            )
         ],
-        "credentialStatus": {
-            "id": f"https://leerhuis.example/status/1#{1000 + n}",
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": str(1000 + n),
-            "statusListCredential": "https://leerhuis.example/status/1",
-        },
-    }
+        credential_status=[
+            build_status_entry("https://leerhuis.example/status/1", 1000 + n, "revocation")
+        ],
+    )
 
 
 def legacy_version(credential: dict[str, Any]) -> dict[str, Any]:
@@ -132,6 +120,7 @@ def legacy_version(credential: dict[str, Any]) -> dict[str, Any]:
     legacy["issuanceDate"] = legacy.pop("validFrom")
     legacy["issuer"] = legacy["issuer"]["id"]
     legacy.pop("credentialStatus")
+    legacy.pop("credentialSchema")  # JsonSchema is a VCDM 2.0 term
     legacy.pop("evidence")
     legacy["credentialSubject"]["achievement"].pop("alignment")
     legacy["credentialSubject"].pop("result")

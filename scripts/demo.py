@@ -30,6 +30,8 @@ from shared.credentials import (
     verify_presentation,
 )
 from shared.keys import SigningKey
+from shared.ob.build import build_credential
+from shared.ob.models import Achievement, Criteria, Profile
 from shared.verification import VerificationResult
 
 OUT = Path("demo-out")
@@ -60,34 +62,20 @@ def show(result: VerificationResult) -> None:
 
 
 def badge(issuer: SigningKey, learner: SigningKey, now: datetime) -> dict[str, Any]:
-    return {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:5f0d3b76-1c55-4e8e-9b0a-000000000001",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {
-            "id": issuer.did,
-            "type": ["Profile"],
-            "name": "Leerhuis Utrecht",
-            "url": "https://leerhuis.example",
-        },
-        "validFrom": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "name": "Doorzettingsvermogen, niveau 2",
-        "credentialSubject": {
-            "id": learner.did,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "https://leerhuis.example/achievements/doorzetten-2",
-                "type": ["Achievement"],
-                "achievementType": "Competency",
-                "name": "Doorzettingsvermogen, niveau 2",
-                "description": "Blijft doorgaan als het moeilijk wordt, en vraagt op tijd hulp.",
-                "criteria": {"narrative": "Laat vijf gedragingen van doorzettingsvermogen zien."},
-            },
-        },
-    }
+    """The unsigned badge, made by the same builder the issuer service uses."""
+    return build_credential(
+        achievement=Achievement(
+            id="https://leerhuis.example/achievements/doorzetten-2",
+            name="Doorzettingsvermogen, niveau 2",
+            description="Blijft doorgaan als het moeilijk wordt, en vraagt op tijd hulp.",
+            criteria=Criteria(narrative="Laat vijf gedragingen van doorzettingsvermogen zien."),
+            achievement_type="Competency",
+        ),
+        issuer=Profile(id=issuer.did, name="Leerhuis Utrecht", url="https://leerhuis.example"),
+        subject_id=learner.did,
+        credential_id="urn:uuid:5f0d3b76-1c55-4e8e-9b0a-000000000001",
+        valid_from=now,
+    )
 
 
 def core_journey() -> None:

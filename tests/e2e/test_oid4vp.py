@@ -94,7 +94,9 @@ def wallet(tmp_path: Path) -> tuple[WalletConfig, list[str]]:
         service = WalletService(config, store)
         good = service.import_document(signed(badge()))[0]
         revoked_badge = signed(
-            badge(index=REVOKED_INDEX, name="Samenwerken", id="urn:uuid:7c1a3f60-revoked")
+            badge(
+                index=REVOKED_INDEX, name="Samenwerken", credential_id="urn:uuid:7c1a3f60-revoked"
+            )
         )
         revoked = service.import_document(revoked_badge)[0]
         assert good.card is not None, good.refusal

@@ -17,13 +17,10 @@ from shared.credentials import (
 from shared.errors import ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from shared.status_cache import LocalStatusSource
-from shared.status_list import (
-    BitstringStatusList,
-    build_status_entry,
-    build_status_list_credential,
-)
+from shared.status_list import BitstringStatusList, build_status_list_credential
 from shared.verification import Verdict
 from tests.conftest import VECTORS, load_vector
+from tests.factories import status_entry, unsigned_badge
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ISSUER = SigningKey.from_seed(b"\x11" * 32)
@@ -32,32 +29,17 @@ OTHER = SigningKey.from_seed(b"\x33" * 32)
 LIST_URL = "https://issuer.example/status/1"
 
 
-def badge(subject: str = LEARNER.did, **extra: Any) -> dict[str, Any]:
-    """An unsigned OB 3.0 credential issued by ISSUER to ``subject``."""
-    cred: dict[str, Any] = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": ISSUER.did, "type": ["Profile"], "name": "Leerhuis Utrecht"},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": "Doorzettingsvermogen, niveau 2",
-        "credentialSubject": {
-            "id": subject,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "urn:uuid:0a8e4b6c-1111-4c1e-9d47-3c1f1c9a1a01",
-                "type": ["Achievement"],
-                "name": "Doorzettingsvermogen",
-                "description": "Keeps going when things get hard.",
-                "criteria": {"narrative": "Shows five behaviours of perseverance."},
-            },
-        },
-    }
-    cred.update(extra)
-    return cred
+def badge(subject: str = LEARNER.did, **options: Any) -> dict[str, Any]:
+    """An unsigned OB 3.0 credential issued by ISSUER to ``subject`` (the production
+    builder; ``options`` go to ``tests.factories.unsigned_badge``)."""
+    return unsigned_badge(
+        subject,
+        ISSUER,
+        name="Doorzettingsvermogen",
+        credential_name="Doorzettingsvermogen, niveau 2",
+        achievement_type=None,
+        **options,
+    )
 
 
 def status_lists(
@@ -81,12 +63,13 @@ def status_lists(
 
 
 def with_status(index: int) -> dict[str, Any]:
-    return badge(
-        credentialStatus=[
-            build_status_entry(f"{LIST_URL}-revocation", index, "revocation"),
-            build_status_entry(f"{LIST_URL}-suspension", index, "suspension"),
-        ]
-    )
+    cred = badge(status=[status_entry(f"{LIST_URL}-revocation", index, "revocation")])
+    # The builder takes one entry today; the suspension entry beside it is added here.
+    cred["credentialStatus"] = [
+        cred["credentialStatus"],
+        status_entry(f"{LIST_URL}-suspension", index, "suspension"),
+    ]
+    return cred
 
 
 def signed(cred: dict[str, Any], **kw: Any) -> dict[str, Any]:
@@ -129,12 +112,12 @@ def test_issuer_must_be_the_signer() -> None:
 
 
 def test_dates() -> None:
-    expired = signed(badge(validUntil="2026-06-01T00:00:00Z"))
+    expired = signed(badge(valid_until=datetime(2026, 6, 1, tzinfo=UTC)))
     assert ErrorCode.expired in verify_credential(expired, now=NOW).codes()
-    future = signed(badge(validFrom="2027-01-01T00:00:00Z"))
+    future = signed(badge(valid_from=datetime(2027, 1, 1, tzinfo=UTC)))
     assert ErrorCode.not_yet_valid in verify_credential(future, now=NOW).codes()
     # Within the clock skew is fine.
-    soon = signed(badge(validFrom="2026-11-23T12:03:00Z"))
+    soon = signed(badge(valid_from=datetime(2026, 11, 23, 12, 3, tzinfo=UTC)))
     assert verify_credential(soon, now=NOW).verified
 
 
@@ -204,7 +187,7 @@ def test_unknown_context_and_undefined_terms_fail_cleanly() -> None:
 
 
 def test_presentation_round_trip_and_binding() -> None:
-    creds = [signed(badge()), signed(badge(id="urn:uuid:2"))]
+    creds = [signed(badge()), signed(badge(credential_id="urn:uuid:2"))]
     vp = create_presentation(
         creds, LEARNER, challenge="nonce-1", domain="https://v.example", created=NOW
     )
@@ -320,7 +303,7 @@ def test_expired_status_list_means_status_unknown() -> None:
 )
 def test_expiry_cannot_be_hidden_behind_jsonld_forms(disguise: str) -> None:
     """Same RDF, different JSON: an expired credential must not slip past the date check."""
-    cred = signed(badge(validUntil="2026-06-01T00:00:00Z"))
+    cred = signed(badge(valid_until=datetime(2026, 6, 1, tzinfo=UTC)))
     value = cred.pop("validUntil")
     if disguise == "full_iri_key":
         cred["https://www.w3.org/2018/credentials#validUntil"] = {

@@ -27,6 +27,8 @@ VOCAB = {"@vocab": "https://example.com/vocab#"}
 
 
 def _credential(**fields: Any) -> dict[str, Any]:
+    # Written by hand on purpose: the JSON-LD edge cases below need shapes the builder
+    # never makes (string types, no subject id, arbitrary extra fields).
     return {
         "@context": [V2, OB],
         "id": "urn:uuid:1",

@@ -57,6 +57,8 @@ def engine() -> Iterator[DidkitEngine]:
 def badge(
     name: str = "Doorzettingsvermogen, niveau 2", subject: str | None = None, number: int = 1
 ) -> dict[str, Any]:
+    # Written by hand on purpose: didkit reads VCDM 1.1 only, a shape Rugzak's builder
+    # (VCDM 2.0) never makes.
     return {
         "@context": [CREDENTIALS_V1, OB_V3P0_LEGACY, ED25519_2020_V1],
         "id": f"urn:uuid:1d5c2d40-1111-4000-8000-00000000000{number}",

@@ -6,15 +6,12 @@ import copy
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from shared.credentials import create_presentation, issue_credential
 from shared.keys import SigningKey
-from shared.status_list import (
-    BitstringStatusList,
-    build_status_entry,
-    build_status_list_credential,
-)
+from shared.status_list import BitstringStatusList, build_status_list_credential
+from tests.factories import status_entry, unsigned_badge
 from verifier.service.trust import TrustPack
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -37,43 +34,21 @@ def badge(
     index: int | None = GOOD_INDEX,
     suspension: bool = False,
     name: str = "Doorzettingsvermogen",
-    **extra: Any,
+    **options: Any,
 ) -> dict[str, Any]:
-    """An unsigned OB 3.0 credential with a revocation (and optional suspension) entry."""
-    cred: dict[str, Any] = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer.did, "type": ["Profile"], "name": ISSUER_NAME},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "name": f"{name}, niveau 2",
-        "credentialSubject": {
-            "id": subject,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "urn:uuid:0a8e4b6c-1111-4c1e-9d47-3c1f1c9a1a01",
-                "type": ["Achievement"],
-                "achievementType": "Badge",
-                "name": name,
-                "description": "Keeps going when things get hard.",
-                "criteria": {"narrative": "Shows five behaviours of perseverance."},
-            },
-        },
-    }
-    if index is not None:
-        if suspension:
-            cred["credentialStatus"] = build_status_entry(
-                f"{LIST_URL}/suspension", index, "suspension"
-            )
-        else:
-            cred["credentialStatus"] = build_status_entry(
-                f"{LIST_URL}/revocation", index, "revocation"
-            )
-    cred.update(extra)
-    return cred
+    """An unsigned OB 3.0 credential with a revocation (or a suspension) entry, built by
+    the production builder (``options`` go to ``tests.factories.unsigned_badge``)."""
+    purpose: Literal["revocation", "suspension"] = "suspension" if suspension else "revocation"
+    status = [] if index is None else [status_entry(f"{LIST_URL}/{purpose}", index, purpose)]
+    return unsigned_badge(
+        subject,
+        issuer,
+        name=name,
+        credential_name=f"{name}, niveau 2",
+        issuer_name=ISSUER_NAME,
+        status=status,
+        **options,
+    )
 
 
 def signed(cred: dict[str, Any], key: SigningKey = ISSUER, **kw: Any) -> dict[str, Any]:

@@ -156,7 +156,7 @@ async def test_revoked_badge_is_recorded_invalid(client: httpx.AsyncClient) -> N
 async def test_several_presentations_for_a_multiple_query(client: httpx.AsyncClient) -> None:
     data, request = await _open(client)
     one = _vp(request, [signed(badge())])
-    two = _vp(request, [signed(badge(name="Samenwerken", id="urn:uuid:1"))])
+    two = _vp(request, [signed(badge(name="Samenwerken", credential_id="urn:uuid:1"))])
     body = encode_response({"open_badge": [one, two]}, request.state)
     reply = await client.post("/oid4vp/response", content=body, headers=FORM)
     assert reply.json() == {"rugzak_verdict": "valid"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import base45
@@ -160,7 +160,7 @@ async def test_expired_request_is_red(client: httpx.AsyncClient, clock: Clock) -
 
 
 async def test_expired_credential_is_red(client: httpx.AsyncClient) -> None:
-    result = await answered(client, signed(badge(validUntil="2026-06-01T00:00:00Z")))
+    result = await answered(client, signed(badge(valid_until=datetime(2026, 6, 1, tzinfo=UTC))))
     assert result["display"] == "red"
     assert "expired" in codes(result)
 
@@ -189,7 +189,7 @@ async def test_status_unknown_is_amber(client: httpx.AsyncClient) -> None:
 
 async def test_old_trust_pack_gives_status_unknown(client: httpx.AsyncClient, clock: Clock) -> None:
     clock.now += timedelta(days=31)
-    cred = badge(validFrom="2026-01-01T00:00:00Z")
+    cred = badge()  # valid from 2026-01-01, long before the pack
     result = await answered(client, signed(cred))
     assert result["verdict"] == "unknown"
     assert "status_unknown" in codes(result)

@@ -52,34 +52,22 @@ def test_markup_in_a_credential_is_printed_not_interpreted(tmp_path: Path) -> No
     """Names come from strangers: '[/]' or ':key:' must print as text, not crash or change."""
     from datetime import UTC, datetime
 
-    from shared.credentials import issue_credential
     from shared.keys import SigningKey
+    from tests.factories import signed_badge
 
     key = SigningKey.from_seed(b"\x05" * 32)
     name = "[/][bold red]Fake :key: badge"
-    cred = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
-        "id": "urn:uuid:11111111-2222-4333-8444-555555555555",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": key.did, "type": ["Profile"], "name": name},
-        "validFrom": "2026-01-01T00:00:00Z",
-        "credentialSubject": {
-            "id": key.did,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": "urn:uuid:11111111-2222-4333-8444-555555555556",
-                "type": ["Achievement"],
-                "name": name,
-                "description": "d",
-                "criteria": {"narrative": "n"},
-            },
-        },
-    }
+    cred = signed_badge(
+        key.did,
+        key,
+        created=datetime.now(UTC),
+        name=name,
+        issuer_name=name,
+        credential_id="urn:uuid:11111111-2222-4333-8444-555555555555",
+        achievement_id="urn:uuid:11111111-2222-4333-8444-555555555556",
+    )
     path = tmp_path / "cred.json"
-    path.write_text(json.dumps(issue_credential(cred, key, created=datetime.now(UTC))))
+    path.write_text(json.dumps(cred))
     result = runner.invoke(app, ["verify", str(path)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert name in result.output

@@ -16,11 +16,8 @@ from shared import oid4vci
 from shared.credentials import issue_credential
 from shared.did import StaticResolver
 from shared.keys import SigningKey
-from shared.status_list import (
-    BitstringStatusList,
-    build_status_entry,
-    build_status_list_credential,
-)
+from shared.status_list import BitstringStatusList, build_status_list_credential
+from tests.factories import alignment, signed_badge, status_entry
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
 ISSUER_KEY = SigningKey.from_seed(hashlib.sha256(b"rugzak test issuer").digest())
@@ -28,10 +25,6 @@ HOLDER_KEY = SigningKey.from_seed(hashlib.sha256(b"rugzak test holder").digest()
 OTHER_KEY = SigningKey.from_seed(hashlib.sha256(b"rugzak someone else").digest())
 ISSUER_URL = "https://issuer.example.nl"
 STATUS_URL = f"{ISSUER_URL}/status/revocation-1"
-OB_CONTEXT = [
-    "https://www.w3.org/ns/credentials/v2",
-    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-]
 
 
 def seeded_rng(seed: int = 7) -> Callable[[int], bytes]:
@@ -50,50 +43,36 @@ def make_credential(
     number: int = 1,
     name: str = "Doorzettingsvermogen, niveau 2",
     status_index: int | None = None,
-    valid_until: str | None = None,
+    valid_until: datetime | None = None,
     key: SigningKey = ISSUER_KEY,
     issuer_name: str = "ROC Rivierenland",
 ) -> dict[str, Any]:
-    """A signed OpenBadgeCredential for ``subject``."""
-    credential: dict[str, Any] = {
-        "@context": list(OB_CONTEXT),
-        "id": f"urn:uuid:6b1f7a9e-0000-4000-8000-{number:012d}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
-        "issuer": {
-            "id": key.did,
-            "type": ["Profile"],
-            "name": issuer_name,
-            "url": "https://roc.example.nl",
-        },
-        "validFrom": "2026-06-01T09:00:00Z",
-        "credentialSubject": {
-            "id": subject,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": f"https://roc.example.nl/achievements/{number}",
-                "type": ["Achievement"],
-                "name": name,
-                "description": "Blijft doorgaan als het moeilijk wordt; vraagt hulp op tijd.",
-                "achievementType": "Competency",
-                "criteria": {"narrative": "Drie reflectieverslagen en een gesprek."},
-                "alignment": [
-                    {
-                        "type": ["Alignment"],
-                        "targetName": "Persoonlijke effectiviteit",
-                        "targetUrl": "https://skills.example.nl/pe",
-                        "targetFramework": "SBB Burgerschap",
-                        "targetCode": "PE-2",
-                    }
-                ],
-            },
-        },
-    }
-    if valid_until:
-        credential["validUntil"] = valid_until
-    if status_index is not None:
-        credential["credentialStatus"] = build_status_entry(STATUS_URL, status_index, "revocation")
-    return issue_credential(credential, key, created=NOW - timedelta(days=30))
+    """A signed OpenBadgeCredential for ``subject``, as the production builder makes it."""
+    status = [] if status_index is None else [status_entry(STATUS_URL, status_index)]
+    return signed_badge(
+        subject,
+        key,
+        created=NOW - timedelta(days=30),
+        name=name,
+        description="Blijft doorgaan als het moeilijk wordt; vraagt hulp op tijd.",
+        criteria="Drie reflectieverslagen en een gesprek.",
+        achievement_id=f"https://roc.example.nl/achievements/{number}",
+        achievement_type="Competency",
+        alignments=[
+            alignment(
+                "Persoonlijke effectiviteit",
+                "https://skills.example.nl/pe",
+                code="PE-2",
+                framework="SBB Burgerschap",
+            )
+        ],
+        issuer_name=issuer_name,
+        issuer_url="https://roc.example.nl",
+        credential_id=f"urn:uuid:6b1f7a9e-0000-4000-8000-{number:012d}",
+        valid_from=datetime(2026, 6, 1, 9, 0, tzinfo=UTC),
+        valid_until=valid_until,
+        status=status,
+    )
 
 
 def status_list(revoked: set[int]) -> dict[str, Any]:

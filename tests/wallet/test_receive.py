@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ def test_duplicate_is_recognised(service: WalletService, credential_file: Path) 
 
 
 def test_expired_credential_is_kept_and_marked(service: WalletService) -> None:
-    credential = make_credential(HOLDER_KEY.did, valid_until="2026-10-01T00:00:00Z")
+    credential = make_credential(HOLDER_KEY.did, valid_until=datetime(2026, 10, 1, tzinfo=UTC))
     [outcome] = service.import_document(credential)
     assert outcome.card is not None
     assert outcome.card.status == Status.expired

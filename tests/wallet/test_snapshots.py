@@ -10,6 +10,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ def filled(snap_config: WalletConfig) -> WalletConfig:
             HOLDER_KEY.did,
             number=3,
             name="Excel voor gevorderden",
-            valid_until="2026-09-01T00:00:00Z",
+            valid_until=datetime(2026, 9, 1, tzinfo=UTC),
             issuer_name="Digitale Academie",
         )
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -153,7 +154,9 @@ def test_a_valid_badge_expires_with_time_without_a_refresh(service: WalletServic
 
     from wallet.data.cards import Status
 
-    service.import_document(make_credential(HOLDER_KEY.did, valid_until="2026-12-01T00:00:00Z"))
+    service.import_document(
+        make_credential(HOLDER_KEY.did, valid_until=datetime(2026, 12, 1, tzinfo=UTC))
+    )
     assert [c.status for c in service.cards()] == [Status.valid]
     later = clone(service.config, clock=lambda: service.config.clock() + timedelta(days=30))
     assert [c.status for c in WalletService(later, service.store).cards()] == [Status.expired]
