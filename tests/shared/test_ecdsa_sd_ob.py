@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from PIL import Image as PILImage
 
+from shared import qr
 from shared.credentials import issue_credential, verify_credential
 from shared.did import StaticResolver
 from shared.errors import ErrorCode, InvalidInput, Unsupported
@@ -309,3 +310,16 @@ def test_a_garbled_p256_did_key_is_malformed() -> None:
     did = P256SigningKey.from_private_bytes(b"\x45" * 32).did
     document = StaticResolver().resolve(did)
     assert document["verificationMethod"][0]["publicKeyMultibase"].startswith("zDn")
+
+
+def test_hiding_the_image_makes_a_one_code_qr(
+    base: dict[str, Any], disclosed: dict[str, Any]
+) -> None:
+    """The full badge (30 KB image) needs dozens of QR codes; the disclosure needs one."""
+    assert len(qr.encode(base)) > 20
+    texts = qr.encode(disclosed)
+    assert len(texts) == 1
+    back = qr.decode(texts)
+    assert back == disclosed
+    result = verify_credential(back, resolver=RESOLVER, status_fetcher=_status_source(), now=NOW)
+    assert result.verified, result.to_dict()
