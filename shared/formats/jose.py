@@ -18,7 +18,7 @@ from typing import Any
 
 from joserfc import jws
 from joserfc.errors import JoseError, UnsupportedAlgorithmError
-from joserfc.jwk import ECKey, JWKRegistry, OKPKey, RSAKey, thumbprint
+from joserfc.jwk import ECKey, JWKRegistry, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
 from shared.errors import ErrorCode, InvalidInput, Unsupported, VerificationFailed
@@ -185,7 +185,7 @@ def public_jwk_dict(key: PublicKey) -> dict[str, Any]:
 
 def key_thumbprint(key: PublicKey) -> str:
     """RFC 7638 thumbprint: the same key written two ways compares equal."""
-    return str(thumbprint(public_jwk_dict(key)))
+    return str(key.thumbprint())
 
 
 def verify_compact(parsed: CompactJws, key: PublicKey) -> None:

@@ -234,7 +234,8 @@ def find_jwt_key(
         return found
     if kid is not None and kid.startswith("#") and issuer and issuer.startswith("did:"):
         return _from_did_url(issuer + kid, resolver)
-    if jwk is not None:
+    online_kid = kid is not None and kid.startswith("https://") and fetcher is not None
+    if jwk is not None and not online_kid:
         key = import_public_jwk(jwk)
         return _confirm_header_key(key, issuer, resolver)
     if kid is not None and kid.startswith("https://"):
@@ -245,6 +246,12 @@ def find_jwt_key(
                 detail={"kid": kid},
             )
         key = _fetch_jwk(kid, fetcher)
+        if jwk is not None and key_thumbprint(import_public_jwk(jwk)) != key_thumbprint(key):
+            raise ResolutionFailed(
+                "the jwk header is not the key its kid names",
+                code=ErrorCode.verification_method_not_found,
+                detail={"kid": kid},
+            )
         confirmed = issuer is not None and _same_origin(kid, issuer)
         return JwtKey(key, issuer if confirmed else kid, "kid URL", confirmed, kid)
     if issuer and issuer.startswith(("did:key:", "did:jwk:", "did:web:")):

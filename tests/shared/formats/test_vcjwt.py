@@ -172,6 +172,15 @@ def test_kid_url_to_issuer_published_jwks_through_the_fetcher() -> None:
     offline = verify_vc_jwt(token, now=mk.NOW)
     assert offline.verdict == Verdict.unknown
     assert _checks(offline)["proof"] == ErrorCode.verification_method_not_found
+    # with the key in the header too: online the published key confirms it, offline it
+    # is only the header's word
+    both = {"kid": kid, "jwk": mk.public_jwk(mk.rsa_key())}
+    token = mk.pyjwt_sign(mk.claims(mk.credential(issuer)), mk.rsa_key(), "RS256", both)
+    assert _checks(verify_vc_jwt(token, fetcher=fetcher, now=mk.NOW))["issuer"] == "ok"
+    assert _checks(verify_vc_jwt(token, now=mk.NOW))["issuer"] == ErrorCode.issuer_key_unconfirmed
+    liar = {"kid": kid, "jwk": mk.public_jwk(mk.other_rsa_key())}
+    token = mk.pyjwt_sign(mk.claims(mk.credential(issuer)), mk.other_rsa_key(), "RS256", liar)
+    assert verify_vc_jwt(token, fetcher=fetcher, now=mk.NOW).verdict == Verdict.invalid
 
 
 def test_jwcrypto_ps256_and_es384_tokens_verify() -> None:
