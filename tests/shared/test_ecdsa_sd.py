@@ -12,19 +12,29 @@ has another ``description`` than the document the vectors were made from.
 
 from __future__ import annotations
 
+import base64
 import copy
 from datetime import UTC, datetime
 from typing import Any
 
+import cbor2
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.canonical import canonize
+from shared.did import StaticResolver
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.keys import P256SigningKey, verify_p256_signature
 from shared.multibase import P256_PUB_PREFIX, decode_base58btc, multibase_to_p256_public
+from shared.proof import verify_proofs
 from shared.proof.ecdsa_sd import create_base_proof, derive_proof, verify_derived_proof
 from shared.proof.ecdsa_sd.base import canonical_proof_config, hash_base, transform_base
-from shared.proof.ecdsa_sd.cbor import parse_base_proof_value, parse_derived_proof_value
+from shared.proof.ecdsa_sd.cbor import (
+    DERIVED_HEADER,
+    parse_base_proof_value,
+    parse_derived_proof_value,
+)
 from shared.proof.ecdsa_sd.derive import create_disclosure_data
 from shared.proof.ecdsa_sd.labels import (
     canonicalize_and_group,
@@ -391,3 +401,64 @@ def test_fresh_base_proofs_use_fresh_hmac_and_proof_keys() -> None:
     b = parse_base_proof_value(second["proof"]["proofValue"])
     assert a.hmac_key != b.hmac_key
     assert a.public_key != b.public_key
+
+
+FUZZ_JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.text(max_size=6)
+    | st.sampled_from(["Person", "_:b0", "urn:bnid:x", "did:key:zDn", "2024-01-01T00:00:00Z"]),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["id", "type", "birthCountry", "@context", "@list", "@id", "x"]),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=10,
+)
+CBOR_VALUES = st.recursive(
+    st.none() | st.integers() | st.binary(max_size=70) | st.text(max_size=6),
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(st.integers(), children),
+    max_leaves=12,
+)
+
+
+@settings(derandomize=True, database=None, max_examples=150, deadline=None)
+@given(
+    path=st.lists(st.sampled_from(["credentialSubject", "issuer", "type", 0, 1]), max_size=3),
+    value=FUZZ_JSON,
+)
+def test_a_mutated_disclosure_never_raises(path: list[Any], value: Any) -> None:
+    """verify_proofs gives a verdict for any change to a disclosed document, never a crash."""
+    revealed = _step("prc", "derivedRevealDocument.json")
+    node: Any = revealed
+    for step in path:
+        child = (
+            node[step]
+            if isinstance(node, list) and isinstance(step, int) and step < len(node)
+            else (node.get(step) if isinstance(node, dict) and isinstance(step, str) else None)
+        )
+        if not isinstance(child, dict | list):
+            break
+        node = child
+    if isinstance(node, dict):
+        node["birthCountry"] = value
+    else:
+        node.append(value)
+    results = verify_proofs(revealed, StaticResolver())
+    assert len(results) == 1
+    assert not results[0].ok or value == "Arcadia"
+
+
+@settings(derandomize=True, database=None, max_examples=150, deadline=None)
+@given(components=CBOR_VALUES)
+def test_any_cbor_behind_the_derived_header_is_refused_cleanly(components: Any) -> None:
+    revealed = _step("prc", "derivedRevealDocument.json")
+    value = base64.urlsafe_b64encode(DERIVED_HEADER + cbor2.dumps(components)).rstrip(b"=")
+    revealed["proof"]["proofValue"] = "u" + value.decode()
+    result = verify_proofs(revealed, StaticResolver())[0]
+    assert not result.ok
+    assert result.code in (ErrorCode.malformed_proof, ErrorCode.proof_invalid)
