@@ -134,7 +134,8 @@ def test_jwk_header_with_did_web_issuer_listing_the_key() -> None:
                 "id": f"{issuer}#key-1",
                 "type": "JsonWebKey",
                 "controller": issuer,
-                "publicKeyJwk": jwk,
+                # extra members must not make it another key (RFC 7638 thumbprint)
+                "publicKeyJwk": {**jwk, "kid": "key-1", "alg": "ES256"},
             }
         ],
         "assertionMethod": [f"{issuer}#key-1"],
