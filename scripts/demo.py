@@ -205,6 +205,62 @@ def publish_status(
     )
 
 
+def interview_over_openid4vp(
+    badge_id: str,
+    issuer: list[str],
+    issuer_env: dict[str, str],
+    wallet_env: dict[str, str],
+    verifier_env: dict[str, str],
+) -> None:
+    """The verifier's page (a real server) shows an openid4vp:// link; the wallet answers it."""
+    publish_status(issuer, issuer_env, verifier_env)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(  # noqa: S603 (our own console script)
+        [
+            str(BIN / "rugzak-verifier"),
+            "serve",
+            "--port",
+            str(port),
+            "--public-origin",
+            base,
+            "--trust-pack",
+            str(OUT / "pack.json"),
+            "--offline",
+            "--database-url",
+            f"sqlite:///{OUT / 'verifier' / 'interview.db'}",
+        ],
+        env={**os.environ, **verifier_env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(base + "/health")
+        asked = httpx.post(base + "/requests", json={}, timeout=10).json()
+        console.print(f"the page's QR code: {asked['oid4vp']['link'][:76]}...", markup=False)
+        run(
+            "rugzak-wallet",
+            "present",
+            "--request",
+            asked["oid4vp"]["link"],
+            "--credential",
+            badge_id,
+            env=wallet_env,
+        )
+        polled = httpx.get(
+            f"{base}/requests/{asked['challenge']}",
+            params={"transaction_id": asked["oid4vp"]["transaction_id"]},
+            timeout=10,
+        ).json()
+        verdict = (polled.get("result") or {}).get("verdict")
+        console.print(f"the employer's page shows by itself: {verdict}", markup=False)
+        if verdict != "valid":
+            raise SystemExit(f"the OpenID4VP presentation was not valid: {verdict}")
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+
+
 def product_journey() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -284,7 +340,10 @@ def product_journey() -> None:
         badge_id = cards[0]["id"]
         console.print(f"in the wallet: {cards[0]['name']} ({cards[0]['status']})", markup=False)
 
-        step("10. Employer: a presentation request; the learner presents as a QR code")
+        step("10. Employer's page asks over OpenID4VP; the wallet sends the badge (no scan)")
+        interview_over_openid4vp(badge_id, issuer, issuer_env, wallet_env, verifier_env)
+
+        step("10b. Without a network: a request code; the learner presents as a QR code")
         request = json.loads(
             run("rugzak-verifier", "request", "--json", env=verifier_env, show=False)
         )
