@@ -21,6 +21,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -63,6 +64,28 @@ class VerifierUnreachable(ResolutionFailed):
         super().__init__(message, code=ErrorCode.fetch_failed)
         self.fallback = fallback
         self.max_parts = max_parts
+
+
+def request_from_picture(text: str) -> str:
+    """A picture's request: the ``openid4vp://`` or ``rugzak-request:`` QR code in it.
+
+    Any other text is returned as it is, so callers pass whatever the learner gave.
+    """
+    from wallet.images import is_image_path, qr_texts, read_image_file
+
+    value = text.strip()
+    if not is_image_path(value):
+        return value
+    found = qr_texts(read_image_file(Path(value)))
+    for prefix in ("openid4vp:", "rugzak-request:"):
+        for item in found:
+            if item.lower().startswith(prefix):
+                return item
+    raise InvalidInput(
+        "This picture holds no QR code of a verifier's request.",
+        code=ErrorCode.invalid_image,
+        detail={"found": len(found)},
+    )
 
 
 def is_oid4vp(text: str) -> bool:

@@ -189,6 +189,26 @@ def test_short_code_and_a_revoked_badge(
     assert "revoked" in {c["code"] for c in result["credentials"][0]["errors"]}
 
 
+def test_a_photo_of_the_pages_qr_code_works_too(
+    verifier: Verifier, wallet: tuple[WalletConfig, list[str]], tmp_path: Path
+) -> None:
+    config, (good, _revoked) = wallet
+    data = new_request(verifier.base)
+    svg = httpx.get(f"{verifier.base}/requests/{data['challenge']}/oid4vp.svg")
+    assert svg.status_code == 200
+    photo = tmp_path / "qr.png"
+    photo.write_bytes(qr.render_png(data["oid4vp"]["link"], scale=4))
+    code, _out, err = run(config, "present", "--request", str(photo), "-c", good)
+    assert code == 0, err
+    assert "The verifier says: valid" in err
+    assert verdict(verifier.base, data)["result"]["verdict"] == "valid"
+    blank = tmp_path / "blank.png"
+    blank.write_bytes(qr.render_png("RZ1:not a request", scale=4))
+    code, _out, err = run(config, "present", "--request", str(blank), "-c", good)
+    assert code == 2
+    assert "invalid_image" in err
+
+
 def test_declining_tells_the_verifier(
     verifier: Verifier, wallet: tuple[WalletConfig, list[str]]
 ) -> None:

@@ -48,7 +48,8 @@ def present(
         typer.Option(
             "--request",
             "-r",
-            help="The verifier's request: an openid4vp:// link, code@host, or rugzak-request:.",
+            help="The verifier's request: an openid4vp:// link, code@host, rugzak-request:, "
+            "or a picture of the verifier's QR code.",
         ),
     ] = None,
     decline: Annotated[
@@ -75,7 +76,7 @@ def present(
     ] = QrFormat.rz1,
 ) -> None:
     """Present chosen badges to a verifier (over the network, or as QR codes)."""
-    from wallet.oid4vp import is_oid4vp
+    from wallet.oid4vp import is_oid4vp, request_from_picture
     from wallet.presenting import parse_request, save_json, save_png, save_svg, terminal_art
 
     t = state(ctx).t
@@ -85,13 +86,14 @@ def present(
         def action() -> None:
             parsed = None
             max_parts: int | None = None
-            if request and is_oid4vp(request):
-                fallback = _over_oid4vp(ctx, service, request, chosen, decline, out_file)
+            given = request_from_picture(request) if request else None
+            if given and is_oid4vp(given):
+                fallback = _over_oid4vp(ctx, service, given, chosen, decline, out_file)
                 if fallback is None:
                     return
                 parsed, max_parts = fallback
-            elif request:
-                parsed = parse_request(request)
+            elif given:
+                parsed = parse_request(given)
             result = service.present(chosen, parsed)
             if qr_format is QrFormat.vpqr:
                 texts = [result.vpqr_text()]

@@ -125,9 +125,13 @@ class PresentScreen(WalletScreen):
         picked = self._picked()
         if picked is None:
             return
-        text = self.query_one("#request", Input).value
-        from wallet.oid4vp import is_oid4vp
+        from wallet.oid4vp import is_oid4vp, request_from_picture
 
+        try:
+            text = request_from_picture(self.query_one("#request", Input).value)
+        except RugzakError as exc:
+            self.query_one("#form-error", Static).update(self.t.error_text(exc))
+            return
         if is_oid4vp(text):
             self._send(picked, text)
             return
