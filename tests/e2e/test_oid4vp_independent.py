@@ -1,5 +1,7 @@
-"""Another OpenID4VP holder presents to Rugzak's verifier: the OpenWallet Foundation's
-``@openid4vc/openid4vp`` (oid4vc-ts) for Node.js, and its ``dcql`` (dcql-ts) library.
+"""OpenID4VP both ways with the OpenWallet Foundation's ``@openid4vc/openid4vp``
+(oid4vc-ts) for Node.js and its ``dcql`` (dcql-ts) library.
+
+Another holder presents to Rugzak's verifier:
 
 The library parses the ``openid4vp://`` link the verifier's page shows, resolves
 and checks the request (client identifier prefix, response mode, version 1.0),
@@ -8,6 +10,10 @@ The presentation itself is a Data Integrity VP signed here with the learner's
 key, bound to the nonce and client_id the library extracted (oid4vc-ts leaves
 signing to the wallet). ``dcql`` evaluates the verifier's DCQL query against the
 badge independently of ``shared.oid4vp``.
+
+And Rugzak's wallet CLI answers a request that oid4vc-ts's *verifier* made (by
+value, ``redirect_uri`` prefix, ``direct_post``); oid4vc-ts parses and validates
+the authorization response the wallet posted.
 
 Installs both from the npm registry into ``tests/.node/openid4vp/`` (gitignored);
 skips cleanly when node or npm is missing or the install fails.
@@ -18,19 +24,26 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from shared.credentials import verify_presentation
 from shared.oid4vp import expanded_types
+from shared.status_cache import LocalStatusSource
 from tests.verifier.browser_support import free_port, live_server
 from tests.verifier.helpers import (
     ISSUER,
     ISSUER_NAME,
+    LEARNER,
     badge,
     present,
     signed,
@@ -38,13 +51,19 @@ from tests.verifier.helpers import (
 )
 from verifier.service.trust import TrustPack
 from verifier.settings import Settings
+from wallet.cli import make_cli
+from wallet.config import WalletConfig
+from wallet.data.crypto import FAST_KDF
+from wallet.data.store import WalletStore
+from wallet.service import WalletService
 
 pytestmark = pytest.mark.slow
 
+PASSPHRASE = "interview day"
 NODE_DIR = Path(__file__).resolve().parents[1] / ".node" / "openid4vp"
 PACKAGES = ("@openid4vc/openid4vp@0.4.6", "@openid4vc/utils@0.4.6", "dcql@3.0.0")
 HOLDER_MJS = """
-import { Openid4vpClient } from "@openid4vc/openid4vp";
+import { Openid4vpClient, Openid4vpVerifier } from "@openid4vc/openid4vp";
 import { setGlobalConfig } from "@openid4vc/utils";
 import { DcqlQuery } from "dcql";
 import { createHash } from "node:crypto";
@@ -60,9 +79,28 @@ const client = new Openid4vpClient({
     getX509CertificateMetadata: refuse,
   },
 });
+const verifier = new Openid4vpVerifier({
+  callbacks: {
+    fetch,
+    hash: (data, alg) => createHash(alg.replace("-", "").toLowerCase()).update(data).digest(),
+    verifyJwt: refuse, signJwt: refuse, decryptJwe: refuse, encryptJwe: refuse,
+    getX509CertificateMetadata: refuse,
+  },
+});
 const job = JSON.parse(readFileSync(0, "utf8"));
 let out;
-if (job.step === "resolve") {
+if (job.step === "create") {
+  const made = await verifier.createOpenId4vpAuthorizationRequest({
+    authorizationRequestPayload: job.payload,
+  });
+  out = { link: made.authorizationRequest, payload: made.authorizationRequestPayload };
+} else if (job.step === "check") {
+  const parsed = await verifier.parseOpenid4vpAuthorizationResponse({
+    authorizationResponse: job.response,
+    authorizationRequestPayload: job.payload,
+  });
+  out = { type: parsed.type, expectedNonce: parsed.expectedNonce, dcql: parsed.dcql };
+} else if (job.step === "resolve") {
   const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: job.link });
   const resolved = await client.resolveOpenId4vpAuthorizationRequest({
     authorizationRequestPayload: parsed.params,
@@ -210,3 +248,110 @@ def test_dcql_ts_agrees_a_non_badge_does_not_match(holder: Any, verifier: str) -
         }
     )
     assert resolved["can_be_satisfied"] is False
+
+
+# --------------------------------------------------------------- the other way round
+
+
+class _ResponseUri(BaseHTTPRequestHandler):
+    """A Response URI that keeps what the wallet posts and answers ``{}`` (§8.2)."""
+
+    received: ClassVar[list[tuple[str, str]]] = []
+
+    def do_POST(self) -> None:
+        size = int(self.headers.get("Content-Length", "0"))
+        body = self.rfile.read(size).decode("utf-8")
+        self.received.append((self.headers.get("Content-Type", ""), body))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *_args: Any) -> None:
+        return
+
+
+@pytest.fixture
+def response_uri() -> Iterator[str]:
+    _ResponseUri.received = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ResponseUri)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/post"
+    finally:
+        server.shutdown()
+        thread.join(10)
+        server.server_close()
+
+
+def test_rugzak_wallet_answers_an_oid4vc_ts_verifier(
+    holder: Any, response_uri: str, tmp_path: Path
+) -> None:
+    config = WalletConfig(
+        data_dir=tmp_path / "wallet",
+        lang="en",
+        kdf=FAST_KDF,
+        status_fetcher=LocalStatusSource(status_list_credentials()),
+        animate=False,
+    )
+    store = WalletStore.create(config.data_dir, PASSPHRASE, kdf=FAST_KDF, holder=LEARNER)
+    try:
+        kept = WalletService(config, store).import_document(signed(badge()))[0]
+        assert kept.card is not None, kept.refusal
+        badge_id = kept.card.id
+    finally:
+        store.close()
+
+    payload = {
+        "response_type": "vp_token",
+        "response_mode": "direct_post",
+        "client_id": f"redirect_uri:{response_uri}",
+        "response_uri": response_uri,
+        "nonce": "zVBnB3Ds9pLM6bkRLXKC2Q",
+        "state": "wH8eDqWKZ1ZmN0mXkY3v-A",
+        "dcql_query": {
+            "credentials": [
+                {
+                    "id": "badge",
+                    "format": "ldp_vc",
+                    "meta": {
+                        "type_values": [
+                            [
+                                "https://www.w3.org/2018/credentials#VerifiableCredential",
+                                "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
+                            ]
+                        ]
+                    },
+                }
+            ]
+        },
+        "client_metadata": {"vp_formats_supported": {"ldp_vc": {}}},
+    }
+    made = holder({"step": "create", "payload": payload})
+    assert made["link"].startswith("openid4vp://")
+
+    result = CliRunner().invoke(
+        make_cli(config),
+        ["present", "--request", made["link"], "--credential", badge_id],
+        env={"RUGZAK_PASSPHRASE": PASSPHRASE, "LANG": "en_GB.UTF-8"},
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Sent 1 badge(s)" in result.stderr
+    ((content_type, body),) = _ResponseUri.received
+    assert content_type == "application/x-www-form-urlencoded"
+    form = {k: v[0] for k, v in parse_qs(body).items()}
+    assert form["state"] == payload["state"]
+
+    checked = holder({"step": "check", "payload": made["payload"], "response": form})
+    assert checked["type"] == "dcql"
+    assert checked["expectedNonce"] == payload["nonce"]
+    (vp,) = checked["dcql"]["presentations"]["badge"]
+    verdict = verify_presentation(
+        vp,
+        challenge=payload["nonce"],
+        domain=payload["client_id"],
+        status_fetcher=LocalStatusSource(status_list_credentials()),
+        trusted_issuers={ISSUER.did: ISSUER_NAME},
+    )
+    assert verdict.verdict == "valid", verdict.codes()
