@@ -29,9 +29,11 @@ from shared.credentials import (
     verify_credential,
     verify_presentation,
 )
-from shared.keys import SigningKey
+from shared.keys import P256SigningKey, SigningKey
 from shared.ob.build import build_credential
-from shared.ob.models import Achievement, Criteria, Profile
+from shared.ob.disclosure import mandatory_pointers, selective_pointers
+from shared.ob.models import Achievement, Criteria, Evidence, IdentityObject, Profile, Result
+from shared.proof.ecdsa_sd import create_base_proof, derive_proof
 from shared.verification import VerificationResult
 
 OUT = Path("demo-out")
@@ -391,6 +393,46 @@ def product_journey() -> None:
         server.wait(timeout=15)
 
 
+def disclosure_journey() -> None:
+    """ecdsa-sd-2023: the learner shows a badge without the e-mail and the evidence."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    step("14. Selective disclosure (ecdsa-sd-2023): hide the e-mail identifier and evidence")
+    issuer = P256SigningKey.generate()
+    learner = SigningKey.generate()
+    unsigned = build_credential(
+        achievement=Achievement(
+            id="https://leerhuis.example/achievements/lassen-2",
+            name="Lassen, niveau 2",
+            description="Last veilig met MIG/MAG op plaatstaal tot 6 mm.",
+            criteria=Criteria(narrative="Drie proefstukken die de buigproef doorstaan."),
+        ),
+        issuer=Profile(id=issuer.did, name="Leerhuis Utrecht"),
+        subject_id=learner.did,
+        credential_id="urn:uuid:5f0d3b76-1c55-4e8e-9b0a-000000000002",
+        valid_from=now,
+        results=[Result(value="voldoende", status="Completed")],
+        evidence=[Evidence(id="https://leerhuis.example/evidence/8841", name="Proefstukken")],
+        identifier=[IdentityObject.hashed_identity("sanne.devries@example.nl", salt="c41b")],
+    )
+    base = create_base_proof(
+        unsigned, issuer, created=now, mandatory_pointers=mandatory_pointers(unsigned)
+    )
+    console.print(f"issuer {issuer.did[:24]}... signs a base proof for the learner only")
+    shown = derive_proof(base, selective_pointers(unsigned, {"result"}))
+    (OUT / "disclosed.json").write_text(json.dumps(shown, indent=2, ensure_ascii=False))
+    hidden = [k for k in ("evidence",) if k not in shown] + [
+        k for k in ("identifier",) if k not in shown["credentialSubject"]
+    ]
+    console.print(
+        f"disclosed: {OUT / 'disclosed.json'}  ({len(json.dumps(shown))} bytes; "
+        f"hidden: {', '.join(hidden)}; QR codes: {len(qr.encode(shown))})"
+    )
+    show(verify_credential(shown, now=now))
+    console.print("Put the hidden evidence back: the derived proof no longer covers it.")
+    over = {**shown, "evidence": unsigned["evidence"]}
+    show(verify_credential(over, now=now))
+
+
 def main() -> int:
     if OUT.exists():
         shutil.rmtree(OUT)
@@ -400,6 +442,7 @@ def main() -> int:
     )
     core_journey()
     product_journey()
+    disclosure_journey()
     console.print()
     console.print(f"[bold green]Demo finished.[/] Files are in {OUT}/")
     return 0

@@ -31,3 +31,4 @@ def test_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert (tmp_path / "demo-out" / "presentation-1.png").is_file()
     assert "Revoked" in proc.stdout
     assert "revoked" in proc.stdout.split("13.")[-1]
+    assert "The signature is genuine (ecdsa-sd-2023)" in proc.stdout.split("14.")[-1]

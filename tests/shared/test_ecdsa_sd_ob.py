@@ -202,6 +202,7 @@ def test_the_disclosed_badge_verifies_with_status(disclosed: dict[str, Any]) -> 
     )
     assert result.verdict == Verdict.valid, result.to_dict()
     assert result.verified
+    assert result.codes() == [], "no warning either (proof is an array, for the OB schema)"
     proof = verify_proofs(disclosed, RESOLVER)[0]
     assert proof.ok
     assert proof.cryptosuite == "ecdsa-sd-2023"
@@ -259,7 +260,7 @@ def test_a_base_proof_beside_an_eddsa_proof_is_an_unchecked_extra() -> None:
     assert [o.ok for o in outcomes] == [True, False]
     assert outcomes[1].code == ErrorCode.unsupported_cryptosuite
     disclosed = derive_proof(both, [])
-    assert disclosed["proof"]["cryptosuite"] == "ecdsa-sd-2023"
+    assert [p["cryptosuite"] for p in disclosed["proof"]] == ["ecdsa-sd-2023"]
     assert verify_credential(
         disclosed, resolver=RESOLVER, status_fetcher=_status_source(), now=NOW
     ).verified
@@ -292,7 +293,7 @@ def test_a_p256_did_key_issuer_verifies() -> None:
 
 def test_an_ed25519_key_cannot_carry_an_sd_proof(disclosed: dict[str, Any]) -> None:
     forged = copy.deepcopy(disclosed)
-    forged["proof"]["verificationMethod"] = f"{ISSUER_DID}#key-1"
+    forged["proof"][0]["verificationMethod"] = f"{ISSUER_DID}#key-1"
     assert verify_proofs(forged, RESOLVER)[0].code == ErrorCode.unsupported_key_type
 
 

@@ -25,6 +25,8 @@ from shared.proof.ecdsa_sd.labels import Grouped, canonicalize_and_group, hmac_l
 from shared.proof.suites import DATA_INTEGRITY, proof_config
 
 CRYPTOSUITE = "ecdsa-sd-2023"
+# The OB 3.0 plain JSON Schema wants ``proof`` as an array (issue_credential does the same).
+_ARRAY_PROOF_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,17 @@ def create_base_proof(
     )
     hashed = hash_base(transform, canonical_proof_config(proof, unsecured))
     proof["proofValue"] = serialize_base(hashed, key, proof_key or P256SigningKey.generate())
+    return add_proof(document, proof)
+
+
+def add_proof(document: dict[str, Any], proof: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``document`` with ``proof`` added: a proof set when it had one already."""
     secured = dict(document)
     existing = document.get("proof")
     if existing is None:
-        secured["proof"] = proof
+        types = document.get("type")
+        names = {t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
+        secured["proof"] = [proof] if names & _ARRAY_PROOF_TYPES else proof
     elif isinstance(existing, list):
         secured["proof"] = [*existing, proof]
     else:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.proof.ecdsa_sd.base import CRYPTOSUITE
+from shared.proof.ecdsa_sd.base import CRYPTOSUITE, add_proof
 from shared.proof.ecdsa_sd.cbor import (
     BASE_HEADER,
     DerivedProofValue,
@@ -135,6 +135,4 @@ def derive_proof(
     )
     new_proof = {k: v for k, v in base_proof.items() if k != "@context"}
     new_proof["proofValue"] = serialize_derived_proof_value(data.value)
-    reveal = dict(data.reveal_document)
-    reveal["proof"] = new_proof
-    return reveal
+    return add_proof(data.reveal_document, new_proof)
