@@ -148,7 +148,7 @@ def _get_request_object(network: Network, url: str) -> bytes:
     check_url(url)
     try:
         with (
-            network.client() as client,
+            _quiet_client(network) as client,
             client.stream("GET", url, headers={"Accept": REQUEST_OBJECT_MEDIA_TYPE}) as reply,
         ):
             chunks: list[bytes] = []
@@ -227,12 +227,25 @@ def fetch_ask(text: str, store: WalletStore, network: Network) -> Ask:
                 code=ErrorCode.invalid_request,
                 detail={"typed": typed.domain, "response_uri": request.response_uri},
             )
+    _check_formats(request)
     held = {item.id: item for item in (store.get(card.id) for card in store.cards())}
     selection = evaluate(
         request.dcql_query,
         [Held(key, item.credential, expanded_types(item.credential)) for key, item in held.items()],
     )
     return Ask(request, selection, held, request.max_qr_parts or limit, fallback)
+
+
+def _check_formats(request: AuthorizationRequest) -> None:
+    """The verifier must accept ``ldp_vc`` when it lists its formats (§11.1, §8.5)."""
+    metadata = request.client_metadata or {}
+    formats = metadata.get("vp_formats_supported")
+    if isinstance(formats, dict) and "ldp_vc" not in formats:
+        raise InvalidInput(
+            "This verifier does not accept the badge format Rugzak holds (ldp_vc).",
+            code=ErrorCode.invalid_request,
+            detail={"error": str(OAuthError.vp_formats_not_supported), "formats": list(formats)},
+        )
 
 
 def _fetch_request(
@@ -342,12 +355,31 @@ def sign_vp_token(
     }
 
 
+def _quiet_client(network: Network) -> httpx.Client:
+    """The wallet's client without its ``User-Agent``: §15.8 asks wallets not to name
+    their software to verifiers."""
+    client = network.client()
+    client.headers.pop("User-Agent", None)
+    return client
+
+
 def post(network: Network, ask: Ask, fields: dict[str, str]) -> tuple[int, Any]:
     """POST the form to ``response_uri`` (§8.2); no redirects followed (§14.8)."""
+    url = check_url(ask.request.response_uri)
     try:
-        return network.post(ask.request.response_uri, form=fields)
-    except ResolutionFailed as exc:
-        raise VerifierUnreachable(exc.message, ask.fallback, ask.max_parts) from None
+        with _quiet_client(network) as client:
+            reply = client.post(url, data=fields, headers={"Accept": "application/json"})
+    except httpx.HTTPError as exc:
+        raise VerifierUnreachable(
+            f"Could not reach {url} ({type(exc).__name__}).", ask.fallback, ask.max_parts
+        ) from None
+    if len(reply.content) > MAX_BODY_BYTES:
+        raise InvalidInput("The verifier's answer is too large.", code=ErrorCode.payload_too_large)
+    try:
+        body: Any = reply.json() if reply.content else None
+    except ValueError:
+        body = None
+    return reply.status_code, body
 
 
 def answer(

@@ -47,3 +47,23 @@ def test_a_presentation_too_large_for_the_limit_gets_a_plain_sentence() -> None:
         qr_texts_within(document, 2, 25)
     assert err.value.code == ErrorCode.payload_too_large
     assert "too large for the verifier's QR limit (2 codes)" in err.value.message
+
+
+def test_a_verifier_that_does_not_take_ldp_vc_is_refused() -> None:
+    from dataclasses import replace
+
+    from shared.oid4vp import verifier_request
+    from wallet.oid4vp import _check_formats
+
+    made = verifier_request(
+        "https://verify.example.nl",
+        request_id="K7QM3XHD9RTPW2B5",
+        nonce="n-0S6_WzA2Mj0123456789",
+        state="st-0S6_WzA2Mj012345678",
+        max_qr_parts=None,
+    )
+    _check_formats(made.request)
+    sd_jwt_only = {"vp_formats_supported": {"dc+sd-jwt": {}}}
+    with pytest.raises(InvalidInput) as err:
+        _check_formats(replace(made.request, client_metadata=sd_jwt_only))
+    assert err.value.detail["error"] == "vp_formats_not_supported"

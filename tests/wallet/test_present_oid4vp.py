@@ -45,6 +45,7 @@ class Verifier(httpx.BaseTransport):
             return self.inner.handle_request(request)
         if not self.reachable:
             raise httpx.ConnectError("no route to host", request=request)
+        assert "user-agent" not in request.headers  # §15.8: the wallet does not name itself
         self.posted.append(parse_qs(request.read().decode()))
         return httpx.Response(200, json={"rugzak_verdict": "valid"})
 
