@@ -8,6 +8,7 @@ the verdict without any scan.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -71,6 +72,15 @@ def _wait(driver: Any, css: str, timeout: float = 20) -> Any:
     )
 
 
+def _shot(driver: Any, tmp_path: Path, name: str) -> None:
+    """Screenshots for the docs: to the test's tmp dir, and $RUGZAK_SCREENSHOT_DIR when set."""
+    driver.save_screenshot(str(tmp_path / f"verifier-{name}.png"))
+    extra = os.environ.get("RUGZAK_SCREENSHOT_DIR")
+    if extra:
+        Path(extra).mkdir(parents=True, exist_ok=True)
+        driver.save_screenshot(str(Path(extra) / f"verifier-{name}.png"))
+
+
 def _answer(base: str, code: str, credential: dict[str, Any]) -> httpx.Response:
     """What a wallet does: GET the Request Object, POST a bound presentation."""
     got = httpx.get(f"{base}/oid4vp/request/{code}", follow_redirects=False)
@@ -96,6 +106,8 @@ def test_page_shows_the_openid4vp_verdict_by_itself(
         assert src.endswith("/oid4vp.svg")
         status = _wait(driver, "#wallet-status:not(:empty)").text
         assert "Waiting" in status
+        if verdict == "green":
+            _shot(driver, tmp_path, "oid4vp-waiting")
         reply = _answer(server, code, signed(badge(index=index)))
         assert reply.status_code == 200, reply.text
         overall = _wait(driver, "[data-testid=overall-verdict]", timeout=30)
@@ -104,5 +116,7 @@ def test_page_shows_the_openid4vp_verdict_by_itself(
         assert "Doorzettingsvermogen" in card.text
         assert driver.find_element("id", "wallet-status").text == ""
         assert "answered" in driver.find_element("id", "expires").text
+        if verdict == "green":
+            _shot(driver, tmp_path, "oid4vp-verdict")
     finally:
         driver.quit()
