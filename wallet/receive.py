@@ -184,12 +184,17 @@ def read_json_file(path: Path) -> Any:
         raise InvalidInput(
             f"Cannot read {path}: {exc.strerror}.", code=ErrorCode.invalid_request, detail=str(path)
         ) from None
+    return read_badge_bytes(data, path.name)
+
+
+def read_badge_bytes(data: bytes, source: str) -> Any:
+    """JSON as it is (a credential, a list, a presentation, a credential response), else
+    a VC-JWT, a baked image or a QR text, recognised by shared.formats."""
     if data.lstrip()[:1] in (b"{", b"["):
         try:
             return json.loads(data)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise InvalidInput(
-                f"{path.name} is not JSON.", code=ErrorCode.invalid_json, detail=str(path)
+                f"{source} is not JSON.", code=ErrorCode.invalid_json, detail=source
             ) from None
-    # A VC-JWT, a baked image or a QR text: recognised by shared.formats.
     return badge_document(read_any(data))

@@ -16,7 +16,15 @@ from wallet.data.store import WalletStore
 from wallet.images import baked_credential, is_image_path, qr_texts, read_image_file
 from wallet.offer import is_offer, read_offer, redeem
 from wallet.presenting import Presentation, make_presentation
-from wallet.receive import Checker, ImportOutcome, credentials_in, read_json_file, receive, recheck
+from wallet.receive import (
+    Checker,
+    ImportOutcome,
+    credentials_in,
+    read_badge_bytes,
+    read_json_file,
+    receive,
+    recheck,
+)
 
 
 def decode_qr_text(text: str) -> Any:
@@ -24,6 +32,9 @@ def decode_qr_text(text: str) -> Any:
     if vpqr.is_vpqr(text):
         return vpqr.decode(text)
     return qr.decode([line.strip("\r") for line in text.splitlines() if line.strip()])
+
+
+BADGE_MEDIA_TYPES = "application/json, application/vc+jwt, application/jwt;q=0.9"
 
 
 class WalletService:
@@ -65,7 +76,8 @@ class WalletService:
                 offer, self.store.holder, self.network, clock=self.config.clock, tx_code=tx_code
             )
         elif source.startswith(("https://", "http://")):
-            documents = credentials_in(self.network.get_json(source))
+            body = self.network.get_bytes(source, accept=BADGE_MEDIA_TYPES)
+            documents = credentials_in(read_badge_bytes(body, source))
         else:
             documents = credentials_in(read_json_file(Path(source)))
         return [receive(self.store, document, self.checker) for document in documents]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -129,3 +130,52 @@ def test_ob2_badge_is_refused_with_a_reason(service: WalletService, vectors: Pat
     with pytest.raises(RugzakError) as caught:
         service.import_text(str(vectors / "ob2" / "baked_heart.png"))
     assert caught.value.code == ErrorCode.unsupported_format
+
+
+def test_jwt_at_an_https_address(tmp_path: Path) -> None:
+    """A badge published as application/vc+jwt is fetched and kept; JSON still works."""
+    import httpx
+
+    from tests.wallet.conftest import PASSPHRASE
+    from tests.wallet.helpers import fixed_clock, make_credential, seeded_rng
+    from wallet.config import WalletConfig
+    from wallet.data.crypto import FAST_KDF
+    from wallet.data.store import WalletStore
+
+    pages = {
+        "https://badges.hanze.example/b/1": (_jwt(HOLDER_KEY.did).encode(), "application/vc+jwt"),
+        "https://badges.hanze.example/b/2": (
+            b'{"credentials": [{"credential": %s}]}'
+            % json.dumps(make_credential(HOLDER_KEY.did)).encode(),
+            "application/json",
+        ),
+    }
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        body, kind = pages[str(request.url)]
+        return httpx.Response(200, content=body, headers={"content-type": kind})
+
+    config = WalletConfig(
+        data_dir=tmp_path / "wallet",
+        lang="en",
+        kdf=FAST_KDF,
+        clock=fixed_clock,
+        transport=httpx.MockTransport(handler),
+        animate=False,
+    )
+    store = WalletStore.create(
+        config.data_dir,
+        PASSPHRASE,
+        kdf=FAST_KDF,
+        holder=HOLDER_KEY,
+        now=fixed_clock(),
+        rng=seeded_rng(),
+    )
+    try:
+        service = WalletService(config, store)
+        [jwt_badge] = service.import_text("https://badges.hanze.example/b/1")
+        assert jwt_badge.accepted, jwt_badge.refusal
+        [json_badge] = service.import_text("https://badges.hanze.example/b/2")
+        assert json_badge.accepted, json_badge.refusal
+    finally:
+        store.close()
