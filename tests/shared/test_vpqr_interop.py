@@ -1,9 +1,9 @@
 """VPQR against the independent implementations, both directions.
 
 Installs ``@digitalcredentials/vpqr`` (with its ``@digitalcredentials/cborld``
-4.x: the Learner Credential Wallet's and VerifierPlus's library) and
-``@digitalbazaar/cborld`` 8.x from the npm registry into ``tests/.node/``
-(git-ignored), and drives them through ``vpqr_node/harness.mjs``, which serves
+4.x: the Learner Credential Wallet's and VerifierPlus's library),
+``@digitalbazaar/cborld`` 8.x and ``@digitalbazaar/vpqr`` 6 from the npm registry
+into ``tests/.node/`` (git-ignored), and drives them through ``vpqr_node/harness.mjs``, which serves
 Rugzak's bundled contexts so node never goes to the network. Skipped when node
 or npm is missing or the registry cannot be reached.
 """
@@ -32,7 +32,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / ".node" / "vpqr"
 HARNESS = Path(__file__).parent / "vpqr_node" / "harness.mjs"
 CONTEXTS = ROOT / "shared" / "contexts" / "data"
-PACKAGES = ("@digitalbazaar/cborld@8.1.0", "@digitalcredentials/vpqr@2.2.1")
+PACKAGES = (
+    "@digitalbazaar/cborld@8.1.0",
+    "@digitalbazaar/vpqr@6.0.0",
+    "@digitalcredentials/vpqr@2.2.1",
+)
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +167,41 @@ def test_registered_context_numbers_match_the_reference(node_dir: Path) -> None:
     )
     for url, result in zip(bundled, made, strict=True):
         assert result["text"] == vpqr.encode({"@context": url}, profile="legacy"), url
+
+
+def test_digitalbazaar_vpqr_base45_and_base32_codes(node_dir: Path) -> None:
+    """``@digitalbazaar/vpqr`` 6 (``VP1-R`` base45 by default) and Rugzak, both ways."""
+    credential = badge()
+    cases = [("cbor-ld-1.0", "R"), ("cbor-ld-1.0", "B"), ("legacy-singleton", "R")]
+    made = run(
+        node_dir,
+        [
+            {
+                "op": "encode",
+                "lib": "digitalbazaar-vpqr",
+                "format": fmt,
+                "multibase": multibase,
+                "doc": credential,
+            }
+            for fmt, multibase in cases
+        ],
+    )
+    profiles = {"cbor-ld-1.0": "cbor-ld-1.0", "legacy-singleton": "legacy"}
+    for (fmt, multibase), result in zip(cases, made, strict=True):
+        assert "error" not in result, result
+        assert result["text"].startswith("VP1-" + multibase)
+        assert vpqr.decode(result["text"]) == credential
+        ours = vpqr.encode(credential, profile=profiles[fmt], multibase=multibase)
+        assert ours == result["text"], (fmt, multibase)
+    read = run(
+        node_dir,
+        [
+            {
+                "op": "decode",
+                "lib": "digitalbazaar-vpqr",
+                "text": vpqr.encode(credential, multibase=m),
+            }
+            for m in ("R", "B")
+        ],
+    )
+    assert all(r.get("doc") == credential for r in read), read

@@ -7,6 +7,7 @@ import {createRequire} from 'node:module';
 
 const require = createRequire(join(process.cwd(), 'package.json'));
 const cborld = await import(require.resolve('@digitalbazaar/cborld'));
+const dbVpqr = await import(require.resolve('@digitalbazaar/vpqr'));
 const dccVpqr = require('@digitalcredentials/vpqr');
 const base32Encode = require('base32-encode');
 const base32Decode = require('base32-decode');
@@ -51,6 +52,21 @@ async function run(op) {
   if(op.op === 'decode' && op.lib === 'digitalbazaar') {
     const doc = await cborld.decode({cborldBytes: fromText(op.text), documentLoader});
     return {doc};
+  }
+  if(op.op === 'encode' && op.lib === 'digitalbazaar-vpqr') {
+    const options = {
+      vp: op.doc, documentLoader, format: op.format,
+      qrMultibaseEncoding: op.multibase
+    };
+    if(op.format === 'cbor-ld-1.0') {
+      options.registryEntryId = 1;
+    }
+    const {payload} = await dbVpqr.toQrCode(options);
+    return {text: payload};
+  }
+  if(op.op === 'decode' && op.lib === 'digitalbazaar-vpqr') {
+    const {vp} = await dbVpqr.fromQrCode({text: op.text, documentLoader});
+    return {doc: vp};
   }
   throw new Error(`unknown op ${JSON.stringify(op)}`);
 }
