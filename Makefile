@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup test lint typecheck contracts pytest demo bench clean
+.PHONY: all setup test lint typecheck contracts pytest demo bench messages clean
 
 all: test
 
@@ -37,6 +37,10 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The verifier page's copy of the message catalogue (shared/messages/*.json).
+messages: $(STAMP)
+	$(BIN)/python scripts/gen_page_messages.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,8 @@
 
 ``Translator(lang)`` looks up a key and formats it; ``error_text`` turns a stable
 error code into a plain sentence (the code is shown beside it, for support). The
+sentences for codes are not here: they come from the shared message catalogue
+(``shared.messages``), the same the verifier page shows. The
 language comes from ``--lang`` or else the system locale (``nl*`` -> Dutch).
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from shared import messages
 from shared.errors import RugzakError
 
 LANGUAGES = ("en", "nl")
@@ -439,113 +442,7 @@ NL: dict[str, str] = {
     "QR-codes te tonen. Maak verbinding met een netwerk en probeer het opnieuw.",
 }
 
-# Plain sentences for stable error and check codes.
-ERRORS_EN: dict[str, str] = {
-    "wrong_passphrase": "That passphrase does not open this wallet.",
-    "wallet_corrupt": "The wallet file is damaged and cannot be read. Restore a backup.",
-    "wallet_busy": "The wallet is in use by another program; close it and try again.",
-    "duplicate_credential": "This badge is already in your wallet.",
-    "credential_not_found": "There is no such badge in your wallet.",
-    "backup_invalid": "This file is not a usable Rugzak backup.",
-    "passphrase_required": "A passphrase is needed.",
-    "already_initialized": "There is already a wallet here.",
-    "not_initialized": "There is no wallet here yet; create one first.",
-    "holder_mismatch": "This badge was issued to someone else, not to your DID.",
-    "proof_invalid": "The issuer's signature does not match: the badge was changed.",
-    "proof_missing": "The badge carries no signature.",
-    "proof_purpose_mismatch": "The signature was made for another purpose.",
-    "issuer_mismatch": "It was signed by someone other than the issuer it names.",
-    "unknown_context": "It uses a vocabulary (JSON-LD context) Rugzak does not know.",
-    "unsupported_context": "It uses a vocabulary (JSON-LD context) Rugzak does not know.",
-    "undefined_term": "It contains terms no known vocabulary defines.",
-    "invalid_jsonld": "It is not valid linked data.",
-    "malformed_credential": "This is not a credential Rugzak can read.",
-    "schema_invalid": "It does not follow the Open Badges 3.0 schema.",
-    "invalid_json": "That is not JSON.",
-    "invalid_request": "That input is not valid.",
-    "invalid_offer": "That is not a valid credential offer.",
-    "fetch_failed": "The address could not be reached.",
-    "invalid_image": "This picture holds no badge and no QR code Rugzak can use.",
-    "offer_failed": "The issuer did not complete the offer.",
-    "did_not_found": "The issuer's identity (DID) could not be looked up.",
-    "verification_method_not_found": "The issuer's signing key could not be found.",
-    "unsupported_cryptosuite": "It is signed with a method Rugzak cannot check.",
-    "unsupported_did_method": "The issuer uses a kind of DID Rugzak does not support.",
-    "status_unknown": "Its status (revoked or not) could not be checked.",
-    "status_list_unavailable": "The issuer's status list could not be reached.",
-    "status_list_invalid": "The issuer's status list is not genuine.",
-    "revoked": "The issuer has revoked it.",
-    "suspended": "The issuer has suspended it.",
-    "expired": "It has expired.",
-    "not_yet_valid": "It is not valid yet.",
-    "nonce_expired": "The verifier's request has expired; ask for a new one.",
-    "payload_too_large": "It is too large.",
-    "offer_used": "This offer was already used; ask the issuer for a new one.",
-    "offer_expired": "This offer has expired; ask the issuer for a new one.",
-    "offer_not_found": "The issuer does not know this offer.",
-    "tx_code_required": "This offer needs the transaction code the issuer gave you.",
-    "tx_code_invalid": "The transaction code is not right.",
-    "nonce_mismatch": "The issuer did not accept the wallet's proof of key; try again.",
-    "internal_error": "Something unexpected went wrong.",
-}
-
-ERRORS_NL: dict[str, str] = {
-    "wrong_passphrase": "Met die wachtzin gaat deze wallet niet open.",
-    "wallet_corrupt": "Het walletbestand is beschadigd en niet te lezen. Zet een back-up terug.",
-    "wallet_busy": (
-        "De wallet is in gebruik door een ander programma; sluit dat en probeer opnieuw."
-    ),
-    "duplicate_credential": "Deze badge staat al in je wallet.",
-    "credential_not_found": "Die badge staat niet in je wallet.",
-    "backup_invalid": "Dit bestand is geen bruikbare Rugzak-back-up.",
-    "passphrase_required": "Er is een wachtzin nodig.",
-    "already_initialized": "Hier staat al een wallet.",
-    "not_initialized": "Hier staat nog geen wallet; maak er eerst een.",
-    "holder_mismatch": "Deze badge is aan iemand anders uitgegeven, niet aan jouw DID.",
-    "proof_invalid": "De handtekening van de uitgever klopt niet: de badge is veranderd.",
-    "proof_missing": "De badge heeft geen handtekening.",
-    "proof_purpose_mismatch": "De handtekening is voor een ander doel gezet.",
-    "issuer_mismatch": "Hij is ondertekend door een ander dan de uitgever die erin staat.",
-    "unknown_context": "Hij gebruikt een vocabulaire (JSON-LD-context) die Rugzak niet kent.",
-    "unsupported_context": "Hij gebruikt een vocabulaire (JSON-LD-context) die Rugzak niet kent.",
-    "undefined_term": "Hij bevat termen die in geen bekende vocabulaire staan.",
-    "invalid_jsonld": "Het is geen geldige linked data.",
-    "malformed_credential": "Dit is geen credential die Rugzak kan lezen.",
-    "schema_invalid": "Hij volgt het Open Badges 3.0-schema niet.",
-    "invalid_json": "Dat is geen JSON.",
-    "invalid_request": "Die invoer is niet geldig.",
-    "invalid_offer": "Dat is geen geldige aanbieding van een credential.",
-    "fetch_failed": "Het adres was niet bereikbaar.",
-    "invalid_image": "Deze afbeelding bevat geen badge en geen QR-code die Rugzak kan gebruiken.",
-    "offer_failed": "De uitgever heeft de aanbieding niet afgerond.",
-    "did_not_found": "De identiteit (DID) van de uitgever kon niet worden opgezocht.",
-    "verification_method_not_found": "De ondertekensleutel van de uitgever is niet gevonden.",
-    "unsupported_cryptosuite": (
-        "Hij is ondertekend met een methode die Rugzak niet kan controleren."
-    ),
-    "unsupported_did_method": "De uitgever gebruikt een soort DID die Rugzak niet ondersteunt.",
-    "status_unknown": "Of hij is ingetrokken kon niet worden gecontroleerd.",
-    "status_list_unavailable": "De statuslijst van de uitgever was niet bereikbaar.",
-    "status_list_invalid": "De statuslijst van de uitgever is niet echt.",
-    "revoked": "De uitgever heeft hem ingetrokken.",
-    "suspended": "De uitgever heeft hem geschorst.",
-    "expired": "Hij is verlopen.",
-    "not_yet_valid": "Hij is nog niet geldig.",
-    "nonce_expired": "Het verzoek van de controleur is verlopen; vraag een nieuw.",
-    "payload_too_large": "Het is te groot.",
-    "offer_used": "Deze aanbieding is al gebruikt; vraag de uitgever om een nieuwe.",
-    "offer_expired": "Deze aanbieding is verlopen; vraag de uitgever om een nieuwe.",
-    "offer_not_found": "De uitgever kent deze aanbieding niet.",
-    "tx_code_required": "Voor deze aanbieding is de transactiecode van de uitgever nodig.",
-    "tx_code_invalid": "De transactiecode klopt niet.",
-    "nonce_mismatch": (
-        "De uitgever accepteerde het sleutelbewijs van de wallet niet; probeer opnieuw."
-    ),
-    "internal_error": "Er ging onverwacht iets mis.",
-}
-
 CATALOGS: dict[str, Mapping[str, str]] = {"en": EN, "nl": NL}
-ERROR_CATALOGS: dict[str, Mapping[str, str]] = {"en": ERRORS_EN, "nl": ERRORS_NL}
 
 
 def detect_language(environ: Mapping[str, str] | None = None) -> str:
@@ -566,7 +463,8 @@ class Translator:
             raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
         self.lang = lang
         self._texts = CATALOGS[lang]
-        self._errors = ERROR_CATALOGS[lang]
+        # Sentences for stable codes come from the shared message catalogue.
+        self._errors = messages.catalogue(lang).codes
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._texts.get(key) or EN[key]

@@ -66,6 +66,7 @@ async def test_page_info_health_and_static(client: httpx.AsyncClient) -> None:
     for asset in (
         "/static/app.js",
         "/static/i18n.js",
+        "/static/messages.js",
         "/static/style.css",
         "/static/vendor/jsQR.js",
     ):

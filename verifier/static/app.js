@@ -4,6 +4,7 @@
 "use strict";
 (function () {
   const I = window.RZ_I18N;
+  const M = window.RZ_MESSAGES;  // the shared message catalogue (generated messages.js)
   const $ = (id) => document.getElementById(id);
   const PART = /^RZ1:([1-9][0-9]{0,2})\/([1-9][0-9]{0,2}):([A-Z2-7]{6}):/;
   let lang = (localStorage.getItem("rz-lang") || (navigator.language || "en")).startsWith("nl") ? "nl" : "en";
@@ -239,10 +240,10 @@
 
   /* ---------------------------------------------------------------- rendering */
   function reason(check) {
-    if (lang === "nl") return I.codesNl[check.code] || check.message;
+    if (lang === "nl") return M.nl.codes[check.code] || check.message;
     return check.message;
   }
-  function checkName(check) { return (lang === "nl" ? I.checksNl : I.checksEn)[check.name] || check.name; }
+  function checkName(check) { return M[lang].checks[check.name] || check.name; }
   function reasonsList(checks, onlyProblems) {
     const list = el("ul", { class: "reasons" });
     for (const c of checks) {
@@ -250,7 +251,7 @@
       if (onlyProblems && !problem) continue;
       const mark = !problem ? "✓" : c.severity === "error" ? "✗" : "!";
       const li = el("li", { class: c.severity === "error" && !c.ok ? "bad" : "", "data-code": c.code },
-        mark + " " + checkName(c) + ": " + (problem ? reason(c) : (lang === "nl" ? I.codesNl.ok : c.message)));
+        mark + " " + checkName(c) + ": " + (problem ? reason(c) : (lang === "nl" ? M.nl.codes.ok : c.message)));
       list.append(li);
     }
     return list;
@@ -275,7 +276,7 @@
     add("form", [s.source, s.label].filter(Boolean).join(" · "));  // e.g. VC-JWT in a PNG image
     const status = (r.checks || []).filter((c) => c.name === "status");
     if (status.length) {
-      add("status", status.map((c) => c.code === "ok" && lang === "nl" ? I.codesNl.status_ok : reason(c)).join(" "));
+      add("status", status.map((c) => c.code === "ok" && lang === "nl" ? M.nl.codes.status_ok : reason(c)).join(" "));
     }
     card.append(dl);
     const problems = (r.checks || []).filter((c) => c.code !== "ok");
@@ -305,7 +306,7 @@
   function renderError(err, focus) {
     lastError = err; lastResult = null;
     const box = $("result");
-    const text = lang === "nl" ? (I.codesNl[err.code] || err.message) : err.message;
+    const text = lang === "nl" ? (M.nl.codes[err.code] || err.message) : err.message;
     box.replaceChildren(el("div", { class: "error-box", role: "alert", "data-code": err.code, "data-testid": "error" },
       el("strong", {}, t("badInput") + ": "), text, el("span", { class: "muted" }, " (" + err.code + ")")));
     if (focus) $("result-h").focus();

@@ -1,4 +1,5 @@
-/* Page texts and the Dutch wording of the verifier's stable codes. */
+/* The page's own texts. Sentences for stable codes and check labels come from the
+   shared message catalogue, in messages.js (generated: make messages). */
 "use strict";
 window.RZ_I18N = {
   en: {
@@ -28,12 +29,6 @@ window.RZ_I18N = {
     wantsVp: "The learner's wallet must answer this request.",
     reasons: "Reasons", status: "Status"
   },
-  checksEn: {
-    structure: "Form", schema: "Open Badges format", proof: "Signature", issuer: "Issuer",
-    valid_from: "Start date", valid_until: "End date", status: "Revocation",
-    trust: "Known issuer", holder: "Owner", challenge: "Request", domain: "Verifier",
-    credentials: "Kind asked for"
-  },
   nl: {
     skip: "Naar scannen", title: "Badges van een leerling controleren",
     ask: "1. Vraag om badges",
@@ -60,61 +55,5 @@ window.RZ_I18N = {
     domain: "Adres van deze controle: {d}.", offline: "Offline (vertrouwenspakket van {t}).",
     wantsVp: "De wallet van de leerling moet dit verzoek beantwoorden.",
     reasons: "Redenen", status: "Status"
-  },
-  /* Dutch sentences for stable codes; English uses the server's own sentence. */
-  codesNl: {
-    ok: "In orde.",
-    status_ok: "Niet ingetrokken of geschorst.",
-    proof_invalid: "De handtekening klopt niet: er is na het ondertekenen iets veranderd.",
-    proof_missing: "Er staat geen handtekening op.",
-    proof_purpose_mismatch: "De handtekening is voor een ander doel gemaakt.",
-    issuer_mismatch: "Ondertekend door iemand anders dan de genoemde uitgever.",
-    issuer_key_unconfirmed: "De sleutel van de uitgever staat in de badge zelf en kon niet bevestigd worden.",
-    holder_mismatch: "Deze badge hoort bij iemand anders dan degene die hem laat zien.",
-    challenge_mismatch: "Dit antwoord hoort bij een ander verzoek.",
-    domain_mismatch: "Dit antwoord is voor een andere controleur gemaakt.",
-    expired: "De badge is verlopen.",
-    not_yet_valid: "De badge is nog niet geldig.",
-    revoked: "De uitgever heeft deze badge ingetrokken.",
-    suspended: "De uitgever heeft deze badge tijdelijk geschorst.",
-    status_unknown: "Of de badge is ingetrokken kon niet worden nagegaan.",
-    status_list_invalid: "De intrekkingslijst van de uitgever is niet echt; de status is onbekend.",
-    status_list_expired: "De intrekkingslijst is verlopen; de status is onbekend.",
-    status_list_not_yet_valid: "De intrekkingslijst is nog niet geldig; de status is onbekend.",
-    status_list_too_short: "De intrekkingslijst is te kort; de status is onbekend.",
-    status_index_out_of_range: "De badge verwijst buiten de intrekkingslijst; de status is onbekend.",
-    status_purpose_mismatch: "De intrekkingslijst is voor een ander doel; de status is onbekend.",
-    unknown_issuer: "De uitgever staat niet op uw lijst met bekende uitgevers.",
-    nonce_unknown: "Dit antwoord hoort niet bij een verzoek van deze controle.",
-    nonce_reused: "Dit verzoek is al beantwoord: dit is een kopie.",
-    nonce_expired: "Het verzoek was al verlopen; start een nieuw verzoek.",
-    unsupported_cryptosuite: "Ondertekend met een methode die Rugzak niet kan controleren.",
-    unsupported_did_method: "De uitgever gebruikt een identiteit (DID) die Rugzak niet kent.",
-    did_not_found: "De identiteit (DID) van de ondertekenaar kon niet worden opgezocht.",
-    verification_method_not_found: "De sleutel van de ondertekenaar is niet gevonden.",
-    malformed_credential: "Dit is geen leesbare badge.",
-    malformed_presentation: "Dit is geen leesbare presentatie.",
-    schema_invalid: "De badge volgt het Open Badges 3.0-formaat niet.",
-    unknown_context: "De badge gebruikt een woordenlijst die Rugzak niet heeft.",
-    undefined_term: "De badge bevat onbekende termen.",
-    invalid_json: "Dit is geen geldige JSON.",
-    qr_decode_failed: "Er is geen Rugzak- of VPQR-code gevonden.",
-    qr_parts_incomplete: "Niet alle delen van de QR-code zijn ontvangen.",
-    qr_parts_mismatch: "De QR-delen horen bij verschillende codes.",
-    invalid_base45: "De QR-tekst is beschadigd.",
-    decompression_failed: "De QR-inhoud is beschadigd.",
-    unsupported_codec: "De QR-code gebruikt een onbekend formaat.",
-    payload_too_large: "Dit is te groot.",
-    invalid_image: "Dit is geen leesbare afbeelding.",
-    invalid_request: "Het verzoek klopt niet.",
-    rate_limited: "Te veel verzoeken; wacht even.",
-    legacy_vcdm: "De badge gebruikt een ouder formaat (VCDM 1.1).",
-    deprecated_context: "De badge gebruikt een verouderde woordenlijst."
-  },
-  checksNl: {
-    structure: "Vorm", schema: "Formaat", proof: "Handtekening", issuer: "Uitgever",
-    valid_from: "Begindatum", valid_until: "Einddatum", status: "Intrekking",
-    trust: "Bekende uitgever", holder: "Eigenaar", challenge: "Verzoek", domain: "Controleur",
-    credentials: "Gevraagde soort"
   }
 };

@@ -1,0 +1,76 @@
+"""The one message catalogue: a plain sentence for every stable code and a label for
+every check, in English and Dutch.
+
+``en.json`` and ``nl.json`` beside this module are the only place these sentences are
+written. The wallet shows them, the verifier page gets them through
+``verifier/static/messages.js`` (generated from these files by
+``scripts/gen_page_messages.py``, ``make messages``), and Python code asks
+``sentence(code, lang)``. A sentence is for people; the code beside it is what
+programs compare.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+
+LANGUAGES = ("en", "nl")
+DEFAULT_LANGUAGE = "en"
+_HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The sentences of one language: ``codes`` (stable code -> sentence, including
+    ``ok`` and ``status_ok`` for checks that passed) and ``checks`` (check name -> label)."""
+
+    lang: str
+    codes: Mapping[str, str]
+    checks: Mapping[str, str]
+
+
+@cache
+def catalogue(lang: str = DEFAULT_LANGUAGE) -> Catalogue:
+    """The catalogue of ``lang`` (one of ``LANGUAGES``)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    data = json.loads((_HERE / f"{lang}.json").read_text("utf-8"))
+    return Catalogue(
+        lang=lang,
+        codes=MappingProxyType(dict(data["codes"])),
+        checks=MappingProxyType(dict(data["checks"])),
+    )
+
+
+def sentence(code: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """The plain sentence for a stable code (an ``ErrorCode`` value, ``ok`` or
+    ``status_ok``), or None for a code the catalogue does not hold."""
+    return catalogue(lang).codes.get(str(code))
+
+
+def check_label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The label of a check (``CheckName`` value); the name itself when unknown."""
+    return catalogue(lang).checks.get(str(name), str(name))
+
+
+def as_json() -> dict[str, dict[str, dict[str, str]]]:
+    """Every language's catalogue as plain data (what the page's JS file holds)."""
+    return {
+        lang: {"codes": dict(catalogue(lang).codes), "checks": dict(catalogue(lang).checks)}
+        for lang in LANGUAGES
+    }
+
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "Catalogue",
+    "as_json",
+    "catalogue",
+    "check_label",
+    "sentence",
+]

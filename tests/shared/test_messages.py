@@ -1,0 +1,72 @@
+"""The message catalogue: every stable code has a sentence in English and Dutch, every
+check a label, and the verifier page's generated copy is current."""
+
+from __future__ import annotations
+
+import json
+import runpy
+import string
+from pathlib import Path
+
+import pytest
+
+from shared import messages
+from shared.errors import ErrorCode
+from shared.verification import OK, CheckName
+
+ROOT = Path(__file__).resolve().parents[2]
+CHECK_CODES = {OK, "status_ok"}  # sentences for checks that passed
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+@pytest.mark.parametrize("code", [c.value for c in ErrorCode])
+def test_every_error_code_has_a_sentence(code: str, lang: str) -> None:
+    text = messages.sentence(code, lang)
+    assert text, f"{code} has no {lang} sentence in shared/messages/{lang}.json"
+    assert text == text.strip()
+    assert text[0].isupper()
+    assert text.endswith((".", "!", "?"))
+
+
+def test_the_catalogue_holds_nothing_but_codes_and_checks() -> None:
+    """No stale entries: a code removed from ErrorCode (never done: codes are public)
+    or misspelt here would otherwise sit unused."""
+    known = {c.value for c in ErrorCode} | CHECK_CODES
+    for lang in messages.LANGUAGES:
+        assert set(messages.catalogue(lang).codes) == known, lang
+        assert set(messages.catalogue(lang).checks) == {c.value for c in CheckName}, lang
+
+
+def test_sentences_have_no_placeholders() -> None:
+    """Sentences are shown as they are (the page does not format them)."""
+    for lang in messages.LANGUAGES:
+        for code, text in messages.catalogue(lang).codes.items():
+            assert not [f for _, f, _, _ in string.Formatter().parse(text) if f], code
+
+
+def test_english_and_dutch_differ_where_they_should() -> None:
+    """A Dutch sentence copied from English by mistake shows up here."""
+    same = [
+        code
+        for code in messages.catalogue("en").codes
+        if messages.sentence(code, "en") == messages.sentence(code, "nl")
+    ]
+    assert same == []
+
+
+def test_lookups() -> None:
+    assert messages.sentence(ErrorCode.revoked, "nl") == "De uitgever heeft deze badge ingetrokken."
+    assert messages.sentence("no_such_code") is None
+    assert messages.check_label("proof", "nl") == "Handtekening"
+    assert messages.check_label("something_new") == "something_new"
+    with pytest.raises(ValueError, match="unknown language"):
+        messages.catalogue("fr")
+
+
+def test_page_copy_is_generated_from_the_catalogue() -> None:
+    """verifier/static/messages.js is current: run `make messages` after an edit."""
+    generated = runpy.run_path(str(ROOT / "scripts" / "gen_page_messages.py"))["render"]()
+    on_disk = (ROOT / "verifier" / "static" / "messages.js").read_text("utf-8")
+    assert on_disk == generated
+    body = on_disk.split("window.RZ_MESSAGES = ", 1)[1].rstrip().rstrip(";")
+    assert json.loads(body) == messages.as_json()
