@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.proof.ecdsa_sd import derive_proof, is_base_proof
+
 # Always in an Open Badge credential (the OB 3.0 schema requires them).
 ALWAYS_DISCLOSED = (
     "/issuer",
@@ -56,3 +58,19 @@ def selective_pointers(credential: Mapping[str, Any], show: set[str]) -> list[st
         if node is not None:
             pointers.append(pointer)
     return pointers
+
+
+def can_disclose(credential: Mapping[str, Any]) -> bool:
+    """True when the badge carries an ecdsa-sd-2023 base proof its holder can derive from."""
+    proofs = credential.get("proof")
+    return any(is_base_proof(p) for p in (proofs if isinstance(proofs, list) else [proofs]))
+
+
+def disclose(credential: dict[str, Any], show: set[str]) -> dict[str, Any]:
+    """The holder's disclosure: the always-disclosed parts plus those named in ``show``.
+
+    ``show`` holds keys of ``SELECTABLE`` (e.g. ``{"result"}``); the result carries
+    an ecdsa-sd-2023 derived proof and no other proof.
+    """
+    unsecured = {k: v for k, v in credential.items() if k != "proof"}
+    return derive_proof(credential, selective_pointers(unsecured, show))

@@ -23,7 +23,7 @@ from shared.did import StaticResolver
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.keys import P256SigningKey, SigningKey
 from shared.ob.build import build_credential
-from shared.ob.disclosure import mandatory_pointers, selective_pointers
+from shared.ob.disclosure import can_disclose, disclose, mandatory_pointers, selective_pointers
 from shared.ob.models import (
     Achievement,
     Alignment,
@@ -324,3 +324,12 @@ def test_hiding_the_image_makes_a_one_code_qr(
     assert back == disclosed
     result = verify_credential(back, resolver=RESOLVER, status_fetcher=_status_source(), now=NOW)
     assert result.verified, result.to_dict()
+
+
+def test_the_wallet_helpers(base: dict[str, Any], disclosed: dict[str, Any]) -> None:
+    assert can_disclose(base)
+    assert not can_disclose(disclosed)
+    assert not can_disclose(issue_credential(_credential(), ED_KEY, created=NOW))
+    assert disclose(base, {"result"}) == disclosed
+    with pytest.raises(ValueError, match="not a selectable part"):
+        disclose(base, {"name"})
