@@ -53,7 +53,7 @@ PACKAGES = (
 )
 SD = "ecdsa-sd-2023"
 
-Run = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+Run = Callable[..., list[dict[str, Any]]]
 
 
 def _installed() -> bool:
@@ -83,7 +83,10 @@ def node_sd() -> Run:
     documents: dict[str, Any] = {url: load_context(url) for url in url_map()}
     documents[ISSUER_DID] = _did_document()
 
-    def run(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def run(
+        jobs: list[dict[str, Any]], extra: dict[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
+        documents.update(extra or {})
         for job in jobs:
             proofs = (job.get("document") or {}).get("proof", [])
             for proof in proofs if isinstance(proofs, list) else [proofs]:
@@ -245,3 +248,32 @@ def test_digitalbazaar_cannot_skolemize_rdf_lists(node_sd: Run) -> None:
     assert not result["ok"]
     assert "@list" in result["error"]
     assert verify_proofs(derive_proof(base, []), RESOLVER)[0].ok
+
+
+def test_the_1edtech_derived_credential_verifies_in_both(node_sd: Run) -> None:
+    """The 1EdTech validator's ecdsa-sd-2023 fixture (key in the VM URL's fragment)."""
+    document = load_vector("ob3/1edtech-validator/sd/derivedcredential.json")
+    method = document["proof"][0]["verificationMethod"]
+    controller, key = method.split("#")
+    tampered = copy.deepcopy(document)
+    tampered["credentialSubject"]["achievement"]["name"] = "Leadership"
+    controller_document = {
+        "@context": ["https://www.w3.org/ns/did/v1", "https://w3id.org/security/multikey/v1"],
+        "id": controller,
+        "verificationMethod": [
+            {"id": method, "type": "Multikey", "controller": controller, "publicKeyMultibase": key}
+        ],
+        "assertionMethod": [method],
+    }
+    verdicts = node_sd(
+        [
+            {"op": "verify", "document": document},
+            {"op": "verify", "document": tampered},
+        ],
+        {controller: controller_document},
+    )
+    assert [v["verified"] for v in verdicts] == [True, False]
+    ours = verify_proofs(document, RESOLVER)[0]
+    assert ours.ok
+    assert ours.key_unconfirmed
+    assert not verify_proofs(tampered, RESOLVER)[0].ok
