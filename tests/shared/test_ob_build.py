@@ -129,7 +129,8 @@ def full() -> dict[str, Any]:
 
 
 def test_minimal_credential_shape() -> None:
-    """The minimal credential is exactly the DESIGN.md format."""
+    """The minimal credential is exactly what Rugzak issues: VCDM 2.0 with the OB 3.0.3
+    context, a Profile issuer, validFrom, and the 1EdTech achievement credential schema."""
     assert minimal() == {
         "@context": [CREDENTIALS_V2, OB_V3P0_303],
         "id": "urn:uuid:2f0c7f7e-8a8e-4c38-9b64-0e2d0ddc4a51",
