@@ -205,3 +205,59 @@ def test_digitalbazaar_vpqr_base45_and_base32_codes(node_dir: Path) -> None:
         ],
     )
     assert all(r.get("doc") == credential for r in read), read
+
+
+def _dcc_fixtures() -> list[tuple[str, dict[str, Any]]]:
+    root = ROOT / "tests" / "vectors" / "dcc" / "vc-test-fixtures" / "verifiableCredentials"
+    found = []
+    for path in sorted(root.rglob("*.json")):
+        document = json.loads(path.read_text("utf-8"))
+        contexts = document.get("@context", [])
+        if all(isinstance(c, str) and c in url_map() for c in contexts):
+            found.append((str(path.relative_to(root)), document))
+    return found
+
+
+def test_dcc_fixture_badges_agree_with_both_libraries(node_dir: Path) -> None:
+    """DCC's own test badges (VCDM 1.1 and 2.0; Ed25519Signature2020, Data Integrity,
+    both): the DCC library's VP1- code of a presentation of each is Rugzak's, byte for
+    byte, 8.x writes each badge exactly as Rugzak does, and both read Rugzak's codes.
+
+    Where the libraries crash on a badge (an ``id`` of ``urn:uuid:`` + 24 hex digits,
+    not a UUID: "Invalid UUID"), Rugzak writes that id as text and they read it.
+    """
+    fixtures = _dcc_fixtures()
+    assert len(fixtures) >= 40
+    plan: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = []
+    for name, credential in fixtures:
+        vp = {
+            "@context": [credential["@context"][0]],
+            "type": ["VerifiablePresentation"],
+            "verifiableCredential": [credential],
+        }
+        plan.append((name, vp, "dcc", {"op": "encode", "lib": "dcc", "doc": vp}))
+        for fmt, profile in (("legacy-singleton", "legacy"), ("cbor-ld-1.0", "cbor-ld-1.0")):
+            op = {"op": "encode", "lib": "digitalbazaar", "format": fmt, "doc": credential}
+            plan.append((name, credential, profile, op))
+    ops = [op for *_, op in plan]
+    ops += [
+        {
+            "op": "decode",
+            "lib": "dcc" if profile == "dcc" else "digitalbazaar",
+            "text": vpqr.encode(doc, profile=profile),
+        }
+        for _name, doc, profile, _op in plan
+    ]
+    results = run(node_dir, ops)
+    made, read = results[: len(plan)], results[len(plan) :]
+    crashed = 0
+    for (name, doc, profile, _op), by_them, theirs in zip(plan, made, read, strict=True):
+        ours = vpqr.encode(doc, profile=profile)
+        if "error" in by_them:
+            assert by_them["error"] == "Invalid UUID", (name, by_them)
+            crashed += 1
+        else:
+            assert by_them["text"] == ours, (name, profile)
+            assert vpqr.decode(by_them["text"]) == doc, name
+        assert theirs.get("doc") == doc, (name, profile, theirs.get("error"))
+    assert len(plan) - crashed >= 100  # byte-for-byte comparisons made
