@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from shared import qr
-from shared.errors import ErrorCode, InvalidInput, Unsupported
-from shared.formats import Parsed, enveloped, read_any
+from shared.errors import ErrorCode, InvalidInput
+from shared.formats import Parsed, enveloped, ob2_enveloped, read_any
 from shared.formats.baking import is_png, is_svg
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"})
@@ -46,12 +46,8 @@ def badge_document(parsed: Parsed) -> Any:
     """What the wallet stores for a badge ``read_any`` recognised."""
     if parsed.format == "vc_jwt" and parsed.token is not None:
         return enveloped(parsed.token)
-    if parsed.format == "ob2":
-        raise Unsupported(
-            "This is an Open Badges 2.0 badge. It is checked at the issuer's site and "
-            "not bound to your DID, so the wallet does not keep it; rugzak-verifier checks it.",
-            code=ErrorCode.unsupported_format,
-        )
+    if parsed.format == "ob2" and parsed.token is not None:
+        return ob2_enveloped(parsed.token)  # signed: kept with its signature
     if parsed.document is None:
         raise InvalidInput("This is not a badge file.", code=ErrorCode.unsupported_format)
     return parsed.document

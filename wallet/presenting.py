@@ -22,6 +22,7 @@ from PIL import Image
 from shared import qr, vpqr
 from shared.credentials import create_presentation
 from shared.errors import ErrorCode, InvalidInput
+from shared.formats import is_ob2_document
 from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
 from shared.qr.render import make_symbol
@@ -93,6 +94,13 @@ def make_presentation(
         if item.id not in seen:
             seen.add(item.id)
             chosen.append(item)
+    old_style = [item.card.name for item in chosen if is_ob2_document(item.credential)]
+    if old_style:
+        raise InvalidInput(
+            f"'{old_style[0]}' is an Open Badges 2.0 badge: it cannot go into a presentation "
+            "(share its file or its link instead).",
+            code=ErrorCode.unsupported_format,
+        )
     document = create_presentation(
         [item.credential for item in chosen],
         store.holder,

@@ -16,10 +16,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from shared.credentials import StatusFetcher, subject_ids, verify_credential
+from shared.credentials import StatusFetcher, subject_ids
 from shared.did import Resolver
 from shared.errors import ErrorCode, InvalidInput, RugzakError
-from shared.formats import read_any, readable
+from shared.formats import is_ob2_document, read_any, readable, verify_stored
 from shared.verification import Check, CheckName, VerificationResult
 from wallet.data.cards import Card, make_card
 from wallet.data.store import WalletStore
@@ -37,12 +37,27 @@ class Checker:
     resolver: Resolver | None
     status_fetcher: StatusFetcher | None
     clock: Callable[[], datetime]
+    # GET for what an Open Badges 2.0 badge points at (its hosted copy, key, issuer)
+    fetcher: Callable[[str], bytes] | None = None
 
     def verify(self, credential: Any, holder_did: str) -> VerificationResult:
-        result = verify_credential(
-            credential, resolver=self.resolver, status_fetcher=self.status_fetcher, now=self.clock()
+        result = verify_stored(
+            credential,
+            resolver=self.resolver,
+            fetcher=self.fetcher,
+            status_fetcher=self.status_fetcher,
+            now=self.clock(),
         )
-        if isinstance(credential, dict):
+        if is_ob2_document(credential):
+            result.add(
+                Check.warned(
+                    CheckName.holder,
+                    ErrorCode.holder_mismatch,
+                    "An Open Badges 2.0 badge names its learner by e-mail address, "
+                    "not by your DID: it cannot go into a presentation.",
+                )
+            )
+        elif isinstance(credential, dict):
             subjects = subject_ids(readable(credential))
             if holder_did in subjects:
                 result.add(Check.passed(CheckName.holder, "It is bound to your DID."))

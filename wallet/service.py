@@ -48,6 +48,7 @@ class WalletService:
             resolver=config.resolver or self.network.resolver(),
             status_fetcher=config.status_fetcher or self.network.status_fetcher(),
             clock=config.clock,
+            fetcher=self.network.get_bytes,
         )
 
     @property

@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from shared.formats.baking import Baked, bake_png, bake_svg, extract
 from shared.formats.ob2 import verify_ob2
-from shared.formats.read import Parsed, read_any, verify_any
+from shared.formats.read import (
+    Parsed,
+    is_ob2_document,
+    ob2_enveloped,
+    read_any,
+    verify_any,
+    verify_stored,
+)
 from shared.formats.vcjwt import enveloped, readable, verify_vc_jwt
 
 __all__ = [
@@ -23,9 +30,12 @@ __all__ = [
     "bake_svg",
     "enveloped",
     "extract",
+    "is_ob2_document",
+    "ob2_enveloped",
     "read_any",
     "readable",
     "verify_any",
     "verify_ob2",
+    "verify_stored",
     "verify_vc_jwt",
 ]

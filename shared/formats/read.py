@@ -268,3 +268,48 @@ def _verify_url(
         )
         return result
     return verify_any(inner, fetcher=fetcher, documents=documents, **common)
+
+
+def ob2_enveloped(token: str) -> dict[str, Any]:
+    """A signed Open Badges 2.0 assertion (a JWS) as a JSON object, for storage.
+
+    The same envelope as a VC-JWT (VCDM 2.0), with the plain ``application/jwt`` media
+    type: ``read_any`` and ``verify_stored`` open it again.
+    """
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "EnvelopedVerifiableCredential",
+        "id": f"data:application/jwt,{token}",
+    }
+
+
+def is_ob2_document(document: Any) -> bool:
+    """An OB 2.0 assertion as stored: its JSON, or its JWS enveloped."""
+    token = enveloped_token(document)
+    if token is None:
+        return is_ob2_assertion(document)
+    try:
+        return is_ob2_assertion(parse_compact(token).payload_json())
+    except RugzakError:
+        return False
+
+
+def verify_stored(
+    document: Any,
+    *,
+    resolver: Resolver | None = None,
+    fetcher: Fetcher | None = None,
+    status_fetcher: StatusFetcher | None = None,
+    now: datetime | None = None,
+) -> VerificationResult:
+    """A badge as a wallet keeps it: a credential (JSON, or a VC-JWT enveloped) or an
+    Open Badges 2.0 assertion (JSON, or its JWS enveloped). Never raises for bad input."""
+    if not is_ob2_document(document):
+        return verify_credential(
+            document, resolver=resolver, status_fetcher=status_fetcher, now=now
+        )
+    token = enveloped_token(document)
+    parsed = Parsed("ob2", token=token) if token else Parsed("ob2", document=document)
+    return verify_any(
+        parsed, resolver=resolver, fetcher=fetcher, status_fetcher=status_fetcher, now=now
+    )

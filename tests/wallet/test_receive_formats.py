@@ -12,6 +12,7 @@ import pytest
 from shared.credentials import verify_presentation
 from shared.errors import ErrorCode, RugzakError
 from shared.formats import bake_svg
+from tests.conftest import VECTORS
 from tests.shared.formats import makers as mk
 from tests.wallet.helpers import HOLDER_KEY, OTHER_KEY
 from wallet.data.cards import Status
@@ -126,10 +127,76 @@ def test_openbadgeslib_png_jwt_is_kept_and_presented(
     assert {c.name: c.code for c in result.credentials[0].checks}["holder"] == "ok"
 
 
-def test_ob2_badge_is_refused_with_a_reason(service: WalletService, vectors: Path) -> None:
+@pytest.fixture
+def ob2_service(tmp_path: Path) -> Any:
+    """A wallet whose network serves Open Badges 2.0 documents (the 1EdTech fixtures and a
+    signed badge's key, badge class, issuer and revocation list)."""
+    from tests.shared.formats.test_ob2 import _documents, _site
+    from tests.wallet.conftest import PASSPHRASE, SyncASGI
+    from tests.wallet.helpers import FakeIssuer, fixed_clock, seeded_rng
+    from wallet.config import WalletConfig
+    from wallet.data.crypto import FAST_KDF
+    from wallet.data.store import WalletStore
+
+    pages: dict[str, Any] = {**_site(), **_documents(mk.rsa_key())}
+    config = WalletConfig(
+        data_dir=tmp_path / "wallet",
+        lang="en",
+        kdf=FAST_KDF,
+        clock=fixed_clock,
+        transport=SyncASGI(FakeIssuer().app, routes=pages),
+        animate=False,
+    )
+    store = WalletStore.create(
+        config.data_dir,
+        PASSPHRASE,
+        kdf=FAST_KDF,
+        holder=HOLDER_KEY,
+        now=fixed_clock(),
+        rng=seeded_rng(),
+    )
+    yield WalletService(config, store), pages
+    store.close()
+
+
+def test_ob2_hosted_baked_png_is_kept_and_checked(ob2_service: Any) -> None:
+    from shared.formats import read_any
+
+    service, pages = ob2_service
+    png = VECTORS / "ob2" / "baked_heart.png"
+    baked = read_any(png.read_bytes()).document
+    assert baked is not None
+    url = "https://example.org/beths-robotics-badge.json"
+    pages[url] = {**pages[url], "recipient": baked["recipient"]}
+    [outcome] = service.import_text(str(png))
+    assert outcome.accepted, outcome.refusal
+    assert outcome.card is not None
+    assert outcome.card.name == "Awesome Robotics Badge"
+    assert outcome.card.issuer_name == "An Example Badge Issuer"
+    assert outcome.card.status == Status.valid
     with pytest.raises(RugzakError) as caught:
-        service.import_text(str(vectors / "ob2" / "baked_heart.png"))
+        service.present([outcome.local_id or ""], None)
     assert caught.value.code == ErrorCode.unsupported_format
+    pages[url] = {**pages[url], "revoked": True}
+    [again] = service.refresh()
+    assert again.status == Status.revoked
+
+
+def test_ob2_signed_file_is_kept(ob2_service: Any, tmp_path: Path) -> None:
+    from tests.shared.formats.test_ob2 import _signed
+
+    service, _pages = ob2_service
+    path = tmp_path / "ehbo.jws"
+    path.write_text(_signed("RS256", mk.rsa_key()))
+    [outcome] = service.import_text(str(path))
+    assert outcome.accepted, outcome.refusal
+    assert outcome.card is not None
+    assert outcome.card.name == "Eerste hulp bij stage-ongevallen"
+    assert outcome.card.status == Status.valid
+    tampered = tmp_path / "ehbo-anders.jws"
+    tampered.write_text(mk.tamper(_signed("RS256", mk.rsa_key()), {"issuedOn": "2020-01-01"}))
+    [refused] = service.import_text(str(tampered))
+    assert refused.code == ErrorCode.proof_invalid
 
 
 def test_jwt_at_an_https_address(tmp_path: Path) -> None:

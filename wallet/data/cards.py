@@ -122,6 +122,8 @@ def make_card(
 ) -> Card:
     """A card for ``credential`` as ``result`` judged it at ``now``."""
     credential = readable(credential)  # a VC-JWT shows the credential inside
+    if result.summary.get("format") == "OB 2.0":
+        credential = _ob2_view(result.summary)
     status, code = status_from_result(result)
     achievement = _achievement(credential)
     issuer = credential.get("issuer")
@@ -147,6 +149,20 @@ def make_card(
         description=(description or "")[:200],
         has_status_list="credentialStatus" in credential,
     )
+
+
+def _ob2_view(summary: dict[str, Any]) -> dict[str, Any]:
+    """An Open Badges 2.0 badge's summary (badge class and issuer fetched) in the
+    shape the card reads."""
+    achievement = summary.get("achievement") or {}
+    return {
+        "id": summary.get("id"),
+        "name": summary.get("name"),
+        "issuer": summary.get("issuer") or {},
+        "validFrom": summary.get("validFrom"),
+        "validUntil": summary.get("validUntil"),
+        "credentialSubject": {"achievement": achievement},
+    }
 
 
 def _achievement(credential: dict[str, Any]) -> dict[str, Any]:
