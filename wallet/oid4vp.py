@@ -10,9 +10,8 @@
    ``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5) and POST
    them form-encoded to ``response_uri`` (§8.2); :func:`decline` posts an error
    response (§8.5) instead.
-3. When the verifier cannot be reached, :func:`offline_request` gives the
-   Rugzak binding (short code + origin) for the QR transport, and
-   :func:`qr_texts_within` never makes more codes than the request allows.
+3. When the verifier cannot be reached, :class:`VerifierUnreachable` carries the
+   Rugzak binding (short code + origin) for the QR transport (``wallet.delivery``).
 """
 
 from __future__ import annotations
@@ -21,13 +20,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
-from shared import qr
 from shared.credentials import create_presentation
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
 from shared.oid4vp import (
@@ -47,14 +44,9 @@ from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network, check_url
-from wallet.presenting import Presentation
-
-if TYPE_CHECKING:
-    from wallet.service import WalletService
 
 #: The verifier's part limit when the request does not say (its own default).
 DEFAULT_MAX_PARTS = 64
-QR_VERSIONS = (25, 30, 35, 40)
 
 
 class VerifierUnreachable(ResolutionFailed):
@@ -64,28 +56,6 @@ class VerifierUnreachable(ResolutionFailed):
         super().__init__(message, code=ErrorCode.fetch_failed)
         self.fallback = fallback
         self.max_parts = max_parts
-
-
-def request_from_picture(text: str) -> str:
-    """A picture's request: the ``openid4vp://`` or ``rugzak-request:`` QR code in it.
-
-    Any other text is returned as it is, so callers pass whatever the learner gave.
-    """
-    from wallet.images import is_image_path, qr_texts, read_image_file
-
-    value = text.strip()
-    if not is_image_path(value):
-        return value
-    found = qr_texts(read_image_file(Path(value)))
-    for prefix in ("openid4vp:", "rugzak-request:"):
-        for item in found:
-            if item.lower().startswith(prefix):
-                return item
-    raise InvalidInput(
-        "This picture holds no QR code of a verifier's request.",
-        code=ErrorCode.invalid_image,
-        detail={"found": len(found)},
-    )
 
 
 def is_oid4vp(text: str) -> bool:
@@ -399,61 +369,3 @@ def decline(ask: Ask, network: Network, reason: OAuthError = OAuthError.access_d
         fields["state"] = ask.request.state
     status, body = post(network, ask, fields)
     return Answered(status, body, {})
-
-
-@dataclass(frozen=True)
-class Delivered:
-    """Sent over the network: what was asked and what the verifier answered."""
-
-    ask: Ask
-    answered: Answered
-
-
-def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Delivered | Presentation:
-    """Send the chosen badges over OpenID4VP; offline, a presentation for QR codes instead.
-
-    Raises:
-        InvalidInput: the request is unacceptable, the verifier refused the answer,
-            or it cannot be reached and the link offers no offline binding.
-    """
-    now = service.config.clock()
-    try:
-        ask = fetch_ask(text, service.store, service.network)
-        answered = answer(ask, chosen, service.store, service.network, now)
-    except VerifierUnreachable as exc:
-        if exc.fallback is None:
-            raise InvalidInput(
-                "Could not reach the verifier, and the link has no code for showing QR "
-                "codes instead. Connect to a network and try again.",
-                code=ErrorCode.fetch_failed,
-            ) from None
-        return service.present(list(chosen), exc.fallback)
-    if not answered.accepted:
-        raise InvalidInput(
-            "The verifier did not accept the answer: "
-            + (answered.error_description or f"HTTP {answered.status}"),
-            code=ErrorCode.invalid_request,
-            detail={"status": answered.status},
-        )
-    return Delivered(ask, answered)
-
-
-def qr_texts_within(document: dict[str, Any], max_parts: int, max_version: int) -> list[str]:
-    """QR texts for the offline fallback, never more than ``max_parts`` codes.
-
-    Tries ``max_version`` first, then larger symbols; a plain ``payload_too_large``
-    sentence when even version 40 needs too many codes.
-    """
-    for version in (max_version, *(v for v in QR_VERSIONS if v > max_version)):
-        try:
-            texts = qr.encode(document, max_version=version)
-        except InvalidInput:
-            continue
-        if len(texts) <= max_parts:
-            return texts
-    raise InvalidInput(
-        f"These badges are too large for the verifier's QR limit ({max_parts} codes). "
-        "Present fewer badges, or connect to a network and try again.",
-        code=ErrorCode.payload_too_large,
-        detail={"max_parts": max_parts},
-    )

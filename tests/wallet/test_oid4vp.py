@@ -9,7 +9,8 @@ import pytest
 
 from shared.errors import ErrorCode, InvalidInput
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from wallet.oid4vp import is_oid4vp, qr_texts_within
+from wallet.delivery import qr_texts_within
+from wallet.oid4vp import is_oid4vp
 
 
 @pytest.mark.parametrize(

@@ -76,7 +76,8 @@ def present(
     ] = QrFormat.rz1,
 ) -> None:
     """Present chosen badges to a verifier (over the network, or as QR codes)."""
-    from wallet.oid4vp import is_oid4vp, request_from_picture
+    from wallet.delivery import request_from_picture
+    from wallet.oid4vp import is_oid4vp
     from wallet.presenting import parse_request, save_json, save_png, save_svg, terminal_art
 
     t = state(ctx).t
@@ -100,7 +101,7 @@ def present(
             elif max_parts is None:
                 texts = result.qr_texts(max_version)
             else:
-                from wallet.oid4vp import qr_texts_within
+                from wallet.delivery import qr_texts_within
 
                 texts = qr_texts_within(result.document, max_parts, max_version)
             err.print(t("cli.presented", count=len(result.credential_ids)), markup=False)

@@ -125,7 +125,8 @@ class PresentScreen(WalletScreen):
         picked = self._picked()
         if picked is None:
             return
-        from wallet.oid4vp import is_oid4vp, request_from_picture
+        from wallet.delivery import request_from_picture
+        from wallet.oid4vp import is_oid4vp
 
         try:
             text = request_from_picture(self.query_one("#request", Input).value)
@@ -165,7 +166,7 @@ class PresentScreen(WalletScreen):
     @work(exclusive=True, group="present")
     async def _send(self, picked: list[str], text: str) -> None:
         """OpenID4VP: send to the verifier; when it cannot be reached, QR codes instead."""
-        from wallet.oid4vp import Delivered, deliver
+        from wallet.delivery import Delivered, deliver
         from wallet.screens.qr import QRScreen
 
         self.query_one("#form-error", Static).update(self.t("present.working"))
