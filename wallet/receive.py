@@ -48,16 +48,9 @@ class Checker:
             status_fetcher=self.status_fetcher,
             now=self.clock(),
         )
-        if is_ob2_document(credential):
-            result.add(
-                Check.warned(
-                    CheckName.holder,
-                    ErrorCode.holder_mismatch,
-                    "An Open Badges 2.0 badge names its learner by e-mail address, "
-                    "not by your DID: it cannot go into a presentation.",
-                )
-            )
-        elif isinstance(credential, dict):
+        # An Open Badges 2.0 badge names its learner by e-mail address, not by a DID:
+        # there is no holder to compare (and it cannot go into a presentation).
+        if isinstance(credential, dict) and not is_ob2_document(credential):
             subjects = subject_ids(readable(credential))
             if holder_did in subjects:
                 result.add(Check.passed(CheckName.holder, "It is bound to your DID."))
