@@ -56,7 +56,7 @@ def parse_datetime(value: Any) -> datetime | None:
 
 
 def summarize(credential: Mapping[str, Any]) -> dict[str, Any]:
-    """What an employer wants to read first: who, what, when."""
+    """What an employer reads: who, what, when, and the badge as shown (image, level...)."""
     subject = credential.get("credentialSubject")
     first = subject[0] if isinstance(subject, list) and subject else subject
     achievement = first.get("achievement") if isinstance(first, dict) else None
@@ -68,7 +68,10 @@ def summarize(credential: Mapping[str, Any]) -> dict[str, Any]:
         criteria = achievement.get("criteria")
         if isinstance(criteria, dict) and isinstance(criteria.get("narrative"), str):
             ach["criteria"] = criteria["narrative"]
+    from shared.showing.badge import badge_view  # it reads levels through shared.skills
+
     return {
+        **badge_view(credential),
         "id": credential.get("id"),
         "type": types_of(credential),
         "name": credential.get("name"),

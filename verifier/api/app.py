@@ -16,8 +16,9 @@ from fastapi.staticfiles import StaticFiles
 from shared.presentation_request import normalize_origin
 from verifier.api.errors import install_error_handlers
 from verifier.api.limits import BodyLimit, RateLimit, TokenBuckets
-from verifier.api.routers import oid4vp, page, requests, verify
+from verifier.api.routers import images, oid4vp, page, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
+from verifier.service.images import ImageProxy
 from verifier.service.oid4vp import Oid4vpService
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
@@ -52,6 +53,10 @@ def create_app(
         app.state.oid4vp = Oid4vpService(
             parts.verifier, transactions, normalize_origin(settings.public_origin)
         )
+        app.state.images = ImageProxy(
+            None if settings.offline or parts.fetcher is None else parts.fetcher.image_fetch,
+            packed=getattr(parts.pack, "images", None),
+        )
         app.state.limiter = anyio.CapacityLimiter(settings.verify_threads)
         inline = settings.verify_inline
         # Inline only when nothing can wait: no network fetches and a local database.
@@ -76,6 +81,7 @@ def create_app(
     app.include_router(verify.router)
     app.include_router(oid4vp.router)
     app.include_router(page.router)
+    app.include_router(images.router)
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:

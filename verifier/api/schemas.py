@@ -86,6 +86,24 @@ class ResultOut(BaseModel):
     errors: list[CheckOut]
     warnings: list[CheckOut]
     credentials: list[CredentialResultOut] | None = None
+    plain: dict[str, Any] | None = None
+    """Plain states for people: per badge ``state`` and ``status``, the presentation's
+    ``binding``, headline ``counts`` and ``skills`` (see ``shared.showing.verdict``)."""
+
+
+class NameCheckIn(BaseModel):
+    """A name typed by the employer, and the badge's name identifier to compare it with."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=300)
+    identity_hash: str = Field(alias="identityHash", min_length=1, max_length=200)
+    salt: str = Field(default="", max_length=200)
+    hashed: bool = True
+
+
+class NameCheckOut(BaseModel):
+    match: bool
 
 
 class ErrorOut(BaseModel):

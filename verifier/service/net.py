@@ -120,14 +120,20 @@ class SafeFetcher:
         return target, host_header, host
 
     def get(
-        self, url: str, *, etag: str | None = None, max_bytes: int, timeout: float | None = None
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        max_bytes: int,
+        timeout: float | None = None,
+        accept: str = "application/json, application/*+json",
     ) -> HttpReply:
         """One GET; raises ``ResolutionFailed`` (refused, unreachable) or ``InvalidInput``
         (``payload_too_large``)."""
         target, host_header, host = self.check_url(url)
         limit = min(timeout or self.timeout, self.timeout)
         deadline = time.monotonic() + limit
-        headers = {"Host": host_header, "Accept": "application/json, application/*+json"}
+        headers = {"Host": host_header, "Accept": accept}
         if etag:
             headers["If-None-Match"] = etag
         extensions = {"sni_hostname": host} if target.startswith("https") else {}
@@ -168,6 +174,10 @@ class SafeFetcher:
                 code=ErrorCode.fetch_failed,
                 detail={"url": url},
             ) from exc
+
+    def image_fetch(self, url: str, max_bytes: int) -> HttpReply:
+        """One image GET (what ``ImageProxy`` expects)."""
+        return self.get(url, max_bytes=max_bytes, accept="image/*")
 
     def status_transport(self, max_bytes: int) -> Callable[[str, str | None, float], HttpReply]:
         """The ``Transport`` ``CachingStatusFetcher`` expects."""

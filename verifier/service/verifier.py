@@ -21,6 +21,7 @@ from shared.formats import extract, read_any, verify_any
 from shared.formats.baking import is_png, is_svg
 from shared.presentation_request import PresentationRequest
 from shared.proof import proofs_of
+from shared.showing import plain_verdict
 from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
 from verifier.store import RequestState, RequestStore
 
@@ -59,9 +60,11 @@ def display_colour(result: VerificationResult) -> str:
 
 
 def result_dict(result: VerificationResult) -> dict[str, Any]:
-    """``VerificationResult.to_dict()`` plus the page colour (also per credential)."""
+    """``VerificationResult.to_dict()`` plus the page colour (also per credential) and the
+    plain states people are told (``shared.showing``)."""
     out = result.to_dict()
     out["display"] = display_colour(result)
+    out["plain"] = plain_verdict(result)
     if result.kind == "presentation":
         for inner, shown in zip(result.credentials, out["credentials"], strict=True):
             shown["display"] = display_colour(inner)

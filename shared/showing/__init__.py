@@ -1,0 +1,16 @@
+"""What a person is shown: a badge read for people, and a verdict in plain states.
+
+- :mod:`shared.showing.badge`: :func:`badge_view`, the parts of a credential an
+  employer reads (image, level and its behaviours, criteria, evidence, the learner's
+  name), taken from the credential itself.
+- :mod:`shared.showing.verdict`: :func:`plain_verdict`, one state per badge, one
+  status, how a presentation was bound to its request, and the headline counts.
+
+The states are stable words (``revoked``, ``unbound``, ...); each app says them in
+its own language. Nothing here decides validity: the checks do that.
+"""
+
+from shared.showing.badge import badge_view
+from shared.showing.verdict import plain_verdict
+
+__all__ = ["badge_view", "plain_verdict"]

@@ -1,0 +1,132 @@
+"""A credential read for people: image, level, criteria, evidence, learner's name.
+
+Everything comes from the credential itself (OB 3.0 ``Achievement``, ``Result``,
+``Evidence``, ``IdentityObject``), so a badge from any OB 3.0 issuer is shown the same
+way. Images keep their reference (an ``https`` URL or a data URI) and, when the
+credential lists the URL among its ``relatedResource`` entries (VC Data Model 2.0),
+the digest the bytes must have: the app that shows the image fetches and checks it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.skills.routes import level_of
+
+_EVIDENCE_KEYS = ("id", "name", "narrative", "description", "genre", "audience")
+_DIGEST_KEYS = ("digestSRI", "digestMultibase", "mediaType")
+NAME_TYPE = "name"
+
+
+def badge_view(credential: Mapping[str, Any]) -> dict[str, Any]:
+    """The shown parts of ``credential`` (keys absent when the credential lacks them)."""
+    subject = _first(credential.get("credentialSubject"))
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    achievement = achievement if isinstance(achievement, Mapping) else {}
+    related = _related(credential)
+    view: dict[str, Any] = {}
+    image = _image(achievement.get("image"), related) or _image(credential.get("image"), related)
+    if image:
+        view["image"] = image
+    issuer = credential.get("issuer")
+    if isinstance(issuer, Mapping):
+        logo = _image(issuer.get("image"), related)
+        if logo:
+            view["issuerImage"] = logo
+    criteria = achievement.get("criteria")
+    if isinstance(criteria, Mapping):
+        if isinstance(criteria.get("narrative"), str):
+            view["criteria"] = criteria["narrative"]
+        if isinstance(criteria.get("id"), str):
+            view["criteriaUrl"] = criteria["id"]
+    level = level_of(credential)
+    if level is not None:
+        view["level"] = {
+            "skill": level.skill,
+            "number": level.number,
+            "of": level.of,
+            "name": level.name,
+            "description": level.description,
+            "behaviours": list(level.behaviours),
+        }
+    evidence = [_evidence(e) for e in _list(credential.get("evidence"))]
+    evidence = [e for e in evidence if e]
+    if evidence:
+        view["evidence"] = evidence
+    learner = _learner(subject if isinstance(subject, Mapping) else {})
+    view["learner"] = learner
+    awarded = credential.get("awardedDate")
+    if isinstance(awarded, str):
+        view["awardedDate"] = awarded
+    return view
+
+
+def _first(value: Any) -> Any:
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _related(credential: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """``relatedResource`` entries by URL: the digests a linked file must match."""
+    out: dict[str, dict[str, str]] = {}
+    for entry in _list(credential.get("relatedResource")):
+        if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+            out[entry["id"]] = {
+                k: str(entry[k]) for k in _DIGEST_KEYS if isinstance(entry.get(k), str)
+            }
+    return out
+
+
+def _image(value: Any, related: Mapping[str, Mapping[str, str]]) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        value = {"id": value}
+    if not isinstance(value, Mapping) or not isinstance(value.get("id"), str):
+        return None
+    url = value["id"]
+    image: dict[str, Any] = {"id": url}
+    if isinstance(value.get("caption"), str):
+        image["caption"] = value["caption"]
+    image.update(related.get(url, {}))
+    return image
+
+
+def _evidence(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, str):
+        return {"id": value}
+    if not isinstance(value, Mapping):
+        return None
+    out = {k: value[k] for k in _EVIDENCE_KEYS if isinstance(value.get(k), str)}
+    for key in _DIGEST_KEYS:
+        if isinstance(value.get(key), str):
+            out[key] = value[key]
+    return out or None
+
+
+def _learner(subject: Mapping[str, Any]) -> dict[str, Any]:
+    """The learner's DID and, if the credential holds one, their name (plain or hashed)."""
+    learner: dict[str, Any] = {}
+    if isinstance(subject.get("id"), str):
+        learner["did"] = subject["id"]
+    for identity in _list(subject.get("identifier")):
+        if not isinstance(identity, Mapping) or identity.get("identityType") != NAME_TYPE:
+            continue
+        value = identity.get("identityHash")
+        if not isinstance(value, str):
+            continue
+        if identity.get("hashed") is True:
+            learner["nameHash"] = {
+                "identityHash": value,
+                "salt": identity.get("salt") if isinstance(identity.get("salt"), str) else "",
+            }
+        else:
+            learner["name"] = value
+        break
+    return learner

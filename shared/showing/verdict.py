@@ -1,0 +1,141 @@
+"""A verdict in plain states: what an employer is told before any detail.
+
+Per badge one ``state`` (``valid``, ``revoked``, ``suspended``, ``expired``,
+``not_yet_valid``, ``someone_else``, ``invalid``, ``unknown``, ``unknown_issuer``)
+and one ``status`` (what the issuer's status lists say, in one word, however many
+lists the badge uses). Per presentation how it was bound to the request
+(``binding``), the number of badges in each state (the headline) and the skills
+summary. A credential checked on its own has ``binding`` ``bare``: whoever shows it
+did not prove they own it.
+
+These are words for apps to translate, derived only from the checks' stable codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from shared.errors import ErrorCode
+from shared.verification import OK, CheckName, Severity, VerificationResult
+
+# The first code found decides the badge's state; later ones are detail.
+_STATE_BY_CODE: tuple[tuple[str, str], ...] = (
+    (ErrorCode.revoked, "revoked"),
+    (ErrorCode.suspended, "suspended"),
+    (ErrorCode.holder_mismatch, "someone_else"),
+    (ErrorCode.expired, "expired"),
+    (ErrorCode.not_yet_valid, "not_yet_valid"),
+)
+_UNTRUSTED = frozenset({ErrorCode.unknown_issuer, ErrorCode.issuer_key_unconfirmed})
+_BINDING_CODES: tuple[tuple[str, str], ...] = (
+    (ErrorCode.nonce_reused, "replayed"),
+    (ErrorCode.nonce_expired, "expired_request"),
+    (ErrorCode.holder_mismatch, "someone_else"),
+    (ErrorCode.domain_mismatch, "other_verifier"),
+)
+_CHALLENGE_CODES = frozenset({ErrorCode.challenge_mismatch, ErrorCode.nonce_unknown})
+
+
+def badge_state(result: VerificationResult) -> str:
+    """One word for one credential's verdict (see the module docstring)."""
+    errors = {c.code for c in result.errors}
+    for code, state in _STATE_BY_CODE:
+        if code in errors:
+            return state
+    if errors:
+        return "invalid"
+    if result.undecided:
+        return "unknown"
+    if _UNTRUSTED & {c.code for c in result.checks}:
+        return "unknown_issuer"
+    return "valid"
+
+
+def status_state(result: VerificationResult) -> str:
+    """What the status lists say, as one word: never two contradicting sentences."""
+    checks = [c for c in result.checks if c.name == CheckName.status]
+    if not checks:
+        return "none"
+    codes = {c.code for c in checks}
+    if ErrorCode.revoked in codes:
+        return "revoked"
+    if ErrorCode.suspended in codes:
+        return "suspended"
+    if any(not c.ok for c in checks):
+        return "unknown"
+    purposes = {c.detail.get("purpose") for c in checks if isinstance(c.detail, dict)}
+    if "suspension" in purposes and "revocation" in purposes:
+        return "not_revoked_or_suspended"
+    if purposes == {"suspension"}:
+        return "not_suspended"
+    return "not_revoked"
+
+
+def binding_state(result: VerificationResult) -> str:
+    """How a presentation answers the request: ``bound`` or why not."""
+    codes = [c.code for c in result.checks if c.code != OK and c.severity != Severity.info]
+    for code, state in _BINDING_CODES:
+        if code in codes:
+            return state
+    if _CHALLENGE_CODES.intersection(codes):
+        signed = result.summary.get("challenge")
+        return "other_request" if isinstance(signed, str) and signed else "unbound"
+    if any(
+        c.code == ErrorCode.holder_mismatch for inner in result.credentials for c in inner.checks
+    ):
+        return "someone_else"
+    return "bound"
+
+
+def skills_summary(credentials: Iterable[tuple[dict[str, Any], str]]) -> list[dict[str, Any]]:
+    """Per skill the highest level among valid badges (else the best shown), in order seen.
+
+    ``credentials`` are (summary, state) pairs; a summary's ``level`` comes from
+    :func:`shared.showing.badge.badge_view`.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for summary, state in credentials:
+        level = summary.get("level")
+        if not isinstance(level, dict) or not level.get("skill"):
+            continue
+        entry = {
+            "skill": level["skill"],
+            "number": level.get("number"),
+            "of": level.get("of"),
+            "name": level.get("name"),
+            "state": state,
+        }
+        seen = out.get(level["skill"])
+        if seen is None or _better(entry, seen):
+            out[level["skill"]] = entry
+    return list(out.values())
+
+
+def _better(new: dict[str, Any], old: dict[str, Any]) -> bool:
+    new_valid, old_valid = bool(new["state"] == "valid"), bool(old["state"] == "valid")
+    if new_valid != old_valid:
+        return new_valid
+    return int(new.get("number") or 0) > int(old.get("number") or 0)
+
+
+def plain_verdict(result: VerificationResult) -> dict[str, Any]:
+    """The plain states of ``result``; a presentation's badges get theirs in ``badges``."""
+    if result.kind != "presentation":
+        return {"state": badge_state(result), "status": status_state(result), "binding": "bare"}
+    badges = [
+        {"state": badge_state(inner), "status": status_state(inner)} for inner in result.credentials
+    ]
+    counts: dict[str, int] = {}
+    for badge in badges:
+        counts[badge["state"]] = counts.get(badge["state"], 0) + 1
+    return {
+        "binding": binding_state(result),
+        "total": len(badges),
+        "counts": counts,
+        "badges": badges,
+        "skills": skills_summary(
+            (inner.summary, badge["state"])
+            for inner, badge in zip(result.credentials, badges, strict=True)
+        ),
+    }
