@@ -23,7 +23,7 @@ from issuer.settings import KdfProfile
 from issuer.store import Store
 from issuer.vault import hash_token, new_token, open_seed, seal_seed, token_matches
 from shared.did import MULTIKEY_V1, did_key_document, did_web_from_domain, did_web_url
-from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.errors import Conflict, ErrorCode, InvalidInput, Unavailable, Unsupported
 from shared.keys import P256SigningKey, SigningKey
 from shared.ob import Profile, known_fields
 
@@ -100,9 +100,7 @@ def initialize(
     identity = Identity(did, document, url, suspension, list_size)
     with store.begin() as conn:
         if "did" in store.config(conn):
-            raise InvalidInput(
-                "this issuer is already initialised", code=ErrorCode.already_initialized
-            )
+            raise Conflict("this issuer is already initialised", code=ErrorCode.already_initialized)
         values = {
             "did": did,
             "profile": json.dumps(document),
@@ -146,7 +144,7 @@ def load_identity(store: Store) -> Identity:
     with store.read() as conn:
         config = store.config(conn)
     if "did" not in config:
-        raise InvalidInput(
+        raise Unavailable(
             "the issuer is not initialised: run 'rugzak-issuer init' first",
             code=ErrorCode.not_initialized,
         )
@@ -246,7 +244,7 @@ def add_sd_key(
     key = P256SigningKey.from_private_bytes(scalar) if scalar else P256SigningKey.generate()
     with store.begin() as conn:
         if _SD_PUBLIC in store.config(conn):
-            raise InvalidInput(
+            raise Conflict(
                 "this issuer already has a selective-disclosure key", code=ErrorCode.conflict
             )
         store.set_config(conn, _SD_SEALED, seal_seed(key.private_bytes, passphrase, kdf=kdf))

@@ -22,7 +22,15 @@ from issuer.store.db import aware
 from issuer.store.repository import load
 from issuer.vault import hash_token, new_token, new_tx_code, token_matches
 from shared.did import StaticResolver
-from shared.errors import ErrorCode, InvalidInput, RugzakError, VerificationFailed
+from shared.errors import (
+    AccessDenied,
+    Conflict,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    RugzakError,
+    VerificationFailed,
+)
 from shared.oid4vci import (
     OB_CONFIGURATION_ID,
     CredentialOffer,
@@ -158,11 +166,11 @@ class OfferService:
         with self.store.read() as conn:
             row = self.store.offer_by(conn, "code_hash", hash_token(code))
         if row is None:
-            raise InvalidInput("unknown offer", code=ErrorCode.offer_not_found)
+            raise NotFound("unknown offer", code=ErrorCode.offer_not_found)
         if row["state"] != OPEN:
-            raise InvalidInput("this offer was used already", code=ErrorCode.offer_used)
+            raise Conflict("this offer was used already", code=ErrorCode.offer_used)
         if (aware(row["expires_at"]) or now) <= now:
-            raise InvalidInput("this offer has expired", code=ErrorCode.offer_expired)
+            raise Conflict("this offer has expired", code=ErrorCode.offer_expired)
         tx = _tx_code() if row["tx_code_hash"] is not None else None
         return build_credential_offer(
             credential_issuer=self.credential_issuer, pre_authorized_code=code, tx_code=tx
@@ -180,7 +188,7 @@ class OfferService:
         with self.store.read() as conn:
             row = self.store.offer(conn, offer_id)
         if row is None:
-            raise InvalidInput(f"no offer '{offer_id}'", code=ErrorCode.offer_not_found)
+            raise NotFound(f"no offer '{offer_id}'", code=ErrorCode.offer_not_found)
         return _offer_view(row, self.issuer.now())
 
     def list(self, *, limit: int = 100, offset: int = 0) -> list[dict[str, Any]]:
@@ -197,25 +205,25 @@ class OfferService:
         with self.store.read() as conn:
             row = self.store.offer_by(conn, "code_hash", hash_token(request.pre_authorized_code))
         if row is None:
-            raise InvalidInput("unknown pre-authorized code", code=ErrorCode.offer_not_found)
+            raise NotFound("unknown pre-authorized code", code=ErrorCode.offer_not_found)
         if row["state"] != OPEN:
-            raise InvalidInput("this offer was used already", code=ErrorCode.offer_used)
+            raise Conflict("this offer was used already", code=ErrorCode.offer_used)
         if (aware(row["expires_at"]) or now) <= now:
-            raise InvalidInput("this offer has expired", code=ErrorCode.offer_expired)
+            raise Conflict("this offer has expired", code=ErrorCode.offer_expired)
         if row["tx_code_hash"] is not None:
             if row["tx_attempts"] >= settings.tx_code_max_attempts:
-                raise InvalidInput(
+                raise AccessDenied(
                     "too many wrong transaction codes; ask the issuer for a new offer",
                     code=ErrorCode.tx_code_invalid,
                 )
             if not request.tx_code:
-                raise InvalidInput(
+                raise AccessDenied(
                     "this offer needs the transaction code", code=ErrorCode.tx_code_required
                 )
             if not token_matches(request.tx_code, row["tx_code_hash"]):
                 with self.store.begin() as conn:
                     self.store.count_tx_attempt(conn, row["id"])
-                raise InvalidInput("wrong transaction code", code=ErrorCode.tx_code_invalid)
+                raise AccessDenied("wrong transaction code", code=ErrorCode.tx_code_invalid)
         token = new_token()
         with self.store.begin() as conn:
             done = self.store.update_offer(
@@ -227,7 +235,7 @@ class OfferService:
                 token_expires_at=now + timedelta(seconds=settings.token_ttl_seconds),
             )
         if not done:
-            raise InvalidInput("this offer was used already", code=ErrorCode.offer_used)
+            raise Conflict("this offer was used already", code=ErrorCode.offer_used)
         return TokenResponse(access_token=token, expires_in=settings.token_ttl_seconds)
 
     def nonce(self) -> NonceResponse:
@@ -302,20 +310,20 @@ class OfferService:
         if not nonce_ok:
             raise self._nonce_error(claimed)
         if not redeemed:
-            raise InvalidInput("this offer was redeemed already", code=ErrorCode.offer_used)
+            raise Conflict("this offer was redeemed already", code=ErrorCode.offer_used)
         return CredentialResponse(credentials=[IssuedCredential(credential=issued.credential)])
 
     def _offer_for_token(self, access_token: str | None, now: datetime) -> Any:
         if not access_token:
-            raise InvalidInput("an access token is required", code=ErrorCode.token_missing)
+            raise AccessDenied("an access token is required", code=ErrorCode.token_missing)
         with self.store.read() as conn:
             row = self.store.offer_by(conn, "token_hash", hash_token(access_token))
         if row is None:
-            raise InvalidInput("unknown access token", code=ErrorCode.token_invalid)
+            raise AccessDenied("unknown access token", code=ErrorCode.token_invalid)
         if row["state"] == REDEEMED:
-            raise InvalidInput("this offer was redeemed already", code=ErrorCode.offer_used)
+            raise Conflict("this offer was redeemed already", code=ErrorCode.offer_used)
         if (aware(row["token_expires_at"]) or now) <= now:
-            raise InvalidInput("the access token has expired", code=ErrorCode.token_expired)
+            raise AccessDenied("the access token has expired", code=ErrorCode.token_expired)
         return row
 
     def _nonce_error(self, nonce: str) -> RugzakError:

@@ -17,7 +17,7 @@ from issuer.service import Issuer
 from issuer.store import status as st
 from issuer.store.db import aware
 from shared.credentials import issue_credential
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, NotFound
 from shared.status_list import BitstringStatusList, build_status_list_credential
 
 
@@ -35,9 +35,7 @@ def status_list(issuer: Issuer, list_id: str) -> Published:
     with store.read() as conn:
         row = st.get_list(conn, list_id)
         if row is None:
-            raise InvalidInput(
-                f"no status list '{list_id}'", code=ErrorCode.not_found, detail=list_id
-            )
+            raise NotFound(f"no status list '{list_id}'", code=ErrorCode.not_found, detail=list_id)
         version = row["version"]
         if row["signed_version"] == version and row["signed_document"] and row["etag"]:
             return Published(row["signed_document"].encode("utf-8"), row["etag"])

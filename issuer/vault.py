@@ -22,7 +22,7 @@ import nacl.secret
 import nacl.utils
 
 from issuer.settings import KdfProfile
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import AccessDenied, ErrorCode, InvalidInput
 
 _ARGON = nacl.pwhash.argon2id
 KDF_COSTS: dict[str, tuple[int, int]] = {
@@ -44,7 +44,7 @@ def _derive(passphrase: str, salt: bytes, ops: int, mem: int) -> bytes:
 def seal_seed(seed: bytes, passphrase: str, *, kdf: KdfProfile = "interactive") -> str:
     """Encrypt a 32-byte seed; the result is a small JSON text safe to store anywhere."""
     if len(passphrase) < MIN_PASSPHRASE_CHARS:
-        raise InvalidInput(
+        raise AccessDenied(
             f"the passphrase needs at least {MIN_PASSPHRASE_CHARS} characters",
             code=ErrorCode.passphrase_required,
         )
@@ -74,7 +74,7 @@ def open_seed(blob: str, passphrase: str) -> bytes:
     try:
         seed = nacl.secret.SecretBox(_derive(passphrase, salt, ops, mem)).decrypt(sealed)
     except nacl.exceptions.CryptoError as exc:
-        raise InvalidInput(
+        raise AccessDenied(
             "wrong passphrase for the issuer's signing key", code=ErrorCode.wrong_passphrase
         ) from exc
     return bytes(seed)

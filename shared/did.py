@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import unquote, urldefrag
 
-from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, Unsupported
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, Unsupported, VerificationFailed
 from shared.multibase import (
     decode_base58btc,
     ed25519_public_to_multibase,
@@ -354,7 +354,7 @@ def find_verification_method(
                 listed = True
                 break
         if not listed:
-            raise ResolutionFailed(
+            raise VerificationFailed(
                 f"the key is not authorised for {purpose}",
                 code=ErrorCode.proof_purpose_mismatch,
                 detail={"vm": vm_url, "purpose": purpose},

@@ -3,21 +3,40 @@
 Codes are public API: snake_case, never renamed, the same in JSON answers
 (``{"code", "message", "detail"}``), in the wallet and in CLI output.
 
+Each code belongs to exactly one family (an exception class below) and carries the
+HTTP status both services answer with and its default severity as a check
+(``ErrorCode.revoked.family``, ``.http_status``, ``.severity``; the table is
+``CODE_FAMILIES`` at the end). ``RugzakError(message, code=...)`` builds the code's
+family, so ``except NotFound`` catches every not-found however it was raised.
+
 Tree::
 
-    RugzakError                      (code, message, detail)
+    RugzakError                      (code, message, detail); internal_error
     ├── InvalidInput                 malformed input a caller sent us
     ├── Unsupported                  well-formed, but a method/suite we do not do
-    ├── ResolutionFailed             a DID, key, context or status list could not be had
-    └── VerificationFailed           checked, and found wanting
+    ├── ResolutionFailed             a DID, key, offer or status list could not be had
+    ├── VerificationFailed           checked, and found wanting
+    ├── NotFound                     no such resource
+    ├── Conflict                     clashes with the current state (used, retired, exists)
+    ├── AccessDenied                 a token, passphrase or code is missing or wrong
+    └── Unavailable                  cannot serve now (locked, not set up, busy)
 
 Caller bugs (wrong Python types passed to an API) stay ``TypeError``/``ValueError``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+
+class Severity(StrEnum):
+    """How much a check's outcome weighs: ``error`` fails, ``warning`` informs."""
+
+    error = "error"
+    warning = "warning"
+    info = "info"
 
 
 class ErrorCode(StrEnum):
@@ -165,11 +184,34 @@ class ErrorCode(StrEnum):
     engine_timeout = "engine_timeout"  # the didkit engine did not answer in time
     engine_unavailable = "engine_unavailable"  # the didkit engine is closed or could not start
 
+    @property
+    def family(self) -> type[RugzakError]:
+        """The exception class this code is raised with."""
+        return CODE_SPECS[self].family
+
+    @property
+    def http_status(self) -> int:
+        """The HTTP status both services answer this error with."""
+        return CODE_SPECS[self].http_status
+
+    @property
+    def severity(self) -> Severity:
+        """The severity of a check that ends with this code, unless it says otherwise."""
+        return CODE_SPECS[self].severity
+
 
 class RugzakError(Exception):
     """Root of every error Rugzak raises on purpose."""
 
     default_code: ErrorCode = ErrorCode.internal_error
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> RugzakError:
+        # The root class stands for "the code's own family" (see the module docstring);
+        # subclasses keep their own signatures.
+        code = kwargs.get("code")
+        if cls is RugzakError and code is not None:
+            cls = ErrorCode(code).family
+        return super().__new__(cls, *args)
 
     def __init__(
         self,
@@ -214,6 +256,188 @@ class VerificationFailed(RugzakError):
 
     default_code = ErrorCode.proof_invalid
 
+
+class NotFound(RugzakError):
+    """There is no such resource (request, achievement, credential, offer)."""
+
+    default_code = ErrorCode.not_found
+
+
+class Conflict(RugzakError):
+    """The request clashes with the current state: used, retired, already there."""
+
+    default_code = ErrorCode.conflict
+
+
+class AccessDenied(RugzakError):
+    """A token, passphrase or transaction code is missing or wrong, or too many tries."""
+
+    default_code = ErrorCode.forbidden
+
+
+class Unavailable(RugzakError):
+    """The work cannot be done now: a key is locked, nothing is set up, a file is busy."""
+
+    default_code = ErrorCode.not_initialized
+
+
+@dataclass(frozen=True)
+class CodeSpec:
+    """What a code means outside Python: its family, HTTP status and default severity."""
+
+    family: type[RugzakError]
+    http_status: int
+    severity: Severity = Severity.error
+
+
+_W = Severity.warning
+
+#: Every code, by family: ``code: HTTP status`` (or ``(status, severity)`` for warnings).
+CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity]]] = {
+    RugzakError: {ErrorCode.internal_error: 500},
+    InvalidInput: {
+        ErrorCode.invalid_json: 400,
+        ErrorCode.malformed_credential: 400,
+        ErrorCode.malformed_presentation: 400,
+        ErrorCode.malformed_proof: 400,
+        ErrorCode.malformed_did: 400,
+        ErrorCode.malformed_key: 400,
+        ErrorCode.malformed_status_list: 400,
+        ErrorCode.malformed_status_entry: 400,
+        ErrorCode.schema_invalid: 400,
+        ErrorCode.schema_not_checked: (400, _W),
+        ErrorCode.deprecated_context: (400, _W),
+        ErrorCode.legacy_vcdm: (400, _W),
+        ErrorCode.unknown_context: 400,
+        ErrorCode.undefined_term: 400,
+        ErrorCode.invalid_jsonld: 400,
+        ErrorCode.canonicalization_too_complex: 400,
+        ErrorCode.qr_decode_failed: 400,
+        ErrorCode.qr_parts_incomplete: 400,
+        ErrorCode.payload_too_large: 413,
+        ErrorCode.decompression_failed: 400,
+        ErrorCode.invalid_base45: 400,
+        ErrorCode.qr_parts_mismatch: 400,
+        ErrorCode.invalid_image: 400,
+        ErrorCode.invalid_request: 400,
+        ErrorCode.invalid_offer: 400,
+        ErrorCode.invalid_jwt: 400,
+        ErrorCode.unknown_credential_configuration: 400,
+        ErrorCode.image_too_large: 413,
+        ErrorCode.invalid_csv: 400,
+        ErrorCode.wallet_corrupt: 400,
+        ErrorCode.backup_invalid: 400,
+        ErrorCode.method_not_allowed: 405,
+        ErrorCode.invalid_trust_list: 400,
+        ErrorCode.invalid_trust_pack: 400,
+        ErrorCode.status_list_too_short: 400,
+        ErrorCode.status_index_out_of_range: 400,
+        ErrorCode.status_list_invalid: 400,
+        ErrorCode.invalid_base32: 400,
+        ErrorCode.invalid_cborld: 400,
+        ErrorCode.invalid_pointer: 400,
+        ErrorCode.invalid_framework: 400,
+        ErrorCode.framework_encoding: 400,
+        ErrorCode.unsupported_format: 400,
+    },
+    Unsupported: {
+        ErrorCode.unsupported_cryptosuite: 400,
+        ErrorCode.unsupported_did_method: 400,
+        ErrorCode.unsupported_key_type: 400,
+        ErrorCode.unsupported_codec: 400,
+        ErrorCode.unsupported_context: 400,
+        ErrorCode.unsupported_algorithm: 400,
+        ErrorCode.unsupported_grant_type: 400,
+        ErrorCode.unsupported_media_type: 415,
+    },
+    # Something we had to fetch could not be had: the fault is upstream (Bad Gateway),
+    # unless we refused to fetch it (a non-https or private address: the input's fault).
+    ResolutionFailed: {
+        ErrorCode.did_not_found: 502,
+        ErrorCode.verification_method_not_found: 502,
+        ErrorCode.status_list_unavailable: 502,
+        ErrorCode.fetch_failed: 502,
+        ErrorCode.fetch_refused: 400,
+        ErrorCode.offer_failed: 502,
+    },
+    VerificationFailed: {
+        ErrorCode.proof_missing: 400,
+        ErrorCode.proof_invalid: 400,
+        ErrorCode.proof_purpose_mismatch: 400,
+        ErrorCode.issuer_mismatch: 400,
+        ErrorCode.issuer_key_unconfirmed: (400, _W),
+        ErrorCode.holder_mismatch: 400,
+        ErrorCode.challenge_mismatch: 400,
+        ErrorCode.domain_mismatch: 400,
+        ErrorCode.expired: 400,
+        ErrorCode.not_yet_valid: 400,
+        ErrorCode.revoked: 400,
+        ErrorCode.suspended: 400,
+        ErrorCode.status_unknown: (400, _W),
+        ErrorCode.status_list_expired: 400,
+        ErrorCode.status_list_not_yet_valid: 400,
+        ErrorCode.status_purpose_mismatch: 400,
+        ErrorCode.status_flagged: 400,
+        ErrorCode.nonce_unknown: 400,
+        ErrorCode.nonce_reused: 400,
+        ErrorCode.nonce_expired: 400,
+        ErrorCode.nonce_mismatch: 400,
+        ErrorCode.unknown_issuer: (400, _W),
+        ErrorCode.audience_mismatch: 400,
+        ErrorCode.jwt_expired: 400,
+        ErrorCode.jwt_not_yet_valid: 400,
+    },
+    NotFound: {
+        ErrorCode.not_found: 404,
+        ErrorCode.achievement_not_found: 404,
+        ErrorCode.credential_not_found: 404,
+        ErrorCode.offer_not_found: 404,
+        ErrorCode.framework_not_found: 404,
+        ErrorCode.skill_not_found: 404,
+    },
+    Conflict: {
+        ErrorCode.conflict: 409,
+        ErrorCode.achievement_retired: 409,
+        ErrorCode.offer_used: 409,
+        ErrorCode.offer_expired: 409,
+        ErrorCode.already_initialized: 409,
+        ErrorCode.duplicate_credential: 409,
+        ErrorCode.status_list_full: 409,
+    },
+    AccessDenied: {
+        ErrorCode.unauthorized: 401,
+        ErrorCode.forbidden: 403,
+        ErrorCode.token_missing: 401,
+        ErrorCode.token_invalid: 401,
+        ErrorCode.token_expired: 401,
+        ErrorCode.tx_code_required: 400,
+        ErrorCode.tx_code_invalid: 400,
+        ErrorCode.wrong_passphrase: 400,
+        ErrorCode.passphrase_required: 503,
+        ErrorCode.rate_limited: 429,
+    },
+    Unavailable: {
+        ErrorCode.not_initialized: 503,
+        ErrorCode.wallet_busy: 503,
+        ErrorCode.engine_timeout: 503,
+        ErrorCode.engine_unavailable: 503,
+    },
+}
+
+
+def _specs() -> dict[ErrorCode, CodeSpec]:
+    specs: dict[ErrorCode, CodeSpec] = {}
+    for family, codes in CODE_FAMILIES.items():
+        for code, value in codes.items():
+            status, severity = value if isinstance(value, tuple) else (value, Severity.error)
+            specs.setdefault(code, CodeSpec(family, status, severity))
+    # A code added without a row still works (a plain 400); tests/shared ask for its row.
+    for code in ErrorCode:
+        specs.setdefault(code, CodeSpec(RugzakError, 400))
+    return specs
+
+
+CODE_SPECS: dict[ErrorCode, CodeSpec] = _specs()
 
 # Exit codes used by every CLI.
 EXIT_OK = 0

@@ -11,12 +11,7 @@ from enum import StrEnum
 from typing import Any
 
 from shared.errors import ErrorCode
-
-
-class Severity(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
+from shared.errors import Severity as Severity  # re-exported: results speak of it
 
 
 class Verdict(StrEnum):

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared import qr
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
 from wallet.oid4vp import Answered, Ask, VerifierUnreachable, answer, fetch_ask
 from wallet.presenting import Presentation
 
@@ -59,8 +59,9 @@ def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Deliver
     """Send the chosen badges over OpenID4VP; offline, a presentation for QR codes instead.
 
     Raises:
-        InvalidInput: the request is unacceptable, the verifier refused the answer,
-            or it cannot be reached and the link offers no offline binding.
+        InvalidInput: the request is unacceptable or the verifier refused the answer.
+        ResolutionFailed: the verifier cannot be reached and the link offers no
+            offline binding.
     """
     now = service.config.clock()
     try:
@@ -68,7 +69,7 @@ def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Deliver
         answered = answer(ask, chosen, service.store, service.network, now)
     except VerifierUnreachable as exc:
         if exc.fallback is None:
-            raise InvalidInput(
+            raise ResolutionFailed(
                 "Could not reach the verifier, and the link has no code for showing QR "
                 "codes instead. Connect to a network and try again.",
                 code=ErrorCode.fetch_failed,

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from shared import oid4vci
-from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
+from shared.errors import AccessDenied, ErrorCode, ResolutionFailed, RugzakError
 from shared.keys import SigningKey
 from wallet.network import Network
 
@@ -47,7 +47,7 @@ def redeem(
 ) -> list[dict[str, Any]]:
     """Run the pre-authorized code flow; returns the credentials the issuer sent."""
     if offer.tx_code is not None and not tx_code:
-        raise InvalidInput(
+        raise AccessDenied(
             "This offer needs the transaction code the issuer gave you.",
             code=ErrorCode.tx_code_required,
         )

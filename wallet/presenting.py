@@ -21,7 +21,7 @@ from PIL import Image
 
 from shared import qr, vpqr
 from shared.credentials import create_presentation
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, VerificationFailed
 from shared.formats import is_ob2_document
 from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
@@ -84,7 +84,7 @@ def make_presentation(
     if not credential_ids:
         raise InvalidInput("Pick at least one badge to present.", code=ErrorCode.invalid_request)
     if request is not None and request.is_expired(now):
-        raise InvalidInput(
+        raise VerificationFailed(
             "The verifier's request has expired; ask for a new one.", code=ErrorCode.nonce_expired
         )
     stored = [store.find(ref) for ref in credential_ids]

@@ -18,7 +18,7 @@ from typing import Any
 
 from shared.credentials import StatusFetcher, subject_ids
 from shared.did import Resolver
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.formats import is_ob2_document, read_any, readable, verify_stored
 from shared.verification import Check, CheckName, VerificationResult
 from wallet.data.cards import Card, make_card
@@ -116,7 +116,7 @@ def receive(store: WalletStore, credential: Any, checker: Checker) -> ImportOutc
             credential,
             None,
             duplicate_of=duplicate,
-            refusal=InvalidInput(
+            refusal=Conflict(
                 "This credential is already in the wallet.",
                 code=ErrorCode.duplicate_credential,
                 detail=duplicate,
@@ -129,7 +129,7 @@ def receive(store: WalletStore, credential: Any, checker: Checker) -> ImportOutc
     card = make_card(credential, result, now=checker.clock())
     try:
         local_id = store.add(credential, card)
-    except InvalidInput as exc:
+    except Conflict as exc:
         if exc.code == ErrorCode.duplicate_credential:
             return ImportOutcome(credential, result, refusal=exc, duplicate_of=exc.detail)
         raise

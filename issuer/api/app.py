@@ -8,8 +8,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from issuer.api import errors
-from issuer.api.limits import BodySizeLimit
 from issuer.api.routers import (
     achievements,
     audit,
@@ -22,6 +20,7 @@ from issuer.api.routers import (
 from issuer.offers import OfferService
 from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
+from shared.runtime.web import BodyLimit, install_error_handlers
 
 
 def create_app(
@@ -60,7 +59,7 @@ def create_app(
         ),
         lifespan=lifespan,
     )
-    errors.install(app)
+    install_error_handlers(app, service="issuer")
     for router in (
         public.router,
         oid4vci.router,
@@ -71,5 +70,5 @@ def create_app(
         audit.router,
     ):
         app.include_router(router)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
     return app

@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from issuer.identity import check_admin_token
 from issuer.offers import OfferService
 from issuer.service import Issuer
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import AccessDenied, ErrorCode
 
 _bearer = HTTPBearer(auto_error=False, description="the admin token printed by `init`")
 
@@ -35,9 +35,9 @@ def require_admin(
 ) -> str:
     """401 without a bearer token, 403 with a wrong one; returns the audit actor."""
     if credentials is None or not credentials.credentials:
-        raise InvalidInput("an admin bearer token is required", code=ErrorCode.unauthorized)
+        raise AccessDenied("an admin bearer token is required", code=ErrorCode.unauthorized)
     if not check_admin_token(issuer.store, credentials.credentials):
-        raise InvalidInput("the admin token is not valid", code=ErrorCode.forbidden)
+        raise AccessDenied("the admin token is not valid", code=ErrorCode.forbidden)
     return "admin-api"
 
 

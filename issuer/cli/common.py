@@ -16,7 +16,13 @@ from rich.markup import escape
 
 from issuer.service import Issuer
 from issuer.settings import IssuerSettings
-from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
+from shared.errors import (
+    EXIT_BAD_INPUT,
+    AccessDenied,
+    ErrorCode,
+    RugzakError,
+    Unavailable,
+)
 
 CONFIG_FILE = "issuer.json"
 PASSPHRASE_ENV = "RUGZAK_ISSUER_PASSPHRASE"  # noqa: S105 (a variable name)
@@ -59,7 +65,7 @@ def passphrase(settings: IssuerSettings, *, confirm: bool = False) -> str:
     if settings.passphrase is not None:
         return settings.passphrase.get_secret_value()
     if not sys.stdin.isatty():
-        raise InvalidInput(
+        raise AccessDenied(
             f"no passphrase: set {PASSPHRASE_ENV} or run in a terminal",
             code=ErrorCode.passphrase_required,
         )
@@ -72,7 +78,7 @@ def passphrase(settings: IssuerSettings, *, confirm: bool = False) -> str:
 def open_issuer(ctx: typer.Context, *, unlock: bool) -> Issuer:
     settings = state(ctx).settings()
     if settings.database_url is None and not (settings.data_dir / "issuer.db").exists():
-        raise InvalidInput(
+        raise Unavailable(
             f"no issuer in {settings.data_dir}: run 'rugzak-issuer init' first",
             code=ErrorCode.not_initialized,
         )

@@ -19,7 +19,7 @@ from issuer.achievements import (
 from issuer.service.base import _SLUG, IssuerBase
 from issuer.store.db import aware
 from issuer.store.repository import load
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import Conflict, ErrorCode, InvalidInput
 
 
 class AchievementOps(IssuerBase):
@@ -40,7 +40,7 @@ class AchievementOps(IssuerBase):
         now = self.now()
         with self.store.begin() as conn:
             if self.store.achievement(conn, aid) is not None:
-                raise InvalidInput(
+                raise Conflict(
                     f"achievement '{aid}' exists already", code=ErrorCode.conflict, detail=aid
                 )
             self.store.insert_achievement(

@@ -24,7 +24,7 @@ from issuer.awards import (
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
 from issuer.store.repository import load
 from shared.credentials import issue_credential
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import Conflict, ErrorCode
 from shared.keys import SigningKey
 
 
@@ -54,7 +54,7 @@ class AwardOps(IssuerBase):
                 row = self._row(conn, achievement_id)
             cache[achievement_id] = row
         if row["retired_at"] is not None:
-            raise InvalidInput(
+            raise Conflict(
                 f"achievement '{achievement_id}' is retired",
                 code=ErrorCode.achievement_retired,
                 detail=achievement_id,

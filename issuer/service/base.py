@@ -24,7 +24,7 @@ from issuer.identity import Identity, load_identity, unlock, unlock_sd
 from issuer.settings import IssuerSettings
 from issuer.store import Store
 from issuer.store import status as st
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import AccessDenied, ErrorCode, NotFound, Unavailable
 from shared.keys import P256SigningKey, SigningKey
 from shared.ob.disclosure import mandatory_pointers
 from shared.proof.ecdsa_sd import create_base_proof
@@ -110,7 +110,7 @@ class IssuerBase:
     @property
     def signer(self) -> SigningKey:
         if self._key is None:
-            raise InvalidInput(
+            raise AccessDenied(
                 "the signing key is locked: set RUGZAK_ISSUER_PASSPHRASE",
                 code=ErrorCode.passphrase_required,
             )
@@ -125,7 +125,7 @@ class IssuerBase:
             return
         self._sd_key = unlock_sd(self.store, self.identity, passphrase)
         if self._sd_key is None:
-            raise InvalidInput(
+            raise Unavailable(
                 "sd_proofs is on but this issuer has no selective-disclosure key: "
                 "run 'rugzak-issuer selective-disclosure' first",
                 code=ErrorCode.not_initialized,
@@ -140,7 +140,7 @@ class IssuerBase:
         if not self.settings.sd_proofs:
             return signed
         if self._sd_key is None:
-            raise InvalidInput(
+            raise AccessDenied(
                 "the selective-disclosure key is locked: set RUGZAK_ISSUER_PASSPHRASE",
                 code=ErrorCode.passphrase_required,
             )
@@ -154,7 +154,7 @@ class IssuerBase:
     def _row(self, conn: Connection, achievement_id: str) -> RowMapping:
         row = self.store.achievement(conn, achievement_id)
         if row is None:
-            raise InvalidInput(
+            raise NotFound(
                 f"no achievement '{achievement_id}'",
                 code=ErrorCode.achievement_not_found,
                 detail=achievement_id,

@@ -11,7 +11,7 @@ from issuer.service.base import ACTIVE, REVOKED, SUSPENDED, IssuerBase
 from issuer.store import status as st
 from issuer.store.db import aware
 from issuer.store.repository import load
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import Conflict, ErrorCode, NotFound
 
 
 class CredentialOps(IssuerBase):
@@ -34,7 +34,7 @@ class CredentialOps(IssuerBase):
     def _credential_row(self, conn: Connection, credential_id: str) -> RowMapping:
         row = self.store.credential(conn, credential_id)
         if row is None:
-            raise InvalidInput(
+            raise NotFound(
                 f"no credential '{credential_id}'",
                 code=ErrorCode.credential_not_found,
                 detail=credential_id,
@@ -66,13 +66,13 @@ class CredentialOps(IssuerBase):
             entries = {e["purpose"]: e for e in st.entries_of(conn, credential_id)}
             state = row["state"]
             if target != REVOKED and "suspension" not in entries:
-                raise InvalidInput(
+                raise Conflict(
                     "this credential has no suspension status (suspension is off for this issuer)",
                     code=ErrorCode.conflict,
                     detail=credential_id,
                 )
             if state == REVOKED and target != REVOKED:
-                raise InvalidInput(
+                raise Conflict(
                     "a revoked credential stays revoked",
                     code=ErrorCode.conflict,
                     detail=credential_id,

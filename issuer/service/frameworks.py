@@ -29,7 +29,7 @@ from issuer.frameworks import (
 from issuer.service.base import IssuerBase
 from issuer.store import frameworks as rows
 from issuer.store.db import aware
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, NotFound
 from shared.skills import Framework, parse_json, to_case, to_csv, to_json
 
 
@@ -267,7 +267,7 @@ def _check_language(framework: Framework, language: str | None) -> None:
 
 
 def _not_found(framework_id: str) -> InvalidInput:
-    return InvalidInput(
+    return NotFound(
         f"no framework '{framework_id}'",
         code=ErrorCode.framework_not_found,
         detail=framework_id,

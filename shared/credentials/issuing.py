@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.credentials.fields import OB_TYPES, issuer_id, types_of
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, VerificationFailed
 from shared.keys import SigningKey
 from shared.proof import create_proof
 
@@ -29,7 +29,7 @@ def issue_credential(
         raise TypeError("credential must be a dict")
     issuer = issuer_id(credential)
     if issuer != key.did:
-        raise InvalidInput(
+        raise VerificationFailed(
             "the credential's issuer is not the signing key's DID",
             code=ErrorCode.issuer_mismatch,
             detail={"issuer": issuer, "key": key.did},

@@ -184,7 +184,11 @@ def _fetch_jwk(kid: str, fetcher: Fetcher) -> PublicKey:
             detail={"kid": kid, "error": str(exc)},
         ) from exc
     if len(body) > MAX_JWKS_BYTES:
-        raise ResolutionFailed("the key document is too large", code=ErrorCode.payload_too_large)
+        raise ResolutionFailed(
+            "the key document is too large",
+            code=ErrorCode.verification_method_not_found,
+            detail={"kid": kid, "limit": MAX_JWKS_BYTES},
+        )
     try:
         document = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:

@@ -25,7 +25,7 @@ from shared.credentials import (
     verify_presentation,
 )
 from shared.did import Fetcher, Resolver
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats.baking import extract, is_png, is_svg
 from shared.formats.jose import looks_like_jws, parse_compact
 from shared.formats.ob2 import is_ob2_assertion, verify_ob2
@@ -125,7 +125,7 @@ def _read_text(text: str) -> Parsed:
     if stripped.startswith("https://") and not any(c.isspace() for c in stripped):
         return Parsed("url", url=stripped)
     if stripped.startswith("http://"):
-        raise InvalidInput(
+        raise ResolutionFailed(
             "Only https links can be checked.", code=ErrorCode.fetch_refused, detail=stripped[:200]
         )
     raise _unsupported(

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported
+from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported, VerificationFailed
 from shared.keys import SigningKey
 from shared.legacy.contexts import ED25519_2020_V1, LEGACY_PROOF_TYPES, check_contexts
 from shared.legacy.preflight import (
@@ -245,7 +245,7 @@ class DidkitEngine:
         """
         doc = self._unsigned(vc, proof_type, ErrorCode.malformed_credential)
         if _did_of(doc.get("issuer")) != key.did:
-            raise InvalidInput(
+            raise VerificationFailed(
                 "the credential's issuer must be the signing key's DID",
                 code=ErrorCode.issuer_mismatch,
                 detail={"issuer": _did_of(doc.get("issuer")), "key": key.did},
@@ -266,7 +266,7 @@ class DidkitEngine:
         doc = self._unsigned(vp, proof_type, ErrorCode.malformed_presentation)
         doc.setdefault("holder", key.did)
         if _did_of(doc["holder"]) != key.did:
-            raise InvalidInput(
+            raise VerificationFailed(
                 "the presentation's holder must be the signing key's DID",
                 code=ErrorCode.holder_mismatch,
                 detail={"holder": _did_of(doc["holder"]), "key": key.did},

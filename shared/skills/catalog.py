@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import PurePath
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, NotFound
 from shared.skills.documents import parse_json
 from shared.skills.model import Framework, slug
 from shared.skills.tabular import parse_csv
@@ -20,7 +20,7 @@ def builtin(framework_id: str) -> Framework:
     """A shipped framework by id (see :data:`BUILTIN`)."""
     name = BUILTIN.get(framework_id)
     if name is None:
-        raise InvalidInput(
+        raise NotFound(
             f"no shipped framework '{framework_id}'",
             code=ErrorCode.framework_not_found,
             detail={"choices": sorted(BUILTIN)},

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, NotFound
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
 FRAMEWORK_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,23}$"
@@ -100,7 +100,7 @@ class Skill(_Model):
         for level in self.levels:
             if level.number == number:
                 return level
-        raise InvalidInput(
+        raise NotFound(
             f"skill '{self.id}' has no level {number}",
             code=ErrorCode.skill_not_found,
             detail={"skill": self.id, "level": number},
@@ -127,7 +127,7 @@ class Framework(_Model):
         for skill in self.skills:
             if skill.id == skill_id:
                 return skill
-        raise InvalidInput(
+        raise NotFound(
             f"framework '{self.id}' has no skill '{skill_id}'",
             code=ErrorCode.skill_not_found,
             detail={"framework": self.id, "skill": skill_id},

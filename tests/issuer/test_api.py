@@ -294,8 +294,8 @@ async def test_malformed_json_is_a_clear_error(
     response = await client.post(
         "/credentials", content=b"{not json", headers=admin | {"content-type": "application/json"}
     )
-    assert response.status_code == 422
-    assert response.json()["code"] == "invalid_request"
+    # the same answer as the verifier's: a syntax error is invalid_json, not a field error
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_json")
 
 
 async def test_did_document_only_for_did_web(client: httpx.AsyncClient) -> None:
@@ -392,3 +392,10 @@ async def test_factory_for_worker_processes_reads_the_environment(
         async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
             assert (await http.get("/")).json()["did"] == issuer.identity.did
             assert app.state.issuer.signer.did == issuer.identity.did  # unlocked
+
+
+async def test_a_wrong_method_is_method_not_allowed_as_in_the_verifier(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.delete("/.well-known/did.json")
+    assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")

@@ -15,7 +15,7 @@ from issuer.store import Store
 from issuer.store import status as st
 from issuer.store import tables as t
 from issuer.vault import hash_token, open_seed, seal_seed, token_matches
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import AccessDenied, ErrorCode, InvalidInput
 from tests.issuer.conftest import ISSUER_SEED, PASSPHRASE
 
 NOW = datetime(2026, 11, 23, 12, tzinfo=UTC)
@@ -76,10 +76,10 @@ def test_sealed_seed_round_trip_and_wrong_passphrase() -> None:
     blob = seal_seed(ISSUER_SEED, PASSPHRASE, kdf="min")
     assert ISSUER_SEED.hex() not in blob
     assert open_seed(blob, PASSPHRASE) == ISSUER_SEED
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(AccessDenied) as info:
         open_seed(blob, "wrong passphrase")
     assert info.value.code == ErrorCode.wrong_passphrase
-    with pytest.raises(InvalidInput) as short:
+    with pytest.raises(AccessDenied) as short:
         seal_seed(ISSUER_SEED, "short", kdf="min")
     assert short.value.code == ErrorCode.passphrase_required
     with pytest.raises(InvalidInput) as corrupt:

@@ -14,7 +14,7 @@ from shared.credentials import (
     verify_credential,
     verify_presentation,
 )
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, VerificationFailed
 from shared.keys import SigningKey
 from shared.status_cache import LocalStatusSource
 from shared.status_list import BitstringStatusList, build_status_list_credential
@@ -98,7 +98,7 @@ def test_tampered_credential_fails_with_proof_invalid() -> None:
 
 
 def test_issuer_must_be_the_signer() -> None:
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(VerificationFailed) as info:
         issue_credential(badge(), OTHER, created=NOW)
     assert info.value.code == ErrorCode.issuer_mismatch
     # Forge: sign with OTHER but claim ISSUER.

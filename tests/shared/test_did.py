@@ -14,7 +14,7 @@ from shared.did import (
     did_web_url,
     find_verification_method,
 )
-from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, Unsupported
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, Unsupported, VerificationFailed
 from shared.keys import SigningKey
 from tests.conftest import load_vector
 
@@ -74,7 +74,7 @@ def test_find_vm_in_embedded_relationship() -> None:
     vm = find_verification_method(resolver, vm_url, purpose="assertionMethod")
     assert vm.controller == LEGACY
     assert len(vm.public_key) == 32
-    with pytest.raises(ResolutionFailed) as info:
+    with pytest.raises(VerificationFailed) as info:
         find_verification_method(resolver, vm_url, purpose="authentication")
     assert info.value.code == ErrorCode.proof_purpose_mismatch
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from shared.contexts import known_urls
-from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported
+from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported, VerificationFailed
 from shared.keys import SigningKey
 from shared.legacy import (
     CREDENTIALS_V1,
@@ -368,7 +368,7 @@ def test_presentation_holder_must_be_signer(
     engine: DidkitEngine, presentation: dict[str, Any]
 ) -> None:
     vp = {k: v for k, v in presentation.items() if k != "proof"}
-    with pytest.raises(InvalidInput) as info:
+    with pytest.raises(VerificationFailed) as info:
         engine.issue_presentation(vp, OTHER, challenge=CHALLENGE, domain=DOMAIN)
     assert info.value.code is ErrorCode.holder_mismatch
     swapped = {**presentation, "holder": OTHER.did}
@@ -382,7 +382,11 @@ def test_presentation_holder_must_be_signer(
 
 def test_issue_refusals(engine: DidkitEngine, signed: dict[str, Any]) -> None:
     cases: list[tuple[Any, type[RugzakError], ErrorCode]] = [
-        (lambda: engine.issue_credential(badge(), OTHER), InvalidInput, ErrorCode.issuer_mismatch),
+        (
+            lambda: engine.issue_credential(badge(), OTHER),
+            VerificationFailed,
+            ErrorCode.issuer_mismatch,
+        ),
         (
             lambda: engine.issue_credential(signed, ISSUER),
             InvalidInput,

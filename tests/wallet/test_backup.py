@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import AccessDenied, Conflict, ErrorCode, InvalidInput
 from tests.wallet.helpers import HOLDER_KEY, make_credential
 from wallet.data.backup import read_backup, restore_backup
 from wallet.data.crypto import FAST_KDF
@@ -33,7 +33,7 @@ def test_backup_round_trip(service: WalletService, tmp_path: Path) -> None:
 def test_wrong_backup_passphrase(service: WalletService, tmp_path: Path) -> None:
     path = tmp_path / "backup.json"
     service.backup(path, "backup pass")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(AccessDenied) as caught:
         read_backup(path, "nope")
     assert caught.value.code == ErrorCode.wrong_passphrase
     assert not (tmp_path / "fresh").exists()
@@ -45,7 +45,7 @@ def test_damaged_backup(service: WalletService, tmp_path: Path) -> None:
     document = json.loads(path.read_text())
     document["ciphertext"] = document["ciphertext"][:-8] + "AAAAAAA="
     path.write_text(json.dumps(document))
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(AccessDenied) as caught:
         read_backup(path, "backup pass")
     assert caught.value.code in (ErrorCode.wrong_passphrase, ErrorCode.backup_invalid)
     path.write_text("{}")
@@ -57,7 +57,7 @@ def test_damaged_backup(service: WalletService, tmp_path: Path) -> None:
 def test_restore_refuses_to_overwrite(service: WalletService, tmp_path: Path) -> None:
     path = tmp_path / "backup.json"
     service.backup(path, "backup pass")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Conflict) as caught:
         restore_backup(path, "backup pass", service.config.data_dir, kdf=FAST_KDF)
     assert caught.value.code == ErrorCode.already_initialized
 

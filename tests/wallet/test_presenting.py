@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from shared import qr
 from shared.credentials import verify_presentation
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, VerificationFailed
 from shared.presentation_request import PresentationRequest
 from shared.status_cache import LocalStatusSource
 from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
@@ -151,7 +151,7 @@ def test_expired_request_is_refused(service: WalletService) -> None:
     old = PresentationRequest.create(
         "https://verify.example.nl", now=NOW.replace(hour=9), token_bytes=lambda n: b"\x01" * n
     )
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(VerificationFailed) as caught:
         present(service, 1, old)
     assert caught.value.code == ErrorCode.nonce_expired
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shared import qr
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import AccessDenied, ErrorCode, InvalidInput, RugzakError
 from tests.wallet.conftest import SyncASGI
 from tests.wallet.helpers import (
     HOLDER_KEY,
@@ -125,7 +125,7 @@ def test_offer_with_transaction_code(config: WalletConfig, store: WalletStore) -
     svc = WalletService(config, store)
     link = fake.offer(9)
     assert svc.needs_tx_code(link)
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(AccessDenied) as caught:
         svc.import_text(link)
     assert caught.value.code == ErrorCode.tx_code_required
     [outcome] = svc.import_text(link, tx_code="1234")

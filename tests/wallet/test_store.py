@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import AccessDenied, Conflict, ErrorCode, InvalidInput, Unavailable
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, make_credential
 from wallet.data.crypto import FAST_KDF, MODERATE_KDF, Box, KdfParams
@@ -31,7 +31,7 @@ def test_nothing_readable_is_stored(service: WalletService) -> None:
 
 def test_wrong_passphrase_gives_a_clear_code(store: WalletStore) -> None:
     store.close()
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(AccessDenied) as caught:
         WalletStore.unlock(store.path.parent, "wrong")
     assert caught.value.code == ErrorCode.wrong_passphrase
     reopened = WalletStore.unlock(store.path.parent, PASSPHRASE)
@@ -40,13 +40,13 @@ def test_wrong_passphrase_gives_a_clear_code(store: WalletStore) -> None:
 
 
 def test_a_second_wallet_is_refused(store: WalletStore) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Conflict) as caught:
         WalletStore.create(store.path.parent, "x" * 10, kdf=FAST_KDF)
     assert caught.value.code == ErrorCode.already_initialized
 
 
 def test_missing_wallet_is_not_initialized(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Unavailable) as caught:
         WalletStore.unlock(tmp_path, PASSPHRASE)
     assert caught.value.code == ErrorCode.not_initialized
 
@@ -106,7 +106,7 @@ def test_add_many_is_all_or_nothing(service: WalletService) -> None:
     service.import_document(make_credential(HOLDER_KEY.did, number=1))
     first = service.store.get(service.cards()[0].id)
     fresh = make_credential(HOLDER_KEY.did, number=2)
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Conflict) as caught:
         service.store.add_many(
             [(fresh, first.card.with_id("")), (first.credential, first.card.with_id(""))]
         )
@@ -138,7 +138,7 @@ def test_locked_wallet_is_busy_not_corrupt(service: WalletService) -> None:
     blocker.execute("BEGIN EXCLUSIVE")
     service.store._conn.execute("PRAGMA busy_timeout = 50")
     try:
-        with pytest.raises(InvalidInput) as caught:
+        with pytest.raises(Unavailable) as caught:
             service.import_document(make_credential(HOLDER_KEY.did))
         assert caught.value.code == ErrorCode.wallet_busy
     finally:

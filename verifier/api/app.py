@@ -14,8 +14,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from shared.presentation_request import normalize_origin
-from verifier.api.errors import install_error_handlers
-from verifier.api.limits import BodyLimit, RateLimit, TokenBuckets
+from shared.runtime.web import BodyLimit, install_error_handlers
+from verifier.api.limits import RateLimit, TokenBuckets
 from verifier.api.routers import images, oid4vp, page, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
 from verifier.service.images import ImageProxy
@@ -76,7 +76,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # served below from vendored files: /docs works offline too
     )
-    install_error_handlers(app)
+    install_error_handlers(app, service="verifier")
     app.include_router(requests.router)
     app.include_router(verify.router)
     app.include_router(oid4vp.router)
@@ -103,7 +103,7 @@ def create_app(
             else settings.max_json_bytes
         )
 
-    app.add_middleware(BodyLimit, limit_for=limit_for)
+    app.add_middleware(BodyLimit, limit=limit_for)
     if settings.rate_limit_per_minute > 0:
         buckets = TokenBuckets(
             settings.rate_limit_per_minute,

@@ -1,83 +1,17 @@
-"""Request size limits and per-client rate limiting, as plain ASGI middleware."""
+"""Per-client rate limiting of the POST endpoints, as plain ASGI middleware.
+
+The body-size limit is the one both services share (``shared.runtime.web.BodyLimit``).
+"""
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from collections.abc import Callable
 
 from shared.errors import ErrorCode
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
-
-
-async def send_error(
-    send: Send, status: int, code: ErrorCode, message: str, headers: dict[str, str] | None = None
-) -> None:
-    body = json.dumps({"code": str(code), "message": message, "detail": None}).encode()
-    raw_headers = [
-        (b"content-type", b"application/json"),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    for key, value in (headers or {}).items():
-        raw_headers.append((key.lower().encode(), value.encode()))
-    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-class BodyLimit:
-    """Reads at most ``limit_for(path)`` bytes of a request body, else answers 413.
-
-    The body is buffered (it is small by construction) and replayed to the app, so
-    a lying or missing Content-Length cannot get more bytes past the limit.
-    """
-
-    def __init__(self, app: ASGIApp, limit_for: Callable[[str], int]) -> None:
-        self.app = app
-        self.limit_for = limit_for
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
-            await self.app(scope, receive, send)
-            return
-        limit = self.limit_for(scope["path"])
-        too_big = f"The request body is larger than {limit} bytes."
-        for key, value in scope.get("headers", []):
-            if key == b"content-length" and value.isdigit() and int(value) > limit:
-                await send_error(send, 413, ErrorCode.payload_too_large, too_big)
-                return
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await send_error(send, 413, ErrorCode.payload_too_large, too_big)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        await self.app(scope, replay, send)
+from shared.runtime.web import ASGIApp, Receive, Scope, Send, send_error
 
 
 class TokenBuckets:
@@ -138,10 +72,9 @@ class RateLimit:
             if wait > 0:
                 await send_error(
                     send,
-                    429,
                     ErrorCode.rate_limited,
                     "Too many requests from this address; wait a moment and try again.",
-                    {"retry-after": str(max(1, int(wait + 0.999)))},
+                    headers={"retry-after": str(max(1, int(wait + 0.999)))},
                 )
                 return
         await self.app(scope, receive, send)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, NotFound, VerificationFailed
 from shared.oid4vp import (
     AuthorizationResponse,
     ErrorResponse,
@@ -111,14 +111,14 @@ class Oid4vpService:
         found = self.store.by_challenge(challenge)
         _request, state = self.verifier.request_state(challenge)
         if found is None or state == RequestState.unknown:
-            raise InvalidInput("There is no such request.", code=ErrorCode.not_found)
+            raise NotFound("There is no such request.", code=ErrorCode.not_found)
         if state == RequestState.used:
-            raise InvalidInput(
+            raise VerificationFailed(
                 "This request was already answered; ask the verifier for a new one.",
                 code=ErrorCode.nonce_reused,
             )
         if state == RequestState.expired:
-            raise InvalidInput(
+            raise VerificationFailed(
                 "This request has expired; ask the verifier for a new one.",
                 code=ErrorCode.nonce_expired,
             )

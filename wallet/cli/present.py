@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
 from wallet.cli.common import err, out, run, service_for, state
 
 if TYPE_CHECKING:
@@ -166,7 +166,7 @@ def _over_oid4vp(
         answered = answer(ask, chosen, service.store, service.network, clock())
     except VerifierUnreachable as exc:
         if exc.fallback is None:
-            raise InvalidInput(t("oid4vp.no_fallback"), code=ErrorCode.fetch_failed) from None
+            raise ResolutionFailed(t("oid4vp.no_fallback"), code=ErrorCode.fetch_failed) from None
         err.print(t("oid4vp.offline", reason=exc.message, max=exc.max_parts), markup=False)
         return exc.fallback, exc.max_parts
     if not answered.accepted:

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import AccessDenied, ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from wallet.data.cards import Card
 from wallet.data.crypto import MODERATE_KDF, Box, CryptoError, KdfParams, derive_key, new_salt
@@ -47,7 +47,7 @@ def write_backup(
 ) -> int:
     """Write an encrypted backup of ``store`` to ``path`` (atomically); returns the count."""
     if not passphrase:
-        raise InvalidInput("A backup needs a passphrase.", code=ErrorCode.passphrase_required)
+        raise AccessDenied("A backup needs a passphrase.", code=ErrorCode.passphrase_required)
     items = [{"card": s.card.to_dict(), "credential": s.credential} for s in store.everything()]
     payload = {
         "holder": {"seed": _b64(store.holder.seed), "did": store.did},
@@ -97,7 +97,7 @@ def read_backup(path: Path, passphrase: str) -> BackupContents:
     try:
         plain = box.open(sealed, "backup")
     except CryptoError:
-        raise InvalidInput(
+        raise AccessDenied(
             "That passphrase does not open this backup (or it was changed).",
             code=ErrorCode.wrong_passphrase,
         ) from None

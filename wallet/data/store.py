@@ -29,7 +29,15 @@ from typing import Any
 import nacl.utils
 import rfc8785
 
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import (
+    AccessDenied,
+    Conflict,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    RugzakError,
+    Unavailable,
+)
 from shared.keys import SigningKey
 from wallet.data.cards import Card
 from wallet.data.crypto import (
@@ -74,7 +82,7 @@ def corrupt(reason: str, detail: Any = None) -> RugzakError:
 
 
 def busy() -> RugzakError:
-    return InvalidInput(
+    return Unavailable(
         "The wallet is in use by another program; close it and try again.",
         code=ErrorCode.wallet_busy,
     )
@@ -134,12 +142,12 @@ class WalletStore:
         ``rng`` supplies every random byte (salt, wallet key, ids); tests seed it.
         """
         if not passphrase:
-            raise InvalidInput(
+            raise AccessDenied(
                 "Choose a passphrase: it cannot be empty.", code=ErrorCode.passphrase_required
             )
         path = wallet_file(data_dir)
         if path.exists():
-            raise InvalidInput(
+            raise Conflict(
                 f"There is already a wallet in {data_dir}.",
                 code=ErrorCode.already_initialized,
                 detail=str(path),
@@ -184,7 +192,7 @@ class WalletStore:
         """Open the wallet; a wrong passphrase raises ``wrong_passphrase`` and reads nothing."""
         path = wallet_file(data_dir)
         if not path.exists():
-            raise InvalidInput(
+            raise Unavailable(
                 f"There is no wallet in {data_dir} yet.",
                 code=ErrorCode.not_initialized,
                 detail=str(path),
@@ -197,7 +205,7 @@ class WalletStore:
         try:
             wallet_key = kek.open(sealed, "wallet-key")
         except CryptoError:
-            raise InvalidInput(
+            raise AccessDenied(
                 "That passphrase does not open this wallet.", code=ErrorCode.wrong_passphrase
             ) from None
         return cls._open_with(path, Box(wallet_key))
@@ -255,7 +263,7 @@ class WalletStore:
                 "SELECT card, body FROM credentials WHERE id = ?", (credential_id,)
             ).fetchone()
         if row is None:
-            raise InvalidInput(
+            raise NotFound(
                 f"There is no credential '{credential_id}' in the wallet.",
                 code=ErrorCode.credential_not_found,
                 detail=credential_id,
@@ -272,7 +280,7 @@ class WalletStore:
         exact = [c for c in cards if reference in (c.id, c.credential_id)]
         matches = exact or [c for c in cards if c.id.startswith(reference)]
         if len(matches) != 1:
-            raise InvalidInput(
+            raise NotFound(
                 f"No single credential matches '{reference}'.",
                 code=ErrorCode.credential_not_found,
                 detail={"reference": reference, "matches": len(matches)},
@@ -319,7 +327,7 @@ class WalletStore:
                         )
             except sqlite3.IntegrityError:
                 duplicates = [self.duplicate_of(c) for c, _ in items]
-                raise InvalidInput(
+                raise Conflict(
                     "This credential is already in the wallet.",
                     code=ErrorCode.duplicate_credential,
                     detail=next((d for d in duplicates if d), None),
@@ -334,7 +342,7 @@ class WalletStore:
                 "UPDATE credentials SET card = ? WHERE id = ?", (sealed, card.id)
             )
             if cur.rowcount != 1:
-                raise InvalidInput(
+                raise NotFound(
                     f"There is no credential '{card.id}' in the wallet.",
                     code=ErrorCode.credential_not_found,
                     detail=card.id,
@@ -344,7 +352,7 @@ class WalletStore:
         with self._lock, self._db(), self._conn:
             cur = self._conn.execute("DELETE FROM credentials WHERE id = ?", (credential_id,))
             if cur.rowcount != 1:
-                raise InvalidInput(
+                raise NotFound(
                     f"There is no credential '{credential_id}' in the wallet.",
                     code=ErrorCode.credential_not_found,
                     detail=credential_id,

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from issuer.api.deps import AdminDep, IssuerDep
 from issuer.api.models import ErrorOut
 from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.skills import load_file
 
 router = APIRouter(prefix="/frameworks", tags=["frameworks"])
@@ -75,7 +75,7 @@ async def import_framework(
     elif content_type == "application/json":
         filename = "framework.json"
     else:
-        raise InvalidInput(
+        raise Unsupported(
             "send the framework as text/csv or application/json",
             code=ErrorCode.unsupported_media_type,
             detail=content_type,

@@ -7,6 +7,7 @@ carry Rugzak's ``code``/``message``/``detail`` too (``shared.oid4vci.oauth_error
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,7 +16,6 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from issuer.api.deps import IssuerDep, OffersDep
-from issuer.api.errors import log, status_for
 from issuer.api.models import ErrorOut
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.oid4vci import (
@@ -33,6 +33,7 @@ from shared.oid4vci import (
     build_issuer_metadata,
 )
 
+log = logging.getLogger("rugzak.issuer")
 router = APIRouter(tags=["oid4vci"])
 T = TypeVar("T")
 NO_STORE = {"Cache-Control": "no-store"}
@@ -165,7 +166,7 @@ def offer_by_reference(code: str, offers: OffersDep) -> Any:
     try:
         offer = offers.by_reference(code)
     except RugzakError as error:
-        return JSONResponse(error.to_dict(), status_code=status_for(error), headers=NO_STORE)
+        return JSONResponse(error.to_dict(), status_code=error.code.http_status, headers=NO_STORE)
     return JSONResponse(offer.to_dict(), headers=NO_STORE)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from issuer import publish
 from issuer.api.deps import IssuerDep
 from issuer.api.models import ErrorOut, IssuerInfo, StatusListInfo
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, NotFound
 
 router = APIRouter(tags=["public"])
 
@@ -50,7 +50,7 @@ def get_status_list(list_id: str, request: Request, issuer: IssuerDep) -> Respon
 
 def _did(request: Request, issuer: IssuerDep) -> Response:
     if not issuer.identity.is_web:
-        raise InvalidInput(
+        raise NotFound(
             "this issuer uses did:key; its DID document is computed from the DID",
             code=ErrorCode.not_found,
         )

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from shared import qr
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import ErrorCode, ResolutionFailed, RugzakError
 from shared.formats import enveloped, read_any, verify_any
 from shared.verification import Verdict
 from tests.conftest import VECTORS, load_vector
@@ -67,7 +67,7 @@ def test_vp1_text_is_decoded() -> None:
 def test_urls() -> None:
     parsed = read_any("https://example.org/beths-robotics-badge.json")
     assert (parsed.format, parsed.url) == ("url", "https://example.org/beths-robotics-badge.json")
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(ResolutionFailed) as caught:
         read_any("http://example.org/badge.json")
     assert caught.value.code == ErrorCode.fetch_refused
 

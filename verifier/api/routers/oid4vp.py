@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, NotFound
 from shared.oid4vp import FORM_MEDIA_TYPE, REQUEST_OBJECT_MEDIA_TYPE
 from shared.presentation_request import normalize_code
 from verifier.api.schemas import ERRORS
@@ -45,7 +45,7 @@ async def request_object(code: str, service: Oid4vpDep) -> Response:
     try:
         challenge = normalize_code(code)
     except InvalidInput as exc:
-        raise InvalidInput("There is no such request.", code=ErrorCode.not_found) from exc
+        raise NotFound("There is no such request.", code=ErrorCode.not_found) from exc
     jwt = await run_in_threadpool(service.request_object, challenge)
     return Response(jwt, media_type=REQUEST_OBJECT_MEDIA_TYPE, headers=NO_STORE)
 

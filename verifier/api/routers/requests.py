@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from shared import qr
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, NotFound
 from shared.presentation_request import normalize_code
 from verifier.api.deps import VerifierDep
 from verifier.api.routers.oid4vp import Oid4vpDep
@@ -78,7 +78,7 @@ async def get_request(
     code = _code(challenge)
     request, state = await run_in_threadpool(verifier.request_state, code)
     if request is None:
-        raise InvalidInput("There is no such request.", code=ErrorCode.not_found)
+        raise NotFound("There is no such request.", code=ErrorCode.not_found)
     out = RequestOut(**request.to_dict(), state=state.value)
     transaction = await run_in_threadpool(service.transaction, code)
     if transaction is None:
@@ -103,7 +103,7 @@ async def get_request_qr(challenge: str, verifier: VerifierDep) -> Response:
     """The request as a QR code (SVG) holding its ``rugzak-request:`` text."""
     request, _state = await run_in_threadpool(verifier.request_state, _code(challenge))
     if request is None:
-        raise InvalidInput("There is no such request.", code=ErrorCode.not_found)
+        raise NotFound("There is no such request.", code=ErrorCode.not_found)
     svg = qr.render_svg(request.to_text())
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
@@ -118,7 +118,7 @@ async def get_request_oid4vp_qr(challenge: str, service: Oid4vpDep) -> Response:
     """The request as a QR code (SVG) holding its ``openid4vp://`` link."""
     transaction = await run_in_threadpool(service.transaction, _code(challenge))
     if transaction is None:
-        raise InvalidInput("There is no such request.", code=ErrorCode.not_found)
+        raise NotFound("There is no such request.", code=ErrorCode.not_found)
     svg = qr.render_svg(service.made(transaction).link.to_text())
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
 
@@ -127,4 +127,4 @@ def _code(challenge: str) -> str:
     try:
         return normalize_code(challenge)
     except InvalidInput as exc:
-        raise InvalidInput("There is no such request.", code=ErrorCode.not_found) from exc
+        raise NotFound("There is no such request.", code=ErrorCode.not_found) from exc

@@ -1,0 +1,162 @@
+"""What both FastAPI services answer when something goes wrong, and their body limits.
+
+Every error answer is ``{"code", "message", "detail"}`` with the HTTP status of its
+``ErrorCode`` (``shared.errors``), so the issuer and the verifier say the same thing
+for the same problem. Never a traceback, never a bare 500 for bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.errors import ErrorCode, RugzakError
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+#: Starlette's own refusals (no route, wrong method...) as Rugzak codes.
+HTTP_CODES: dict[int, ErrorCode] = {
+    401: ErrorCode.unauthorized,
+    403: ErrorCode.forbidden,
+    404: ErrorCode.not_found,
+    405: ErrorCode.method_not_allowed,
+    413: ErrorCode.payload_too_large,
+    415: ErrorCode.unsupported_media_type,
+    429: ErrorCode.rate_limited,
+}
+MAX_DETAILS = 20
+
+
+def error_body(code: ErrorCode | str, message: str, detail: Any = None) -> dict[str, Any]:
+    """The one error shape: ``{"code", "message", "detail"}``."""
+    return {"code": str(code), "message": message, "detail": detail}
+
+
+def error_response(error: RugzakError) -> JSONResponse:
+    """A ``RugzakError`` as JSON with its code's HTTP status (and a challenge on 401)."""
+    status = error.code.http_status
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(error.to_dict(), status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI, *, service: str) -> None:
+    """Register the handlers; ``service`` names the app in logs and in the 500 answer."""
+    log = logging.getLogger(f"rugzak.{service}")
+
+    @app.exception_handler(RugzakError)
+    async def rugzak_error(_request: Request, exc: RugzakError) -> JSONResponse:
+        return error_response(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            body = error_body(ErrorCode.invalid_json, "The request body is not valid JSON.")
+            return JSONResponse(body, status_code=ErrorCode.invalid_json.http_status)
+        detail = [
+            {
+                "loc": list(e.get("loc", ())),
+                "field": ".".join(str(part) for part in e.get("loc", ())),
+                "message": str(e.get("msg", "")),
+            }
+            for e in errors[:MAX_DETAILS]
+        ]
+        body = error_body(
+            ErrorCode.invalid_request, "The request does not have the expected fields.", detail
+        )
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = HTTP_CODES.get(exc.status_code, ErrorCode.invalid_request)
+        message = exc.detail if isinstance(exc.detail, str) else "The request was refused."
+        return JSONResponse(
+            error_body(code, message), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        # A bug, not bad input: log the type only (inputs may hold personal data).
+        log.error("internal error: %s", type(exc).__name__, exc_info=exc)
+        body = error_body(ErrorCode.internal_error, f"Something went wrong inside the {service}.")
+        return JSONResponse(body, status_code=ErrorCode.internal_error.http_status)
+
+
+async def send_error(
+    send: Send,
+    code: ErrorCode,
+    message: str,
+    *,
+    detail: Any = None,
+    headers: dict[str, str] | None = None,
+) -> None:
+    """An error answer from plain ASGI middleware (before FastAPI's handlers run)."""
+    body = json.dumps(error_body(code, message, detail)).encode()
+    raw_headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    for key, value in (headers or {}).items():
+        raw_headers.append((key.lower().encode(), value.encode()))
+    await send({"type": "http.response.start", "status": code.http_status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimit:
+    """Reads at most ``limit`` bytes of a request body (per path if a function), else 413.
+
+    The body is buffered (it is small by construction) and replayed to the app, so
+    a lying or missing Content-Length cannot get more bytes past the limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int | Callable[[str], int]) -> None:
+        self.app = app
+        self.limit_for: Callable[[str], int] = limit if callable(limit) else lambda _path: limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit_for(scope["path"])
+        too_big = f"The request body is larger than {limit} bytes."
+        detail = {"limit": limit}
+        for key, value in scope.get("headers", []):
+            if key == b"content-length" and value.isdigit() and int(value) > limit:
+                await send_error(send, ErrorCode.payload_too_large, too_big, detail=detail)
+                return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > limit:
+                await send_error(send, ErrorCode.payload_too_large, too_big, detail=detail)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
