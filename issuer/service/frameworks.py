@@ -266,7 +266,7 @@ def _check_language(framework: Framework, language: str | None) -> None:
         )
 
 
-def _not_found(framework_id: str) -> InvalidInput:
+def _not_found(framework_id: str) -> NotFound:
     return NotFound(
         f"no framework '{framework_id}'",
         code=ErrorCode.framework_not_found,

@@ -18,7 +18,7 @@ from issuer.cli import app
 from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from issuer.service import AwardRequest, Issuer
 from issuer.settings import IssuerSettings
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import Conflict, ErrorCode, InvalidInput, NotFound
 from shared.ob import validate_credential_schema
 from shared.skills import builtin, parse_json, read_level, to_csv
 from shared.skills.catalog import builtin_bytes
@@ -158,7 +158,7 @@ def test_a_new_version_retires_dropped_skills_and_renames_everywhere(issuer: Iss
     document["version"] = "2.0"
     summary = issuer.import_framework(parse_json(document), actor="test")
     assert summary["achievements"]["retired"] == ["levensvaardigheden-onderhandelen"]
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(Conflict) as exc:
         award_level(issuer, "levensvaardigheden-onderhandelen", "1")
     assert exc.value.code == ErrorCode.achievement_retired
     info = issuer.edit_framework(
@@ -199,7 +199,7 @@ def test_bad_edits_are_refused_with_stable_codes(issuer: Issuer) -> None:
             ErrorCode.skill_not_found,
         ),
     ):
-        with pytest.raises(InvalidInput) as exc:
+        with pytest.raises(NotFound) as exc:
             call()
         assert exc.value.code == code
 
