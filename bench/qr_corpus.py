@@ -50,15 +50,12 @@ from qr_corpus_vocab import (  # noqa: E402
 )
 
 from shared.keys import SigningKey  # noqa: E402
-
-V2 = "https://www.w3.org/ns/credentials/v2"
-OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-V1 = "https://www.w3.org/2018/credentials/v1"
-OB_LEGACY = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
-ED2020 = "https://w3id.org/security/suites/ed25519-2020/v1"
-SCHEMA = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-)
+from shared.vocab import ACHIEVEMENT_CREDENTIAL_SCHEMA as SCHEMA  # noqa: E402
+from shared.vocab import CREDENTIALS_V1 as V1  # noqa: E402
+from shared.vocab import CREDENTIALS_V2 as V2  # noqa: E402
+from shared.vocab import ED25519_2020_V1 as ED2020  # noqa: E402
+from shared.vocab import OB_V3P0_303 as OB  # noqa: E402
+from shared.vocab import OB_V3P0_LEGACY as OB_LEGACY  # noqa: E402
 
 
 def _z58(rng: random.Random, n: int) -> str:

@@ -13,15 +13,20 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from issuer.achievements import AchievementIn, check_url, result_description_url, rubric_result
-from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
+from issuer.achievements import AchievementIn, check_url, result_description_url
 from shared.did import did_key_document, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.ob import hash_identity
 from shared.proof.create import xsd_datetime
-
-ACHIEVEMENT_SCHEMA = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
+from shared.vocab import (
+    ACHIEVEMENT_CREDENTIAL_SCHEMA,
+    CREDENTIALS_V2,
+    JSON_SCHEMA,
+    OB_V3P0_303,
+    OPEN_BADGE_CREDENTIAL,
+    VERIFIABLE_CREDENTIAL,
 )
+
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{1,63}")
 MAX_DID_CHARS = 512
 
@@ -172,7 +177,7 @@ def build_credential(
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OB_V3P0_303],
         "id": credential_id,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "type": [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL],
         "name": achievement["name"],
         "issuer": issuer_profile,
         "validFrom": xsd_datetime(valid_from),
@@ -182,7 +187,7 @@ def build_credential(
     credential["credentialSubject"] = subject
     if evidence:
         credential["evidence"] = [_evidence(e) for e in evidence]
-    credential["credentialSchema"] = [{"id": ACHIEVEMENT_SCHEMA, "type": "JsonSchema"}]
+    credential["credentialSchema"] = [{"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": JSON_SCHEMA}]
     # One entry is an object (what the 1EdTech formal schema wants); two are a list.
     credential["credentialStatus"] = status[0] if len(status) == 1 else status
     return credential

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from shared.vocab import as_list
+
 _ALLOWED_KEYWORDS = frozenset({"@context"})
 _MAX_DEPTH = 64
 
@@ -43,8 +45,7 @@ def _walk(node: Any, path: str, depth: int) -> Iterator[str]:
     for key, value in node.items():
         here = f"{path}.{key}"
         if key == "@context":
-            contexts = value if isinstance(value, list) else [value]
-            if not all(isinstance(c, str) for c in contexts):
+            if value is None or not all(isinstance(c, str) for c in as_list(value)):
                 yield f"{here}: inline context objects are not accepted (use context URLs)"
             continue
         if key.startswith("@") and key not in _ALLOWED_KEYWORDS:

@@ -8,6 +8,8 @@ import platformdirs
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.vocab import DCC_MIN_STATUS_ENTRIES
+
 
 def default_data_dir() -> Path:
     """Where the verifier keeps its nonce database and loaded trust pack."""
@@ -44,7 +46,7 @@ class Settings(BaseSettings):
     status_max_age_seconds: int = Field(86_400, ge=0)
     pack_max_age_seconds: int = Field(30 * 86_400, ge=0)
     """A trust pack's status lists count as "known" for this long after it was built."""
-    min_status_entries: int = Field(100_000, ge=1)
+    min_status_entries: int = Field(DCC_MIN_STATUS_ENTRIES, ge=1)
     max_json_bytes: int = Field(1024 * 1024, gt=0)
     max_image_bytes: int = Field(10 * 1024 * 1024, gt=0)
     rate_limit_per_minute: int = Field(120, ge=0)

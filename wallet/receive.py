@@ -16,11 +16,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from shared.credentials import StatusFetcher, subject_ids
+from shared.credentials import StatusFetcher, subject_ids, types_of
 from shared.did import Resolver
 from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.formats import is_ob2_document, read_any, readable, verify_stored
 from shared.verification import Check, CheckName, VerificationResult
+from shared.vocab import VERIFIABLE_PRESENTATION, as_list
 from wallet.data.cards import Card, make_card
 from wallet.data.store import WalletStore
 from wallet.images import badge_document
@@ -169,11 +170,9 @@ def credentials_in(document: Any) -> list[Any]:
         ]
     if "credential" in document and isinstance(document["credential"], dict):
         return [document["credential"]]
-    types = document.get("type")
-    type_list = [types] if isinstance(types, str) else types if isinstance(types, list) else []
-    if "VerifiablePresentation" in type_list:
+    if VERIFIABLE_PRESENTATION in types_of(document):
         inner = document.get("verifiableCredential", [])
-        return inner if isinstance(inner, list) else [inner]
+        return [inner] if inner is None else as_list(inner)
     return [document]
 
 

@@ -26,6 +26,7 @@ from issuer.store.repository import load
 from shared.credentials import issue_credential
 from shared.errors import Conflict, ErrorCode
 from shared.keys import SigningKey
+from shared.vocab import BITSTRING_STATUS_LIST_ENTRY
 
 
 class AwardOps(IssuerBase):
@@ -104,7 +105,7 @@ class AwardOps(IssuerBase):
             status.append(
                 {
                     "id": f"{self.identity.status_url(slot.list_id)}#{slot.index}",
-                    "type": "BitstringStatusListEntry",
+                    "type": BITSTRING_STATUS_LIST_ENTRY,
                     "statusPurpose": purpose,
                     "statusListIndex": str(slot.index),
                     "statusListCredential": self.identity.status_url(slot.list_id),

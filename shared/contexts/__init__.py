@@ -13,16 +13,17 @@ from importlib import resources
 from typing import Any
 
 from shared.errors import ErrorCode, InvalidInput
-
-CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
-CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
-OB_V3P0_303 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB_V3P0_LEGACY = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
-OB_EXTENSIONS = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json"
-DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
-ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"
-MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
-STATUS_V1 = "https://www.w3.org/ns/credentials/status/v1"
+from shared.vocab import (  # noqa: F401 - re-exported: the context URLs live in vocab
+    CREDENTIALS_V1,
+    CREDENTIALS_V2,
+    DATA_INTEGRITY_V2,
+    ED25519_2020_V1,
+    MULTIKEY_V1,
+    OB_EXTENSIONS,
+    OB_V3P0_303,
+    OB_V3P0_LEGACY,
+    STATUS_V1,
+)
 
 DocumentLoader = Callable[..., dict[str, Any]]
 

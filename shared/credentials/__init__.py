@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from shared.credentials.checks import DEFAULT_SKEW
 from shared.credentials.fields import (
-    OB_TYPES,
     issuer_id,
     issuer_name,
     parse_datetime,
@@ -18,10 +17,12 @@ from shared.credentials.fields import (
     summarize,
     types_of,
 )
-from shared.credentials.issuing import CREDENTIALS_V2, create_presentation, issue_credential
-from shared.credentials.status import DEFAULT_MIN_STATUS_ENTRIES, STATUS_LIST_TYPES
+from shared.credentials.issuing import create_presentation, issue_credential
+from shared.credentials.status import DEFAULT_MIN_STATUS_ENTRIES
 from shared.credentials.verify import verify_credential, verify_presentation
 from shared.status_cache import StatusFetcher
+from shared.vocab import CREDENTIALS_V2, OB_TYPES
+from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES as STATUS_LIST_TYPES
 
 __all__ = [
     "CREDENTIALS_V2",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.credentials.fields import OB_TYPES, issuer_id, parse_datetime, types_of
+from shared.credentials.fields import issuer_id, parse_datetime, types_of
 from shared.did import Resolver
 from shared.errors import ErrorCode
 from shared.ob.schema import check_structure, validate_credential_schema
@@ -16,6 +16,7 @@ from shared.plain_terms import plain_term_problems
 from shared.proof import proofs_of, verify_proofs
 from shared.proof.create import xsd_datetime
 from shared.verification import Check, CheckName, VerificationResult
+from shared.vocab import ENDORSEMENT_CREDENTIAL, OB_TYPES, VERIFIABLE_CREDENTIAL
 
 DEFAULT_SKEW = timedelta(minutes=5)
 
@@ -39,7 +40,7 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
         )
         return False
     is_ob = bool(OB_TYPES.intersection(types_of(credential))) or (
-        "EndorsementCredential" in types_of(credential)
+        ENDORSEMENT_CREDENTIAL in types_of(credential)
     )
     issues = check_structure(credential) if is_ob else []
     errors = [i for i in issues if i.severity == "error"]
@@ -97,7 +98,7 @@ def _basic_vc_problem(credential: Mapping[str, Any]) -> str | None:
     """The shape every Verifiable Credential has, whatever its kind."""
     if not isinstance(credential.get("@context"), list | str):
         return "It has no JSON-LD @context, so it is not a Verifiable Credential."
-    if "VerifiableCredential" not in types_of(credential):
+    if VERIFIABLE_CREDENTIAL not in types_of(credential):
         return "Its type does not include VerifiableCredential."
     if issuer_id(credential) is None:
         return "It does not say who issued it."

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
+from shared.vocab import as_list
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:
@@ -26,9 +26,9 @@ def issuer_name(credential: Mapping[str, Any]) -> str | None:
 
 def subject_ids(credential: Mapping[str, Any]) -> list[str | None]:
     subjects = credential.get("credentialSubject")
-    items = subjects if isinstance(subjects, list) else [subjects]
     return [
-        s.get("id") if isinstance(s, dict) and isinstance(s.get("id"), str) else None for s in items
+        s.get("id") if isinstance(s, dict) and isinstance(s.get("id"), str) else None
+        for s in as_list(subjects)
     ]
 
 

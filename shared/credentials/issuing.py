@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.credentials.fields import OB_TYPES, issuer_id, types_of
+from shared.credentials.fields import issuer_id, types_of
 from shared.errors import ErrorCode, VerificationFailed
 from shared.keys import SigningKey
 from shared.proof import create_proof
-
-CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
+from shared.vocab import CREDENTIALS_V2, OB_TYPES, VERIFIABLE_PRESENTATION
 
 
 def issue_credential(
@@ -65,7 +64,7 @@ def create_presentation(
         raise TypeError("credentials must be a list of dicts")
     presentation: dict[str, Any] = {
         "@context": [CREDENTIALS_V2],
-        "type": ["VerifiablePresentation"],
+        "type": [VERIFIABLE_PRESENTATION],
         "holder": holder.did,
         "verifiableCredential": list(credentials),
     }

@@ -20,13 +20,10 @@ from shared.proof import proofs_of
 from shared.status_cache import StatusFetcher
 from shared.status_list import check_status
 from shared.verification import Check, CheckName, VerificationResult
-
-STATUS_LIST_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021Credential"})
-
+from shared.vocab import DCC_MIN_STATUS_ENTRIES, as_list
 
 _LIST_DATE_CHECKS = frozenset({CheckName.valid_from, CheckName.valid_until})
-# DCC publishes 100,000-bit lists, below the W3C minimum; verifiers accept them.
-DEFAULT_MIN_STATUS_ENTRIES = 100_000
+DEFAULT_MIN_STATUS_ENTRIES = DCC_MIN_STATUS_ENTRIES
 
 
 def _status(
@@ -41,8 +38,7 @@ def _status(
     entries = credential.get("credentialStatus")
     if entries is None:
         return
-    items = entries if isinstance(entries, list) else [entries]
-    for entry in items:
+    for entry in as_list(entries):
         url = entry.get("statusListCredential") if isinstance(entry, dict) else None
         purpose = entry.get("statusPurpose") if isinstance(entry, dict) else None
         if not isinstance(url, str):

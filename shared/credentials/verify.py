@@ -22,6 +22,7 @@ from shared.errors import ErrorCode
 from shared.plain_terms import plain_term_problems
 from shared.status_cache import StatusFetcher
 from shared.verification import Check, CheckName, VerificationResult
+from shared.vocab import VERIFIABLE_PRESENTATION, as_list
 
 
 def verify_credential(
@@ -105,7 +106,7 @@ def verify_presentation(
     moment = now or datetime.now(UTC)
     res = resolver or StaticResolver()
     result = VerificationResult("presentation")
-    if not isinstance(presentation, dict) or "VerifiablePresentation" not in types_of(presentation):
+    if not isinstance(presentation, dict) or VERIFIABLE_PRESENTATION not in types_of(presentation):
         result.add(
             Check.failed(
                 CheckName.structure,
@@ -115,7 +116,7 @@ def verify_presentation(
         )
         return result
     raw = presentation.get("verifiableCredential", [])
-    creds = raw if isinstance(raw, list) else [raw]
+    creds = as_list(raw)
     if not creds or not all(isinstance(c, dict) for c in creds):
         result.add(
             Check.failed(

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.vocab import as_list
 
 # The same test pyld applies before emitting an IRI.
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
@@ -46,7 +47,7 @@ def check_expanded(element: Any) -> None:
             if isinstance(value, str) and not is_absolute_iri(value):
                 raise _relative("@id", value)
         elif key == "@type":
-            for item in value if isinstance(value, list) else [value]:
+            for item in as_list(value):
                 if isinstance(item, str) and not is_absolute_iri(item):
                     raise _relative("@type", item)
         elif key in ("@list", "@set", "@graph", "@included", "@reverse") or not key.startswith("@"):

@@ -35,6 +35,7 @@ from shared.jsonld.context import (
 )
 from shared.jsonld.context import Term as ContextTerm
 from shared.jsonld.rdfc import Quad, Term, literal
+from shared.vocab import as_list
 
 _RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD: Final = "http://www.w3.org/2001/XMLSchema#"
@@ -143,8 +144,8 @@ class _Emitter:
                     raise Fallback("several @type keys")
                 type_key = key
                 value = element[key]
-                types = value if isinstance(value, list) else [value]
-                if not all(isinstance(t, str) for t in types):
+                types = as_list(value)
+                if value is None or not all(isinstance(t, str) for t in types):
                     raise Fallback("non-string @type")
         for name in sorted(types) if len(types) > 1 else types:
             type_scoped = type_ctx.term_context(name)
@@ -212,7 +213,7 @@ class _Emitter:
         if "@list" in container:
             if value is None:
                 return
-            items = value if isinstance(value, list) else [value]
+            items = as_list(value)
             head = self.list(items, key_ctx, key, value_term, graph)
             self.quads.add((subject, predicate, head, graph))
             return

@@ -51,12 +51,8 @@ SIGABRT). ``close()``, registered with ``atexit``, waits a short grace period.
 from __future__ import annotations
 
 from shared.legacy.contexts import (
-    CREDENTIALS_V1,
-    CREDENTIALS_V2,
     DIDKIT_CONTEXTS,
-    ED25519_2020_V1,
     LEGACY_PROOF_TYPES,
-    OB_V3P0_LEGACY,
     check_contexts,
 )
 from shared.legacy.engine import (
@@ -70,6 +66,7 @@ from shared.legacy.engine import (
 )
 from shared.legacy.preflight import MAX_INPUT_BYTES
 from shared.legacy.results import LegacyResult
+from shared.vocab import CREDENTIALS_V1, CREDENTIALS_V2, ED25519_2020_V1, OB_V3P0_LEGACY
 
 __all__ = [
     "CLOSE_TIMEOUT_SECONDS",

@@ -6,11 +6,8 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.vocab import CREDENTIALS_V1, CREDENTIALS_V2, ED25519_2020_V1, OB_V3P0_LEGACY, as_list
 
-CREDENTIALS_V1 = "https://www.w3.org/2018/credentials/v1"
-CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
-ED25519_2020_V1 = "https://w3id.org/security/suites/ed25519-2020/v1"
-OB_V3P0_LEGACY = "https://purl.imsglobal.org/spec/ob/v3p0/context.json"
 LEGACY_PROOF_TYPES = ("Ed25519Signature2018", "Ed25519Signature2020")
 
 
@@ -61,7 +58,7 @@ def _context_urls(node: Any) -> Iterator[str]:
     elif isinstance(node, dict):
         for key, value in node.items():
             if key in ("@context", "@import"):
-                refs = value if isinstance(value, list) else [value]
+                refs = as_list(value)
                 yield from (r for r in refs if isinstance(r, str))
             yield from _context_urls(value)
 

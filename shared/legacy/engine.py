@@ -16,7 +16,7 @@ from typing import Any
 
 from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported, VerificationFailed
 from shared.keys import SigningKey
-from shared.legacy.contexts import ED25519_2020_V1, LEGACY_PROOF_TYPES, check_contexts
+from shared.legacy.contexts import LEGACY_PROOF_TYPES, check_contexts
 from shared.legacy.preflight import (
     _did_of,
     _dump,
@@ -26,6 +26,7 @@ from shared.legacy.preflight import (
     _timestamp,
 )
 from shared.legacy.results import LegacyResult, _code_for, _failure, _result, _why_no_proof_applies
+from shared.vocab import ED25519_2020_V1
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 

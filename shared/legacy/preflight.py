@@ -11,6 +11,7 @@ from typing import Any
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.keys import SigningKey
 from shared.legacy.contexts import LEGACY_PROOF_TYPES
+from shared.vocab import as_list
 
 MAX_INPUT_BYTES = 1_000_000
 
@@ -42,7 +43,7 @@ def _legacy_proofs(
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[str]]:
     """The document with only the proofs didkit can read, those proofs, and warnings."""
     raw = document.get("proof")
-    proofs = [] if raw is None else raw if isinstance(raw, list) else [raw]
+    proofs = as_list(raw)
     if not all(isinstance(p, dict) for p in proofs):
         raise InvalidInput("a proof is not an object", code=ErrorCode.malformed_proof)
     legacy = [p for p in proofs if p.get("type") in LEGACY_PROOF_TYPES]

@@ -29,13 +29,8 @@ from shared.ob.models import (
     Result,
 )
 from shared.ob.schema import validate_credential_schema
+from shared.vocab import ACHIEVEMENT_CREDENTIAL_SCHEMA, JSON_SCHEMA
 
-ACHIEVEMENT_CREDENTIAL_SCHEMA = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
-)
-# ``JsonSchema`` is defined by the credentials v2 context; ``1EdTechJsonSchemaValidator2019``
-# would need the OB extensions context too (STANDARDS.md §1), and DCC uses ``JsonSchema``.
-CREDENTIAL_SCHEMA_TYPE = "JsonSchema"
 _INDEX = re.compile(r"[0-9]+")
 
 
@@ -106,7 +101,7 @@ def build_credential(
             ),
             evidence=evidence or None,
             credential_schema=[
-                CredentialSchema(id=ACHIEVEMENT_CREDENTIAL_SCHEMA, type=CREDENTIAL_SCHEMA_TYPE)
+                CredentialSchema(id=ACHIEVEMENT_CREDENTIAL_SCHEMA, type=JSON_SCHEMA)
             ],
             credential_status=status,
         )

@@ -20,7 +20,6 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AfterValidator, Field, StrictInt, model_validator
 
-from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
 from shared.ob.fields import (
     AchievementTypeName,
     AlignmentTargetTypeName,
@@ -34,8 +33,15 @@ from shared.ob.fields import (
     TypeList,
 )
 from shared.ob.vocab import IdentifierType, ResultStatus
+from shared.vocab import (
+    CREDENTIALS_V2,
+    OB_TYPES,
+    OB_V3P0_303,
+    OPEN_BADGE_CREDENTIAL,
+    VERIFIABLE_CREDENTIAL,
+    VERIFIABLE_PRESENTATION,
+)
 
-OB_CREDENTIAL_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 IDENTITY_HASH_PREFIX = "sha256$"
 
 
@@ -280,7 +286,7 @@ class CredentialStatus(OBModel):
 
 
 def _check_credential_type(value: list[str]) -> list[str]:
-    if "VerifiableCredential" not in value or not OB_CREDENTIAL_TYPES & set(value):
+    if VERIFIABLE_CREDENTIAL not in value or not OB_TYPES & set(value):
         raise ValueError(
             "type must contain 'VerifiableCredential' and "
             "'OpenBadgeCredential' (or its alias 'AchievementCredential')"
@@ -298,7 +304,7 @@ class OpenBadgeCredential(OBModel):
     context: list[str | dict[str, Any]] = Field(default_factory=_default_context, alias="@context")
     id: str
     type: Annotated[TypeList, AfterValidator(_check_credential_type)] = Field(
-        default_factory=lambda: ["VerifiableCredential", "OpenBadgeCredential"]
+        default_factory=lambda: [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL]
     )
     name: str | None = None
     description: str | None = None
@@ -325,7 +331,7 @@ def _vp_context() -> list[str | dict[str, Any]]:
 
 
 def _check_presentation_type(value: list[str]) -> list[str]:
-    if "VerifiablePresentation" not in value:
+    if VERIFIABLE_PRESENTATION not in value:
         raise ValueError("type must contain 'VerifiablePresentation'")
     return value
 

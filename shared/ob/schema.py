@@ -26,7 +26,6 @@ from fastjsonschema import JsonSchemaValueException
 from jsonschema import ValidationError
 from jsonschema.exceptions import relevance
 
-from shared.contexts import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0_303
 from shared.errors import ErrorCode
 from shared.ob.issues import Issue, SchemaIssue, StructureIssue, json_path
 from shared.ob.schema_engine import (
@@ -45,6 +44,7 @@ from shared.ob.structure import (
     is_vcdm2,
     structure_sections,
 )
+from shared.vocab import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0_303, as_list
 
 __all__ = [
     "SchemaIssue",
@@ -235,7 +235,7 @@ def _declared_schemas(credential: dict[str, Any], kind: SchemaKind) -> list[Sche
     if entries is None:
         return []
     issues: list[SchemaIssue] = []
-    for i, entry in enumerate(entries if isinstance(entries, list) else [entries]):
+    for i, entry in enumerate(as_list(entries)):
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
             continue  # the schema check itself reports the malformed entry
         path = json_path(

@@ -17,15 +17,22 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from shared.contexts import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0_303, OB_V3P0_LEGACY
 from shared.errors import ErrorCode
 from shared.ob.dates import parse_datetime
 from shared.ob.issues import Severity, StructureIssue, child_path
+from shared.vocab import (
+    CREDENTIALS_V1,
+    CREDENTIALS_V2,
+    ENDORSEMENT_CREDENTIAL,
+    OB_TYPES,
+    OB_V3P0_303,
+    OB_V3P0_LEGACY,
+    as_list,
+)
 
 CredentialKind = Literal["achievement", "endorsement"]
 Sections = tuple[list[StructureIssue], list[StructureIssue], list[StructureIssue]]
 
-OB_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 # Older names of the OB context the validator treats as aliases of context-3.0.3.
 LEGACY_OB_CONTEXTS = frozenset(
     {OB_V3P0_LEGACY, "https://purl.imsglobal.org/spec/ob/v3p0/context/ob_v3p0.jsonld"}
@@ -79,14 +86,14 @@ def _sections(credential: object, path: str) -> Sections:
 def credential_kind(credential: dict[str, Any]) -> CredentialKind:
     """``endorsement`` for an EndorsementCredential that is not also an Open Badge."""
     types = _strings(credential.get("type"))
-    if "EndorsementCredential" in types and not OB_TYPES & set(types):
+    if ENDORSEMENT_CREDENTIAL in types and not OB_TYPES & set(types):
         return "endorsement"
     return "achievement"
 
 
 def is_vcdm2(document: dict[str, Any]) -> bool:
     """VCDM 2.0 if the v2 context appears anywhere in ``@context`` (the validator's rule)."""
-    return CREDENTIALS_V2 in _as_list(document.get("@context"))
+    return CREDENTIALS_V2 in as_list(document.get("@context"))
 
 
 def check_presentation_structure(presentation: object) -> list[StructureIssue]:
@@ -95,7 +102,7 @@ def check_presentation_structure(presentation: object) -> list[StructureIssue]:
     if not isinstance(presentation, dict):
         return [_error("the presentation is not a JSON object", "$", "input", code)]
     issues: list[StructureIssue] = []
-    context = _as_list(presentation.get("@context"))
+    context = as_list(presentation.get("@context"))
     where = child_path(child_path("$", "@context"), 0)
     if not context or context[0] not in (CREDENTIALS_V2, CREDENTIALS_V1):
         issues.append(
@@ -117,7 +124,7 @@ def check_presentation_structure(presentation: object) -> list[StructureIssue]:
     if credentials is None or credentials == []:
         issues.append(_warning(code, "the presentation holds no credentials", where, "credentials"))
         return issues
-    for i, item in enumerate(credentials if isinstance(credentials, list) else [credentials]):
+    for i, item in enumerate(as_list(credentials)):
         if not isinstance(item, dict):
             at = child_path(where, i) if isinstance(credentials, list) else where
             issues.append(
@@ -128,7 +135,7 @@ def check_presentation_structure(presentation: object) -> list[StructureIssue]:
 
 def _context(credential: dict[str, Any], path: str) -> list[StructureIssue]:
     where = child_path(path, "@context")
-    context = _as_list(credential.get("@context"))
+    context = as_list(credential.get("@context"))
     if not context:
         return [_error("there is no @context", where, "context")]
     first = context[0]
@@ -192,7 +199,7 @@ def _subject(credential: dict[str, Any], path: str, kind: CredentialKind) -> lis
         )
     subject_id = subject.get("id")
     has_id = isinstance(subject_id, str) and subject_id.strip() != ""
-    if not has_id and not _as_list(subject.get("identifier")):
+    if not has_id and not as_list(subject.get("identifier")):
         # The 1EdTech validator rejects this; DCC issues it (a name only) and its
         # wallets hold many. A warning keeps them readable; holder binding fails anyway.
         issues.append(
@@ -351,14 +358,8 @@ def _legacy_context(found: str, expected: str, where: str) -> StructureIssue:
     )
 
 
-def _as_list(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _strings(value: object) -> list[str]:
-    return [item for item in _as_list(value) if isinstance(item, str)]
+    return [item for item in as_list(value) if isinstance(item, str)]
 
 
 def _error(message: str, path: str, check: str, code: ErrorCode = _MALFORMED) -> StructureIssue:

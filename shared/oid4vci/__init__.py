@@ -29,7 +29,6 @@ re-exported here, so ``from shared import oid4vci`` is all a caller needs.
 
 from shared.oid4vci.base import (
     AS_METADATA_PATH,
-    CREDENTIALS_V2,
     DEFAULT_LEEWAY,
     DEFAULT_PROOF_MAX_AGE,
     ISSUER_METADATA_PATH,
@@ -80,6 +79,7 @@ from shared.oid4vci.proof_jwt import (
     unverified_claims,
     verify_proof_jwt,
 )
+from shared.vocab import CREDENTIALS_V2
 
 __all__ = [
     "AS_METADATA_PATH",

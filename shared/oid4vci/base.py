@@ -9,16 +9,17 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.vocab import OB_V3P0_303, OPEN_BADGE_CREDENTIAL, VERIFIABLE_CREDENTIAL
 
 PRE_AUTHORIZED_GRANT = "urn:ietf:params:oauth:grant-type:pre-authorized_code"
 OFFER_SCHEME = "openid-credential-offer"
 PROOF_JWT_TYP = "openid4vci-proof+jwt"
 PROOF_JWT_ALG = "EdDSA"
 LDP_VC = "ldp_vc"
-OB_CONFIGURATION_ID = "OpenBadgeCredential"
-CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
-OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-OB_TYPES = ("VerifiableCredential", "OpenBadgeCredential")
+OB_CONFIGURATION_ID = OPEN_BADGE_CREDENTIAL
+OB_CONTEXT = OB_V3P0_303
+OB_TYPES = (VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL)
+"""The ``type`` an OID4VCI credential definition asks for (an ordered pair, not a set)."""
 ISSUER_METADATA_PATH = "/.well-known/openid-credential-issuer"
 AS_METADATA_PATH = "/.well-known/oauth-authorization-server"
 # A proof JWT is a few hundred bytes; anything far larger is an attack or a bug.

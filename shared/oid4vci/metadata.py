@@ -8,7 +8,6 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import Field
 
 from shared.oid4vci.base import (
-    CREDENTIALS_V2,
     ISSUER_METADATA_PATH,
     LDP_VC,
     OB_CONFIGURATION_ID,
@@ -17,6 +16,7 @@ from shared.oid4vci.base import (
     PRE_AUTHORIZED_GRANT,
     Message,
 )
+from shared.vocab import CREDENTIALS_V2
 
 
 class ProofTypeMetadata(Message):

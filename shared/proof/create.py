@@ -16,6 +16,7 @@ from shared.proof.suites import (
     SIGNING_SUITES,
     hash_data,
 )
+from shared.vocab import as_list
 
 
 def xsd_datetime(moment: datetime) -> str:
@@ -53,8 +54,7 @@ def create_proof(
     if not isinstance(context, list | str):
         raise InvalidInput("document has no @context", code=ErrorCode.malformed_credential)
     if proof_type == ED25519_2020:
-        contexts = context if isinstance(context, list) else [context]
-        if ED25519_2020_CONTEXT not in contexts:
+        if ED25519_2020_CONTEXT not in as_list(context):
             raise InvalidInput(
                 "Ed25519Signature2020 needs the ed25519-2020 suite context",
                 code=ErrorCode.malformed_credential,

@@ -15,6 +15,7 @@ from typing import Any
 
 from shared.canonical import canonize, jcs
 from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.vocab import as_list
 
 DATA_INTEGRITY = "DataIntegrityProof"
 ED25519_2020 = "Ed25519Signature2020"
@@ -128,9 +129,8 @@ def split_jws(jws: str) -> tuple[dict[str, Any], bytes, bytes]:
 
 
 def _context_prefix(prefix: Any, context: Any) -> bool:
-    pre = prefix if isinstance(prefix, list) else [prefix]
-    ctx = context if isinstance(context, list) else [context]
-    return ctx[: len(pre)] == pre
+    pre = as_list(prefix)
+    return as_list(context)[: len(pre)] == pre
 
 
 def _b64url(data: bytes) -> str:

@@ -19,14 +19,12 @@ from shared.proof.suites import (
     split_jws,
     suite_of,
 )
+from shared.vocab import as_list
 
 
 def proofs_of(document: Mapping[str, Any]) -> list[Any]:
     """The proofs on a document as a list (a single proof or a proof set)."""
-    proof = document.get("proof")
-    if proof is None:
-        return []
-    return list(proof) if isinstance(proof, list) else [proof]
+    return list(as_list(document.get("proof")))
 
 
 def verify_proofs(

@@ -14,10 +14,11 @@ from random import Random
 
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.multibase import decode_base64url, encode_base64url
+from shared.vocab import DCC_MIN_STATUS_ENTRIES
 
 MIN_ENTRIES = 131_072
 """W3C minimum (16 KiB of bits): every list we issue has at least this many entries."""
-VERIFY_MIN_ENTRIES = 100_000
+VERIFY_MIN_ENTRIES = DCC_MIN_STATUS_ENTRIES
 """Our verifier's floor: DCC lists in the field have 100,000 entries."""
 MAX_LIST_BYTES = 16 * 1024 * 1024
 """Cap on a decompressed list: a few KB of gzip can expand to gigabytes."""

@@ -11,9 +11,10 @@ from shared.errors import ErrorCode, InvalidInput
 from shared.status_list.bits import MAX_LIST_BYTES, VERIFY_MIN_ENTRIES, BitstringStatusList
 from shared.status_list.credential import _utc, format_datetime
 from shared.status_list.entry import StatusListEntry
+from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES, STATUS_LIST_SUBJECT_TYPES
 
-LIST_CREDENTIAL_TYPES = frozenset({"BitstringStatusListCredential", "StatusList2021Credential"})
-LIST_SUBJECT_TYPES = frozenset({"BitstringStatusList", "StatusList2021"})
+LIST_CREDENTIAL_TYPES = STATUS_LIST_CREDENTIAL_TYPES
+LIST_SUBJECT_TYPES = STATUS_LIST_SUBJECT_TYPES
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.contexts import CREDENTIALS_V2
 from shared.status_list.bits import MIN_ENTRIES, BitstringStatusList, _check_int
+from shared.vocab import (
+    BITSTRING_STATUS_LIST,
+    BITSTRING_STATUS_LIST_CREDENTIAL,
+    CREDENTIALS_V2,
+    VERIFIABLE_CREDENTIAL,
+)
 
 
 def build_status_list_credential(
@@ -32,7 +37,7 @@ def build_status_list_credential(
             raise ValueError("ttl_ms must not be negative")
     subject: dict[str, Any] = {
         "id": f"{list_url}#list",
-        "type": "BitstringStatusList",
+        "type": BITSTRING_STATUS_LIST,
         "statusPurpose": purpose,
         "encodedList": status_list.encode(),
     }
@@ -41,7 +46,7 @@ def build_status_list_credential(
     credential: dict[str, Any] = {
         "@context": [CREDENTIALS_V2],
         "id": list_url,
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "type": [VERIFIABLE_CREDENTIAL, BITSTRING_STATUS_LIST_CREDENTIAL],
         "issuer": issuer,
         "validFrom": format_datetime(valid_from),
     }

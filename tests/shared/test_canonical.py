@@ -12,10 +12,10 @@ from shared.canonical import canonize, canonize_reference, jcs
 from shared.errors import ErrorCode, InvalidInput
 from shared.jsonld.rdfc import canonicalize
 from shared.jsonld.to_rdf import document_quads
+from shared.vocab import OB_V3P0_303 as OB
 from tests.conftest import VECTORS, load_vector
 
 V2 = "https://www.w3.org/ns/credentials/v2"
-OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 ENGINES = [
     pytest.param(canonize, id="canonize"),
     pytest.param(canonize_reference, id="reference"),

@@ -7,9 +7,9 @@ from pyld import jsonld
 
 import shared.jsonld.context as context_module
 from shared.jsonld.context import INITIAL, Fallback, is_absolute_iri
+from shared.vocab import OB_V3P0_303 as OB
 
 V2 = "https://www.w3.org/ns/credentials/v2"
-OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CRED = "https://www.w3.org/2018/credentials#"
 
 

@@ -18,9 +18,9 @@ from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.jsonld.context import Fallback
 from shared.jsonld.rdfc import canonicalize
 from shared.jsonld.to_rdf import canonical_double, document_quads, literal_term
+from shared.vocab import OB_V3P0_303 as OB
 
 V2 = "https://www.w3.org/ns/credentials/v2"
-OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 EX = "https://www.w3.org/ns/credentials/examples/v2"
 DI = "https://w3id.org/security/data-integrity/v2"
 VOCAB = {"@vocab": "https://example.com/vocab#"}

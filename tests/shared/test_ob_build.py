@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from shared.contexts import CREDENTIALS_V2, OB_V3P0_303
 from shared.errors import ErrorCode, InvalidInput
 from shared.ob.build import build_credential
 from shared.ob.models import (
@@ -26,6 +25,7 @@ from shared.ob.models import (
 from shared.ob.schema import check_credential, validate_credential_schema
 from shared.ob.schema_engine import detailed_validator
 from shared.ob.structure import check_structure
+from shared.vocab import CREDENTIALS_V2, OB_V3P0_303
 
 ISSUER_DID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
 LEARNER_DID = "did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH"

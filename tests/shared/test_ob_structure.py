@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from shared.contexts import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0_303, OB_V3P0_LEGACY
 from shared.errors import ErrorCode
 from shared.ob.structure import check_presentation_structure, check_structure
+from shared.vocab import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0_303, OB_V3P0_LEGACY
 from tests.conftest import VECTORS, load_vector
 
 VALIDATOR = VECTORS / "ob3" / "1edtech-validator"

@@ -14,10 +14,10 @@ from typing import Any
 import base58
 
 from shared.keys import SigningKey
+from shared.vocab import OB_V3P0_303 as OB
 from tests.conftest import load_vector
 
 V2 = "https://www.w3.org/ns/credentials/v2"
-OB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 DCC_COMPLEX = (
     "dcc/vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/"
     "oidf-noStatus-notExpired-complexIssuer.json"

@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.contexts import CREDENTIALS_V2
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.multibase import decode_base64url, encode_base64url
 from shared.status_list import (
@@ -31,6 +30,7 @@ from shared.status_list import (
     format_datetime,
     random_free_index,
 )
+from shared.vocab import CREDENTIALS_V2
 from tests.conftest import VECTORS, load_vector
 
 INDEX = load_vector("status-list/status-lists.json")

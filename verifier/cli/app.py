@@ -21,6 +21,7 @@ from shared.credentials import types_of
 from shared.errors import EXIT_INVALID, EXIT_OK, ErrorCode, InvalidInput, RugzakError
 from shared.presentation_request import PresentationRequest, normalize_origin
 from shared.verification import VerificationResult
+from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.api import serving
 from verifier.cli.output import fail_input, print_result, result_from_dict
 from verifier.cli.pack import pack_app
@@ -215,7 +216,7 @@ def _reply_json(reply: httpx.Response, server: str) -> dict[str, Any]:
 def _verify(
     verifier: Verifier, document: dict[str, Any], challenge: str | None, domain: str | None
 ) -> VerificationResult:
-    if "VerifiablePresentation" in types_of(document):
+    if VERIFIABLE_PRESENTATION in types_of(document):
         return verifier.verify_offline_presentation(document, challenge=challenge, domain=domain)
     return verifier.verify_credential(document)
 

@@ -15,6 +15,7 @@ from shared.did import check_document, did_web_url
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
 from shared.formats import enveloped, readable
 from shared.formats.jose import looks_like_jws
+from shared.vocab import as_list
 from verifier.service.net import SafeFetcher
 from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 from verifier.settings import Settings
@@ -48,10 +49,9 @@ def _json_or_jwt(raw: bytes, where: str) -> Any:
 
 def _status_urls(credential: Any) -> list[str]:
     entries = credential.get("credentialStatus") if isinstance(credential, dict) else None
-    items = entries if isinstance(entries, list) else [entries]
     return [
         e["statusListCredential"]
-        for e in items
+        for e in as_list(entries)
         if isinstance(e, dict) and isinstance(e.get("statusListCredential"), str)
     ]
 

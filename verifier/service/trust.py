@@ -26,11 +26,12 @@ from shared.credentials import StatusFetcher, parse_datetime, types_of
 from shared.did import check_document
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats import readable
+from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES
 
 PACK_FORMAT = "rugzak-trust-pack"
 PACK_VERSION = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
-STATUS_LIST_TYPES = {"BitstringStatusListCredential", "StatusList2021Credential"}
+STATUS_LIST_TYPES = STATUS_LIST_CREDENTIAL_TYPES
 
 
 def _read_json(path: Path, code: ErrorCode, what: str) -> Any:

@@ -23,6 +23,7 @@ from shared.presentation_request import PresentationRequest
 from shared.proof import proofs_of
 from shared.showing import plain_verdict
 from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
+from shared.vocab import DCC_MIN_STATUS_ENTRIES, VERIFIABLE_PRESENTATION
 from verifier.store import RequestState, RequestStore
 
 Clock = Callable[[], datetime]
@@ -86,7 +87,7 @@ class Verifier:
     store: RequestStore | None = None
     domain: str | None = None
     request_ttl: timedelta = timedelta(minutes=10)
-    min_status_entries: int = 100_000
+    min_status_entries: int = DCC_MIN_STATUS_ENTRIES
     # SSRF-guarded GET for what a badge itself points at (hosted OB 2.0, a JWT's JWK);
     # None when offline.
     fetcher: Callable[[str], bytes] | None = None
@@ -202,7 +203,7 @@ class Verifier:
                 "expected a credential or presentation (a JSON object)",
                 code=ErrorCode.malformed_credential,
             )
-        if "VerifiablePresentation" in types_of(document):
+        if VERIFIABLE_PRESENTATION in types_of(document):
             return self.verify_presentation(document, challenge=challenge)
         return self.verify_credential(document)
 

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from shared.errors import RugzakError
 from shared.formats import readable
 from shared.verification import VerificationResult
+from shared.vocab import as_list
 from wallet.data.cards import Card
 from wallet.data.store import StoredCredential
 from wallet.dialogs.common import ConfirmDialog, PathDialog
@@ -240,8 +241,7 @@ def describe(
 
 
 def _items(value: Any) -> list[dict[str, Any]]:
-    items = value if isinstance(value, list) else [value] if value is not None else []
-    return [i for i in items if isinstance(i, dict)]
+    return [i for i in as_list(value) if isinstance(i, dict)]
 
 
 def _md(value: Any) -> str:
