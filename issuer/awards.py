@@ -14,10 +14,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from issuer.achievements import AchievementIn, check_url, result_description_url, rubric_result
 from issuer.achievements import AchievementIn, check_url, result_description_url
+from shared.dates import format_datetime
 from shared.did import did_key_document, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.ob import hash_identity
-from shared.proof.create import xsd_datetime
 from shared.vocab import (
     ACHIEVEMENT_CREDENTIAL_SCHEMA,
     CREDENTIALS_V2,
@@ -180,10 +180,10 @@ def build_credential(
         "type": [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL],
         "name": achievement["name"],
         "issuer": issuer_profile,
-        "validFrom": xsd_datetime(valid_from),
+        "validFrom": format_datetime(valid_from),
     }
     if valid_days is not None:
-        credential["validUntil"] = xsd_datetime(valid_from + timedelta(days=valid_days))
+        credential["validUntil"] = format_datetime(valid_from + timedelta(days=valid_days))
     credential["credentialSubject"] = subject
     if evidence:
         credential["evidence"] = [_evidence(e) for e in evidence]

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(ROOT))
 
+from shared.dates import format_datetime  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
 from shared.legacy import DIDKIT_MISSING, DidkitEngine, didkit_installed  # noqa: E402
 
@@ -199,7 +200,7 @@ def build(engine: DidkitEngine) -> dict[str, Any]:
             "them. Presentations were signed with the challenge and domain below; "
             "'credentials' gives the outcome of each embedded credential in order."
         ),
-        "created": CREATED.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created": format_datetime(CREATED),
         "challenge": CHALLENGE,
         "domain": DOMAIN,
         "results": dict(sorted(expected.items())),

@@ -41,10 +41,11 @@ import re
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
+from shared.dates import NoTimezoneError, format_datetime, parse_datetime, to_utc
 from shared.errors import ErrorCode, InvalidInput
 
 __all__ = [
@@ -162,9 +163,7 @@ def _short_host(origin: str) -> str:
 
 
 def _utc(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("expires_at must be timezone-aware")
-    return value.astimezone(UTC).replace(microsecond=0)
+    return to_utc(value).replace(microsecond=0)
 
 
 @dataclass(frozen=True)
@@ -218,7 +217,7 @@ class PresentationRequest:
         """The full form for a QR code or for pasting."""
         params = [("challenge", self.challenge), ("domain", self.domain)]
         if self.expires_at is not None:
-            params.append(("expires", self.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")))
+            params.append(("expires", format_datetime(self.expires_at)))
         params.extend(("type", t) for t in self.types)
         query = "&".join(f"{k}={quote(v, safe=':/@')}" for k, v in params)
         return f"{SCHEME}:?{query}"
@@ -232,9 +231,7 @@ class PresentationRequest:
         return {
             "challenge": self.challenge,
             "domain": self.domain,
-            "expires_at": None
-            if self.expires_at is None
-            else self.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "expires_at": None if self.expires_at is None else format_datetime(self.expires_at),
             "types": list(self.types),
             "short_code": self.short_code,
             "short_text": self.to_short_text(),
@@ -256,12 +253,11 @@ def _check_types(types: Sequence[str]) -> tuple[str, ...]:
 
 def _parse_expires(value: str) -> datetime:
     try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+        return parse_datetime(value)
+    except NoTimezoneError as exc:
+        raise _bad("The request's expiry time has no time zone.", {"expires": value}) from exc
     except ValueError as exc:
         raise _bad("The request's expiry time is not a valid date.", {"expires": value}) from exc
-    if parsed.tzinfo is None:
-        raise _bad("The request's expiry time has no time zone.", {"expires": value})
-    return parsed
 
 
 def _parse_uri(text: str) -> PresentationRequest:

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit
 
+from shared.dates import read_datetime
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 
 MAX_STATUS_BODY_BYTES = 2 * 1024 * 1024
@@ -330,10 +331,4 @@ def _jwt_body(body: bytes) -> str | None:
 
 def _valid_until(credential: Mapping[str, Any]) -> datetime | None:
     value = credential.get("validUntil", credential.get("expirationDate"))
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return read_datetime(value)

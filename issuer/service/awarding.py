@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
@@ -24,6 +23,7 @@ from issuer.awards import (
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
 from issuer.store.repository import load
 from shared.credentials import issue_credential
+from shared.dates import parse_datetime
 from shared.errors import Conflict, ErrorCode
 from shared.keys import SigningKey
 from shared.vocab import BITSTRING_STATUS_LIST_ENTRY
@@ -134,9 +134,7 @@ class AwardOps(IssuerBase):
             offer_id=request.offer_id,
             state=ACTIVE,
             issued_at=now,
-            valid_until=(
-                datetime.fromisoformat(valid_until.replace("Z", "+00:00")) if valid_until else None
-            ),
+            valid_until=parse_datetime(valid_until) if valid_until else None,
             document=signed,
         )
         self.store.audit(

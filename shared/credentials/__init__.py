@@ -12,7 +12,6 @@ from shared.credentials.checks import DEFAULT_SKEW
 from shared.credentials.fields import (
     issuer_id,
     issuer_name,
-    parse_datetime,
     subject_ids,
     summarize,
     types_of,
@@ -35,7 +34,6 @@ __all__ = [
     "issue_credential",
     "issuer_id",
     "issuer_name",
-    "parse_datetime",
     "subject_ids",
     "summarize",
     "types_of",

@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.credentials.fields import issuer_id, parse_datetime, types_of
+from shared.credentials.fields import issuer_id, types_of
+from shared.dates import format_datetime, read_datetime
 from shared.did import Resolver
 from shared.errors import ErrorCode
 from shared.ob.schema import check_structure, validate_credential_schema
 from shared.plain_terms import plain_term_problems
 from shared.proof import proofs_of, verify_proofs
-from shared.proof.create import xsd_datetime
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, OB_TYPES, VERIFIABLE_CREDENTIAL
 
@@ -214,7 +214,7 @@ def _dates(
     start_key = "validFrom" if "validFrom" in credential else "issuanceDate"
     end_key = "validUntil" if "validUntil" in credential else "expirationDate"
     if start_key in credential:
-        start = parse_datetime(credential[start_key])
+        start = read_datetime(credential[start_key])
         if start is None:
             result.add(
                 Check.failed(
@@ -228,14 +228,14 @@ def _dates(
                 Check.failed(
                     CheckName.valid_from,
                     ErrorCode.not_yet_valid,
-                    f"It is not valid yet (valid from {xsd_datetime(start)}).",
+                    f"It is not valid yet (valid from {format_datetime(start)}).",
                     {start_key: credential[start_key]},
                 )
             )
         else:
             result.add(Check.passed(CheckName.valid_from, "It has started to be valid."))
     if end_key in credential:
-        end = parse_datetime(credential[end_key])
+        end = read_datetime(credential[end_key])
         if end is None:
             result.add(
                 Check.failed(
@@ -249,7 +249,7 @@ def _dates(
                 Check.failed(
                     CheckName.valid_until,
                     ErrorCode.expired,
-                    f"It expired on {xsd_datetime(end)}.",
+                    f"It expired on {format_datetime(end)}.",
                     {end_key: credential[end_key]},
                 )
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 from shared.vocab import as_list
@@ -39,20 +38,6 @@ def types_of(document: Mapping[str, Any]) -> list[str]:
     if isinstance(value, list):
         return [t for t in value if isinstance(t, str)]
     return []
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """An XML Schema dateTime with a timezone, or None if it is not one."""
-    if not isinstance(value, str) or len(value) < 20:
-        return None
-    text = value.replace("z", "Z")
-    if text.endswith("Z"):
-        text = text[:-1] + "+00:00"
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def summarize(credential: Mapping[str, Any]) -> dict[str, Any]:

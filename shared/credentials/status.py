@@ -13,7 +13,8 @@ from functools import lru_cache
 from typing import Any
 
 from shared.credentials.checks import DEFAULT_SKEW
-from shared.credentials.fields import issuer_id, parse_datetime
+from shared.credentials.fields import issuer_id
+from shared.dates import read_datetime
 from shared.did import Resolver
 from shared.errors import ErrorCode, RugzakError
 from shared.proof import proofs_of
@@ -153,7 +154,7 @@ def _did_key_list_errors(text: str) -> tuple[str, ...]:
 
     document = json.loads(text)
     # Any instant will do: date findings are filtered out below.
-    moment = parse_datetime(document.get("validFrom")) or datetime(2000, 1, 1, tzinfo=UTC)
+    moment = read_datetime(document.get("validFrom")) or datetime(2000, 1, 1, tzinfo=UTC)
     return _list_errors(verify_credential(document, now=moment, check_schema=False))
 
 

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
-from shared.ob.dates import format_datetime, parse_date, parse_datetime
+from shared.dates import format_datetime, parse_date, parse_datetime
 from shared.ob.vocab import (
     AchievementType,
     AlignmentTargetType,

@@ -31,7 +31,7 @@ from typing import Any, Literal, NoReturn
 import fastjsonschema
 from jsonschema import Draft201909Validator, FormatChecker
 
-from shared.ob.dates import is_date, is_datetime
+from shared.dates import is_date, is_datetime
 
 SchemaKind = Literal["achievement", "endorsement", "profile"]
 Variant = Literal["formal", "jsonld"]

@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
+from shared.dates import parse_datetime
 from shared.errors import ErrorCode
-from shared.ob.dates import parse_datetime
 from shared.ob.issues import Severity, StructureIssue, child_path
 from shared.vocab import (
     CREDENTIALS_V1,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from shared.dates import format_datetime
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.keys import SigningKey
 from shared.multibase import encode_base58btc
@@ -17,13 +18,6 @@ from shared.proof.suites import (
     hash_data,
 )
 from shared.vocab import as_list
-
-
-def xsd_datetime(moment: datetime) -> str:
-    """UTC ``YYYY-MM-DDTHH:MM:SSZ``: the form every proof and credential date uses."""
-    if moment.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def create_proof(
@@ -62,7 +56,7 @@ def create_proof(
     proof: dict[str, Any] = {"type": proof_type}
     if proof_type == DATA_INTEGRITY:
         proof["cryptosuite"] = cryptosuite
-    proof["created"] = xsd_datetime(created)
+    proof["created"] = format_datetime(created)
     proof["verificationMethod"] = key.verification_method
     proof["proofPurpose"] = proof_purpose
     if challenge is not None:

@@ -6,6 +6,7 @@ Pure: no clock, no network. ``check_status`` reads a list credential whose proof
 caller has already verified (status is checked only after the proof passes).
 """
 
+from shared.dates import format_datetime
 from shared.status_list.bits import (
     GZIP_LEVEL,
     MAX_LIST_BYTES,
@@ -21,7 +22,7 @@ from shared.status_list.check import (
     StatusOutcome,
     check_status,
 )
-from shared.status_list.credential import build_status_list_credential, format_datetime
+from shared.status_list.credential import build_status_list_credential
 from shared.status_list.entry import StatusListEntry, StatusMessage, build_status_entry
 
 __all__ = [

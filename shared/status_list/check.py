@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from shared.dates import format_datetime, parse_datetime, to_utc
 from shared.errors import ErrorCode, InvalidInput
 from shared.status_list.bits import MAX_LIST_BYTES, VERIFY_MIN_ENTRIES, BitstringStatusList
-from shared.status_list.credential import _utc, format_datetime
 from shared.status_list.entry import StatusListEntry
 from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES, STATUS_LIST_SUBJECT_TYPES
 
@@ -54,7 +54,7 @@ def check_status(
 
     Never raises for bad data: every problem is an outcome with a stable code.
     """
-    now = _utc(now)
+    now = to_utc(now)
     purpose = str(entry.get("statusPurpose", "")) if isinstance(entry, Mapping) else ""
     try:
         parsed = StatusListEntry.parse(entry)
@@ -173,5 +173,4 @@ def _parse_time(value: object) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise ValueError("not a date-time string")
-    parsed = datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    return parse_datetime(value)

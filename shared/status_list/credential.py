@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+from shared.dates import format_datetime, to_utc
 from shared.status_list.bits import MIN_ENTRIES, BitstringStatusList, _check_int
 from shared.vocab import (
     BITSTRING_STATUS_LIST,
@@ -29,7 +30,7 @@ def build_status_list_credential(
         raise ValueError(f"an issued status list holds at least {MIN_ENTRIES} entries")
     if not purpose or (isinstance(purpose, list) and not all(purpose)):
         raise ValueError("a status list needs a statusPurpose")
-    if valid_until is not None and _utc(valid_until) <= _utc(valid_from):
+    if valid_until is not None and to_utc(valid_until) <= to_utc(valid_from):
         raise ValueError("valid_until must be after valid_from")
     if ttl_ms is not None:
         _check_int(ttl_ms, "ttl_ms")
@@ -54,16 +55,3 @@ def build_status_list_credential(
         credential["validUntil"] = format_datetime(valid_until)
     credential["credentialSubject"] = subject
     return credential
-
-
-def format_datetime(moment: datetime) -> str:
-    """XML Schema dateTime in UTC with a ``Z``, to the second: how we write validFrom."""
-    return _utc(moment).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _utc(moment: datetime) -> datetime:
-    if not isinstance(moment, datetime):
-        raise TypeError("expected a datetime")
-    if moment.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return moment.astimezone(UTC)

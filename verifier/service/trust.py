@@ -18,11 +18,12 @@ import copy
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from shared.credentials import StatusFetcher, parse_datetime, types_of
+from shared.credentials import StatusFetcher, types_of
+from shared.dates import format_datetime, read_datetime
 from shared.did import check_document
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats import readable
@@ -83,7 +84,7 @@ class TrustPack:
         return {
             "format": PACK_FORMAT,
             "version": PACK_VERSION,
-            "created": self.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "created": format_datetime(self.created),
             **issuers_document(self.issuers),
             "dids": self.dids,
             "status_lists": self.status_lists,
@@ -100,7 +101,7 @@ class TrustPack:
                 code=code,
                 detail={"version": data.get("version")},
             )
-        created = parse_datetime(data.get("created"))
+        created = read_datetime(data.get("created"))
         if created is None:
             raise InvalidInput("the trust pack has no valid 'created' time", code=code)
         issuers = parse_issuers(data, code)

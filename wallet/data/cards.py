@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from shared.dates import read_datetime
 from shared.formats import readable
 from shared.verification import VerificationResult
 
@@ -178,10 +179,4 @@ def _text(value: Any) -> str:
 
 
 def _moment(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
+    return read_datetime(value)

@@ -1,9 +1,11 @@
-"""RFC 3339 date-times as Open Badges writes them.
+"""Dates and times: one strict RFC 3339 reading, one way of writing.
 
 OB 3.0 and VCDM 2.0 say ``dateTimeStamp``: a date-time that carries a timezone.
-Python's own parsers are laxer (they take naive times, week dates, bare dates), so
-the credential checks, the JSON Schema ``format`` checks and the models all share
-this one strict reading.
+Python's own parsers are laxer (they take naive times, week dates, bare dates, and
+``datetime.fromisoformat`` reads "12:00" with no zone as local or, after a
+``replace``, as UTC), so every date Rugzak reads (credential and proof dates, status
+lists, presentation requests, trust packs, the JSON Schema ``format`` checks, the
+models) goes through this module, and a time without a zone is never guessed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,10 @@ _NAIVE_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+class NoTimezoneError(ValueError):
+    """A date-time without a timezone: its instant is unknown, so it is refused."""
+
+
 def parse_datetime(text: str) -> datetime:
     """Parse an RFC 3339 date-time with a timezone; ``ValueError`` otherwise.
 
@@ -27,7 +33,7 @@ def parse_datetime(text: str) -> datetime:
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         if _NAIVE_DATE_TIME.fullmatch(text):
-            raise ValueError(f"date-time has no timezone: {text!r}")
+            raise NoTimezoneError(f"date-time has no timezone: {text!r}")
         raise ValueError(f"not an RFC 3339 date-time: {text!r}")
     year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
     fraction = match.group(7) or ""
@@ -43,6 +49,20 @@ def parse_datetime(text: str) -> datetime:
         tz = timezone(sign * timedelta(hours=hours, minutes=minutes))
     # datetime() checks the calendar: month 13, Feb 30 and second 60 all fail.
     return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
+
+
+def read_datetime(value: object) -> datetime | None:
+    """:func:`parse_datetime` for a field of a document: None when it is not one.
+
+    For checks that report a bad date themselves (with their own code), rather
+    than let a ``ValueError`` escape.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        return parse_datetime(value)
+    except ValueError:
+        return None
 
 
 def is_datetime(text: object) -> bool:
@@ -80,6 +100,13 @@ def format_datetime(value: datetime) -> str:
     Whole seconds keep credentials short and identical across platforms; naive
     datetimes are refused because their instant is unknown.
     """
+    return to_utc(value).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+
+
+def to_utc(value: datetime) -> datetime:
+    """The same instant in UTC; naive datetimes are refused (``ValueError``)."""
+    if not isinstance(value, datetime):
+        raise TypeError("expected a datetime")
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("naive datetime: pass an aware datetime (e.g. tzinfo=UTC)")
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        raise ValueError("naive datetime (no timezone): pass an aware datetime (e.g. tzinfo=UTC)")
+    return value.astimezone(UTC)
