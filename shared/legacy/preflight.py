@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from shared.dates import format_datetime
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.keys import SigningKey
 from shared.legacy.contexts import LEGACY_PROOF_TYPES
@@ -82,9 +83,7 @@ def _dump(document: Mapping[str, Any], code: ErrorCode) -> str:
 def _timestamp(created: datetime | None) -> str:
     if created is None:
         created = datetime.now(UTC)
-    if created.tzinfo is None:
-        raise ValueError("created must be timezone-aware")
-    return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return format_datetime(created)
 
 
 def _b64url(data: bytes) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.oid4vp.dcql import LDP_VC, ClaimsQuery, CredentialQuery, DcqlQuery
+from shared.vocab import as_list
 
 __all__ = [
     "Held",
@@ -92,9 +93,9 @@ def _types_match(query: CredentialQuery, expanded: frozenset[str], compact: froz
 
 def _proof_meta_ok(query: CredentialQuery, credential: Mapping[str, Any]) -> bool:
     """``proof_type_values`` / ``cryptosuite_values`` in ``meta``, when a verifier sends them."""
-    proofs = credential.get("proof")
-    raw = proofs if isinstance(proofs, list) else [proofs]
-    proof_list: list[dict[str, Any]] = [p for p in raw if isinstance(p, dict)]
+    proof_list: list[dict[str, Any]] = [
+        p for p in as_list(credential.get("proof")) if isinstance(p, dict)
+    ]
     wanted_types = query.meta.get("proof_type_values")
     wanted_suites = query.meta.get("cryptosuite_values")
     for proof in proof_list:
@@ -128,9 +129,7 @@ class Held:
 
     @property
     def compact_types(self) -> frozenset[str]:
-        raw = self.credential.get("type")
-        values = raw if isinstance(raw, list) else [raw]
-        return frozenset(v for v in values if isinstance(v, str))
+        return frozenset(v for v in as_list(self.credential.get("type")) if isinstance(v, str))
 
 
 def matches(query: CredentialQuery, held: Held) -> bool:

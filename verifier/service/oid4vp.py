@@ -40,6 +40,7 @@ from shared.oid4vp import (
 )
 from shared.presentation_request import PresentationRequest, format_code
 from shared.verification import Check, CheckName, Severity, VerificationResult
+from shared.vocab import as_list
 from verifier.service.verifier import MAX_QR_TEXTS, Verifier, check_depth, result_dict
 from verifier.store.oid4vp import Oid4vpStore, Transaction
 from verifier.store.requests import RequestState
@@ -194,7 +195,7 @@ class Oid4vpService:
 def _check_query(wanted: Any, presentation: Any, result: VerificationResult) -> None:
     """§8.6 step 2.2 and §14.11: every credential must meet the query, checked here."""
     raw = presentation.get("verifiableCredential") if isinstance(presentation, dict) else None
-    creds = raw if isinstance(raw, list) else [raw]
+    creds = as_list(raw)
     for cred, inner in zip(creds, result.credentials, strict=False):
         if not isinstance(cred, dict):
             continue
