@@ -1,5 +1,7 @@
-"""One award: who receives which achievement, with what result and evidence, and
-the unsigned OB 3.0 credential that records it."""
+"""One award: who receives which achievement, with what result and evidence.
+
+This module checks the issuer's input; the credential's shape is made by
+``shared.ob.build_credential``, the same builder everyone else uses."""
 
 from __future__ import annotations
 
@@ -7,25 +9,15 @@ import hashlib
 import json
 import re
 import secrets
-from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from issuer.achievements import AchievementIn, check_url, result_description_url, rubric_result
 from issuer.achievements import AchievementIn, check_url, result_description_url
-from shared.dates import format_datetime
 from shared.did import did_key_document, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
-from shared.ob import hash_identity
-from shared.vocab import (
-    ACHIEVEMENT_CREDENTIAL_SCHEMA,
-    CREDENTIALS_V2,
-    JSON_SCHEMA,
-    OB_V3P0_303,
-    OPEN_BADGE_CREDENTIAL,
-    VERIFIABLE_CREDENTIAL,
-)
+from shared.ob import Evidence, IdentityObject
 
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{1,63}")
 MAX_DID_CHARS = 512
@@ -142,63 +134,16 @@ def idempotency_key(*parts: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def build_credential(
-    *,
-    credential_id: str,
-    issuer_profile: dict[str, Any],
-    achievement: dict[str, Any],
-    subject_id: str,
-    valid_from: datetime,
-    valid_days: int | None,
-    results: list[dict[str, Any]],
-    evidence: list[EvidenceIn],
-    status: list[dict[str, Any]],
-    email: str | None = None,
-) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential (VCDM 2.0, OB context 3.0.3)."""
-    subject: dict[str, Any] = {
-        "id": subject_id,
-        "type": ["AchievementSubject"],
-        "achievement": achievement,
-    }
-    if email:
-        salt = secrets.token_hex(8)
-        subject["identifier"] = [
-            {
-                "type": "IdentityObject",
-                "hashed": True,
-                "identityHash": hash_identity(email, salt),
-                "identityType": "emailAddress",
-                "salt": salt,
-            }
-        ]
-    if results:
-        subject["result"] = results
-    credential: dict[str, Any] = {
-        "@context": [CREDENTIALS_V2, OB_V3P0_303],
-        "id": credential_id,
-        "type": [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL],
-        "name": achievement["name"],
-        "issuer": issuer_profile,
-        "validFrom": format_datetime(valid_from),
-    }
-    if valid_days is not None:
-        credential["validUntil"] = format_datetime(valid_from + timedelta(days=valid_days))
-    credential["credentialSubject"] = subject
-    if evidence:
-        credential["evidence"] = [_evidence(e) for e in evidence]
-    credential["credentialSchema"] = [{"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": JSON_SCHEMA}]
-    # One entry is an object (what the 1EdTech formal schema wants); two are a list.
-    credential["credentialStatus"] = status[0] if len(status) == 1 else status
-    return credential
+def to_evidence(item: EvidenceIn) -> Evidence:
+    """The OB ``Evidence`` of one evidence input."""
+    return Evidence(
+        id=item.url or None,
+        narrative=item.narrative or None,
+        name=item.name or None,
+        description=item.description or None,
+    )
 
 
-def _evidence(item: EvidenceIn) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": ["Evidence"]}
-    if item.url:
-        out["id"] = item.url
-    for key in ("narrative", "name", "description"):
-        value = getattr(item, key)
-        if value:
-            out[key] = value
-    return out
+def hashed_email(email: str) -> IdentityObject:
+    """The learner's e-mail as a salted hash: a verifier can match it, nobody can read it."""
+    return IdentityObject.hashed_identity(check_email(email), salt=secrets.token_hex(8))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
@@ -15,10 +16,11 @@ from issuer.achievements import (
 )
 from issuer.awards import (
     AwardIn,
-    build_credential,
     check_email,
     check_recipient_did,
+    hashed_email,
     resolve_results,
+    to_evidence,
 )
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
 from issuer.store.repository import load
@@ -26,7 +28,8 @@ from shared.credentials import issue_credential
 from shared.dates import parse_datetime
 from shared.errors import Conflict, ErrorCode
 from shared.keys import SigningKey
-from shared.vocab import BITSTRING_STATUS_LIST_ENTRY
+from shared.ob import Achievement, Profile, Result, build_credential
+from shared.status_list import build_status_entry
 
 
 class AwardOps(IssuerBase):
@@ -103,28 +106,24 @@ class AwardOps(IssuerBase):
         for purpose in purposes:
             slot = self.allocator.allocate(conn, purpose, credential_id, now)
             status.append(
-                {
-                    "id": f"{self.identity.status_url(slot.list_id)}#{slot.index}",
-                    "type": BITSTRING_STATUS_LIST_ENTRY,
-                    "statusPurpose": purpose,
-                    "statusListIndex": str(slot.index),
-                    "statusListCredential": self.identity.status_url(slot.list_id),
-                }
+                build_status_entry(self.identity.status_url(slot.list_id), slot.index, purpose)
             )
+        valid_until = (
+            None if prepared.valid_days is None else now + timedelta(days=prepared.valid_days)
+        )
         unsigned = build_credential(
-            credential_id=credential_id,
-            issuer_profile=self.identity.profile,
-            achievement=prepared.achievement,
+            achievement=Achievement.model_validate(prepared.achievement),
+            issuer=Profile.model_validate(self.identity.profile),
             subject_id=request.subject_id,
+            credential_id=credential_id,
             valid_from=now,
-            valid_days=prepared.valid_days,
-            results=prepared.results,
-            evidence=request.award.evidence,
-            status=status,
-            email=check_email(request.email) if request.email else None,
+            valid_until=valid_until,
+            results=[Result.model_validate(r) for r in prepared.results],
+            evidence=[to_evidence(e) for e in request.award.evidence],
+            credential_status=status,
+            identifier=[hashed_email(request.email)] if request.email else None,
         )
         signed = self.with_sd_proof(issue_credential(unsigned, signer, created=now), now)
-        valid_until = unsigned.get("validUntil")
         self.store.insert_credential(
             conn,
             id=credential_id,
@@ -134,7 +133,8 @@ class AwardOps(IssuerBase):
             offer_id=request.offer_id,
             state=ACTIVE,
             issued_at=now,
-            valid_until=parse_datetime(valid_until) if valid_until else None,
+            # What the credential says (whole seconds), not the unrounded clock.
+            valid_until=parse_datetime(unsigned["validUntil"]) if valid_until else None,
             document=signed,
         )
         self.store.audit(

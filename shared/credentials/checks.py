@@ -12,7 +12,7 @@ from shared.credentials.fields import issuer_id, types_of
 from shared.dates import format_datetime, read_datetime
 from shared.did import Resolver
 from shared.errors import ErrorCode
-from shared.ob.schema import check_structure, validate_credential_schema
+from shared.ob.schema import check_structure, validate_credential_schema, vcdm_allows
 from shared.plain_terms import plain_term_problems
 from shared.proof import proofs_of, verify_proofs
 from shared.verification import Check, CheckName, VerificationResult
@@ -60,7 +60,7 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
     result.add(Check.passed(CheckName.structure, "The credential is well-formed."))
     if schema and is_ob:
         found = validate_credential_schema(credential)
-        problems = [p for p in found if p.severity == "error" and not _tolerated(p, credential)]
+        problems = [p for p in found if p.severity == "error" and not vcdm_allows(p, credential)]
         for warning in (p for p in found if p not in problems):
             result.add(
                 Check.warned(
@@ -81,17 +81,6 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
                 Check.passed(CheckName.schema, "The credential follows the Open Badges 3.0 schema.")
             )
     return True
-
-
-def _tolerated(issue: Any, credential: Mapping[str, Any]) -> bool:
-    """Schema findings VCDM 2.0 allows and the OB 3.0 schema does not: warn only.
-
-    The OB schema wants one ``credentialStatus`` object; VCDM 2.0 allows a set, and
-    an issuer offering both revocation and suspension needs two entries.
-    """
-    return issue.path == "$.credentialStatus" and isinstance(
-        credential.get("credentialStatus"), list
-    )
 
 
 def _basic_vc_problem(credential: Mapping[str, Any]) -> str | None:

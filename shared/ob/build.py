@@ -1,5 +1,7 @@
-"""Build the unsigned OpenBadgeCredential Rugzak issues (DESIGN.md "Formats").
+"""Build the unsigned OpenBadgeCredential Rugzak issues: the one place its shape is made.
 
+The issuer signs what this returns, and the tests, the bench and the demo build
+their credentials here too, so every check runs on what users really receive.
 The output is a plain dict ready for ``shared.credentials.issue_credential``. It
 holds only fields the models define (extensions on the inputs are dropped, so we
 sign exactly what we mean), and it is checked against the bundled OB 3.0 schema
@@ -21,14 +23,14 @@ from shared.ob.models import (
     Achievement,
     AchievementSubject,
     CredentialSchema,
-    CredentialStatus,
     Evidence,
     IdentityObject,
     OpenBadgeCredential,
     Profile,
     Result,
 )
-from shared.ob.schema import validate_credential_schema
+from shared.ob.schema import validate_credential_schema, vcdm_allows
+from shared.status_list import StatusListEntry
 from shared.vocab import ACHIEVEMENT_CREDENTIAL_SCHEMA, JSON_SCHEMA
 
 _INDEX = re.compile(r"[0-9]+")
@@ -60,10 +62,11 @@ def build_credential(
         valid_until: when it expires, if it does.
         results: results reached (levels, grades), if any.
         evidence: evidence of the work, if any.
-        credential_status: status entries (``BitstringStatusListEntry`` dicts);
-            ``statusListIndex`` is written as a string, a missing ``id`` becomes
-            ``<statusListCredential>#<statusListIndex>``. The OB 3.0 schema allows
-            one ``credentialStatus`` object, so at most one entry is accepted.
+        credential_status: status entries (``BitstringStatusListEntry`` dicts, as
+            ``shared.status_list.build_status_entry`` makes them), at most one per
+            purpose; ``statusListIndex`` is written as a string, a missing ``id``
+            becomes ``<statusListCredential>#<statusListIndex>``. One entry is written
+            as an object (the OB 3.0 schema's form), several as a list (VCDM 2.0).
         name: the credential's display name; defaults to the achievement's name,
             which is what wallets show first.
         awarded_date: when it was awarded, if that differs from ``valid_from``.
@@ -73,7 +76,8 @@ def build_credential(
 
     Raises:
         InvalidInput: ``malformed_credential`` for inconsistent input (empty ids,
-            ``valid_until`` before ``valid_from``, a bad status entry),
+            ``valid_until`` before ``valid_from``), ``malformed_status_entry`` for a
+            bad status entry or two with the same purpose,
             ``schema_invalid`` if the result would not pass the OB 3.0 schema.
         ValueError: a naive datetime (its instant is unknown).
     """
@@ -85,6 +89,12 @@ def build_credential(
         if not isinstance(text, str) or not text.strip():
             raise InvalidInput(f"{label} must be a non-empty URI", detail=label)
     status = _status(credential_status)
+    if len({entry["statusPurpose"] for entry in status}) < len(status):
+        raise InvalidInput(
+            "two credentialStatus entries have the same purpose",
+            code=ErrorCode.malformed_status_entry,
+            detail=[entry["statusPurpose"] for entry in status],
+        )
     try:
         credential = OpenBadgeCredential(
             id=credential_id,
@@ -103,7 +113,6 @@ def build_credential(
             credential_schema=[
                 CredentialSchema(id=ACHIEVEMENT_CREDENTIAL_SCHEMA, type=JSON_SCHEMA)
             ],
-            credential_status=status,
         )
     except ValidationError as exc:
         raise InvalidInput(
@@ -111,7 +120,11 @@ def build_credential(
             detail=exc.errors(include_url=False, include_context=False, include_input=False),
         ) from exc
     document = known_fields(credential)
-    issues = validate_credential_schema(document)
+    if status:
+        # One entry is an object (what the OB 3.0 schema wants); several are a list,
+        # as VCDM 2.0 allows (revocation beside suspension).
+        document["credentialStatus"] = status[0] if len(status) == 1 else status
+    issues = [i for i in validate_credential_schema(document) if not vcdm_allows(i, document)]
     if has_errors(issues):
         raise InvalidInput(
             "the built credential does not pass the OB 3.0 schema",
@@ -121,45 +134,14 @@ def build_credential(
     return document
 
 
-def _status(entries: list[dict[str, Any]] | None) -> CredentialStatus | None:
-    if not entries:
-        return None
-    if len(entries) > 1:
-        # The OB schema types credentialStatus as one object (both its variants);
-        # a second entry (e.g. suspension beside revocation) would fail validation.
-        raise InvalidInput(
-            "OB 3.0 allows one credentialStatus entry; got several",
-            code=ErrorCode.malformed_status_entry,
-            detail=len(entries),
-        )
-    entry = entries[0]
-    if not isinstance(entry, dict):
-        raise InvalidInput(
-            "a credentialStatus entry must be a dict", code=ErrorCode.malformed_status_entry
-        )
-    try:
-        status = CredentialStatus.model_validate(entry)
-    except ValidationError as exc:
-        raise InvalidInput(
-            "malformed credentialStatus entry",
-            code=ErrorCode.malformed_status_entry,
-            detail=exc.errors(include_url=False, include_context=False, include_input=False),
-        ) from exc
-    index = status.status_list_index
-    if index is not None:
-        # W3C writes the index as a string, some 1EdTech files as a number: emit a string.
-        if _INDEX.fullmatch(str(index)) is None:
-            raise InvalidInput(
-                "statusListIndex must be a non-negative integer",
-                code=ErrorCode.malformed_status_entry,
-                detail=index,
+def _status(entries: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """Each entry as ``shared.status_list`` writes it, with an ``id`` if it had none."""
+    out: list[dict[str, Any]] = []
+    for entry in entries or ():
+        parsed = StatusListEntry.parse(entry)
+        if parsed.id is None:
+            parsed = parsed.model_copy(
+                update={"id": f"{parsed.status_list_credential}#{parsed.status_list_index}"}
             )
-        status.status_list_index = str(index)
-    if status.id is None:
-        if status.status_list_credential is None or index is None:
-            raise InvalidInput(
-                "a credentialStatus entry needs an id, or statusListCredential and statusListIndex",
-                code=ErrorCode.malformed_status_entry,
-            )
-        status.id = f"{status.status_list_credential}#{status.status_list_index}"
-    return status
+        out.append(parsed.to_dict())
+    return out

@@ -20,6 +20,7 @@ checked against it; others are reported as not checked, because nothing is fetch
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from fastjsonschema import JsonSchemaValueException
@@ -76,6 +77,18 @@ def validate_credential_schema(credential: object) -> list[SchemaIssue]:
         return _check_credential_schema(credential)
     except RecursionError:
         return [_issue("the document is nested too deeply to check", "$")]
+
+
+def vcdm_allows(issue: SchemaIssue, credential: Mapping[str, Any]) -> bool:
+    """A schema finding VCDM 2.0 allows and the OB 3.0 schema does not: a warning only.
+
+    The OB schema wants one ``credentialStatus`` object; VCDM 2.0 allows a set, and
+    an issuer offering both revocation and suspension needs two entries. The builder
+    and the verifier both ask this one question, so what we issue always verifies.
+    """
+    return issue.path == "$.credentialStatus" and isinstance(
+        credential.get("credentialStatus"), list
+    )
 
 
 def _check_credential_schema(credential: dict[str, Any]) -> list[SchemaIssue]:

@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 
+from shared.credentials import issue_credential, verify_credential
 from shared.errors import ErrorCode, InvalidInput
+from shared.keys import SigningKey
 from shared.ob.build import build_credential
 from shared.ob.models import (
     Achievement,
@@ -25,6 +27,7 @@ from shared.ob.models import (
 from shared.ob.schema import check_credential, validate_credential_schema
 from shared.ob.schema_engine import detailed_validator
 from shared.ob.structure import check_structure
+from shared.status_list import build_status_entry
 from shared.vocab import CREDENTIALS_V2, OB_V3P0_303
 
 ISSUER_DID = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
@@ -214,10 +217,35 @@ def test_status_entry_is_one_object_with_string_index() -> None:
     assert status["statusListIndex"] == "7"
 
 
+def test_revocation_and_suspension_are_a_list_that_verifies() -> None:
+    """Two purposes are two entries, written as a list (VCDM 2.0); the credential verifies."""
+    suspension = build_status_entry("https://issuer.example/status/suspension-1", 12, "suspension")
+    credential = minimal(credential_status=[STATUS, suspension])
+    assert credential["credentialStatus"] == [
+        {
+            "id": "https://issuer.example/status/revocation-1#94567",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "94567",
+            "statusListCredential": "https://issuer.example/status/revocation-1",
+        },
+        suspension,
+    ]
+    key = SigningKey.from_seed(bytes(range(32)))
+    unsigned = minimal(
+        issuer=Profile(id=key.did, name="Stichting Rugzak"), credential_status=[STATUS, suspension]
+    )
+    assert unsigned["credentialStatus"] == credential["credentialStatus"]
+    signed = issue_credential(unsigned, key, created=START)
+    result = verify_credential(signed, now=START)
+    assert not result.errors, result.to_dict()
+    assert [c.code for c in result.checks if c.name == "status"] == ["status_unknown"] * 2
+
+
 @pytest.mark.parametrize(
     "entries",
     [
-        [STATUS, {**STATUS, "statusPurpose": "suspension"}],
+        [STATUS, {**STATUS, "statusListIndex": "5"}],
         ["not a dict"],
         [{**STATUS, "statusListIndex": -1}],
         [{**STATUS, "statusListIndex": "12a"}],
@@ -228,7 +256,7 @@ def test_status_entry_is_one_object_with_string_index() -> None:
     ],
 )
 def test_bad_status_entries(entries: list[Any]) -> None:
-    """Several or malformed status entries are refused with malformed_status_entry."""
+    """Malformed entries, or two for one purpose, are refused with malformed_status_entry."""
     with pytest.raises(InvalidInput) as info:
         minimal(credential_status=entries)
     assert info.value.code == ErrorCode.malformed_status_entry
