@@ -31,6 +31,7 @@ from shared.formats.jose import (
     key_thumbprint,
 )
 from shared.multibase import decode_base58btc
+from shared.vocab import as_list
 
 MAX_JWKS_BYTES = 256 * 1024
 
@@ -113,9 +114,8 @@ def _assertion_refs(document: Mapping[str, Any], did: str) -> set[str] | None:
     refs = document.get("assertionMethod")
     if refs is None:
         return None
-    items = refs if isinstance(refs, list) else [refs]
     out = set()
-    for ref in items:
+    for ref in as_list(refs):
         rid = ref.get("id") if isinstance(ref, dict) else ref
         if isinstance(rid, str):
             out.add(_absolute(rid, did))

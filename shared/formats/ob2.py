@@ -27,10 +27,10 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from shared.credentials.checks import DEFAULT_SKEW, _trust
+from shared.dates import format_datetime
 from shared.did import Fetcher
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.formats.jose import CompactJws, PublicKey, parse_compact, verify_compact
-from shared.proof.create import xsd_datetime
 from shared.verification import Check, CheckName, VerificationResult
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
@@ -307,7 +307,7 @@ def _hosted(
         )
         return None
     result.summary["label"] = label
-    result.summary["checkedAt"] = xsd_datetime(moment)
+    result.summary["checkedAt"] = format_datetime(moment)
     result.add(Check.passed(CheckName.proof, f"It is genuine ({label}).", {"url": url}))
     allowed = _verification(hosted).get("allowedOrigins")
     origins = {_origin(_id(issuer)), _origin(issuer.get("url") if issuer else None)}
@@ -499,7 +499,7 @@ def _ob2_dates(
             Check.failed(
                 CheckName.valid_from,
                 ErrorCode.not_yet_valid,
-                f"It is dated in the future ({xsd_datetime(issued)}).",
+                f"It is dated in the future ({format_datetime(issued)}).",
             )
         )
     elif issued is not None:
@@ -516,7 +516,9 @@ def _ob2_dates(
     elif expires < now - skew:
         result.add(
             Check.failed(
-                CheckName.valid_until, ErrorCode.expired, f"It expired on {xsd_datetime(expires)}."
+                CheckName.valid_until,
+                ErrorCode.expired,
+                f"It expired on {format_datetime(expires)}.",
             )
         )
     else:

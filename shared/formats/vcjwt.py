@@ -26,13 +26,13 @@ from shared.credentials.checks import (
     _structure,
     _trust,
 )
-from shared.credentials.fields import issuer_id, parse_datetime, summarize
+from shared.credentials.fields import issuer_id, summarize
 from shared.credentials.status import DEFAULT_MIN_STATUS_ENTRIES, _status
+from shared.dates import format_datetime, read_datetime
 from shared.did import Fetcher, Resolver, StaticResolver
 from shared.errors import ErrorCode, ResolutionFailed, RugzakError
 from shared.formats.jose import CompactJws, parse_compact, verify_compact
 from shared.formats.jwt_keys import JwtKey, find_jwt_key
-from shared.proof.create import xsd_datetime
 from shared.status_cache import StatusFetcher
 from shared.verification import Check, CheckName, VerificationResult
 
@@ -94,9 +94,9 @@ def _date_claim_fits(credential: dict[str, Any], claim: Any, keys: tuple[str, st
         return claim is None
     present = next((k for k in keys if k in credential), None)
     if present is None:
-        credential[keys[0]] = xsd_datetime(datetime.fromtimestamp(int(claim), UTC))
+        credential[keys[0]] = format_datetime(datetime.fromtimestamp(int(claim), UTC))
         return True
-    moment = parse_datetime(credential[present])
+    moment = read_datetime(credential[present])
     # The signer wrote both, so a gap is a sloppy signer, not tampering; issuers in the
     # field stamp ``nbf`` at signing time and ``validFrom`` a moment earlier.
     return moment is None or abs(moment.timestamp() - claim) <= DATE_CLAIM_TOLERANCE_SECONDS

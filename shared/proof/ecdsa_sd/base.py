@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from shared.canonical import canonize
+from shared.dates import format_datetime
 from shared.errors import ErrorCode, InvalidInput
 from shared.keys import P256SigningKey
 from shared.multibase import P256_PUB_PREFIX
-from shared.proof.create import xsd_datetime
 from shared.proof.ecdsa_sd.cbor import BaseProofValue, serialize_base_proof_value
 from shared.proof.ecdsa_sd.labels import Grouped, canonicalize_and_group, hmac_label_map_function
 from shared.proof.suites import DATA_INTEGRITY, proof_config
@@ -144,7 +144,7 @@ def create_base_proof(
     proof: dict[str, Any] = {
         "type": DATA_INTEGRITY,
         "cryptosuite": CRYPTOSUITE,
-        "created": xsd_datetime(created),
+        "created": format_datetime(created),
         "verificationMethod": key.verification_method,
         "proofPurpose": proof_purpose,
     }

@@ -24,6 +24,7 @@ from shared.proof.ecdsa_sd.labels import Grouped, canonical_id_map, canonicalize
 from shared.proof.ecdsa_sd.labels import hmac_label_map_function as _hmac_factory
 from shared.proof.ecdsa_sd.pointers import select_json_ld
 from shared.proof.suites import DATA_INTEGRITY
+from shared.vocab import as_list
 
 # Three header bytes are exactly four base64url characters: "u2V0A".
 _BASE_PREFIX = "u" + base64.urlsafe_b64encode(BASE_HEADER).decode("ascii")
@@ -117,9 +118,7 @@ def derive_proof(
     one whose ``id`` is ``proof_id``). Other proofs are dropped: they sign the
     whole document and could not verify on a part of it.
     """
-    proofs = secured.get("proof")
-    candidates = proofs if isinstance(proofs, list) else [proofs]
-    bases: list[dict[str, Any]] = [p for p in candidates if is_base_proof(p)]
+    bases: list[dict[str, Any]] = [p for p in as_list(secured.get("proof")) if is_base_proof(p)]
     if proof_id is not None:
         bases = [p for p in bases if p.get("id") == proof_id]
     if len(bases) != 1:
