@@ -131,6 +131,16 @@ class VerificationResult:
     def add(self, check: Check) -> None:
         self.checks.append(check)
 
+    def replace(self, check: Check) -> None:
+        """Put ``check`` where the checks of its name were (or last): a later, better
+        judgement of the same question, e.g. a verifier's nonce verdict on the challenge."""
+        at = next((i for i, c in enumerate(self.checks) if c.name == check.name), None)
+        self.checks = [c for c in self.checks if c.name != check.name]
+        if at is None:
+            self.checks.append(check)
+        else:
+            self.checks.insert(at, check)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "kind": self.kind,

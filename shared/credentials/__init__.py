@@ -8,7 +8,6 @@ only looked up once the proof holds, so a forged credential costs no fetch.
 
 from __future__ import annotations
 
-from shared.credentials.checks import DEFAULT_SKEW
 from shared.credentials.fields import (
     issuer_id,
     issuer_name,
@@ -17,7 +16,11 @@ from shared.credentials.fields import (
     types_of,
 )
 from shared.credentials.issuing import create_presentation, issue_credential
-from shared.credentials.status import DEFAULT_MIN_STATUS_ENTRIES
+from shared.credentials.options import (
+    DEFAULT_MIN_STATUS_ENTRIES,
+    DEFAULT_SKEW,
+    VerifyOptions,
+)
 from shared.credentials.verify import verify_credential, verify_presentation
 from shared.status_cache import StatusFetcher
 from shared.vocab import CREDENTIALS_V2, OB_TYPES
@@ -30,6 +33,7 @@ __all__ = [
     "OB_TYPES",
     "STATUS_LIST_TYPES",
     "StatusFetcher",
+    "VerifyOptions",
     "create_presentation",
     "issue_credential",
     "issuer_id",

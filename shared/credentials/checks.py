@@ -14,11 +14,13 @@ from shared.did import Resolver
 from shared.errors import ErrorCode
 from shared.ob.schema import check_structure, validate_credential_schema, vcdm_allows
 from shared.plain_terms import plain_term_problems
-from shared.proof import proofs_of, verify_proofs
+from shared.proof.purpose import AssertionPurpose, ProofPurpose
+from shared.proof.report import check_proofs
+from shared.proof.result import ProofResult
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, OB_TYPES, VERIFIABLE_CREDENTIAL
 
-DEFAULT_SKEW = timedelta(minutes=5)
+ASSERTION = AssertionPurpose()
 
 
 def _structure(credential: dict[str, Any], result: VerificationResult, schema: bool) -> bool:
@@ -101,69 +103,15 @@ def _proof(
     resolver: Resolver,
     result: VerificationResult,
     allow_fragment_keys: bool,
-    *,
-    purpose: str = "assertionMethod",
-    challenge: str | None = None,
-    domain: str | None = None,
-    name: CheckName = CheckName.proof,
-) -> list[Any]:
-    """Proof check; returns the proofs that verified (a proof set needs >= 1, none bad)."""
-    if not proofs_of(document):
-        result.add(Check.failed(name, ErrorCode.proof_missing, "There is no signature on it."))
-        return []
-    outcomes = verify_proofs(
-        document,
-        resolver,
-        expected_purpose=purpose,
-        challenge=challenge,
-        domain=domain,
-        allow_fragment_keys=allow_fragment_keys,
+    purpose: ProofPurpose = ASSERTION,
+) -> list[ProofResult]:
+    """Adds the proof checks; returns the proofs that verified."""
+    checks, good = check_proofs(
+        document, resolver, purpose, allow_fragment_keys=allow_fragment_keys
     )
-    good = [o for o in outcomes if o.ok]
-    unsupported = [o for o in outcomes if o.code == ErrorCode.unsupported_cryptosuite]
-    bad = [o for o in outcomes if not o.ok and o.code != ErrorCode.unsupported_cryptosuite]
-    detail = [o.to_dict() for o in outcomes]
-    if bad:
-        first = bad[0]
-        code = first.code or ErrorCode.proof_invalid
-        result.add(Check.failed(name, code, _proof_sentence(code, first.message), detail))
-        return []
-    if not good:
-        result.add(
-            Check.failed(
-                name,
-                ErrorCode.unsupported_cryptosuite,
-                "It is signed with a method Rugzak cannot check.",
-                detail,
-            )
-        )
-        return []
-    suites = ", ".join(sorted({o.cryptosuite or o.type or "?" for o in good}))
-    result.add(Check.passed(name, f"The signature is genuine ({suites}).", detail))
-    if unsupported:
-        result.add(
-            Check.warned(
-                name,
-                ErrorCode.unsupported_cryptosuite,
-                "One extra signature uses a method Rugzak cannot check.",
-                detail,
-            )
-        )
+    for check in checks:
+        result.add(check)
     return good
-
-
-def _proof_sentence(code: ErrorCode, fallback: str) -> str:
-    sentences = {
-        ErrorCode.proof_invalid: "The signature does not match: it was changed after signing.",
-        ErrorCode.proof_purpose_mismatch: "The signature was made for another purpose.",
-        ErrorCode.verification_method_not_found: "The signing key could not be found.",
-        ErrorCode.did_not_found: "The signer's DID could not be resolved.",
-        ErrorCode.challenge_mismatch: "It answers another request (the challenge differs).",
-        ErrorCode.domain_mismatch: "It was made for another verifier (the domain differs).",
-        ErrorCode.unknown_context: "It uses a vocabulary (JSON-LD context) Rugzak does not hold.",
-        ErrorCode.undefined_term: "It contains terms no vocabulary defines.",
-    }
-    return sentences.get(code, fallback)
 
 
 def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationResult) -> None:
@@ -264,30 +212,3 @@ def _trust(
                 "The issuer is not on your list of known issuers.",
             )
         )
-
-
-def _request_binding(
-    challenge: str | None, domain: str | None, proof: Any, result: VerificationResult
-) -> None:
-    if challenge is None:
-        if proof.challenge is None:
-            result.add(
-                Check.warned(
-                    CheckName.challenge,
-                    ErrorCode.challenge_mismatch,
-                    "It is not bound to a request (no challenge): it could be a copy.",
-                )
-            )
-        else:
-            result.add(
-                Check.warned(
-                    CheckName.challenge,
-                    ErrorCode.challenge_mismatch,
-                    "Its challenge was not compared with a request.",
-                    {"challenge": proof.challenge},
-                )
-            )
-    else:
-        result.add(Check.passed(CheckName.challenge, "It answers this request."))
-    if domain is not None:
-        result.add(Check.passed(CheckName.domain, "It was made for this verifier."))

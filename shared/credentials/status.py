@@ -1,44 +1,44 @@
 """The status check, and whether a status list credential is authentic (memoized).
 
-``verify_credential`` is imported where it is used: verifying a credential checks its
-status, and a status list is itself verified as a credential.
+A status list is itself a credential (signed with Data Integrity, or a VC-JWT), so
+checking status needs credential verification. It is handed in, as
+``VerifyOptions.status_lists`` (``verify_credential`` puts its own there), rather
+than imported: this module imports neither ``verify`` nor the VC-JWT format, and
+neither of them is imported back.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
-from shared.credentials.checks import DEFAULT_SKEW
 from shared.credentials.fields import issuer_id
+from shared.credentials.options import VerifyOptions
 from shared.dates import read_datetime
-from shared.did import Resolver
 from shared.errors import ErrorCode, RugzakError
 from shared.proof import proofs_of
-from shared.status_cache import StatusFetcher
 from shared.status_list import check_status
 from shared.verification import Check, CheckName, VerificationResult
-from shared.vocab import DCC_MIN_STATUS_ENTRIES, as_list
+from shared.vocab import as_list
 
 _LIST_DATE_CHECKS = frozenset({CheckName.valid_from, CheckName.valid_until})
-DEFAULT_MIN_STATUS_ENTRIES = DCC_MIN_STATUS_ENTRIES
+
+VerifyList = Callable[[Any, VerifyOptions], VerificationResult]
+"""Verifies a Data Integrity status list as a credential (no schema, no status of its own)."""
 
 
-def _status(
-    credential: dict[str, Any],
-    resolver: Resolver,
-    fetcher: StatusFetcher | None,
-    now: datetime,
-    min_entries: int,
-    result: VerificationResult,
-    skew: timedelta = DEFAULT_SKEW,
+def check_status_entries(
+    credential: dict[str, Any], opts: VerifyOptions, result: VerificationResult
 ) -> None:
+    """One ``status`` check per ``credentialStatus`` entry (none when there is none)."""
     entries = credential.get("credentialStatus")
     if entries is None:
         return
+    fetcher = opts.status_fetcher
+    now = opts.moment
     for entry in as_list(entries):
         url = entry.get("statusListCredential") if isinstance(entry, dict) else None
         purpose = entry.get("statusPurpose") if isinstance(entry, dict) else None
@@ -52,7 +52,7 @@ def _status(
                 )
             )
             continue
-        if fetcher is None:
+        if fetcher is None or opts.status_lists is None:
             result.add(
                 Check.undecided(
                     CheckName.status,
@@ -74,7 +74,7 @@ def _status(
                 )
             )
             continue
-        list_credential, list_errors = _authentic_list(list_credential, resolver, now)
+        list_credential, list_errors = opts.status_lists(list_credential, opts)
         if list_errors:
             result.add(
                 Check.undecided(
@@ -85,55 +85,25 @@ def _status(
                 )
             )
             continue
-        outcome = check_status(entry, list_credential, now=now, min_entries=min_entries, skew=skew)
-        detail = {
-            "statusListCredential": url,
-            "purpose": outcome.purpose,
-            "index": outcome.index,
-            "value": outcome.value,
-        }
-        if outcome.ok:
-            result.add(Check.passed(CheckName.status, outcome.message, detail))
-        elif outcome.code in (ErrorCode.revoked, ErrorCode.suspended):
-            result.add(Check.failed(CheckName.status, outcome.code, outcome.message, detail))
-        else:
-            code = outcome.code or ErrorCode.status_unknown
-            result.add(Check.undecided(CheckName.status, code, outcome.message, detail))
+        outcome = check_status(
+            entry, list_credential, now=now, min_entries=opts.min_status_entries, skew=opts.skew
+        )
+        result.add(outcome.to_check(url))
 
 
-def _authentic_list(
-    list_credential: dict[str, Any], resolver: Resolver, now: datetime
-) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """The list credential to read and why it is not authentic (empty when it is).
-
-    A list published as a JWT arrives from the fetcher as an enveloped credential;
-    its JWT is verified and its payload is the list.
-    """
-    from shared.formats.vcjwt import enveloped_token, open_status_list_jwt  # cycle, as below
-
-    token = enveloped_token(list_credential)
-    if token is not None:
-        return open_status_list_jwt(token, resolver, now)
-    return list_credential, _status_list_errors(list_credential, resolver, now)
-
-
-def _status_list_errors(
-    list_credential: dict[str, Any], resolver: Resolver, now: datetime
+def status_list_errors(
+    list_credential: dict[str, Any], opts: VerifyOptions, verify_list: VerifyList
 ) -> tuple[str, ...]:
-    """Why a status list credential is not authentic (empty when it is).
+    """Why a Data Integrity status list credential is not authentic (empty when it is).
 
     Its dates are left to ``check_status`` (an expired list means "status unknown").
     Lists signed with did:key are self-certifying, so their verdict is memoized: a
     verifier checks the same few lists for every credential it sees.
     """
-    from shared.credentials.verify import verify_credential  # import cycle: verify uses _status
-
     if _did_key_signed(list_credential):
         text = json.dumps(list_credential, sort_keys=True, separators=(",", ":"))
-        return _did_key_list_errors(text)
-    return _list_errors(
-        verify_credential(list_credential, resolver=resolver, now=now, check_schema=False)
-    )
+        return _did_key_list_errors(text, verify_list)
+    return list_errors(verify_list(list_credential, opts))
 
 
 def _did_key_signed(document: Mapping[str, Any]) -> bool:
@@ -149,14 +119,13 @@ def _did_key_signed(document: Mapping[str, Any]) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _did_key_list_errors(text: str) -> tuple[str, ...]:
-    from shared.credentials.verify import verify_credential  # import cycle: verify uses _status
-
+def _did_key_list_errors(text: str, verify_list: VerifyList) -> tuple[str, ...]:
     document = json.loads(text)
-    # Any instant will do: date findings are filtered out below.
+    # Any instant will do: date findings are filtered out. did:key needs no resolver.
     moment = read_datetime(document.get("validFrom")) or datetime(2000, 1, 1, tzinfo=UTC)
-    return _list_errors(verify_credential(document, now=moment, check_schema=False))
+    return list_errors(verify_list(document, VerifyOptions(now=moment)))
 
 
-def _list_errors(list_result: VerificationResult) -> tuple[str, ...]:
+def list_errors(list_result: VerificationResult) -> tuple[str, ...]:
+    """The codes that make a status list not genuine: its dates are judged later."""
     return tuple(e.code for e in list_result.errors if e.name not in _LIST_DATE_CHECKS)

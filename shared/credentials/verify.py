@@ -2,65 +2,49 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from shared.credentials.checks import (
-    DEFAULT_SKEW,
-    _dates,
-    _issuer,
-    _proof,
-    _request_binding,
-    _structure,
-    _trust,
-)
+from shared.credentials.checks import _dates, _issuer, _proof, _structure, _trust
 from shared.credentials.fields import subject_ids, summarize, types_of
-from shared.credentials.status import DEFAULT_MIN_STATUS_ENTRIES, _status
-from shared.did import Resolver, StaticResolver
+from shared.credentials.options import VerifyOptions
+from shared.credentials.status import check_status_entries, status_list_errors
 from shared.errors import ErrorCode
 from shared.plain_terms import plain_term_problems
-from shared.status_cache import StatusFetcher
+from shared.proof.purpose import AuthenticationPurpose
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION, as_list
 
+_DEFAULTS = VerifyOptions()
+_UNSET: Any = object()
+
 
 def verify_credential(
-    credential: Any,
-    *,
-    resolver: Resolver | None = None,
-    status_fetcher: StatusFetcher | None = None,
-    now: datetime | None = None,
-    skew: timedelta = DEFAULT_SKEW,
-    check_schema: bool = True,
-    trusted_issuers: Mapping[str, str] | None = None,
-    min_status_entries: int = DEFAULT_MIN_STATUS_ENTRIES,
-    allow_fragment_keys: bool = True,
+    credential: Any, options: VerifyOptions | None = None, /, **changes: Any
 ) -> VerificationResult:
-    """Check one credential; see the module docstring for the order of checks.
+    """Check one credential; see the package docstring for the order of checks.
 
-    Options: ``resolver`` (DIDs; did:key works without one), ``status_fetcher``
-    (status list credentials by URL; without one, a credential that carries
-    ``credentialStatus`` is "status unknown"), ``now`` (the clock), ``skew``
-    (tolerance for clocks), ``trusted_issuers`` (DID -> display name; unknown
-    issuers get a warning, not a failure).
+    Pass a :class:`VerifyOptions`, or its fields as keywords (``resolver``,
+    ``status_fetcher``, ``now``, ``skew``, ``check_schema``, ``trusted_issuers``,
+    ``min_status_entries``, ``allow_fragment_keys``), or both (keywords win).
     """
-    moment = now or datetime.now(UTC)
-    res = resolver or StaticResolver()
-    from shared.formats.vcjwt import enveloped_token, verify_vc_jwt  # it builds on this module
+    return _verify_credential(credential, _complete((options or _DEFAULTS).with_(**changes)))
+
+
+def _complete(opts: VerifyOptions) -> VerifyOptions:
+    """``now`` fixed for the whole verification, and the status lists checked here."""
+    if opts.status_lists is None:
+        opts = opts.with_(status_lists=_authenticate_list)
+    return opts.pinned()
+
+
+def _verify_credential(credential: Any, opts: VerifyOptions) -> VerificationResult:
+    # Function-level: shared.formats builds on this package (it imports it back at
+    # package level), while this module only calls into it.
+    from shared.formats.vcjwt import check_vc_jwt, enveloped_token
 
     token = enveloped_token(credential)
     if token is not None:  # a VC-JWT carried as a JSON object (VCDM 2.0 "enveloped")
-        return verify_vc_jwt(
-            token,
-            resolver=res,
-            status_fetcher=status_fetcher,
-            now=moment,
-            skew=skew,
-            check_schema=check_schema,
-            trusted_issuers=trusted_issuers,
-            min_status_entries=min_status_entries,
-        )
+        return check_vc_jwt(token, opts)
     result = VerificationResult("credential")
     if not isinstance(credential, dict):
         result.add(
@@ -72,39 +56,75 @@ def verify_credential(
         )
         return result
     result.summary = summarize(credential)
-    if not _structure(credential, result, check_schema):
+    if not _structure(credential, result, opts.check_schema):
         return result
-    ok_proofs = _proof(credential, res, result, allow_fragment_keys)
+    ok_proofs = _proof(credential, opts.resolver, result, opts.allow_fragment_keys)
     _issuer(credential, ok_proofs, result)
-    _dates(credential, moment, skew, result)
+    _dates(credential, opts.moment, opts.skew, result)
     if ok_proofs:
-        _status(credential, res, status_fetcher, moment, min_status_entries, result, skew)
-    _trust(credential, trusted_issuers, result)
+        check_status_entries(credential, opts, result)
+    _trust(credential, opts.trusted_issuers, result)
     return result
+
+
+def _authenticate_list(
+    list_credential: dict[str, Any], opts: VerifyOptions
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """A fetched status list: the credential to read and why it is not genuine.
+
+    A list published as a JWT arrives as an enveloped credential; its JWT is verified
+    and its payload is the list. Any other list is verified as a credential here.
+    """
+    from shared.formats.vcjwt import enveloped_token, open_status_list_jwt
+
+    token = enveloped_token(list_credential)
+    if token is not None:
+        return open_status_list_jwt(token, VerifyOptions(resolver=opts.resolver, now=opts.now))
+    return list_credential, status_list_errors(list_credential, opts, _verify_status_list)
+
+
+def _verify_status_list(list_credential: Any, opts: VerifyOptions) -> VerificationResult:
+    """A status list credential's own verification: no schema (it is no Open Badge)."""
+    return _verify_credential(
+        list_credential, VerifyOptions(resolver=opts.resolver, now=opts.now, check_schema=False)
+    )
 
 
 def verify_presentation(
     presentation: Any,
+    options: VerifyOptions | None = None,
+    /,
     *,
-    challenge: str | None,
-    domain: str | None,
-    resolver: Resolver | None = None,
-    status_fetcher: StatusFetcher | None = None,
-    now: datetime | None = None,
-    skew: timedelta = DEFAULT_SKEW,
-    check_schema: bool = True,
-    trusted_issuers: Mapping[str, str] | None = None,
-    min_status_entries: int = DEFAULT_MIN_STATUS_ENTRIES,
-    allow_fragment_keys: bool = True,
+    challenge: str | None = _UNSET,
+    domain: str | None = _UNSET,
+    **changes: Any,
 ) -> VerificationResult:
     """Check a presentation and every credential in it.
 
-    With ``challenge``/``domain`` given, the holder's proof must carry exactly
-    those (the verifier's request). The holder must be the subject of every
-    credential and must control the key that signed the presentation.
+    The request it must answer is ``options.purpose``, or ``challenge`` and
+    ``domain`` given here (both ``None`` accepts an unbound presentation, reported
+    as a warning). The holder must be the subject of every credential and must
+    control the key that signed the presentation.
     """
-    moment = now or datetime.now(UTC)
-    res = resolver or StaticResolver()
+    opts = (options or _DEFAULTS).with_(**changes)
+    if challenge is not _UNSET or domain is not _UNSET:
+        opts = opts.with_(
+            purpose=AuthenticationPurpose(
+                challenge=None if challenge is _UNSET else challenge,
+                domain=None if domain is _UNSET else domain,
+            )
+        )
+    if opts.purpose is None:
+        raise TypeError(
+            "say which request the presentation answers: challenge= and domain= "
+            "(None for an unbound presentation), or options.purpose"
+        )
+    return _verify_presentation(presentation, _complete(opts), opts.purpose)
+
+
+def _verify_presentation(
+    presentation: Any, opts: VerifyOptions, purpose: AuthenticationPurpose
+) -> VerificationResult:
     result = VerificationResult("presentation")
     if not isinstance(presentation, dict) or VERIFIABLE_PRESENTATION not in types_of(presentation):
         result.add(
@@ -115,8 +135,7 @@ def verify_presentation(
             )
         )
         return result
-    raw = presentation.get("verifiableCredential", [])
-    creds = as_list(raw)
+    creds = as_list(presentation.get("verifiableCredential", []))
     if not creds or not all(isinstance(c, dict) for c in creds):
         result.add(
             Check.failed(
@@ -144,15 +163,7 @@ def verify_presentation(
     result.summary = {"holder": holder_id, "credentials": len(creds)}
     result.add(Check.passed(CheckName.structure, "The presentation is well-formed."))
 
-    good = _proof(
-        presentation,
-        res,
-        result,
-        allow_fragment_keys,
-        purpose="authentication",
-        challenge=challenge,
-        domain=domain,
-    )
+    good = _proof(presentation, opts.resolver, result, opts.allow_fragment_keys, purpose)
     if good:
         signer = good[0].controller
         if holder_id is not None and signer != holder_id:
@@ -167,22 +178,14 @@ def verify_presentation(
         holder_id = holder_id or signer
         result.summary["challenge"] = good[0].challenge
         result.summary["domain"] = good[0].domain
-        _request_binding(challenge, domain, good[0], result)
+        for check in purpose.bind(good):
+            result.add(check)
 
-    from shared.formats.vcjwt import readable  # it builds on this module
+    from shared.formats.vcjwt import readable  # see _verify_credential
 
+    inner_opts = opts.with_(purpose=None)
     for cred in creds:
-        inner = verify_credential(
-            cred,
-            resolver=res,
-            status_fetcher=status_fetcher,
-            now=moment,
-            skew=skew,
-            check_schema=check_schema,
-            trusted_issuers=trusted_issuers,
-            min_status_entries=min_status_entries,
-            allow_fragment_keys=allow_fragment_keys,
-        )
+        inner = _verify_credential(cred, inner_opts)
         subjects = subject_ids(readable(cred))
         if holder_id is None or holder_id not in subjects:
             inner.add(

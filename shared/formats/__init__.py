@@ -3,8 +3,8 @@
 Public API::
 
     read_any(data: bytes | str) -> Parsed          what it is (sniffed, not trusted)
-    verify_any(parsed, *, resolver, fetcher, status_fetcher, now, ...) -> VerificationResult
-    verify_vc_jwt(token, ...) -> VerificationResult           OB 3.0 VC-JWT
+    verify_any(parsed, options, *, challenge, domain, ...) -> VerificationResult
+    verify_vc_jwt(token, options, ...) -> VerificationResult   OB 3.0 VC-JWT
     verify_ob2(assertion | jws | url, *, fetcher, documents, now) -> VerificationResult
     extract(image) -> Baked | None; bake_png(image, text); bake_svg(image, text)
 """
@@ -20,8 +20,9 @@ from shared.formats.read import (
     read_any,
     verify_any,
     verify_stored,
+    verify_vc_jwt,
 )
-from shared.formats.vcjwt import enveloped, readable, verify_vc_jwt
+from shared.formats.vcjwt import enveloped, readable
 
 __all__ = [
     "Baked",

@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 from joserfc.errors import JoseError
 from joserfc.jwk import ECKey, OKPKey, RSAKey
 
-from shared.credentials.checks import DEFAULT_SKEW, _trust
+from shared.credentials.checks import _trust
+from shared.credentials.options import DEFAULT_SKEW
 from shared.dates import format_datetime
 from shared.did import Fetcher
 from shared.errors import ErrorCode, InvalidInput, RugzakError

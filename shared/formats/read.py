@@ -13,25 +13,22 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from shared import qr, vpqr
 from shared.credentials import (
-    DEFAULT_MIN_STATUS_ENTRIES,
-    DEFAULT_SKEW,
+    VerifyOptions,
     types_of,
     verify_credential,
     verify_presentation,
 )
-from shared.did import Fetcher, Resolver
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats.baking import extract, is_png, is_svg
 from shared.formats.jose import looks_like_jws, parse_compact
 from shared.formats.ob2 import is_ob2_assertion, verify_ob2
-from shared.formats.vcjwt import enveloped_token, verify_vc_jwt
-from shared.status_cache import StatusFetcher
+from shared.formats.vcjwt import enveloped, enveloped_token
 from shared.verification import Check, CheckName, VerificationResult
+from shared.vocab import CREDENTIALS_V2
 
 MAX_INPUT_BYTES = 16 * 1024 * 1024
 
@@ -165,54 +162,46 @@ def _read_vp1(text: str) -> Parsed:
     return _read_json(vpqr.decode(text))
 
 
+def verify_vc_jwt(
+    token: str, options: VerifyOptions | None = None, /, **changes: Any
+) -> VerificationResult:
+    """Check an OB 3.0 VC-JWT badge: ``verify_credential`` of it enveloped (VCDM 2.0).
+
+    Options as for ``verify_credential``; ``fetcher`` (in the options) gets a JWK
+    published at an https ``kid``.
+    """
+    return verify_credential(enveloped(token), options, **changes)
+
+
 def verify_any(
     parsed: Parsed,
+    options: VerifyOptions | None = None,
+    /,
     *,
-    resolver: Resolver | None = None,
-    fetcher: Fetcher | None = None,
-    status_fetcher: StatusFetcher | None = None,
-    now: datetime | None = None,
-    skew: timedelta = DEFAULT_SKEW,
     challenge: str | None = None,
     domain: str | None = None,
-    check_schema: bool = True,
-    trusted_issuers: Mapping[str, str] | None = None,
-    min_status_entries: int = DEFAULT_MIN_STATUS_ENTRIES,
     documents: Mapping[str, Any] | None = None,
+    **changes: Any,
 ) -> VerificationResult:
     """Verify what ``read_any`` found; never raises for bad input.
 
+    Options as for ``verify_credential`` (as an object, keywords, or both). Its
     ``fetcher`` (SSRF-guarded, from the app) is used only for what the badge itself
-    says to fetch: a hosted OB 2.0 assertion and its linked documents, or a JWK at an
-    https ``kid``. ``documents`` are linked documents the caller already holds.
+    says to fetch: a hosted OB 2.0 assertion and its linked documents, or a JWK at
+    an https ``kid``. ``documents`` are linked documents the caller already holds.
+    A presentation is read as unbound unless ``challenge``/``domain`` are given.
     """
-    moment = now or datetime.now(UTC)
-    common: dict[str, Any] = {
-        "resolver": resolver,
-        "status_fetcher": status_fetcher,
-        "now": moment,
-        "skew": skew,
-        "check_schema": check_schema,
-        "trusted_issuers": trusted_issuers,
-        "min_status_entries": min_status_entries,
-    }
+    opts = (options or VerifyOptions()).with_(**changes).pinned()
     if parsed.format == "presentation" and parsed.document is not None:
-        result = verify_presentation(parsed.document, challenge=challenge, domain=domain, **common)
+        result = verify_presentation(parsed.document, opts, challenge=challenge, domain=domain)
     elif parsed.format == "credential" and parsed.document is not None:
-        result = verify_credential(parsed.document, **common)
+        result = verify_credential(parsed.document, opts)
     elif parsed.format == "vc_jwt" and parsed.token is not None:
-        result = verify_vc_jwt(parsed.token, fetcher=fetcher, **common)
+        result = verify_vc_jwt(parsed.token, opts)
     elif parsed.format == "ob2":
-        result = verify_ob2(
-            parsed.token or parsed.document,
-            fetcher=fetcher,
-            documents=documents,
-            now=moment,
-            skew=skew,
-            trusted_issuers=trusted_issuers,
-        )
+        result = _verify_ob2(parsed.token or parsed.document, opts, documents)
     elif parsed.format == "url" and parsed.url is not None:
-        result = _verify_url(parsed.url, fetcher, documents, common)
+        result = _verify_url(parsed.url, opts, documents)
     else:
         result = VerificationResult("credential")
         result.add(
@@ -223,15 +212,26 @@ def verify_any(
     return result
 
 
+def _verify_ob2(
+    assertion: Any, opts: VerifyOptions, documents: Mapping[str, Any] | None
+) -> VerificationResult:
+    return verify_ob2(
+        assertion,
+        fetcher=opts.fetcher,
+        documents=documents,
+        now=opts.moment,
+        skew=opts.skew,
+        trusted_issuers=opts.trusted_issuers,
+    )
+
+
 def _verify_url(
-    url: str,
-    fetcher: Fetcher | None,
-    documents: Mapping[str, Any] | None,
-    common: dict[str, Any],
+    url: str, opts: VerifyOptions, documents: Mapping[str, Any] | None
 ) -> VerificationResult:
     """A link: today only hosted OB 2.0 assertions are published this way."""
+    fetcher = opts.fetcher
     if fetcher is None:
-        return verify_ob2(url, now=common["now"], trusted_issuers=common["trusted_issuers"])
+        return verify_ob2(url, now=opts.moment, trusted_issuers=opts.trusted_issuers)
     try:
         inner = read_any(fetcher(url))
     except RugzakError as exc:
@@ -252,22 +252,14 @@ def _verify_url(
         )
         return result
     if inner.format == "ob2" and inner.document is not None:
-        fetched = {**(documents or {}), url: inner.document}
-        return verify_ob2(
-            url,
-            fetcher=fetcher,
-            documents=fetched,
-            now=common["now"],
-            skew=common["skew"],
-            trusted_issuers=common["trusted_issuers"],
-        )
+        return _verify_ob2(url, opts, {**(documents or {}), url: inner.document})
     if inner.format == "url":
         result = VerificationResult("credential")
         result.add(
             Check.failed(CheckName.structure, ErrorCode.unsupported_format, "A link to a link.")
         )
         return result
-    return verify_any(inner, fetcher=fetcher, documents=documents, **common)
+    return verify_any(inner, opts, documents=documents)
 
 
 def ob2_enveloped(token: str) -> dict[str, Any]:
@@ -277,7 +269,7 @@ def ob2_enveloped(token: str) -> dict[str, Any]:
     type: ``read_any`` and ``verify_stored`` open it again.
     """
     return {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "@context": [CREDENTIALS_V2],
         "type": "EnvelopedVerifiableCredential",
         "id": f"data:application/jwt,{token}",
     }
@@ -295,21 +287,15 @@ def is_ob2_document(document: Any) -> bool:
 
 
 def verify_stored(
-    document: Any,
-    *,
-    resolver: Resolver | None = None,
-    fetcher: Fetcher | None = None,
-    status_fetcher: StatusFetcher | None = None,
-    now: datetime | None = None,
+    document: Any, options: VerifyOptions | None = None, /, **changes: Any
 ) -> VerificationResult:
     """A badge as a wallet keeps it: a credential (JSON, or a VC-JWT enveloped) or an
-    Open Badges 2.0 assertion (JSON, or its JWS enveloped). Never raises for bad input."""
+    Open Badges 2.0 assertion (JSON, or its JWS enveloped). Never raises for bad input.
+
+    Options as for ``verify_credential`` (an object, keywords, or both)."""
+    opts = (options or VerifyOptions()).with_(**changes)
     if not is_ob2_document(document):
-        return verify_credential(
-            document, resolver=resolver, status_fetcher=status_fetcher, now=now
-        )
+        return verify_credential(document, opts)
     token = enveloped_token(document)
     parsed = Parsed("ob2", token=token) if token else Parsed("ob2", document=document)
-    return verify_any(
-        parsed, resolver=resolver, fetcher=fetcher, status_fetcher=status_fetcher, now=now
-    )
+    return verify_any(parsed, opts)

@@ -16,24 +16,19 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from shared.credentials.checks import (
-    DEFAULT_SKEW,
-    _dates,
-    _proof_sentence,
-    _structure,
-    _trust,
-)
+from shared.credentials.checks import _dates, _structure, _trust
 from shared.credentials.fields import issuer_id, summarize
-from shared.credentials.status import DEFAULT_MIN_STATUS_ENTRIES, _status
+from shared.credentials.options import VerifyOptions
+from shared.credentials.status import check_status_entries, list_errors
 from shared.dates import format_datetime, read_datetime
-from shared.did import Fetcher, Resolver, StaticResolver
+from shared.did import Fetcher, Resolver
 from shared.errors import ErrorCode, ResolutionFailed, RugzakError
 from shared.formats.jose import CompactJws, parse_compact, verify_compact
 from shared.formats.jwt_keys import JwtKey, find_jwt_key
-from shared.status_cache import StatusFetcher
+from shared.proof.report import proof_sentence
 from shared.verification import Check, CheckName, VerificationResult
 
 JWT_CLAIMS = frozenset({"iss", "sub", "jti", "nbf", "exp", "iat", "aud", "cnf", "vc", "vp"})
@@ -102,26 +97,15 @@ def _date_claim_fits(credential: dict[str, Any], claim: Any, keys: tuple[str, st
     return moment is None or abs(moment.timestamp() - claim) <= DATE_CLAIM_TOLERANCE_SECONDS
 
 
-def verify_vc_jwt(
-    token: str,
-    *,
-    resolver: Resolver | None = None,
-    fetcher: Fetcher | None = None,
-    status_fetcher: StatusFetcher | None = None,
-    now: datetime | None = None,
-    skew: timedelta = DEFAULT_SKEW,
-    check_schema: bool = True,
-    trusted_issuers: Mapping[str, str] | None = None,
-    min_status_entries: int = DEFAULT_MIN_STATUS_ENTRIES,
-) -> VerificationResult:
+def check_vc_jwt(token: str, opts: VerifyOptions) -> VerificationResult:
     """Check a VC-JWT badge; never raises for a bad token.
 
-    ``fetcher`` gets an issuer-published JWK or JWK Set when the header's ``kid`` is
-    an https URL (give it the SSRF-guarded fetcher; without one such a badge is
-    "cannot tell"). DIDs go through ``resolver``.
+    Called by ``shared.credentials.verify_credential`` for an enveloped credential
+    (and so by ``shared.formats.verify_vc_jwt``), which completes ``opts``.
+    ``opts.fetcher`` gets an issuer-published JWK or JWK Set when the header's
+    ``kid`` is an https URL (the SSRF-guarded fetcher; without one such a badge is
+    "cannot tell"). DIDs go through ``opts.resolver``.
     """
-    moment = now or datetime.now(UTC)
-    res = resolver or StaticResolver()
     result = VerificationResult("credential")
     try:
         parsed = parse_compact(token)
@@ -149,15 +133,15 @@ def verify_vc_jwt(
             )
         )
         return result
-    if not _structure(credential, result, check_schema):
+    if not _structure(credential, result, opts.check_schema):
         return result
-    key = _jwt_proof(parsed, issuer_id(credential), res, fetcher, result)
+    key = _jwt_proof(parsed, issuer_id(credential), opts.resolver, opts.fetcher, result)
     if key is not None:
         _jwt_issuer(credential, key, result)
-    _dates(credential, moment, skew, result)
+    _dates(credential, opts.moment, opts.skew, result)
     if key is not None:
-        _status(credential, res, status_fetcher, moment, min_status_entries, result, skew)
-    _trust(credential, trusted_issuers, result)
+        check_status_entries(credential, opts, result)
+    _trust(credential, opts.trusted_issuers, result)
     return result
 
 
@@ -188,7 +172,7 @@ def _jwt_proof(
                 Check.failed(
                     CheckName.proof,
                     exc.code,
-                    _proof_sentence(exc.code, "The signing key could not be found."),
+                    proof_sentence(exc.code, "The signing key could not be found."),
                     {"format": label, "error": exc.message},
                 )
             )
@@ -211,7 +195,7 @@ def _jwt_proof(
         sentence = (
             "It is signed with a method Rugzak cannot check."
             if code == ErrorCode.unsupported_algorithm
-            else _proof_sentence(ErrorCode.proof_invalid, exc.message)
+            else proof_sentence(ErrorCode.proof_invalid, exc.message)
         )
         result.add(Check.failed(CheckName.proof, code, sentence, detail))
         return None
@@ -274,21 +258,18 @@ def enveloped_token(document: Any) -> str | None:
     return token if sep and "jwt" in media else None
 
 
-def open_status_list_jwt(
-    token: str, resolver: Resolver, now: datetime
-) -> tuple[dict[str, Any], tuple[str, ...]]:
+def open_status_list_jwt(token: str, opts: VerifyOptions) -> tuple[dict[str, Any], tuple[str, ...]]:
     """A status list published as a VC-JWT: its credential and why it is not authentic.
 
     Dates are left to the status check (an expired list means "status unknown"), as
     for lists secured with Data Integrity.
     """
-    checked = verify_vc_jwt(token, resolver=resolver, now=now, check_schema=False)
+    checked = check_vc_jwt(token, opts.with_(check_schema=False, status_fetcher=None))
     try:
         credential, _ = credential_from_claims(parse_compact(token).payload_json())
     except RugzakError as exc:
         return {}, (str(exc.code),)
-    skip = {CheckName.valid_from, CheckName.valid_until}
-    return credential, tuple(e.code for e in checked.errors if e.name not in skip)
+    return credential, list_errors(checked)
 
 
 def readable(credential: Any) -> Any:

@@ -7,12 +7,16 @@ legacy ``Ed25519Signature2020`` and ``Ed25519Signature2018`` (verify; 2020 can a
 sign, for wallets that only read it).
 
 Verification never raises for a bad document: every proof gets a ``ProofResult``
-with a stable code. Key lookup goes through an injected ``Resolver``.
+with a stable code, turned into ``proof`` checks in one place (``report``). Key
+lookup goes through an injected ``Resolver``. What a proof was made for, and so
+whether a presentation answers a request, is a ``ProofPurpose`` (``purpose``).
 """
 
 from __future__ import annotations
 
 from shared.proof.create import create_proof
+from shared.proof.purpose import AssertionPurpose, AuthenticationPurpose, ProofPurpose
+from shared.proof.report import check_proofs
 from shared.proof.result import ProofResult
 from shared.proof.suites import SIGNING_SUITES, VERIFYING_SUITES
 from shared.proof.verify import proofs_of, verify_proofs
@@ -20,7 +24,11 @@ from shared.proof.verify import proofs_of, verify_proofs
 __all__ = [
     "SIGNING_SUITES",
     "VERIFYING_SUITES",
+    "AssertionPurpose",
+    "AuthenticationPurpose",
+    "ProofPurpose",
     "ProofResult",
+    "check_proofs",
     "create_proof",
     "proofs_of",
     "verify_proofs",

@@ -12,6 +12,7 @@ from shared.keys import verify_signature
 from shared.multibase import decode_base58btc
 from shared.proof.ecdsa_sd.base import CRYPTOSUITE as SD_CRYPTOSUITE
 from shared.proof.ecdsa_sd.verify import derived_proof_failure
+from shared.proof.purpose import ProofPurpose
 from shared.proof.result import ProofResult
 from shared.proof.suites import (
     ED25519_2018,
@@ -31,12 +32,15 @@ def verify_proofs(
     document: Mapping[str, Any],
     resolver: Resolver,
     *,
-    expected_purpose: str | None = None,
-    challenge: str | None = None,
-    domain: str | None = None,
+    purpose: ProofPurpose | None = None,
     allow_fragment_keys: bool = True,
 ) -> list[ProofResult]:
     """One ``ProofResult`` per proof on ``document``.
+
+    With a ``purpose``, each proof must name its term (``proof_purpose_mismatch``
+    otherwise). Whether a holder's proof answers a request (challenge, domain) is
+    not a property of the signature: ``purpose.bind`` judges it on the proofs that
+    verified.
 
     ``allow_fragment_keys`` accepts a verification method such as
     ``https://example.edu/issuers/1#z6Mk...`` whose fragment *is* the key, as the
@@ -50,9 +54,7 @@ def verify_proofs(
             all_proofs,
             unsecured,
             resolver,
-            expected_purpose,
-            challenge,
-            domain,
+            None if purpose is None else purpose.term,
             allow_fragment_keys,
         )
         for p in all_proofs
@@ -65,8 +67,6 @@ def _verify_one(
     unsecured: dict[str, Any],
     resolver: Resolver,
     expected_purpose: str | None,
-    challenge: str | None,
-    domain: str | None,
     allow_fragment_keys: bool,
 ) -> ProofResult:
     if not isinstance(proof, dict):
@@ -103,15 +103,6 @@ def _verify_one(
         return fail(
             ErrorCode.proof_purpose_mismatch,
             f"the proof is for '{purpose}', expected '{expected_purpose}'",
-        )
-    if challenge is not None and proof.get("challenge") != challenge:
-        return fail(
-            ErrorCode.challenge_mismatch,
-            "the proof was made for another request (challenge differs)",
-        )
-    if domain is not None and proof.get("domain") != domain:
-        return fail(
-            ErrorCode.domain_mismatch, "the proof was made for another verifier (domain differs)"
         )
     try:
         vm, unconfirmed = _resolve_key(resolver, vm_str, purpose, allow_fragment_keys)

@@ -11,6 +11,7 @@ from shared.dates import format_datetime, parse_datetime, to_utc
 from shared.errors import ErrorCode, InvalidInput
 from shared.status_list.bits import MAX_LIST_BYTES, VERIFY_MIN_ENTRIES, BitstringStatusList
 from shared.status_list.entry import StatusListEntry
+from shared.verification import Check, CheckName
 from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES, STATUS_LIST_SUBJECT_TYPES
 
 LIST_CREDENTIAL_TYPES = STATUS_LIST_CREDENTIAL_TYPES
@@ -37,6 +38,25 @@ class StatusOutcome:
         out = asdict(self)
         out["code"] = None if self.code is None else str(self.code)
         return out
+
+    def to_check(self, list_url: str) -> Check:
+        """The ``status`` check of a verification: the one place an outcome becomes one.
+
+        Revoked and suspended fail; any other problem means "status unknown" (amber),
+        never "not revoked".
+        """
+        detail = {
+            "statusListCredential": list_url,
+            "purpose": self.purpose,
+            "index": self.index,
+            "value": self.value,
+        }
+        if self.ok:
+            return Check.passed(CheckName.status, self.message, detail)
+        if self.code in (ErrorCode.revoked, ErrorCode.suspended):
+            return Check.failed(CheckName.status, self.code, self.message, detail)
+        code = self.code or ErrorCode.status_unknown
+        return Check.undecided(CheckName.status, code, self.message, detail)
 
 
 def check_status(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from shared.did import StaticResolver
-from shared.proof import verify_proofs
+from shared.proof import AssertionPurpose, AuthenticationPurpose, verify_proofs
 from tests.conftest import VECTORS, load_vector
 
 EXPECTED = load_vector("legacy/expected.json")
@@ -21,8 +21,8 @@ def _cases() -> list[tuple[str, dict[str, Any]]]:
 def test_native_matches_didkit(name: str, expected: dict[str, Any]) -> None:
     doc = load_vector(f"legacy/{name}")
     kind = expected["kind"]
-    purpose = "authentication" if kind == "presentation" else "assertionMethod"
-    results = verify_proofs(doc, StaticResolver(), expected_purpose=purpose)
+    purpose = AuthenticationPurpose() if kind == "presentation" else AssertionPurpose()
+    results = verify_proofs(doc, StaticResolver(), purpose=purpose)
     wanted = [p["result"] == "verified" for p in expected["proofs"]]
     if expected.get("canonicalizationDivergence"):
         # didkit's URDNA2015 differs from pyld's (the reference) when two credentials
@@ -32,7 +32,7 @@ def test_native_matches_didkit(name: str, expected: dict[str, Any]) -> None:
     for inner, outcome in zip(
         doc.get("verifiableCredential", []), expected.get("credentials", []), strict=False
     ):
-        inner_results = verify_proofs(inner, StaticResolver(), expected_purpose="assertionMethod")
+        inner_results = verify_proofs(inner, StaticResolver(), purpose=AssertionPurpose())
         assert all(r.ok for r in inner_results) == (outcome == "verified")
 
 

@@ -16,7 +16,7 @@ from shared.did import StaticResolver
 from shared.errors import ErrorCode, Unsupported
 from shared.keys import SigningKey
 from shared.multibase import multibase_to_ed25519_seed
-from shared.proof import create_proof, verify_proofs
+from shared.proof import AssertionPurpose, AuthenticationPurpose, create_proof, verify_proofs
 from shared.proof.suites import proof_config
 from tests.conftest import VECTORS, load_vector
 
@@ -201,15 +201,25 @@ def test_presentation_binding_checks(fixed_now: datetime) -> None:
         domain="d.example",
     )
     resolver = StaticResolver()
-    ok = verify_proofs(
-        signed, resolver, expected_purpose="authentication", challenge="n1", domain="d.example"
-    )
+    request = AuthenticationPurpose(challenge="n1", domain="d.example")
+    ok = verify_proofs(signed, resolver, purpose=request)
     assert ok[0].ok
-    wrong_challenge = verify_proofs(signed, resolver, challenge="n2")
-    assert wrong_challenge[0].code == ErrorCode.challenge_mismatch
-    wrong_domain = verify_proofs(signed, resolver, domain="other.example")
-    assert wrong_domain[0].code == ErrorCode.domain_mismatch
-    wrong_purpose = verify_proofs(signed, resolver, expected_purpose="assertionMethod")
+    assert (ok[0].challenge, ok[0].domain) == ("n1", "d.example")
+    assert [(c.name, c.ok, c.code) for c in request.bind(ok)] == [
+        ("challenge", True, "ok"),
+        ("domain", True, "ok"),
+    ]
+    # The signature holds whatever the request; the purpose judges the binding, once.
+    wrong_challenge = AuthenticationPurpose(challenge="n2").bind(ok)
+    assert [(c.name, c.ok, c.code) for c in wrong_challenge] == [
+        ("challenge", False, ErrorCode.challenge_mismatch)
+    ]
+    wrong_domain = AuthenticationPurpose(challenge="n1", domain="other.example").bind(ok)
+    assert [(c.name, c.ok, c.code) for c in wrong_domain] == [
+        ("challenge", True, "ok"),
+        ("domain", False, ErrorCode.domain_mismatch),
+    ]
+    wrong_purpose = verify_proofs(signed, resolver, purpose=AssertionPurpose())
     assert wrong_purpose[0].code == ErrorCode.proof_purpose_mismatch
 
 

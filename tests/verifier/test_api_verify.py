@@ -141,6 +141,45 @@ async def test_reused_nonce_is_red(client: httpx.AsyncClient) -> None:
     assert "nonce_reused" in codes(again)
 
 
+def challenge_checks(result: dict[str, Any]) -> list[tuple[bool, str]]:
+    return [(c["ok"], c["code"]) for c in result["checks"] if c["name"] == "challenge"]
+
+
+async def test_a_replay_is_reported_once(client: httpx.AsyncClient) -> None:
+    """The nonce verdict replaces the challenge check: no "It answers this request" beside it."""
+    req = await new_request(client)
+    vp = present([signed(badge())], req["challenge"])
+    first = await verify_vp(client, vp)
+    assert challenge_checks(first) == [(True, "ok")]
+    again = await verify_vp(client, vp)
+    assert challenge_checks(again) == [(False, "nonce_reused")]
+    assert [c["code"] for c in again["errors"]] == ["nonce_reused"]
+    assert [c["name"] for c in again["checks"]] == [c["name"] for c in first["checks"]]
+
+
+async def test_unknown_and_expired_nonces_are_reported_once(
+    client: httpx.AsyncClient, clock: Clock
+) -> None:
+    unknown = await verify_vp(client, present([signed(badge())], "K7QM3XHD9RTPW2B5"))
+    assert challenge_checks(unknown) == [(False, "nonce_unknown")]
+    req = await new_request(client)
+    clock.now += timedelta(minutes=10, seconds=1)
+    expired = await verify_vp(client, present([signed(badge())], req["challenge"]))
+    assert challenge_checks(expired) == [(False, "nonce_expired")]
+
+
+async def test_another_request_is_one_failed_challenge(client: httpx.AsyncClient) -> None:
+    """Answering another request fails the challenge check (the signature itself holds)."""
+    shown = await new_request(client)
+    other = await new_request(client)
+    vp = present([signed(badge())], other["challenge"])
+    result = await verify_vp(client, vp, challenge=shown["challenge"])
+    assert challenge_checks(result) == [(False, "challenge_mismatch")]
+    assert [(c["ok"], c["code"]) for c in result["checks"] if c["name"] == "proof"] == [
+        (True, "ok")
+    ]
+
+
 async def test_forged_attempt_does_not_burn_the_nonce(client: httpx.AsyncClient) -> None:
     req = await new_request(client)
     forged = present([signed(badge())], req["challenge"], holder=STRANGER)

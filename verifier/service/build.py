@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from shared.credentials import VerifyOptions
 from shared.did import StaticResolver, WebResolver
 from shared.presentation_request import normalize_origin
 from shared.status_cache import CachingStatusFetcher
@@ -76,15 +77,18 @@ def build_verifier(
         pack_max_age=timedelta(seconds=settings.pack_max_age_seconds),
         clock=clock,
     )
-    verifier = Verifier(
+    options = VerifyOptions(
         resolver=resolver,
-        status=status,
+        status_fetcher=status,
         trusted_issuers=trusted,
         clock=clock,
+        min_status_entries=settings.min_status_entries,
+        fetcher=badge_fetcher,
+    )
+    verifier = Verifier(
+        options,
         store=store,
         domain=normalize_origin(settings.public_origin),
         request_ttl=timedelta(seconds=settings.request_ttl_seconds),
-        min_status_entries=settings.min_status_entries,
-        fetcher=badge_fetcher,
     )
     return Parts(verifier, pack, fetcher)

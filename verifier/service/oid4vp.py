@@ -41,7 +41,13 @@ from shared.oid4vp import (
 from shared.presentation_request import PresentationRequest, format_code
 from shared.verification import Check, CheckName, Severity, VerificationResult
 from shared.vocab import as_list
-from verifier.service.verifier import MAX_QR_TEXTS, Verifier, check_depth, result_dict
+from verifier.service.verifier import (
+    MAX_QR_TEXTS,
+    Verifier,
+    answers_request,
+    check_depth,
+    result_dict,
+)
 from verifier.store.oid4vp import Oid4vpStore, Transaction
 from verifier.store.requests import RequestState
 
@@ -172,7 +178,7 @@ class Oid4vpService:
                 _check_query(wanted, presentation, result)
                 results.append(result)
         combined = _combine(results)
-        if not all(_holder_binding_ok(r) for r in results):
+        if not all(answers_request(r) for r in results):
             # Not bound to this request (or not signed by its holder): the request stays open.
             return _oauth_error(
                 400,
@@ -210,13 +216,6 @@ def _check_query(wanted: Any, presentation: Any, result: VerificationResult) -> 
                     {"type": cred.get("type")},
                 )
             )
-
-
-def _holder_binding_ok(result: VerificationResult) -> bool:
-    names = (CheckName.proof, CheckName.challenge, CheckName.domain)
-    proof_checks = [c for c in result.checks if c.name == CheckName.proof]
-    binding = [c for c in result.checks if c.name in names]
-    return bool(proof_checks) and all(c.ok for c in binding)
 
 
 def _combine(results: list[VerificationResult]) -> VerificationResult:

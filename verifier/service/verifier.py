@@ -8,22 +8,21 @@ forged or garbled attempt cannot burn a learner's request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from shared import qr, vpqr
-from shared.credentials import StatusFetcher, types_of, verify_credential, verify_presentation
-from shared.did import Resolver
+from shared.credentials import VerifyOptions, types_of, verify_credential, verify_presentation
 from shared.errors import ErrorCode, InvalidInput
 from shared.formats import extract, read_any, verify_any
 from shared.formats.baking import is_png, is_svg
 from shared.presentation_request import PresentationRequest
 from shared.proof import proofs_of
 from shared.showing import plain_verdict
-from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
-from shared.vocab import DCC_MIN_STATUS_ENTRIES, VERIFIABLE_PRESENTATION
+from shared.verification import Check, CheckName, Verdict, VerificationResult
+from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.store import RequestState, RequestStore
 
 Clock = Callable[[], datetime]
@@ -73,24 +72,25 @@ def result_dict(result: VerificationResult) -> dict[str, Any]:
 
 
 def _nonce_check(code: ErrorCode, message: str, detail: Any = None) -> Check:
-    return Check(str(CheckName.challenge), False, str(code), message, Severity.error, detail)
+    return Check.failed(CheckName.challenge, code, message, detail)
+
+
+_REPLAYED = "This request was already answered: this is a replayed copy."
 
 
 @dataclass
 class Verifier:
     """Verification with this verifier's resolver, status source, trust list and store."""
 
-    resolver: Resolver
-    status: StatusFetcher | None
-    trusted_issuers: Mapping[str, str] | None
-    clock: Clock
+    options: VerifyOptions
+    """Resolver, status source, trust list, clock: the same for every verification."""
     store: RequestStore | None = None
     domain: str | None = None
     request_ttl: timedelta = timedelta(minutes=10)
-    min_status_entries: int = DCC_MIN_STATUS_ENTRIES
-    # SSRF-guarded GET for what a badge itself points at (hosted OB 2.0, a JWT's JWK);
-    # None when offline.
-    fetcher: Callable[[str], bytes] | None = None
+
+    @property
+    def clock(self) -> Clock:
+        return self.options.clock
 
     # ------------------------------------------------------------ requests
 
@@ -115,27 +115,16 @@ class Verifier:
 
     # ------------------------------------------------------------ verifying
 
-    def _options(self) -> dict[str, Any]:
-        return {
-            "resolver": self.resolver,
-            "status_fetcher": self.status,
-            "now": self.clock(),
-            "trusted_issuers": self.trusted_issuers,
-            "min_status_entries": self.min_status_entries,
-        }
-
     def verify_credential(self, credential: Any) -> VerificationResult:
         check_depth(credential)
-        return verify_credential(credential, **self._options())
+        return verify_credential(credential, self.options)
 
     def verify_offline_presentation(
         self, presentation: Any, *, challenge: str | None, domain: str | None
     ) -> VerificationResult:
         """No nonce store: compare with the given challenge/domain (the CLI)."""
         check_depth(presentation)
-        return verify_presentation(
-            presentation, challenge=challenge, domain=domain, **self._options()
-        )
+        return verify_presentation(presentation, self.options, challenge=challenge, domain=domain)
 
     def verify_presentation(
         self, presentation: Any, *, challenge: str | None = None
@@ -151,9 +140,9 @@ class Verifier:
         stored = self.store.get(wanted) if isinstance(wanted, str) and wanted else None
         if stored is None:
             result = verify_presentation(
-                presentation, challenge=wanted or "", domain=self.domain, **self._options()
+                presentation, self.options, challenge=wanted or "", domain=self.domain
             )
-            result.add(
+            result.replace(
                 _nonce_check(
                     ErrorCode.nonce_unknown,
                     "It does not answer a request made by this verifier.",
@@ -164,35 +153,25 @@ class Verifier:
         now = self.clock()
         result = verify_presentation(
             presentation,
+            self.options.with_(now=now),
             challenge=stored.request.challenge,
             domain=stored.request.domain,
-            **self._options(),
         )
+        # The nonce's state is the last word on the challenge: it replaces the
+        # purpose's "It answers this request", so a replay is reported once.
         state = stored.state(now)
         if state == RequestState.used:
-            result.add(
-                _nonce_check(
-                    ErrorCode.nonce_reused,
-                    "This request was already answered: this is a replayed copy.",
-                    {"challenge": wanted},
-                )
-            )
+            result.replace(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
         elif state == RequestState.expired:
-            result.add(
+            result.replace(
                 _nonce_check(
                     ErrorCode.nonce_expired,
                     "The request expired before this answer arrived; start a new request.",
                     {"challenge": wanted},
                 )
             )
-        elif _holder_signature_ok(result) and not self.store.consume(stored.request.challenge, now):
-            result.add(
-                _nonce_check(
-                    ErrorCode.nonce_reused,
-                    "This request was already answered: this is a replayed copy.",
-                    {"challenge": wanted},
-                )
-            )
+        elif answers_request(result) and not self.store.consume(stored.request.challenge, now):
+            result.replace(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
         _check_wanted_types(stored.request, result)
         return result
 
@@ -234,7 +213,7 @@ class Verifier:
             return result
         if parsed.document is not None:
             check_depth(parsed.document)
-        return verify_any(parsed, fetcher=self.fetcher, **self._options())
+        return verify_any(parsed, self.options)
 
     def verify_qr_texts(
         self, texts: Sequence[str], *, challenge: str | None = None
@@ -299,10 +278,15 @@ def _signed_challenge(presentation: Any) -> str | None:
     return None
 
 
-def _holder_signature_ok(result: VerificationResult) -> bool:
-    """The holder's proof (with this challenge and domain) verified."""
+def answers_request(result: VerificationResult) -> bool:
+    """The holder's proof verified and answers this request (challenge and domain).
+
+    Only then may the request's nonce be spent: a forged or garbled attempt must
+    not burn a learner's request.
+    """
+    names = (CheckName.proof, CheckName.challenge, CheckName.domain)
     proof_checks = [c for c in result.checks if c.name == CheckName.proof]
-    return bool(proof_checks) and all(c.ok for c in proof_checks)
+    return bool(proof_checks) and all(c.ok for c in result.checks if c.name in names)
 
 
 def _check_wanted_types(request: PresentationRequest, result: VerificationResult) -> None:

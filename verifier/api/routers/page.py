@@ -36,11 +36,11 @@ async def page() -> HTMLResponse:
 @router.get("/info", response_model=InfoOut, operation_id="get_info")
 async def info(verifier: VerifierDep, settings: SettingsDep, pack: PackDep) -> InfoOut:
     """This verifier's domain, trust list and trust pack (for the page's header)."""
-    issuers = verifier.trusted_issuers or {}
+    issuers = verifier.options.trusted_issuers or {}
     return InfoOut(
         domain=verifier.domain or settings.public_origin,
         offline=settings.offline,
-        trust_list=verifier.trusted_issuers is not None,
+        trust_list=verifier.options.trusted_issuers is not None,
         issuers=[IssuerOut(id=k, name=v) for k, v in sorted(issuers.items())],
         pack_created=None if pack is None else pack.to_dict()["created"],
         pack_dids=0 if pack is None else len(pack.dids),

@@ -1,0 +1,97 @@
+"""How to verify: one frozen options object, built in one place.
+
+Every verification takes the same things from its caller: where DIDs and status
+lists come from, whom to trust, what time it is and how far clocks may differ,
+and, for a presentation, which request it must answer (the proof purpose). They
+travel together as :class:`VerifyOptions`; the keyword form of ``verify_credential``
+and ``verify_presentation`` builds one through :meth:`VerifyOptions.with_`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from shared.did import Fetcher, Resolver, StaticResolver
+from shared.proof.purpose import AuthenticationPurpose
+from shared.status_cache import StatusFetcher
+from shared.vocab import DCC_MIN_STATUS_ENTRIES
+
+DEFAULT_SKEW = timedelta(minutes=5)
+DEFAULT_MIN_STATUS_ENTRIES = DCC_MIN_STATUS_ENTRIES
+
+Clock = Callable[[], datetime]
+ListCheck = Callable[[dict[str, Any], "VerifyOptions"], tuple[dict[str, Any], tuple[str, ...]]]
+"""Authenticates a fetched status list: (the list credential to read, why it is not genuine)."""
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    """Everything a verification depends on besides the document.
+
+    Attributes:
+        resolver: DIDs to keys (did:key works without one; the default resolves
+            nothing else).
+        status_fetcher: status list credentials by URL; without one, a credential
+            that carries ``credentialStatus`` is "status unknown".
+        trusted_issuers: DID -> display name; an issuer not listed is a warning,
+            not a failure. None skips the trust check.
+        now: the instant to judge dates at; None reads ``clock`` once per
+            verification (a presentation and its credentials share that instant).
+        clock: where ``now`` comes from when it is not given.
+        skew: how far the issuer's and our clocks may differ.
+        check_schema: also check Open Badges against the OB 3.0 JSON Schema.
+        min_status_entries: the smallest status list accepted (DCC's 100,000).
+        allow_fragment_keys: accept a key written in the verification method URL
+            itself (1EdTech style), as a warning ``issuer_key_unconfirmed``.
+        purpose: for a presentation, the request it must answer (challenge and
+            domain). None is not allowed for presentations: say
+            ``AuthenticationPurpose(None, None)`` to accept an unbound one.
+        fetcher: the SSRF-guarded GET for what a badge itself points at (a
+            VC-JWT's https ``kid``, a hosted OB 2.0 assertion); None stays offline.
+        status_lists: how a fetched status list is authenticated. A status list is
+            itself a credential, so this is credential verification, injected rather
+            than imported; ``verify_credential`` supplies its own when it is None.
+    """
+
+    resolver: Resolver = field(default_factory=StaticResolver)
+    status_fetcher: StatusFetcher | None = None
+    trusted_issuers: Mapping[str, str] | None = None
+    now: datetime | None = None
+    clock: Clock = system_clock
+    skew: timedelta = DEFAULT_SKEW
+    check_schema: bool = True
+    min_status_entries: int = DEFAULT_MIN_STATUS_ENTRIES
+    allow_fragment_keys: bool = True
+    purpose: AuthenticationPurpose | None = None
+    fetcher: Fetcher | None = None
+    status_lists: ListCheck | None = None
+
+    def with_(self, **changes: Any) -> VerifyOptions:
+        """A copy with ``changes``: the one place keyword options become an object.
+
+        ``None`` for ``resolver`` means the default resolver, as it always has;
+        an unknown name is a ``TypeError``, as it is for a function.
+        """
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise TypeError(f"unknown verification option(s): {', '.join(unknown)}")
+        if "resolver" in changes and changes["resolver"] is None:
+            changes["resolver"] = StaticResolver()
+        return replace(self, **changes)
+
+    def pinned(self) -> VerifyOptions:
+        """The same options with ``now`` fixed, so every check sees one instant."""
+        return self if self.now is not None else replace(self, now=self.clock())
+
+    @property
+    def moment(self) -> datetime:
+        """The instant dates are judged at."""
+        return self.now if self.now is not None else self.clock()

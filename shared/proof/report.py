@@ -1,0 +1,74 @@
+"""Proof outcomes as verification checks: the one place a ``ProofResult`` becomes a ``Check``.
+
+``ProofResult`` stays inside the proof layer (the issuer and holder checks read
+who signed); what a caller of ``verify_credential`` sees is the ``proof`` check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from shared.did import Resolver
+from shared.errors import ErrorCode
+from shared.proof.purpose import ProofPurpose
+from shared.proof.result import ProofResult
+from shared.proof.verify import proofs_of, verify_proofs
+from shared.verification import Check, CheckName
+
+_SENTENCES = {
+    ErrorCode.proof_invalid: "The signature does not match: it was changed after signing.",
+    ErrorCode.proof_purpose_mismatch: "The signature was made for another purpose.",
+    ErrorCode.verification_method_not_found: "The signing key could not be found.",
+    ErrorCode.did_not_found: "The signer's DID could not be resolved.",
+    ErrorCode.unknown_context: "It uses a vocabulary (JSON-LD context) Rugzak does not hold.",
+    ErrorCode.undefined_term: "It contains terms no vocabulary defines.",
+}
+
+
+def proof_sentence(code: ErrorCode, fallback: str) -> str:
+    """The plain sentence for a proof failure (any proof format), or ``fallback``."""
+    return _SENTENCES.get(code, fallback)
+
+
+def check_proofs(
+    document: Mapping[str, Any],
+    resolver: Resolver,
+    purpose: ProofPurpose,
+    *,
+    allow_fragment_keys: bool = True,
+    name: CheckName = CheckName.proof,
+) -> tuple[list[Check], list[ProofResult]]:
+    """The proof checks of ``document`` and the proofs that verified.
+
+    A proof set passes when at least one proof verifies and none is bad; a proof in
+    a suite Rugzak cannot check is a warning beside a good one.
+    """
+    if not proofs_of(document):
+        return [Check.failed(name, ErrorCode.proof_missing, "There is no signature on it.")], []
+    outcomes = verify_proofs(
+        document, resolver, purpose=purpose, allow_fragment_keys=allow_fragment_keys
+    )
+    good = [o for o in outcomes if o.ok]
+    unsupported = [o for o in outcomes if o.code == ErrorCode.unsupported_cryptosuite]
+    bad = [o for o in outcomes if not o.ok and o.code != ErrorCode.unsupported_cryptosuite]
+    detail = [o.to_dict() for o in outcomes]
+    if bad:
+        first = bad[0]
+        code = first.code or ErrorCode.proof_invalid
+        return [Check.failed(name, code, proof_sentence(code, first.message), detail)], []
+    if not good:
+        message = "It is signed with a method Rugzak cannot check."
+        return [Check.failed(name, ErrorCode.unsupported_cryptosuite, message, detail)], []
+    suites = ", ".join(sorted({o.cryptosuite or o.type or "?" for o in good}))
+    checks = [Check.passed(name, f"The signature is genuine ({suites}).", detail)]
+    if unsupported:
+        checks.append(
+            Check.warned(
+                name,
+                ErrorCode.unsupported_cryptosuite,
+                "One extra signature uses a method Rugzak cannot check.",
+                detail,
+            )
+        )
+    return checks, good
