@@ -39,8 +39,8 @@ from shared.did import StaticResolver
 from shared.keys import SigningKey, verify_signature
 from shared.ob.build import build_credential
 from shared.ob.models import Achievement, Alignment, Criteria, Evidence, Profile, Result
-from shared.status_list import build_status_entry
 from shared.proof import AssertionPurpose, verify_proofs
+from shared.status_list import build_status_entry
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ISSUERS = [SigningKey.from_seed(bytes([i]) * 32) for i in (1, 2, 3)]

@@ -14,7 +14,6 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from issuer.achievements import AchievementIn, check_url, result_description_url, rubric_result
-from issuer.achievements import AchievementIn, check_url, result_description_url
 from shared.did import did_key_document, did_web_url
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.ob import Evidence, IdentityObject
