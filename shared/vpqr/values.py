@@ -68,9 +68,10 @@ def _bytes_from_uint(n: int) -> bytes:
 
 
 def _bytes_from_int(n: int) -> bytes:
-    for size in (1, 2, 4, 8):
-        if -(2 ** (8 * size - 1)) <= n < 2 ** (8 * size - 1) - 1:
-            return n.to_bytes(size, "big", signed=True)
+    if abs(n) < _MAX_SAFE:
+        for size in (1, 2, 4, 8):
+            if -(2 ** (8 * size - 1)) <= n < 2 ** (8 * size - 1) - 1:
+                return n.to_bytes(size, "big", signed=True)
     raise cborld_error("integer too large", detail=n)
 
 

@@ -416,6 +416,15 @@ def test_unwritable_documents_give_a_clear_code() -> None:
         code_of(lambda: vpqr.encode({"@context": "https://evil.example/ctx"}))
         == ErrorCode.unknown_context
     )
+    suite: dict[str, Any] = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": "VerifiablePresentation",
+        "proof": {"type": "DataIntegrityProof", "cryptosuite": -5000},
+    }
+    for profile in PROFILES:  # a number where a cryptosuite name belongs: signed bytes
+        assert vpqr.decode_cborld(vpqr.encode_cborld(suite, profile=profile)) == suite
+    suite["proof"]["cryptosuite"] = 2**60
+    assert code_of(lambda: vpqr.encode(suite, profile="legacy")) == ErrorCode.invalid_cborld
     lone = "\ud800"
     assert code_of(lambda: vpqr.encode({**base, "name": lone})) == ErrorCode.invalid_cborld
     assert code_of(lambda: vpqr.encode({**base, lone: 1})) == ErrorCode.invalid_cborld
