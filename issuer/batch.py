@@ -25,9 +25,9 @@ from typing import Any, TextIO
 
 from issuer.awards import AwardIn, EvidenceIn, ResultIn, idempotency_key
 from issuer.offers import OfferService
-from issuer.publish import atomic_write
 from issuer.service import AwardRequest, Issued, Issuer
 from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.runtime.files import atomic_write
 
 MAX_ROWS = 100_000
 MAX_FILE_BYTES = 50 * 1024 * 1024

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ from issuer.store import status as st
 from issuer.store.db import aware
 from shared.credentials import issue_credential
 from shared.errors import ErrorCode, NotFound
+from shared.runtime.files import atomic_write
 from shared.status_list import BitstringStatusList, build_status_list_credential
 
 
@@ -110,19 +109,3 @@ def export(issuer: Issuer, directory: Path) -> list[Path]:
             did_path = did_path[len(base_path) + 1 :]
         written.append(atomic_write(directory / did_path, did_json(issuer).body))
     return written
-
-
-def atomic_write(path: Path, data: bytes) -> Path:
-    """Write via a temporary file, fsync and rename: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path

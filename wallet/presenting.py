@@ -26,7 +26,7 @@ from shared.formats import is_ob2_document
 from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
 from shared.qr.render import make_symbol
-from wallet.data.files import atomic_write
+from shared.runtime.files import atomic_write
 from wallet.data.store import WalletStore
 
 SCREEN_MAX_VERSION = 15

@@ -8,10 +8,10 @@ from typing import Any
 
 from shared import qr, vpqr
 from shared.errors import ErrorCode, InvalidInput
+from shared.runtime.files import atomic_write
 from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
 from wallet.data.cards import Card
-from wallet.data.files import atomic_write
 from wallet.data.store import WalletStore
 from wallet.images import baked_credential, is_image_path, qr_texts, read_image_file
 from wallet.offer import is_offer, read_offer, redeem

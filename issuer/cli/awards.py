@@ -15,9 +15,9 @@ from issuer.achievements import invalid
 from issuer.awards import AwardIn, EvidenceIn, ResultIn
 from issuer.cli.common import issuer_for, out, print_json, run
 from issuer.offers import OfferService
-from issuer.publish import atomic_write
 from issuer.service import AwardRequest
 from shared.qr import render_png, render_terminal
+from shared.runtime.files import atomic_write
 
 AchievementOpt = Annotated[str, typer.Option("--achievement", "-a", help="Achievement id.")]
 ResultOpt = Annotated[

@@ -30,8 +30,8 @@ from issuer.identity import (
     new_admin_token,
     rotate_key,
 )
-from issuer.publish import atomic_write
 from issuer.store import Store
+from shared.runtime.files import atomic_write
 
 status_app = typer.Typer(no_args_is_help=True)
 

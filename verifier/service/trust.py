@@ -27,6 +27,7 @@ from shared.dates import format_datetime, read_datetime
 from shared.did import check_document
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats import readable
+from shared.runtime.files import atomic_write
 from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES
 
 PACK_FORMAT = "rugzak-trust-pack"
@@ -136,10 +137,8 @@ class TrustPack:
         return cls.from_dict(_read_json(path, ErrorCode.invalid_trust_pack, "trust pack"))
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=1, sort_keys=True), "utf-8")
-        tmp.replace(path)
+        text = json.dumps(self.to_dict(), indent=1, sort_keys=True)
+        atomic_write(path, text.encode("utf-8"), mode=0o644)
 
 
 class StatusSource:

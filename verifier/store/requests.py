@@ -11,13 +11,12 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import StaticPool
 
 from shared.presentation_request import PresentationRequest
+from shared.runtime import db as runtime_db
 
 PURGE_AFTER = timedelta(days=1)
 
@@ -54,23 +53,9 @@ def _dt(ms: int | None) -> datetime | None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL and a busy timeout, memory gets one connection."""
-    if url.startswith("sqlite"):
-        if url in ("sqlite://", "sqlite:///:memory:"):
-            return sa.create_engine(
-                url, connect_args={"check_same_thread": False}, poolclass=StaticPool
-            )
-        engine = sa.create_engine(url, connect_args={"timeout": 15, "check_same_thread": False})
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    """The verifier's engine: SQLite commits are not forced to disk (``durable=False``):
+    a request lost on power loss is simply asked again."""
+    return runtime_db.make_engine(url, durable=False, immediate=False, pool_size=10)
 
 
 class RequestStore:

@@ -20,9 +20,9 @@ from typing import Any
 
 from shared.errors import AccessDenied, ErrorCode, InvalidInput
 from shared.keys import SigningKey
+from shared.runtime.files import atomic_write
 from wallet.data.cards import Card
 from wallet.data.crypto import MODERATE_KDF, Box, CryptoError, KdfParams, derive_key, new_salt
-from wallet.data.files import atomic_write
 from wallet.data.store import WalletStore
 
 FORMAT = "rugzak-wallet-backup"

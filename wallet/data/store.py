@@ -39,6 +39,7 @@ from shared.errors import (
     Unavailable,
 )
 from shared.keys import SigningKey
+from shared.runtime.files import fsync_dir, fsync_file
 from wallet.data.cards import Card
 from wallet.data.crypto import (
     KEY_BYTES,
@@ -49,7 +50,6 @@ from wallet.data.crypto import (
     KdfParams,
     derive_key,
 )
-from wallet.data.files import fsync_dir, fsync_file
 
 FORMAT = "rugzak-wallet"
 VERSION = 1
