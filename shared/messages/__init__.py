@@ -26,11 +26,15 @@ _HERE = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class Catalogue:
     """The sentences of one language: ``codes`` (stable code -> sentence, including
-    ``ok`` and ``status_ok`` for checks that passed) and ``checks`` (check name -> label)."""
+    ``ok`` and ``status_ok`` for checks that passed), ``checks`` (check name -> label)
+    and ``verdicts`` (the plain states of ``shared.showing.verdict``: ``state_<state>``
+    labels, ``say_<state>`` sentences, ``count_<state>`` headline words,
+    ``status_<status>`` and ``bind_<binding>`` sentences)."""
 
     lang: str
     codes: Mapping[str, str]
     checks: Mapping[str, str]
+    verdicts: Mapping[str, str]
 
 
 @cache
@@ -43,6 +47,7 @@ def catalogue(lang: str = DEFAULT_LANGUAGE) -> Catalogue:
         lang=lang,
         codes=MappingProxyType(dict(data["codes"])),
         checks=MappingProxyType(dict(data["checks"])),
+        verdicts=MappingProxyType(dict(data["verdicts"])),
     )
 
 
@@ -57,10 +62,19 @@ def check_label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
     return catalogue(lang).checks.get(str(name), str(name))
 
 
+def verdict_word(key: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
+    """A plain-verdict text, e.g. ``verdict_word("bind_unbound", "nl")``."""
+    return catalogue(lang).verdicts.get(key)
+
+
 def as_json() -> dict[str, dict[str, dict[str, str]]]:
     """Every language's catalogue as plain data (what the page's JS file holds)."""
     return {
-        lang: {"codes": dict(catalogue(lang).codes), "checks": dict(catalogue(lang).checks)}
+        lang: {
+            "codes": dict(catalogue(lang).codes),
+            "checks": dict(catalogue(lang).checks),
+            "verdicts": dict(catalogue(lang).verdicts),
+        }
         for lang in LANGUAGES
     }
 
@@ -73,4 +87,5 @@ __all__ = [
     "catalogue",
     "check_label",
     "sentence",
+    "verdict_word",
 ]

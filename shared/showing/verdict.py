@@ -19,6 +19,13 @@ from typing import Any
 from shared.errors import ErrorCode
 from shared.verification import OK, CheckName, Severity, VerificationResult
 
+STATES = ("valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_else",
+          "invalid", "unknown", "unknown_issuer")  # fmt: skip
+STATUSES = ("none", "revoked", "suspended", "unknown", "not_revoked_or_suspended",
+            "not_suspended", "not_revoked")  # fmt: skip
+BINDINGS = ("bound", "unbound", "other_request", "replayed", "expired_request",
+            "someone_else", "other_verifier", "bare")  # fmt: skip
+
 # The first code found decides the badge's state; later ones are detail.
 _STATE_BY_CODE: tuple[tuple[str, str], ...] = (
     (ErrorCode.revoked, "revoked"),

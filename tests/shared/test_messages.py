@@ -37,6 +37,20 @@ def test_the_catalogue_holds_nothing_but_codes_and_checks() -> None:
         assert set(messages.catalogue(lang).checks) == {c.value for c in CheckName}, lang
 
 
+def test_every_plain_verdict_has_its_words() -> None:
+    """shared.showing's states, statuses and bindings are said in both languages."""
+    from shared.showing.verdict import BINDINGS, STATES, STATUSES
+
+    wanted = {f"state_{s}" for s in STATES} | {f"say_{s}" for s in STATES}
+    wanted |= {f"count_{s}" for s in STATES} | {f"status_{s}" for s in STATUSES}
+    wanted |= {f"bind_{b}" for b in BINDINGS} | {"two_status_lists", "schema_note"}
+    for lang in messages.LANGUAGES:
+        assert set(messages.catalogue(lang).verdicts) == wanted, lang
+    assert messages.verdict_word("bind_unbound", "en") == (
+        "Not made for this request: possibly a copy. Ask the learner to answer a new request."
+    )
+
+
 def test_sentences_have_no_placeholders() -> None:
     """Sentences are shown as they are (the page does not format them)."""
     for lang in messages.LANGUAGES:

@@ -135,7 +135,7 @@ def test_pasted_revoked_credential_turns_red(server: tuple[str, Settings], tmp_p
         driver.find_element("id", "check-paste").click()
         card = wait_for(driver, "[data-testid=credential-verdict]")
         assert card.get_attribute("data-verdict") == "red"
-        assert "Not valid" in card.text
+        assert "Revoked" in card.text
         assert "revoked" in card.text.lower()
         # the focus moved to the result for keyboard and screen-reader users
         assert driver.switch_to.active_element.get_attribute("id") == "result-h"

@@ -119,7 +119,8 @@
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" }, audio: false });
     } catch (e) {
-      $("scan-status").textContent = t("cameraDenied", { e: e.name || String(e) });
+      const why = e && e.name === "NotAllowedError" ? t("cameraRefused") : e && e.name === "NotFoundError" ? t("cameraMissing") : t("cameraBusy");
+      $("scan-status").textContent = t("cameraDenied", { e: why });
       return;
     }
     const video = $("video");
@@ -239,67 +240,240 @@
   }
 
   /* ---------------------------------------------------------------- rendering */
+  /* What HR reads first comes from result.plain (stable state words, translated
+     here); every check with its own sentence stays under "All checks". */
   function reason(check) {
     if (lang === "nl") return M.nl.codes[check.code] || check.message;
     return check.message;
   }
   function checkName(check) { return M[lang].checks[check.name] || check.name; }
+  function v(key) { return M[lang].verdicts[key] || M.en.verdicts[key] || key; }
+  function isNote(c) { return c.name === "schema" || (c.name === "structure" && c.ok); }
   function reasonsList(checks, onlyProblems) {
     const list = el("ul", { class: "reasons" });
     for (const c of checks) {
       const problem = c.code !== "ok";
-      if (onlyProblems && !problem) continue;
-      const mark = !problem ? "✓" : c.severity === "error" ? "✗" : "!";
+      if (onlyProblems && (!problem || isNote(c))) continue;
+      const mark = !problem ? "✓" : c.severity === "error" ? "✗" : c.severity === "info" ? "i" : "!";
       const li = el("li", { class: c.severity === "error" && !c.ok ? "bad" : "", "data-code": c.code },
         mark + " " + checkName(c) + ": " + (problem ? reason(c) : (lang === "nl" ? M.nl.codes.ok : c.message)));
       list.append(li);
     }
     return list;
   }
-  function verdictLabel(display) { return el("span", { class: "badge-label" }, t(display)); }
+  function notes(checks) {
+    // schema findings and other information: one plain line each, never red
+    const seen = new Set();
+    const list = el("ul", { class: "notes" });
+    for (const c of checks) {
+      if (c.code === "ok" || !isNote(c)) continue;
+      const text = c.code === "two_status_lists" ? v("two_status_lists") : v("schema_note");
+      if (seen.has(text)) continue;
+      seen.add(text);
+      list.append(el("li", { "data-code": c.code }, text));
+    }
+    return seen.size ? list : null;
+  }
+  function label(text) { return el("span", { class: "badge-label" }, text); }
 
-  function credentialCard(r, index) {
+  const SAFE_DATA = /^data:image\/(png|jpeg|gif|webp|svg\+xml)[;,]/;
+  function imageNode(image, alt, cls) {
+    if (!image || typeof image.id !== "string") return null;
+    let src = null;
+    if (SAFE_DATA.test(image.id)) src = image.id;
+    else if (/^https?:\/\//.test(image.id)) {
+      const q = new URLSearchParams({ url: image.id });
+      if (image.digestSRI) q.set("sri", image.digestSRI);
+      if (image.digestMultibase) q.set("multibase", image.digestMultibase);
+      src = "/images?" + q.toString();  // fetched by the verifier, never by this browser
+    }
+    if (!src) return null;
+    const img = el("img", { class: cls, src: src, alt: alt || "", loading: "lazy", decoding: "async" });
+    img.addEventListener("error", () => img.replaceWith(el("span", { class: cls + " missing", role: "img", "aria-label": t("imageMissing") }, "?")));
+    return img;
+  }
+  function safeLink(url, text) {
+    if (typeof url === "string" && /^https:\/\//.test(url)) {
+      return el("a", { href: url, class: "wrap", rel: "noopener noreferrer nofollow", target: "_blank" }, text || url);
+    }
+    return el("span", { class: "wrap" }, text || String(url || ""));
+  }
+  function levelLine(level) {
+    return t("levelOf", { n: level.number == null ? "?" : level.number, of: level.of });
+  }
+  function stateLabel(state, bare) { return bare && state === "valid" ? t("genuine") : v("state_" + state); }
+
+  function credentialCard(r, index, plainBadge, bare) {
     const s = r.summary || {};
     const issuer = s.issuer || {};
     const ach = s.achievement || {};
+    const state = (plainBadge && plainBadge.state) || ({ green: "valid", amber: "unknown", red: "invalid" })[r.display];
+    const status = plainBadge && plainBadge.status;
     const title = ach.name || s.name || t("credential") + " " + index;
-    const card = el("article", { class: "verdict " + r.display, "data-verdict": r.display, "data-testid": "credential-verdict" });
-    card.append(el("h3", {}, verdictLabel(r.display), title));
+    const card = el("article", { class: "verdict " + r.display, "data-verdict": r.display, "data-state": state, "data-testid": "credential-verdict" });
+    const head = el("div", { class: "card-head" });
+    const pic = imageNode(s.image, s.image && s.image.caption ? s.image.caption : "", "badge-img");
+    if (pic) head.append(pic);
+    head.append(el("h3", {}, label(stateLabel(state, bare)), el("span", { class: "title" }, title)));
+    card.append(head);
+    card.append(el("p", { class: "state-line", "data-testid": "state-line" }, v("say_" + state)));
     const dl = el("dl");
-    const add = (k, v) => { if (v) { dl.append(el("dt", {}, t(k)), el("dd", {}, v)); } };
-    const who = issuer.trustedName || issuer.name || t("unknownIssuerName");
-    add("issuedBy", who + (issuer.id ? " — " + issuer.id : ""));
-    add("to", s.subject);
-    add("achievement", ach.description || null);
-    add("validFrom", fmtDate(s.validFrom));
-    add("validUntil", fmtDate(s.validUntil));
-    add("form", [s.source, s.label].filter(Boolean).join(" · "));  // e.g. VC-JWT in a PNG image
-    const status = (r.checks || []).filter((c) => c.name === "status");
-    if (status.length) {
-      add("status", status.map((c) => c.code === "ok" && lang === "nl" ? M.nl.codes.status_ok : reason(c)).join(" "));
+    const add = (k, v, cls) => { if (v) { dl.append(el("dt", {}, t(k)), el("dd", cls ? { class: cls } : {}, v)); } };
+    let who = issuer.name || t("unknownIssuerName");
+    if (issuer.trustedName && issuer.trustedName !== issuer.name) who += " (" + t("onList", { n: issuer.trustedName }) + ")";
+    else if (issuer.trustedName) who += " (" + t("onListSame") + ")";
+    add("issuedBy", who);
+    if (s.level) {
+      const box = el("div", { class: "level", "data-testid": "level" });
+      const line = levelLine(s.level);
+      box.append(el("strong", {}, line.charAt(0).toUpperCase() + line.slice(1) + (s.level.name ? " — " + s.level.name.replace(/^(Niveau|Level) \d+:\s*/, "") : "")));
+      if (s.level.description) box.append(el("p", {}, s.level.description));
+      if (s.level.behaviours && s.level.behaviours.length) {
+        box.append(el("p", { class: "muted" }, t("behaviours")));
+        box.append(el("ul", { class: "behaviours" }, ...s.level.behaviours.map((b) => el("li", {}, b))));
+      }
+      add("level", box);
+    } else {
+      add("achievement", ach.description || null);
     }
+    if (s.evidence && s.evidence.length) {
+      const list = el("ul", { class: "evidence", "data-testid": "evidence" });
+      for (const e of s.evidence) {
+        const li = el("li");
+        if (e.id) li.append(safeLink(e.id, e.name || null));
+        else if (e.name) li.append(el("strong", {}, e.name));
+        if (e.narrative) li.append(el("p", {}, e.narrative));
+        else if (e.description) li.append(el("p", {}, e.description));
+        if (e.digestMultibase || e.digestSRI) li.append(el("p", { class: "muted" }, t("fileByDigest")));
+        list.append(li);
+      }
+      add("evidence", list);
+    }
+    add("awarded", fmtDate(s.awardedDate || s.validFrom));
+    if (s.validUntil) add("validUntil", fmtDate(s.validUntil));
+    if (status && state !== "revoked" && state !== "suspended") add("status", v("status_" + status));
+    add("form", [s.source, s.label].filter(Boolean).join(" · "));
     card.append(dl);
-    const problems = (r.checks || []).filter((c) => c.code !== "ok");
-    if (problems.length) card.append(el("p", {}, el("strong", {}, t("reasons"))), reasonsList(problems, true));
-    const all = el("details", {}, el("summary", {}, t("allChecks")), reasonsList(r.checks || [], false));
+    if (s.criteria) {
+      const crit = el("details", { class: "criteria" }, el("summary", {}, t("criteria")));
+      s.criteria.split(/\n\s*\n/).forEach((para) => crit.append(el("p", {}, para.replace(/\*\*/g, ""))));
+      card.append(crit);
+    }
+    const extra = notes(r.checks || []);
+    if (extra) card.append(extra);
+    // the state line already says the main reason: it is not repeated below
+    const said = { revoked: "revoked", suspended: "suspended", expired: "expired", not_yet_valid: "not_yet_valid", someone_else: "holder_mismatch" }[state];
+    const problems = (r.checks || []).filter((c) => c.code !== "ok" && c.code !== said && !isNote(c) && c.severity !== "info");
+    if (problems.length && state !== "valid") card.append(el("p", {}, el("strong", {}, t("reasons"))), reasonsList(problems, true));
+    const all = el("details", { class: "all-checks" }, el("summary", {}, t("allChecks")));
+    const ids = [issuer.id && t("issuerId") + ": " + issuer.id, s.learner && s.learner.did && t("learnerId") + ": " + s.learner.did, s.id && t("badgeId") + ": " + s.id].filter(Boolean);
+    ids.forEach((line) => all.append(el("p", { class: "wrap muted" }, line)));
+    all.append(reasonsList(r.checks || [], false));
     card.append(all);
     return card;
+  }
+
+  /* The learner: a plain name is shown; hashed names get a box to type a name in. */
+  function learnerBox(summaries) {
+    const names = [...new Set(summaries.map((s) => s.learner && s.learner.name).filter(Boolean))];
+    const hashed = summaries.map((s) => s.learner && s.learner.nameHash).filter(Boolean);
+    const dids = [...new Set(summaries.map((s) => (s.learner && s.learner.did) || s.subject).filter(Boolean))];
+    const box = el("div", { class: "learner", "data-testid": "learner" });
+    box.append(el("h3", {}, t("learner")));
+    if (names.length) box.append(el("p", { class: "name", "data-testid": "learner-name" }, names.join(" / ")));
+    if (hashed.length) {
+      const id = "name-check-" + Math.random().toString(36).slice(2, 8);
+      const input = el("input", { id: id, type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "name-input" });
+      const button = el("button", { type: "button", "data-testid": "name-button" }, t("checkName"));
+      const out = el("p", { role: "status", "aria-live": "polite", "data-testid": "name-result" });
+      const run = async () => {
+        const typed = input.value.trim();
+        if (!typed) { out.textContent = t("typeName"); return; }
+        try {
+          const answers = await Promise.all(hashed.map((h) => api("/names/check", { method: "POST", headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ name: typed, identityHash: h.identityHash, salt: h.salt || "", hashed: true }) })));
+          const hits = answers.filter((a) => a.match).length;
+          out.className = hits === hashed.length ? "match" : "no-match";
+          out.dataset.match = String(hits === hashed.length);
+          out.textContent = hits === hashed.length ? t(hashed.length > 1 ? "nameMatchesAll" : "nameMatches", { n: hashed.length })
+            : hits ? t("nameMatchesSome", { k: hits, n: hashed.length }) : t("nameNoMatch");
+        } catch (e) { out.textContent = t("nameCheckFailed"); }
+      };
+      button.addEventListener("click", run);
+      input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") run(); });
+      box.append(el("p", { class: "muted" }, t("nameHashed")),
+        el("div", { class: "row" }, el("label", { for: id }, t("nameLabel")), input, button), out);
+    }
+    if (!names.length && !hashed.length) box.append(el("p", { "data-testid": "no-name" }, t("noName")));
+    if (dids.length) {
+      const d = el("details", {}, el("summary", {}, t("details")));
+      dids.forEach((x) => d.append(el("p", { class: "wrap muted" }, t("learnerId") + ": " + x)));
+      box.append(d);
+    }
+    return box;
+  }
+
+  function headlineText(plain) {
+    const order = ["valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_else", "invalid", "unknown", "unknown_issuer"];
+    const counts = plain.counts || {};
+    const bits = order.filter((k) => counts[k]).map((k) => counts[k] + " " + v("count_" + k));
+    return t(plain.total === 1 ? "checkedOne" : "checkedMany", { n: plain.total }) + ": " + bits.join(", ");
+  }
+  function headlineTone(result) {
+    const plain = result.plain || {};
+    if (plain.binding && plain.binding !== "bound" && plain.binding !== "bare") return plain.binding === "unbound" ? "amber" : "red";
+    const counts = plain.counts || {};
+    const total = plain.total || 0;
+    if (counts.valid === total) return "green";
+    if (!counts.valid) return result.display;
+    return "mixed";
+  }
+  function skillsBox(skills) {
+    const box = el("div", { class: "skills", "data-testid": "skills" });
+    box.append(el("h3", {}, t("skills")));
+    const list = el("ul");
+    for (const sk of skills) {
+      const dots = sk.of ? "●".repeat(sk.number || 0) + "○".repeat(Math.max(0, sk.of - (sk.number || 0))) : "";
+      const li = el("li", { "data-state": sk.state },
+        el("span", { class: "skill" }, sk.skill), " ",
+        el("span", { class: "dots", "aria-hidden": "true" }, dots), " ",
+        el("span", {}, levelLine(sk)));
+      if (sk.state !== "valid") li.append(el("span", { class: "muted" }, " (" + v("count_" + sk.state) + ")"));
+      list.append(li);
+    }
+    box.append(list);
+    return box;
   }
 
   function renderResult(result, focus) {
     lastResult = result; lastError = null;
     const box = $("result");
     box.replaceChildren();
+    const plain = result.plain || {};
     if (result.kind === "presentation") {
-      const head = el("div", { class: "verdict " + result.display, "data-verdict": result.display, "data-testid": "overall-verdict" },
-        el("h3", {}, verdictLabel(result.display), t("overall") + ": " + t("presentation")));
-      const problems = (result.checks || []).filter((c) => c.code !== "ok");
-      if (problems.length) head.append(reasonsList(problems, true));
-      if (result.summary && result.summary.holder) head.append(el("p", {}, t("to") + ": " + result.summary.holder));
+      const tone = headlineTone(result);
+      const head = el("div", { class: "headline " + tone, "data-verdict": result.display, "data-tone": tone, "data-binding": plain.binding || "", "data-testid": "overall-verdict" });
+      head.append(el("h3", { "data-testid": "headline" }, headlineText(plain)));
+      head.append(el("p", { class: "binding", "data-testid": "binding" }, v("bind_" + (plain.binding || "bound"))));
       box.append(head);
-      (result.credentials || []).forEach((c, i) => box.append(credentialCard(c, i + 1)));
+      const summaries = (result.credentials || []).map((c) => c.summary || {});
+      box.append(learnerBox(summaries));
+      if (plain.skills && plain.skills.length) box.append(skillsBox(plain.skills));
+      const copy = plain.binding && plain.binding !== "bound";  // genuine badges, but not shown by their owner for this request
+      (result.credentials || []).forEach((c, i) => box.append(credentialCard(c, i + 1, (plain.badges || [])[i], copy)));
+      const problems = (result.checks || []).filter((c) => c.code !== "ok" && c.severity !== "info");
+      const all = el("details", { class: "all-checks" }, el("summary", {}, t("allChecksPresentation")), reasonsList(result.checks || [], false));
+      if (problems.length) all.open = false;
+      box.append(all);
     } else {
-      box.append(credentialCard(result, 1));
+      const bare = plain.binding === "bare";
+      if (bare) {
+        box.append(el("div", { class: "headline amber", "data-testid": "overall-verdict", "data-binding": "bare", "data-verdict": result.display },
+          el("h3", { "data-testid": "headline" }, t("bareHead")), el("p", { class: "binding", "data-testid": "binding" }, v("bind_bare"))));
+      }
+      const summary = result.summary || {};
+      if (summary.learner) box.append(learnerBox([summary]));
+      box.append(credentialCard(result, 1, plain, bare));
     }
     if (focus) $("result-h").focus();
   }
@@ -308,7 +482,7 @@
     const box = $("result");
     const text = lang === "nl" ? (M.nl.codes[err.code] || err.message) : err.message;
     box.replaceChildren(el("div", { class: "error-box", role: "alert", "data-code": err.code, "data-testid": "error" },
-      el("strong", {}, t("badInput") + ": "), text, el("span", { class: "muted" }, " (" + err.code + ")")));
+      el("strong", {}, t("badInput") + ": "), text));
     if (focus) $("result-h").focus();
   }
 

@@ -27,7 +27,21 @@ window.RZ_I18N = {
     overall: "Overall", trustOn: "Known issuers: {n}.", trustOff: "No list of known issuers is configured.",
     domain: "Verifier address: {d}.", offline: "Offline mode (trust pack from {t}).",
     wantsVp: "The learner's wallet must answer this request.",
-    reasons: "Reasons", status: "Status"
+    reasons: "Reasons", status: "Status",
+    genuine: "Genuine", learner: "Learner", level: "Reached", evidence: "Evidence", awarded: "Awarded",
+    criteria: "Criteria (what the issuer asks for)", behaviours: "Shown by this behaviour:",
+    levelOf: "level {n} of {of}", onList: "on your list as {n}", onListSame: "on your list of known issuers",
+    fileByDigest: "A file fixed by its digest: it cannot be swapped after signing.",
+    imageMissing: "Image not shown", issuerId: "Issuer", learnerId: "Learner's key (DID)", badgeId: "Badge",
+    details: "Details", skills: "Skills at a glance", allChecksPresentation: "All checks of the presentation",
+    checkName: "Check the name", nameLabel: "Name", typeName: "Type the learner's name first.",
+    nameHashed: "The badge holds the learner's name in coded form: type the name the person gives you to check it.",
+    nameMatches: "The name matches the badge.", nameMatchesAll: "The name matches all {n} badges.",
+    nameMatchesSome: "The name matches {k} of {n} badges.", nameNoMatch: "The name does not match the badge.",
+    nameCheckFailed: "The name could not be checked.", noName: "Name not in the badge.",
+    checkedOne: "{n} badge checked", checkedMany: "{n} badges checked",
+    bareHead: "1 badge checked: not presented by its owner",
+    cameraRefused: "permission was refused", cameraMissing: "no camera was found", cameraBusy: "the camera is not available"
   },
   nl: {
     skip: "Naar scannen", title: "Badges van een leerling controleren",
@@ -54,6 +68,20 @@ window.RZ_I18N = {
     overall: "Totaal", trustOn: "Bekende uitgevers: {n}.", trustOff: "Er is geen lijst met bekende uitgevers ingesteld.",
     domain: "Adres van deze controle: {d}.", offline: "Offline (vertrouwenspakket van {t}).",
     wantsVp: "De wallet van de leerling moet dit verzoek beantwoorden.",
-    reasons: "Redenen", status: "Status"
+    reasons: "Redenen", status: "Status",
+    genuine: "Echt", learner: "Leerling", level: "Bereikt", evidence: "Bewijs", awarded: "Toegekend",
+    criteria: "Criteria (wat de uitgever vraagt)", behaviours: "Aangetoond met dit gedrag:",
+    levelOf: "niveau {n} van {of}", onList: "op uw lijst als {n}", onListSame: "op uw lijst met bekende uitgevers",
+    fileByDigest: "Een bestand vastgelegd met een vingerafdruk: het kan na ondertekenen niet worden verwisseld.",
+    imageMissing: "Afbeelding niet getoond", issuerId: "Uitgever", learnerId: "Sleutel van de leerling (DID)", badgeId: "Badge",
+    details: "Details", skills: "Vaardigheden in één oogopslag", allChecksPresentation: "Alle controles van de presentatie",
+    checkName: "Controleer de naam", nameLabel: "Naam", typeName: "Typ eerst de naam van de leerling.",
+    nameHashed: "De badge bevat de naam van de leerling in gecodeerde vorm: typ de naam die de persoon opgeeft om die te controleren.",
+    nameMatches: "De naam klopt met de badge.", nameMatchesAll: "De naam klopt met alle {n} badges.",
+    nameMatchesSome: "De naam klopt met {k} van de {n} badges.", nameNoMatch: "De naam klopt niet met de badge.",
+    nameCheckFailed: "De naam kon niet worden gecontroleerd.", noName: "Naam staat niet in de badge.",
+    checkedOne: "{n} badge gecontroleerd", checkedMany: "{n} badges gecontroleerd",
+    bareHead: "1 badge gecontroleerd: niet door de eigenaar getoond",
+    cameraRefused: "er is geen toestemming gegeven", cameraMissing: "er is geen camera gevonden", cameraBusy: "de camera is niet beschikbaar"
   }
 };
