@@ -3,6 +3,7 @@ as well as ``RZ1:``: QR text, image upload and the CLI."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -10,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from shared import qr, vpqr
+from tests.shared.test_vpqr_interop import node_dir  # noqa: F401
+from tests.shared.test_vpqr_interop import run as run_node
 from tests.verifier.helpers import (
     DOMAIN,
     ISSUER_NAME,
@@ -82,5 +85,27 @@ def test_cli_reads_vp1_text_and_image(cli_env: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     revoked = vpqr.encode(signed(badge(index=REVOKED_INDEX)), profile="legacy")
     result = runner.invoke(app, [*base, "--json", "--qr-text", revoked])
+    assert result.exit_code == 1
+    assert '"revoked"' in result.output
+
+
+@pytest.mark.slow
+def test_cli_verifies_a_code_made_by_the_dcc_library(
+    cli_env: Path,
+    node_dir: Path,  # noqa: F811
+) -> None:
+    """The VP1- code comes from @digitalcredentials/vpqr (the Learner Credential Wallet's
+    library), not from Rugzak; installed from npm, skipped without node."""
+    vp = present([signed(badge())], "K7QM3XHD9RTPW2B5")
+    [made] = run_node(node_dir, [{"op": "encode", "lib": "dcc", "doc": vp}])
+    assert made["text"].startswith("VP1-B"), made
+    args = ["verify", "--offline", "--trust-pack", str(cli_env), "--json"]
+    args += ["--challenge", "K7QM3XHD9RTPW2B5", "--domain", DOMAIN, "--qr-text", made["text"]]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["verdict"] == "valid"
+    revoked = {**vp, "verifiableCredential": [signed(badge(index=REVOKED_INDEX))]}
+    [made] = run_node(node_dir, [{"op": "encode", "lib": "dcc", "doc": revoked}])
+    result = runner.invoke(app, [*args[:-1], made["text"]])
     assert result.exit_code == 1
     assert '"revoked"' in result.output
