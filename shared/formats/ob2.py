@@ -524,3 +524,26 @@ def _ob2_dates(
         )
     else:
         result.add(Check.passed(CheckName.valid_until, "It has not expired."))
+
+
+def linked_documents(assertion: Any, fetcher: Fetcher) -> dict[str, dict[str, Any]]:
+    """What checking an OB 2.0 badge offline needs, fetched now: its badge class, the
+    issuer profile, the signing key (``verification.creator``) and the revocation list.
+
+    ``assertion`` is the assertion (JSON) or its JWS. Documents that cannot be had are
+    left out; the check then says what was missing.
+    """
+    if isinstance(assertion, str):
+        try:
+            assertion = parse_compact(assertion).payload_json()
+        except RugzakError:
+            return {}
+    if not is_ob2_assertion(assertion):
+        return {}
+    docs = _Documents({}, fetcher)
+    badge = docs.get(assertion.get("badge"))
+    issuer = docs.get(badge.get("issuer")) if badge else None
+    docs.get(_verification(assertion).get("creator"))
+    if issuer is not None:
+        docs.get(issuer.get("revocationList"))
+    return dict(docs.fetched)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import VECTORS
@@ -114,3 +116,52 @@ def test_pack_with_a_jwt_status_list_finds_a_jwt_badge_revoked(tmp_path: Path) -
         result = runner.invoke(app, args)
         assert result.exit_code == code, result.output
         assert json.loads(result.output)["verdict"] == verdict
+
+
+def test_pack_carries_ob2_documents_for_offline_signed_badges(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pack build --credential BADGE gathers an OB 2.0 badge's documents; verify offline."""
+    from tests.shared.formats.test_ob2 import _documents, _signed
+    from verifier.cli import pack as pack_cli
+    from verifier.service.trust import TrustPack
+
+    revoked_id = "urn:uuid:5b0c1a7e-2f0d-4a8e-8a53-0b1d2c3e4f50"
+    pages = _documents(mk.rsa_key())
+    asked: list[str] = []
+
+    class FakeFetcher:
+        def __init__(self, **_: object) -> None:
+            pass
+
+        def did_fetcher(self, max_bytes: int) -> Callable[[str], bytes]:
+            def fetch(url: str) -> bytes:
+                asked.append(url)
+                return json.dumps(pages[url]).encode()
+
+            return fetch
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(pack_cli, "SafeFetcher", FakeFetcher)
+    badge = tmp_path / "ehbo.jws"
+    badge.write_text(_signed("RS256", mk.rsa_key()))
+    out = tmp_path / "pack.json"
+    built = runner.invoke(app, ["pack", "build", "-o", str(out), "--credential", str(badge)])
+    assert built.exit_code == 0, built.output
+    assert set(TrustPack.load(out).documents) == set(pages) == set(asked)
+    args = ["verify", "--offline", "--json", "--trust-pack", str(out), str(badge)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["summary"]["label"] == "OB 2.0 signed (RS256)"
+    no_pack = runner.invoke(app, ["verify", "--offline", "--json", str(badge)])
+    assert json.loads(no_pack.output)["verdict"] == "unknown"
+    # the list in the pack says revoked: red offline
+    pages = _documents(mk.rsa_key(), revoked=[revoked_id])
+    asked.clear()
+    built = runner.invoke(app, ["pack", "build", "-o", str(out), "--credential", str(badge)])
+    assert built.exit_code == 0, built.output
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert json.loads(result.output)["verdict"] == "invalid"

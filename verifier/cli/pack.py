@@ -13,8 +13,10 @@ from rich.console import Console
 from shared.credentials import issuer_id, types_of
 from shared.did import check_document, did_web_url
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
-from shared.formats import enveloped, readable
+from shared.formats import enveloped, is_ob2_document, ob2_enveloped, read_any, readable
 from shared.formats.jose import looks_like_jws
+from shared.formats.ob2 import linked_documents
+from shared.formats.vcjwt import enveloped_token
 from shared.vocab import as_list
 from verifier.service.net import SafeFetcher
 from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
@@ -34,6 +36,20 @@ def _json_file(path: Path) -> Any:
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}", code=ErrorCode.invalid_request) from exc
     return _json_or_jwt(raw, str(path))
+
+
+def _badge_file(path: Path) -> Any:
+    """A badge in any form (JSON, JWT, baked image, OB 2.0) as a JSON object."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}", code=ErrorCode.invalid_request) from exc
+    parsed = read_any(raw)
+    if parsed.token is not None:
+        return enveloped(parsed.token) if parsed.format == "vc_jwt" else ob2_enveloped(parsed.token)
+    if parsed.document is None:
+        raise InvalidInput(f"{path} is not a badge", code=ErrorCode.unsupported_format)
+    return parsed.document
 
 
 def _json_or_jwt(raw: bytes, where: str) -> Any:
@@ -75,7 +91,10 @@ def build(
     ] = None,
     credential: Annotated[
         list[Path] | None,
-        typer.Option(help="A credential whose issuer DID and status lists to include (repeat)"),
+        typer.Option(
+            help="A badge whose issuer DID and status lists (or, for Open Badges 2.0, badge "
+            "class, issuer, key and revocation list) to include (repeat)"
+        ),
     ] = None,
     did: Annotated[list[str] | None, typer.Option(help="A did:web to fetch (repeat)")] = None,
     did_document: Annotated[
@@ -101,7 +120,14 @@ def build(
         dids = set(did or []) | {d for d in pack.issuers if d.startswith("did:web:")}
         urls = set(status_list or [])
         for path in credential or []:
-            doc = _json_file(path)
+            doc = _badge_file(path)
+            if is_ob2_document(doc):  # Open Badges 2.0: its badge class, issuer, key, list
+                badge = enveloped_token(doc) or doc
+                found = linked_documents(badge, fetcher.did_fetcher(settings.status_max_bytes))
+                pack.documents.update(found)
+                for url in sorted(found):
+                    console.print(f"OB 2.0        {url}")
+                continue
             for item in doc.get("verifiableCredential", [doc]) if isinstance(doc, dict) else []:
                 cred = readable(item)
                 issuer = issuer_id(cred) if isinstance(cred, dict) else None
@@ -145,7 +171,7 @@ def build(
     pack.save(output)
     console.print(
         f"Wrote {output}: {len(pack.issuers)} issuers, {len(pack.dids)} DID documents, "
-        f"{len(pack.status_lists)} status lists."
+        f"{len(pack.status_lists)} status lists, {len(pack.documents)} OB 2.0 documents."
     )
 
 

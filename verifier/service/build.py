@@ -90,5 +90,6 @@ def build_verifier(
         store=store,
         domain=normalize_origin(settings.public_origin),
         request_ttl=timedelta(seconds=settings.request_ttl_seconds),
+        documents=pack.documents if pack is not None else {},
     )
     return Parts(verifier, pack, fetcher)

@@ -80,9 +80,12 @@ class TrustPack:
     issuers: dict[str, str] = field(default_factory=dict)
     dids: dict[str, dict[str, Any]] = field(default_factory=dict)
     status_lists: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Open Badges 2.0 documents by URL (badge classes, issuer profiles, keys, revocation
+    # lists), so a signed OB 2.0 badge is checked offline too.
+    documents: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "format": PACK_FORMAT,
             "version": PACK_VERSION,
             "created": format_datetime(self.created),
@@ -90,6 +93,9 @@ class TrustPack:
             "dids": self.dids,
             "status_lists": self.status_lists,
         }
+        if self.documents:
+            out["documents"] = self.documents
+        return out
 
     @classmethod
     def from_dict(cls, data: Any) -> TrustPack:
@@ -130,7 +136,12 @@ class TrustPack:
                     detail={"url": url},
                 )
             lists[str(url)] = credential
-        return cls(created, issuers, dids, lists)
+        documents = data.get("documents", {})
+        if not isinstance(documents, Mapping) or not all(
+            isinstance(doc, dict) for doc in documents.values()
+        ):
+            raise InvalidInput("'documents' must map URLs to JSON objects", code=code)
+        return cls(created, issuers, dids, lists, {str(k): v for k, v in documents.items()})
 
     @classmethod
     def load(cls, path: Path) -> TrustPack:

@@ -8,8 +8,8 @@ forged or garbled attempt cannot burn a learner's request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -87,6 +87,8 @@ class Verifier:
     store: RequestStore | None = None
     domain: str | None = None
     request_ttl: timedelta = timedelta(minutes=10)
+    documents: Mapping[str, Any] = field(default_factory=dict)
+    """Open Badges 2.0 documents from the trust pack (badge classes, profiles, keys)."""
 
     @property
     def clock(self) -> Clock:
@@ -213,7 +215,7 @@ class Verifier:
             return result
         if parsed.document is not None:
             check_depth(parsed.document)
-        return verify_any(parsed, self.options)
+        return verify_any(parsed, self.options, documents=self.documents)
 
     def verify_qr_texts(
         self, texts: Sequence[str], *, challenge: str | None = None
