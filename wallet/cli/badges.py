@@ -24,7 +24,8 @@ def import_(
     source: Annotated[
         str,
         typer.Argument(
-            help="An offer link (openid-credential-offer://...), an https URL or a JSON file."
+            help="An offer link (openid-credential-offer://...), an https URL, or a badge "
+            "file: JSON, a VC-JWT, a baked PNG/SVG, an Open Badges 2.0 badge, RZ1:/VP1- text."
         ),
     ],
     tx_code: Annotated[
