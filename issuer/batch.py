@@ -313,7 +313,9 @@ def _credential_chunk(
         if out_dir is not None:
             path = out_dir / f"{_file_stem(outcome.credential['id'])}.json"
             if outcome.created or not path.exists():
-                atomic_write(path, json.dumps(outcome.credential, indent=2).encode("utf-8"))
+                atomic_write(
+                    path, json.dumps(outcome.credential, indent=2).encode("utf-8"), make_dirs=True
+                )
             out["file"] = str(path)
         results.write(out)
 

@@ -102,10 +102,12 @@ def export(issuer: Issuer, directory: Path) -> list[Path]:
     written = []
     for info in status_list_ids(issuer):
         published = status_list(issuer, info["id"])
-        written.append(atomic_write(directory / "status" / info["id"], published.body))
+        written.append(
+            atomic_write(directory / "status" / info["id"], published.body, make_dirs=True)
+        )
     if issuer.identity.is_web:
         did_path = did_document_path(issuer)
         if base_path and did_path.startswith(base_path + "/"):
             did_path = did_path[len(base_path) + 1 :]
-        written.append(atomic_write(directory / did_path, did_json(issuer).body))
+        written.append(atomic_write(directory / did_path, did_json(issuer).body, make_dirs=True))
     return written

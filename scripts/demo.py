@@ -267,7 +267,12 @@ def product_journey() -> None:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     issuer_env = {"RUGZAK_ISSUER_PASSPHRASE": ISSUER_PASS}
-    wallet_env = {"RUGZAK_PASSPHRASE": WALLET_PASS, "RUGZAK_WALLET_DIR": str(OUT / "wallet")}
+    wallet_env = {
+        "RUGZAK_PASSPHRASE": WALLET_PASS,
+        "RUGZAK_WALLET_DIR": str(OUT / "wallet"),
+        # The demo's issuer and verifier run on this machine over http://127.0.0.1.
+        "RUGZAK_WALLET_ALLOW_PRIVATE_NETWORK": "1",
+    }
     verifier_env = {
         "RUGZAK_VERIFIER_DATA_DIR": str(OUT / "verifier"),
         "RUGZAK_VERIFIER_PUBLIC_ORIGIN": EMPLOYER,

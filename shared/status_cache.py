@@ -288,7 +288,26 @@ def is_public_https_url(url: str) -> bool:
         address = _legacy_ipv4(host)
     if address is None:
         return False
+    return is_public_address(address)
+
+
+#: Global by IANA's registry, yet they reach other networks: NAT64 prefixes translate
+#: to any IPv4 address (127.0.0.1 and 10/8 included) on networks that run NAT64.
+NON_PUBLIC_NETWORKS = (
+    ipaddress.ip_network("64:ff9b::/96"),
+    ipaddress.ip_network("64:ff9b:1::/48"),
+)
+
+
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """True for a unicast address on the public internet (the SSRF rule of every fetch).
+
+    IPv4 embedded in IPv6 (mapped, 6to4) is judged as the IPv4 address it carries;
+    NAT64 prefixes are never public.
+    """
     if isinstance(address, ipaddress.IPv6Address):
+        if any(address in network for network in NON_PUBLIC_NETWORKS):
+            return False
         embedded = address.ipv4_mapped or address.sixtofour
         if embedded is not None:
             address = embedded

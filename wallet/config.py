@@ -6,6 +6,7 @@ show the unlock screen at once, while ``wallet.service`` loads in the background
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -35,6 +36,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+ALLOW_PRIVATE_ENV = "RUGZAK_WALLET_ALLOW_PRIVATE_NETWORK"
+
+
+def _allow_private_from_env() -> bool:
+    """The development switch, off unless the environment turns it on explicitly."""
+    return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
 @dataclass
 class WalletConfig:
     """Everything injected into the wallet: where, which language, cost, clock, network."""
@@ -47,8 +56,14 @@ class WalletConfig:
     resolver: Resolver | None = None
     status_fetcher: StatusFetcher | None = None
     animate: bool = True  # tests turn the QR animation off for stable snapshots
+    #: development only: also fetch over http:// and from private or loopback addresses
+    allow_private_network: bool = field(default_factory=_allow_private_from_env)
 
     def network(self) -> Network:
         from wallet.network import Network
 
-        return Network(transport=self.transport, clock=self.clock)
+        return Network(
+            transport=self.transport,
+            clock=self.clock,
+            allow_private=self.allow_private_network,
+        )

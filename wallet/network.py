@@ -1,8 +1,15 @@
-"""The wallet's only door to the network: one httpx client with an injectable transport.
+"""The wallet's only door to the network: one httpx client behind the SSRF guard.
 
-Tests pass an ``httpx.MockTransport`` or ``httpx.ASGITransport``-backed sync transport;
-the app uses httpx's default. URLs must be ``https`` (``http`` only for this machine,
-so a local demo issuer works), bodies are capped, redirects are not followed blindly.
+Badges, offers and requests come from strangers and name URLs (status lists, DID
+documents, OpenID4VCI and OpenID4VP endpoints). Every request goes through
+``shared.runtime.fetch``: ``https`` to public addresses only, the host's addresses
+checked and pinned, no redirects, bodies capped. ``allow_private`` (the setting
+``RUGZAK_WALLET_ALLOW_PRIVATE_NETWORK``) lets a developer reach a local demo issuer or
+verifier over ``http`` and private addresses.
+
+Tests pass an ``httpx.MockTransport`` or ``httpx.ASGITransport``-backed sync transport
+(an in-process network: URLs are checked, hosts are not resolved); given a ``resolve``
+function too, the full guard runs in front of it.
 """
 
 from __future__ import annotations
@@ -11,33 +18,18 @@ import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
 from shared.did import WebResolver
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
+from shared.runtime import fetch
 from shared.status_cache import CachingStatusFetcher, HttpReply
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 TIMEOUT = 15.0
 LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 USER_AGENT = "rugzak-wallet/0.1"
-
-
-def check_url(url: str) -> str:
-    """The URL if the wallet may fetch it; else ``invalid_request``."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if parts.scheme == "https" and host:
-        return url
-    if parts.scheme == "http" and host in LOOPBACK:
-        return url
-    raise InvalidInput(
-        f"The wallet only fetches https:// addresses (http:// only on this computer): {url}",
-        code=ErrorCode.invalid_request,
-        detail=url,
-    )
 
 
 class Network:
@@ -49,22 +41,45 @@ class Network:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], datetime],
         timeout: float = TIMEOUT,
+        allow_private: bool = False,
+        resolve: fetch.HostResolver | None = None,
     ) -> None:
         self._transport = transport
         self._clock = clock
         self._timeout = timeout
+        self.allow_private = allow_private
+        self._resolve = resolve
         self._status: CachingStatusFetcher | None = None
 
+    def check_url(self, url: str) -> str:
+        """The URL if the wallet may fetch it; else ``fetch_refused``."""
+        try:
+            return fetch.check_url(url, allow_private=self.allow_private)
+        except ResolutionFailed:
+            raise ResolutionFailed(
+                f"The wallet only fetches https:// addresses on the internet: {url}",
+                code=ErrorCode.fetch_refused,
+                detail=url,
+            ) from None
+
     def client(self) -> httpx.Client:
+        transport = self._transport
+        if transport is None or self._resolve is not None:
+            transport = fetch.GuardedTransport(
+                allow_private=self.allow_private,
+                resolve=self._resolve or fetch.system_resolve,
+                inner=transport,
+            )
         return httpx.Client(
-            transport=self._transport,
+            transport=transport,
             timeout=self._timeout,
             follow_redirects=False,
+            trust_env=False,
             headers={"User-Agent": USER_AGENT},
         )
 
     def get_bytes(self, url: str, *, accept: str = "application/json") -> bytes:
-        check_url(url)
+        self.check_url(url)
         try:
             with (
                 self.client() as client,
@@ -97,7 +112,7 @@ class Network:
         bearer: str | None = None,
     ) -> tuple[int, Any]:
         """POST JSON or a form; returns (HTTP status, parsed JSON body or None)."""
-        check_url(url)
+        self.check_url(url)
         headers = {"Accept": "application/json"}
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
@@ -126,7 +141,7 @@ class Network:
 
     def status_get(self, url: str, etag: str | None, timeout: float) -> HttpReply:
         """The transport ``shared.status_cache.CachingStatusFetcher`` asks for."""
-        check_url(url)
+        self.check_url(url)
         headers = {"Accept": "application/vc+ld+json, application/json"}
         if etag:
             headers["If-None-Match"] = etag

@@ -43,7 +43,7 @@ from shared.oid4vp import (
 from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
 from wallet.data.store import StoredCredential, WalletStore
-from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network, check_url
+from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network
 
 #: The verifier's part limit when the request does not say (its own default).
 DEFAULT_MAX_PARTS = 64
@@ -115,7 +115,7 @@ def _local(url: str) -> bool:
 
 
 def _get_request_object(network: Network, url: str) -> bytes:
-    check_url(url)
+    network.check_url(url)
     try:
         with (
             _quiet_client(network) as client,
@@ -228,6 +228,8 @@ def _fetch_request(
     try:
         body = _get_request_object(network, request_uri)
     except ResolutionFailed as exc:
+        if exc.code == ErrorCode.fetch_refused:
+            raise  # not unreachable: an address the wallet will not talk to
         raise VerifierUnreachable(exc.message, fallback, limit) from None
     except InvalidInput as exc:
         status = exc.detail.get("status") if isinstance(exc.detail, dict) else None
@@ -335,7 +337,7 @@ def _quiet_client(network: Network) -> httpx.Client:
 
 def post(network: Network, ask: Ask, fields: dict[str, str]) -> tuple[int, Any]:
     """POST the form to ``response_uri`` (§8.2); no redirects followed (§14.8)."""
-    url = check_url(ask.request.response_uri)
+    url = network.check_url(ask.request.response_uri)
     try:
         with _quiet_client(network) as client:
             reply = client.post(url, data=fields, headers={"Accept": "application/json"})

@@ -78,7 +78,9 @@ def issue(
             issued = issuer.issue(
                 AwardRequest(achievement, recipient, award, email=email), actor="cli"
             )
-        atomic_write(out_file, json.dumps(issued.credential, indent=2).encode("utf-8"))
+        atomic_write(
+            out_file, json.dumps(issued.credential, indent=2).encode("utf-8"), make_dirs=True
+        )
         out.print(f"Issued {issued.credential['id']} -> {out_file}", highlight=False)
 
     run(act)
@@ -137,7 +139,7 @@ def offer(
         if created.tx_code:
             out.print(f"transaction code: [bold]{created.tx_code}[/bold]", highlight=False)
         if qr is not None:
-            atomic_write(qr, render_png(link))
+            atomic_write(qr, render_png(link), make_dirs=True)
             out.print(f"QR code: {qr}", highlight=False)
         if show_qr:
             out.print(render_terminal(link), highlight=False)

@@ -99,7 +99,9 @@ def init(
         finally:
             store.dispose()
         config = {"database_url": settings.resolved_database_url(), "did": identity.did}
-        atomic_write(settings.data_dir / CONFIG_FILE, json.dumps(config, indent=2).encode())
+        atomic_write(
+            settings.data_dir / CONFIG_FILE, json.dumps(config, indent=2).encode(), make_dirs=True
+        )
         out.print(f"Issuer DID: [bold]{identity.did}[/bold]", highlight=False)
         out.print(f"Base URL:   {identity.base_url}", highlight=False)
         out.print(f"Data:       {settings.data_dir}", highlight=False)

@@ -29,15 +29,17 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o600) -> Path:
-    """Replace ``path`` with ``data`` atomically and durably; creates missing folders.
+def atomic_write(path: Path, data: bytes, *, mode: int = 0o600, make_dirs: bool = False) -> Path:
+    """Replace ``path`` with ``data`` atomically and durably.
 
     ``mode`` is the new file's permission (owner-only by default: wallets, keys and
-    credentials hold personal data).
+    credentials hold personal data). ``make_dirs`` creates missing folders (else a
+    missing folder is the caller's ``FileNotFoundError``).
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    folder.mkdir(parents=True, exist_ok=True)
+    if make_dirs:
+        folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f".{path.name}.{uuid.uuid4().hex[:8]}.tmp"
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, mode)
     try:

@@ -294,6 +294,7 @@ def test_rugzak_wallet_answers_an_oid4vc_ts_verifier(
         kdf=FAST_KDF,
         status_fetcher=LocalStatusSource(status_list_credentials()),
         animate=False,
+        allow_private_network=True,  # the verifier runs on this machine (http://127.0.0.1)
     )
     store = WalletStore.create(config.data_dir, PASSPHRASE, kdf=FAST_KDF, holder=LEARNER)
     try:

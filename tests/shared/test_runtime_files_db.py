@@ -17,7 +17,9 @@ from shared.runtime.files import atomic_write
 
 def test_atomic_write_replaces_and_creates_folders(tmp_path: Path) -> None:
     target = tmp_path / "uitgifte" / "badge.json"
-    assert atomic_write(target, b'{"name": "Zwemdiploma A"}') == target
+    with pytest.raises(FileNotFoundError):
+        atomic_write(target, b"{}")
+    assert atomic_write(target, b'{"name": "Zwemdiploma A"}', make_dirs=True) == target
     atomic_write(target, b'{"name": "Zwemdiploma B"}')
     assert target.read_bytes() == b'{"name": "Zwemdiploma B"}'
     assert stat.S_IMODE(target.stat().st_mode) == 0o600

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
+from shared.runtime.fetch import SafeFetcher
 from tests.verifier.conftest import Clock, MakeClient
 from tests.verifier.helpers import (
     DOMAIN,
@@ -23,7 +24,6 @@ from tests.verifier.helpers import (
     signed,
     status_list_credentials,
 )
-from verifier.service.net import SafeFetcher
 from verifier.settings import Settings
 
 PUBLIC_IP = "93.184.215.14"

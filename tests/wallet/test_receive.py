@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from shared import qr
-from shared.errors import AccessDenied, ErrorCode, InvalidInput, RugzakError
+from shared.errors import AccessDenied, ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from tests.wallet.conftest import SyncASGI
 from tests.wallet.helpers import (
     HOLDER_KEY,
@@ -94,10 +94,21 @@ def test_import_from_url(config: WalletConfig, store: WalletStore, issuer: FakeI
     assert outcome.accepted
 
 
-def test_plain_http_is_refused_except_on_this_computer(service: WalletService) -> None:
-    with pytest.raises(InvalidInput) as caught:
-        service.import_text("http://issuer.example.nl/badge.json")
-    assert caught.value.code == ErrorCode.invalid_request
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://issuer.example.nl/badge.json",
+        "http://127.0.0.1:8080/badge.json",
+        "https://127.0.0.1/badge.json",
+        "https://[::1]/badge.json",
+        "https://10.0.0.5/badge.json",
+        "https://[64:ff9b::7f00:1]/badge.json",  # NAT64 to 127.0.0.1
+    ],
+)
+def test_a_stranger_s_plain_http_or_local_url_is_refused(service: WalletService, url: str) -> None:
+    with pytest.raises(ResolutionFailed) as caught:
+        service.import_text(url)
+    assert caught.value.code == ErrorCode.fetch_refused
 
 
 def test_oid4vci_offer_is_redeemed_and_bound_to_our_did(

@@ -17,8 +17,8 @@ from shared.formats import enveloped, is_ob2_document, ob2_enveloped, read_any, 
 from shared.formats.jose import looks_like_jws
 from shared.formats.ob2 import linked_documents
 from shared.formats.vcjwt import enveloped_token
+from shared.runtime.fetch import SafeFetcher
 from shared.vocab import as_list
-from verifier.service.net import SafeFetcher
 from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 from verifier.settings import Settings
 

@@ -2,12 +2,12 @@
 
 ``verifier`` judges presentations, credentials and QR codes (and spends nonces),
 ``trust`` holds the trust list, the offline trust pack and the status source,
-``net`` fetches DID documents and status lists, ``build`` assembles a ``Verifier``
-from the settings.
+``build`` assembles a ``Verifier`` from the settings. Fetches go through
+``shared.runtime.fetch`` (the SSRF guard).
 """
 
+from shared.runtime.fetch import SafeFetcher
 from verifier.service.build import Clock, Parts, build_verifier, system_clock
-from verifier.service.net import SafeFetcher
 from verifier.service.trust import StatusSource, TrustPack, load_trust_list
 from verifier.service.verifier import Verifier, result_dict
 

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 from shared.credentials import VerifyOptions
 from shared.did import StaticResolver, WebResolver
 from shared.presentation_request import normalize_origin
+from shared.runtime.fetch import SafeFetcher
 from shared.status_cache import CachingStatusFetcher
-from verifier.service.net import SafeFetcher
 from verifier.service.trust import StatusSource, TrustPack, load_trust_list
 from verifier.service.verifier import Verifier
 from verifier.settings import Settings

@@ -149,7 +149,7 @@ class TrustPack:
 
     def save(self, path: Path) -> None:
         text = json.dumps(self.to_dict(), indent=1, sort_keys=True)
-        atomic_write(path, text.encode("utf-8"), mode=0o644)
+        atomic_write(path, text.encode("utf-8"), mode=0o644, make_dirs=True)
 
 
 class StatusSource:
