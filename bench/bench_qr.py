@@ -2,7 +2,7 @@
 
 Run ``python bench/bench_qr.py``. Inputs the dictionary never saw:
 
-* the hand-written Rugzak presentations of tests/shared/test_qr_samples.py (1 and 3
+* the Rugzak test presentations of tests/shared/test_qr_samples.py (1 and 3
   credentials);
 * every VCDM 2.0 DCC fixture and two 1EdTech fixtures, each wrapped in a
   presentation (real third-party credentials);

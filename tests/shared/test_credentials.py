@@ -63,13 +63,12 @@ def status_lists(
 
 
 def with_status(index: int) -> dict[str, Any]:
-    cred = badge(status=[status_entry(f"{LIST_URL}-revocation", index, "revocation")])
-    # The builder takes one entry today; the suspension entry beside it is added here.
-    cred["credentialStatus"] = [
-        cred["credentialStatus"],
-        status_entry(f"{LIST_URL}-suspension", index, "suspension"),
-    ]
-    return cred
+    return badge(
+        status=[
+            status_entry(f"{LIST_URL}-revocation", index, "revocation"),
+            status_entry(f"{LIST_URL}-suspension", index, "suspension"),
+        ]
+    )
 
 
 def signed(cred: dict[str, Any], **kw: Any) -> dict[str, Any]:

@@ -1,23 +1,30 @@
-"""Realistic presentations for the QR tests, written by hand (not by the corpus generator).
+"""Realistic presentations for the QR tests (not made by the corpus generator).
 
-The zstd dictionary was trained on bench/qr_corpus.py output; these samples use
-other issuers, wording, frameworks and identifiers so the size checks measure
-the dictionary on unseen text. Also wraps real DCC fixtures in a presentation.
+The credentials come from the issuer's own builder and are really signed; the
+presentation around them keeps a fixed stand-in proof. The zstd dictionary was trained
+on bench/qr_corpus.py output; these samples use other issuers, wording, frameworks and
+identifiers so the size checks measure the dictionary on unseen text. Also wraps real
+DCC fixtures in a presentation.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import base58
 
+from shared.credentials import issue_credential
 from shared.keys import SigningKey
-from shared.vocab import OB_V3P0_303 as OB
+from shared.ob.build import build_credential
+from shared.ob.models import Achievement, Alignment, Criteria, Image, Profile
+from shared.status_list import build_status_entry
 from tests.conftest import load_vector
 
 V2 = "https://www.w3.org/ns/credentials/v2"
+ISSUED = datetime(2026, 9, 14, 8, 30, tzinfo=UTC)
 DCC_COMPLEX = (
     "dcc/vc-test-fixtures/verifiableCredentials/v2/dataIntegrityProof/didKey/"
     "oidf-noStatus-notExpired-complexIssuer.json"
@@ -51,93 +58,53 @@ def _proof_value(seed: int) -> str:
 
 
 def credential(holder: str, index: int = 0) -> dict[str, Any]:
-    """An OB 3.0 credential as Rugzak's issuer makes it (fake but well-formed proof)."""
+    """An OB 3.0 credential as Rugzak's issuer makes it: its builder, a real signature."""
     issuer = SigningKey.from_seed(bytes([40 + index]) * 32)
     name, description, narrative = _BADGES[index % len(_BADGES)]
     status_list = f"https://badges.mboamstelland.example/status/{3 + index}"
-    return {
-        "@context": [V2, OB],
-        "id": f"urn:uuid:6f1c2d3e-4a5b-4c7d-8e9f-0a1b2c3d4e{index:02d}",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": name,
-        "issuer": {
-            "id": issuer.did,
-            "type": ["Profile"],
-            "name": "MBO College Amstelland",
-            "url": "https://www.mboamstelland.example",
-            "email": "open-badges@mboamstelland.example",
-            "image": {"id": "https://www.mboamstelland.example/beeldmerk.svg", "type": "Image"},
-        },
-        "validFrom": "2026-09-14T08:30:00Z",
-        "validUntil": "2031-09-14T08:30:00Z",
-        "credentialSubject": {
-            "id": holder,
-            "type": ["AchievementSubject"],
-            "achievement": {
-                "id": f"https://badges.mboamstelland.example/achievements/{7 + index}",
-                "type": ["Achievement"],
-                "achievementType": "Competency",
-                "name": name,
-                "description": description,
-                "criteria": {
-                    "id": f"https://badges.mboamstelland.example/criteria/{7 + index}",
-                    "narrative": narrative,
-                },
-                "image": {
-                    "id": f"https://badges.mboamstelland.example/img/{7 + index}.png",
-                    "type": "Image",
-                    "caption": name,
-                },
-                "alignment": [
-                    {
-                        "type": ["Alignment"],
-                        "targetName": "Werkhouding en beroepshouding",
-                        "targetUrl": "https://kwalificaties.example.nl/generiek/werkhouding",
-                        "targetFramework": "Generieke onderdelen mbo",
-                        "targetCode": "GO-B1-K2",
-                    },
-                    {
-                        "type": ["Alignment"],
-                        "targetName": "Persistence",
-                        "targetUrl": "https://skills.example.org/taxonomy/persistence",
-                        "targetType": "ext:SoftSkill",
-                    },
-                ],
-                "inLanguage": "nl",
-            },
-        },
-        "credentialStatus": [
-            {
-                "id": f"{status_list}#{90211 + index}",
-                "type": "BitstringStatusListEntry",
-                "statusPurpose": "revocation",
-                "statusListIndex": str(90211 + index),
-                "statusListCredential": status_list,
-            },
-            {
-                "id": f"{status_list}s#{17 + index}",
-                "type": "BitstringStatusListEntry",
-                "statusPurpose": "suspension",
-                "statusListIndex": str(17 + index),
-                "statusListCredential": f"{status_list}s",
-            },
+    achievement = Achievement(
+        id=f"https://badges.mboamstelland.example/achievements/{7 + index}",
+        achievement_type="Competency",
+        name=name,
+        description=description,
+        criteria=Criteria(
+            id=f"https://badges.mboamstelland.example/criteria/{7 + index}", narrative=narrative
+        ),
+        image=Image(id=f"https://badges.mboamstelland.example/img/{7 + index}.png", caption=name),
+        alignment=[
+            Alignment(
+                target_name="Werkhouding en beroepshouding",
+                target_url="https://kwalificaties.example.nl/generiek/werkhouding",
+                target_framework="Generieke onderdelen mbo",
+                target_code="GO-B1-K2",
+            ),
+            Alignment(
+                target_name="Persistence",
+                target_url="https://skills.example.org/taxonomy/persistence",
+                target_type="ext:SoftSkill",
+            ),
         ],
-        "credentialSchema": [
-            {
-                "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
-                "ob_v3p0_achievementcredential_schema.json",
-                "type": "1EdTechJsonSchemaValidator2019",
-            }
+        in_language="nl",
+    )
+    unsigned = build_credential(
+        achievement=achievement,
+        issuer=Profile(
+            id=issuer.did,
+            name="MBO College Amstelland",
+            url="https://www.mboamstelland.example",
+            email="open-badges@mboamstelland.example",
+            image=Image(id="https://www.mboamstelland.example/beeldmerk.svg"),
+        ),
+        subject_id=holder,
+        credential_id=f"urn:uuid:6f1c2d3e-4a5b-4c7d-8e9f-0a1b2c3d4e{index:02d}",
+        valid_from=ISSUED,
+        valid_until=ISSUED.replace(year=2031),
+        credential_status=[
+            build_status_entry(status_list, 90211 + index, "revocation"),
+            build_status_entry(f"{status_list}s", 17 + index, "suspension"),
         ],
-        "proof": {
-            "type": "DataIntegrityProof",
-            "created": "2026-09-14T08:30:00Z",
-            "verificationMethod": issuer.verification_method,
-            "cryptosuite": "eddsa-rdfc-2022",
-            "proofPurpose": "assertionMethod",
-            "proofValue": _proof_value(index),
-        },
-    }
+    )
+    return issue_credential(unsigned, issuer, created=ISSUED)
 
 
 def wrap(credentials: list[dict[str, Any]], holder: SigningKey) -> dict[str, Any]:
