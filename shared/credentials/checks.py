@@ -12,6 +12,7 @@ from shared.credentials.fields import issuer_id, types_of
 from shared.dates import format_datetime, read_datetime
 from shared.did import Resolver
 from shared.errors import ErrorCode
+from shared.messages import plain
 from shared.ob.schema import check_structure, validate_credential_schema, vcdm_allows
 from shared.plain_terms import plain_term_problems
 from shared.proof.purpose import AssertionPurpose, ProofPurpose
@@ -124,7 +125,7 @@ def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationRes
             Check.failed(
                 CheckName.issuer,
                 ErrorCode.issuer_mismatch,
-                "It was signed by someone other than the issuer it names.",
+                plain(ErrorCode.issuer_mismatch),
                 {"issuer": issuer, "signer": wrong[0].controller},
             )
         )
@@ -133,7 +134,7 @@ def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationRes
             Check.warned(
                 CheckName.issuer,
                 ErrorCode.issuer_key_unconfirmed,
-                "The issuer's key is written in the credential itself and could not be confirmed.",
+                plain(ErrorCode.issuer_key_unconfirmed),
                 {"issuer": issuer},
             )
         )
@@ -209,6 +210,6 @@ def _trust(
             Check.warned(
                 CheckName.trust,
                 ErrorCode.unknown_issuer,
-                "The issuer is not on your list of known issuers.",
+                plain(ErrorCode.unknown_issuer),
             )
         )

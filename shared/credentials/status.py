@@ -19,6 +19,7 @@ from shared.credentials.fields import issuer_id
 from shared.credentials.options import VerifyOptions
 from shared.dates import read_datetime
 from shared.errors import ErrorCode, RugzakError
+from shared.messages import plain
 from shared.proof import proofs_of
 from shared.status_list import check_status
 from shared.verification import Check, CheckName, VerificationResult
@@ -57,7 +58,7 @@ def check_status_entries(
                 Check.undecided(
                     CheckName.status,
                     ErrorCode.status_unknown,
-                    "Its status (revoked or not) could not be checked.",
+                    plain(ErrorCode.status_unknown),
                     {"statusListCredential": url, "purpose": purpose},
                 )
             )

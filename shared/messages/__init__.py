@@ -57,6 +57,15 @@ def sentence(code: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
     return catalogue(lang).codes.get(str(code))
 
 
+def plain(code: str) -> str:
+    """The English sentence for a code the catalogue must hold (every ``ErrorCode`` does,
+    which a test checks): what the Python checks write as their message."""
+    text = sentence(code)
+    if text is None:
+        raise KeyError(f"no sentence for {code!r} in shared/messages/en.json")
+    return text
+
+
 def check_label(name: str, lang: str = DEFAULT_LANGUAGE) -> str:
     """The label of a check (``CheckName`` value); the name itself when unknown."""
     return catalogue(lang).checks.get(str(name), str(name))
@@ -86,6 +95,7 @@ __all__ = [
     "as_json",
     "catalogue",
     "check_label",
+    "plain",
     "sentence",
     "verdict_word",
 ]

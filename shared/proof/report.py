@@ -11,24 +11,29 @@ from typing import Any
 
 from shared.did import Resolver
 from shared.errors import ErrorCode
+from shared.messages import sentence
 from shared.proof.purpose import ProofPurpose
 from shared.proof.result import ProofResult
 from shared.proof.verify import proofs_of, verify_proofs
 from shared.verification import Check, CheckName
 
-_SENTENCES = {
-    ErrorCode.proof_invalid: "The signature does not match: it was changed after signing.",
-    ErrorCode.proof_purpose_mismatch: "The signature was made for another purpose.",
-    ErrorCode.verification_method_not_found: "The signing key could not be found.",
-    ErrorCode.did_not_found: "The signer's DID could not be resolved.",
-    ErrorCode.unknown_context: "It uses a vocabulary (JSON-LD context) Rugzak does not hold.",
-    ErrorCode.undefined_term: "It contains terms no vocabulary defines.",
-}
+# Proof failures whose catalogue sentence says it better than the low-level message;
+# for the others (malformed proofs, keys) the specific message is kept.
+_PLAIN = frozenset(
+    {
+        ErrorCode.proof_invalid,
+        ErrorCode.proof_purpose_mismatch,
+        ErrorCode.verification_method_not_found,
+        ErrorCode.did_not_found,
+        ErrorCode.unknown_context,
+        ErrorCode.undefined_term,
+    }
+)
 
 
 def proof_sentence(code: ErrorCode, fallback: str) -> str:
     """The plain sentence for a proof failure (any proof format), or ``fallback``."""
-    return _SENTENCES.get(code, fallback)
+    return (sentence(code) if code in _PLAIN else None) or fallback
 
 
 def check_proofs(
@@ -45,7 +50,8 @@ def check_proofs(
     a suite Rugzak cannot check is a warning beside a good one.
     """
     if not proofs_of(document):
-        return [Check.failed(name, ErrorCode.proof_missing, "There is no signature on it.")], []
+        missing = sentence(ErrorCode.proof_missing) or "There is no signature on it."
+        return [Check.failed(name, ErrorCode.proof_missing, missing)], []
     outcomes = verify_proofs(
         document, resolver, purpose=purpose, allow_fragment_keys=allow_fragment_keys
     )
@@ -58,7 +64,7 @@ def check_proofs(
         code = first.code or ErrorCode.proof_invalid
         return [Check.failed(name, code, proof_sentence(code, first.message), detail)], []
     if not good:
-        message = "It is signed with a method Rugzak cannot check."
+        message = sentence(ErrorCode.unsupported_cryptosuite) or "Its signature cannot be checked."
         return [Check.failed(name, ErrorCode.unsupported_cryptosuite, message, detail)], []
     suites = ", ".join(sorted({o.cryptosuite or o.type or "?" for o in good}))
     checks = [Check.passed(name, f"The signature is genuine ({suites}).", detail)]

@@ -84,3 +84,22 @@ def test_page_copy_is_generated_from_the_catalogue() -> None:
     assert on_disk == generated
     body = on_disk.split("window.RZ_MESSAGES = ", 1)[1].rstrip().rstrip(";")
     assert json.loads(body) == messages.as_json()
+
+
+def test_python_checks_speak_the_catalogue_sentence() -> None:
+    """A check's message for a plain failure is the catalogue's English sentence."""
+    from datetime import UTC, datetime
+
+    from shared.credentials import verify_credential
+    from shared.keys import SigningKey
+    from tests.factories import signed_badge
+
+    key = SigningKey.from_seed(b"\x61" * 32)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    tampered = signed_badge(key.did, key, created=now)
+    tampered["credentialSubject"]["achievement"]["name"] = "Iets groters"
+    (proof,) = [c for c in verify_credential(tampered, now=now).checks if c.name == "proof"]
+    assert proof.code == ErrorCode.proof_invalid
+    assert proof.message == messages.plain(ErrorCode.proof_invalid)
+    with pytest.raises(KeyError):
+        messages.plain("no_such_code")
