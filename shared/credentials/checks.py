@@ -46,30 +46,20 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
         ENDORSEMENT_CREDENTIAL in types_of(credential)
     )
     issues = check_structure(credential) if is_ob else []
-    errors = [i for i in issues if i.severity == "error"]
+    errors = [i for i in issues if i.is_error]
     for issue in issues:
-        if issue.severity != "error":
-            result.add(
-                Check.warned(CheckName.structure, issue.code, issue.message, {"path": issue.path})
-            )
+        if not issue.is_error:
+            result.add(issue.to_check(CheckName.structure))
     if errors:
         for issue in errors:
-            result.add(
-                Check.failed(
-                    CheckName.structure, ErrorCode(issue.code), issue.message, {"path": issue.path}
-                )
-            )
+            result.add(issue.to_check(CheckName.structure))
         return False
     result.add(Check.passed(CheckName.structure, "The credential is well-formed."))
     if schema and is_ob:
         found = validate_credential_schema(credential)
-        problems = [p for p in found if p.severity == "error" and not vcdm_allows(p, credential)]
+        problems = [p for p in found if p.is_error and not vcdm_allows(p, credential)]
         for warning in (p for p in found if p not in problems):
-            result.add(
-                Check.warned(
-                    CheckName.schema, warning.code, warning.message, {"path": warning.path}
-                )
-            )
+            result.add(warning.to_check(CheckName.schema, warn_only=True))
         if problems:
             result.add(
                 Check.failed(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared.errors import ErrorCode, RugzakError
+from shared.verification import Check, CheckName, VerificationResult
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,26 @@ class LegacyResult:
     checks: list[str] = field(default_factory=list)
     code: ErrorCode | None = None
     credentials: list[LegacyResult] = field(default_factory=list)
+
+    def to_verification_result(self, kind: str = "credential") -> VerificationResult:
+        """didkit's verdict as the one public result type: one ``proof`` check.
+
+        didkit judges signatures only, so that is all this result says; the
+        embedded credentials of a presentation become its inner results.
+        """
+        result = VerificationResult(kind)
+        detail: dict[str, Any] = {"engine": "didkit", "checks": list(self.checks)}
+        if self.warnings:
+            detail["warnings"] = list(self.warnings)
+        if self.ok:
+            result.add(Check.passed(CheckName.proof, "The signature is genuine (didkit).", detail))
+        else:
+            code = self.code or ErrorCode.proof_invalid
+            detail["errors"] = list(self.errors)
+            message = self.errors[0] if self.errors else "didkit did not accept the signature."
+            result.add(Check.failed(CheckName.proof, code, message, detail))
+        result.credentials = [c.to_verification_result() for c in self.credentials]
+        return result
 
     def to_dict(self) -> dict[str, Any]:
         return {

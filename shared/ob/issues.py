@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 from shared.errors import ErrorCode
-
-Severity = Literal["error", "warning"]
+from shared.verification import Check, CheckName, Severity
 
 # Same rendering as jsonschema's ``ValidationError.json_path``, so schema and
 # structure findings name places the same way.
@@ -29,24 +27,36 @@ class Issue:
         code: stable machine code (an ``ErrorCode`` value).
         message: one plain English sentence.
         path: where, as a JSON path (``$.credentialSubject.type``).
-        severity: ``"error"`` makes the credential unacceptable; ``"warning"`` does not.
+        severity: ``error`` makes the credential unacceptable; ``warning`` does not
+            (the one ``Severity`` of ``shared.verification``).
         check: which check found it (``context``, ``type``, ``schema``, ``issuer``...).
     """
 
     code: ErrorCode
     message: str
     path: str = "$"
-    severity: Severity = "error"
+    severity: Severity = Severity.error
     check: str = ""
 
     @property
     def is_error(self) -> bool:
-        return self.severity == "error"
+        return self.severity == Severity.error
+
+    def to_check(self, name: CheckName, *, warn_only: bool = False) -> Check:
+        """This finding as a check of a verification: the one place that happens.
+
+        ``warn_only`` turns an error the caller tolerates (see
+        ``shared.ob.schema.vcdm_allows``) into a warning.
+        """
+        detail = {"path": self.path}
+        if self.is_error and not warn_only:
+            return Check.failed(name, ErrorCode(self.code), self.message, detail)
+        return Check.warned(name, self.code, self.message, detail)
 
     def to_dict(self) -> dict[str, str]:
         return {
             "code": str(self.code),
-            "severity": self.severity,
+            "severity": str(self.severity),
             "check": self.check,
             "path": self.path,
             "message": self.message,

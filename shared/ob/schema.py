@@ -45,6 +45,7 @@ from shared.ob.structure import (
     is_vcdm2,
     structure_sections,
 )
+from shared.verification import Severity
 from shared.vocab import CREDENTIALS_V1, CREDENTIALS_V2, OB_V3P0_303, as_list
 
 __all__ = [
@@ -105,7 +106,7 @@ def _check_credential_schema(credential: dict[str, Any]) -> list[SchemaIssue]:
         "VCDM 1.1 credential: the OB 3.0 schemas are for VCDM 2.0, so it was checked "
         "as its VCDM 2.0 equivalent and findings are warnings",
         "$",
-        "warning",
+        Severity.warning,
         _CHECK,
     )
     found = _validate(kind, view) + _declared_schemas(view, kind)
@@ -157,7 +158,7 @@ def _validate(kind: SchemaKind, document: dict[str, Any]) -> list[SchemaIssue]:
             "valid under the JSON-LD form of the schema, but not the plain JSON form "
             f"(first difference: {first.message})",
             first.path,
-            "warning",
+            Severity.warning,
             _CHECK,
         )
     ]
@@ -261,7 +262,7 @@ def _declared_schemas(credential: dict[str, Any], kind: SchemaKind) -> list[Sche
                     ErrorCode.schema_not_checked,
                     f"credentialSchema {entry['id']} is not bundled; it was not fetched or checked",
                     path,
-                    "warning",
+                    Severity.warning,
                     _CHECK,
                 )
             )
@@ -321,8 +322,8 @@ def _as_legacy_warning(issue: SchemaIssue, renamed: dict[str, str]) -> SchemaIss
         if path == f"$.{new}":
             path = f"$.{old}"
         message = message.replace(f"'{new}'", f"'{old}'")
-    return SchemaIssue(issue.code, message, path, "warning", issue.check)
+    return SchemaIssue(issue.code, message, path, Severity.warning, issue.check)
 
 
 def _issue(message: str, path: str) -> SchemaIssue:
-    return SchemaIssue(ErrorCode.schema_invalid, message, path, "error", _CHECK)
+    return SchemaIssue(ErrorCode.schema_invalid, message, path, Severity.error, _CHECK)

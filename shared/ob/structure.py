@@ -19,7 +19,8 @@ from typing import Any, Literal
 
 from shared.dates import parse_datetime
 from shared.errors import ErrorCode
-from shared.ob.issues import Severity, StructureIssue, child_path
+from shared.ob.issues import StructureIssue, child_path
+from shared.verification import Severity
 from shared.vocab import (
     CREDENTIALS_V1,
     CREDENTIALS_V2,
@@ -363,9 +364,8 @@ def _strings(value: object) -> list[str]:
 
 
 def _error(message: str, path: str, check: str, code: ErrorCode = _MALFORMED) -> StructureIssue:
-    return StructureIssue(code, message, path, "error", check)
+    return StructureIssue(code, message, path, Severity.error, check)
 
 
 def _warning(code: ErrorCode, message: str, path: str, check: str) -> StructureIssue:
-    severity: Severity = "warning"
-    return StructureIssue(code, message, path, severity, check)
+    return StructureIssue(code, message, path, Severity.warning, check)
