@@ -36,10 +36,10 @@ from shared.credentials import issue_credential, verify_credential  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
 from shared.ob.build import build_credential  # noqa: E402
 from shared.ob.models import Achievement, Criteria, Profile  # noqa: E402
+from shared.runtime.sealing import FAST_KDF, MODERATE_KDF, KdfParams  # noqa: E402
 from wallet.app import WalletApp  # noqa: E402
 from wallet.config import WalletConfig  # noqa: E402
 from wallet.data.cards import make_card  # noqa: E402
-from wallet.data.crypto import FAST_KDF, MODERATE_KDF, KdfParams  # noqa: E402
 from wallet.data.store import WalletStore  # noqa: E402
 from wallet.screens.badges import BadgesScreen  # noqa: E402
 from wallet.screens.unlock import UnlockScreen  # noqa: E402

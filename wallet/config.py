@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import platformdirs
 
-from wallet.data.crypto import MODERATE_KDF, KdfParams
+from shared.runtime.sealing import MODERATE_KDF, KdfParams
 
 if TYPE_CHECKING:
     import httpx

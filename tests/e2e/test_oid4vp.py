@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from shared import qr
 from shared.oid4vp import FORM_MEDIA_TYPE, decode_request_object, encode_response
+from shared.runtime.sealing import FAST_KDF
 from shared.status_cache import LocalStatusSource
 from tests.verifier.browser_support import free_port, live_server
 from tests.verifier.helpers import (
@@ -37,7 +38,6 @@ from verifier.service.trust import TrustPack
 from verifier.settings import Settings
 from wallet.cli import make_cli
 from wallet.config import WalletConfig
-from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
 from wallet.service import WalletService
 

@@ -38,6 +38,7 @@ from typer.testing import CliRunner
 
 from shared.credentials import verify_presentation
 from shared.oid4vp import expanded_types
+from shared.runtime.sealing import FAST_KDF
 from shared.status_cache import LocalStatusSource
 from tests.verifier.browser_support import free_port, live_server
 from tests.verifier.helpers import (
@@ -53,7 +54,6 @@ from verifier.service.trust import TrustPack
 from verifier.settings import Settings
 from wallet.cli import make_cli
 from wallet.config import WalletConfig
-from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
 from wallet.service import WalletService
 

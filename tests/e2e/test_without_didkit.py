@@ -91,7 +91,7 @@ SCRIPT = textwrap.dedent(
 
     from wallet.app import WalletApp
     from wallet.config import WalletConfig
-    from wallet.data.crypto import FAST_KDF
+    from shared.runtime.sealing import FAST_KDF
     from wallet.screens.badges import BadgesScreen
     from wallet.screens.unlock import UnlockScreen
 

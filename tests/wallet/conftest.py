@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from shared.runtime.sealing import FAST_KDF
 from shared.status_cache import LocalStatusSource
 from tests.wallet.helpers import (
     HOLDER_KEY,
@@ -24,7 +25,6 @@ from tests.wallet.helpers import (
     status_list,
 )
 from wallet.config import WalletConfig
-from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
 from wallet.service import WalletService
 

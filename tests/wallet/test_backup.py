@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from shared.errors import AccessDenied, Conflict, ErrorCode, InvalidInput
+from shared.runtime.sealing import FAST_KDF
 from tests.wallet.helpers import HOLDER_KEY, make_credential
 from wallet.data.backup import read_backup, restore_backup
-from wallet.data.crypto import FAST_KDF
 from wallet.service import WalletService
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from shared.runtime.sealing import FAST_KDF
 from shared.verification import VerificationResult
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
 from wallet.data.cards import make_card
-from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,10 +13,10 @@ from shared import qr
 from shared.credentials import verify_presentation
 from shared.errors import ErrorCode, InvalidInput, VerificationFailed
 from shared.presentation_request import PresentationRequest
+from shared.runtime.sealing import FAST_KDF
 from shared.status_cache import LocalStatusSource
 from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
 from wallet.app import WalletApp
-from wallet.data.crypto import FAST_KDF
 from wallet.presenting import (
     Presentation,
     png_bytes,

@@ -131,11 +131,11 @@ def test_openbadgeslib_png_jwt_is_kept_and_presented(
 def ob2_service(tmp_path: Path) -> Any:
     """A wallet whose network serves Open Badges 2.0 documents (the 1EdTech fixtures and a
     signed badge's key, badge class, issuer and revocation list)."""
+    from shared.runtime.sealing import FAST_KDF
     from tests.shared.formats.test_ob2 import _documents, _site
     from tests.wallet.conftest import PASSPHRASE, SyncASGI
     from tests.wallet.helpers import FakeIssuer, fixed_clock, seeded_rng
     from wallet.config import WalletConfig
-    from wallet.data.crypto import FAST_KDF
     from wallet.data.store import WalletStore
 
     pages: dict[str, Any] = {**_site(), **_documents(mk.rsa_key())}
@@ -203,10 +203,10 @@ def test_jwt_at_an_https_address(tmp_path: Path) -> None:
     """A badge published as application/vc+jwt is fetched and kept; JSON still works."""
     import httpx
 
+    from shared.runtime.sealing import FAST_KDF
     from tests.wallet.conftest import PASSPHRASE
     from tests.wallet.helpers import fixed_clock, make_credential, seeded_rng
     from wallet.config import WalletConfig
-    from wallet.data.crypto import FAST_KDF
     from wallet.data.store import WalletStore
 
     pages = {

@@ -20,6 +20,7 @@ from textual.widgets import Input, SelectionList
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.presentation_request import PresentationRequest
+from shared.runtime.sealing import FAST_KDF
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import (
     HOLDER_KEY,
@@ -31,7 +32,6 @@ from tests.wallet.helpers import (
 )
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
-from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
 from wallet.dialogs.common import ErrorDialog
 from wallet.service import WalletService

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from shared.errors import AccessDenied, Conflict, ErrorCode, InvalidInput, Unavailable
+from shared.runtime.sealing import FAST_KDF, MODERATE_KDF, Box, KdfParams
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from wallet.data.crypto import FAST_KDF, MODERATE_KDF, Box, KdfParams
 from wallet.data.store import WalletStore, wallet_file
 from wallet.service import WalletService
 
@@ -128,7 +128,9 @@ def test_box_refuses_another_label() -> None:
 
 def test_a_crafted_kdf_cost_is_refused_before_any_work() -> None:
     with pytest.raises(InvalidInput) as caught:
-        KdfParams.from_dict({"opslimit": 3, "memlimit": 64 * 1024 * 1024 * 1024})
+        KdfParams.from_dict(
+            {"opslimit": 3, "memlimit": 64 * 1024 * 1024 * 1024}, code=ErrorCode.wallet_corrupt
+        )
     assert caught.value.code == ErrorCode.wallet_corrupt
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 
 from shared.errors import ErrorCode, RugzakError
+from shared.runtime.sealing import MIN_PASSPHRASE
 from wallet.cli.common import out, passphrase, run, service_for, state
-from wallet.data.crypto import MIN_PASSPHRASE
 from wallet.data.store import WalletStore
 
 

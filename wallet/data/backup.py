@@ -21,8 +21,8 @@ from typing import Any
 from shared.errors import AccessDenied, ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from shared.runtime.files import atomic_write
+from shared.runtime.sealing import MODERATE_KDF, Box, CryptoError, KdfParams, derive_key, new_salt
 from wallet.data.cards import Card
-from wallet.data.crypto import MODERATE_KDF, Box, CryptoError, KdfParams, derive_key, new_salt
 from wallet.data.store import WalletStore
 
 FORMAT = "rugzak-wallet-backup"
@@ -55,7 +55,7 @@ def write_backup(
         "created": (now or datetime.now(UTC)).isoformat(),
     }
     salt = new_salt()
-    box = Box(derive_key(passphrase, salt, kdf))
+    box = Box(derive_key(passphrase, salt, kdf, code=ErrorCode.wallet_corrupt))
     plain = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     document = {
         "format": FORMAT,
@@ -88,12 +88,12 @@ def read_backup(path: Path, passphrase: str) -> BackupContents:
     if document.get("version") != VERSION:
         raise _invalid(f"unknown backup version {document.get('version')!r}")
     try:
-        kdf = KdfParams.from_dict(document.get("kdf"))
+        kdf = KdfParams.from_dict(document.get("kdf"), code=ErrorCode.wallet_corrupt)
         salt = base64.b64decode(document["salt"], validate=True)
         sealed = base64.b64decode(document["ciphertext"], validate=True)
     except (KeyError, TypeError, ValueError, InvalidInput):
         raise _invalid("its header is damaged") from None
-    box = Box(derive_key(passphrase, salt, kdf))
+    box = Box(derive_key(passphrase, salt, kdf, code=ErrorCode.wallet_corrupt))
     try:
         plain = box.open(sealed, "backup")
     except CryptoError:

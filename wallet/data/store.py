@@ -3,7 +3,7 @@
 Layout (nothing readable but the format marker and the KDF salt/cost):
 
 * ``meta``: format and version, the Argon2id salt and cost, the wallet key sealed
-  under the passphrase key (see ``wallet.data.crypto``), creation time;
+  under the passphrase key (see ``shared.runtime.sealing``), creation time;
 * ``secrets``: the holder's signing key (seed), sealed;
 * ``credentials``: per credential a sealed *card* (what the list shows) and a sealed
   *body* (the credential itself), plus a keyed digest for duplicate detection.
@@ -40,8 +40,7 @@ from shared.errors import (
 )
 from shared.keys import SigningKey
 from shared.runtime.files import fsync_dir, fsync_file
-from wallet.data.cards import Card
-from wallet.data.crypto import (
+from shared.runtime.sealing import (
     KEY_BYTES,
     MODERATE_KDF,
     SALT_BYTES,
@@ -50,6 +49,7 @@ from wallet.data.crypto import (
     KdfParams,
     derive_key,
 )
+from wallet.data.cards import Card
 
 FORMAT = "rugzak-wallet"
 VERSION = 1
@@ -156,7 +156,7 @@ class WalletStore:
         key = holder or SigningKey.from_seed(rng(32))
         salt = rng(SALT_BYTES)
         wallet_key = rng(KEY_BYTES)
-        kek = Box(derive_key(passphrase, salt, kdf))
+        kek = Box(derive_key(passphrase, salt, kdf, code=ErrorCode.wallet_corrupt))
         box = Box(wallet_key)
         created = (now or datetime.now(UTC)).isoformat()
         # Build the file under a temporary name, then rename: a crash never leaves
@@ -198,10 +198,10 @@ class WalletStore:
                 detail=str(path),
             )
         meta = read_meta(path)
-        kdf = KdfParams.from_dict(_json(meta.get("kdf")))
+        kdf = KdfParams.from_dict(_json(meta.get("kdf")), code=ErrorCode.wallet_corrupt)
         salt = _unb64(meta.get("salt"))
         sealed = _unb64(meta.get("wallet_key"))
-        kek = Box(derive_key(passphrase, salt, kdf))
+        kek = Box(derive_key(passphrase, salt, kdf, code=ErrorCode.wallet_corrupt))
         try:
             wallet_key = kek.open(sealed, "wallet-key")
         except CryptoError:

@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from shared.errors import RugzakError
+from shared.runtime.sealing import MIN_PASSPHRASE
 from wallet.data.backup import restore_backup
-from wallet.data.crypto import MIN_PASSPHRASE
 from wallet.data.store import WalletStore
 from wallet.dialogs.backup import PathAndSecret, RestoreDialog
 from wallet.screens.base import WalletScreen
