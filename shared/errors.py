@@ -57,6 +57,8 @@ class ErrorCode(StrEnum):
     schema_not_checked = "schema_not_checked"
     deprecated_context = "deprecated_context"  # (warning) an older Open Badges context version
     legacy_vcdm = "legacy_vcdm"  # (warning) a VC Data Model 1.1 credential
+    #: (information) revocation and suspension entries, two credentialStatus entries
+    two_status_lists = "two_status_lists"
     unknown_context = "unknown_context"  # a JSON-LD context that is not bundled (never fetched)
     #: a member no JSON-LD context defines (would be silently dropped)
     undefined_term = "undefined_term"
@@ -308,6 +310,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.schema_not_checked: (400, _W),
         ErrorCode.deprecated_context: (400, _W),
         ErrorCode.legacy_vcdm: (400, _W),
+        ErrorCode.two_status_lists: (400, Severity.info),
         ErrorCode.unknown_context: 400,
         ErrorCode.undefined_term: 400,
         ErrorCode.invalid_jsonld: 400,

@@ -11,7 +11,7 @@ from typing import Any
 from shared.credentials.fields import issuer_id, types_of
 from shared.dates import format_datetime, read_datetime
 from shared.did import Resolver
-from shared.errors import ErrorCode
+from shared.errors import ErrorCode, Severity
 from shared.messages import plain
 from shared.ob.schema import check_structure, validate_credential_schema, vcdm_allows
 from shared.plain_terms import plain_term_problems
@@ -56,24 +56,67 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
         return False
     result.add(Check.passed(CheckName.structure, "The credential is well-formed."))
     if schema and is_ob:
-        found = validate_credential_schema(credential)
-        problems = [p for p in found if p.is_error and not vcdm_allows(p, credential)]
-        for warning in (p for p in found if p not in problems):
-            result.add(warning.to_check(CheckName.schema, warn_only=True))
-        if problems:
-            result.add(
-                Check.failed(
-                    CheckName.schema,
-                    ErrorCode.schema_invalid,
-                    "The credential does not follow the Open Badges 3.0 schema.",
-                    [{"path": p.path, "message": p.message} for p in problems[:20]],
-                )
-            )
-        else:
-            result.add(
-                Check.passed(CheckName.schema, "The credential follows the Open Badges 3.0 schema.")
-            )
+        _schema(credential, result)
     return True
+
+
+def _schema(credential: dict[str, Any], result: VerificationResult) -> None:
+    """The OB 3.0 JSON Schema's findings: notes for people, never a failed badge.
+
+    The schema is stricter than the signature and the data model (it is a profile of
+    what issuers should write), so its findings are warnings: the badge's meaning is
+    judged by the other checks. Two ``credentialStatus`` entries (the issuer's
+    revocation and suspension lists, allowed by VCDM 2.0) are one information line,
+    not a schema finding, and no "follows the schema" line contradicts it.
+    """
+    found = validate_credential_schema(credential)
+    allowed = [p for p in found if p.is_error and vcdm_allows(p, credential)]
+    problems = [p for p in found if p.is_error and p not in allowed]
+    for warning in (p for p in found if not p.is_error):
+        result.add(warning.to_check(CheckName.schema))
+    if problems:
+        result.add(
+            Check.warned(
+                CheckName.schema,
+                ErrorCode.schema_invalid,
+                "The credential does not follow the Open Badges 3.0 schema in some details.",
+                [{"path": p.path, "message": p.message} for p in problems[:20]],
+            )
+        )
+    if allowed and revocation_and_suspension(credential):
+        result.add(
+            Check(
+                str(CheckName.schema),
+                True,
+                str(ErrorCode.two_status_lists),
+                plain(ErrorCode.two_status_lists),
+                Severity.info,
+                {"path": "$.credentialStatus"},
+            )
+        )
+    elif allowed:
+        result.add(
+            Check.warned(
+                CheckName.schema,
+                ErrorCode.schema_invalid,
+                "Its status entries are a list; the Open Badges 3.0 schema expects one entry.",
+                [{"path": p.path, "message": p.message} for p in allowed[:20]],
+            )
+        )
+    elif not problems:
+        result.add(
+            Check.passed(CheckName.schema, "The credential follows the Open Badges 3.0 schema.")
+        )
+
+
+def revocation_and_suspension(credential: Mapping[str, Any]) -> bool:
+    """Exactly two status list entries: one for revocation, one for suspension."""
+    entries = credential.get("credentialStatus")
+    if not isinstance(entries, list) or len(entries) != 2:
+        return False
+    purposes = sorted(str(e.get("statusPurpose")) for e in entries if isinstance(e, dict))
+    lists = {e.get("statusListCredential") for e in entries if isinstance(e, dict)}
+    return purposes == ["revocation", "suspension"] and all(isinstance(u, str) for u in lists)
 
 
 def _basic_vc_problem(credential: Mapping[str, Any]) -> str | None:

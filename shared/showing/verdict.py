@@ -24,7 +24,7 @@ STATES = ("valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_
 STATUSES = ("none", "revoked", "suspended", "unknown", "not_revoked_or_suspended",
             "not_suspended", "not_revoked")  # fmt: skip
 BINDINGS = ("bound", "unbound", "other_request", "replayed", "expired_request",
-            "someone_else", "other_verifier", "bare")  # fmt: skip
+            "someone_else", "other_verifier", "broken", "bare")  # fmt: skip
 
 # The first code found decides the badge's state; later ones are detail.
 _STATE_BY_CODE: tuple[tuple[str, str], ...] = (
@@ -39,7 +39,6 @@ _BINDING_CODES: tuple[tuple[str, str], ...] = (
     (ErrorCode.nonce_reused, "replayed"),
     (ErrorCode.nonce_expired, "expired_request"),
     (ErrorCode.holder_mismatch, "someone_else"),
-    (ErrorCode.domain_mismatch, "other_verifier"),
 )
 _CHALLENGE_CODES = frozenset({ErrorCode.challenge_mismatch, ErrorCode.nonce_unknown})
 
@@ -85,13 +84,19 @@ def binding_state(result: VerificationResult) -> str:
     for code, state in _BINDING_CODES:
         if code in codes:
             return state
-    if _CHALLENGE_CODES.intersection(codes):
+    if _CHALLENGE_CODES.intersection(codes) or ErrorCode.domain_mismatch in codes:
         signed = result.summary.get("challenge")
-        return "other_request" if isinstance(signed, str) and signed else "unbound"
+        if not (isinstance(signed, str) and signed):
+            return "unbound"  # no challenge at all: made for no request, a copy can be shown
+        if _CHALLENGE_CODES.intersection(codes):
+            return "other_request"
+        return "other_verifier"
     if any(
         c.code == ErrorCode.holder_mismatch for inner in result.credentials for c in inner.checks
     ):
         return "someone_else"
+    if result.errors:
+        return "broken"  # e.g. the holder's signature does not hold
     return "bound"
 
 

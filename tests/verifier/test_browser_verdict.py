@@ -187,9 +187,13 @@ def test_a_presentation_of_three_level_badges(
         revoked = {"en": "The issuer has revoked this badge.", "nl": "De uitgever heeft deze badge"}
         assert revoked[lang] in cards[2].text
         assert status[lang] not in cards[2].text
-        # the schema's view of two status entries: one plain information line, not red
-        notes = first.find_elements("css selector", ".notes li")
+        # revocation + suspension: one information line, no schema complaint, not red
+        notes = [n.text for n in first.find_elements("css selector", ".notes li")]
+        two_lists = {"en": "It uses two status lists", "nl": "Gebruikt twee statuslijsten"}[lang]
         assert len(notes) == 1
+        assert notes[0].startswith(two_lists)
+        assert first.text.count(two_lists) == 1
+        assert "schema" not in first.text.replace(notes[0], "").lower()
         visible = driver.execute_script(
             "return [...document.querySelectorAll('#result details:not([open])')]"
             ".reduce((t, d) => t.replace(d.innerText.replace(d.querySelector('summary')"

@@ -267,7 +267,7 @@
     const list = el("ul", { class: "notes" });
     for (const c of checks) {
       if (c.code === "ok" || !isNote(c)) continue;
-      const text = c.code === "two_status_lists" ? v("two_status_lists") : v("schema_note");
+      const text = c.code === "two_status_lists" ? M[lang].codes.two_status_lists : v("schema_note");
       if (seen.has(text)) continue;
       seen.add(text);
       list.append(el("li", { "data-code": c.code }, text));

@@ -18,6 +18,7 @@ window.RZ_MESSAGES = {
       "schema_not_checked": "It names a schema Rugzak does not hold; that schema was not checked.",
       "deprecated_context": "The badge uses an older Open Badges vocabulary.",
       "legacy_vcdm": "The badge uses an older format (VCDM 1.1).",
+      "two_status_lists": "It uses two status lists, for revocation and suspension (allowed by W3C; strict Open Badges validators may warn).",
       "unknown_context": "It uses a vocabulary (JSON-LD context) Rugzak does not know.",
       "undefined_term": "It contains terms no known vocabulary defines.",
       "invalid_jsonld": "It is not valid linked data.",
@@ -173,8 +174,8 @@ window.RZ_MESSAGES = {
       "bind_expired_request": "The request had expired when this answer came; start a new request.",
       "bind_someone_else": "Presented by someone other than the badges' owner.",
       "bind_other_verifier": "Made for another verifier, not for this one.",
+      "bind_broken": "The presentation itself did not pass its checks (for example its signature): see all checks of the presentation.",
       "bind_bare": "Anyone with a copy of this file can upload it: it does not show that the person in front of you owns it. Ask the learner to send it from their wallet for a request.",
-      "two_status_lists": "Uses two status lists, for revocation and suspension (allowed by W3C; strict Open Badges validators may warn).",
       "schema_note": "Note: a detail of the badge differs from the Open Badges 3.0 schema (see all checks). This alone does not make it invalid."
     }
   },
@@ -194,6 +195,7 @@ window.RZ_MESSAGES = {
       "schema_not_checked": "Hij noemt een schema dat Rugzak niet heeft; dat schema is niet gecontroleerd.",
       "deprecated_context": "De badge gebruikt een verouderde woordenlijst.",
       "legacy_vcdm": "De badge gebruikt een ouder formaat (VCDM 1.1).",
+      "two_status_lists": "Gebruikt twee statuslijsten, voor intrekking en schorsing (toegestaan door W3C; strenge Open Badges-validators kunnen waarschuwen).",
       "unknown_context": "Hij gebruikt een woordenlijst (JSON-LD-context) die Rugzak niet kent.",
       "undefined_term": "Hij bevat termen die in geen bekende woordenlijst staan.",
       "invalid_jsonld": "Het is geen geldige linked data.",
@@ -349,8 +351,8 @@ window.RZ_MESSAGES = {
       "bind_expired_request": "Het verzoek was al verlopen toen dit antwoord kwam; start een nieuw verzoek.",
       "bind_someone_else": "Getoond door iemand anders dan de eigenaar van de badges.",
       "bind_other_verifier": "Gemaakt voor een andere controleur, niet voor deze.",
+      "bind_broken": "De presentatie zelf kwam niet door de controles (bijvoorbeeld de handtekening): zie alle controles van de presentatie.",
       "bind_bare": "Iedereen met een kopie van dit bestand kan het uploaden: het laat niet zien dat de persoon tegenover u de eigenaar is. Vraag de leerling de badge vanuit de wallet te sturen, voor een verzoek.",
-      "two_status_lists": "Gebruikt twee statuslijsten, voor intrekking en schorsing (toegestaan door W3C; strenge Open Badges-validators kunnen waarschuwen).",
       "schema_note": "Opmerking: een detail van de badge wijkt af van het Open Badges 3.0-schema (zie alle controles). Dat alleen maakt hem niet ongeldig."
     }
   }
