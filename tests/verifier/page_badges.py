@@ -26,13 +26,37 @@ LEARNER_NAME = "Sanne de Vries"
 AWARDED = datetime(2026, 10, 14, 9, 0, tzinfo=UTC)
 
 
-def badge_png(seed: int = 7, side: int = 120) -> bytes:
-    """A deterministic PNG of roughly 30-45 KB (noise does not compress)."""
+def badge_png(seed: int = 7, side: int = 160) -> bytes:
+    """A deterministic round badge PNG of some 30-60 KB (a fine grain keeps it from
+    compressing to nothing, as a photo-like badge would)."""
+    from PIL import ImageDraw
+
     rng = random.Random(seed)
-    image = Image.new("RGB", (side, side))
-    image.putdata(
-        [(rng.randrange(256), rng.randrange(60, 200), rng.randrange(256)) for _ in range(side**2)]
+    hue = [(29, 78, 216), (11, 107, 46), (164, 22, 26), (122, 74, 0)][seed % 4]
+    image = Image.new("RGB", (side, side), (250, 250, 247))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((4, 4, side - 4, side - 4), fill=hue)
+    draw.ellipse((18, 18, side - 18, side - 18), fill=(255, 255, 255))
+    draw.ellipse((30, 30, side - 30, side - 30), fill=hue)
+    draw.polygon(
+        [
+            (side / 2, 44),
+            (side / 2 + 14, side / 2),
+            (side / 2, side - 44),
+            (side / 2 - 14, side / 2),
+        ],
+        fill=(255, 215, 0),
     )
+    pixels = image.load()
+    for y in range(side):
+        for x in range(side):
+            r, g, b = pixels[x, y]
+            d = rng.randrange(-14, 15)
+            pixels[x, y] = (
+                max(0, min(255, r + d)),
+                max(0, min(255, g + d)),
+                max(0, min(255, b + d)),
+            )
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
@@ -65,7 +89,7 @@ def level_badge(
         language=language,
     )
     achievement["image"] = {
-        "id": image or data_uri(badge_png()),
+        "id": image or data_uri(badge_png(seed=sum(map(ord, skill_id)))),
         "type": "Image",
         "caption": skill_id,
     }

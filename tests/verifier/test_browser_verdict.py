@@ -254,6 +254,7 @@ def test_bare_unbound_replayed_and_suspended(
         overall = driver.find_element("css selector", "[data-testid=overall-verdict]")
         assert overall.get_attribute("data-binding") == "bare"
         assert words["bare"] in overall.text
+        assert overall.get_attribute("data-tone") == "amber"
         assert text_of(driver, "[data-testid=learner-name]") == LEARNER_NAME
         label = text_of(driver, "[data-testid=credential-verdict] .badge-label")
         assert label == {"en": "Genuine", "nl": "Echt"}[lang]

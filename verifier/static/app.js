@@ -288,7 +288,7 @@
       src = "/images?" + q.toString();  // fetched by the verifier, never by this browser
     }
     if (!src) return null;
-    const img = el("img", { class: cls, src: src, alt: alt || "", loading: "lazy", decoding: "async" });
+    const img = el("img", { class: cls, src: src, alt: alt || "", decoding: "async" });
     img.addEventListener("error", () => img.replaceWith(el("span", { class: cls + " missing", role: "img", "aria-label": t("imageMissing") }, "?")));
     return img;
   }
@@ -434,12 +434,11 @@
     const list = el("ul");
     for (const sk of skills) {
       const dots = sk.of ? "●".repeat(sk.number || 0) + "○".repeat(Math.max(0, sk.of - (sk.number || 0))) : "";
-      const li = el("li", { "data-state": sk.state },
-        el("span", { class: "skill" }, sk.skill), " ",
-        el("span", { class: "dots", "aria-hidden": "true" }, dots), " ",
-        el("span", {}, levelLine(sk)));
-      if (sk.state !== "valid") li.append(el("span", { class: "muted" }, " (" + v("count_" + sk.state) + ")"));
-      list.append(li);
+      const level = levelLine(sk) + (sk.state !== "valid" ? " (" + v("count_" + sk.state) + ")" : "");
+      list.append(el("li", { "data-state": sk.state },
+        el("span", { class: "skill" }, sk.skill),
+        el("span", { class: "dots", "aria-hidden": "true" }, dots),
+        el("span", { class: "level-of" }, level)));
     }
     box.append(list);
     return box;
@@ -468,8 +467,10 @@
     } else {
       const bare = plain.binding === "bare";
       if (bare) {
-        box.append(el("div", { class: "headline amber", "data-testid": "overall-verdict", "data-binding": "bare", "data-verdict": result.display },
-          el("h3", { "data-testid": "headline" }, t("bareHead")), el("p", { class: "binding", "data-testid": "binding" }, v("bind_bare"))));
+        const tone = plain.state === "valid" ? "amber" : result.display;
+        const said = t("checkedOne", { n: 1 }) + ": " + v("count_" + plain.state) + ", " + t("notByOwner");
+        box.append(el("div", { class: "headline " + tone, "data-testid": "overall-verdict", "data-binding": "bare", "data-tone": tone, "data-verdict": result.display },
+          el("h3", { "data-testid": "headline" }, said), el("p", { class: "binding", "data-testid": "binding" }, v("bind_bare"))));
       }
       const summary = result.summary || {};
       if (summary.learner) box.append(learnerBox([summary]));

@@ -175,7 +175,7 @@ window.RZ_MESSAGES = {
       "bind_someone_else": "Presented by someone other than the badges' owner.",
       "bind_other_verifier": "Made for another verifier, not for this one.",
       "bind_broken": "The presentation itself did not pass its checks (for example its signature): see all checks of the presentation.",
-      "bind_bare": "Anyone with a copy of this file can upload it: it does not show that the person in front of you owns it. Ask the learner to send it from their wallet for a request.",
+      "bind_bare": "Anyone with a copy of this badge can show it: that does not prove the person in front of you owns it. Ask the learner to send it from their wallet for a request.",
       "schema_note": "Note: a detail of the badge differs from the Open Badges 3.0 schema (see all checks). This alone does not make it invalid."
     }
   },
@@ -352,7 +352,7 @@ window.RZ_MESSAGES = {
       "bind_someone_else": "Getoond door iemand anders dan de eigenaar van de badges.",
       "bind_other_verifier": "Gemaakt voor een andere controleur, niet voor deze.",
       "bind_broken": "De presentatie zelf kwam niet door de controles (bijvoorbeeld de handtekening): zie alle controles van de presentatie.",
-      "bind_bare": "Iedereen met een kopie van dit bestand kan het uploaden: het laat niet zien dat de persoon tegenover u de eigenaar is. Vraag de leerling de badge vanuit de wallet te sturen, voor een verzoek.",
+      "bind_bare": "Iedereen met een kopie van deze badge kan hem laten zien: dat bewijst niet dat de persoon tegenover u de eigenaar is. Vraag de leerling de badge vanuit de wallet te sturen, voor een verzoek.",
       "schema_note": "Opmerking: een detail van de badge wijkt af van het Open Badges 3.0-schema (zie alle controles). Dat alleen maakt hem niet ongeldig."
     }
   }
