@@ -12,13 +12,14 @@ from rich.console import Console
 
 from shared.credentials import issuer_id, types_of
 from shared.did import check_document, did_web_url
-from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput, RugzakError
+from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.formats import enveloped, is_ob2_document, ob2_enveloped, read_any, readable
 from shared.formats.jose import looks_like_jws
 from shared.formats.ob2 import linked_documents
 from shared.formats.vcjwt import enveloped_token
 from shared.runtime.fetch import SafeFetcher
 from shared.vocab import as_list
+from verifier.cli.output import fail_input
 from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 from verifier.settings import Settings
 
@@ -26,8 +27,7 @@ pack_app = typer.Typer(no_args_is_help=True, help="Build, load and show offline 
 
 
 def _fail(console: Console, error: RugzakError) -> None:
-    console.print(f"[bold red]Bad input[/] ({error.code}): {error.message}")
-    raise typer.Exit(EXIT_BAD_INPUT)
+    fail_input(console, error, as_json=False)
 
 
 def _json_file(path: Path) -> Any:

@@ -1,0 +1,59 @@
+"""``rugzak-verifier serve``: the verifier service and the employer page."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from shared.errors import RugzakError
+from verifier.api import serving
+from verifier.cli.common import OfflineOpt, TrustListOpt, TrustPackOpt
+from verifier.service import build_verifier
+from verifier.settings import Settings
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+    public_origin: Annotated[
+        str | None, typer.Option(help="The address employers open (the request domain)")
+    ] = None,
+    database_url: Annotated[str | None, typer.Option(help="SQLAlchemy URL of the nonces")] = None,
+    trust_list: TrustListOpt = None,
+    trust_pack: TrustPackOpt = None,
+    offline: OfflineOpt = None,
+    allow_private_network: Annotated[
+        bool, typer.Option(help="Development: fetch from http:// and private addresses")
+    ] = False,
+) -> None:
+    """Run the verifier service and the employer page."""
+    env = {
+        "PUBLIC_ORIGIN": public_origin
+        or os.environ.get("RUGZAK_VERIFIER_PUBLIC_ORIGIN", f"http://{host}:{port}"),
+        "DATABASE_URL": database_url,
+        "TRUST_LIST": trust_list,
+        "TRUST_PACK": trust_pack,
+        "OFFLINE": None if offline is None else str(offline).lower(),
+        "ALLOW_PRIVATE_NETWORK": "true" if allow_private_network else None,
+    }
+    for key, value in env.items():
+        if value is not None:
+            os.environ[f"RUGZAK_VERIFIER_{key}"] = str(value)
+    try:
+        # fail here, with a message, on bad configuration (origin, trust list, pack)
+        parts = build_verifier(Settings())
+        if parts.fetcher is not None:
+            parts.fetcher.close()
+    except (RugzakError, ValueError) as exc:
+        Console(emoji=False).print(f"[bold red]Bad configuration[/]: {escape(str(exc))}")
+        raise typer.Exit(2) from exc
+    serving.run(host, port, workers=workers)
