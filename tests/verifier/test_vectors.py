@@ -170,3 +170,43 @@ def test_legacy_presentations_with_their_challenge(
     assert result.exit_code == exit_code
     if code:
         assert code in json.dumps(data)
+
+
+# DCC's engine accepts these; their only finding is the OB 3.0 schema's (achievementType
+# "Program" is not in the OB 3.0 list) or, for the old example, the DCC v1 context.
+DCC_EMPLOYER_GREEN = [
+    "v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-credName.json",
+    "v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-_noExpiry-credSubjName.json",
+    "v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-credSubjName.json",
+    "v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-identityHash.json",
+    "v1/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-oldDCCExample.json",
+]
+
+
+@pytest.mark.parametrize("name", DCC_EMPLOYER_GREEN)
+async def test_a_schema_finding_alone_never_turns_a_dcc_badge_red(
+    vclient: httpx.AsyncClient, name: str
+) -> None:
+    path = VECTORS / "dcc" / "vc-test-fixtures" / "verifiableCredentials" / name
+    result = (await vclient.post("/verify/credential", content=path.read_bytes())).json()
+    assert result["verdict"] == "valid", result["errors"]
+    assert result["display"] == "green"
+    schema = [c for c in result["checks"] if c["name"] == "schema"]
+    if "Program" in path.read_text("utf-8"):
+        [note] = schema
+        assert (note["code"], note["severity"], note["ok"]) == ("schema_invalid", "warning", True)
+        assert any(p["path"].endswith("achievementType") for p in note["detail"])
+
+
+async def test_a_schema_finding_stays_a_note_beside_a_real_failure(
+    vclient: httpx.AsyncClient,
+) -> None:
+    """The note never hides what is wrong: a changed name still breaks the signature."""
+    name = "v2/dataIntegrityProof/didKey/legacyRegistry-noStatus-noExpiry-credName.json"
+    path = VECTORS / "dcc" / "vc-test-fixtures" / "verifiableCredentials" / name
+    doc = json.loads(path.read_text("utf-8"))
+    doc["credentialSubject"]["achievement"]["name"] = "Iets anders"
+    result = (await vclient.post("/verify/credential", json=doc)).json()
+    assert result["verdict"] == "invalid"
+    assert "proof_invalid" in {c["code"] for c in result["errors"]}
+    assert "schema_invalid" not in {c["code"] for c in result["errors"]}
