@@ -9,12 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from issuer.achievements import AchievementIn
 from issuer.awards import EvidenceIn, ResultIn
-
-
-class ErrorOut(BaseModel):
-    code: str
-    message: str
-    detail: Any = None
+from shared.runtime.web import ErrorOut as ErrorOut  # the one error shape
 
 
 class IssuerInfo(BaseModel):

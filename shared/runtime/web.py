@@ -15,6 +15,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import ErrorCode, RugzakError
@@ -36,6 +37,19 @@ HTTP_CODES: dict[int, ErrorCode] = {
     429: ErrorCode.rate_limited,
 }
 MAX_DETAILS = 20
+
+
+class ErrorOut(BaseModel):
+    """Every error answer of both services (the OpenAPI model of ``error_body``)."""
+
+    code: str
+    message: str
+    detail: Any = None
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """FastAPI ``responses=`` for routes that may answer these statuses with an error."""
+    return {status: {"model": ErrorOut} for status in statuses}
 
 
 def error_body(code: ErrorCode | str, message: str, detail: Any = None) -> dict[str, Any]:

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.runtime.web import ErrorOut as ErrorOut  # the one error shape
+
 
 class RequestCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -104,12 +106,6 @@ class NameCheckIn(BaseModel):
 
 class NameCheckOut(BaseModel):
     match: bool
-
-
-class ErrorOut(BaseModel):
-    code: str
-    message: str
-    detail: Any = None
 
 
 class IssuerOut(BaseModel):

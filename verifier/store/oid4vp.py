@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+from verifier.store.base import TableStore, from_ms, to_ms
 
 
 @dataclass(frozen=True)
@@ -32,17 +34,7 @@ class Transaction:
     error: dict[str, Any] | None
 
 
-def _ms(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return int(moment.timestamp() * 1000)
-
-
-def _dt(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
-class Oid4vpStore:
+class Oid4vpStore(TableStore):
     """The verifier's OpenID4VP transactions table."""
 
     def __init__(self, engine: Engine, *, prefix: str = "rzv_") -> None:
@@ -61,16 +53,6 @@ class Oid4vpStore:
             sa.Column("error", sa.Text, nullable=True),
         )
 
-    def create_schema(self) -> None:
-        try:
-            self.metadata.create_all(self.engine)
-        except sa.exc.DBAPIError:
-            if not sa.inspect(self.engine).has_table(self.table.name):
-                raise
-
-    def drop_schema(self) -> None:
-        self.metadata.drop_all(self.engine)
-
     def add(
         self, *, challenge: str, nonce: str, state: str, transaction: str, expires_at: datetime
     ) -> None:
@@ -82,7 +64,7 @@ class Oid4vpStore:
                     nonce=nonce,
                     state=state,
                     transaction=transaction,
-                    expires_ms=_ms(expires_at),
+                    expires_ms=to_ms(expires_at),
                     answered_ms=None,
                     result=None,
                     error=None,
@@ -94,7 +76,7 @@ class Oid4vpStore:
             row = conn.execute(sa.select(self.table).where(where)).first()
         if row is None:
             return None
-        expires = _dt(row.expires_ms)
+        expires = from_ms(row.expires_ms)
         assert expires is not None
         return Transaction(
             challenge=row.challenge,
@@ -102,7 +84,7 @@ class Oid4vpStore:
             state=row.state,
             transaction=row.transaction,
             expires_at=expires,
-            answered_at=_dt(row.answered_ms),
+            answered_at=from_ms(row.answered_ms),
             result=None if row.result is None else json.loads(row.result),
             error=None if row.error is None else json.loads(row.error),
         )
@@ -128,7 +110,7 @@ class Oid4vpStore:
                 t.update()
                 .where(t.c.challenge == challenge, t.c.answered_ms.is_(None))
                 .values(
-                    answered_ms=_ms(now),
+                    answered_ms=to_ms(now),
                     result=None if result is None else json.dumps(result),
                     error=None if error is None else json.dumps(error),
                 )

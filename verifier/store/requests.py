@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine
 
 from shared.presentation_request import PresentationRequest
 from shared.runtime import db as runtime_db
+from verifier.store.base import TableStore, from_ms, to_ms
 
 PURGE_AFTER = timedelta(days=1)
 
@@ -42,23 +43,13 @@ class StoredRequest:
         return RequestState.pending
 
 
-def _ms(moment: datetime) -> int:
-    if moment.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return int(moment.timestamp() * 1000)
-
-
-def _dt(ms: int | None) -> datetime | None:
-    return None if ms is None else datetime.fromtimestamp(ms / 1000, tz=UTC)
-
-
 def make_engine(url: str) -> Engine:
     """The verifier's engine: SQLite commits are not forced to disk (``durable=False``):
     a request lost on power loss is simply asked again."""
     return runtime_db.make_engine(url, durable=False, immediate=False, pool_size=10)
 
 
-class RequestStore:
+class RequestStore(TableStore):
     """The verifier's requests table."""
 
     def __init__(self, engine: Engine, *, prefix: str = "rzv_") -> None:
@@ -88,17 +79,6 @@ class RequestStore:
             .values(used_ms=sa.bindparam("b_now"))
         )
 
-    def create_schema(self) -> None:
-        """Create the table if missing; several worker processes may race to do it."""
-        try:
-            self.metadata.create_all(self.engine)
-        except sa.exc.DBAPIError:
-            if not sa.inspect(self.engine).has_table(self.table.name):
-                raise
-
-    def drop_schema(self) -> None:
-        self.metadata.drop_all(self.engine)
-
     def add(self, request: PresentationRequest, now: datetime) -> None:
         """Store a new request (and drop requests that expired long ago)."""
         if request.expires_at is None:
@@ -110,30 +90,30 @@ class RequestStore:
                     challenge=request.challenge,
                     domain=request.domain,
                     types=json.dumps(list(request.types)),
-                    created_ms=_ms(now),
-                    expires_ms=_ms(request.expires_at),
+                    created_ms=to_ms(now),
+                    expires_ms=to_ms(request.expires_at),
                     used_ms=None,
                 )
             )
-            conn.execute(t.delete().where(t.c.expires_ms < _ms(now - PURGE_AFTER)))
+            conn.execute(t.delete().where(t.c.expires_ms < to_ms(now - PURGE_AFTER)))
 
     def get(self, challenge: str) -> StoredRequest | None:
         with self.engine.connect() as conn:
             row = conn.execute(self._select, {"challenge": challenge}).first()
         if row is None:
             return None
-        expires = _dt(row.expires_ms)
+        expires = from_ms(row.expires_ms)
         request = PresentationRequest(
             row.challenge, row.domain, expires, tuple(json.loads(row.types))
         )
-        created = _dt(row.created_ms)
+        created = from_ms(row.created_ms)
         assert created is not None
-        return StoredRequest(request, created, _dt(row.used_ms))
+        return StoredRequest(request, created, from_ms(row.used_ms))
 
     def consume(self, challenge: str, now: datetime) -> bool:
         """Mark the nonce used; False if it was already used, expired or unknown."""
         with self.engine.begin() as conn:
-            result = conn.execute(self._consume, {"b_challenge": challenge, "b_now": _ms(now)})
+            result = conn.execute(self._consume, {"b_challenge": challenge, "b_now": to_ms(now)})
         return result.rowcount == 1
 
     def count(self) -> int:

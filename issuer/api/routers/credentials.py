@@ -18,15 +18,10 @@ from issuer.api.models import (
 )
 from issuer.awards import AwardIn
 from issuer.service import AwardRequest
+from shared.runtime.web import error_responses
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut},
-    403: {"model": ErrorOut},
-    404: {"model": ErrorOut},
-    409: {"model": ErrorOut},
-    422: {"model": ErrorOut},
-}
+ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 @router.post(

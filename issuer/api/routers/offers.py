@@ -9,18 +9,13 @@ from typing import Any
 from fastapi import APIRouter
 
 from issuer.api.deps import AdminDep, OffersDep
-from issuer.api.models import ErrorOut, OfferCreate, OfferCreatedOut, OfferOut
+from issuer.api.models import OfferCreate, OfferCreatedOut, OfferOut
 from issuer.awards import AwardIn
 from shared.qr import render_png
+from shared.runtime.web import error_responses
 
 router = APIRouter(prefix="/offers", tags=["offers"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": ErrorOut},
-    403: {"model": ErrorOut},
-    404: {"model": ErrorOut},
-    409: {"model": ErrorOut},
-    422: {"model": ErrorOut},
-}
+ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
 @router.post(

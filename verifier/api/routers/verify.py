@@ -67,6 +67,14 @@ def _unwrap(body: Any, key: str) -> tuple[Any, str | None]:
     return body, None
 
 
+async def _document(request: Request, key: str, code: ErrorCode) -> tuple[Any, str | None]:
+    """The ``key`` document (bare, or wrapped with its challenge) from a JSON body."""
+    document, challenge = _unwrap(await _json_body(request), key)
+    if not isinstance(document, dict):
+        raise InvalidInput(f"Expected a {key} (a JSON object).", code=code)
+    return document, challenge
+
+
 @router.post(
     "/presentation",
     response_model=ResultOut,
@@ -78,11 +86,7 @@ async def verify_presentation(
     request: Request, verifier: VerifierDep, limiter: LimiterDep
 ) -> JSONResponse:
     """Verify a presentation that answers one of this verifier's requests."""
-    document, challenge = _unwrap(await _json_body(request), "presentation")
-    if not isinstance(document, dict):
-        raise InvalidInput(
-            "Expected a presentation (a JSON object).", code=ErrorCode.malformed_presentation
-        )
+    document, challenge = await _document(request, "presentation", ErrorCode.malformed_presentation)
     result = await _run(limiter, verifier.verify_presentation, document, challenge=challenge)
     return _answer(result)
 
@@ -98,11 +102,7 @@ async def verify_credential(
     request: Request, verifier: VerifierDep, limiter: LimiterDep
 ) -> JSONResponse:
     """Verify a single credential (no holder binding: anyone can hold a copy)."""
-    document, _challenge = _unwrap(await _json_body(request), "credential")
-    if not isinstance(document, dict):
-        raise InvalidInput(
-            "Expected a credential (a JSON object).", code=ErrorCode.malformed_credential
-        )
+    document, _challenge = await _document(request, "credential", ErrorCode.malformed_credential)
     result = await _run(limiter, verifier.verify_credential, document)
     return _answer(result)
 
