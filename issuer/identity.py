@@ -13,7 +13,8 @@ its DID is its one Ed25519 key.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,8 @@ from shared.ob import Profile, known_fields
 DID_V1 = "https://www.w3.org/ns/did/v1"
 DEFAULT_LOCAL_URL = "http://127.0.0.1:8000"
 SD_FRAGMENT = "sd-1"
+# Config entry: {list id: base URL} for lists opened before the base URL changed.
+LIST_BASE_URLS = "list_base_urls"
 # Config entries holding the selective-disclosure key (sealed like the signing keys).
 _SD_SEALED = "sd_key_sealed"
 _SD_PUBLIC = "sd_key_public"
@@ -44,13 +47,15 @@ class Identity:
     base_url: str
     suspension: bool
     list_size: int
+    # Lists opened under an earlier base URL keep the URL their credentials carry.
+    list_base_urls: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_web(self) -> bool:
         return self.did.startswith("did:web:")
 
     def status_url(self, list_id: str) -> str:
-        return f"{self.base_url}/status/{list_id}"
+        return f"{self.list_base_urls.get(list_id, self.base_url)}/status/{list_id}"
 
     def achievement_url(self, achievement_id: str) -> str:
         return f"{self.base_url}/achievements/{achievement_id}"
@@ -154,6 +159,7 @@ def load_identity(store: Store) -> Identity:
         base_url=config["base_url"],
         suspension=config.get("suspension") == "1",
         list_size=int(config.get("list_size", "131072")),
+        list_base_urls=json.loads(config.get(LIST_BASE_URLS, "{}")),
     )
 
 

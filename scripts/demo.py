@@ -290,6 +290,7 @@ def product_journey() -> None:
         "https://leerhuis.example",
         "--base-url",
         base,
+        "--local",  # the demo runs on this machine only
         env=issuer_env,
     )
     run(

@@ -126,6 +126,7 @@ def run(out_dir: Path) -> dict[str, Any]:
             "https://leerhuis.example",
             "--base-url",
             base,
+            "--local",  # the demo runs on this machine only
         ),
         markup=False,
     )

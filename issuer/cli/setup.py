@@ -7,12 +7,14 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import typer
 from pydantic import SecretStr
 
 from issuer import publish
 from issuer.achievements import check_image, image_from_file
+from issuer.base_url import NOT_CHECKABLE, change_settings, is_public, require_public
 from issuer.cli.common import (
     CONFIG_FILE,
     issuer_for,
@@ -23,6 +25,7 @@ from issuer.cli.common import (
     state,
 )
 from issuer.identity import (
+    DEFAULT_LOCAL_URL,
     ProfileIn,
     add_sd_key,
     initialize,
@@ -31,6 +34,7 @@ from issuer.identity import (
     rotate_key,
 )
 from issuer.store import Store
+from shared.errors import ErrorCode, InvalidInput
 from shared.runtime.files import atomic_write
 
 status_app = typer.Typer(no_args_is_help=True)
@@ -41,6 +45,7 @@ def register(app: typer.Typer) -> None:
     app.command("rotate-key")(rotate)
     app.command("selective-disclosure")(selective_disclosure)
     app.command("serve")(serve)
+    app.command("config")(config)
     app.command("audit")(audit)
     app.command("admin-token")(admin_token)
 
@@ -59,10 +64,18 @@ def init(
     base_url: Annotated[
         str | None,
         typer.Option(
-            help="Public URL of this issuer (status lists, offers). Default: "
-            "https://DOMAIN\\[/path] for did:web, http://127.0.0.1:8000 otherwise."
+            help="Public https URL of this issuer (status lists, offers); every credential "
+            "carries it. Default: https://DOMAIN\\[/path] for did:web."
         ),
     ] = None,
+    local: Annotated[
+        bool,
+        typer.Option(
+            "--local",
+            help="Consent to a local base URL (default http://127.0.0.1:8000): credentials "
+            "then cannot be checked elsewhere.",
+        ),
+    ] = False,
     suspension: Annotated[
         bool, typer.Option(help="Also give every credential a suspension status entry.")
     ] = False,
@@ -73,6 +86,20 @@ def init(
     """Create the issuer: data directory, encrypted signing key, profile, DID, admin token."""
 
     def act() -> None:
+        if base_url is not None:
+            chosen = base_url
+        elif did_web:
+            chosen = "https://" + did_web.strip("/").replace("%3A", ":")
+        elif local:
+            chosen = DEFAULT_LOCAL_URL
+        else:
+            raise InvalidInput(
+                "give the public https address this issuer will be reached at "
+                "(--base-url https://badges.example.nl), or --local to try things out on "
+                "this machine (credentials then cannot be checked elsewhere)",
+                code=ErrorCode.invalid_request,
+            )
+        public_url = require_public(chosen, local=local)
         settings = state(ctx).settings()
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         logo = image
@@ -91,7 +118,7 @@ def init(
                 passphrase=secret,
                 now=datetime.now(UTC),
                 did_web=did_web,
-                base_url=base_url,
+                base_url=public_url,
                 suspension=suspension,
                 list_size=list_size,
                 kdf=settings.kdf,
@@ -104,6 +131,10 @@ def init(
         )
         out.print(f"Issuer DID: [bold]{identity.did}[/bold]", highlight=False)
         out.print(f"Base URL:   {identity.base_url}", highlight=False)
+        if not is_public(identity.base_url):
+            warning = NOT_CHECKABLE.format(url=identity.base_url)
+            out.print(f"[bold yellow]Warning:[/bold yellow] {warning}", highlight=False)
+            out.print("Change it later with 'rugzak-issuer config --base-url URL'.")
         out.print(f"Data:       {settings.data_dir}", highlight=False)
         out.print("Admin token (shown once; store it safely):", highlight=False)
         out.print(token, highlight=False, soft_wrap=True)
@@ -186,6 +217,10 @@ def serve(
     def act() -> None:
         settings = state(ctx).settings()
         secret = passphrase(settings)
+        with issuer_for(ctx, unlock=False) as issuer:
+            published = issuer.identity.base_url
+        for line in listen_warnings(published, host, port):
+            out.print(f"[bold yellow]Warning:[/bold yellow] {line}", highlight=False)
         if workers == 1:
             app = create_app(settings.model_copy(update={"passphrase": SecretStr(secret)}))
             uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
@@ -203,6 +238,85 @@ def serve(
             log_level="info",
             access_log=False,
         )
+
+    run(act)
+
+
+def listen_warnings(base_url: str, host: str, port: int) -> list[str]:
+    """What an operator should hear before ``serve`` starts: where credentials point
+    versus where this process listens."""
+    lines = []
+    if not is_public(base_url):
+        lines.append(NOT_CHECKABLE.format(url=base_url))
+    parts = urlsplit(base_url)
+    if parts.hostname in ("127.0.0.1", "localhost", "::1"):
+        expected = parts.port or (443 if parts.scheme == "https" else 80)
+        local_hosts = ("127.0.0.1", "localhost", "::1", "0.0.0.0", "::")  # noqa: S104 - compared
+        if host not in local_hosts or port != expected:
+            lines.append(
+                f"Credentials point to {base_url}, but this server listens on "
+                f"{host}:{port}: their status lists and offers will not be found there."
+            )
+    return lines
+
+
+def config(
+    ctx: typer.Context,
+    base_url: Annotated[
+        str | None,
+        typer.Option(help="New public https URL for credentials issued from now on."),
+    ] = None,
+    local: Annotated[
+        bool, typer.Option("--local", help="Consent to a base URL others cannot reach.")
+    ] = False,
+    suspension: Annotated[
+        bool | None,
+        typer.Option(
+            "--suspension/--no-suspension",
+            help="Give new credentials a suspension entry too (cannot be turned off).",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show or change settings for new credentials (base URL, suspension).
+
+    Credentials already issued keep their status URLs: the lists they name stay
+    published under /status/<list>, so keep the old host name pointing at this service.
+    """
+
+    def act() -> None:
+        new_url = require_public(base_url, local=local) if base_url is not None else None
+        with issuer_for(ctx, unlock=False) as issuer:
+            change = change_settings(
+                issuer.store,
+                issuer.identity,
+                now=datetime.now(UTC),
+                base_url=new_url,
+                suspension=suspension,
+                list_size=issuer.identity.list_size,
+            )
+        view = {
+            "base_url": change.base_url,
+            "suspension": change.suspension,
+            "checkable_elsewhere": is_public(change.base_url),
+            "lists_kept_at_old_url": change.moved_lists,
+        }
+        if as_json:
+            print_json(view)
+            return
+        out.print(f"Base URL:   {change.base_url}", highlight=False)
+        out.print(f"Suspension: {'on' if change.suspension else 'off'}", highlight=False)
+        if change.moved_lists:
+            out.print(
+                f"{len(change.moved_lists)} status list(s) keep their old URL; new credentials "
+                "go into new lists. Restart 'serve' and keep the old host name pointing here.",
+                highlight=False,
+            )
+        if not is_public(change.base_url):
+            out.print(
+                "[bold yellow]Warning:[/bold yellow] " + NOT_CHECKABLE.format(url=change.base_url),
+                highlight=False,
+            )
 
     run(act)
 

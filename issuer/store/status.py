@@ -76,7 +76,7 @@ class StatusAllocator:
                     .where(t.status_entries.c.list_id == current["id"])
                 ).scalar_one()
                 if used >= current["size"] * self.fill_limit:
-                    current = self._open_next(conn, purpose, current["seq"] + 1, now)
+                    current = self.open_next(conn, purpose, current["seq"] + 1, now)
                 else:
                     current = self.current_list(conn, purpose, now)
                 self._current[purpose] = current
@@ -98,10 +98,10 @@ class StatusAllocator:
             .first()
         )
         if row is None:
-            return self._open_next(conn, purpose, 1, now)
+            return self.open_next(conn, purpose, 1, now)
         return row
 
-    def _open_next(self, conn: Connection, purpose: str, seq: int, now: datetime) -> RowMapping:
+    def open_next(self, conn: Connection, purpose: str, seq: int, now: datetime) -> RowMapping:
         insert_ignore(
             conn,
             t.status_lists,

@@ -66,7 +66,7 @@ SCRIPT = textwrap.dedent(
     secret = "een lang wachtwoord"
     done = runner.invoke(
         issuer_cli,
-        ["--data-dir", str(work / "issuer"), "init", "--name", "Leerhuis Utrecht"],
+        ["--data-dir", str(work / "issuer"), "init", "--name", "Leerhuis Utrecht", "--local"],
         env={"RUGZAK_ISSUER_PASSPHRASE": secret, "RUGZAK_ISSUER_KDF": "min"},
     )
     assert done.exit_code == 0, done.output

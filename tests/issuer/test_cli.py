@@ -89,7 +89,7 @@ def data(runner: CliRunner, tmp_path: Path) -> Path:
 
 
 def test_init_prints_did_and_token_once_and_refuses_twice(runner: CliRunner, data: Path) -> None:
-    again = cli(runner, data, "init", "--name", "Other", code=2)
+    again = cli(runner, data, "init", "--name", "Other", "--local", code=2)
     assert "already_initialized" in again.output
     config = json.loads((data / "issuer.json").read_text())
     assert config["database_url"].startswith("sqlite:///")

@@ -425,7 +425,7 @@ def test_cli_import_show_edit_export_and_issue(runner: CliRunner, tmp_path: Path
 
 def test_cli_import_builtin_and_errors(runner: CliRunner, tmp_path: Path) -> None:
     data = tmp_path / "issuer"
-    cli(runner, data, "init", "--name", "ROC Noord")
+    cli(runner, data, "init", "--name", "ROC Noord", "--local")
     done = cli(runner, data, "framework", "import", "--builtin", "21e-eeuwse-vaardigheden")
     assert "10 skills, 40 levels, 200 behaviours" in done.output
     bad = tmp_path / "kader.csv"

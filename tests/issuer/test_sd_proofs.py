@@ -106,7 +106,7 @@ def test_a_did_key_issuer_cannot_add_an_sd_key(
     tmp_path: Path,
 ) -> None:
     data = tmp_path / "key"
-    cli(runner, data, "init", "--name", "Leerhuis Utrecht")
+    cli(runner, data, "init", "--name", "Leerhuis Utrecht", "--local")
     result = cli(runner, data, "selective-disclosure", code=2)
     assert "unsupported_did_method" in result.output
 
