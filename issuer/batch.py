@@ -1,10 +1,16 @@
-"""Batch awards from a CSV file: one row per learner.
+"""Batch awards from a CSV file: one row per learner (and piece of work).
 
-Columns (header row required, names case-insensitive): ``achievement`` and at least
-one of ``did`` (or ``recipient``) and ``email``; optional ``name``, ``result``
-(``value`` or ``Description=value``), ``evidence`` (a URL or a sentence).
-A row with a DID gets a signed credential; a row with only an e-mail gets an
-OpenID4VCI offer. A bad row is reported with its line number; the rest go on.
+Columns (header row required, names case-insensitive, English or Dutch): ``achievement``
+(``skill``, ``vaardigheid``) or ``skills`` (``vaardigheden``: ``ID=LEVEL; ID=LEVEL``,
+one piece of work for several skills) and at least one of ``did`` (``recipient``,
+``ontvanger``) and ``email``; optional ``name`` (``naam``), ``result`` (``level``,
+``niveau``: ``value`` or ``Description=value``), ``evidence`` (``bewijs``: a URL or a
+sentence), ``evidence_file`` (``bewijsbestand``: a file next to the CSV whose digests go
+in the badge), ``assessor`` (``beoordelaar``: ``NAME|ROLE``), ``date`` (``datum``) and
+``plain_name`` (``naam_leesbaar``: yes/ja to write the name readable).
+A row with a DID gets signed credentials (all of its skills in one transaction); a row
+with only an e-mail gets an OpenID4VCI offer per skill. A bad row is reported with its
+line number; the rest go on.
 
 Crash safety and re-runs: rows are committed in chunks, and a row is written to the
 results file (flushed and fsynced) only after its chunk committed. Every row has an
@@ -23,7 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from issuer.awards import AwardIn, EvidenceIn, ResultIn, idempotency_key
+from issuer.award_input import parse_award_date, read_evidence_file
+from issuer.awards import AwardIn, EvidenceIn, ResultIn, idempotency_key, parse_assessor
 from issuer.offers import OfferService
 from issuer.service import AwardRequest, Issued, Issuer
 from shared.errors import ErrorCode, InvalidInput, RugzakError
@@ -46,7 +53,40 @@ RESULT_COLUMNS = [
     "error_code",
     "error_message",
 ]
-ALIASES = {"recipient": "did", "e-mail": "email", "achievement_id": "achievement"}
+ALIASES = {
+    "recipient": "did",
+    "ontvanger": "did",
+    "e-mail": "email",
+    "e-mailadres": "email",
+    "achievement_id": "achievement",
+    "skill": "achievement",
+    "vaardigheid": "achievement",
+    "vaardigheden": "skills",
+    "naam": "name",
+    "level": "result",
+    "niveau": "result",
+    "resultaat": "result",
+    "bewijs": "evidence",
+    "bewijsbestand": "evidence_file",
+    "beoordelaar": "assessor",
+    "datum": "date",
+    "naam_leesbaar": "plain_name",
+}
+_YES = {"yes", "ja", "true", "1", "y", "j"}
+
+
+@dataclass(frozen=True)
+class RowDetails:
+    """What the skills of one row share beside the evidence text: file, assessor, date."""
+
+    evidence_file: EvidenceIn | None = None
+    assessor: str | None = None
+    date: str | None = None
+    plain_name: bool = False
+
+    def key_parts(self) -> tuple[Any, ...]:
+        digest = self.evidence_file.digest_multibase if self.evidence_file else None
+        return (digest, self.assessor, self.date, self.plain_name)
 
 
 @dataclass(frozen=True)
@@ -58,10 +98,14 @@ class BatchRow:
     name: str | None
     result: str | None
     evidence: str | None
+    details: RowDetails = field(default_factory=RowDetails)
 
     def key(self) -> str:
         who = self.did or (self.email or "").lower()
-        return idempotency_key("batch", self.achievement, who, self.result, self.evidence)
+        parts: tuple[Any, ...] = ("batch", self.achievement, who, self.result, self.evidence)
+        if self.details != RowDetails():
+            parts += self.details.key_parts()
+        return idempotency_key(*parts)
 
     def award(self) -> AwardIn:
         results = []
@@ -73,12 +117,24 @@ class BatchRow:
                 else ResultIn(value=self.result)
             )
         evidence = []
-        if self.evidence:
-            is_url = self.evidence.startswith(("https://", "http://"))
+        is_url = bool(self.evidence) and str(self.evidence).startswith(("https://", "http://"))
+        text = {"url": self.evidence} if is_url else {"narrative": self.evidence}
+        if self.details.evidence_file is not None:
+            # The file's digests go with the URL (or sentence) of this row's evidence.
             evidence.append(
-                EvidenceIn(url=self.evidence) if is_url else EvidenceIn(narrative=self.evidence)
+                self.details.evidence_file.model_copy(update={k: v for k, v in text.items() if v})
             )
-        return AwardIn(results=results, evidence=evidence)
+        elif self.evidence:
+            evidence.append(EvidenceIn.model_validate(text))
+        details = self.details
+        return AwardIn(
+            results=results,
+            evidence=evidence,
+            assessor=parse_assessor(details.assessor) if details.assessor else None,
+            awarded_date=parse_award_date(details.date) if details.date else None,
+            learner_name=self.name if self.did else None,
+            plain_name=details.plain_name,
+        )
 
 
 @dataclass
@@ -92,6 +148,11 @@ class Summary:
 
 
 def read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
+    """Parse the CSV; evidence files are read relative to its folder."""
+    return _read_rows(path)
+
+
+def _read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
     """Parse the CSV; a broken file raises ``invalid_csv``, a broken row is listed."""
     try:
         size = path.stat().st_size
@@ -107,10 +168,12 @@ def read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
         raise InvalidInput(
             "the CSV file is not UTF-8", code=ErrorCode.invalid_csv, detail={"byte": exc.start}
         ) from exc
-    return parse_rows(io.StringIO(text))
+    return parse_rows(io.StringIO(text), base=path.parent)
 
 
-def parse_rows(handle: TextIO) -> tuple[list[BatchRow], list[dict[str, Any]]]:
+def parse_rows(
+    handle: TextIO, *, base: Path | None = None
+) -> tuple[list[BatchRow], list[dict[str, Any]]]:
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
             handle.read(4096), delimiters=",;\t"
@@ -126,9 +189,9 @@ def parse_rows(handle: TextIO) -> tuple[list[BatchRow], list[dict[str, Any]]]:
     except csv.Error as exc:
         raise InvalidInput(str(exc), code=ErrorCode.invalid_csv, detail={"line": 1}) from exc
     columns = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
-    if "achievement" not in columns or not {"did", "email"} & set(columns):
+    if not {"achievement", "skills"} & set(columns) or not {"did", "email"} & set(columns):
         raise InvalidInput(
-            "the CSV header needs 'achievement' and 'did' and/or 'email' columns",
+            "the CSV header needs 'achievement' (or 'skills') and 'did' and/or 'email' columns",
             code=ErrorCode.invalid_csv,
             detail={"header": header},
         )
@@ -153,26 +216,10 @@ def parse_rows(handle: TextIO) -> tuple[list[BatchRow], list[dict[str, Any]]]:
                 )
                 continue
             values = {c: v.strip() or None for c, v in zip(columns, record, strict=True)}
-            if not values.get("achievement") or not (values.get("did") or values.get("email")):
-                errors.append(
-                    _row_error(
-                        line,
-                        ErrorCode.invalid_csv,
-                        "a row needs an achievement and a DID or e-mail",
-                    )
-                )
-                continue
-            rows.append(
-                BatchRow(
-                    line=line,
-                    achievement=str(values["achievement"]),
-                    did=values.get("did"),
-                    email=values.get("email"),
-                    name=values.get("name"),
-                    result=values.get("result"),
-                    evidence=values.get("evidence"),
-                )
-            )
+            try:
+                rows.extend(_row(line, values, base))
+            except RugzakError as exc:
+                errors.append(_row_error(line, exc.code, exc.message))
     except csv.Error as exc:
         raise InvalidInput(
             f"the CSV file is malformed: {exc}",
@@ -180,6 +227,63 @@ def parse_rows(handle: TextIO) -> tuple[list[BatchRow], list[dict[str, Any]]]:
             detail={"line": reader.line_num},
         ) from exc
     return rows, errors
+
+
+def _row(line: int, values: dict[str, str | None], base: Path | None) -> list[BatchRow]:
+    """One CSV row: a BatchRow per skill (all with the row's line number)."""
+    if not (values.get("achievement") or values.get("skills")) or not (
+        values.get("did") or values.get("email")
+    ):
+        raise InvalidInput(
+            "a row needs an achievement (or skills) and a DID or e-mail",
+            code=ErrorCode.invalid_csv,
+        )
+    skills: list[tuple[str, str | None]] = []
+    if values.get("achievement"):
+        skills.append((str(values["achievement"]), values.get("result")))
+    for item in (values.get("skills") or "").split(";"):
+        if not item.strip():
+            continue
+        achievement, sep, level = item.partition("=")
+        if not sep or not achievement.strip() or not level.strip():
+            raise InvalidInput(f"'{item.strip()}' is not SKILL=LEVEL", code=ErrorCode.invalid_csv)
+        skills.append((achievement.strip(), level.strip()))
+    if len({a for a, _ in skills}) != len(skills):
+        raise InvalidInput("a skill is named twice in one row", code=ErrorCode.invalid_csv)
+    details = RowDetails(
+        evidence_file=_evidence_file(values.get("evidence_file"), base),
+        assessor=values.get("assessor"),
+        date=values.get("date"),
+        plain_name=(values.get("plain_name") or "").lower() in _YES,
+    )
+    if details.date:
+        parse_award_date(details.date)  # a bad date fails the row now, with its line
+    return [
+        BatchRow(
+            line=line,
+            achievement=achievement,
+            did=values.get("did"),
+            email=values.get("email"),
+            name=values.get("name"),
+            result=level,
+            evidence=values.get("evidence"),
+            details=details,
+        )
+        for achievement, level in skills
+    ]
+
+
+def _evidence_file(name: str | None, base: Path | None) -> EvidenceIn | None:
+    """The digests of an evidence file named in a row (relative to the CSV's folder)."""
+    if not name:
+        return None
+    if base is None:
+        raise InvalidInput(
+            "evidence files can only be read from a CSV file on disk",
+            code=ErrorCode.invalid_csv,
+        )
+    path = Path(name)
+    return read_evidence_file(path if path.is_absolute() else base / path)
 
 
 def _row_error(line: int, code: ErrorCode | str, message: str) -> dict[str, Any]:
@@ -264,60 +368,96 @@ def _credential_chunk(
     out_dir: Path | None,
     actor: str,
 ) -> None:
-    requests: list[tuple[BatchRow, AwardRequest]] = []
-    for row in chunk:
+    """Issue a chunk of rows in one transaction; a row's skills stand or fall together."""
+    groups: list[list[tuple[BatchRow, AwardRequest]]] = []
+    for group in _groups(chunk):
+        requests: list[tuple[BatchRow, AwardRequest]] = []
         try:
-            request = AwardRequest(
-                achievement_id=row.achievement,
-                subject_id=str(row.did),
-                award=row.award(),
-                email=row.email,
-                idempotency_key=row.key(),
-            )
-            issuer.prepare(request)
+            for row in group:
+                request = AwardRequest(
+                    achievement_id=row.achievement,
+                    subject_id=str(row.did),
+                    award=row.award(),
+                    email=row.email,
+                    idempotency_key=row.key(),
+                )
+                issuer.prepare(request)
+                requests.append((row, request))
         except (RugzakError, ValueError) as exc:
-            out = _base(row)
-            _fail(summary, out, exc)
-            results.write(out)
+            _fail_group(summary, results, group, exc)
             continue
-        requests.append((row, request))
-    if not requests:
+        groups.append(requests)
+    if not groups:
         return
+    outcomes: list[list[Issued] | RugzakError]
     try:
-        issued: list[Issued | RugzakError] = list(
-            issuer.issue_many([r for _, r in requests], actor=actor)
-        )
+        flat = issuer.issue_many([r for g in groups for _, r in g], actor=actor)
+        outcomes = []
+        for g in groups:
+            outcomes.append(flat[: len(g)])
+            flat = flat[len(g) :]
     except RugzakError:
         # Something failed inside the chunk's transaction (nothing of it stays):
         # redo the rows one by one so one bad row cannot sink the others.
-        issued = []
-        for _, request in requests:
+        outcomes = []
+        for g in groups:
             try:
-                issued.append(issuer.issue(request, actor=actor))
+                outcomes.append(issuer.issue_many([r for _, r in g], actor=actor))
             except RugzakError as exc:
-                issued.append(exc)
+                outcomes.append(exc)
     # Committed: only now may anything be reported as done.
-    for (row, _), outcome in zip(requests, issued, strict=True):
+    for g, outcome in zip(groups, outcomes, strict=True):
         if isinstance(outcome, RugzakError):
-            out = _base(row)
-            _fail(summary, out, outcome)
-            results.write(out)
+            _fail_group(summary, results, [row for row, _ in g], outcome)
             continue
-        out = _base(row) | {"credential_id": outcome.credential["id"]}
-        if outcome.created:
-            summary.issued += 1
-            out["outcome"] = "issued"
-        else:
-            summary.already += 1
-            out["outcome"] = "already_issued"
-        if out_dir is not None:
-            path = out_dir / f"{_file_stem(outcome.credential['id'])}.json"
-            if outcome.created or not path.exists():
-                atomic_write(
-                    path, json.dumps(outcome.credential, indent=2).encode("utf-8"), make_dirs=True
-                )
-            out["file"] = str(path)
+        for (row, _), issued in zip(g, outcome, strict=True):
+            _report_issued(row, issued, summary, results, out_dir)
+
+
+def _report_issued(
+    row: BatchRow,
+    issued: Issued,
+    summary: Summary,
+    results: ResultsWriter,
+    out_dir: Path | None,
+) -> None:
+    out = _base(row) | {"credential_id": issued.credential["id"]}
+    if issued.created:
+        summary.issued += 1
+        out["outcome"] = "issued"
+    else:
+        summary.already += 1
+        out["outcome"] = "already_issued"
+    if out_dir is not None:
+        path = out_dir / f"{_file_stem(issued.credential['id'])}.json"
+        if issued.created or not path.exists():
+            atomic_write(
+                path, json.dumps(issued.credential, indent=2).encode("utf-8"), make_dirs=True
+            )
+        out["file"] = str(path)
+    results.write(out)
+
+
+def _fail_group(
+    summary: Summary, results: ResultsWriter, group: list[BatchRow], exc: Exception
+) -> None:
+    """Every skill of a failed row is reported failed (none of them was issued)."""
+    for row in group:
+        out = _base(row)
+        _fail(summary, out, exc)
         results.write(out)
+
+
+def _groups(rows: list[BatchRow]) -> Iterator[list[BatchRow]]:
+    """Consecutive rows of one CSV line (the skills of one piece of work)."""
+    group: list[BatchRow] = []
+    for row in rows:
+        if group and group[0].line != row.line:
+            yield group
+            group = []
+        group.append(row)
+    if group:
+        yield group
 
 
 def _file_stem(credential_id: str) -> str:
@@ -343,5 +483,12 @@ def _fail(summary: Summary, out: dict[str, Any], exc: Exception) -> None:
 
 
 def _chunks(rows: list[BatchRow], size: int) -> Iterator[list[BatchRow]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
+    """Chunks of about ``size`` rows that never split the skills of one CSV line."""
+    chunk: list[BatchRow] = []
+    for group in _groups(rows):
+        if chunk and len(chunk) + len(group) > size:
+            yield chunk
+            chunk = []
+        chunk.extend(group)
+    if chunk:
+        yield chunk

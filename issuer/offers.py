@@ -96,6 +96,9 @@ class OfferService:
         idempotency: str | None = None,
     ) -> OfferCreated:
         award = award or AwardIn()
+        if name and award.learner_name is None:
+            # The learner's name goes into the credential (hashed unless plain_name).
+            award = award.model_copy(update={"learner_name": name})
         email = check_email(email) if email else None
         # Checks the achievement and results now, not when the learner redeems.
         self.issuer.check_award(achievement_id, award)

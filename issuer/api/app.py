@@ -66,6 +66,7 @@ def create_app(
         achievements.router,
         frameworks.router,
         credentials.router,
+        credentials.awards_router,
         offers.router,
         audit.router,
     ):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from issuer.achievements import AchievementIn
-from issuer.awards import EvidenceIn, ResultIn
+from issuer.awards import AssessorIn, AwardIn, EvidenceIn, ResultIn, SkillLevelIn
 from shared.runtime.web import ErrorOut as ErrorOut  # the one error shape
 
 
@@ -35,7 +35,19 @@ class AchievementOut(BaseModel):
     achievement: dict[str, Any] = Field(description="the OB 3.0 Achievement as issued")
 
 
-class IssueIn(BaseModel):
+class AwardDetails(BaseModel):
+    """Assessor, date and the learner's name, shared by issue, award and offer bodies."""
+
+    assessor: AssessorIn | None = None
+    awarded_date: AwareDatetime | None = Field(
+        default=None, description="when the work was judged (awardedDate)"
+    )
+    plain_name: bool = Field(
+        default=False, description="write the learner's name readable, not hashed"
+    )
+
+
+class IssueIn(AwardDetails):
     model_config = ConfigDict(extra="forbid")
 
     achievement_id: str
@@ -43,7 +55,49 @@ class IssueIn(BaseModel):
     email: str | None = None
     results: list[ResultIn] = Field(default_factory=list, max_length=20)
     evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    name: str | None = Field(
+        default=None, max_length=256, description="the learner's name (hashed unless plain_name)"
+    )
     idempotency_key: str | None = Field(default=None, max_length=200)
+
+    def award(self) -> AwardIn:
+        return AwardIn(
+            results=self.results,
+            evidence=self.evidence,
+            assessor=self.assessor,
+            awarded_date=self.awarded_date,
+            learner_name=self.name,
+            plain_name=self.plain_name,
+        )
+
+
+class SkillsAwardIn(AwardDetails):
+    """One piece of work as evidence for several skills: one credential per skill level."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    recipient: str = Field(description="the learner's DID (did:key or did:web)")
+    skills: list[SkillLevelIn] = Field(min_length=1, max_length=50)
+    evidence: list[EvidenceIn] = Field(default_factory=list, max_length=20)
+    email: str | None = None
+    name: str | None = Field(
+        default=None, max_length=256, description="the learner's name (hashed unless plain_name)"
+    )
+    idempotency_key: str | None = Field(default=None, max_length=200)
+
+    def award(self) -> AwardIn:
+        return AwardIn(
+            evidence=self.evidence,
+            assessor=self.assessor,
+            awarded_date=self.awarded_date,
+            learner_name=self.name,
+            plain_name=self.plain_name,
+        )
+
+
+class SkillsAwardedOut(BaseModel):
+    created: bool = Field(description="false when the idempotency key matched an earlier award")
+    credentials: list[dict[str, Any]]
 
 
 class StatusEntryOut(BaseModel):
@@ -83,7 +137,7 @@ class StatusChangeOut(CredentialSummary):
     changed: bool
 
 
-class OfferCreate(BaseModel):
+class OfferCreate(AwardDetails):
     model_config = ConfigDict(extra="forbid")
 
     achievement_id: str

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from issuer.cli import achievements, awards, batch, frameworks, setup
+from issuer.cli import achievements, award, awards, batch, frameworks, setup
 from issuer.cli.common import CliState
 
 app = typer.Typer(
@@ -47,6 +47,7 @@ app.add_typer(
     frameworks.app, name="framework", help="Skill frameworks: import, show, export, edit."
 )
 awards.register(app)
+award.register(app)
 batch.register(app)
 app.add_typer(setup.status_app, name="status", help="Status lists.")
 

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from issuer.achievements import invalid
 from issuer.awards import AwardIn, EvidenceIn, ResultIn
+from issuer.cli.award import award_details
 from issuer.cli.common import issuer_for, out, print_json, run
 from issuer.offers import OfferService
 from issuer.service import AwardRequest
@@ -96,7 +97,9 @@ def _award(result: list[str] | None, evidence: list[str] | None) -> AwardIn:
 def offer(
     ctx: typer.Context,
     achievement: AchievementOpt,
-    name: Annotated[str | None, typer.Option(help="Learner name (for your records).")] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Learner name (in the badge, hashed unless --plain-name).")
+    ] = None,
     email: EmailOpt = None,
     result: ResultOpt = None,
     evidence: EvidenceOpt = None,
@@ -108,6 +111,19 @@ def offer(
     ] = None,
     qr: Annotated[Path | None, typer.Option(help="Also write the offer as a QR code PNG.")] = None,
     show_qr: Annotated[bool, typer.Option("--show-qr", help="Draw the QR code here.")] = False,
+    evidence_file: Annotated[
+        list[Path] | None,
+        typer.Option(help="An evidence file: its digests go in the badge (with --evidence URL)."),
+    ] = None,
+    assessor: Annotated[
+        str | None, typer.Option(help="Who judged the work: 'NAME' or 'NAME|ROLE'.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="When it was judged (YYYY-MM-DD); default redemption.")
+    ] = None,
+    plain_name: Annotated[
+        bool, typer.Option("--plain-name", help="Write --name readable, not hashed.")
+    ] = False,
     by_reference: Annotated[
         bool,
         typer.Option(
@@ -120,7 +136,16 @@ def offer(
     """Create an OpenID4VCI credential offer and print its link for the wallet."""
 
     def act() -> None:
-        award = _award(result, evidence)
+        urls = [e for e in evidence or [] if e.startswith(("https://", "http://"))]
+        details = award_details(
+            evidence=[e for e in evidence or [] if e not in urls] if evidence_file else evidence,
+            files=evidence_file,
+            file_url=urls if evidence_file else None,
+            assessor=assessor,
+            date=date,
+            plain_name=plain_name,
+        )
+        award = details.model_copy(update={"results": _award(result, None).results})
         with issuer_for(ctx, unlock=False) as issuer:
             created = OfferService(issuer).create(
                 achievement,

@@ -16,9 +16,14 @@ from issuer.achievements import (
 )
 from issuer.awards import (
     AwardIn,
+    ResultIn,
+    SkillLevelIn,
+    assessor_profile,
+    awarded_at,
     check_email,
     check_recipient_did,
-    hashed_email,
+    idempotency_key,
+    learner_identifiers,
     resolve_results,
     to_evidence,
 )
@@ -26,7 +31,7 @@ from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepar
 from issuer.store.repository import load
 from shared.credentials import issue_credential
 from shared.dates import parse_datetime
-from shared.errors import Conflict, ErrorCode
+from shared.errors import Conflict, ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from shared.ob import Achievement, Profile, Result, build_credential
 from shared.status_list import build_status_entry
@@ -69,6 +74,27 @@ class AwardOps(IssuerBase):
 
     def issue(self, request: AwardRequest, *, actor: str) -> Issued:
         return self.issue_many([request], actor=actor)[0]
+
+    def award_skills(
+        self,
+        recipient: str,
+        skills: Sequence[SkillLevelIn],
+        award: AwardIn,
+        *,
+        actor: str,
+        email: str | None = None,
+        key: str | None = None,
+    ) -> list[Issued]:
+        """One piece of work as evidence for several skills: one credential per skill
+        level, all in ONE transaction (every one or none).
+
+        ``award`` holds what the levels share (evidence, assessor, date, name); each
+        skill's level becomes its ``Result``. With ``key`` a repeat returns the same
+        credentials instead of new ones.
+        """
+        return self.issue_many(
+            skill_requests(recipient, skills, award, email=email, key=key), actor=actor
+        )
 
     def issue_many(self, requests: Sequence[AwardRequest], *, actor: str) -> list[Issued]:
         """Issue several awards in ONE transaction (all or nothing), after checking all."""
@@ -121,7 +147,9 @@ class AwardOps(IssuerBase):
             results=[Result.model_validate(r) for r in prepared.results],
             evidence=[to_evidence(e) for e in request.award.evidence],
             credential_status=status,
-            identifier=[hashed_email(request.email)] if request.email else None,
+            awarded_date=awarded_at(request.award, now),
+            identifier=learner_identifiers(request.email, request.award),
+            source=assessor_profile(request.award.assessor) if request.award.assessor else None,
         )
         signed = self.with_sd_proof(issue_credential(unsigned, signer, created=now), now)
         self.store.insert_credential(
@@ -150,3 +178,33 @@ class AwardOps(IssuerBase):
             },
         )
         return Issued(signed, created=True)
+
+
+def skill_requests(
+    recipient: str,
+    skills: Sequence[SkillLevelIn],
+    award: AwardIn,
+    *,
+    email: str | None = None,
+    key: str | None = None,
+    offer_id: str | None = None,
+) -> list[AwardRequest]:
+    """The award requests of a multi-skill award (one per skill level)."""
+    if not skills:
+        raise InvalidInput("name at least one skill and level", code=ErrorCode.invalid_request)
+    seen = [s.achievement_id for s in skills]
+    if len(set(seen)) != len(seen):
+        raise InvalidInput(
+            "a skill is named twice in one award", code=ErrorCode.invalid_request, detail=seen
+        )
+    return [
+        AwardRequest(
+            achievement_id=skill.achievement_id,
+            subject_id=recipient,
+            award=award.model_copy(update={"results": [ResultIn(value=skill.level)]}),
+            email=email,
+            idempotency_key=None if key is None else idempotency_key(key, skill.achievement_id),
+            offer_id=offer_id,
+        )
+        for skill in skills
+    ]

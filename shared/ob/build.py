@@ -50,6 +50,7 @@ def build_credential(
     name: str | None = None,
     awarded_date: datetime | None = None,
     identifier: list[IdentityObject] | None = None,
+    source: Profile | None = None,
 ) -> dict[str, Any]:
     """An unsigned OB 3.0 credential awarding ``achievement`` to ``subject_id``.
 
@@ -73,6 +74,8 @@ def build_credential(
         identifier: other identifiers of the learner beside the DID, e.g. a salted
             e-mail hash (:meth:`IdentityObject.hashed_identity`), so a verifier can
             match the person as well as the key.
+        source: who assessed the achievement on the issuer's behalf (OB 3.0
+            ``AchievementSubject.source``), e.g. the coach who judged the evidence.
 
     Raises:
         InvalidInput: ``malformed_credential`` for inconsistent input (empty ids,
@@ -108,6 +111,7 @@ def build_credential(
                 achievement=achievement,
                 identifier=identifier or None,
                 result=results or None,
+                source=source,
             ),
             evidence=evidence or None,
             credential_schema=[

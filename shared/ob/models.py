@@ -187,7 +187,12 @@ class Result(Typed):
 
 
 class Evidence(Typed):
-    """Work or proof behind the award: a URL (``id``) and/or a narrative."""
+    """Work or proof behind the award: a URL (``id``) and/or a narrative.
+
+    ``digestMultibase`` / ``digestSRI`` are the VCDM 2.0 integrity terms (§5.3, defined
+    in the credentials v2 context, so they expand inside an OB ``Evidence``): they fix
+    the bytes of the evidence file the ``id`` points at.
+    """
 
     class_name: ClassVar[str] = "Evidence"
 
@@ -198,6 +203,8 @@ class Evidence(Typed):
     description: str | None = None
     genre: str | None = None
     audience: str | None = None
+    digest_multibase: str | None = None
+    digest_sri: str | None = Field(default=None, alias="digestSRI")
 
 
 def hash_identity(identity: str, salt: str = "") -> str:

@@ -13,14 +13,16 @@ from issuer.api.models import (
     ErrorOut,
     IssuedOut,
     IssueIn,
+    SkillsAwardedOut,
+    SkillsAwardIn,
     StatusChangeIn,
     StatusChangeOut,
 )
-from issuer.awards import AwardIn
 from issuer.service import AwardRequest
 from shared.runtime.web import error_responses
 
 router = APIRouter(prefix="/credentials", tags=["credentials"])
+awards_router = APIRouter(prefix="/awards", tags=["credentials"])
 ERRORS = error_responses(401, 403, 404, 409, 422)
 
 
@@ -35,12 +37,35 @@ def issue(body: IssueIn, issuer: IssuerDep, actor: AdminDep) -> Any:
     request = AwardRequest(
         achievement_id=body.achievement_id,
         subject_id=body.recipient,
-        award=AwardIn(results=body.results, evidence=body.evidence),
+        award=body.award(),
         email=body.email,
         idempotency_key=body.idempotency_key,
     )
     issued = issuer.issue(request, actor=actor)
     return {"created": issued.created, "credential": issued.credential}
+
+
+@awards_router.post(
+    "",
+    status_code=201,
+    response_model=SkillsAwardedOut,
+    operation_id="award_skills",
+    responses={**ERRORS, 400: {"model": ErrorOut}},
+)
+def award_skills(body: SkillsAwardIn, issuer: IssuerDep, actor: AdminDep) -> Any:
+    """One piece of work, several skill levels: one credential each, in one transaction."""
+    issued = issuer.award_skills(
+        body.recipient,
+        body.skills,
+        body.award(),
+        actor=actor,
+        email=body.email,
+        key=body.idempotency_key,
+    )
+    return {
+        "created": any(i.created for i in issued),
+        "credentials": [i.credential for i in issued],
+    }
 
 
 @router.get(

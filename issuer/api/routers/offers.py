@@ -31,7 +31,13 @@ def create_offer(body: OfferCreate, offers: OffersDep, actor: AdminDep) -> Any:
         actor=actor,
         name=body.name,
         email=body.email,
-        award=AwardIn(results=body.results, evidence=body.evidence),
+        award=AwardIn(
+            results=body.results,
+            evidence=body.evidence,
+            assessor=body.assessor,
+            awarded_date=body.awarded_date,
+            plain_name=body.plain_name,
+        ),
         tx_code=body.tx_code,
         expires_in=timedelta(seconds=body.expires_in_seconds) if body.expires_in_seconds else None,
     )

@@ -1,0 +1,144 @@
+"""award: one piece of work as evidence for several skill levels, in one command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from issuer.achievements import invalid
+from issuer.award_input import parse_award_date, read_evidence_file
+from issuer.awards import AwardIn, EvidenceIn, SkillLevelIn, parse_assessor
+from issuer.cli.common import issuer_for, out, run
+from shared.errors import ErrorCode, InvalidInput
+from shared.runtime.files import atomic_write
+
+
+def register(app: typer.Typer) -> None:
+    app.command("award")(award)
+
+
+def parse_skill(text: str) -> SkillLevelIn:
+    """``ACHIEVEMENT=LEVEL`` (e.g. ``levensvaardigheden-creativiteit=2``)."""
+    achievement, sep, level = text.partition("=")
+    if not sep or not achievement.strip() or not level.strip():
+        raise InvalidInput(
+            "a skill is ACHIEVEMENT=LEVEL, e.g. levensvaardigheden-creativiteit=2",
+            code=ErrorCode.invalid_request,
+            detail=text,
+        )
+    return SkillLevelIn(achievement_id=achievement, level=level)
+
+
+def award_details(
+    *,
+    evidence: list[str] | None = None,
+    files: list[Path] | None = None,
+    file_url: list[str] | None = None,
+    narrative: str | None = None,
+    assessor: str | None = None,
+    date: str | None = None,
+    name: str | None = None,
+    plain_name: bool = False,
+) -> AwardIn:
+    """What the levels of one award share, from the command's options."""
+    try:
+        items = [
+            EvidenceIn(url=e) if e.startswith(("https://", "http://")) else EvidenceIn(narrative=e)
+            for e in evidence or []
+        ]
+        urls = list(file_url or [])
+        if len(urls) > len(files or []):
+            raise InvalidInput(
+                "--evidence-file-url without its --evidence-file", code=ErrorCode.invalid_request
+            )
+        for i, path in enumerate(files or []):
+            url = urls[i] if i < len(urls) else None
+            items.append(read_evidence_file(path, url=url, narrative=narrative))
+        if narrative and not files:
+            items.append(EvidenceIn(narrative=narrative))
+        return AwardIn(
+            evidence=items,
+            assessor=parse_assessor(assessor) if assessor else None,
+            awarded_date=parse_award_date(date) if date else None,
+            learner_name=name,
+            plain_name=plain_name,
+        )
+    except ValidationError as exc:
+        raise invalid(exc) from exc
+
+
+def award(
+    ctx: typer.Context,
+    recipient: Annotated[str, typer.Option(help="The learner's DID (did:key or did:web).")],
+    skill: Annotated[
+        list[str],
+        typer.Option(
+            "--skill", "-s", help="ACHIEVEMENT=LEVEL, repeatable: one credential per skill level."
+        ),
+    ],
+    out_dir: Annotated[Path, typer.Option("--out-dir", help="Write the signed credentials here.")],
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="Evidence URL or sentence.")
+    ] = None,
+    evidence_file_opt: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence-file",
+            help="An evidence file: its digests (digestMultibase, digestSRI) go in the badge.",
+        ),
+    ] = None,
+    evidence_file_url: Annotated[
+        list[str] | None,
+        typer.Option(help="Where the matching --evidence-file is published (in order)."),
+    ] = None,
+    narrative: Annotated[
+        str | None, typer.Option(help="What the learner did (the evidence narrative).")
+    ] = None,
+    assessor: Annotated[
+        str | None, typer.Option(help="Who judged the work: 'NAME' or 'NAME|ROLE'.")
+    ] = None,
+    date: Annotated[
+        str | None, typer.Option(help="When it was judged (YYYY-MM-DD); default now.")
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="The learner's name (salted and hashed in the badge).")
+    ] = None,
+    plain_name: Annotated[
+        bool, typer.Option("--plain-name", help="Write the name readable (learner's choice).")
+    ] = False,
+    email: Annotated[str | None, typer.Option(help="Learner e-mail (stored hashed).")] = None,
+) -> None:
+    """Award several skill levels for one piece of work: all credentials or none."""
+
+    def act() -> None:
+        try:
+            skills = [parse_skill(s) for s in skill]
+        except ValidationError as exc:
+            raise invalid(exc) from exc
+        details = award_details(
+            evidence=evidence,
+            files=evidence_file_opt,
+            file_url=evidence_file_url,
+            narrative=narrative,
+            assessor=assessor,
+            date=date,
+            name=name,
+            plain_name=plain_name,
+        )
+        with issuer_for(ctx, unlock=True) as issuer:
+            issued = issuer.award_skills(recipient, skills, details, actor="cli", email=email)
+        for skill_level, item in zip(skills, issued, strict=True):
+            credential = item.credential
+            path = out_dir / f"{credential['id'].rsplit(':', 1)[-1]}.json"
+            atomic_write(path, json.dumps(credential, indent=2).encode("utf-8"), make_dirs=True)
+            out.print(
+                f"Issued {skill_level.achievement_id} level {skill_level.level}: "
+                f"{credential['id']} -> {path}",
+                highlight=False,
+            )
+
+    run(act)

@@ -1,0 +1,423 @@
+"""Awarding skill levels with evidence: one piece of work, several skills, one transaction;
+evidence files fixed by digest; the assessor, the date and the learner's (hashed) name.
+Through the service, the real ASGI app, the CLI and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from issuer import batch
+from issuer.awards import AssessorIn, AwardIn, SkillLevelIn, evidence_file
+from issuer.cli import app
+from issuer.service import Issuer
+from issuer.settings import IssuerSettings
+from shared.digests import digest_matches
+from shared.errors import ErrorCode, InvalidInput, NotFound
+from shared.jsonld.reference import expand_safely
+from shared.keys import SigningKey
+from shared.ob import validate_credential_schema
+from shared.ob.identity import name_matches
+from shared.skills import builtin, read_level
+from tests.issuer.conftest import HOLDER, PASSPHRASE, FakeClock, make_issuer
+from tests.issuer.helpers import status_source, verify
+from tests.issuer.multiprocess import pg_schema
+
+LIFE = builtin("levensvaardigheden")
+MENU = [
+    SkillLevelIn(achievement_id="levensvaardigheden-creativiteit", level="2"),
+    SkillLevelIn(achievement_id="levensvaardigheden-doorzettingsvermogen", level="2"),
+    SkillLevelIn(achievement_id="levensvaardigheden-initiatief-nemen", level="1"),
+]
+# A realistic evidence file: a menu card of about 40 KB (Dutch text, repeated dishes).
+MENU_CARD = (
+    "Restaurant De Zwaan - nieuwe menukaart, herfst 2026\n"
+    + "".join(
+        f"{n:03d}. Gebakken zeewolf met pompoen, salie en bruine boter - EUR {18 + n % 9},50\n"
+        for n in range(520)
+    )
+).encode("utf-8")
+
+
+@pytest.fixture
+def fresh(settings: IssuerSettings, clock: FakeClock) -> Iterator[Issuer]:
+    made, _token = make_issuer(settings, clock, suspension=False)
+    made.import_framework(LIFE, actor="test")
+    yield made
+    made.store.dispose()
+
+
+def menu_award(**extra: Any) -> AwardIn:
+    card = evidence_file(
+        MENU_CARD,
+        url="https://zwaan.example/portfolio/menukaart-herfst.pdf",
+        name="menukaart-herfst.pdf",
+        narrative="Ontwierp de nieuwe menukaart en kookte hem een week lang.",
+    )
+    return AwardIn(
+        evidence=[card],
+        assessor=AssessorIn(name="Joost Bakker", role="chef-kok"),
+        awarded_date=datetime(2026, 11, 20, 15, 0, tzinfo=UTC),
+        learner_name="Sanne de Vries",
+        **extra,
+    )
+
+
+def count(issuer: Issuer) -> int:
+    return len(issuer.credentials(limit=1000))
+
+
+def test_one_piece_of_work_three_skills_three_verified_credentials(
+    fresh: Issuer, clock: FakeClock
+) -> None:
+    issued = fresh.award_skills(HOLDER.did, MENU, menu_award(), actor="test")
+    assert [i.created for i in issued] == [True, True, True]
+    clock.advance(seconds=1)
+    levels = []
+    for item in issued:
+        credential = item.credential
+        assert verify(credential, status_source(fresh), clock()).verified
+        assert validate_credential_schema(credential) == []
+        subject = credential["credentialSubject"]
+        view = read_level(subject["achievement"], subject["result"][0])
+        levels.append((view.skill, view.number))
+        evidence = credential["evidence"][0]
+        assert digest_matches(
+            MENU_CARD,
+            digest_multibase=evidence["digestMultibase"],
+            digest_sri=evidence["digestSRI"],
+        )
+        assert digest_matches(MENU_CARD + b" ", digest_multibase=evidence["digestMultibase"]) is (
+            False
+        )
+        assert subject["source"] == {
+            "id": subject["source"]["id"],
+            "type": ["Profile"],
+            "name": "Joost Bakker",
+            "description": "chef-kok",
+        }
+        assert subject["source"]["id"].startswith("urn:uuid:")
+        assert credential["awardedDate"] == "2026-11-20T15:00:00Z"
+        (name,) = [i for i in subject["identifier"] if i["identityType"] == "name"]
+        assert name["hashed"] is True
+        assert name["identityHash"].startswith("sha256$")
+        assert "Sanne" not in json.dumps(credential)
+    assert levels == [("Creativiteit", 2), ("Doorzettingsvermogen", 2), ("Initiatief nemen", 1)]
+
+
+def test_evidence_digests_and_source_are_defined_terms() -> None:
+    """digestMultibase/digestSRI (VCDM 2.0 context) and source (OB context) expand to IRIs."""
+    document = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "source": {"id": "urn:uuid:1", "type": ["Profile"], "name": "Joost Bakker"},
+        },
+        "evidence": [
+            {
+                "type": ["Evidence"],
+                "id": "https://zwaan.example/e.pdf",
+                "digestMultibase": "uEiA",
+                "digestSRI": "sha384-abc",
+            }
+        ],
+    }
+    text = json.dumps(expand_safely(document))
+    assert "https://w3id.org/security#digestMultibase" in text
+    assert "https://www.w3.org/2018/credentials#digestSRI" in text
+    assert "https://purl.imsglobal.org/spec/vc/ob/vocab.html#source" in text
+
+
+def test_hashed_name_checks_typed_names_and_plain_is_a_choice(fresh: Issuer) -> None:
+    hashed = fresh.award_skills(HOLDER.did, MENU[:1], menu_award(), actor="test")[0]
+    (identity,) = hashed.credential["credentialSubject"]["identifier"]
+    assert name_matches(identity, "  sanne   DE vries ")
+    assert not name_matches(identity, "Sanne de Vries-Jansen")
+    plain = fresh.award_skills(HOLDER.did, MENU[1:2], menu_award(plain_name=True), actor="test")
+    (shown,) = plain[0].credential["credentialSubject"]["identifier"]
+    assert (shown["hashed"], shown["identityHash"]) == (False, "Sanne de Vries")
+    assert name_matches(shown, "sanne de vries")
+    assert not name_matches(shown, "Sanne Vries")
+
+
+def test_all_or_nothing_and_idempotent(fresh: Issuer) -> None:
+    bad = [*MENU[:2], SkillLevelIn(achievement_id="levensvaardigheden-initiatief-nemen", level="9")]
+    with pytest.raises(InvalidInput):
+        fresh.award_skills(HOLDER.did, bad, menu_award(), actor="test")
+    missing = [*MENU[:2], SkillLevelIn(achievement_id="levensvaardigheden-koken", level="1")]
+    with pytest.raises(NotFound):
+        fresh.award_skills(HOLDER.did, missing, menu_award(), actor="test")
+    twice = [MENU[0], MENU[0]]
+    with pytest.raises(InvalidInput):
+        fresh.award_skills(HOLDER.did, twice, menu_award(), actor="test")
+    assert count(fresh) == 0
+    first = fresh.award_skills(HOLDER.did, MENU, menu_award(), actor="test", key="menu-1")
+    again = fresh.award_skills(HOLDER.did, MENU, menu_award(), actor="test", key="menu-1")
+    assert [i.credential["id"] for i in first] == [i.credential["id"] for i in again]
+    assert [i.created for i in again] == [False, False, False]
+    assert count(fresh) == 3
+
+
+def test_a_failure_inside_the_transaction_leaves_nothing(
+    fresh: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The third credential fails while storing: the first two are rolled back too."""
+    original = fresh.store.insert_credential
+    calls = {"n": 0}
+
+    def failing(conn: Any, **values: Any) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise InvalidInput("disk said no", code=ErrorCode.invalid_request)
+        original(conn, **values)
+
+    monkeypatch.setattr(fresh.store, "insert_credential", failing)
+    with pytest.raises(InvalidInput):
+        fresh.award_skills(HOLDER.did, MENU, menu_award(), actor="test")
+    assert calls["n"] == 3
+    assert count(fresh) == 0
+
+
+def test_a_future_date_and_bad_digests_are_refused(fresh: Issuer) -> None:
+    future = menu_award().model_copy(update={"awarded_date": datetime(2027, 1, 1, tzinfo=UTC)})
+    with pytest.raises(InvalidInput) as caught:
+        fresh.award_skills(HOLDER.did, MENU[:1], future, actor="test")
+    assert caught.value.code == ErrorCode.invalid_request
+    with pytest.raises(InvalidInput):
+        evidence_file(b"")
+
+
+# ------------------------------------------------------------------ HTTP
+
+
+async def test_award_skills_over_http(
+    client: httpx.AsyncClient, admin: dict[str, str], issuer: Issuer
+) -> None:
+    issuer.import_framework(LIFE, actor="test")
+    card = evidence_file(MENU_CARD, url="https://zwaan.example/portfolio/menukaart.pdf")
+    body = {
+        "recipient": HOLDER.did,
+        "skills": [s.model_dump() for s in MENU],
+        "evidence": [card.model_dump(exclude_none=True)],
+        "assessor": {"name": "Joost Bakker", "role": "chef-kok"},
+        "awarded_date": "2026-11-20T15:00:00Z",
+        "name": "Sanne de Vries",
+        "idempotency_key": "menu-http",
+    }
+    assert (await client.post("/awards", json=body)).status_code == 401
+    done = await client.post("/awards", json=body, headers=admin)
+    assert done.status_code == 201, done.text
+    credentials = done.json()["credentials"]
+    assert len(credentials) == 3
+    assert done.json()["created"] is True
+    names = [c["credentialSubject"]["achievement"]["id"].rsplit("/", 1)[-1] for c in credentials]
+    assert names == [s.achievement_id for s in MENU]
+    assert credentials[0]["evidence"][0]["digestMultibase"] == card.digest_multibase
+    again = await client.post("/awards", json=body, headers=admin)
+    assert again.json()["created"] is False
+    bad = body | {"skills": [{"achievement_id": "levensvaardigheden-creativiteit", "level": "7"}],
+                  "idempotency_key": "other"}  # fmt: skip
+    refused = await client.post("/awards", json=bad, headers=admin)
+    assert (refused.status_code, refused.json()["code"]) == (400, "invalid_request")
+    swapped = body | {"evidence": [{"url": "https://x.example/a", "digest_multibase": "nope"}]}
+    assert (await client.post("/awards", json=swapped, headers=admin)).status_code == 422
+    assert len(issuer.credentials(limit=100)) == 3
+
+
+async def test_an_offer_carries_the_award_details(
+    client: httpx.AsyncClient, admin: dict[str, str], issuer: Issuer
+) -> None:
+    issuer.import_framework(LIFE, actor="test")
+    card = evidence_file(MENU_CARD, url="https://zwaan.example/portfolio/menukaart.pdf")
+    made = await client.post(
+        "/offers",
+        json={
+            "achievement_id": "levensvaardigheden-creativiteit",
+            "name": "Sanne de Vries",
+            "results": [{"value": "2"}],
+            "evidence": [card.model_dump(exclude_none=True)],
+            "assessor": {"name": "Joost Bakker", "role": "chef-kok"},
+            "awarded_date": "2026-11-20T15:00:00Z",
+        },
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    stored = issuer.store
+    with stored.read() as conn:
+        row = stored.offer(conn, made.json()["id"])
+    award = AwardIn.model_validate(json.loads(row["award"]))
+    assert award.learner_name == "Sanne de Vries"
+    assert award.assessor is not None
+    assert award.evidence[0].digest_sri == card.digest_sri
+
+
+# ------------------------------------------------------------------ CLI
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    monkeypatch.setenv("RUGZAK_ISSUER_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("RUGZAK_ISSUER_KDF", "min")
+    monkeypatch.delenv("RUGZAK_ISSUER_DATABASE_URL", raising=False)
+    return CliRunner()
+
+
+def cli(runner: CliRunner, data: Path, *args: str, code: int = 0) -> Any:
+    result = runner.invoke(app, ["--data-dir", str(data), *args])
+    assert result.exit_code == code, result.output
+    return result
+
+
+def test_cli_award_one_command_three_credentials(runner: CliRunner, tmp_path: Path) -> None:
+    data = tmp_path / "issuer"
+    cli(runner, data, "init", "--name", "Hotel De Zwaan", "--base-url", "https://zwaan.example")
+    cli(runner, data, "framework", "import", "--builtin", "levensvaardigheden")
+    card = tmp_path / "menukaart.pdf"
+    card.write_bytes(MENU_CARD)
+    out = tmp_path / "out"
+    done = cli(
+        runner, data, "award", "--recipient", HOLDER.did,
+        "-s", "levensvaardigheden-creativiteit=2",
+        "-s", "levensvaardigheden-doorzettingsvermogen=2",
+        "-s", "levensvaardigheden-initiatief-nemen=1",
+        "--evidence-file", str(card),
+        "--evidence-file-url", "https://zwaan.example/portfolio/menukaart.pdf",
+        "--narrative", "De nieuwe menukaart", "--assessor", "Joost Bakker|chef-kok",
+        "--date", "2026-11-20", "--name", "Sanne de Vries", "--out-dir", str(out),
+    )  # fmt: skip
+    assert done.output.count("Issued ") == 3
+    files = sorted(out.glob("*.json"))
+    assert len(files) == 3
+    credential = json.loads(files[0].read_text("utf-8"))
+    evidence = credential["evidence"][0]
+    assert evidence["name"] == "menukaart.pdf"
+    assert digest_matches(MENU_CARD, digest_multibase=evidence["digestMultibase"])
+    assert credential["awardedDate"] == "2026-11-20T00:00:00Z"
+    assert validate_credential_schema(credential) == []
+    failed = cli(
+        runner, data, "award", "--recipient", HOLDER.did,
+        "-s", "levensvaardigheden-creativiteit=3", "-s", "levensvaardigheden-koken=1",
+        "--out-dir", str(tmp_path / "none"), code=2,
+    )  # fmt: skip
+    assert "achievement_not_found" in failed.output
+    assert not (tmp_path / "none").exists()
+    malformed = cli(runner, data, "award", "--recipient", HOLDER.did, "-s", "creativiteit",
+                    "--out-dir", str(out), code=2)  # fmt: skip
+    assert "invalid_request" in malformed.output
+
+
+# ------------------------------------------------------------------ PostgreSQL
+
+
+@pytest.mark.postgres
+def test_multi_skill_award_on_postgresql(tmp_path: Path, clock: FakeClock) -> None:
+    with pg_schema() as url:
+        settings = IssuerSettings(data_dir=tmp_path, database_url=url, kdf="min")
+        made, _token = make_issuer(settings, clock, suspension=False)
+        try:
+            made.import_framework(LIFE, actor="t")
+            bad = [*MENU[:2], SkillLevelIn(achievement_id=MENU[2].achievement_id, level="5")]
+            with pytest.raises(InvalidInput):
+                made.award_skills(HOLDER.did, bad, menu_award(), actor="t")
+            assert count(made) == 0
+            issued = made.award_skills(HOLDER.did, MENU, menu_award(), actor="t")
+            assert len(issued) == 3
+            assert count(made) == 3
+        finally:
+            made.store.dispose()
+
+
+# ------------------------------------------------------------------ batch
+
+
+def test_batch_rows_with_dutch_headers_several_skills_and_an_evidence_file(
+    fresh: Issuer, tmp_path: Path
+) -> None:
+    """One row = one piece of work for three skills: three credentials in one go; a row
+    with one impossible level issues none of its skills; the file's digest is in each."""
+    (tmp_path / "menukaart.pdf").write_bytes(MENU_CARD)
+    other = SigningKey.from_seed(b"\x09" * 32)
+    source = tmp_path / "medewerkers.csv"
+    # Semicolons separate columns here, so this file writes skills as a quoted cell.
+    source.write_text(
+        "naam;ontvanger;vaardigheden;bewijs;bewijsbestand;beoordelaar;datum\n"
+        f'Sanne de Vries;{HOLDER.did};"levensvaardigheden-creativiteit=2; '
+        "levensvaardigheden-doorzettingsvermogen=2; "
+        'levensvaardigheden-initiatief-nemen=1";'
+        "https://zwaan.example/portfolio/menukaart.pdf;menukaart.pdf;Joost Bakker|chef-kok;"
+        "2026-11-20\n"
+        f'Ahmed Yilmaz;{other.did};"levensvaardigheden-luisteren=3; '
+        'levensvaardigheden-veerkracht=8";De week van de verbouwing;;Joost Bakker;2026-11-21\n'
+        f"Fleur Jansen;{other.did};levensvaardigheden-luisteren=1;;geen.pdf;;\n",
+        encoding="utf-8",
+    )
+    rows, bad = batch.read_rows(source)
+    assert [(b["line"], b["error_code"]) for b in bad] == [(4, "invalid_request")]
+    results_path = tmp_path / "results.csv"
+    writer = batch.ResultsWriter(results_path)
+    summary = batch.run(
+        fresh, rows, results=writer, out_dir=tmp_path / "out", actor="test", chunk_size=2
+    )
+    writer.close()
+    assert (summary.issued, summary.failed) == (3, 2)
+    lines = list(csv.DictReader(io.StringIO(results_path.read_text("utf-8"))))
+    assert [(r["line"], r["achievement"], r["outcome"]) for r in lines] == [
+        ("2", "levensvaardigheden-creativiteit", "issued"),
+        ("2", "levensvaardigheden-doorzettingsvermogen", "issued"),
+        ("2", "levensvaardigheden-initiatief-nemen", "issued"),
+        ("3", "levensvaardigheden-luisteren", "error"),
+        ("3", "levensvaardigheden-veerkracht", "error"),
+    ]
+    assert count(fresh) == 3
+    credential = json.loads(Path(lines[0]["file"]).read_text("utf-8"))
+    evidence = credential["evidence"][0]
+    assert evidence["id"] == "https://zwaan.example/portfolio/menukaart.pdf"
+    assert digest_matches(MENU_CARD, digest_multibase=evidence["digestMultibase"])
+    assert credential["credentialSubject"]["source"]["name"] == "Joost Bakker"
+    assert credential["awardedDate"] == "2026-11-20T00:00:00Z"
+    (identity,) = credential["credentialSubject"]["identifier"]
+    assert name_matches(identity, "sanne de vries")
+    assert validate_credential_schema(credential) == []
+
+
+def test_cli_offer_carries_evidence_file_assessor_and_name(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    data = tmp_path / "issuer"
+    cli(runner, data, "init", "--name", "Hotel De Zwaan", "--base-url", "https://zwaan.example")
+    cli(runner, data, "framework", "import", "--builtin", "levensvaardigheden")
+    card = tmp_path / "menukaart.pdf"
+    card.write_bytes(MENU_CARD)
+    cli(
+        runner, data, "offer", "-a", "levensvaardigheden-creativiteit", "--result", "2",
+        "--name", "Sanne de Vries", "--evidence", "https://zwaan.example/portfolio/menukaart.pdf",
+        "--evidence-file", str(card), "--assessor", "Joost Bakker|chef-kok",
+        "--date", "2026-11-20",
+    )  # fmt: skip
+    settings = IssuerSettings(data_dir=data, kdf="min")
+    made = Issuer.open(settings)
+    try:
+        with made.store.read() as conn:
+            (row,) = made.store.offers(conn)
+        award = AwardIn.model_validate(json.loads(row["award"]))
+    finally:
+        made.store.dispose()
+    assert award.learner_name == "Sanne de Vries"
+    assert award.assessor == AssessorIn(name="Joost Bakker", role="chef-kok")
+    (item,) = award.evidence
+    assert item.url == "https://zwaan.example/portfolio/menukaart.pdf"
+    assert digest_matches(MENU_CARD, digest_multibase=item.digest_multibase)
+    assert award.results[0].value == "2"
