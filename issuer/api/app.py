@@ -12,6 +12,7 @@ from issuer.api.routers import (
     achievements,
     audit,
     credentials,
+    endorsements,
     frameworks,
     offers,
     oid4vci,
@@ -67,6 +68,7 @@ def create_app(
         frameworks.router,
         credentials.router,
         credentials.awards_router,
+        endorsements.router,
         offers.router,
         audit.router,
     ):

@@ -19,6 +19,27 @@ from shared.runtime.files import atomic_write
 
 def register(app: typer.Typer) -> None:
     app.command("award")(award)
+    app.command("endorse")(endorse)
+
+
+def endorse(
+    ctx: typer.Context,
+    target: Annotated[
+        str, typer.Argument(help="What is endorsed: a badge's, achievement's or issuer's id.")
+    ],
+    comment: Annotated[str, typer.Option(help="The endorsement (endorsementComment).")],
+    out_file: Annotated[Path, typer.Option("--out", help="Write the signed endorsement here.")],
+    name: Annotated[str | None, typer.Option(help="The endorsement's name.")] = None,
+) -> None:
+    """Endorse a badge, an achievement or an issuer, signed with this issuer's DID."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=True) as issuer:
+            signed = issuer.endorse(target, comment, actor="cli", name=name)
+        atomic_write(out_file, json.dumps(signed, indent=2).encode("utf-8"), make_dirs=True)
+        out.print(f"Endorsed {target}: {signed['id']} -> {out_file}", highlight=False)
+
+    run(act)
 
 
 def parse_skill(text: str) -> SkillLevelIn:

@@ -2,7 +2,7 @@
 
 ``Issuer`` = the core (store, identity, key, clock; ``base``) + achievements
 (``achievements``) + awarding (``awarding``) + issued credentials and audit
-(``credentials``) + skill frameworks (``frameworks``).
+(``credentials``) + endorsements (``endorsing``) + skill frameworks (``frameworks``).
 """
 
 from issuer.service.achievements import AchievementOps
@@ -18,10 +18,11 @@ from issuer.service.base import (
     utc_now,
 )
 from issuer.service.credentials import CredentialOps
+from issuer.service.endorsing import EndorseOps
 from issuer.service.frameworks import FrameworkOps
 
 
-class Issuer(AchievementOps, AwardOps, CredentialOps, FrameworkOps):
+class Issuer(AchievementOps, AwardOps, CredentialOps, EndorseOps, FrameworkOps):
     """One issuer over one store. ``key`` is None until unlocked (read-only use)."""
 
 

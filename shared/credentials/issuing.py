@@ -9,7 +9,12 @@ from shared.credentials.fields import issuer_id, types_of
 from shared.errors import ErrorCode, VerificationFailed
 from shared.keys import SigningKey
 from shared.proof import create_proof
-from shared.vocab import CREDENTIALS_V2, OB_TYPES, VERIFIABLE_PRESENTATION
+from shared.vocab import (
+    CREDENTIALS_V2,
+    ENDORSEMENT_CREDENTIAL,
+    OB_TYPES,
+    VERIFIABLE_PRESENTATION,
+)
 
 
 def issue_credential(
@@ -40,8 +45,10 @@ def issue_credential(
         cryptosuite=cryptosuite,
         proof_purpose="assertionMethod",
     )
-    if OB_TYPES.intersection(types_of(secured)) and isinstance(secured["proof"], dict):
-        # The OB 3.0 JSON Schema (plain JSON form) wants proof as an array.
+    ob_kind = OB_TYPES | {ENDORSEMENT_CREDENTIAL}
+    if ob_kind.intersection(types_of(secured)) and isinstance(secured["proof"], dict):
+        # The OB 3.0 JSON Schemas (plain JSON form, achievement and endorsement)
+        # want proof as an array.
         secured["proof"] = [secured["proof"]]
     return secured
 

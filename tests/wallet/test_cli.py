@@ -199,3 +199,28 @@ def test_unwritable_export_is_a_plain_error(config: WalletConfig, tmp_path: Path
     code, _, err = run(config, "export", local_id, str(tmp_path / "missing" / "dir" / "x.json"))
     assert code == 2
     assert "invalid_request" in err
+
+
+def test_endorse_with_the_wallets_key(config: WalletConfig, tmp_path: Path) -> None:
+    """A person endorses a badge with the wallet's DID; anyone verifies it."""
+    from shared.credentials import verify_credential
+    from shared.ob.endorsement import endorsed_target
+
+    code, _, err = run(config, "init")
+    assert code == 0, err
+    did = did_of(config)
+    out_file = tmp_path / "aanbeveling.json"
+    target = "urn:uuid:7d1e4f2a-3b5c-4d6e-8f90-a1b2c3d4e5f6"
+    code, out, err = run(
+        config, "endorse", target, "--comment", "Ik werkte een jaar met haar.",
+        "--as", "Fatima el Amrani", "--out", str(out_file),
+    )  # fmt: skip
+    assert code == 0, err
+    assert did in out
+    endorsement = json.loads(out_file.read_text("utf-8"))
+    assert endorsement["issuer"] == {"id": did, "type": ["Profile"], "name": "Fatima el Amrani"}
+    assert endorsed_target(endorsement) == target
+    assert verify_credential(endorsement, now=NOW).verified
+    code, _, err = run(config, "endorse", "no uri", "--comment", "x", "--out", str(out_file))
+    assert code == 2
+    assert "invalid_request" in err or "URI" in err
