@@ -116,7 +116,9 @@ def test_cli_endorse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RUGZAK_ISSUER_DATABASE_URL", raising=False)
     runner = CliRunner()
     data = tmp_path / "issuer"
-    done = runner.invoke(app, ["--data-dir", str(data), "init", "--name", "Hotel De Zwaan"])
+    done = runner.invoke(
+        app, ["--data-dir", str(data), "init", "--name", "Hotel De Zwaan", "--local"]
+    )
     assert done.exit_code == 0, done.output
     out = tmp_path / "endorsement.json"
     target = "urn:uuid:7d1e4f2a-3b5c-4d6e-8f90-a1b2c3d4e5f6"

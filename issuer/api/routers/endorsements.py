@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from issuer.api.deps import AdminDep, IssuerDep
-from issuer.api.models import ErrorOut
+from shared.runtime.web import error_responses
 
 router = APIRouter(prefix="/endorsements", tags=["endorsements"])
 
@@ -33,12 +33,7 @@ class EndorsedOut(BaseModel):
     status_code=201,
     response_model=EndorsedOut,
     operation_id="endorse",
-    responses={
-        400: {"model": ErrorOut},
-        401: {"model": ErrorOut},
-        403: {"model": ErrorOut},
-        422: {"model": ErrorOut},
-    },
+    responses=error_responses(400, 401, 403, 422),
 )
 def endorse(body: EndorseIn, issuer: IssuerDep, actor: AdminDep) -> Any:
     """Sign an OB 3.0 EndorsementCredential with the issuer's DID."""
