@@ -33,6 +33,7 @@ from shared.errors import (
 )
 from shared.oid4vci import (
     OB_CONFIGURATION_ID,
+    OB_TYPES,
     CredentialOffer,
     CredentialRequest,
     CredentialResponse,
@@ -239,7 +240,13 @@ class OfferService:
             )
         if not done:
             raise Conflict("this offer was used already", code=ErrorCode.offer_used)
-        return TokenResponse(access_token=token, expires_in=settings.token_ttl_seconds)
+        # Drafts 13/14 have no nonce endpoint: their clients take c_nonce from here.
+        return TokenResponse(
+            access_token=token,
+            expires_in=settings.token_ttl_seconds,
+            c_nonce=self.nonce().c_nonce,
+            c_nonce_expires_in=settings.nonce_ttl_seconds,
+        )
 
     def nonce(self) -> NonceResponse:
         now = self.issuer.now()
@@ -256,13 +263,15 @@ class OfferService:
     ) -> CredentialResponse:
         now = self.issuer.now()
         row = self._offer_for_token(access_token, now)
-        if request.credential_configuration_id != OB_CONFIGURATION_ID:
+        if not request.asks_for(OB_CONFIGURATION_ID, OB_TYPES):
             raise InvalidInput(
                 "unknown credential configuration",
                 code=ErrorCode.unknown_credential_configuration,
-                detail=request.credential_configuration_id or request.credential_identifier,
+                detail=request.credential_configuration_id
+                or request.credential_identifier
+                or request.format,
             )
-        jwt = request.proofs.jwt[0]
+        jwt = request.jwt
         claimed = unverified_claims(jwt).get("nonce")
         if not isinstance(claimed, str) or not claimed:
             raise VerificationFailed("the proof has no nonce", code=ErrorCode.nonce_unknown)
@@ -314,6 +323,13 @@ class OfferService:
             raise self._nonce_error(claimed)
         if not redeemed:
             raise Conflict("this offer was redeemed already", code=ErrorCode.offer_used)
+        if request.by_format:  # drafts 13/14: one credential, and a fresh c_nonce
+            fresh = self.nonce()
+            return CredentialResponse(
+                credential=issued.credential,
+                c_nonce=fresh.c_nonce,
+                c_nonce_expires_in=self.issuer.settings.nonce_ttl_seconds,
+            )
         return CredentialResponse(credentials=[IssuedCredential(credential=issued.credential)])
 
     def _offer_for_token(self, access_token: str | None, now: datetime) -> Any:

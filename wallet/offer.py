@@ -97,7 +97,7 @@ def redeem(
         response: oid4vci.CredentialResponse = oid4vci.CredentialResponse.parse(
             reply, code=ErrorCode.offer_failed
         )
-        credentials.extend(item.credential for item in response.credentials)
+        credentials.extend(response.issued())
     return credentials
 
 

@@ -345,3 +345,112 @@ async def test_offer_by_reference_gives_the_same_offer_and_a_small_qr(
     assert (used.status_code, used.json()["code"]) == (409, "offer_used")
     unknown = await client.get("/oid4vci/offers/not-a-code")
     assert (unknown.status_code, unknown.json()["code"]) == (404, "offer_not_found")
+
+
+async def _post(client: httpx.AsyncClient, token: str, body: dict[str, Any]) -> httpx.Response:
+    return await client.post(
+        "/oid4vci/credential", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+
+
+async def test_draft_13_14_request_by_format_with_proof_gets_the_draft_answer(
+    client: httpx.AsyncClient, admin: dict[str, str], achievement_id: str, clock: FakeClock
+) -> None:
+    """Drafts 13/14: c_nonce from the token response, 'format' + 'credential_definition',
+    'proof' singular; the answer is {"credential": ...} with a fresh c_nonce."""
+    created = await _offer(client, admin, achievement_id)
+    offer = parse_offer_link(created["offer_uri"])
+    assert isinstance(offer, CredentialOffer)
+    token = (await _token(client, offer.pre_authorized_code)).json()
+    assert token["c_nonce"]
+    assert token["c_nonce_expires_in"] > 0
+    jwt = make_proof_jwt(HOLDER, audience=BASE_URL, nonce=token["c_nonce"], issued_at=clock())
+    body = {
+        "format": "ldp_vc",
+        "credential_definition": {
+            "@context": ["https://www.w3.org/ns/credentials/v2"],
+            "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        },
+        "proof": {"proof_type": "jwt", "jwt": jwt},
+    }
+    response = await _post(client, token["access_token"], body)
+    assert response.status_code == 200, response.text
+    answer = response.json()
+    assert "credentials" not in answer
+    assert answer["c_nonce"]
+    assert answer["c_nonce"] != token["c_nonce"]
+    assert answer["credential"]["credentialSubject"]["id"] == HOLDER.did
+    assert verify(answer["credential"], await status_source_http(client), clock()).verified
+
+
+@pytest.mark.parametrize(
+    "naming",
+    [
+        {"credential_configuration_id": OB_CONFIGURATION_ID},
+        {"credential_identifier": OB_CONFIGURATION_ID},
+    ],
+)
+async def test_draft_15_proof_singular_gets_credentials(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    achievement_id: str,
+    clock: FakeClock,
+    naming: dict[str, str],
+) -> None:
+    _, token = await _redeemable(client, admin, achievement_id)
+    jwt = make_proof_jwt(HOLDER, audience=BASE_URL, nonce=await _nonce(client), issued_at=clock())
+    response = await _post(client, token, {**naming, "proof": {"proof_type": "jwt", "jwt": jwt}})
+    assert response.status_code == 200, response.text
+    [issued] = response.json()["credentials"]
+    assert issued["credential"]["credentialSubject"]["id"] == HOLDER.did
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ({"format": "jwt_vc_json", "proof": {"proof_type": "jwt", "jwt": "x"}}, 400),
+        (
+            {
+                "format": "ldp_vc",
+                "credential_definition": {"type": ["VerifiableCredential", "Diploma"]},
+                "proof": {"proof_type": "jwt", "jwt": "x"},
+            },
+            400,
+        ),
+        (
+            {
+                "credential_configuration_id": OB_CONFIGURATION_ID,
+                "proof": {"proof_type": "jwt", "jwt": "x"},
+                "proofs": {"jwt": ["x"]},
+            },
+            400,
+        ),
+        ({"credential_configuration_id": OB_CONFIGURATION_ID}, 400),
+        (
+            {
+                "format": "ldp_vc",
+                "credential_configuration_id": OB_CONFIGURATION_ID,
+                "proof": {"proof_type": "jwt", "jwt": "x"},
+            },
+            400,
+        ),
+        ({"credential_identifier": "x", "proof": {"proof_type": "cwt", "cwt": "x"}}, 400),
+    ],
+)
+async def test_draft_requests_that_name_nothing_we_issue_are_refused(
+    client: httpx.AsyncClient,
+    admin: dict[str, str],
+    achievement_id: str,
+    body: dict[str, Any],
+    code: int,
+) -> None:
+    _, token = await _redeemable(client, admin, achievement_id)
+    response = await _post(client, token, body)
+    assert response.status_code == code, response.text
+    assert response.json()["error"] in (
+        "invalid_credential_request",
+        "invalid_request",
+        "unsupported_credential_type",
+        "unknown_credential_configuration",
+        "unsupported_credential_format",
+    )
