@@ -104,6 +104,9 @@ class AchievementIn(_In):
     in_language: str | None = Field(default=None, max_length=35)
     version: str | None = Field(default=None, max_length=50)
     related: list[RelatedIn] = Field(default_factory=list, max_length=10)
+    # A second proof, Ed25519Signature2020, for wallets that check only that suite
+    # (older Learner Credential Wallet builds). None: the issuer's setting decides.
+    legacy_proof: bool | None = None
 
     @field_validator("criteria_url")
     @classmethod
@@ -125,6 +128,7 @@ class AchievementUpdate(_In):
     result_descriptions: list[ResultDescriptionIn] | None = Field(default=None, max_length=20)
     valid_days: int | None = Field(default=None, ge=1, le=36_500)
     human_code: str | None = None
+    legacy_proof: bool | None = None
     field_of_study: str | None = None
     in_language: str | None = None
     version: str | None = None

@@ -45,6 +45,9 @@ class IssuerSettings(BaseSettings):
     # Add an ecdsa-sd-2023 base proof beside eddsa-rdfc-2022 so learners can disclose
     # part of a badge (needs the key from 'rugzak-issuer selective-disclosure').
     sd_proofs: bool = False
+    # Sign every new badge with a proof set: eddsa-rdfc-2022 plus Ed25519Signature2020,
+    # which older Learner Credential Wallet builds need (an achievement can override).
+    legacy_proofs: bool = False
     # TESTS ONLY: a fixed seed makes status indexes predictable (no herd privacy);
     # the concurrency test uses it so that processes collide on purpose.
     status_rng_seed: int | None = None

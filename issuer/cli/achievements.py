@@ -22,6 +22,14 @@ CriteriaOpt = Annotated[str | None, typer.Option("--criteria", help="How to earn
 CriteriaUrlOpt = Annotated[str | None, typer.Option(help="A page describing the criteria.")]
 ImageOpt = Annotated[str | None, typer.Option(help="Image file (embedded) or https URL.")]
 TypeOpt = Annotated[str | None, typer.Option("--type", help="achievementType, e.g. Badge.")]
+LegacyOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--legacy-proof/--no-legacy-proof",
+        help="Also sign with Ed25519Signature2020 (older wallets); default: the issuer's "
+        "RUGZAK_ISSUER_LEGACY_PROOFS.",
+    ),
+]
 TagOpt = Annotated[list[str] | None, typer.Option("--tag", help="A tag (repeatable).")]
 AlignOpt = Annotated[
     list[str] | None,
@@ -124,6 +132,7 @@ def create(
     result: ResultOpt = None,
     valid_days: ValidOpt = None,
     from_json: JsonOpt = None,
+    legacy_proof: LegacyOpt = None,
     achievement_id: Annotated[str | None, typer.Option("--id", help="Choose the id.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -145,6 +154,8 @@ def create(
             valid_days,
             from_json,
         )
+        if legacy_proof is not None:
+            data["legacy_proof"] = legacy_proof
         with issuer_for(ctx, unlock=False) as issuer:
             view = issuer.create_achievement(
                 parse_input(data), actor="cli", achievement_id=achievement_id
@@ -169,6 +180,7 @@ def update(
     result: ResultOpt = None,
     valid_days: ValidOpt = None,
     from_json: JsonOpt = None,
+    legacy_proof: LegacyOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Change an achievement (credentials already issued keep what they say)."""
@@ -189,6 +201,8 @@ def update(
             valid_days,
             from_json,
         )
+        if legacy_proof is not None:
+            data["legacy_proof"] = legacy_proof
         try:
             change = AchievementUpdate.model_validate(data)
         except ValidationError as exc:

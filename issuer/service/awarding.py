@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
@@ -34,7 +34,10 @@ from shared.dates import parse_datetime
 from shared.errors import Conflict, ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from shared.ob import Achievement, Profile, Result, build_credential
+from shared.proof import create_proof
+from shared.proof.suites import ED25519_2020
 from shared.status_list import build_status_entry
+from shared.vocab import ED25519_2020_V1, as_list
 
 
 class AwardOps(IssuerBase):
@@ -47,10 +50,13 @@ class AwardOps(IssuerBase):
         check_recipient_did(request.subject_id)
         if request.email is not None:
             check_email(request.email)
+        cache = cache if cache is not None else {}
         achievement, valid_days, results = self.check_award(
             request.achievement_id, request.award, cache
         )
-        return Prepared(request, achievement, valid_days, results)
+        chosen = load(cache[request.achievement_id]["document"]).get("legacy_proof")
+        legacy = self.settings.legacy_proofs if chosen is None else bool(chosen)
+        return Prepared(request, achievement, valid_days, results, legacy)
 
     def check_award(
         self, achievement_id: str, award: AwardIn, cache: dict[str, RowMapping] | None = None
@@ -151,7 +157,11 @@ class AwardOps(IssuerBase):
             identifier=learner_identifiers(request.email, request.award),
             source=assessor_profile(request.award.assessor) if request.award.assessor else None,
         )
-        signed = self.with_sd_proof(issue_credential(unsigned, signer, created=now), now)
+        if prepared.legacy_proof:
+            signed = with_ed25519_2020(unsigned, signer, now)
+        else:
+            signed = issue_credential(unsigned, signer, created=now)
+        signed = self.with_sd_proof(signed, now)
         self.store.insert_credential(
             conn,
             id=credential_id,
@@ -208,3 +218,18 @@ def skill_requests(
         )
         for skill in skills
     ]
+
+
+def with_ed25519_2020(
+    unsigned: dict[str, Any], signer: SigningKey, now: datetime
+) -> dict[str, Any]:
+    """A proof set: eddsa-rdfc-2022 and Ed25519Signature2020 over the same credential.
+
+    The suite's context goes last in ``@context`` (after VCDM 2.0 and OB 3.0, which
+    must stay first and second), before either proof is made: both proofs sign the
+    document without ``proof``, so each verifies on its own.
+    """
+    document = dict(unsigned)
+    document["@context"] = [*as_list(unsigned["@context"]), ED25519_2020_V1]
+    signed = issue_credential(document, signer, created=now)
+    return create_proof(signed, signer, created=now, proof_type=ED25519_2020)

@@ -62,6 +62,7 @@ class Prepared:
     achievement: dict[str, Any]
     valid_days: int | None
     results: list[dict[str, Any]]
+    legacy_proof: bool = False
 
 
 class IssuerBase:
