@@ -110,3 +110,46 @@ def signed_badge(
     return issue_credential(
         unsigned_badge(subject, key, **options), key, cryptosuite=cryptosuite, created=created
     )
+
+
+def level_badge(
+    subject: str,
+    key: SigningKey,
+    *,
+    skill: str = "doorzettingsvermogen",
+    level: int = 2,
+    framework: str = "levensvaardigheden",
+    language: str = "nl",
+    issuer_name: str = ISSUER_NAME,
+    issuer_base: str = "https://leerhuis-utrecht.example",
+    credential_id: str = CREDENTIAL_ID,
+    awarded: datetime = VALID_FROM,
+    evidence: Sequence[Evidence] = (),
+    sign: bool = True,
+) -> dict[str, Any]:
+    """A credential awarding ``level`` of a shipped framework's ``skill``, as the issuer
+    awards it (``shared.skills``: the skill as a Competency with its rubric levels, the
+    level as ``Result.achievedLevel``), signed by ``key`` unless ``sign`` is False."""
+    from shared.skills import builtin, to_achievement, to_result
+
+    chosen = builtin(framework)
+    achievement = to_achievement(
+        chosen,
+        chosen.skill(skill),
+        achievement_id=f"{issuer_base}/achievements/{framework}-{skill}-{language}",
+        framework_url=f"{issuer_base}/frameworks/{framework}",
+        language=language,
+    )
+    unsigned = build_credential(
+        achievement=Achievement.model_validate(achievement),
+        issuer=Profile(id=key.did, name=issuer_name),
+        subject_id=subject,
+        credential_id=credential_id,
+        valid_from=awarded,
+        awarded_date=awarded,
+        results=[Result.model_validate(to_result(achievement, level))],
+        evidence=list(evidence) or None,
+    )
+    if not sign:
+        return unsigned
+    return issue_credential(unsigned, key, created=awarded)

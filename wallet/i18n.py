@@ -188,6 +188,7 @@ EN: dict[str, str] = {
         "| enter | open the selected badge |\n"
         "| / | search |\n"
         "| f | filter by status |\n"
+        "| s | skills passport: levels, routes and evidence per skill |\n"
         "| r | check the status of every badge again |\n"
         "| b | write an encrypted backup |\n"
         "| d | show your DID |\n"
@@ -398,6 +399,7 @@ NL: dict[str, str] = {
         "| enter | de gekozen badge openen |\n"
         "| / | zoeken |\n"
         "| f | filteren op status |\n"
+        "| s | vaardighedenpaspoort: niveaus, routes en bewijs per vaardigheid |\n"
         "| r | de status van alle badges opnieuw controleren |\n"
         "| b | een versleutelde back-up maken |\n"
         "| d | je DID tonen |\n"
@@ -443,6 +445,10 @@ NL: dict[str, str] = {
     "oid4vp.no_fallback": "De controleur is niet bereikbaar en de link heeft geen code om "
     "QR-codes te tonen. Maak verbinding met een netwerk en probeer het opnieuw.",
 }
+
+# Newer screens (the skills passport) keep their texts in the shared catalogue.
+EN.update(messages.catalogue("en").wallet)
+NL.update(messages.catalogue("nl").wallet)
 
 CATALOGS: dict[str, Mapping[str, str]] = {"en": EN, "nl": NL}
 

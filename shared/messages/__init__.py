@@ -29,12 +29,14 @@ class Catalogue:
     ``ok`` and ``status_ok`` for checks that passed), ``checks`` (check name -> label)
     and ``verdicts`` (the plain states of ``shared.showing.verdict``: ``state_<state>``
     labels, ``say_<state>`` sentences, ``count_<state>`` headline words,
-    ``status_<status>`` and ``bind_<binding>`` sentences)."""
+    ``status_<status>`` and ``bind_<binding>`` sentences) and ``wallet`` (the wallet's
+    screen texts kept here, such as the skills passport's, with ``{name}`` fields))."""
 
     lang: str
     codes: Mapping[str, str]
     checks: Mapping[str, str]
     verdicts: Mapping[str, str]
+    wallet: Mapping[str, str]
 
 
 @cache
@@ -48,6 +50,7 @@ def catalogue(lang: str = DEFAULT_LANGUAGE) -> Catalogue:
         codes=MappingProxyType(dict(data["codes"])),
         checks=MappingProxyType(dict(data["checks"])),
         verdicts=MappingProxyType(dict(data["verdicts"])),
+        wallet=MappingProxyType(dict(data.get("wallet", {}))),
     )
 
 

@@ -103,3 +103,14 @@ def test_python_checks_speak_the_catalogue_sentence() -> None:
     assert proof.message == messages.plain(ErrorCode.proof_invalid)
     with pytest.raises(KeyError):
         messages.plain("no_such_code")
+
+
+def test_the_wallet_texts_are_in_both_languages() -> None:
+    """The wallet's screen texts kept in the catalogue (the skills passport's) exist in
+    English and Dutch, with the same fields to fill in."""
+    en, nl = messages.catalogue("en").wallet, messages.catalogue("nl").wallet
+    assert set(en) == set(nl)
+    assert "passport.title" in en
+    for key, text in en.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+        assert fields == {f for _, f, _, _ in string.Formatter().parse(nl[key]) if f}, key

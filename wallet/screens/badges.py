@@ -43,6 +43,7 @@ class BadgesScreen(WalletScreen):
         Binding("p", "present", "bind.present"),
         Binding("slash", "search", "bind.search"),
         Binding("f", "filter", "bind.filter"),
+        Binding("s", "passport", "bind.passport", show=False),
         Binding("r", "refresh", "bind.refresh"),
         Binding("b", "backup", "bind.backup", show=False),
         Binding("d", "did", "bind.did", show=False),
@@ -182,6 +183,11 @@ class BadgesScreen(WalletScreen):
             self.app.notify(self.t("badges.empty"), severity="warning")
             return
         self.app.push_screen(PresentScreen(self.session, self.all_cards))
+
+    def action_passport(self) -> None:
+        from wallet.screens.passport import PassportScreen
+
+        self.app.push_screen(PassportScreen(self.session))
 
     def action_help(self) -> None:
         from wallet.screens.help import HelpScreen
