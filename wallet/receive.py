@@ -21,7 +21,7 @@ from shared.did import Resolver
 from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.formats import is_ob2_document, read_any, readable, verify_stored
 from shared.verification import Check, CheckName, VerificationResult
-from shared.vocab import VERIFIABLE_PRESENTATION, as_list
+from shared.vocab import ENDORSEMENT_CREDENTIAL, VERIFIABLE_PRESENTATION, as_list
 from wallet.data.cards import Card, make_card
 from wallet.data.store import WalletStore
 from wallet.images import badge_document
@@ -51,7 +51,13 @@ class Checker:
         )
         # An Open Badges 2.0 badge names its learner by e-mail address, not by a DID:
         # there is no holder to compare (and it cannot go into a presentation).
-        if isinstance(credential, dict) and not is_ob2_document(credential):
+        # An endorsement names what it endorses (a badge, an achievement, an issuer),
+        # not the learner: it is checked like any credential but has no holder either.
+        if (
+            isinstance(credential, dict)
+            and not is_ob2_document(credential)
+            and ENDORSEMENT_CREDENTIAL not in as_list(readable(credential).get("type"))
+        ):
             subjects = subject_ids(readable(credential))
             if holder_did in subjects:
                 result.add(Check.passed(CheckName.holder, "It is bound to your DID."))

@@ -12,6 +12,7 @@ from shared.runtime.files import atomic_write
 from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
 from wallet.data.cards import Card
+from wallet.data.endorsements import Endorsement
 from wallet.data.store import WalletStore
 from wallet.images import baked_credential, is_image_path, qr_texts, read_image_file
 from wallet.offer import is_offer, read_offer, redeem
@@ -56,9 +57,14 @@ class WalletService:
         return self.store.did
 
     def cards(self) -> list[Card]:
-        """Every card, with date-driven statuses brought up to now."""
+        """Every badge's card, with date-driven statuses brought up to now (endorsements
+        are kept with the badges they endorse, not listed as badges)."""
         now = self.config.clock()
-        return [card.as_of(now) for card in self.store.cards()]
+        return [card.as_of(now) for card in self.store.cards() if card.endorses is None]
+
+    def endorsements(self) -> list[Endorsement]:
+        """Every endorsement the wallet keeps (``endorsements_of`` picks a badge's)."""
+        return [Endorsement.of(self.store.get(c.id)) for c in self.store.cards() if c.endorses]
 
     def import_text(self, text: str, *, tx_code: str | None = None) -> list[ImportOutcome]:
         """Receive from an offer link, an https URL, a file path or a QR text (RZ1:, VP1-)."""

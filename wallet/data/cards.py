@@ -13,7 +13,9 @@ from typing import Any
 
 from shared.dates import read_datetime
 from shared.formats import readable
+from shared.ob.endorsement import endorsed_target
 from shared.verification import VerificationResult
+from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
 
 _STATUS_CODES = {"revoked", "suspended", "expired", "not_yet_valid"}
 
@@ -48,6 +50,7 @@ class Card:
     achievement_type: str | None = None
     description: str = ""
     has_status_list: bool = False
+    endorses: str | None = None  # an endorsement's target id (not a badge of its own)
 
     def with_id(self, local_id: str) -> Card:
         return self if self.id == local_id else replace(self, id=local_id)
@@ -149,6 +152,9 @@ def make_card(
         achievement_type=achievement_type if isinstance(achievement_type, str) else None,
         description=(description or "")[:200],
         has_status_list="credentialStatus" in credential,
+        endorses=endorsed_target(credential)
+        if ENDORSEMENT_CREDENTIAL in as_list(credential.get("type"))
+        else None,
     )
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from shared.skills.routes import SkillRoute, skill_routes
 from shared.vocab import as_list
 from wallet.data.cards import Status
+from wallet.data.endorsements import Endorsement, targets_of
 from wallet.data.store import StoredCredential
 
 NOT_COUNTED = frozenset({Status.revoked, Status.invalid})
@@ -41,6 +42,7 @@ class PassportSkill:
     route: SkillRoute
     evidence: tuple[Evidence, ...]
     card_ids: tuple[str, ...]  # the wallet ids of the level credentials, lowest level first
+    endorsements: tuple[Endorsement, ...] = ()  # of one of its levels or its achievement
 
     @property
     def framework(self) -> str:
@@ -57,7 +59,11 @@ class PassportSkill:
 def build_passport(items: Iterable[StoredCredential]) -> list[PassportSkill]:
     """One entry per skill the learner holds a level of, grouped by framework, then by
     skill name (the order a reader looks things up in)."""
-    counted = [item for item in items if item.card.status not in NOT_COUNTED]
+    items = list(items)
+    kept = [Endorsement.of(item) for item in items if item.card.endorses is not None]
+    counted = [
+        item for item in items if item.card.status not in NOT_COUNTED and item.card.endorses is None
+    ]
     by_key: dict[str, list[StoredCredential]] = {}
     for item in counted:
         found = skill_routes([item.credential])
@@ -73,6 +79,7 @@ def build_passport(items: Iterable[StoredCredential]) -> list[PassportSkill]:
                 route=route,
                 evidence=tuple(e for m in members for e in _evidence(m.credential)),
                 card_ids=tuple(m.id for m in members),
+                endorsements=_endorsements(members, kept),
             )
         )
     skills.sort(key=lambda s: (s.framework.casefold(), s.route.skill.casefold()))
@@ -101,6 +108,19 @@ def filter_passport(
         if awards:
             chosen.append(entry)
     return chosen
+
+
+def _endorsements(
+    members: Sequence[StoredCredential], kept: Sequence[Endorsement]
+) -> tuple[Endorsement, ...]:
+    """Endorsements of a level credential or of the skill's achievement (one of the
+    issuer speaks of the organisation, not of this skill: the badge's page shows it)."""
+    wanted: set[str] = set()
+    for member in members:
+        issuer = member.credential.get("issuer")
+        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+        wanted |= targets_of(member.credential) - {issuer_id}
+    return tuple(e for e in kept if e.target in wanted and e.status is not Status.invalid)
 
 
 def _evidence(credential: dict[str, Any]) -> list[Evidence]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,7 +19,8 @@ from shared.errors import RugzakError
 from shared.formats import readable
 from shared.verification import VerificationResult
 from shared.vocab import as_list
-from wallet.data.cards import Card
+from wallet.data.cards import Card, Status
+from wallet.data.endorsements import Endorsement, endorsements_of
 from wallet.data.store import StoredCredential
 from wallet.dialogs.common import ConfirmDialog, PathDialog
 from wallet.i18n import Translator
@@ -43,6 +45,7 @@ class DetailScreen(WalletScreen):
         self.card_id = card_id
         self.stored: StoredCredential | None = None
         self.result: VerificationResult | None = None
+        self.endorsed: list[Endorsement] = []
         self.sub_title = self.t("detail.title")
 
     def compose(self) -> ComposeResult:
@@ -62,9 +65,11 @@ class DetailScreen(WalletScreen):
     async def load(self) -> None:
         try:
             self.stored = await self.off_thread(self.wallet.store.get, self.card_id)
+            kept = await self.off_thread(self.wallet.endorsements)
         except RugzakError as exc:
             self.show_error(exc)
             return
+        self.endorsed = endorsements_of(readable(self.stored.credential), kept)
         await self.show()
 
     async def show(self) -> None:
@@ -81,7 +86,7 @@ class DetailScreen(WalletScreen):
         )
         self.query_one("#badge-status", Static).update(line)
         await self.query_one("#detail", Markdown).update(
-            describe(readable(self.stored.credential), card, self.t, self.result)
+            describe(readable(self.stored.credential), card, self.t, self.result, self.endorsed)
         )
         text = json.dumps(self.stored.credential, indent=2, ensure_ascii=False)
         self.query_one("#raw", Static).update(
@@ -154,7 +159,11 @@ class DetailScreen(WalletScreen):
 
 
 def describe(
-    credential: dict[str, Any], card: Card, t: Translator, result: VerificationResult | None = None
+    credential: dict[str, Any],
+    card: Card,
+    t: Translator,
+    result: VerificationResult | None = None,
+    endorsements: Sequence[Endorsement] = (),
 ) -> str:
     """The credential as Markdown: achievement, criteria, alignments, results, evidence,
     issuer profile, dates, ids and (after a re-check) every check."""
@@ -200,6 +209,18 @@ def describe(
         for e in evidence:
             label = e.get("name") or e.get("narrative") or e.get("id") or "?"
             lines.append(f"- {_md(label)}" + (f" <{e['id']}>" if e.get("id") else ""))
+        lines.append("")
+    if endorsements:
+        lines += [f"## {t('endorse.title')}", ""]
+        for endorsement in endorsements:
+            said = t(
+                "passport.endorsed_by",
+                issuer=_md(endorsement.endorser),
+                text=_md(endorsement.comment),
+            )
+            status = endorsement.status
+            state = "" if status is Status.valid else f" ({t.status(status)})"
+            lines.append(f"- {said}{state}")
         lines.append("")
     lines += [
         f"## {t('detail.issuer')}",

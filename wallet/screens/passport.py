@@ -166,5 +166,12 @@ def passport_text(skills: list[PassportSkill], t: Translator, *, total: int) -> 
                 if item.url and label:
                     text.append(f" {item.url}", style="underline")
                 line(text, 2)
+        if entry.endorsements:
+            line(t("passport.endorsements"), 2, "italic")
+            for endorsement in entry.endorsements:
+                said = t(
+                    "passport.endorsed_by", issuer=endorsement.endorser, text=endorsement.comment
+                )
+                line(f"• {said}", 2)
         line("")
     return Group(*parts[:-1])
