@@ -130,6 +130,14 @@ def fits(driver: Any) -> None:
         ".filter(e => e.getBoundingClientRect().right > r.right + 1).length"
     )
     assert wide == 0
+    # a one-word badge title ("Doorzettingsvermogen") stays on one line, unbroken
+    broken = driver.execute_script(
+        "return [...document.querySelectorAll('.verdict .title')].filter(t => {"
+        " if (/\\s/.test(t.textContent)) return false;"
+        " const r = document.createRange(); r.selectNodeContents(t);"
+        " return r.getClientRects().length > 1; }).map(t => t.textContent)"
+    )
+    assert broken == []
 
 
 def three_badges(settings: Settings, challenge: str | None) -> dict[str, Any]:
@@ -141,7 +149,7 @@ def three_badges(settings: Settings, challenge: str | None) -> dict[str, Any]:
     return present(creds, challenge, domain=settings.public_origin)
 
 
-@pytest.mark.parametrize(("width", "lang"), [(1100, "nl"), (390, "en"), (390, "nl"), (1100, "en")])
+@pytest.mark.parametrize(("width", "lang"), [(1100, "nl"), (390, "en"), (360, "nl"), (1100, "en")])
 def test_a_presentation_of_three_level_badges(
     server: tuple[str, Settings], tmp_path: Path, width: int, lang: str
 ) -> None:

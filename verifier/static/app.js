@@ -93,7 +93,7 @@
       if (data.result) {
         renderResult(data.result, true);
       } else if (data.wallet_error) {
-        renderError({ code: data.wallet_error.error, message: t("walletDeclined") }, true);
+        renderError({ code: data.wallet_error.error, message: t("walletDeclined"), own: true }, true);
         asked.state = "used";
       }
       renderRequest();
@@ -200,7 +200,7 @@
   /* ---------------------------------------------------------------- paste / upload */
   function checkText(raw) {
     const text = raw.trim();
-    if (!text) { renderError({ code: "invalid_request", message: t("nothingToCheck") }, true); return; }
+    if (!text) { renderError({ code: "invalid_request", message: t("nothingToCheck"), own: true }, true); return; }
     if (text.startsWith("{")) {
       let doc;
       try { doc = JSON.parse(text); } catch (e) { renderError({ code: "invalid_json", message: "The text is not valid JSON." }, true); return; }
@@ -481,7 +481,8 @@
   function renderError(err, focus) {
     lastError = err; lastResult = null;
     const box = $("result");
-    const text = lang === "nl" ? (M.nl.codes[err.code] || err.message) : err.message;
+    // the page's own sentence, else the catalogue's plain words (never an exception name)
+    const text = err.own ? err.message : M[lang].codes[err.code] || M.en.codes[err.code] || err.message;
     box.replaceChildren(el("div", { class: "error-box", role: "alert", "data-code": err.code, "data-testid": "error" },
       el("strong", {}, t("badInput") + ": "), text));
     if (focus) $("result-h").focus();
