@@ -130,3 +130,38 @@ def _learner(subject: Mapping[str, Any]) -> dict[str, Any]:
             learner["name"] = value
         break
     return learner
+
+
+MAX_ENDORSEMENTS = 10
+
+
+def endorsements_of(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The ``EndorsementCredential``s embedded in a badge (OB 3.0 ``endorsement`` on the
+    credential and on its achievement), at most ``MAX_ENDORSEMENTS``; each must be
+    verified on its own before it is shown."""
+    subject = _first(credential.get("credentialSubject"))
+    achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
+    found = _list(credential.get("endorsement"))
+    if isinstance(achievement, Mapping):
+        found += _list(achievement.get("endorsement"))
+    return [dict(e) for e in found if isinstance(e, Mapping)][:MAX_ENDORSEMENTS]
+
+
+def endorsement_view(endorsement: Mapping[str, Any]) -> dict[str, Any]:
+    """Who endorses, what they say, and when (keys absent when not given)."""
+    view: dict[str, Any] = {}
+    issuer = endorsement.get("issuer")
+    if isinstance(issuer, Mapping):
+        if isinstance(issuer.get("name"), str):
+            view["endorser"] = issuer["name"]
+        if isinstance(issuer.get("id"), str):
+            view["endorserId"] = issuer["id"]
+    elif isinstance(issuer, str):
+        view["endorserId"] = issuer
+    subject = _first(endorsement.get("credentialSubject"))
+    if isinstance(subject, Mapping) and isinstance(subject.get("endorsementComment"), str):
+        view["comment"] = subject["endorsementComment"]
+    when = endorsement.get("validFrom") or endorsement.get("issuanceDate")
+    if isinstance(when, str):
+        view["date"] = when
+    return view

@@ -14,12 +14,15 @@ from typing import Any
 
 from PIL import Image
 
+from shared.credentials import issue_credential
+from shared.keys import SigningKey
 from shared.ob.build import build_credential
 from shared.ob.identity import hash_name
 from shared.ob.models import Achievement, Evidence, IdentityObject, Profile, Result
 from shared.skills import builtin, to_achievement, to_result
 from shared.status_list import build_status_entry
-from tests.verifier.helpers import GOOD_INDEX, ISSUER, ISSUER_NAME, LEARNER, LIST_URL, signed
+from shared.vocab import CREDENTIALS_V2, OB_V3P0_303
+from tests.verifier.helpers import GOOD_INDEX, ISSUER, ISSUER_NAME, LEARNER, LIST_URL, OTHER, signed
 
 BASE = "https://leerhuis-utrecht.example"
 LEARNER_NAME = "Sanne de Vries"
@@ -77,6 +80,7 @@ def level_badge(
     hashed: bool = True,
     image: str | None = None,
     credential_id: str = "urn:uuid:5f0c7e1a-3b2d-4c8e-9a7f-1d2e3f4a5b6c",
+    endorsements: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """A signed level credential (``suspension_index`` None: only a revocation entry)."""
     framework = builtin("levensvaardigheden")
@@ -128,4 +132,30 @@ def level_badge(
             unsigned["credentialStatus"],
             build_status_entry(f"{LIST_URL}/suspension", suspension_index, "suspension"),
         ]
+    if endorsements:
+        unsigned["endorsement"] = endorsements
     return signed(unsigned)
+
+
+def endorsement(
+    badge_id: str,
+    *,
+    key: SigningKey = OTHER,
+    name: str = "Hotel De Zwaan",
+    comment: str = "Sanne hield de nieuwe kaart overeind toen twee proefavonden mislukten.",
+) -> dict[str, Any]:
+    """An OB 3.0 ``EndorsementCredential`` of ``badge_id`` signed by ``key``."""
+    unsigned = {
+        "@context": [CREDENTIALS_V2, OB_V3P0_303],
+        "id": "urn:uuid:7d3c2b1a-0e4f-4c8e-9a7f-1d2e3f4a5b6c",
+        "type": ["VerifiableCredential", "EndorsementCredential"],
+        "name": f"Aanbeveling van {name}",
+        "issuer": {"id": key.did, "type": ["Profile"], "name": name},
+        "validFrom": "2026-10-20T10:00:00Z",
+        "credentialSubject": {
+            "id": badge_id,
+            "type": ["EndorsementSubject"],
+            "endorsementComment": comment,
+        },
+    }
+    return issue_credential(unsigned, key, created=AWARDED)

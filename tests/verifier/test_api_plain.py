@@ -17,7 +17,7 @@ from tests.verifier.helpers import (
     present,
     signed,
 )
-from tests.verifier.page_badges import level_badge
+from tests.verifier.page_badges import endorsement, level_badge
 
 
 async def challenge(client: httpx.AsyncClient) -> str:
@@ -97,3 +97,24 @@ async def test_three_badges_one_headline(client: httpx.AsyncClient) -> None:
         ("Luisteren", 1, 4),
     ]
     assert got["skills"][2]["state"] == "revoked"
+
+
+async def test_embedded_endorsements_are_verified_and_shown(client: httpx.AsyncClient) -> None:
+    badge_id = "urn:uuid:5f0c7e1a-3b2d-4c8e-9a7f-1d2e3f4a5b6c"
+    forged = endorsement(badge_id, key=STRANGER, name="Stranger BV")
+    forged["credentialSubject"]["endorsementComment"] = "Beste medewerker ooit."  # changed
+    cred = level_badge(endorsements=[endorsement(badge_id), forged])
+    for reply in (
+        await client.post("/verify/credential", json={"credential": cred}),
+        await client.post(
+            "/verify/presentation",
+            json={"presentation": present([cred], await challenge(client))},
+        ),
+    ):
+        body = reply.json()
+        summary = (body.get("credentials") or [body])[0]["summary"]
+        shown = [(e["endorser"], e["state"]) for e in summary["endorsements"]]
+        # genuine, but the endorser is not on the trust list; the changed one is not genuine
+        assert shown == [("Hotel De Zwaan", "unknown_issuer"), ("Stranger BV", "invalid")]
+        assert summary["endorsements"][0]["comment"].startswith("Sanne hield")
+        assert body["verdict"] == "valid"  # a forged endorsement does not make the badge red

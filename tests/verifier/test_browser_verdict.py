@@ -26,7 +26,7 @@ from tests.verifier.helpers import (
     present,
     status_list_credentials,
 )
-from tests.verifier.page_badges import LEARNER_NAME, level_badge
+from tests.verifier.page_badges import LEARNER_NAME, endorsement, level_badge
 from verifier.service.trust import TrustPack
 from verifier.settings import Settings
 
@@ -142,7 +142,12 @@ def fits(driver: Any) -> None:
 
 def three_badges(settings: Settings, challenge: str | None) -> dict[str, Any]:
     creds = [
-        level_badge("doorzettingsvermogen", 3, credential_id="urn:uuid:1"),
+        level_badge(
+            "doorzettingsvermogen",
+            3,
+            credential_id="urn:uuid:1",
+            endorsements=[endorsement("urn:uuid:1")],
+        ),
         level_badge("creativiteit", 2, language="nl", credential_id="urn:uuid:2"),
         level_badge("initiatief-nemen", 1, index=REVOKED_INDEX, credential_id="urn:uuid:3"),
     ]
@@ -187,6 +192,9 @@ def test_a_presentation_of_three_level_badges(
         assert "proefavonden" in evidence.text
         assert "Leerhuis Utrecht" in first.text
         assert "Leerhuis Utrecht (ROC)" in first.text  # the trust list's name
+        endorsed = first.find_element("css selector", "[data-testid=endorsements]").text
+        assert "Hotel De Zwaan" in endorsed
+        assert "proefavonden mislukten" in endorsed
         status = {
             "en": "Not revoked and not suspended.",
             "nl": "Niet ingetrokken en niet geschorst.",

@@ -23,6 +23,7 @@ from shared.proof import proofs_of
 from shared.showing import plain_verdict
 from shared.verification import Check, CheckName, Verdict, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION
+from verifier.service.endorsements import attach_endorsements
 from verifier.store import RequestState, RequestStore
 
 Clock = Callable[[], datetime]
@@ -119,19 +120,35 @@ class Verifier:
 
     def verify_credential(self, credential: Any) -> VerificationResult:
         check_depth(credential)
-        return verify_credential(credential, self.options)
+        result = verify_credential(credential, self.options)
+        attach_endorsements(credential, result, self._verify_endorsement)
+        return result
+
+    def _verify_endorsement(self, endorsement: Any) -> VerificationResult:
+        return verify_credential(endorsement, self.options)
 
     def verify_offline_presentation(
         self, presentation: Any, *, challenge: str | None, domain: str | None
     ) -> VerificationResult:
         """No nonce store: compare with the given challenge/domain (the CLI)."""
         check_depth(presentation)
-        return verify_presentation(presentation, self.options, challenge=challenge, domain=domain)
+        result = verify_presentation(presentation, self.options, challenge=challenge, domain=domain)
+        attach_endorsements(presentation, result, self._verify_endorsement)
+        return result
 
     def verify_presentation(
         self, presentation: Any, *, challenge: str | None = None
     ) -> VerificationResult:
-        """Verify against a request this verifier made; spend its nonce on success."""
+        """Verify against a request this verifier made; spend its nonce on success; the
+        badges' embedded endorsements are verified too."""
+        result = self._verify_presentation(presentation, challenge=challenge)
+        if self.store is not None:
+            attach_endorsements(presentation, result, self._verify_endorsement)
+        return result
+
+    def _verify_presentation(
+        self, presentation: Any, *, challenge: str | None = None
+    ) -> VerificationResult:
         check_depth(presentation)
         if self.store is None:
             return self.verify_offline_presentation(

@@ -349,6 +349,17 @@
       }
       add("evidence", list);
     }
+    if (s.endorsements && s.endorsements.length) {
+      const list = el("ul", { class: "endorsements", "data-testid": "endorsements" });
+      for (const e of s.endorsements) {
+        const who = e.trustedName || e.endorser || t("unknownIssuerName");
+        const li = el("li", { "data-state": e.state }, el("strong", {}, who));
+        if (e.comment) li.append(": “" + e.comment + "”");
+        li.append(el("span", { class: ["valid", "unknown", "unknown_issuer"].includes(e.state) ? "muted" : "bad" }, " (" + (e.state === "valid" ? t("endorsementChecked") : v("count_" + e.state)) + ")"));
+        list.append(li);
+      }
+      add("endorsedBy", list);
+    }
     add("awarded", fmtDate(s.awardedDate || s.validFrom));
     if (s.validUntil) add("validUntil", fmtDate(s.validUntil));
     if (status && state !== "revoked" && state !== "suspended") add("status", v("status_" + status));

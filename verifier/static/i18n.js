@@ -40,7 +40,7 @@ window.RZ_I18N = {
     nameMatchesSome: "The name matches {k} of {n} badges.", nameNoMatch: "The name does not match the badge.",
     nameCheckFailed: "The name could not be checked.", noName: "Name not in the badge.",
     checkedOne: "{n} badge checked", checkedMany: "{n} badges checked",
-    notByOwner: "not presented by its owner",
+    notByOwner: "not presented by its owner", endorsedBy: "Endorsed by", endorsementChecked: "signature checked",
     cameraRefused: "permission was refused", cameraMissing: "no camera was found", cameraBusy: "the camera is not available"
   },
   nl: {
@@ -81,7 +81,7 @@ window.RZ_I18N = {
     nameMatchesSome: "De naam klopt met {k} van de {n} badges.", nameNoMatch: "De naam klopt niet met de badge.",
     nameCheckFailed: "De naam kon niet worden gecontroleerd.", noName: "Naam staat niet in de badge.",
     checkedOne: "{n} badge gecontroleerd", checkedMany: "{n} badges gecontroleerd",
-    notByOwner: "niet door de eigenaar getoond",
+    notByOwner: "niet door de eigenaar getoond", endorsedBy: "Aanbevolen door", endorsementChecked: "handtekening gecontroleerd",
     cameraRefused: "er is geen toestemming gegeven", cameraMissing: "er is geen camera gevonden", cameraBusy: "de camera is niet beschikbaar"
   }
 };
