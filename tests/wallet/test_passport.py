@@ -221,3 +221,54 @@ async def test_pilot_route_behaviours_evidence_and_filters(
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_snapshot_passport(snap_compare: Snap, passport_wallet: WalletConfig, lang: str) -> None:
     assert snap_compare(WalletApp(replace(passport_wallet, lang=lang)), run_before=open_passport)
+
+
+async def test_present_my_skills_profile_in_one_step(passport_wallet: WalletConfig) -> None:
+    """``p`` on the passport opens the present screen with the highest level of every
+    skill shown picked; the filters choose the skills; the request binds it (QR here,
+    the same picks go over OpenID4VP)."""
+    from textual.widgets import SelectionList
+
+    from shared.credentials import verify_presentation
+    from shared.presentation_request import PresentationRequest
+    from wallet.screens.present import PresentScreen
+    from wallet.screens.qr import QRScreen
+
+    badges = level_badges()
+    request = PresentationRequest.create(
+        "https://verify.example.nl", now=NOW, token_bytes=lambda n: b"\x44" * n
+    )
+    app = WalletApp(replace(passport_wallet, lang="en"))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await open_passport(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PresentScreen)
+        picks = app.screen.query_one("#picks", SelectionList)
+        store = app.service.store  # type: ignore[union-attr]
+        picked = {store.get(i).credential["id"] for i in picks.selected}
+        assert picked == {badges[2]["id"], badges[3]["id"]}  # perseverance 3, creativity 2
+
+        await pilot.press("escape")
+        await settle(pilot)
+        app.screen.query_one("#passport-skill", Input).value = "door"
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, PresentScreen)
+        picks = app.screen.query_one("#picks", SelectionList)
+        assert [store.get(i).credential["id"] for i in picks.selected] == [badges[2]["id"]]
+        app.screen.query_one("#request", Input).value = request.to_short_text()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, QRScreen)
+        presentation = app.screen.presentation
+        assert presentation.request is not None
+        assert presentation.request.challenge == request.challenge
+        result = verify_presentation(
+            presentation.document, challenge=request.challenge, domain=request.domain, now=NOW
+        )
+        assert result.verdict == "valid", result.codes()
+        (sent,) = presentation.document["verifiableCredential"]
+        assert sent["id"] == badges[2]["id"]

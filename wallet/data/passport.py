@@ -43,6 +43,7 @@ class PassportSkill:
     evidence: tuple[Evidence, ...]
     card_ids: tuple[str, ...]  # the wallet ids of the level credentials, lowest level first
     endorsements: tuple[Endorsement, ...] = ()  # of one of its levels or its achievement
+    highest_card_id: str | None = None  # the wallet id of the highest level's credential
 
     @property
     def framework(self) -> str:
@@ -80,6 +81,7 @@ def build_passport(items: Iterable[StoredCredential]) -> list[PassportSkill]:
                 evidence=tuple(e for m in members for e in _evidence(m.credential)),
                 card_ids=tuple(m.id for m in members),
                 endorsements=_endorsements(members, kept),
+                highest_card_id=_highest_card(route, members),
             )
         )
     skills.sort(key=lambda s: (s.framework.casefold(), s.route.skill.casefold()))
@@ -108,6 +110,25 @@ def filter_passport(
         if awards:
             chosen.append(entry)
     return chosen
+
+
+def skills_profile(skills: Sequence[PassportSkill]) -> list[str]:
+    """ "My skills profile": the wallet ids of the highest level credential of each of
+    ``skills`` (what the passport shows after its filters), ready to present."""
+    return [s.highest_card_id for s in skills if s.highest_card_id is not None]
+
+
+def _highest_card(route: SkillRoute, members: Sequence[StoredCredential]) -> str | None:
+    highest = route.highest
+    if highest is None or not members:
+        return None
+    for member in members:
+        if (
+            highest.credential_id is not None
+            and member.credential.get("id") == highest.credential_id
+        ):
+            return member.id
+    return members[-1].id
 
 
 def _endorsements(

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from shared.errors import RugzakError
-from wallet.data.passport import PassportSkill, build_passport, filter_passport
+from wallet.data.passport import PassportSkill, build_passport, filter_passport, skills_profile
 from wallet.i18n import Translator
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
@@ -39,6 +39,7 @@ class PassportScreen(WalletScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "common.back"),
         Binding("slash", "search", "bind.search"),
+        Binding("p", "present_profile", "bind.present_profile"),
     ]
 
     def __init__(self, session: WalletSession) -> None:
@@ -103,6 +104,28 @@ class PassportScreen(WalletScreen):
 
     def action_search(self) -> None:
         self.query_one("#passport-skill", Input).focus()
+
+    def action_present_profile(self) -> None:
+        """Present "my skills profile" in one step: the present screen opens with the
+        highest level of every skill shown (the filters choose the skills) picked; the
+        learner adds the verifier's request (OpenID4VP link, short code or QR fallback)."""
+        self._present_profile()
+
+    @work(exclusive=True, group="passport-present")
+    async def _present_profile(self) -> None:
+        from wallet.screens.present import PresentScreen
+
+        chosen = skills_profile(self.shown)
+        if not chosen:
+            self.notify(self.t("passport.none_match"), severity="warning")
+            return
+        try:
+            cards = await self.off_thread(self.wallet.cards)
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        self.app.push_screen(PresentScreen(self.session, cards, preselected=chosen))
+        self.notify(self.t("passport.profile_picked", count=len(chosen)))
 
     def action_back(self) -> None:
         focused = self.focused

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import ClassVar
 
 from rich.text import Text
@@ -31,9 +32,16 @@ class PresentScreen(WalletScreen):
         Binding("ctrl+t", "all", "bind.all"),
     ]
 
-    def __init__(self, session: WalletSession, cards: list[Card], request: str = "") -> None:
+    def __init__(
+        self,
+        session: WalletSession,
+        cards: list[Card],
+        request: str = "",
+        preselected: Collection[str] = (),
+    ) -> None:
         super().__init__(session)
         self.cards = list(reversed(cards))
+        self.preselected = frozenset(preselected)  # e.g. "my skills profile" from the passport
         self.request_text = request
         self.sub_title = self.t("present.title")
 
@@ -50,7 +58,8 @@ class PresentScreen(WalletScreen):
             yield Static("", id="request-info")
             yield Label(self.t("present.pick"))
             yield SelectionList[str](
-                *[(self._prompt(c), c.id, False) for c in self.cards], id="picks"
+                *[(self._prompt(c), c.id, c.id in self.preselected) for c in self.cards],
+                id="picks",
             )
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
