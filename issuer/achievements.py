@@ -107,6 +107,9 @@ class AchievementIn(_In):
     # A second proof, Ed25519Signature2020, for wallets that check only that suite
     # (older Learner Credential Wallet builds). None: the issuer's setting decides.
     legacy_proof: bool | None = None
+    # Images inside the credentials (data URIs) rather than by URL with a digest;
+    # None follows the organisation's ``embed_images`` setting.
+    embed_image: bool | None = None
 
     @field_validator("criteria_url")
     @classmethod
@@ -133,6 +136,7 @@ class AchievementUpdate(_In):
     in_language: str | None = None
     version: str | None = None
     related: list[RelatedIn] | None = Field(default=None, max_length=10)
+    embed_image: bool | None = None
 
 
 def check_url(value: str) -> str:

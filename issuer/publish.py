@@ -1,5 +1,5 @@
-"""What the issuer publishes: signed status list credentials and the DID document,
-served by the API and exported as static files for any web host or CDN."""
+"""What the issuer publishes: signed status list credentials, the DID document and
+badge images, served by the API and exported as static files for any web host or CDN."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from issuer.identity import did_document
+from issuer.images import IMAGES_PATH, MEDIA_TYPES, StoredImage, is_image_name
 from issuer.service import Issuer
 from issuer.store import status as st
 from issuer.store.db import aware
@@ -93,13 +94,17 @@ def did_document_path(issuer: Issuer) -> str:
 
 
 def export(issuer: Issuer, directory: Path) -> list[Path]:
-    """Write every status list (and the did:web document) as static files.
+    """Write every status list, image (and the did:web document) as static files.
 
-    Paths mirror the URLs under the base URL: ``status/<list>`` and the DID
-    document, so copying the directory to the web root publishes them.
+    Paths mirror the URLs under the base URL: ``status/<list>``, ``images/<name>``
+    and the DID document, so copying the directory to the web root publishes them.
     """
     base_path = urlsplit(issuer.identity.base_url).path.strip("/")
     written = []
+    with issuer.store.read() as conn:
+        names = issuer.store.image_names(conn)
+    for name in names:
+        written.append(atomic_write(directory / IMAGES_PATH / name, image(issuer, name).data))
     for info in status_list_ids(issuer):
         published = status_list(issuer, info["id"])
         written.append(
@@ -111,3 +116,14 @@ def export(issuer: Issuer, directory: Path) -> list[Path]:
             did_path = did_path[len(base_path) + 1 :]
         written.append(atomic_write(directory / did_path, did_json(issuer).body, make_dirs=True))
     return written
+
+
+def image(issuer: Issuer, name: str) -> StoredImage:
+    """A stored badge or logo image by its content name (``<digest>.<ext>``)."""
+    row = None
+    if is_image_name(name):
+        with issuer.store.read() as conn:
+            row = issuer.store.image(conn, name)
+    if row is None:
+        raise NotFound(f"no image '{name[:80]}'", code=ErrorCode.not_found, detail=name[:80])
+    return StoredImage(row["name"], MEDIA_TYPES[name.rsplit(".", 1)[1]], bytes(row["data"]))

@@ -48,6 +48,9 @@ class IssuerSettings(BaseSettings):
     # Sign every new badge with a proof set: eddsa-rdfc-2022 plus Ed25519Signature2020,
     # which older Learner Credential Wallet builds need (an achievement can override).
     legacy_proofs: bool = False
+    # Put badge and logo images inside credentials as data URIs (large: many QR codes)
+    # instead of by URL under the base URL with their digest (the default).
+    embed_images: bool = False
     # TESTS ONLY: a fixed seed makes status indexes predictable (no herd privacy);
     # the concurrency test uses it so that processes collide on purpose.
     status_rng_seed: int | None = None

@@ -27,6 +27,7 @@ from issuer.awards import (
     resolve_results,
     to_evidence,
 )
+from issuer.images import Linked, link_images
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
 from issuer.store.repository import load
 from shared.credentials import issue_credential
@@ -54,9 +55,13 @@ class AwardOps(IssuerBase):
         achievement, valid_days, results = self.check_award(
             request.achievement_id, request.award, cache
         )
-        chosen = load(cache[request.achievement_id]["document"]).get("legacy_proof")
+        document = load(cache[request.achievement_id]["document"])
+        chosen = document.get("legacy_proof")
         legacy = self.settings.legacy_proofs if chosen is None else bool(chosen)
-        return Prepared(request, achievement, valid_days, results, legacy)
+        # Images inside the credential only when the achievement, else the issuer, asks.
+        embed = document.get("embed_image")
+        embed = self.settings.embed_images if embed is None else bool(embed)
+        return Prepared(request, achievement, valid_days, results, legacy, embed)
 
     def check_award(
         self, achievement_id: str, award: AwardIn, cache: dict[str, RowMapping] | None = None
@@ -77,6 +82,21 @@ class AwardOps(IssuerBase):
         data = parse_input(load(row["document"]))
         url = self.identity.achievement_url(achievement_id)
         return to_ob(data, url), row["valid_days"], resolve_results(award, data, url)
+
+    def link(self, conn: Connection, prepared: Prepared, now: Any) -> Linked:
+        """The achievement and profile with URL images; new images stored in ``conn``."""
+        linked = link_images(
+            prepared.achievement,
+            self.identity.profile,
+            base_url=self.identity.base_url,
+            embed=prepared.embed_images,
+        )
+        for image in linked.images:
+            if image.name not in self.stored_images:
+                self.store.put_image(
+                    conn, name=image.name, media_type=image.media_type, data=image.data, now=now
+                )
+        return linked
 
     def issue(self, request: AwardRequest, *, actor: str) -> Issued:
         return self.issue_many([request], actor=actor)[0]
@@ -110,7 +130,9 @@ class AwardOps(IssuerBase):
         for attempt in range(2):
             try:
                 with self.store.begin() as conn:
-                    return [self.issue_in(conn, p, actor=actor, signer=signer) for p in prepared]
+                    issued = [self.issue_in(conn, p, actor=actor, signer=signer) for p in prepared]
+                self.stored_images.update(self._pending_images)
+                return issued
             except IntegrityError:
                 # Another process stored the same idempotency key first: the retry
                 # finds it and returns the earlier credential.
@@ -120,6 +142,8 @@ class AwardOps(IssuerBase):
             except BaseException:
                 self.allocator.forget()
                 raise
+            finally:
+                self._pending_images.clear()
         raise AssertionError("unreachable")
 
     def issue_in(
@@ -143,9 +167,11 @@ class AwardOps(IssuerBase):
         valid_until = (
             None if prepared.valid_days is None else now + timedelta(days=prepared.valid_days)
         )
+        linked = self.link(conn, prepared, now)
+        self._pending_images.update(image.name for image in linked.images)
         unsigned = build_credential(
-            achievement=Achievement.model_validate(prepared.achievement),
-            issuer=Profile.model_validate(self.identity.profile),
+            achievement=Achievement.model_validate(linked.achievement),
+            issuer=Profile.model_validate(linked.profile),
             subject_id=request.subject_id,
             credential_id=credential_id,
             valid_from=now,
@@ -156,6 +182,7 @@ class AwardOps(IssuerBase):
             awarded_date=awarded_at(request.award, now),
             identifier=learner_identifiers(request.email, request.award),
             source=assessor_profile(request.award.assessor) if request.award.assessor else None,
+            related_resource=linked.related,
         )
         if prepared.legacy_proof:
             signed = with_ed25519_2020(unsigned, signer, now)

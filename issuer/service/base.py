@@ -63,6 +63,8 @@ class Prepared:
     valid_days: int | None
     results: list[dict[str, Any]]
     legacy_proof: bool = False
+    # Images inside the credential (data URIs) instead of by URL with a digest.
+    embed_images: bool = False
 
 
 class IssuerBase:
@@ -84,6 +86,9 @@ class IssuerBase:
         self._key = key
         self._sd_key: P256SigningKey | None = None
         self.clock = clock
+        # Image names known to be in the store; pending ones until their transaction commits.
+        self.stored_images: set[str] = set()
+        self._pending_images: set[str] = set()
         self.allocator = st.StatusAllocator(
             list_size=identity.list_size, fill_limit=settings.status_fill_limit, rng=rng
         )

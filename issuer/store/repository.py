@@ -72,6 +72,23 @@ class Store:
         if done.rowcount == 0:
             conn.execute(insert(t.config).values(key=key, value=value))
 
+    # ------------------------------------------------------------ images
+
+    def put_image(
+        self, conn: Connection, *, name: str, media_type: str, data: bytes, now: datetime
+    ) -> None:
+        """Keep an image under its content name (nothing happens if it is there)."""
+        if conn.execute(select(t.images.c.name).where(t.images.c.name == name)).first() is None:
+            conn.execute(
+                insert(t.images).values(name=name, media_type=media_type, data=data, created_at=now)
+            )
+
+    def image(self, conn: Connection, name: str) -> RowMapping | None:
+        return conn.execute(select(t.images).where(t.images.c.name == name)).mappings().first()
+
+    def image_names(self, conn: Connection) -> list[str]:
+        return list(conn.execute(select(t.images.c.name).order_by(t.images.c.name)).scalars())
+
     # ------------------------------------------------------------ keys
 
     def add_key(

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -154,3 +155,14 @@ audit = Table(
     Column("detail", Text, nullable=True),
 )
 Index("ix_audit_at", audit.c.at)
+
+# Badge and logo images, named by their content (``<sha-256 prefix>.<ext>``): a name
+# never changes meaning, so ``GET /images/<name>`` is served as immutable.
+images = Table(
+    "images",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("media_type", String(32), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", TS, nullable=False),
+)

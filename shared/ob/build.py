@@ -51,6 +51,7 @@ def build_credential(
     awarded_date: datetime | None = None,
     identifier: list[IdentityObject] | None = None,
     source: Profile | None = None,
+    related_resource: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """An unsigned OB 3.0 credential awarding ``achievement`` to ``subject_id``.
 
@@ -76,6 +77,10 @@ def build_credential(
             match the person as well as the key.
         source: who assessed the achievement on the issuer's behalf (OB 3.0
             ``AchievementSubject.source``), e.g. the coach who judged the evidence.
+        related_resource: files the credential links to (its images), each
+            ``{"id": url, "digestSRI": ..., "digestMultibase": ...}`` (VC Data Model
+            2.0 "Integrity of Related Resources"), so nobody can swap a file after
+            signing; written as the top-level ``relatedResource`` list.
 
     Raises:
         InvalidInput: ``malformed_credential`` for inconsistent input (empty ids,
@@ -128,6 +133,8 @@ def build_credential(
         # One entry is an object (what the OB 3.0 schema wants); several are a list,
         # as VCDM 2.0 allows (revocation beside suspension).
         document["credentialStatus"] = status[0] if len(status) == 1 else status
+    if related_resource:
+        document["relatedResource"] = _related(related_resource)
     issues = [i for i in validate_credential_schema(document) if not vcdm_allows(i, document)]
     if has_errors(issues):
         raise InvalidInput(
@@ -136,6 +143,21 @@ def build_credential(
             detail=[issue.to_dict() for issue in issues],
         )
     return document
+
+
+def _related(entries: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Each entry an ``id`` URL with at least one digest (nothing else is signed)."""
+    out: list[dict[str, str]] = []
+    for entry in entries:
+        item = {k: entry[k] for k in ("id", "digestSRI", "digestMultibase") if entry.get(k)}
+        if not isinstance(item.get("id"), str) or len(item) < 2:
+            raise InvalidInput(
+                "a related resource needs an id and a digest",
+                code=ErrorCode.malformed_credential,
+                detail=entry,
+            )
+        out.append(item)
+    return out
 
 
 def _status(entries: list[dict[str, Any]] | None) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from issuer.cli import app
 from shared.credentials import verify_credential
 from shared.did import StaticResolver
+from shared.digests import multibase_matches
 from shared.oid4vci import CredentialOffer, parse_offer_link
 from shared.qr import read_qr_image
 from shared.status_cache import LocalStatusSource
@@ -162,11 +163,17 @@ def test_issue_revoke_and_export(runner: CliRunner, data: Path, tmp_path: Path) 
     )
     credential = json.loads(out.read_text())
     assert credential["credentialSubject"]["result"][0]["value"] == "3"
-    assert credential["issuer"]["image"]["id"].startswith("data:image/png")
+    # the logo given as a file is served by URL, its digest signed with the badge
+    logo = credential["issuer"]["image"]["id"]
+    assert logo.startswith("https://badges.city.example/images/")
+    assert credential["relatedResource"][0]["id"] == logo
     export = tmp_path / "site"
     cli(runner, data, "status", "export", str(export))
     files = sorted(p.relative_to(export).as_posix() for p in export.rglob("*") if p.is_file())
-    assert files == ["status/revocation-1"]
+    assert files == ["images/" + logo.rsplit("/", 1)[1], "status/revocation-1"]
+    assert multibase_matches(
+        (export / files[0]).read_bytes(), credential["relatedResource"][0]["digestMultibase"]
+    )
     lists = {
         "https://badges.city.example/status/revocation-1": json.loads(
             (export / "status" / "revocation-1").read_text()

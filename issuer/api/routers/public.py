@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from issuer import publish
 from issuer.api.deps import IssuerDep
 from issuer.api.models import ErrorOut, IssuerInfo, StatusListInfo
+from issuer.images import IMMUTABLE
 from shared.errors import ErrorCode, NotFound
 
 router = APIRouter(tags=["public"])
@@ -46,6 +47,26 @@ def list_status_lists(issuer: IssuerDep) -> Any:
 def get_status_list(list_id: str, request: Request, issuer: IssuerDep) -> Response:
     published = publish.status_list(issuer, list_id)
     return _cached(published, request, issuer.settings.status_ttl_seconds)
+
+
+@router.get(
+    "/images/{name}",
+    operation_id="get_image",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, 404: {"model": ErrorOut}},
+)
+def get_image(name: str, request: Request, issuer: IssuerDep) -> Response:
+    """A badge or logo image; its name is its digest, so it is cached for good."""
+    image = publish.image(issuer, name)
+    etag = f'"{name}"'
+    headers = {"ETag": etag, "Cache-Control": IMMUTABLE, "Access-Control-Allow-Origin": "*",
+               "X-Content-Type-Options": "nosniff"}  # fmt: skip
+    if image.media_type == "image/svg+xml":
+        # An SVG opened on its own must not run scripts in the issuer's origin.
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    if etag in _etags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    return Response(image.data, media_type=image.media_type, headers=headers)
 
 
 def _did(request: Request, issuer: IssuerDep) -> Response:
