@@ -104,7 +104,10 @@ def export(issuer: Issuer, directory: Path) -> list[Path]:
     with issuer.store.read() as conn:
         names = issuer.store.image_names(conn)
     for name in names:
-        written.append(atomic_write(directory / IMAGES_PATH / name, image(issuer, name).data))
+        data = image(issuer, name).data
+        written.append(
+            atomic_write(directory / IMAGES_PATH / name, data, mode=0o644, make_dirs=True)
+        )
     for info in status_list_ids(issuer):
         published = status_list(issuer, info["id"])
         written.append(

@@ -20,6 +20,7 @@ from shared.formats.vcjwt import enveloped_token
 from shared.runtime.fetch import SafeFetcher
 from shared.vocab import as_list
 from verifier.cli.output import fail_input
+from verifier.service.images import ImageProxy, linked_images
 from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 from verifier.settings import Settings
 
@@ -107,7 +108,11 @@ def build(
         list[Path] | None, typer.Option(help="A status list credential file (repeat)")
     ] = None,
 ) -> None:
-    """Gather DID documents and status lists (over HTTPS) into one offline pack file."""
+    """Gather DID documents, status lists and badge images (over HTTPS) into one offline pack.
+
+    A badge's images (its picture and its issuer's logo) are taken when the badge
+    gives their digest, and only when the bytes match it.
+    """
     console = Console(highlight=False, emoji=False)
     settings = Settings()
     fetcher = SafeFetcher(
@@ -119,6 +124,7 @@ def build(
             pack.issuers.update(load_trust_list(trust_list))
         dids = set(did or []) | {d for d in pack.issuers if d.startswith("did:web:")}
         urls = set(status_list or [])
+        images: dict[str, dict[str, str]] = {}
         for path in credential or []:
             doc = _badge_file(path)
             if is_ob2_document(doc):  # Open Badges 2.0: its badge class, issuer, key, list
@@ -134,6 +140,8 @@ def build(
                 if issuer and issuer.startswith("did:web:"):
                     dids.add(issuer)
                 urls.update(_status_urls(cred))
+                if isinstance(cred, dict):
+                    images.update(linked_images(cred))
         for path in did_document or []:
             document = _json_file(path)
             if not isinstance(document, dict) or not isinstance(document.get("id"), str):
@@ -157,6 +165,16 @@ def build(
             listed = _fetch_json(fetcher, url, settings.status_max_bytes)
             pack.status_lists[url] = listed
             console.print(f"Status list   {url}")
+        proxy = ImageProxy(fetcher.image_fetch) if images else None
+        for url, digests in sorted(images.items()):
+            assert proxy is not None
+            picture = proxy.get(
+                url,
+                digest_sri=digests.get("digestSRI"),
+                digest_multibase=digests.get("digestMultibase"),
+            )
+            pack.images[url] = picture.data
+            console.print(f"Image         {url}")
         TrustPack.from_dict(pack.to_dict())  # the same checks as loading
         for url, listed in pack.status_lists.items():
             if not STATUS_LIST_TYPES & set(types_of(readable(listed))):
@@ -171,7 +189,8 @@ def build(
     pack.save(output)
     console.print(
         f"Wrote {output}: {len(pack.issuers)} issuers, {len(pack.dids)} DID documents, "
-        f"{len(pack.status_lists)} status lists, {len(pack.documents)} OB 2.0 documents."
+        f"{len(pack.status_lists)} status lists, {len(pack.documents)} OB 2.0 documents, "
+        f"{len(pack.images)} images."
     )
 
 
@@ -218,3 +237,5 @@ def show(
         console.print(f"  DID document {did_}")
     for url in sorted(pack.status_lists):
         console.print(f"  status list  {url}")
+    for url, data in sorted(pack.images.items()):
+        console.print(f"  image        {url} ({len(data)} bytes)")

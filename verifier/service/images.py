@@ -16,11 +16,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from shared.digests import digest_matches
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
 from shared.formats.baking import is_svg
 from shared.status_cache import HttpReply
+from shared.vocab import as_list
 
 Fetch = Callable[[str, int], HttpReply]
 MAX_IMAGE_BYTES = 1024 * 1024
@@ -144,3 +146,34 @@ class ImageProxy:
             ):
                 _, old = self._cache.popitem(last=False)
                 self._total -= len(old.data)
+
+
+def linked_images(credential: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The badge's and its issuer's image URLs that come with a digest, with the digests.
+
+    Those are the images a trust pack may carry: their bytes can be checked. (A
+    data URI needs no fetching; an image without a digest could be swapped.)
+    """
+    related: dict[str, dict[str, str]] = {}
+    for entry in as_list(credential.get("relatedResource")):
+        if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+            digests = {
+                k: entry[k]
+                for k in ("digestSRI", "digestMultibase")
+                if isinstance(entry.get(k), str)
+            }
+            if digests:
+                related[entry["id"]] = digests
+    subject = credential.get("credentialSubject")
+    holders = [credential.get("issuer"), credential]
+    for item in as_list(subject):
+        if isinstance(item, Mapping) and isinstance(item.get("achievement"), Mapping):
+            achievement = item["achievement"]
+            holders += [achievement, achievement.get("creator")]
+    out: dict[str, dict[str, str]] = {}
+    for holder in holders:
+        image = holder.get("image") if isinstance(holder, Mapping) else None
+        url = image.get("id") if isinstance(image, Mapping) else image
+        if isinstance(url, str) and url in related:
+            out[url] = related[url]
+    return out

@@ -9,11 +9,17 @@ Trust pack file (JSON), everything needed to verify with no network at all::
     {"format": "rugzak-trust-pack", "version": 1, "created": "2026-11-23T12:00:00Z",
      "issuers": [{"id": ..., "name": ...}],
      "dids": {"did:web:leerhuis.example": {...DID document...}},
-     "status_lists": {"https://leerhuis.example/status/1": {...status list credential...}}}
+     "status_lists": {"https://leerhuis.example/status/1": {...status list credential...}},
+     "images": {"https://leerhuis.example/images/uEiB....png": "<base64 of the bytes>"}}
+
+``images`` (optional) holds badge and logo pictures so the page shows them offline;
+``pack build`` takes only images whose bytes match the digest their badge gives.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import copy
 import json
 from collections.abc import Mapping
@@ -29,6 +35,7 @@ from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats import readable
 from shared.runtime.files import atomic_write
 from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES
+from verifier.service.images import MAX_IMAGE_BYTES, sniff
 
 PACK_FORMAT = "rugzak-trust-pack"
 PACK_VERSION = 1
@@ -83,6 +90,8 @@ class TrustPack:
     # Open Badges 2.0 documents by URL (badge classes, issuer profiles, keys, revocation
     # lists), so a signed OB 2.0 badge is checked offline too.
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Badge and logo images by URL (their bytes), for the page without a network.
+    images: dict[str, bytes] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -95,6 +104,10 @@ class TrustPack:
         }
         if self.documents:
             out["documents"] = self.documents
+        if self.images:
+            out["images"] = {
+                url: base64.b64encode(data).decode("ascii") for url, data in self.images.items()
+            }
         return out
 
     @classmethod
@@ -141,7 +154,9 @@ class TrustPack:
             isinstance(doc, dict) for doc in documents.values()
         ):
             raise InvalidInput("'documents' must map URLs to JSON objects", code=code)
-        return cls(created, issuers, dids, lists, {str(k): v for k, v in documents.items()})
+        pack = cls(created, issuers, dids, lists, {str(k): v for k, v in documents.items()})
+        pack.images = _images(data.get("images", {}))
+        return pack
 
     @classmethod
     def load(cls, path: Path) -> TrustPack:
@@ -150,6 +165,27 @@ class TrustPack:
     def save(self, path: Path) -> None:
         text = json.dumps(self.to_dict(), indent=1, sort_keys=True)
         atomic_write(path, text.encode("utf-8"), mode=0o644, make_dirs=True)
+
+
+def _images(raw: Any) -> dict[str, bytes]:
+    """The pack's images: base64 of a PNG, JPEG, GIF, WebP or SVG within the size limit."""
+    code = ErrorCode.invalid_trust_pack
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("'images' must map URLs to base64 image bytes", code=code)
+    out: dict[str, bytes] = {}
+    for url, text in raw.items():
+        if not isinstance(text, str) or len(text) > MAX_IMAGE_BYTES * 4 // 3 + 4:
+            raise InvalidInput(f"the image for {url} is not usable", code=code, detail={"url": url})
+        try:
+            data = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise InvalidInput(
+                f"the image for {url} is not base64", code=code, detail={"url": url}
+            ) from exc
+        if sniff(data) is None:
+            raise InvalidInput(f"{url} is not an image", code=code, detail={"url": url})
+        out[str(url)] = data
+    return out
 
 
 class StatusSource:
