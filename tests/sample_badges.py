@@ -18,6 +18,9 @@ from pathlib import Path
 from random import Random
 from typing import Any
 
+import anyio.from_thread
+import httpx
+
 from issuer.achievements import parse_input
 from issuer.awards import AwardIn, EvidenceIn, ResultIn
 from issuer.identity import ProfileIn, initialize
@@ -127,3 +130,23 @@ def presentation(credentials: list[dict[str, Any]]) -> dict[str, Any]:
     return create_presentation(
         credentials, LEARNER, challenge=CHALLENGE, domain=DOMAIN, created=NOW
     )
+
+
+class Bridge(httpx.BaseTransport):
+    """A blocking transport (what SafeFetcher takes) onto the issuer's ASGI app.
+
+    The CLI runs in a worker thread; each request is handed to the event loop."""
+
+    def __init__(self, site: httpx.AsyncClient) -> None:
+        self.site = site
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        async def send() -> httpx.Response:
+            return await self.site.request(
+                request.method, str(request.url), headers=request.headers, content=request.read()
+            )
+
+        reply = anyio.from_thread.run(send)
+        headers = {k: v for k, v in reply.headers.items()
+                   if k.lower() not in ("content-encoding", "content-length")}  # fmt: skip
+        return httpx.Response(reply.status_code, headers=headers, content=reply.content)

@@ -8,8 +8,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import anyio
-import anyio.from_thread
 import anyio.to_thread
 import httpx
 import pytest
@@ -29,26 +27,6 @@ from verifier.settings import Settings
 runner = CliRunner()
 
 
-class Bridge(httpx.BaseTransport):
-    """A blocking transport (what SafeFetcher takes) onto the issuer's ASGI app.
-
-    The CLI runs in a worker thread; each request is handed to the event loop."""
-
-    def __init__(self, site: httpx.AsyncClient) -> None:
-        self.site = site
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        async def send() -> httpx.Response:
-            return await self.site.request(
-                request.method, str(request.url), headers=request.headers, content=request.read()
-            )
-
-        reply = anyio.from_thread.run(send)
-        headers = {k: v for k, v in reply.headers.items()
-                   if k.lower() not in ("content-encoding", "content-length")}  # fmt: skip
-        return httpx.Response(reply.status_code, headers=headers, content=reply.content)
-
-
 @pytest.fixture
 async def issued(monkeypatch: pytest.MonkeyPatch) -> Any:
     """A badge with URL images, and 'pack build' fetching from the issuer's ASGI app."""
@@ -62,7 +40,9 @@ async def issued(monkeypatch: pytest.MonkeyPatch) -> Any:
                 def fetcher(**kw: Any) -> SafeFetcher:
                     kw.pop("allow_private", None)
                     return SafeFetcher(
-                        resolve=lambda name, port: ["93.184.216.34"], transport=Bridge(site), **kw
+                        resolve=lambda name, port: ["93.184.216.34"],
+                        transport=sb.Bridge(site),
+                        **kw,
                     )
 
                 monkeypatch.setattr(pack_cli, "SafeFetcher", fetcher)

@@ -358,6 +358,39 @@ class WalletStore:
                     detail=credential_id,
                 )
 
+    # ------------------------------------------------------------ images
+
+    def image(self, url: str) -> bytes | None:
+        """A badge image kept earlier for ``url`` (sealed like everything else), or None."""
+        key = self._box.keyed_digest(url.encode("utf-8"), "image-url")
+        with self._lock:
+            try:
+                row = self._conn.execute("SELECT blob FROM images WHERE key = ?", (key,)).fetchone()
+            except sqlite3.OperationalError:
+                return None  # no image kept yet: the table comes with the first one
+        if row is None:
+            return None
+        try:
+            return self._box.open(bytes(row[0]), "image:" + key.hex())
+        except CryptoError:
+            return None  # a damaged copy is fetched again
+
+    def keep_image(self, url: str, data: bytes) -> None:
+        """Keep a badge image, sealed, under a keyed hash of its URL.
+
+        In the wallet file rather than a cache folder: which badge pictures someone has
+        says which badges they hold, and the wallet file is the one place sealed at rest.
+        """
+        key = self._box.keyed_digest(url.encode("utf-8"), "image-url")
+        sealed = self._box.seal(data, "image:" + key.hex())
+        with self._lock, self._db(), self._conn:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS images (key BLOB PRIMARY KEY, blob BLOB NOT NULL)"
+            )
+            self._conn.execute(
+                "INSERT OR REPLACE INTO images (key, blob) VALUES (?, ?)", (key, sealed)
+            )
+
     def everything(self) -> Iterator[StoredCredential]:
         """Every credential with its card, oldest first (for backups)."""
         for card in self.cards():
