@@ -79,8 +79,12 @@ def make_presentation(
     request: PresentationRequest | None,
     *,
     now: datetime,
+    proof_purpose: str = "authentication",
 ) -> Presentation:
-    """Sign a presentation of exactly ``credential_ids`` (local ids or prefixes)."""
+    """Sign a presentation of exactly ``credential_ids`` (local ids or prefixes).
+
+    ``proof_purpose="assertionMethod"`` for verifiers that require it (DCC's
+    verifier-core); it needs a request, whose challenge and domain bind the proof."""
     if not credential_ids:
         raise InvalidInput("Pick at least one badge to present.", code=ErrorCode.invalid_request)
     if request is not None and request.is_expired(now):
@@ -107,6 +111,7 @@ def make_presentation(
         challenge=request.challenge if request else None,
         domain=request.domain if request else None,
         created=now,
+        proof_purpose=proof_purpose,
     )
     return Presentation(document, request, tuple(item.id for item in chosen))
 

@@ -131,8 +131,12 @@ class WalletService:
         if self.config.status_fetcher is None:
             self.network.status_fetcher().clear()
 
-    def present(self, ids: list[str], request: Any) -> Presentation:
-        return make_presentation(self.store, ids, request, now=self.config.clock())
+    def present(
+        self, ids: list[str], request: Any, *, proof_purpose: str = "authentication"
+    ) -> Presentation:
+        return make_presentation(
+            self.store, ids, request, now=self.config.clock(), proof_purpose=proof_purpose
+        )
 
     def backup(self, path: Path, passphrase: str) -> int:
         return write_backup(

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from shared.credentials.fields import issuer_id, types_of
-from shared.errors import ErrorCode, VerificationFailed
+from shared.errors import ErrorCode, InvalidInput, VerificationFailed
 from shared.keys import SigningKey
 from shared.proof import create_proof
 from shared.vocab import (
@@ -61,12 +61,25 @@ def create_presentation(
     domain: str | None,
     created: datetime | None = None,
     cryptosuite: str = "eddsa-rdfc-2022",
+    proof_purpose: str = "authentication",
 ) -> dict[str, Any]:
     """A VerifiablePresentation of exactly ``credentials``, signed by the holder.
 
     ``challenge``/``domain`` bind it to one verifier request; None makes an
     unbound presentation (for a file or e-mail), which verifiers can tell apart.
+    ``proof_purpose="assertionMethod"`` is for verifiers built on DCC's
+    verifier-core, which require it; it then needs both ``challenge`` and ``domain``.
     """
+    if proof_purpose not in ("authentication", "assertionMethod"):
+        raise InvalidInput(
+            f"a presentation proof is for authentication or assertionMethod, not {proof_purpose}",
+            code=ErrorCode.invalid_request,
+        )
+    if proof_purpose == "assertionMethod" and (challenge is None or domain is None):
+        raise InvalidInput(
+            "an assertionMethod presentation proof needs the verifier's challenge and domain",
+            code=ErrorCode.invalid_request,
+        )
     if not isinstance(credentials, list) or not all(isinstance(c, dict) for c in credentials):
         raise TypeError("credentials must be a list of dicts")
     presentation: dict[str, Any] = {
@@ -80,7 +93,7 @@ def create_presentation(
         holder,
         created=created or datetime.now(UTC),
         cryptosuite=cryptosuite,
-        proof_purpose="authentication",
+        proof_purpose=proof_purpose,
         challenge=challenge,
         domain=domain,
     )

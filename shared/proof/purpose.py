@@ -29,6 +29,10 @@ class ProofPurpose:
 
     term: str = ASSERTION_METHOD
 
+    def accepts(self, term: str | None) -> bool:
+        """Whether a proof naming ``term`` may serve this purpose."""
+        return term == self.term
+
     def bind(self, proofs: Sequence[ProofResult]) -> list[Check]:
         """The request-binding checks of the verified ``proofs``: none for most purposes."""
         return []
@@ -54,6 +58,12 @@ class AuthenticationPurpose(ProofPurpose):
     challenge: str | None = None
     domain: str | None = None
 
+    def accepts(self, term: str | None) -> bool:
+        """``authentication``, and ``assertionMethod`` as DCC's wallets and verifier-core
+        make presentation proofs; ``bind`` then insists on this request's challenge
+        and domain, which alone make such a proof a holder's answer and not a copy."""
+        return term in (AUTHENTICATION, ASSERTION_METHOD)
+
     def bind(self, proofs: Sequence[ProofResult]) -> list[Check]:
         """One ``challenge`` check, and a ``domain`` check when a domain is expected.
 
@@ -69,6 +79,8 @@ class AuthenticationPurpose(ProofPurpose):
         return per_proof[0]
 
     def _bind_one(self, proof: ProofResult) -> list[Check]:
+        if proof.proof_purpose == ASSERTION_METHOD:
+            return self._bind_assertion(proof)
         found = proof.challenge
         checks: list[Check] = []
         if self.challenge is None:
@@ -112,4 +124,39 @@ class AuthenticationPurpose(ProofPurpose):
                 )
             else:
                 checks.append(Check.passed(CheckName.domain, "It was made for this verifier."))
+        return checks
+
+    def _bind_assertion(self, proof: ProofResult) -> list[Check]:
+        """An ``assertionMethod`` presentation proof counts only when it carries this
+        request's challenge and a domain (this verifier's, when one is expected)."""
+        bound = (
+            self.challenge is not None
+            and proof.challenge == self.challenge
+            and proof.domain is not None
+            and (self.domain is None or proof.domain == self.domain)
+        )
+        if not bound:
+            return [
+                Check.failed(
+                    CheckName.challenge,
+                    ErrorCode.proof_purpose_mismatch,
+                    "Its proof was made for assertionMethod and is not bound to this "
+                    "request by its challenge and domain, so it could be a copy.",
+                    {
+                        "proofPurpose": ASSERTION_METHOD,
+                        "expected": {"challenge": self.challenge, "domain": self.domain},
+                        "found": {"challenge": proof.challenge, "domain": proof.domain},
+                    },
+                )
+            ]
+        checks = [
+            Check.passed(
+                CheckName.challenge,
+                "It answers this request (its proof was made for assertionMethod, as "
+                "DCC-based wallets do; the challenge and domain bind it).",
+                {"proofPurpose": ASSERTION_METHOD},
+            )
+        ]
+        if self.domain is not None:
+            checks.append(Check.passed(CheckName.domain, "It was made for this verifier."))
         return checks

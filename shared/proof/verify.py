@@ -54,7 +54,7 @@ def verify_proofs(
             all_proofs,
             unsecured,
             resolver,
-            None if purpose is None else purpose.term,
+            purpose,
             allow_fragment_keys,
         )
         for p in all_proofs
@@ -66,7 +66,7 @@ def _verify_one(
     all_proofs: list[Any],
     unsecured: dict[str, Any],
     resolver: Resolver,
-    expected_purpose: str | None,
+    expected: ProofPurpose | None,
     allow_fragment_keys: bool,
 ) -> ProofResult:
     if not isinstance(proof, dict):
@@ -99,10 +99,10 @@ def _verify_one(
         return fail(exc.code, exc.message)
     if vm_str is None:
         return fail(ErrorCode.malformed_proof, "the proof names no verification method")
-    if expected_purpose is not None and purpose != expected_purpose:
+    if expected is not None and not expected.accepts(purpose):
         return fail(
             ErrorCode.proof_purpose_mismatch,
-            f"the proof is for '{purpose}', expected '{expected_purpose}'",
+            f"the proof is for '{purpose}', expected '{expected.term}'",
         )
     try:
         vm, unconfirmed = _resolve_key(resolver, vm_str, purpose, allow_fragment_keys)

@@ -74,6 +74,14 @@ def present(
             "for the Learner Credential Wallet and VerifierPlus).",
         ),
     ] = QrFormat.rz1,
+    assertion_proof: Annotated[
+        bool,
+        typer.Option(
+            "--assertion-proof",
+            help="Sign for assertionMethod instead of authentication, for verifiers built "
+            "on DCC's verifier-core (needs --request: its challenge and domain bind it).",
+        ),
+    ] = False,
 ) -> None:
     """Present chosen badges to a verifier (over the network, or as QR codes)."""
     from wallet.delivery import request_from_picture
@@ -95,7 +103,8 @@ def present(
                 parsed, max_parts = fallback
             elif given:
                 parsed = parse_request(given)
-            result = service.present(chosen, parsed)
+            purpose = "assertionMethod" if assertion_proof else "authentication"
+            result = service.present(chosen, parsed, proof_purpose=purpose)
             if qr_format is QrFormat.vpqr:
                 texts = [result.vpqr_text()]
             elif max_parts is None:
