@@ -32,10 +32,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / ".node" / "vpqr"
 HARNESS = Path(__file__).parent / "vpqr_node" / "harness.mjs"
 CONTEXTS = ROOT / "shared" / "contexts" / "data"
+DCC_V1 = "https://w3id.org/dcc/v1"
 PACKAGES = (
     "@digitalbazaar/cborld@8.1.0",
     "@digitalbazaar/vpqr@6.0.0",
     "@digitalcredentials/vpqr@2.2.1",
+    # The harness requires base32-encode itself: pin the CommonJS 1.x line at the top
+    # level (digitalbazaar's vpqr 6 nests its own ESM-only 2.x).
+    "base32-encode@1.2.0",
+    "base32-decode@1.0.0",
 )
 
 
@@ -151,7 +156,10 @@ def test_the_vector_presentation_through_both_libraries(node_dir: Path) -> None:
 
 
 def test_registered_context_numbers_match_the_reference(node_dir: Path) -> None:
-    bundled = [url for url in LEGACY_STRINGS if url in url_map()]
+    # The DCC v1 context defines terms without an @id of their own (it relies on a
+    # @vocab from the contexts beside it), which jsonld.js refuses when it stands alone.
+    alone_invalid = {DCC_V1}
+    bundled = [url for url in LEGACY_STRINGS if url in url_map() and url not in alone_invalid]
     assert len(bundled) >= 8
     made = run(
         node_dir,
@@ -213,7 +221,9 @@ def _dcc_fixtures() -> list[tuple[str, dict[str, Any]]]:
     for path in sorted(root.rglob("*.json")):
         document = json.loads(path.read_text("utf-8"))
         contexts = document.get("@context", [])
-        if all(isinstance(c, str) and c in url_map() for c in contexts):
+        # Badges on the DCC v1 context are left out: its '@reverse' term has no IRI a
+        # CBOR-LD term table can hold, so neither library nor Rugzak writes them.
+        if all(isinstance(c, str) and c in url_map() and c != DCC_V1 for c in contexts):
             found.append((str(path.relative_to(root)), document))
     return found
 
