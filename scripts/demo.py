@@ -32,6 +32,7 @@ from shared.credentials import (
 from shared.keys import P256SigningKey, SigningKey
 from shared.ob.build import build_credential
 from shared.ob.disclosure import mandatory_pointers, selective_pointers
+from shared.ob.identity import name_matches
 from shared.ob.models import Achievement, Criteria, Evidence, IdentityObject, Profile, Result
 from shared.proof.ecdsa_sd import create_base_proof, derive_proof
 from shared.verification import VerificationResult
@@ -399,6 +400,62 @@ def product_journey() -> None:
         server.wait(timeout=15)
 
 
+def skills_journey() -> None:
+    """One piece of work earns three skill levels with evidence; an employer reads them."""
+    issuer = ["--data-dir", str(OUT / "issuer")]
+    issuer_env = {"RUGZAK_ISSUER_PASSPHRASE": ISSUER_PASS}
+    wallet_env = {"RUGZAK_PASSPHRASE": WALLET_PASS, "RUGZAK_WALLET_DIR": str(OUT / "wallet")}
+    verifier_env = {"RUGZAK_VERIFIER_DATA_DIR": str(OUT / "verifier")}
+
+    step("15. Skill levels with evidence: 'de nieuwe menukaart' -> three skills, one action")
+    run("rugzak-issuer", *issuer, "framework", "import", "--builtin", "levensvaardigheden",
+        env=issuer_env)  # fmt: skip
+    learner = run("rugzak-wallet", "did", env=wallet_env, show=False).strip()
+    card = OUT / "menukaart-herfst.txt"
+    card.write_text(
+        "Restaurant De Zwaan, nieuwe menukaart herfst\n"
+        "Voorgerecht: bietencarpaccio met geitenkaas en walnoot\n"
+        "Hoofdgerecht: gebakken zeewolf met pompoen, salie en bruine boter\n"
+        "Nagerecht: appeltaart van de zaak met kaneelijs\n",
+        encoding="utf-8",
+    )
+    today = datetime.now(UTC).date().isoformat()
+    run(
+        "rugzak-issuer", *issuer, "award", "--recipient", learner,
+        "-s", "levensvaardigheden-creativiteit=2",
+        "-s", "levensvaardigheden-doorzettingsvermogen=2",
+        "-s", "levensvaardigheden-initiatief-nemen=1",
+        "--evidence-file", str(card),
+        "--evidence-file-url", "https://dezwaan.example/portfolio/menukaart-herfst.txt",
+        "--narrative", "Ontwierp de nieuwe menukaart en kookte hem een week lang.",
+        "--assessor", "Joost Bakker|chef-kok", "--date", today,
+        "--name", "Sanne de Vries", "--out-dir", str(OUT / "levels"),
+        env=issuer_env,
+    )  # fmt: skip
+    levels = sorted((OUT / "levels").glob("*.json"))
+    first = json.loads(levels[0].read_text("utf-8"))
+    evidence = first["evidence"][0]
+    console.print(
+        f"evidence: {evidence['name']}, digestMultibase {evidence['digestMultibase'][:20]}..., "
+        f"assessor: {first['credentialSubject']['source']['name']}",
+        markup=False,
+    )
+
+    step("16. The employer reads the levels (offline, with the issuer's trust pack)")
+    publish_status(issuer, issuer_env, verifier_env)
+    for path in levels:
+        out = run(
+            "rugzak-verifier", "verify", str(path), "--trust-pack", str(OUT / "pack.json"),
+            "--offline", env=verifier_env,
+        )  # fmt: skip
+        if "VALID" not in out or "NOT VALID" in out or " of 4: " not in out:
+            raise SystemExit("a level badge did not verify or its level was not shown")
+    identity = first["credentialSubject"]["identifier"][-1]
+    console.print(f"the learner's name is hashed: {identity['identityHash'][:20]}...", markup=False)
+    typed = "sanne de vries"
+    console.print(f"name check '{typed}': match = {name_matches(identity, typed)}", markup=False)
+
+
 def disclosure_journey() -> None:
     """ecdsa-sd-2023: the learner shows a badge without the e-mail and the evidence."""
     now = datetime.now(UTC).replace(microsecond=0)
@@ -449,6 +506,7 @@ def main() -> int:
     core_journey()
     product_journey()
     disclosure_journey()
+    skills_journey()
     console.print()
     console.print(f"[bold green]Demo finished.[/] Files are in {OUT}/")
     return 0

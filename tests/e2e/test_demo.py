@@ -32,3 +32,8 @@ def test_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert "Revoked" in proc.stdout
     assert "revoked" in proc.stdout.split("13.")[-1]
     assert "The signature is genuine (ecdsa-sd-2023)" in proc.stdout.split("14.")[-1]
+    employer = proc.stdout.split("16. The employer")[-1]
+    assert "level 2 of 4" in employer
+    assert "level 1 of 4" in employer
+    assert "file fixed by its digest" in employer
+    assert "match = True" in employer

@@ -31,6 +31,7 @@ from shared.skills import builtin, read_level
 from tests.issuer.conftest import HOLDER, PASSPHRASE, FakeClock, make_issuer
 from tests.issuer.helpers import status_source, verify
 from tests.issuer.multiprocess import pg_schema
+from verifier.cli import app as verifier_app
 
 LIFE = builtin("levensvaardigheden")
 MENU = [
@@ -307,6 +308,12 @@ def test_cli_award_one_command_three_credentials(runner: CliRunner, tmp_path: Pa
     assert digest_matches(MENU_CARD, digest_multibase=evidence["digestMultibase"])
     assert credential["awardedDate"] == "2026-11-20T00:00:00Z"
     assert validate_credential_schema(credential) == []
+    # The employer's verifier CLI names the level and the fixed evidence file.
+    verdict = CliRunner().invoke(verifier_app, ["verify", str(files[0]), "--offline"])
+    level = read_level(credential["credentialSubject"]["achievement"],
+                       credential["credentialSubject"]["result"][0])  # fmt: skip
+    assert f"level {level.number} of 4: {level.name}" in verdict.stdout
+    assert "evidence: menukaart.pdf (file fixed by its digest)" in verdict.stdout
     failed = cli(
         runner, data, "award", "--recipient", HOLDER.did,
         "-s", "levensvaardigheden-creativiteit=3", "-s", "levensvaardigheden-koken=1",

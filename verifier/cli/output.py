@@ -67,6 +67,21 @@ def print_credential(console: Console, result: VerificationResult, label: str) -
     console.print(f"  issued by {who} {escape(str(issuer.get('id') or ''))}".rstrip())
     if summary.get("subject"):
         console.print(f"  to {escape(str(summary['subject']))}")
+    level = summary.get("level")
+    if isinstance(level, dict) and level.get("number"):
+        of = f" of {level['of']}" if level.get("of") else ""
+        console.print(
+            f"  level {level['number']}{of}: {escape(str(level.get('name') or ''))}".rstrip()
+        )
+    for item in summary.get("evidence") or []:
+        if isinstance(item, dict):
+            what = item.get("name") or item.get("id") or item.get("narrative") or ""
+            fixed = (
+                " (file fixed by its digest)"
+                if item.get("digestMultibase") or item.get("digestSRI")
+                else ""
+            )
+            console.print(f"  evidence: {escape(str(what))}{fixed}")
     form = " · ".join(str(summary[k]) for k in ("source", "label") if summary.get(k))
     if form:  # another tool's format: a VC-JWT, a baked image, Open Badges 2.0
         console.print(f"  form: {escape(form)}")
