@@ -5,6 +5,7 @@ dates, trust, and the request binding of a presentation.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -179,53 +180,58 @@ def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationRes
         )
 
 
+@dataclass(frozen=True)
+class _Bound:
+    """A validity bound: its keys (VCDM 2.0, then 1.1), its check, and its sentences."""
+
+    keys: tuple[str, str]
+    name: CheckName
+    code: ErrorCode
+    crossed: str
+    fine: str
+    is_start: bool
+
+    def crossed_at(self, moment: datetime, now: datetime, skew: timedelta) -> bool:
+        return moment > now + skew if self.is_start else moment < now - skew
+
+
+_BOUNDS = (
+    _Bound(
+        ("validFrom", "issuanceDate"),
+        CheckName.valid_from,
+        ErrorCode.not_yet_valid,
+        "It is not valid yet (valid from {}).",
+        "It has started to be valid.",
+        is_start=True,
+    ),
+    _Bound(
+        ("validUntil", "expirationDate"),
+        CheckName.valid_until,
+        ErrorCode.expired,
+        "It expired on {}.",
+        "It has not expired.",
+        is_start=False,
+    ),
+)
+
+
 def _dates(
     credential: dict[str, Any], now: datetime, skew: timedelta, result: VerificationResult
 ) -> None:
-    start_key = "validFrom" if "validFrom" in credential else "issuanceDate"
-    end_key = "validUntil" if "validUntil" in credential else "expirationDate"
-    if start_key in credential:
-        start = read_datetime(credential[start_key])
-        if start is None:
-            result.add(
-                Check.failed(
-                    CheckName.valid_from,
-                    ErrorCode.malformed_credential,
-                    f"'{start_key}' is not a date with a time zone.",
-                )
-            )
-        elif start > now + skew:
-            result.add(
-                Check.failed(
-                    CheckName.valid_from,
-                    ErrorCode.not_yet_valid,
-                    f"It is not valid yet (valid from {format_datetime(start)}).",
-                    {start_key: credential[start_key]},
-                )
-            )
+    """One check per validity bound the credential states; an unreadable date fails."""
+    for bound in _BOUNDS:
+        key = bound.keys[0] if bound.keys[0] in credential else bound.keys[1]
+        if key not in credential:
+            continue
+        moment = read_datetime(credential[key])
+        if moment is None:
+            message = f"'{key}' is not a date with a time zone."
+            result.add(Check.failed(bound.name, ErrorCode.malformed_credential, message))
+        elif bound.crossed_at(moment, now, skew):
+            message = bound.crossed.format(format_datetime(moment))
+            result.add(Check.failed(bound.name, bound.code, message, {key: credential[key]}))
         else:
-            result.add(Check.passed(CheckName.valid_from, "It has started to be valid."))
-    if end_key in credential:
-        end = read_datetime(credential[end_key])
-        if end is None:
-            result.add(
-                Check.failed(
-                    CheckName.valid_until,
-                    ErrorCode.malformed_credential,
-                    f"'{end_key}' is not a date with a time zone.",
-                )
-            )
-        elif end < now - skew:
-            result.add(
-                Check.failed(
-                    CheckName.valid_until,
-                    ErrorCode.expired,
-                    f"It expired on {format_datetime(end)}.",
-                    {end_key: credential[end_key]},
-                )
-            )
-        else:
-            result.add(Check.passed(CheckName.valid_until, "It has not expired."))
+            result.add(Check.passed(bound.name, bound.fine))
 
 
 def _trust(

@@ -28,7 +28,7 @@ from joserfc.jwk import ECKey, OKPKey, RSAKey
 
 from shared.credentials.checks import _trust
 from shared.credentials.options import DEFAULT_SKEW
-from shared.dates import format_datetime
+from shared.dates import format_datetime, is_date, parse_date, read_datetime
 from shared.did import Fetcher
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.formats.jose import CompactJws, PublicKey, parse_compact, verify_compact
@@ -54,7 +54,11 @@ def is_ob2_assertion(document: Any) -> bool:
 
 
 def parse_ob2_date(value: Any) -> datetime | None:
-    """issuedOn / expires: ISO 8601 datetime (UTC if no zone), a date, or Unix seconds."""
+    """issuedOn / expires: an RFC 3339 date-time, a date (its UTC midnight), or Unix seconds.
+
+    A date-time without a zone is refused, as everywhere in Rugzak (``shared.dates``):
+    its instant is unknown.
+    """
     if isinstance(value, int | float) and not isinstance(value, bool):
         try:
             return datetime.fromtimestamp(value, UTC)
@@ -65,12 +69,10 @@ def parse_ob2_date(value: Any) -> datetime | None:
     text = value.strip()
     if text.isdigit():
         return parse_ob2_date(int(text))
-    text = text[:-1] + "+00:00" if text[-1:] in "Zz" else text
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if is_date(text):
+        day = parse_date(text)
+        return datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return read_datetime(text)
 
 
 @dataclass

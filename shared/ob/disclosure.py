@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.proof.ecdsa_sd import derive_proof, is_base_proof
+from shared.vocab import as_list
 
 # Always in an Open Badge credential (the OB 3.0 schema requires them).
 ALWAYS_DISCLOSED = (
@@ -62,8 +63,7 @@ def selective_pointers(credential: Mapping[str, Any], show: set[str]) -> list[st
 
 def can_disclose(credential: Mapping[str, Any]) -> bool:
     """True when the badge carries an ecdsa-sd-2023 base proof its holder can derive from."""
-    proofs = credential.get("proof")
-    return any(is_base_proof(p) for p in (proofs if isinstance(proofs, list) else [proofs]))
+    return any(is_base_proof(p) for p in as_list(credential.get("proof")))
 
 
 def disclose(credential: dict[str, Any], show: set[str]) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.skills.routes import level_of
+from shared.vocab import as_list
 
 _EVIDENCE_KEYS = ("id", "name", "narrative", "description", "genre", "audience")
 _DIGEST_KEYS = ("digestSRI", "digestMultibase", "mediaType")
@@ -50,7 +51,7 @@ def badge_view(credential: Mapping[str, Any]) -> dict[str, Any]:
             "description": level.description,
             "behaviours": list(level.behaviours),
         }
-    evidence = [_evidence(e) for e in _list(credential.get("evidence"))]
+    evidence = [_evidence(e) for e in as_list(credential.get("evidence"))]
     evidence = [e for e in evidence if e]
     if evidence:
         view["evidence"] = evidence
@@ -68,16 +69,10 @@ def _first(value: Any) -> Any:
     return value
 
 
-def _list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
 def _related(credential: Mapping[str, Any]) -> dict[str, dict[str, str]]:
     """``relatedResource`` entries by URL: the digests a linked file must match."""
     out: dict[str, dict[str, str]] = {}
-    for entry in _list(credential.get("relatedResource")):
+    for entry in as_list(credential.get("relatedResource")):
         if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
             out[entry["id"]] = {
                 k: str(entry[k]) for k in _DIGEST_KEYS if isinstance(entry.get(k), str)
@@ -115,7 +110,7 @@ def _learner(subject: Mapping[str, Any]) -> dict[str, Any]:
     learner: dict[str, Any] = {}
     if isinstance(subject.get("id"), str):
         learner["did"] = subject["id"]
-    for identity in _list(subject.get("identifier")):
+    for identity in as_list(subject.get("identifier")):
         if not isinstance(identity, Mapping) or identity.get("identityType") != NAME_TYPE:
             continue
         value = identity.get("identityHash")

@@ -20,6 +20,7 @@ from shared.ob.fields import known_fields
 from shared.ob.models import Achievement, Result
 from shared.skills.documents import level_url, skill_url
 from shared.skills.model import Framework, Level, Skill
+from shared.vocab import as_list
 
 COMPETENCY = "Competency"
 RUBRIC_LEVEL = "RubricCriterionLevel"
@@ -207,8 +208,7 @@ def find_level(
 
 
 def _rubrics(achievement: dict[str, Any]) -> list[dict[str, Any]]:
-    found = achievement.get("resultDescription") or []
-    found = found if isinstance(found, list) else [found]
+    found = as_list(achievement.get("resultDescription"))
     return [d for d in found if isinstance(d, dict) and d.get("resultType") == RUBRIC_LEVEL]
 
 

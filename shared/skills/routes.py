@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.skills.ob import LevelView, read_level
+from shared.vocab import as_list
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,7 @@ def level_of(credential: Mapping[str, Any]) -> LevelView | None:
     if not isinstance(subject, Mapping):
         return None
     achievement = subject.get("achievement")
-    results = subject.get("result") or []
-    results = results if isinstance(results, list) else [results]
+    results = as_list(subject.get("result") or [])
     if not isinstance(achievement, dict):
         return None
     for result in results:
@@ -108,8 +108,7 @@ def skill_routes(credentials: Iterable[Mapping[str, Any]]) -> list[SkillRoute]:
 
 
 def _node(achievement: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    alignments = achievement.get("alignment") or []
-    alignments = alignments if isinstance(alignments, list) else [alignments]
+    alignments = as_list(achievement.get("alignment") or [])
     for alignment in alignments:
         if isinstance(alignment, Mapping) and alignment.get("targetType") == "CFItem":
             return alignment

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.vocab import as_list
 from shared.vpqr.tables import CONTEXT_ID, CONTEXT_ID_PLURAL, XSD_DATETIME, Profile
 from shared.vpqr.terms import ActiveContext, ContextLoader, Loader, cborld_error, js_sorted
 from shared.vpqr.values import RECURSE, decode_value, encode_value, table_type
@@ -49,7 +50,7 @@ def _compress_object(obj: Any, active: ActiveContext, profile: Profile, depth: i
         raise cborld_error("a null @context cannot be compressed")
     active = active.apply_embedded(context)
     if _js_truthy(context):
-        contexts = context if isinstance(context, list) else [context]
+        contexts = as_list(context)
         table = profile.type_table["context"]
         encoded = [table.get(c, c) if isinstance(c, str) else c for c in contexts]
         if isinstance(context, list):
@@ -60,7 +61,7 @@ def _compress_object(obj: Any, active: ActiveContext, profile: Profile, depth: i
     for term in active.type_terms:
         value = obj.get(term)
         if value is not None:
-            for t in value if isinstance(value, list) else [value]:
+            for t in as_list(value):
                 if t not in types:
                     types.append(t)
     active = active.apply_type_scoped(t for t in types if isinstance(t, str))
@@ -148,7 +149,7 @@ def _decompress_object(
         if value is None:
             continue
         definition = active.definition(loader.term_for_id(tid)[0])
-        for v in value if isinstance(value, list) else [value]:
+        for v in as_list(value):
             decoded = decode_value(v, table_type(term, definition, "@vocab"), profile, loader)
             t = v if decoded is RECURSE else decoded
             if not any(t == seen for seen in types):

@@ -23,6 +23,7 @@ from shared.multibase import P256_PUB_PREFIX
 from shared.proof.ecdsa_sd.cbor import BaseProofValue, serialize_base_proof_value
 from shared.proof.ecdsa_sd.labels import Grouped, canonicalize_and_group, hmac_label_map_function
 from shared.proof.suites import DATA_INTEGRITY, proof_config
+from shared.vocab import as_list
 
 CRYPTOSUITE = "ecdsa-sd-2023"
 # The OB 3.0 plain JSON Schema wants ``proof`` as an array (issue_credential does the same).
@@ -165,7 +166,7 @@ def add_proof(document: dict[str, Any], proof: dict[str, Any]) -> dict[str, Any]
     existing = document.get("proof")
     if existing is None:
         types = document.get("type")
-        names = {t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
+        names = {t for t in as_list(types) if isinstance(t, str)}
         secured["proof"] = [proof] if names & _ARRAY_PROOF_TYPES else proof
     elif isinstance(existing, list):
         secured["proof"] = [*existing, proof]

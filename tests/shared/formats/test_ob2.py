@@ -248,6 +248,8 @@ class TestSigned:
         (1483228799, "2016-12-31T23:59:59+00:00"),
         ("1483228799", "2016-12-31T23:59:59+00:00"),
         ("gisteren", None),
+        ("2016-12-31T23:59:59", None),  # no zone: its instant is unknown, never read as UTC
+        ("2016-12-31T23:59:59.5+01:00", "2016-12-31T23:59:59.500000+01:00"),
     ],
 )
 def test_ob2_dates(value: Any, expected: str | None) -> None:
