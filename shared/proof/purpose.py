@@ -65,7 +65,8 @@ class AuthenticationPurpose(ProofPurpose):
         return term in (AUTHENTICATION, ASSERTION_METHOD)
 
     def bind(self, proofs: Sequence[ProofResult]) -> list[Check]:
-        """One ``challenge`` check, and a ``domain`` check when a domain is expected.
+        """One ``challenge`` check, and a ``domain`` check when a domain is expected
+        and the challenge holds.
 
         Every verified proof must answer the request; the first that does not is
         the one reported.
@@ -112,7 +113,9 @@ class AuthenticationPurpose(ProofPurpose):
             )
         else:
             checks.append(Check.passed(CheckName.challenge, "It answers this request."))
-        if self.domain is not None:
+        if self.domain is not None and checks[0].ok:
+            # A proof that answers another request (or none) has failed the binding
+            # already; its domain would only say the same thing again.
             if proof.domain != self.domain:
                 checks.append(
                     Check.failed(

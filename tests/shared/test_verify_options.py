@@ -143,3 +143,11 @@ def test_status_lists_are_authenticated_by_an_injected_check() -> None:
     assert len(seen) == 2
     assert [c.code for c in refused.checks if c.name == "status"] == ["status_list_invalid"] * 2
     assert ErrorCode.revoked in verify_credential(credential, options).codes()
+
+
+def test_a_presentation_for_another_request_is_not_also_blamed_for_its_domain() -> None:
+    """The binding fails once: another (or no) challenge is not a second, domain failure."""
+    vp = create_presentation([signed(badge())], LEARNER, challenge=None, domain=None, created=NOW)
+    result = verify_presentation(vp, challenge="n1", domain="https://v.example", now=NOW)
+    assert _checks(result, "challenge") == [(False, "challenge_mismatch", "error")]
+    assert _checks(result, "domain") == []

@@ -168,6 +168,12 @@ async def test_unknown_and_expired_nonces_are_reported_once(
     assert challenge_checks(expired) == [(False, "nonce_expired")]
 
 
+async def test_an_unbound_presentation_is_one_unknown_nonce(client: httpx.AsyncClient) -> None:
+    result = await verify_vp(client, present([signed(badge())], None, domain=None))
+    assert challenge_checks(result) == [(False, "nonce_unknown")]
+    assert [c["code"] for c in result["errors"]] == ["nonce_unknown"]
+
+
 async def test_another_request_is_one_failed_challenge(client: httpx.AsyncClient) -> None:
     """Answering another request fails the challenge check (the signature itself holds)."""
     shown = await new_request(client)
