@@ -136,9 +136,9 @@ def endorsements_of(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
     verified on its own before it is shown."""
     subject = _first(credential.get("credentialSubject"))
     achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
-    found = _list(credential.get("endorsement"))
+    found = list(as_list(credential.get("endorsement")))  # a copy: extended below
     if isinstance(achievement, Mapping):
-        found += _list(achievement.get("endorsement"))
+        found += as_list(achievement.get("endorsement"))
     return [dict(e) for e in found if isinstance(e, Mapping)][:MAX_ENDORSEMENTS]
 
 
