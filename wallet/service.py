@@ -8,7 +8,9 @@ from typing import Any
 
 from shared import qr, vpqr
 from shared.errors import ErrorCode, InvalidInput
+from shared.formats.baking import bake_png
 from shared.runtime.files import atomic_write
+from wallet.badge_images import badge_image
 from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
 from wallet.data.cards import Card
@@ -143,8 +145,30 @@ class WalletService:
             self.store, path, passphrase, kdf=self.config.kdf, now=self.config.clock()
         )
 
-    def export(self, reference: str, path: Path) -> str:
+    def export(self, reference: str, path: Path, form: str = "json") -> str:
+        """One badge as a file: its JSON, baked into its own PNG picture (OB 3.0 baking,
+        for tools that read badge images), or a ``VP1-`` code of an unbound presentation
+        of it (for the Learner Credential Wallet and VerifierPlus)."""
         stored = self.store.find(reference)
         text = json.dumps(stored.credential, indent=2, ensure_ascii=False) + "\n"
-        atomic_write(Path(path), text.encode("utf-8"), mode=0o644)
+        if form == "json":
+            data = text.encode("utf-8")
+        elif form == "png":
+            picture = badge_image(stored.credential, self.store, self.network)
+            if picture is None or not picture.startswith(b"\x89PNG\r\n\x1a\n"):
+                raise InvalidInput(
+                    "This badge has no PNG picture kept in the wallet to bake it into; "
+                    "export it as JSON instead.",
+                    code=ErrorCode.invalid_image,
+                )
+            data = bake_png(picture, json.dumps(stored.credential, ensure_ascii=False))
+        elif form == "vpqr":
+            code = make_presentation(self.store, [stored.id], None, now=self.config.clock())
+            data = (code.vpqr_text() + "\n").encode("ascii")
+        else:
+            raise InvalidInput(
+                f"unknown export form {form!r}: json, png or vpqr",
+                code=ErrorCode.invalid_request,
+            )
+        atomic_write(Path(path), data, mode=0o644)
         return stored.id

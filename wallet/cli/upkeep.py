@@ -33,14 +33,22 @@ def refresh(ctx: typer.Context) -> None:
 def export(
     ctx: typer.Context,
     credential: Annotated[str, typer.Argument(help="Badge id (or a unique prefix).")],
-    path: Annotated[Path, typer.Argument(help="The JSON file to write.")],
+    path: Annotated[Path, typer.Argument(help="The file to write.")],
+    form: Annotated[
+        str,
+        typer.Option(
+            "--as",
+            help="json (the badge), png (baked into its picture), or vpqr (a VP1- code "
+            "for the Learner Credential Wallet and VerifierPlus).",
+        ),
+    ] = "json",
 ) -> None:
-    """Export one badge as a JSON file."""
+    """Export one badge: as JSON, baked into its PNG picture, or as a VP1- code."""
     t = state(ctx).t
     with service_for(ctx) as service:
 
         def action() -> None:
-            local = service.export(credential, path)
+            local = service.export(credential, path, form)
             out.print(t("cli.exported", id=local, path=path), markup=False)
 
         run(ctx, action)

@@ -1,0 +1,67 @@
+"""export --as json|png|vpqr: one badge as its JSON, baked into its own PNG picture, or
+as a VP1- code; each form reads back as the same badge."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from shared import vpqr
+from shared.credentials import issue_credential
+from shared.formats.baking import extract
+from tests.factories import unsigned_badge
+from tests.sample_images import badge_png, data_uri
+from tests.wallet.helpers import ISSUER_KEY, NOW, make_credential
+from tests.wallet.test_cli import did_of, run
+from wallet.config import WalletConfig
+
+
+def _badge_with_picture(did: str) -> dict[str, object]:
+    unsigned = unsigned_badge(did, ISSUER_KEY, name="Gastvrijheid")
+    unsigned["credentialSubject"]["achievement"]["image"] = {
+        "id": data_uri(badge_png(20, seed=7)),
+        "type": "Image",
+    }
+    return issue_credential(unsigned, ISSUER_KEY, created=NOW)
+
+
+def test_export_as_json_png_and_vpqr(config: WalletConfig, tmp_path: Path) -> None:
+    assert run(config, "init")[0] == 0
+    credential = _badge_with_picture(did_of(config))
+    (tmp_path / "badge.json").write_text(json.dumps(credential))
+    code, _, err = run(config, "import", str(tmp_path / "badge.json"))
+    assert code == 0, err
+    local_id = json.loads(run(config, "list", "--json")[1])[0]["id"]
+
+    assert run(config, "export", local_id, str(tmp_path / "b.json"))[0] == 0
+    assert json.loads((tmp_path / "b.json").read_text()) == credential
+
+    code, _, err = run(config, "export", local_id, str(tmp_path / "b.png"), "--as", "png")
+    assert code == 0, err
+    baked = extract((tmp_path / "b.png").read_bytes())
+    assert baked is not None
+    assert (baked.container, baked.version) == ("png", "3.0")
+    assert json.loads(baked.text) == credential
+
+    # A 20 KB picture does not fit one QR code: said plainly, nothing written.
+    code, _, err = run(config, "export", local_id, str(tmp_path / "big.txt"), "--as", "vpqr")
+    assert code == 2
+    assert "payload_too_large" in err
+    assert not (tmp_path / "big.txt").exists()
+    small = make_credential(did_of(config), number=2)
+    (tmp_path / "small.json").write_text(json.dumps(small))
+    assert run(config, "import", str(tmp_path / "small.json"))[0] == 0
+    listed = json.loads(run(config, "list", "--json")[1])
+    [small_id] = [c["id"] for c in listed if c["id"] != local_id]
+    code, _, err = run(config, "export", small_id, str(tmp_path / "b.txt"), "--as", "vpqr")
+    assert code == 0, err
+    text = (tmp_path / "b.txt").read_text().strip()
+    assert text.startswith("VP1-")
+    assert vpqr.decode(text)["verifiableCredential"] == [small]
+    no_picture = run(config, "export", small_id, str(tmp_path / "s.png"), "--as", "png")
+    assert no_picture[0] == 2
+    assert "invalid_image" in no_picture[2]
+
+    code, _, err = run(config, "export", local_id, str(tmp_path / "b.x"), "--as", "gif")
+    assert code == 2
+    assert "invalid_request" in err
