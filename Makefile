@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup test lint typecheck contracts pytest demo bench messages clean
+.PHONY: all setup test lint typecheck contracts pytest interop demo bench messages clean
 
 all: test
 
@@ -31,6 +31,9 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck contracts pytest
+
+interop: $(STAMP)
+	$(BIN)/python scripts/gen_interop.py
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

@@ -57,7 +57,14 @@ from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
 from wallet.service import WalletService
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.interop(
+        row="OpenID4VP 1.0 presentations",
+        implementation="oid4vc-ts openid4vp 0.4.6 + dcql 3.0.0 as the wallet (npm)",
+        direction="their wallet to Rugzak's verifier",
+    ),
+]
 
 PASSPHRASE = "interview day"
 NODE_DIR = Path(__file__).resolve().parents[1] / ".node" / "openid4vp"
@@ -285,6 +292,11 @@ def response_uri() -> Iterator[str]:
         server.server_close()
 
 
+@pytest.mark.interop(
+    row="OpenID4VP 1.0 presentations",
+    implementation="oid4vc-ts openid4vp 0.4.6 as the verifier (npm)",
+    direction="Rugzak's wallet to their verifier",
+)
 def test_rugzak_wallet_answers_an_oid4vc_ts_verifier(
     holder: Any, response_uri: str, tmp_path: Path
 ) -> None:

@@ -35,7 +35,14 @@ from tests.issuer.conftest import ACHIEVEMENT, PASSPHRASE
 from tests.node_support import Run, npm_project
 from tests.verifier.browser_support import free_port
 
-pytestmark = [pytest.mark.slow, pytest.mark.interop]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.interop(
+        row="OpenID4VCI issuance (drafts 14, 15 and 1.0)",
+        implementation="oid4vc-ts openid4vci 0.4.6 as the wallet (npm)",
+        direction="their wallet receives from Rugzak's issuer",
+    ),
+]
 
 LEARNER = SigningKey.from_seed(bytes(range(32)))
 PACKAGES = ("@openid4vc/openid4vci@0.4.6", "@openid4vc/oauth2@0.4.6", "@openid4vc/utils@0.4.6")

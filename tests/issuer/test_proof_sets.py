@@ -128,7 +128,11 @@ def digitalbazaar() -> Run:
 
 
 @pytest.mark.slow
-@pytest.mark.interop
+@pytest.mark.interop(
+    row="Ed25519Signature2020 proof set (older Learner Credential Wallet)",
+    implementation="digitalbazaar ed25519-signature-2020 5.4.0 + jsonld-signatures 11.5 (npm)",
+    direction="Rugzak's badge read by theirs",
+)
 def test_dual_proof_badge_passes_an_ed25519signature2020_only_check(
     digitalbazaar: Run, tmp_path: Path, clock: FakeClock
 ) -> None:

@@ -41,7 +41,14 @@ from tests.shared.test_ecdsa_sd_ob import (
     _status_source,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.interop(
+        row="ecdsa-sd-2023 selective disclosure (base and derived proofs)",
+        implementation="digitalbazaar ecdsa-sd-2023-cryptosuite 3.4.1 (npm)",
+        direction="both ways",
+    ),
+]
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE.parent / ".node" / "ecdsa-sd"

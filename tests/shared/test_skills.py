@@ -159,6 +159,11 @@ def test_a_level_credential_signs_verifies_and_says_its_level_and_behaviours() -
     )
 
 
+@pytest.mark.interop(
+    row="Open Badges 3.0 Data Integrity (eddsa-rdfc-2022)",
+    implementation="openbadgeslib (PyPI)",
+    direction="Rugzak's badge read by theirs",
+)
 def test_a_level_credential_verifies_in_an_independent_ob3_verifier() -> None:
     """openbadgeslib (another OB 3.0 implementation) checks the proof and that every
     member is a term its pinned contexts define: rubric levels and related included."""

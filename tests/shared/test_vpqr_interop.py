@@ -26,7 +26,14 @@ from shared.vpqr.tables import LEGACY_STRINGS
 from tests.conftest import load_vector
 from tests.shared.test_vpqr import NOW, badge, presentation
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.interop(
+        row="VPQR VP1- codes (CBOR-LD)",
+        implementation="digitalbazaar vpqr 6.0.0 + cborld 8.1.0, DCC vpqr 2.2.1 (npm)",
+        direction="both ways",
+    ),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / "tests" / ".node" / "vpqr"

@@ -183,6 +183,11 @@ DCC_EMPLOYER_GREEN = [
 ]
 
 
+@pytest.mark.interop(
+    row="DCC sample badges (achievementType Program, DCC v1 context)",
+    implementation="DCC vc-test-fixtures (made by DCC's issuer)",
+    direction="theirs read by Rugzak's verifier",
+)
 @pytest.mark.parametrize("name", DCC_EMPLOYER_GREEN)
 async def test_a_schema_finding_alone_never_turns_a_dcc_badge_red(
     vclient: httpx.AsyncClient, name: str

@@ -195,6 +195,11 @@ def _documents(key: Any, revoked: list[str] | None = None) -> dict[str, Any]:
     }
 
 
+@pytest.mark.interop(
+    row="Open Badges 2.0 signed assertions",
+    implementation="openbadgeslib OB2Signer (PyPI)",
+    direction="theirs read by Rugzak",
+)
 class TestSigned:
     @pytest.mark.parametrize("alg", ["RS256", "ES256"])
     def test_valid_offline_with_documents_handed_in(self, alg: str) -> None:

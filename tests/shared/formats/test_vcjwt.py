@@ -184,6 +184,11 @@ def test_kid_url_to_issuer_published_jwks_through_the_fetcher() -> None:
     assert verify_vc_jwt(token, fetcher=fetcher, now=mk.NOW).verdict == Verdict.invalid
 
 
+@pytest.mark.interop(
+    row="VC-JWT badges and JWT status lists",
+    implementation="jwcrypto (PyPI)",
+    direction="theirs read by Rugzak",
+)
 def test_jwcrypto_ps256_and_es384_tokens_verify() -> None:
     """jwcrypto, another JOSE implementation, for the algorithms PyJWT tests skip."""
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -213,6 +218,11 @@ def test_none_and_hmac_are_refused() -> None:
     assert verify_vc_jwt(unsigned, now=mk.NOW).verdict == Verdict.invalid
 
 
+@pytest.mark.interop(
+    row="VC-JWT badges and JWT status lists",
+    implementation="openbadgeslib (PyPI)",
+    direction="theirs read by Rugzak",
+)
 def test_openbadgeslib_jwt_vc_verifies_and_tamper_fails() -> None:
     from openbadgeslib.ob3 import Achievement, Issuer, OB3Signer, OpenBadgeCredential
 

@@ -21,7 +21,14 @@ from shared.status_cache import LocalStatusSource
 from shared.verification import Verdict
 from tests.shared.formats import makers as mk
 
-pytestmark = pytest.mark.slow
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.interop(
+        row="VC-JWT badges and JWT status lists",
+        implementation="panva jose (npm)",
+        direction="theirs read by Rugzak",
+    ),
+]
 
 NODE_DIR = Path(__file__).resolve().parents[2] / ".node" / "jose"
 SIGN_MJS = """
