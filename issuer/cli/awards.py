@@ -246,6 +246,23 @@ def show_credential(
     run(act)
 
 
+@credentials_app.command("bake")
+def bake_credential(
+    ctx: typer.Context,
+    credential_id: Annotated[str, typer.Argument(help="Credential id.")],
+    out_file: Annotated[Path, typer.Option("--out", help="The .png or .svg to write.")],
+) -> None:
+    """Bake the credential into its badge picture (OB 3.0 baking) for the learner."""
+
+    def act() -> None:
+        with issuer_for(ctx, unlock=False) as issuer:
+            data, media_type = issuer.baked(credential_id)
+        atomic_write(out_file, data, mode=0o644)
+        out.print(f"{out_file} ({media_type}, {len(data)} bytes)", highlight=False)
+
+    run(act)
+
+
 @offers_app.command("list")
 def list_offers(
     ctx: typer.Context,

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
 
+from issuer.images import from_data_uri
 from issuer.service.base import ACTIVE, REVOKED, SUSPENDED, IssuerBase
 from issuer.store import status as st
 from issuer.store.db import aware
 from issuer.store.repository import load
-from shared.errors import Conflict, ErrorCode, NotFound
+from shared.errors import Conflict, ErrorCode, InvalidInput, NotFound
+from shared.formats.baking import bake_png, bake_svg
 
 
 class CredentialOps(IssuerBase):
@@ -21,6 +24,28 @@ class CredentialOps(IssuerBase):
         with self.store.read() as conn:
             row = self._credential_row(conn, credential_id)
             return _credential_view(row, st.entries_of(conn, credential_id), full=True)
+
+    def baked(self, credential_id: str) -> tuple[bytes, str]:
+        """The credential baked into its badge picture (OB 3.0 baking), and the media type.
+
+        The picture is the achievement's own, as it was given (a PNG or SVG file); a
+        picture the issuer only links to is not fetched here (bake it from the JSON)."""
+        with self.store.read() as conn:
+            row = self._credential_row(conn, credential_id)
+            achievement = self.store.achievement(conn, row["achievement_id"])
+        document = load(row["document"])
+        given = load(achievement["document"]).get("image") if achievement is not None else None
+        picture = from_data_uri(given) if isinstance(given, str) else None
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+        if picture is not None and picture.media_type == "image/png":
+            return bake_png(picture.data, text), picture.media_type
+        if picture is not None and picture.media_type == "image/svg+xml":
+            return bake_svg(picture.data, text), picture.media_type
+        raise InvalidInput(
+            "this badge's achievement has no PNG or SVG picture kept here to bake it into",
+            code=ErrorCode.invalid_image,
+            detail=credential_id,
+        )
 
     def credentials(
         self, *, achievement_id: str | None = None, limit: int = 100, offset: int = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 
 from issuer.api.deps import AdminDep, IssuerDep
 from issuer.api.models import (
@@ -93,6 +93,18 @@ def list_credentials(
 )
 def get_credential(credential_id: str, issuer: IssuerDep, _actor: AdminDep) -> Any:
     return issuer.credential(credential_id)
+
+
+@router.get(
+    "/{credential_id}/baked",
+    operation_id="get_baked_credential",
+    responses={**ERRORS, 400: {"model": ErrorOut}},
+    response_class=Response,
+)
+def get_baked(credential_id: str, issuer: IssuerDep, _actor: AdminDep) -> Response:
+    """The credential baked into its badge picture (PNG or SVG) for the learner."""
+    data, media_type = issuer.baked(credential_id)
+    return Response(content=data, media_type=media_type)
 
 
 @router.post(

@@ -1,0 +1,50 @@
+"""The issuer bakes a credential into its badge picture for the learner (API and CLI);
+the baked image reads back as the same, still verifying, credential."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from issuer.service import AwardRequest, Issuer
+from shared.formats.baking import extract
+from tests.issuer.conftest import HOLDER
+from tests.issuer.test_cli import cli, data, runner  # noqa: F401 - fixtures
+from tests.sample_images import badge_png
+
+
+async def test_api_bakes_into_the_png_and_refuses_without_a_picture(
+    client: httpx.AsyncClient, admin: dict[str, str], issuer: Issuer, achievement_id: str
+) -> None:
+    plain = issuer.issue(AwardRequest(achievement_id, HOLDER.did), actor="test").credential
+    refused = await client.get(f"/credentials/{plain['id']}/baked", headers=admin)
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "invalid_image"
+    assert (await client.get(f"/credentials/{plain['id']}/baked")).status_code == 401
+
+
+def test_cli_bakes_the_credential_into_its_picture(
+    runner: CliRunner,  # noqa: F811
+    data: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    picture = tmp_path / "gastvrijheid.png"
+    picture.write_bytes(badge_png(20, seed=3))
+    cli(runner, data, "achievement", "create", "--id", "gast", "--name", "Gastvrijheid",
+        "--description", "Ontvangt gasten.", "--criteria", "Drie diensten.",
+        "--image", str(picture))  # fmt: skip
+    out = tmp_path / "credential.json"
+    cli(runner, data, "issue", "-a", "gast", "--recipient", HOLDER.did, "--out", str(out))
+    credential = json.loads(out.read_text("utf-8"))
+    png = tmp_path / "badge.png"
+    done = cli(runner, data, "credentials", "bake", credential["id"], "--out", str(png))
+    assert "image/png" in done.output
+    baked = extract(png.read_bytes())
+    assert baked is not None
+    assert (baked.container, baked.version) == ("png", "3.0")
+    assert json.loads(baked.text) == credential
+    missing = cli(runner, data, "credentials", "bake", "urn:uuid:x", "--out", str(png), code=2)
+    assert "not_found" in missing.output
