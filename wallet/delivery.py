@@ -10,7 +10,7 @@ or screenshot of the verifier's QR code.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -74,7 +74,8 @@ def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Deliver
                 "codes instead. Connect to a network and try again.",
                 code=ErrorCode.fetch_failed,
             ) from None
-        return service.present(list(chosen), exc.fallback)
+        presentation = service.present(list(chosen), exc.fallback)
+        return replace(presentation, max_parts=exc.max_parts)
     if not answered.accepted:
         raise InvalidInput(
             "The verifier did not accept the answer: "

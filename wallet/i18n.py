@@ -73,6 +73,7 @@ EN: dict[str, str] = {
     "badges.issued": "issued {date}",
     "badges.refreshing": "Checking the status of {count} badges…",
     "badges.refreshed": "Status checked for {count} badges.",
+    "badges.not_checked": "not checked since {date}",
     "bind.import": "Receive",
     "bind.present": "Present",
     "bind.refresh": "Refresh",
@@ -155,6 +156,18 @@ EN: dict[str, str] = {
     "qr.hint": "Let the verifier scan every part, in any order.",
     "qr.too_small": "The window is too small for a QR code; make it larger or save a PNG.",
     "qr.save_to": "Save as (file name):",
+    "qr.over_limit": (
+        "At this window size the verifier would need more than {max} codes, its limit. "
+        "Make the window larger, or save a PNG (s): its codes are larger."
+    ),
+    "qr.cannot_fit": (
+        "These badges do not fit the verifier's limit of {max} QR codes, not even in a PNG. "
+        "Present fewer badges, or connect to a network and try again."
+    ),
+    "qr.too_many": (
+        "These badges are too large for QR codes. Present fewer badges, or save the "
+        "presentation as a file (j)."
+    ),
     # backup / restore
     "backup.title": "Back up your wallet",
     "backup.prompt": (
@@ -287,6 +300,7 @@ NL: dict[str, str] = {
     "badges.issued": "uitgegeven {date}",
     "badges.refreshing": "Status van {count} badges wordt gecontroleerd…",
     "badges.refreshed": "Status gecontroleerd voor {count} badges.",
+    "badges.not_checked": "niet gecontroleerd sinds {date}",
     "bind.import": "Ontvangen",
     "bind.present": "Tonen",
     "bind.refresh": "Verversen",
@@ -367,6 +381,19 @@ NL: dict[str, str] = {
     "qr.hint": "Laat elk deel scannen, in willekeurige volgorde.",
     "qr.too_small": "Het venster is te klein voor een QR-code; maak het groter of sla een PNG op.",
     "qr.save_to": "Opslaan als (bestandsnaam):",
+    "qr.over_limit": (
+        "Bij deze venstergrootte zijn meer dan {max} codes nodig, de grens van de "
+        "controleur. Maak het venster groter, of sla een PNG op (s): die codes zijn groter."
+    ),
+    "qr.cannot_fit": (
+        "Deze badges passen niet binnen de grens van {max} QR-codes van de controleur, "
+        "ook niet in een PNG. Laat minder badges zien, of maak verbinding met een netwerk "
+        "en probeer het opnieuw."
+    ),
+    "qr.too_many": (
+        "Deze badges zijn te groot voor QR-codes. Laat minder badges zien, of sla de "
+        "presentatie op als bestand (j)."
+    ),
     "backup.title": "Back-up van je wallet",
     "backup.prompt": (
         "De back-up bevat je sleutel en al je badges, versleuteld met je wachtzin. "

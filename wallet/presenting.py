@@ -43,6 +43,9 @@ class Presentation:
     document: dict[str, Any]
     request: PresentationRequest | None
     credential_ids: tuple[str, ...]
+    #: The verifier's QR part limit (``rugzak_max_qr_parts``) when it asked over
+    #: OpenID4VP and could not be reached; None for a Rugzak request or none.
+    max_parts: int | None = None
 
     @property
     def bound(self) -> bool:

@@ -22,7 +22,7 @@ from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.formats import is_ob2_document, read_any, readable, verify_stored
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, VERIFIABLE_PRESENTATION, as_list
-from wallet.data.cards import Card, make_card
+from wallet.data.cards import Card, Status, make_card
 from wallet.data.store import WalletStore
 from wallet.images import badge_document
 
@@ -158,6 +158,28 @@ def recheck(store: WalletStore, card_id: str, checker: Checker) -> tuple[Card, V
     )
     store.update_card(fresh)
     return fresh, result
+
+
+def recheck_status(store: WalletStore, card_id: str, checker: Checker) -> Card | None:
+    """The quiet re-check on unlock: verify again and update the card, unless the
+    status cannot be learnt now (no network: "unknown"), when the last known card
+    stays and None is returned, so a revoked badge never turns back into a question."""
+    stored = store.get(card_id)
+    try:
+        result = checker.verify(stored.credential, store.did)
+    except RugzakError:
+        return None
+    fresh = make_card(
+        stored.credential,
+        result,
+        now=checker.clock(),
+        local_id=card_id,
+        added_at=stored.card.added_at,
+    )
+    if fresh.status == Status.unknown and stored.card.status != Status.unknown:
+        return None
+    store.update_card(fresh)
+    return fresh
 
 
 def credentials_in(document: Any) -> list[Any]:

@@ -27,6 +27,7 @@ from wallet.receive import (
     read_json_file,
     receive,
     recheck,
+    recheck_status,
 )
 
 
@@ -123,6 +124,19 @@ class WalletService:
         targets = ids if ids is not None else [c.id for c in self.store.cards()]
         self.forget_status_lists()
         return [recheck(self.store, cid, self.checker)[0] for cid in targets]
+
+    def recheck_statuses(self) -> list[str]:
+        """Every badge with a status list checked again (on unlock, in the background).
+
+        Returns the ids whose status could not be learnt now; they keep their last
+        known status (see ``recheck_status``).
+        """
+        self.forget_status_lists()
+        return [
+            card.id
+            for card in self.store.cards()
+            if card.has_status_list and recheck_status(self.store, card.id, self.checker) is None
+        ]
 
     def recheck(self, card_id: str) -> tuple[Card, Any]:
         self.forget_status_lists()

@@ -231,6 +231,51 @@ async def test_status_refresh_sees_a_revocation(config: WalletConfig, store: Wal
         assert [c.status for c in app.screen.all_cards] == ["revoked"]
 
 
+async def test_unlock_rechecks_statuses_in_the_background(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    """No r: a badge revoked since the last check turns "revoked" once the wallet opens."""
+    from wallet.service import WalletService
+
+    WalletService(config, store).import_document(make_credential(HOLDER_KEY.did, status_index=7))
+    store.close()
+    assert isinstance(config.transport, SyncASGI)
+    config.transport.routes[STATUS_URL] = status_list({7})
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, BadgesScreen)
+        assert [c.status for c in screen.all_cards] == ["revoked"]
+        option = screen.query_one("#cards", OptionList).get_option_at_index(0)
+        assert "revoked" in str(option.prompt)
+
+
+async def test_unlock_recheck_without_network_keeps_the_last_status_quietly(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    """The issuer cannot be reached: the badge stays "valid", says since when it is not
+    checked, and no error dialog interrupts the learner."""
+    from wallet.service import WalletService
+
+    WalletService(config, store).import_document(make_credential(HOLDER_KEY.did, status_index=7))
+    store.close()
+    assert isinstance(config.transport, SyncASGI)
+    config.transport.routes.clear()
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, BadgesScreen)
+        assert [c.status for c in screen.all_cards] == ["valid"]
+        option = screen.query_one("#cards", OptionList).get_option_at_index(0)
+        assert "not checked since 2026-11-23" in str(option.prompt)
+
+
 def test_unreachable_status_list_is_unknown_not_valid(
     config: WalletConfig, store: WalletStore
 ) -> None:

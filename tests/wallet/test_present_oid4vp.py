@@ -105,6 +105,8 @@ async def test_present_screen_falls_back_to_qr_codes(
     verifier, screen, _info = await _present(config, store, reachable=False)
     assert verifier.posted == []
     assert isinstance(screen, QRScreen)
+    assert screen.presentation.max_parts == 64  # the request's rugzak_max_qr_parts
+    assert len(screen.texts) <= 64
     proof = screen.presentation.document["proof"]
     assert proof["challenge"] == "K7QM3XHD9RTPW2B5"
     assert proof["domain"] == VERIFIER

@@ -58,6 +58,7 @@ class BadgesScreen(WalletScreen):
         self.filter_index = 0
         self.generation = 0
         self.complete = False  # every card that passes the filter is in the list
+        self.stale: set[str] = set()  # cards whose status the unlock check could not learn
         self.sub_title = self.t("badges.title")
 
     def compose(self) -> ComposeResult:
@@ -72,6 +73,22 @@ class BadgesScreen(WalletScreen):
 
     def on_mount(self) -> None:
         self.query_one("#cards", OptionList).focus()
+        self.load()
+        self._check_statuses()
+
+    @work(exclusive=True, group="refresh")
+    async def _check_statuses(self) -> None:
+        """Statuses checked again once the wallet opens, while the list is in use.
+
+        Quiet: no message, no error dialog. A badge revoked since the last check
+        turns "revoked" by itself; one whose issuer cannot be reached keeps its last
+        known status and says since when it is not checked.
+        """
+        try:
+            stale = await self.off_thread(self.wallet.recheck_statuses)
+        except RugzakError:
+            return
+        self.stale = set(stale)
         self.load()
 
     def on_screen_resume(self) -> None:
@@ -129,7 +146,7 @@ class BadgesScreen(WalletScreen):
         for card in chunk:
             if start or entries:
                 entries.append(None)  # a rule between cards
-            entries.append(card_option(card, self.t))
+            entries.append(card_option(card, self.t, stale=card.id in self.stale))
         options.add_options(entries)
         ids = [c.id for c in chunk]
         if keep in ids:
@@ -212,6 +229,7 @@ class BadgesScreen(WalletScreen):
         except RugzakError as exc:
             self.show_error(exc)
             return
+        self.stale.clear()
         self.notify(self.t("badges.refreshed", count=count))
         self.load()
 

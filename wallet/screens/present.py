@@ -20,6 +20,7 @@ from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
 from wallet.widgets.fields import TextField
+from wallet.widgets.picks import PickList
 
 
 class PresentScreen(WalletScreen):
@@ -57,7 +58,7 @@ class PresentScreen(WalletScreen):
             )
             yield Static("", id="request-info")
             yield Label(self.t("present.pick"))
-            yield SelectionList[str](
+            yield PickList(
                 *[(self._prompt(c), c.id, c.id in self.preselected) for c in self.cards],
                 id="picks",
             )

@@ -1,4 +1,10 @@
-"""The presentation as QR code(s) sized to the window; parts cycle with "part i of n"."""
+"""The presentation as QR code(s) sized to the window; parts cycle with "part i of n".
+
+When the verifier's request set a part limit (``rugzak_max_qr_parts``, the offline
+fallback of OpenID4VP), the screen never shows more codes than that: a plain
+sentence says what to do instead. Parts stop cycling while a dialog covers the
+screen, so nothing repaints under it.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from textual.widgets import Footer, Label, Static
 
 from shared import qr
 from shared.errors import RugzakError
+from wallet.delivery import qr_texts_within
 from wallet.dialogs.common import PathDialog
 from wallet.presenting import (
     FILE_MAX_VERSION,
@@ -54,6 +61,7 @@ class QRScreen(WalletScreen):
         self.index = 0
         self.paused = False
         self.timer: Timer | None = None
+        self.problem: str | None = None  # why no code is shown at this size
         self.sub_title = self.t("qr.title")
 
     def compose(self) -> ComposeResult:
@@ -78,6 +86,14 @@ class QRScreen(WalletScreen):
     def on_resize(self) -> None:
         self.call_after_refresh(self.fit)
 
+    def on_screen_suspend(self) -> None:
+        if self.timer is not None:
+            self.timer.pause()
+
+    def on_screen_resume(self) -> None:
+        if self.timer is not None and self.config.animate:
+            self.timer.resume()
+
     def fit(self) -> None:
         """Pick the largest version that fits the box and re-split the payload."""
         box = self.query_one("#qr-box").size
@@ -86,15 +102,40 @@ class QRScreen(WalletScreen):
         except ValueError:
             self.version = None
             self.texts = []
-            self.query_one("#qr", Static).update(self.t("qr.too_small"))
-            self.query_one("#qr-part", Label).update("")
+            self.say(self.t("qr.too_small"))
             return
         version = min(SCREEN_MAX_VERSION, fits)
         if version != self.version:
             self.version = version
-            self.texts = self.presentation.qr_texts(version)
+            self.texts, self.problem = self.split(version)
             self.index = 0
+        if self.problem:
+            self.say(self.problem)
+            return
         self.draw()
+
+    def split(self, version: int) -> tuple[list[str], str | None]:
+        """The parts at ``version``, or why they cannot be shown (too many for the
+        verifier's limit, or for QR codes at all)."""
+        limit = self.presentation.max_parts
+        try:
+            texts = self.presentation.qr_texts(version)
+        except RugzakError:
+            texts = []
+        if texts and (limit is None or len(texts) <= limit):
+            return texts, None
+        if limit is None:
+            return [], self.t("qr.too_many")
+        try:
+            qr_texts_within(self.presentation.document, limit, FILE_MAX_VERSION)
+        except RugzakError:
+            return [], self.t("qr.cannot_fit", max=limit)
+        return [], self.t("qr.over_limit", max=limit)
+
+    def say(self, sentence: str) -> None:
+        """A sentence in place of the code."""
+        self.query_one("#qr", Static).update(Text(sentence))
+        self.query_one("#qr-part", Label).update("")
 
     def draw(self) -> None:
         if not self.texts:
@@ -146,7 +187,12 @@ class QRScreen(WalletScreen):
             if kind == "json":
                 save_json(document, path)
                 return
-            texts = self.presentation.qr_texts(FILE_MAX_VERSION)
+            limit = self.presentation.max_parts
+            texts = (
+                self.presentation.qr_texts(FILE_MAX_VERSION)
+                if limit is None
+                else qr_texts_within(document, limit, FILE_MAX_VERSION)
+            )
             (save_png if kind == "png" else save_svg)(texts, path)
 
         try:

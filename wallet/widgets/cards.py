@@ -23,8 +23,9 @@ def status_badge(status: Status, t: Translator) -> Text:
     return Text(f" {t.status(status)} ", style=STATUS_STYLE[status])
 
 
-def card_option(card: Card, t: Translator) -> Option:
-    """Two lines per badge: name and status; issuer and date."""
+def card_option(card: Card, t: Translator, *, stale: bool = False) -> Option:
+    """Two lines per badge: name and status; issuer and date (and, when the last
+    re-check could not reach the issuer, since when the status is not checked)."""
     text = Text()
     text.append(card.name, style="bold")
     text.append("  ")
@@ -34,4 +35,7 @@ def card_option(card: Card, t: Translator) -> Option:
     text.append(card.issuer_name, style="italic")
     if issued:
         text.append("  ·  " + t("badges.issued", date=issued), style="dim")
+    if stale:
+        since = card.checked_at[:10]
+        text.append("  ·  " + t("badges.not_checked", date=since), style="dim")
     return Option(text, id=card.id)
