@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from shared.runtime.sealing import FAST_KDF
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, fixed_clock, make_credential, seeded_rng
 from wallet.config import WalletConfig
-from wallet.data.crypto import FAST_KDF
 from wallet.data.store import WalletStore
 from wallet.service import WalletService
 
