@@ -337,14 +337,20 @@ def _quiet_client(network: Network) -> httpx.Client:
 
 def post(network: Network, ask: Ask, fields: dict[str, str]) -> tuple[int, Any]:
     """POST the form to ``response_uri`` (§8.2); no redirects followed (§14.8)."""
-    url = network.check_url(ask.request.response_uri)
+    url = ask.request.response_uri
     try:
+        url = network.check_url(url)
         with _quiet_client(network) as client:
             reply = client.post(url, data=fields, headers={"Accept": "application/json"})
     except httpx.HTTPError as exc:
         raise VerifierUnreachable(
             f"Could not reach {url} ({type(exc).__name__}).", ask.fallback, ask.max_parts
         ) from None
+    except ResolutionFailed as exc:
+        if exc.code == ErrorCode.fetch_refused:
+            raise  # not unreachable: an address the wallet will not talk to
+        # Offline, the host's name does not resolve: the commonest "cannot reach".
+        raise VerifierUnreachable(exc.message, ask.fallback, ask.max_parts) from None
     if len(reply.content) > MAX_BODY_BYTES:
         raise InvalidInput("The verifier's answer is too large.", code=ErrorCode.payload_too_large)
     try:

@@ -8,9 +8,12 @@ import hashlib
 import pytest
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.oid4vp import verifier_request
 from tests.wallet.helpers import HOLDER_KEY, make_credential
 from wallet.delivery import qr_texts_within
-from wallet.oid4vp import is_oid4vp
+from wallet.network import Network
+from wallet.oid4vp import VerifierUnreachable, answer, fetch_ask, is_oid4vp
+from wallet.service import WalletService
 
 
 @pytest.mark.parametrize(
@@ -68,3 +71,31 @@ def test_a_verifier_that_does_not_take_ldp_vc_is_refused() -> None:
     with pytest.raises(InvalidInput) as err:
         _check_formats(replace(made.request, client_metadata=sd_jwt_only))
     assert err.value.detail["error"] == "vp_formats_not_supported"
+
+
+def test_a_verifier_whose_name_does_not_resolve_gets_the_qr_fallback(
+    service: WalletService,
+) -> None:
+    """Offline, the Response URI's host does not resolve (a request by value, nothing
+    fetched before the POST): that is "cannot reach", so QR codes within the link's
+    limit, not an error."""
+    [outcome] = service.import_document(make_credential(HOLDER_KEY.did))
+    made = verifier_request(
+        "https://verify.example.nl",
+        request_id="K7QM3XHD9RTPW2B5",
+        nonce="n-0S6_WzA2Mj0123456789",
+        state="st-0S6_WzA2Mj012345678",
+        max_qr_parts=3,
+        code="K7QM-3XHD-9RTP-W2B5",
+    )
+
+    def offline(host: str, port: int) -> list[str]:
+        raise OSError("Temporary failure in name resolution")
+
+    network = Network(clock=service.config.clock, resolve=offline)
+    ask = fetch_ask(made.link.to_text(), service.store, network)
+    with pytest.raises(VerifierUnreachable) as caught:
+        answer(ask, [outcome.local_id or ""], service.store, network, service.config.clock())
+    assert caught.value.max_parts == 3
+    assert caught.value.fallback is not None
+    assert caught.value.fallback.domain == "https://verify.example.nl"
