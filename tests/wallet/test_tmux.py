@@ -68,11 +68,22 @@ class Terminal:
                 raise AssertionError(f"{text!r} {what}; the screen shows:\n{shown}")
             time.sleep(0.1)
 
-    def clear_field(self, shown_text: str) -> None:
-        """Empty the focused text field, once it has the focus: keys typed before the
-        dialog's field takes it would go to the screen below (``s`` saves again)."""
-        self.keys("C-u")
-        self.wait_for(shown_text, gone=True)
+    def until(self, keys: tuple[str, ...], text: str, *, gone: bool = False) -> None:
+        """Send ``keys`` (again, twice a second) until ``text`` shows (or goes).
+
+        A field takes the focus a moment after its screen is drawn; keys sent before
+        that go to the screen below, so each step is repeated until it is seen to
+        have worked. The keys used here do nothing anywhere else."""
+        end = time.monotonic() + DEADLINE
+        while True:
+            self.keys(*keys)
+            pause = time.monotonic() + 0.5
+            while time.monotonic() < pause:
+                if (text in self.screen()) != gone:
+                    return
+                time.sleep(0.05)
+            if time.monotonic() > end:
+                raise AssertionError(f"{keys} did not work; the screen shows:\n{self.screen()}")
 
 
 def wait_for_file(term: Terminal, path: Path) -> None:
@@ -134,7 +145,8 @@ def save_as(term: Terminal, key: str, path: Path) -> str:
     the dialog on it."""
     term.keys(key)
     shown = term.wait_for("Save as (file name):")
-    term.clear_field("presentation.")
+    term.wait_for("presentation.")  # the default file name, drawn in the field
+    term.until(("C-u",), "presentation.", gone=True)  # the field has the focus
     term.type(str(path))
     term.wait_for(path.name)
     term.keys("Enter")
@@ -144,9 +156,8 @@ def save_as(term: Terminal, key: str, path: Path) -> str:
 def test_dialogs_show_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> None:
     term = terminal
     term.wait_for("Passphrase")
-    term.type("x")
-    term.wait_for("•")  # the passphrase field has the focus
-    term.clear_field("•")
+    term.until(("-l", "x"), "•")  # the passphrase field has the focus
+    term.until(("C-u",), "•", gone=True)
     term.type(PASSPHRASE)
     term.keys("Enter")
     term.wait_for("Samenwerken, niveau 3")
