@@ -198,12 +198,18 @@ def fetch_ask(text: str, store: WalletStore, network: Network) -> Ask:
                 detail={"typed": typed.domain, "response_uri": request.response_uri},
             )
     _check_formats(request)
-    held = {item.id: item for item in (store.get(card.id) for card in store.cards())}
+    held = presentable(store)
     selection = evaluate(
         request.dcql_query,
         [Held(key, item.credential, expanded_types(item.credential)) for key, item in held.items()],
     )
     return Ask(request, selection, held, request.max_qr_parts or limit, fallback)
+
+
+def presentable(store: WalletStore) -> dict[str, StoredCredential]:
+    """What may answer a request: endorsements name what they endorse, not the learner."""
+    cards = [card for card in store.cards() if card.endorses is None]
+    return {item.id: item for item in (store.get(card.id) for card in cards)}
 
 
 def _check_formats(request: AuthorizationRequest) -> None:

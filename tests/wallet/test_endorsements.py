@@ -126,3 +126,13 @@ async def test_pilot_the_passport_shows_the_endorsement(passport_wallet: WalletC
     async with app.run_test(size=(100, 40)) as pilot:
         await open_passport(pilot)
         assert "Onderschreven door Hotel De Zwaan: " + COMMENT in shown(app)
+
+
+def test_an_endorsement_is_never_offered_to_a_verifier(service: WalletService) -> None:
+    from wallet.oid4vp import presentable
+
+    badges = fill(service)
+    (outcome,) = service.import_document(endorsement(badges[2]["id"]))
+    assert outcome.accepted
+    offered = presentable(service.store)
+    assert {item.credential["id"] for item in offered.values()} == {b["id"] for b in badges}
