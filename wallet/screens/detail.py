@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any, ClassVar
 
 from rich.syntax import Syntax
 from rich.text import Text
+from rich_pixels import Pixels
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,11 +21,13 @@ from shared.errors import RugzakError
 from shared.formats import readable
 from shared.verification import VerificationResult
 from shared.vocab import as_list
+from wallet.badge_images import badge_image
 from wallet.data.cards import Card, Status
 from wallet.data.endorsements import Endorsement, endorsements_of
 from wallet.data.store import StoredCredential
 from wallet.dialogs.common import ConfirmDialog, PathDialog
 from wallet.i18n import Translator
+from wallet.picture import half_blocks
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
@@ -52,6 +56,7 @@ class DetailScreen(WalletScreen):
         yield Header()
         yield Static("", id="badge-status")
         with VerticalScroll(id="detail-body"):
+            yield Static("", id="badge-picture")
             yield Markdown("", id="detail")
         with VerticalScroll(id="raw-body"):
             yield Static("", id="raw")
@@ -59,6 +64,7 @@ class DetailScreen(WalletScreen):
 
     def on_mount(self) -> None:
         self.query_one("#raw-body").display = False
+        self.query_one("#badge-picture").display = False
         self.load()
 
     @work(exclusive=True, group="detail")
@@ -71,6 +77,22 @@ class DetailScreen(WalletScreen):
             return
         self.endorsed = endorsements_of(readable(self.stored.credential), kept)
         await self.show()
+        self.load_picture(self.stored.credential)
+
+    @work(exclusive=True, group="picture")
+    async def load_picture(self, credential: dict[str, Any]) -> None:
+        """The badge's picture, when it has one that may be shown: fetched (or read from
+        the wallet) in a thread so the screen never waits for the network; any failure
+        leaves the picture out (``wallet.badge_images`` says why it is decoration)."""
+        wallet = self.wallet
+        pixels = await asyncio.to_thread(
+            lambda: _picture(badge_image(credential, wallet.store, wallet.network))
+        )
+        if pixels is None:
+            return
+        box = self.query_one("#badge-picture", Static)
+        box.update(pixels)
+        box.display = True
 
     async def show(self) -> None:
         if self.stored is None:
@@ -259,6 +281,10 @@ def describe(
             lines.append(f"- {mark} {check.name}: {_md(sentence)}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _picture(data: bytes | None) -> Pixels | None:
+    return half_blocks(data) if data is not None else None
 
 
 def _items(value: Any) -> list[dict[str, Any]]:
