@@ -22,8 +22,6 @@ skips cleanly when node or npm is missing or the install fails.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -40,6 +38,7 @@ from shared.credentials import verify_presentation
 from shared.oid4vp import expanded_types
 from shared.runtime.sealing import FAST_KDF
 from shared.status_cache import LocalStatusSource
+from tests.node_support import npm_project
 from tests.verifier.browser_support import free_port, live_server
 from tests.verifier.helpers import (
     ISSUER,
@@ -67,7 +66,6 @@ pytestmark = [
 ]
 
 PASSPHRASE = "interview day"
-NODE_DIR = Path(__file__).resolve().parents[1] / ".node" / "openid4vp"
 PACKAGES = ("@openid4vc/openid4vp@0.4.6", "@openid4vc/utils@0.4.6", "dcql@3.0.0")
 HOLDER_MJS = """
 import { Openid4vpClient, Openid4vpVerifier } from "@openid4vc/openid4vp";
@@ -144,42 +142,7 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def holder() -> Any:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node and npm are needed for the oid4vc-ts cross-check")
-    installed = all(
-        (NODE_DIR / "node_modules" / p.rsplit("@", 1)[0] / "package.json").exists()
-        for p in PACKAGES
-    )
-    if not installed:
-        NODE_DIR.mkdir(parents=True, exist_ok=True)
-        (NODE_DIR / "package.json").write_text('{"private": true, "type": "module"}\n')
-        try:
-            subprocess.run(
-                [npm, "install", "--no-audit", "--no-fund", "--silent", *PACKAGES],
-                cwd=NODE_DIR,
-                check=True,
-                capture_output=True,
-                timeout=240,
-            )
-        except (subprocess.SubprocessError, OSError) as exc:
-            pytest.skip(f"could not install oid4vc-ts from npm: {exc}")
-    (NODE_DIR / "holder.mjs").write_text(HOLDER_MJS)
-
-    def run(job: dict[str, Any]) -> dict[str, Any]:
-        done = subprocess.run(
-            [node, "holder.mjs"],
-            cwd=NODE_DIR,
-            input=json.dumps(job),
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert done.returncode == 0, done.stderr[-2000:]
-        out: dict[str, Any] = json.loads(done.stdout)
-        return out
-
-    return run
+    return npm_project("openid4vp", PACKAGES, HOLDER_MJS)
 
 
 @pytest.fixture
