@@ -107,6 +107,16 @@ async def verify_credential(
     return _answer(result)
 
 
+async def _upload(file: UploadFile, limit: int, what: str, empty: ErrorCode) -> bytes:
+    """An uploaded file read to at most ``limit`` bytes (one byte more tells it is too big)."""
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(f"{what} is too large.", code=ErrorCode.payload_too_large)
+    if not data:
+        raise InvalidInput("The uploaded file is empty.", code=empty)
+    return data
+
+
 @router.post(
     "/qr",
     response_model=ResultOut,
@@ -134,11 +144,7 @@ async def verify_image(
     challenge: Annotated[str | None, Form(max_length=64)] = None,
 ) -> JSONResponse:
     """Verify the QR code(s) in an uploaded photo or screenshot."""
-    data = await file.read(settings.max_image_bytes + 1)
-    if len(data) > settings.max_image_bytes:
-        raise InvalidInput("The image is too large.", code=ErrorCode.payload_too_large)
-    if not data:
-        raise InvalidInput("The uploaded file is empty.", code=ErrorCode.invalid_image)
+    data = await _upload(file, settings.max_image_bytes, "The image", ErrorCode.invalid_image)
     result = await _run(limiter, verifier.verify_qr_image, data, challenge=challenge)
     return _answer(result)
 
@@ -163,10 +169,6 @@ async def verify_any(
     challenge: Annotated[str | None, Form(max_length=64)] = None,
 ) -> JSONResponse:
     """Verify an uploaded badge whatever its format (the format is recognised, not trusted)."""
-    data = await file.read(settings.max_image_bytes + 1)
-    if len(data) > settings.max_image_bytes:
-        raise InvalidInput("The file is too large.", code=ErrorCode.payload_too_large)
-    if not data:
-        raise InvalidInput("The uploaded file is empty.", code=ErrorCode.unsupported_format)
+    data = await _upload(file, settings.max_image_bytes, "The file", ErrorCode.unsupported_format)
     result = await _run(limiter, verifier.verify_input, data, challenge=challenge)
     return _answer(result)
