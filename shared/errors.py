@@ -92,6 +92,9 @@ class ErrorCode(StrEnum):
     #: an RZ1 codec character, or a VP1- multibase or CBOR-LD registry entry, Rugzak does not know
     unsupported_codec = "unsupported_codec"
     unsupported_context = "unsupported_context"  # a context the didkit engine cannot load offline
+    #: a part of a badge was asked to be hidden, but its issuer did not sign it for
+    #: selective disclosure (no ecdsa-sd-2023 base proof)
+    disclosure_unavailable = "disclosure_unavailable"
     # --- resolution
     did_not_found = "did_not_found"  # the DID document could not be obtained or does not match
     #: the signing key is not in the DID document
@@ -168,6 +171,8 @@ class ErrorCode(StrEnum):
     framework_encoding = "framework_encoding"
     framework_not_found = "framework_not_found"  # no skill framework with this id
     skill_not_found = "skill_not_found"  # the framework has no skill (or level) with this id
+    #: a public presentation its owner withdrew (410 Gone)
+    presentation_withdrawn = "presentation_withdrawn"
     # --- wallet (wrong_passphrase and credential_not_found are shared with the issuer)
     wallet_corrupt = "wallet_corrupt"  # the wallet file is damaged or not a wallet
     duplicate_credential = "duplicate_credential"  # the credential is already in the wallet
@@ -349,6 +354,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.unsupported_key_type: 400,
         ErrorCode.unsupported_codec: 400,
         ErrorCode.unsupported_context: 400,
+        ErrorCode.disclosure_unavailable: 400,
         ErrorCode.unsupported_algorithm: 400,
         ErrorCode.unsupported_grant_type: 400,
         ErrorCode.unsupported_media_type: 415,
@@ -397,6 +403,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.offer_not_found: 404,
         ErrorCode.framework_not_found: 404,
         ErrorCode.skill_not_found: 404,
+        ErrorCode.presentation_withdrawn: 410,
     },
     Conflict: {
         ErrorCode.conflict: 409,

@@ -9,7 +9,7 @@ or screenshot of the verifier's QR code.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +55,9 @@ class Delivered:
     answered: Answered
 
 
-def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Delivered | Presentation:
+def deliver(
+    service: WalletService, text: str, chosen: Sequence[str], hide: Collection[str] = ()
+) -> Delivered | Presentation:
     """Send the chosen badges over OpenID4VP; offline, a presentation for QR codes instead.
 
     Raises:
@@ -66,7 +68,7 @@ def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Deliver
     now = service.config.clock()
     try:
         ask = fetch_ask(text, service.store, service.network)
-        answered = answer(ask, chosen, service.store, service.network, now)
+        answered = answer(ask, chosen, service.store, service.network, now, hide)
     except VerifierUnreachable as exc:
         if exc.fallback is None:
             raise ResolutionFailed(
@@ -74,7 +76,7 @@ def deliver(service: WalletService, text: str, chosen: Sequence[str]) -> Deliver
                 "codes instead. Connect to a network and try again.",
                 code=ErrorCode.fetch_failed,
             ) from None
-        presentation = service.present(list(chosen), exc.fallback)
+        presentation = service.present(list(chosen), exc.fallback, hide=hide)
         return replace(presentation, max_parts=exc.max_parts)
     if not answered.accepted:
         raise InvalidInput(

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +44,7 @@ from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network
+from wallet.presenting import shown_credential
 
 #: The verifier's part limit when the request does not say (its own default).
 DEFAULT_MAX_PARTS = 64
@@ -315,13 +316,18 @@ class Answered:
 
 
 def sign_vp_token(
-    ask: Ask, by_query: dict[str, list[StoredCredential]], store: WalletStore, now: datetime
+    ask: Ask,
+    by_query: dict[str, list[StoredCredential]],
+    store: WalletStore,
+    now: datetime,
+    hide: Collection[str] = (),
 ) -> dict[str, list[dict[str, Any]]]:
-    """One VP per badge, bound to the nonce and the full client id (B.1.3.2.5, §14.10)."""
+    """One VP per badge, bound to the nonce and the full client id (B.1.3.2.5, §14.10);
+    the parts in ``hide`` are left out by selective disclosure."""
     return {
         query_id: [
             create_presentation(
-                [item.credential],
+                [shown_credential(item, hide)],
                 store.holder,
                 challenge=ask.request.nonce,
                 domain=ask.request.client_id,
@@ -367,11 +373,16 @@ def post(network: Network, ask: Ask, fields: dict[str, str]) -> tuple[int, Any]:
 
 
 def answer(
-    ask: Ask, chosen: Sequence[str], store: WalletStore, network: Network, now: datetime
+    ask: Ask,
+    chosen: Sequence[str],
+    store: WalletStore,
+    network: Network,
+    now: datetime,
+    hide: Collection[str] = (),
 ) -> Answered:
     """Sign the chosen badges for this request and send them to the verifier."""
     by_query = plan(ask, chosen, store)
-    vp_token = sign_vp_token(ask, by_query, store, now)
+    vp_token = sign_vp_token(ask, by_query, store, now, hide)
     status, body = post(network, ask, response_fields(vp_token, ask.request.state))
     return Answered(status, body, vp_token)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,13 +22,14 @@ from PIL import Image
 
 from shared import qr, vpqr
 from shared.credentials import create_presentation
-from shared.errors import ErrorCode, InvalidInput, VerificationFailed
+from shared.errors import ErrorCode, InvalidInput, Unsupported, VerificationFailed
 from shared.formats import is_ob2_document
+from shared.ob.disclosure import SELECTABLE, can_disclose, disclose_hiding
 from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
 from shared.qr.render import make_symbol
 from shared.runtime.files import atomic_write
-from wallet.data.store import WalletStore
+from wallet.data.store import StoredCredential, WalletStore
 
 SCREEN_MAX_VERSION = 15
 FILE_MAX_VERSION = 25
@@ -76,6 +78,28 @@ def request_from_parts(challenge: str, domain: str) -> PresentationRequest:
     return PresentationRequest(challenge, domain)
 
 
+def shown_credential(item: StoredCredential, hide: Collection[str]) -> dict[str, Any]:
+    """The badge as the verifier will see it: whole, or without the parts in ``hide``.
+
+    Hiding needs the issuer's ecdsa-sd-2023 base proof: the wallet derives a
+    disclosure proof that signs only what is shown (``shared.ob.disclosure``);
+    the parts a badge does not have are simply not there to hide.
+
+    Raises:
+        Unsupported: ``disclosure_unavailable`` when the badge cannot be shown in part.
+    """
+    if not hide:
+        return item.credential
+    if not can_disclose(item.credential):
+        raise Unsupported(
+            f"'{item.card.name}' was not signed by its issuer for showing in part: "
+            "it can only be shown whole. Present it without hiding anything, or leave it out.",
+            code=ErrorCode.disclosure_unavailable,
+            detail={"credential": item.id},
+        )
+    return disclose_hiding(item.credential, set(hide))
+
+
 def make_presentation(
     store: WalletStore,
     credential_ids: list[str],
@@ -83,11 +107,15 @@ def make_presentation(
     *,
     now: datetime,
     proof_purpose: str = "authentication",
+    hide: Collection[str] = (),
 ) -> Presentation:
     """Sign a presentation of exactly ``credential_ids`` (local ids or prefixes).
 
     ``proof_purpose="assertionMethod"`` for verifiers that require it (DCC's
-    verifier-core); it needs a request, whose challenge and domain bind the proof."""
+    verifier-core); it needs a request, whose challenge and domain bind the proof.
+    ``hide`` names parts of every badge to leave out (keys of
+    ``shared.ob.disclosure.SELECTABLE``: identifier, evidence, result, image,
+    alignment) by selective disclosure."""
     if not credential_ids:
         raise InvalidInput("Pick at least one badge to present.", code=ErrorCode.invalid_request)
     if request is not None and request.is_expired(now):
@@ -108,8 +136,15 @@ def make_presentation(
             "(share its file or its link instead).",
             code=ErrorCode.unsupported_format,
         )
+    unknown = set(hide) - SELECTABLE.keys()
+    if unknown:
+        raise InvalidInput(
+            "Only these parts of a badge can be hidden: " + ", ".join(SELECTABLE) + ".",
+            code=ErrorCode.invalid_request,
+            detail={"unknown": sorted(unknown)},
+        )
     document = create_presentation(
-        [item.credential for item in chosen],
+        [shown_credential(item, hide) for item in chosen],
         store.holder,
         challenge=request.challenge if request else None,
         domain=request.domain if request else None,

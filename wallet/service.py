@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -148,10 +149,20 @@ class WalletService:
             self.network.status_fetcher().clear()
 
     def present(
-        self, ids: list[str], request: Any, *, proof_purpose: str = "authentication"
+        self,
+        ids: list[str],
+        request: Any,
+        *,
+        proof_purpose: str = "authentication",
+        hide: Collection[str] = (),
     ) -> Presentation:
         return make_presentation(
-            self.store, ids, request, now=self.config.clock(), proof_purpose=proof_purpose
+            self.store,
+            ids,
+            request,
+            now=self.config.clock(),
+            proof_purpose=proof_purpose,
+            hide=hide,
         )
 
     def backup(self, path: Path, passphrase: str) -> int:

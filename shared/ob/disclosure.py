@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shared.proof.ecdsa_sd import derive_proof, is_base_proof
+from shared.proof.ecdsa_sd import CRYPTOSUITE, derive_proof, is_base_proof
 from shared.vocab import as_list
 
 # Always in an Open Badge credential (the OB 3.0 schema requires them).
@@ -74,3 +74,37 @@ def disclose(credential: dict[str, Any], show: set[str]) -> dict[str, Any]:
     """
     unsecured = {k: v for k, v in credential.items() if k != "proof"}
     return derive_proof(credential, selective_pointers(unsecured, show))
+
+
+def disclose_hiding(credential: dict[str, Any], hide: set[str]) -> dict[str, Any]:
+    """The holder's disclosure showing every selectable part except those in ``hide``."""
+    unknown = hide - SELECTABLE.keys()
+    if unknown:
+        raise ValueError(f"not a selectable part: {sorted(unknown)}")
+    return disclose(credential, set(SELECTABLE) - hide)
+
+
+def is_disclosed(credential: Mapping[str, Any]) -> bool:
+    """True when the credential carries an ecdsa-sd-2023 *derived* proof (shown in part)."""
+    return any(
+        isinstance(p, dict) and p.get("cryptosuite") == CRYPTOSUITE and not is_base_proof(p)
+        for p in as_list(credential.get("proof"))
+    )
+
+
+def hidden_parts(credential: Mapping[str, Any]) -> list[str]:
+    """For a selectively disclosed badge, the selectable parts it does not show.
+
+    The verifier cannot tell a part the learner hid from one the badge never had;
+    callers say "not shown" for both. Empty for a badge shown whole.
+    """
+    if not is_disclosed(credential):
+        return []
+    hidden = []
+    for name, pointer in SELECTABLE.items():
+        node: Any = credential
+        for part in pointer.split("/")[1:]:
+            node = node.get(part) if isinstance(node, Mapping) else None
+        if node is None:
+            hidden.append(name)
+    return hidden

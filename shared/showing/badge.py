@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from shared.ob.disclosure import hidden_parts
 from shared.skills.routes import level_of
 from shared.vocab import as_list
 
@@ -60,6 +61,9 @@ def badge_view(credential: Mapping[str, Any]) -> dict[str, Any]:
     awarded = credential.get("awardedDate")
     if isinstance(awarded, str):
         view["awardedDate"] = awarded
+    hidden = hidden_parts(credential)
+    if hidden:
+        view["hidden"] = hidden  # selective disclosure: the learner showed the rest
     return view
 
 

@@ -39,11 +39,14 @@ def test_the_catalogue_holds_nothing_but_codes_and_checks() -> None:
 
 def test_every_plain_verdict_has_its_words() -> None:
     """shared.showing's states, statuses and bindings are said in both languages."""
+    from shared.ob.disclosure import SELECTABLE
     from shared.showing.verdict import BINDINGS, STATES, STATUSES
 
     wanted = {f"state_{s}" for s in STATES} | {f"say_{s}" for s in STATES}
     wanted |= {f"count_{s}" for s in STATES} | {f"status_{s}" for s in STATUSES}
     wanted |= {f"bind_{b}" for b in BINDINGS} | {"schema_note"}
+    # selective disclosure: "Not shown: ..." names every part a learner may hide
+    wanted |= {"hidden"} | {f"part_{p}" for p in SELECTABLE}
     for lang in messages.LANGUAGES:
         assert set(messages.catalogue(lang).verdicts) == wanted, lang
     assert messages.verdict_word("bind_unbound", "en") == (

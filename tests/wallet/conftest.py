@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from shared.status_cache import LocalStatusSource
 from tests.wallet.helpers import (
     HOLDER_KEY,
     ISSUER_URL,
+    NOW,
     STATUS_URL,
     FakeIssuer,
     fixed_clock,
@@ -24,6 +26,7 @@ from tests.wallet.helpers import (
     seeded_rng,
     status_list,
 )
+from tests.wallet.sd_badges import sd_badge, sd_resolver, sd_status
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
 from wallet.service import WalletService
@@ -110,3 +113,26 @@ def credential_file(tmp_path: Path) -> Path:
     path = tmp_path / "badge.json"
     path.write_text(json.dumps(make_credential(HOLDER_KEY.did, status_index=7)), "utf-8")
     return path
+
+
+# Selective disclosure: a did:web issuer with an ecdsa-sd-2023 key (tests.wallet.sd_badges).
+
+
+@pytest.fixture
+def sd_config(config: WalletConfig) -> WalletConfig:
+    return replace(config, resolver=sd_resolver(), status_fetcher=sd_status())
+
+
+@pytest.fixture
+def sd_store(sd_config: WalletConfig) -> WalletStore:
+    return WalletStore.create(
+        sd_config.data_dir, PASSPHRASE, kdf=FAST_KDF, holder=HOLDER_KEY, now=NOW, rng=seeded_rng()
+    )
+
+
+@pytest.fixture
+def sd_service(sd_config: WalletConfig, sd_store: WalletStore) -> WalletService:
+    service = WalletService(sd_config, sd_store)
+    (outcome,) = service.import_document(sd_badge(HOLDER_KEY.did))
+    assert outcome.accepted, outcome
+    return service

@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from shared import messages
 from shared.errors import EXIT_BAD_INPUT, RugzakError
 from shared.verification import Check, Severity, Verdict, VerificationResult
 from verifier.service.verifier import result_dict
@@ -82,6 +83,11 @@ def print_credential(console: Console, result: VerificationResult, label: str) -
                 else ""
             )
             console.print(f"  evidence: {escape(str(what))}{fixed}")
+    hidden = [str(h) for h in summary.get("hidden") or []]
+    if hidden:  # selective disclosure: the learner showed the rest of the badge
+        words = messages.catalogue("en").verdicts
+        parts = ", ".join(words.get("part_" + h, h) for h in hidden)
+        console.print("  " + escape(words["hidden"].format(parts=parts)))
     form = " · ".join(str(summary[k]) for k in ("source", "label") if summary.get(k))
     if form:  # another tool's format: a VC-JWT, a baked image, Open Badges 2.0
         console.print(f"  form: {escape(form)}")

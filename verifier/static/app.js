@@ -365,6 +365,10 @@
     if (status && state !== "revoked" && state !== "suspended") add("status", v("status_" + status));
     add("form", [s.source, s.label].filter(Boolean).join(" · "));
     card.append(dl);
+    if (s.hidden && s.hidden.length) {
+      const parts = s.hidden.map((h) => v("part_" + h)).join(", ");
+      card.append(el("p", { class: "muted", "data-testid": "hidden-parts" }, v("hidden").replace("{parts}", parts)));
+    }
     if (s.criteria) {
       const crit = el("details", { class: "criteria" }, el("summary", {}, t("criteria")));
       s.criteria.split(/\n\s*\n/).forEach((para) => crit.append(el("p", {}, para.replace(/\*\*/g, ""))));

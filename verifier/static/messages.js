@@ -40,6 +40,7 @@ window.RZ_MESSAGES = {
       "unsupported_key_type": "It uses a kind of key Rugzak does not support.",
       "unsupported_codec": "The QR code uses a format Rugzak does not know.",
       "unsupported_context": "It uses a vocabulary (JSON-LD context) the legacy engine cannot read offline.",
+      "disclosure_unavailable": "This badge was not signed for showing in part: it can only be shown whole.",
       "did_not_found": "The signer's identity (DID) could not be looked up.",
       "verification_method_not_found": "The signer's key could not be found.",
       "status_list_unavailable": "The issuer's status list could not be reached.",
@@ -103,6 +104,7 @@ window.RZ_MESSAGES = {
       "framework_encoding": "The framework file is not UTF-8 text (in Excel: save as \"CSV UTF-8\").",
       "framework_not_found": "There is no such skill framework.",
       "skill_not_found": "The framework has no such skill or level.",
+      "presentation_withdrawn": "This badge page was withdrawn by its owner.",
       "wallet_corrupt": "The wallet file is damaged and cannot be read. Restore a backup.",
       "duplicate_credential": "This badge is already in your wallet.",
       "backup_invalid": "This file is not a usable Rugzak backup.",
@@ -176,7 +178,13 @@ window.RZ_MESSAGES = {
       "bind_other_verifier": "Made for another verifier, not for this one.",
       "bind_broken": "The presentation itself did not pass its checks (for example its signature): see all checks of the presentation.",
       "bind_bare": "Anyone with a copy of this badge can show it: that does not prove the person in front of you owns it. Ask the learner to send it from their wallet for a request.",
-      "schema_note": "Note: a detail of the badge differs from the Open Badges 3.0 schema (see all checks). This alone does not make it invalid."
+      "schema_note": "Note: a detail of the badge differs from the Open Badges 3.0 schema (see all checks). This alone does not make it invalid.",
+      "hidden": "Shown in part (selective disclosure). Not shown: {parts}. The issuer's signature still covers everything that is shown.",
+      "part_identifier": "the learner's name or e-mail",
+      "part_evidence": "evidence",
+      "part_result": "the result (level reached)",
+      "part_image": "the badge picture",
+      "part_alignment": "links to skills frameworks"
     }
   },
   "nl": {
@@ -217,6 +225,7 @@ window.RZ_MESSAGES = {
       "unsupported_key_type": "Er wordt een soort sleutel gebruikt die Rugzak niet ondersteunt.",
       "unsupported_codec": "De QR-code gebruikt een formaat dat Rugzak niet kent.",
       "unsupported_context": "Hij gebruikt een woordenlijst (JSON-LD-context) die de oude controlemotor niet offline kan lezen.",
+      "disclosure_unavailable": "Deze badge is niet ondertekend om deels te tonen: hij kan alleen helemaal getoond worden.",
       "did_not_found": "De identiteit (DID) van de ondertekenaar kon niet worden opgezocht.",
       "verification_method_not_found": "De sleutel van de ondertekenaar is niet gevonden.",
       "status_list_unavailable": "De statuslijst van de uitgever was niet bereikbaar.",
@@ -280,6 +289,7 @@ window.RZ_MESSAGES = {
       "framework_encoding": "Het bestand met het kader is geen UTF-8-tekst (in Excel: opslaan als \"CSV UTF-8\").",
       "framework_not_found": "Dat vaardighedenkader bestaat niet.",
       "skill_not_found": "Het kader heeft die vaardigheid of dat niveau niet.",
+      "presentation_withdrawn": "De eigenaar heeft deze badgepagina ingetrokken.",
       "wallet_corrupt": "Het walletbestand is beschadigd en niet te lezen. Zet een back-up terug.",
       "duplicate_credential": "Deze badge staat al in je wallet.",
       "backup_invalid": "Dit bestand is geen bruikbare Rugzak-back-up.",
@@ -353,7 +363,13 @@ window.RZ_MESSAGES = {
       "bind_other_verifier": "Gemaakt voor een andere controleur, niet voor deze.",
       "bind_broken": "De presentatie zelf kwam niet door de controles (bijvoorbeeld de handtekening): zie alle controles van de presentatie.",
       "bind_bare": "Iedereen met een kopie van deze badge kan hem laten zien: dat bewijst niet dat de persoon tegenover u de eigenaar is. Vraag de leerling de badge vanuit de wallet te sturen, voor een verzoek.",
-      "schema_note": "Opmerking: een detail van de badge wijkt af van het Open Badges 3.0-schema (zie alle controles). Dat alleen maakt hem niet ongeldig."
+      "schema_note": "Opmerking: een detail van de badge wijkt af van het Open Badges 3.0-schema (zie alle controles). Dat alleen maakt hem niet ongeldig.",
+      "hidden": "Deels getoond (selectieve onthulling). Niet getoond: {parts}. De handtekening van de uitgever dekt nog steeds alles wat wel getoond wordt.",
+      "part_identifier": "de naam of het e-mailadres van de lerende",
+      "part_evidence": "bewijs",
+      "part_result": "het resultaat (bereikt niveau)",
+      "part_image": "de badge-afbeelding",
+      "part_alignment": "koppelingen met vaardighedenkaders"
     }
   }
 };

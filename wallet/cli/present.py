@@ -21,11 +21,30 @@ from wallet.cli.common import err, out, run, service_for, state
 
 if TYPE_CHECKING:
     from shared.presentation_request import PresentationRequest
+    from wallet.i18n import Translator
     from wallet.service import WalletService
 
 # The same default as wallet.presenting (a test checks), repeated so that loading the
 # CLI does not load the QR stack.
 FILE_MAX_VERSION = 25
+
+
+class Part(StrEnum):
+    """Parts of a badge a learner may hide (``shared.ob.disclosure.SELECTABLE``; a test
+    checks they agree), repeated so that loading the CLI does not load the proof stack."""
+
+    identifier = "identifier"
+    evidence = "evidence"
+    result = "result"
+    image = "image"
+    alignment = "alignment"
+
+
+HIDE_HELP = (
+    "Leave a part out of every badge shown (repeat for several): identifier (your name "
+    "or e-mail), evidence, result, image, alignment. Needs badges their issuer signed for "
+    "selective disclosure (ecdsa-sd-2023)."
+)
 
 
 class QrFormat(StrEnum):
@@ -74,6 +93,9 @@ def present(
             "for the Learner Credential Wallet and VerifierPlus).",
         ),
     ] = QrFormat.rz1,
+    hide: Annotated[
+        list[Part] | None, typer.Option("--hide", help=HIDE_HELP, case_sensitive=False)
+    ] = None,
     assertion_proof: Annotated[
         bool,
         typer.Option(
@@ -90,6 +112,7 @@ def present(
 
     t = state(ctx).t
     chosen = list(credential or [])
+    hidden = [str(part) for part in hide or []]
     with service_for(ctx) as service:
 
         def action() -> None:
@@ -97,14 +120,14 @@ def present(
             max_parts: int | None = None
             given = request_from_picture(request) if request else None
             if given and is_oid4vp(given):
-                fallback = _over_oid4vp(ctx, service, given, chosen, decline, out_file)
+                fallback = _over_oid4vp(ctx, service, given, chosen, decline, out_file, hidden)
                 if fallback is None:
                     return
                 parsed, max_parts = fallback
             elif given:
                 parsed = parse_request(given)
             purpose = "assertionMethod" if assertion_proof else "authentication"
-            result = service.present(chosen, parsed, proof_purpose=purpose)
+            result = service.present(chosen, parsed, proof_purpose=purpose, hide=hidden)
             if qr_format is QrFormat.vpqr:
                 texts = [result.vpqr_text()]
             elif max_parts is None:
@@ -120,6 +143,8 @@ def present(
                 err.print(
                     t("present.for", domain=parsed.domain, code=parsed.short_code), markup=False
                 )
+            if hidden:
+                err.print(t("cli.hidden", parts=_parts_text(t, hidden)), markup=False)
             err.print(t("cli.parts", count=len(texts)), markup=False)
             if out_file:
                 save_json(result.document, out_file)
@@ -147,6 +172,7 @@ def _over_oid4vp(
     chosen: list[str],
     decline: bool,
     out_file: Path | None,
+    hidden: list[str],
 ) -> tuple[PresentationRequest, int] | None:
     """Answer over OpenID4VP; returns the offline binding and part limit to fall back to."""
     from wallet.oid4vp import VerifierUnreachable, answer, fetch_ask
@@ -172,7 +198,7 @@ def _over_oid4vp(
             for item in candidates:
                 out.print(f"{item.id}  {item.card.name}", markup=False)
             raise InvalidInput(t("present.none_picked"), code=ErrorCode.invalid_request)
-        answered = answer(ask, chosen, service.store, service.network, clock())
+        answered = answer(ask, chosen, service.store, service.network, clock(), hidden)
     except VerifierUnreachable as exc:
         if exc.fallback is None:
             raise ResolutionFailed(t("oid4vp.no_fallback"), code=ErrorCode.fetch_failed) from None
@@ -187,6 +213,8 @@ def _over_oid4vp(
         )
     count = sum(len(v) for v in answered.vp_token.values())
     err.print(t("oid4vp.sent", count=count, verifier=ask.verifier), markup=False)
+    if hidden:
+        err.print(t("cli.hidden", parts=_parts_text(t, hidden)), markup=False)
     if answered.verdict:
         err.print(t("oid4vp.verdict", verdict=answered.verdict), markup=False)
     if answered.redirect_uri:
@@ -197,3 +225,8 @@ def _over_oid4vp(
         save_json(answered.vp_token, out_file)
         err.print(t("cli.written", path=out_file), markup=False)
     return None
+
+
+def _parts_text(t: Translator, parts: list[str]) -> str:
+    """The hidden parts in the learner's language, in the order of ``Part``."""
+    return ", ".join(t("part." + part) for part in Part if part in parts)

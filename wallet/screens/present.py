@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
 from typing import ClassVar
 
 from rich.text import Text
@@ -15,6 +16,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, SelectionList,
 from shared.errors import RugzakError
 from shared.presentation_request import PresentationRequest
 from wallet.data.cards import Card
+from wallet.dialogs.hide import HideDialog, parts_text
 from wallet.presenting import parse_request
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
@@ -31,6 +33,7 @@ class PresentScreen(WalletScreen):
         Binding("ctrl+s", "sign", "bind.sign"),
         Binding("ctrl+n", "unbound", "bind.unbound"),
         Binding("ctrl+t", "all", "bind.all"),
+        Binding("ctrl+o", "hide", "bind.hide"),
     ]
 
     def __init__(
@@ -44,6 +47,7 @@ class PresentScreen(WalletScreen):
         self.cards = list(reversed(cards))
         self.preselected = frozenset(preselected)  # e.g. "my skills profile" from the passport
         self.request_text = request
+        self.hidden: frozenset[str] = frozenset()  # parts left out by selective disclosure
         self.sub_title = self.t("present.title")
 
     def compose(self) -> ComposeResult:
@@ -62,6 +66,7 @@ class PresentScreen(WalletScreen):
                 *[(self._prompt(c), c.id, c.id in self.preselected) for c in self.cards],
                 id="picks",
             )
+            yield Static(self._hide_text(), id="hide-info", markup=False)
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t("present.sign"), variant="primary", id="sign", compact=True)
@@ -77,6 +82,21 @@ class PresentScreen(WalletScreen):
 
     def on_mount(self) -> None:
         self.query_one("#request", Input).focus()
+
+    def _hide_text(self) -> str:
+        if not self.hidden:
+            return self.t("present.nothing_hidden")
+        return self.t("present.hidden", parts=parts_text(self.t, self.hidden))
+
+    def action_hide(self) -> None:
+        """Choose the parts every badge is shown without (selective disclosure)."""
+
+        def chosen(parts: frozenset[str] | None) -> None:
+            if parts is not None:
+                self.hidden = parts
+                self.query_one("#hide-info", Static).update(self._hide_text())
+
+        self.app.push_screen(HideDialog(self.t, self.hidden), chosen)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Confirm a complete request as it is typed; pick the badge types it asks for."""
@@ -165,7 +185,9 @@ class PresentScreen(WalletScreen):
 
         self.query_one("#form-error", Static).update(self.t("present.working"))
         try:
-            presentation = await self.off_thread(self.wallet.present, picked, request)
+            presentation = await self.off_thread(
+                partial(self.wallet.present, hide=self.hidden), picked, request
+            )
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
             self.show_error(exc)
@@ -181,7 +203,7 @@ class PresentScreen(WalletScreen):
 
         self.query_one("#form-error", Static).update(self.t("present.working"))
         try:
-            outcome = await self.off_thread(deliver, self.wallet, text, picked)
+            outcome = await self.off_thread(deliver, self.wallet, text, picked, self.hidden)
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
             self.show_error(exc)
