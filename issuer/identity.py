@@ -165,6 +165,11 @@ def load_identity(store: Store) -> Identity:
 
 def unlock(store: Store, identity: Identity, passphrase: str) -> SigningKey:
     """The current signing key, bound to the issuer's DID."""
+    return unlock_active(store, identity, passphrase)[1]
+
+
+def unlock_active(store: Store, identity: Identity, passphrase: str) -> tuple[int, SigningKey]:
+    """The current signing key and its row id (what ``active_key_id`` compares with)."""
     with store.read() as conn:
         rows = store.keys(conn)
     active = [r for r in rows if r["retired_at"] is None]
@@ -173,8 +178,8 @@ def unlock(store: Store, identity: Identity, passphrase: str) -> SigningKey:
     row = active[-1]
     key = SigningKey.from_seed(open_seed(row["sealed_seed"], passphrase))
     if identity.is_web:
-        return key.with_controller(identity.did, row["fragment"])
-    return key
+        return int(row["id"]), key.with_controller(identity.did, row["fragment"])
+    return int(row["id"]), key
 
 
 def check_admin_token(store: Store, token: str) -> bool:

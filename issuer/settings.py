@@ -51,6 +51,16 @@ class IssuerSettings(BaseSettings):
     # Put badge and logo images inside credentials as data URIs (large: many QR codes)
     # instead of by URL under the base URL with their digest (the default).
     embed_images: bool = False
+    # A running service signs with the key `rotate-key` made within this many seconds:
+    # each process reads the active key's id at most this often (0: on every signing).
+    key_check_seconds: float = Field(default=1.0, ge=0.0, le=3600.0)
+    # ``json``: one JSON object per log line, without personal data (docs/operations.md).
+    log_format: Literal["text", "json"] = "text"
+    # Log one line per request: method, route template, status, duration.
+    log_requests: bool = False
+    # Serve Prometheus metrics at /metrics; with a token, only for that bearer.
+    metrics: bool = False
+    metrics_token: SecretStr | None = None
     # TESTS ONLY: a fixed seed makes status indexes predictable (no herd privacy);
     # the concurrency test uses it so that processes collide on purpose.
     status_rng_seed: int | None = None

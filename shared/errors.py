@@ -165,6 +165,8 @@ class ErrorCode(StrEnum):
     passphrase_required = "passphrase_required"  # the signing key is locked: give the passphrase
     not_initialized = "not_initialized"  # the issuer was not set up (run init first)
     already_initialized = "already_initialized"  # the issuer was set up already
+    #: the database schema is not the one this version needs (run ``db upgrade``)
+    database_outdated = "database_outdated"
     #: a skill framework file or edit is malformed (detail: each problem with its line)
     invalid_framework = "invalid_framework"
     #: a framework file is not UTF-8 (Excel: save as "CSV UTF-8", or name the encoding)
@@ -428,6 +430,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
     },
     Unavailable: {
         ErrorCode.not_initialized: 503,
+        ErrorCode.database_outdated: 503,
         ErrorCode.wallet_busy: 503,
         ErrorCode.engine_timeout: 503,
         ErrorCode.engine_unavailable: 503,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.vocab import DCC_MIN_STATUS_ENTRIES
@@ -61,6 +62,14 @@ class Settings(BaseSettings):
     CPU than it saves)."""
     trust_forwarded_for: bool = False
     """Behind a reverse proxy: take the client address from X-Forwarded-For."""
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object per log line (no personal data; see docs/operations.md)."""
+    log_requests: bool = False
+    """Log one line per request: method, route template, status, duration."""
+    metrics: bool = False
+    """Serve Prometheus metrics at ``/metrics``."""
+    metrics_token: SecretStr | None = None
+    """When set, ``/metrics`` answers only ``Authorization: Bearer <token>``."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -3,6 +3,7 @@ set up by the lifespan (or injected by tests)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -16,11 +17,13 @@ from issuer.api.routers import (
     frameworks,
     offers,
     oid4vci,
+    operations,
     public,
 )
 from issuer.offers import OfferService
 from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
+from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.web import BodyLimit, install_error_handlers
 
 
@@ -43,6 +46,7 @@ def create_app(
             passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
             current = Issuer.open(settings, passphrase=passphrase, clock=clock)
         app.state.issuer = current
+        app.state.settings = settings
         app.state.offers = OfferService(current)
         try:
             yield
@@ -61,6 +65,8 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app, service="issuer")
+    metrics = ServiceMetrics("issuer")
+    app.state.metrics = metrics
     for router in (
         public.router,
         oid4vci.router,
@@ -71,7 +77,11 @@ def create_app(
         endorsements.router,
         offers.router,
         audit.router,
+        operations.router,
     ):
         app.include_router(router)
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    # outermost: counts and times what the body limit refuses too
+    log = logging.getLogger("rugzak.issuer.requests") if settings.log_requests else None
+    app.add_middleware(Observe, metrics=metrics, log=log)
     return app

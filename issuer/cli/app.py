@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from issuer.cli import achievements, award, awards, batch, frameworks, setup
+from issuer.cli import achievements, award, awards, batch, database, frameworks, setup
 from issuer.cli.common import CliState
 
 app = typer.Typer(
@@ -50,6 +50,7 @@ awards.register(app)
 award.register(app)
 batch.register(app)
 app.add_typer(setup.status_app, name="status", help="Status lists.")
+app.add_typer(database.app, name="db", help="The database schema: status and upgrade.")
 
 
 def main() -> None:

@@ -36,6 +36,7 @@ from issuer.identity import (
 from issuer.store import Store
 from shared.errors import ErrorCode, InvalidInput
 from shared.runtime.files import atomic_write
+from shared.runtime.observe import log_config
 
 status_app = typer.Typer(no_args_is_help=True)
 
@@ -149,6 +150,7 @@ def rotate(ctx: typer.Context) -> None:
         settings = state(ctx).settings()
         store = Store(settings.resolved_database_url())
         try:
+            store.check_schema()
             identity = load_identity(store)
             key = rotate_key(
                 store, identity, passphrase(settings), now=datetime.now(UTC), kdf=settings.kdf
@@ -172,6 +174,7 @@ def selective_disclosure(ctx: typer.Context) -> None:
         settings = state(ctx).settings()
         store = Store(settings.resolved_database_url())
         try:
+            store.check_schema()
             identity = load_identity(store)
             key = add_sd_key(
                 store, identity, passphrase(settings), now=datetime.now(UTC), kdf=settings.kdf
@@ -223,7 +226,14 @@ def serve(
             out.print(f"[bold yellow]Warning:[/bold yellow] {line}", highlight=False)
         if workers == 1:
             app = create_app(settings.model_copy(update={"passphrase": SecretStr(secret)}))
-            uvicorn.run(app, host=host, port=port, log_level="info", access_log=False)
+            uvicorn.run(
+                app,
+                host=host,
+                port=port,
+                log_level="info",
+                log_config=log_config(settings.log_format),
+                access_log=False,
+            )
             return
         # Worker processes build their own app from the environment; they inherit it.
         os.environ["RUGZAK_ISSUER_PASSPHRASE"] = secret
@@ -236,6 +246,7 @@ def serve(
             port=port,
             workers=workers,
             log_level="info",
+            log_config=log_config(settings.log_format),
             access_log=False,
         )
 

@@ -9,18 +9,21 @@ a crash before it leaves no trace: the indexes drawn were never handed to anyone
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from random import Random
 from typing import Any, Self
 
+from pydantic import SecretStr
 from sqlalchemy.engine import Connection, RowMapping
 
 from issuer.awards import (
     AwardIn,
 )
-from issuer.identity import Identity, load_identity, unlock, unlock_sd
+from issuer.identity import Identity, load_identity, unlock_active, unlock_sd
 from issuer.settings import IssuerSettings
 from issuer.store import Store
 from issuer.store import status as st
@@ -77,6 +80,8 @@ class IssuerBase:
         settings: IssuerSettings,
         *,
         key: SigningKey | None = None,
+        key_id: int | None = None,
+        passphrase: SecretStr | None = None,
         clock: Clock = utc_now,
         rng: Random | None = None,
     ) -> None:
@@ -84,6 +89,12 @@ class IssuerBase:
         self.identity = identity
         self.settings = settings
         self._key = key
+        # With the passphrase kept, a key made by `rotate-key` in another process is
+        # picked up (see ``signer``); without it this issuer signs with ``key`` only.
+        self._key_id = key_id
+        self._passphrase = passphrase
+        self._key_checked = time.monotonic()
+        self._key_lock = threading.Lock()
         self._sd_key: P256SigningKey | None = None
         self.clock = clock
         # Image names known to be in the store; pending ones until their transaction commits.
@@ -103,27 +114,67 @@ class IssuerBase:
         rng: Random | None = None,
     ) -> Self:
         store = Store(settings.resolved_database_url())
-        store.create_schema()
+        try:
+            store.check_schema()
+        except BaseException:
+            store.dispose()
+            raise
         identity = load_identity(store)
-        key = unlock(store, identity, passphrase) if passphrase is not None else None
+        key_id, key = (
+            unlock_active(store, identity, passphrase) if passphrase is not None else (None, None)
+        )
         if rng is None and settings.status_rng_seed is not None:
             rng = Random(settings.status_rng_seed)  # noqa: S311 (tests only, see settings)
-        issuer = cls(store, identity, settings, key=key, clock=clock, rng=rng)
+        issuer = cls(
+            store,
+            identity,
+            settings,
+            key=key,
+            key_id=key_id,
+            passphrase=None if passphrase is None else SecretStr(passphrase),
+            clock=clock,
+            rng=rng,
+        )
         if passphrase is not None:
             issuer._unlock_sd(passphrase)
         return issuer
 
     @property
     def signer(self) -> SigningKey:
+        """The active signing key; one rotated in by another process (``rotate-key``)
+        is unlocked here within ``settings.key_check_seconds``."""
         if self._key is None:
             raise AccessDenied(
                 "the signing key is locked: set RUGZAK_ISSUER_PASSPHRASE",
                 code=ErrorCode.passphrase_required,
             )
+        if self._passphrase is not None:
+            self._follow_rotation()
         return self._key
 
+    @property
+    def has_key(self) -> bool:
+        """True when the signing key is unlocked (this issuer can sign)."""
+        return self._key is not None
+
+    def _follow_rotation(self) -> None:
+        now = time.monotonic()
+        if now - self._key_checked < self.settings.key_check_seconds:
+            return
+        with self._key_lock:
+            if now - self._key_checked < self.settings.key_check_seconds:
+                return  # another thread just checked
+            with self.store.read() as conn:
+                active = self.store.active_key_id(conn)
+            if active != self._key_id and self._passphrase is not None:
+                secret = self._passphrase.get_secret_value()
+                self._key_id, self._key = unlock_active(self.store, self.identity, secret)
+            self._key_checked = time.monotonic()
+
     def unlock(self, passphrase: str) -> None:
-        self._key = unlock(self.store, self.identity, passphrase)
+        self._key_id, self._key = unlock_active(self.store, self.identity, passphrase)
+        self._passphrase = SecretStr(passphrase)
+        self._key_checked = time.monotonic()
         self._unlock_sd(passphrase)
 
     def _unlock_sd(self, passphrase: str) -> None:

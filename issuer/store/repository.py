@@ -16,6 +16,9 @@ from sqlalchemy.exc import OperationalError
 
 from issuer.store import tables as t
 from issuer.store.db import READ_ONLY, make_engine, unreachable
+from issuer.store.schema import MIGRATIONS
+from shared.errors import ErrorCode, Unavailable
+from shared.runtime.migrations import SchemaState, SchemaStatus
 
 # Built once: SQLAlchemy then reuses the compiled SQL (the batch path's hot spot).
 _INSERT_CREDENTIAL = insert(t.credentials)
@@ -30,9 +33,38 @@ class Store:
         self.engine: Engine = make_engine(url)
 
     def create_schema(self) -> None:
-        """Create missing tables (idempotent)."""
+        """Create the tables of a new store at the newest migration (``init``); a store
+        that exists must already be current (``db upgrade`` moves it)."""
         try:
-            t.metadata.create_all(self.engine)
+            MIGRATIONS.require_current(self.engine, create_empty=True)
+        except OperationalError as exc:
+            raise unreachable(exc, self.url) from exc
+
+    def check_schema(self) -> None:
+        """Refuse a store that is not at the newest migration (``database_outdated``);
+        an empty one is an issuer that was never set up (``not_initialized``)."""
+        try:
+            status = MIGRATIONS.status(self.engine)
+        except OperationalError as exc:
+            raise unreachable(exc, self.url) from exc
+        if status.state is SchemaState.empty:
+            raise Unavailable(
+                "the issuer is not initialised: run 'rugzak-issuer init' first",
+                code=ErrorCode.not_initialized,
+            )
+        if status.state is not SchemaState.current:
+            raise MIGRATIONS.refusal(status)
+
+    def upgrade_schema(self) -> tuple[SchemaStatus, SchemaStatus]:
+        """Migrate the store to the newest revision; its status before and after."""
+        try:
+            return MIGRATIONS.upgrade(self.engine)
+        except OperationalError as exc:
+            raise unreachable(exc, self.url) from exc
+
+    def schema_status(self) -> SchemaStatus:
+        try:
+            return MIGRATIONS.status(self.engine)
         except OperationalError as exc:
             raise unreachable(exc, self.url) from exc
 
@@ -90,6 +122,14 @@ class Store:
         return list(conn.execute(select(t.images.c.name).order_by(t.images.c.name)).scalars())
 
     # ------------------------------------------------------------ keys
+
+    def active_key_id(self, conn: Connection) -> int | None:
+        """The row id of the key that signs now (one indexed read: checked often)."""
+        keys = t.signing_keys
+        found = conn.execute(
+            select(func.max(keys.c.id)).where(keys.c.retired_at.is_(None))
+        ).scalar_one_or_none()
+        return None if found is None else int(found)
 
     def add_key(
         self, conn: Connection, *, fragment: str, public_multibase: str, sealed: str, now: datetime

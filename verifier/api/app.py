@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -14,9 +15,10 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from shared.presentation_request import normalize_origin
+from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.web import BodyLimit, install_error_handlers
 from verifier.api.limits import RateLimit, TokenBuckets
-from verifier.api.routers import images, oid4vp, page, requests, verify
+from verifier.api.routers import images, oid4vp, operations, page, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
 from verifier.service.images import ImageProxy
 from verifier.service.oid4vp import Oid4vpService
@@ -44,12 +46,14 @@ def create_app(
         engine = make_engine(url)
         store = RequestStore(engine, prefix=settings.table_prefix)
         store.create_schema()
-        parts = build_verifier(settings, clock=clock, store=store, fetcher=fetcher)
+        parts = build_verifier(
+            settings, clock=clock, store=store, fetcher=fetcher, on_status_fetch=status_fetched
+        )
+        app.state.engine = engine
         app.state.settings = settings
         app.state.verifier = parts.verifier
         app.state.pack = parts.pack
         transactions = Oid4vpStore(engine, prefix=settings.table_prefix)
-        transactions.create_schema()
         app.state.oid4vp = Oid4vpService(
             parts.verifier, transactions, normalize_origin(settings.public_origin)
         )
@@ -77,11 +81,26 @@ def create_app(
         docs_url=None,  # served below from vendored files: /docs works offline too
     )
     install_error_handlers(app, service="verifier")
+    metrics = ServiceMetrics("verifier")
+    app.state.metrics = metrics
+    app.state.verdicts = metrics.counter(
+        "rugzak_verifier_verdicts", "Verdicts given, by outcome.", ("outcome",)
+    )
+    status_fetches = metrics.counter(
+        "rugzak_verifier_status_list_fetches",
+        "Status lists fetched over the network, by result (ok, not_modified, failed).",
+        ("result",),
+    )
+
+    def status_fetched(result: str) -> None:
+        status_fetches.labels(result).inc()
+
     app.include_router(requests.router)
     app.include_router(verify.router)
     app.include_router(oid4vp.router)
     app.include_router(page.router)
     app.include_router(images.router)
+    app.include_router(operations.router)
 
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
@@ -113,4 +132,7 @@ def create_app(
         app.add_middleware(
             RateLimit, buckets=buckets, trust_forwarded_for=settings.trust_forwarded_for
         )
+    # outermost: counts and times what the limits refuse too
+    log = logging.getLogger("rugzak.verifier.requests") if settings.log_requests else None
+    app.add_middleware(Observe, metrics=metrics, log=log)
     return app

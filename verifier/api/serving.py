@@ -13,6 +13,8 @@ import socket
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
+from shared.runtime.observe import log_config
+
 APP = "verifier.api.app:create_app"
 
 
@@ -25,7 +27,9 @@ def tcp_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def run(host: str, port: int, *, workers: int = 1, log_level: str = "warning") -> None:
+def run(
+    host: str, port: int, *, workers: int = 1, log_level: str = "warning", log_format: str = "text"
+) -> None:
     """Serve ``create_app()`` (settings from the environment) on ``host:port``."""
     config = uvicorn.Config(
         APP,
@@ -34,6 +38,7 @@ def run(host: str, port: int, *, workers: int = 1, log_level: str = "warning") -
         port=port,
         workers=workers,
         log_level=log_level,
+        log_config=log_config(log_format, log_level),
         access_log=False,
         ws="none",
     )

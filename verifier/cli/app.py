@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import typer
 
-from verifier.cli import requests, serve, verify
+from verifier.cli import database, requests, serve, verify
 from verifier.cli.pack import pack_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 app.add_typer(pack_app, name="pack")
+app.add_typer(database.app, name="db", help="The database schema: status and upgrade.")
 verify.register(app)
 requests.register(app)
 serve.register(app)

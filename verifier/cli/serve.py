@@ -12,8 +12,19 @@ from rich.markup import escape
 from shared.errors import RugzakError
 from verifier.api import serving
 from verifier.cli.common import OfflineOpt, TrustListOpt, TrustPackOpt
+from verifier.cli.database import open_store
 from verifier.service import build_verifier
 from verifier.settings import Settings
+
+
+def ready_store(database_url: str | None) -> None:
+    """A new store is made at the newest migration; one that is behind is refused
+    (``database_outdated``) before any worker starts."""
+    engine, schema = open_store(database_url)
+    try:
+        schema.require_current(engine, create_empty=True)
+    finally:
+        engine.dispose()
 
 
 def register(app: typer.Typer) -> None:
@@ -50,10 +61,16 @@ def serve(
             os.environ[f"RUGZAK_VERIFIER_{key}"] = str(value)
     try:
         # fail here, with a message, on bad configuration (origin, trust list, pack)
-        parts = build_verifier(Settings())
+        settings = Settings()
+        parts = build_verifier(settings)
         if parts.fetcher is not None:
             parts.fetcher.close()
+        ready_store(database_url)
     except (RugzakError, ValueError) as exc:
-        Console(emoji=False).print(f"[bold red]Bad configuration[/]: {escape(str(exc))}")
+        code = f" ({exc.code})" if isinstance(exc, RugzakError) else ""
+        Console(emoji=False, soft_wrap=True).print(
+            f"[bold red]Bad configuration{code}[/]: {escape(str(exc))}"
+        )
         raise typer.Exit(2) from exc
-    serving.run(host, port, workers=workers)
+    level = "info" if settings.log_requests else "warning"
+    serving.run(host, port, workers=workers, log_level=level, log_format=settings.log_format)

@@ -13,7 +13,7 @@ from shared.credentials import VerifyOptions
 from shared.did import StaticResolver, WebResolver
 from shared.presentation_request import normalize_origin
 from shared.runtime.fetch import SafeFetcher
-from shared.status_cache import CachingStatusFetcher
+from shared.status_cache import CachingStatusFetcher, HttpReply, Transport
 from verifier.service.trust import StatusSource, TrustPack, load_trust_list
 from verifier.service.verifier import Verifier
 from verifier.settings import Settings
@@ -35,14 +35,34 @@ class Parts:
     fetcher: SafeFetcher | None
 
 
+def counted(transport: Transport, report: Callable[[str], None]) -> Transport:
+    """``transport`` that reports each fetch's result to ``report``."""
+
+    def fetch(url: str, etag: str | None, timeout: float) -> HttpReply:
+        try:
+            reply = transport(url, etag, timeout)
+        except Exception:
+            report("failed")
+            raise
+        report({200: "ok", 304: "not_modified"}.get(reply.status, "failed"))
+        return reply
+
+    return fetch
+
+
 def build_verifier(
     settings: Settings,
     *,
     clock: Clock = system_clock,
     store: RequestStore | None = None,
     fetcher: SafeFetcher | None = None,
+    on_status_fetch: Callable[[str], None] | None = None,
 ) -> Parts:
-    """Resolver, status source and trust list from the settings."""
+    """Resolver, status source and trust list from the settings.
+
+    ``on_status_fetch`` hears of each status list fetched over the network: ``ok``,
+    ``not_modified`` (the cached copy still holds) or ``failed`` (metrics).
+    """
     pack_path = settings.resolved_trust_pack()
     pack = TrustPack.load(pack_path) if pack_path is not None else None
     trusted: dict[str, str] | None = None
@@ -63,8 +83,11 @@ def build_verifier(
             fetcher.did_fetcher(settings.did_max_bytes), fallback=static, ttl_seconds=3600
         )
         badge_fetcher = fetcher.did_fetcher(settings.status_max_bytes)  # badges embed images
+        transport = fetcher.status_transport(settings.status_max_bytes)
+        if on_status_fetch is not None:
+            transport = counted(transport, on_status_fetch)
         network = CachingStatusFetcher(
-            fetcher.status_transport(settings.status_max_bytes),
+            transport,
             clock,
             default_ttl=timedelta(seconds=settings.status_ttl_seconds),
             max_age=timedelta(seconds=settings.status_max_age_seconds),

@@ -1,4 +1,4 @@
-"""What the verifier's tables share: times as milliseconds, creating the schema."""
+"""What the verifier's tables share: times as milliseconds, the schema (migrations)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+
+from verifier.store.schema import migrations
+from verifier.store.tables import verifier_metadata
 
 
 def to_ms(moment: datetime) -> int:
@@ -20,19 +23,21 @@ def from_ms(ms: int | None) -> datetime | None:
 
 
 class TableStore:
-    """One table over ``engine``; subclasses define ``self.table`` in ``self.metadata``."""
+    """One of the verifier's tables over ``engine`` (``self.table``, named with ``prefix``)."""
 
-    engine: Engine
-    metadata: sa.MetaData
-    table: sa.Table
+    def __init__(self, engine: Engine, prefix: str, name: str) -> None:
+        self.engine = engine
+        self.prefix = prefix
+        self.metadata = verifier_metadata(prefix)
+        self.table = self.metadata.tables[f"{prefix}{name}"]
 
     def create_schema(self) -> None:
-        """Create the table if missing; several worker processes may race to do it."""
-        try:
-            self.metadata.create_all(self.engine)
-        except sa.exc.DBAPIError:
-            if not sa.inspect(self.engine).has_table(self.table.name):
-                raise
+        """Make a new store at the newest migration; an existing one must be current
+        (``database_outdated`` otherwise: ``rugzak-verifier db upgrade`` moves it)."""
+        migrations(self.prefix).require_current(self.engine, create_empty=True)
 
     def drop_schema(self) -> None:
+        """Drop every verifier table of this prefix (tests)."""
         self.metadata.drop_all(self.engine)
+        version = sa.Table(migrations(self.prefix).version_table, sa.MetaData())
+        version.drop(self.engine, checkfirst=True)

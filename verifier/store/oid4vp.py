@@ -38,20 +38,7 @@ class Oid4vpStore(TableStore):
     """The verifier's OpenID4VP transactions table."""
 
     def __init__(self, engine: Engine, *, prefix: str = "rzv_") -> None:
-        self.engine = engine
-        self.metadata = sa.MetaData()
-        self.table = sa.Table(
-            f"{prefix}oid4vp",
-            self.metadata,
-            sa.Column("challenge", sa.String(32), primary_key=True),
-            sa.Column("nonce", sa.String(64), nullable=False),
-            sa.Column("state", sa.String(64), nullable=False, unique=True),
-            sa.Column("transaction", sa.String(64), nullable=False),
-            sa.Column("expires_ms", sa.BigInteger, nullable=False, index=True),
-            sa.Column("answered_ms", sa.BigInteger, nullable=True),
-            sa.Column("result", sa.Text, nullable=True),
-            sa.Column("error", sa.Text, nullable=True),
-        )
+        super().__init__(engine, prefix, "oid4vp")
 
     def add(
         self, *, challenge: str, nonce: str, state: str, transaction: str, expires_at: datetime

@@ -53,18 +53,7 @@ class RequestStore(TableStore):
     """The verifier's requests table."""
 
     def __init__(self, engine: Engine, *, prefix: str = "rzv_") -> None:
-        self.engine = engine
-        self.metadata = sa.MetaData()
-        self.table = sa.Table(
-            f"{prefix}requests",
-            self.metadata,
-            sa.Column("challenge", sa.String(32), primary_key=True),
-            sa.Column("domain", sa.String(300), nullable=False),
-            sa.Column("types", sa.Text, nullable=False),
-            sa.Column("created_ms", sa.BigInteger, nullable=False),
-            sa.Column("expires_ms", sa.BigInteger, nullable=False, index=True),
-            sa.Column("used_ms", sa.BigInteger, nullable=True),
-        )
+        super().__init__(engine, prefix, "requests")
 
         t = self.table
         # Built once: statement construction and cache keys cost more than SQLite itself.

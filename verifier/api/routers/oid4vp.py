@@ -72,4 +72,7 @@ async def response(request: Request, service: Oid4vpDep) -> JSONResponse:
         )
     body = await request.body()
     outcome = await run_in_threadpool(service.handle_response, body)
+    verdict = outcome.body.get("rugzak_verdict")
+    if outcome.recorded and isinstance(verdict, str):
+        request.app.state.verdicts.labels(verdict).inc()
     return JSONResponse(outcome.body, status_code=outcome.status, headers=NO_STORE)

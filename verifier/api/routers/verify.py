@@ -52,7 +52,9 @@ async def _run(limiter: anyio.CapacityLimiter | None, fn: Any, *args: Any, **kwa
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter)
 
 
-def _answer(result: VerificationResult) -> JSONResponse:
+def _answer(request: Request, result: VerificationResult) -> JSONResponse:
+    """The verdict as JSON, counted by outcome (valid, invalid, unknown) for metrics."""
+    request.app.state.verdicts.labels(str(result.verdict)).inc()
     # Built by our own code in the shape of ResultOut (the documented model);
     # returning it directly skips a second validation pass per request.
     return JSONResponse(result_dict(result))
@@ -88,7 +90,7 @@ async def verify_presentation(
     """Verify a presentation that answers one of this verifier's requests."""
     document, challenge = await _document(request, "presentation", ErrorCode.malformed_presentation)
     result = await _run(limiter, verifier.verify_presentation, document, challenge=challenge)
-    return _answer(result)
+    return _answer(request, result)
 
 
 @router.post(
@@ -104,7 +106,7 @@ async def verify_credential(
     """Verify a single credential (no holder binding: anyone can hold a copy)."""
     document, _challenge = await _document(request, "credential", ErrorCode.malformed_credential)
     result = await _run(limiter, verifier.verify_credential, document)
-    return _answer(result)
+    return _answer(request, result)
 
 
 async def _upload(file: UploadFile, limit: int, what: str, empty: ErrorCode) -> bytes:
@@ -123,11 +125,13 @@ async def _upload(file: UploadFile, limit: int, what: str, empty: ErrorCode) -> 
     operation_id="verify_qr",
     responses=ERRORS,
 )
-async def verify_qr(body: QrIn, verifier: VerifierDep, limiter: LimiterDep) -> JSONResponse:
+async def verify_qr(
+    request: Request, body: QrIn, verifier: VerifierDep, limiter: LimiterDep
+) -> JSONResponse:
     """Verify what an ``RZ1:`` QR code (or all parts of a multi-part code) or a ``VP1-``
     code (VPQR: Learner Credential Wallet, VerifierPlus) carries."""
     result = await _run(limiter, verifier.verify_qr_texts, body.texts, challenge=body.challenge)
-    return _answer(result)
+    return _answer(request, result)
 
 
 @router.post(
@@ -137,6 +141,7 @@ async def verify_qr(body: QrIn, verifier: VerifierDep, limiter: LimiterDep) -> J
     responses=ERRORS,
 )
 async def verify_image(
+    request: Request,
     verifier: VerifierDep,
     settings: SettingsDep,
     limiter: ThreadLimiterDep,
@@ -146,7 +151,7 @@ async def verify_image(
     """Verify the QR code(s) in an uploaded photo or screenshot."""
     data = await _upload(file, settings.max_image_bytes, "The image", ErrorCode.invalid_image)
     result = await _run(limiter, verifier.verify_qr_image, data, challenge=challenge)
-    return _answer(result)
+    return _answer(request, result)
 
 
 @router.post(
@@ -156,6 +161,7 @@ async def verify_image(
     responses=ERRORS,
 )
 async def verify_any(
+    request: Request,
     verifier: VerifierDep,
     settings: SettingsDep,
     limiter: ThreadLimiterDep,
@@ -171,4 +177,4 @@ async def verify_any(
     """Verify an uploaded badge whatever its format (the format is recognised, not trusted)."""
     data = await _upload(file, settings.max_image_bytes, "The file", ErrorCode.unsupported_format)
     result = await _run(limiter, verifier.verify_input, data, challenge=challenge)
-    return _answer(result)
+    return _answer(request, result)

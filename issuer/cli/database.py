@@ -1,0 +1,67 @@
+"""``rugzak-issuer db``: the store's schema version (Alembic migrations)."""
+
+from __future__ import annotations
+
+import typer
+
+from issuer.cli.common import out, print_json, run, state
+from issuer.store import Store
+from shared.errors import ErrorCode, Unavailable
+
+app = typer.Typer(no_args_is_help=True)
+
+
+def _store(ctx: typer.Context) -> Store:
+    settings = state(ctx).settings()
+    if settings.database_url is None and not (settings.data_dir / "issuer.db").exists():
+        raise Unavailable(
+            f"no issuer in {settings.data_dir}: run 'rugzak-issuer init' first",
+            code=ErrorCode.not_initialized,
+        )
+    return Store(settings.resolved_database_url())
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """Migrate the issuer's database to this version's schema (back it up first).
+
+    Safe to run again: a database that is up to date is left alone. Stop every
+    `serve` process first, and start them again afterwards.
+    """
+
+    def act() -> None:
+        store = _store(ctx)
+        try:
+            before, after = store.upgrade_schema()
+        finally:
+            store.dispose()
+        if before.revision == after.revision:
+            out.print(f"The database is up to date (revision {after.revision}).")
+        else:
+            was = before.revision or f"{before.state.value}, before migrations"
+            out.print(f"Database migrated from {was} to revision {after.revision}.")
+
+    run(act)
+
+
+@app.command("status")
+def status(
+    ctx: typer.Context,
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Show the database's schema revision and the one this version needs."""
+
+    def act() -> None:
+        store = _store(ctx)
+        try:
+            now = store.schema_status()
+        finally:
+            store.dispose()
+        if json_:
+            print_json({"state": now.state, "revision": now.revision, "head": now.head})
+            return
+        out.print(f"state: {now.state.value}")
+        out.print(f"revision: {now.revision or '-'}")
+        out.print(f"this version needs: {now.head}")
+
+    run(act)

@@ -1,0 +1,1 @@
+"""The issuer store's revisions, oldest first."""

@@ -1,0 +1,1 @@
+"""The verifier store's revisions, oldest first."""

@@ -1,0 +1,34 @@
+"""The verifier's tables, named with a prefix (``rzv_`` by default) so several verifiers,
+or a verifier and an issuer, can share one PostgreSQL database."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+
+def verifier_metadata(prefix: str) -> sa.MetaData:
+    """Every verifier table at the newest migration, for ``prefix``."""
+    metadata = sa.MetaData()
+    sa.Table(
+        f"{prefix}requests",
+        metadata,
+        sa.Column("challenge", sa.String(32), primary_key=True),
+        sa.Column("domain", sa.String(300), nullable=False),
+        sa.Column("types", sa.Text, nullable=False),
+        sa.Column("created_ms", sa.BigInteger, nullable=False),
+        sa.Column("expires_ms", sa.BigInteger, nullable=False, index=True),
+        sa.Column("used_ms", sa.BigInteger, nullable=True),
+    )
+    sa.Table(
+        f"{prefix}oid4vp",
+        metadata,
+        sa.Column("challenge", sa.String(32), primary_key=True),
+        sa.Column("nonce", sa.String(64), nullable=False),
+        sa.Column("state", sa.String(64), nullable=False, unique=True),
+        sa.Column("transaction", sa.String(64), nullable=False),
+        sa.Column("expires_ms", sa.BigInteger, nullable=False, index=True),
+        sa.Column("answered_ms", sa.BigInteger, nullable=True),
+        sa.Column("result", sa.Text, nullable=True),
+        sa.Column("error", sa.Text, nullable=True),
+    )
+    return metadata
