@@ -215,18 +215,22 @@ class OfferService:
         if (aware(row["expires_at"]) or now) <= now:
             raise Conflict("this offer has expired", code=ErrorCode.offer_expired)
         if row["tx_code_hash"] is not None:
-            if row["tx_attempts"] >= settings.tx_code_max_attempts:
-                raise AccessDenied(
-                    "too many wrong transaction codes; ask the issuer for a new offer",
-                    code=ErrorCode.tx_code_invalid,
-                )
             if not request.tx_code:
                 raise AccessDenied(
                     "this offer needs the transaction code", code=ErrorCode.tx_code_required
                 )
+            # Take one attempt before comparing, in one conditional UPDATE: concurrent
+            # guesses each need their own attempt, so no more than the limit are compared.
+            with self.store.begin() as conn:
+                allowed = self.store.take_tx_attempt(
+                    conn, row["id"], limit=settings.tx_code_max_attempts
+                )
+            if not allowed:
+                raise AccessDenied(
+                    "too many wrong transaction codes; ask the issuer for a new offer",
+                    code=ErrorCode.tx_code_invalid,
+                )
             if not token_matches(request.tx_code, row["tx_code_hash"]):
-                with self.store.begin() as conn:
-                    self.store.count_tx_attempt(conn, row["id"])
                 raise AccessDenied("wrong transaction code", code=ErrorCode.tx_code_invalid)
         token = new_token()
         with self.store.begin() as conn:

@@ -277,12 +277,18 @@ class Store:
         )
         return bool(done.rowcount == 1)
 
-    def count_tx_attempt(self, conn: Connection, id: str) -> None:
-        conn.execute(
+    def take_tx_attempt(self, conn: Connection, id: str, *, limit: int) -> bool:
+        """Count one transaction-code attempt if fewer than ``limit`` were made.
+
+        One conditional UPDATE, so concurrent guesses cannot all pass a read-then-check:
+        the database lets exactly ``limit`` of them through. False when none is left.
+        """
+        result = conn.execute(
             update(t.offers)
-            .where(t.offers.c.id == id)
+            .where(t.offers.c.id == id, t.offers.c.tx_attempts < limit)
             .values(tx_attempts=t.offers.c.tx_attempts + 1)
         )
+        return result.rowcount == 1
 
     # ------------------------------------------------------------ nonces
 
