@@ -96,6 +96,9 @@ def did_document_path(issuer: Issuer) -> str:
 def export(issuer: Issuer, directory: Path) -> list[Path]:
     """Write every status list, image (and the did:web document) as static files.
 
+    The files are public and world-readable (0644), so a web server running as
+    another user can serve them.
+
     Paths mirror the URLs under the base URL: ``status/<list>``, ``images/<name>``
     and the DID document, so copying the directory to the web root publishes them.
     """
@@ -111,13 +114,17 @@ def export(issuer: Issuer, directory: Path) -> list[Path]:
     for info in status_list_ids(issuer):
         published = status_list(issuer, info["id"])
         written.append(
-            atomic_write(directory / "status" / info["id"], published.body, make_dirs=True)
+            atomic_write(
+                directory / "status" / info["id"], published.body, mode=0o644, make_dirs=True
+            )
         )
     if issuer.identity.is_web:
         did_path = did_document_path(issuer)
         if base_path and did_path.startswith(base_path + "/"):
             did_path = did_path[len(base_path) + 1 :]
-        written.append(atomic_write(directory / did_path, did_json(issuer).body, make_dirs=True))
+        written.append(
+            atomic_write(directory / did_path, did_json(issuer).body, mode=0o644, make_dirs=True)
+        )
     return written
 
 

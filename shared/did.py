@@ -7,7 +7,6 @@ socket by itself. ``StaticResolver`` serves trust packs and tests.
 from __future__ import annotations
 
 import ipaddress
-import json
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from shared.multibase import (
     multibase_to_ed25519_public,
     multibase_to_p256_public,
 )
+from shared.strict_json import parse as parse_json
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
@@ -263,7 +263,7 @@ class WebResolver:
                 detail={"did": did, "bytes": len(body)},
             )
         try:
-            doc = json.loads(body)
+            doc = parse_json(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ResolutionFailed(
                 "did:web document is not JSON", code=ErrorCode.did_not_found, detail=did

@@ -181,6 +181,8 @@ class ErrorCode(StrEnum):
     backup_invalid = "backup_invalid"  # not a usable wallet backup file
     offer_failed = "offer_failed"  # the issuer did not complete a credential offer
     wallet_busy = "wallet_busy"  # another program holds the wallet file locked
+    #: the disk (or the database's disk) is full: nothing was changed, free space and retry
+    disk_full = "disk_full"
     # --- verifier service
     rate_limited = "rate_limited"  # too many requests from one client; retry after a pause
     method_not_allowed = "method_not_allowed"  # the path exists, not with this HTTP method
@@ -432,6 +434,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.not_initialized: 503,
         ErrorCode.database_outdated: 503,
         ErrorCode.wallet_busy: 503,
+        ErrorCode.disk_full: 507,
         ErrorCode.engine_timeout: 503,
         ErrorCode.engine_unavailable: 503,
     },

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from functools import lru_cache
 
 import base58
@@ -15,6 +16,10 @@ import base58
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 
 ED25519_PUB_PREFIX = b"\xed\x01"
+# The whole value, nothing else: the base58 library skips whitespace, which would let
+# byte-different copies ("...abc " or "...a bc") of one proofValue all verify.
+_BASE58BTC = re.compile(r"z[1-9A-HJ-NP-Za-km-z]+")
+_BASE64URL = re.compile(r"u[A-Za-z0-9_-]*={0,2}")
 ED25519_PRIV_PREFIX = b"\x80\x26"
 X25519_PUB_PREFIX = b"\xec\x01"
 # P-256 (secp256r1) Multikey: varint(0x1200) + 33-byte compressed point; varint(0x1306) + scalar.
@@ -29,9 +34,9 @@ def encode_base58btc(data: bytes) -> str:
 
 def decode_base58btc(text: str) -> bytes:
     """Decode a ``z``-prefixed multibase string."""
-    if not isinstance(text, str) or not text.startswith("z") or len(text) < 2:
+    if not isinstance(text, str) or not _BASE58BTC.fullmatch(text):
         raise InvalidInput(
-            "expected a multibase base58btc value starting with 'z'",
+            "expected a multibase base58btc value: 'z' and base58 characters only",
             code=ErrorCode.malformed_key,
             detail=_clip(text),
         )
@@ -52,6 +57,8 @@ def decode_base64url(text: str, *, code: ErrorCode = ErrorCode.malformed_status_
     """Decode a ``u``-prefixed multibase string (padding optional)."""
     if not isinstance(text, str) or not text.startswith("u"):
         raise InvalidInput("expected a multibase base64url value starting with 'u'", code=code)
+    if not _BASE64URL.fullmatch(text):
+        raise InvalidInput("not valid base64url", code=code)
     body = text[1:]
     try:
         return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import ipaddress
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -23,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from shared.dates import read_datetime
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
+from shared.strict_json import parse as parse_json
 
 MAX_STATUS_BODY_BYTES = 2 * 1024 * 1024
 """A 1,000,000-entry list with 1% set is ~30 KB; a random-looking 10M-entry list ~1.7 MB."""
@@ -226,7 +226,7 @@ class CachingStatusFetcher:
                 "id": f"data:application/vc+jwt,{jwt}",
             }
         try:
-            credential = json.loads(reply.body)
+            credential = parse_json(reply.body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(
                 f"the status list at {url} is not JSON",

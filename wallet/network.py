@@ -14,7 +14,6 @@ function too, the full guard runs in front of it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -25,6 +24,7 @@ from shared.did import WebResolver
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
 from shared.runtime import fetch
 from shared.status_cache import CachingStatusFetcher, HttpReply
+from shared.strict_json import parse as parse_json
 
 MAX_BODY_BYTES = 5 * 1024 * 1024
 TIMEOUT = 15.0
@@ -132,7 +132,7 @@ class Network:
         body: Any = None
         if reply.content:
             try:
-                body = reply.json()
+                body = parse_json(reply.content)
             except ValueError:
                 body = None
         return reply.status_code, body
@@ -181,7 +181,7 @@ def _read_capped(reply: httpx.Response, url: str) -> bytes:
 
 def _parse_json(body: bytes, source: str) -> Any:
     try:
-        return json.loads(body)
+        return parse_json(body)
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput(
             f"What {source} gave is not JSON.", code=ErrorCode.invalid_json, detail=source

@@ -16,7 +16,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,6 +41,7 @@ from shared.oid4vp import (
 )
 from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
+from shared.strict_json import parse as parse_json
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network
 from wallet.presenting import shown_credential
@@ -149,7 +149,7 @@ def _get_request_object(network: Network, url: str) -> bytes:
 
 def _verifier_message(body: bytes) -> str | None:
     try:
-        data = json.loads(body)
+        data = parse_json(body)
     except (ValueError, UnicodeDecodeError):
         return None
     if isinstance(data, dict):

@@ -9,7 +9,6 @@ unknown (the learner may still want to keep an old or revoked badge).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -20,6 +19,7 @@ from shared.credentials import StatusFetcher, subject_ids, types_of
 from shared.did import Resolver
 from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.formats import is_ob2_document, read_any, readable, verify_stored
+from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, VERIFIABLE_PRESENTATION, as_list
 from wallet.data.cards import Card, Status, make_card
@@ -227,7 +227,7 @@ def read_badge_bytes(data: bytes, source: str) -> Any:
     a VC-JWT, a baked image or a QR text, recognised by shared.formats."""
     if data.lstrip()[:1] in (b"{", b"["):
         try:
-            return json.loads(data)
+            return parse_json(data)
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise InvalidInput(
                 f"{source} is not JSON.", code=ErrorCode.invalid_json, detail=source

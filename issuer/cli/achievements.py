@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,6 +12,7 @@ from rich.table import Table
 from issuer.achievements import AchievementUpdate, image_from_file, invalid, parse_input
 from issuer.cli.common import issuer_for, out, print_json, run, state
 from shared.errors import ErrorCode, InvalidInput
+from shared.strict_json import parse as parse_json
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -68,7 +68,7 @@ def _fields(
     data: dict[str, Any] = {}
     if from_json is not None:
         try:
-            loaded = json.loads(from_json.read_text("utf-8"))
+            loaded = parse_json(from_json.read_text("utf-8"))
         except (OSError, ValueError) as exc:
             raise InvalidInput(
                 f"cannot read {from_json.name} as JSON", code=ErrorCode.invalid_json

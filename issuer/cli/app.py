@@ -6,9 +6,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from issuer.cli import achievements, award, awards, batch, database, frameworks, setup
-from issuer.cli.common import CliState
+from issuer.cli.common import CliState, err
+from shared.errors import EXIT_BAD_INPUT, ErrorCode
+from shared.runtime.files import is_disk_full
+
+DISK_FULL = "the disk is full. Free some space and run the command again."
 
 app = typer.Typer(
     name="rugzak-issuer",
@@ -54,7 +59,14 @@ app.add_typer(database.app, name="db", help="The database schema: status and upg
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except (OSError, SQLAlchemyError) as exc:
+        if not is_disk_full(exc):
+            raise
+        # Not a bug and not damage: say what happened instead of a traceback.
+        err.print(f"[red]error[/red] [bold]{ErrorCode.disk_full}[/bold]: {DISK_FULL}")
+        raise SystemExit(EXIT_BAD_INPUT) from None
 
 
 __all__ = ["app", "main"]

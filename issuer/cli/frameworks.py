@@ -17,6 +17,7 @@ from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills import BUILTIN, Framework, builtin, load_file
 from shared.skills.tabular import MAX_CSV_BYTES
+from shared.strict_json import parse as parse_json
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -359,7 +360,7 @@ def _model(
 
 def _load_json(path: Path) -> dict[str, Any]:
     try:
-        loaded = json.loads(path.read_text("utf-8"))
+        loaded = parse_json(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:
         raise InvalidInput(f"cannot read {path.name} as JSON", code=ErrorCode.invalid_json) from exc
     if not isinstance(loaded, dict):

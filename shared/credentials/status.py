@@ -22,6 +22,7 @@ from shared.errors import ErrorCode, RugzakError
 from shared.messages import plain
 from shared.proof import proofs_of
 from shared.status_list import check_status
+from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import as_list
 
@@ -121,7 +122,7 @@ def _did_key_signed(document: Mapping[str, Any]) -> bool:
 
 @lru_cache(maxsize=256)
 def _did_key_list_errors(text: str, verify_list: VerifyList) -> tuple[str, ...]:
-    document = json.loads(text)
+    document = parse_json(text)
     # Any instant will do: date findings are filtered out. did:key needs no resolver.
     moment = read_datetime(document.get("validFrom")) or datetime(2000, 1, 1, tzinfo=UTC)
     return list_errors(verify_list(document, VerifyOptions(now=moment)))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from joserfc.jwk import ECKey, JWKRegistry, OKPKey, RSAKey
 from joserfc.jws import JWSRegistry
 
 from shared.errors import ErrorCode, InvalidInput, Unsupported, VerificationFailed
+from shared.strict_json import parse as parse_json
 
 MAX_JWS_BYTES = 4 * 1024 * 1024
 """A badge with a 2 MB image, base64url-encoded, still fits."""
@@ -80,7 +80,7 @@ class CompactJws:
     def payload_json(self) -> dict[str, Any]:
         """The payload as a JSON object, or ``invalid_jwt``."""
         try:
-            value = json.loads(self.payload)
+            value = parse_json(self.payload)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise InvalidInput("the JWT payload is not JSON", code=ErrorCode.invalid_jwt) from exc
         if not isinstance(value, dict):
@@ -126,7 +126,7 @@ def parse_compact(token: str) -> CompactJws:
     if len(head) > MAX_HEADER_BYTES:
         raise InvalidInput("the JWT header is too large", code=ErrorCode.invalid_jwt)
     try:
-        header = json.loads(b64url_decode(head))
+        header = parse_json(b64url_decode(head))
         payload = b64url_decode(body)
     except (ValueError, UnicodeDecodeError, binascii.Error, RecursionError) as exc:
         raise InvalidInput("the JWT header is not JSON", code=ErrorCode.invalid_jwt) from exc

@@ -12,7 +12,6 @@ of those; otherwise the issuer check warns, as it does for keys written in a pro
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +30,7 @@ from shared.formats.jose import (
     key_thumbprint,
 )
 from shared.multibase import decode_base58btc
+from shared.strict_json import parse as parse_json
 from shared.vocab import as_list
 
 MAX_JWKS_BYTES = 256 * 1024
@@ -76,7 +76,7 @@ def did_jwk_key(did: str) -> PublicKey:
     """The key a did:jwk is made of (did:jwk spec: base64url of the JWK JSON)."""
     body = did[len("did:jwk:") :].split("#", 1)[0]
     try:
-        jwk = json.loads(b64url_decode(body))
+        jwk = parse_json(b64url_decode(body))
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInput("malformed did:jwk", code=ErrorCode.malformed_did, detail=did) from exc
     return import_public_jwk(jwk)
@@ -190,7 +190,7 @@ def _fetch_jwk(kid: str, fetcher: Fetcher) -> PublicKey:
             detail={"kid": kid, "limit": MAX_JWKS_BYTES},
         )
     try:
-        document = json.loads(body)
+        document = parse_json(body)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ResolutionFailed(
             "the key document is not JSON", code=ErrorCode.verification_method_not_found

@@ -16,7 +16,6 @@ handed in as ``documents`` (URL -> JSON object) and are never fetched again.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +31,7 @@ from shared.dates import format_datetime, is_date, parse_date, read_datetime
 from shared.did import Fetcher
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.formats.jose import CompactJws, PublicKey, parse_compact, verify_compact
+from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
@@ -116,7 +116,7 @@ def _http_status(exc: Exception) -> int | None:
 def _json_object(body: bytes) -> dict[str, Any]:
     if len(body) > MAX_DOCUMENT_BYTES:
         raise InvalidInput("the document is too large", code=ErrorCode.payload_too_large)
-    value = json.loads(body)
+    value = parse_json(body)
     if not isinstance(value, dict):
         raise InvalidInput("not a JSON object", code=ErrorCode.invalid_json)
     return value

@@ -10,7 +10,6 @@ then runs the matching verification, so every form ends in the same
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
@@ -27,6 +26,7 @@ from shared.formats.baking import extract, is_png, is_svg
 from shared.formats.jose import looks_like_jws, parse_compact
 from shared.formats.ob2 import is_ob2_assertion, verify_ob2
 from shared.formats.vcjwt import enveloped, enveloped_token
+from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import CREDENTIALS_V2
 
@@ -108,7 +108,7 @@ def _read_text(text: str) -> Parsed:
         return read_any(stripped.encode("utf-8"))
     if stripped.startswith(("{", "[")):
         try:
-            value = json.loads(stripped)
+            value = parse_json(stripped)
         except (ValueError, RecursionError) as exc:
             raise InvalidInput("This is not valid JSON.", code=ErrorCode.invalid_json) from exc
         return _read_json(value)

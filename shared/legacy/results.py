@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from shared.errors import ErrorCode, RugzakError
+from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
 
 
@@ -101,7 +101,7 @@ def _why_no_proof_applies(
 
 def _result(raw: str, explain: Callable[[], ErrorCode], warnings: list[str]) -> LegacyResult:
     try:
-        parsed = json.loads(raw)
+        parsed = parse_json(raw)
         errors = [str(e) for e in parsed.get("errors", [])]
         didkit_warnings = [str(w) for w in parsed.get("warnings", [])]
         checks = [str(c) for c in parsed.get("checks", [])]

@@ -17,6 +17,7 @@ from shared.oid4vci.base import (
     Message,
     check_https_or_local,
 )
+from shared.strict_json import parse as parse_json
 
 
 class TxCode(Message):
@@ -143,7 +144,7 @@ def parse_offer_link(link: str) -> CredentialOffer | OfferByReference:
 def parse_offer_json(text: str | bytes) -> CredentialOffer:
     """Parse the JSON credential offer object (e.g. fetched by reference)."""
     try:
-        data = json.loads(text)
+        data = parse_json(text)
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(
             "the credential offer is not JSON", code=ErrorCode.invalid_offer

@@ -18,6 +18,7 @@ from shared.oid4vci.base import (
     PROOF_JWT_ALG,
     PROOF_JWT_TYP,
 )
+from shared.strict_json import parse as parse_json
 
 
 def make_proof_jwt(holder: SigningKey, *, audience: str, nonce: str, issued_at: datetime) -> str:
@@ -134,7 +135,7 @@ def _unb64(text: str, what: str) -> bytes:
 
 def _unb64_json(text: str, what: str) -> dict[str, Any]:
     try:
-        value = json.loads(_unb64(text, what))
+        value = parse_json(_unb64(text, what))
     except (ValueError, UnicodeDecodeError) as exc:
         raise InvalidInput(f"the proof JWT {what} is not JSON", code=ErrorCode.invalid_jwt) from exc
     if not isinstance(value, dict):

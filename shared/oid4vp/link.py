@@ -8,7 +8,6 @@ RFC 9101): ``client_id`` and ``request_uri``. The Rugzak extensions
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -23,6 +22,7 @@ from shared.oid4vp.request import (
     https_url,
     max_parts,
 )
+from shared.strict_json import parse as parse_json
 
 __all__ = ["InvocationLink", "parse_link"]
 
@@ -112,7 +112,7 @@ def parse_link(text: str, *, allow_http_local: bool = False) -> InvocationLink:
         for name in ("dcql_query", "client_metadata"):
             if name in params:
                 try:
-                    params[name] = json.loads(params[name])
+                    params[name] = parse_json(params[name])
                 except ValueError as exc:
                     raise _bad(f"The link's {name} is not JSON (§5.1).") from exc
         request = AuthorizationRequest.from_claims(params, allow_http_local=allow_http_local)

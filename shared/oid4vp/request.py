@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.oid4vp.dcql import DcqlQuery
+from shared.strict_json import parse as parse_json
 
 __all__ = [
     "MAX_QR_PARTS_PARAM",
@@ -247,7 +248,7 @@ class AuthorizationRequest:
         query = claims["dcql_query"]
         if isinstance(query, str):  # §5.1: a JSON-serialized string in URL form
             try:
-                query = json.loads(query)
+                query = parse_json(query)
             except ValueError as exc:
                 raise _bad("The request's dcql_query is not JSON.") from exc
         metadata = claims.get("client_metadata")
@@ -349,7 +350,7 @@ def _b64_json(obj: Mapping[str, Any]) -> str:
 def _unb64_json(text: str, what: str) -> dict[str, Any]:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-        value = json.loads(raw)
+        value = parse_json(raw)
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
         raise _bad(f"The Request Object's {what} is not base64url JSON.") from exc
     if not isinstance(value, dict):

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.strict_json import parse as parse_json
 
 __all__ = [
     "FORM_MEDIA_TYPE",
@@ -129,7 +130,7 @@ def parse_response(body: bytes | str) -> AuthorizationResponse | ErrorResponse:
     if "vp_token" not in fields:
         raise _bad("The response has neither vp_token nor error.")
     try:
-        token = json.loads(fields["vp_token"][0])
+        token = parse_json(fields["vp_token"][0])
     except ValueError as exc:
         raise _bad("The vp_token is not JSON (§8.1).") from exc
     if not isinstance(token, dict) or not token:

@@ -15,6 +15,7 @@ from typing import Any
 
 from shared.canonical import canonize, jcs
 from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.strict_json import parse as parse_json
 from shared.vocab import as_list
 
 DATA_INTEGRITY = "DataIntegrityProof"
@@ -110,7 +111,7 @@ def split_jws(jws: str) -> tuple[dict[str, Any], bytes, bytes]:
     if len(parts) != 3 or parts[1] != "":
         raise InvalidInput("jws must be a detached compact JWS", code=ErrorCode.malformed_proof)
     try:
-        header = json.loads(_unb64url(parts[0]))
+        header = parse_json(_unb64url(parts[0]))
         signature = _unb64url(parts[2])
     except ValueError as exc:
         raise InvalidInput(

@@ -29,6 +29,7 @@ import base45
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.qr import capacity, codecs
+from shared.strict_json import parse as parse_json
 
 PREFIX = "RZ1:"
 ID_LENGTH = 6
@@ -208,13 +209,9 @@ def decode_stream(stream: str) -> dict[str, Any]:
     return _parse_json(data)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _parse_json(data: bytes) -> dict[str, Any]:
     try:
-        value = json.loads(data.decode("utf-8"), parse_constant=_reject_constant)
+        value = parse_json(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise InvalidInput(
             "QR payload is not JSON",

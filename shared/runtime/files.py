@@ -8,6 +8,7 @@ file is removed: no ``.tmp`` is left behind.
 
 from __future__ import annotations
 
+import errno
 import os
 import uuid
 from pathlib import Path
@@ -53,3 +54,35 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600, make_dirs: bool 
         raise
     fsync_dir(folder)
     return path
+
+
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+# SQLite says "database or disk is full"; PostgreSQL's SQLSTATE 53100 is disk_full.
+_FULL_TEXTS = ("database or disk is full", "no space left on device", "disk quota exceeded")
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """True when ``exc`` (or what caused it) says the disk or quota is full.
+
+    Looks through ``__cause__``/``__context__`` and a database driver's ``orig``
+    error, so an ``OSError(ENOSPC)`` from a file write and a SQLite or PostgreSQL
+    "disk full" inside an SQLAlchemy error are all recognised.
+    """
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno in _FULL_ERRNOS:
+            return True
+        if getattr(current, "sqlstate", None) == "53100":
+            return True
+        if any(text in str(current).lower() for text in _FULL_TEXTS):
+            return True
+        orig = getattr(current, "orig", None)
+        pending += [current.__cause__, current.__context__]
+        if isinstance(orig, BaseException):
+            pending.append(orig)
+    return False

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import ErrorCode, RugzakError
+from shared.strict_json import StrictJSONError
+from shared.strict_json import parse as parse_json
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -75,8 +78,14 @@ def install_error_handlers(app: FastAPI, *, service: str) -> None:
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = exc.errors()
-        if any(e.get("type") == "json_invalid" for e in errors):
-            body = error_body(ErrorCode.invalid_json, "The request body is not valid JSON.")
+        invalid = [e for e in errors if e.get("type") == "json_invalid"]
+        if invalid:
+            reason = (invalid[0].get("ctx") or {}).get("error")
+            body = error_body(
+                ErrorCode.invalid_json,
+                "The request body is not valid JSON.",
+                {"reason": str(reason)[:200]} if reason else None,
+            )
             return JSONResponse(body, status_code=ErrorCode.invalid_json.http_status)
         detail = [
             {
@@ -105,6 +114,33 @@ def install_error_handlers(app: FastAPI, *, service: str) -> None:
         log.error("internal error: %s", type(exc).__name__, exc_info=exc)
         body = error_body(ErrorCode.internal_error, f"Something went wrong inside the {service}.")
         return JSONResponse(body, status_code=ErrorCode.internal_error.http_status)
+
+
+class _StrictJSONRequest(Request):
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            body = await self.body()
+            try:
+                self._json = parse_json(body)
+            except StrictJSONError as exc:
+                # FastAPI turns a JSONDecodeError into its json_invalid validation error,
+                # which the handler above answers as invalid_json with this reason.
+                raise json.JSONDecodeError(str(exc), "", 0) from exc
+        return self._json
+
+
+class StrictJSONRoute(APIRoute):
+    """A route whose JSON body is read by ``shared.strict_json`` (duplicate member
+    names and NaN/Infinity refused as ``invalid_json``). Set as ``route_class`` on
+    every router of both services."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def strict_handler(request: Request) -> Response:
+            return await handler(_StrictJSONRequest(request.scope, request.receive))
+
+        return strict_handler
 
 
 async def send_error(

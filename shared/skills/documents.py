@@ -22,6 +22,7 @@ from typing import Any
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills.model import Framework, Skill, validate
+from shared.strict_json import parse as strict_parse
 
 MAX_JSON_BYTES = 4 * 1024 * 1024
 
@@ -46,7 +47,7 @@ def parse_json(data: bytes | str | dict[str, Any]) -> Framework:
                 detail={"byte": exc.start},
             ) from exc
     try:
-        loaded = json.loads(data)
+        loaded = strict_parse(data)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"not JSON: {exc.msg} (line {exc.lineno})",

@@ -399,3 +399,21 @@ async def test_a_wrong_method_is_method_not_allowed_as_in_the_verifier(
 ) -> None:
     response = await client.delete("/.well-known/did.json")
     assert (response.status_code, response.json()["code"]) == (405, "method_not_allowed")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"name": "Perseverance", "description": "x", "name": "Forged"}',
+        b'{"name": "Perseverance", "description": "x", "valid_days": NaN}',
+    ],
+)
+async def test_duplicate_members_and_nan_are_invalid_json(
+    client: httpx.AsyncClient, admin: dict[str, str], body: bytes
+) -> None:
+    reply = await client.post(
+        "/achievements", content=body, headers={**admin, "content-type": "application/json"}
+    )
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["code"] == "invalid_json"
+    assert reply.json()["detail"]["reason"]

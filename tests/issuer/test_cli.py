@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from typer.testing import CliRunner
 
-from issuer.cli import app
+from issuer.cli import app, main
 from shared.credentials import verify_credential
 from shared.did import StaticResolver
 from shared.digests import multibase_matches
 from shared.oid4vci import CredentialOffer, parse_offer_link
 from shared.qr import read_qr_image
+from shared.runtime.files import is_disk_full
 from shared.status_cache import LocalStatusSource
 from tests.issuer.conftest import HOLDER, PASSPHRASE
 
@@ -171,6 +175,8 @@ def test_issue_revoke_and_export(runner: CliRunner, data: Path, tmp_path: Path) 
     cli(runner, data, "status", "export", str(export))
     files = sorted(p.relative_to(export).as_posix() for p in export.rglob("*") if p.is_file())
     assert files == ["images/" + logo.rsplit("/", 1)[1], "status/revocation-1"]
+    # public files: a web server running as another user must be able to read them
+    assert {(export / f).stat().st_mode & 0o777 for f in files} == {0o644}
     assert multibase_matches(
         (export / files[0]).read_bytes(), credential["relatedResource"][0]["digestMultibase"]
     )
@@ -335,3 +341,35 @@ def test_offer_by_reference_writes_a_small_qr(
     link = result.output.splitlines()[0]
     assert link.startswith("openid-credential-offer://?credential_offer_uri=https%3A%2F%2F")
     assert read_qr_image(png.read_bytes()) == [link]
+
+
+def test_a_full_disk_is_a_plain_message_not_a_traceback(
+    runner: CliRunner,
+    data: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def full(*_args: Any, **_kwargs: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    issued = str(tmp_path / "c.json")
+    cli(runner, data, "issue", "-a", "cook", "--recipient", HOLDER.did, "--out", issued)
+    monkeypatch.setattr("issuer.publish.atomic_write", full)
+    monkeypatch.setattr(
+        "sys.argv", ["rugzak-issuer", "--data-dir", str(data), "status", "export", str(tmp_path)]
+    )
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    printed = capsys.readouterr()
+    assert exit_.value.code == 2, printed
+    assert "disk_full" in printed.err
+    assert "the disk is full" in printed.err
+    assert "Traceback" not in printed.err + printed.out
+
+
+def test_a_full_database_disk_is_recognised() -> None:
+    full = OperationalError("INSERT ...", {}, sqlite3.OperationalError("database or disk is full"))
+    assert is_disk_full(full)
+    assert not is_disk_full(OperationalError("INSERT ...", {}, sqlite3.OperationalError("locked")))
+    assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))

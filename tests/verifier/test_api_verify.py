@@ -460,3 +460,20 @@ async def test_image_with_all_parts_in_a_grid(client: httpx.AsyncClient) -> None
     )
     assert reply.status_code == 200, reply.text
     assert reply.json()["verdict"] == "valid"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"presentation": {"type": ["VerifiablePresentation"]}, "presentation": {}}',
+        b'{"credential": {"id": "urn:x", "id": "urn:y"}}',
+        b'{"credential": {"n": NaN}}',
+    ],
+)
+@pytest.mark.parametrize("path", ["/verify/presentation", "/verify/credential"])
+async def test_duplicate_members_and_nan_are_invalid_json(
+    client: httpx.AsyncClient, path: str, body: bytes
+) -> None:
+    reply = await client.post(path, content=body, headers={"content-type": "application/json"})
+    assert reply.status_code == 400, reply.text
+    assert reply.json()["code"] == "invalid_json"

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from shared.errors import ErrorCode, RugzakError
+from shared.strict_json import parse as parse_json
 from verifier.settings import Settings
 
 MAX_INPUT_BYTES = 4 * 1024 * 1024
@@ -33,7 +33,7 @@ def read_bytes(path: Path, limit: int) -> bytes:
 def read_json(path: Path) -> Any:
     raw = read_bytes(path, MAX_INPUT_BYTES)
     try:
-        return json.loads(raw)
+        return parse_json(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise RugzakError(f"not JSON: {exc}", code=ErrorCode.invalid_json) from exc
 

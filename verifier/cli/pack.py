@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,6 +17,7 @@ from shared.formats.jose import looks_like_jws
 from shared.formats.ob2 import linked_documents
 from shared.formats.vcjwt import enveloped_token
 from shared.runtime.fetch import SafeFetcher
+from shared.strict_json import parse as parse_json
 from shared.vocab import as_list
 from verifier.cli.output import fail_input
 from verifier.service.images import ImageProxy, linked_images
@@ -59,7 +59,7 @@ def _json_or_jwt(raw: bytes, where: str) -> Any:
     if looks_like_jws(text):
         return enveloped(text)
     try:
-        return json.loads(raw)
+        return parse_json(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInput(f"{where} is not JSON", code=ErrorCode.invalid_json) from exc
 

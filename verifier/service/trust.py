@@ -34,6 +34,7 @@ from shared.did import check_document
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats import readable
 from shared.runtime.files import atomic_write
+from shared.strict_json import parse as parse_json
 from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES
 from verifier.service.images import MAX_IMAGE_BYTES, sniff
 
@@ -47,7 +48,7 @@ def _read_json(path: Path, code: ErrorCode, what: str) -> Any:
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise InvalidInput(f"the {what} {path} is too large", code=code)
-        return json.loads(path.read_bytes())
+        return parse_json(path.read_bytes())
     except OSError as exc:
         raise InvalidInput(f"the {what} {path} cannot be read ({exc.strerror})", code=code) from exc
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:

@@ -22,6 +22,7 @@ from shared.errors import AccessDenied, ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from shared.runtime.files import atomic_write
 from shared.runtime.sealing import MODERATE_KDF, Box, CryptoError, KdfParams, derive_key, new_salt
+from shared.strict_json import parse as parse_json
 from wallet.data.cards import Card
 from wallet.data.store import WalletStore
 
@@ -74,7 +75,7 @@ def read_backup(path: Path, passphrase: str) -> BackupContents:
     try:
         if path.stat().st_size > MAX_BACKUP_BYTES:
             raise _invalid("it is too large")
-        document = json.loads(path.read_bytes())
+        document = parse_json(path.read_bytes())
     except OSError as exc:
         raise InvalidInput(
             f"The backup file cannot be read: {exc.strerror}.",
@@ -102,7 +103,7 @@ def read_backup(path: Path, passphrase: str) -> BackupContents:
             code=ErrorCode.wrong_passphrase,
         ) from None
     try:
-        payload = json.loads(plain)
+        payload = parse_json(plain)
         holder = SigningKey.from_seed(base64.b64decode(payload["holder"]["seed"]))
         if holder.did != payload["holder"]["did"]:
             raise _invalid("the holder key does not match its DID")

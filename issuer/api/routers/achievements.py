@@ -9,8 +9,9 @@ from fastapi import APIRouter
 from issuer.achievements import AchievementUpdate, parse_input
 from issuer.api.deps import AdminDep, IssuerDep
 from issuer.api.models import AchievementCreate, AchievementOut, ErrorOut
+from shared.runtime.web import StrictJSONRoute
 
-router = APIRouter(prefix="/achievements", tags=["achievements"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/achievements", tags=["achievements"])
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorOut},
     403: {"model": ErrorOut},

@@ -8,8 +8,9 @@ from fastapi import APIRouter
 
 from issuer.api.deps import AdminDep, IssuerDep
 from issuer.api.models import AuditEntry, ErrorOut
+from shared.runtime.web import StrictJSONRoute
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/audit", tags=["audit"])
 
 
 @router.get(

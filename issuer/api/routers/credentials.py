@@ -19,10 +19,10 @@ from issuer.api.models import (
     StatusChangeOut,
 )
 from issuer.service import AwardRequest
-from shared.runtime.web import error_responses
+from shared.runtime.web import StrictJSONRoute, error_responses
 
-router = APIRouter(prefix="/credentials", tags=["credentials"])
-awards_router = APIRouter(prefix="/awards", tags=["credentials"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/credentials", tags=["credentials"])
+awards_router = APIRouter(route_class=StrictJSONRoute, prefix="/awards", tags=["credentials"])
 ERRORS = error_responses(401, 403, 404, 409, 422)
 
 

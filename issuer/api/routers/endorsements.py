@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from issuer.api.deps import AdminDep, IssuerDep
-from shared.runtime.web import error_responses
+from shared.runtime.web import StrictJSONRoute, error_responses
 
-router = APIRouter(prefix="/endorsements", tags=["endorsements"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/endorsements", tags=["endorsements"])
 
 
 class EndorseIn(BaseModel):

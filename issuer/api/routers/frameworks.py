@@ -15,9 +15,10 @@ from issuer.api.deps import AdminDep, IssuerDep
 from issuer.api.models import ErrorOut
 from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.runtime.web import StrictJSONRoute
 from shared.skills import load_file
 
-router = APIRouter(prefix="/frameworks", tags=["frameworks"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/frameworks", tags=["frameworks"])
 ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorOut},
     401: {"model": ErrorOut},

@@ -12,9 +12,9 @@ from issuer.api.deps import AdminDep, OffersDep
 from issuer.api.models import OfferCreate, OfferCreatedOut, OfferOut
 from issuer.awards import AwardIn
 from shared.qr import render_png
-from shared.runtime.web import error_responses
+from shared.runtime.web import StrictJSONRoute, error_responses
 
-router = APIRouter(prefix="/offers", tags=["offers"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/offers", tags=["offers"])
 ERRORS = error_responses(401, 403, 404, 409, 422)
 
 

@@ -6,7 +6,6 @@ carry Rugzak's ``code``/``message``/``detail`` too (``shared.oid4vci.oauth_error
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -32,9 +31,11 @@ from shared.oid4vci import (
     TokenResponse,
     build_issuer_metadata,
 )
+from shared.runtime.web import StrictJSONRoute
+from shared.strict_json import parse as parse_json
 
 log = logging.getLogger("rugzak.issuer")
-router = APIRouter(tags=["oid4vci"])
+router = APIRouter(route_class=StrictJSONRoute, tags=["oid4vci"])
 T = TypeVar("T")
 NO_STORE = {"Cache-Control": "no-store"}
 
@@ -192,7 +193,7 @@ async def credential(request: Request, offers: OffersDep) -> Any:
 
     def act() -> Any:
         try:
-            data = json.loads(body)
+            data = parse_json(body)
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(
                 "the credential request is not JSON", code=ErrorCode.invalid_json

@@ -11,8 +11,9 @@ from issuer.api.deps import IssuerDep
 from issuer.api.models import ErrorOut, IssuerInfo, StatusListInfo
 from issuer.images import IMMUTABLE
 from shared.errors import ErrorCode, NotFound
+from shared.runtime.web import StrictJSONRoute
 
-router = APIRouter(tags=["public"])
+router = APIRouter(route_class=StrictJSONRoute, tags=["public"])
 
 
 @router.get("/", response_model=IssuerInfo, operation_id="issuer_info")

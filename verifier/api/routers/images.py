@@ -9,10 +9,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from shared.ob.identity import name_matches
+from shared.runtime.web import StrictJSONRoute
 from verifier.api.schemas import ERRORS, NameCheckIn, NameCheckOut
 from verifier.service.images import ImageProxy
 
-router = APIRouter(tags=["page"])
+router = APIRouter(route_class=StrictJSONRoute, tags=["page"])
 
 # An SVG opened on its own must not run script or load anything.
 _IMAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"

@@ -19,10 +19,11 @@ from starlette.concurrency import run_in_threadpool
 from shared.errors import ErrorCode, InvalidInput, NotFound
 from shared.oid4vp import FORM_MEDIA_TYPE, REQUEST_OBJECT_MEDIA_TYPE
 from shared.presentation_request import normalize_code
+from shared.runtime.web import StrictJSONRoute
 from verifier.api.schemas import ERRORS
 from verifier.service.oid4vp import Oid4vpService
 
-router = APIRouter(prefix="/oid4vp", tags=["oid4vp"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/oid4vp", tags=["oid4vp"])
 NO_STORE = {"Cache-Control": "no-store"}
 
 

@@ -7,10 +7,11 @@ from importlib import resources
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
+from shared.runtime.web import StrictJSONRoute
 from verifier.api.deps import PackDep, SettingsDep, VerifierDep
 from verifier.api.schemas import InfoOut, IssuerOut
 
-router = APIRouter(tags=["page"])
+router = APIRouter(route_class=StrictJSONRoute, tags=["page"])
 
 _CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "

@@ -11,13 +11,14 @@ from starlette.concurrency import run_in_threadpool
 from shared import qr
 from shared.errors import ErrorCode, InvalidInput, NotFound
 from shared.presentation_request import normalize_code
+from shared.runtime.web import StrictJSONRoute
 from verifier.api.deps import VerifierDep
 from verifier.api.routers.oid4vp import Oid4vpDep
 from verifier.api.schemas import ERRORS, Oid4vpOut, RequestCreate, RequestOut, ResultOut
 from verifier.service.oid4vp import Oid4vpService
 from verifier.store.oid4vp import Transaction
 
-router = APIRouter(prefix="/requests", tags=["requests"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/requests", tags=["requests"])
 
 
 @router.post(

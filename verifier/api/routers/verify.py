@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import partial
 from typing import Annotated, Any
 
@@ -11,12 +10,14 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.runtime.web import StrictJSONRoute
+from shared.strict_json import parse as parse_json
 from shared.verification import VerificationResult
 from verifier.api.deps import LimiterDep, SettingsDep, ThreadLimiterDep, VerifierDep
 from verifier.api.schemas import ERRORS, QrIn, ResultOut
 from verifier.service.verifier import result_dict
 
-router = APIRouter(prefix="/verify", tags=["verify"])
+router = APIRouter(route_class=StrictJSONRoute, prefix="/verify", tags=["verify"])
 
 _JSON_BODY = {
     "requestBody": {
@@ -39,7 +40,7 @@ async def _json_body(request: Request) -> Any:
     if not raw.strip():
         raise InvalidInput("The request body is empty.", code=ErrorCode.invalid_json)
     try:
-        return json.loads(raw)
+        return parse_json(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise InvalidInput(
             "The request body is not valid JSON.", code=ErrorCode.invalid_json
