@@ -181,7 +181,7 @@ class ErrorCode(StrEnum):
     backup_invalid = "backup_invalid"  # not a usable wallet backup file
     offer_failed = "offer_failed"  # the issuer did not complete a credential offer
     wallet_busy = "wallet_busy"  # another program holds the wallet file locked
-    #: the disk (or the database's disk) is full: nothing was changed, free space and retry
+    #: the disk (or the database's disk) is full; free some space and retry
     disk_full = "disk_full"
     # --- verifier service
     rate_limited = "rate_limited"  # too many requests from one client; retry after a pause
