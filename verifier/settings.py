@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     rate_limit_per_minute: int = Field(120, ge=0)
     """Verify and request calls per client address per minute; 0 turns the limit off."""
     rate_limit_burst: int = Field(30, ge=1)
+    shared_rate_limit: bool | None = None
+    """Keep the rate limit's buckets in the database, shared by every process and replica
+    using it. Default: on with PostgreSQL, off with SQLite (then each worker process
+    counts alone)."""
     verify_threads: int = Field(2, ge=1, le=64)
     """Verifications run at once per process: CPU-bound Python gains nothing from more
     threads (the GIL), and fewer threads keep latency steady under load."""
@@ -75,6 +79,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'verifier.db'}"
+
+    def resolved_shared_rate_limit(self) -> bool:
+        if self.shared_rate_limit is not None:
+            return self.shared_rate_limit
+        return self.resolved_database_url().startswith("postgresql")
 
     def resolved_trust_pack(self) -> Path | None:
         if self.trust_pack is not None:

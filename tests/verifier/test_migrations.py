@@ -32,6 +32,7 @@ from verifier.store.tables import verifier_metadata
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "migrations"
 V0_PENDING, V0_USED = "040G2081040G208Q", "081040G2081040GY"  # see make_stores.py
 LATER = datetime(2026, 11, 28, tzinfo=UTC)
+BASELINE = ("requests", "oid4vp")
 
 
 def differences(engine: sa.Engine, prefix: str) -> list[Any]:
@@ -75,6 +76,9 @@ def test_serve_refuses_a_store_from_before_migrations_until_db_upgrade(v0: Path)
     assert done.exit_code == 0, done.output
     assert f"to revision {migrations('rzv_').head()}" in done.output
     assert "up to date" in runner.invoke(app, ["db", "upgrade"]).output
+    assert json.loads(runner.invoke(app, ["db", "status", "--json"]).output)["revision"] == (
+        "0002_rate_limits"
+    )
 
     engine = make_engine(f"sqlite:///{v0}")
     try:
@@ -147,13 +151,15 @@ def pg() -> Iterator[tuple[sa.Engine, str]]:
 @pytest.mark.postgres
 def test_postgres_store_from_before_migrations_is_adopted(pg: tuple[sa.Engine, str]) -> None:
     engine, prefix = pg
-    verifier_metadata(prefix).create_all(engine)  # what the old code did
+    metadata = verifier_metadata(prefix)  # what the old code made: two tables
+    metadata.create_all(engine, tables=[metadata.tables[f"{prefix}{n}"] for n in BASELINE])
     with pytest.raises(Unavailable) as caught:
         RequestStore(engine, prefix=prefix).create_schema()
     assert caught.value.code == ErrorCode.database_outdated
     before, after = migrations(prefix).upgrade(engine)
     assert (before.state, after.state) == (SchemaState.unversioned, SchemaState.current)
     assert differences(engine, prefix) == []
+    assert sa.inspect(engine).has_table(f"{prefix}rate_limits")  # 0002 ran
 
 
 @pytest.mark.postgres
@@ -162,3 +168,19 @@ def test_postgres_new_store_is_made_at_head(pg: tuple[sa.Engine, str]) -> None:
     RequestStore(engine, prefix=prefix).create_schema()
     assert migrations(prefix).status(engine).state is SchemaState.current
     assert differences(engine, prefix) == []
+
+
+def test_a_store_behind_is_refused_then_moved_to_head(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
+    try:
+        RequestStore(engine).create_schema()
+        with engine.begin() as conn:  # as revision 0001 left it
+            conn.execute(sa.text("DROP TABLE rzv_rate_limits"))
+            conn.execute(sa.text("UPDATE rzv_schema_version SET version_num = '0001_baseline'"))
+        with pytest.raises(Unavailable, match="not up to date"):
+            RequestStore(engine).create_schema()
+        before, after = migrations("rzv_").upgrade(engine)
+        assert (before.state, after.state) == (SchemaState.behind, SchemaState.current)
+        assert differences(engine, "rzv_") == []
+    finally:
+        engine.dispose()

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from shared.presentation_request import normalize_origin
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.web import BodyLimit, install_error_handlers
-from verifier.api.limits import RateLimit, TokenBuckets
+from verifier.api.limits import Buckets, RateLimit, TokenBuckets
 from verifier.api.routers import images, oid4vp, operations, page, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
 from verifier.service.images import ImageProxy
@@ -25,6 +25,21 @@ from verifier.service.oid4vp import Oid4vpService
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 from verifier.store.oid4vp import Oid4vpStore
+from verifier.store.rate_limits import SharedBuckets
+
+
+class InDatabase:
+    """The rate limit's buckets in the shared database, once the lifespan has opened it."""
+
+    blocking = True
+
+    def __init__(self) -> None:
+        self.buckets: SharedBuckets | None = None
+
+    def take(self, client: str) -> float:
+        if self.buckets is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return self.buckets.take(client)
 
 
 def create_app(
@@ -37,6 +52,12 @@ def create_app(
     """The verifier app. ``clock``/``fetcher``/``rate_clock`` are injected by tests."""
     settings = settings or Settings()
     normalize_origin(settings.public_origin)  # fail at start, not on the first request
+    # Buckets in the database need its engine, which the lifespan opens.
+    shared_buckets = (
+        InDatabase()
+        if settings.resolved_shared_rate_limit() and settings.rate_limit_per_minute
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -50,6 +71,14 @@ def create_app(
             settings, clock=clock, store=store, fetcher=fetcher, on_status_fetch=status_fetched
         )
         app.state.engine = engine
+        if shared_buckets is not None:
+            shared_buckets.buckets = SharedBuckets(
+                engine,
+                prefix=settings.table_prefix,
+                rate_per_minute=settings.rate_limit_per_minute,
+                burst=settings.rate_limit_burst,
+                clock=rate_clock or time.time,
+            )
         app.state.settings = settings
         app.state.verifier = parts.verifier
         app.state.pack = parts.pack
@@ -124,10 +153,14 @@ def create_app(
 
     app.add_middleware(BodyLimit, limit=limit_for)
     if settings.rate_limit_per_minute > 0:
-        buckets = TokenBuckets(
-            settings.rate_limit_per_minute,
-            settings.rate_limit_burst,
-            clock=rate_clock or time.monotonic,
+        buckets: Buckets = (
+            shared_buckets
+            if shared_buckets is not None
+            else TokenBuckets(
+                settings.rate_limit_per_minute,
+                settings.rate_limit_burst,
+                clock=rate_clock or time.monotonic,
+            )
         )
         app.add_middleware(
             RateLimit, buckets=buckets, trust_forwarded_for=settings.trust_forwarded_for

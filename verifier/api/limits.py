@@ -9,13 +9,28 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
+
+import anyio
 
 from shared.errors import ErrorCode
 from shared.runtime.web import ASGIApp, Receive, Scope, Send, send_error
 
 
+class Buckets(Protocol):
+    """Where tokens are taken: in this process (``TokenBuckets``) or in the shared
+    database (``verifier.store.rate_limits.SharedBuckets``, ``blocking``: called from a
+    worker thread)."""
+
+    blocking: bool
+
+    def take(self, client: str) -> float: ...
+
+
 class TokenBuckets:
-    """Per-client token buckets: ``rate`` per minute, bursts up to ``burst``."""
+    """Per-client token buckets in this process: ``rate`` per minute, bursts up to ``burst``."""
+
+    blocking = False
 
     def __init__(
         self,
@@ -53,7 +68,7 @@ class TokenBuckets:
 class RateLimit:
     """429 ``rate_limited`` for clients calling the POST endpoints too often."""
 
-    def __init__(self, app: ASGIApp, buckets: TokenBuckets, *, trust_forwarded_for: bool) -> None:
+    def __init__(self, app: ASGIApp, buckets: Buckets, *, trust_forwarded_for: bool) -> None:
         self.app = app
         self.buckets = buckets
         self.trust_forwarded_for = trust_forwarded_for
@@ -68,7 +83,11 @@ class RateLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST":
-            wait = self.buckets.take(self.client_of(scope))
+            client = self.client_of(scope)
+            if self.buckets.blocking:
+                wait = await anyio.to_thread.run_sync(self.buckets.take, client)
+            else:
+                wait = self.buckets.take(client)
             if wait > 0:
                 await send_error(
                     send,

@@ -31,4 +31,13 @@ def verifier_metadata(prefix: str) -> sa.MetaData:
         sa.Column("result", sa.Text, nullable=True),
         sa.Column("error", sa.Text, nullable=True),
     )
+    # Token buckets of the rate limit, shared by every process on this database.
+    # ``client`` is a hash of the client's key (no address is stored).
+    sa.Table(
+        f"{prefix}rate_limits",
+        metadata,
+        sa.Column("client", sa.String(64), primary_key=True),
+        sa.Column("tokens", sa.Float, nullable=False),
+        sa.Column("updated_ms", sa.BigInteger, nullable=False, index=True),
+    )
     return metadata

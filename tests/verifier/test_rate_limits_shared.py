@@ -1,0 +1,143 @@
+"""The rate limit's buckets in the shared database: every process and replica on one
+database counts against the same limit per client (PostgreSQL by default)."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from tests.verifier.conftest import MakeClient
+from tests.verifier.test_store import PG_URL
+from verifier.settings import Settings
+from verifier.store import make_engine, rate_limits
+from verifier.store.rate_limits import SharedBuckets
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def two_engines(tmp_path: Path) -> Iterator[tuple[sa.Engine, sa.Engine]]:
+    """Two engines on one SQLite file: two processes, as far as the database can tell."""
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    first, second = make_engine(url), make_engine(url)
+    try:
+        yield first, second
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def buckets(
+    engine: sa.Engine, clock: Clock, *, prefix: str = "rzv_", burst: int = 3
+) -> SharedBuckets:
+    made = SharedBuckets(engine, prefix=prefix, rate_per_minute=2, burst=burst, clock=clock)
+    made.create_schema()
+    return made
+
+
+def test_two_processes_share_one_bucket_per_client(
+    two_engines: tuple[sa.Engine, sa.Engine],
+) -> None:
+    clock = Clock()
+    a, b = (buckets(engine, clock) for engine in two_engines)
+    assert [a.take("198.51.100.4"), b.take("198.51.100.4"), a.take("198.51.100.4")] == [0, 0, 0]
+    assert b.take("198.51.100.4") == pytest.approx(30.0)  # 2 per minute: one every 30 s
+    assert a.take("198.51.100.9") == 0  # another client has its own bucket
+    clock.now += 30
+    assert b.take("198.51.100.4") == 0
+    assert a.take("198.51.100.4") > 0
+
+
+def test_no_address_is_stored(two_engines: tuple[sa.Engine, sa.Engine]) -> None:
+    store = buckets(two_engines[0], Clock())
+    store.take("198.51.100.4")
+    with two_engines[0].connect() as conn:
+        rows = conn.execute(sa.select(store.table.c.client)).scalars().all()
+    assert rows == [SharedBuckets.key("198.51.100.4")]
+    assert "198.51.100.4" not in rows[0]
+
+
+def test_buckets_that_filled_up_again_are_purged(
+    two_engines: tuple[sa.Engine, sa.Engine], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rate_limits, "PURGE_EVERY", 2)
+    clock = Clock()
+    store = buckets(two_engines[0], clock)
+    store.take("198.51.100.4")
+    clock.now += 3600  # the bucket is full again: the row says nothing
+    store.take("198.51.100.9")  # the second take purges
+    with two_engines[0].connect() as conn:
+        left = conn.execute(sa.select(store.table.c.client)).scalars().all()
+    assert left == [SharedBuckets.key("198.51.100.9")]
+
+
+async def test_two_apps_on_one_database_share_the_limit(
+    make_client: MakeClient, settings: Settings, tmp_path: Path
+) -> None:
+    shared = settings.model_copy(
+        update={
+            "database_url": f"sqlite:///{tmp_path / 'v.db'}",
+            "shared_rate_limit": True,
+            "rate_limit_per_minute": 1,
+            "rate_limit_burst": 2,
+        }
+    )
+    first, second = await make_client(shared), await make_client(shared)
+    assert (await first.post("/requests")).status_code == 201
+    assert (await second.post("/requests")).status_code == 201
+    refused = await first.post("/requests")
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
+    assert int(refused.headers["retry-after"]) >= 1
+    assert (await second.post("/requests")).status_code == 429
+
+
+def test_shared_by_default_only_with_postgresql() -> None:
+    assert Settings(database_url=PG_URL).resolved_shared_rate_limit()
+    assert not Settings(database_url="sqlite:///x.db").resolved_shared_rate_limit()
+    assert not Settings(database_url=PG_URL, shared_rate_limit=False).resolved_shared_rate_limit()
+
+
+@pytest.mark.postgres
+def test_postgres_concurrent_takes_never_exceed_the_burst() -> None:
+    engines = [make_engine(PG_URL) for _ in range(2)]
+    try:
+        with engines[0].connect() as conn:
+            conn.execute(sa.text("select 1"))
+    except sa.exc.OperationalError:
+        for engine in engines:
+            engine.dispose()
+        pytest.skip("no PostgreSQL server at 127.0.0.1:5432")
+    prefix = f"rzv_{uuid.uuid4().hex[:10]}_"
+    clock = Clock()
+    stores = [buckets(engine, clock, prefix=prefix, burst=5) for engine in engines]
+    results: list[float] = []
+    gate = threading.Barrier(16)
+
+    def take(i: int) -> None:
+        gate.wait()
+        results.append(stores[i % 2].take("198.51.100.4"))
+
+    threads = [threading.Thread(target=take, args=(i,)) for i in range(16)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(results)[:6] == [0, 0, 0, 0, 0, pytest.approx(30.0)]
+        assert results.count(0) == 5
+    finally:
+        stores[0].drop_schema()
+        for engine in engines:
+            engine.dispose()
