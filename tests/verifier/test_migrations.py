@@ -59,6 +59,10 @@ def v0(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RUGZAK_VERIFIER_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("RUGZAK_VERIFIER_DATABASE_URL", raising=False)
     monkeypatch.delenv("RUGZAK_VERIFIER_TABLE_PREFIX", raising=False)
+    # `serve` writes its options to the environment (for its workers): restore them
+    for name in ("PUBLIC_ORIGIN", "OFFLINE", "TRUST_LIST", "TRUST_PACK", "ALLOW_PRIVATE_NETWORK"):
+        monkeypatch.setenv(f"RUGZAK_VERIFIER_{name}", "")
+        monkeypatch.delenv(f"RUGZAK_VERIFIER_{name}")
     return tmp_path / "verifier.db"
 
 
