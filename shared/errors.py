@@ -130,6 +130,10 @@ class ErrorCode(StrEnum):
     status_purpose_mismatch = "status_purpose_mismatch"  # the list is for another status purpose
     status_flagged = "status_flagged"  # a non-zero status for a purpose such as message or refresh
     status_list_full = "status_list_full"  # no free status index left in the list
+    #: a status list the learner brought (stapled) is older than the verifier's max-age
+    status_staple_stale = "status_staple_stale"
+    #: a stapled status list is not the issuer's list the credential names (issuer or URL)
+    status_staple_foreign = "status_staple_foreign"
     nonce_unknown = "nonce_unknown"  # the verifier never issued this nonce
     nonce_reused = "nonce_reused"  # the nonce was already used (replay)
     nonce_expired = "nonce_expired"  # the presentation request has expired
@@ -183,6 +187,15 @@ class ErrorCode(StrEnum):
     wallet_busy = "wallet_busy"  # another program holds the wallet file locked
     #: the disk (or the database's disk) is full; free some space and retry
     disk_full = "disk_full"
+    #: a paper recovery share (SLIP-0039 words) is mistyped or damaged
+    recovery_share_invalid = "recovery_share_invalid"
+    recovery_share_duplicate = "recovery_share_duplicate"  # the same recovery share given twice
+    recovery_shares_too_few = "recovery_shares_too_few"  # fewer recovery shares than the threshold
+    #: recovery shares of different sets, or that do not open this backup
+    recovery_shares_mismatch = "recovery_shares_mismatch"
+    #: the backup was made before paper recovery was set up: it opens only with its passphrase
+    recovery_not_set_up = "recovery_not_set_up"
+    passphrase_mismatch = "passphrase_mismatch"  # the new passphrase and its confirmation differ
     # --- verifier service
     rate_limited = "rate_limited"  # too many requests from one client; retry after a pause
     method_not_allowed = "method_not_allowed"  # the path exists, not with this HTTP method
@@ -339,6 +352,12 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.invalid_csv: 400,
         ErrorCode.wallet_corrupt: 400,
         ErrorCode.backup_invalid: 400,
+        ErrorCode.recovery_share_invalid: 400,
+        ErrorCode.recovery_share_duplicate: 400,
+        ErrorCode.recovery_shares_too_few: 400,
+        ErrorCode.recovery_shares_mismatch: 400,
+        ErrorCode.recovery_not_set_up: 400,
+        ErrorCode.passphrase_mismatch: 400,
         ErrorCode.method_not_allowed: 405,
         ErrorCode.invalid_trust_list: 400,
         ErrorCode.invalid_trust_pack: 400,
@@ -389,6 +408,8 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.status_unknown: (400, _W),
         ErrorCode.status_list_expired: 400,
         ErrorCode.status_list_not_yet_valid: 400,
+        ErrorCode.status_staple_stale: 400,
+        ErrorCode.status_staple_foreign: 400,
         ErrorCode.status_purpose_mismatch: 400,
         ErrorCode.status_flagged: 400,
         ErrorCode.nonce_unknown: 400,

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     did_max_bytes: int = Field(256 * 1024, gt=0)
     status_ttl_seconds: int = Field(300, ge=0)
     status_max_age_seconds: int = Field(86_400, ge=0)
+    staple_max_age_seconds: int = Field(86_400, ge=0)
+    """How old a status list the learner stapled to a presentation may be (from its
+    validFrom) to decide the status (``shared.status_staple``)."""
     pack_max_age_seconds: int = Field(30 * 86_400, ge=0)
     """A trust pack's status lists count as "known" for this long after it was built."""
     min_status_entries: int = Field(DCC_MIN_STATUS_ENTRIES, ge=1)

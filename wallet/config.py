@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,15 @@ def utc_now() -> datetime:
 ALLOW_PRIVATE_ENV = "RUGZAK_WALLET_ALLOW_PRIVATE_NETWORK"
 
 
+class StapleMode(StrEnum):
+    """Whether QR codes carry the issuers' status lists (``wallet.stapling``): ``auto``
+    when they take no more codes than the presentation alone, ``always``, ``never``."""
+
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 def _allow_private_from_env() -> bool:
     """The development switch, off unless the environment turns it on explicitly."""
     return os.environ.get(ALLOW_PRIVATE_ENV, "").strip().lower() in ("1", "true", "yes")
@@ -56,6 +66,8 @@ class WalletConfig:
     resolver: Resolver | None = None
     status_fetcher: StatusFetcher | None = None
     animate: bool = True  # tests turn the QR animation off for stable snapshots
+    #: whether presentations carry the status lists the wallet keeps (the learner's choice)
+    staple: StapleMode = StapleMode.auto
     #: development only: also fetch over http:// and from private or loopback addresses
     allow_private_network: bool = field(default_factory=_allow_private_from_env)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from shared import qr
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
+from wallet.config import StapleMode
 from wallet.oid4vp import Answered, Ask, VerifierUnreachable, answer, fetch_ask
 from wallet.presenting import Presentation
 
@@ -68,7 +69,15 @@ def deliver(
     now = service.config.clock()
     try:
         ask = fetch_ask(text, service.store, service.network)
-        answered = answer(ask, chosen, service.store, service.network, now, hide)
+        answered = answer(
+            ask,
+            chosen,
+            service.store,
+            service.network,
+            now,
+            hide,
+            staple=service.config.staple is not StapleMode.never,
+        )
     except VerifierUnreachable as exc:
         if exc.fallback is None:
             raise ResolutionFailed(

@@ -226,6 +226,18 @@ EN: dict[str, str] = {
     "cli.presented": "Presentation of {count} badge(s) signed.",
     "cli.written": "Wrote {path}",
     "cli.parts": "{count} QR code(s)",
+    "staple.included": (
+        "With the issuers' status list(s) ({count}): a verifier without a network can "
+        "check whether the badges were revoked."
+    ),
+    "staple.left_out": (
+        "The issuers' status lists were left out so the badges fit fewer QR codes; "
+        "--staple always brings them along (more codes)."
+    ),
+    "staple.none_kept": (
+        "No status list of these badges is kept yet: check them first (r, or "
+        "rugzak-wallet refresh) to bring one along."
+    ),
     "cli.unbound": "Warning: no request given; the presentation is not bound to a verifier.",
     "cli.restored": "Restored {count} badges into {path}",
     "cli.backup_done": "Backup of {count} badges written to {path}",
@@ -450,6 +462,18 @@ NL: dict[str, str] = {
     "cli.presented": "Presentatie van {count} badge(s) ondertekend.",
     "cli.written": "{path} geschreven",
     "cli.parts": "{count} QR-code(s)",
+    "staple.included": (
+        "Met de statuslijst(en) van de uitgevers ({count}): een controleur zonder netwerk "
+        "kan nagaan of de badges zijn ingetrokken."
+    ),
+    "staple.left_out": (
+        "De statuslijsten van de uitgevers zijn weggelaten zodat de badges in minder "
+        "QR-codes passen; met --staple always gaan ze mee (meer codes)."
+    ),
+    "staple.none_kept": (
+        "Er is nog geen statuslijst van deze badges bewaard: controleer ze eerst (r, of "
+        "rugzak-wallet refresh) om er een mee te geven."
+    ),
     "cli.unbound": (
         "Let op: geen verzoek opgegeven; de presentatie is aan geen controleur gebonden."
     ),

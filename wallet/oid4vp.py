@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,10 +42,12 @@ from shared.oid4vp import (
 )
 from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
+from shared.status_staple import OID4VP_PARAMETER
 from shared.strict_json import parse as parse_json
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network
 from wallet.presenting import shown_credential
+from wallet.stapling import kept_lists
 
 #: The verifier's part limit when the request does not say (its own default).
 DEFAULT_MAX_PARTS = 64
@@ -379,11 +382,24 @@ def answer(
     network: Network,
     now: datetime,
     hide: Collection[str] = (),
+    *,
+    staple: bool = True,
 ) -> Answered:
-    """Sign the chosen badges for this request and send them to the verifier."""
+    """Sign the chosen badges for this request and send them to the verifier.
+
+    With ``staple``, the issuers' status lists the wallet keeps for these badges go
+    along in the extension parameter ``rugzak_status_lists`` (``shared.status_staple``):
+    beside the VP Token, not in it, so verifiers that do not know it ignore it.
+    """
     by_query = plan(ask, chosen, store)
     vp_token = sign_vp_token(ask, by_query, store, now, hide)
-    status, body = post(network, ask, response_fields(vp_token, ask.request.state))
+    extra: dict[str, str] = {}
+    if staple:
+        credentials = [item.credential for items in by_query.values() for item in items]
+        lists = kept_lists(store, credentials)
+        if lists:
+            extra[OID4VP_PARAMETER] = json.dumps(lists, separators=(",", ":"), ensure_ascii=False)
+    status, body = post(network, ask, response_fields(vp_token, ask.request.state, extra))
     return Answered(status, body, vp_token)
 
 

@@ -29,7 +29,9 @@ from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
 from shared.qr.render import make_symbol
 from shared.runtime.files import atomic_write
+from shared.status_staple import staple as staple_lists
 from wallet.data.store import StoredCredential, WalletStore
+from wallet.stapling import StapleMode, kept_lists
 
 SCREEN_MAX_VERSION = 15
 FILE_MAX_VERSION = 25
@@ -48,13 +50,39 @@ class Presentation:
     #: The verifier's QR part limit (``rugzak_max_qr_parts``) when it asked over
     #: OpenID4VP and could not be reached; None for a Rugzak request or none.
     max_parts: int | None = None
+    #: The issuers' status lists kept for these badges (``wallet.stapling``).
+    status_lists: tuple[dict[str, Any], ...] = ()
+    staple: StapleMode = StapleMode.auto
 
     @property
     def bound(self) -> bool:
         return self.request is not None
 
+    @property
+    def stapled(self) -> dict[str, Any]:
+        """The presentation with its status lists beside it (itself when there are none)."""
+        return staple_lists(self.document, list(self.status_lists))
+
+    def payload(self, max_version: int = FILE_MAX_VERSION) -> dict[str, Any]:
+        """What the QR codes (and the JSON file) carry: stapled or not, per ``staple``.
+
+        ``auto`` staples unless that takes more codes of ``max_version`` than the
+        presentation alone (a badge that fits one code keeps fitting one code).
+        """
+        if not self.status_lists or self.staple is StapleMode.never:
+            return self.document
+        if self.staple is StapleMode.always:
+            return self.stapled
+        with_lists = len(qr.encode(self.stapled, max_version=max_version))
+        alone = len(qr.encode(self.document, max_version=max_version))
+        return self.stapled if with_lists <= alone else self.document
+
+    def staple_left_out(self, max_version: int = FILE_MAX_VERSION) -> bool:
+        """True when ``auto`` left the kept status lists out to save QR codes."""
+        return bool(self.status_lists) and self.payload(max_version) is self.document
+
     def qr_texts(self, max_version: int = FILE_MAX_VERSION) -> list[str]:
-        return qr.encode(self.document, max_version=max_version)
+        return qr.encode(self.payload(max_version), max_version=max_version)
 
     def vpqr_text(self) -> str:
         """One ``VP1-`` code (Learner Credential Wallet, VerifierPlus); it has no parts."""
@@ -108,6 +136,7 @@ def make_presentation(
     now: datetime,
     proof_purpose: str = "authentication",
     hide: Collection[str] = (),
+    staple: StapleMode = StapleMode.auto,
 ) -> Presentation:
     """Sign a presentation of exactly ``credential_ids`` (local ids or prefixes).
 
@@ -115,7 +144,9 @@ def make_presentation(
     verifier-core); it needs a request, whose challenge and domain bind the proof.
     ``hide`` names parts of every badge to leave out (keys of
     ``shared.ob.disclosure.SELECTABLE``: identifier, evidence, result, image,
-    alignment) by selective disclosure."""
+    alignment) by selective disclosure.
+
+    The kept status lists of the badges come along for stapling (``staple``)."""
     if not credential_ids:
         raise InvalidInput("Pick at least one badge to present.", code=ErrorCode.invalid_request)
     if request is not None and request.is_expired(now):
@@ -151,7 +182,14 @@ def make_presentation(
         created=now,
         proof_purpose=proof_purpose,
     )
-    return Presentation(document, request, tuple(item.id for item in chosen))
+    lists = (
+        ()
+        if staple is StapleMode.never
+        else tuple(kept_lists(store, [item.credential for item in chosen]))
+    )
+    return Presentation(
+        document, request, tuple(item.id for item in chosen), status_lists=lists, staple=staple
+    )
 
 
 def terminal_version(columns: int, rows: int) -> int:

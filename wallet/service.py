@@ -30,6 +30,7 @@ from wallet.receive import (
     recheck,
     recheck_status,
 )
+from wallet.stapling import KeepingStatusFetcher, StapleMode
 
 
 def decode_qr_text(text: str) -> Any:
@@ -51,7 +52,10 @@ class WalletService:
         self.network = config.network()
         self.checker = Checker(
             resolver=config.resolver or self.network.resolver(),
-            status_fetcher=config.status_fetcher or self.network.status_fetcher(),
+            # every list fetched is kept, to staple to presentations (wallet.stapling)
+            status_fetcher=KeepingStatusFetcher(
+                config.status_fetcher or self.network.status_fetcher(), store
+            ),
             clock=config.clock,
             fetcher=self.network.get_bytes,
         )
@@ -155,6 +159,7 @@ class WalletService:
         *,
         proof_purpose: str = "authentication",
         hide: Collection[str] = (),
+        staple: StapleMode | None = None,
     ) -> Presentation:
         return make_presentation(
             self.store,
@@ -163,6 +168,7 @@ class WalletService:
             now=self.config.clock(),
             proof_purpose=proof_purpose,
             hide=hide,
+            staple=staple or self.config.staple,
         )
 
     def backup(self, path: Path, passphrase: str) -> int:

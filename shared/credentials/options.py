@@ -17,6 +17,7 @@ from typing import Any
 from shared.did import Fetcher, Resolver, StaticResolver
 from shared.proof.purpose import AuthenticationPurpose
 from shared.status_cache import StatusFetcher
+from shared.status_staple import DEFAULT_STAPLE_MAX_AGE
 from shared.vocab import DCC_MIN_STATUS_ENTRIES
 
 DEFAULT_SKEW = timedelta(minutes=5)
@@ -58,6 +59,10 @@ class VerifyOptions:
         status_lists: how a fetched status list is authenticated. A status list is
             itself a credential, so this is credential verification, injected rather
             than imported; ``verify_credential`` supplies its own when it is None.
+        stapled_status: status list credentials the presenter brought, by URL
+            (``shared.status_staple``); one is used for a status entry only when it
+            is genuine, the issuer's list at that URL, and fresh.
+        staple_max_age: how old a stapled list may be (from its ``validFrom``).
     """
 
     resolver: Resolver = field(default_factory=StaticResolver)
@@ -72,6 +77,8 @@ class VerifyOptions:
     purpose: AuthenticationPurpose | None = None
     fetcher: Fetcher | None = None
     status_lists: ListCheck | None = None
+    stapled_status: Mapping[str, dict[str, Any]] | None = None
+    staple_max_age: timedelta = DEFAULT_STAPLE_MAX_AGE
 
     def with_(self, **changes: Any) -> VerifyOptions:
         """A copy with ``changes``: the one place keyword options become an object.

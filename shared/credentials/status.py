@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 from shared.credentials.fields import issuer_id
 from shared.credentials.options import VerifyOptions
-from shared.dates import read_datetime
+from shared.dates import format_datetime, read_datetime
 from shared.errors import ErrorCode, RugzakError
-from shared.messages import plain
+from shared.messages import plain, verdict_word
 from shared.proof import proofs_of
 from shared.status_list import check_status
+from shared.status_staple import list_time, staple_problem
 from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import as_list
@@ -35,15 +37,17 @@ VerifyList = Callable[[Any, VerifyOptions], VerificationResult]
 def check_status_entries(
     credential: dict[str, Any], opts: VerifyOptions, result: VerificationResult
 ) -> None:
-    """One ``status`` check per ``credentialStatus`` entry (none when there is none)."""
+    """One ``status`` check per ``credentialStatus`` entry (none when there is none).
+
+    A list the presenter stapled (``opts.stapled_status``) is used when it is genuine,
+    the issuer's and fresh; otherwise the verifier's own source decides, and when that
+    cannot tell either, the staple's refusal is what the check says.
+    """
     entries = credential.get("credentialStatus")
     if entries is None:
         return
-    fetcher = opts.status_fetcher
-    now = opts.moment
     for entry in as_list(entries):
         url = entry.get("statusListCredential") if isinstance(entry, dict) else None
-        purpose = entry.get("statusPurpose") if isinstance(entry, dict) else None
         if not isinstance(url, str):
             result.add(
                 Check.undecided(
@@ -54,43 +58,103 @@ def check_status_entries(
                 )
             )
             continue
-        if fetcher is None or opts.status_lists is None:
-            result.add(
-                Check.undecided(
-                    CheckName.status,
-                    ErrorCode.status_unknown,
-                    plain(ErrorCode.status_unknown),
-                    {"statusListCredential": url, "purpose": purpose},
-                )
-            )
-            continue
-        try:
-            list_credential = fetcher.fetch(url)
-        except RugzakError as exc:
-            result.add(
-                Check.undecided(
-                    CheckName.status,
-                    ErrorCode.status_unknown,
-                    "The issuer's status list could not be obtained.",
-                    {"statusListCredential": url, "error": exc.to_dict()},
-                )
-            )
-            continue
-        list_credential, list_errors = opts.status_lists(list_credential, opts)
-        if list_errors:
-            result.add(
-                Check.undecided(
-                    CheckName.status,
-                    ErrorCode.status_list_invalid,
-                    "The issuer's status list is not genuine, so the status is unknown.",
-                    {"statusListCredential": url, "codes": list(list_errors)},
-                )
-            )
-            continue
-        outcome = check_status(
-            entry, list_credential, now=now, min_entries=opts.min_status_entries, skew=opts.skew
+        refusal = None
+        stapled = (opts.stapled_status or {}).get(url)
+        if stapled is not None and opts.status_lists is not None:
+            check = _stapled_check(credential, entry, url, stapled, opts)
+            if check.ok or check.code in _DECIDED:
+                result.add(check)
+                continue
+            refusal = check
+        check = _fetched_check(entry, url, opts)
+        if refusal is not None and not check.ok and check.code not in _DECIDED:
+            check = refusal
+        result.add(check)
+
+
+_DECIDED = frozenset({ErrorCode.revoked, ErrorCode.suspended, ErrorCode.status_flagged})
+
+
+def _fetched_check(entry: dict[str, Any], url: str, opts: VerifyOptions) -> Check:
+    """The entry's status from the verifier's own source (network cache or trust pack)."""
+    purpose = entry.get("statusPurpose")
+    fetcher = opts.status_fetcher
+    if fetcher is None or opts.status_lists is None:
+        return Check.undecided(
+            CheckName.status,
+            ErrorCode.status_unknown,
+            plain(ErrorCode.status_unknown),
+            {"statusListCredential": url, "purpose": purpose},
         )
-        result.add(outcome.to_check(url))
+    try:
+        list_credential = fetcher.fetch(url)
+    except RugzakError as exc:
+        return Check.undecided(
+            CheckName.status,
+            ErrorCode.status_unknown,
+            "The issuer's status list could not be obtained.",
+            {"statusListCredential": url, "error": exc.to_dict()},
+        )
+    list_credential, list_errors = opts.status_lists(list_credential, opts)
+    if list_errors:
+        return Check.undecided(
+            CheckName.status,
+            ErrorCode.status_list_invalid,
+            "The issuer's status list is not genuine, so the status is unknown.",
+            {"statusListCredential": url, "codes": list(list_errors)},
+        )
+    outcome = check_status(
+        entry, list_credential, now=opts.moment, min_entries=opts.min_status_entries, skew=opts.skew
+    )
+    return outcome.to_check(url)
+
+
+def _stapled_check(
+    credential: dict[str, Any],
+    entry: dict[str, Any],
+    url: str,
+    stapled: dict[str, Any],
+    opts: VerifyOptions,
+) -> Check:
+    """The entry's status from a list the presenter brought (see ``shared.status_staple``)."""
+    assert opts.status_lists is not None  # the caller checked
+    detail: dict[str, Any] = {
+        "statusListCredential": url,
+        "purpose": entry.get("statusPurpose"),
+        "stapled": True,
+    }
+    list_credential, list_errors = opts.status_lists(stapled, opts)
+    if list_errors:
+        return Check.undecided(
+            CheckName.status,
+            ErrorCode.status_list_invalid,
+            "The status list the learner brought is not genuine, so the status is unknown.",
+            {**detail, "codes": list(list_errors)},
+        )
+    made = list_time(list_credential)
+    if made is not None:
+        detail["listTime"] = format_datetime(made)
+    problem = staple_problem(
+        list_credential,
+        url=url,
+        credential_issuer=issuer_id(credential),
+        list_issuer=issuer_id(list_credential),
+        now=opts.moment,
+        max_age=opts.staple_max_age,
+        skew=opts.skew,
+    )
+    if problem is not None:
+        code, message = problem
+        return Check.undecided(CheckName.status, code, message, detail)
+    outcome = check_status(
+        entry, list_credential, now=opts.moment, min_entries=opts.min_status_entries, skew=opts.skew
+    )
+    check = outcome.to_check(url)
+    said = verdict_word("status_stapled") or ""
+    message = check.message
+    if made is not None and outcome.known:
+        message = f"{message} {said.format(time=made.strftime('%Y-%m-%d %H:%M UTC'))}"
+    return replace(check, message=message, detail={**(check.detail or {}), **detail})
 
 
 def status_list_errors(

@@ -11,6 +11,7 @@ from shared.credentials.status import check_status_entries, status_list_errors
 from shared.errors import ErrorCode
 from shared.plain_terms import plain_term_problems
 from shared.proof.purpose import AuthenticationPurpose
+from shared.status_staple import unstaple
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION, as_list
 
@@ -101,12 +102,18 @@ def verify_presentation(
 ) -> VerificationResult:
     """Check a presentation and every credential in it.
 
+    ``presentation`` may be a stapled one (``shared.status_staple``): its status
+    lists are then used, when genuine, the issuer's and fresh, for its credentials.
+
     The request it must answer is ``options.purpose``, or ``challenge`` and
     ``domain`` given here (both ``None`` accepts an unbound presentation, reported
     as a warning). The holder must be the subject of every credential and must
     control the key that signed the presentation.
     """
     opts = (options or _DEFAULTS).with_(**changes)
+    presentation, stapled = unstaple(presentation)
+    if stapled:
+        opts = opts.with_(stapled_status={**(opts.stapled_status or {}), **stapled})
     if challenge is not _UNSET or domain is not _UNSET:
         opts = opts.with_(
             purpose=AuthenticationPurpose(

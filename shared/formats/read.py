@@ -26,6 +26,7 @@ from shared.formats.baking import extract, is_png, is_svg
 from shared.formats.jose import looks_like_jws, parse_compact
 from shared.formats.ob2 import is_ob2_assertion, verify_ob2
 from shared.formats.vcjwt import enveloped, enveloped_token
+from shared.status_staple import is_stapled
 from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import CREDENTIALS_V2
@@ -137,7 +138,8 @@ def _read_json(value: Any) -> Parsed:
     if token is not None:
         return _read_jws(token)
     kinds = types_of(value)
-    if "VerifiablePresentation" in kinds:
+    if "VerifiablePresentation" in kinds or is_stapled(value):
+        # a stapled one is unwrapped by verify_presentation (shared.status_staple)
         return Parsed("presentation", document=value)
     if "VerifiableCredential" in kinds:
         return Parsed("credential", document=value)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -57,6 +57,9 @@ class AuthorizationResponse:
 
     vp_token: Mapping[str, Sequence[Any]]
     state: str | None = None
+    #: Parameters this module does not define, for extensions (a verifier that does not
+    #: know one ignores it, RFC 6749 section 4.1.2), e.g. stapled status lists.
+    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -68,8 +71,13 @@ class ErrorResponse:
     state: str | None = None
 
 
-def response_fields(vp_token: Mapping[str, Sequence[Any]], state: str | None) -> dict[str, str]:
-    """The response parameters: ``vp_token`` as a JSON object (§8.1), then ``state`` (§8.2)."""
+def response_fields(
+    vp_token: Mapping[str, Sequence[Any]],
+    state: str | None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The response parameters: ``vp_token`` as a JSON object (§8.1), then ``state`` (§8.2),
+    then ``extra`` extension parameters (which must not reuse a defined name)."""
     if not vp_token:
         raise ValueError("a vp_token answers at least one credential query")
     for key, presentations in vp_token.items():
@@ -81,12 +89,23 @@ def response_fields(vp_token: Mapping[str, Sequence[Any]], state: str | None) ->
     fields = {"vp_token": token}
     if state is not None:
         fields["state"] = state
+    for name, value in (extra or {}).items():
+        if name in _DEFINED:
+            raise ValueError(f"{name!r} is a defined response parameter, not an extension")
+        fields[name] = value
     return fields
 
 
-def encode_response(vp_token: Mapping[str, Sequence[Any]], state: str | None) -> str:
+_DEFINED = frozenset({"vp_token", "state", "error", "error_description", "id_token", "code"})
+
+
+def encode_response(
+    vp_token: Mapping[str, Sequence[Any]],
+    state: str | None,
+    extra: Mapping[str, str] | None = None,
+) -> str:
     """The form body (``application/x-www-form-urlencoded``, UTF-8, §8.2)."""
-    return urlencode(response_fields(vp_token, state), encoding="utf-8")
+    return urlencode(response_fields(vp_token, state, extra), encoding="utf-8")
 
 
 def encode_error(error: OAuthError, description: str | None, state: str | None) -> str:
@@ -141,4 +160,5 @@ def parse_response(body: bytes | str) -> AuthorizationResponse | ErrorResponse:
                 "Each vp_token entry must be a non-empty array of presentations (§8.1).",
                 {"id": key},
             )
-    return AuthorizationResponse(vp_token=token, state=state)
+    extra = {k: v[0] for k, v in fields.items() if k not in _DEFINED}
+    return AuthorizationResponse(vp_token=token, state=state, extra=extra)

@@ -78,6 +78,29 @@ def status_state(result: VerificationResult) -> str:
     return "not_revoked"
 
 
+def status_checked_at(result: VerificationResult) -> str | None:
+    """When the issuer made the stapled list(s) that decided the status (the oldest).
+
+    None unless every status check was decided by a list the presenter brought
+    (``shared.status_staple``): then the page says "status checked against the
+    issuer's list of <time>".
+    """
+    checks = [c for c in result.checks if c.name == CheckName.status]
+    times = [
+        c.detail.get("listTime")
+        for c in checks
+        if isinstance(c.detail, dict)
+        and c.detail.get("stapled")
+        and (c.ok or c.code in _STAPLE_DECIDED)
+    ]
+    if not checks or len(times) != len(checks) or not all(isinstance(t, str) for t in times):
+        return None
+    return min(str(t) for t in times)
+
+
+_STAPLE_DECIDED = frozenset({ErrorCode.revoked, ErrorCode.suspended})
+
+
 def binding_state(result: VerificationResult) -> str:
     """How a presentation answers the request: ``bound`` or why not."""
     codes = [c.code for c in result.checks if c.code != OK and c.severity != Severity.info]
@@ -131,13 +154,19 @@ def _better(new: dict[str, Any], old: dict[str, Any]) -> bool:
     return int(new.get("number") or 0) > int(old.get("number") or 0)
 
 
+def _badge(result: VerificationResult) -> dict[str, Any]:
+    out: dict[str, Any] = {"state": badge_state(result), "status": status_state(result)}
+    checked_at = status_checked_at(result)
+    if checked_at is not None:
+        out["status_checked_at"] = checked_at
+    return out
+
+
 def plain_verdict(result: VerificationResult) -> dict[str, Any]:
     """The plain states of ``result``; a presentation's badges get theirs in ``badges``."""
     if result.kind != "presentation":
-        return {"state": badge_state(result), "status": status_state(result), "binding": "bare"}
-    badges = [
-        {"state": badge_state(inner), "status": status_state(inner)} for inner in result.credentials
-    ]
+        return {**_badge(result), "binding": "bare"}
+    badges = [_badge(inner) for inner in result.credentials]
     counts: dict[str, int] = {}
     for badge in badges:
         counts[badge["state"]] = counts.get(badge["state"], 0) + 1

@@ -19,7 +19,7 @@ from shared.oid4vp import (
     parse_link,
 )
 from tests.verifier.conftest import Clock
-from tests.verifier.helpers import DOMAIN, OTHER, REVOKED_INDEX, badge, present, signed
+from tests.verifier.helpers import DOMAIN, NOW, OTHER, REVOKED_INDEX, badge, present, signed
 
 FORM = {"Content-Type": FORM_MEDIA_TYPE}
 CLIENT_ID = f"redirect_uri:{DOMAIN}/oid4vp/response"
@@ -211,3 +211,47 @@ async def test_unknown_request_object_is_404(client: httpx.AsyncClient) -> None:
         reply = await client.get(path)
         assert reply.status_code == 404
         assert reply.json()["code"] == "not_found"
+
+
+async def test_stapled_status_lists_travel_beside_the_vp_token(
+    make_client: Any, settings: Any, tmp_path: Any
+) -> None:
+    """A verifier whose trust pack has no status lists checks status with the lists the
+    wallet stapled in ``rugzak_status_lists``; a stale one is refused with its own code."""
+    from shared.status_staple import OID4VP_PARAMETER
+    from tests.verifier.helpers import make_pack, status_list_credentials
+
+    bare = settings.model_copy(
+        update={"trust_pack": make_pack(tmp_path / "bare.json", with_lists=False)}
+    )
+    client = await make_client(bare)
+    fresh = list(status_list_credentials().values())
+    data, request = await _open(client)
+    body = encode_response(
+        {"open_badge": [_vp(request)]},
+        request.state,
+        {OID4VP_PARAMETER: json.dumps(fresh)},
+    )
+    reply = await client.post("/oid4vp/response", content=body, headers=FORM)
+    assert reply.json() == {"rugzak_verdict": "valid"}
+    result = (await _poll(client, data))["result"]
+    assert result["plain"]["badges"][0]["status_checked_at"] == "2026-11-22T12:00:00Z"
+
+    stale = status_list_credentials(valid_from=NOW - timedelta(days=3))
+    data, request = await _open(client)
+    body = encode_response(
+        {"open_badge": [_vp(request)]},
+        request.state,
+        {OID4VP_PARAMETER: json.dumps(list(stale.values()))},
+    )
+    reply = await client.post("/oid4vp/response", content=body, headers=FORM)
+    assert reply.json() == {"rugzak_verdict": "unknown"}
+    result = (await _poll(client, data))["result"]
+    codes = {c["code"] for c in result["credentials"][0]["checks"]}
+    assert "status_staple_stale" in codes
+
+    data, request = await _open(client)
+    body = encode_response({"open_badge": [_vp(request)]}, request.state, {OID4VP_PARAMETER: "[{]"})
+    refused = await client.post("/oid4vp/response", content=body, headers=FORM)
+    assert refused.status_code == 400
+    assert refused.json()["error"] == "invalid_request"

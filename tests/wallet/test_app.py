@@ -12,6 +12,7 @@ from shared import qr
 from shared.credentials import verify_presentation
 from shared.presentation_request import PresentationRequest
 from shared.status_cache import LocalStatusSource
+from shared.status_staple import unstaple
 from tests.wallet.conftest import PASSPHRASE, SyncASGI
 from tests.wallet.helpers import (
     HOLDER_KEY,
@@ -105,11 +106,17 @@ async def test_create_receive_browse_present(
         await pilot.press("enter")
         await settle(app, pilot)
     png = (tmp_path / "presentation.png").read_bytes()
-    vp = qr.decode(qr.read_qr_image(png))
+    payload = qr.decode(qr.read_qr_image(png))
     result = verify_presentation(
-        vp, challenge=REQUEST.challenge, domain=REQUEST.domain, now=NOW, status_fetcher=local_status
+        payload,
+        challenge=REQUEST.challenge,
+        domain=REQUEST.domain,
+        now=NOW,
+        status_fetcher=local_status,
     )
     assert result.verdict == "valid", result.codes()
+    vp, stapled = unstaple(payload)  # the issuer's list rides along when it fits
+    assert list(stapled) == [STATUS_URL]
     assert vp["holder"] == WalletStore.unlock(config.data_dir, PASSPHRASE).did
 
 

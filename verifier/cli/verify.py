@@ -13,6 +13,7 @@ from rich.console import Console
 from shared import qr
 from shared.credentials import types_of
 from shared.errors import EXIT_INVALID, EXIT_OK, ErrorCode, InvalidInput, RugzakError
+from shared.status_staple import is_stapled
 from shared.verification import VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.cli.common import (
@@ -57,6 +58,14 @@ def verify(
     trust_list: TrustListOpt = None,
     trust_pack: TrustPackOpt = None,
     offline: OfflineOpt = None,
+    staple_max_age: Annotated[
+        float | None,
+        typer.Option(
+            "--staple-max-age",
+            help="Hours a status list stapled by the learner may be old (default 24)",
+            min=0,
+        ),
+    ] = None,
     server: Annotated[
         str | None,
         typer.Option(help="Send it to a running verifier (its URL), which spends the nonce"),
@@ -81,6 +90,10 @@ def verify(
         raw = read_bytes(file, MAX_INPUT_BYTES) if file is not None else None
         document = _load_document(None, qr_text or [], qr_image or []) if raw is None else None
         settings = settings_from(trust_list, trust_pack, offline)
+        if staple_max_age is not None:
+            settings = settings.model_copy(
+                update={"staple_max_age_seconds": round(staple_max_age * 3600)}
+            )
         parts = build_verifier(settings, clock=system_clock)
         try:
             if document is not None:
@@ -168,6 +181,6 @@ def _reply_json(reply: httpx.Response, server: str) -> dict[str, Any]:
 def _verify(
     verifier: Verifier, document: dict[str, Any], challenge: str | None, domain: str | None
 ) -> VerificationResult:
-    if VERIFIABLE_PRESENTATION in types_of(document):
+    if VERIFIABLE_PRESENTATION in types_of(document) or is_stapled(document):
         return verifier.verify_offline_presentation(document, challenge=challenge, domain=domain)
     return verifier.verify_credential(document)

@@ -107,6 +107,7 @@ def build_verifier(
         clock=clock,
         min_status_entries=settings.min_status_entries,
         fetcher=badge_fetcher,
+        staple_max_age=timedelta(seconds=settings.staple_max_age_seconds),
     )
     verifier = Verifier(
         options,

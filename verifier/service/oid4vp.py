@@ -39,6 +39,7 @@ from shared.oid4vp import (
     verifier_request,
 )
 from shared.presentation_request import PresentationRequest, format_code
+from shared.status_staple import OID4VP_PARAMETER, parse_parameter
 from shared.verification import Check, CheckName, Severity, VerificationResult
 from shared.vocab import as_list
 from verifier.service.verifier import (
@@ -163,6 +164,10 @@ class Oid4vpService:
         problems = check_vp_token_keys(query, parsed.vp_token)
         if problems:
             return _oauth_error(400, "invalid_request", " ".join(problems))
+        try:
+            stapled = parse_parameter(parsed.extra.get(OID4VP_PARAMETER))
+        except InvalidInput as exc:
+            return _oauth_error(400, "invalid_request", exc.message)
         results: list[VerificationResult] = []
         for key, presentations in parsed.vp_token.items():
             wanted = query.by_id(key)
@@ -173,7 +178,10 @@ class Oid4vpService:
                 except InvalidInput as exc:
                     return _oauth_error(400, "invalid_request", exc.message)
                 result = self.verifier.verify_offline_presentation(
-                    presentation, challenge=found.nonce, domain=made.request.client_id
+                    presentation,
+                    challenge=found.nonce,
+                    domain=made.request.client_id,
+                    stapled=stapled,
                 )
                 _check_query(wanted, presentation, result)
                 results.append(result)

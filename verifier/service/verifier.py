@@ -21,6 +21,7 @@ from shared.formats.baking import is_png, is_svg
 from shared.presentation_request import PresentationRequest
 from shared.proof import proofs_of
 from shared.showing import plain_verdict
+from shared.status_staple import is_stapled, unstaple
 from shared.verification import Check, CheckName, Verdict, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.service.endorsements import attach_endorsements
@@ -128,38 +129,57 @@ class Verifier:
         return verify_credential(endorsement, self.options)
 
     def verify_offline_presentation(
-        self, presentation: Any, *, challenge: str | None, domain: str | None
+        self,
+        presentation: Any,
+        *,
+        challenge: str | None,
+        domain: str | None,
+        stapled: Mapping[str, dict[str, Any]] | None = None,
     ) -> VerificationResult:
-        """No nonce store: compare with the given challenge/domain (the CLI)."""
+        """No nonce store: compare with the given challenge/domain (the CLI, OpenID4VP).
+
+        ``stapled``: status lists that came beside the presentation (``shared.status_staple``).
+        """
         check_depth(presentation)
-        result = verify_presentation(presentation, self.options, challenge=challenge, domain=domain)
+        presentation, options = self._unstapled(presentation)
+        if stapled:
+            options = options.with_(stapled_status={**stapled, **(options.stapled_status or {})})
+        result = verify_presentation(presentation, options, challenge=challenge, domain=domain)
         attach_endorsements(presentation, result, self._verify_endorsement)
         return result
+
+    def _unstapled(self, document: Any) -> tuple[Any, VerifyOptions]:
+        """A presentation and the options to check it with: with its stapled status lists."""
+        presentation, stapled = unstaple(document)
+        if not stapled:
+            return presentation, self.options
+        return presentation, self.options.with_(stapled_status=stapled)
 
     def verify_presentation(
         self, presentation: Any, *, challenge: str | None = None
     ) -> VerificationResult:
         """Verify against a request this verifier made; spend its nonce on success; the
-        badges' embedded endorsements are verified too."""
-        result = self._verify_presentation(presentation, challenge=challenge)
-        if self.store is not None:
-            attach_endorsements(presentation, result, self._verify_endorsement)
+        badges' embedded endorsements are verified too. ``presentation`` may be stapled
+        (``shared.status_staple``)."""
+        check_depth(presentation)
+        presentation, options = self._unstapled(presentation)
+        result = self._verify_presentation(presentation, options, challenge=challenge)
+        attach_endorsements(presentation, result, self._verify_endorsement)
         return result
 
     def _verify_presentation(
-        self, presentation: Any, *, challenge: str | None = None
+        self, presentation: Any, options: VerifyOptions, *, challenge: str | None = None
     ) -> VerificationResult:
-        check_depth(presentation)
         if self.store is None:
-            return self.verify_offline_presentation(
-                presentation, challenge=challenge, domain=self.domain
+            return verify_presentation(
+                presentation, options, challenge=challenge, domain=self.domain
             )
         signed = _signed_challenge(presentation)
         wanted = challenge if challenge is not None else signed
         stored = self.store.get(wanted) if isinstance(wanted, str) and wanted else None
         if stored is None:
             result = verify_presentation(
-                presentation, self.options, challenge=wanted or "", domain=self.domain
+                presentation, options, challenge=wanted or "", domain=self.domain
             )
             result.replace(
                 _nonce_check(
@@ -172,7 +192,7 @@ class Verifier:
         now = self.clock()
         result = verify_presentation(
             presentation,
-            self.options.with_(now=now),
+            options.with_(now=now),
             challenge=stored.request.challenge,
             domain=stored.request.domain,
         )
@@ -201,7 +221,7 @@ class Verifier:
                 "expected a credential or presentation (a JSON object)",
                 code=ErrorCode.malformed_credential,
             )
-        if VERIFIABLE_PRESENTATION in types_of(document):
+        if VERIFIABLE_PRESENTATION in types_of(document) or is_stapled(document):
             return self.verify_presentation(document, challenge=challenge)
         return self.verify_credential(document)
 

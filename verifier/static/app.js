@@ -362,7 +362,10 @@
     }
     add("awarded", fmtDate(s.awardedDate || s.validFrom));
     if (s.validUntil) add("validUntil", fmtDate(s.validUntil));
-    if (status && state !== "revoked" && state !== "suspended") add("status", v("status_" + status));
+    // a list the learner stapled to the presentation: say which list decided
+    const stapled = plainBadge && plainBadge.status_checked_at ? v("status_stapled").replace("{time}", fmtDate(plainBadge.status_checked_at)) : "";
+    if (status && state !== "revoked" && state !== "suspended") add("status", [v("status_" + status), stapled].filter(Boolean).join(" "));
+    else if (stapled) add("status", stapled);
     add("form", [s.source, s.label].filter(Boolean).join(" · "));
     card.append(dl);
     if (s.hidden && s.hidden.length) {

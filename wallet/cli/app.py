@@ -12,7 +12,7 @@ import typer
 from shared.errors import EXIT_BAD_INPUT
 from wallet.cli import badges, endorse, present, setup, upkeep
 from wallet.cli.common import CliState, err
-from wallet.config import WalletConfig, default_data_dir
+from wallet.config import StapleMode, WalletConfig, default_data_dir
 from wallet.i18n import LANGUAGES, detect_language
 
 
@@ -41,6 +41,15 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
             str | None,
             typer.Option("--lang", help="Language: en or nl (default: from the system locale)."),
         ] = None,
+        staple: Annotated[
+            StapleMode | None,
+            typer.Option(
+                "--staple",
+                help="Carry the issuers' status lists with presentations: auto (when the QR "
+                "codes stay as few), always, never.",
+                envvar="RUGZAK_WALLET_STAPLE",
+            ),
+        ] = None,
     ) -> None:
         chosen = lang or detect_language()
         if chosen not in LANGUAGES:
@@ -48,7 +57,7 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
             raise typer.Exit(EXIT_BAD_INPUT)
         cfg = base or WalletConfig()
         where = data_dir or (base.data_dir if base else default_data_dir())
-        ctx.obj = CliState(replace(cfg, data_dir=where, lang=chosen))
+        ctx.obj = CliState(replace(cfg, data_dir=where, lang=chosen, staple=staple or cfg.staple))
         if ctx.invoked_subcommand is None:
             setup.start_tui(ctx)
 

@@ -18,10 +18,14 @@ import typer
 
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
 from wallet.cli.common import err, out, run, service_for, state
+from wallet.config import StapleMode
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from shared.presentation_request import PresentationRequest
     from wallet.i18n import Translator
+    from wallet.presenting import Presentation
     from wallet.service import WalletService
 
 # The same default as wallet.presenting (a test checks), repeated so that loading the
@@ -135,7 +139,7 @@ def present(
             else:
                 from wallet.delivery import qr_texts_within
 
-                texts = qr_texts_within(result.document, max_parts, max_version)
+                texts = qr_texts_within(result.payload(max_version), max_parts, max_version)
             err.print(t("cli.presented", count=len(result.credential_ids)), markup=False)
             if parsed is None:
                 err.print(t("cli.unbound"), markup=False)
@@ -146,6 +150,8 @@ def present(
             if hidden:
                 err.print(t("cli.hidden", parts=_parts_text(t, hidden)), markup=False)
             err.print(t("cli.parts", count=len(texts)), markup=False)
+            if qr_format is QrFormat.rz1:
+                _say_staple(t, result, max_version)
             if out_file:
                 save_json(result.document, out_file)
                 err.print(t("cli.written", path=out_file), markup=False)
@@ -163,6 +169,16 @@ def present(
                 out.print_json(json.dumps(result.document))
 
         run(ctx, action)
+
+
+def _say_staple(t: Callable[..., str], result: Presentation, max_version: int) -> None:
+    """Whether the issuers' status lists travel with the QR codes, in one sentence."""
+    if result.staple_left_out(max_version):
+        err.print(t("staple.left_out"), markup=False)
+    elif result.status_lists and result.staple is not StapleMode.never:
+        err.print(t("staple.included", count=len(result.status_lists)), markup=False)
+    elif result.staple is StapleMode.always:
+        err.print(t("staple.none_kept"), markup=False)
 
 
 def _over_oid4vp(
@@ -198,7 +214,15 @@ def _over_oid4vp(
             for item in candidates:
                 out.print(f"{item.id}  {item.card.name}", markup=False)
             raise InvalidInput(t("present.none_picked"), code=ErrorCode.invalid_request)
-        answered = answer(ask, chosen, service.store, service.network, clock(), hidden)
+        answered = answer(
+            ask,
+            chosen,
+            service.store,
+            service.network,
+            clock(),
+            hidden,
+            staple=service.config.staple is not StapleMode.never,
+        )
     except VerifierUnreachable as exc:
         if exc.fallback is None:
             raise ResolutionFailed(t("oid4vp.no_fallback"), code=ErrorCode.fetch_failed) from None

@@ -391,6 +391,43 @@ class WalletStore:
                 "INSERT OR REPLACE INTO images (key, blob) VALUES (?, ?)", (key, sealed)
             )
 
+    # ------------------------------------------------------------ status lists
+
+    def status_list(self, url: str) -> dict[str, Any] | None:
+        """The issuer's status list credential last fetched from ``url``, or None.
+
+        Kept to staple to presentations (``shared.status_staple``): a verifier with no
+        network can then check status against the issuer's own signed list.
+        """
+        key = self._box.keyed_digest(url.encode("utf-8"), "status-url")
+        with self._lock:
+            try:
+                row = self._conn.execute(
+                    "SELECT blob FROM status_lists WHERE key = ?", (key,)
+                ).fetchone()
+            except sqlite3.OperationalError:
+                return None  # none kept yet: the table comes with the first one
+        if row is None:
+            return None
+        try:
+            value = json.loads(self._box.open(bytes(row[0]), "status:" + key.hex()))
+        except (CryptoError, ValueError):
+            return None  # a damaged copy is fetched again on the next check
+        return value if isinstance(value, dict) else None
+
+    def keep_status_list(self, url: str, credential: dict[str, Any]) -> None:
+        """Keep (replace) the status list fetched from ``url``, sealed like a badge: which
+        lists a wallet holds says which issuers it has badges from."""
+        key = self._box.keyed_digest(url.encode("utf-8"), "status-url")
+        sealed = self._seal_json(credential, "status:" + key.hex())
+        with self._lock, self._db(), self._conn:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS status_lists (key BLOB PRIMARY KEY, blob BLOB NOT NULL)"
+            )
+            self._conn.execute(
+                "INSERT OR REPLACE INTO status_lists (key, blob) VALUES (?, ?)", (key, sealed)
+            )
+
     def everything(self) -> Iterator[StoredCredential]:
         """Every credential with its card, oldest first (for backups)."""
         for card in self.cards():

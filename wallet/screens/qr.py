@@ -127,7 +127,7 @@ class QRScreen(WalletScreen):
         if limit is None:
             return [], self.t("qr.too_many")
         try:
-            qr_texts_within(self.presentation.document, limit, FILE_MAX_VERSION)
+            qr_texts_within(self.presentation.payload(version), limit, FILE_MAX_VERSION)
         except RugzakError:
             return [], self.t("qr.cannot_fit", max=limit)
         return [], self.t("qr.over_limit", max=limit)
@@ -181,17 +181,19 @@ class QRScreen(WalletScreen):
 
     @work(group="save")
     async def _save(self, kind: str, path: Path) -> None:
-        document = self.presentation.document
+        presentation = self.presentation
 
         def write() -> None:
-            if kind == "json":
-                save_json(document, path)
+            if kind == "json":  # the plain presentation: any verifier reads the file
+                save_json(presentation.document, path)
                 return
-            limit = self.presentation.max_parts
+            limit = presentation.max_parts
             texts = (
-                self.presentation.qr_texts(FILE_MAX_VERSION)
+                presentation.qr_texts(FILE_MAX_VERSION)
                 if limit is None
-                else qr_texts_within(document, limit, FILE_MAX_VERSION)
+                else qr_texts_within(
+                    presentation.payload(FILE_MAX_VERSION), limit, FILE_MAX_VERSION
+                )
             )
             (save_png if kind == "png" else save_svg)(texts, path)
 
