@@ -226,6 +226,31 @@ EN: dict[str, str] = {
     "cli.presented": "Presentation of {count} badge(s) signed.",
     "cli.written": "Wrote {path}",
     "cli.parts": "{count} QR code(s)",
+    "recovery.share_title": "Rugzak recovery share {i} of {n} (any {k} restore the wallet)",
+    "recovery.paper_note": (
+        "Keep this sheet safe and apart from the other shares.\n"
+        "With a backup file, any {k} shares restore the wallet: rugzak-wallet recover FILE."
+    ),
+    "recovery.made": (
+        "Made {n} recovery shares; any {k} of them open backups written from now on. "
+        "Write a new backup now (rugzak-wallet backup FILE); shares made earlier no "
+        "longer open new backups."
+    ),
+    "recovery.pdf_tty": (
+        "The PDF goes to standard output, for the printer: rugzak-wallet recovery split "
+        "--pdf | lp (the wallet writes no share to a file)."
+    ),
+    "recovery.type_share": "Share {number} (its words)",
+    "error.recovery_share_invalid": "Share {share} is mistyped or damaged: check its words.",
+    "error.recovery_share_duplicate": (
+        "Share {share} is the same share as share {same_as}: use different shares."
+    ),
+    "error.recovery_shares_too_few": "{have} share(s) given, {need} needed to restore.",
+    "passphrase.new": "New passphrase",
+    "passphrase.again": "New passphrase again",
+    "passphrase.mismatch": "The two new passphrases differ.",
+    "passphrase.short": "Choose a passphrase of at least 8 characters.",
+    "passphrase.changed": "Passphrase changed. Backups keep the passphrase they were written with.",
     "staple.included": (
         "With the issuers' status list(s) ({count}): a verifier without a network can "
         "check whether the badges were revoked."
@@ -462,6 +487,36 @@ NL: dict[str, str] = {
     "cli.presented": "Presentatie van {count} badge(s) ondertekend.",
     "cli.written": "{path} geschreven",
     "cli.parts": "{count} QR-code(s)",
+    "recovery.share_title": "Rugzak-herstelstuk {i} van {n} (elke {k} herstellen de wallet)",
+    "recovery.paper_note": (
+        "Bewaar dit vel veilig en apart van de andere stukken.\n"
+        "Met een back-upbestand herstellen elke {k} stukken de wallet: "
+        "rugzak-wallet recover BESTAND."
+    ),
+    "recovery.made": (
+        "{n} herstelstukken gemaakt; elke {k} ervan openen de back-ups die u vanaf nu "
+        "maakt. Maak nu een nieuwe back-up (rugzak-wallet backup BESTAND); eerder "
+        "gemaakte stukken openen geen nieuwe back-ups meer."
+    ),
+    "recovery.pdf_tty": (
+        "De PDF gaat naar standaarduitvoer, voor de printer: rugzak-wallet recovery split "
+        "--pdf | lp (de wallet schrijft geen herstelstuk naar een bestand)."
+    ),
+    "recovery.type_share": "Stuk {number} (de woorden)",
+    "error.recovery_share_invalid": (
+        "Stuk {share} is verkeerd getypt of beschadigd: controleer de woorden."
+    ),
+    "error.recovery_share_duplicate": (
+        "Stuk {share} is hetzelfde stuk als stuk {same_as}: gebruik verschillende stukken."
+    ),
+    "error.recovery_shares_too_few": "{have} stuk(ken) gegeven, {need} nodig om te herstellen.",
+    "passphrase.new": "Nieuwe wachtwoordzin",
+    "passphrase.again": "Nieuwe wachtwoordzin nogmaals",
+    "passphrase.mismatch": "De twee nieuwe wachtwoordzinnen verschillen.",
+    "passphrase.short": "Kies een wachtwoordzin van minstens 8 tekens.",
+    "passphrase.changed": (
+        "Wachtwoordzin gewijzigd. Back-ups houden de wachtwoordzin waarmee ze zijn gemaakt."
+    ),
     "staple.included": (
         "Met de statuslijst(en) van de uitgevers ({count}): een controleur zonder netwerk "
         "kan nagaan of de badges zijn ingetrokken."
@@ -539,6 +594,13 @@ class Translator:
     def error_text(self, error: RugzakError) -> str:
         """One line for an error: the sentence and its stable code."""
         sentence = self._errors.get(str(error.code))
+        detailed = self._texts.get(f"error.{error.code}") or EN.get(f"error.{error.code}")
+        if detailed and isinstance(error.detail, dict):
+            # a sentence that names the detail (which share, how many are needed)
+            try:
+                sentence = detailed.format(**error.detail)
+            except (KeyError, IndexError):
+                pass
         if sentence is None or error.code in (
             "invalid_request",
             "internal_error",

@@ -16,6 +16,8 @@ from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
 from wallet.data.cards import Card
 from wallet.data.endorsements import Endorsement
+from wallet.data.recovery import ShareSet, new_secret
+from wallet.data.recovery import split as split_secret
 from wallet.data.store import WalletStore
 from wallet.images import baked_credential, is_image_path, qr_texts, read_image_file
 from wallet.offer import is_offer, read_offer, redeem
@@ -170,6 +172,17 @@ class WalletService:
             hide=hide,
             staple=staple or self.config.staple,
         )
+
+    def new_recovery_shares(self, threshold: int, count: int) -> ShareSet:
+        """A new recovery secret, kept in the wallet, as ``count`` paper shares.
+
+        Backups written from now on open with any ``threshold`` of them; shares made
+        before open only the backups written before.
+        """
+        secret = new_secret()
+        shares = split_secret(secret, threshold, count)
+        self.store.set_recovery_secret(secret)
+        return shares
 
     def backup(self, path: Path, passphrase: str) -> int:
         return write_backup(

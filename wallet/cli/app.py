@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from shared.errors import EXIT_BAD_INPUT
-from wallet.cli import badges, endorse, present, setup, upkeep
+from wallet.cli import badges, endorse, present, recovery, setup, upkeep
 from wallet.cli.common import CliState, err
 from wallet.config import StapleMode, WalletConfig, default_data_dir
 from wallet.i18n import LANGUAGES, detect_language
@@ -65,6 +65,7 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
     badges.register(app)
     present.register(app)
     upkeep.register(app)
+    recovery.register(app)
     endorse.register(app)
     return app
 

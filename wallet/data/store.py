@@ -243,6 +243,56 @@ class WalletStore:
     def did(self) -> str:
         return self._holder.did
 
+    # ------------------------------------------------------------ recovery and passphrase
+
+    def recovery_secret(self) -> bytes | None:
+        """The paper-recovery secret (``wallet.data.recovery``), or None before it is set up."""
+        with self._lock, self._db():
+            row = self._conn.execute("SELECT blob FROM secrets WHERE id = 'recovery'").fetchone()
+        if row is None:
+            return None
+        try:
+            return self._box.open(bytes(row[0]), "secret:recovery")
+        except CryptoError:
+            raise corrupt("the recovery secret does not open") from None
+
+    def set_recovery_secret(self, secret: bytes) -> None:
+        """Keep (replace) the recovery secret, sealed; shares made before stop working."""
+        sealed = self._box.seal(secret, "secret:recovery")
+        with self._lock, self._db(), self._conn:
+            self._conn.execute("INSERT OR REPLACE INTO secrets VALUES ('recovery', ?)", (sealed,))
+
+    def change_passphrase(self, old: str, new: str, *, kdf: KdfParams = MODERATE_KDF) -> None:
+        """Seal the wallet key under ``new`` (fresh salt), in one transaction.
+
+        ``old`` must open the wallet (``wrong_passphrase`` otherwise). The credentials
+        are sealed under the wallet key, not the passphrase, so nothing else is
+        rewritten: a crash leaves the old passphrase or the new one working, never none.
+        """
+        if not new:
+            raise AccessDenied(
+                "Choose a passphrase: it cannot be empty.", code=ErrorCode.passphrase_required
+            )
+        meta = read_meta(self.path)
+        current = KdfParams.from_dict(_json(meta.get("kdf")), code=ErrorCode.wallet_corrupt)
+        kek = Box(derive_key(old, _unb64(meta.get("salt")), current, code=ErrorCode.wallet_corrupt))
+        try:
+            wallet_key = kek.open(_unb64(meta.get("wallet_key")), "wallet-key")
+        except CryptoError:
+            raise AccessDenied(
+                "That passphrase does not open this wallet.", code=ErrorCode.wrong_passphrase
+            ) from None
+        salt = self._rng(SALT_BYTES)
+        new_kek = Box(derive_key(new, salt, kdf, code=ErrorCode.wallet_corrupt))
+        rows = {
+            "kdf": json.dumps(kdf.to_dict()),
+            "salt": _b64(salt),
+            "wallet_key": _b64(new_kek.seal(wallet_key, "wallet-key")),
+        }
+        with self._lock, self._db(), self._conn:
+            for name, value in rows.items():
+                self._conn.execute("UPDATE meta SET value = ? WHERE name = ?", (value, name))
+
     # ------------------------------------------------------------ credentials
 
     def cards(self) -> list[Card]:
