@@ -112,6 +112,8 @@ class ErrorCode(StrEnum):
     issuer_key_unconfirmed = "issuer_key_unconfirmed"
     #: the presenter is not the credential's subject, or did not sign
     holder_mismatch = "holder_mismatch"
+    #: (warning) a presented endorsement names nothing in the presentation
+    endorsement_unrelated = "endorsement_unrelated"
     challenge_mismatch = "challenge_mismatch"  # the presentation answers another request (nonce)
     domain_mismatch = "domain_mismatch"  # the presentation was made for another verifier
     expired = "expired"  # past validUntil / expirationDate
@@ -399,6 +401,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.issuer_mismatch: 400,
         ErrorCode.issuer_key_unconfirmed: (400, _W),
         ErrorCode.holder_mismatch: 400,
+        ErrorCode.endorsement_unrelated: (400, _W),
         ErrorCode.challenge_mismatch: 400,
         ErrorCode.domain_mismatch: 400,
         ErrorCode.expired: 400,

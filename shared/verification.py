@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.errors import ErrorCode
 from shared.errors import Severity as Severity  # re-exported: results speak of it
+from shared.vocab import ENDORSEMENT_CREDENTIAL
 
 
 class Verdict(StrEnum):
@@ -34,6 +35,7 @@ class CheckName(StrEnum):
     status = "status"
     trust = "trust"
     holder = "holder"
+    endorsement = "endorsement"  # a presented endorsement names a badge shown beside it
     challenge = "challenge"
     domain = "domain"
     credentials = "credentials"
@@ -108,8 +110,15 @@ class VerificationResult:
         return [c for c in self.checks if not c.ok and c.severity == Severity.warning]
 
     @property
+    def is_endorsement(self) -> bool:
+        """An endorsement presented beside a badge (``shared.credentials.endorsed``)."""
+        return ENDORSEMENT_CREDENTIAL in (self.summary.get("type") or ())
+
+    @property
     def verdict(self) -> Verdict:
-        inner = [c.verdict for c in self.credentials]
+        # A presented endorsement is shown with its own state on the badge it endorses;
+        # like one embedded in a badge, it does not decide the presentation's verdict.
+        inner = [c.verdict for c in self.credentials if not c.is_endorsement]
         if self.errors or Verdict.invalid in inner:
             return Verdict.invalid
         if self.undecided or Verdict.unknown in inner:

@@ -57,9 +57,15 @@ class Delivered:
 
 
 def deliver(
-    service: WalletService, text: str, chosen: Sequence[str], hide: Collection[str] = ()
+    service: WalletService,
+    text: str,
+    chosen: Sequence[str],
+    hide: Collection[str] = (),
+    *,
+    endorsements: bool = True,
 ) -> Delivered | Presentation:
     """Send the chosen badges over OpenID4VP; offline, a presentation for QR codes instead.
+    The endorsements kept for them go too (both ways), unless ``endorsements`` is False.
 
     Raises:
         InvalidInput: the request is unacceptable or the verifier refused the answer.
@@ -77,6 +83,7 @@ def deliver(
             now,
             hide,
             staple=service.config.staple is not StapleMode.never,
+            endorsements=endorsements,
         )
     except VerifierUnreachable as exc:
         if exc.fallback is None:
@@ -85,7 +92,9 @@ def deliver(
                 "codes instead. Connect to a network and try again.",
                 code=ErrorCode.fetch_failed,
             ) from None
-        presentation = service.present(list(chosen), exc.fallback, hide=hide)
+        presentation = service.present(
+            list(chosen), exc.fallback, hide=hide, endorsements=endorsements
+        )
         return replace(presentation, max_parts=exc.max_parts)
     if not answered.accepted:
         raise InvalidInput(

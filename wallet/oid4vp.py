@@ -6,7 +6,8 @@
    fetches go through the wallet's network door (https only, no redirects
    followed, §14.8). Check it (§5, §5.9.3, §5.10.1) and evaluate its DCQL query
    against the held badges (§6.4).
-2. :func:`answer`: sign one Verifiable Presentation per chosen badge with
+2. :func:`answer`: sign one Verifiable Presentation per chosen badge (and per
+   endorsement kept for them, when the request asks for endorsements) with
    ``challenge`` = nonce and ``domain`` = client_id (Appendix B.1.3.2.5) and POST
    them form-encoded to ``response_uri`` (§8.2); :func:`decline` posts an error
    response (§8.5) instead.
@@ -37,6 +38,7 @@ from shared.oid4vp import (
     decode_request_object,
     evaluate,
     expanded_types,
+    matches,
     parse_link,
     response_fields,
 )
@@ -44,6 +46,7 @@ from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
 from shared.status_staple import OID4VP_PARAMETER
 from shared.strict_json import parse as parse_json
+from wallet.data.endorsements import kept_for
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network
 from wallet.presenting import shown_credential
@@ -375,6 +378,29 @@ def post(network: Network, ask: Ask, fields: dict[str, str]) -> tuple[int, Any]:
     return reply.status_code, body
 
 
+def with_endorsements(
+    ask: Ask, by_query: dict[str, list[StoredCredential]], store: WalletStore
+) -> dict[str, list[StoredCredential]]:
+    """``by_query`` plus the endorsements kept for the chosen badges, each under the
+    first Credential Query that asks for it (Rugzak's verifier names
+    ``EndorsementCredential`` among its ``type_values``). A verifier that does not ask for
+    endorsements gets none: an answer holds only what the request asked for (§6.4.2).
+    """
+    picked = [item for items in by_query.values() for item in items]
+    sent = {item.id for item in picked}
+    out = {key: list(items) for key, items in by_query.items()}
+    for item in kept_for(store, picked):
+        if item.id in sent:
+            continue
+        held = Held(item.id, item.credential, expanded_types(item.credential))
+        for query in ask.request.dcql_query.credentials:
+            if matches(query, held) and (query.multiple or not out.get(query.id)):
+                out.setdefault(query.id, []).append(item)
+                sent.add(item.id)
+                break
+    return out
+
+
 def answer(
     ask: Ask,
     chosen: Sequence[str],
@@ -384,14 +410,18 @@ def answer(
     hide: Collection[str] = (),
     *,
     staple: bool = True,
+    endorsements: bool = True,
 ) -> Answered:
-    """Sign the chosen badges for this request and send them to the verifier.
+    """Sign the chosen badges (and, unless left out, the endorsements kept for them)
+    for this request and send them to the verifier.
 
     With ``staple``, the issuers' status lists the wallet keeps for these badges go
     along in the extension parameter ``rugzak_status_lists`` (``shared.status_staple``):
     beside the VP Token, not in it, so verifiers that do not know it ignore it.
     """
     by_query = plan(ask, chosen, store)
+    if endorsements:
+        by_query = with_endorsements(ask, by_query, store)
     vp_token = sign_vp_token(ask, by_query, store, now, hide)
     extra: dict[str, str] = {}
     if staple:

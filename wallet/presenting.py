@@ -30,6 +30,7 @@ from shared.presentation_request import parse as parse_request_text
 from shared.qr.render import make_symbol
 from shared.runtime.files import atomic_write
 from shared.status_staple import staple as staple_lists
+from wallet.data.endorsements import kept_for
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.stapling import StapleMode, kept_lists
 
@@ -53,6 +54,8 @@ class Presentation:
     #: The issuers' status lists kept for these badges (``wallet.stapling``).
     status_lists: tuple[dict[str, Any], ...] = ()
     staple: StapleMode = StapleMode.auto
+    #: The endorsements that travel beside the badges (wallet ids; see ``endorsements``).
+    endorsement_ids: tuple[str, ...] = ()
 
     @property
     def bound(self) -> bool:
@@ -137,8 +140,13 @@ def make_presentation(
     proof_purpose: str = "authentication",
     hide: Collection[str] = (),
     staple: StapleMode = StapleMode.auto,
+    endorsements: bool = True,
 ) -> Presentation:
     """Sign a presentation of exactly ``credential_ids`` (local ids or prefixes).
+
+    The endorsements the wallet keeps for the chosen badges go beside them (OB 3.0
+    ``EndorsementCredential``s, each signed by its endorser), unless ``endorsements``
+    is False: the learner may leave them out.
 
     ``proof_purpose="assertionMethod"`` for verifiers that require it (DCC's
     verifier-core); it needs a request, whose challenge and domain bind the proof.
@@ -174,8 +182,10 @@ def make_presentation(
             code=ErrorCode.invalid_request,
             detail={"unknown": sorted(unknown)},
         )
+    # endorsements are signed by their endorsers: shown whole, never in part
+    beside = [e for e in kept_for(store, chosen) if e.id not in seen] if endorsements else []
     document = create_presentation(
-        [shown_credential(item, hide) for item in chosen],
+        [shown_credential(item, hide) for item in chosen] + [e.credential for e in beside],
         store.holder,
         challenge=request.challenge if request else None,
         domain=request.domain if request else None,
@@ -188,7 +198,12 @@ def make_presentation(
         else tuple(kept_lists(store, [item.credential for item in chosen]))
     )
     return Presentation(
-        document, request, tuple(item.id for item in chosen), status_lists=lists, staple=staple
+        document,
+        request,
+        tuple(item.id for item in chosen),
+        status_lists=lists,
+        staple=staple,
+        endorsement_ids=tuple(item.id for item in beside),
     )
 
 

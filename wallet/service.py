@@ -162,7 +162,9 @@ class WalletService:
         proof_purpose: str = "authentication",
         hide: Collection[str] = (),
         staple: StapleMode | None = None,
+        endorsements: bool = True,
     ) -> Presentation:
+        """Sign the chosen badges, with the endorsements kept for them unless left out."""
         return make_presentation(
             self.store,
             ids,
@@ -171,6 +173,7 @@ class WalletService:
             proof_purpose=proof_purpose,
             hide=hide,
             staple=staple or self.config.staple,
+            endorsements=endorsements,
         )
 
     def new_recovery_shares(self, threshold: int, count: int) -> ShareSet:
@@ -183,6 +186,12 @@ class WalletService:
         shares = split_secret(secret, threshold, count)
         self.store.set_recovery_secret(secret)
         return shares
+
+    def endorsements_for(self, ids: list[str]) -> list[Endorsement]:
+        """The endorsements that would travel with these badges (shown before signing)."""
+        from wallet.data.endorsements import kept_for
+
+        return [Endorsement.of(e) for e in kept_for(self.store, [self.store.find(i) for i in ids])]
 
     def backup(self, path: Path, passphrase: str) -> int:
         return write_backup(
@@ -207,7 +216,9 @@ class WalletService:
                 )
             data = bake_png(picture, json.dumps(stored.credential, ensure_ascii=False))
         elif form == "vpqr":
-            code = make_presentation(self.store, [stored.id], None, now=self.config.clock())
+            code = make_presentation(
+                self.store, [stored.id], None, now=self.config.clock(), endorsements=False
+            )
             data = (code.vpqr_text() + "\n").encode("ascii")
         else:
             raise InvalidInput(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shared.vocab import as_list
+from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:
@@ -53,10 +53,14 @@ def summarize(credential: Mapping[str, Any]) -> dict[str, Any]:
         criteria = achievement.get("criteria")
         if isinstance(criteria, dict) and isinstance(criteria.get("narrative"), str):
             ach["criteria"] = criteria["narrative"]
-    from shared.showing.badge import badge_view  # it reads levels through shared.skills
+    from shared.showing.badge import badge_view, endorsement_view  # levels: shared.skills
 
+    extra: dict[str, Any] = {}
+    if ENDORSEMENT_CREDENTIAL in types_of(credential):
+        extra["endorsement"] = endorsement_view(credential)
     return {
         **badge_view(credential),
+        **extra,
         "id": credential.get("id"),
         "type": types_of(credential),
         "name": credential.get("name"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shared.credentials.checks import _dates, _issuer, _proof, _structure, _trust
+from shared.credentials.endorsed import is_endorsement_result, relate_endorsements
 from shared.credentials.fields import subject_ids, summarize, types_of
 from shared.credentials.options import VerifyOptions
 from shared.credentials.status import check_status_entries, status_list_errors
@@ -108,7 +109,9 @@ def verify_presentation(
     The request it must answer is ``options.purpose``, or ``challenge`` and
     ``domain`` given here (both ``None`` accepts an unbound presentation, reported
     as a warning). The holder must be the subject of every credential and must
-    control the key that signed the presentation.
+    control the key that signed the presentation; an ``EndorsementCredential`` is
+    about a badge, not issued to the holder: it must name a badge, achievement or
+    issuer in the presentation instead (``shared.credentials.endorsed``).
     """
     opts = (options or _DEFAULTS).with_(**changes)
     presentation, stapled = unstaple(presentation)
@@ -193,6 +196,9 @@ def _verify_presentation(
     inner_opts = opts.with_(purpose=None)
     for cred in creds:
         inner = _verify_credential(cred, inner_opts)
+        result.credentials.append(inner)
+        if is_endorsement_result(inner):
+            continue  # about a badge, not issued to the presenter: related below
         subjects = subject_ids(readable(cred))
         if holder_id is None or holder_id not in subjects:
             inner.add(
@@ -205,5 +211,5 @@ def _verify_presentation(
             )
         else:
             inner.add(Check.passed(CheckName.holder, "It belongs to the person presenting it."))
-        result.credentials.append(inner)
+    relate_endorsements(result)
     return result

@@ -30,6 +30,7 @@ MAX_QUERIES = 32
 MAX_PATH = 16
 VC_TYPE_IRI = "https://www.w3.org/2018/credentials#VerifiableCredential"
 OB_TYPE_IRI = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential"
+ENDORSEMENT_TYPE_IRI = "https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementCredential"
 
 Path = tuple[str | int | None, ...]
 
@@ -285,14 +286,29 @@ class DcqlQuery:
 
 
 def open_badge_query(
-    *, query_id: str = "open_badge", multiple: bool = True, cryptosuites: Sequence[str] = ()
+    *,
+    query_id: str = "open_badge",
+    multiple: bool = True,
+    cryptosuites: Sequence[str] = (),
+    endorsements: bool = False,
 ) -> DcqlQuery:
     """The verifier's query: Open Badges 3.0 credentials as ``ldp_vc`` (Appendix B.1.3.2).
 
     ``AchievementCredential`` expands to the same IRI as ``OpenBadgeCredential`` in
     the Open Badges 3.0 context, so one alternative covers both names.
+
+    ``endorsements`` adds a second alternative to ``type_values`` (B.1.3.2.1: the
+    credential matches when its types include every IRI of one alternative): OB 3.0
+    ``EndorsementCredential``s, so a wallet may answer with the endorsements it keeps
+    beside the badges it shows. One query rather than an optional second one with
+    ``credential_sets`` keeps the request, which the verifier's QR code carries by
+    value, small (every credential is a VerifiableCredential: the endorsement type
+    alone names it).
     """
-    meta: dict[str, Any] = {"type_values": [[VC_TYPE_IRI, OB_TYPE_IRI]]}
+    alternatives = [[VC_TYPE_IRI, OB_TYPE_IRI]]
+    if endorsements:
+        alternatives.append([ENDORSEMENT_TYPE_IRI])
+    meta: dict[str, Any] = {"type_values": alternatives}
     if cryptosuites:
         meta["cryptosuite_values"] = list(cryptosuites)
     return DcqlQuery((CredentialQuery(id=query_id, format=LDP_VC, meta=meta, multiple=multiple),))

@@ -9,6 +9,8 @@ build them the same way.
 - The link (QR code) holds the request by value (§5.4), since ``redirect_uri``
   requests cannot be signed (§5.9.3); the same request is also served as an
   unsecured Request Object at ``request_uri`` for the typed short code.
+- The DCQL query asks for Open Badges 3.0 credentials: badges and the endorsements
+  of them (``open_badge_query(endorsements=True)``, two ``type_values`` alternatives).
 - ``client_metadata.vp_formats_supported.ldp_vc`` is ``{}``: its
   ``proof_type_values`` and ``cryptosuite_values`` are optional (Appendix
   B.1.3.2.3) and left out so the QR code stays small.
@@ -86,7 +88,7 @@ def verifier_request(
         response_uri=response_uri,
         nonce=nonce,
         state=state,
-        dcql_query=query or open_badge_query(),
+        dcql_query=query or open_badge_query(endorsements=True),
         client_metadata=ldp_client_metadata(),
         max_qr_parts=max_qr_parts,
     )

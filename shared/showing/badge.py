@@ -147,7 +147,8 @@ def endorsements_of(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def endorsement_view(endorsement: Mapping[str, Any]) -> dict[str, Any]:
-    """Who endorses, what they say, and when (keys absent when not given)."""
+    """Who endorses, what they say, what about (``target``: the endorsed id), and when
+    (keys absent when not given)."""
     view: dict[str, Any] = {}
     issuer = endorsement.get("issuer")
     if isinstance(issuer, Mapping):
@@ -160,6 +161,8 @@ def endorsement_view(endorsement: Mapping[str, Any]) -> dict[str, Any]:
     subject = _first(endorsement.get("credentialSubject"))
     if isinstance(subject, Mapping) and isinstance(subject.get("endorsementComment"), str):
         view["comment"] = subject["endorsementComment"]
+    if isinstance(subject, Mapping) and isinstance(subject.get("id"), str):
+        view["target"] = subject["id"]
     when = endorsement.get("validFrom") or endorsement.get("issuanceDate")
     if isinstance(when, str):
         view["date"] = when

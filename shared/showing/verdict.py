@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from shared.credentials.endorsed import endorsed_badges
 from shared.errors import ErrorCode
 from shared.verification import OK, CheckName, Severity, VerificationResult
 
@@ -163,20 +164,40 @@ def _badge(result: VerificationResult) -> dict[str, Any]:
 
 
 def plain_verdict(result: VerificationResult) -> dict[str, Any]:
-    """The plain states of ``result``; a presentation's badges get theirs in ``badges``."""
+    """The plain states of ``result``; a presentation's badges get theirs in ``badges``.
+
+    Presented endorsements (``shared.credentials.endorsed``) are no badges: they are
+    left out of the headline counts and the skills, marked ``endorsement`` with the
+    positions of the badges they endorse (``endorses``), and each badge they name lists
+    them in its ``endorsements`` (who, what they wrote, and their own state).
+    """
     if result.kind != "presentation":
         return {**_badge(result), "binding": "bare"}
+    related = endorsed_badges(result)
     badges = [_badge(inner) for inner in result.credentials]
+    for index, targets in related.items():
+        badges[index]["endorsement"] = True
+        badges[index]["endorses"] = targets
+        shown = {**(result.credentials[index].summary.get("endorsement") or {})}
+        shown.update(index=index, state=badges[index]["state"])
+        for target in targets:
+            badges[target].setdefault("endorsements", []).append(shown)
     counts: dict[str, int] = {}
     for badge in badges:
-        counts[badge["state"]] = counts.get(badge["state"], 0) + 1
-    return {
+        if not badge.get("endorsement"):
+            counts[badge["state"]] = counts.get(badge["state"], 0) + 1
+    out: dict[str, Any] = {
         "binding": binding_state(result),
-        "total": len(badges),
+        "total": sum(counts.values()),
         "counts": counts,
         "badges": badges,
         "skills": skills_summary(
             (inner.summary, badge["state"])
             for inner, badge in zip(result.credentials, badges, strict=True)
+            if not badge.get("endorsement")
         ),
     }
+    unrelated = [index for index, targets in related.items() if not targets]
+    if unrelated:
+        out["unrelatedEndorsements"] = unrelated
+    return out

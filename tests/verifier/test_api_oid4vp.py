@@ -92,7 +92,9 @@ async def test_request_object_follows_the_spec(client: httpx.AsyncClient) -> Non
         [
             "https://www.w3.org/2018/credentials#VerifiableCredential",
             "https://purl.imsglobal.org/spec/vc/ob/vocab.html#OpenBadgeCredential",
-        ]
+        ],
+        # the endorsements a learner keeps for the badges may come beside them
+        ["https://purl.imsglobal.org/spec/vc/ob/vocab.html#EndorsementCredential"],
     ]
     assert "ldp_vc" in request.client_metadata["vp_formats_supported"]
     # the typed code resolves to the same Request Object
@@ -163,6 +165,30 @@ async def test_several_presentations_for_a_multiple_query(client: httpx.AsyncCli
     result = (await _poll(client, data))["result"]
     assert len(result["credentials"]) == 2
     assert result["summary"]["presentations"] == 2
+
+
+async def test_an_endorsement_in_its_own_presentation_is_shown_on_its_badge(
+    client: httpx.AsyncClient,
+) -> None:
+    """The wallet answers one VP per credential: the endorsement of a badge comes in a
+    presentation of its own and is related to the badge across the whole answer."""
+    from tests.verifier.page_badges import endorsement, level_badge
+
+    data, request = await _open(client)
+    cred = level_badge("creativiteit", 2, credential_id="urn:uuid:2")
+    one = _vp(request, [cred])
+    two = _vp(request, [endorsement("urn:uuid:2")])
+    body = encode_response({"open_badge": [one, two]}, request.state)
+    reply = await client.post("/oid4vp/response", content=body, headers=FORM)
+    assert reply.json() == {"rugzak_verdict": "valid"}
+    result = (await _poll(client, data))["result"]
+    plain = result["plain"]
+    assert (plain["total"], plain["counts"]) == (1, {"valid": 1})
+    assert [e["endorser"] for e in plain["badges"][0]["endorsements"]] == ["Hotel De Zwaan"]
+    assert plain["badges"][1]["endorses"] == [0]
+    assert "unrelatedEndorsements" not in plain
+    (check,) = [c for c in result["credentials"][1]["checks"] if c["name"] == "endorsement"]
+    assert (check["ok"], check["code"]) == (True, "ok")  # related across both presentations
 
 
 async def test_someone_elses_badge_is_invalid(client: httpx.AsyncClient) -> None:

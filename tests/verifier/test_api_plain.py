@@ -118,3 +118,87 @@ async def test_embedded_endorsements_are_verified_and_shown(client: httpx.AsyncC
         assert shown == [("Hotel De Zwaan", "unknown_issuer"), ("Stranger BV", "invalid")]
         assert summary["endorsements"][0]["comment"].startswith("Sanne hield")
         assert body["verdict"] == "valid"  # a forged endorsement does not make the badge red
+
+
+def _presented_endorsement(target: str, **kw: Any) -> dict[str, Any]:
+    """An endorsement the learner keeps apart and presents beside the badge."""
+    made = endorsement(target, **kw)
+    assert "endorsement" not in level_badge()  # not embedded: a credential of its own
+    return made
+
+
+async def test_an_endorsement_presented_beside_its_badge_is_shown_on_it(
+    client: httpx.AsyncClient,
+) -> None:
+    cred = level_badge("creativiteit", 2, credential_id="urn:uuid:2")
+    other = level_badge("doorzettingsvermogen", 3, credential_id="urn:uuid:3")
+    vp = present([cred, other, _presented_endorsement("urn:uuid:2")], await challenge(client))
+    reply = await client.post("/verify/presentation", json={"presentation": vp})
+    body = reply.json()
+    got = body["plain"]
+    # two badges checked: the endorsement is no badge of its own
+    assert (got["binding"], got["total"], got["counts"]) == ("bound", 2, {"valid": 2})
+    assert [s["skill"] for s in got["skills"]] == ["Creativiteit", "Doorzettingsvermogen"]
+    first, second, beside = got["badges"]
+    assert beside["endorsement"] is True
+    assert beside["endorses"] == [0]
+    (shown,) = first["endorsements"]
+    # genuine; the endorser is not on this verifier's list of known issuers
+    assert (shown["endorser"], shown["state"], shown["index"]) == (
+        "Hotel De Zwaan",
+        "unknown_issuer",
+        2,
+    )
+    assert shown["comment"].startswith("Sanne hield")
+    assert "endorsements" not in second
+    # verified like any credential, with no owner check (it is about a badge, not the learner)
+    inner = body["credentials"][2]
+    names = {c["name"]: c for c in inner["checks"]}
+    assert names["proof"]["ok"]
+    assert names["endorsement"]["ok"]
+    assert "holder" not in names
+    assert body["verdict"] == "valid"
+
+
+async def test_a_presented_endorsement_of_the_achievement_or_issuer_is_related(
+    client: httpx.AsyncClient,
+) -> None:
+    cred = level_badge("creativiteit", 2, credential_id="urn:uuid:2")
+    achievement = cred["credentialSubject"]["achievement"]["id"]
+    issuer = cred["issuer"]["id"]
+    vp = present(
+        [
+            cred,
+            _presented_endorsement(achievement, name="Coach Fleur van der Berg-Özdemir"),
+            _presented_endorsement(issuer, name="Horeca Nederland"),
+        ],
+        await challenge(client),
+    )
+    got = await plain(client, vp)
+    assert [e["endorser"] for e in got["badges"][0]["endorsements"]] == [
+        "Coach Fleur van der Berg-Özdemir",
+        "Horeca Nederland",
+    ]
+    assert "unrelatedEndorsements" not in got
+
+
+async def test_a_forged_or_unrelated_presented_endorsement_is_reported_not_trusted(
+    client: httpx.AsyncClient,
+) -> None:
+    cred = level_badge("creativiteit", 2, credential_id="urn:uuid:2")
+    forged = _presented_endorsement("urn:uuid:2", key=STRANGER, name="Stranger BV")
+    forged["credentialSubject"]["endorsementComment"] = "Beste medewerker ooit."  # changed
+    unrelated = _presented_endorsement("urn:uuid:someone-elses-badge")
+    vp = present([cred, forged, unrelated], await challenge(client))
+    body = (await client.post("/verify/presentation", json={"presentation": vp})).json()
+    got = body["plain"]
+    assert (got["total"], got["counts"]) == (1, {"valid": 1})
+    assert [(e["endorser"], e["state"]) for e in got["badges"][0]["endorsements"]] == [
+        ("Stranger BV", "invalid")
+    ]
+    assert got["unrelatedEndorsements"] == [2]
+    codes = {c["code"] for c in body["credentials"][2]["checks"]}
+    assert "endorsement_unrelated" in codes
+    assert "proof_invalid" in {c["code"] for c in body["credentials"][1]["checks"]}
+    # the badge is genuine: a false endorsement beside it is shown as such, not as a red badge
+    assert body["verdict"] == "valid"

@@ -302,3 +302,55 @@ def test_bare_unbound_replayed_and_suspended(
         assert words["replayed"] in text_of(driver, "[data-testid=binding]")
     finally:
         driver.quit()
+
+
+@pytest.mark.parametrize(("width", "lang"), [(1100, "en"), (390, "nl")])
+def test_endorsements_presented_beside_the_badges(
+    server: tuple[str, Settings], tmp_path: Path, width: int, lang: str
+) -> None:
+    """Endorsements the learner keeps apart travel beside the badge: shown on the badge
+    they endorse (not as badges), a forged one as not valid, an unrelated one apart."""
+    from tests.verifier.helpers import STRANGER
+
+    base, settings = server
+    challenge = httpx.post(f"{base}/requests", json={}).json()["challenge"]
+    forged = endorsement("urn:uuid:2", key=STRANGER, name="Stranger BV")
+    forged["credentialSubject"]["endorsementComment"] = "Beste medewerker ooit."  # changed
+    creds = [
+        level_badge("creativiteit", 2, credential_id="urn:uuid:2"),
+        level_badge("doorzettingsvermogen", 3, credential_id="urn:uuid:1"),
+        endorsement("urn:uuid:2"),
+        forged,
+        endorsement("urn:uuid:elsewhere", name="Restaurant De Kas"),
+    ]
+    driver = browser(tmp_path, width)
+    try:
+        driver.get(base + "/")
+        driver.find_element("id", f"lang-{lang}").click()
+        upload(
+            driver, tmp_path, "vp.json", present(creds, challenge, domain=settings.public_origin)
+        )
+        headline = text_of(driver, "[data-testid=headline]")
+        assert (
+            headline
+            == {
+                "en": "2 badges checked: 2 valid",
+                "nl": "2 badges gecontroleerd: 2 geldig",
+            }[lang]
+        )
+        cards = driver.find_elements("css selector", "[data-testid=credential-verdict]")
+        assert len(cards) == 2  # the endorsements are no cards of their own
+        items = cards[0].find_elements("css selector", "[data-testid=endorsements] li")
+        said = [(li.get_attribute("data-state"), li.text) for li in items]
+        assert said[0][0] == "unknown_issuer"
+        assert said[0][1].startswith("Hotel De Zwaan: “Sanne")
+        assert said[1][0] == "invalid"
+        assert said[1][1].startswith("Stranger BV")
+        assert not cards[1].find_elements("css selector", "[data-testid=endorsements]")
+        apart = text_of(driver, "[data-testid=unrelated-endorsements]")
+        assert "Restaurant De Kas" in apart
+        assert {"en": "not shown here", "nl": "niet getoond"}[lang] in apart
+        fits(driver)
+        shot(driver, tmp_path, f"endorsements-{width}-{lang}")
+    finally:
+        driver.quit()

@@ -160,3 +160,37 @@ def test_pack_load_refuses_garbage(tmp_path: Path) -> None:
     pack["dids"] = {"did:web:a.example": {"id": "did:web:b.example"}}
     wrong_doc.write_text(json.dumps(pack))
     assert runner.invoke(app, ["pack", "load", str(wrong_doc)]).exit_code == 2
+
+
+def test_a_presentation_prints_the_headline_skills_and_endorsements(tmp_path: Path) -> None:
+    """Over the QR path: what HR reads first, a skill line per badge, the endorsement on
+    the badge it endorses (not a badge of its own)."""
+    from tests.verifier.helpers import REVOKED_INDEX
+    from tests.verifier.page_badges import endorsement, level_badge
+
+    pack = make_pack(tmp_path / "pack.json")
+    vp = present(
+        [
+            level_badge("doorzettingsvermogen", 3, credential_id="urn:uuid:1"),
+            level_badge("creativiteit", 2, credential_id="urn:uuid:2"),
+            level_badge("luisteren", 1, index=REVOKED_INDEX, credential_id="urn:uuid:3"),
+            endorsement("urn:uuid:2"),
+        ],
+        "K7QM3XHD9RTPW2B5",
+    )
+    args = ["verify", "--offline", "--trust-pack", str(pack), "--challenge", "K7QM3XHD9RTPW2B5"]
+    args += ["--domain", DOMAIN]
+    for text in qr.encode(vp, max_version=25):
+        args += ["--qr-text", text]
+    result = runner.invoke(app, args, env={"COLUMNS": "200"})
+    said = " ".join(result.output.split())
+    assert result.exit_code == 1, result.output  # one badge is revoked
+    assert "3 badges checked: 2 valid, 1 revoked" in said
+    assert "Sent by the learner's wallet for this request." in said
+    assert "Creativiteit: level 2 of 4" in said
+    assert "Luisteren: level 1 of 4 (revoked)" in said
+    assert 'endorsed by Hotel De Zwaan: "Sanne hield de nieuwe kaart' in said
+    assert "(from an unknown issuer)" in said  # the endorser is not in the trust pack
+    assert "The issuer has revoked this badge." in said
+    assert "Badge 3:" in said
+    assert "Badge 4:" not in said

@@ -136,3 +136,142 @@ def test_an_endorsement_is_never_offered_to_a_verifier(service: WalletService) -
     assert outcome.accepted
     offered = presentable(service.store)
     assert {item.credential["id"] for item in offered.values()} == {b["id"] for b in badges}
+
+
+def test_the_endorsements_of_a_badge_travel_with_it_unless_left_out(
+    service: WalletService,
+) -> None:
+    from shared.credentials import verify_presentation
+    from shared.showing import plain_verdict
+    from tests.wallet.helpers import NOW
+
+    badges = fill(service)
+    top = badges[2]
+    for n, target in enumerate((top["id"], "urn:uuid:not-in-this-wallet"), start=1):
+        (outcome,) = service.import_document(endorsement(target, n=n))
+        assert outcome.accepted, outcome.refusal
+    shown = service.present([top["id"], badges[3]["id"]], None)
+    assert len(shown.credential_ids) == 2
+    assert len(shown.endorsement_ids) == 1
+    creds = shown.document["verifiableCredential"]
+    assert [c["id"] for c in creds] == [top["id"], badges[3]["id"], endorsement(top["id"])["id"]]
+    assert [e.endorser for e in service.endorsements_for([top["id"]])] == ["Hotel De Zwaan"]
+    # the verifier relates it to the badge it endorses
+    result = verify_presentation(shown.document, challenge=None, domain=None, now=NOW)
+    plain = plain_verdict(result)
+    assert plain["total"] == 2
+    (said,) = plain["badges"][0]["endorsements"]
+    assert (said["endorser"], said["comment"]) == ("Hotel De Zwaan", COMMENT)
+    assert "endorsements" not in plain["badges"][1]
+
+    left_out = service.present([top["id"]], None, endorsements=False)
+    assert left_out.endorsement_ids == ()
+    assert len(left_out.document["verifiableCredential"]) == 1
+    # a badge nobody endorsed goes alone
+    alone = service.present([badges[0]["id"]], None)
+    assert alone.endorsement_ids == ()
+
+
+def test_openid4vp_answers_with_the_endorsements_when_the_request_asks_for_them(
+    service: WalletService,
+) -> None:
+    from shared.oid4vp import Held, evaluate, expanded_types, open_badge_query, verifier_request
+    from wallet.oid4vp import Ask, plan, presentable, sign_vp_token, with_endorsements
+
+    badges = fill(service)
+    top = badges[2]
+    (outcome,) = service.import_document(endorsement(top["id"]))
+    assert outcome.accepted
+    held = presentable(service.store)
+
+    def ask_with(endorsements: bool) -> Ask:
+        made = verifier_request(
+            "https://verify.example.nl",
+            request_id="K7QM3XHD9RTPW2B5",
+            nonce="n-0S6_WzA2Mj0123456789",
+            state="st-0S6_WzA2Mj012345678",
+            max_qr_parts=64,
+            query=open_badge_query(endorsements=endorsements),
+        )
+        query = made.request.dcql_query
+        chosen = [Held(k, i.credential, expanded_types(i.credential)) for k, i in held.items()]
+        return Ask(made.request, evaluate(query, chosen), held, 64, None)
+
+    asked = ask_with(True)
+    by_query = with_endorsements(asked, plan(asked, [top["id"]], service.store), service.store)
+    assert [i.credential["id"] for i in by_query["open_badge"]] == [
+        top["id"],
+        endorsement(top["id"])["id"],
+    ]
+    vp_token = sign_vp_token(asked, by_query, service.store, NOW_FOR_VP)
+    assert len(vp_token["open_badge"]) == 2  # one presentation per credential
+    # a verifier whose request does not name endorsements gets none (§6.4.2)
+    plain_ask = ask_with(False)
+    only = with_endorsements(plain_ask, plan(plain_ask, [top["id"]], service.store), service.store)
+    assert [i.credential["id"] for i in only["open_badge"]] == [top["id"]]
+
+
+NOW_FOR_VP = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def test_cli_present_says_which_endorsements_go_and_can_leave_them_out(
+    config: WalletConfig, store: WalletStore, service: WalletService
+) -> None:
+    from typer.testing import CliRunner
+
+    from wallet.cli import make_cli
+
+    badges = fill(service)
+    top = badges[2]
+    (outcome,) = service.import_document(endorsement(top["id"]))
+    assert outcome.accepted
+    store.close()
+    env = {"RUGZAK_PASSPHRASE": PASSPHRASE, "LANG": "en_GB.UTF-8"}
+    runner = CliRunner()
+    taken = runner.invoke(make_cli(config), ["present", "-c", top["id"]], env=env)
+    assert taken.exit_code == 0, taken.stderr
+    assert "With 1 endorsement(s): Hotel De Zwaan." in taken.stderr
+    assert len(json.loads(taken.stdout)["verifiableCredential"]) == 2
+    left = runner.invoke(
+        make_cli(config), ["present", "-c", top["id"], "--no-endorsements"], env=env
+    )
+    assert left.exit_code == 0, left.stderr
+    assert "Left out 1 endorsement(s): Hotel De Zwaan." in left.stderr
+    assert len(json.loads(left.stdout)["verifiableCredential"]) == 1
+
+
+async def test_pilot_present_shows_the_endorsements_that_go_and_leaves_them_out(
+    config: WalletConfig, store: WalletStore, service: WalletService
+) -> None:
+    from textual.widgets import Input, SelectionList, Static
+
+    from tests.wallet.test_passport import settle
+    from wallet.screens.qr import QRScreen
+
+    badges = fill(service)
+    top = badges[2]
+    (outcome,) = service.import_document(endorsement(top["id"]))
+    assert outcome.accepted
+    local = service.store.find(top["id"]).id
+    store.close()
+    app = WalletApp(config)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        info = app.screen.query_one("#endorsements-info", Static)
+        assert str(info.render()) == ""  # nothing picked yet
+        app.screen.query_one("#picks", SelectionList).select(local)
+        await pilot.pause()
+        assert "Endorsements that go with them: Hotel De Zwaan" in str(info.render())
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert "Endorsements left out: Hotel De Zwaan" in str(info.render())
+        await pilot.press("ctrl+n")  # sign for QR codes, made for no request
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QRScreen)
+        assert screen.presentation.endorsement_ids == ()
+        assert len(screen.presentation.document["verifiableCredential"]) == 1

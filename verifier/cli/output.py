@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import typer
@@ -11,6 +12,8 @@ from rich.markup import escape
 
 from shared import messages
 from shared.errors import EXIT_BAD_INPUT, RugzakError
+from shared.messages import catalogue
+from shared.showing.verdict import STATES, badge_state, plain_verdict
 from shared.verification import Check, Severity, Verdict, VerificationResult
 from verifier.service.verifier import result_dict
 
@@ -46,18 +49,78 @@ def print_result(console: Console, result: VerificationResult, as_json: bool = F
         typer.echo(json.dumps(result_dict(result), indent=2, ensure_ascii=False))
         return
     if result.kind == "presentation":
+        plain = plain_verdict(result)
         holder = escape(str(result.summary.get("holder")))
+        console.print(f"[bold]{escape(headline(plain))}[/]")
+        console.print(escape(_words().get("bind_" + plain["binding"], plain["binding"])))
+        for skill in plain["skills"]:
+            console.print(f"  {escape(skill_line(skill))}")
         console.print(f"Presentation by {holder}: {_MARK[result.verdict]}")
         for check in result.checks:
             console.print(check_line(check))
-        for i, inner in enumerate(result.credentials, 1):
+        shown = plain["badges"]
+        number = 0
+        for inner, badge in zip(result.credentials, shown, strict=True):
+            if badge.get("endorsement"):
+                continue  # printed under the badge it endorses
+            number += 1
             console.print()
-            print_credential(console, inner, f"Credential {i}")
+            print_credential(console, inner, f"Badge {number}", badge)
+        unrelated = [result.credentials[i] for i in plain.get("unrelatedEndorsements", [])]
+        if unrelated:
+            console.print()
+            console.print("Endorsements of something not in this presentation:")
+            for inner in unrelated:
+                view = dict(inner.summary.get("endorsement") or {})
+                view["state"] = plain["badges"][result.credentials.index(inner)]["state"]
+                console.print(f"  {escape(endorsement_line(view))}")
     else:
         print_credential(console, result, "Credential")
 
 
-def print_credential(console: Console, result: VerificationResult, label: str) -> None:
+def _words() -> Mapping[str, str]:
+    return catalogue("en").verdicts
+
+
+def headline(plain: Mapping[str, Any]) -> str:
+    """What the page says first: "3 badges checked: 2 valid, 1 revoked"."""
+    total = int(plain.get("total") or 0)
+    counts: Mapping[str, int] = plain.get("counts") or {}
+    words = _words()
+    parts = [f"{counts[s]} {words.get('count_' + s, s)}" for s in STATES if counts.get(s)]
+    noun = "badge" if total == 1 else "badges"
+    return f"{total} {noun} checked" + (": " + ", ".join(parts) if parts else "")
+
+
+def level_text(level: Mapping[str, Any]) -> str:
+    of = f" of {level['of']}" if level.get("of") else ""
+    return f"level {level.get('number') or '?'}{of}"
+
+
+def skill_line(skill: Mapping[str, Any]) -> str:
+    """One line of the skills summary: "Creativiteit: level 2 of 4" (and a state not valid)."""
+    state = skill.get("state")
+    tail = f" ({_words().get('count_' + str(state), state)})" if state != "valid" else ""
+    return f"{skill.get('skill')}: {level_text(skill)}{tail}"
+
+
+def endorsement_line(view: Mapping[str, Any]) -> str:
+    """'endorsed by Hotel De Zwaan: "..." (signature checked)' with the endorsement's own state."""
+    who = view.get("trustedName") or view.get("endorser") or view.get("endorserId") or "?"
+    said = f': "{view["comment"]}"' if view.get("comment") else ""
+    state = str(view.get("state") or "unknown")
+    verdict = "signature checked" if state == "valid" else _words().get("count_" + state, state)
+    return f"endorsed by {who}{said} ({verdict})"
+
+
+def print_credential(
+    console: Console,
+    result: VerificationResult,
+    label: str,
+    plain: Mapping[str, Any] | None = None,
+) -> None:
+    """One badge: title and verdict, issuer, learner, level, evidence, endorsements
+    (embedded in it, and presented beside it: ``plain["endorsements"]``), checks."""
     summary = result.summary
     issuer = summary.get("issuer") or {}
     achievement = summary.get("achievement") or {}
@@ -68,11 +131,14 @@ def print_credential(console: Console, result: VerificationResult, label: str) -
     console.print(f"  issued by {who} {escape(str(issuer.get('id') or ''))}".rstrip())
     if summary.get("subject"):
         console.print(f"  to {escape(str(summary['subject']))}")
+    state = (plain or {}).get("state") or badge_state(result)
+    console.print(f"  {escape(_words().get('say_' + state, state))}")
     level = summary.get("level")
     if isinstance(level, dict) and level.get("number"):
-        of = f" of {level['of']}" if level.get("of") else ""
+        skill = f"{level['skill']}: " if level.get("skill") else ""
+        name = str(level.get("name") or "")
         console.print(
-            f"  level {level['number']}{of}: {escape(str(level.get('name') or ''))}".rstrip()
+            f"  {escape(skill + level_text(level))}" + (f" — {escape(name)}" if name else "")
         )
     for item in summary.get("evidence") or []:
         if isinstance(item, dict):
@@ -88,6 +154,9 @@ def print_credential(console: Console, result: VerificationResult, label: str) -
         words = messages.catalogue("en").verdicts
         parts = ", ".join(words.get("part_" + h, h) for h in hidden)
         console.print("  " + escape(words["hidden"].format(parts=parts)))
+    for view in [*(summary.get("endorsements") or []), *((plain or {}).get("endorsements") or [])]:
+        if isinstance(view, Mapping):
+            console.print(f"  {escape(endorsement_line(view))}")
     form = " · ".join(str(summary[k]) for k in ("source", "label") if summary.get(k))
     if form:  # another tool's format: a VC-JWT, a baked image, Open Badges 2.0
         console.print(f"  form: {escape(form)}")

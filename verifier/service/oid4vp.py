@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.credentials.endorsed import relate_endorsements
 from shared.errors import ErrorCode, InvalidInput, NotFound, VerificationFailed
 from shared.oid4vp import (
     AuthorizationResponse,
@@ -227,7 +228,10 @@ def _check_query(wanted: Any, presentation: Any, result: VerificationResult) -> 
 
 
 def _combine(results: list[VerificationResult]) -> VerificationResult:
-    """One presentation result for the page: one per VP would repeat the headline."""
+    """One presentation result for the page: one per VP would repeat the headline.
+
+    Endorsements arrive in presentations of their own (the ``endorsement`` query):
+    they are related to the badges again across all of them."""
     if len(results) == 1:
         return results[0]
     combined = VerificationResult("presentation")
@@ -237,4 +241,5 @@ def _combine(results: list[VerificationResult]) -> VerificationResult:
     for r in results:
         combined.checks.extend(r.checks)
         combined.credentials.extend(r.credentials)
+    relate_endorsements(combined)
     return combined

@@ -303,6 +303,19 @@
   }
   function stateLabel(state, bare) { return bare && state === "valid" ? t("genuine") : v("state_" + state); }
 
+  /* Who endorses, what they wrote, and whether their own signature and dates held. */
+  function endorsementList(endorsements) {
+    const list = el("ul", { class: "endorsements", "data-testid": "endorsements" });
+    for (const e of endorsements) {
+      const who = e.trustedName || e.endorser || t("unknownIssuerName");
+      const li = el("li", { "data-state": e.state }, el("strong", {}, who));
+      if (e.comment) li.append(": “" + e.comment + "”");
+      li.append(el("span", { class: ["valid", "unknown", "unknown_issuer"].includes(e.state) ? "muted" : "bad" }, " (" + (e.state === "valid" ? t("endorsementChecked") : v("count_" + e.state)) + ")"));
+      list.append(li);
+    }
+    return list;
+  }
+
   function credentialCard(r, index, plainBadge, bare) {
     const s = r.summary || {};
     const issuer = s.issuer || {};
@@ -349,17 +362,9 @@
       }
       add("evidence", list);
     }
-    if (s.endorsements && s.endorsements.length) {
-      const list = el("ul", { class: "endorsements", "data-testid": "endorsements" });
-      for (const e of s.endorsements) {
-        const who = e.trustedName || e.endorser || t("unknownIssuerName");
-        const li = el("li", { "data-state": e.state }, el("strong", {}, who));
-        if (e.comment) li.append(": “" + e.comment + "”");
-        li.append(el("span", { class: ["valid", "unknown", "unknown_issuer"].includes(e.state) ? "muted" : "bad" }, " (" + (e.state === "valid" ? t("endorsementChecked") : v("count_" + e.state)) + ")"));
-        list.append(li);
-      }
-      add("endorsedBy", list);
-    }
+    // embedded in the badge (summary) and presented beside it (plain verdict)
+    const endorsements = (s.endorsements || []).concat((plainBadge && plainBadge.endorsements) || []);
+    if (endorsements.length) add("endorsedBy", endorsementList(endorsements));
     add("awarded", fmtDate(s.awardedDate || s.validFrom));
     if (s.validUntil) add("validUntil", fmtDate(s.validUntil));
     // a list the learner stapled to the presentation: say which list decided
@@ -473,11 +478,21 @@
       head.append(el("h3", { "data-testid": "headline" }, headlineText(plain)));
       head.append(el("p", { class: "binding", "data-testid": "binding" }, v("bind_" + (plain.binding || "bound"))));
       box.append(head);
-      const summaries = (result.credentials || []).map((c) => c.summary || {});
+      const shown = plain.badges || [];
+      // presented endorsements are no badges: they are shown on the badge they endorse
+      const isBadge = (i) => !(shown[i] && shown[i].endorsement);
+      const summaries = (result.credentials || []).filter((c, i) => isBadge(i)).map((c) => c.summary || {});
       box.append(learnerBox(summaries));
       if (plain.skills && plain.skills.length) box.append(skillsBox(plain.skills));
       const copy = plain.binding && plain.binding !== "bound";  // genuine badges, but not shown by their owner for this request
-      (result.credentials || []).forEach((c, i) => box.append(credentialCard(c, i + 1, (plain.badges || [])[i], copy)));
+      let n = 0;
+      (result.credentials || []).forEach((c, i) => { if (isBadge(i)) box.append(credentialCard(c, ++n, shown[i], copy)); });
+      const unrelated = (plain.unrelatedEndorsements || []).map((i) => Object.assign({}, ((result.credentials[i] || {}).summary || {}).endorsement, { state: (shown[i] || {}).state }));
+      if (unrelated.length) {
+        const other = el("div", { class: "unrelated", "data-testid": "unrelated-endorsements" }, el("h3", {}, t("unrelatedEndorsements")));
+        other.append(el("p", { class: "muted" }, M[lang].codes.endorsement_unrelated || M.en.codes.endorsement_unrelated), endorsementList(unrelated));
+        box.append(other);
+      }
       const problems = (result.checks || []).filter((c) => c.code !== "ok" && c.severity !== "info");
       const all = el("details", { class: "all-checks" }, el("summary", {}, t("allChecksPresentation")), reasonsList(result.checks || [], false));
       if (problems.length) all.open = false;

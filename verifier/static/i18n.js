@@ -41,6 +41,7 @@ window.RZ_I18N = {
     nameCheckFailed: "The name could not be checked.", noName: "Name not in the badge.",
     checkedOne: "{n} badge checked", checkedMany: "{n} badges checked",
     notByOwner: "not presented by its owner", endorsedBy: "Endorsed by", endorsementChecked: "signature checked",
+    unrelatedEndorsements: "Endorsements of something not shown here",
     cameraRefused: "permission was refused", cameraMissing: "no camera was found", cameraBusy: "the camera is not available"
   },
   nl: {
@@ -82,6 +83,7 @@ window.RZ_I18N = {
     nameCheckFailed: "De naam kon niet worden gecontroleerd.", noName: "Naam staat niet in de badge.",
     checkedOne: "{n} badge gecontroleerd", checkedMany: "{n} badges gecontroleerd",
     notByOwner: "niet door de eigenaar getoond", endorsedBy: "Aanbevolen door", endorsementChecked: "handtekening gecontroleerd",
+    unrelatedEndorsements: "Aanbevelingen van iets dat hier niet getoond wordt",
     cameraRefused: "er is geen toestemming gegeven", cameraMissing: "er is geen camera gevonden", cameraBusy: "de camera is niet beschikbaar"
   }
 };

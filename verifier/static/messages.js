@@ -51,6 +51,7 @@ window.RZ_MESSAGES = {
       "issuer_mismatch": "It was signed by someone other than the issuer it names.",
       "issuer_key_unconfirmed": "The issuer's key comes from the badge itself and could not be confirmed.",
       "holder_mismatch": "The badge was issued to someone else (another DID).",
+      "endorsement_unrelated": "This endorsement names nothing in the presentation, so it says nothing about the badges shown.",
       "challenge_mismatch": "This answer belongs to another request.",
       "domain_mismatch": "This answer was made for another verifier.",
       "expired": "The badge has expired.",
@@ -140,6 +141,7 @@ window.RZ_MESSAGES = {
       "status": "Status",
       "trust": "Known issuer",
       "holder": "Owner",
+      "endorsement": "Endorsement",
       "challenge": "Request",
       "domain": "Verifier",
       "credentials": "Kind asked for"
@@ -247,6 +249,7 @@ window.RZ_MESSAGES = {
       "issuer_mismatch": "Hij is ondertekend door iemand anders dan de uitgever die erin staat.",
       "issuer_key_unconfirmed": "De sleutel van de uitgever staat in de badge zelf en kon niet bevestigd worden.",
       "holder_mismatch": "De badge is aan iemand anders uitgegeven (een andere DID).",
+      "endorsement_unrelated": "Deze aanbeveling gaat over iets dat niet in de presentatie zit, dus zegt ze niets over de getoonde badges.",
       "challenge_mismatch": "Dit antwoord hoort bij een ander verzoek.",
       "domain_mismatch": "Dit antwoord is voor een andere controleur gemaakt.",
       "expired": "De badge is verlopen.",
@@ -336,6 +339,7 @@ window.RZ_MESSAGES = {
       "status": "Status",
       "trust": "Bekende uitgever",
       "holder": "Eigenaar",
+      "endorsement": "Aanbeveling",
       "challenge": "Verzoek",
       "domain": "Controleur",
       "credentials": "Gevraagde soort"

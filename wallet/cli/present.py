@@ -100,6 +100,14 @@ def present(
     hide: Annotated[
         list[Part] | None, typer.Option("--hide", help=HIDE_HELP, case_sensitive=False)
     ] = None,
+    endorsements: Annotated[
+        bool,
+        typer.Option(
+            "--endorsements/--no-endorsements",
+            help="Take the endorsements the wallet keeps for these badges along (default), "
+            "or leave them out.",
+        ),
+    ] = True,
     assertion_proof: Annotated[
         bool,
         typer.Option(
@@ -123,15 +131,21 @@ def present(
             parsed = None
             max_parts: int | None = None
             given = request_from_picture(request) if request else None
+            if chosen and not decline:
+                _say_endorsements(ctx, service, chosen, endorsements)
             if given and is_oid4vp(given):
-                fallback = _over_oid4vp(ctx, service, given, chosen, decline, out_file, hidden)
+                fallback = _over_oid4vp(
+                    ctx, service, given, chosen, decline, out_file, hidden, endorsements
+                )
                 if fallback is None:
                     return
                 parsed, max_parts = fallback
             elif given:
                 parsed = parse_request(given)
             purpose = "assertionMethod" if assertion_proof else "authentication"
-            result = service.present(chosen, parsed, proof_purpose=purpose, hide=hidden)
+            result = service.present(
+                chosen, parsed, proof_purpose=purpose, hide=hidden, endorsements=endorsements
+            )
             if qr_format is QrFormat.vpqr:
                 texts = [result.vpqr_text()]
             elif max_parts is None:
@@ -181,6 +195,19 @@ def _say_staple(t: Callable[..., str], result: Presentation, max_version: int) -
         err.print(t("staple.none_kept"), markup=False)
 
 
+def _say_endorsements(
+    ctx: typer.Context, service: WalletService, chosen: list[str], endorsements: bool
+) -> None:
+    """Tell the learner which endorsements go with the badges, or were left out."""
+    t = state(ctx).t
+    kept = service.endorsements_for(chosen)
+    if not kept:
+        return
+    names = ", ".join(dict.fromkeys(e.endorser for e in kept))
+    key = "cli.endorsements" if endorsements else "cli.endorsements_left_out"
+    err.print(t(key, count=len(kept), names=names), markup=False)
+
+
 def _over_oid4vp(
     ctx: typer.Context,
     service: WalletService,
@@ -189,6 +216,7 @@ def _over_oid4vp(
     decline: bool,
     out_file: Path | None,
     hidden: list[str],
+    endorsements: bool,
 ) -> tuple[PresentationRequest, int] | None:
     """Answer over OpenID4VP; returns the offline binding and part limit to fall back to."""
     from wallet.oid4vp import VerifierUnreachable, answer, fetch_ask
@@ -222,6 +250,7 @@ def _over_oid4vp(
             clock(),
             hidden,
             staple=service.config.staple is not StapleMode.never,
+            endorsements=endorsements,
         )
     except VerifierUnreachable as exc:
         if exc.fallback is None:

@@ -5,7 +5,9 @@ colleague with their own DID) names what it endorses in ``credentialSubject.id``
 badge credential's ``id``, an achievement's ``id``, or an issuer profile's ``id``. The
 wallet receives it like any credential (same checks, except that it is not issued to
 the learner's DID), keeps it in the same sealed store, and shows it on every badge it
-names. It is not a badge itself: it stays out of the badge list and presentations.
+names. It is not a badge itself: it stays out of the badge list. When the learner
+presents a badge, the endorsements kept for it travel beside it (``kept_for``) unless
+the learner leaves them out; the verifier shows them with the badge they endorse.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from shared.ob.endorsement import endorsed_target
 from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
 from wallet.data.cards import Card, Status
-from wallet.data.store import StoredCredential
+from wallet.data.store import StoredCredential, WalletStore
 
 
 def is_endorsement(credential: Any) -> bool:
@@ -73,9 +75,29 @@ def endorsements_of(
 ) -> list[Endorsement]:
     """The endorsements that name this badge, its achievement or its issuer (invalid
     ones left out: an endorsement that does not check out says nothing)."""
-    wanted = targets_of(credential)
+    return endorsements_of_targets(targets_of(credential), endorsements)
+
+
+def endorsements_of_targets(
+    wanted: set[str], endorsements: Iterable[Endorsement]
+) -> list[Endorsement]:
+    """The endorsements naming one of ``wanted`` (invalid ones left out)."""
     return [e for e in endorsements if e.target in wanted and e.status is not Status.invalid]
 
 
 def is_endorsement_card(card: Card) -> bool:
     return card.endorses is not None
+
+
+def kept_for(store: WalletStore, badges: Iterable[StoredCredential]) -> list[StoredCredential]:
+    """The endorsements the wallet keeps for these badges, oldest first, each once (ones
+    that did not check out are left out, as on screen)."""
+    wanted: set[str] = set()
+    for badge in badges:
+        wanted |= targets_of(badge.credential)
+    cards = [
+        card
+        for card in store.cards()
+        if card.endorses in wanted and card.status is not Status.invalid
+    ]
+    return [store.get(card.id) for card in cards]

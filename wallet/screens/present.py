@@ -16,6 +16,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, SelectionList,
 from shared.errors import RugzakError
 from shared.presentation_request import PresentationRequest
 from wallet.data.cards import Card
+from wallet.data.endorsements import Endorsement, endorsements_of_targets, targets_of
 from wallet.dialogs.hide import HideDialog, parts_text
 from wallet.presenting import parse_request
 from wallet.screens.base import WalletScreen
@@ -34,6 +35,8 @@ class PresentScreen(WalletScreen):
         Binding("ctrl+n", "unbound", "bind.unbound"),
         Binding("ctrl+t", "all", "bind.all"),
         Binding("ctrl+o", "hide", "bind.hide"),
+        # priority: the request field would take ctrl+e (end of line; the End key does that)
+        Binding("ctrl+e", "endorsements", "bind.endorsements", priority=True),
     ]
 
     def __init__(
@@ -48,6 +51,10 @@ class PresentScreen(WalletScreen):
         self.preselected = frozenset(preselected)  # e.g. "my skills profile" from the passport
         self.request_text = request
         self.hidden: frozenset[str] = frozenset()  # parts left out by selective disclosure
+        #: the endorsements kept for the picked badges go with them unless left out
+        self.endorsements = True
+        self._kept: list[Endorsement] | None = None  # every endorsement, read once
+        self._targets: dict[str, set[str]] = {}  # per badge: the ids it may be endorsed by
         self.sub_title = self.t("present.title")
 
     def compose(self) -> ComposeResult:
@@ -67,6 +74,7 @@ class PresentScreen(WalletScreen):
                 id="picks",
             )
             yield Static(self._hide_text(), id="hide-info", markup=False)
+            yield Static("", id="endorsements-info", markup=False)
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t("present.sign"), variant="primary", id="sign", compact=True)
@@ -82,6 +90,42 @@ class PresentScreen(WalletScreen):
 
     def on_mount(self) -> None:
         self.query_one("#request", Input).focus()
+        self._show_endorsements()
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        self._show_endorsements()
+
+    def action_endorsements(self) -> None:
+        """Leave the endorsements of the picked badges out, or take them along again."""
+        self.endorsements = not self.endorsements
+        self._show_endorsements()
+
+    def _show_endorsements(self) -> None:
+        """Which endorsements go with the picked badges (the learner sees them before
+        signing, and can leave them out)."""
+        picked = list(self.query_one("#picks", SelectionList).selected)
+        kept = self._kept_for(picked)
+        info = self.query_one("#endorsements-info", Static)
+        if not kept:
+            info.update("")
+            return
+        names = ", ".join(dict.fromkeys(e.endorser for e in kept))
+        key = "present.endorsements" if self.endorsements else "present.endorsements_off"
+        info.update(self.t(key, names=names))
+
+    def _kept_for(self, picked: list[str]) -> list[Endorsement]:
+        """The endorsements that go with ``picked`` (as ``wallet.data.endorsements.kept_for``
+        picks them when signing), each badge's document read once."""
+        if self._kept is None:
+            self._kept = self.wallet.endorsements()
+        if not self._kept or not picked:
+            return []
+        wanted: set[str] = set()
+        for card_id in picked:
+            if card_id not in self._targets:
+                self._targets[card_id] = targets_of(self.wallet.store.get(card_id).credential)
+            wanted |= self._targets[card_id]
+        return endorsements_of_targets(wanted, self._kept)
 
     def _hide_text(self) -> str:
         if not self.hidden:
@@ -186,7 +230,9 @@ class PresentScreen(WalletScreen):
         self.query_one("#form-error", Static).update(self.t("present.working"))
         try:
             presentation = await self.off_thread(
-                partial(self.wallet.present, hide=self.hidden), picked, request
+                partial(self.wallet.present, hide=self.hidden, endorsements=self.endorsements),
+                picked,
+                request,
             )
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
@@ -203,7 +249,13 @@ class PresentScreen(WalletScreen):
 
         self.query_one("#form-error", Static).update(self.t("present.working"))
         try:
-            outcome = await self.off_thread(deliver, self.wallet, text, picked, self.hidden)
+            outcome = await self.off_thread(
+                partial(deliver, endorsements=self.endorsements),
+                self.wallet,
+                text,
+                picked,
+                self.hidden,
+            )
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
             self.show_error(exc)
