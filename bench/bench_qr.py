@@ -6,7 +6,8 @@ Run ``python bench/bench_qr.py``. Inputs the dictionary never saw:
   credentials);
 * every VCDM 2.0 DCC fixture and two 1EdTech fixtures, each wrapped in a
   presentation (real third-party credentials);
-* presentations from the corpus generator with another seed than training.
+* presentations from the corpus generator with another seed than training (the
+  older generator, bench/qr_corpus.py: codec C's corpus is bench/qr_corpus_c.py).
 
 The numbers in docs/qr-format.md come from this script.
 """
@@ -33,7 +34,7 @@ import qr_corpus  # noqa: E402
 
 from shared import qr  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
-from shared.qr import codecs  # noqa: E402
+from shared.qr import codecs, semantic  # noqa: E402
 from shared.qr.capacity import smallest_version  # noqa: E402
 from tests.shared import test_qr_samples as samples  # noqa: E402
 
@@ -47,6 +48,7 @@ COMPRESSORS: dict[str, Compressor] = {
     "brotli q11 w16 (B)": lambda b: codecs.compress(b, "B"),
     "zstd-19": lambda b: zstandard.ZstdCompressor(level=19).compress(b),
     "zstd-19 + dict (Z)": lambda b: codecs.compress(b, "Z"),
+    "semantic (C)": lambda b: semantic.encode(json.loads(b)),
 }
 
 
@@ -110,7 +112,9 @@ def main() -> None:
     mean_row("generated VPs, 1 cred (n=100)", generated)
     generated3 = [qr_corpus.compact(qr_corpus.presentation(rng, 3)) for _ in range(30)]
     mean_row("generated VPs, 3 cred (n=30)", generated3)
-    print("\nshared.qr.encode with the defaults (codec Z, max_version 25, ECC M)\n")
+    print(
+        f"\nshared.qr.encode with the defaults (codec {qr.DEFAULT_CODEC}, max_version 25, ECC M)\n"
+    )
     transport("Rugzak VP, 1 credential", samples.presentation(1))
     transport("Rugzak VP, 3 credentials", samples.presentation(3))
     transport("DCC complexIssuer VP", samples.dcc_presentation())

@@ -27,7 +27,14 @@ from shared.qr.capacity import (
     version_for_modules,
     version_for_terminal,
 )
-from shared.qr.codecs import BROTLI, CODECS, DEFAULT_CODEC, MAX_DECOMPRESSED, ZSTD_DICT_1
+from shared.qr.codecs import (
+    BROTLI,
+    CODECS,
+    DEFAULT_CODEC,
+    MAX_DECOMPRESSED,
+    SEMANTIC_1,
+    ZSTD_DICT_1,
+)
 from shared.qr.collector import PartCollector
 from shared.qr.image import read_qr_image
 from shared.qr.render import qr_version, render_png, render_svg, render_terminal
@@ -39,6 +46,7 @@ __all__ = [
     "DEFAULT_CODEC",
     "MAX_DECOMPRESSED",
     "PREFIX",
+    "SEMANTIC_1",
     "ZSTD_DICT_1",
     "Part",
     "PartCollector",

@@ -1,10 +1,13 @@
 """Compression codecs of the QR text format, named by one character.
 
 ``B`` is brotli (quality 11, window 2**16); ``Z`` is zstd with the trained
-dictionary ``zstd-dict-1.zst`` shipped beside this module. ``Z`` is the default
-because it is smaller on every presentation measured (docs/qr-format.md has the
-numbers). A codec character is never reused for different bytes: a new
-dictionary gets a new character, so old QR codes stay readable.
+dictionary ``zstd-dict-1.zst`` shipped beside this module. Both compress JSON
+bytes. ``C`` (shared/qr/semantic.py) packs the JSON value itself (term table,
+typed binary values, its own dictionary) and is the default because it is the
+smallest on every presentation measured (docs/qr-format.md has the numbers); a
+value it cannot carry exactly is written with ``Z``. A codec character is never
+reused for different bytes: a new dictionary gets a new character, so old QR
+codes stay readable.
 
 Decompression is capped (``MAX_DECOMPRESSED``) and never trusts a size
 announced by the compressed data, so a small QR code cannot expand into a
@@ -28,8 +31,11 @@ MAX_DECOMPRESSED = 1024 * 1024
 
 BROTLI = "B"
 ZSTD_DICT_1 = "Z"
-DEFAULT_CODEC = ZSTD_DICT_1
-CODECS = (BROTLI, ZSTD_DICT_1)
+SEMANTIC_1 = "C"
+DEFAULT_CODEC = SEMANTIC_1
+CODECS = (BROTLI, ZSTD_DICT_1, SEMANTIC_1)
+BYTE_CODECS = (BROTLI, ZSTD_DICT_1)
+"""Codecs that compress JSON bytes; ``C`` packs the JSON value (shared.qr.semantic)."""
 
 BROTLI_QUALITY = 11
 BROTLI_LGWIN = 16
@@ -66,7 +72,7 @@ def _zstd_compress_dict() -> zstandard.ZstdCompressionDict:
     return prepared
 
 
-def compress(data: bytes, codec: str = DEFAULT_CODEC) -> bytes:
+def compress(data: bytes, codec: str = ZSTD_DICT_1) -> bytes:
     """Compress ``data`` with the codec named by ``codec``."""
     if codec == BROTLI:
         return bytes(brotli.compress(data, quality=BROTLI_QUALITY, lgwin=BROTLI_LGWIN))
@@ -79,7 +85,7 @@ def compress(data: bytes, codec: str = DEFAULT_CODEC) -> bytes:
             write_dict_id=False,
         )
         return cctx.compress(data)
-    raise ValueError(f"unknown codec {codec!r}; expected one of {CODECS}")
+    raise ValueError(f"{codec!r} is not a byte codec; expected one of {BYTE_CODECS}")
 
 
 def check_codec(codec: str) -> None:
@@ -103,6 +109,8 @@ def decompress(data: bytes, codec: str, *, limit: int = MAX_DECOMPRESSED) -> byt
     if codec == BROTLI:
         return _brotli_decompress(data, limit)
     check_codec(codec)
+    if codec != ZSTD_DICT_1:
+        raise ValueError(f"{codec!r} is not a byte codec; expected one of {BYTE_CODECS}")
     return _zstd_decompress(data, limit)
 
 
@@ -142,7 +150,18 @@ def _brotli_decompress(data: bytes, limit: int) -> bytes:
 
 
 def _zstd_decompress(data: bytes, limit: int) -> bytes:
-    dctx = zstandard.ZstdDecompressor(dict_data=_zstd_dict(), max_window_size=_ZSTD_MAX_WINDOW)
+    return zstd_decompress(data, _zstd_dict(), ZSTD_DICT_1, limit=limit)
+
+
+def zstd_decompress(
+    data: bytes, dictionary: zstandard.ZstdCompressionDict, codec: str, *, limit: int
+) -> bytes:
+    """One zstd frame made with ``dictionary``, at most ``limit`` bytes of output.
+
+    Raises:
+        InvalidInput: ``decompression_failed`` (naming ``codec``), ``payload_too_large``.
+    """
+    dctx = zstandard.ZstdDecompressor(dict_data=dictionary, max_window_size=_ZSTD_MAX_WINDOW)
     try:
         # decompress() trusts a declared content size and ignores max_output_size,
         # so check the header first and only then let zstd validate the whole frame
@@ -153,7 +172,7 @@ def _zstd_decompress(data: bytes, limit: int) -> bytes:
             raise _too_large(limit)
         return dctx.decompress(data, max_output_size=limit, allow_extra_data=False)
     except zstandard.ZstdError as exc:
-        raise _corrupt(ZSTD_DICT_1, str(exc)) from exc
+        raise _corrupt(codec, str(exc)) from exc
 
 
 def _zstd_streamed_size(dctx: zstandard.ZstdDecompressor, data: bytes, limit: int) -> int:

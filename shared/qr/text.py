@@ -28,7 +28,7 @@ from typing import Any
 import base45
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.qr import capacity, codecs
+from shared.qr import capacity, codecs, semantic
 from shared.strict_json import parse as parse_json
 
 PREFIX = "RZ1:"
@@ -65,7 +65,10 @@ def to_json_bytes(payload: dict[str, Any]) -> bytes:
 
 
 def encode_stream(payload: dict[str, Any], codec: str = codecs.DEFAULT_CODEC) -> str:
-    """``<codec><base45 of the compressed JSON>``: the body every text is cut from."""
+    """``<codec><base45 of the compressed JSON>``: the body every text is cut from.
+
+    With codec ``C`` a payload that codec cannot carry exactly is written with ``Z``
+    (the stream's first character says which)."""
     data = to_json_bytes(payload)
     if len(data) > codecs.MAX_DECOMPRESSED:
         raise InvalidInput(
@@ -74,6 +77,14 @@ def encode_stream(payload: dict[str, Any], codec: str = codecs.DEFAULT_CODEC) ->
             code=ErrorCode.payload_too_large,
             detail={"size": len(data), "limit": codecs.MAX_DECOMPRESSED},
         )
+    if codec == codecs.SEMANTIC_1:
+        try:
+            packed = semantic.encode(payload)
+        except semantic.UnrepresentableError:
+            codec = codecs.ZSTD_DICT_1  # e.g. an integer beyond 64 bits: same JSON, codec Z
+        else:
+            encoded_c: bytes = base45.b45encode(packed)
+            return codec + encoded_c.decode("ascii")
     encoded: bytes = base45.b45encode(codecs.compress(data, codec))
     return codec + encoded.decode("ascii")
 
@@ -205,6 +216,8 @@ def decode_stream(stream: str) -> dict[str, Any]:
             code=ErrorCode.invalid_base45,
             detail={"length": len(encoded)},
         ) from exc
+    if codec == codecs.SEMANTIC_1:
+        return semantic.decode(compressed)
     data = codecs.decompress(compressed, codec)
     return _parse_json(data)
 

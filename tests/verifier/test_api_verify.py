@@ -327,6 +327,11 @@ async def test_qr_single_and_multi_part(client: httpx.AsyncClient) -> None:
     assert parts.json()["verdict"] == "valid"
     single = qr.encode(signed(badge()), max_version=40)
     assert len(single) == 1
+    assert single[0].startswith("RZ1:C")  # the default codec; Z and B codes below
+    for codec in ("Z", "B"):
+        older = qr.encode(signed(badge()), max_version=40, codec=codec)
+        reply = await client.post("/verify/qr", json={"texts": older})
+        assert reply.json()["verdict"] == "valid", codec
     assert (await client.post("/verify/qr", json={"texts": single})).json()["verdict"] == "valid"
 
 
@@ -337,6 +342,7 @@ async def test_qr_single_and_multi_part(client: httpx.AsyncClient) -> None:
         (["RZ1:Z::::"], "invalid_base45"),
         (["RZ1:Z" + base45.b45encode(b"not zstd at all").decode()], "decompression_failed"),
         (["RZ1:B" + base45.b45encode(b"\x00\xff\x00 not brotli").decode()], "decompression_failed"),
+        (["RZ1:C" + base45.b45encode(b"\x13\x37 not codec C").decode()], "decompression_failed"),
         (["RZ1:Q" + base45.b45encode(b"x").decode()], "unsupported_codec"),
     ],
 )
