@@ -7,7 +7,9 @@ from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from shared.runtime.serving import ServingSettings
 
 KdfProfile = Literal["moderate", "interactive", "min"]
 
@@ -17,7 +19,7 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("rugzak-issuer", appauthor=False))
 
 
-class IssuerSettings(BaseSettings):
+class IssuerSettings(ServingSettings):
     """Everything the issuer service and CLI need; the signing key lives in the store.
 
     ``passphrase`` unlocks the signing key and is never logged or echoed
@@ -61,6 +63,10 @@ class IssuerSettings(BaseSettings):
     # Serve Prometheus metrics at /metrics; with a token, only for that bearer.
     metrics: bool = False
     metrics_token: SecretStr | None = None
+    # OpenID4VCI calls (token, nonce, credential, offer) per client address per minute;
+    # 0 turns the limit off. Admin calls are authenticated and not limited.
+    rate_limit_per_minute: int = Field(default=60, ge=0)
+    rate_limit_burst: int = Field(default=20, ge=1)
     # TESTS ONLY: a fixed seed makes status indexes predictable (no herd privacy);
     # the concurrency test uses it so that processes collide on purpose.
     status_rng_seed: int | None = None

@@ -7,8 +7,9 @@ from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
+from shared.runtime.serving import ServingSettings
 from shared.vocab import DCC_MIN_STATUS_ENTRIES
 
 
@@ -17,7 +18,7 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("rugzak-verifier", appauthor=False))
 
 
-class Settings(BaseSettings):
+class Settings(ServingSettings):
     """Everything the verifier service and CLI can be told.
 
     ``public_origin`` is the domain wallets bind presentations to: set it to the
@@ -67,8 +68,6 @@ class Settings(BaseSettings):
     """Verify on the event loop instead of a worker thread. Default: when offline with a
     SQLite database (nothing can wait on the network; the thread hand-off costs more
     CPU than it saves)."""
-    trust_forwarded_for: bool = False
-    """Behind a reverse proxy: take the client address from X-Forwarded-For."""
     log_format: Literal["text", "json"] = "text"
     """``json``: one JSON object per log line (no personal data; see docs/operations.md)."""
     log_requests: bool = False

@@ -4,7 +4,8 @@ set up by the lifespan (or injected by tests)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -24,11 +25,21 @@ from issuer.offers import OfferService
 from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
 from shared.runtime.observe import Observe, ServiceMetrics
-from shared.runtime.web import BodyLimit, install_error_handlers
+from shared.runtime.ratelimit import RateLimit, TokenBuckets
+from shared.runtime.serving import quiet_accept_errors
+from shared.runtime.web import BodyLimit, Scope, install_error_handlers
+
+
+def _public_oid4vci(scope: Scope) -> bool:
+    return str(scope["path"]).startswith("/oid4vci/")
 
 
 def create_app(
-    settings: IssuerSettings, *, issuer: Issuer | None = None, clock: Clock = utc_now
+    settings: IssuerSettings,
+    *,
+    issuer: Issuer | None = None,
+    clock: Clock = utc_now,
+    rate_clock: Callable[[], float] = time.monotonic,
 ) -> FastAPI:
     """The issuer's HTTP API.
 
@@ -65,6 +76,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app, service="issuer")
+    quiet_accept_errors()
     metrics = ServiceMetrics("issuer")
     app.state.metrics = metrics
     for router in (
@@ -80,7 +92,21 @@ def create_app(
         operations.router,
     ):
         app.include_router(router)
-    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(
+        BodyLimit, limit=settings.max_request_bytes, timeout=settings.body_timeout_seconds
+    )
+    if settings.rate_limit_per_minute > 0:
+        # The wallet-facing OpenID4VCI endpoints are public: each call writes a row
+        # (a nonce, an attempt) or signs, so one client must not be able to flood them.
+        buckets = TokenBuckets(
+            settings.rate_limit_per_minute, settings.rate_limit_burst, clock=rate_clock
+        )
+        app.add_middleware(
+            RateLimit,
+            buckets=buckets,
+            forwarded_hops=settings.client_hops(),
+            limited=_public_oid4vci,
+        )
     # outermost: counts and times what the body limit refuses too
     log = logging.getLogger("rugzak.issuer.requests") if settings.log_requests else None
     app.add_middleware(Observe, metrics=metrics, log=log)

@@ -213,9 +213,8 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs) with uvicorn."""
-    import uvicorn
-
     from issuer.api import create_app
+    from shared.runtime import serving
 
     def act() -> None:
         settings = state(ctx).settings()
@@ -224,31 +223,29 @@ def serve(
             published = issuer.identity.base_url
         for line in listen_warnings(published, host, port):
             out.print(f"[bold yellow]Warning:[/bold yellow] {line}", highlight=False)
+        options = {
+            "host": host,
+            "port": port,
+            "workers": workers,
+            "log_level": "info",
+            "log_config": log_config(settings.log_format),
+            "access_log": False,
+        }
+        limits = settings.server_limits()
         if workers == 1:
             app = create_app(settings.model_copy(update={"passphrase": SecretStr(secret)}))
-            uvicorn.run(
-                app,
-                host=host,
-                port=port,
-                log_level="info",
-                log_config=log_config(settings.log_format),
-                access_log=False,
+            config = serving.config(app, limits=limits, **options)
+        else:
+            # Worker processes build their own app from the environment; they inherit it.
+            os.environ["RUGZAK_ISSUER_PASSPHRASE"] = secret
+            os.environ["RUGZAK_ISSUER_DATA_DIR"] = str(settings.data_dir)
+            os.environ["RUGZAK_ISSUER_DATABASE_URL"] = settings.resolved_database_url()
+            config = serving.config(
+                "issuer.api.asgi:make_app", limits=limits, factory=True, **options
             )
-            return
-        # Worker processes build their own app from the environment; they inherit it.
-        os.environ["RUGZAK_ISSUER_PASSPHRASE"] = secret
-        os.environ["RUGZAK_ISSUER_DATA_DIR"] = str(settings.data_dir)
-        os.environ["RUGZAK_ISSUER_DATABASE_URL"] = settings.resolved_database_url()
-        uvicorn.run(
-            "issuer.api.asgi:make_app",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            log_config=log_config(settings.log_format),
-            access_log=False,
-        )
+        sock = serving.tcp_socket(host, port)
+        out.print(f"Listening on {serving.listening_url(sock)}", highlight=False)
+        serving.run(config, sock)
 
     run(act)
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any
 
+import anyio
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -163,16 +164,41 @@ async def send_error(
     await send({"type": "http.response.body", "body": body})
 
 
+def client_address(scope: Scope, *, forwarded_hops: int = 0) -> str:
+    """The client address that rate limits key on.
+
+    With no proxy (``forwarded_hops`` 0) it is the socket peer; ``X-Forwarded-For``
+    is ignored, whoever sends it. Behind ``forwarded_hops`` reverse proxies that each
+    append the address they saw, the client is the entry that many places from the
+    right: everything left of it was written by the client and can say anything. A
+    request with fewer entries did not pass all the proxies, so its socket peer counts.
+    """
+    if forwarded_hops > 0:
+        entries: list[str] = []
+        for key, value in scope.get("headers", []):
+            if key == b"x-forwarded-for":
+                entries += [e.strip() for e in value.decode("latin-1").split(",")]
+        if len(entries) >= forwarded_hops and entries[-forwarded_hops]:
+            return entries[-forwarded_hops][:100]
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
 class BodyLimit:
-    """Reads at most ``limit`` bytes of a request body (per path if a function), else 413.
+    """Reads at most ``limit`` bytes of a request body (per path if a function), else 413;
+    the whole body within ``timeout`` seconds, else 408.
 
     The body is buffered (it is small by construction) and replayed to the app, so
-    a lying or missing Content-Length cannot get more bytes past the limit.
+    a lying or missing Content-Length cannot get more bytes past the limit, and a
+    client trickling bytes cannot hold a request open for ever.
     """
 
-    def __init__(self, app: ASGIApp, limit: int | Callable[[str], int]) -> None:
+    def __init__(
+        self, app: ASGIApp, limit: int | Callable[[str], int], timeout: float | None = None
+    ) -> None:
         self.app = app
         self.limit_for: Callable[[str], int] = limit if callable(limit) else lambda _path: limit
+        self.timeout = timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -187,18 +213,28 @@ class BodyLimit:
                 return
         chunks: list[bytes] = []
         size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size > limit:
-                await send_error(send, ErrorCode.payload_too_large, too_big, detail=detail)
-                return
-            chunks.append(chunk)
-            if not message.get("more_body", False):
-                break
+        with anyio.move_on_after(self.timeout) as deadline:
+            while True:
+                message = await receive()
+                if message["type"] == "http.disconnect":
+                    return
+                chunk = message.get("body", b"")
+                size += len(chunk)
+                if size > limit:
+                    await send_error(send, ErrorCode.payload_too_large, too_big, detail=detail)
+                    return
+                chunks.append(chunk)
+                if not message.get("more_body", False):
+                    break
+        if deadline.cancelled_caught:
+            await send_error(
+                send,
+                ErrorCode.request_timeout,
+                "The request body did not arrive in time.",
+                detail={"seconds": self.timeout},
+                headers={"connection": "close"},
+            )
+            return
         body = b"".join(chunks)
         replayed = False
 

@@ -9,7 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
+from issuer.api import create_app
 from issuer.service import Issuer
+from issuer.settings import IssuerSettings
 from shared.ob.schema import validate_credential_schema
 from tests.issuer.conftest import ACHIEVEMENT, BASE_URL, HOLDER, FakeClock
 from tests.issuer.helpers import status_source_http, verify
@@ -417,3 +419,22 @@ async def test_duplicate_members_and_nan_are_invalid_json(
     assert reply.status_code == 400, reply.text
     assert reply.json()["code"] == "invalid_json"
     assert reply.json()["detail"]["reason"]
+
+
+async def test_public_oid4vci_calls_are_rate_limited_admin_calls_are_not(
+    settings: IssuerSettings, issuer: Issuer, admin: dict[str, str], clock: FakeClock
+) -> None:
+    limited = settings.model_copy(update={"rate_limit_per_minute": 60, "rate_limit_burst": 3})
+    app = create_app(limited, issuer=issuer, clock=clock, rate_clock=lambda: 0.0)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
+            nonces = [(await http.post("/oid4vci/nonce")).status_code for _ in range(5)]
+            admin_calls = [
+                (await http.get("/achievements", headers=admin)).status_code for _ in range(5)
+            ]
+            spoofed = await http.post("/oid4vci/nonce", headers={"X-Forwarded-For": "192.0.2.77"})
+    assert nonces == [200, 200, 200, 429, 429]
+    assert admin_calls == [200] * 5
+    assert spoofed.status_code == 429  # no proxy configured: the header is not the client
+    assert spoofed.json()["code"] == "rate_limited"

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from shared.runtime.serving import tcp_socket
 from tests.verifier.browser_support import free_port
-from verifier.api.serving import tcp_socket
 
 
 def test_listening_socket_is_tcp_so_connections_get_nodelay() -> None:

@@ -16,8 +16,9 @@ from fastapi.staticfiles import StaticFiles
 
 from shared.presentation_request import normalize_origin
 from shared.runtime.observe import Observe, ServiceMetrics
+from shared.runtime.ratelimit import Buckets, RateLimit, TokenBuckets
+from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import BodyLimit, install_error_handlers
-from verifier.api.limits import Buckets, RateLimit, TokenBuckets
 from verifier.api.routers import images, oid4vp, operations, page, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
 from verifier.service.images import ImageProxy
@@ -110,6 +111,7 @@ def create_app(
         docs_url=None,  # served below from vendored files: /docs works offline too
     )
     install_error_handlers(app, service="verifier")
+    quiet_accept_errors()
     metrics = ServiceMetrics("verifier")
     app.state.metrics = metrics
     app.state.verdicts = metrics.counter(
@@ -151,7 +153,7 @@ def create_app(
             else settings.max_json_bytes
         )
 
-    app.add_middleware(BodyLimit, limit=limit_for)
+    app.add_middleware(BodyLimit, limit=limit_for, timeout=settings.body_timeout_seconds)
     if settings.rate_limit_per_minute > 0:
         buckets: Buckets = (
             shared_buckets
@@ -162,9 +164,7 @@ def create_app(
                 clock=rate_clock or time.monotonic,
             )
         )
-        app.add_middleware(
-            RateLimit, buckets=buckets, trust_forwarded_for=settings.trust_forwarded_for
-        )
+        app.add_middleware(RateLimit, buckets=buckets, forwarded_hops=settings.client_hops())
     # outermost: counts and times what the limits refuse too
     log = logging.getLogger("rugzak.verifier.requests") if settings.log_requests else None
     app.add_middleware(Observe, metrics=metrics, log=log)

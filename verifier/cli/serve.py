@@ -73,4 +73,13 @@ def serve(
         )
         raise typer.Exit(2) from exc
     level = "info" if settings.log_requests else "warning"
-    serving.run(host, port, workers=workers, log_level=level, log_format=settings.log_format)
+    console = Console(emoji=False, soft_wrap=True, highlight=False)
+    serving.run(
+        host,
+        port,
+        workers=workers,
+        log_level=level,
+        log_format=settings.log_format,
+        limits=settings.server_limits(),
+        on_listen=lambda url: console.print(f"Listening on {url}", markup=False),
+    )

@@ -27,7 +27,7 @@ PURGE_EVERY = 1000
 class SharedBuckets(TableStore):
     """``rate`` tokens per minute per client, bursts up to ``burst``, in the database.
 
-    Same contract as ``verifier.api.limits.TokenBuckets.take``; ``blocking`` tells the
+    Same contract as ``shared.runtime.ratelimit.TokenBuckets.take``; ``blocking`` tells the
     middleware to call it from a worker thread.
     """
 

@@ -1,6 +1,8 @@
-"""Per-client rate limiting of the POST endpoints, as plain ASGI middleware.
+"""Per-client rate limiting as plain ASGI middleware, for both services.
 
-The body-size limit is the one both services share (``shared.runtime.web.BodyLimit``).
+The client is the address ``client_address`` derives: the socket peer, or behind a
+configured number of reverse proxies the ``X-Forwarded-For`` entry the outermost of
+them wrote (the entries to its left come from the client and can say anything).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import Protocol
 import anyio
 
 from shared.errors import ErrorCode
-from shared.runtime.web import ASGIApp, Receive, Scope, Send, send_error
+from shared.runtime.web import ASGIApp, Receive, Scope, Send, client_address, send_error
 
 
 class Buckets(Protocol):
@@ -65,24 +67,37 @@ class TokenBuckets:
         return wait
 
 
-class RateLimit:
-    """429 ``rate_limited`` for clients calling the POST endpoints too often."""
+def post_requests(scope: Scope) -> bool:
+    """The default: every POST is limited."""
+    return bool(scope["method"] == "POST")
 
-    def __init__(self, app: ASGIApp, buckets: Buckets, *, trust_forwarded_for: bool) -> None:
+
+class RateLimit:
+    """429 ``rate_limited`` for clients calling the limited endpoints too often.
+
+    ``forwarded_hops`` is the number of reverse proxies in front that append to
+    ``X-Forwarded-For`` (0: no proxy, the socket peer is the client). ``limited``
+    picks the requests that count (default: every POST).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        buckets: Buckets,
+        *,
+        forwarded_hops: int = 0,
+        limited: Callable[[Scope], bool] = post_requests,
+    ) -> None:
         self.app = app
         self.buckets = buckets
-        self.trust_forwarded_for = trust_forwarded_for
+        self.forwarded_hops = forwarded_hops
+        self.limited = limited
 
     def client_of(self, scope: Scope) -> str:
-        if self.trust_forwarded_for:
-            for key, value in scope.get("headers", []):
-                if key == b"x-forwarded-for":
-                    return str(value.decode("latin-1").split(",")[0].strip())
-        client = scope.get("client")
-        return str(client[0]) if client else "unknown"
+        return client_address(scope, forwarded_hops=self.forwarded_hops)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
+        if scope["type"] == "http" and self.limited(scope):
             client = self.client_of(scope)
             if self.buckets.blocking:
                 wait = await anyio.to_thread.run_sync(self.buckets.take, client)

@@ -1,0 +1,200 @@
+"""Serving both apps under uvicorn with limits a public service needs.
+
+uvicorn alone holds a connection that never finishes its request head for ever (it
+arms no timer until the first response), accepts connections until the process runs
+out of file descriptors, and then asyncio logs a traceback for every refused accept.
+Here:
+
+* ``GuardedH11Protocol`` closes a connection whose request head is not complete
+  within ``header_timeout`` seconds (also between keep-alive requests), and closes
+  new connections at once while ``max_connections`` are open, so the process keeps
+  file descriptors for its database and for the clients it serves;
+* the request head is capped (``h11_max_incomplete_event_size``) and idle keep-alive
+  connections close after ``keep_alive`` seconds;
+* uvicorn's own proxy-header handling is off: it would trust ``X-Forwarded-For``
+  from loopback and rewrite the client address that rate limits key on. The apps
+  derive the address themselves (``shared.runtime.web.client_address``);
+* "out of system resource" from asyncio's accept loop is logged as one line per
+  minute, without the traceback.
+
+The body read timeout is applied by ``shared.runtime.web.BodyLimit``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import h11
+import uvicorn
+from pydantic import Field
+from pydantic_settings import BaseSettings
+from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors import Multiprocess
+
+
+@dataclass(frozen=True)
+class ServerLimits:
+    """Connection limits for one server process."""
+
+    max_connections: int = 1000
+    header_timeout: float = 10.0
+    keep_alive: float = 5.0
+    max_header_bytes: int = 16 * 1024
+
+
+class ServingSettings(BaseSettings):
+    """The limits and proxy settings both services share (mixed into their settings)."""
+
+    max_connections: int = Field(1000, ge=1, le=100_000)
+    """Open connections per worker process; more are closed at once."""
+    header_timeout_seconds: float = Field(10.0, gt=0, le=300)
+    """A connection that has not sent a complete request head by then is closed."""
+    body_timeout_seconds: float = Field(30.0, gt=0, le=600)
+    """A request body that has not fully arrived by then is answered 408."""
+    keep_alive_seconds: float = Field(5.0, gt=0, le=300)
+    """An idle keep-alive connection is closed after this long."""
+    trust_forwarded_for: bool = False
+    """Behind reverse proxies: take the client address from X-Forwarded-For."""
+    forwarded_hops: int = Field(1, ge=1, le=10)
+    """How many reverse proxies in front append to X-Forwarded-For (with
+    ``trust_forwarded_for``): the client is that many entries from the right."""
+
+    def server_limits(self) -> ServerLimits:
+        return ServerLimits(
+            max_connections=self.max_connections,
+            header_timeout=self.header_timeout_seconds,
+            keep_alive=self.keep_alive_seconds,
+        )
+
+    def client_hops(self) -> int:
+        """Proxies whose X-Forwarded-For entries count (0: the socket peer is the client)."""
+        return self.forwarded_hops if self.trust_forwarded_for else 0
+
+
+class GuardedH11Protocol(H11Protocol):
+    """uvicorn's h11 protocol with a request-head deadline and a connection cap.
+
+    The limits come from ``config.rugzak_limits`` (set by :func:`run`), so the class
+    itself stays importable by name in spawned worker processes.
+    """
+
+    def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
+        super().__init__(config, *args, **kwargs)
+        self.limits: ServerLimits = getattr(config, "rugzak_limits", ServerLimits())
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._head_timer: asyncio.TimerHandle | None = None
+        if len(self.connections) > self.limits.max_connections:
+            # Full: close at once instead of queueing; the client may retry.
+            transport.close()
+            return
+        self._arm_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._disarm_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        if self.conn.their_state is not h11.IDLE:
+            self._disarm_head_timer()  # the request head is in
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self._arm_head_timer()  # the next request head has its own deadline
+
+    def _arm_head_timer(self) -> None:
+        self._disarm_head_timer()
+        self._head_timer = self.loop.call_later(self.limits.header_timeout, self._head_timeout)
+
+    def _disarm_head_timer(self) -> None:
+        timer = getattr(self, "_head_timer", None)
+        if timer is not None:
+            timer.cancel()
+            self._head_timer = None
+
+    def _head_timeout(self) -> None:
+        self._head_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self.transport.close()
+
+
+def tcp_socket(host: str, port: int) -> socket.socket:
+    """A bound listening socket made with ``IPPROTO_TCP``.
+
+    uvicorn's multi-worker mode binds ``socket.socket(family)``, whose ``proto`` is 0;
+    asyncio then skips TCP_NODELAY on accepted connections (it checks for
+    IPPROTO_TCP), and a response written as headers then body waits for the client's
+    delayed ACK: about 40 ms on every request. Port 0 picks a free port.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def listening_url(sock: socket.socket) -> str:
+    """``http://host:port`` of a bound socket (the real port when 0 was asked for)."""
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def config(app: Any, *, limits: ServerLimits, **options: Any) -> uvicorn.Config:
+    """A ``uvicorn.Config`` for ``app`` (an app, or an import string with
+    ``factory=True``) that applies ``limits``; ``options`` go to uvicorn as given."""
+    result = uvicorn.Config(
+        app,
+        http=GuardedH11Protocol,
+        proxy_headers=False,
+        timeout_keep_alive=max(1, round(limits.keep_alive)),
+        h11_max_incomplete_event_size=limits.max_header_bytes,
+        ws="none",
+        **options,
+    )
+    result.rugzak_limits = limits  # type: ignore[attr-defined]
+    return result
+
+
+def run(config: uvicorn.Config, sock: socket.socket) -> None:
+    """Serve on an already bound socket, in ``config.workers`` processes."""
+    if config.workers > 1:
+        Multiprocess(config, sockets=[sock]).run()
+    else:
+        uvicorn.Server(config).run(sockets=[sock])
+
+
+class _AcceptErrorOnce(logging.Filter):
+    """asyncio logs every failed accept with a traceback; keep one line a minute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last = -1e9
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "out of system resource" not in record.getMessage():
+            return True
+        now = time.monotonic()
+        if now - self.last < 60:
+            return False
+        self.last = now
+        record.exc_info = None
+        record.exc_text = None
+        record.msg = "cannot accept more connections: out of file descriptors or memory"
+        record.args = ()
+        return True
+
+
+def quiet_accept_errors() -> None:
+    """Install the one-line-a-minute filter on asyncio's logger (idempotent)."""
+    logger = logging.getLogger("asyncio")
+    if not any(isinstance(f, _AcceptErrorOnce) for f in logger.filters):
+        logger.addFilter(_AcceptErrorOnce())
