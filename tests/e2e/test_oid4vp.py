@@ -254,6 +254,8 @@ def test_unreachable_verifier_falls_back_to_qr_codes_within_its_limit(
     assert vp["proof"]["domain"] == settings.public_origin
     texts = qr.read_qr_image(png.read_bytes())
     assert 1 <= len(texts) <= 2
+    first = next(part for part in map(qr.parse, texts) if part.index == 1)
+    assert first.chunk[0] == qr.SEMANTIC_1  # the wallet writes codec C
     with live_server(settings, port) as base:
         reply = httpx.post(
             f"{base}/verify/qr", json={"texts": texts, "challenge": data["challenge"]}
