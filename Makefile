@@ -40,6 +40,7 @@ demo: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_sizes.py
 
 # The verifier page's copy of the message catalogue (shared/messages/*.json).
 messages: $(STAMP)

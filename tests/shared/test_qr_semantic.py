@@ -25,9 +25,12 @@ from hypothesis import strategies as st
 from shared import qr
 from shared.credentials import create_presentation, verify_presentation
 from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.did import StaticResolver
 from shared.keys import SigningKey
+from shared.proof import verify_proofs
 from shared.qr import semantic
 from shared.qr.semantic import STATUS_ID, TEXT, TEXT_WITH_DIGEST, VALUE_BASE
+from tests.conftest import load_vector
 from tests.shared.test_qr import json_objects
 from tests.shared.test_qr_samples import credential, dcc_presentation, presentation
 
@@ -161,6 +164,32 @@ def test_every_json_vector_round_trips() -> None:
             assert as_json(qr.decode(texts)) == as_json(value), path
             seen += 1
     assert seen > 50
+
+
+def test_every_verified_vector_still_verifies_after_the_trip() -> None:
+    """Signatures are over RDF or JCS of the value: equal values keep them valid."""
+    expected = load_vector("expected-proof-results.json")["results"]
+    resolver = StaticResolver(
+        {
+            d["id"]: d
+            for d in (
+                load_vector("dcc/vc-test-fixtures/dids/legacy/did.json"),
+                load_vector("dcc/vc-test-fixtures/dids/oidf/did.json"),
+            )
+        }
+    )
+    checked = 0
+    for path, rows in expected.items():
+        if not any(row["result"] == "verified" for row in rows):
+            continue
+        document = json.loads((VECTORS / path).read_text("utf-8"))
+        back = semantic.decode(semantic.encode(document))
+        before = [r.ok for r in verify_proofs(document, resolver)]
+        after = [r.ok for r in verify_proofs(back, resolver)]
+        assert after == before, path
+        assert any(after), path
+        checked += 1
+    assert checked > 30
 
 
 def test_corpus_documents_round_trip() -> None:
