@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 from shared import qr
 from shared.credentials import create_presentation, verify_presentation
-from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.did import StaticResolver
+from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.keys import SigningKey
 from shared.proof import verify_proofs
 from shared.qr import semantic
