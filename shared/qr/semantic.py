@@ -96,7 +96,9 @@ def _b58(text: str) -> bytes | None:
 
 
 def _did_key(text: str) -> bytes | None:
-    if not text.startswith("did:key:z6Mk"):
+    # 34 bytes are 47 or 48 base58 characters; the bound keeps base58's quadratic
+    # decoding away from long strings
+    if not text.startswith("did:key:z6Mk") or len(text) > 8 + 1 + 48:
         return None
     raw = _b58(text[8:])
     if raw is None or len(raw) != 34 or not raw.startswith(_ED25519_PREFIX):
@@ -121,7 +123,7 @@ def _render_vm(raw: bytes) -> str:
 
 
 def _sig64(text: str) -> bytes | None:
-    if len(text) < 80:
+    if not 80 <= len(text) <= 1 + 88:  # 64 bytes are at most 88 base58 characters
         return None
     raw = _b58(text)
     return raw if raw is not None and len(raw) == 64 else None
