@@ -311,11 +311,6 @@ class Streams:
     texts: bytes
     binary: bytes
 
-    @property
-    def inner(self) -> bytes:
-        """What the zstd frame holds: skeleton, texts, then binary."""
-        return self.skeleton + self.texts + self.binary
-
 
 def split(value: dict[str, Any], terms: Terms | None = None) -> Streams:
     """The skeleton, text and binary streams of a JSON object.
@@ -530,7 +525,6 @@ def join(inner: bytes, terms: Terms) -> dict[str, Any]:
     reader.count(skeleton, 0)
     reader.start()
     value = reader.build(skeleton, 0)
-    reader.finish()
     return dict(value)
 
 
@@ -583,10 +577,6 @@ class _Reader:
         self.binary_end = pos + self.n_binary
         if self.binary_end != len(self.inner):
             raise _bad("the binary stream does not have the size the skeleton says")
-
-    def finish(self) -> None:
-        if self.binary_pos != self.binary_end:  # pragma: no cover - count() and build() agree
-            raise _bad("streams not used up")
 
     def spend(self, text: str) -> str:
         self.budget -= len(text)
