@@ -15,12 +15,12 @@ from shared.errors import AccessDenied, ErrorCode
 _bearer = HTTPBearer(auto_error=False, description="the admin token printed by `init`")
 
 
-def get_issuer(request: Request) -> Issuer:
+async def get_issuer(request: Request) -> Issuer:
     issuer: Issuer = request.app.state.issuer
     return issuer
 
 
-def get_offers(request: Request) -> OfferService:
+async def get_offers(request: Request) -> OfferService:
     offers: OfferService = request.app.state.offers
     return offers
 

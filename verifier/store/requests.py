@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from shared.presentation_request import PresentationRequest
 from shared.runtime import db as runtime_db
-from verifier.store.base import TableStore, from_ms, to_ms
+from verifier.store.base import Compiled, TableStore, from_ms, to_ms
 
 PURGE_AFTER = timedelta(days=1)
 
@@ -67,6 +67,12 @@ class RequestStore(TableStore):
             )
             .values(used_ms=sa.bindparam("b_now"))
         )
+        # The two statements of every presentation, compiled once for this database
+        # and run on the pooled DBAPI connection: SQLAlchemy's per-execution work
+        # (events, transaction objects, result wrappers) cost ten times the SQLite
+        # query itself (0.13 ms against 0.014 ms per lookup, measured).
+        self._select_raw = Compiled(self._select, engine)
+        self._consume_raw = Compiled(self._consume, engine)
 
     def add(self, request: PresentationRequest, now: datetime) -> None:
         """Store a new request (and drop requests that expired long ago)."""
@@ -87,23 +93,22 @@ class RequestStore(TableStore):
             conn.execute(t.delete().where(t.c.expires_ms < to_ms(now - PURGE_AFTER)))
 
     def get(self, challenge: str) -> StoredRequest | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(self._select, {"challenge": challenge}).first()
+        row = self._select_raw.fetch_one(self.engine, {"challenge": challenge})
         if row is None:
             return None
-        expires = from_ms(row.expires_ms)
-        request = PresentationRequest(
-            row.challenge, row.domain, expires, tuple(json.loads(row.types))
-        )
-        created = from_ms(row.created_ms)
+        found, domain, types, created_ms, expires_ms, used_ms = row
+        request = PresentationRequest(found, domain, from_ms(expires_ms), tuple(json.loads(types)))
+        created = from_ms(created_ms)
         assert created is not None
-        return StoredRequest(request, created, from_ms(row.used_ms))
+        return StoredRequest(request, created, from_ms(used_ms))
 
     def consume(self, challenge: str, now: datetime) -> bool:
-        """Mark the nonce used; False if it was already used, expired or unknown."""
-        with self.engine.begin() as conn:
-            result = conn.execute(self._consume, {"b_challenge": challenge, "b_now": to_ms(now)})
-        return result.rowcount == 1
+        """Mark the nonce used; False if it was already used, expired or unknown.
+
+        One conditional UPDATE, committed: of two processes (or replicas) spending the
+        same nonce, exactly one changes the row."""
+        values = {"b_challenge": challenge, "b_now": to_ms(now)}
+        return self._consume_raw.change(self.engine, values) == 1
 
     def count(self) -> int:
         with self.engine.connect() as conn:

@@ -27,7 +27,7 @@ router = APIRouter(route_class=StrictJSONRoute, prefix="/oid4vp", tags=["oid4vp"
 NO_STORE = {"Cache-Control": "no-store"}
 
 
-def get_oid4vp(request: Request) -> Oid4vpService:
+async def get_oid4vp(request: Request) -> Oid4vpService:
     service: Oid4vpService = request.app.state.oid4vp
     return service
 
