@@ -5,12 +5,12 @@ arms no timer until the first response), accepts connections until the process r
 out of file descriptors, and then asyncio logs a traceback for every refused accept.
 Here:
 
-* ``GuardedH11Protocol`` closes a connection whose request head is not complete
+* ``GuardedHttpToolsProtocol`` closes a connection whose request head is not complete
   within ``header_timeout`` seconds (also between keep-alive requests), and closes
   new connections at once while ``max_connections`` are open, so the process keeps
   file descriptors for its database and for the clients it serves;
-* the request head is capped (``h11_max_incomplete_event_size``) and idle keep-alive
-  connections close after ``keep_alive`` seconds;
+* the request head is capped (``max_header_bytes``: 400 past it) and idle keep-alive
+  connections close after ``keep_alive`` seconds; the event loop is uvloop;
 * uvicorn's own proxy-header handling is off: it would trust ``X-Forwarded-For``
   from loopback and rewrite the client address that rate limits key on. The apps
   derive the address themselves (``shared.runtime.web.client_address``);
@@ -29,11 +29,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-import h11
 import uvicorn
 from pydantic import Field
 from pydantic_settings import BaseSettings
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 
@@ -76,20 +75,26 @@ class ServingSettings(BaseSettings):
         return self.forwarded_hops if self.trust_forwarded_for else 0
 
 
-class GuardedH11Protocol(H11Protocol):
-    """uvicorn's h11 protocol with a request-head deadline and a connection cap.
+class GuardedHttpToolsProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with a request-head deadline, a head size cap and a
+    connection cap.
 
-    The limits come from ``config.rugzak_limits`` (set by :func:`run`), so the class
-    itself stays importable by name in spawned worker processes.
+    httptools (llhttp, in C) rather than h11: with h11's pure-Python parser a request
+    cost about 1.2 ms more server CPU (``bench/bench_verifier.py``). The limits come
+    from ``config.rugzak_limits`` (set by :func:`config`), so the class itself stays
+    importable by name in spawned worker processes.
     """
 
     def __init__(self, config: uvicorn.Config, *args: Any, **kwargs: Any) -> None:
         super().__init__(config, *args, **kwargs)
         self.limits: ServerLimits = getattr(config, "rugzak_limits", ServerLimits())
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._head_pending = True  # the next bytes begin a request head
+        self._head_bytes = 0  # request line and headers parsed so far
+        self._pending_bytes = 0  # bytes received while the head is not complete
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self._head_timer: asyncio.TimerHandle | None = None
         if len(self.connections) > self.limits.max_connections:
             # Full: close at once instead of queueing; the client may retry.
             transport.close()
@@ -102,27 +107,54 @@ class GuardedH11Protocol(H11Protocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        if self.conn.their_state is not h11.IDLE:
-            self._disarm_head_timer()  # the request head is in
+        if self._head_pending and not self.transport.is_closing():
+            # no complete head yet: the parser holds the partial line in memory
+            self._pending_bytes += len(data)
+            if self._pending_bytes > self.limits.max_header_bytes:
+                self.send_400_response("Invalid HTTP request received.")
+
+    def on_message_begin(self) -> None:
+        self._head_pending, self._head_bytes = True, 0
+        super().on_message_begin()
+
+    def _count_head(self, size: int) -> None:
+        self._head_bytes += size
+        if self._head_bytes > self.limits.max_header_bytes:
+            # an error in a parser callback: uvicorn answers 400 and closes
+            raise ValueError("the request head is too large")
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._count_head(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def on_headers_complete(self) -> None:
+        self._head_pending, self._pending_bytes = False, 0
+        self._disarm_head_timer()  # the request head is in
+        super().on_headers_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
-        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
-            self._arm_head_timer()  # the next request head has its own deadline
+        if not self.transport.is_closing() and not self.pipeline:
+            # the next request head has its own deadline
+            self._head_pending, self._head_bytes, self._pending_bytes = True, 0, 0
+            self._arm_head_timer()
 
     def _arm_head_timer(self) -> None:
         self._disarm_head_timer()
         self._head_timer = self.loop.call_later(self.limits.header_timeout, self._head_timeout)
 
     def _disarm_head_timer(self) -> None:
-        timer = getattr(self, "_head_timer", None)
-        if timer is not None:
-            timer.cancel()
+        if self._head_timer is not None:
+            self._head_timer.cancel()
             self._head_timer = None
 
     def _head_timeout(self) -> None:
         self._head_timer = None
-        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+        if self._head_pending and not self.transport.is_closing():
             self.transport.close()
 
 
@@ -153,10 +185,10 @@ def config(app: Any, *, limits: ServerLimits, **options: Any) -> uvicorn.Config:
     ``factory=True``) that applies ``limits``; ``options`` go to uvicorn as given."""
     result = uvicorn.Config(
         app,
-        http=GuardedH11Protocol,
+        http=GuardedHttpToolsProtocol,
+        loop="uvloop",
         proxy_headers=False,
         timeout_keep_alive=max(1, round(limits.keep_alive)),
-        h11_max_incomplete_event_size=limits.max_header_bytes,
         ws="none",
         **options,
     )

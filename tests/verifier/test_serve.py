@@ -62,3 +62,15 @@ def test_serve_two_workers(tmp_path: Path) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
+
+
+def test_dependencies_run_on_the_event_loop() -> None:
+    """A plain ``def`` dependency costs a worker-thread hand-off per request."""
+    import inspect
+
+    from verifier.api import deps
+    from verifier.api.routers import oid4vp
+
+    found = [deps.get_verifier, deps.get_settings, deps.get_pack, deps.get_limiter]
+    found += [deps.get_thread_limiter, oid4vp.get_oid4vp]
+    assert all(inspect.iscoroutinefunction(f) for f in found)
