@@ -205,6 +205,8 @@ EN: dict[str, str] = {
         "| r | check the status of every badge again |\n"
         "| b | write an encrypted backup |\n"
         "| d | show your DID |\n"
+        "| k | recovery on paper: split a new recovery secret into shares |\n"
+        "| w | change your passphrase |\n"
         "| ? | this help |\n"
         "| q | quit |\n\n"
         "## On a badge\n\n"
@@ -246,6 +248,31 @@ EN: dict[str, str] = {
         "--pdf | lp (the wallet writes no share to a file)."
     ),
     "recovery.type_share": "Share {number} (its words)",
+    "recovery.title": "Recovery on paper",
+    "recovery.prompt": (
+        "Split a new recovery secret into shares to print or write down; any of them, "
+        "as many as you choose, restore the wallet with a backup. Earlier shares will "
+        "not open new backups."
+    ),
+    "recovery.count": "Shares to make (n)",
+    "recovery.threshold": "Shares needed to restore (k)",
+    "recovery.make": "Make shares",
+    "recovery.numbers": "Choose 1 to 16 shares, and at least 2 needed when there are several.",
+    "recovery.on_screen": (
+        "Write each share down or print them (rugzak-wallet recovery split --pdf | lp), "
+        "keep them apart, then make a new backup (b). → next, ← back, esc close."
+    ),
+    "recovery.qr_no_room": "(QR code: make the window larger)",
+    "recover.title": "Restore with paper shares",
+    "recover.shares": "Your shares, one a line",
+    "recover.missing": "Give the backup file and your shares.",
+    "passphrase.title": "Change your passphrase",
+    "passphrase.old": "Passphrase now",
+    "passphrase.old_needed": "Type the passphrase you have now.",
+    "passphrase.button": "Change",
+    "bind.recovery": "Paper recovery",
+    "bind.passphrase": "Passphrase",
+    "welcome.recover": "Restore with shares",
     "error.recovery_share_invalid": "Share {share} is mistyped or damaged: check its words.",
     "error.recovery_share_duplicate": (
         "Share {share} is the same share as share {same_as}: use different shares."
@@ -472,6 +499,8 @@ NL: dict[str, str] = {
         "| r | de status van alle badges opnieuw controleren |\n"
         "| b | een versleutelde back-up maken |\n"
         "| d | je DID tonen |\n"
+        "| k | herstel op papier: een nieuw herstelgeheim in stukken verdelen |\n"
+        "| w | je wachtzin wijzigen |\n"
         "| ? | deze help |\n"
         "| q | stoppen |\n\n"
         "## Bij een badge\n\n"
@@ -504,7 +533,7 @@ NL: dict[str, str] = {
         "rugzak-wallet recover BESTAND."
     ),
     "recovery.made": (
-        "{n} herstelstukken gemaakt; elke {k} ervan openen de back-ups die u vanaf nu "
+        "{n} herstelstukken gemaakt; elke {k} ervan openen de back-ups die je vanaf nu "
         "maakt. Maak nu een nieuwe back-up (rugzak-wallet backup BESTAND); eerder "
         "gemaakte stukken openen geen nieuwe back-ups meer."
     ),
@@ -513,6 +542,31 @@ NL: dict[str, str] = {
         "--pdf | lp (de wallet schrijft geen herstelstuk naar een bestand)."
     ),
     "recovery.type_share": "Stuk {number} (de woorden)",
+    "recovery.title": "Herstel op papier",
+    "recovery.prompt": (
+        "Verdeel een nieuw herstelgeheim in stukken om te printen of op te schrijven; "
+        "zoveel als je kiest herstellen samen met een back-up de wallet. Eerdere stukken "
+        "openen geen nieuwe back-ups meer."
+    ),
+    "recovery.count": "Aantal stukken (n)",
+    "recovery.threshold": "Nodig om te herstellen (k)",
+    "recovery.make": "Stukken maken",
+    "recovery.numbers": "Kies 1 tot 16 stukken, en minstens 2 nodig als het er meer zijn.",
+    "recovery.on_screen": (
+        "Schrijf elk stuk op of print ze (rugzak-wallet recovery split --pdf | lp), bewaar "
+        "ze apart en maak daarna een nieuwe back-up (b). → volgende, ← terug, esc sluiten."
+    ),
+    "recovery.qr_no_room": "(QR-code: maak het venster groter)",
+    "recover.title": "Herstellen met stukken op papier",
+    "recover.shares": "Je stukken, één per regel",
+    "recover.missing": "Geef het back-upbestand en je stukken.",
+    "passphrase.title": "Wachtzin wijzigen",
+    "passphrase.old": "Huidige wachtzin",
+    "passphrase.old_needed": "Typ de wachtzin die je nu hebt.",
+    "passphrase.button": "Wijzigen",
+    "bind.recovery": "Herstel op papier",
+    "bind.passphrase": "Wachtzin",
+    "welcome.recover": "Herstel met stukken",
     "error.recovery_share_invalid": (
         "Stuk {share} is verkeerd getypt of beschadigd: controleer de woorden."
     ),
@@ -520,12 +574,12 @@ NL: dict[str, str] = {
         "Stuk {share} is hetzelfde stuk als stuk {same_as}: gebruik verschillende stukken."
     ),
     "error.recovery_shares_too_few": "{have} stuk(ken) gegeven, {need} nodig om te herstellen.",
-    "passphrase.new": "Nieuwe wachtwoordzin",
-    "passphrase.again": "Nieuwe wachtwoordzin nogmaals",
-    "passphrase.mismatch": "De twee nieuwe wachtwoordzinnen verschillen.",
-    "passphrase.short": "Kies een wachtwoordzin van minstens 8 tekens.",
+    "passphrase.new": "Nieuwe wachtzin",
+    "passphrase.again": "Nieuwe wachtzin nogmaals",
+    "passphrase.mismatch": "De twee nieuwe wachtzinnen verschillen.",
+    "passphrase.short": "Kies een wachtzin van minstens 8 tekens.",
     "passphrase.changed": (
-        "Wachtwoordzin gewijzigd. Back-ups houden de wachtwoordzin waarmee ze zijn gemaakt."
+        "Wachtzin gewijzigd. Back-ups houden de wachtzin waarmee ze zijn gemaakt."
     ),
     "staple.included": (
         "Met de statuslijst(en) van de uitgevers ({count}): een controleur zonder netwerk "

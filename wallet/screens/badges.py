@@ -16,6 +16,7 @@ from shared.errors import RugzakError
 from wallet.data.cards import Card, Status
 from wallet.dialogs.backup import BackupDialog, PathAndSecret
 from wallet.dialogs.common import MessageDialog
+from wallet.dialogs.recovery import NewPassphrase, PassphraseDialog, Split, SplitDialog
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
 from wallet.widgets.cards import card_option
@@ -47,6 +48,8 @@ class BadgesScreen(WalletScreen):
         Binding("r", "refresh", "bind.refresh"),
         Binding("b", "backup", "bind.backup", show=False),
         Binding("d", "did", "bind.did", show=False),
+        Binding("k", "recovery", "bind.recovery", show=False),
+        Binding("w", "passphrase", "bind.passphrase", show=False),
         Binding("question_mark", "help", "common.help"),
         Binding("q", "app.quit", "common.quit", show=False),
         Binding("escape", "clear_search", show=False),
@@ -251,3 +254,41 @@ class BadgesScreen(WalletScreen):
             self.show_error(exc)
             return
         self.notify(self.t("backup.done", count=count, path=path), timeout=8)
+
+    def action_recovery(self) -> None:
+        self.app.push_screen(SplitDialog(self.t), self._split_chosen)
+
+    def _split_chosen(self, choice: Split | None) -> None:
+        if choice is not None:
+            self._split(choice)
+
+    @work(exclusive=True, group="recovery")
+    async def _split(self, choice: Split) -> None:
+        from wallet.screens.shares import SharesScreen
+
+        try:
+            shares = await self.off_thread(
+                self.wallet.new_recovery_shares, choice.threshold, choice.count
+            )
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        self.notify(self.t("recovery.made", k=shares.threshold, n=shares.count), timeout=12)
+        self.app.push_screen(SharesScreen(self.session, shares))
+
+    def action_passphrase(self) -> None:
+        self.app.push_screen(PassphraseDialog(self.t), self._passphrase_chosen)
+
+    def _passphrase_chosen(self, choice: NewPassphrase | None) -> None:
+        if choice is not None:
+            self._change_passphrase(choice)
+
+    @work(exclusive=True, group="passphrase")
+    async def _change_passphrase(self, choice: NewPassphrase) -> None:
+        store, kdf = self.wallet.store, self.config.kdf
+        try:
+            await self.off_thread(lambda: store.change_passphrase(choice.old, choice.new, kdf=kdf))
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        self.notify(self.t("passphrase.changed"), timeout=8)

@@ -13,9 +13,10 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from shared.errors import RugzakError
 from shared.runtime.sealing import MIN_PASSPHRASE
-from wallet.data.backup import restore_backup
+from wallet.data.backup import read_backup_with_shares, restore_backup, restore_contents
 from wallet.data.store import WalletStore
 from wallet.dialogs.backup import PathAndSecret, RestoreDialog
+from wallet.dialogs.recovery import Recover, RecoverDialog
 from wallet.screens.base import WalletScreen
 from wallet.widgets.fields import TextField
 
@@ -25,6 +26,7 @@ class WelcomeScreen(WalletScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "restore", "welcome.restore"),
+        Binding("ctrl+o", "recover", "welcome.recover"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -40,6 +42,7 @@ class WelcomeScreen(WalletScreen):
             with Horizontal(classes="buttons"):
                 yield Button(self.t("welcome.create"), variant="primary", id="create", compact=True)
                 yield Button(self.t("welcome.restore"), id="restore", compact=True)
+                yield Button(self.t("welcome.recover"), id="recover", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -54,6 +57,8 @@ class WelcomeScreen(WalletScreen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "create":
             self.action_create()
+        elif event.button.id == "recover":
+            self.action_recover()
         else:
             self.action_restore()
 
@@ -104,6 +109,32 @@ class WelcomeScreen(WalletScreen):
                     Path(choice.path).expanduser(), choice.passphrase, cfg.data_dir, kdf=cfg.kdf
                 )
             )
+        except RugzakError as exc:
+            self.query_one("#form-error", Static).update("")
+            self.show_error(exc)
+            return
+        self.notify(self.t("restore.done", count=store.count()), timeout=6)
+        self.open_wallet(store)
+
+    def action_recover(self) -> None:
+        default = str(Path.home() / "rugzak-backup.json")
+        self.app.push_screen(RecoverDialog(self.t, default), self._recover_chosen)
+
+    def _recover_chosen(self, choice: Recover | None) -> None:
+        if choice is not None:
+            self._recover(choice)
+
+    @work(exclusive=True, group="welcome")
+    async def _recover(self, choice: Recover) -> None:
+        cfg = self.config
+        self.query_one("#form-error", Static).update(self.t("restore.working"))
+
+        def restore() -> WalletStore:
+            contents = read_backup_with_shares(Path(choice.path).expanduser(), choice.shares)
+            return restore_contents(contents, cfg.data_dir, choice.passphrase, kdf=cfg.kdf)
+
+        try:
+            store = await self.off_thread(restore)
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
             self.show_error(exc)
