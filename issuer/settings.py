@@ -67,9 +67,6 @@ class IssuerSettings(ServingSettings):
     # 0 turns the limit off. Admin calls are authenticated and not limited.
     rate_limit_per_minute: int = Field(default=60, ge=0)
     rate_limit_burst: int = Field(default=20, ge=1)
-    # TESTS ONLY: a fixed seed makes status indexes predictable (no herd privacy);
-    # the concurrency test uses it so that processes collide on purpose.
-    status_rng_seed: int | None = None
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to ``sqlite:///<data_dir>/issuer.db``."""

@@ -164,6 +164,8 @@ class ErrorCode(StrEnum):
     forbidden = "forbidden"  # the admin bearer token is wrong
     not_found = "not_found"  # no such resource
     conflict = "conflict"  # the request conflicts with the current state
+    #: an idempotency key already used for a different award (other learner or badge)
+    idempotency_key_reused = "idempotency_key_reused"
     achievement_not_found = "achievement_not_found"  # no achievement with this id
     achievement_retired = "achievement_retired"  # the achievement is retired, not awarded
     credential_not_found = "credential_not_found"  # no credential with this id
@@ -444,6 +446,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.already_initialized: 409,
         ErrorCode.duplicate_credential: 409,
         ErrorCode.status_list_full: 409,
+        ErrorCode.idempotency_key_reused: 409,
     },
     AccessDenied: {
         ErrorCode.unauthorized: 401,

@@ -24,6 +24,7 @@ from issuer.api.routers import (
 from issuer.offers import OfferService
 from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
+from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import RateLimit, TokenBuckets
 from shared.runtime.serving import quiet_accept_errors
@@ -74,8 +75,11 @@ def create_app(
             "Admin endpoints need the bearer token printed by `rugzak-issuer init`."
         ),
         lifespan=lifespan,
+        docs_url=None,  # served from vendored files (shared.runtime.docs): works offline too
+        redoc_url=None,
     )
     install_error_handlers(app, service="issuer")
+    install_docs(app, title="Rugzak issuer API")
     quiet_accept_errors()
     metrics = ServiceMetrics("issuer")
     app.state.metrics = metrics

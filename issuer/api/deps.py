@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from issuer.identity import check_admin_token
@@ -42,3 +42,8 @@ def require_admin(
 
 
 AdminDep = Annotated[str, Depends(require_admin)]
+
+#: Page size of the list endpoints; out of range is 422 ``invalid_request``.
+Limit = Annotated[int, Query(ge=1, le=1000, description="rows per page (1-1000)")]
+#: Rows to skip; bounded so the database never sees a number it cannot hold.
+Offset = Annotated[int, Query(ge=0, le=1_000_000_000, description="rows to skip")]

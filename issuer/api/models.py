@@ -58,7 +58,13 @@ class IssueIn(AwardDetails):
     name: str | None = Field(
         default=None, max_length=256, description="the learner's name (hashed unless plain_name)"
     )
-    idempotency_key: str | None = Field(default=None, max_length=200)
+    idempotency_key: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="retrying with the same key returns the first credential (409 if the "
+        "award differs)",
+    )
 
     def award(self) -> AwardIn:
         return AwardIn(

@@ -40,6 +40,21 @@ from shared.proof.suites import ED25519_2020
 from shared.status_list import build_status_entry
 from shared.vocab import ED25519_2020_V1, as_list
 
+#: The store's column width; longer keys are refused the same way on every database.
+MAX_IDEMPOTENCY_KEY = 64
+
+
+def _same_award(row: RowMapping, document: dict[str, Any], prepared: Prepared) -> bool:
+    """Whether a stored credential is the award ``prepared`` asks for again: the same
+    achievement, learner and result values (a retry), not another award reusing a key."""
+    request = prepared.request
+    if row["achievement_id"] != request.achievement_id or row["subject_id"] != request.subject_id:
+        return False
+    subject = document.get("credentialSubject")
+    stored = subject.get("result", []) if isinstance(subject, dict) else []
+    values = sorted(str(r.get("value")) for r in stored if isinstance(r, dict))
+    return values == sorted(str(r.get("value")) for r in prepared.results)
+
 
 class AwardOps(IssuerBase):
     """Issue credentials (one, or many in one transaction)."""
@@ -49,6 +64,13 @@ class AwardOps(IssuerBase):
     ) -> Prepared:
         """Check one award without writing anything (unknown achievement, bad DID...)."""
         check_recipient_did(request.subject_id)
+        key = request.idempotency_key
+        if key is not None and not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+            raise InvalidInput(
+                f"an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY} characters",
+                code=ErrorCode.invalid_request,
+                detail={"length": len(key)},
+            )
         if request.email is not None:
             check_email(request.email)
         cache = cache if cache is not None else {}
@@ -154,7 +176,13 @@ class AwardOps(IssuerBase):
         if request.idempotency_key is not None:
             existing = self.store.credential_by_key(conn, request.idempotency_key)
             if existing is not None:
-                return Issued(load(existing["document"]), created=False)
+                document = load(existing["document"])
+                if not _same_award(existing, document, prepared):
+                    raise Conflict(
+                        "this idempotency key was used for a different award",
+                        code=ErrorCode.idempotency_key_reused,
+                    )
+                return Issued(document, created=False)
         now = self.now()
         credential_id = f"urn:uuid:{uuid.uuid4()}"
         purposes = ["revocation", "suspension"] if self.identity.suspension else ["revocation"]

@@ -123,8 +123,6 @@ class IssuerBase:
         key_id, key = (
             unlock_active(store, identity, passphrase) if passphrase is not None else (None, None)
         )
-        if rng is None and settings.status_rng_seed is not None:
-            rng = Random(settings.status_rng_seed)  # noqa: S311 (tests only, see settings)
         issuer = cls(
             store,
             identity,

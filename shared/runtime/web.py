@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any
 
@@ -56,6 +57,47 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorOut} for status in statuses}
 
 
+_ERROR_REF = {"$ref": "#/components/schemas/ErrorOut"}
+_ERROR_CONTENT = {"application/json": {"schema": _ERROR_REF}}
+
+
+def document_errors(app: FastAPI) -> None:
+    """Make ``/openapi.json`` describe the error answers the handlers really give.
+
+    FastAPI declares its own 422 body (``HTTPValidationError``), which
+    ``install_error_handlers`` replaces with ``{"code", "message", "detail"}``;
+    generated clients then mis-parse every 422. Here every operation declares 400
+    and 422 as ``ErrorOut``, and a ``default`` response (``ErrorOut``) for every other
+    error status (401, 404, 408, 413, 429, 503...).
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        schemas["ErrorOut"] = ErrorOut.model_json_schema(
+            ref_template="#/components/schemas/{model}"
+        )
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status in ("400", "422"):
+                    description = responses.get(status, {}).get("description", "Bad request")
+                    responses[status] = {"description": description, "content": _ERROR_CONTENT}
+                responses.setdefault(
+                    "default",
+                    {"description": "An error: code, message, detail", "content": _ERROR_CONTENT},
+                )
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def error_body(code: ErrorCode | str, message: str, detail: Any = None) -> dict[str, Any]:
     """The one error shape: ``{"code", "message", "detail"}``."""
     return {"code": str(code), "message": message, "detail": detail}
@@ -68,9 +110,40 @@ def error_response(error: RugzakError) -> JSONResponse:
     return JSONResponse(error.to_dict(), status_code=status, headers=headers)
 
 
+def where(exc: BaseException) -> str:
+    """The traceback's frames (file, line, function, source line) without any
+    exception message, for the chain of causes too."""
+    parts: list[str] = []
+    current: BaseException | None = exc
+    while current is not None and len(parts) < 5:
+        frames = "".join(traceback.format_tb(current.__traceback__))
+        parts.append(f"{type(current).__name__} at:\n{frames}")
+        current = current.__cause__ or current.__context__
+    return "caused by ".join(reversed(parts))
+
+
 def install_error_handlers(app: FastAPI, *, service: str) -> None:
     """Register the handlers; ``service`` names the app in logs and in the 500 answer."""
     log = logging.getLogger(f"rugzak.{service}")
+    document_errors(app)
+    build_stack = app.build_middleware_stack
+
+    def build_quiet_stack() -> ASGIApp:
+        # Starlette answers 500 through the handler below, then re-raises so that the
+        # server logs it: uvicorn would print the full traceback with the exception's
+        # message (request data). The handler has logged it without: stop it here.
+        stack = build_stack()
+
+        async def quiet(scope: Scope, receive: Receive, send: Send) -> None:
+            try:
+                await stack(scope, receive, send)
+            except Exception as exc:
+                if not getattr(exc, "rugzak_logged", False):
+                    raise
+
+        return quiet
+
+    app.build_middleware_stack = build_quiet_stack  # type: ignore[method-assign]
 
     @app.exception_handler(RugzakError)
     async def rugzak_error(_request: Request, exc: RugzakError) -> JSONResponse:
@@ -111,8 +184,10 @@ def install_error_handlers(app: FastAPI, *, service: str) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        # A bug, not bad input: log the type only (inputs may hold personal data).
-        log.error("internal error: %s", type(exc).__name__, exc_info=exc)
+        # A bug, not bad input. Exception messages can hold request data (a DID, a
+        # credential, SQL parameters): log the type and where it happened, not what.
+        log.error("internal error: %s\n%s", type(exc).__name__, where(exc))
+        exc.rugzak_logged = True  # type: ignore[attr-defined]
         body = error_body(ErrorCode.internal_error, f"Something went wrong inside the {service}.")
         return JSONResponse(body, status_code=ErrorCode.internal_error.http_status)
 

@@ -65,10 +65,9 @@ def issuer_process(
             "PYTHONPATH": str(REPO),
         }
     )
-    if rng_seed is not None:
-        env["RUGZAK_ISSUER_STATUS_RNG_SEED"] = str(rng_seed)
+    module = ["issuer"] if rng_seed is None else ["tests.issuer.seeded_issuer", str(rng_seed)]
     return subprocess.Popen(
-        [sys.executable, "-m", "issuer", *args],
+        [sys.executable, "-m", *module, *args],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -4,6 +4,7 @@ status lists, errors."""
 from __future__ import annotations
 
 import base64
+from random import SystemRandom
 from typing import Any
 
 import httpx
@@ -11,7 +12,10 @@ import pytest
 
 from issuer.api import create_app
 from issuer.service import Issuer
+from issuer.service.base import AwardRequest
 from issuer.settings import IssuerSettings
+from shared.errors import ErrorCode, InvalidInput
+from shared.keys import SigningKey
 from shared.ob.schema import validate_credential_schema
 from tests.issuer.conftest import ACHIEVEMENT, BASE_URL, HOLDER, FakeClock
 from tests.issuer.helpers import status_source_http, verify
@@ -323,7 +327,13 @@ async def test_openapi_has_stable_operation_ids(client: httpx.AsyncClient) -> No
         "list_audit",
         "get_did_document",
     } <= ids
-    assert (await client.get("/docs")).status_code == 200
+    docs = await client.get("/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text.lower()  # vendored Swagger UI: works offline
+    assert "/docs-assets/swagger-ui-bundle.js" in docs.text
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert (await client.get(f"/docs-assets/{asset}")).status_code == 200
+    assert (await client.get("/redoc")).status_code == 404
 
 
 async def test_unknown_route_is_a_json_404(client: httpx.AsyncClient) -> None:
@@ -438,3 +448,70 @@ async def test_public_oid4vci_calls_are_rate_limited_admin_calls_are_not(
     assert admin_calls == [200] * 5
     assert spoofed.status_code == 429  # no proxy configured: the header is not the client
     assert spoofed.json()["code"] == "rate_limited"
+
+
+def test_no_setting_or_variable_fixes_the_status_index_draws(
+    settings: IssuerSettings, issuer: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUGZAK_ISSUER_STATUS_RNG_SEED", "42")
+    assert not any("seed" in name for name in IssuerSettings.model_fields)
+    opened = Issuer.open(IssuerSettings(data_dir=settings.data_dir))
+    try:
+        assert isinstance(opened.allocator._rng, SystemRandom)
+    finally:
+        opened.store.dispose()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "limit=99999999999999999999",
+        "offset=99999999999999999999",
+        "offset=9223372036854775808",
+        "limit=0",
+        "offset=-1",
+        "limit=1001",
+    ],
+)
+@pytest.mark.parametrize("path", ["/credentials", "/offers", "/audit"])
+async def test_out_of_range_paging_is_422_with_a_code(
+    client: httpx.AsyncClient, admin: dict[str, str], path: str, query: str
+) -> None:
+    reply = await client.get(f"{path}?{query}", headers=admin)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["code"] == "invalid_request"
+
+
+async def test_an_idempotency_key_is_at_most_64_characters(
+    client: httpx.AsyncClient, admin: dict[str, str], achievement_id: str
+) -> None:
+    fits = await _issue(client, admin, achievement_id, idempotency_key="k" * 64)
+    assert fits.status_code == 201, fits.text
+    for length in (65, 200):
+        reply = await _issue(client, admin, achievement_id, idempotency_key="k" * length)
+        assert reply.status_code == 422, reply.text
+        assert reply.json()["code"] == "invalid_request"
+
+
+def test_the_service_refuses_a_long_idempotency_key_on_every_database(
+    issuer: Issuer, achievement_id: str
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        issuer.issue(AwardRequest(achievement_id, HOLDER.did, idempotency_key="k" * 65), actor="t")
+    assert caught.value.code is ErrorCode.invalid_request
+
+
+async def test_an_idempotency_key_reused_for_another_award_is_409(
+    client: httpx.AsyncClient, admin: dict[str, str], achievement_id: str
+) -> None:
+    first = await _issue(client, admin, achievement_id, idempotency_key="row-7")
+    assert first.status_code == 201, first.text
+    other = SigningKey.from_seed(b"\x0b" * 32).did
+    reused = await _issue(client, admin, achievement_id, idempotency_key="row-7", recipient=other)
+    assert reused.status_code == 409, reused.text
+    assert reused.json()["code"] == "idempotency_key_reused"
+    assert other not in reused.text
+    assert first.json()["credential"]["id"] not in reused.text
+    again = await _issue(client, admin, achievement_id, idempotency_key="row-7")
+    assert again.json()["created"] is False
+    assert again.json()["credential"]["id"] == first.json()["credential"]["id"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 
 import httpx
@@ -27,7 +28,8 @@ def make_app(limit: int = 1000) -> FastAPI:
 
     @app.get("/bug")
     async def bug() -> None:
-        raise ZeroDivisionError("personal data must not leak: Jan de Vries")
+        learner = "Jan de Vries"  # request data, as a real failure would carry it
+        raise ZeroDivisionError(f"personal data must not leak: {learner}")
 
     @app.post("/items")
     async def items(item: Item) -> dict[str, str]:
@@ -111,3 +113,27 @@ async def test_the_body_limit_counts_bytes_not_the_header(client: httpx.AsyncCli
 
     streamed = await client.post("/items", content=chunks())
     assert (streamed.status_code, streamed.json()["code"]) == (413, "payload_too_large")
+
+
+async def test_a_bug_reaches_the_logs_without_request_data(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # raise_app_exceptions=True: an exception that escaped to the server would raise here
+    transport = httpx.ASGITransport(app=make_app())
+    with caplog.at_level(logging.DEBUG):
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            reply = await client.get("/bug")
+    assert reply.status_code == 500
+    assert "ZeroDivisionError" in caplog.text
+    assert "bug" in caplog.text  # where: the function that failed
+    assert "Jan de Vries" not in caplog.text
+
+
+async def test_the_openapi_document_declares_the_error_shape() -> None:
+    spec = make_app().openapi()
+    assert "HTTPValidationError" not in spec["components"]["schemas"]
+    assert set(spec["components"]["schemas"]["ErrorOut"]["required"]) >= {"code", "message"}
+    post = spec["paths"]["/items"]["post"]["responses"]
+    for status in ("400", "422", "default"):
+        schema = post[status]["content"]["application/json"]["schema"]
+        assert schema == {"$ref": "#/components/schemas/ErrorOut"}

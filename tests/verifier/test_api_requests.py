@@ -96,9 +96,9 @@ async def test_openapi_documents_every_operation(client: httpx.AsyncClient) -> N
     assert "ResultOut" in spec["components"]["schemas"]
     docs = await client.get("/docs")
     assert docs.status_code == 200
-    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text  # no CDN
+    assert "/docs-assets/swagger-ui-bundle.js" in docs.text  # no CDN
     assert "cdn" not in docs.text.lower()
-    bundle = await client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js")
+    bundle = await client.get("/docs-assets/swagger-ui-bundle.js")
     assert bundle.status_code == 200
 
 

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from shared.presentation_request import normalize_origin
+from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import Buckets, RateLimit, TokenBuckets
 from shared.runtime.serving import quiet_accept_errors
@@ -108,7 +107,8 @@ def create_app(
         version="0.1.0",
         summary="Checks Open Badges 3.0 presentations and credentials, offline if need be.",
         lifespan=lifespan,
-        docs_url=None,  # served below from vendored files: /docs works offline too
+        docs_url=None,  # served from vendored files (shared.runtime.docs): works offline too
+        redoc_url=None,
     )
     install_error_handlers(app, service="verifier")
     quiet_accept_errors()
@@ -133,15 +133,7 @@ def create_app(
     app.include_router(images.router)
     app.include_router(operations.router)
 
-    @app.get("/docs", include_in_schema=False)
-    async def docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url="/openapi.json",
-            title="Rugzak verifier API",
-            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
-            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
-            swagger_favicon_url="/static/vendor/swagger-ui/favicon-32x32.png",
-        )
+    install_docs(app, title="Rugzak verifier API")
 
     static_dir = Path(__file__).parent.parent / "static"
     app.mount("/static", StaticFiles(directory=static_dir), name="static")

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from issuer.api.deps import AdminDep, IssuerDep
+from issuer.api.deps import AdminDep, IssuerDep, Limit, Offset
 from issuer.api.models import AuditEntry, ErrorOut
 from shared.runtime.web import StrictJSONRoute
 
@@ -22,8 +22,8 @@ router = APIRouter(route_class=StrictJSONRoute, prefix="/audit", tags=["audit"])
 def list_audit(
     issuer: IssuerDep,
     _actor: AdminDep,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
     subject: str | None = None,
 ) -> Any:
-    return issuer.audit_log(limit=max(1, min(limit, 1000)), offset=max(0, offset), subject=subject)
+    return issuer.audit_log(limit=limit, offset=offset, subject=subject)

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from issuer.api.deps import AdminDep, IssuerDep
+from issuer.api.deps import AdminDep, IssuerDep, Limit, Offset
 from issuer.api.models import (
     CredentialOut,
     CredentialSummary,
@@ -78,11 +78,10 @@ def list_credentials(
     issuer: IssuerDep,
     _actor: AdminDep,
     achievement_id: str | None = None,
-    limit: int = 100,
-    offset: int = 0,
+    limit: Limit = 100,
+    offset: Offset = 0,
 ) -> Any:
-    limit = max(1, min(limit, 1000))
-    return issuer.credentials(achievement_id=achievement_id, limit=limit, offset=max(0, offset))
+    return issuer.credentials(achievement_id=achievement_id, limit=limit, offset=offset)
 
 
 @router.get(

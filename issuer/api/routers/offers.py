@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from issuer.api.deps import AdminDep, OffersDep
+from issuer.api.deps import AdminDep, Limit, OffersDep, Offset
 from issuer.api.models import OfferCreate, OfferCreatedOut, OfferOut
 from issuer.awards import AwardIn
 from shared.qr import render_png
@@ -56,8 +56,8 @@ def create_offer(body: OfferCreate, offers: OffersDep, actor: AdminDep) -> Any:
 
 
 @router.get("", response_model=list[OfferOut], operation_id="list_offers", responses=ERRORS)
-def list_offers(offers: OffersDep, _actor: AdminDep, limit: int = 100, offset: int = 0) -> Any:
-    return offers.list(limit=max(1, min(limit, 1000)), offset=max(0, offset))
+def list_offers(offers: OffersDep, _actor: AdminDep, limit: Limit = 100, offset: Offset = 0) -> Any:
+    return offers.list(limit=limit, offset=offset)
 
 
 @router.get("/{offer_id}", response_model=OfferOut, operation_id="get_offer", responses=ERRORS)
