@@ -76,6 +76,9 @@ class Settings(ServingSettings):
     """Serve Prometheus metrics at ``/metrics``."""
     metrics_token: SecretStr | None = None
     """When set, ``/metrics`` answers only ``Authorization: Bearer <token>``."""
+    public_presentations: bool = False
+    """Opt-in: learners may publish presentations here for a CV or LinkedIn (a stable
+    ``/p/<id>`` link, verified again on every view, withdrawn by its holder)."""
 
     def resolved_database_url(self) -> str:
         if self.database_url:

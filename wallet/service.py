@@ -9,7 +9,7 @@ from typing import Any
 
 from shared import qr, vpqr
 from shared.errors import ErrorCode, InvalidInput
-from shared.formats.baking import bake_png
+from shared.formats.baking import bake_png, bake_svg, is_png, is_svg
 from shared.runtime.files import atomic_write
 from wallet.badge_images import badge_image
 from wallet.config import WalletConfig
@@ -206,15 +206,8 @@ class WalletService:
         text = json.dumps(stored.credential, indent=2, ensure_ascii=False) + "\n"
         if form == "json":
             data = text.encode("utf-8")
-        elif form == "png":
-            picture = badge_image(stored.credential, self.store, self.network)
-            if picture is None or not picture.startswith(b"\x89PNG\r\n\x1a\n"):
-                raise InvalidInput(
-                    "This badge has no PNG picture kept in the wallet to bake it into; "
-                    "export it as JSON instead.",
-                    code=ErrorCode.invalid_image,
-                )
-            data = bake_png(picture, json.dumps(stored.credential, ensure_ascii=False))
+        elif form in ("png", "svg", "image"):
+            data = self.baked(stored.id, form)
         elif form == "vpqr":
             code = make_presentation(
                 self.store, [stored.id], None, now=self.config.clock(), endorsements=False
@@ -222,8 +215,48 @@ class WalletService:
             data = (code.vpqr_text() + "\n").encode("ascii")
         else:
             raise InvalidInput(
-                f"unknown export form {form!r}: json, png or vpqr",
+                f"unknown export form {form!r}: json, image, png, svg or vpqr",
                 code=ErrorCode.invalid_request,
             )
+        atomic_write(Path(path), data, mode=0o644)
+        return stored.id
+
+    def baked(self, reference: str, form: str = "image") -> bytes:
+        """The badge baked into its own picture (Open Badges 3.0 section 5.3, "Baking"):
+        PNG or SVG as its issuer drew it (``image``), or only that one (``png``, ``svg``)."""
+        stored = self.store.find(reference)
+        picture = badge_image(stored.credential, self.store, self.network)
+        text = json.dumps(stored.credential, ensure_ascii=False)
+        if picture is not None and is_png(picture) and form in ("png", "image"):
+            return bake_png(picture, text)
+        if picture is not None and is_svg(picture) and form in ("svg", "image"):
+            return bake_svg(picture, text)
+        if picture is not None and (is_png(picture) or is_svg(picture)):
+            kind = "png" if is_png(picture) else "svg"
+            raise InvalidInput(
+                f"This badge's picture is {kind.upper()}: export it --as image (or --as {kind}).",
+                code=ErrorCode.invalid_request,
+            )
+        raise InvalidInput(
+            "This badge has no PNG or SVG picture kept in the wallet to bake it into; "
+            "export it as JSON instead.",
+            code=ErrorCode.invalid_image,
+        )
+
+    def certificate(
+        self, reference: str, path: Path, *, link: str, learner_name: str | None = None
+    ) -> str:
+        """Write the badge's PDF certificate with a QR code of ``link``."""
+        from wallet.certificate import certificate_pdf
+
+        stored = self.store.find(reference)
+        picture = badge_image(stored.credential, self.store, self.network)
+        data = certificate_pdf(
+            stored.credential,
+            link=link,
+            image=picture,
+            lang=self.config.lang,
+            learner_name=learner_name,
+        )
         atomic_write(Path(path), data, mode=0o644)
         return stored.id

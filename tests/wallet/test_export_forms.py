@@ -65,3 +65,37 @@ def test_export_as_json_png_and_vpqr(config: WalletConfig, tmp_path: Path) -> No
     code, _, err = run(config, "export", local_id, str(tmp_path / "b.x"), "--as", "gif")
     assert code == 2
     assert "invalid_request" in err
+
+
+SVG_PICTURE = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96">'
+    '<circle cx="48" cy="48" r="44" fill="#1f4e9c"/><text x="48" y="56" font-size="24" '
+    'text-anchor="middle" fill="#fff">Ö</text></svg>'
+)
+
+
+def test_an_svg_badge_is_baked_into_its_svg(config: WalletConfig, tmp_path: Path) -> None:
+    import base64
+
+    assert run(config, "init")[0] == 0
+    unsigned = unsigned_badge(did_of(config), ISSUER_KEY, name="Samenwerken")
+    unsigned["credentialSubject"]["achievement"]["image"] = {
+        "id": "data:image/svg+xml;base64," + base64.b64encode(SVG_PICTURE.encode()).decode(),
+        "type": "Image",
+    }
+    credential = issue_credential(unsigned, ISSUER_KEY, created=NOW)
+    (tmp_path / "badge.json").write_text(json.dumps(credential))
+    assert run(config, "import", str(tmp_path / "badge.json"))[0] == 0
+    local_id = json.loads(run(config, "list", "--json")[1])[0]["id"]
+
+    code, _, err = run(config, "export", local_id, str(tmp_path / "b.svg"), "--as", "image")
+    assert code == 0, err
+    baked = extract((tmp_path / "b.svg").read_bytes())
+    assert baked is not None
+    assert baked.container == "svg"
+    assert json.loads(baked.text) == credential
+    assert run(config, "export", local_id, str(tmp_path / "c.svg"), "--as", "svg")[0] == 0
+    # Asked for a PNG of an SVG badge: the sentence names the form that works.
+    code, _, err = run(config, "export", local_id, str(tmp_path / "b.png"), "--as", "png")
+    assert code == 2
+    assert "--as image" in err

@@ -6,11 +6,13 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from shared.presentation_request import normalize_origin
 from shared.runtime.docs import install_docs
@@ -18,13 +20,15 @@ from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import Buckets, RateLimit, TokenBuckets
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import BodyLimit, install_error_handlers
-from verifier.api.routers import images, oid4vp, operations, page, requests, verify
+from verifier.api.routers import images, oid4vp, operations, page, public, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
 from verifier.service.images import ImageProxy
 from verifier.service.oid4vp import Oid4vpService
+from verifier.service.public import PublicPresentations
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 from verifier.store.oid4vp import Oid4vpStore
+from verifier.store.public import PublicStore
 from verifier.store.rate_limits import SharedBuckets
 
 
@@ -86,6 +90,13 @@ def create_app(
         app.state.oid4vp = Oid4vpService(
             parts.verifier, transactions, normalize_origin(settings.public_origin)
         )
+        app.state.public = None
+        if settings.public_presentations:  # opt-in: off, the routes answer 404
+            kept = PublicStore(engine, prefix=settings.table_prefix)
+            kept.create_schema()
+            app.state.public = PublicPresentations(
+                parts.verifier, kept, timedelta(seconds=settings.request_ttl_seconds)
+            )
         app.state.images = ImageProxy(
             None if settings.offline or parts.fetcher is None else parts.fetcher.image_fetch,
             packed=getattr(parts.pack, "images", None),
@@ -132,6 +143,7 @@ def create_app(
     app.include_router(page.router)
     app.include_router(images.router)
     app.include_router(operations.router)
+    app.include_router(public.router)
 
     install_docs(app, title="Rugzak verifier API")
 
@@ -156,8 +168,18 @@ def create_app(
                 clock=rate_clock or time.monotonic,
             )
         )
-        app.add_middleware(RateLimit, buckets=buckets, forwarded_hops=settings.client_hops())
+        app.add_middleware(
+            RateLimit,
+            buckets=buckets,
+            forwarded_hops=settings.client_hops(),
+            limited=_posts_and_public_pages,
+        )
     # outermost: counts and times what the limits refuse too
     log = logging.getLogger("rugzak.verifier.requests") if settings.log_requests else None
     app.add_middleware(Observe, metrics=metrics, log=log)
     return app
+
+
+def _posts_and_public_pages(scope: Scope) -> bool:
+    """POSTs, and public pages: each view of ``/p/<id>`` verifies a presentation again."""
+    return bool(scope["method"] == "POST" or str(scope.get("path", "")).startswith("/p/"))

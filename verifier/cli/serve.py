@@ -45,6 +45,12 @@ def serve(
     allow_private_network: Annotated[
         bool, typer.Option(help="Development: fetch from http:// and private addresses")
     ] = False,
+    public_presentations: Annotated[
+        bool,
+        typer.Option(
+            help="Let learners publish presentations here (links for a CV, /p/<id>; off by default)"
+        ),
+    ] = False,
 ) -> None:
     """Run the verifier service and the employer page."""
     env = {
@@ -55,6 +61,7 @@ def serve(
         "TRUST_PACK": trust_pack,
         "OFFLINE": None if offline is None else str(offline).lower(),
         "ALLOW_PRIVATE_NETWORK": "true" if allow_private_network else None,
+        "PUBLIC_PRESENTATIONS": "true" if public_presentations else None,
     }
     for key, value in env.items():
         if value is not None:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from shared.errors import EXIT_BAD_INPUT
-from wallet.cli import badges, endorse, present, recovery, setup, upkeep
+from wallet.cli import badges, endorse, present, recovery, setup, share, upkeep
 from wallet.cli.common import CliState, err
 from wallet.config import StapleMode, WalletConfig, default_data_dir
 from wallet.i18n import LANGUAGES, detect_language
@@ -64,6 +64,7 @@ def make_cli(base: WalletConfig | None = None) -> typer.Typer:
     setup.register(app)
     badges.register(app)
     present.register(app)
+    share.register(app)
     upkeep.register(app)
     recovery.register(app)
     endorse.register(app)

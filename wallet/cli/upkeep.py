@@ -38,12 +38,13 @@ def export(
         str,
         typer.Option(
             "--as",
-            help="json (the badge), png (baked into its picture), or vpqr (a VP1- code "
+            help="json (the badge), image (baked into its own picture, PNG or SVG as "
+            "the issuer drew it; png or svg for only that kind), or vpqr (a VP1- code "
             "for the Learner Credential Wallet and VerifierPlus).",
         ),
     ] = "json",
 ) -> None:
-    """Export one badge: as JSON, baked into its PNG picture, or as a VP1- code."""
+    """Export one badge: as JSON, baked into its PNG or SVG picture, or as a VP1- code."""
     t = state(ctx).t
     with service_for(ctx) as service:
 

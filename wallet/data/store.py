@@ -478,6 +478,33 @@ class WalletStore:
                 "INSERT OR REPLACE INTO status_lists (key, blob) VALUES (?, ?)", (key, sealed)
             )
 
+    # ------------------------------------------------------------ publications
+
+    def publications(self) -> list[dict[str, Any]]:
+        """The learner's public presentations (``wallet.sharing.Publication`` as JSON),
+        sealed: where someone published which badge is theirs to know."""
+        with self._lock:
+            try:
+                rows = self._conn.execute("SELECT key, blob FROM publications").fetchall()
+            except sqlite3.OperationalError:
+                return []  # none yet: the table comes with the first one
+        found = [
+            self._open_json(bytes(blob), "publication:" + bytes(key).hex()) for key, blob in rows
+        ]
+        return sorted(found, key=lambda p: str(p.get("created", "")))
+
+    def keep_publication(self, record: dict[str, Any]) -> None:
+        """Keep (or replace) the record of one public presentation, keyed by its link."""
+        key = self._box.keyed_digest(str(record["url"]).encode("utf-8"), "publication")
+        sealed = self._seal_json(record, "publication:" + key.hex())
+        with self._lock, self._db(), self._conn:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS publications (key BLOB PRIMARY KEY, blob BLOB NOT NULL)"
+            )
+            self._conn.execute(
+                "INSERT OR REPLACE INTO publications (key, blob) VALUES (?, ?)", (key, sealed)
+            )
+
     def everything(self) -> Iterator[StoredCredential]:
         """Every credential with its card, oldest first (for backups)."""
         for card in self.cards():
