@@ -81,7 +81,7 @@ def test_serve_refuses_a_store_from_before_migrations_until_db_upgrade(v0: Path)
     assert f"to revision {migrations('rzv_').head()}" in done.output
     assert "up to date" in runner.invoke(app, ["db", "upgrade"]).output
     assert json.loads(runner.invoke(app, ["db", "status", "--json"]).output)["revision"] == (
-        "0002_rate_limits"
+        "0003_public_presentations"
     )
 
     engine = make_engine(f"sqlite:///{v0}")
@@ -164,6 +164,7 @@ def test_postgres_store_from_before_migrations_is_adopted(pg: tuple[sa.Engine, s
     assert (before.state, after.state) == (SchemaState.unversioned, SchemaState.current)
     assert differences(engine, prefix) == []
     assert sa.inspect(engine).has_table(f"{prefix}rate_limits")  # 0002 ran
+    assert sa.inspect(engine).has_table(f"{prefix}public_challenges")  # 0003 ran
 
 
 @pytest.mark.postgres
@@ -180,6 +181,8 @@ def test_a_store_behind_is_refused_then_moved_to_head(tmp_path: Path) -> None:
         RequestStore(engine).create_schema()
         with engine.begin() as conn:  # as revision 0001 left it
             conn.execute(sa.text("DROP TABLE rzv_rate_limits"))
+            conn.execute(sa.text("DROP TABLE rzv_public"))  # and what 0003 made
+            conn.execute(sa.text("DROP TABLE rzv_public_challenges"))
             conn.execute(sa.text("UPDATE rzv_schema_version SET version_num = '0001_baseline'"))
         with pytest.raises(Unavailable, match="not up to date"):
             RequestStore(engine).create_schema()

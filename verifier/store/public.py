@@ -53,27 +53,8 @@ class PublicStore(TableStore):
     """Two tables: ``<prefix>public`` and ``<prefix>public_challenges``."""
 
     def __init__(self, engine: Engine, *, prefix: str = "rzv_") -> None:
-        self.engine = engine
-        self.metadata = sa.MetaData()
-        self.table = sa.Table(
-            f"{prefix}public",
-            self.metadata,
-            sa.Column("id", sa.String(43), primary_key=True),
-            sa.Column("holder", sa.String(300), nullable=False, index=True),
-            sa.Column("challenge", sa.String(64), nullable=False),
-            sa.Column("presentation", sa.Text, nullable=True),
-            sa.Column("created_ms", sa.BigInteger, nullable=False),
-            sa.Column("withdrawn_ms", sa.BigInteger, nullable=True),
-        )
-        self.challenges = sa.Table(
-            f"{prefix}public_challenges",
-            self.metadata,
-            sa.Column("challenge", sa.String(64), primary_key=True),
-            sa.Column("purpose", sa.String(16), nullable=False),
-            sa.Column("target", sa.String(43), nullable=True),
-            sa.Column("expires_ms", sa.BigInteger, nullable=False, index=True),
-            sa.Column("used_ms", sa.BigInteger, nullable=True),
-        )
+        super().__init__(engine, prefix, "public")
+        self.challenges = self.metadata.tables[f"{prefix}public_challenges"]
 
     def add_challenge(
         self, challenge: str, purpose: str, target: str | None, expires: datetime, now: datetime

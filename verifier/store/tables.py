@@ -40,4 +40,25 @@ def verifier_metadata(prefix: str) -> sa.MetaData:
         sa.Column("tokens", sa.Float, nullable=False),
         sa.Column("updated_ms", sa.BigInteger, nullable=False, index=True),
     )
+    # Public presentations a learner published (opt-in); ``presentation`` is NULL once
+    # withdrawn (the row stays: the link answers 410, never something else).
+    sa.Table(
+        f"{prefix}public",
+        metadata,
+        sa.Column("id", sa.String(43), primary_key=True),
+        sa.Column("holder", sa.String(300), nullable=False, index=True),
+        sa.Column("challenge", sa.String(64), nullable=False),
+        sa.Column("presentation", sa.Text, nullable=True),
+        sa.Column("created_ms", sa.BigInteger, nullable=False),
+        sa.Column("withdrawn_ms", sa.BigInteger, nullable=True),
+    )
+    sa.Table(
+        f"{prefix}public_challenges",
+        metadata,
+        sa.Column("challenge", sa.String(64), primary_key=True),
+        sa.Column("purpose", sa.String(16), nullable=False),
+        sa.Column("target", sa.String(43), nullable=True),
+        sa.Column("expires_ms", sa.BigInteger, nullable=False, index=True),
+        sa.Column("used_ms", sa.BigInteger, nullable=True),
+    )
     return metadata
