@@ -35,7 +35,7 @@ _GONE: dict[int | str, dict[str, Any]] = {
 }
 
 
-def get_public(request: Request) -> PublicPresentations:
+async def get_public(request: Request) -> PublicPresentations:
     public: PublicPresentations | None = request.app.state.public
     if public is None:
         raise NotFound("This verifier does not keep public presentations.")
@@ -134,7 +134,7 @@ async def page(
     chosen = pick_language(lang, accept_language)
     path = PAGE_PATH + ident
     try:
-        public = get_public(request)
+        public = await get_public(request)
         view = await _run(limiter, public.view, ident)
     except NotFound as exc:
         withdrawn = exc.code == ErrorCode.presentation_withdrawn
