@@ -43,6 +43,7 @@ from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES, VERIFIABLE_PRESENTATION, 
 FORMAT = "rugzak-stapled-presentation"
 VERSION = 1
 OID4VP_PARAMETER = "rugzak_status_lists"
+OID4VP_LINKS_PARAMETER = "rugzak_holder_links"
 DEFAULT_STAPLE_MAX_AGE = timedelta(hours=24)
 MAX_STAPLED_LISTS = 16
 """More distinct lists than any presentation needs (two per issuer: revocation, suspension)."""
@@ -55,24 +56,33 @@ def is_status_list(document: Any) -> bool:
     return bool(STATUS_LIST_CREDENTIAL_TYPES.intersection(as_list(document.get("type"))))
 
 
-def staple(presentation: dict[str, Any], lists: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The envelope: ``presentation`` and the status lists its credentials name.
+def staple(
+    presentation: dict[str, Any],
+    lists: Sequence[dict[str, Any]],
+    links: Sequence[dict[str, Any]] = (),
+) -> dict[str, Any]:
+    """The envelope: ``presentation`` and the status lists its credentials name, and
+    the holder's key links (``shared.holder_link``) when it presents badges of an
+    earlier key.
 
-    Without lists it is the presentation itself (nothing to staple, nothing changes).
+    Without either it is the presentation itself (nothing to carry, nothing changes).
     """
-    if not lists:
+    if not lists and not links:
         return presentation
     unique: dict[str, dict[str, Any]] = {}
     for item in lists:
         if not is_status_list(item):
             raise ValueError("only status list credentials with an id can be stapled")
         unique.setdefault(str(item["id"]), item)
-    return {
+    envelope: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,
         "presentation": presentation,
         "statusLists": list(unique.values()),
     }
+    if links:
+        envelope["holderLinks"] = list(links)
+    return envelope
 
 
 def is_stapled(document: Any) -> bool:
@@ -96,6 +106,18 @@ def unstaple(document: Any) -> tuple[Any, dict[str, dict[str, Any]]]:
     return presentation, lists_by_url(document.get("statusLists"))
 
 
+def holder_links(document: Any) -> tuple[dict[str, Any], ...]:
+    """The holder's key links an envelope carries (none for anything else)."""
+    if not is_stapled(document):
+        return ()
+    value = document.get("holderLinks")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _bad("holderLinks must be a list of link statements")
+    return tuple(value)
+
+
 def lists_by_url(value: Any) -> dict[str, dict[str, Any]]:
     """Stapled lists (a JSON array of list credentials) by their ``id``."""
     if value is None:
@@ -112,13 +134,26 @@ def lists_by_url(value: Any) -> dict[str, dict[str, Any]]:
 
 def parse_parameter(text: str | None) -> dict[str, dict[str, Any]]:
     """The OpenID4VP form parameter (a JSON array) as lists by URL; absent gives none."""
+    return lists_by_url(_json_array(text, "stapled status lists"))
+
+
+def parse_links_parameter(text: str | None) -> tuple[dict[str, Any], ...]:
+    """The OpenID4VP ``rugzak_holder_links`` parameter (a JSON array of link statements)."""
+    value = _json_array(text, "holder key links")
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise _bad("the holder key links must be a list of link statements")
+    return tuple(value)
+
+
+def _json_array(text: str | None, what: str) -> Any:
     if text is None or not text.strip():
-        return {}
+        return None
     try:
-        value = parse_json(text)
+        return parse_json(text)
     except (ValueError, RecursionError):
-        raise _bad("the stapled status lists are not JSON") from None
-    return lists_by_url(value)
+        raise _bad(f"the {what} are not JSON") from None
 
 
 def list_time(list_credential: Mapping[str, Any]) -> datetime | None:

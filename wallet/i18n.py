@@ -279,6 +279,11 @@ EN: dict[str, str] = {
     ),
     "error.recovery_shares_too_few": "{have} share(s) given, {need} needed to restore.",
     "passphrase.new": "New passphrase",
+    "rotate.done": (
+        "Your new DID is {new}. Badges issued to {old} can still be presented: the old key "
+        "signed a link to the new one, which Rugzak's verifier follows (other verifiers may "
+        "not: ask issuers for new badges to your new DID). Write a new backup now."
+    ),
     "passphrase.again": "New passphrase again",
     "passphrase.mismatch": "The two new passphrases differ.",
     "passphrase.short": "Choose a passphrase of at least 8 characters.",
@@ -575,6 +580,12 @@ NL: dict[str, str] = {
     ),
     "error.recovery_shares_too_few": "{have} stuk(ken) gegeven, {need} nodig om te herstellen.",
     "passphrase.new": "Nieuwe wachtzin",
+    "rotate.done": (
+        "Je nieuwe DID is {new}. Badges die aan {old} zijn uitgegeven kun je nog steeds "
+        "tonen: de oude sleutel ondertekende een koppeling naar de nieuwe, die de controle "
+        "van Rugzak volgt (andere controleurs misschien niet: vraag uitgevers om nieuwe "
+        "badges op je nieuwe DID). Maak nu een nieuwe back-up."
+    ),
     "passphrase.again": "Nieuwe wachtzin nogmaals",
     "passphrase.mismatch": "De twee nieuwe wachtzinnen verschillen.",
     "passphrase.short": "Kies een wachtzin van minstens 8 tekens.",

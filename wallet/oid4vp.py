@@ -26,8 +26,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from shared.credentials import create_presentation
+from shared.credentials import create_presentation, subject_ids
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
+from shared.formats.vcjwt import readable
 from shared.oid4vp import (
     REQUEST_OBJECT_MEDIA_TYPE,
     REQUEST_PATH,
@@ -44,7 +45,7 @@ from shared.oid4vp import (
 )
 from shared.presentation_request import PresentationRequest, normalize_code
 from shared.presentation_request import parse as parse_rugzak_request
-from shared.status_staple import OID4VP_PARAMETER
+from shared.status_staple import OID4VP_LINKS_PARAMETER, OID4VP_PARAMETER
 from shared.strict_json import parse as parse_json
 from wallet.data.endorsements import kept_for
 from wallet.data.store import StoredCredential, WalletStore
@@ -424,8 +425,13 @@ def answer(
         by_query = with_endorsements(ask, by_query, store)
     vp_token = sign_vp_token(ask, by_query, store, now, hide)
     extra: dict[str, str] = {}
+    credentials = [item.credential for items in by_query.values() for item in items]
+    if any(store.did not in subject_ids(readable(c)) for c in credentials):
+        # a badge of an earlier key: the signed links from it to this one (shared.holder_link)
+        extra[OID4VP_LINKS_PARAMETER] = json.dumps(
+            store.holder_links(), separators=(",", ":"), ensure_ascii=False
+        )
     if staple:
-        credentials = [item.credential for items in by_query.values() for item in items]
         lists = kept_lists(store, credentials)
         if lists:
             extra[OID4VP_PARAMETER] = json.dumps(lists, separators=(",", ":"), ensure_ascii=False)

@@ -21,9 +21,10 @@ from typing import Any
 from PIL import Image
 
 from shared import qr, vpqr
-from shared.credentials import create_presentation
+from shared.credentials import create_presentation, subject_ids
 from shared.errors import ErrorCode, InvalidInput, Unsupported, VerificationFailed
 from shared.formats import is_ob2_document
+from shared.formats.vcjwt import readable
 from shared.ob.disclosure import SELECTABLE, can_disclose, disclose_hiding
 from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
@@ -56,6 +57,9 @@ class Presentation:
     staple: StapleMode = StapleMode.auto
     #: The endorsements that travel beside the badges (wallet ids; see ``endorsements``).
     endorsement_ids: tuple[str, ...] = ()
+    #: Link statements from the learner's earlier keys, when a badge was issued to one
+    #: (``shared.holder_link``); they always go along: without them the badge is refused.
+    holder_links: tuple[dict[str, Any], ...] = ()
 
     @property
     def bound(self) -> bool:
@@ -63,26 +67,39 @@ class Presentation:
 
     @property
     def stapled(self) -> dict[str, Any]:
-        """The presentation with its status lists beside it (itself when there are none)."""
-        return staple_lists(self.document, list(self.status_lists))
+        """The presentation with its status lists (and key links) beside it."""
+        return self._envelope(with_lists=True)
+
+    def _envelope(self, *, with_lists: bool) -> dict[str, Any]:
+        lists = list(self.status_lists) if with_lists else []
+        return staple_lists(self.document, lists, list(self.holder_links))
 
     def payload(self, max_version: int = FILE_MAX_VERSION) -> dict[str, Any]:
-        """What the QR codes (and the JSON file) carry: stapled or not, per ``staple``.
+        """What the QR codes carry: stapled or not, per ``staple``; key links always.
 
         ``auto`` staples unless that takes more codes of ``max_version`` than the
         presentation alone (a badge that fits one code keeps fitting one code).
         """
         if not self.status_lists or self.staple is StapleMode.never:
-            return self.document
+            return self._envelope(with_lists=False)
         if self.staple is StapleMode.always:
             return self.stapled
-        with_lists = len(qr.encode(self.stapled, max_version=max_version))
-        alone = len(qr.encode(self.document, max_version=max_version))
-        return self.stapled if with_lists <= alone else self.document
+        with_lists = self.stapled
+        without = self._envelope(with_lists=False)
+        fewer = len(qr.encode(with_lists, max_version=max_version)) <= len(
+            qr.encode(without, max_version=max_version)
+        )
+        return with_lists if fewer else without
+
+    @property
+    def file_document(self) -> dict[str, Any]:
+        """What a saved JSON file holds: the plain presentation (any verifier reads it),
+        in an envelope with the key links only when a badge of an earlier key needs them."""
+        return self._envelope(with_lists=False)
 
     def staple_left_out(self, max_version: int = FILE_MAX_VERSION) -> bool:
         """True when ``auto`` left the kept status lists out to save QR codes."""
-        return bool(self.status_lists) and self.payload(max_version) is self.document
+        return bool(self.status_lists) and not self.payload(max_version).get("statusLists")
 
     def qr_texts(self, max_version: int = FILE_MAX_VERSION) -> list[str]:
         return qr.encode(self.payload(max_version), max_version=max_version)
@@ -197,6 +214,8 @@ def make_presentation(
         if staple is StapleMode.never
         else tuple(kept_lists(store, [item.credential for item in chosen]))
     )
+    # a badge of an earlier key (key rotation): the links from it to this one go along
+    earlier = any(store.did not in subject_ids(readable(item.credential)) for item in chosen)
     return Presentation(
         document,
         request,
@@ -204,6 +223,7 @@ def make_presentation(
         status_lists=lists,
         staple=staple,
         endorsement_ids=tuple(item.id for item in beside),
+        holder_links=tuple(store.holder_links()) if earlier else (),
     )
 
 

@@ -9,7 +9,7 @@ unknown (the learner may still want to keep an old or revoked badge).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -41,7 +41,10 @@ class Checker:
     # GET for what an Open Badges 2.0 badge points at (its hosted copy, key, issuer)
     fetcher: Callable[[str], bytes] | None = None
 
-    def verify(self, credential: Any, holder_did: str) -> VerificationResult:
+    def verify(self, credential: Any, holder_did: str | Collection[str]) -> VerificationResult:
+        """Verify ``credential``; it must be issued to ``holder_did`` (or one of several:
+        the learner's DID now and its earlier ones, after a key rotation)."""
+        dids = {holder_did} if isinstance(holder_did, str) else set(holder_did)
         result = verify_stored(
             credential,
             resolver=self.resolver,
@@ -59,7 +62,7 @@ class Checker:
             and ENDORSEMENT_CREDENTIAL not in as_list(readable(credential).get("type"))
         ):
             subjects = subject_ids(readable(credential))
-            if holder_did in subjects:
+            if dids & set(subjects):
                 result.add(Check.passed(CheckName.holder, "It is bound to your DID."))
             else:
                 result.add(
@@ -129,7 +132,7 @@ def receive(store: WalletStore, credential: Any, checker: Checker) -> ImportOutc
                 detail=duplicate,
             ),
         )
-    result = checker.verify(credential, store.did)
+    result = checker.verify(credential, store.dids)
     refusal = refusal_for(result)
     if refusal is not None:
         return ImportOutcome(credential, result, refusal=refusal)
@@ -148,7 +151,7 @@ def receive(store: WalletStore, credential: Any, checker: Checker) -> ImportOutc
 def recheck(store: WalletStore, card_id: str, checker: Checker) -> tuple[Card, VerificationResult]:
     """Verify a stored credential again (fresh status) and update its card."""
     stored = store.get(card_id)
-    result = checker.verify(stored.credential, store.did)
+    result = checker.verify(stored.credential, store.dids)
     fresh = make_card(
         stored.credential,
         result,
@@ -166,7 +169,7 @@ def recheck_status(store: WalletStore, card_id: str, checker: Checker) -> Card |
     stays and None is returned, so a revoked badge never turns back into a question."""
     stored = store.get(card_id)
     try:
-        result = checker.verify(stored.credential, store.did)
+        result = checker.verify(stored.credential, store.dids)
     except RugzakError:
         return None
     fresh = make_card(

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from shared import qr, vpqr
+from shared.credentials import issue_credential
 from shared.errors import ErrorCode, InvalidInput
 from shared.formats.baking import bake_png, bake_svg, is_png, is_svg
+from shared.holder_link import link_statement
+from shared.keys import SigningKey
 from shared.runtime.files import atomic_write
 from wallet.badge_images import badge_image
 from wallet.config import WalletConfig
@@ -175,6 +178,19 @@ class WalletService:
             staple=staple or self.config.staple,
             endorsements=endorsements,
         )
+
+    def rotate_key(self) -> str:
+        """A new holder key (a new did:key) for the learner; returns the new DID.
+
+        The old key signs a link statement to the new DID (``shared.holder_link``) and
+        is kept, so badges issued to the old DID can still be presented (with the link).
+        """
+        old = self.store.holder
+        new = SigningKey.generate()
+        unsigned = link_statement(old, new.did, now=self.config.clock())
+        link = issue_credential(unsigned, old, created=self.config.clock())
+        self.store.rotate_holder(new, link)
+        return new.did
 
     def new_recovery_shares(self, threshold: int, count: int) -> ShareSet:
         """A new recovery secret, kept in the wallet, as ``count`` paper shares.

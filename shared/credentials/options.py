@@ -63,6 +63,9 @@ class VerifyOptions:
             (``shared.status_staple``); one is used for a status entry only when it
             is genuine, the issuer's list at that URL, and fresh.
         staple_max_age: how old a stapled list may be (from its ``validFrom``).
+        holder_links: link statements from the holder's earlier keys
+            (``shared.holder_link``): a badge of an earlier DID then belongs to the
+            presenter.
     """
 
     resolver: Resolver = field(default_factory=StaticResolver)
@@ -79,6 +82,7 @@ class VerifyOptions:
     status_lists: ListCheck | None = None
     stapled_status: Mapping[str, dict[str, Any]] | None = None
     staple_max_age: timedelta = DEFAULT_STAPLE_MAX_AGE
+    holder_links: tuple[dict[str, Any], ...] = ()
 
     def with_(self, **changes: Any) -> VerifyOptions:
         """A copy with ``changes``: the one place keyword options become an object.

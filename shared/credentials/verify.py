@@ -10,9 +10,10 @@ from shared.credentials.fields import subject_ids, summarize, types_of
 from shared.credentials.options import VerifyOptions
 from shared.credentials.status import check_status_entries, status_list_errors
 from shared.errors import ErrorCode
+from shared.holder_link import linked_dids, subjects_linked
 from shared.plain_terms import plain_term_problems
 from shared.proof.purpose import AuthenticationPurpose
-from shared.status_staple import unstaple
+from shared.status_staple import holder_links, unstaple
 from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION, as_list
 
@@ -114,9 +115,12 @@ def verify_presentation(
     issuer in the presentation instead (``shared.credentials.endorsed``).
     """
     opts = (options or _DEFAULTS).with_(**changes)
+    links = holder_links(presentation)
     presentation, stapled = unstaple(presentation)
     if stapled:
         opts = opts.with_(stapled_status={**(opts.stapled_status or {}), **stapled})
+    if links:
+        opts = opts.with_(holder_links=opts.holder_links + links)
     if challenge is not _UNSET or domain is not _UNSET:
         opts = opts.with_(
             purpose=AuthenticationPurpose(
@@ -194,13 +198,29 @@ def _verify_presentation(
     from shared.formats.vcjwt import readable  # see _verify_credential
 
     inner_opts = opts.with_(purpose=None)
+    linked: dict[str, dict[str, Any]] = {}
+    if opts.holder_links and holder_id is not None and good:
+        link_opts = VerifyOptions(resolver=opts.resolver, now=opts.now, check_schema=False)
+        linked = linked_dids(
+            opts.holder_links, holder_id, lambda link: _verify_credential(link, link_opts)
+        )
     for cred in creds:
         inner = _verify_credential(cred, inner_opts)
         result.credentials.append(inner)
         if is_endorsement_result(inner):
             continue  # about a badge, not issued to the presenter: related below
         subjects = subject_ids(readable(cred))
-        if holder_id is None or holder_id not in subjects:
+        earlier = subjects_linked(subjects, linked) if holder_id not in subjects else None
+        if earlier is not None:
+            inner.add(
+                Check.passed(
+                    CheckName.holder,
+                    "Presented by the same learner under a new key: the key this badge was "
+                    "issued to signed a link to the presenter's key.",
+                    {"holder": holder_id, "linkedFrom": earlier, **linked[earlier]},
+                )
+            )
+        elif holder_id is None or holder_id not in subjects:
             inner.add(
                 Check.failed(
                     CheckName.holder,

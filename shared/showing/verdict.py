@@ -160,6 +160,14 @@ def _badge(result: VerificationResult) -> dict[str, Any]:
     checked_at = status_checked_at(result)
     if checked_at is not None:
         out["status_checked_at"] = checked_at
+    if any(
+        c.name == CheckName.holder
+        and c.ok
+        and isinstance(c.detail, dict)
+        and "linkedFrom" in c.detail
+        for c in result.checks
+    ):
+        out["holder_linked"] = True
     return out
 
 

@@ -44,7 +44,7 @@ def test_every_plain_verdict_has_its_words() -> None:
 
     wanted = {f"state_{s}" for s in STATES} | {f"say_{s}" for s in STATES}
     wanted |= {f"count_{s}" for s in STATES} | {f"status_{s}" for s in STATUSES}
-    wanted |= {f"bind_{b}" for b in BINDINGS} | {"schema_note", "status_stapled"}
+    wanted |= {f"bind_{b}" for b in BINDINGS} | {"schema_note", "status_stapled", "holder_linked"}
     # selective disclosure: "Not shown: ..." names every part a learner may hide
     wanted |= {"hidden"} | {f"part_{p}" for p in SELECTABLE}
     for lang in messages.LANGUAGES:

@@ -281,3 +281,35 @@ async def test_stapled_status_lists_travel_beside_the_vp_token(
     refused = await client.post("/oid4vp/response", content=body, headers=FORM)
     assert refused.status_code == 400
     assert refused.json()["error"] == "invalid_request"
+
+
+async def test_a_badge_of_an_earlier_key_comes_with_its_link(client: httpx.AsyncClient) -> None:
+    """The wallet's key links travel in ``rugzak_holder_links``: the badge issued to the
+    learner's earlier DID is theirs, presented under the new key."""
+    from shared.credentials import create_presentation, issue_credential
+    from shared.holder_link import link_statement
+    from shared.keys import SigningKey
+    from shared.status_staple import OID4VP_LINKS_PARAMETER
+    from tests.verifier.helpers import LEARNER
+
+    new_key = SigningKey.from_seed(b"\x5e" * 32)
+    link = issue_credential(link_statement(LEARNER, new_key.did, now=NOW), LEARNER, created=NOW)
+    data, request = await _open(client)
+    vp = create_presentation(
+        [signed(badge())], new_key, challenge=request.nonce, domain=request.client_id, created=NOW
+    )
+    body = encode_response(
+        {"open_badge": [vp]}, request.state, {OID4VP_LINKS_PARAMETER: json.dumps([link])}
+    )
+    reply = await client.post("/oid4vp/response", content=body, headers=FORM)
+    assert reply.json() == {"rugzak_verdict": "valid"}
+    result = (await _poll(client, data))["result"]
+    assert result["plain"]["badges"][0]["holder_linked"] is True
+
+    data, request = await _open(client)
+    vp = create_presentation(
+        [signed(badge())], new_key, challenge=request.nonce, domain=request.client_id, created=NOW
+    )
+    body = encode_response({"open_badge": [vp]}, request.state)
+    reply = await client.post("/oid4vp/response", content=body, headers=FORM)
+    assert reply.json() == {"rugzak_verdict": "invalid"}  # without the link: someone else's

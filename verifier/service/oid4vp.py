@@ -40,7 +40,12 @@ from shared.oid4vp import (
     verifier_request,
 )
 from shared.presentation_request import PresentationRequest, format_code
-from shared.status_staple import OID4VP_PARAMETER, parse_parameter
+from shared.status_staple import (
+    OID4VP_LINKS_PARAMETER,
+    OID4VP_PARAMETER,
+    parse_links_parameter,
+    parse_parameter,
+)
 from shared.verification import Check, CheckName, Severity, VerificationResult
 from shared.vocab import as_list
 from verifier.service.verifier import (
@@ -167,6 +172,7 @@ class Oid4vpService:
             return _oauth_error(400, "invalid_request", " ".join(problems))
         try:
             stapled = parse_parameter(parsed.extra.get(OID4VP_PARAMETER))
+            links = parse_links_parameter(parsed.extra.get(OID4VP_LINKS_PARAMETER))
         except InvalidInput as exc:
             return _oauth_error(400, "invalid_request", exc.message)
         results: list[VerificationResult] = []
@@ -183,6 +189,7 @@ class Oid4vpService:
                     challenge=found.nonce,
                     domain=made.request.client_id,
                     stapled=stapled,
+                    links=links,
                 )
                 _check_query(wanted, presentation, result)
                 results.append(result)

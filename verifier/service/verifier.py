@@ -21,7 +21,7 @@ from shared.formats.baking import is_png, is_svg
 from shared.presentation_request import PresentationRequest
 from shared.proof import proofs_of
 from shared.showing import plain_verdict
-from shared.status_staple import is_stapled, unstaple
+from shared.status_staple import holder_links, is_stapled, unstaple
 from shared.verification import Check, CheckName, Verdict, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.service.endorsements import attach_endorsements
@@ -135,25 +135,34 @@ class Verifier:
         challenge: str | None,
         domain: str | None,
         stapled: Mapping[str, dict[str, Any]] | None = None,
+        links: tuple[dict[str, Any], ...] = (),
     ) -> VerificationResult:
         """No nonce store: compare with the given challenge/domain (the CLI, OpenID4VP).
 
-        ``stapled``: status lists that came beside the presentation (``shared.status_staple``).
+        ``stapled``: status lists that came beside the presentation (``shared.status_staple``);
+        ``links``: the holder's key links that came beside it (``shared.holder_link``).
         """
         check_depth(presentation)
         presentation, options = self._unstapled(presentation)
         if stapled:
             options = options.with_(stapled_status={**stapled, **(options.stapled_status or {})})
+        if links:
+            options = options.with_(holder_links=links + options.holder_links)
         result = verify_presentation(presentation, options, challenge=challenge, domain=domain)
         attach_endorsements(presentation, result, self._verify_endorsement)
         return result
 
     def _unstapled(self, document: Any) -> tuple[Any, VerifyOptions]:
-        """A presentation and the options to check it with: with its stapled status lists."""
+        """A presentation and the options to check it with: with its stapled status lists
+        and the holder's key links."""
+        links = holder_links(document)
         presentation, stapled = unstaple(document)
-        if not stapled:
-            return presentation, self.options
-        return presentation, self.options.with_(stapled_status=stapled)
+        options = self.options
+        if stapled:
+            options = options.with_(stapled_status=stapled)
+        if links:
+            options = options.with_(holder_links=links)
+        return presentation, options
 
     def verify_presentation(
         self, presentation: Any, *, challenge: str | None = None

@@ -371,6 +371,7 @@
     const stapled = plainBadge && plainBadge.status_checked_at ? v("status_stapled").replace("{time}", fmtDate(plainBadge.status_checked_at)) : "";
     if (status && state !== "revoked" && state !== "suspended") add("status", [v("status_" + status), stapled].filter(Boolean).join(" "));
     else if (stapled) add("status", stapled);
+    if (plainBadge && plainBadge.holder_linked) card.append(el("p", { class: "muted", "data-testid": "holder-linked" }, v("holder_linked")));
     add("form", [s.source, s.label].filter(Boolean).join(" · "));
     card.append(dl);
     if (s.hidden && s.hidden.length) {

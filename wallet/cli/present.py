@@ -167,7 +167,7 @@ def present(
             if qr_format is QrFormat.rz1:
                 _say_staple(t, result, max_version)
             if out_file:
-                save_json(result.document, out_file)
+                save_json(result.file_document, out_file)
                 err.print(t("cli.written", path=out_file), markup=False)
             if qr_png:
                 save_png(texts, qr_png)
@@ -180,7 +180,7 @@ def present(
                     out.print(terminal_art(text), style="white on black", markup=False)
                     out.print(t("qr.part", index=index, total=len(texts)), markup=False)
             if not (out_file or qr_png or qr_svg or show_qr):
-                out.print_json(json.dumps(result.document))
+                out.print_json(json.dumps(result.file_document))
 
         run(ctx, action)
 

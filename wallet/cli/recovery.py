@@ -1,4 +1,5 @@
-"""Paper recovery and the passphrase: ``recovery split``, ``recover``, ``passphrase``.
+"""Paper recovery, the passphrase and the key: ``recovery split``, ``recover``,
+``passphrase``, ``rotate-key``.
 
 ``recovery split -k 3 -n 5`` makes a new recovery secret and shows its five shares
 (20 words and a QR code each) here, or as a PDF on standard output for the printer
@@ -30,6 +31,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(recovery_app, name="recovery")
     app.command("recover")(recover)
     app.command("passphrase")(change_passphrase)
+    app.command("rotate-key")(rotate_key)
 
 
 def split(
@@ -154,3 +156,17 @@ def _read_shares(t: Translator) -> list[str]:
         if need is None:
             need = threshold_of(typed) or 1  # a mistyped first share is reported below
     return shares
+
+
+def rotate_key(ctx: typer.Context) -> None:
+    """Move to a new key (a new DID); your badges stay presentable through a signed link."""
+    t = state(ctx).t
+    with service_for(ctx) as service:
+
+        def action() -> None:
+            old = service.did
+            new = service.rotate_key()
+            out.print(new, markup=False)
+            err.print(t("rotate.done", old=old, new=new), markup=False)
+
+        run(ctx, action)

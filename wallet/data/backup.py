@@ -58,6 +58,7 @@ class BackupContents:
     items: list[tuple[dict[str, Any], Card]]
     created: str
     recovery: bytes | None = None
+    retired: tuple[tuple[SigningKey, dict[str, Any]], ...] = ()
 
 
 def write_backup(
@@ -80,6 +81,12 @@ def write_backup(
     }
     if recovery is not None:
         payload["recovery"] = _b64(recovery)
+    links = {link["credentialSubject"]["id"]: link for link in store.holder_links()}
+    retired = store.retired_holders()
+    if retired:  # earlier keys (key rotation): their badges stay presentable
+        payload["retired"] = [
+            {"seed": _b64(key.seed), "did": key.did, "link": links.get(key.did)} for key in retired
+        ]
     content_key = nacl.utils.random(KEY_BYTES)
     salt = new_salt()
     kek = Box(derive_key(passphrase, salt, kdf, code=ErrorCode.wallet_corrupt))
@@ -195,9 +202,15 @@ def _contents(plain: bytes) -> BackupContents:
         items = [(dict(i["credential"]), Card.from_dict(i["card"])) for i in payload["credentials"]]
         recovery = payload.get("recovery")
         secret = base64.b64decode(recovery, validate=True) if recovery is not None else None
+        retired = []
+        for entry in payload.get("retired", []):
+            key = SigningKey.from_seed(base64.b64decode(entry["seed"]))
+            if key.did != entry["did"] or not isinstance(entry.get("link"), dict):
+                raise _invalid("an earlier key does not match its DID")
+            retired.append((key, dict(entry["link"])))
     except (KeyError, TypeError, ValueError) as exc:
         raise _invalid(f"its content is damaged ({type(exc).__name__})") from None
-    return BackupContents(holder, items, str(payload.get("created", "")), secret)
+    return BackupContents(holder, items, str(payload.get("created", "")), secret, tuple(retired))
 
 
 def restore_backup(
@@ -223,6 +236,8 @@ def restore_contents(
         store.add_many(contents.items)
         if contents.recovery is not None:  # the paper shares keep working
             store.set_recovery_secret(contents.recovery)
+        for key, link in contents.retired:
+            store.add_retired(key, link)
     except BaseException:
         # Leave no half-restored wallet behind: the learner can simply try again.
         store.close()

@@ -243,6 +243,58 @@ class WalletStore:
     def did(self) -> str:
         return self._holder.did
 
+    # ------------------------------------------------------------ key rotation
+
+    def rotate_holder(self, new: SigningKey, link: dict[str, Any]) -> None:
+        """Make ``new`` the holder key, in one transaction; the old key is kept (sealed)
+        with ``link``, its signed link statement to the new DID (``shared.holder_link``),
+        so badges issued to the old DID can still be presented."""
+        old = self._holder
+        with self._lock, self._db(), self._conn:
+            self._retire(old, link)
+            self._conn.execute(
+                "UPDATE secrets SET blob = ? WHERE id = 'holder'",
+                (self._box.seal(_holder_blob(new), "secret:holder"),),
+            )
+        self._holder = new
+
+    def add_retired(self, old: SigningKey, link: dict[str, Any]) -> None:
+        """Keep an earlier key and its link statement (restoring a backup)."""
+        with self._lock, self._db(), self._conn:
+            self._retire(old, link)
+
+    def _retire(self, old: SigningKey, link: dict[str, Any]) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO secrets VALUES (?, ?)",
+            (f"retired:{old.did}", self._box.seal(_holder_blob(old), "secret:retired")),
+        )
+        self._conn.execute(
+            "INSERT OR REPLACE INTO secrets VALUES (?, ?)",
+            (f"link:{old.did}", self._seal_json(link, "secret:link")),
+        )
+
+    def retired_holders(self) -> list[SigningKey]:
+        """The learner's earlier keys (after key rotations), oldest first."""
+        with self._lock, self._db():
+            rows = self._conn.execute(
+                "SELECT blob FROM secrets WHERE id LIKE 'retired:%' ORDER BY rowid"
+            ).fetchall()
+        return [_parse_holder(self._box, row[0], "secret:retired") for row in rows]
+
+    def holder_links(self) -> list[dict[str, Any]]:
+        """The signed link statements from each earlier key to the next."""
+        with self._lock, self._db():
+            rows = self._conn.execute(
+                "SELECT blob FROM secrets WHERE id LIKE 'link:%' ORDER BY rowid"
+            ).fetchall()
+        links = [self._open_json(row[0], "secret:link") for row in rows]
+        return [link for link in links if isinstance(link, dict)]
+
+    @property
+    def dids(self) -> tuple[str, ...]:
+        """The holder's DID now, then its earlier DIDs (badges to any of them are the learner's)."""
+        return (self.did, *(key.did for key in self.retired_holders()))
+
     # ------------------------------------------------------------ recovery and passphrase
 
     def recovery_secret(self) -> bytes | None:
@@ -599,9 +651,9 @@ def _holder_blob(key: SigningKey) -> bytes:
     return json.dumps({"seed": _b64(key.seed), "did": key.did}).encode("utf-8")
 
 
-def _parse_holder(box: Box, blob: bytes) -> SigningKey:
+def _parse_holder(box: Box, blob: bytes, label: str = "secret:holder") -> SigningKey:
     try:
-        data = json.loads(box.open(bytes(blob), "secret:holder"))
+        data = json.loads(box.open(bytes(blob), label))
         key = SigningKey.from_seed(base64.b64decode(data["seed"]))
     except (CryptoError, ValueError, KeyError, TypeError) as exc:
         raise corrupt("the holder key does not open", type(exc).__name__) from None

@@ -185,7 +185,7 @@ class QRScreen(WalletScreen):
 
         def write() -> None:
             if kind == "json":  # the plain presentation: any verifier reads the file
-                save_json(presentation.document, path)
+                save_json(presentation.file_document, path)
                 return
             limit = presentation.max_parts
             texts = (
