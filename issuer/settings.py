@@ -67,6 +67,14 @@ class IssuerSettings(ServingSettings):
     # 0 turns the limit off. Admin calls are authenticated and not limited.
     rate_limit_per_minute: int = Field(default=60, ge=0)
     rate_limit_burst: int = Field(default=20, ge=1)
+    # Keep the rate limit's buckets in the database, shared by every issuer process
+    # using it. Default: on with PostgreSQL, off with SQLite (each process counts alone).
+    shared_rate_limit: bool | None = None
+
+    def resolved_shared_rate_limit(self) -> bool:
+        if self.shared_rate_limit is not None:
+            return self.shared_rate_limit
+        return self.resolved_database_url().startswith("postgresql")
 
     def resolved_database_url(self) -> str:
         """The database URL, defaulting to ``sqlite:///<data_dir>/issuer.db``."""

@@ -24,9 +24,16 @@ from issuer.api.routers import (
 from issuer.offers import OfferService
 from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
+from issuer.store import tables
 from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
-from shared.runtime.ratelimit import RateLimit, TokenBuckets
+from shared.runtime.ratelimit import (
+    Buckets,
+    InDatabase,
+    RateLimit,
+    SharedBuckets,
+    TokenBuckets,
+)
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import BodyLimit, Scope, install_error_handlers
 
@@ -40,7 +47,7 @@ def create_app(
     *,
     issuer: Issuer | None = None,
     clock: Clock = utc_now,
-    rate_clock: Callable[[], float] = time.monotonic,
+    rate_clock: Callable[[], float] | None = None,
 ) -> FastAPI:
     """The issuer's HTTP API.
 
@@ -49,6 +56,13 @@ def create_app(
     already signed and refuses to sign (503 ``passphrase_required``). ``issuer`` lets
     tests pass a ready one (and its store is then theirs to close).
     """
+
+    # Buckets in the database need its engine, which the lifespan opens.
+    shared_buckets = (
+        InDatabase()
+        if settings.resolved_shared_rate_limit() and settings.rate_limit_per_minute
+        else None
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -60,6 +74,14 @@ def create_app(
         app.state.issuer = current
         app.state.settings = settings
         app.state.offers = OfferService(current)
+        if shared_buckets is not None:
+            shared_buckets.buckets = SharedBuckets(
+                current.store.engine,
+                tables.rate_limits,
+                rate_per_minute=settings.rate_limit_per_minute,
+                burst=settings.rate_limit_burst,
+                clock=rate_clock or time.time,
+            )
         try:
             yield
         finally:
@@ -102,8 +124,10 @@ def create_app(
     if settings.rate_limit_per_minute > 0:
         # The wallet-facing OpenID4VCI endpoints are public: each call writes a row
         # (a nonce, an attempt) or signs, so one client must not be able to flood them.
-        buckets = TokenBuckets(
-            settings.rate_limit_per_minute, settings.rate_limit_burst, clock=rate_clock
+        buckets: Buckets = shared_buckets or TokenBuckets(
+            settings.rate_limit_per_minute,
+            settings.rate_limit_burst,
+            clock=rate_clock or time.monotonic,
         )
         app.add_middleware(
             RateLimit,

@@ -39,7 +39,7 @@ def upgrade(ctx: typer.Context) -> None:
             out.print(f"The database is up to date (revision {after.revision}).")
         else:
             was = before.revision or f"{before.state.value}, before migrations"
-            out.print(f"Database migrated from {was} to revision {after.revision}.")
+            out.print(f"Database migrated from {was} to revision {after.revision}.", soft_wrap=True)
 
     run(act)
 

@@ -26,6 +26,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from shared.runtime.ratelimit import bucket_table
+
 metadata = MetaData()
 
 TS = DateTime(timezone=True)
@@ -166,3 +168,7 @@ images = Table(
     Column("data", LargeBinary, nullable=False),
     Column("created_at", TS, nullable=False),
 )
+
+# Token buckets of the public endpoints' rate limit, shared by every issuer process on
+# this database (``shared.runtime.ratelimit.SharedBuckets``; clients stored hashed).
+rate_limits = bucket_table("issuer_rate_limits", metadata)

@@ -7,22 +7,27 @@ them wrote (the entries to its left come from the client and can say anything).
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 import anyio
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
 
 from shared.errors import ErrorCode
 from shared.runtime.web import ASGIApp, Receive, Scope, Send, client_address, send_error
 
+PURGE_EVERY = 1000
+
 
 class Buckets(Protocol):
     """Where tokens are taken: in this process (``TokenBuckets``) or in the shared
-    database (``verifier.store.rate_limits.SharedBuckets``, ``blocking``: called from a
-    worker thread)."""
+    database (``SharedBuckets``, ``blocking``: called from a worker thread)."""
 
     blocking: bool
 
@@ -112,3 +117,111 @@ class RateLimit:
                 )
                 return
         await self.app(scope, receive, send)
+
+
+def bucket_table(name: str, metadata: sa.MetaData) -> sa.Table:
+    """The table ``SharedBuckets`` keeps its buckets in (each app names its own)."""
+    return sa.Table(
+        name,
+        metadata,
+        sa.Column("client", sa.String(64), primary_key=True),
+        sa.Column("tokens", sa.Float, nullable=False),
+        sa.Column("updated_ms", sa.BigInteger, nullable=False, index=True),
+    )
+
+
+class SharedBuckets:
+    """``rate`` tokens per minute per client, bursts up to ``burst``, in a database table
+    (``bucket_table``), so every process and replica on that database shares one limit.
+
+    Taking a token is one statement: an ``INSERT ... ON CONFLICT DO UPDATE ... WHERE``
+    that refills the bucket for the time passed and takes a token only if one is there,
+    returning the row when it did. PostgreSQL locks the row for it, so concurrent
+    requests of one client through any replica are counted one after the other. The
+    ``client`` column holds a hash of the client's key, never its address. ``clock``
+    is wall time: processes on several machines compare it.
+    """
+
+    blocking = True
+
+    def __init__(
+        self,
+        engine: Engine,
+        table: sa.Table,
+        *,
+        rate_per_minute: int,
+        burst: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.engine = engine
+        self.table = table
+        self.rate_ms = rate_per_minute / 60_000.0
+        self.burst = float(burst)
+        self.clock = clock
+        self._takes = 0
+        self._lock = threading.Lock()
+        t = table
+        refill = t.c.tokens + (sa.bindparam("b_now") - t.c.updated_ms) * self.rate_ms
+        refilled = sa.case((refill > self.burst, self.burst), else_=refill)
+        module: Any = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._take = (
+            module.insert(t)
+            .values(
+                client=sa.bindparam("b_client"),
+                tokens=self.burst - 1,
+                updated_ms=sa.bindparam("b_now"),
+            )
+            .on_conflict_do_update(
+                index_elements=[t.c.client],
+                set_={"tokens": refilled - 1, "updated_ms": sa.bindparam("b_now")},
+                where=refilled >= 1,
+            )
+            .returning(t.c.tokens)
+        )
+        self._peek = sa.select(refilled).where(t.c.client == sa.bindparam("b_client"))
+        self._purge = t.delete().where(t.c.updated_ms < sa.bindparam("b_before"))
+
+    @staticmethod
+    def key(client: str) -> str:
+        """What is stored for a client: a hash, not its address."""
+        return hashlib.sha256(client.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def take(self, client: str) -> float:
+        """0 when allowed, else the seconds until a token is back."""
+        now = int(self.clock() * 1000)
+        values = {"b_client": self.key(client), "b_now": now}
+        tokens = None
+        with self.engine.begin() as conn:
+            taken = conn.execute(self._take, values).first()
+            if taken is None:
+                tokens = conn.execute(self._peek, values).scalar_one_or_none()
+        self._maybe_purge(now)
+        if taken is not None:
+            return 0.0
+        have = float(tokens) if tokens is not None else 0.0
+        return (1.0 - have) / self.rate_ms / 1000 if self.rate_ms > 0 else 60.0
+
+    def _maybe_purge(self, now: int) -> None:
+        """Now and then drop buckets that have filled up again (the same as no row)."""
+        with self._lock:
+            self._takes += 1
+            if self._takes % PURGE_EVERY:
+                return
+        full_after = self.burst / self.rate_ms if self.rate_ms > 0 else 3_600_000
+        with self.engine.begin() as conn:
+            conn.execute(self._purge, {"b_before": now - int(full_after)})
+
+
+class InDatabase:
+    """``SharedBuckets`` once an app's lifespan has opened its database (the middleware
+    is made before that)."""
+
+    blocking = True
+
+    def __init__(self) -> None:
+        self.buckets: SharedBuckets | None = None
+
+    def take(self, client: str) -> float:
+        if self.buckets is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return self.buckets.take(client)

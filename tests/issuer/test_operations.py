@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import httpx
 from pydantic import SecretStr
@@ -66,3 +67,30 @@ async def test_metrics_off_by_default_then_behind_a_token(
         'service="issuer",status="404"} 1.0'
     ) in text
     assert "0000000000" not in text
+
+
+async def test_two_issuer_processes_on_one_database_share_the_rate_limit(
+    settings: IssuerSettings, issuer: Issuer, clock: FakeClock
+) -> None:
+    """With the buckets in the database (the default on PostgreSQL) a second process,
+    here a second app on the same SQLite file, draws on the same bucket."""
+    shared = settings.model_copy(
+        update={"shared_rate_limit": True, "rate_limit_per_minute": 1, "rate_limit_burst": 3}
+    )
+    other = Issuer.open(settings, clock=clock)
+    try:
+        async with served(shared, issuer) as first, served(shared, other) as second:
+            codes = [(await first.post("/oid4vci/nonce")).status_code for _ in range(2)]
+            codes.append((await second.post("/oid4vci/nonce")).status_code)
+            refused = await second.post("/oid4vci/nonce")
+            assert (await first.post("/oid4vci/nonce")).status_code == 429
+    finally:
+        other.store.dispose()
+    assert codes == [200, 200, 200]
+    assert (refused.status_code, refused.json()["code"]) == (429, "rate_limited")
+
+
+def test_rate_limit_shared_by_default_only_with_postgresql(tmp_path: Path) -> None:
+    pg = "postgresql+psycopg://badges@db.internal/badges"
+    assert IssuerSettings(data_dir=tmp_path, database_url=pg).resolved_shared_rate_limit()
+    assert not IssuerSettings(data_dir=tmp_path).resolved_shared_rate_limit()

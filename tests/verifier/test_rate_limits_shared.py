@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from shared.runtime import ratelimit
+from shared.runtime.ratelimit import SharedBuckets
 from tests.verifier.conftest import MakeClient
 from tests.verifier.test_store import PG_URL
 from verifier.settings import Settings
-from verifier.store import make_engine, rate_limits
-from verifier.store.rate_limits import SharedBuckets
+from verifier.store import RequestStore, make_engine
+from verifier.store.tables import verifier_metadata
 
 
 class Clock:
@@ -41,9 +43,9 @@ def two_engines(tmp_path: Path) -> Iterator[tuple[sa.Engine, sa.Engine]]:
 def buckets(
     engine: sa.Engine, clock: Clock, *, prefix: str = "rzv_", burst: int = 3
 ) -> SharedBuckets:
-    made = SharedBuckets(engine, prefix=prefix, rate_per_minute=2, burst=burst, clock=clock)
-    made.create_schema()
-    return made
+    RequestStore(engine, prefix=prefix).create_schema()  # every verifier table, at head
+    table = verifier_metadata(prefix).tables[f"{prefix}rate_limits"]
+    return SharedBuckets(engine, table, rate_per_minute=2, burst=burst, clock=clock)
 
 
 def test_two_processes_share_one_bucket_per_client(
@@ -71,7 +73,7 @@ def test_no_address_is_stored(two_engines: tuple[sa.Engine, sa.Engine]) -> None:
 def test_buckets_that_filled_up_again_are_purged(
     two_engines: tuple[sa.Engine, sa.Engine], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rate_limits, "PURGE_EVERY", 2)
+    monkeypatch.setattr(ratelimit, "PURGE_EVERY", 2)
     clock = Clock()
     store = buckets(two_engines[0], clock)
     store.take("198.51.100.4")
@@ -138,6 +140,6 @@ def test_postgres_concurrent_takes_never_exceed_the_burst() -> None:
         assert sorted(results)[:6] == [0, 0, 0, 0, 0, pytest.approx(30.0)]
         assert results.count(0) == 5
     finally:
-        stores[0].drop_schema()
+        RequestStore(engines[0], prefix=prefix).drop_schema()
         for engine in engines:
             engine.dispose()

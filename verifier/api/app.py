@@ -17,7 +17,7 @@ from starlette.types import Scope
 from shared.presentation_request import normalize_origin
 from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
-from shared.runtime.ratelimit import Buckets, RateLimit, TokenBuckets
+from shared.runtime.ratelimit import Buckets, InDatabase, RateLimit, SharedBuckets, TokenBuckets
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import BodyLimit, install_error_handlers
 from verifier.api.routers import images, oid4vp, operations, page, public, requests, verify
@@ -29,21 +29,6 @@ from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 from verifier.store.oid4vp import Oid4vpStore
 from verifier.store.public import PublicStore
-from verifier.store.rate_limits import SharedBuckets
-
-
-class InDatabase:
-    """The rate limit's buckets in the shared database, once the lifespan has opened it."""
-
-    blocking = True
-
-    def __init__(self) -> None:
-        self.buckets: SharedBuckets | None = None
-
-    def take(self, client: str) -> float:
-        if self.buckets is None:
-            raise RuntimeError("the app's lifespan has not started")
-        return self.buckets.take(client)
 
 
 def create_app(
@@ -78,7 +63,7 @@ def create_app(
         if shared_buckets is not None:
             shared_buckets.buckets = SharedBuckets(
                 engine,
-                prefix=settings.table_prefix,
+                store.metadata.tables[f"{settings.table_prefix}rate_limits"],
                 rate_per_minute=settings.rate_limit_per_minute,
                 burst=settings.rate_limit_burst,
                 clock=rate_clock or time.time,

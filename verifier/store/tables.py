@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from shared.runtime.ratelimit import bucket_table
+
 
 def verifier_metadata(prefix: str) -> sa.MetaData:
     """Every verifier table at the newest migration, for ``prefix``."""
@@ -32,14 +34,7 @@ def verifier_metadata(prefix: str) -> sa.MetaData:
         sa.Column("error", sa.Text, nullable=True),
     )
     # Token buckets of the rate limit, shared by every process on this database.
-    # ``client`` is a hash of the client's key (no address is stored).
-    sa.Table(
-        f"{prefix}rate_limits",
-        metadata,
-        sa.Column("client", sa.String(64), primary_key=True),
-        sa.Column("tokens", sa.Float, nullable=False),
-        sa.Column("updated_ms", sa.BigInteger, nullable=False, index=True),
-    )
+    bucket_table(f"{prefix}rate_limits", metadata)
     # Public presentations a learner published (opt-in); ``presentation`` is NULL once
     # withdrawn (the row stays: the link answers 410, never something else).
     sa.Table(
