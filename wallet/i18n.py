@@ -207,6 +207,7 @@ EN: dict[str, str] = {
         "| d | show your DID |\n"
         "| k | recovery on paper: split a new recovery secret into shares |\n"
         "| w | change your passphrase |\n"
+        "| n | move to a new key (a new DID; old badges stay presentable) |\n"
         "| ? | this help |\n"
         "| q | quit |\n\n"
         "## On a badge\n\n"
@@ -272,6 +273,12 @@ EN: dict[str, str] = {
     "passphrase.button": "Change",
     "bind.recovery": "Paper recovery",
     "bind.passphrase": "Passphrase",
+    "bind.rotate": "New key",
+    "rotate.title": "Your new key",
+    "rotate.confirm": (
+        "Move to a new key (a new DID)? Your badges stay presentable through a link signed "
+        "by the old key, which Rugzak's verifier follows; other verifiers may not."
+    ),
     "welcome.recover": "Restore with shares",
     "error.recovery_share_invalid": "Share {share} is mistyped or damaged: check its words.",
     "error.recovery_share_duplicate": (
@@ -506,6 +513,7 @@ NL: dict[str, str] = {
         "| d | je DID tonen |\n"
         "| k | herstel op papier: een nieuw herstelgeheim in stukken verdelen |\n"
         "| w | je wachtzin wijzigen |\n"
+        "| n | overstappen op een nieuwe sleutel (nieuwe DID; oude badges blijven te tonen) |\n"
         "| ? | deze help |\n"
         "| q | stoppen |\n\n"
         "## Bij een badge\n\n"
@@ -571,6 +579,13 @@ NL: dict[str, str] = {
     "passphrase.button": "Wijzigen",
     "bind.recovery": "Herstel op papier",
     "bind.passphrase": "Wachtzin",
+    "bind.rotate": "Nieuwe sleutel",
+    "rotate.title": "Je nieuwe sleutel",
+    "rotate.confirm": (
+        "Overstappen op een nieuwe sleutel (een nieuwe DID)? Je badges blijven te tonen via "
+        "een koppeling die de oude sleutel ondertekent; de controle van Rugzak volgt die, "
+        "andere controleurs misschien niet."
+    ),
     "welcome.recover": "Herstel met stukken",
     "error.recovery_share_invalid": (
         "Stuk {share} is verkeerd getypt of beschadigd: controleer de woorden."

@@ -133,3 +133,27 @@ async def test_passphrase_change_in_the_app(config: WalletConfig, store: WalletS
         await settle(app, pilot)
         assert isinstance(app.screen, BadgesScreen)
     WalletStore.unlock(config.data_dir, "een nieuwe wachtzin").close()
+
+
+async def test_a_new_key_in_the_app_keeps_the_badges_presentable(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    service = WalletService(config, store)
+    service.import_document(make_credential(HOLDER_KEY.did, number=1))
+    store.close()
+    app = WalletApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _unlock(app, pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("enter")  # confirm
+        await settle(app, pilot)
+        said = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Your new DID is did:key:z6Mk" in said
+    reopened = WalletStore.unlock(config.data_dir, PASSPHRASE)
+    try:
+        assert reopened.did != HOLDER_KEY.did
+        assert reopened.dids[1:] == (HOLDER_KEY.did,)
+        assert reopened.holder_links()[0]["credentialSubject"]["alsoKnownAs"] == reopened.did
+    finally:
+        reopened.close()

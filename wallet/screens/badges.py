@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from shared.errors import RugzakError
 from wallet.data.cards import Card, Status
 from wallet.dialogs.backup import BackupDialog, PathAndSecret
-from wallet.dialogs.common import MessageDialog
+from wallet.dialogs.common import ConfirmDialog, MessageDialog
 from wallet.dialogs.recovery import NewPassphrase, PassphraseDialog, Split, SplitDialog
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
@@ -50,6 +50,7 @@ class BadgesScreen(WalletScreen):
         Binding("d", "did", "bind.did", show=False),
         Binding("k", "recovery", "bind.recovery", show=False),
         Binding("w", "passphrase", "bind.passphrase", show=False),
+        Binding("n", "rotate", "bind.rotate", show=False),
         Binding("question_mark", "help", "common.help"),
         Binding("q", "app.quit", "common.quit", show=False),
         Binding("escape", "clear_search", show=False),
@@ -292,3 +293,21 @@ class BadgesScreen(WalletScreen):
             self.show_error(exc)
             return
         self.notify(self.t("passphrase.changed"), timeout=8)
+
+    def action_rotate(self) -> None:
+        self.app.push_screen(ConfirmDialog(self.t, self.t("rotate.confirm")), self._rotate_chosen)
+
+    def _rotate_chosen(self, yes: bool | None) -> None:
+        if yes:
+            self._rotate()
+
+    @work(exclusive=True, group="rotate")
+    async def _rotate(self) -> None:
+        old = self.wallet.did
+        try:
+            new = await self.off_thread(self.wallet.rotate_key)
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        text = self.t("rotate.done", old=old, new=new)
+        self.app.push_screen(MessageDialog(self.t, self.t("rotate.title"), text))
