@@ -9,8 +9,9 @@ sentence), ``evidence_file`` (``bewijsbestand``: a file next to the CSV whose di
 in the badge), ``assessor`` (``beoordelaar``: ``NAME|ROLE``), ``date`` (``datum``) and
 ``plain_name`` (``naam_leesbaar``: yes/ja to write the name readable).
 A row with a DID gets signed credentials (all of its skills in one transaction); a row
-with only an e-mail gets an OpenID4VCI offer per skill. A bad row is reported with its
-line number; the rest go on.
+with only an e-mail gets ONE OpenID4VCI offer that delivers all of its skills (each
+skill's line in the results file carries the same offer link and code). A bad row is
+reported with its line number; the rest go on.
 
 Crash safety and re-runs: rows are committed in chunks, and a row is written to the
 results file (flushed and fsynced) only after its chunk committed. Every row has an
@@ -30,8 +31,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from issuer.award_input import parse_award_date, read_evidence_file
-from issuer.awards import AwardIn, EvidenceIn, ResultIn, idempotency_key, parse_assessor
-from issuer.offers import OfferService
+from issuer.awards import (
+    AwardIn,
+    EvidenceIn,
+    ResultIn,
+    SkillLevelIn,
+    idempotency_key,
+    parse_assessor,
+)
+from issuer.offers import OfferCreated, OfferService
 from issuer.service import AwardRequest, Issued, Issuer
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.runtime.files import atomic_write
@@ -332,32 +340,66 @@ def run(
         _credential_chunk(issuer, chunk, summary, results, out_dir, actor)
         results.sync()
         progress(len(chunk))
-    for row in offer_rows:
-        out = _base(row)
+    for group in _groups(offer_rows):
+        outs = [_base(row) for row in group]
         try:
-            created = offers.create(
-                row.achievement,
-                actor=actor,
-                name=row.name,
-                email=row.email,
-                award=row.award(),
-                tx_code=tx_code,
-                idempotency=row.key(),
-            )
+            created = _offer(offers, group, actor=actor, tx_code=tx_code)
         except (RugzakError, ValueError) as exc:
-            _fail(summary, out, exc)
+            for out in outs:
+                _fail(summary, out, exc)
         else:
-            if created.created:
-                summary.offered += 1
-                out |= {"outcome": "offered", "offer_uri": created.link, "tx_code": created.tx_code}
-            else:
-                summary.already += 1
-                out["outcome"] = "already_offered"
-            out["offer_id"] = created.id
-        results.write(out)
+            for out in outs:
+                if created.created:
+                    summary.offered += 1
+                    out |= {
+                        "outcome": "offered",
+                        "offer_uri": created.link,
+                        "tx_code": created.tx_code,
+                    }
+                else:
+                    summary.already += 1
+                    out["outcome"] = "already_offered"
+                out["offer_id"] = created.id
+        for out in outs:
+            results.write(out)
         results.sync()
-        progress(1)
+        progress(len(group))
     return summary
+
+
+def _offer(
+    offers: OfferService, group: list[BatchRow], *, actor: str, tx_code: bool
+) -> OfferCreated:
+    """One offer per CSV line: of its achievement, or of all its skills (the learner's
+    wallet receives every level of the piece of work in one go)."""
+    first = group[0]
+    if len(group) == 1:
+        return offers.create(
+            first.achievement,
+            actor=actor,
+            name=first.name,
+            email=first.email,
+            award=first.award(),
+            tx_code=tx_code,
+            idempotency=first.key(),
+        )
+    missing = [row.achievement for row in group if not row.result]
+    if missing:
+        raise InvalidInput(
+            "each skill of a row needs its level (ID=LEVEL)",
+            code=ErrorCode.invalid_csv,
+            detail=missing,
+        )
+    return offers.create(
+        None,
+        skills=[SkillLevelIn(achievement_id=r.achievement, level=str(r.result)) for r in group],
+        actor=actor,
+        name=first.name,
+        email=first.email,
+        award=first.award().model_copy(update={"results": []}),
+        tx_code=tx_code,
+        idempotency=idempotency_key("batch-offer", *(row.key() for row in group)),
+    )
 
 
 def _credential_chunk(

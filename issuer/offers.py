@@ -1,5 +1,9 @@
 """OpenID4VCI pre-authorized code flow, issuer side (see shared.oid4vci).
 
+An offer stands for one credential, or for one per skill level of a piece of work
+(``skills``): the one credential request answers them all in ``credentials`` (OID4VCI
+1.0 §8.3), issued in one transaction, all or none.
+
 Offer states: ``open`` -> (token endpoint) ``token_issued`` -> (credential endpoint)
 ``redeemed``. Each step is a compare-and-set on the state, so an offer is redeemed
 once even when two wallets race with the same code. Codes, tokens and transaction
@@ -10,14 +14,16 @@ that consumes the nonce and marks the offer redeemed: all three happen or none.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from issuer.awards import AwardIn, check_email, idempotency_key
+from issuer.awards import AwardIn, SkillLevelIn, check_email, idempotency_key
 from issuer.service import AwardRequest, Issuer
+from issuer.service.awarding import skill_requests
 from issuer.store.db import aware
 from issuer.store.repository import load
 from issuer.vault import hash_token, new_token, new_tx_code, token_matches
@@ -86,7 +92,7 @@ class OfferService:
 
     def create(
         self,
-        achievement_id: str,
+        achievement_id: str | None,
         *,
         actor: str,
         name: str | None = None,
@@ -95,14 +101,40 @@ class OfferService:
         tx_code: bool = False,
         expires_in: timedelta | None = None,
         idempotency: str | None = None,
+        skills: Sequence[SkillLevelIn] | None = None,
     ) -> OfferCreated:
+        """One offer: of ``achievement_id``, or of several ``skills`` (one piece of work,
+        one credential per skill level, all delivered by one credential request).
+
+        Raises:
+            InvalidInput: neither or both of ``achievement_id`` and ``skills``, a skill
+                named twice, a bad level or e-mail; NotFound: an unknown achievement.
+        """
         award = award or AwardIn()
         if name and award.learner_name is None:
             # The learner's name goes into the credential (hashed unless plain_name).
             award = award.model_copy(update={"learner_name": name})
         email = check_email(email) if email else None
-        # Checks the achievement and results now, not when the learner redeems.
-        self.issuer.check_award(achievement_id, award)
+        if (achievement_id is None) == (not skills):
+            raise InvalidInput(
+                "an offer names one achievement or several skills", code=ErrorCode.invalid_request
+            )
+        if skills and award.results:
+            raise InvalidInput(
+                "an offer of several skills takes each level from its skill, not 'results'",
+                code=ErrorCode.invalid_request,
+            )
+        if skills:
+            # Each level checked now (unknown achievement, bad level, a skill twice),
+            # not when the learner redeems.
+            # (the learner's DID is known only when they redeem: none here)
+            for request in skill_requests("", skills, award, email=email):
+                self.issuer.check_award(request.achievement_id, request.award)
+            achievement_id = skills[0].achievement_id
+        else:
+            assert achievement_id is not None
+            # Checks the achievement and results now, not when the learner redeems.
+            self.issuer.check_award(achievement_id, award)
         now = self.issuer.now()
         expires_at = now + (expires_in or timedelta(seconds=self.issuer.settings.offer_ttl_seconds))
         code = new_token()
@@ -123,6 +155,7 @@ class OfferService:
                     recipient_name=name,
                     recipient_email=email,
                     award=award.model_dump(mode="json"),
+                    skills=[s.model_dump(mode="json") for s in skills] if skills else None,
                     idempotency_key=idempotency,
                     state=OPEN,
                     created_at=now,
@@ -134,7 +167,12 @@ class OfferService:
                     actor=actor,
                     action="offer",
                     subject=offer_id,
-                    detail={"achievement": achievement_id, "email": email, "name": name},
+                    detail={
+                        "achievement": achievement_id,
+                        "skills": [f"{s.achievement_id}={s.level}" for s in skills or ()],
+                        "email": email,
+                        "name": name,
+                    },
                 )
         except IntegrityError:
             # Another process created the offer for this key at the same moment.
@@ -287,16 +325,18 @@ class OfferService:
             max_age=timedelta(seconds=self.issuer.settings.proof_max_age_seconds),
             resolver=self.resolver,
         )
-        award = AwardIn.model_validate(load(row["award"]))
-        request_ = AwardRequest(
-            achievement_id=row["achievement_id"],
-            subject_id=holder,
-            award=award,
-            email=row["recipient_email"],
-            idempotency_key=idempotency_key("offer", row["id"]),
-            offer_id=row["id"],
-        )
-        prepared = self.issuer.prepare(request_)
+        requests = self._requests(row, holder)
+        if request.by_format and len(requests) > 1:
+            # Drafts 13/14 answer one credential per request and have no way to ask for
+            # the next: refuse before anything is spent (the offer stays usable).
+            raise InvalidInput(
+                f"this offer holds {len(requests)} credentials: a wallet that speaks "
+                "OpenID4VCI 1.0 (or draft 15) receives them in one response",
+                code=ErrorCode.invalid_request,
+                detail={"credentials": len(requests)},
+            )
+        cache: dict[str, Any] = {}
+        prepared = [self.issuer.prepare(r, cache) for r in requests]
         signer = self.issuer.signer
         nonce_ok = redeemed = False
         try:
@@ -312,11 +352,15 @@ class OfferService:
                 )
                 if not redeemed:
                     raise _RollbackError  # the nonce stays unused: nothing of this request stays
-                issued = self.issuer.issue_in(
-                    conn, prepared, actor=f"wallet:{holder}", signer=signer
-                )
+                issued = [
+                    self.issuer.issue_in(conn, p, actor=f"wallet:{holder}", signer=signer)
+                    for p in prepared
+                ]
                 self.store.update_offer(
-                    conn, row["id"], expect_state=REDEEMED, credential_id=issued.credential["id"]
+                    conn,
+                    row["id"],
+                    expect_state=REDEEMED,
+                    credential_id=issued[0].credential["id"],
                 )
         except _RollbackError:
             pass
@@ -330,11 +374,39 @@ class OfferService:
         if request.by_format:  # drafts 13/14: one credential, and a fresh c_nonce
             fresh = self.nonce()
             return CredentialResponse(
-                credential=issued.credential,
+                credential=issued[0].credential,
                 c_nonce=fresh.c_nonce,
                 c_nonce_expires_in=self.issuer.settings.nonce_ttl_seconds,
             )
-        return CredentialResponse(credentials=[IssuedCredential(credential=issued.credential)])
+        # OID4VCI 1.0 §8.3: ``credentials`` holds every credential of the offer (one per
+        # skill level of a multi-skill offer), issued in the one transaction above.
+        return CredentialResponse(
+            credentials=[IssuedCredential(credential=i.credential) for i in issued]
+        )
+
+    def _requests(self, row: Any, holder: str) -> Sequence[AwardRequest]:
+        """The awards an offer stands for: one, or one per skill level."""
+        award = AwardIn.model_validate(load(row["award"]))
+        skills = load(row["skills"])
+        if not skills:
+            return [
+                AwardRequest(
+                    achievement_id=row["achievement_id"],
+                    subject_id=holder,
+                    award=award,
+                    email=row["recipient_email"],
+                    idempotency_key=idempotency_key("offer", row["id"]),
+                    offer_id=row["id"],
+                )
+            ]
+        return skill_requests(
+            holder,
+            [SkillLevelIn.model_validate(s) for s in skills],
+            award,
+            email=row["recipient_email"],
+            key=idempotency_key("offer", row["id"]),
+            offer_id=row["id"],
+        )
 
     def _offer_for_token(self, access_token: str | None, now: datetime) -> Any:
         if not access_token:
@@ -375,6 +447,7 @@ def _offer_view(row: Any, now: datetime) -> dict[str, Any]:
     return {
         "id": row["id"],
         "achievement_id": row["achievement_id"],
+        "skills": load(row["skills"]),
         "recipient_name": row["recipient_name"],
         "recipient_email": row["recipient_email"],
         "state": state,

@@ -144,9 +144,18 @@ class StatusChangeOut(CredentialSummary):
 
 
 class OfferCreate(AwardDetails):
+    """An offer of one achievement, or of several skill levels for one piece of work
+    (``skills``: one credential per level, all delivered by one credential request)."""
+
     model_config = ConfigDict(extra="forbid")
 
-    achievement_id: str
+    achievement_id: str | None = Field(default=None, description="one achievement, or:")
+    skills: list[SkillLevelIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=50,
+        description="several skill levels: one credential each, in the one offer",
+    )
     name: str | None = Field(default=None, max_length=256)
     email: str | None = Field(default=None, max_length=320)
     results: list[ResultIn] = Field(default_factory=list, max_length=20)
@@ -170,6 +179,7 @@ class OfferCreatedOut(BaseModel):
 class OfferOut(BaseModel):
     id: str
     achievement_id: str
+    skills: list[SkillLevelIn] | None = None
     recipient_name: str | None
     recipient_email: str | None
     state: str

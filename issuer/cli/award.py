@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -94,14 +95,22 @@ def award_details(
 
 def award(
     ctx: typer.Context,
-    recipient: Annotated[str, typer.Option(help="The learner's DID (did:key or did:web).")],
     skill: Annotated[
         list[str],
         typer.Option(
             "--skill", "-s", help="ACHIEVEMENT=LEVEL, repeatable: one credential per skill level."
         ),
     ],
-    out_dir: Annotated[Path, typer.Option("--out-dir", help="Write the signed credentials here.")],
+    recipient: Annotated[
+        str | None,
+        typer.Option(
+            help="The learner's DID (did:key or did:web): sign now. Without it: ONE "
+            "OpenID4VCI offer that delivers every level to the learner's wallet."
+        ),
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out-dir", help="Write the signed credentials here.")
+    ] = None,
     evidence: Annotated[
         list[str] | None, typer.Option("--evidence", help="Evidence URL or sentence.")
     ] = None,
@@ -132,8 +141,23 @@ def award(
         bool, typer.Option("--plain-name", help="Write the name readable (learner's choice).")
     ] = False,
     email: Annotated[str | None, typer.Option(help="Learner e-mail (stored hashed).")] = None,
+    tx_code: Annotated[
+        bool, typer.Option("--tx-code", help="Offer: require a 6-digit code (give it separately).")
+    ] = False,
+    expires_in: Annotated[
+        float | None, typer.Option(help="Offer: hours until it expires (default 72).")
+    ] = None,
+    qr: Annotated[Path | None, typer.Option(help="Offer: also write its QR code as PNG.")] = None,
+    by_reference: Annotated[
+        bool,
+        typer.Option("--by-reference", help="Offer: print and encode the short link."),
+    ] = False,
 ) -> None:
-    """Award several skill levels for one piece of work: all credentials or none."""
+    """Award several skill levels for one piece of work: all credentials or none.
+
+    With --recipient the credentials are signed now (--out-dir); without it the
+    learner gets ONE offer (OpenID4VCI) that delivers every level in one go.
+    """
 
     def act() -> None:
         try:
@@ -150,6 +174,14 @@ def award(
             name=name,
             plain_name=plain_name,
         )
+        if recipient is None:
+            _offer_skills(ctx, skills, details, email, tx_code, expires_in, qr, by_reference)
+            return
+        if out_dir is None:
+            raise InvalidInput(
+                "--recipient signs the credentials now: say where with --out-dir",
+                code=ErrorCode.invalid_request,
+            )
         with issuer_for(ctx, unlock=True) as issuer:
             issued = issuer.award_skills(recipient, skills, details, actor="cli", email=email)
         for skill_level, item in zip(skills, issued, strict=True):
@@ -163,3 +195,40 @@ def award(
             )
 
     run(act)
+
+
+def _offer_skills(
+    ctx: typer.Context,
+    skills: list[SkillLevelIn],
+    details: AwardIn,
+    email: str | None,
+    tx_code: bool,
+    expires_in: float | None,
+    qr: Path | None,
+    by_reference: bool,
+) -> None:
+    """One offer for every skill level of the award (nothing is signed until redeemed)."""
+    from issuer.offers import OfferService
+    from shared.qr import render_png
+
+    with issuer_for(ctx, unlock=False) as issuer:
+        created = OfferService(issuer).create(
+            None,
+            skills=skills,
+            actor="cli",
+            email=email,
+            award=details,
+            tx_code=tx_code,
+            expires_in=timedelta(hours=expires_in) if expires_in else None,
+        )
+    link = created.reference_link if by_reference else created.link
+    out.print(link, highlight=False, soft_wrap=True)
+    out.print(f"offer {created.id} for {len(skills)} credentials:", highlight=False)
+    for skill in skills:
+        out.print(f"  {skill.achievement_id} level {skill.level}", highlight=False)
+    out.print(f"expires {created.expires_at:%Y-%m-%d %H:%M} UTC", highlight=False)
+    if created.tx_code:
+        out.print(f"transaction code: [bold]{created.tx_code}[/bold]", highlight=False)
+    if qr is not None:
+        atomic_write(qr, render_png(link), make_dirs=True)
+        out.print(f"QR code: {qr}", highlight=False)

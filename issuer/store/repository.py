@@ -255,6 +255,8 @@ class Store:
 
     def insert_offer(self, conn: Connection, **values: Any) -> None:
         values["award"] = _dump(values["award"])
+        if values.get("skills") is not None:
+            values["skills"] = _dump(values["skills"])
         conn.execute(insert(t.offers).values(**values))
 
     def offer(self, conn: Connection, id: str) -> RowMapping | None:

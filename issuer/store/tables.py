@@ -126,6 +126,8 @@ offers = Table(
     Column("recipient_name", String(256), nullable=True),
     Column("recipient_email", String(320), nullable=True),
     Column("award", Text, nullable=False),
+    # several skill levels in one offer (JSON list of {achievement_id, level}); NULL: one
+    Column("skills", Text, nullable=True),
     Column("idempotency_key", String(64), nullable=True, unique=True),
     Column("state", String(16), nullable=False),
     Column("created_at", TS, nullable=False),

@@ -4,10 +4,13 @@ Through the service, the real ASGI app, the CLI and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -312,8 +315,9 @@ def test_cli_award_one_command_three_credentials(runner: CliRunner, tmp_path: Pa
     verdict = CliRunner().invoke(verifier_app, ["verify", str(files[0]), "--offline"])
     level = read_level(credential["credentialSubject"]["achievement"],
                        credential["credentialSubject"]["result"][0])  # fmt: skip
-    assert f"level {level.number} of 4: {level.name}" in verdict.stdout
-    assert "evidence: menukaart.pdf (file fixed by its digest)" in verdict.stdout
+    said = " ".join(verdict.stdout.split())
+    assert f"{level.skill}: level {level.number} of 4 — {level.name}" in said
+    assert "evidence: menukaart.pdf (file fixed by its digest)" in said
     failed = cli(
         runner, data, "award", "--recipient", HOLDER.did,
         "-s", "levensvaardigheden-creativiteit=3", "-s", "levensvaardigheden-koken=1",
@@ -400,6 +404,41 @@ def test_batch_rows_with_dutch_headers_several_skills_and_an_evidence_file(
     assert validate_credential_schema(credential) == []
 
 
+def test_batch_row_with_an_email_and_three_skills_is_one_offer(
+    fresh: Issuer, tmp_path: Path
+) -> None:
+    """A row without a DID: ONE offer for all its skills (each skill's results line has
+    the same link and code); a re-run offers nothing again; a bad level fails the row."""
+    source = tmp_path / "medewerkers.csv"
+    source.write_text(
+        "naam;email;vaardigheden;bewijs\n"
+        'Sanne de Vries;sanne@zwaan.example;"levensvaardigheden-creativiteit=2; '
+        "levensvaardigheden-doorzettingsvermogen=2; "
+        'levensvaardigheden-initiatief-nemen=1";De nieuwe menukaart\n'
+        'Fleur van der Berg-Özdemir;fleur@zwaan.example;"levensvaardigheden-luisteren=3; '
+        'levensvaardigheden-veerkracht=8";De week van de verbouwing\n',
+        encoding="utf-8",
+    )
+    rows, bad = batch.read_rows(source)
+    assert bad == []
+    for attempt in ("first", "again"):
+        results_path = tmp_path / f"results-{attempt}.csv"
+        writer = batch.ResultsWriter(results_path)
+        summary = batch.run(fresh, rows, results=writer, out_dir=None, actor="test", tx_code=True)
+        writer.close()
+        lines = list(csv.DictReader(io.StringIO(results_path.read_text("utf-8"))))
+        outcomes = [r["outcome"] for r in lines]
+        if attempt == "first":
+            assert (summary.offered, summary.failed) == (3, 2)
+            assert outcomes == ["offered"] * 3 + ["error"] * 2
+            assert len({(r["offer_id"], r["offer_uri"], r["tx_code"]) for r in lines[:3]}) == 1
+        else:
+            assert outcomes[:3] == ["already_offered"] * 3
+    with fresh.store.read() as conn:
+        (offer,) = fresh.store.offers(conn)
+    assert [s["level"] for s in json.loads(offer["skills"])] == ["2", "2", "1"]
+
+
 def test_cli_offer_carries_evidence_file_assessor_and_name(
     runner: CliRunner, tmp_path: Path
 ) -> None:
@@ -428,3 +467,187 @@ def test_cli_offer_carries_evidence_file_assessor_and_name(
     assert item.url == "https://zwaan.example/portfolio/menukaart.pdf"
     assert digest_matches(MENU_CARD, digest_multibase=item.digest_multibase)
     assert award.results[0].value == "2"
+
+
+# ------------------------------------------------------------------ one offer, several skills
+
+
+async def test_one_offer_delivers_every_skill_level_in_one_credential_request(
+    client: httpx.AsyncClient, admin: dict[str, str], issuer: Issuer, clock: FakeClock
+) -> None:
+    """ "The new menu card" -> creativity 2, perseverance 2, initiative 1: ONE offer, one
+    token, one credential request (OID4VCI 1.0 §8.3 ``credentials``), three badges."""
+    from shared.oid4vci import (
+        OB_CONFIGURATION_ID,
+        PRE_AUTHORIZED_GRANT,
+        CredentialOffer,
+        make_proof_jwt,
+        parse_offer_link,
+    )
+    from tests.issuer.conftest import BASE_URL
+    from tests.issuer.helpers import status_source_http
+
+    issuer.import_framework(LIFE, actor="test")
+    card = evidence_file(MENU_CARD, url="https://zwaan.example/portfolio/menukaart.pdf")
+    made = await client.post(
+        "/offers",
+        json={
+            "skills": [s.model_dump() for s in MENU],
+            "name": "Sanne de Vries",
+            "evidence": [card.model_dump(exclude_none=True)],
+            "assessor": {"name": "Joost Bakker", "role": "chef-kok"},
+            "tx_code": True,
+        },
+        headers=admin,
+    )
+    assert made.status_code == 201, made.text
+    created = made.json()
+    offer = parse_offer_link(created["offer_uri"])
+    assert isinstance(offer, CredentialOffer)
+    assert offer.credential_configuration_ids == [OB_CONFIGURATION_ID]
+    form = {
+        "grant_type": PRE_AUTHORIZED_GRANT,
+        "pre-authorized_code": offer.pre_authorized_code,
+        "tx_code": created["tx_code"],
+    }
+    token = (await client.post("/oid4vci/token", data=form)).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    async def ask(body: dict[str, Any]) -> httpx.Response:
+        nonce = (await client.post("/oid4vci/nonce")).json()["c_nonce"]
+        jwt = make_proof_jwt(HOLDER, audience=BASE_URL, nonce=nonce, issued_at=clock())
+        return await client.post("/oid4vci/credential", json={**body, "proof": {
+            "proof_type": "jwt", "jwt": jwt}} if "format" in body else {
+            **body, "proofs": {"jwt": [jwt]}}, headers=bearer)  # fmt: skip
+
+    # a draft 13/14 wallet (one credential per answer) is refused before anything is spent
+    by_format = await ask(
+        {"format": "ldp_vc", "credential_definition": {"type": ["VerifiableCredential"]}}
+    )
+    assert by_format.status_code == 400
+    assert by_format.json()["code"] == "invalid_request"
+    assert count(issuer) == 0
+
+    answer = await ask({"credential_configuration_id": OB_CONFIGURATION_ID})
+    assert answer.status_code == 200, answer.text
+    got = [c["credential"] for c in answer.json()["credentials"]]
+    assert len(got) == 3
+    lists = await status_source_http(client)
+    levels = []
+    for credential in got:
+        subject = credential["credentialSubject"]
+        assert subject["id"] == HOLDER.did
+        assert credential["evidence"][0]["digestSRI"] == card.digest_sri
+        assert verify(credential, lists, clock()).verified
+        levels.append((subject["achievement"]["id"].rsplit("/", 1)[-1], subject["result"][0]))
+    assert [(a, r["value"]) for a, r in levels] == [
+        ("levensvaardigheden-creativiteit", "Niveau 2: Op weg"),
+        ("levensvaardigheden-doorzettingsvermogen", "Niveau 2: Op weg"),
+        ("levensvaardigheden-initiatief-nemen", "Niveau 1: Beginnend"),
+    ]
+    assert len({c["id"] for c in got}) == 3
+    again = await ask({"credential_configuration_id": OB_CONFIGURATION_ID})
+    assert again.status_code == 400  # redeemed: all three went in one go
+    assert again.json()["code"] == "offer_used"
+    assert count(issuer) == 3
+    view = (await client.get(f"/offers/{created['id']}", headers=admin)).json()
+    assert view["state"] == "redeemed"
+    assert [s["level"] for s in view["skills"]] == ["2", "2", "1"]
+    listed = (await client.get("/credentials", headers=admin)).json()
+    assert {c["offer_id"] for c in listed} == {created["id"]}
+
+
+def test_a_skills_offer_is_checked_when_made(fresh: Issuer) -> None:
+    from issuer.offers import OfferService
+
+    offers = OfferService(fresh)
+    with pytest.raises(NotFound):
+        offers.create(
+            None, skills=[*MENU[:2], SkillLevelIn(achievement_id="koken", level="1")], actor="t"
+        )
+    with pytest.raises(InvalidInput) as twice:
+        offers.create(None, skills=[MENU[0], MENU[0]], actor="t")
+    assert twice.value.code == ErrorCode.invalid_request
+    with pytest.raises(InvalidInput):  # one achievement or several skills, not both
+        offers.create(MENU[0].achievement_id, skills=MENU, actor="t")
+    with pytest.raises(InvalidInput):
+        offers.create(None, actor="t")
+    with fresh.store.read() as conn:
+        assert fresh.store.offers(conn) == []
+
+
+def test_cli_award_without_recipient_makes_one_offer_the_wallet_takes_whole(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """The award command with no DID: one offer; the learner's wallet receives the three
+    level credentials in one go (the real issuer app, the real wallet code)."""
+    from issuer.api.app import create_app
+    from shared.runtime.sealing import FAST_KDF
+    from wallet.config import WalletConfig
+    from wallet.data.store import WalletStore
+    from wallet.service import WalletService
+
+    data = tmp_path / "issuer"
+    cli(runner, data, "init", "--name", "Hotel De Zwaan", "--base-url", "https://zwaan.example")
+    cli(runner, data, "framework", "import", "--builtin", "levensvaardigheden")
+    made = cli(
+        runner, data, "award",
+        "-s", "levensvaardigheden-creativiteit=2",
+        "-s", "levensvaardigheden-doorzettingsvermogen=2",
+        "-s", "levensvaardigheden-initiatief-nemen=1",
+        "--narrative", "De nieuwe menukaart", "--assessor", "Joost Bakker|chef-kok",
+        "--name", "Sanne de Vries",
+    )  # fmt: skip
+    link, summary, *levels = made.stdout.splitlines()
+    assert link.startswith("openid-credential-offer://")
+    assert summary.endswith("for 3 credentials:")
+    assert "  levensvaardigheden-initiatief-nemen level 1" in levels
+    needs_out = cli(runner, data, "award", "--recipient", HOLDER.did,
+                    "-s", "levensvaardigheden-creativiteit=2", code=2)  # fmt: skip
+    assert "--out-dir" in needs_out.output
+
+    settings = IssuerSettings(data_dir=data, kdf="min", passphrase=PASSPHRASE)
+    with served(create_app(settings)) as transport:
+        config = WalletConfig(data_dir=tmp_path / "wallet", kdf=FAST_KDF, transport=transport)
+        store = WalletStore.create(config.data_dir, "Fleur van der Berg-Özdemir", kdf=FAST_KDF)
+        try:
+            outcomes = WalletService(config, store).import_text(link)
+        finally:
+            store.close()
+    assert [o.accepted for o in outcomes] == [True, True, True]
+    names = sorted(o.card.name for o in outcomes if o.card is not None)
+    assert len(names) == 3
+
+
+@contextmanager
+def served(app: Any) -> Iterator[httpx.BaseTransport]:
+    """The ASGI app, lifespan included, on an event loop of its own thread, behind a
+    sync transport (the wallet's network calls are sync)."""
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    inner = httpx.ASGITransport(app=app)
+    lifespan = app.router.lifespan_context(app)
+    asyncio.run_coroutine_threadsafe(lifespan.__aenter__(), loop).result(30)
+
+    class Sync(httpx.BaseTransport):
+        def handle_request(self, request: httpx.Request) -> httpx.Response:
+            body = request.read()
+
+            async def send() -> httpx.Response:
+                inner_request = httpx.Request(
+                    request.method, request.url, headers=request.headers, content=body
+                )
+                reply = await inner.handle_async_request(inner_request)
+                content = await reply.aread()
+                return httpx.Response(reply.status_code, headers=reply.headers, content=content)
+
+            return asyncio.run_coroutine_threadsafe(send(), loop).result(60)
+
+    try:
+        yield Sync()
+    finally:
+        asyncio.run_coroutine_threadsafe(lifespan.__aexit__(None, None, None), loop).result(30)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(10)
+        loop.close()

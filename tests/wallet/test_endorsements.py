@@ -266,7 +266,7 @@ async def test_pilot_present_shows_the_endorsements_that_go_and_leaves_them_out(
         app.screen.query_one("#picks", SelectionList).select(local)
         await pilot.pause()
         assert "Endorsements that go with them: Hotel De Zwaan" in str(info.render())
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+r")
         await pilot.pause()
         assert "Endorsements left out: Hotel De Zwaan" in str(info.render())
         await pilot.press("ctrl+n")  # sign for QR codes, made for no request

@@ -35,8 +35,7 @@ class PresentScreen(WalletScreen):
         Binding("ctrl+n", "unbound", "bind.unbound"),
         Binding("ctrl+t", "all", "bind.all"),
         Binding("ctrl+o", "hide", "bind.hide"),
-        # priority: the request field would take ctrl+e (end of line; the End key does that)
-        Binding("ctrl+e", "endorsements", "bind.endorsements", priority=True),
+        Binding("ctrl+r", "endorsements", "bind.endorsements"),
     ]
 
     def __init__(

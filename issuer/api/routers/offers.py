@@ -28,6 +28,7 @@ ERRORS = error_responses(401, 403, 404, 409, 422)
 def create_offer(body: OfferCreate, offers: OffersDep, actor: AdminDep) -> Any:
     created = offers.create(
         body.achievement_id,
+        skills=body.skills,
         actor=actor,
         name=body.name,
         email=body.email,
