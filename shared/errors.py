@@ -70,6 +70,8 @@ class ErrorCode(StrEnum):
     qr_parts_incomplete = "qr_parts_incomplete"  # some parts of a multi-part QR code are missing
     #: input, image or decompressed payload over the size limit
     payload_too_large = "payload_too_large"
+    #: a presentation holds more credentials than the verifier checks in one go
+    too_many_credentials = "too_many_credentials"
     #: the request body did not arrive in time (slow or stalled upload)
     request_timeout = "request_timeout"
     decompression_failed = "decompression_failed"  # the compressed QR payload is corrupt
@@ -347,6 +349,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.qr_parts_incomplete: 400,
         ErrorCode.payload_too_large: 413,
         ErrorCode.request_timeout: 408,
+        ErrorCode.too_many_credentials: 413,
         ErrorCode.decompression_failed: 400,
         ErrorCode.invalid_base45: 400,
         ErrorCode.qr_parts_mismatch: 400,

@@ -9,6 +9,7 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from shared.credentials.options import DEFAULT_MAX_CREDENTIALS
 from shared.runtime.serving import ServingSettings
 from shared.vocab import DCC_MIN_STATUS_ENTRIES
 
@@ -54,6 +55,8 @@ class Settings(ServingSettings):
     min_status_entries: int = Field(DCC_MIN_STATUS_ENTRIES, ge=1)
     max_json_bytes: int = Field(1024 * 1024, gt=0)
     max_image_bytes: int = Field(10 * 1024 * 1024, gt=0)
+    max_credentials: int = Field(DEFAULT_MAX_CREDENTIALS, ge=1, le=500)
+    """Credentials one presentation may hold; more is refused before any is checked."""
     rate_limit_per_minute: int = Field(120, ge=0)
     """Verify and request calls per client address per minute; 0 turns the limit off."""
     rate_limit_burst: int = Field(30, ge=1)

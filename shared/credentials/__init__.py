@@ -21,7 +21,11 @@ from shared.credentials.options import (
     DEFAULT_SKEW,
     VerifyOptions,
 )
-from shared.credentials.verify import verify_credential, verify_presentation
+from shared.credentials.verify import (
+    check_presentation_shape,
+    verify_credential,
+    verify_presentation,
+)
 from shared.status_cache import StatusFetcher
 from shared.vocab import CREDENTIALS_V2, OB_TYPES
 from shared.vocab import STATUS_LIST_CREDENTIAL_TYPES as STATUS_LIST_TYPES
@@ -34,6 +38,7 @@ __all__ = [
     "STATUS_LIST_TYPES",
     "StatusFetcher",
     "VerifyOptions",
+    "check_presentation_shape",
     "create_presentation",
     "issue_credential",
     "issuer_id",

@@ -32,6 +32,10 @@ def system_clock() -> datetime:
     return datetime.now(UTC)
 
 
+#: Credentials per presentation: a learner shows a handful; 1 MiB could hold 500.
+DEFAULT_MAX_CREDENTIALS = 50
+
+
 @dataclass(frozen=True)
 class VerifyOptions:
     """Everything a verification depends on besides the document.
@@ -66,6 +70,13 @@ class VerifyOptions:
         holder_links: link statements from the holder's earlier keys
             (``shared.holder_link``): a badge of an earlier DID then belongs to the
             presenter.
+        max_credentials: the most credentials one presentation may hold; more is
+            refused (``too_many_credentials``) before anything is canonicalized, so
+            one request cannot keep a verifier busy for long.
+        cheap_first: when the holder's proof or its binding (challenge, domain)
+            fails, stop: the embedded credentials are not verified (their
+            canonicalization is the costly part). For public services; a person
+            inspecting a file (the CLI) gets every credential's result.
     """
 
     resolver: Resolver = field(default_factory=StaticResolver)
@@ -83,6 +94,8 @@ class VerifyOptions:
     stapled_status: Mapping[str, dict[str, Any]] | None = None
     staple_max_age: timedelta = DEFAULT_STAPLE_MAX_AGE
     holder_links: tuple[dict[str, Any], ...] = ()
+    max_credentials: int = DEFAULT_MAX_CREDENTIALS
+    cheap_first: bool = False
 
     def with_(self, **changes: Any) -> VerifyOptions:
         """A copy with ``changes``: the one place keyword options become an object.

@@ -136,9 +136,14 @@ def verify_presentation(
     return _verify_presentation(presentation, _complete(opts), opts.purpose)
 
 
-def _verify_presentation(
-    presentation: Any, opts: VerifyOptions, purpose: AuthenticationPurpose
-) -> VerificationResult:
+def check_presentation_shape(presentation: Any, opts: VerifyOptions) -> VerificationResult:
+    """The cheap checks of a presentation, before any proof: its type, readable
+    credentials, at most ``opts.max_credentials`` of them, no hiding JSON-LD forms.
+
+    A verifier runs this (and its nonce lookup) before the costly proof checks, so a
+    refused answer costs almost nothing. The result has failed, or holds the passed
+    ``structure`` check.
+    """
     result = VerificationResult("presentation")
     if not isinstance(presentation, dict) or VERIFIABLE_PRESENTATION not in types_of(presentation):
         result.add(
@@ -159,6 +164,17 @@ def _verify_presentation(
             )
         )
         return result
+    if len(creds) > opts.max_credentials:
+        result.add(
+            Check.failed(
+                CheckName.structure,
+                ErrorCode.too_many_credentials,
+                f"The presentation holds {len(creds)} credentials; at most "
+                f"{opts.max_credentials} are checked in one go.",
+                {"credentials": len(creds), "limit": opts.max_credentials},
+            )
+        )
+        return result
     hidden = plain_term_problems(
         {k: v for k, v in presentation.items() if k != "verifiableCredential"}
     )
@@ -173,9 +189,22 @@ def _verify_presentation(
         )
         return result
     holder = presentation.get("holder")
-    holder_id = holder.get("id") if isinstance(holder, dict) else holder
-    result.summary = {"holder": holder_id, "credentials": len(creds)}
+    result.summary = {
+        "holder": holder.get("id") if isinstance(holder, dict) else holder,
+        "credentials": len(creds),
+    }
     result.add(Check.passed(CheckName.structure, "The presentation is well-formed."))
+    return result
+
+
+def _verify_presentation(
+    presentation: Any, opts: VerifyOptions, purpose: AuthenticationPurpose
+) -> VerificationResult:
+    result = check_presentation_shape(presentation, opts)
+    if result.errors:
+        return result
+    creds = as_list(presentation.get("verifiableCredential", []))
+    holder_id = result.summary["holder"]
 
     good = _proof(presentation, opts.resolver, result, opts.allow_fragment_keys, purpose)
     if good:
@@ -194,6 +223,10 @@ def _verify_presentation(
         result.summary["domain"] = good[0].domain
         for check in purpose.bind(good):
             result.add(check)
+    if opts.cheap_first and (not good or result.errors):
+        # The holder's proof or its binding failed: the embedded credentials are not
+        # canonicalized (the costly part) for an answer that is refused anyway.
+        return result
 
     from shared.formats.vcjwt import readable  # see _verify_credential
 

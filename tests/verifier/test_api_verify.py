@@ -146,7 +146,8 @@ def challenge_checks(result: dict[str, Any]) -> list[tuple[bool, str]]:
 
 
 async def test_a_replay_is_reported_once(client: httpx.AsyncClient) -> None:
-    """The nonce verdict replaces the challenge check: no "It answers this request" beside it."""
+    """The nonce verdict replaces the challenge check: no "It answers this request" beside it.
+    A used nonce is found before any proof is checked (cheap first)."""
     req = await new_request(client)
     vp = present([signed(badge())], req["challenge"])
     first = await verify_vp(client, vp)
@@ -154,7 +155,8 @@ async def test_a_replay_is_reported_once(client: httpx.AsyncClient) -> None:
     again = await verify_vp(client, vp)
     assert challenge_checks(again) == [(False, "nonce_reused")]
     assert [c["code"] for c in again["errors"]] == ["nonce_reused"]
-    assert [c["name"] for c in again["checks"]] == [c["name"] for c in first["checks"]]
+    assert [c["name"] for c in again["checks"]] == ["structure", "challenge"]
+    assert again["credentials"] == []
 
 
 async def test_unknown_and_expired_nonces_are_reported_once(
@@ -483,3 +485,63 @@ async def test_duplicate_members_and_nan_are_invalid_json(
     reply = await client.post(path, content=body, headers={"content-type": "application/json"})
     assert reply.status_code == 400, reply.text
     assert reply.json()["code"] == "invalid_json"
+
+
+@pytest.fixture
+def canonicalized(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts RDF canonicalizations (the costly step of a proof check)."""
+    from shared.proof import suites
+
+    calls: list[int] = []
+    real = suites.canonize
+
+    def counting(document: Any) -> str:
+        calls.append(1)
+        return real(document)
+
+    monkeypatch.setattr(suites, "canonize", counting)
+    return calls
+
+
+async def test_more_credentials_than_the_cap_are_refused_before_any_proof(
+    client: httpx.AsyncClient, settings: Settings, canonicalized: list[int]
+) -> None:
+    req = await new_request(client)
+    one = signed(badge())
+    vp = present([one] * (settings.max_credentials + 1), req["challenge"])
+    canonicalized.clear()
+    result = await verify_vp(client, vp)
+    assert result["verdict"] == "invalid"
+    assert [c["code"] for c in result["errors"]] == ["too_many_credentials"]
+    assert result["errors"][0]["detail"]["limit"] == settings.max_credentials
+    assert canonicalized == []
+    # the nonce was not spent: a fair answer to the same request still works
+    fair = await verify_vp(client, present([one], req["challenge"]))
+    assert fair["verdict"] == "valid"
+
+
+async def test_replays_and_unknown_nonces_cost_no_canonicalization(
+    client: httpx.AsyncClient, canonicalized: list[int]
+) -> None:
+    req = await new_request(client)
+    vp = present([signed(badge()) for _ in range(3)], req["challenge"])
+    await verify_vp(client, vp)
+    canonicalized.clear()
+    assert challenge_checks(await verify_vp(client, vp)) == [(False, "nonce_reused")]
+    stranger = present([signed(badge())], "K7QM3XHD9RTPW2B5")
+    canonicalized.clear()
+    assert challenge_checks(await verify_vp(client, stranger)) == [(False, "nonce_unknown")]
+    assert canonicalized == []
+
+
+async def test_a_broken_holder_proof_stops_before_the_embedded_credentials(
+    client: httpx.AsyncClient, canonicalized: list[int]
+) -> None:
+    req = await new_request(client)
+    vp = present([signed(badge()) for _ in range(5)], req["challenge"])
+    vp["proof"]["proofValue"] = vp["proof"]["proofValue"][:-3] + "abc"
+    canonicalized.clear()
+    result = await verify_vp(client, vp)
+    assert result["verdict"] == "invalid"
+    assert result["credentials"] == []
+    assert len(canonicalized) <= 2  # the presentation's own proof only

@@ -108,6 +108,10 @@ def build_verifier(
         min_status_entries=settings.min_status_entries,
         fetcher=badge_fetcher,
         staple_max_age=timedelta(seconds=settings.staple_max_age_seconds),
+        max_credentials=settings.max_credentials,
+        # The service (with a nonce store) answers strangers: stop at a failed
+        # holder proof. The CLI shows a person every credential's result.
+        cheap_first=store is not None,
     )
     verifier = Verifier(
         options,

@@ -14,7 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared import qr, vpqr
-from shared.credentials import VerifyOptions, types_of, verify_credential, verify_presentation
+from shared.credentials import (
+    VerifyOptions,
+    check_presentation_shape,
+    types_of,
+    verify_credential,
+    verify_presentation,
+)
 from shared.errors import ErrorCode, InvalidInput
 from shared.formats import extract, read_any, verify_any
 from shared.formats.baking import is_png, is_svg
@@ -183,22 +189,37 @@ class Verifier:
             return verify_presentation(
                 presentation, options, challenge=challenge, domain=self.domain
             )
+        # Cheap first: the shape and the nonce are checked before any proof is
+        # canonicalized, so an answer refused anyway costs almost no CPU.
+        shape = check_presentation_shape(presentation, options)
+        if shape.errors:
+            return shape
         signed = _signed_challenge(presentation)
         wanted = challenge if challenge is not None else signed
         stored = self.store.get(wanted) if isinstance(wanted, str) and wanted else None
         if stored is None:
-            result = verify_presentation(
-                presentation, options, challenge=wanted or "", domain=self.domain
-            )
-            result.replace(
+            shape.add(
                 _nonce_check(
                     ErrorCode.nonce_unknown,
                     "It does not answer a request made by this verifier.",
                     {"challenge": wanted},
                 )
             )
-            return result
+            return shape
         now = self.clock()
+        state = stored.state(now)
+        if state == RequestState.used:
+            shape.add(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
+            return shape
+        if state == RequestState.expired:
+            shape.add(
+                _nonce_check(
+                    ErrorCode.nonce_expired,
+                    "The request expired before this answer arrived; start a new request.",
+                    {"challenge": wanted},
+                )
+            )
+            return shape
         result = verify_presentation(
             presentation,
             options.with_(now=now),
@@ -207,18 +228,7 @@ class Verifier:
         )
         # The nonce's state is the last word on the challenge: it replaces the
         # purpose's "It answers this request", so a replay is reported once.
-        state = stored.state(now)
-        if state == RequestState.used:
-            result.replace(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
-        elif state == RequestState.expired:
-            result.replace(
-                _nonce_check(
-                    ErrorCode.nonce_expired,
-                    "The request expired before this answer arrived; start a new request.",
-                    {"challenge": wanted},
-                )
-            )
-        elif answers_request(result) and not self.store.consume(stored.request.challenge, now):
+        if answers_request(result) and not self.store.consume(stored.request.challenge, now):
             result.replace(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
         _check_wanted_types(stored.request, result)
         return result
