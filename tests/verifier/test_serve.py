@@ -27,11 +27,16 @@ def test_listening_socket_is_tcp_so_connections_get_nodelay() -> None:
 @pytest.mark.slow
 def test_serve_two_workers(tmp_path: Path) -> None:
     port = free_port()
+    metrics_dir = tmp_path / "metrics"  # prometheus_client's multiprocess mode
+    metrics_dir.mkdir()
     env = dict(os.environ)
     env.update(
         {
             "RUGZAK_VERIFIER_DATA_DIR": str(tmp_path),
             "RUGZAK_VERIFIER_OFFLINE": "true",
+            "RUGZAK_VERIFIER_METRICS": "true",
+            "RUGZAK_VERIFIER_RATE_LIMIT_PER_MINUTE": "0",
+            "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         }
     )
     root = Path(__file__).resolve().parents[2]
@@ -58,6 +63,15 @@ def test_serve_two_workers(tmp_path: Path) -> None:
             assert all(r["domain"] == base for r in made)
             for r in made:  # every worker sees every nonce (one shared database)
                 assert client.get(f"/requests/{r['challenge']}").json()["state"] == "pending"
+        # new connections, so both workers answer some: /metrics adds every worker up
+        for _ in range(20):
+            assert httpx.post(f"{base}/requests", timeout=10).status_code == 201
+        text = httpx.get(f"{base}/metrics", timeout=10).text
+        assert (
+            'rugzak_http_requests_total{method="POST",route="/requests",'
+            'service="verifier",status="201"} 30.0'
+        ) in text
+        assert len({p.name.split("_")[-1] for p in metrics_dir.glob("counter_*.db")}) == 2
         assert (tmp_path / "verifier.db").exists()
     finally:
         os.killpg(server.pid, signal.SIGTERM)
