@@ -1,12 +1,15 @@
-"""Killing the issuer in the middle of a batch loses nothing reported as done, and a
-re-run completes the file without awarding anyone twice or reusing an index."""
+"""Killing the issuer (kill -9) in the middle of a batch, on SQLite and on PostgreSQL,
+loses nothing reported as done, and a re-run completes the file without awarding anyone
+twice or reusing an index."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import signal
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from random import Random
 
@@ -21,7 +24,7 @@ from issuer.store import tables as t
 from issuer.store.repository import load
 from shared.keys import SigningKey
 from tests.issuer.conftest import ACHIEVEMENT, BASE_URL, ISSUER_SEED, PASSPHRASE
-from tests.issuer.multiprocess import issuer_process
+from tests.issuer.multiprocess import issuer_process, pg_schema
 
 ROWS = 2000
 KILL_AFTER = 200
@@ -36,9 +39,22 @@ def _reported(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(complete)))
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The batch's database: a SQLite file, or a throw-away PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'issuer.db'}"
+        return
+    with pg_schema() as url:
+        yield url
+
+
 @pytest.mark.slow
-def test_kill_during_batch_then_rerun(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'issuer.db'}"
+def test_kill_during_batch_then_rerun(tmp_path: Path, database_url: str) -> None:
+    """kill -9 in the middle of a batch, on SQLite and on PostgreSQL: every line the
+    results file holds was committed, a re-run completes the file, every learner has
+    exactly one credential and no status index was handed out twice."""
+    url = database_url
     store = Store(url)
     initialize(
         store,
@@ -104,6 +120,11 @@ def test_kill_during_batch_then_rerun(tmp_path: Path) -> None:
         assert final[line]["outcome"] == "already_issued"
         assert final[line]["credential_id"] == credential_id
     assert {r["outcome"] for r in final.values()} <= {"issued", "already_issued"}
+    # the results file is whole: one line per learner, each naming its credential file
+    assert len({r["credential_id"] for r in final.values()}) == ROWS
+    for row in final.values():
+        written = json.loads(Path(row["file"]).read_text("utf-8"))
+        assert written["id"] == row["credential_id"]
     with issuer.store.begin() as conn:
         documents = [load(r["document"]) for r in conn.execute(t.credentials.select()).mappings()]
         entries = conn.execute(t.status_entries.select()).all()
