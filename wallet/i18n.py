@@ -295,6 +295,8 @@ EN: dict[str, str] = {
     "passphrase.mismatch": "The two new passphrases differ.",
     "passphrase.short": "Choose a passphrase of at least 8 characters.",
     "passphrase.changed": "Passphrase changed. Backups keep the passphrase they were written with.",
+    "qr.stapled": "with the issuers' status lists",
+    "qr.unstapled": "status lists left out (fewer codes; --staple always)",
     "staple.included": (
         "With the issuers' status list(s) ({count}): a verifier without a network can "
         "check whether the badges were revoked."
@@ -607,6 +609,8 @@ NL: dict[str, str] = {
     "passphrase.changed": (
         "Wachtzin gewijzigd. Back-ups houden de wachtzin waarmee ze zijn gemaakt."
     ),
+    "qr.stapled": "met de statuslijsten van de uitgevers",
+    "qr.unstapled": "statuslijsten weggelaten (minder codes; --staple always)",
     "staple.included": (
         "Met de statuslijst(en) van de uitgevers ({count}): een controleur zonder netwerk "
         "kan nagaan of de badges zijn ingetrokken."

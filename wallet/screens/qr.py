@@ -62,6 +62,7 @@ class QRScreen(WalletScreen):
         self.paused = False
         self.timer: Timer | None = None
         self.problem: str | None = None  # why no code is shown at this size
+        self.staple_note = ""  # whether the issuers' status lists ride along (wallet.stapling)
         self.sub_title = self.t("qr.title")
 
     def compose(self) -> ComposeResult:
@@ -122,6 +123,7 @@ class QRScreen(WalletScreen):
             texts = self.presentation.qr_texts(version)
         except RugzakError:
             texts = []
+        self.staple_note = self._staple_note(version) if texts else ""
         if texts and (limit is None or len(texts) <= limit):
             return texts, None
         if limit is None:
@@ -131,6 +133,14 @@ class QRScreen(WalletScreen):
         except RugzakError:
             return [], self.t("qr.cannot_fit", max=limit)
         return [], self.t("qr.over_limit", max=limit)
+
+    def _staple_note(self, version: int) -> str:
+        presentation = self.presentation
+        if not presentation.status_lists:
+            return ""
+        if presentation.staple_left_out(version):
+            return self.t("qr.unstapled")
+        return self.t("qr.stapled")
 
     def say(self, sentence: str) -> None:
         """A sentence in place of the code."""
@@ -150,6 +160,8 @@ class QRScreen(WalletScreen):
             if self.paused:
                 label += f" ({self.t('qr.paused')})"
             label += " — " + self.t("qr.hint")
+        if self.staple_note:
+            label += " · " + self.staple_note
         self.query_one("#qr-part", Label).update(label)
 
     def _tick(self) -> None:
