@@ -253,10 +253,12 @@ class WalletService:
                 f"This badge's picture is {kind.upper()}: export it --as image (or --as {kind}).",
                 code=ErrorCode.invalid_request,
             )
+        # invalid_request, not invalid_image: that code's sentence is about an uploaded
+        # picture, and the learner uploaded nothing here.
         raise InvalidInput(
             "This badge has no PNG or SVG picture kept in the wallet to bake it into; "
             "export it as JSON instead.",
-            code=ErrorCode.invalid_image,
+            code=ErrorCode.invalid_request,
         )
 
     def certificate(

@@ -60,7 +60,7 @@ def test_export_as_json_png_and_vpqr(config: WalletConfig, tmp_path: Path) -> No
     assert vpqr.decode(text)["verifiableCredential"] == [small]
     no_picture = run(config, "export", small_id, str(tmp_path / "s.png"), "--as", "png")
     assert no_picture[0] == 2
-    assert "invalid_image" in no_picture[2]
+    assert "has no PNG or SVG picture" in no_picture[2]
 
     code, _, err = run(config, "export", local_id, str(tmp_path / "b.x"), "--as", "gif")
     assert code == 2

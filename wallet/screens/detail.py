@@ -25,7 +25,7 @@ from wallet.badge_images import badge_image
 from wallet.data.cards import Card, Status
 from wallet.data.endorsements import Endorsement, endorsements_of
 from wallet.data.store import StoredCredential
-from wallet.dialogs.common import ConfirmDialog, PathDialog
+from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
 from wallet.i18n import Translator
 from wallet.picture import half_blocks
 from wallet.screens.base import WalletScreen
@@ -41,6 +41,7 @@ class DetailScreen(WalletScreen):
         Binding("j", "raw", "bind.raw"),
         Binding("e", "export", "bind.export"),
         Binding("r", "recheck", "bind.refresh"),
+        Binding("s", "share", "bind.share"),
         Binding("x", "delete", "bind.delete"),
     ]
 
@@ -159,6 +160,127 @@ class DetailScreen(WalletScreen):
             self.show_error(exc)
             return
         self.notify(self.t("detail.exported", path=path))
+
+    # ------------------------------------------------------------ sharing
+
+    def action_share(self) -> None:
+        self._open_share()
+
+    @work(exclusive=True, group="share")
+    async def _open_share(self) -> None:
+        from wallet.dialogs.share import ShareDialog
+        from wallet.sharing import live_link
+
+        link = await self.off_thread(live_link, self.wallet, self.card_id)
+        self.app.push_screen(ShareDialog(self.t, link), self._share_chosen)
+
+    def _share_chosen(self, choice: str | None) -> None:
+        name = self.stored.card.name if self.stored else self.card_id
+        stem = "".join(c if c.isalnum() else "-" for c in name).strip("-").lower() or "badge"
+        if choice == "publish":
+            self.app.push_screen(
+                PathDialog(self.t, self.t("share.verifier"), "https://"), self._publish_to
+            )
+        elif choice == "certificate":
+            default = str(Path.cwd() / f"{stem}.pdf")
+            self.app.push_screen(
+                PathDialog(self.t, self.t("share.certificate_to"), default), self._certificate_to
+            )
+        elif choice == "baked":
+            default = str(Path.cwd() / f"{stem}-baked")
+            self.app.push_screen(
+                PathDialog(self.t, self.t("share.baked_to"), default), self._baked_to
+            )
+        elif choice == "linkedin":
+            self._show_linkedin()
+        elif choice == "withdraw":
+            self._withdraw()
+
+    def _publish_to(self, verifier: str | None) -> None:
+        if verifier and verifier.strip() not in ("", "https://"):
+            self._publish(verifier.strip())
+
+    def _certificate_to(self, path: str | None) -> None:
+        if path:
+            self._write_certificate(Path(path).expanduser())
+
+    def _baked_to(self, path: str | None) -> None:
+        if path:
+            self._write_baked(Path(path).expanduser())
+
+    @work(exclusive=True, group="share")
+    async def _publish(self, verifier: str) -> None:
+        from wallet.sharing import publish
+
+        try:
+            record = await self.off_thread(publish, self.wallet, verifier, [self.card_id])
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        text = self.t("share.done_publish", link=record.url)
+        text += "\n\n" + await self._linkedin_text(record.url)
+        self.app.push_screen(MessageDialog(self.t, self.t("share.title"), text))
+
+    @work(exclusive=True, group="share")
+    async def _show_linkedin(self) -> None:
+        from wallet.sharing import live_link
+
+        link = await self.off_thread(live_link, self.wallet, self.card_id)
+        if link:
+            text = await self._linkedin_text(link)
+            self.app.push_screen(MessageDialog(self.t, self.t("share.title"), text))
+
+    @work(exclusive=True, group="share")
+    async def _withdraw(self) -> None:
+        from wallet.sharing import live_link, withdraw
+
+        try:
+            link = await self.off_thread(live_link, self.wallet, self.card_id)
+            if link:
+                await self.off_thread(withdraw, self.wallet, link)
+                self.notify(self.t("share.withdrawn", link=link))
+        except RugzakError as exc:
+            self.show_error(exc)
+
+    @work(exclusive=True, group="share")
+    async def _write_certificate(self, path: Path) -> None:
+        from wallet.sharing import live_link
+
+        try:
+            link = await self.off_thread(live_link, self.wallet, self.card_id)
+            if link:
+                await self.off_thread(self._certificate, path, link)
+                self.notify(self.t("common.saved", path=path))
+        except RugzakError as exc:
+            self.show_error(exc)
+
+    @work(exclusive=True, group="share")
+    async def _write_baked(self, path: Path) -> None:
+        try:
+            written = await self.off_thread(self._baked, path)
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        self.notify(self.t("common.saved", path=written))
+
+    async def _linkedin_text(self, link: str) -> str:
+        from wallet.sharing import linkedin_url
+
+        assert self.stored is not None
+        return self.t("share.linkedin") + "\n" + linkedin_url(self.stored.credential, link)
+
+    def _certificate(self, path: Path, link: str) -> None:
+        self.wallet.certificate(self.card_id, path, link=link)
+
+    def _baked(self, path: Path) -> Path:
+        """The badge baked into its picture, written with the picture's own suffix."""
+        from shared.runtime.files import atomic_write
+
+        data = self.wallet.baked(self.card_id, "image")
+        suffix = ".png" if data.startswith(b"\x89PNG") else ".svg"
+        target = path if path.suffix.lower() == suffix else path.with_suffix(suffix)
+        atomic_write(target, data, mode=0o644)
+        return target
 
     def action_delete(self) -> None:
         self.app.push_screen(

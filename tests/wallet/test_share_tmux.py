@@ -1,0 +1,41 @@
+"""The Share dialog in a real terminal (tmux), at 80x24 and 120x40: every choice is
+drawn, the ones that need a public link say so, and esc closes it."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.wallet.conftest import PASSPHRASE
+from tests.wallet.test_tmux import Terminal, terminal, wallet_dir  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+CHOICES = (
+    "Publish at a verifier",
+    "Add to LinkedIn",
+    "PDF certificate",
+    "Badge picture with the badge baked in",
+    "Withdraw the public link",
+)
+
+
+def test_share_dialog_in_a_real_terminal(terminal: Terminal) -> None:  # noqa: F811
+    term = terminal
+    term.wait_for("Passphrase")
+    term.until(("-l", "x"), "•")
+    term.until(("C-u",), "•", gone=True)
+    term.type(PASSPHRASE)
+    term.keys("Enter")
+    term.wait_for("Samenwerken, niveau 3")
+    term.until(("Enter",), "Criteria")  # the badge's page
+    for columns, rows in ((80, 24), (120, 40)):
+        term.resize(columns, rows)
+        term.until(("s",), "Share this badge")
+        shown = term.screen()
+        assert "No public link yet" in shown
+        for choice in CHOICES:
+            assert choice in shown, shown
+        term.keys("Escape")
+        term.wait_for("Share this badge", gone=True)
