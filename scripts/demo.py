@@ -232,6 +232,7 @@ def interview_over_openid4vp(
             "--offline",
             "--database-url",
             f"sqlite:///{OUT / 'verifier' / 'interview.db'}",
+            "--public-presentations",  # step 10c: a link for the learner's CV
         ],
         env={**os.environ, **verifier_env},
         stdout=subprocess.DEVNULL,
@@ -259,6 +260,27 @@ def interview_over_openid4vp(
         console.print(f"the employer's page shows by itself: {verdict}", markup=False)
         if verdict != "valid":
             raise SystemExit(f"the OpenID4VP presentation was not valid: {verdict}")
+
+        step("10c. For a CV: the learner publishes the badge here, and withdraws it later")
+        published = run(
+            "rugzak-wallet", "publish", "-c", badge_id, "--to", base, env=wallet_env
+        ).split()
+        page = httpx.get(published[0], params={"lang": "en"}, timeout=10)
+        state = 'data-state="valid"' in page.text
+        console.print(f"the public link says: {'valid' if state else 'NOT valid'}", markup=False)
+        run(
+            "rugzak-wallet",
+            "certificate",
+            badge_id,
+            "--out",
+            str(OUT / "certificate.pdf"),
+            env=wallet_env,
+        )
+        run("rugzak-wallet", "withdraw", published[0], env=wallet_env)
+        gone = httpx.get(published[0], timeout=10).status_code
+        console.print(f"after withdrawal the link answers HTTP {gone}", markup=False)
+        if not state or gone != 410:
+            raise SystemExit("the public link did not go from valid to withdrawn (410)")
     finally:
         server.terminate()
         server.wait(timeout=15)
