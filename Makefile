@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup test lint typecheck contracts pytest interop demo bench messages clean
+.PHONY: all setup test lint typecheck contracts pytest interop demo bench messages fuzz clean
 
 all: test
 
@@ -41,6 +41,12 @@ demo: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_sizes.py
+
+# Schemathesis against both services' OpenAPI with many examples (the test suite runs
+# a short deterministic pass); RUGZAK_FUZZ_EXAMPLES=N to change how many.
+FUZZ_EXAMPLES ?= 300
+fuzz: $(STAMP)
+	RUGZAK_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider tests/e2e/test_schemathesis.py
 
 # The verifier page's copy of the message catalogue (shared/messages/*.json).
 messages: $(STAMP)

@@ -18,7 +18,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import ErrorCode, RugzakError
@@ -67,7 +67,8 @@ def document_errors(app: FastAPI) -> None:
     FastAPI declares its own 422 body (``HTTPValidationError``), which
     ``install_error_handlers`` replaces with ``{"code", "message", "detail"}``;
     generated clients then mis-parse every 422. Here every operation declares 400
-    and 422 as ``ErrorOut``, and a ``default`` response (``ErrorOut``) for every other
+    and 422 as ``ErrorOut`` (unless a route declared its own body, like the OAuth
+    errors of OpenID4VCI/VP), and a ``default`` response (``ErrorOut``) for every other
     error status (401, 404, 408, 413, 429, 503...).
     """
     build = app.openapi
@@ -84,8 +85,15 @@ def document_errors(app: FastAPI) -> None:
             for operation in operations.values():
                 responses = operation.setdefault("responses", {})
                 for status in ("400", "422"):
-                    description = responses.get(status, {}).get("description", "Bad request")
-                    responses[status] = {"description": description, "content": _ERROR_CONTENT}
+                    declared = responses.get(status, {})
+                    if "HTTPValidationError" in json.dumps(declared) or not declared.get("content"):
+                        # FastAPI's own 422 (or none): the handlers answer ErrorOut.
+                        # A route that declared its own body (OAuth errors) keeps it.
+                        description = declared.get("description", "Bad request")
+                        responses[status] = {
+                            "description": description,
+                            "content": _ERROR_CONTENT,
+                        }
                 responses.setdefault(
                     "default",
                     {"description": "An error: code, message, detail", "content": _ERROR_CONTENT},
@@ -168,6 +176,23 @@ def install_error_handlers(app: FastAPI, *, service: str) -> None:
                 "message": str(e.get("msg", "")),
             }
             for e in errors[:MAX_DETAILS]
+        ]
+        body = error_body(
+            ErrorCode.invalid_request, "The request does not have the expected fields.", detail
+        )
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(ValidationError)
+    async def model_error(_request: Request, exc: ValidationError) -> JSONResponse:
+        # A body that passed the request model but not a stricter model built from it
+        # inside the route: still the caller's input, never a 500.
+        detail = [
+            {
+                "loc": list(e.get("loc", ())),
+                "field": ".".join(str(part) for part in e.get("loc", ())),
+                "message": str(e.get("msg", "")),
+            }
+            for e in exc.errors()[:MAX_DETAILS]
         ]
         body = error_body(
             ErrorCode.invalid_request, "The request does not have the expected fields.", detail

@@ -515,3 +515,19 @@ async def test_an_idempotency_key_reused_for_another_award_is_409(
     again = await _issue(client, admin, achievement_id, idempotency_key="row-7")
     assert again.json()["created"] is False
     assert again.json()["credential"]["id"] == first.json()["credential"]["id"]
+
+
+@pytest.mark.parametrize("path", ["/credentials", "/awards"])
+async def test_a_body_the_award_model_refuses_is_422_not_500(
+    client: httpx.AsyncClient, admin: dict[str, str], path: str
+) -> None:
+    """Found by schemathesis: an empty name passed the request model, then failed the
+    award model inside the route (a 500)."""
+    body: dict[str, Any] = {"recipient": HOLDER.did, "name": "", "plain_name": 0}
+    if path == "/credentials":
+        body["achievement_id"] = "perseverance"
+    else:
+        body["skills"] = [{"achievement_id": "perseverance", "level": "1"}]
+    reply = await client.post(path, json=body, headers=admin)
+    assert reply.status_code == 422, reply.text
+    assert reply.json()["code"] == "invalid_request"

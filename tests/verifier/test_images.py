@@ -116,8 +116,8 @@ async def test_what_is_not_a_public_image_is_refused(
 
 async def test_offline_the_verifier_never_fetches(client: httpx.AsyncClient) -> None:
     reply = await client.get("/images", params={"url": "https://img.example/badge.png"})
-    assert reply.status_code == 502
-    assert reply.json()["code"] == "fetch_failed"
+    assert reply.status_code == 404  # not a failing upstream: the image is not here
+    assert reply.json()["code"] == "not_found"
 
 
 def test_packed_images_and_the_cache_bound() -> None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.digests import digest_matches
-from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
+from shared.errors import ErrorCode, InvalidInput, NotFound, ResolutionFailed
 from shared.formats.baking import is_svg
 from shared.status_cache import HttpReply
 from shared.vocab import as_list
@@ -100,9 +100,10 @@ class ImageProxy:
         data = self._packed.get(url)
         if data is None:
             if self._fetch is None:
-                raise ResolutionFailed(
+                # Not a failing upstream (502): offline, the image just is not here.
+                raise NotFound(
                     "offline, and the trust pack does not hold this image",
-                    code=ErrorCode.fetch_failed,
+                    code=ErrorCode.not_found,
                     detail={"url": url},
                 )
             reply = self._fetch(url, self.max_bytes)

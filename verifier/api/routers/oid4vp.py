@@ -56,7 +56,21 @@ async def request_object(code: str, service: Oid4vpDep) -> Response:
     operation_id="post_oid4vp_response",
     responses={
         200: {"description": "Processed (JSON object)"},
-        400: {"description": "OAuth error: error, error_description"},
+        400: {
+            "description": "OAuth error: error, error_description",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["error"],
+                        "properties": {
+                            "error": {"type": "string"},
+                            "error_description": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        },
     },
 )
 async def response(request: Request, service: Oid4vpDep) -> JSONResponse:
