@@ -417,6 +417,33 @@ def product_journey() -> None:
             raise SystemExit("the revoked badge was not reported as revoked")
         step("13. The learner's wallet refreshes the status: the badge shows as revoked")
         run("rugzak-wallet", "refresh", env=wallet_env)
+
+        step("13b. Stapled status: the wallet brings the issuer's list; no trust pack needed")
+        run(
+            "rugzak-wallet",
+            "--staple",
+            "always",
+            "present",
+            "--request",
+            request["text"],
+            "--credential",
+            badge_id,
+            "--qr-png",
+            str(OUT / "stapled.png"),
+            env=wallet_env,
+        )
+        bare = [a for a in check if a not in ("--trust-pack", str(OUT / "pack.json"))]
+        out = run(
+            "rugzak-verifier",
+            "verify",
+            "--qr-image",
+            str(OUT / "stapled.png"),
+            *bare,
+            env=verifier_env,
+            ok=(1,),
+        )
+        if "issuer's list of" not in out or "revoked" not in out.lower():
+            raise SystemExit("the stapled list did not decide the status")
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -470,7 +497,8 @@ def skills_journey() -> None:
             "rugzak-verifier", "verify", str(path), "--trust-pack", str(OUT / "pack.json"),
             "--offline", env=verifier_env,
         )  # fmt: skip
-        if "VALID" not in out or "NOT VALID" in out or " of 4: " not in out:
+        # the level line: "Initiatief nemen: level 1 of 4 — Niveau 1: Beginnend"
+        if "VALID" not in out or "NOT VALID" in out or " of 4" not in out:
             raise SystemExit("a level badge did not verify or its level was not shown")
     identity = first["credentialSubject"]["identifier"][-1]
     console.print(f"the learner's name is hashed: {identity['identityHash'][:20]}...", markup=False)

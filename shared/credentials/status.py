@@ -58,25 +58,46 @@ def check_status_entries(
                 )
             )
             continue
-        refusal = None
+        own, own_time = _fetched_check(entry, url, opts)
         stapled = (opts.stapled_status or {}).get(url)
-        if stapled is not None and opts.status_lists is not None:
-            check = _stapled_check(credential, entry, url, stapled, opts)
-            if check.ok or check.code in _DECIDED:
-                result.add(check)
-                continue
-            refusal = check
-        check = _fetched_check(entry, url, opts)
-        if refusal is not None and not check.ok and check.code not in _DECIDED:
-            check = refusal
-        result.add(check)
+        if stapled is None or opts.status_lists is None:
+            result.add(own)
+            continue
+        brought, brought_time = _stapled_check(credential, entry, url, stapled, opts)
+        result.add(_newer(own, own_time, brought, brought_time))
 
 
 _DECIDED = frozenset({ErrorCode.revoked, ErrorCode.suspended, ErrorCode.status_flagged})
 
 
-def _fetched_check(entry: dict[str, Any], url: str, opts: VerifyOptions) -> Check:
-    """The entry's status from the verifier's own source (network cache or trust pack)."""
+def _decided(check: Check) -> bool:
+    return check.ok or check.code in _DECIDED
+
+
+def _newer(
+    own: Check, own_time: datetime | None, brought: Check, brought_time: datetime | None
+) -> Check:
+    """The verifier's own answer or the stapled one: the one from the newer list.
+
+    A learner must not be able to hide a revocation the verifier already knows of by
+    bringing an older "not revoked" list; nor does an old trust pack outweigh a newer
+    list the learner brought. A refused staple speaks only when the verifier cannot
+    tell either (its code then says why the learner's list did not count).
+    """
+    if not _decided(brought):
+        return own if _decided(own) else brought
+    if not _decided(own):
+        return brought
+    if own_time is not None and (brought_time is None or own_time >= brought_time):
+        return own
+    return brought
+
+
+def _fetched_check(
+    entry: dict[str, Any], url: str, opts: VerifyOptions
+) -> tuple[Check, datetime | None]:
+    """The entry's status from the verifier's own source (network cache or trust pack),
+    and when that list was made."""
     purpose = entry.get("statusPurpose")
     fetcher = opts.status_fetcher
     if fetcher is None or opts.status_lists is None:
@@ -85,7 +106,7 @@ def _fetched_check(entry: dict[str, Any], url: str, opts: VerifyOptions) -> Chec
             ErrorCode.status_unknown,
             plain(ErrorCode.status_unknown),
             {"statusListCredential": url, "purpose": purpose},
-        )
+        ), None
     try:
         list_credential = fetcher.fetch(url)
     except RugzakError as exc:
@@ -94,7 +115,7 @@ def _fetched_check(entry: dict[str, Any], url: str, opts: VerifyOptions) -> Chec
             ErrorCode.status_unknown,
             "The issuer's status list could not be obtained.",
             {"statusListCredential": url, "error": exc.to_dict()},
-        )
+        ), None
     list_credential, list_errors = opts.status_lists(list_credential, opts)
     if list_errors:
         return Check.undecided(
@@ -102,11 +123,11 @@ def _fetched_check(entry: dict[str, Any], url: str, opts: VerifyOptions) -> Chec
             ErrorCode.status_list_invalid,
             "The issuer's status list is not genuine, so the status is unknown.",
             {"statusListCredential": url, "codes": list(list_errors)},
-        )
+        ), None
     outcome = check_status(
         entry, list_credential, now=opts.moment, min_entries=opts.min_status_entries, skew=opts.skew
     )
-    return outcome.to_check(url)
+    return outcome.to_check(url), list_time(list_credential)
 
 
 def _stapled_check(
@@ -115,8 +136,9 @@ def _stapled_check(
     url: str,
     stapled: dict[str, Any],
     opts: VerifyOptions,
-) -> Check:
-    """The entry's status from a list the presenter brought (see ``shared.status_staple``)."""
+) -> tuple[Check, datetime | None]:
+    """The entry's status from a list the presenter brought (see ``shared.status_staple``),
+    and when that list was made."""
     assert opts.status_lists is not None  # the caller checked
     detail: dict[str, Any] = {
         "statusListCredential": url,
@@ -130,7 +152,7 @@ def _stapled_check(
             ErrorCode.status_list_invalid,
             "The status list the learner brought is not genuine, so the status is unknown.",
             {**detail, "codes": list(list_errors)},
-        )
+        ), None
     made = list_time(list_credential)
     if made is not None:
         detail["listTime"] = format_datetime(made)
@@ -145,7 +167,7 @@ def _stapled_check(
     )
     if problem is not None:
         code, message = problem
-        return Check.undecided(CheckName.status, code, message, detail)
+        return Check.undecided(CheckName.status, code, message, detail), made
     outcome = check_status(
         entry, list_credential, now=opts.moment, min_entries=opts.min_status_entries, skew=opts.skew
     )
@@ -154,7 +176,7 @@ def _stapled_check(
     message = check.message
     if made is not None and outcome.known:
         message = f"{message} {said.format(time=made.strftime('%Y-%m-%d %H:%M UTC'))}"
-    return replace(check, message=message, detail={**(check.detail or {}), **detail})
+    return replace(check, message=message, detail={**(check.detail or {}), **detail}), made
 
 
 def status_list_errors(

@@ -201,3 +201,19 @@ def test_over_openid4vp_the_lists_travel_as_an_extra_response_parameter() -> Non
         parse_parameter("{not json")
     with pytest.raises(ValueError, match="defined response parameter"):
         encode_response({"q": [presentation()]}, None, {"state": "x"})
+
+
+def test_a_newer_list_of_the_verifier_beats_an_older_stapled_one() -> None:
+    """A learner cannot hide a revocation the verifier already knows of by bringing the
+    list from before it; nor does an old trust pack outweigh a newer list brought."""
+    older_clear = status_list(made=NOW - timedelta(hours=5))
+    newer_revoked = status_list(revoked=(INDEX,), made=NOW - timedelta(hours=1))
+    own = LocalStatusSource({LIST_URL: newer_revoked})
+    found = status_check(check(staple(presentation(), [older_clear]), status_fetcher=own))
+    assert found.code == ErrorCode.revoked
+    assert "stapled" not in found.detail
+
+    own_old = LocalStatusSource({LIST_URL: older_clear})
+    found = status_check(check(staple(presentation(), [newer_revoked]), status_fetcher=own_old))
+    assert found.code == ErrorCode.revoked
+    assert found.detail["stapled"] is True
