@@ -284,3 +284,24 @@ async def test_the_cli_publishes_links_prints_a_certificate_and_withdraws(
     missing = await anyio.to_thread.run_sync(lambda: cli("certificate", card.id, "--out", str(pdf)))
     assert missing.exit_code == 2
     assert "Traceback" not in missing.output
+
+
+async def test_public_page_views_count_against_the_rate_limit(tmp_path: Path) -> None:
+    """Each view verifies a presentation again, so views are limited like POSTs."""
+    settings = Settings(
+        public_origin=VERIFIER,
+        database_url="sqlite://",
+        data_dir=tmp_path,
+        offline=True,
+        public_presentations=True,
+        rate_limit_per_minute=1,
+        rate_limit_burst=2,
+    )
+    app = verifier_app(settings)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url=VERIFIER
+        ) as client:
+            codes = [(await client.get("/p/abc")).status_code for _ in range(3)]
+            assert codes == [404, 404, 429]
+            assert (await client.get("/health")).status_code == 200  # other GETs are not

@@ -128,5 +128,8 @@ async def test_share_dialog_publishes_prints_bakes_and_withdraws(
         await settle(app, pilot)
         await pilot.press("down", "down", "down", "down", "enter")
         await settle(app, pilot)
+        assert (await page.get(record.url)).status_code == 200  # asked first
+        await pilot.press("y")
+        await settle(app, pilot)
         assert (await page.get(record.url)).status_code == 410
     await page.aclose()

@@ -166,5 +166,7 @@ def create_app(
 
 
 def _posts_and_public_pages(scope: Scope) -> bool:
-    """POSTs, and public pages: each view of ``/p/<id>`` verifies a presentation again."""
-    return bool(scope["method"] == "POST" or str(scope.get("path", "")).startswith("/p/"))
+    """POSTs, and public presentations: each view of ``/p/<id>`` (or its JSON at
+    ``/public/<id>``) verifies a presentation again."""
+    path = str(scope.get("path", ""))
+    return bool(scope["method"] == "POST" or path.startswith(("/p/", "/public/")))

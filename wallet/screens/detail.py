@@ -193,7 +193,13 @@ class DetailScreen(WalletScreen):
             )
         elif choice == "linkedin":
             self._show_linkedin()
-        elif choice == "withdraw":
+        elif choice == "withdraw":  # for good: asked first
+            self.app.push_screen(
+                ConfirmDialog(self.t, self.t("share.withdraw_confirm")), self._withdraw_confirmed
+            )
+
+    def _withdraw_confirmed(self, yes: bool | None) -> None:
+        if yes:
             self._withdraw()
 
     def _publish_to(self, verifier: str | None) -> None:
