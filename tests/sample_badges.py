@@ -23,7 +23,7 @@ import httpx
 
 from issuer.achievements import parse_input
 from issuer.awards import AwardIn, EvidenceIn, ResultIn
-from issuer.identity import ProfileIn, initialize
+from issuer.identity import ProfileIn, add_sd_key, initialize, load_identity
 from issuer.service import AwardRequest, Issuer
 from issuer.settings import IssuerSettings
 from issuer.store import Store
@@ -45,11 +45,16 @@ BADGES = [
 
 
 @contextmanager
-def issuer_with_badges(*, embed: bool = False) -> Iterator[Issuer]:
-    """An issuer (temporary SQLite store) with the three achievements of ``BADGES``."""
+def issuer_with_badges(*, embed: bool = False, sd: bool = False) -> Iterator[Issuer]:
+    """An issuer (temporary SQLite store) with the three achievements of ``BADGES``;
+    with ``sd`` its badges also carry an ecdsa-sd-2023 base proof (selective disclosure)."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = IssuerSettings(
-            data_dir=Path(tmp), kdf="min", passphrase=PASSPHRASE, embed_images=embed
+            data_dir=Path(tmp),
+            kdf="min",
+            passphrase=PASSPHRASE,
+            embed_images=embed,
+            sd_proofs=sd,
         )
         store = Store(settings.resolved_database_url())
         initialize(
@@ -68,6 +73,9 @@ def issuer_with_badges(*, embed: bool = False) -> Iterator[Issuer]:
             kdf="min",
             seed=b"\x21" * 32,
         )
+        if sd:
+            add_sd_key(store, load_identity(store), PASSPHRASE, now=NOW, kdf="min",
+                       scalar=b"\x22" * 32)  # fmt: skip
         store.dispose()
         issuer = Issuer.open(settings, passphrase=PASSPHRASE, clock=lambda: NOW, rng=Random(5))
         try:

@@ -70,9 +70,10 @@ class World:
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
+async def world(tmp_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[World]:
     clock = Clock()
-    with sb.issuer_with_badges() as issuer:
+    # ``@pytest.mark.parametrize("world", [True], indirect=True)``: selective disclosure
+    with sb.issuer_with_badges(sd=getattr(request, "param", False)) as issuer:
         credential = sb.award(issuer, 0)
         site_app = issuer_app(issuer.settings, issuer=issuer, clock=lambda: sb.NOW)
         async with site_app.router.lifespan_context(site_app):
@@ -305,3 +306,20 @@ async def test_public_page_views_count_against_the_rate_limit(tmp_path: Path) ->
             codes = [(await client.get("/p/abc")).status_code for _ in range(3)]
             assert codes == [404, 404, 429]
             assert (await client.get("/health")).status_code == 200  # other GETs are not
+
+
+@pytest.mark.parametrize("world", [True], indirect=True)
+async def test_a_badge_published_in_part_says_what_it_does_not_show(world: World) -> None:
+    """The issuer signs for selective disclosure; the learner publishes the badge without
+    the e-mail and the evidence; the public page checks the derived proof and says so."""
+    card = world.wallet.cards()[0]
+    published = await anyio.to_thread.run_sync(
+        lambda: publish(world.wallet, VERIFIER, [card.id], hide={"identifier", "evidence"})
+    )
+    page = await _page(world, published.url)
+    assert _state(page.text) == ["valid"]
+    assert "Not shown: the learner&#x27;s name or e-mail, evidence" in page.text
+    assert "Fatima begeleidde" not in page.text  # the evidence is not there to show
+    world.issuer.revoke(world.credential["id"], actor="e2e")
+    world.clock.now += timedelta(minutes=10)
+    assert _state((await _page(world, published.url)).text) == ["revoked"]
