@@ -1,5 +1,6 @@
-"""The Share dialog in a real terminal (tmux), at 80x24 and 120x40: every choice is
-drawn, the ones that need a public link say so, and esc closes it."""
+"""The Share dialog and the present screen's Hide dialog in a real terminal (tmux), at
+80x24 and 120x40: every choice is drawn, the pick marks read without colour, and the
+choice shows on the present screen."""
 
 from __future__ import annotations
 
@@ -39,3 +40,28 @@ def test_share_dialog_in_a_real_terminal(terminal: Terminal) -> None:  # noqa: F
             assert choice in shown, shown
         term.keys("Escape")
         term.wait_for("Share this badge", gone=True)
+
+
+def test_hide_dialog_in_a_real_terminal(terminal: Terminal) -> None:  # noqa: F811
+    term = terminal
+    term.wait_for("Passphrase")
+    term.until(("-l", "x"), "•")
+    term.until(("C-u",), "•", gone=True)
+    term.type(PASSPHRASE)
+    term.keys("Enter")
+    term.wait_for("Samenwerken, niveau 3")
+    term.keys("p")
+    term.wait_for("Badges are shown whole")
+    for columns, rows in ((80, 24), (120, 40)):
+        term.resize(columns, rows)
+        term.until(("C-o",), "Hide parts of the badges")
+        shown = term.wait_for("[ ] links to skills frameworks")
+        for part in ("name or e-mail", "evidence", "result (level reached)", "picture"):
+            assert f"[ ] {part}" in shown, shown
+        term.until(("Space",), "[x] name or e-mail")  # the list has the focus
+        term.keys("Enter")
+        term.wait_for("Hidden from the verifier: name or e-mail")
+        term.until(("C-o",), "Hide parts of the badges")
+        term.until(("Space",), "[ ] name or e-mail")  # and shown whole once more
+        term.keys("Enter")
+        term.wait_for("Badges are shown whole")
