@@ -340,7 +340,9 @@ class OfferService:
         signer = self.issuer.signer
         nonce_ok = redeemed = False
         try:
-            with self.store.begin() as conn:
+            # the process's writer (see issuer.service.group_commit): one transaction
+            # that allocates status indexes at a time
+            with self.issuer.group_commit.exclusive(), self.store.begin() as conn:
                 nonce_ok = self.store.consume_nonce(conn, hash_token(claimed), now)
                 redeemed = nonce_ok and self.store.update_offer(
                     conn,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +31,7 @@ from issuer.awards import (
 )
 from issuer.images import Linked, link_images
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
+from issuer.service.group_commit import GroupCommit
 from issuer.store.repository import load
 from shared.credentials import issue_credential
 from shared.dates import parse_datetime
@@ -42,9 +45,10 @@ from shared.vocab import ED25519_2020_V1, as_list
 
 #: The store's column width; longer keys are refused the same way on every database.
 MAX_IDEMPOTENCY_KEY = 64
+_MAKE_LOCK = threading.Lock()
 
 
-def _same_award(row: RowMapping, document: dict[str, Any], prepared: Prepared) -> bool:
+def _same_award(row: Mapping[Any, Any], document: dict[str, Any], prepared: Prepared) -> bool:
     """Whether a stored credential is the award ``prepared`` asks for again: the same
     achievement, learner and result values (a retry), not another award reusing a key."""
     request = prepared.request
@@ -54,6 +58,22 @@ def _same_award(row: RowMapping, document: dict[str, Any], prepared: Prepared) -
     stored = subject.get("result", []) if isinstance(subject, dict) else []
     values = sorted(str(r.get("value")) for r in stored if isinstance(r, dict))
     return values == sorted(str(r.get("value")) for r in prepared.results)
+
+
+@dataclass
+class Writes:
+    """The rows of a transaction's credentials and audit entries, sent together at its
+    end (one multi-row INSERT each: on PostgreSQL every statement is a round trip)."""
+
+    credentials: list[dict[str, Any]] = field(default_factory=list)
+    audits: list[dict[str, Any]] = field(default_factory=list)
+    #: credentials of this transaction by idempotency key (not yet in the table)
+    by_key: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
+
+    def flush(self, store: Any, conn: Connection) -> None:
+        store.insert_credentials(conn, self.credentials)
+        store.audit_many(conn, self.audits)
+        self.credentials, self.audits = [], []
 
 
 class AwardOps(IssuerBase):
@@ -121,7 +141,38 @@ class AwardOps(IssuerBase):
         return linked
 
     def issue(self, request: AwardRequest, *, actor: str) -> Issued:
-        return self.issue_many([request], actor=actor)[0]
+        """One credential, checked here, then written by group commit: concurrent calls
+        (the API's worker threads) share one transaction and one commit, and each
+        returns only once the transaction holding its credential has committed."""
+        prepared = self.prepare(request)
+        return self.group_commit.submit((prepared, actor))
+
+    @property
+    def group_commit(self) -> GroupCommit[tuple[Prepared, str], Issued]:
+        """This issuer's writer (one per issuer: made on first use, thread-safe)."""
+        committer = self.__dict__.get("_group_commit")
+        if committer is None:
+            with _MAKE_LOCK:
+                committer = self.__dict__.setdefault(
+                    "_group_commit", GroupCommit(self._commit_group)
+                )
+        return committer  # type: ignore[no-any-return]
+
+    def _commit_group(self, items: list[tuple[Prepared, str]]) -> list[Issued | BaseException]:
+        """Write a group in one transaction; if that fails, each item on its own, so a
+        bad request (or a lost idempotency race) answers only for itself."""
+        try:
+            return list(self._write([p for p, _ in items], [a for _, a in items]))
+        except Exception as exc:
+            if len(items) == 1:
+                return [exc]
+        answers: list[Issued | BaseException] = []
+        for prepared, actor in items:
+            try:
+                answers.extend(self._write([prepared], [actor]))
+            except Exception as exc:
+                answers.append(exc)
+        return answers
 
     def award_skills(
         self,
@@ -148,11 +199,22 @@ class AwardOps(IssuerBase):
         """Issue several awards in ONE transaction (all or nothing), after checking all."""
         cache: dict[str, RowMapping] = {}
         prepared = [self.prepare(r, cache) for r in requests]
+        with self.group_commit.exclusive():  # this process writes one transaction at a time
+            return self._write(prepared, [actor] * len(prepared))
+
+    def _write(self, prepared: Sequence[Prepared], actors: Sequence[str]) -> list[Issued]:
+        """Allocate, build, sign and store ``prepared`` in ONE transaction (the caller
+        holds the writer)."""
         signer = self.signer
         for attempt in range(2):
             try:
                 with self.store.begin() as conn:
-                    issued = [self.issue_in(conn, p, actor=actor, signer=signer) for p in prepared]
+                    writes = Writes()
+                    issued = [
+                        self.issue_in(conn, p, actor=a, signer=signer, writes=writes)
+                        for p, a in zip(prepared, actors, strict=True)
+                    ]
+                    writes.flush(self.store, conn)
                 self.stored_images.update(self._pending_images)
                 return issued
             except IntegrityError:
@@ -169,10 +231,25 @@ class AwardOps(IssuerBase):
         raise AssertionError("unreachable")
 
     def issue_in(
-        self, conn: Connection, prepared: Prepared, *, actor: str, signer: SigningKey
+        self,
+        conn: Connection,
+        prepared: Prepared,
+        *,
+        actor: str,
+        signer: SigningKey,
+        writes: Writes | None = None,
     ) -> Issued:
-        """Issue within the caller's transaction."""
+        """Issue within the caller's transaction. With ``writes`` the credential and
+        audit rows are left there for the caller to insert before it commits."""
         request = prepared.request
+        if writes is not None and request.idempotency_key in writes.by_key:
+            earlier, document = writes.by_key[request.idempotency_key]
+            if not _same_award(earlier, document, prepared):
+                raise Conflict(
+                    "this idempotency key was used for a different award",
+                    code=ErrorCode.idempotency_key_reused,
+                )
+            return Issued(document, created=False)
         if request.idempotency_key is not None:
             existing = self.store.credential_by_key(conn, request.idempotency_key)
             if existing is not None:
@@ -217,31 +294,37 @@ class AwardOps(IssuerBase):
         else:
             signed = issue_credential(unsigned, signer, created=now)
         signed = self.with_sd_proof(signed, now)
-        self.store.insert_credential(
-            conn,
-            id=credential_id,
-            achievement_id=request.achievement_id,
-            subject_id=request.subject_id,
-            idempotency_key=request.idempotency_key,
-            offer_id=request.offer_id,
-            state=ACTIVE,
-            issued_at=now,
+        row: dict[str, Any] = {
+            "id": credential_id,
+            "achievement_id": request.achievement_id,
+            "subject_id": request.subject_id,
+            "idempotency_key": request.idempotency_key,
+            "offer_id": request.offer_id,
+            "state": ACTIVE,
+            "issued_at": now,
             # What the credential says (whole seconds), not the unrounded clock.
-            valid_until=parse_datetime(unsigned["validUntil"]) if valid_until else None,
-            document=signed,
-        )
-        self.store.audit(
-            conn,
-            at=now,
-            actor=actor,
-            action="issue",
-            subject=credential_id,
-            detail={
+            "valid_until": parse_datetime(unsigned["validUntil"]) if valid_until else None,
+            "document": signed,
+        }
+        audit: dict[str, Any] = {
+            "at": now,
+            "actor": actor,
+            "action": "issue",
+            "subject": credential_id,
+            "detail": {
                 "achievement": request.achievement_id,
                 "recipient": request.subject_id,
                 "status": [f"{s['statusListCredential']}#{s['statusListIndex']}" for s in status],
             },
-        )
+        }
+        if writes is None:
+            self.store.insert_credential(conn, **row)
+            self.store.audit(conn, **audit)
+        else:
+            writes.credentials.append(row)
+            writes.audits.append(audit)
+            if request.idempotency_key is not None:
+                writes.by_key[request.idempotency_key] = (row, signed)
         return Issued(signed, created=True)
 
 

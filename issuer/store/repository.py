@@ -215,6 +215,13 @@ class Store:
         values["document"] = _dump(values["document"])
         conn.execute(_INSERT_CREDENTIAL, values)
 
+    def insert_credentials(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        """Several credentials in one statement (a multi-row INSERT)."""
+        if rows:
+            conn.execute(
+                _INSERT_CREDENTIAL, [{**r, "document": _dump(r["document"])} for r in rows]
+            )
+
     def credential(self, conn: Connection, id: str) -> RowMapping | None:
         return (
             conn.execute(select(t.credentials).where(t.credentials.c.id == id)).mappings().first()
@@ -329,14 +336,32 @@ class Store:
         detail: dict[str, Any] | None = None,
     ) -> None:
         conn.execute(
-            insert(t.audit).values(
-                at=at,
-                actor=actor[:256],
-                action=action,
-                subject=subject[:512],
-                detail=_dump(detail) if detail is not None else None,
-            )
+            _INSERT_AUDIT,
+            {
+                "at": at,
+                "actor": actor[:256],
+                "action": action,
+                "subject": subject[:512],
+                "detail": _dump(detail) if detail is not None else None,
+            },
         )
+
+    def audit_many(self, conn: Connection, entries: list[dict[str, Any]]) -> None:
+        """Several audit entries (``audit``'s keywords each) in one statement."""
+        if entries:
+            conn.execute(
+                _INSERT_AUDIT,
+                [
+                    {
+                        "at": e["at"],
+                        "actor": e["actor"][:256],
+                        "action": e["action"],
+                        "subject": e["subject"][:512],
+                        "detail": _dump(e["detail"]) if e.get("detail") is not None else None,
+                    }
+                    for e in entries
+                ],
+            )
 
     def audit_log(
         self, conn: Connection, *, limit: int = 100, offset: int = 0, subject: str | None = None

@@ -179,19 +179,18 @@ def test_a_failure_inside_the_transaction_leaves_nothing(
     fresh: Issuer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The third credential fails while storing: the first two are rolled back too."""
-    original = fresh.store.insert_credential
-    calls = {"n": 0}
+    original = fresh.store.insert_credentials
+    calls = {"rows": 0}
 
-    def failing(conn: Any, **values: Any) -> None:
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise InvalidInput("disk said no", code=ErrorCode.invalid_request)
-        original(conn, **values)
+    def failing(conn: Any, rows: list[dict[str, Any]]) -> None:
+        calls["rows"] += len(rows)
+        original(conn, rows[:2])  # the first two are written...
+        raise InvalidInput("disk said no", code=ErrorCode.invalid_request)  # ...the third not
 
-    monkeypatch.setattr(fresh.store, "insert_credential", failing)
+    monkeypatch.setattr(fresh.store, "insert_credentials", failing)
     with pytest.raises(InvalidInput):
         fresh.award_skills(HOLDER.did, MENU, menu_award(), actor="test")
-    assert calls["n"] == 3
+    assert calls["rows"] == 3
     assert count(fresh) == 0
 
 
