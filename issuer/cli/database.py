@@ -6,6 +6,7 @@ import typer
 
 from issuer.cli.common import out, print_json, run, state
 from issuer.store import Store
+from issuer.store.schema import MIGRATIONS
 from shared.errors import ErrorCode, Unavailable
 
 app = typer.Typer(no_args_is_help=True)
@@ -35,11 +36,7 @@ def upgrade(ctx: typer.Context) -> None:
             before, after = store.upgrade_schema()
         finally:
             store.dispose()
-        if before.revision == after.revision:
-            out.print(f"The database is up to date (revision {after.revision}).")
-        else:
-            was = before.revision or f"{before.state.value}, before migrations"
-            out.print(f"Database migrated from {was} to revision {after.revision}.", soft_wrap=True)
+        out.print(MIGRATIONS.describe(before, after), soft_wrap=True)
 
     run(act)
 

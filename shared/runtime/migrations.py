@@ -156,6 +156,16 @@ class Migrations:
             raise self.refusal(status)
         return status
 
+    @staticmethod
+    def describe(before: SchemaStatus, after: SchemaStatus) -> str:
+        """What ``upgrade`` did, in one sentence for the operator."""
+        if before.revision == after.revision:
+            return f"The database is up to date (revision {after.revision})."
+        if before.state is SchemaState.empty:
+            return f"Database created at revision {after.revision}."
+        was = before.revision or "the schema from before migrations"
+        return f"Database migrated from {was} to revision {after.revision}."
+
     def refusal(self, status: SchemaStatus) -> Unavailable:
         if status.state is SchemaState.ahead:
             message = (

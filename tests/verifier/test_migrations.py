@@ -191,3 +191,10 @@ def test_a_store_behind_is_refused_then_moved_to_head(tmp_path: Path) -> None:
         assert differences(engine, "rzv_") == []
     finally:
         engine.dispose()
+
+
+def test_db_upgrade_creates_a_new_store(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'new' / 'v.db'}"
+    done = CliRunner().invoke(app, ["db", "upgrade", "--database-url", url])
+    assert done.exit_code == 0, done.output
+    assert done.output.strip() == f"Database created at revision {migrations('rzv_').head()}."

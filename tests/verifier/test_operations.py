@@ -16,8 +16,10 @@ from shared.runtime.observe import JsonFormatter
 from shared.status_cache import HttpReply
 from tests.verifier.conftest import MakeClient
 from tests.verifier.helpers import LEARNER, badge, present, signed
+from verifier.api import create_app
 from verifier.service.build import counted
 from verifier.settings import Settings
+from verifier.store import make_engine
 
 
 async def test_healthz_and_readyz(make_client: MakeClient, settings: Settings) -> None:
@@ -27,7 +29,7 @@ async def test_healthz_and_readyz(make_client: MakeClient, settings: Settings) -
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "ready",
-        "checks": {"database": True, "migrations": True, "trust": True},
+        "checks": {"database": True, "migrations": True},
     }
 
 
@@ -42,7 +44,7 @@ async def test_readyz_is_503_when_the_schema_falls_behind(
     engine.dispose()
     ready = await client.get("/readyz")
     assert ready.status_code == 503
-    assert ready.json()["checks"] == {"database": True, "migrations": False, "trust": True}
+    assert ready.json()["checks"] == {"database": True, "migrations": False}
 
 
 async def test_metrics_are_off_by_default(make_client: MakeClient, settings: Settings) -> None:
@@ -149,3 +151,20 @@ def test_json_log_keeps_an_exception_s_type_and_place_not_its_message() -> None:
     assert line["exc_at"][0].startswith("test_operations.py:")
     assert "Fleur" not in json.dumps(line)
     assert "did:key" not in json.dumps(line)
+
+
+async def test_readyz_is_503_when_the_database_does_not_answer(settings: Settings) -> None:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        app.state.engine.dispose()
+        # a database nobody listens on (port 1): the connection is refused at once
+        app.state.engine = make_engine("postgresql+psycopg://rugzak@127.0.0.1:1/none")
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            ready = await http.get("/readyz")
+        app.state.engine.dispose()
+    assert ready.status_code == 503
+    assert ready.json() == {
+        "status": "not_ready",
+        "checks": {"database": False, "migrations": False},
+    }

@@ -51,11 +51,7 @@ def upgrade(database_url: DatabaseOpt = None) -> None:
         raise fail(exc) from None
     finally:
         engine.dispose()
-    if before.revision == after.revision:
-        typer.echo(f"The database is up to date (revision {after.revision}).")
-    else:
-        was = before.revision or f"{before.state.value}, before migrations"
-        typer.echo(f"Database migrated from {was} to revision {after.revision}.")
+    typer.echo(schema.describe(before, after))
 
 
 @app.command("status")
