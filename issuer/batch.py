@@ -25,8 +25,10 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -44,6 +46,7 @@ from issuer.service import AwardRequest, Issued, Issuer
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.runtime.files import atomic_write
 
+_TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
 MAX_ROWS = 100_000
 MAX_FILE_BYTES = 50 * 1024 * 1024
 RESULT_COLUMNS = [
@@ -81,6 +84,12 @@ ALIASES = {
     "naam_leesbaar": "plain_name",
 }
 _YES = {"yes", "ja", "true", "1", "y", "j"}
+#: The columns a batch file may have (after ALIASES); a header cell left empty (a
+#: trailing separator) is ignored, any other name is refused rather than dropped.
+COLUMNS = frozenset(
+    {"did", "email", "achievement", "skills", "name", "result", "evidence"}
+    | {"evidence_file", "assessor", "date", "plain_name"}
+)
 
 
 @dataclass(frozen=True)
@@ -169,14 +178,31 @@ def _read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
                 f"the CSV file is larger than {MAX_FILE_BYTES} bytes",
                 code=ErrorCode.payload_too_large,
             )
-        text = path.read_bytes().decode("utf-8-sig")
+        data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path.name}", code=ErrorCode.invalid_csv) from exc
+    return parse_rows(io.StringIO(decode_csv(data)), base=path.parent)
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 (with or without Excel's BOM), else Windows-1252: what Excel on a Dutch
+    Windows saves as "CSV (gescheiden door lijstscheidingsteken)"."""
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InvalidInput(
-            "the CSV file is not UTF-8", code=ErrorCode.invalid_csv, detail={"byte": exc.start}
-        ) from exc
-    return parse_rows(io.StringIO(text), base=path.parent)
+        first_bad = exc.start
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not any(c < " " and c not in "\t\r\n" for c in text):
+        return text
+    raise InvalidInput(
+        "the CSV file is neither UTF-8 nor Windows-1252 text; in Excel choose "
+        "'Save as' and 'CSV UTF-8 (comma delimited)'",
+        code=ErrorCode.invalid_csv,
+        detail={"byte": first_bad},
+    )
 
 
 def parse_rows(
@@ -197,6 +223,15 @@ def parse_rows(
     except csv.Error as exc:
         raise InvalidInput(str(exc), code=ErrorCode.invalid_csv, detail={"line": 1}) from exc
     columns = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
+    unknown = [h.strip() for h, c in zip(header, columns, strict=True) if c and c not in COLUMNS]
+    if unknown:
+        names = ", ".join(f"'{h}'" for h in unknown)
+        raise InvalidInput(
+            f"line 1: unknown column(s) {names}; the columns are {', '.join(sorted(COLUMNS))} "
+            "(or their Dutch names: naam, e-mail, ontvanger, vaardigheid, niveau, bewijs...)",
+            code=ErrorCode.invalid_csv,
+            detail={"line": 1, "unknown": unknown},
+        )
     if not {"achievement", "skills"} & set(columns) or not {"did", "email"} & set(columns):
         raise InvalidInput(
             "the CSV header needs 'achievement' (or 'skills') and 'did' and/or 'email' columns",
@@ -223,7 +258,7 @@ def parse_rows(
                     )
                 )
                 continue
-            values = {c: v.strip() or None for c, v in zip(columns, record, strict=True)}
+            values = {c: v.strip() or None for c, v in zip(columns, record, strict=True) if c}
             try:
                 rows.extend(_row(line, values, base))
             except RugzakError as exc:
@@ -299,17 +334,37 @@ def _row_error(line: int, code: ErrorCode | str, message: str) -> dict[str, Any]
 
 
 class ResultsWriter:
-    """The results CSV, appended row by row and fsynced after each committed chunk."""
+    """The results CSV: a NEW file, appended row by row and fsynced after each committed
+    chunk; on close rewritten (atomically) with its rows in input order.
+
+    It never overwrites: the results file holds the only copy of offer links and
+    transaction codes. ``fresh(path)`` takes ``path`` or, when that exists, the first
+    free ``<stem>-2<suffix>``, ``-3``...
+    """
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._handle = path.open("w", newline="", encoding="utf-8")
+        self.path = path
+        self._handle = path.open("x", newline="", encoding="utf-8")  # never an old file
         self._writer = csv.DictWriter(self._handle, RESULT_COLUMNS, extrasaction="ignore")
         self._writer.writeheader()
+        self._rows: list[dict[str, Any]] = []
         self.sync()
+
+    @classmethod
+    def fresh(cls, path: Path) -> ResultsWriter:
+        """A writer on ``path``, or on the first numbered name that does not exist yet."""
+        for n in range(1, 10_000):
+            candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+            try:
+                return cls(candidate)
+            except FileExistsError:
+                continue
+        raise InvalidInput(f"no free results file name next to {path}", code=ErrorCode.conflict)
 
     def write(self, row: dict[str, Any]) -> None:
         self._writer.writerow(row)
+        self._rows.append(row)
 
     def sync(self) -> None:
         self._handle.flush()
@@ -318,6 +373,27 @@ class ResultsWriter:
     def close(self) -> None:
         self.sync()
         self._handle.close()
+        # Credentials commit before offers and bad rows are known first: put the
+        # finished file in the order of the input lines (stable within a line).
+        ordered = sorted(self._rows, key=lambda row: int(row.get("line") or 0))
+        if ordered != self._rows:
+            text = io.StringIO(newline="")
+            writer = csv.DictWriter(text, RESULT_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(ordered)
+            atomic_write(self.path, text.getvalue().encode("utf-8"), mode=0o600)
+
+
+def remove_stale_temporaries(folder: Path) -> int:
+    """Remove the ``.<name>.<8 hex>.tmp`` files ``atomic_write`` left when a run was
+    killed (SIGKILL runs no clean-up); returns how many."""
+    removed = 0
+    if folder.is_dir():
+        for path in folder.glob(".*.tmp"):
+            if _TEMPORARY.fullmatch(path.name):
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def run(
@@ -330,8 +406,11 @@ def run(
     chunk_size: int = 200,
     progress: Callable[[int], None] = lambda _n: None,
     tx_code: bool = False,
+    expires_in: timedelta | None = None,
 ) -> Summary:
-    """Award every row; returns the counts. ``progress(n)`` after n rows are done."""
+    """Award every row; returns the counts. ``progress(n)`` after n more CSV lines are
+    done (a line with several skills is one line); offers expire after ``expires_in``
+    (default: the issuer's offer lifetime)."""
     summary = Summary(total=len(rows))
     offers = OfferService(issuer)
     credential_rows = [r for r in rows if r.did]
@@ -339,11 +418,11 @@ def run(
     for chunk in _chunks(credential_rows, chunk_size):
         _credential_chunk(issuer, chunk, summary, results, out_dir, actor)
         results.sync()
-        progress(len(chunk))
+        progress(_lines(chunk))
     for group in _groups(offer_rows):
         outs = [_base(row) for row in group]
         try:
-            created = _offer(offers, group, actor=actor, tx_code=tx_code)
+            created = _offer(offers, group, actor=actor, tx_code=tx_code, expires_in=expires_in)
         except (RugzakError, ValueError) as exc:
             for out in outs:
                 _fail(summary, out, exc)
@@ -363,12 +442,26 @@ def run(
         for out in outs:
             results.write(out)
         results.sync()
-        progress(len(group))
+        progress(1)
     return summary
 
 
+def line_count(rows: list[BatchRow]) -> int:
+    """How many CSV lines ``rows`` came from (a line with several skills is one)."""
+    return len({row.line for row in rows})
+
+
+def _lines(chunk: list[BatchRow]) -> int:
+    return line_count(chunk)  # chunks never split the skills of one line
+
+
 def _offer(
-    offers: OfferService, group: list[BatchRow], *, actor: str, tx_code: bool
+    offers: OfferService,
+    group: list[BatchRow],
+    *,
+    actor: str,
+    tx_code: bool,
+    expires_in: timedelta | None,
 ) -> OfferCreated:
     """One offer per CSV line: of its achievement, or of all its skills (the learner's
     wallet receives every level of the piece of work in one go)."""
@@ -381,6 +474,7 @@ def _offer(
             email=first.email,
             award=first.award(),
             tx_code=tx_code,
+            expires_in=expires_in,
             idempotency=first.key(),
         )
     missing = [row.achievement for row in group if not row.result]
@@ -398,6 +492,7 @@ def _offer(
         email=first.email,
         award=first.award().model_copy(update={"results": []}),
         tx_code=tx_code,
+        expires_in=expires_in,
         idempotency=idempotency_key("batch-offer", *(row.key() for row in group)),
     )
 

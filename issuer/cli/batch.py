@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -23,13 +24,21 @@ def batch(
         Path, typer.Argument(help="CSV: name,email,did,achievement,result,evidence")
     ],
     results: Annotated[
-        Path | None, typer.Option(help="Results CSV (default: FILE.results.csv).")
+        Path | None,
+        typer.Option(
+            help="Results CSV (default: FILE.results.csv). Never overwritten: if it exists, "
+            "FILE.results-2.csv, -3... is written."
+        ),
     ] = None,
     out_dir: Annotated[
         Path | None,
         typer.Option(help="Write each signed credential here (default: FILE.credentials/)."),
     ] = None,
     tx_code: Annotated[bool, typer.Option("--tx-code", help="Offers need a 6-digit code.")] = False,
+    expires_in: Annotated[
+        float | None,
+        typer.Option(min=0.1, help="Hours until the offers expire (default 72)."),
+    ] = None,
     chunk: Annotated[int, typer.Option(min=1, max=5000, help="Rows per transaction.")] = 200,
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress bar.")] = False,
 ) -> None:
@@ -40,40 +49,42 @@ def batch(
 
     def act() -> None:
         rows, bad = batch_core.read_rows(csv_file)
-        results_path = results or csv_file.with_suffix(".results.csv")
         credentials_dir = out_dir or csv_file.with_suffix(".credentials")
-        writer = batch_core.ResultsWriter(results_path)
-        try:
-            for row in bad:
-                writer.write(row)
-            writer.sync()
-            with (
-                issuer_for(ctx, unlock=any(r.did for r in rows)) as issuer,
-                Progress(
+        batch_core.remove_stale_temporaries(credentials_dir)  # left by a killed run
+        lines = batch_core.line_count(rows) + len(bad)
+        # Unlock first: a wrong passphrase must not leave (or touch) a results file.
+        with issuer_for(ctx, unlock=any(r.did for r in rows)) as issuer:
+            writer = batch_core.ResultsWriter.fresh(results or csv_file.with_suffix(".results.csv"))
+            try:
+                for row in bad:
+                    writer.write(row)
+                writer.sync()
+                with Progress(
                     TextColumn("[progress.description]{task.description}"),
                     BarColumn(),
                     MofNCompleteColumn(),
                     TimeRemainingColumn(),
                     disable=quiet,
                     console=err,
-                ) as progress,
-            ):
-                task = progress.add_task("awarding", total=len(rows))
-                summary = batch_core.run(
-                    issuer,
-                    rows,
-                    results=writer,
-                    out_dir=credentials_dir,
-                    actor="cli:batch",
-                    chunk_size=chunk,
-                    progress=lambda n: progress.advance(task, n),
-                    tx_code=tx_code,
-                )
-        finally:
-            writer.close()
+                ) as progress:
+                    task = progress.add_task("awarding", total=lines, completed=len(bad))
+                    summary = batch_core.run(
+                        issuer,
+                        rows,
+                        results=writer,
+                        out_dir=credentials_dir,
+                        actor="cli:batch",
+                        chunk_size=chunk,
+                        progress=lambda n: progress.advance(task, n),
+                        tx_code=tx_code,
+                        expires_in=timedelta(hours=expires_in) if expires_in else None,
+                    )
+            finally:
+                writer.close()
+        results_path = writer.path
         failed = summary.failed + len(bad)
         out.print(
-            f"{summary.total + len(bad)} rows: {summary.issued} issued, {summary.offered} offered, "
+            f"{lines} lines: {summary.issued} issued, {summary.offered} offered, "
             f"{summary.already} already done, {failed} failed",
             highlight=False,
         )

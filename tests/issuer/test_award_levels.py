@@ -422,7 +422,7 @@ def test_batch_row_with_an_email_and_three_skills_is_one_offer(
     assert bad == []
     for attempt in ("first", "again"):
         results_path = tmp_path / f"results-{attempt}.csv"
-        writer = batch.ResultsWriter(results_path)
+        writer = batch.ResultsWriter(results_path)  # a new name each attempt
         summary = batch.run(fresh, rows, results=writer, out_dir=None, actor="test", tx_code=True)
         writer.close()
         lines = list(csv.DictReader(io.StringIO(results_path.read_text("utf-8"))))

@@ -30,8 +30,8 @@ def _results(path: Path) -> list[dict[str, str]]:
 
 def _run(issuer: Issuer, source: Path, tmp_path: Path, **kw: object) -> tuple[batch.Summary, Path]:
     rows, bad = batch.read_rows(source)
-    results_path = tmp_path / "results.csv"
-    writer = batch.ResultsWriter(results_path)
+    writer = batch.ResultsWriter.fresh(tmp_path / "results.csv")
+    results_path = writer.path
     for row in bad:
         writer.write(row)
     seen: list[int] = []
@@ -46,7 +46,7 @@ def _run(issuer: Issuer, source: Path, tmp_path: Path, **kw: object) -> tuple[ba
         **kw,  # type: ignore[arg-type]
     )
     writer.close()
-    assert sum(seen) == len(rows)
+    assert sum(seen) == batch.line_count(rows)
     summary.failed += len(bad)
     return summary, results_path
 
@@ -148,3 +148,73 @@ def test_semicolon_csv_with_bom_and_aliases(tmp_path: Path) -> None:
         "did:key:z6Mk",
         "a",
     )
+
+
+def test_results_are_never_overwritten_and_come_in_input_order(
+    issuer: Issuer, achievement_id: str, tmp_path: Path
+) -> None:
+    text = (
+        "did,email,achievement\n"
+        f",first@example.org,{achievement_id}\n"
+        f"{LEARNERS[0].did},,{achievement_id}\n"
+        f",second@example.org,{achievement_id}\n"
+        f"{LEARNERS[1].did},,{achievement_id}\n"
+    )
+    source = _csv(tmp_path, text)
+    _first, first_path = _run(issuer, source, tmp_path)
+    kept = first_path.read_bytes()
+    assert [int(r["line"]) for r in _results(first_path)] == [2, 3, 4, 5]
+    links = [r["offer_uri"] for r in _results(first_path) if r["offer_uri"]]
+    assert len(links) == 2
+    _again, second_path = _run(issuer, source, tmp_path)  # the re-run the docs advise
+    assert second_path == tmp_path / "results-2.csv"
+    assert first_path.read_bytes() == kept  # the only copy of the offer links
+    assert [r["outcome"] for r in _results(second_path)] == [
+        "already_offered",
+        "already_issued",
+    ] * 2
+
+
+@pytest.mark.parametrize("header", ["klas", "Voornaam", "achternaam"])
+def test_an_unknown_column_is_refused_with_its_name(tmp_path: Path, header: str) -> None:
+    path = _csv(tmp_path, f"naam,e-mail,vaardigheid,{header}\nFleur,f@example.org,a,3B\n")
+    with pytest.raises(InvalidInput) as info:
+        batch.read_rows(path)
+    assert info.value.code == ErrorCode.invalid_csv
+    assert info.value.detail == {"line": 1, "unknown": [header]}
+    assert f"'{header}'" in info.value.message
+
+
+def test_dutch_headers_and_a_trailing_separator_are_read(tmp_path: Path) -> None:
+    path = _csv(
+        tmp_path,
+        "naam;e-mail;vaardigheid;niveau;\nFleur van der Berg-Özdemir;f@example.org;a;3;\n",
+    )
+    rows, errors = batch.read_rows(path)
+    assert errors == []
+    assert (rows[0].name, rows[0].email, rows[0].achievement, rows[0].result) == (
+        "Fleur van der Berg-Özdemir",
+        "f@example.org",
+        "a",
+        "3",
+    )
+
+
+def test_an_excel_windows_1252_file_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        "naam;e-mail;vaardigheid\r\nFleur van der Berg-Özdemir;f@example.org;a\r\n".encode("cp1252")
+    )
+    rows, errors = batch.read_rows(path)
+    assert errors == []
+    assert rows[0].name == "Fleur van der Berg-Özdemir"
+
+
+def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / ".1234.json.0a1b2c3d.tmp").write_text("{")
+    (folder / "1234.json").write_text("{}")
+    (folder / ".notes.tmp").write_text("mine")  # not one of ours: left alone
+    assert batch.remove_stale_temporaries(folder) == 1
+    assert sorted(p.name for p in folder.iterdir()) == [".notes.tmp", "1234.json"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import errno
+import io
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
@@ -373,3 +375,31 @@ def test_a_full_database_disk_is_recognised() -> None:
     assert is_disk_full(full)
     assert not is_disk_full(OperationalError("INSERT ...", {}, sqlite3.OperationalError("locked")))
     assert not is_disk_full(OSError(errno.EACCES, "Permission denied"))
+
+
+def test_batch_cli_offers_expire_when_asked_and_a_wrong_passphrase_touches_nothing(
+    runner: CliRunner, data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "klas.csv"
+    source.write_text(
+        "naam,e-mail,ontvanger,vaardigheid\n"
+        "Fleur van der Berg-Özdemir,fleur@example.org,,cook\n"
+        f"Sem,,{HOLDER.did},cook\n"
+        "Broken,,did:example:x\n",
+        encoding="utf-8",
+    )
+    done = cli(runner, data, "batch", str(source), "--expires-in", "2", "--quiet", code=2)
+    assert "3 lines: 1 issued, 1 offered, 0 already done, 1 failed" in done.output
+    results = source.with_suffix(".results.csv")
+    rows = list(csv.DictReader(io.StringIO(results.read_text("utf-8"))))
+    assert [r["line"] for r in rows] == ["2", "3", "4"]
+    offers = json.loads(cli(runner, data, "offers", "list", "--json").output)
+    (offer,) = offers
+    expires = datetime.fromisoformat(offer["expires_at"])
+    assert timedelta(hours=1.9) < expires - datetime.now(UTC) <= timedelta(hours=2)
+    kept = results.read_bytes()
+    monkeypatch.setenv("RUGZAK_ISSUER_PASSPHRASE", "not the passphrase")
+    wrong = cli(runner, data, "batch", str(source), code=2)
+    assert "wrong_passphrase" in wrong.output
+    assert results.read_bytes() == kept
+    assert not source.with_name("klas.results-2.csv").exists()
