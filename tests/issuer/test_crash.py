@@ -111,10 +111,13 @@ def test_kill_during_batch_then_rerun(tmp_path: Path, database_url: str) -> None
     assert set(reported.values()) <= set(stored)  # nothing reported as done was lost
     assert all(c["proof"] for c in stored.values())  # nothing half-written
 
+    killed_results = results.read_bytes()
     rerun = issuer_process(args, database_url=url)
     stdout, stderr = rerun.communicate(timeout=300)
     assert rerun.returncode == 0, stderr.decode()[-2000:]
-    final = {r["line"]: r for r in _reported(results)}
+    # the killed run's results file is kept as it was; the re-run writes the next name
+    assert results.read_bytes() == killed_results
+    final = {r["line"]: r for r in _reported(tmp_path / "results-2.csv")}
     assert len(final) == ROWS
     for line, credential_id in reported.items():
         assert final[line]["outcome"] == "already_issued"
@@ -125,6 +128,7 @@ def test_kill_during_batch_then_rerun(tmp_path: Path, database_url: str) -> None
     for row in final.values():
         written = json.loads(Path(row["file"]).read_text("utf-8"))
         assert written["id"] == row["credential_id"]
+    assert not list((tmp_path / "out").glob(".*.tmp"))  # nothing left of the killed run
     with issuer.store.begin() as conn:
         documents = [load(r["document"]) for r in conn.execute(t.credentials.select()).mappings()]
         entries = conn.execute(t.status_entries.select()).all()
