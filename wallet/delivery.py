@@ -106,7 +106,13 @@ def deliver(
     return Delivered(ask, answered)
 
 
-def qr_texts_within(document: dict[str, Any], max_parts: int, max_version: int) -> list[str]:
+def qr_texts_within(
+    document: dict[str, Any],
+    max_parts: int,
+    max_version: int,
+    *,
+    codec: str = qr.DEFAULT_CODEC,
+) -> list[str]:
     """QR texts for the offline fallback, never more than ``max_parts`` codes.
 
     Tries ``max_version`` first, then larger symbols; a plain ``payload_too_large``
@@ -114,7 +120,7 @@ def qr_texts_within(document: dict[str, Any], max_parts: int, max_version: int) 
     """
     for version in (max_version, *(v for v in QR_VERSIONS if v > max_version)):
         try:
-            texts = qr.encode(document, max_version=version)
+            texts = qr.encode(document, max_version=version, codec=codec)
         except InvalidInput:
             continue
         if len(texts) <= max_parts:

@@ -74,11 +74,14 @@ class Presentation:
         lists = list(self.status_lists) if with_lists else []
         return staple_lists(self.document, lists, list(self.holder_links))
 
-    def payload(self, max_version: int = FILE_MAX_VERSION) -> dict[str, Any]:
+    def payload(
+        self, max_version: int = FILE_MAX_VERSION, *, codec: str = qr.DEFAULT_CODEC
+    ) -> dict[str, Any]:
         """What the QR codes carry: stapled or not, per ``staple``; key links always.
 
-        ``auto`` staples unless that takes more codes of ``max_version`` than the
-        presentation alone (a badge that fits one code keeps fitting one code).
+        ``auto`` staples unless that takes more codes of ``max_version`` (with
+        ``codec``) than the presentation alone (a badge that fits one code keeps
+        fitting one code).
         """
         if not self.status_lists or self.staple is StapleMode.never:
             return self._envelope(with_lists=False)
@@ -86,8 +89,8 @@ class Presentation:
             return self.stapled
         with_lists = self.stapled
         without = self._envelope(with_lists=False)
-        fewer = len(qr.encode(with_lists, max_version=max_version)) <= len(
-            qr.encode(without, max_version=max_version)
+        fewer = len(qr.encode(with_lists, max_version=max_version, codec=codec)) <= len(
+            qr.encode(without, max_version=max_version, codec=codec)
         )
         return with_lists if fewer else without
 
@@ -97,12 +100,20 @@ class Presentation:
         in an envelope with the key links only when a badge of an earlier key needs them."""
         return self._envelope(with_lists=False)
 
-    def staple_left_out(self, max_version: int = FILE_MAX_VERSION) -> bool:
+    def staple_left_out(
+        self, max_version: int = FILE_MAX_VERSION, *, codec: str = qr.DEFAULT_CODEC
+    ) -> bool:
         """True when ``auto`` left the kept status lists out to save QR codes."""
-        return bool(self.status_lists) and not self.payload(max_version).get("statusLists")
+        return bool(self.status_lists) and not self.payload(max_version, codec=codec).get(
+            "statusLists"
+        )
 
-    def qr_texts(self, max_version: int = FILE_MAX_VERSION) -> list[str]:
-        return qr.encode(self.payload(max_version), max_version=max_version)
+    def qr_texts(
+        self, max_version: int = FILE_MAX_VERSION, *, codec: str = qr.DEFAULT_CODEC
+    ) -> list[str]:
+        """The ``RZ1:`` texts; ``codec`` Z for Rugzak verifiers older than codec C."""
+        payload = self.payload(max_version, codec=codec)
+        return qr.encode(payload, max_version=max_version, codec=codec)
 
     def vpqr_text(self) -> str:
         """One ``VP1-`` code (Learner Credential Wallet, VerifierPlus); it has no parts."""

@@ -224,3 +224,25 @@ def test_endorse_with_the_wallets_key(config: WalletConfig, tmp_path: Path) -> N
     code, _, err = run(config, "endorse", "no uri", "--comment", "x", "--out", str(out_file))
     assert code == 2
     assert "invalid_request" in err or "URI" in err
+
+
+def test_format_rz1_z_writes_codec_z_for_older_verifiers(
+    config: WalletConfig, tmp_path: Path
+) -> None:
+    run(config, "init")
+    badge = tmp_path / "badge.json"
+    badge.write_text(json.dumps(make_credential(did_of(config))))
+    run(config, "import", str(badge))
+    local_id = json.loads(run(config, "list", "--json")[1])[0]["id"]
+    codecs = {}
+    for form in ("rz1", "rz1-z"):
+        png = tmp_path / f"{form}.png"
+        code, _, err = run(
+            config, "present", "-c", local_id, "--qr-png", str(png), "--format", form
+        )
+        assert code == 0, err
+        texts = qr.read_qr_image(png.read_bytes())
+        first = next(part for part in map(qr.parse, texts) if part.index == 1)
+        codecs[form] = first.chunk[0]
+        assert qr.decode(texts)["holder"] == did_of(config)
+    assert codecs == {"rz1": "C", "rz1-z": "Z"}

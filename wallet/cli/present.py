@@ -53,7 +53,15 @@ HIDE_HELP = (
 
 class QrFormat(StrEnum):
     rz1 = "rz1"
+    rz1_z = "rz1-z"
     vpqr = "vpqr"
+
+
+def _codec(qr_format: QrFormat) -> str:
+    """The RZ1 codec: C, or Z for Rugzak verifiers from before codec C."""
+    from shared import qr  # loaded only when presenting
+
+    return qr.ZSTD_DICT_1 if qr_format is QrFormat.rz1_z else qr.DEFAULT_CODEC
 
 
 def register(app: typer.Typer) -> None:
@@ -93,7 +101,8 @@ def present(
         QrFormat,
         typer.Option(
             "--format",
-            help="QR codes: rz1 (Rugzak, in parts when needed) or vpqr (one VP1- code, "
+            help="QR codes: rz1 (Rugzak, in parts when needed), rz1-z (the same with "
+            "codec Z, for Rugzak verifiers older than codec C) or vpqr (one VP1- code, "
             "for the Learner Credential Wallet and VerifierPlus).",
         ),
     ] = QrFormat.rz1,
@@ -146,14 +155,17 @@ def present(
             result = service.present(
                 chosen, parsed, proof_purpose=purpose, hide=hidden, endorsements=endorsements
             )
+            codec = _codec(qr_format)
             if qr_format is QrFormat.vpqr:
                 texts = [result.vpqr_text()]
             elif max_parts is None:
-                texts = result.qr_texts(max_version)
+                texts = result.qr_texts(max_version, codec=codec)
             else:
                 from wallet.delivery import qr_texts_within
 
-                texts = qr_texts_within(result.payload(max_version), max_parts, max_version)
+                texts = qr_texts_within(
+                    result.payload(max_version, codec=codec), max_parts, max_version, codec=codec
+                )
             err.print(t("cli.presented", count=len(result.credential_ids)), markup=False)
             if parsed is None:
                 err.print(t("cli.unbound"), markup=False)
@@ -164,8 +176,8 @@ def present(
             if hidden:
                 err.print(t("cli.hidden", parts=_parts_text(t, hidden)), markup=False)
             err.print(t("cli.parts", count=len(texts)), markup=False)
-            if qr_format is QrFormat.rz1:
-                _say_staple(t, result, max_version)
+            if qr_format is not QrFormat.vpqr:
+                _say_staple(t, result, max_version, codec)
             if out_file:
                 save_json(result.file_document, out_file)
                 err.print(t("cli.written", path=out_file), markup=False)
@@ -185,9 +197,9 @@ def present(
         run(ctx, action)
 
 
-def _say_staple(t: Callable[..., str], result: Presentation, max_version: int) -> None:
+def _say_staple(t: Callable[..., str], result: Presentation, max_version: int, codec: str) -> None:
     """Whether the issuers' status lists travel with the QR codes, in one sentence."""
-    if result.staple_left_out(max_version):
+    if result.staple_left_out(max_version, codec=codec):
         err.print(t("staple.left_out"), markup=False)
     elif result.status_lists and result.staple is not StapleMode.never:
         err.print(t("staple.included", count=len(result.status_lists)), markup=False)
