@@ -175,6 +175,8 @@ EN: dict[str, str] = {
         "Keep it somewhere safe, away from this computer."
     ),
     "backup.path": "Save the backup to",
+    "backup.again": "Type the passphrase again",
+    "backup.mismatch": "The two passphrases differ; type them again.",
     "backup.button": "Write backup",
     "backup.working": "Writing the backup…",
     "backup.done": "Backup of {count} badges written to {path}",
@@ -226,6 +228,10 @@ EN: dict[str, str] = {
     "cli.created": "Wallet created in {path}",
     "cli.did": "DID: {did}",
     "cli.no_badges": "No badges yet.",
+    "cli.damaged": (
+        "{count} badge(s) in the wallet are damaged and cannot be shown ({ids}); the others "
+        "work as usual. A backup made before the damage still holds them."
+    ),
     "cli.presented": "Presentation of {count} badge(s) signed.",
     "present.endorsements": "Endorsements that go with them: {names} (ctrl+r leaves them out).",
     "present.endorsements_off": "Endorsements left out: {names} (ctrl+r takes them along).",
@@ -483,6 +489,8 @@ NL: dict[str, str] = {
         "Bewaar hem op een veilige plek, niet op deze computer."
     ),
     "backup.path": "Back-up opslaan in",
+    "backup.again": "Typ de wachtzin nog een keer",
+    "backup.mismatch": "De twee wachtzinnen verschillen; typ ze opnieuw.",
     "backup.button": "Back-up maken",
     "backup.working": "Back-up wordt geschreven…",
     "backup.done": "Back-up van {count} badges geschreven naar {path}",
@@ -533,6 +541,10 @@ NL: dict[str, str] = {
     "cli.created": "Wallet gemaakt in {path}",
     "cli.did": "DID: {did}",
     "cli.no_badges": "Nog geen badges.",
+    "cli.damaged": (
+        "{count} badge(s) in de wallet zijn beschadigd en kunnen niet getoond worden ({ids}); "
+        "de andere werken gewoon. Een back-up van voor de schade bevat ze nog."
+    ),
     "cli.presented": "Presentatie van {count} badge(s) ondertekend.",
     "present.endorsements": "Aanbevelingen die meegaan: {names} (ctrl+r laat ze weg).",
     "present.endorsements_off": "Aanbevelingen weggelaten: {names} (ctrl+r neemt ze mee).",

@@ -195,6 +195,12 @@ async def test_backup_then_restore_on_a_fresh_machine(
         await pilot.pause()
         await type_into(pilot, app.screen.query_one("#path", Input), str(backup))
         await type_into(pilot, app.screen.query_one("#passphrase", Input), "backup secret")
+        await type_into(pilot, app.screen.query_one("#again", Input), "backup secrte")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert not backup.exists()  # a mistyped confirmation writes nothing
+        assert "differ" in str(app.screen.query_one("#dialog-error", Static).render())
+        await type_into(pilot, app.screen.query_one("#again", Input), "backup secret")
         await pilot.press("enter")
         await settle(app, pilot)
     assert backup.exists()

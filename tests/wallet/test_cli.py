@@ -246,3 +246,43 @@ def test_format_rz1_z_writes_codec_z_for_older_verifiers(
         codecs[form] = first.chunk[0]
         assert qr.decode(texts)["holder"] == did_of(config)
     assert codecs == {"rz1": "C", "rz1-z": "Z"}
+
+
+def test_a_damaged_badge_does_not_lock_list_present_or_backup(
+    config: WalletConfig, tmp_path: Path
+) -> None:
+    import sqlite3
+
+    run(config, "init")
+    did = did_of(config)
+    for n in (1, 2, 3):
+        badge = tmp_path / f"badge-{n}.json"
+        badge.write_text(json.dumps(make_credential(did, number=n)))
+        assert run(config, "import", str(badge))[0] == 0
+    listed = json.loads(run(config, "list", "--json")[1])
+    damaged_id = listed[1]["id"]
+    with sqlite3.connect(config.data_dir / "wallet.sqlite3") as conn:
+        blob = bytearray(
+            conn.execute("SELECT card FROM credentials WHERE id = ?", (damaged_id,)).fetchone()[0]
+        )
+        blob[-1] ^= 1
+        conn.execute("UPDATE credentials SET card = ? WHERE id = ?", (bytes(blob), damaged_id))
+
+    code, out, err = run(config, "list")
+    assert code == 0, err
+    assert listed[0]["id"] in out
+    assert listed[2]["id"] in out
+    assert "Traceback" not in out + err
+    assert f"1 badge(s) in the wallet are damaged and cannot be shown ({damaged_id})" in " ".join(
+        err.split()
+    )
+    vp = tmp_path / "vp.json"
+    code, _out, err = run(config, "present", "-c", listed[2]["id"], "--out", str(vp))
+    assert code == 0, err
+    assert len(json.loads(vp.read_text())["verifiableCredential"]) == 1
+    backup = tmp_path / "backup.json"
+    code, out, err = run(config, "backup", str(backup))
+    assert code == 0, err
+    fresh = replace(config, data_dir=tmp_path / "fresh")
+    assert run(fresh, "restore", str(backup))[0] == 0
+    assert len(json.loads(run(fresh, "list", "--json")[1])) == 2

@@ -73,3 +73,26 @@ def test_the_explicit_development_switch_reaches_this_machine(
     monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
     assert WalletConfig().allow_private_network is True
     assert WalletConfig().network().allow_private is True
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/status/1",
+        "https://127.0.0.1/status/1",
+        "https://[::1]/status/1",
+        "https://169.254.169.254/latest/meta-data",
+        "https://badges.leerhuis.example.nl/status/1",  # resolves to a private address
+    ],
+)
+def test_every_fetch_a_badge_can_cause_goes_through_the_guard(url: str) -> None:
+    """Status lists, did:web documents and pictures: each door refuses a local address."""
+    net, recorder = network(["10.0.0.7"])
+    with pytest.raises(ResolutionFailed):
+        net.status_fetcher().fetch(url)
+    with pytest.raises(ResolutionFailed):
+        net.get_bytes(url, accept="image/*")
+    # did:web names a domain; this one resolves to a private address: never contacted
+    with pytest.raises(ResolutionFailed):
+        net.resolver().resolve("did:web:badges.leerhuis.example.nl")
+    assert recorder.requests == []

@@ -162,3 +162,58 @@ def test_a_valid_badge_expires_with_time_without_a_refresh(service: WalletServic
     assert [c.status for c in service.cards()] == [Status.valid]
     later = clone(service.config, clock=lambda: service.config.clock() + timedelta(days=30))
     assert [c.status for c in WalletService(later, service.store).cards()] == [Status.expired]
+
+
+def _damage_card(path: Path, local_id: str) -> None:
+    with sqlite3.connect(path) as conn:
+        blob = bytearray(
+            conn.execute("SELECT card FROM credentials WHERE id = ?", (local_id,)).fetchone()[0]
+        )
+        blob[-1] ^= 1
+        conn.execute("UPDATE credentials SET card = ? WHERE id = ?", (bytes(blob), local_id))
+
+
+def test_one_damaged_row_does_not_lock_the_wallet(service: WalletService, tmp_path: Path) -> None:
+    ids = [
+        service.import_document(make_credential(HOLDER_KEY.did, number=n))[0].local_id or ""
+        for n in range(1, 5)
+    ]
+    path = service.store.path
+    service.store.close()
+    _damage_card(path, ids[1])
+    with sqlite3.connect(path) as conn:  # and one whose body (not its card) is damaged
+        blob = bytearray(
+            conn.execute("SELECT body FROM credentials WHERE id = ?", (ids[2],)).fetchone()[0]
+        )
+        blob[-1] ^= 1
+        conn.execute("UPDATE credentials SET body = ? WHERE id = ?", (bytes(blob), ids[2]))
+    store = WalletStore.unlock(path.parent, PASSPHRASE)
+    try:
+        assert [c.id for c in store.cards()] == [ids[0], ids[2], ids[3]]
+        assert store.damaged_ids == (ids[1],)
+        readable = [s.id for s in store.everything()]  # what a backup holds
+        assert readable == [ids[0], ids[3]]
+        assert set(store.damaged_ids) == {ids[1], ids[2]}
+        assert store.get(ids[3]).credential["credentialSubject"]["id"] == HOLDER_KEY.did
+    finally:
+        store.close()
+
+
+def test_a_full_disk_is_disk_full_not_corruption(
+    store: WalletStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class FullDisk:
+        def execute(self, *_args: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *_args: object) -> None:
+            return None
+
+    monkeypatch.setattr(store, "_conn", FullDisk())
+    with pytest.raises(Unavailable) as caught:
+        store.count()
+    assert caught.value.code == ErrorCode.disk_full
+    assert "disk is full" in caught.value.message

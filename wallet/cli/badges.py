@@ -76,10 +76,14 @@ def list_(
     """List your badges with their status."""
     with service_for(ctx) as service:
         cards = [c for c in service.cards() if c.matches(search)]
+        damaged = service.store.damaged_ids
+    t = state(ctx).t
+    if damaged:
+        # The rest of the wallet works; say plainly what cannot be shown.
+        err.print(t("cli.damaged", count=len(damaged), ids=", ".join(damaged)), markup=False)
     if as_json:
         out.print_json(json.dumps([c.to_dict() for c in cards]))
         return
-    t = state(ctx).t
     if not cards:
         out.print(t("cli.no_badges"), markup=False)
         return

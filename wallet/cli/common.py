@@ -13,8 +13,9 @@ import typer
 from rich.console import Console
 
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, RugzakError
+from shared.runtime.files import is_disk_full
 from wallet.config import WalletConfig
-from wallet.data.store import WalletStore
+from wallet.data.store import WalletStore, disk_full
 from wallet.i18n import Translator
 
 if TYPE_CHECKING:
@@ -89,6 +90,8 @@ def run(ctx: typer.Context, action: Callable[[], int | None]) -> None:
     except RugzakError as exc:
         raise fail(t, exc) from None
     except OSError as exc:
+        if is_disk_full(exc):
+            raise fail(t, disk_full()) from None
         where = f" ({exc.filename})" if exc.filename else ""
         raise fail(
             t, RugzakError(f"{exc.strerror or exc}{where}.", code=ErrorCode.invalid_request)

@@ -64,11 +64,13 @@ def backup(
 
     current = state(ctx)
     cfg, t = current.config, current.t
-    secret = passphrase(t)
+    # Asked twice at a prompt: the backup is sealed with it, and a typo would make a
+    # backup that can never be opened.
+    secret = passphrase(t, confirm=True)
 
     def action() -> None:
         # Unlocked here rather than through service_for: the backup is sealed with the
-        # same passphrase, so it is asked for once.
+        # same passphrase (and unlocking proves it is the wallet's).
         store = WalletStore.unlock(cfg.data_dir, secret)
         try:
             count = WalletService(cfg, store).backup(path, secret)

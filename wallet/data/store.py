@@ -39,7 +39,7 @@ from shared.errors import (
     Unavailable,
 )
 from shared.keys import SigningKey
-from shared.runtime.files import fsync_dir, fsync_file
+from shared.runtime.files import fsync_dir, fsync_file, is_disk_full
 from shared.runtime.sealing import (
     KEY_BYTES,
     MODERATE_KDF,
@@ -81,6 +81,13 @@ def corrupt(reason: str, detail: Any = None) -> RugzakError:
     )
 
 
+def disk_full() -> RugzakError:
+    return Unavailable(
+        "The disk is full; nothing was changed. Free some space and try again.",
+        code=ErrorCode.disk_full,
+    )
+
+
 def busy() -> RugzakError:
     return Unavailable(
         "The wallet is in use by another program; close it and try again.",
@@ -119,6 +126,8 @@ class WalletStore:
         self._holder = holder
         self._lock = threading.RLock()
         self.path = path
+        #: Rows the last ``cards()``/``everything()`` could not read (their local ids).
+        self.damaged_ids: tuple[str, ...] = ()
 
     # ------------------------------------------------------------ opening
 
@@ -348,12 +357,25 @@ class WalletStore:
     # ------------------------------------------------------------ credentials
 
     def cards(self) -> list[Card]:
-        """Every card, oldest first (only the small card rows are decrypted)."""
+        """Every readable card, oldest first (only the small card rows are decrypted).
+
+        A damaged row does not lock the wallet: it is left out and its id is in
+        ``damaged_ids`` (the rest can still be listed, presented and backed up).
+        """
         with self._lock, self._db():
             rows = self._conn.execute(
                 "SELECT id, card FROM credentials ORDER BY position"
             ).fetchall()
-        return [self._card(cid, blob) for cid, blob in rows]
+        cards, damaged = [], []
+        for cid, blob in rows:
+            try:
+                cards.append(self._card(cid, blob))
+            except RugzakError as exc:
+                if exc.code != ErrorCode.wallet_corrupt:
+                    raise
+                damaged.append(str(cid))
+        self.damaged_ids = tuple(damaged)
+        return cards
 
     def count(self) -> int:
         with self._lock, self._db():
@@ -558,9 +580,20 @@ class WalletStore:
             )
 
     def everything(self) -> Iterator[StoredCredential]:
-        """Every credential with its card, oldest first (for backups)."""
-        for card in self.cards():
-            yield self.get(card.id)
+        """Every readable credential with its card, oldest first (for backups); a
+        damaged one is left out and added to ``damaged_ids``."""
+        cards = self.cards()
+        damaged = list(self.damaged_ids)
+        for card in cards:
+            try:
+                stored = self.get(card.id)
+            except RugzakError as exc:
+                if exc.code != ErrorCode.wallet_corrupt:
+                    raise
+                damaged.append(card.id)
+                self.damaged_ids = tuple(damaged)
+                continue
+            yield stored
 
     # ------------------------------------------------------------ internals
 
@@ -573,6 +606,8 @@ class WalletStore:
         except sqlite3.OperationalError as exc:
             if _is_busy(exc):
                 raise busy() from None
+            if is_disk_full(exc):
+                raise disk_full() from None  # not damage: nothing was written
             raise corrupt("database error", str(exc)) from None
         except sqlite3.DatabaseError as exc:
             raise corrupt("database error", str(exc)) from None
@@ -582,7 +617,10 @@ class WalletStore:
 
     def _card(self, credential_id: str, blob: bytes) -> Card:
         data = self._open_json(blob, f"card:{credential_id}")
-        return Card.from_dict(data).with_id(credential_id)
+        try:
+            return Card.from_dict(data).with_id(credential_id)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise corrupt("a badge summary is not readable", credential_id) from exc
 
     def _seal_json(self, value: Any, label: str) -> bytes:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -25,6 +25,8 @@ class PathAndSecret:
 class _PathSecretDialog(ModalScreen[PathAndSecret | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "common.cancel")]
     KEYS: tuple[str, str, str, str, str] = ("", "", "", "", "")  # title, prompt, path, secret, ok
+    #: Ask the passphrase twice (a backup sealed with a typo could never be opened).
+    CONFIRM = False
 
     def __init__(self, t: Translator, default_path: str) -> None:
         super().__init__(classes="dialog-screen")
@@ -41,6 +43,9 @@ class _PathSecretDialog(ModalScreen[PathAndSecret | None]):
             yield TextField(value=self.default_path, id="path", compact=True)
             yield Label(self.t(secret))
             yield TextField(password=True, id="passphrase", compact=True)
+            if self.CONFIRM:
+                yield Label(self.t("backup.again"))
+                yield TextField(password=True, id="again", compact=True)
             yield Static("", id="dialog-error", classes="inline-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t(ok), variant="primary", id="ok", compact=True)
@@ -52,6 +57,8 @@ class _PathSecretDialog(ModalScreen[PathAndSecret | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "path":
             self.query_one("#passphrase", Input).focus()
+        elif event.input.id == "passphrase" and self.CONFIRM:
+            self.query_one("#again", Input).focus()
         else:
             self._finish()
 
@@ -69,6 +76,11 @@ class _PathSecretDialog(ModalScreen[PathAndSecret | None]):
                 self.t.code_sentence("passphrase_required", "A passphrase is needed.")
             )
             return
+        if self.CONFIRM and self.query_one("#again", Input).value != secret:
+            self.query_one("#dialog-error", Static).update(self.t("backup.mismatch"))
+            self.query_one("#again", Input).value = ""
+            self.query_one("#again", Input).focus()
+            return
         self.dismiss(PathAndSecret(path, secret))
 
     def action_cancel(self) -> None:
@@ -79,6 +91,7 @@ class BackupDialog(_PathSecretDialog):
     """Where to write the backup, and the passphrase that seals it."""
 
     KEYS = ("backup.title", "backup.prompt", "backup.path", "welcome.passphrase", "backup.button")
+    CONFIRM = True
 
 
 class RestoreDialog(_PathSecretDialog):

@@ -109,6 +109,13 @@ class BadgesScreen(WalletScreen):
             return
         self.all_cards = cards
         self.render_cards()
+        damaged = self.wallet.store.damaged_ids
+        if damaged:
+            self.notify(
+                self.t("cli.damaged", count=len(damaged), ids=", ".join(damaged)),
+                severity="warning",
+                timeout=12,
+            )
 
     def render_cards(self) -> None:
         """Show the cards that pass the filter and search.
