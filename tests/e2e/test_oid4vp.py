@@ -140,7 +140,10 @@ def test_present_over_openid4vp_then_replay_is_refused(
     code, out, err = run(config, "present", "--request", link)
     assert code == 2
     assert f"{verifier.base} asks for:" in err
-    assert "open_badge: ldp_vc (VerifiableCredential + OpenBadgeCredential)" in err
+    assert (
+        "open_badge: ldp_vc (VerifiableCredential + OpenBadgeCredential | EndorsementCredential)"
+        in err
+    )
     assert good in out
     assert verdict(verifier.base, data)["state"] == "pending"
     served = httpx.get(data["oid4vp"]["request_uri"])
