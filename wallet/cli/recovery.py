@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from shared.errors import AccessDenied, ErrorCode, InvalidInput
+from shared.runtime.sealing import MIN_PASSPHRASE
 from wallet.cli.common import err, out, passphrase, run, service_for, state
 from wallet.i18n import Translator
 
@@ -121,7 +122,7 @@ def new_passphrase(t: Translator) -> str:
         again = str(typer.prompt(t("passphrase.again"), hide_input=True))
         if again != value:
             raise InvalidInput(t("passphrase.mismatch"), code=ErrorCode.passphrase_mismatch)
-    if len(value) < 8:
+    if len(value) < MIN_PASSPHRASE:
         raise AccessDenied(t("passphrase.short"), code=ErrorCode.passphrase_required)
     return value
 

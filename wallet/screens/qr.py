@@ -159,9 +159,11 @@ class QRScreen(WalletScreen):
             label = self.t("qr.part", index=self.index + 1, total=total)
             if self.paused:
                 label += f" ({self.t('qr.paused')})"
-            label += " — " + self.t("qr.hint")
+        # before the hint: on a narrow window the line is cut at its end
         if self.staple_note:
             label += " · " + self.staple_note
+        if total > 1:
+            label += " — " + self.t("qr.hint")
         self.query_one("#qr-part", Label).update(label)
 
     def _tick(self) -> None:
