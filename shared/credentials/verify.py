@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from shared.content_memo import DigestMemo, content_key
 from shared.credentials.checks import _dates, _issuer, _proof, _structure, _trust
 from shared.credentials.endorsed import is_endorsement_result, relate_endorsements
 from shared.credentials.fields import subject_ids, summarize, types_of
 from shared.credentials.options import VerifyOptions
 from shared.credentials.status import check_status_entries, status_list_errors
+from shared.did import Resolver
 from shared.errors import ErrorCode
 from shared.holder_link import linked_dids, subjects_linked
 from shared.plain_terms import plain_term_problems
@@ -83,7 +86,71 @@ def _authenticate_list(
     token = enveloped_token(list_credential)
     if token is not None:
         return open_status_list_jwt(token, VerifyOptions(resolver=opts.resolver, now=opts.now))
-    return list_credential, status_list_errors(list_credential, opts, _verify_status_list)
+    key = content_key(list_credential)
+    if key is not None:
+        known = _list_memo.get(key)
+        if known is not None and _same_answers(known.answers, opts.resolver):
+            return list_credential, known.errors
+    recording = _RecordingResolver(opts.resolver)
+    errors = status_list_errors(
+        list_credential, opts.with_(resolver=recording), _verify_status_list
+    )
+    if key is not None and recording.complete:
+        _list_memo.put(key, _ListVerdict(tuple(recording.answers.items()), errors))
+    return list_credential, errors
+
+
+@dataclass(frozen=True)
+class _ListVerdict:
+    """Why a status list is not genuine, and the DID documents that verdict rests on."""
+
+    answers: tuple[tuple[str, str], ...]  # (DID, content key of its document)
+    errors: tuple[str, ...]
+
+
+# The same few status lists are checked for every badge a verifier sees. A list's
+# verdict depends on its content and on the DID documents its proof resolved (the
+# dates are judged later, by check_status), so it is kept by the list's content key
+# and used again only while the resolver still gives the same documents.
+_list_memo: DigestMemo[_ListVerdict] = DigestMemo(256)
+
+
+class _RecordingResolver:
+    """``inner``, noting each DID document it gave (by content key)."""
+
+    def __init__(self, inner: Resolver) -> None:
+        self.inner = inner
+        self.answers: dict[str, str] = {}
+        self.complete = True  # False once an answer could not be noted
+
+    def resolve(self, did: str) -> dict[str, Any]:
+        try:
+            document = self.inner.resolve(did)
+        except Exception:
+            self.complete = False
+            raise
+        key = content_key(document)
+        if key is None or self.answers.get(did, key) != key:
+            self.complete = False
+        else:
+            self.answers[did] = key
+        return document
+
+
+def _same_answers(answers: tuple[tuple[str, str], ...], resolver: Resolver) -> bool:
+    for did, key in answers:
+        try:
+            document = resolver.resolve(did)
+        except Exception:
+            return False  # verified again, so the failure is reported as it was
+        if content_key(document) != key:
+            return False
+    return True
+
+
+def clear_list_memo() -> None:
+    """Forget the memoized status list verdicts (benchmarks measure a first check)."""
+    _list_memo.clear()
 
 
 def _verify_status_list(list_credential: Any, opts: VerifyOptions) -> VerificationResult:

@@ -16,28 +16,23 @@ warnings: the body is still checked, but an old format never becomes a rejection
 ``credentialSchema`` entries naming a bundled schema (either published ``$id``) are
 checked against it; others are reported as not checked, because nothing is fetched.
 
-Findings are memoized by the credential's content digest (SHA-256 of its exact JSON
-text, key order included), in a bounded LRU shared by all threads: a verifier sees
-the same badge again and again, and an issued badge (two status entries) always takes
-the slow, detailed path. Only plain JSON values are memoized (string keys; no tuples,
-NaN or other Python objects), so two documents with one key are the same JSON value
-and any changed byte is a new key.
+Findings are memoized by the credential's content digest (``shared.content_memo``:
+SHA-256 of its exact JSON text, bounded LRU, plain JSON only): a verifier sees the
+same badge again and again, and an issued badge (two status entries) always takes
+the slow, detailed path.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
-import threading
 from collections.abc import Mapping
 from typing import Any
 
-from cachetools import LRUCache
 from fastjsonschema import JsonSchemaValueException
 from jsonschema import ValidationError
 from jsonschema.exceptions import relevance
 
+from shared.content_memo import DigestMemo, content_key
 from shared.errors import ErrorCode
 from shared.ob.issues import Issue, SchemaIssue, StructureIssue, json_path
 from shared.ob.schema_engine import (
@@ -66,7 +61,6 @@ __all__ = [
     "check_presentation_structure",
     "check_structure",
     "clear_memo",
-    "content_key",
     "validate_credential_schema",
     "validate_profile_schema",
     "warm_up",
@@ -76,9 +70,7 @@ _CHECK = "schema"
 _MAX_ERRORS = 50
 _NAME_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
 _LEGACY_DATES = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil"))
-_MEMO_SIZE = 512
-_memo: LRUCache[str, tuple[SchemaIssue, ...]] = LRUCache(maxsize=_MEMO_SIZE)
-_memo_lock = threading.Lock()
+_memo: DigestMemo[tuple[SchemaIssue, ...]] = DigestMemo(512)
 
 
 def validate_credential_schema(credential: object) -> list[SchemaIssue]:
@@ -92,8 +84,7 @@ def validate_credential_schema(credential: object) -> list[SchemaIssue]:
         return [_issue("the credential is not a JSON object", "$")]
     key = content_key(credential)
     if key is not None:
-        with _memo_lock:
-            known = _memo.get(key)
+        known = _memo.get(key)
         if known is not None:
             return list(known)
     try:
@@ -101,43 +92,13 @@ def validate_credential_schema(credential: object) -> list[SchemaIssue]:
     except RecursionError:
         return [_issue("the document is nested too deeply to check", "$")]
     if key is not None:
-        with _memo_lock:
-            _memo[key] = tuple(issues)
+        _memo.put(key, tuple(issues))
     return issues
 
 
 def clear_memo() -> None:
     """Forget the memoized findings (benchmarks measure the first check of a badge)."""
-    with _memo_lock:
-        _memo.clear()
-
-
-def content_key(document: dict[str, Any]) -> str | None:
-    """SHA-256 of ``document``'s exact JSON text, or None if it is not plain JSON.
-
-    Plain JSON: dicts with string keys, lists, strings, ints, finite floats, booleans
-    and None, as ``json.loads`` makes them. Anything else (a tuple, an int key that
-    ``json.dumps`` would write as a string) could share a text with another value.
-    """
-    try:
-        if not _plain_json(document):
-            return None
-        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    except (ValueError, RecursionError):
-        return None
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-_LEAVES = (str, int, float, bool, type(None))
-
-
-def _plain_json(node: Any) -> bool:
-    kind = type(node)
-    if kind is dict:
-        return all(type(k) is str and _plain_json(v) for k, v in node.items())
-    if kind is list:
-        return all(_plain_json(v) for v in node)
-    return kind in _LEAVES
+    _memo.clear()
 
 
 def vcdm_allows(issue: SchemaIssue, credential: Mapping[str, Any]) -> bool:

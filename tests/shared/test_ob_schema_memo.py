@@ -1,5 +1,5 @@
-"""The schema findings memo (shared.ob.schema): keyed by content digest, bounded, and
-never handing a changed credential the findings of another."""
+"""The schema findings memo (shared.ob.schema, shared.content_memo): keyed by content
+digest, bounded, and never handing a changed credential the findings of another."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from shared.content_memo import content_key
 from shared.ob import schema
-from shared.ob.schema import clear_memo, content_key, validate_credential_schema
+from shared.ob.schema import clear_memo, validate_credential_schema
 from tests.conftest import load_vector
 
 VALIDATOR = "ob3/1edtech-validator"
@@ -91,11 +92,11 @@ def test_not_plain_json_is_checked_every_time(counted: list[dict[str, Any]]) -> 
 
 
 def test_memo_is_bounded(counted: list[dict[str, Any]]) -> None:
-    for n in range(schema._MEMO_SIZE + 40):
+    for n in range(schema._memo.size + 40):
         credential = simple()
         credential["id"] = f"urn:uuid:00000000-0000-4000-8000-{n:012d}"
         validate_credential_schema(credential)
-    assert len(schema._memo) == schema._MEMO_SIZE
+    assert len(schema._memo) == schema._memo.size
 
 
 def test_threads_share_one_answer(counted: list[dict[str, Any]]) -> None:

@@ -1,0 +1,72 @@
+"""Bounded memos of pure results, keyed by the content digest of a JSON document.
+
+A verifier checks the same badges and the same few status lists again and again.
+Results that depend only on a document's content (and on what is stated beside it in
+the memo's value) are kept here: the key is the SHA-256 of the document's exact JSON
+text, key order included, so any changed byte is a new key, and a URL or an ``id``
+never is one. Only plain JSON values get a key (dicts with string keys, lists,
+strings, ints, finite floats, booleans, None: what ``json.loads`` makes); anything
+else (a tuple, an int key that ``json.dumps`` would write as a string) could share
+its text with another value, so it is never memoized.
+
+Each memo is an LRU of bounded size behind a lock, shared by the threads of a
+process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from typing import Any, Generic, TypeVar
+
+from cachetools import LRUCache
+
+V = TypeVar("V")
+
+_LEAVES = (str, int, float, bool, type(None))
+
+
+def content_key(document: Any) -> str | None:
+    """SHA-256 (hex) of ``document``'s exact JSON text, or None if it is not plain JSON."""
+    try:
+        if not _plain_json(document):
+            return None
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    except (ValueError, RecursionError):
+        return None
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _plain_json(node: Any) -> bool:
+    kind = type(node)
+    if kind is dict:
+        return all(type(k) is str and _plain_json(v) for k, v in node.items())
+    if kind is list:
+        return all(_plain_json(v) for v in node)
+    return kind in _LEAVES
+
+
+class DigestMemo(Generic[V]):
+    """A thread-safe LRU from content keys to immutable values."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._cache: LRUCache[str, V] = LRUCache(maxsize=size)
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> V | None:
+        with self._lock:
+            return self._cache.get(key)
+
+    def put(self, key: str, value: V) -> None:
+        with self._lock:
+            self._cache[key] = value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._cache)
