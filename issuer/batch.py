@@ -43,7 +43,7 @@ from issuer.awards import (
 )
 from issuer.offers import OfferCreated, OfferService
 from issuer.service import AwardRequest, Issued, Issuer
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.runtime.files import atomic_write
 
 _TEMPORARY = re.compile(r"\..+\.[0-9a-f]{8}\.tmp")
@@ -360,7 +360,7 @@ class ResultsWriter:
                 return cls(candidate)
             except FileExistsError:
                 continue
-        raise InvalidInput(f"no free results file name next to {path}", code=ErrorCode.conflict)
+        raise Conflict(f"no free results file name next to {path}", code=ErrorCode.conflict)
 
     def write(self, row: dict[str, Any]) -> None:
         self._writer.writerow(row)
