@@ -11,7 +11,8 @@ answers its own stored request, so every nonce is spent once, as over HTTP.
 
 Two passes over the same presentations, in the same process:
 - *cold*: the memoized results (the schema findings of ``shared.ob.schema``, the
-  status list verdicts of ``shared.credentials.verify``) are cleared before each
+  status list verdicts of ``shared.credentials.verify``, the decoded status lists of
+  ``shared.status_list.check``) are cleared before each
   verification, as for a badge and lists this process never saw (the code before
   these memos, give or take the cost of computing the content keys);
 - *warm*: as a running verifier sees a badge again (another learner's request for
@@ -55,6 +56,7 @@ from shared.credentials import checks, create_presentation  # noqa: E402
 from shared.credentials import verify as verify_module  # noqa: E402
 from shared.credentials.verify import clear_list_memo  # noqa: E402
 from shared.ob.schema import clear_memo  # noqa: E402
+from shared.status_list.check import clear_decoded_lists  # noqa: E402
 from tests import sample_badges as sb  # noqa: E402
 from verifier.service import build_verifier  # noqa: E402
 from verifier.service.trust import TrustPack  # noqa: E402
@@ -155,6 +157,7 @@ def run(
             if cold:
                 clear_memo()
                 clear_list_memo()
+                clear_decoded_lists()
             result = verify(document)
             if str(result.verdict) != "valid":
                 raise SystemExit(f"not valid: {result.to_dict()}")

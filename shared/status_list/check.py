@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from shared.content_memo import DigestMemo
 from shared.dates import format_datetime, parse_datetime, to_utc
 from shared.errors import ErrorCode, InvalidInput
 from shared.status_list.bits import MAX_LIST_BYTES, VERIFY_MIN_ENTRIES, BitstringStatusList
@@ -126,12 +128,7 @@ def check_status(
     if not isinstance(encoded, str):
         return fail(ErrorCode.status_list_invalid, "The status list has no encodedList.")
     try:
-        bits = BitstringStatusList.decode(
-            encoded,
-            status_size=parsed.status_size,
-            max_bytes=max_bytes,
-            min_entries=min_entries,
-        )
+        bits = _decoded(encoded, parsed.status_size, max_bytes, min_entries)
     except InvalidInput as exc:
         if exc.code == ErrorCode.status_list_too_short:
             return fail(
@@ -147,6 +144,32 @@ def check_status(
         )
     value = bits.get(index)
     return _outcome(parsed, value)
+
+
+# The same few lists are read for every badge a verifier sees: decoded lists are kept
+# by the SHA-256 of their encodedList text (and the decoding limits), bounded. Only
+# successful decodes are kept, and a kept list is only ever read (``get``, ``size``).
+_decoded_lists: DigestMemo[BitstringStatusList] = DigestMemo(64)
+
+
+def clear_decoded_lists() -> None:
+    """Forget the decoded lists (benchmarks measure a first read)."""
+    _decoded_lists.clear()
+
+
+def _decoded(
+    encoded: str, status_size: int, max_bytes: int, min_entries: int
+) -> BitstringStatusList:
+    digest = hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
+    key = f"{digest}:{status_size}:{max_bytes}:{min_entries}"
+    known = _decoded_lists.get(key)
+    if known is not None:
+        return known
+    bits = BitstringStatusList.decode(
+        encoded, status_size=status_size, max_bytes=max_bytes, min_entries=min_entries
+    )
+    _decoded_lists.put(key, bits)
+    return bits
 
 
 def _outcome(entry: StatusListEntry, value: int) -> StatusOutcome:

@@ -788,3 +788,34 @@ def test_outcome_serialises_with_a_string_code() -> None:
         "ok": False,
     }
     assert check_status(_entry(6), _list_credential(), now=NOW).to_dict()["code"] is None
+
+
+# --- decoded lists are kept by content
+
+
+def test_a_list_is_decoded_once_and_a_changed_list_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.status_list import check as check_module
+
+    decodes: list[str] = []
+    real = BitstringStatusList.decode.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[BitstringStatusList], encoded: str, **kw: Any) -> BitstringStatusList:
+        decodes.append(encoded)
+        result: BitstringStatusList = real(cls, encoded, **kw)
+        return result
+
+    monkeypatch.setattr(BitstringStatusList, "decode", classmethod(counting))
+    check_module.clear_decoded_lists()
+    listed = _list_credential(set={5})
+    assert check_status(_entry(5), listed, now=NOW).value == 1
+    assert check_status(_entry(6), listed, now=NOW).value == 0
+    assert len(decodes) == 1
+    changed = _list_credential(set={6})  # bit 5 cleared, bit 6 set: another encodedList
+    assert check_status(_entry(5), changed, now=NOW).value == 0
+    assert check_status(_entry(6), changed, now=NOW).value == 1
+    assert len(decodes) == 2
+    # a stricter floor is its own key: the same text is judged again, not waved through
+    short = check_status(_entry(5), listed, now=NOW, min_entries=1_000_000)
+    assert short.code == ErrorCode.status_list_too_short
+    assert len(decodes) == 3
+    check_module.clear_decoded_lists()
