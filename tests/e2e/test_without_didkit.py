@@ -38,11 +38,12 @@ SCRIPT = textwrap.dedent(
     sys.meta_path.insert(0, NoDidkit())
     work = Path(sys.argv[1])
 
-    # 1. Every module imports (``__main__`` modules run their CLI, so they are left out).
+    # 1. Every module imports. ``__main__`` modules run their CLI and Alembic's
+    # ``migrations.env`` scripts run migrations, so those are left out (Alembic runs them).
     for root in ("shared", "issuer", "wallet", "verifier"):
         package = importlib.import_module(root)
         for info in pkgutil.walk_packages(package.__path__, root + "."):
-            if not info.name.endswith(".__main__"):
+            if not info.name.endswith((".__main__", ".migrations.env")):
                 importlib.import_module(info.name)
 
     # 2. Each CLI prints its help.
