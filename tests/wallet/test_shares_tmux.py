@@ -30,7 +30,7 @@ def test_shares_on_screen_at_80x24_and_120x40(terminal: Terminal) -> None:  # no
     assert "20. " in small  # all twenty words, numbered
     assert "(QR code: make the window larger)" in small
     term.resize(120, 40)
-    term.wait_for("▀▀▀▀▀▀▀▀")  # the QR code's quiet zone, drawn in half blocks
+    term.wait_for("█▀▀▀▀▀▀▀█")  # a finder pattern of the QR code, drawn in half blocks
     large = term.screen()
     assert "20. " in large
     assert "make the window larger" not in large
