@@ -18,6 +18,9 @@ from shared.verification import VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
 
 _STATUS_CODES = {"revoked", "suspended", "expired", "not_yet_valid"}
+# Failures that say only that something could not be fetched now (an issuer's did:web
+# document while offline): the badge cannot be checked now, it is not invalid.
+_UNREACHABLE_CODES = {"did_not_found", "fetch_failed"}
 
 
 class Status(StrEnum):
@@ -102,11 +105,18 @@ class Card:
 
 
 def status_from_result(result: VerificationResult) -> tuple[Status, str]:
-    """The card badge and the deciding code for a verification result."""
+    """The card badge and the deciding code for a verification result.
+
+    A result whose only defect is that the issuer's DID could not be looked up (no
+    network) is "unknown", never "invalid": nothing wrong was found, nothing checked.
+    """
     errors = [c.code for c in result.errors]
     hard = [code for code in errors if code not in _STATUS_CODES]
+    broken = [code for code in hard if code not in _UNREACHABLE_CODES]
+    if broken:
+        return Status.invalid, broken[0]
     if hard:
-        return Status.invalid, hard[0]
+        return Status.unknown, hard[0]
     for status in (Status.revoked, Status.suspended, Status.expired, Status.not_yet_valid):
         if str(status) in errors:
             return status, str(status)
