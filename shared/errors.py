@@ -190,6 +190,8 @@ class ErrorCode(StrEnum):
     # --- wallet (wrong_passphrase and credential_not_found are shared with the issuer)
     wallet_corrupt = "wallet_corrupt"  # the wallet file is damaged or not a wallet
     duplicate_credential = "duplicate_credential"  # the credential is already in the wallet
+    #: a file of that name is there already (the wallet does not replace it unasked)
+    file_exists = "file_exists"
     backup_invalid = "backup_invalid"  # not a usable wallet backup file
     offer_failed = "offer_failed"  # the issuer did not complete a credential offer
     wallet_busy = "wallet_busy"  # another program holds the wallet file locked
@@ -448,6 +450,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.offer_expired: 409,
         ErrorCode.already_initialized: 409,
         ErrorCode.duplicate_credential: 409,
+        ErrorCode.file_exists: 409,
         ErrorCode.status_list_full: 409,
         ErrorCode.idempotency_key_reused: 409,
     },

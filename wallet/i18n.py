@@ -33,6 +33,9 @@ EN: dict[str, str] = {
     "common.error_title": "Something went wrong",
     "common.error_line": "{sentence} (code: {code})",
     "common.saved": "Saved {path}",
+    "common.overwrite": "There is already a file {path}. Replace it?",
+    "error.file_exists": "There is already a file {path}. Choose another name, or add --force "
+    "to replace it.",
     # status badges
     "status.valid": "valid",
     "status.expired": "expired",
@@ -351,6 +354,9 @@ NL: dict[str, str] = {
     "common.error_title": "Er ging iets mis",
     "common.error_line": "{sentence} (code: {code})",
     "common.saved": "{path} opgeslagen",
+    "common.overwrite": "Er staat al een bestand {path}. Vervangen?",
+    "error.file_exists": "Er staat al een bestand {path}. Kies een andere naam, of voeg --force "
+    "toe om het te vervangen.",
     "status.valid": "geldig",
     "status.expired": "verlopen",
     "status.not_yet_valid": "nog niet geldig",

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
-from wallet.cli.common import err, out, run, service_for, state
+from wallet.cli.common import err, out, refuse_existing, run, service_for, state
 from wallet.config import StapleMode
 
 if TYPE_CHECKING:
@@ -125,6 +125,9 @@ def present(
             "on DCC's verifier-core (needs --request: its challenge and domain bind it).",
         ),
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file that is there already.")
+    ] = False,
 ) -> None:
     """Present chosen badges to a verifier (over the network, or as QR codes)."""
     from wallet.delivery import request_from_picture
@@ -137,6 +140,7 @@ def present(
     with service_for(ctx) as service:
 
         def action() -> None:
+            refuse_existing(out_file, qr_png, qr_svg, force=force)
             parsed = None
             max_parts: int | None = None
             given = request_from_picture(request) if request else None

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from shared.errors import ErrorCode, InvalidInput
-from wallet.cli.common import err, out, run, service_for, state
+from wallet.cli.common import err, out, refuse_existing, run, service_for, state
 from wallet.cli.present import HIDE_HELP, Part
 
 if TYPE_CHECKING:
@@ -145,12 +145,16 @@ def certificate(
         str | None,
         typer.Option("--name", help="Your name, printed on it (checked against the badge)."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file that is there already.")
+    ] = False,
 ) -> None:
     """A printable PDF certificate with a QR code of the badge's public link."""
     t = state(ctx).t
     with service_for(ctx) as service:
 
         def action() -> None:
+            refuse_existing(path, force=force)
             local, url = _link_for(service, credential, link)
             service.certificate(local, path, link=url, learner_name=name)
             out.print(t("cli.written", path=path), markup=False)

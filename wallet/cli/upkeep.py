@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wallet.cli.common import out, passphrase, run, service_for, state
+from wallet.cli.common import out, passphrase, refuse_existing, run, service_for, state
 from wallet.data.store import WalletStore
 
 
@@ -43,12 +43,16 @@ def export(
             "for the Learner Credential Wallet and VerifierPlus).",
         ),
     ] = "json",
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file that is there already.")
+    ] = False,
 ) -> None:
     """Export one badge: as JSON, baked into its PNG or SVG picture, or as a VP1- code."""
     t = state(ctx).t
     with service_for(ctx) as service:
 
         def action() -> None:
+            refuse_existing(path, force=force)
             local = service.export(credential, path, form)
             out.print(t("cli.exported", id=local, path=path), markup=False)
 

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
-from wallet.dialogs.common import ErrorDialog
+from wallet.dialogs.common import ConfirmDialog, ErrorDialog
 from wallet.i18n import Translator
 from wallet.session import WalletSession
 from wallet.widgets.i18n import translate_bindings
@@ -66,6 +66,28 @@ class WalletScreen(Screen[None]):
 
     def show_error(self, error: RugzakError) -> None:
         self.app.push_screen(ErrorDialog(self.t, error))
+
+    def write_to(self, path: Path, write: Callable[[Path], Any]) -> None:
+        """Call ``write(path)``, after asking whether to replace a file already there;
+        a folder's name gets a plain error (never the operating system's message)."""
+        if path.is_dir():
+            self.show_error(
+                InvalidInput(
+                    f"{path} is a folder: give a file name.",
+                    code=ErrorCode.invalid_request,
+                    detail=str(path),
+                )
+            )
+            return
+        if not path.exists():
+            write(path)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                write(path)
+
+        self.app.push_screen(ConfirmDialog(self.t, self.t("common.overwrite", path=path)), answered)
 
     def open_wallet(self, store: WalletStore) -> None:
         self.post_message(WalletOpened(store))

@@ -150,7 +150,7 @@ class DetailScreen(WalletScreen):
 
     def _export_chosen(self, path: str | None) -> None:
         if path:
-            self._export(Path(path).expanduser())
+            self.write_to(Path(path).expanduser(), self._export)
 
     @work(exclusive=True, group="export")
     async def _export(self, path: Path) -> None:
@@ -208,7 +208,7 @@ class DetailScreen(WalletScreen):
 
     def _certificate_to(self, path: str | None) -> None:
         if path:
-            self._write_certificate(Path(path).expanduser())
+            self.write_to(Path(path).expanduser(), self._write_certificate)
 
     def _baked_to(self, path: str | None) -> None:
         if path:

@@ -189,7 +189,7 @@ class QRScreen(WalletScreen):
 
         def chosen(path: str | None) -> None:
             if path:
-                self._save(kind, Path(path).expanduser())
+                self.write_to(Path(path).expanduser(), lambda target: self._save(kind, target))
 
         self.app.push_screen(PathDialog(self.t, self.t("qr.save_to"), default), chosen)
 
