@@ -73,10 +73,10 @@ class VerifyOptions:
         max_credentials: the most credentials one presentation may hold; more is
             refused (``too_many_credentials``) before anything is canonicalized, so
             one request cannot keep a verifier busy for long.
-        cheap_first: when the holder's proof or its binding (challenge, domain)
-            fails, stop: the embedded credentials are not verified (their
-            canonicalization is the costly part). For public services; a person
-            inspecting a file (the CLI) gets every credential's result.
+        cheap_first: when the holder's proof does not verify, stop: the embedded
+            credentials are not verified (their canonicalization is the costly
+            part). For public services; a person inspecting a file (the CLI) gets
+            every credential's result.
     """
 
     resolver: Resolver = field(default_factory=StaticResolver)

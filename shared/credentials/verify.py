@@ -290,9 +290,10 @@ def _verify_presentation(
         result.summary["domain"] = good[0].domain
         for check in purpose.bind(good):
             result.add(check)
-    if opts.cheap_first and (not good or result.errors):
-        # The holder's proof or its binding failed: the embedded credentials are not
-        # canonicalized (the costly part) for an answer that is refused anyway.
+    if opts.cheap_first and not good:
+        # The holder's signature does not hold: the embedded credentials are not
+        # canonicalized (the costly part) for an answer that proves nothing. (A wrong
+        # challenge or domain still shows them: a page shows such a copy as a copy.)
         return result
 
     from shared.formats.vcjwt import readable  # see _verify_credential

@@ -189,8 +189,8 @@ class Verifier:
             return verify_presentation(
                 presentation, options, challenge=challenge, domain=self.domain
             )
-        # Cheap first: the shape and the nonce are checked before any proof is
-        # canonicalized, so an answer refused anyway costs almost no CPU.
+        # Cheap first: the shape (and the credential cap) is checked before any proof
+        # is canonicalized; a refused shape costs almost nothing.
         shape = check_presentation_shape(presentation, options)
         if shape.errors:
             return shape
@@ -198,28 +198,20 @@ class Verifier:
         wanted = challenge if challenge is not None else signed
         stored = self.store.get(wanted) if isinstance(wanted, str) and wanted else None
         if stored is None:
-            shape.add(
+            # Not made for a request of ours (or a copy): still checked in full, so the
+            # page can show the badges as a copy ("possibly a copy").
+            result = verify_presentation(
+                presentation, options, challenge=wanted or "", domain=self.domain
+            )
+            result.replace(
                 _nonce_check(
                     ErrorCode.nonce_unknown,
                     "It does not answer a request made by this verifier.",
                     {"challenge": wanted},
                 )
             )
-            return shape
+            return result
         now = self.clock()
-        state = stored.state(now)
-        if state == RequestState.used:
-            shape.add(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
-            return shape
-        if state == RequestState.expired:
-            shape.add(
-                _nonce_check(
-                    ErrorCode.nonce_expired,
-                    "The request expired before this answer arrived; start a new request.",
-                    {"challenge": wanted},
-                )
-            )
-            return shape
         result = verify_presentation(
             presentation,
             options.with_(now=now),
@@ -228,7 +220,18 @@ class Verifier:
         )
         # The nonce's state is the last word on the challenge: it replaces the
         # purpose's "It answers this request", so a replay is reported once.
-        if answers_request(result) and not self.store.consume(stored.request.challenge, now):
+        state = stored.state(now)
+        if state == RequestState.used:
+            result.replace(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
+        elif state == RequestState.expired:
+            result.replace(
+                _nonce_check(
+                    ErrorCode.nonce_expired,
+                    "The request expired before this answer arrived; start a new request.",
+                    {"challenge": wanted},
+                )
+            )
+        elif answers_request(result) and not self.store.consume(stored.request.challenge, now):
             result.replace(_nonce_check(ErrorCode.nonce_reused, _REPLAYED, {"challenge": wanted}))
         _check_wanted_types(stored.request, result)
         return result
