@@ -13,8 +13,13 @@ The ciphertext is XSalsa20-Poly1305 under a random content key; the key is seale
 under an Argon2id key from the backup passphrase (a fresh salt per backup) and, when
 the wallet has a recovery secret (``wallet.data.recovery``), under a key derived from
 that secret too, so ``k`` paper shares open the backup without the passphrase. Inside
-is the holder seed, the recovery secret and every credential with its card.
-Version 1 files (no key slots: the ciphertext under the passphrase key) still open.
+is the holder seed, the recovery secret, every credential with its card, and the
+records of the learner's public links (``publications``: which badges were published
+where, so a restored wallet can still withdraw them). Version 1 files (no key slots:
+the ciphertext under the passphrase key) still open; a backup without
+``publications`` (made before they were kept) restores with none. The field is
+optional inside the ciphertext, so it needs no new version: an older Rugzak reading a
+newer backup ignores it.
 """
 
 from __future__ import annotations
@@ -59,6 +64,7 @@ class BackupContents:
     created: str
     recovery: bytes | None = None
     retired: tuple[tuple[SigningKey, dict[str, Any]], ...] = ()
+    publications: tuple[dict[str, Any], ...] = ()
 
 
 def write_backup(
@@ -81,6 +87,9 @@ def write_backup(
     }
     if recovery is not None:
         payload["recovery"] = _b64(recovery)
+    published = store.publications()
+    if published:  # the public links, so that they can be withdrawn after a restore
+        payload["publications"] = published
     links = {link["credentialSubject"]["id"]: link for link in store.holder_links()}
     retired = store.retired_holders()
     if retired:  # earlier keys (key rotation): their badges stay presentable
@@ -208,9 +217,21 @@ def _contents(plain: bytes) -> BackupContents:
             if key.did != entry["did"] or not isinstance(entry.get("link"), dict):
                 raise _invalid("an earlier key does not match its DID")
             retired.append((key, dict(entry["link"])))
+        published = payload.get("publications", [])
+        if not isinstance(published, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("url"), str) for p in published
+        ):
+            raise _invalid("its list of public links is damaged")
     except (KeyError, TypeError, ValueError) as exc:
         raise _invalid(f"its content is damaged ({type(exc).__name__})") from None
-    return BackupContents(holder, items, str(payload.get("created", "")), secret, tuple(retired))
+    return BackupContents(
+        holder,
+        items,
+        str(payload.get("created", "")),
+        secret,
+        tuple(retired),
+        tuple(dict(p) for p in published),
+    )
 
 
 def restore_backup(
@@ -238,6 +259,8 @@ def restore_contents(
             store.set_recovery_secret(contents.recovery)
         for key, link in contents.retired:
             store.add_retired(key, link)
+        for record in contents.publications:
+            store.keep_publication(record)
     except BaseException:
         # Leave no half-restored wallet behind: the learner can simply try again.
         store.close()
