@@ -6,9 +6,12 @@ link lead to the verifier's public page, which checks the badge again each time
 it is opened. The learner's name is printed only when given, and when the badge
 carries the learner's name (plain or hashed) it must match it.
 
-Fonts: a Unicode TrueType font found on the system (DejaVu Sans, Liberation Sans,
-Arial), else the PDF core font Helvetica, for which characters outside Latin-1 are
-written in their nearest Latin form (``ğ`` as ``g``) rather than refused.
+Fonts: DejaVu Sans, shipped with the package (``wallet/fonts``: regular and bold,
+subset to Latin, Greek and Cyrillic; licence in ``LICENSE-DejaVu.txt``), so names such
+as "Çağla Yılmaz" print exactly on every system. Only if those files are missing (a
+damaged install) a Unicode font found on the system is used, and failing that the PDF
+core font Helvetica, for which characters outside Latin-1 are written in their
+nearest Latin form (``ğ`` as ``g``) rather than refused.
 """
 
 from __future__ import annotations
@@ -44,7 +47,11 @@ _FONT_NAMES = (
     ("Arial.ttf", "Arial Bold.ttf"),
     ("arial.ttf", "arialbd.ttf"),
 )
-FONT_CANDIDATES = tuple(
+_SHIPPED = Path(__file__).parent / "fonts"
+#: The fonts shipped with the package (DejaVu Sans, subset): used whenever present.
+SHIPPED_FONTS = (str(_SHIPPED / "DejaVuSans.ttf"), str(_SHIPPED / "DejaVuSans-Bold.ttf"))
+#: Fonts of the system, only for an install whose shipped fonts are missing.
+SYSTEM_FONTS = tuple(
     (f"{folder}/{regular}", f"{folder}/{bold}")
     for folder in _FONT_DIRS
     for regular, bold in _FONT_NAMES
@@ -112,7 +119,7 @@ class _Certificate(FPDF):
     def __init__(self) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.unicode = False
-        for regular, bold in FONT_CANDIDATES:
+        for regular, bold in (SHIPPED_FONTS, *SYSTEM_FONTS):
             if Path(regular).is_file() and Path(bold).is_file():
                 self.add_font("body", "", regular)
                 self.add_font("body", "B", bold)

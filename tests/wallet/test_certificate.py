@@ -16,6 +16,7 @@ from shared.ob.identity import hash_name
 from tests.factories import level_badge
 from tests.wallet.helpers import HOLDER_KEY, ISSUER_KEY
 from tests.wallet.sd_badges import sd_badge
+from wallet import certificate
 from wallet.badge_images import badge_image
 from wallet.certificate import _Certificate, certificate_pdf, check_name
 
@@ -85,3 +86,36 @@ def test_the_badge_picture_is_placed_and_an_svg_is_left_out() -> None:
 class _NoStore:
     def image(self, url: str) -> None:
         return None
+
+
+NAMES = ("Fleur van der Berg-Özdemir", "Çağla Yılmaz")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_names_print_exactly_with_the_shipped_font_on_a_system_without_fonts(
+    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No system font (a bare server or Windows without DejaVu): the font shipped
+    with the package writes every letter as it is, never "Cagla Yilmaz"."""
+    monkeypatch.setattr(certificate, "SYSTEM_FONTS", ())
+    badge = level_badge(HOLDER_KEY.did, ISSUER_KEY, language="nl")
+    pdf = certificate_pdf(badge, link=LINK, image=None, lang="nl", learner_name=name)
+    assert b"DejaVuSans" in pdf  # the shipped font is embedded (subset)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to read the printed text back")
+    (tmp_path / "c.pdf").write_bytes(pdf)
+    words = subprocess.run(
+        ["pdftotext", "c.pdf", "-"], cwd=tmp_path, check=True, capture_output=True, text=True
+    ).stdout
+    assert name in words, words
+
+
+def test_the_shipped_font_and_its_licence_are_in_the_package() -> None:
+    from fontTools.ttLib import TTFont
+
+    folder = Path(certificate.__file__).parent / "fonts"
+    assert "Bitstream Vera Fonts Copyright" in (folder / "LICENSE-DejaVu.txt").read_text()
+    letters = {ord(c) for c in "".join(NAMES) + "ŁłŚśŽžĳŐőẞ€–—‘’“”…" if not c.isspace()}
+    for path in certificate.SHIPPED_FONTS:
+        with TTFont(path) as font:
+            assert letters <= set(font.getBestCmap()), path
