@@ -202,3 +202,18 @@ async def test_a_forged_or_unrelated_presented_endorsement_is_reported_not_trust
     assert "proof_invalid" in {c["code"] for c in body["credentials"][1]["checks"]}
     # the badge is genuine: a false endorsement beside it is shown as such, not as a red badge
     assert body["verdict"] == "valid"
+
+
+async def test_a_request_for_kinds_of_badge_does_not_judge_the_endorsement_beside_one(
+    client: httpx.AsyncClient,
+) -> None:
+    asked = await client.post("/requests", json={"types": ["Competency"]})
+    nonce = str(asked.json()["challenge"])
+    vp = present(
+        [level_badge("creativiteit", 2, credential_id="urn:uuid:2"), endorsement("urn:uuid:2")],
+        nonce,
+    )
+    body = (await client.post("/verify/presentation", json={"presentation": vp})).json()
+    for inner in body["credentials"]:  # the badge is a Competency; the endorsement no badge
+        assert "invalid_request" not in {c["code"] for c in inner["checks"]}
+    assert body["plain"]["badges"][0]["endorsements"][0]["endorser"] == "Hotel De Zwaan"

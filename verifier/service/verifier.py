@@ -355,6 +355,8 @@ def _check_wanted_types(request: PresentationRequest, result: VerificationResult
         return
     wanted = set(request.types)
     for inner in result.credentials:
+        if inner.is_endorsement:
+            continue  # about a badge, not a badge: it has no achievementType to ask for
         achievement = inner.summary.get("achievement") or {}
         kind = achievement.get("achievementType")
         kinds = set(kind) if isinstance(kind, list) else {kind}
