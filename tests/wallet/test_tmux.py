@@ -182,6 +182,23 @@ def test_dialogs_show_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> 
     wait_for_file(term, png)
     assert png.read_bytes().startswith(b"\x89PNG")
 
+    # Saving over a file: the "Replace it?" question is drawn; no keeps the file.
+    png.write_bytes(b"my own notes")
+    save_as(term, "s", png)
+    question = term.wait_for("Replace it?")
+    assert "There is already a file" in question
+    term.keys("Escape")
+    term.wait_for("Replace it?", gone=True)
+    assert png.read_bytes() == b"my own notes"
+    save_as(term, "s", png)
+    term.wait_for("Replace it?")
+    term.keys("y")
+    term.wait_for("Replace it?", gone=True)
+    end = time.monotonic() + DEADLINE
+    while not png.read_bytes().startswith(b"\x89PNG"):  # written by a worker
+        assert time.monotonic() < end, f"{png.name} was not replaced:\n{term.screen()}"
+        time.sleep(0.1)
+
     # A save "into" the PNG as if it were a folder: the error dialog is drawn.
     save_as(term, "j", png / "x.json")
     error = term.wait_for("Something went wrong")
