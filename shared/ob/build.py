@@ -135,7 +135,9 @@ def build_credential(
         document["credentialStatus"] = status[0] if len(status) == 1 else status
     if related_resource:
         document["relatedResource"] = _related(related_resource)
-    issues = [i for i in validate_credential_schema(document) if not vcdm_allows(i, document)]
+    issues = [
+        i for i in validate_credential_schema(document, memo=False) if not vcdm_allows(i, document)
+    ]
     if has_errors(issues):
         raise InvalidInput(
             "the built credential does not pass the OB 3.0 schema",

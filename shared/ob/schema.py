@@ -73,8 +73,11 @@ _LEGACY_DATES = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil")
 _memo: DigestMemo[tuple[SchemaIssue, ...]] = DigestMemo(512)
 
 
-def validate_credential_schema(credential: object) -> list[SchemaIssue]:
+def validate_credential_schema(credential: object, *, memo: bool = True) -> list[SchemaIssue]:
     """Check an OB 3.0 achievement or endorsement credential against the bundled schema.
+
+    ``memo=False`` for a document checked once (the issuer's builder: every credential
+    it makes is new), which spares computing its content key.
 
     Never raises for bad input: every problem is a :class:`SchemaIssue`
     (``schema_invalid`` errors or warnings, ``legacy_vcdm`` and
@@ -82,7 +85,7 @@ def validate_credential_schema(credential: object) -> list[SchemaIssue]:
     """
     if not isinstance(credential, dict):
         return [_issue("the credential is not a JSON object", "$")]
-    key = content_key(credential)
+    key = content_key(credential) if memo else None
     if key is not None:
         known = _memo.get(key)
         if known is not None:

@@ -115,3 +115,12 @@ def test_threads_share_one_answer(counted: list[dict[str, Any]]) -> None:
         thread.join()
     assert len(results) == 200
     assert all(r == expected for r in results)
+
+
+def test_the_issuers_builder_does_not_fill_the_memo(counted: list[dict[str, Any]]) -> None:
+    from tests.shared.test_ob_build import minimal
+
+    for _ in range(3):
+        minimal()  # each credential it makes is new: no content key, no memo entry
+    assert len(schema._memo) == 0
+    assert len(counted) == 3  # and each was really checked
