@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from shared.credentials import issue_credential
 from shared.errors import ErrorCode, NotFound
 from shared.runtime.files import atomic_write
 from shared.status_list import BitstringStatusList, build_status_list_credential
+from shared.status_staple import list_time
 
 
 @dataclass(frozen=True)
@@ -30,14 +32,21 @@ class Published:
 
 
 def status_list(issuer: Issuer, list_id: str) -> Published:
-    """The signed status list credential, re-signed only when a bit changed since."""
+    """The signed status list credential, re-signed when a bit changed since, or when
+    its signature is older than ``status_resign_seconds`` (a stapled list must be
+    recent to count; see ``shared.status_staple``)."""
     store = issuer.store
     with store.read() as conn:
         row = st.get_list(conn, list_id)
         if row is None:
             raise NotFound(f"no status list '{list_id}'", code=ErrorCode.not_found, detail=list_id)
         version = row["version"]
-        if row["signed_version"] == version and row["signed_document"] and row["etag"]:
+        if (
+            row["signed_version"] == version
+            and row["signed_document"]
+            and row["etag"]
+            and not _resign_due(issuer, row["signed_document"])
+        ):
             return Published(row["signed_document"].encode("utf-8"), row["etag"])
         # Read the version before the bits: a change in between only makes us
         # re-sign once more later, never serve old bits under a new version.
@@ -62,6 +71,18 @@ def status_list(issuer: Issuer, list_id: str) -> Published:
     with store.begin() as conn:
         st.save_signed(conn, list_id, version=version, document=text, etag=etag)
     return Published(text.encode("utf-8"), etag)
+
+
+def _resign_due(issuer: Issuer, document: str) -> bool:
+    """Whether the stored signed list is older than ``status_resign_seconds``."""
+    try:
+        signed = list_time(json.loads(document))
+    except ValueError:
+        return True
+    if signed is None:
+        return True
+    age = issuer.now() - signed
+    return age >= timedelta(seconds=issuer.settings.status_resign_seconds)
 
 
 def status_list_ids(issuer: Issuer) -> list[dict[str, Any]]:

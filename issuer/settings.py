@@ -41,6 +41,9 @@ class IssuerSettings(ServingSettings):
     nonce_ttl_seconds: int = Field(default=300, ge=30)
     proof_max_age_seconds: int = Field(default=300, ge=30)
     status_ttl_seconds: int = Field(default=300, ge=0)
+    # Re-sign a status list at least this often even when no bit changed: the proof's
+    # time tells a verifier of a stapled list that it is current (docs/stapling.md).
+    status_resign_seconds: int = Field(default=6 * 3600, ge=60)
     tx_code_max_attempts: int = Field(default=5, ge=1)
     # Open the next status list once this share of a list's indexes is in use.
     status_fill_limit: float = Field(default=0.75, gt=0.0, le=0.95)

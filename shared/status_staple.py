@@ -10,9 +10,10 @@ credential's status entry only when
   status-list check, as for a fetched list),
 * its ``id`` is the entry's ``statusListCredential`` URL and its ``issuer`` is the
   credential's issuer (else ``status_staple_foreign``),
-* it is fresh: issued (``validFrom``) no longer ago than the verifier's own
-  max-age, 24 hours by default (else ``status_staple_stale``); the list's own
-  ``validUntil`` still applies.
+* it is fresh: signed (its proof's ``created``, else ``validFrom``) no longer ago
+  than the verifier's own max-age, 24 hours by default (else
+  ``status_staple_stale``); the issuer re-signs its lists regularly for this; the
+  list's own ``validUntil`` still applies.
 
 Where it travels: *beside* the Verifiable Presentation, never inside it. The VP is
 signed over its RDF; an extra member would need a term from a context other
@@ -157,7 +158,21 @@ def _json_array(text: str | None, what: str) -> Any:
 
 
 def list_time(list_credential: Mapping[str, Any]) -> datetime | None:
-    """When the issuer made this list: ``validFrom`` (VCDM 2.0) or ``issuanceDate`` (1.1)."""
+    """When the issuer last vouched for this list: the newest ``created`` of its proofs
+    (signed with it), else ``validFrom`` (VCDM 2.0) or ``issuanceDate`` (1.1).
+
+    ``validFrom`` may stay at the list's creation (Rugzak's issuer keeps it there so a
+    verifier whose clock lags never sees a re-signed list as not yet valid) while the
+    issuer re-signs the list regularly; the proof's time is what says it is current.
+    """
+    signed = [
+        read_datetime(proof.get("created"))
+        for proof in as_list(list_credential.get("proof"))
+        if isinstance(proof, Mapping)
+    ]
+    times = [t for t in signed if t is not None]
+    if times:
+        return max(times)
     return read_datetime(list_credential.get("validFrom", list_credential.get("issuanceDate")))
 
 

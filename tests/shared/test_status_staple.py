@@ -217,3 +217,19 @@ def test_a_newer_list_of_the_verifier_beats_an_older_stapled_one() -> None:
     found = status_check(check(staple(presentation(), [newer_revoked]), status_fetcher=own_old))
     assert found.code == ErrorCode.revoked
     assert found.detail["stapled"] is True
+
+
+def test_list_time_is_when_the_issuer_last_signed_the_list() -> None:
+    """validFrom stays at the list's creation; the newest proof time says it is current."""
+    from shared.status_staple import list_time
+
+    made = {"validFrom": "2026-01-01T00:00:00Z"}
+    assert list_time(made) == datetime(2026, 1, 1, tzinfo=UTC)
+    signed = {
+        **made,
+        "proof": [
+            {"type": "DataIntegrityProof", "created": "2026-11-27T08:00:00Z"},
+            {"type": "DataIntegrityProof", "created": "2026-11-27T09:30:00Z"},
+        ],
+    }
+    assert list_time(signed) == datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
