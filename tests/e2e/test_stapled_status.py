@@ -83,8 +83,9 @@ class Learner:
         png = self.tmp / "vp.png"
         png.unlink(missing_ok=True)  # the wallet never writes over a file unasked
         code, _, err = self.run(
-            *extra, "present", "-r", request.to_text(), "-c", self.badge_id, "--qr-png", str(png)
-        )
+            *extra, "present", "-r", request.to_text(), "-c", self.badge_id, "--qr-png", str(png),
+            "--force",  # each presentation replaces the last one's picture
+        )  # fmt: skip
         assert code == 0, err
         return qr.read_qr_image(png.read_bytes()), err
 

@@ -198,6 +198,7 @@ def test_dialogs_show_in_a_real_terminal(terminal: Terminal, tmp_path: Path) -> 
     while not png.read_bytes().startswith(b"\x89PNG"):  # written by a worker
         assert time.monotonic() < end, f"{png.name} was not replaced:\n{term.screen()}"
         time.sleep(0.1)
+    term.wait_for("Saved", gone=True)  # the notice would cover the next dialog's foot
 
     # A save "into" the PNG as if it were a folder: the error dialog is drawn.
     save_as(term, "j", png / "x.json")
