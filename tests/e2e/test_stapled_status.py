@@ -81,7 +81,6 @@ class Learner:
 
     def present(self, request: PresentationRequest, *extra: str) -> tuple[list[str], str]:
         png = self.tmp / "vp.png"
-        png.unlink(missing_ok=True)  # the wallet never writes over a file unasked
         code, _, err = self.run(
             *extra, "present", "-r", request.to_text(), "-c", self.badge_id, "--qr-png", str(png),
             "--force",  # each presentation replaces the last one's picture

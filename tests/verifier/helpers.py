@@ -74,7 +74,8 @@ def status_list_credentials(
             status_list=bits,
             valid_from=valid_from or NOW - timedelta(days=1),
         )
-        out[url] = issue_credential(unsigned, ISSUER, created=NOW - timedelta(days=1))
+        # signed when it became valid: a list's age (stapling) is its proof time
+        out[url] = issue_credential(unsigned, ISSUER, created=valid_from or NOW - timedelta(days=1))
     return out
 
 
