@@ -87,19 +87,9 @@ class PublicStore(TableStore):
     ) -> bool:
         """Spend ``challenge`` and store the presentation in one transaction; False when
         the challenge was already used or has expired (nothing is stored then)."""
-        c, t = self.challenges, self.table
+        t = self.table
         with self.engine.begin() as conn:
-            spent = conn.execute(
-                c.update()
-                .where(
-                    c.c.challenge == challenge,
-                    c.c.purpose == PUBLISH,
-                    c.c.used_ms.is_(None),
-                    c.c.expires_ms > to_ms(now),
-                )
-                .values(used_ms=to_ms(now))
-            )
-            if spent.rowcount != 1:
+            if not self._spend(conn, challenge, PUBLISH, now):
                 return False
             conn.execute(
                 t.insert().values(
@@ -112,6 +102,29 @@ class PublicStore(TableStore):
                 )
             )
         return True
+
+    def _spend(
+        self,
+        conn: sa.Connection,
+        challenge: str,
+        purpose: str,
+        now: datetime,
+        *,
+        target: str | None = None,
+    ) -> bool:
+        """Mark a pending, unexpired ``challenge`` of ``purpose`` (for ``target``) used,
+        in one conditional UPDATE, so two racing requests cannot both spend it."""
+        c = self.challenges
+        where = [
+            c.c.challenge == challenge,
+            c.c.purpose == purpose,
+            c.c.used_ms.is_(None),
+            c.c.expires_ms > to_ms(now),
+        ]
+        if target is not None:
+            where.append(c.c.target == target)
+        spent = conn.execute(c.update().where(*where).values(used_ms=to_ms(now)))
+        return spent.rowcount == 1
 
     def get(self, ident: str) -> Published | None:
         t = self.table
@@ -130,20 +143,9 @@ class PublicStore(TableStore):
         """Spend the withdrawal ``challenge`` for ``ident`` and delete the presentation
         (keeping the tombstone) in one transaction; False when the challenge is not a
         pending one for this presentation."""
-        c, t = self.challenges, self.table
+        t = self.table
         with self.engine.begin() as conn:
-            spent = conn.execute(
-                c.update()
-                .where(
-                    c.c.challenge == challenge,
-                    c.c.purpose == WITHDRAW,
-                    c.c.target == ident,
-                    c.c.used_ms.is_(None),
-                    c.c.expires_ms > to_ms(now),
-                )
-                .values(used_ms=to_ms(now))
-            )
-            if spent.rowcount != 1:
+            if not self._spend(conn, challenge, WITHDRAW, now, target=ident):
                 return False
             conn.execute(
                 t.update()
