@@ -97,6 +97,14 @@ def test_full_cli_journey(
 
     backup = tmp_path / "backup.json"
     assert run(config, "backup", str(backup))[0] == 0
+    # An earlier backup is never replaced unasked; --force replaces it.
+    sealed = backup.read_bytes()
+    code, _, err = run(config, "backup", str(backup))
+    assert code == 2
+    assert "There is already a file" in err and "--force" in err
+    assert backup.read_bytes() == sealed
+    assert run(config, "backup", str(backup), "--force")[0] == 0
+    assert backup.read_bytes() != sealed
     fresh = replace(config, data_dir=tmp_path / "fresh")
     code, out, _ = run(fresh, "restore", str(backup))
     assert code == 0

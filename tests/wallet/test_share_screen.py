@@ -6,6 +6,7 @@ through a blocking transport as the wallet's workers reach the network."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,14 +16,18 @@ import httpx
 import pytest
 from textual.widgets import Input, OptionList, Static
 
+from shared.credentials import issue_credential
+from shared.formats.baking import extract
+from tests.factories import unsigned_badge
+from tests.sample_images import badge_png, data_uri
 from tests.wallet.conftest import PASSPHRASE
-from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
+from tests.wallet.helpers import HOLDER_KEY, ISSUER_KEY, NOW, make_credential
 from verifier.api import create_app as verifier_app
 from verifier.settings import Settings
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
-from wallet.dialogs.common import MessageDialog, PathDialog
+from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
 from wallet.dialogs.share import ShareDialog
 from wallet.screens.detail import DetailScreen
 from wallet.service import WalletService
@@ -133,3 +138,56 @@ async def test_share_dialog_publishes_prints_bakes_and_withdraws(
         await settle(app, pilot)
         assert (await page.get(record.url)).status_code == 410
     await page.aclose()
+
+
+async def test_the_baked_picture_never_replaces_a_file_unasked(
+    config: WalletConfig, store: WalletStore, tmp_path: Path
+) -> None:
+    """The picture's kind decides the suffix (``.png`` here, added to the name typed),
+    and only a "yes" replaces a file already under that name."""
+    unsigned = unsigned_badge(HOLDER_KEY.did, ISSUER_KEY, name="Gastvrijheid")
+    unsigned["credentialSubject"]["achievement"]["image"] = {
+        "id": data_uri(badge_png(20, seed=7)),
+        "type": "Image",
+    }
+    credential = issue_credential(unsigned, ISSUER_KEY, created=NOW)
+    WalletService(config, store).import_document(credential)
+    store.close()
+    typed = tmp_path / "gastvrijheid"
+    target = tmp_path / "gastvrijheid.png"
+    target.write_bytes(b"mijn eigen aantekeningen")
+    app = WalletApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await settle(app, pilot)
+        app.screen.query_one("#cards", OptionList).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailScreen)
+
+        async def save(answer: str) -> None:
+            await pilot.press("s")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ShareDialog)
+            choices = app.screen.query_one("#share-choices", OptionList)
+            choices.highlighted = 3  # the baked picture
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, PathDialog)
+            app.screen.query_one("#path", Input).value = str(typed)
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ConfirmDialog)
+            assert str(target) in str(app.screen.query_one(Static).render())
+            await pilot.press(answer)
+            await settle(app, pilot)
+            assert isinstance(app.screen, DetailScreen)
+
+        await save("escape")
+        assert target.read_bytes() == b"mijn eigen aantekeningen"
+        await save("y")
+        baked = extract(await asyncio.to_thread(target.read_bytes))
+        assert baked is not None and baked.container == "png"
+        assert json.loads(baked.text) == credential
+        assert not typed.exists()

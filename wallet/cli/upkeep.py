@@ -62,12 +62,18 @@ def export(
 def backup(
     ctx: typer.Context,
     path: Annotated[Path, typer.Argument(help="The backup file to write.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a file that is there already.")
+    ] = False,
 ) -> None:
     """Write an encrypted backup (key and badges), sealed with your passphrase."""
     from wallet.service import WalletService
 
     current = state(ctx)
     cfg, t = current.config, current.t
+    # Before the passphrase is asked: an earlier backup may be the only copy of a wallet
+    # that is gone, so it is never replaced unasked.
+    run(ctx, lambda: refuse_existing(path, force=force))
     # Asked twice at a prompt: the backup is sealed with it, and a typo would make a
     # backup that can never be opened.
     secret = passphrase(t, confirm=True)

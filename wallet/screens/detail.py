@@ -212,7 +212,7 @@ class DetailScreen(WalletScreen):
 
     def _baked_to(self, path: str | None) -> None:
         if path:
-            self._write_baked(Path(path).expanduser())
+            self._bake(Path(path).expanduser())
 
     @work(exclusive=True, group="share")
     async def _publish(self, verifier: str) -> None:
@@ -261,13 +261,28 @@ class DetailScreen(WalletScreen):
             self.show_error(exc)
 
     @work(exclusive=True, group="share")
-    async def _write_baked(self, path: Path) -> None:
+    async def _bake(self, path: Path) -> None:
+        """Bake first: the picture's own kind (PNG or SVG) decides the file's suffix, and
+        only then is it known whether a file would be replaced (asked, as for every save)."""
         try:
-            written = await self.off_thread(self._baked, path)
+            data = await self.off_thread(self.wallet.baked, self.card_id, "image")
         except RugzakError as exc:
             self.show_error(exc)
             return
-        self.notify(self.t("common.saved", path=written))
+        suffix = ".png" if data.startswith(b"\x89PNG") else ".svg"
+        target = path if path.suffix.lower() == suffix else path.with_suffix(suffix)
+        self.write_to(target, lambda chosen: self._save_baked(chosen, data))
+
+    @work(exclusive=True, group="share-save")
+    async def _save_baked(self, path: Path, data: bytes) -> None:
+        from shared.runtime.files import atomic_write
+
+        try:
+            await self.off_thread(lambda: atomic_write(path, data, mode=0o644))
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        self.notify(self.t("common.saved", path=path))
 
     async def _linkedin_text(self, link: str) -> str:
         from wallet.sharing import linkedin_url
@@ -277,16 +292,6 @@ class DetailScreen(WalletScreen):
 
     def _certificate(self, path: Path, link: str) -> None:
         self.wallet.certificate(self.card_id, path, link=link)
-
-    def _baked(self, path: Path) -> Path:
-        """The badge baked into its picture, written with the picture's own suffix."""
-        from shared.runtime.files import atomic_write
-
-        data = self.wallet.baked(self.card_id, "image")
-        suffix = ".png" if data.startswith(b"\x89PNG") else ".svg"
-        target = path if path.suffix.lower() == suffix else path.with_suffix(suffix)
-        atomic_write(target, data, mode=0o644)
-        return target
 
     def action_delete(self) -> None:
         self.app.push_screen(
