@@ -101,7 +101,8 @@ def test_full_cli_journey(
     sealed = backup.read_bytes()
     code, _, err = run(config, "backup", str(backup))
     assert code == 2
-    assert "There is already a file" in err and "--force" in err
+    assert "There is already a file" in err
+    assert "--force" in err
     assert backup.read_bytes() == sealed
     assert run(config, "backup", str(backup), "--force")[0] == 0
     assert backup.read_bytes() != sealed

@@ -188,6 +188,7 @@ async def test_the_baked_picture_never_replaces_a_file_unasked(
         assert target.read_bytes() == b"mijn eigen aantekeningen"
         await save("y")
         baked = extract(await asyncio.to_thread(target.read_bytes))
-        assert baked is not None and baked.container == "png"
+        assert baked is not None
+        assert baked.container == "png"
         assert json.loads(baked.text) == credential
         assert not typed.exists()
