@@ -1,13 +1,20 @@
 """HTTP verification throughput and latency of the verifier under a loopback load.
 
 Run: ``.venv/bin/python bench/bench_verifier.py [--duration 10] [--concurrency 16]
-[--workers 2] [--database-url URL]``
+[--workers 2] [--pool 1000] [--database-url URL]``
 
 What it does, bounded in time:
-1. makes a trust pack (issuer, signed revocation list) and stores N fresh presentation
-   requests in the verifier's database, as ``POST /requests`` would;
-2. signs one presentation per request (a one-badge VP, eddsa-rdfc-2022, with a
-   status entry) in a process pool, before the clock starts;
+1. the real issuer (``tests.sample_badges``: a Dutch organisation, did:web) awards
+   ``--pool`` badges, each to another learner (name, level result, evidence, assessor,
+   hashed e-mail, picture by URL and digest, a revocation AND a suspension status
+   entry), and a trust pack holds its DID document and both signed status lists;
+   N fresh presentation requests are stored in the verifier's database, as
+   ``POST /requests`` would;
+2. each learner signs a presentation of their own badge for one request (eddsa-rdfc-2022),
+   in a process pool, before the clock starts. Presentations show the badges in turn,
+   so with the default pool (1,000, more than the largest content memo) no memo ever
+   answers for a badge: each is verified as a first sight. ``--pool 1`` repeats one
+   badge (the memos answer; printed as "repeated badge", not a realistic figure);
 3. starts ``rugzak-verifier serve --workers N`` (uvicorn) on 127.0.0.1, offline
    (DIDs and status lists from the pack);
 4. drives ``POST /verify/presentation`` from ``--concurrency`` keep-alive
@@ -33,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import signal
@@ -52,16 +60,15 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from shared.credentials import create_presentation, issue_credential  # noqa: E402
+from sqlalchemy.engine import Engine  # noqa: E402
+
+from issuer.awards import AssessorIn, AwardIn, EvidenceIn, ResultIn  # noqa: E402
+from issuer.publish import did_json, status_list, status_list_ids  # noqa: E402
+from issuer.service import AwardRequest  # noqa: E402
+from shared.credentials import create_presentation  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
-from shared.ob.build import build_credential  # noqa: E402
-from shared.ob.models import Achievement, Criteria, Profile  # noqa: E402
 from shared.presentation_request import PresentationRequest  # noqa: E402
-from shared.status_list import (  # noqa: E402
-    BitstringStatusList,
-    build_status_entry,
-    build_status_list_credential,
-)
+from tests import sample_badges as sb  # noqa: E402
 from verifier.service import build_verifier  # noqa: E402
 from verifier.service.trust import TrustPack  # noqa: E402
 from verifier.settings import Settings  # noqa: E402
@@ -69,54 +76,128 @@ from verifier.store import RequestStore, make_engine  # noqa: E402
 
 TARGET_RATE, TARGET_P99_MS, TARGET_CPU_MS = 1000.0, 50.0, 1.5
 BASELINE_COUNT = 300
+#: More distinct badges than the largest content memo holds (the schema memo: 512), shown
+#: in turn: no memo ever answers for a badge, as for a verifier that sees each badge once.
+DEFAULT_POOL = 1000
 
-ISSUER = SigningKey.from_seed(b"\x51" * 32)
-LEARNER = SigningKey.from_seed(b"\x52" * 32)
-LIST_URL = "https://bench-issuer.example/status/revocation"
-
-
-def make_badge(now: datetime) -> dict[str, Any]:
-    """A signed badge as the issuer makes it (its builder), with a revocation entry."""
-    unsigned = build_credential(
-        achievement=Achievement(
-            id="urn:uuid:7e6d5c4b-3a29-4817-a6b5-c4d3e2f1a0b9",
-            name="Samenwerken",
-            description="Works well with others on shared goals.",
-            criteria=Criteria(narrative="Completed three team projects."),
-            achievement_type="Badge",
-        ),
-        issuer=Profile(id=ISSUER.did, name="Bench Academie"),
-        subject_id=LEARNER.did,
-        credential_id="urn:uuid:2f1c7d4e-5a0b-4c9e-8d7f-1b2a3c4d5e6f",
-        valid_from=datetime(2026, 1, 1, tzinfo=UTC),
-        name="Samenwerken, niveau 2",
-        credential_status=[build_status_entry(LIST_URL, 4242, "revocation")],
-    )
-    return issue_credential(unsigned, ISSUER, created=now - timedelta(days=1))
+FIRST_NAMES = (
+    "Fatima", "Daan", "Sanne", "Mohammed", "Lotte", "Bram", "Noor", "Jesse", "Anouk", "Sem",
+    "Yara", "Thijs", "Femke", "Ruben", "Ilse", "Kofi", "Esmee", "Joris", "Meryem", "Wouter",
+)  # fmt: skip
+LAST_NAMES = (
+    "el Amrani", "de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer",
+    "de Boer", "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Dijk",
+    "Yilmaz", "Dekker", "Brouwer", "de Wit",
+)  # fmt: skip
+ASSESSORS = ("Marieke Hoekstra", "Erik Kuipers", "Saskia Willems", "Henk Postma")
 
 
-def make_pack(path: Path, now: datetime) -> None:
-    bits = BitstringStatusList(131_072)
-    bits.set(17, 1)
-    unsigned = build_status_list_credential(
-        list_url=LIST_URL,
-        issuer=ISSUER.did,
-        purpose="revocation",
-        status_list=bits,
-        valid_from=now - timedelta(days=1),
-    )
-    lists = {LIST_URL: issue_credential(unsigned, ISSUER, created=now - timedelta(days=1))}
-    TrustPack(created=now, issuers={ISSUER.did: "Bench Academie"}, status_lists=lists).save(path)
+def learner_key(number: int) -> SigningKey:
+    """Learner ``number``'s wallet key (deterministic: the pool is the same every run)."""
+    return SigningKey.from_seed(hashlib.sha256(b"rugzak-bench-learner-%d" % number).digest())
 
 
-def sign_batch(args: tuple[dict[str, Any], list[str], str]) -> list[bytes]:
-    badge, challenges, domain = args
-    return [
-        json.dumps(
-            {"presentation": create_presentation([badge], LEARNER, challenge=c, domain=domain)}
-        ).encode()
-        for c in challenges
+def make_badges(pool: int, now: datetime, tmp: Path) -> tuple[list[dict[str, Any]], str]:
+    """``pool`` badges as ``rugzak-issuer`` makes them, each for another learner, and the
+    trust pack (saved in ``tmp``); returns the badges and the issuer's DID.
+
+    The issuer (``tests.sample_badges``: a Dutch organisation with a did:web identity,
+    three achievements with linked pictures) awards badge ``i % 3`` to learner ``i``
+    with a level result, evidence, an assessor, the learner's name and hashed e-mail,
+    and a revocation and a suspension status entry, so no two badges are the same
+    document (content memos cannot answer for them).
+    """
+    with sb.issuer_with_badges(now=now - timedelta(hours=1)) as issuer:
+        badges = []
+        for number in range(pool):
+            aid, _name, _kb, level = sb.BADGES[number % len(sb.BADGES)]
+            first = FIRST_NAMES[number % len(FIRST_NAMES)]
+            last = LAST_NAMES[(number // len(FIRST_NAMES)) % len(LAST_NAMES)]
+            slug = f"{first}-{last}".lower().replace(" ", "-")
+            award = AwardIn(
+                results=[ResultIn(value=str(1 + (number + int(level)) % 4))],
+                evidence=[
+                    EvidenceIn(
+                        url=f"https://portfolio.leerhuis-ijsselvallei.example/{slug}-{number}/{aid}",
+                        narrative=f"{first} begeleidde nieuwe collega's op de afdeling en "
+                        f"organiseerde het wekelijkse teamoverleg (dossier {number}).",
+                    )
+                ],
+                assessor=AssessorIn(
+                    name=ASSESSORS[number % len(ASSESSORS)], role="praktijkopleider"
+                ),
+                learner_name=f"{first} {last}",
+            )
+            request = AwardRequest(
+                aid,
+                learner_key(number).did,
+                award=award,
+                email=f"{slug}.{number}@example.nl",
+            )
+            badges.append(issuer.issue(request, actor="bench").credential)
+        lists = {
+            row["url"]: json.loads(status_list(issuer, row["id"]).body)
+            for row in status_list_ids(issuer)
+        }
+        did = issuer.identity.did
+        TrustPack(
+            created=now,
+            issuers={did: "Stichting Leerhuis IJsselvallei"},
+            dids={did: json.loads(did_json(issuer).body)},
+            status_lists=lists,
+        ).save(tmp / "pack.json")
+    return badges, did
+
+
+def sign_batch(args: tuple[list[tuple[dict[str, Any], int]], list[str], str]) -> list[bytes]:
+    """One request body per challenge: the learner's presentation of their badge."""
+    owned, challenges, domain = args
+    bodies = []
+    for (badge, number), challenge in zip(owned, challenges, strict=True):
+        presentation = create_presentation(
+            [badge], learner_key(number), challenge=challenge, domain=domain
+        )
+        bodies.append(json.dumps({"presentation": presentation}).encode())
+    return bodies
+
+
+def prepare(
+    engine: Engine,
+    store: RequestStore,
+    badges: list[dict[str, Any]],
+    origin: str,
+    now: datetime,
+    count: int,
+) -> list[bytes]:
+    """``count`` stored requests and a body answering each; presentation ``i`` shows
+    badge ``i % len(badges)`` (in turn, so a bounded memo never sees a badge again
+    before it has seen every other one)."""
+    requests = [
+        PresentationRequest.create(origin, now=now, ttl=timedelta(minutes=30)) for _ in range(count)
     ]
+    with engine.begin() as conn:
+        conn.execute(
+            store.table.insert(),
+            [
+                {
+                    "challenge": r.challenge,
+                    "domain": r.domain,
+                    "types": "[]",
+                    "created_ms": int(now.timestamp() * 1000),
+                    "expires_ms": int(r.expires_at.timestamp() * 1000),  # type: ignore[union-attr]
+                    "used_ms": None,
+                }
+                for r in requests
+            ],
+        )
+    owned = [(badges[i % len(badges)], i % len(badges)) for i in range(count)]
+    challenges = [r.challenge for r in requests]
+    step = 200
+    batches = [
+        (owned[i : i + step], challenges[i : i + step], origin) for i in range(0, count, step)
+    ]
+    with ProcessPoolExecutor(max(1, os.cpu_count() or 1)) as pool:
+        return [b for batch in pool.map(sign_batch, batches) for b in batch]
 
 
 # ---------------------------------------------------------------- a tiny HTTP client
@@ -228,6 +309,13 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rate", type=float, default=1100.0, help="presentations/s to prepare for")
+    parser.add_argument(
+        "--pool",
+        type=int,
+        default=DEFAULT_POOL,
+        help="distinct badges (one learner each) shown in turn; 1: the same badge every time "
+        "(a repeated-badge run: content memos answer, not a realistic figure)",
+    )
     parser.add_argument("--database-url", default="")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
@@ -242,37 +330,16 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="rugzak-bench-"))
     db_url = args.database_url or f"sqlite:///{tmp / 'verifier.db'}"
     prefix = f"bench{os.getpid()}_"
-    make_pack(tmp / "pack.json", now)
     count = int(args.rate * args.duration) + 300 + BASELINE_COUNT
     load_before = os.getloadavg()
 
     t0 = time.perf_counter()
+    badges, _issuer = make_badges(args.pool, now, tmp)
+    issue_s = time.perf_counter() - t0
     engine = make_engine(db_url)
     store = RequestStore(engine, prefix=prefix)
     store.create_schema()
-    requests = [
-        PresentationRequest.create(origin, now=now, ttl=timedelta(minutes=30)) for _ in range(count)
-    ]
-    with engine.begin() as conn:
-        conn.execute(
-            store.table.insert(),
-            [
-                {
-                    "challenge": r.challenge,
-                    "domain": r.domain,
-                    "types": "[]",
-                    "created_ms": int(now.timestamp() * 1000),
-                    "expires_ms": int(r.expires_at.timestamp() * 1000),  # type: ignore[union-attr]
-                    "used_ms": None,
-                }
-                for r in requests
-            ],
-        )
-    badge = make_badge(now)
-    challenges = [r.challenge for r in requests]
-    batches = [(badge, challenges[i : i + 250], origin) for i in range(0, count, 250)]
-    with ProcessPoolExecutor(max(1, os.cpu_count() or 1)) as pool:
-        bodies = [b for batch in pool.map(sign_batch, batches) for b in batch]
+    bodies = prepare(engine, store, badges, origin, now, count)
     prepare_s = time.perf_counter() - t0
 
     # Same-process baseline: the same Verifier and store, called directly.
@@ -352,6 +419,9 @@ def main() -> int:
         engine.dispose()
 
     numbers = {
+        "mode": "distinct badges" if args.pool > 1 else "repeated badge (memos answer)",
+        "badges_in_pool": len(badges),
+        "badge_bytes": round(statistics.mean(len(json.dumps(b)) for b in badges)),
         "workers": args.workers,
         "concurrency": args.concurrency,
         "presentations": done,
@@ -372,6 +442,7 @@ def main() -> int:
         "http_overhead_cpu_ms_per_presentation": round(
             server_cpu * 1000 / max(done, 1) - same_process_ms, 2
         ),
+        "issue_s": round(issue_s, 1),
         "prepare_s": round(prepare_s, 1),
         "cores": os.cpu_count(),
         "load_average_before": round(load_before[0], 2),

@@ -45,9 +45,12 @@ BADGES = [
 
 
 @contextmanager
-def issuer_with_badges(*, embed: bool = False, sd: bool = False) -> Iterator[Issuer]:
+def issuer_with_badges(
+    *, embed: bool = False, sd: bool = False, now: datetime = NOW
+) -> Iterator[Issuer]:
     """An issuer (temporary SQLite store) with the three achievements of ``BADGES``;
-    with ``sd`` its badges also carry an ecdsa-sd-2023 base proof (selective disclosure)."""
+    with ``sd`` its badges also carry an ecdsa-sd-2023 base proof (selective disclosure).
+    Its clock stands still at ``now``."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = IssuerSettings(
             data_dir=Path(tmp),
@@ -67,17 +70,17 @@ def issuer_with_badges(*, embed: bool = False, sd: bool = False) -> Iterator[Iss
                 description="Leerwerkplaatsen voor zorg en welzijn in Zwolle en Deventer.",
             ),
             passphrase=PASSPHRASE,
-            now=NOW,
+            now=now,
             did_web="leerhuis-ijsselvallei.example",
             suspension=True,
             kdf="min",
             seed=b"\x21" * 32,
         )
         if sd:
-            add_sd_key(store, load_identity(store), PASSPHRASE, now=NOW, kdf="min",
+            add_sd_key(store, load_identity(store), PASSPHRASE, now=now, kdf="min",
                        scalar=b"\x22" * 32)  # fmt: skip
         store.dispose()
-        issuer = Issuer.open(settings, passphrase=PASSPHRASE, clock=lambda: NOW, rng=Random(5))
+        issuer = Issuer.open(settings, passphrase=PASSPHRASE, clock=lambda: now, rng=Random(5))
         try:
             for number, (aid, name, kilobytes, _level) in enumerate(BADGES):
                 issuer.create_achievement(parse_input(_achievement(name, kilobytes, number)),
