@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import ClassVar
 
@@ -102,13 +103,18 @@ class WelcomeScreen(WalletScreen):
     @work(exclusive=True, group="welcome")
     async def _restore(self, choice: PathAndSecret) -> None:
         cfg = self.config
+        await self._open_restored(
+            lambda: restore_backup(
+                Path(choice.path).expanduser(), choice.passphrase, cfg.data_dir, kdf=cfg.kdf
+            )
+        )
+
+    async def _open_restored(self, restore: Callable[[], WalletStore]) -> None:
+        """Restore (from a backup, or a backup and recovery shares) off the UI thread,
+        saying so meanwhile, then open the new wallet; a failure is shown, not raised."""
         self.query_one("#form-error", Static).update(self.t("restore.working"))
         try:
-            store = await self.off_thread(
-                lambda: restore_backup(
-                    Path(choice.path).expanduser(), choice.passphrase, cfg.data_dir, kdf=cfg.kdf
-                )
-            )
+            store = await self.off_thread(restore)
         except RugzakError as exc:
             self.query_one("#form-error", Static).update("")
             self.show_error(exc)
@@ -127,17 +133,9 @@ class WelcomeScreen(WalletScreen):
     @work(exclusive=True, group="welcome")
     async def _recover(self, choice: Recover) -> None:
         cfg = self.config
-        self.query_one("#form-error", Static).update(self.t("restore.working"))
 
         def restore() -> WalletStore:
             contents = read_backup_with_shares(Path(choice.path).expanduser(), choice.shares)
             return restore_contents(contents, cfg.data_dir, choice.passphrase, kdf=cfg.kdf)
 
-        try:
-            store = await self.off_thread(restore)
-        except RugzakError as exc:
-            self.query_one("#form-error", Static).update("")
-            self.show_error(exc)
-            return
-        self.notify(self.t("restore.done", count=store.count()), timeout=6)
-        self.open_wallet(store)
+        await self._open_restored(restore)
