@@ -29,10 +29,11 @@ from issuer.awards import (
     resolve_results,
     to_evidence,
 )
-from issuer.images import Linked, link_images
+from issuer.images import Linked, StoredImage, link_images
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
 from issuer.service.group_commit import GroupCommit
 from issuer.store.repository import load
+from issuer.store.status import Slot
 from shared.credentials import issue_credential
 from shared.dates import parse_datetime
 from shared.errors import Conflict, ErrorCode, InvalidInput
@@ -67,8 +68,6 @@ class Writes:
 
     credentials: list[dict[str, Any]] = field(default_factory=list)
     audits: list[dict[str, Any]] = field(default_factory=list)
-    #: credentials of this transaction by idempotency key (not yet in the table)
-    by_key: dict[str, tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=dict)
 
     def flush(self, store: Any, conn: Connection) -> None:
         store.insert_credentials(conn, self.credentials)
@@ -124,21 +123,6 @@ class AwardOps(IssuerBase):
         data = parse_input(load(row["document"]))
         url = self.identity.achievement_url(achievement_id)
         return to_ob(data, url), row["valid_days"], resolve_results(award, data, url)
-
-    def link(self, conn: Connection, prepared: Prepared, now: Any) -> Linked:
-        """The achievement and profile with URL images; new images stored in ``conn``."""
-        linked = link_images(
-            prepared.achievement,
-            self.identity.profile,
-            base_url=self.identity.base_url,
-            embed=prepared.embed_images,
-        )
-        for image in linked.images:
-            if image.name not in self.stored_images:
-                self.store.put_image(
-                    conn, name=image.name, media_type=image.media_type, data=image.data, now=now
-                )
-        return linked
 
     def issue(self, request: AwardRequest, *, actor: str) -> Issued:
         """One credential, checked here, then written by group commit: concurrent calls
@@ -203,32 +187,119 @@ class AwardOps(IssuerBase):
             return self._write(prepared, [actor] * len(prepared))
 
     def _write(self, prepared: Sequence[Prepared], actors: Sequence[str]) -> list[Issued]:
-        """Allocate, build, sign and store ``prepared`` in ONE transaction (the caller
-        holds the writer)."""
+        """Issue ``prepared`` (the caller holds the writer), in three steps so that no
+        database lock is held while credentials are built and signed:
+
+        1. reserve their status indexes in one short transaction of its own (one
+           statement; not waiting for the disk, see ``Store.begin``);
+        2. build and sign them, outside any transaction;
+        3. store them, their images and audit rows in ONE transaction (all or none).
+
+        Nothing is returned before step 3 commits. An index reserved for a credential
+        that is then not stored (a crash, a refusal, a lost idempotency race) stays
+        taken and is never used, so no index is ever handed out twice.
+        """
         signer = self.signer
         for attempt in range(2):
+            plan = self._plan(prepared)
+            fresh = [i for i, step in enumerate(plan) if step is None]
+            ids = {i: f"urn:uuid:{uuid.uuid4()}" for i in fresh}
             try:
-                with self.store.begin() as conn:
-                    writes = Writes()
-                    issued = [
-                        self.issue_in(conn, p, actor=a, signer=signer, writes=writes)
-                        for p, a in zip(prepared, actors, strict=True)
-                    ]
-                    writes.flush(self.store, conn)
-                self.stored_images.update(self._pending_images)
-                return issued
-            except IntegrityError:
-                # Another process stored the same idempotency key first: the retry
-                # finds it and returns the earlier credential.
-                self.allocator.forget()
-                if attempt == 1:
-                    raise
+                if fresh:
+                    with self.store.begin(durable=False) as conn:
+                        slots = self.allocator.reserve(
+                            conn, list(ids.values()), self._purposes(), self.now()
+                        )
             except BaseException:
                 self.allocator.forget()
                 raise
-            finally:
-                self._pending_images.clear()
+            writes = Writes()
+            made: dict[int, Issued] = {}
+            images: dict[str, StoredImage] = {}
+            for i in fresh:
+                issued, row, audit, linked = self._make(
+                    prepared[i],
+                    actor=actors[i],
+                    signer=signer,
+                    credential_id=ids[i],
+                    slots=slots[ids[i]],
+                )
+                made[i] = issued
+                writes.credentials.append(row)
+                writes.audits.append(audit)
+                images.update((image.name, image) for image in linked.images)
+            try:
+                with self.store.begin() as conn:
+                    now = self.now()
+                    for image in images.values():
+                        if image.name not in self.stored_images:
+                            self.store.put_image(
+                                conn,
+                                name=image.name,
+                                media_type=image.media_type,
+                                data=image.data,
+                                now=now,
+                            )
+                    writes.flush(self.store, conn)
+            except IntegrityError:
+                # Another process stored the same idempotency key first: the next
+                # round finds it and returns the earlier credential.
+                if attempt == 1:
+                    raise
+                continue
+            self.stored_images.update(images)
+            return [
+                made[i]
+                if step is None
+                else Issued(made[step].credential, created=False)
+                if isinstance(step, int)
+                else step
+                for i, step in enumerate(plan)
+            ]
         raise AssertionError("unreachable")
+
+    def _purposes(self) -> list[str]:
+        return ["revocation", "suspension"] if self.identity.suspension else ["revocation"]
+
+    def _plan(self, prepared: Sequence[Prepared]) -> list[Issued | int | None]:
+        """Per award: None (a new credential), the earlier credential of its idempotency
+        key (``Issued``, not created), or the position of an earlier award in this group
+        with the same key (the same credential). One read for all keys.
+
+        Raises:
+            Conflict: ``idempotency_key_reused``, a key used for a different award.
+        """
+        keys = [p.request.idempotency_key for p in prepared if p.request.idempotency_key]
+        stored: dict[str, RowMapping] = {}
+        if keys:
+            with self.store.read() as conn:
+                stored = self.store.credentials_by_keys(conn, keys)
+        plan: list[Issued | int | None] = []
+        first: dict[str, int] = {}
+        for i, p in enumerate(prepared):
+            key = p.request.idempotency_key
+            if key is None:
+                plan.append(None)
+            elif key in stored:
+                document = load(stored[key]["document"])
+                if not _same_award(stored[key], document, p):
+                    raise _reused()
+                plan.append(Issued(document, created=False))
+            elif key in first:
+                earlier = prepared[first[key]]
+                same = (earlier.request.achievement_id, earlier.request.subject_id) == (
+                    p.request.achievement_id,
+                    p.request.subject_id,
+                ) and sorted(str(r.get("value")) for r in earlier.results) == sorted(
+                    str(r.get("value")) for r in p.results
+                )
+                if not same:
+                    raise _reused()
+                plan.append(first[key])
+            else:
+                first[key] = i
+                plan.append(None)
+        return plan
 
     def issue_in(
         self,
@@ -237,43 +308,62 @@ class AwardOps(IssuerBase):
         *,
         actor: str,
         signer: SigningKey,
-        writes: Writes | None = None,
     ) -> Issued:
-        """Issue within the caller's transaction. With ``writes`` the credential and
-        audit rows are left there for the caller to insert before it commits."""
+        """Issue within the caller's transaction (indexes drawn in it, the credential
+        and audit row written in it): for work that must commit together with other
+        writes (an offer's redemption)."""
         request = prepared.request
-        if writes is not None and request.idempotency_key in writes.by_key:
-            earlier, document = writes.by_key[request.idempotency_key]
-            if not _same_award(earlier, document, prepared):
-                raise Conflict(
-                    "this idempotency key was used for a different award",
-                    code=ErrorCode.idempotency_key_reused,
-                )
-            return Issued(document, created=False)
         if request.idempotency_key is not None:
             existing = self.store.credential_by_key(conn, request.idempotency_key)
             if existing is not None:
                 document = load(existing["document"])
                 if not _same_award(existing, document, prepared):
-                    raise Conflict(
-                        "this idempotency key was used for a different award",
-                        code=ErrorCode.idempotency_key_reused,
-                    )
+                    raise _reused()
                 return Issued(document, created=False)
         now = self.now()
         credential_id = f"urn:uuid:{uuid.uuid4()}"
-        purposes = ["revocation", "suspension"] if self.identity.suspension else ["revocation"]
-        status = []
-        for purpose in purposes:
-            slot = self.allocator.allocate(conn, purpose, credential_id, now)
-            status.append(
-                build_status_entry(self.identity.status_url(slot.list_id), slot.index, purpose)
-            )
+        slots = [
+            self.allocator.allocate(conn, purpose, credential_id, now)
+            for purpose in self._purposes()
+        ]
+        issued, row, audit, linked = self._make(
+            prepared, actor=actor, signer=signer, credential_id=credential_id, slots=slots
+        )
+        for image in linked.images:
+            if image.name not in self.stored_images:
+                self.store.put_image(
+                    conn, name=image.name, media_type=image.media_type, data=image.data, now=now
+                )
+        self.store.insert_credential(conn, **row)
+        self.store.audit(conn, **audit)
+        return issued
+
+    def _make(
+        self,
+        prepared: Prepared,
+        *,
+        actor: str,
+        signer: SigningKey,
+        credential_id: str,
+        slots: Sequence[Slot],
+    ) -> tuple[Issued, dict[str, Any], dict[str, Any], Linked]:
+        """Build and sign one credential on the given status slots: the credential,
+        its row and audit row (to be inserted by the caller), and its linked images."""
+        request = prepared.request
+        now = self.now()
+        status = [
+            build_status_entry(self.identity.status_url(slot.list_id), slot.index, slot.purpose)
+            for slot in slots
+        ]
         valid_until = (
             None if prepared.valid_days is None else now + timedelta(days=prepared.valid_days)
         )
-        linked = self.link(conn, prepared, now)
-        self._pending_images.update(image.name for image in linked.images)
+        linked = link_images(
+            prepared.achievement,
+            self.identity.profile,
+            base_url=self.identity.base_url,
+            embed=prepared.embed_images,
+        )
         unsigned = build_credential(
             achievement=Achievement.model_validate(linked.achievement),
             issuer=Profile.model_validate(linked.profile),
@@ -317,15 +407,14 @@ class AwardOps(IssuerBase):
                 "status": [f"{s['statusListCredential']}#{s['statusListIndex']}" for s in status],
             },
         }
-        if writes is None:
-            self.store.insert_credential(conn, **row)
-            self.store.audit(conn, **audit)
-        else:
-            writes.credentials.append(row)
-            writes.audits.append(audit)
-            if request.idempotency_key is not None:
-                writes.by_key[request.idempotency_key] = (row, signed)
-        return Issued(signed, created=True)
+        return Issued(signed, created=True), row, audit, linked
+
+
+def _reused() -> Conflict:
+    return Conflict(
+        "this idempotency key was used for a different award",
+        code=ErrorCode.idempotency_key_reused,
+    )
 
 
 def skill_requests(

@@ -1,9 +1,10 @@
 """The issuer core: its store, identity, signing key and clock.
 
-Every award is one transaction: status indexes are allocated, the credential is
-built, signed and stored, and the audit row written, then the transaction commits.
-Nothing is reported (returned, printed, written to a file) before that commit, and
-a crash before it leaves no trace: the indexes drawn were never handed to anyone.
+Awarding (``issuer.service.awarding``): status indexes are reserved in a short
+transaction, the credentials are built and signed outside any transaction (so two
+processes sign at the same time), then the credentials and their audit rows are stored
+in one transaction. Nothing is reported (returned, printed, written to a file) before
+that commit. A crash before it leaves only reserved indexes, which are never used.
 """
 
 from __future__ import annotations
@@ -97,9 +98,8 @@ class IssuerBase:
         self._key_lock = threading.Lock()
         self._sd_key: P256SigningKey | None = None
         self.clock = clock
-        # Image names known to be in the store; pending ones until their transaction commits.
+        # Image names known to be in the store (added once their transaction commits).
         self.stored_images: set[str] = set()
-        self._pending_images: set[str] = set()
         self.allocator = st.StatusAllocator(
             list_size=identity.list_size, fill_limit=settings.status_fill_limit, rng=rng
         )

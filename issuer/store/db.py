@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Column, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
@@ -13,7 +13,14 @@ from sqlalchemy.exc import OperationalError
 from shared.errors import ErrorCode, ResolutionFailed
 from shared.runtime.db import READ_ONLY, make_engine, redact
 
-__all__ = ["READ_ONLY", "aware", "insert_ignore", "make_engine", "unreachable"]
+__all__ = [
+    "READ_ONLY",
+    "aware",
+    "insert_ignore",
+    "insert_ignore_many",
+    "make_engine",
+    "unreachable",
+]
 
 
 _IGNORE_CACHE: dict[tuple[str, str], Any] = {}
@@ -30,6 +37,29 @@ def insert_ignore(conn: Connection, table: Table, values: dict[str, Any]) -> boo
         stmt = module.insert(table).on_conflict_do_nothing().returning(key)
         _IGNORE_CACHE[(dialect, table.name)] = stmt
     return conn.execute(stmt, values).first() is not None
+
+
+_IGNORE_MANY_CACHE: dict[tuple[str, str, tuple[str, ...]], Any] = {}
+
+
+def insert_ignore_many(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], key: tuple[Column[Any], ...]
+) -> set[tuple[Any, ...]]:
+    """INSERT each row unless its key exists; the ``key`` values of the rows inserted.
+
+    One statement for all rows (SQLAlchemy's "insertmanyvalues": a multi-row INSERT
+    with RETURNING on SQLite and PostgreSQL), so a block costs one round trip.
+    """
+    if not rows:
+        return set()
+    dialect = conn.dialect.name
+    names = tuple(c.name for c in key)
+    stmt = _IGNORE_MANY_CACHE.get((dialect, table.name, names))
+    if stmt is None:
+        module: Any = postgresql if dialect == "postgresql" else sqlite
+        stmt = module.insert(table).on_conflict_do_nothing().returning(*key)
+        _IGNORE_MANY_CACHE[(dialect, table.name, names)] = stmt
+    return {tuple(r) for r in conn.execute(stmt, rows)}
 
 
 def aware(moment: datetime | None) -> datetime | None:

@@ -72,15 +72,49 @@ class Store:
         self.engine.dispose()
 
     @contextmanager
-    def begin(self) -> Iterator[Connection]:
-        """One transaction: committed on success, rolled back on any exception."""
+    def begin(self, *, durable: bool = True) -> Iterator[Connection]:
+        """One transaction: committed on success, rolled back on any exception.
+
+        ``durable=False`` (status index reservations only): the commit does not wait
+        for the disk (SQLite ``synchronous=NORMAL`` in WAL mode, PostgreSQL
+        ``synchronous_commit=off``). Both logs are sequential, so any later durable
+        commit makes it durable too; a crash can lose it only together with everything
+        that came after it, and what came after it was not acknowledged either. Use it
+        only for writes whose loss is harmless on its own.
+        """
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                relaxed = None if durable else self._relax(conn)
+                try:
+                    with conn.begin():
+                        if not durable and conn.dialect.name == "postgresql":
+                            conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                        yield conn
+                finally:
+                    if relaxed is not None:
+                        self._restore(conn, relaxed)
         except OperationalError as exc:
             if "could not connect" in str(exc) or "unable to open" in str(exc):
                 raise unreachable(exc, self.url) from exc
             raise
+
+    @staticmethod
+    def _relax(conn: Connection) -> int | None:
+        """SQLite: commit without fsync on this connection until ``_restore``; the
+        setting to restore (None on other databases)."""
+        if conn.dialect.name != "sqlite":
+            return None
+        raw: Any = conn.connection.driver_connection  # outside any transaction
+        level = int(raw.execute("PRAGMA synchronous").fetchone()[0])
+        raw.execute("PRAGMA synchronous = NORMAL")
+        return level
+
+    @staticmethod
+    def _restore(conn: Connection, level: int) -> None:
+        if not conn.invalidated:
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA synchronous = {int(level)}"
+            )
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -230,6 +264,11 @@ class Store:
     def credential_by_key(self, conn: Connection, key: str) -> RowMapping | None:
         query = select(t.credentials).where(t.credentials.c.idempotency_key == key)
         return conn.execute(query).mappings().first()
+
+    def credentials_by_keys(self, conn: Connection, keys: list[str]) -> dict[str, RowMapping]:
+        """The credentials stored under any of ``keys``, by key (one query)."""
+        query = select(t.credentials).where(t.credentials.c.idempotency_key.in_(set(keys)))
+        return {row["idempotency_key"]: row for row in conn.execute(query).mappings()}
 
     def credentials(
         self,

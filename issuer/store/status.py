@@ -5,11 +5,19 @@ ON CONFLICT DO NOTHING: the primary key makes a second hand-out impossible, in o
 process or many, and a conflict just means "draw again". Entries are never deleted.
 When draws keep colliding, the list is counted; past the fill limit the next list
 (``<purpose>-<seq+1>``) is opened.
+
+:meth:`StatusAllocator.reserve` draws the indexes of many credentials at once: one
+multi-row INSERT per round (a retry round only for the draws that collided), each row
+already naming the credential it is for. The issuer reserves in a short transaction of
+its own, then signs outside any transaction, then stores the credentials: an index
+reserved for a credential that is never stored (a crash, a refused award) stays taken
+and is simply never used, so no index can be handed out twice.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from random import Random
@@ -18,7 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import Connection, RowMapping
 
 from issuer.store import tables as t
-from issuer.store.db import insert_ignore
+from issuer.store.db import insert_ignore, insert_ignore_many
 from shared.errors import ErrorCode, RugzakError
 
 COLLISIONS_BEFORE_COUNT = 16
@@ -85,6 +93,70 @@ class StatusAllocator:
             code=ErrorCode.status_list_full,
             detail={"list": current["id"]},
         )
+
+    def reserve(
+        self,
+        conn: Connection,
+        credential_ids: Sequence[str],
+        purposes: Sequence[str],
+        now: datetime,
+    ) -> dict[str, list[Slot]]:
+        """One slot per purpose for every credential in ``credential_ids``: its slots
+        in ``purposes`` order. Each round inserts every missing draw in one statement
+        (a draw that collides, in the table or within the round, is drawn again)."""
+        wanted = [(cid, purpose) for cid in credential_ids for purpose in purposes]
+        if len(set(wanted)) != len(wanted):
+            raise ValueError("a credential id is named twice")
+        got: dict[tuple[str, str], Slot] = {}
+        collisions = dict.fromkeys(purposes, 0)
+        pending = wanted
+        for _ in range(MAX_DRAWS):
+            rows: list[dict[str, object]] = []
+            drawn: set[tuple[str, int]] = set()
+            asked: list[tuple[str, str]] = []
+            for cid, purpose in pending:
+                current = self._current.get(purpose)
+                if current is None:
+                    current = self._current[purpose] = self.current_list(conn, purpose, now)
+                key = (current["id"], self._rng.randrange(current["size"]))
+                if key in drawn:  # the same draw twice in one round: a collision
+                    self._collided(conn, purpose, collisions, now)
+                    continue
+                drawn.add(key)
+                asked.append((cid, purpose))
+                rows.append({"list_id": key[0], "idx": key[1], "credential_id": cid, "value": 0})
+            inserted = insert_ignore_many(
+                conn, t.status_entries, rows, (t.status_entries.c.list_id, t.status_entries.c.idx)
+            )
+            for (cid, purpose), row in zip(asked, rows, strict=True):
+                key = (str(row["list_id"]), int(row["idx"]))  # type: ignore[call-overload]
+                if key in inserted:
+                    got[(cid, purpose)] = Slot(key[0], key[1], purpose)
+                else:
+                    self._collided(conn, purpose, collisions, now)
+            pending = [w for w in wanted if w not in got]
+            if not pending:
+                return {cid: [got[(cid, p)] for p in purposes] for cid in credential_ids}
+        raise RugzakError(
+            "could not find a free status index",
+            code=ErrorCode.status_list_full,
+            detail={"list": self._current[pending[0][1]]["id"]},
+        )
+
+    def _collided(
+        self, conn: Connection, purpose: str, collisions: dict[str, int], now: datetime
+    ) -> None:
+        """Count a collision; every ``COLLISIONS_BEFORE_COUNT`` see whether the list is
+        past its fill limit (then open the next) or was replaced by another process."""
+        collisions[purpose] += 1
+        if collisions[purpose] % COLLISIONS_BEFORE_COUNT:
+            return
+        current = self._current[purpose]
+        if allocated_count(conn, current["id"]) >= current["size"] * self.fill_limit:
+            current = self.open_next(conn, purpose, current["seq"] + 1, now)
+        else:
+            current = self.current_list(conn, purpose, now)
+        self._current[purpose] = current
 
     def current_list(self, conn: Connection, purpose: str, now: datetime) -> RowMapping:
         row = (

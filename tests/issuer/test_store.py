@@ -72,6 +72,69 @@ def test_a_rolled_back_allocation_leaves_no_trace(store: Store) -> None:
     store.dispose()
 
 
+def test_reserving_a_block_never_repeats_and_opens_the_next_list(store: Store) -> None:
+    # Blocks of 20 credentials x 2 purposes in a tiny list with a fill limit: draws
+    # collide in the table and within one round, and lists roll over.
+    allocator = st.StatusAllocator(list_size=64, fill_limit=0.5, rng=Random(1))
+    slots: list[st.Slot] = []
+    for block in range(10):
+        ids = [f"c{block}-{n}" for n in range(20)]
+        with store.begin(durable=False) as conn:
+            reserved = allocator.reserve(conn, ids, ["revocation", "suspension"], NOW)
+        assert list(reserved) == ids
+        for cid in ids:
+            assert [s.purpose for s in reserved[cid]] == ["revocation", "suspension"]
+            slots += reserved[cid]
+    assert len({(s.list_id, s.index) for s in slots}) == 400
+    assert all(0 <= s.index < 64 for s in slots)
+    with store.begin() as conn:
+        rows = conn.execute(select(t.status_entries)).mappings().all()
+    # every reserved row names the credential it was reserved for
+    owner = {(r["list_id"], r["idx"]): r["credential_id"] for r in rows}
+    assert len(owner) == 400
+    per_list: dict[str, int] = {}
+    for s in slots:
+        per_list[s.list_id] = per_list.get(s.list_id, 0) + 1
+    assert len(per_list) >= 8 and max(per_list.values()) <= 64
+    store.dispose()
+
+
+def test_two_allocators_with_the_same_draws_reserve_disjoint_blocks(store: Store) -> None:
+    a = st.StatusAllocator(list_size=131_072, fill_limit=0.75, rng=Random(5))
+    b = st.StatusAllocator(list_size=131_072, fill_limit=0.75, rng=Random(5))
+    with store.begin() as conn:
+        first = a.reserve(conn, [f"a{n}" for n in range(50)], ["revocation"], NOW)
+    with store.begin() as conn:
+        second = b.reserve(conn, [f"b{n}" for n in range(50)], ["revocation"], NOW)
+    taken = {s.index for v in first.values() for s in v}
+    again = {s.index for v in second.values() for s in v}
+    assert len(taken) == len(again) == 50 and not taken & again
+    store.dispose()
+
+
+def test_a_reservation_names_each_credential_once(store: Store) -> None:
+    allocator = st.StatusAllocator(list_size=64, fill_limit=0.5, rng=Random(1))
+    with store.begin() as conn, pytest.raises(ValueError):
+        allocator.reserve(conn, ["c1", "c1"], ["revocation"], NOW)
+    store.dispose()
+
+
+def test_a_relaxed_transaction_commits_and_leaves_the_connection_durable(store: Store) -> None:
+    with store.begin(durable=False) as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+        conn.execute(t.config.insert().values(key="k", value="v"))
+    with store.begin() as conn:  # the pool hands the same connection back: FULL again
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert store.config(conn)["k"] == "v"
+    with pytest.raises(RuntimeError), store.begin(durable=False) as conn:
+        conn.execute(t.config.insert().values(key="gone", value="v"))
+        raise RuntimeError("rolled back")
+    with store.begin() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+        assert "gone" not in store.config(conn)
+    store.dispose()
+
+
 def test_sealed_seed_round_trip_and_wrong_passphrase() -> None:
     blob = seal_seed(ISSUER_SEED, PASSPHRASE, kdf="min")
     assert ISSUER_SEED.hex() not in blob
