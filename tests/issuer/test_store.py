@@ -95,7 +95,8 @@ def test_reserving_a_block_never_repeats_and_opens_the_next_list(store: Store) -
     per_list: dict[str, int] = {}
     for s in slots:
         per_list[s.list_id] = per_list.get(s.list_id, 0) + 1
-    assert len(per_list) >= 8 and max(per_list.values()) <= 64
+    assert len(per_list) >= 8
+    assert max(per_list.values()) <= 64
     store.dispose()
 
 
@@ -108,13 +109,14 @@ def test_two_allocators_with_the_same_draws_reserve_disjoint_blocks(store: Store
         second = b.reserve(conn, [f"b{n}" for n in range(50)], ["revocation"], NOW)
     taken = {s.index for v in first.values() for s in v}
     again = {s.index for v in second.values() for s in v}
-    assert len(taken) == len(again) == 50 and not taken & again
+    assert len(taken) == len(again) == 50
+    assert not taken & again
     store.dispose()
 
 
 def test_a_reservation_names_each_credential_once(store: Store) -> None:
     allocator = st.StatusAllocator(list_size=64, fill_limit=0.5, rng=Random(1))
-    with store.begin() as conn, pytest.raises(ValueError):
+    with store.begin() as conn, pytest.raises(ValueError, match="named twice"):
         allocator.reserve(conn, ["c1", "c1"], ["revocation"], NOW)
     store.dispose()
 
@@ -126,9 +128,14 @@ def test_a_relaxed_transaction_commits_and_leaves_the_connection_durable(store: 
     with store.begin() as conn:  # the pool hands the same connection back: FULL again
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
         assert store.config(conn)["k"] == "v"
-    with pytest.raises(RuntimeError), store.begin(durable=False) as conn:
-        conn.execute(t.config.insert().values(key="gone", value="v"))
-        raise RuntimeError("rolled back")
+
+    def fail() -> None:
+        with store.begin(durable=False) as conn:
+            conn.execute(t.config.insert().values(key="gone", value="v"))
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        fail()
     with store.begin() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
         assert "gone" not in store.config(conn)
