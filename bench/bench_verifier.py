@@ -239,15 +239,19 @@ class Connection:
 
 
 async def drive(
-    port: int, bodies: list[bytes], concurrency: int, duration: float
+    ports: int | list[int], bodies: list[bytes], concurrency: int, duration: float
 ) -> tuple[list[float], int, int, float]:
+    """POST each body once from ``concurrency`` keep-alive connections (connection ``i``
+    to ``ports[i % len(ports)]``: round robin over replicas) until ``duration`` passes.
+    Returns the latencies, errors (not 200 or not valid), answers and seconds."""
+    targets = [ports] if isinstance(ports, int) else ports
     queue = iter(bodies)
     latencies: list[float] = []
     errors = 0
     done = 0
     deadline = time.perf_counter() + duration
 
-    async def worker() -> None:
+    async def worker(port: int) -> None:
         nonlocal errors, done
         conn = Connection("127.0.0.1", port)
         for body in queue:
@@ -268,11 +272,67 @@ async def drive(
             conn.writer.close()
 
     start = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(targets[i % len(targets)]) for i in range(concurrency)))
     return latencies, errors, done, time.perf_counter() - start
 
 
-def _cpu_seconds(root: int) -> float:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def server_env(origin: str, db_url: str, prefix: str, tmp: Path) -> dict[str, str]:
+    """The environment of ``rugzak-verifier serve`` for the benchmark: offline, the trust
+    pack in ``tmp``, no rate limit (the load comes from one address)."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "RUGZAK_VERIFIER_PUBLIC_ORIGIN": origin,
+            "RUGZAK_VERIFIER_DATABASE_URL": db_url,
+            "RUGZAK_VERIFIER_TABLE_PREFIX": prefix,
+            "RUGZAK_VERIFIER_DATA_DIR": str(tmp),
+            "RUGZAK_VERIFIER_TRUST_PACK": str(tmp / "pack.json"),
+            "RUGZAK_VERIFIER_OFFLINE": "true",
+            "RUGZAK_VERIFIER_RATE_LIMIT_PER_MINUTE": "0",
+        }
+    )
+    return env
+
+
+def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """``rugzak-verifier serve`` on 127.0.0.1:``port``, once it answers ``/health``."""
+    server = subprocess.Popen(
+        [
+            sys.executable, "-m", "verifier", "serve",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as reply:
+                if reply.status == 200:
+                    return server
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                stop_server(server)
+                raise SystemExit("the verifier did not start") from None
+            time.sleep(0.2)
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(15)
+
+
+def cpu_seconds(root: int) -> float:
     """User + system CPU of ``root`` and its descendants (Linux /proc), in seconds."""
     tick = os.sysconf("SC_CLK_TCK")
     stats: dict[int, tuple[int, float]] = {}
@@ -321,10 +381,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args()
 
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
+    args.port = args.port or free_port()
     now = datetime.now(UTC).replace(microsecond=0)
     origin = f"http://127.0.0.1:{args.port}"
     tmp = Path(tempfile.mkdtemp(prefix="rugzak-bench-"))
@@ -363,48 +420,17 @@ def main() -> int:
         print("the same-process baseline did not verify", file=sys.stderr)
         return 2
 
-    env = dict(os.environ)
-    env.update(
-        {
-            "RUGZAK_VERIFIER_PUBLIC_ORIGIN": origin,
-            "RUGZAK_VERIFIER_DATABASE_URL": db_url,
-            "RUGZAK_VERIFIER_TABLE_PREFIX": prefix,
-            "RUGZAK_VERIFIER_DATA_DIR": str(tmp),
-            "RUGZAK_VERIFIER_TRUST_PACK": str(tmp / "pack.json"),
-            "RUGZAK_VERIFIER_OFFLINE": "true",
-            "RUGZAK_VERIFIER_RATE_LIMIT_PER_MINUTE": "0",
-        }
-    )
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "verifier", "serve",
-            "--host", "127.0.0.1", "--port", str(args.port), "--workers", str(args.workers),
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )  # fmt: skip
+    server = start_server(args.port, args.workers, server_env(origin, db_url, prefix, tmp))
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"{origin}/health", timeout=1) as reply:
-                    if reply.status == 200:
-                        break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    print("the verifier did not start", file=sys.stderr)
-                    return 2
-                time.sleep(0.2)
         warm, timed = bodies[:200], bodies[200:]
         asyncio.run(drive(args.port, warm, args.concurrency, 30))  # every worker warms up
-        cpu_before = _cpu_seconds(server.pid)
+        cpu_before = cpu_seconds(server.pid)
         client_before = time.process_time()
         latencies, errors, done, elapsed = asyncio.run(
             drive(args.port, timed, args.concurrency, args.duration)
         )
         client_cpu = time.process_time() - client_before
-        server_cpu = _cpu_seconds(server.pid) - cpu_before
+        server_cpu = cpu_seconds(server.pid) - cpu_before
 
         async def replay() -> tuple[int, bytes]:
             return await Connection("127.0.0.1", args.port).post("/verify/presentation", timed[0])
@@ -412,9 +438,7 @@ def main() -> int:
         _status, data = asyncio.run(replay())
         replay_refused = "nonce_reused" in data.decode()
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(15)
+        stop_server(server)
         store.drop_schema()
         engine.dispose()
 
