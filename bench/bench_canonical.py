@@ -120,11 +120,10 @@ def realistic_inputs() -> dict[str, Any]:
     one = sb.presentation([credential])
     three = sb.presentation([credential, *others])
     config = proof_config(first_proof(credential), credential)
-    created = sb.NOW
-    fresh = []
-    for second in range(4096):
-        created += timedelta(seconds=1)
-        fresh.append({**config, "created": format_datetime(created)})
+    fresh = [
+        {**config, "created": format_datetime(sb.NOW + timedelta(seconds=n))}
+        for n in range(1, 4097)
+    ]
     vp_config = proof_config(one["proof"], one)
     vp_fresh = [{**vp_config, "challenge": f"{vp_config['challenge']}{n}"} for n in range(4096)]
     vector = json.loads(VECTOR.read_text("utf-8"))
