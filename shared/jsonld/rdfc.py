@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -83,9 +84,24 @@ def _first_degree_line(quad: Quad, node: int) -> str:
 
 def canonicalize(quads: Iterable[Quad]) -> str:
     """Canonical N-Quads of a set of quads (duplicates must already be removed)."""
-    quad_list = list(quads)
+    quad_list = quads if isinstance(quads, list) else list(quads)
     labels = canonical_labels(quad_list)
-    return "".join(sorted(serialize(q, labels) for q in quad_list))
+    lines: list[str] = []
+    append = lines.append
+    for s, p, o, g in quad_list:
+        # serialize(), inlined: this runs once per quad of every document.
+        if s.__class__ is int:
+            s = labels[s]
+        if o.__class__ is int:
+            o = labels[o]
+        if g is None:
+            append(f"{s} {p} {o} .\n")
+        else:
+            if g.__class__ is int:
+                g = labels[g]
+            append(f"{s} {p} {o} {g} .\n")
+    lines.sort()
+    return "".join(lines)
 
 
 def canonical_labels(quad_list: list[Quad]) -> dict[int, str]:
@@ -93,25 +109,70 @@ def canonical_labels(quad_list: list[Quad]) -> dict[int, str]:
 
     Selective disclosure needs the map itself, not only the canonical text.
     """
+    # Each blank node's quads as first-degree lines (itself _:a, other blank nodes
+    # _:z), one line per position it takes, as pyld counts them.
+    # Keys are blank nodes (ints); typed Any because the branches below test that.
+    lines: defaultdict[Any, list[str]] = defaultdict(list)
+    for s, p, o, g in quad_list:
+        s_blank = s.__class__ is int
+        o_blank = o.__class__ is int
+        if g is None:
+            if s_blank:
+                if o_blank:
+                    if s == o:
+                        line = f"_:a {p} _:a .\n"
+                        lines[s].extend((line, line))
+                    else:
+                        lines[s].append(f"_:a {p} _:z .\n")
+                        lines[o].append(f"_:z {p} _:a .\n")
+                else:
+                    lines[s].append(f"_:a {p} {o} .\n")
+            elif o_blank:
+                lines[o].append(f"{s} {p} _:a .\n")
+        elif g.__class__ is int and s != g and o != g and not (s_blank and o_blank):
+            # A quad of a named graph named by a blank node (a credential in a
+            # presentation): the graph and at most one other blank node.
+            if s_blank:
+                lines[s].append(f"_:a {p} {o} _:z .\n")
+                lines[g].append(f"_:z {p} {o} _:a .\n")
+            elif o_blank:
+                lines[o].append(f"{s} {p} _:a _:z .\n")
+                lines[g].append(f"{s} {p} _:z _:a .\n")
+            else:
+                lines[g].append(f"{s} {p} {o} _:a .\n")
+        else:
+            quad = (s, p, o, g)
+            for node in (s, o, g):
+                if node.__class__ is int:
+                    lines[node].append(_first_degree_line(quad, node))
+    by_hash: dict[str, list[int]] = {}
+    sha256 = hashlib.sha256
+    for node, node_lines in lines.items():
+        node_lines.sort()
+        digest = sha256("".join(node_lines).encode()).hexdigest()
+        found = by_hash.get(digest)
+        if found is None:
+            by_hash[digest] = [node]
+        else:
+            found.append(node)
+    if len(by_hash) == len(lines):
+        # The simple case: every blank node is told apart by its own quads.
+        return {by_hash[h][0]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
+    return _n_degree_labels(_mentions(quad_list), by_hash)
+
+
+def _mentions(quad_list: list[Quad]) -> dict[int, list[Quad]]:
+    """Each blank node's quads, one entry per position it takes (as pyld counts them)."""
     mentions: dict[int, list[Quad]] = {}
     for quad in quad_list:
         s, _, o, g = quad
-        # One entry per position, as pyld does (a quad naming a node twice counts twice).
         if isinstance(s, int):
             mentions.setdefault(s, []).append(quad)
         if isinstance(o, int):
             mentions.setdefault(o, []).append(quad)
         if isinstance(g, int):
             mentions.setdefault(g, []).append(quad)
-    by_hash: dict[str, list[int]] = {}
-    for node, node_quads in mentions.items():
-        lines = sorted(_first_degree_line(q, node) for q in node_quads)
-        digest = hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
-        by_hash.setdefault(digest, []).append(node)
-    if len(by_hash) == len(mentions):
-        # The simple case: every blank node is told apart by its own quads.
-        return {by_hash[h][0]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
-    return _n_degree_labels(mentions, by_hash)
+    return mentions
 
 
 def _n_degree_labels(

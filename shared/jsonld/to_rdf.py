@@ -17,6 +17,7 @@ code the reference path uses.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from typing import Any, Final
 
 from pyld import jsonld
@@ -94,24 +95,132 @@ def _iri(expanded: str | None) -> str:
     return f"<{expanded}>"
 
 
-class _Emitter:
-    """Walks one document, collecting its quads."""
+# How a property turns a string value into an RDF term.
+_STR_LITERAL: Final = 0  # "value" (xsd:string)
+_STR_ID: Final = 1  # an IRI (@type: @id)
+_STR_VOCAB: Final = 2  # an IRI, terms and @vocab apply (@type: @vocab)
+_STR_TYPED: Final = 3  # "value"^^<datatype>
+_STR_FALLBACK: Final = 4  # not handled here
 
-    __slots__ = ("blank", "quads", "undefined")
+# Plans are remembered per (active context, property, keys, local context); after
+# this many the memo starts again, so ever-new shapes cost time, never memory.
+MAX_PLANS: Final = 4096
+MAX_TYPINGS: Final = 64
 
-    def __init__(self) -> None:
-        self.quads: set[Quad] = set()
-        self.blank = 0
+
+class _PropertyPlan:
+    """What one key of a node object means in its active context, worked out once."""
+
+    __slots__ = (
+        "container",
+        "ctx",
+        "datatype",
+        "graph_container",
+        "is_json",
+        "is_list",
+        "key",
+        "predicate",
+        "reason",
+        "str_mode",
+        "term",
+    )
+
+    def __init__(self, key: str, info: KeyInfo, ctx: ActiveContext) -> None:
+        _, expanded, term, predicate = info
+        self.key = key
+        self.predicate = predicate
+        key_ctx = ctx
+        value_term = term
+        container = _EMPTY
+        self.is_json = False
+        if term is not None:
+            if not term.plain:
+                raise Fallback(f"term for {expanded} uses a feature the fast path does not handle")
+            container = term.container
+            if term.type_mapping == "@json":
+                if container:
+                    raise Fallback("@json with a container")
+                self.is_json = True
+            elif term.context is not None:
+                key_ctx = ctx.derive(term.context, term.context_key, override_protected=True)
+                value_term = key_ctx.terms.get(key)
+        self.ctx = key_ctx
+        self.term = value_term
+        self.container = container
+        self.is_list = "@list" in container
+        self.graph_container = "@graph" in container
+        # The string case of ``_Emitter.scalar``, decided once.
+        self.datatype = ""
+        self.reason = ""
+        coercion = value_term.type_mapping if value_term is not None else None
+        plain = key_ctx.plain and (value_term is None or value_term.plain)
+        if coercion is None or coercion == "@none":
+            self.str_mode = _STR_LITERAL if plain else _STR_FALLBACK
+            self.reason = "language-tagged string"
+        elif coercion == "@id":
+            self.str_mode = _STR_ID
+        elif coercion == "@vocab":
+            self.str_mode = _STR_VOCAB
+        elif coercion == "@json" or coercion.startswith("_:") or not is_absolute_iri(coercion):
+            self.str_mode = _STR_FALLBACK
+            self.reason = f"datatype {coercion}"
+        else:
+            self.str_mode = _STR_TYPED
+            self.datatype = coercion
+
+
+class _TypedPlan:
+    """A node object's keys with its type values: everything but the values' terms."""
+
+    __slots__ = ("id_ctx", "id_key", "properties", "type_iris", "undefined")
+
+    def __init__(
+        self,
+        element: dict[str, Any],
+        ctx: ActiveContext,
+        type_key: str | None,
+        types: tuple[str, ...],
+    ) -> None:
+        type_ctx = ctx
+        for name in sorted(types) if len(types) > 1 else types:
+            type_scoped = type_ctx.term_context(name)
+            if type_scoped is not None and type_scoped[0] is not False:
+                ctx = ctx.derive(type_scoped[0], type_scoped[1], propagate=False)
+        self.id_key: str | None = None
+        self.id_ctx = ctx
         self.undefined: str | None = None
+        properties: list[_PropertyPlan] = []
+        for key in element:
+            if key == "@context":
+                continue
+            info = ctx.key(key)
+            kind = info[0]
+            if kind == PROPERTY:
+                properties.append(_PropertyPlan(key, info, ctx))
+            elif kind == TYPE:
+                if key != type_key:
+                    raise Fallback("several @type keys")
+            elif kind == UNDEFINED:
+                if self.undefined is None:
+                    self.undefined = key
+            elif kind == ID:
+                if self.id_key is not None:
+                    raise Fallback("@id")
+                self.id_key = key
+            else:
+                raise Fallback(f"keyword {info[1]}")
+        if type_key is not None and ctx.key(type_key)[0] != TYPE:
+            raise Fallback("type-scoped context redefines the @type alias")
+        self.type_iris = tuple(_iri(type_ctx.expand_vocab(name)) for name in types)
+        self.properties = tuple(properties)
 
-    def new_blank(self) -> int:
-        self.blank += 1
-        return self.blank
 
-    def node(
-        self, element: dict[str, Any], ctx: ActiveContext, prop: str | None, graph: Term | None
-    ) -> Term:
-        """Emit a node object's quads into ``graph``; return its subject."""
+class _NodePlan:
+    """A node object's keys in one active context, reached through one property."""
+
+    __slots__ = ("ctx", "type_key", "typed")
+
+    def __init__(self, element: dict[str, Any], ctx: ActiveContext, prop: str | None) -> None:
         scoped = ctx.term_context(prop) if prop is not None else None
         if ctx.previous is not None:
             # Type-scoped contexts do not propagate into nested nodes, except that a
@@ -133,106 +242,126 @@ class _Emitter:
             if isinstance(local, dict) and len(local) == 1 and "@context" in local:
                 raise Fallback("keyword redefinition")
             ctx = ctx.derive(local)
-
         # Find @type first: its type-scoped contexts apply to every other key.
-        type_ctx = ctx
         type_key: str | None = None
-        types: list[Any] = []
         for key in ctx.type_keys:
             if key in element:
                 if type_key is not None:
                     raise Fallback("several @type keys")
                 type_key = key
-                value = element[key]
-                types = as_list(value)
-                if value is None or not all(isinstance(t, str) for t in types):
-                    raise Fallback("non-string @type")
-        for name in sorted(types) if len(types) > 1 else types:
-            type_scoped = type_ctx.term_context(name)
-            if type_scoped is not None and type_scoped[0] is not False:
-                ctx = ctx.derive(type_scoped[0], type_scoped[1], propagate=False)
+        self.ctx = ctx
+        self.type_key = type_key
+        self.typed: dict[tuple[str, ...], _TypedPlan] = {}
 
-        subject: Term | None = None
-        properties = []
-        for key, value in element.items():
-            if key == "@context":
-                continue
-            info = ctx.key(key)
-            kind = info[0]
-            if kind == PROPERTY:
-                properties.append((key, info, value))
-            elif kind == TYPE:
-                if key != type_key:
-                    raise Fallback("several @type keys")
-            elif kind == UNDEFINED:
-                if self.undefined is None:
-                    self.undefined = key
-            elif kind == ID:
-                if subject is not None or not isinstance(value, str):
-                    raise Fallback("@id")
-                subject = _iri(ctx.expand_id(value))
+
+_PLANS: dict[Hashable, _NodePlan] = {}
+
+
+def _context_key(local: Any) -> Hashable | None:
+    """A memo key for an embedded ``@context`` value, or None (then no plan is kept)."""
+    if type(local) is str:
+        return local
+    if type(local) is list and all(type(item) is str for item in local):
+        return tuple(local)
+    return None
+
+
+class _Emitter:
+    """Walks one document, collecting its quads."""
+
+    __slots__ = ("blank", "quads", "undefined")
+
+    def __init__(self) -> None:
+        self.quads: set[Quad] = set()
+        self.blank = 0
+        self.undefined: str | None = None
+
+    def new_blank(self) -> int:
+        self.blank += 1
+        return self.blank
+
+    def plan(self, element: dict[str, Any], ctx: ActiveContext, prop: str | None) -> _TypedPlan:
+        """The plan for ``element``: remembered when its shape was seen before."""
+        keys = tuple(element)
+        memo_key: Hashable | None
+        if "@context" in element:
+            local_key = _context_key(element["@context"])
+            memo_key = None if local_key is None else (ctx, prop, keys, local_key)
+        else:
+            memo_key = (ctx, prop, keys)
+        node_plan = _PLANS.get(memo_key) if memo_key is not None else None
+        if node_plan is None:
+            node_plan = _NodePlan(element, ctx, prop)
+            if memo_key is not None:
+                if len(_PLANS) >= MAX_PLANS:
+                    _PLANS.clear()
+                _PLANS[memo_key] = node_plan
+        type_key = node_plan.type_key
+        types: tuple[str, ...]
+        if type_key is None:
+            types = ()
+        else:
+            value = element[type_key]
+            if isinstance(value, str):
+                types = (value,)
+            elif isinstance(value, list) and all(isinstance(t, str) for t in value):
+                types = tuple(value)
             else:
-                raise Fallback(f"keyword {info[1]}")
-        if type_key is not None and ctx.key(type_key)[0] != TYPE:
-            raise Fallback("type-scoped context redefines the @type alias")
+                raise Fallback("non-string @type")
+        typed = node_plan.typed.get(types)
+        if typed is None:
+            typed = _TypedPlan(element, node_plan.ctx, type_key, types)
+            if len(node_plan.typed) < MAX_TYPINGS:
+                node_plan.typed[types] = typed
+        return typed
 
-        if subject is None:
+    def node(
+        self, element: dict[str, Any], ctx: ActiveContext, prop: str | None, graph: Term | None
+    ) -> Term:
+        """Emit a node object's quads into ``graph``; return its subject."""
+        plan = self.plan(element, ctx, prop)
+        if plan.undefined is not None and self.undefined is None:
+            self.undefined = plan.undefined
+        subject: Term
+        if plan.id_key is not None:
+            value = element[plan.id_key]
+            if not isinstance(value, str):
+                raise Fallback("@id")
+            subject = _iri(plan.id_ctx.expand_id(value))
+        else:
             subject = self.new_blank()
         quads = self.quads
-        for name in types:
-            quads.add((subject, RDF_TYPE, _iri(type_ctx.expand_vocab(name)), graph))
-        for key, info, value in properties:
-            self.property(subject, key, info, value, ctx, graph)
+        for type_iri in plan.type_iris:
+            quads.add((subject, RDF_TYPE, type_iri, graph))
+        for prop_plan in plan.properties:
+            value = element[prop_plan.key]
+            if prop_plan.is_json:
+                quads.add((subject, prop_plan.predicate, json_literal(value), graph))
+            elif type(value) is str and not prop_plan.container:
+                # The common case, one string value, without the general machinery.
+                quads.add((subject, prop_plan.predicate, self.string(value, prop_plan), graph))
+            else:
+                self.property(subject, prop_plan, value, graph)
         return subject
 
-    def property(
-        self,
-        subject: Term,
-        key: str,
-        info: KeyInfo,
-        value: Any,
-        ctx: ActiveContext,
-        graph: Term | None,
-    ) -> None:
-        _, expanded, term, predicate = info
-        key_ctx = ctx
-        value_term = term
-        container = _EMPTY
-        if term is not None:
-            if not term.plain:
-                raise Fallback(f"term for {expanded} uses a feature the fast path does not handle")
-            container = term.container
-            if term.type_mapping == "@json":
-                if container:
-                    raise Fallback("@json with a container")
-                self.quads.add((subject, predicate, json_literal(value), graph))
-                return
-            if term.context is not None:
-                key_ctx = ctx.derive(term.context, term.context_key, override_protected=True)
-                value_term = key_ctx.terms.get(key)
-        if "@list" in container:
+    def property(self, subject: Term, plan: _PropertyPlan, value: Any, graph: Term | None) -> None:
+        if plan.is_list:
             if value is None:
                 return
-            items = as_list(value)
-            head = self.list(items, key_ctx, key, value_term, graph)
-            self.quads.add((subject, predicate, head, graph))
-            return
-        if type(value) is str and not container:
-            # The common case, one string value, without the general machinery.
-            self.quads.add((subject, predicate, self.scalar(value, key_ctx, value_term), graph))
+            head = self.list(as_list(value), plan, graph)
+            self.quads.add((subject, plan.predicate, head, graph))
             return
         objects: list[Term] = []
-        self.values(value, key_ctx, key, value_term, graph, objects, "@graph" in container)
+        self.values(value, plan, graph, objects, plan.graph_container)
         quads = self.quads
+        predicate = plan.predicate
         for obj in objects:
             quads.add((subject, predicate, obj, graph))
 
     def values(
         self,
         value: Any,
-        ctx: ActiveContext,
-        key: str,
-        term: ContextTerm | None,
+        plan: _PropertyPlan,
         graph: Term | None,
         out: list[Term],
         graph_container: bool,
@@ -242,21 +371,39 @@ class _Emitter:
             return
         if isinstance(value, list):
             for item in value:
-                self.values(item, ctx, key, term, graph, out, graph_container)
+                self.values(item, plan, graph, out, graph_container)
             return
         if isinstance(value, dict):
             if graph_container:
                 # Each value becomes its own named graph, named by a fresh blank node.
                 named = self.new_blank()
-                self.node(value, ctx, key, named)
+                self.node(value, plan.ctx, plan.key, named)
                 out.append(named)
             else:
-                out.append(self.node(value, ctx, key, graph))
+                out.append(self.node(value, plan.ctx, plan.key, graph))
             return
-        obj = self.scalar(value, ctx, term)
+        if isinstance(value, str):
+            obj = self.string(value, plan)
+        else:
+            obj = self.scalar(value, plan.ctx, plan.term)
         out.append(self.new_blank() if graph_container else obj)
 
-    def scalar(self, value: Any, ctx: ActiveContext, term: ContextTerm | None) -> str:
+    @staticmethod
+    def string(value: str, plan: _PropertyPlan) -> str:
+        """A string value as ``scalar`` makes it, with the decision taken in the plan."""
+        mode = plan.str_mode
+        if mode == _STR_LITERAL:
+            return literal(value)
+        if mode == _STR_ID:
+            return _iri(plan.ctx.expand_id(value))
+        if mode == _STR_VOCAB:
+            return _iri(plan.ctx.expand_vocab(value))
+        if mode == _STR_TYPED:
+            return literal(value, plan.datatype)
+        raise Fallback(plan.reason)
+
+    @staticmethod
+    def scalar(value: Any, ctx: ActiveContext, term: ContextTerm | None) -> str:
         """A string, number or boolean as pyld's value expansion and toRdf make it."""
         coercion = term.type_mapping if term is not None else None
         if coercion is None:
@@ -278,20 +425,13 @@ class _Emitter:
             raise Fallback(f"datatype {coercion}")
         return literal_term(value, coercion)
 
-    def list(
-        self,
-        items: list[Any],
-        ctx: ActiveContext,
-        key: str,
-        term: ContextTerm | None,
-        graph: Term | None,
-    ) -> Term:
+    def list(self, items: list[Any], plan: _PropertyPlan, graph: Term | None) -> Term:
         """Emit an rdf:List of ``items``; return its head."""
         objects: list[Term] = []
         for item in items:
             if isinstance(item, list):
                 raise Fallback("list of lists")
-            self.values(item, ctx, key, term, graph, objects, False)
+            self.values(item, plan, graph, objects, False)
         if not objects:
             return RDF_NIL
         head: Term = self.new_blank()
