@@ -18,7 +18,7 @@ from shared import qr
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
 from wallet.config import StapleMode
 from wallet.oid4vp import Answered, Ask, VerifierUnreachable, answer, fetch_ask
-from wallet.presenting import Presentation
+from wallet.presenting import Hiding, Presentation
 
 if TYPE_CHECKING:
     from wallet.service import WalletService
@@ -60,7 +60,7 @@ def deliver(
     service: WalletService,
     text: str,
     chosen: Sequence[str],
-    hide: Collection[str] = (),
+    hide: Collection[str] | Hiding = (),
     *,
     endorsements: bool = True,
 ) -> Delivered | Presentation:

@@ -50,7 +50,7 @@ from shared.strict_json import parse as parse_json
 from wallet.data.endorsements import kept_for
 from wallet.data.store import StoredCredential, WalletStore
 from wallet.network import LOOPBACK, MAX_BODY_BYTES, Network
-from wallet.presenting import shown_credential
+from wallet.presenting import Hiding, shown_credential
 from wallet.stapling import kept_lists
 
 #: The verifier's part limit when the request does not say (its own default).
@@ -327,14 +327,16 @@ def sign_vp_token(
     by_query: dict[str, list[StoredCredential]],
     store: WalletStore,
     now: datetime,
-    hide: Collection[str] = (),
+    hide: Collection[str] | Hiding = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """One VP per badge, bound to the nonce and the full client id (B.1.3.2.5, §14.10);
-    the parts in ``hide`` are left out by selective disclosure."""
+    the parts in ``hide`` (of every badge, or per badge) are left out by selective
+    disclosure."""
+    hiding = Hiding.of(hide).resolved(store)
     return {
         query_id: [
             create_presentation(
-                [shown_credential(item, hide)],
+                [shown_credential(item, hiding.for_badge(item.id))],
                 store.holder,
                 challenge=ask.request.nonce,
                 domain=ask.request.client_id,
@@ -408,7 +410,7 @@ def answer(
     store: WalletStore,
     network: Network,
     now: datetime,
-    hide: Collection[str] = (),
+    hide: Collection[str] | Hiding = (),
     *,
     staple: bool = True,
     endorsements: bool = True,

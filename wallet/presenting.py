@@ -12,8 +12,8 @@ from __future__ import annotations
 import io
 import json
 import math
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,45 @@ FILE_MAX_VERSION = 25
 TERMINAL_BORDER = 2
 PNG_SCALE = 6
 PNG_BORDER = 4
+
+
+@dataclass(frozen=True)
+class Hiding:
+    """What the verifier does not see: parts of every badge (``every``) and parts of
+    single badges (``badges``: wallet id or id prefix -> parts), by selective
+    disclosure. Parts are keys of ``shared.ob.disclosure.SELECTABLE``.
+
+    Per badge, because a learner may hide the evidence of one badge and show another
+    whole, and a badge its issuer did not sign for disclosure can then still go along."""
+
+    every: frozenset[str] = frozenset()
+    badges: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, hide: Collection[str] | Hiding) -> Hiding:
+        """``hide`` as a ``Hiding``: a plain collection of parts means every badge."""
+        return hide if isinstance(hide, Hiding) else cls(frozenset(hide))
+
+    def parts(self) -> frozenset[str]:
+        """Every part named anywhere (to check that each is a part that can be hidden)."""
+        return self.every.union(*self.badges.values())
+
+    def resolved(self, store: WalletStore) -> Hiding:
+        """The per-badge choices keyed by full wallet ids (references may be prefixes)."""
+        if not self.badges:
+            return self
+        badges: dict[str, frozenset[str]] = {}
+        for reference, parts in self.badges.items():
+            key = store.find(reference).id
+            badges[key] = badges.get(key, frozenset()) | frozenset(parts)
+        return Hiding(self.every, badges)
+
+    def for_badge(self, badge_id: str) -> frozenset[str]:
+        """The parts hidden of the badge with this (full) wallet id."""
+        return self.every | self.badges.get(badge_id, frozenset())
+
+    def __bool__(self) -> bool:
+        return bool(self.every) or any(self.badges.values())
 
 
 @dataclass(frozen=True)
@@ -166,7 +205,7 @@ def make_presentation(
     *,
     now: datetime,
     proof_purpose: str = "authentication",
-    hide: Collection[str] = (),
+    hide: Collection[str] | Hiding = (),
     staple: StapleMode = StapleMode.auto,
     endorsements: bool = True,
 ) -> Presentation:
@@ -178,9 +217,9 @@ def make_presentation(
 
     ``proof_purpose="assertionMethod"`` for verifiers that require it (DCC's
     verifier-core); it needs a request, whose challenge and domain bind the proof.
-    ``hide`` names parts of every badge to leave out (keys of
+    ``hide`` names parts to leave out by selective disclosure (keys of
     ``shared.ob.disclosure.SELECTABLE``: identifier, evidence, result, image,
-    alignment) by selective disclosure.
+    alignment): of every badge, or per badge with a ``Hiding``.
 
     The kept status lists of the badges come along for stapling (``staple``)."""
     if not credential_ids:
@@ -203,7 +242,8 @@ def make_presentation(
             "(share its file or its link instead).",
             code=ErrorCode.unsupported_format,
         )
-    unknown = set(hide) - SELECTABLE.keys()
+    hiding = Hiding.of(hide).resolved(store)
+    unknown = hiding.parts() - SELECTABLE.keys()
     if unknown:
         raise InvalidInput(
             "Only these parts of a badge can be hidden: " + ", ".join(SELECTABLE) + ".",
@@ -213,7 +253,8 @@ def make_presentation(
     # endorsements are signed by their endorsers: shown whole, never in part
     beside = [e for e in kept_for(store, chosen) if e.id not in seen] if endorsements else []
     document = create_presentation(
-        [shown_credential(item, hide) for item in chosen] + [e.credential for e in beside],
+        [shown_credential(item, hiding.for_badge(item.id)) for item in chosen]
+        + [e.credential for e in beside],
         store.holder,
         challenge=request.challenge if request else None,
         domain=request.domain if request else None,

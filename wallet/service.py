@@ -24,7 +24,7 @@ from wallet.data.recovery import split as split_secret
 from wallet.data.store import WalletStore
 from wallet.images import baked_credential, is_image_path, qr_texts, read_image_file
 from wallet.offer import is_offer, read_offer, redeem
-from wallet.presenting import Presentation, make_presentation
+from wallet.presenting import Hiding, Presentation, make_presentation
 from wallet.receive import (
     Checker,
     ImportOutcome,
@@ -163,7 +163,7 @@ class WalletService:
         request: Any,
         *,
         proof_purpose: str = "authentication",
-        hide: Collection[str] = (),
+        hide: Collection[str] | Hiding = (),
         staple: StapleMode | None = None,
         endorsements: bool = True,
     ) -> Presentation:

@@ -15,8 +15,8 @@ from textual.widgets import Input, SelectionList, Static
 from typer.testing import CliRunner
 
 from shared.credentials import create_presentation, verify_credential, verify_presentation
-from shared.errors import ErrorCode, Unsupported
-from shared.ob.disclosure import SELECTABLE, hidden_parts
+from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.ob.disclosure import SELECTABLE, can_disclose, hidden_parts
 from shared.presentation_request import PresentationRequest
 from shared.verification import Verdict
 from tests.wallet.conftest import PASSPHRASE
@@ -29,6 +29,7 @@ from wallet.cli.present import Part
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
 from wallet.dialogs.hide import PARTS, HideDialog
+from wallet.presenting import Hiding
 from wallet.screens.qr import QRScreen
 from wallet.service import WalletService
 
@@ -203,3 +204,120 @@ async def test_present_screen_hides_parts_in_qr_codes(
     assert isinstance(screen, QRScreen)
     (credential,) = screen.presentation.document["verifiableCredential"]
     assert hidden_parts(credential) == ["identifier", "evidence"]
+
+
+def _mixed(service: WalletService) -> tuple[str, str]:
+    """The SD badge and a badge without a base proof (shown whole only): their ids."""
+    (outcome,) = service.import_document(sd_badge(HOLDER_KEY.did, number=2, sd_proof=False))
+    assert outcome.accepted, outcome
+    sd_id = next(c.id for c in service.cards() if can_disclose(service.store.get(c.id).credential))
+    whole_id = next(c.id for c in service.cards() if c.id != sd_id)
+    return sd_id, whole_id
+
+
+def test_parts_are_hidden_per_badge(sd_service: WalletService) -> None:
+    """One badge in part, another whole in the same presentation: hiding of every
+    badge would refuse the badge without a base proof; hiding of one badge does not."""
+    sd_id, whole_id = _mixed(sd_service)
+    with pytest.raises(Unsupported):
+        sd_service.present([sd_id, whole_id], REQUEST, hide={"evidence"})
+    # a prefix of the wallet id names the badge, as on the command line
+    hiding = Hiding(badges={sd_id[:8]: frozenset({"evidence", "image"})})
+    shown = sd_service.present([sd_id, whole_id], REQUEST, hide=hiding).document
+    first, second = shown["verifiableCredential"]
+    assert hidden_parts(first) == ["evidence", "image"]
+    assert "evidence" in second
+    assert second == sd_service.store.get(whole_id).credential
+    result = _verify(shown)
+    assert result.verdict == Verdict.valid, result.to_dict()
+    assert result.credentials[0].summary["hidden"] == ["evidence", "image"]
+    assert "hidden" not in result.credentials[1].summary
+    # of every badge and of one more: the union for that badge
+    both = Hiding(frozenset({"identifier"}), {sd_id: frozenset({"evidence"})})
+    (only,) = sd_service.present([sd_id], REQUEST, hide=both).document["verifiableCredential"]
+    assert hidden_parts(only) == ["identifier", "evidence"]
+    with pytest.raises(InvalidInput) as caught:
+        sd_service.present([sd_id], REQUEST, hide=Hiding(badges={sd_id: frozenset({"email"})}))
+    assert caught.value.code == ErrorCode.invalid_request
+
+
+def test_cli_present_hide_in_one_badge(
+    sd_service: WalletService, sd_config: WalletConfig, tmp_path: Path
+) -> None:
+    sd_id, whole_id = _mixed(sd_service)
+    sd_service.store.close()
+    out = tmp_path / "vp.json"
+    result = CliRunner().invoke(
+        make_cli(sd_config),
+        ["present", "-c", sd_id, "-c", whole_id, "-r", REQUEST.to_text(),
+         "--hide-in", f"{sd_id[:8]}:evidence", "--out", str(out)],
+        env=ENV,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "Hidden from the verifier: Lassen, niveau 2: evidence" in result.stderr
+    first, second = json.loads(out.read_text())["verifiableCredential"]
+    assert hidden_parts(first) == ["evidence"]
+    assert "evidence" in second
+    for wrong in (f"{sd_id[:8]}:email", "evidence", ":evidence"):
+        refused = CliRunner().invoke(
+            make_cli(sd_config), ["present", "-c", sd_id, "--hide-in", wrong], env=ENV
+        )
+        assert refused.exit_code == 2, wrong
+        assert "BADGE:PART" in refused.stderr
+        assert "Traceback" not in refused.output
+
+
+async def test_present_screen_hides_parts_of_one_badge(
+    sd_service: WalletService, sd_config: WalletConfig
+) -> None:
+    """ctrl+o on a highlighted badge, "only for" ticked: that badge is shown without its
+    evidence, the other whole; the choice for every badge stays empty."""
+    sd_id, _whole_id = _mixed(sd_service)
+    sd_service.store.close()
+    app = WalletApp(sd_config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.screen.query_one("#passphrase", Input).value = PASSPHRASE
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#request", Input).value = REQUEST.to_text()
+        picks = app.screen.query_one("#picks", SelectionList)
+        picks.select_all()
+        picks.focus()
+        picks.highlighted = [picks.get_option_at_index(i).value for i in range(2)].index(sd_id)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, HideDialog)
+        scope = app.screen.query_one("#hide-scope", SelectionList)
+        assert "Lassen, niveau 2" in str(scope.get_option_at_index(0).prompt)
+        await pilot.press("shift+tab", "space", "tab")  # "only for" ticked; back to the parts
+        await pilot.press("down", "space", "enter")  # evidence
+        await pilot.pause()
+        info = str(app.screen.query_one("#hide-info", Static).render())
+        assert "Hidden from the verifier: Lassen, niveau 2: evidence" in info
+        assert app.screen.hidden == Hiding(badges={sd_id: frozenset({"evidence"})})
+
+        # Opened again on that badge: its own choice shows; unticking shows every badge's.
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, HideDialog)
+        assert set(dialog.query_one("#hide-picks", SelectionList).selected) == {"evidence"}
+        await pilot.press("shift+tab", "space")
+        await pilot.pause()
+        assert set(dialog.query_one("#hide-picks", SelectionList).selected) == set()
+        await pilot.press("escape")
+        await pilot.pause()
+
+        app.screen.query_one("#picks", SelectionList).focus()
+        await pilot.press("ctrl+s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, QRScreen)
+        shown = {c["id"]: c for c in app.screen.presentation.document["verifiableCredential"]}
+    sd_badge_id = sd_badge(HOLDER_KEY.did)["id"]
+    assert hidden_parts(shown.pop(sd_badge_id)) == ["evidence"]
+    (whole,) = shown.values()
+    assert "evidence" in whole

@@ -21,11 +21,11 @@ from wallet.cli.common import err, out, refuse_existing, run, service_for, state
 from wallet.config import StapleMode
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Collection
 
     from shared.presentation_request import PresentationRequest
     from wallet.i18n import Translator
-    from wallet.presenting import Presentation
+    from wallet.presenting import Hiding, Presentation
     from wallet.service import WalletService
 
 # The same default as wallet.presenting (a test checks), repeated so that loading the
@@ -49,6 +49,25 @@ HIDE_HELP = (
     "or e-mail), evidence, result, image, alignment. Needs badges their issuer signed for "
     "selective disclosure (ecdsa-sd-2023)."
 )
+
+
+def _hiding(every: list[Part], per_badge: list[str]) -> Hiding:
+    """``--hide`` and ``--hide-in BADGE:PART`` as one ``Hiding``."""
+    from wallet.presenting import Hiding
+
+    badges: dict[str, frozenset[str]] = {}
+    for given in per_badge:
+        badge, _, part = given.rpartition(":")
+        if not badge or part.lower() not in Part.__members__:
+            raise InvalidInput(
+                f"'{given}' is not BADGE:PART. Give a badge id and one of: "
+                + ", ".join(Part)
+                + " (for example 3f2a:evidence).",
+                code=ErrorCode.invalid_request,
+                detail={"hide_in": given},
+            )
+        badges[badge] = badges.get(badge, frozenset()) | {part.lower()}
+    return Hiding(frozenset(str(p) for p in every), badges)
 
 
 class QrFormat(StrEnum):
@@ -109,6 +128,15 @@ def present(
     hide: Annotated[
         list[Part] | None, typer.Option("--hide", help=HIDE_HELP, case_sensitive=False)
     ] = None,
+    hide_in: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--hide-in",
+            metavar="BADGE:PART",
+            help="Leave a part out of one badge only (repeat for several), e.g. "
+            "--hide-in 3f2a:evidence; the other badges are shown whole.",
+        ),
+    ] = None,
     endorsements: Annotated[
         bool,
         typer.Option(
@@ -136,10 +164,10 @@ def present(
 
     t = state(ctx).t
     chosen = list(credential or [])
-    hidden = [str(part) for part in hide or []]
     with service_for(ctx) as service:
 
         def action() -> None:
+            hidden = _hiding(hide or [], hide_in or [])
             refuse_existing(out_file, qr_png, qr_svg, force=force)
             parsed = None
             max_parts: int | None = None
@@ -178,7 +206,7 @@ def present(
                     t("present.for", domain=parsed.domain, code=parsed.short_code), markup=False
                 )
             if hidden:
-                err.print(t("cli.hidden", parts=_parts_text(t, hidden)), markup=False)
+                err.print(t("cli.hidden", parts=_hidden_text(t, hidden, service)), markup=False)
             err.print(t("cli.parts", count=len(texts)), markup=False)
             if qr_format is not QrFormat.vpqr:
                 _say_staple(t, result, max_version, codec)
@@ -231,7 +259,7 @@ def _over_oid4vp(
     chosen: list[str],
     decline: bool,
     out_file: Path | None,
-    hidden: list[str],
+    hidden: Hiding,
     endorsements: bool,
 ) -> tuple[PresentationRequest, int] | None:
     """Answer over OpenID4VP; returns the offline binding and part limit to fall back to."""
@@ -283,7 +311,7 @@ def _over_oid4vp(
     count = sum(len(v) for v in answered.vp_token.values())
     err.print(t("oid4vp.sent", count=count, verifier=ask.verifier), markup=False)
     if hidden:
-        err.print(t("cli.hidden", parts=_parts_text(t, hidden)), markup=False)
+        err.print(t("cli.hidden", parts=_hidden_text(t, hidden, service)), markup=False)
     if answered.verdict:
         err.print(t("oid4vp.verdict", verdict=answered.verdict), markup=False)
     if answered.redirect_uri:
@@ -296,6 +324,15 @@ def _over_oid4vp(
     return None
 
 
-def _parts_text(t: Translator, parts: list[str]) -> str:
+def _parts_text(t: Translator, parts: Collection[str]) -> str:
     """The hidden parts in the learner's language, in the order of ``Part``."""
     return ", ".join(t("part." + part) for part in Part if part in parts)
+
+
+def _hidden_text(t: Translator, hidden: Hiding, service: WalletService) -> str:
+    """Of every badge, then of single badges by name."""
+    said = [_parts_text(t, hidden.every)] if hidden.every else []
+    for reference, parts in hidden.badges.items():
+        name = service.store.find(reference).card.name
+        said.append(t("present.hidden_of", badge=name, parts=_parts_text(t, parts)))
+    return "; ".join(said)

@@ -11,6 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 
 from shared.errors import RugzakError
@@ -18,7 +19,7 @@ from shared.presentation_request import PresentationRequest
 from wallet.data.cards import Card
 from wallet.data.endorsements import Endorsement, endorsements_of_targets, targets_of
 from wallet.dialogs.hide import HideDialog, parts_text
-from wallet.presenting import parse_request
+from wallet.presenting import Hiding, parse_request
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
@@ -49,7 +50,7 @@ class PresentScreen(WalletScreen):
         self.cards = list(reversed(cards))
         self.preselected = frozenset(preselected)  # e.g. "my skills profile" from the passport
         self.request_text = request
-        self.hidden: frozenset[str] = frozenset()  # parts left out by selective disclosure
+        self.hidden = Hiding()  # parts left out by selective disclosure
         #: the endorsements kept for the picked badges go with them unless left out
         self.endorsements = True
         self._kept: list[Endorsement] | None = None  # every endorsement, read once
@@ -93,6 +94,7 @@ class PresentScreen(WalletScreen):
 
     def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
         self._show_endorsements()
+        self.query_one("#hide-info", Static).update(self._hide_text())
 
     def action_endorsements(self) -> None:
         """Leave the endorsements of the picked badges out, or take them along again."""
@@ -127,19 +129,41 @@ class PresentScreen(WalletScreen):
         return endorsements_of_targets(wanted, self._kept)
 
     def _hide_text(self) -> str:
-        if not self.hidden:
+        """What the verifier will not see: of every badge, then of single picked badges."""
+        names = {card.id: card.name for card in self.cards}
+        try:
+            picked = set(self.query_one("#picks", SelectionList).selected)
+        except NoMatches:  # composing: nothing picked yet
+            picked = set(self.preselected)
+        said = [parts_text(self.t, self.hidden.every)] if self.hidden.every else []
+        said += [
+            self.t(
+                "present.hidden_of",
+                badge=names[card_id],
+                parts=parts_text(self.t, parts - self.hidden.every),
+            )
+            for card_id, parts in self.hidden.badges.items()
+            if card_id in picked and card_id in names and parts - self.hidden.every
+        ]
+        if not said:
             return self.t("present.nothing_hidden")
-        return self.t("present.hidden", parts=parts_text(self.t, self.hidden))
+        return self.t("present.hidden", parts="; ".join(said))
 
     def action_hide(self) -> None:
-        """Choose the parts every badge is shown without (selective disclosure)."""
+        """Choose the parts the verifier does not see, of every badge or of the badge
+        highlighted in the list (selective disclosure)."""
 
-        def chosen(parts: frozenset[str] | None) -> None:
-            if parts is not None:
-                self.hidden = parts
+        def chosen(hiding: Hiding | None) -> None:
+            if hiding is not None:
+                self.hidden = hiding
                 self.query_one("#hide-info", Static).update(self._hide_text())
 
-        self.app.push_screen(HideDialog(self.t, self.hidden), chosen)
+        picks = self.query_one("#picks", SelectionList)
+        badge = None
+        if picks.highlighted is not None and picks.option_count:
+            card_id = picks.get_option_at_index(picks.highlighted).value
+            badge = (card_id, next(c.name for c in self.cards if c.id == card_id))
+        self.app.push_screen(HideDialog(self.t, self.hidden, badge), chosen)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         """Confirm a complete request as it is typed; pick the badge types it asks for."""
