@@ -29,6 +29,7 @@ from shared.contexts import document_loader
 
 MAX_MEMOIZED = 4096
 MAX_KEYS: Final = 1024
+MAX_ID_TERMS: Final = 8192
 
 # Kinds of node object keys.
 UNDEFINED: Final = 0  # expands to nothing absolute: pyld drops it, safe mode refuses it
@@ -66,6 +67,8 @@ class BoundedCache(dict[Any, Any]):
 
 
 _RESOLVED = BoundedCache(256)
+# (active context, @id value) -> serialized IRI term; see ActiveContext.id_term.
+_ID_TERMS: dict[tuple[ActiveContext, str], str] = {}
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error
@@ -196,6 +199,28 @@ class ActiveContext:
     def expand_id(self, value: str) -> str | None:
         """IRI expansion of ``@id`` values: prefixes apply, terms and @vocab do not."""
         return self._expand_prefixed(value, vocab=False)
+
+    def id_term(self, value: str) -> str:
+        """``value`` as an ``@id`` value's serialized IRI term; ``Fallback`` if not absolute.
+
+        Remembered in a bounded memo keyed on (this context, value): issuers repeat
+        their own ids (issuer, achievement, images, status lists) in every credential.
+        """
+        memo_key = (self, value)
+        found = _ID_TERMS.get(memo_key)
+        if found is None:
+            expanded = self.expand_id(value)
+            if (
+                expanded is None
+                or expanded.startswith(("_:", "@"))
+                or not is_absolute_iri(expanded)
+            ):
+                raise Fallback(f"not an absolute IRI: {expanded!r}")
+            found = f"<{expanded}>"
+            if len(_ID_TERMS) >= MAX_ID_TERMS:
+                _ID_TERMS.clear()
+            _ID_TERMS[memo_key] = found
+        return found
 
     def _expand_prefixed(self, value: str, *, vocab: bool) -> str | None:
         if value.startswith("@"):

@@ -282,13 +282,12 @@ class _Emitter:
 
     def plan(self, element: dict[str, Any], ctx: ActiveContext, prop: str | None) -> _TypedPlan:
         """The plan for ``element``: remembered when its shape was seen before."""
-        keys = tuple(element)
         memo_key: Hashable | None
         if "@context" in element:
             local_key = _context_key(element["@context"])
-            memo_key = None if local_key is None else (ctx, prop, keys, local_key)
+            memo_key = None if local_key is None else (ctx, prop, tuple(element), local_key)
         else:
-            memo_key = (ctx, prop, keys)
+            memo_key = (ctx, prop, tuple(element))
         node_plan = _PLANS.get(memo_key) if memo_key is not None else None
         if node_plan is None:
             node_plan = _NodePlan(element, ctx, prop)
@@ -327,19 +326,30 @@ class _Emitter:
             value = element[plan.id_key]
             if not isinstance(value, str):
                 raise Fallback("@id")
-            subject = _iri(plan.id_ctx.expand_id(value))
+            subject = plan.id_ctx.id_term(value)
         else:
-            subject = self.new_blank()
-        quads = self.quads
+            self.blank += 1
+            subject = self.blank
+        add = self.quads.add
         for type_iri in plan.type_iris:
-            quads.add((subject, RDF_TYPE, type_iri, graph))
+            add((subject, RDF_TYPE, type_iri, graph))
         for prop_plan in plan.properties:
             value = element[prop_plan.key]
             if prop_plan.is_json:
-                quads.add((subject, prop_plan.predicate, json_literal(value), graph))
-            elif type(value) is str and not prop_plan.container:
-                # The common case, one string value, without the general machinery.
-                quads.add((subject, prop_plan.predicate, self.string(value, prop_plan), graph))
+                add((subject, prop_plan.predicate, json_literal(value), graph))
+            elif prop_plan.container:
+                self.property(subject, prop_plan, value, graph)
+            elif type(value) is str:
+                # The common cases without the general machinery: one string value,
+                # one node object, a list of node objects.
+                add((subject, prop_plan.predicate, self.string(value, prop_plan), graph))
+            elif type(value) is dict:
+                node = self.node(value, prop_plan.ctx, prop_plan.key, graph)
+                add((subject, prop_plan.predicate, node, graph))
+            elif type(value) is list and all(type(item) is dict for item in value):
+                for item in value:
+                    node = self.node(item, prop_plan.ctx, prop_plan.key, graph)
+                    add((subject, prop_plan.predicate, node, graph))
             else:
                 self.property(subject, prop_plan, value, graph)
         return subject
@@ -395,7 +405,7 @@ class _Emitter:
         if mode == _STR_LITERAL:
             return literal(value)
         if mode == _STR_ID:
-            return _iri(plan.ctx.expand_id(value))
+            return plan.ctx.id_term(value)
         if mode == _STR_VOCAB:
             return _iri(plan.ctx.expand_vocab(value))
         if mode == _STR_TYPED:

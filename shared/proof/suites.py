@@ -10,8 +10,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Mapping
-from typing import Any
+import threading
+from collections.abc import Hashable, Mapping
+from typing import Any, Final
 
 from shared.canonical import canonize, jcs
 from shared.errors import ErrorCode, InvalidInput, Unsupported
@@ -41,6 +42,12 @@ VERIFYING_SUITES: frozenset[tuple[str, str | None]] = SIGNING_SUITES | {
     (DATA_INTEGRITY, "ecdsa-sd-2023"),
     (ED25519_2018, None),
 }
+
+# Memo of SHA-256(RDFC-1.0 canonical proof config): one issuer signs a whole batch, and
+# often a whole second, with the same proof options. Bounded; emptied when full.
+PROOF_HASH_MEMO_SIZE: Final = 4096
+_proof_hashes: dict[Hashable, bytes] = {}
+_proof_hashes_lock = threading.Lock()
 
 # The detached-JWS header Ed25519Signature2018 signs with (RFC 7797, b64=false).
 _JWS_2018_HEADER = {"alg": "EdDSA", "b64": False, "crit": ["b64"]}
@@ -91,12 +98,48 @@ def hash_data(
                 "the proof @context is not a prefix of the document @context",
                 code=ErrorCode.malformed_proof,
             )
-        proof_bytes = jcs(config)
+        proof_hash = hashlib.sha256(jcs(config)).digest()
         doc_bytes = jcs(dict(unsecured))
     else:
-        proof_bytes = canonize(config).encode("utf-8")
+        proof_hash = rdfc_config_hash(config)
         doc_bytes = canonize(dict(unsecured)).encode("utf-8")
-    return hashlib.sha256(proof_bytes).digest() + hashlib.sha256(doc_bytes).digest()
+    return proof_hash + hashlib.sha256(doc_bytes).digest()
+
+
+def _flat_key(config: Mapping[str, Any]) -> Hashable | None:
+    """The whole content of a proof config as a tuple, or None if it is not flat.
+
+    Flat means string keys with string values or lists of strings (a proof config's
+    usual shape); a string and a one-string list give different keys. Anything else
+    (numbers, objects) gets no key, so it is never memoized.
+    """
+    items: list[tuple[str, str | tuple[str, ...]]] = []
+    for key, value in config.items():
+        if type(key) is not str:
+            return None
+        if type(value) is str:
+            items.append((key, value))
+        elif type(value) is list and all(type(item) is str for item in value):
+            items.append((key, tuple(value)))
+        else:
+            return None
+    return tuple(items)
+
+
+def rdfc_config_hash(config: Mapping[str, Any]) -> bytes:
+    """SHA-256 of the RDFC-1.0 canonical form of a proof config, memoized on its content."""
+    key = _flat_key(config)
+    if key is not None:
+        found = _proof_hashes.get(key)
+        if found is not None:
+            return found
+    digest = hashlib.sha256(canonize(dict(config)).encode("utf-8")).digest()
+    if key is not None:
+        with _proof_hashes_lock:
+            if len(_proof_hashes) >= PROOF_HASH_MEMO_SIZE:
+                _proof_hashes.clear()
+            _proof_hashes[key] = digest
+    return digest
 
 
 def jws_2018_signing_input(hashed: bytes) -> bytes:
