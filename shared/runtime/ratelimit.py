@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from shared.errors import ErrorCode
+from shared.runtime.hot import HotStatement
 from shared.runtime.web import ASGIApp, Receive, Scope, Send, client_address, send_error
 
 PURGE_EVERY = 1000
@@ -180,6 +181,9 @@ class SharedBuckets:
         )
         self._peek = sa.select(refilled).where(t.c.client == sa.bindparam("b_client"))
         self._purge = t.delete().where(t.c.updated_ms < sa.bindparam("b_before"))
+        # One round trip each, committed by itself (``shared.runtime.hot``).
+        self._take_hot = HotStatement(self._take, engine)
+        self._peek_hot = HotStatement(self._peek, engine)
 
     @staticmethod
     def key(client: str) -> str:
@@ -190,15 +194,14 @@ class SharedBuckets:
         """0 when allowed, else the seconds until a token is back."""
         now = int(self.clock() * 1000)
         values = {"b_client": self.key(client), "b_now": now}
-        tokens = None
-        with self.engine.begin() as conn:
-            taken = conn.execute(self._take, values).first()
-            if taken is None:
-                tokens = conn.execute(self._peek, values).scalar_one_or_none()
+        taken = self._take_hot.fetch_one(values)
         self._maybe_purge(now)
         if taken is not None:
             return 0.0
-        have = float(tokens) if tokens is not None else 0.0
+        # Refused: how long until a token is back (read after the refusal, so it may
+        # already count tokens refilled since; only the Retry-After hint uses it).
+        row = self._peek_hot.fetch_one(values)
+        have = float(row[0]) if row is not None and row[0] is not None else 0.0
         return (1.0 - have) / self.rate_ms / 1000 if self.rate_ms > 0 else 60.0
 
     def _maybe_purge(self, now: int) -> None:

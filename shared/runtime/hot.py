@@ -1,0 +1,174 @@
+"""Single statements on the hot path, compiled once and run on plain DBAPI connections.
+
+For the few statements a service runs on every request (the verifier's nonce lookup
+and spend, the shared rate limit's token): SQLAlchemy's per-execution work (events,
+transaction objects, result wrappers) costs more CPU than the query itself, and its
+pool adds round trips to PostgreSQL on every use (a pre-ping on checkout, a COMMIT
+after the statement, a ROLLBACK when the connection goes back): four round trips for
+one statement.
+
+- ``HotStatement`` compiles a statement once for the engine's database; parameters must
+  be plain ``str``, ``int`` and ``float`` (no type conversion happens).
+- On PostgreSQL it runs on ``HotConnections``: connections of the engine's own kind
+  and settings, taken out of the pool and put in autocommit mode, so each statement is
+  one round trip and commits by itself (every hot statement is one atomic statement:
+  a conditional ``UPDATE``, an ``INSERT ... ON CONFLICT``, a ``SELECT``). A connection
+  that fails is closed, never reused. A statement that fails on a connection that was
+  lying idle (the server restarted, a proxy dropped it) is run once more on a new
+  connection: that replaces the pool's pre-ping. Running one again is safe for these
+  statements: each is conditional, so a spend or a token taken twice is not counted
+  twice (at worst a spend that did commit is then reported as already spent).
+- On SQLite it runs on a pooled connection (in autocommit mode there,
+  ``shared.runtime.db``), which costs no round trip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import weakref
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql.compiler import SQLCompiler
+
+#: Idle connections kept per engine; more are closed when given back.
+IDLE_CONNECTIONS = 16
+
+
+class HotConnections:
+    """The engine's PostgreSQL connections in autocommit mode, outside its pool."""
+
+    def __init__(self, engine: Engine, *, idle: int = IDLE_CONNECTIONS) -> None:
+        self.engine = engine
+        self.max_idle = idle
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
+        self.opened = 0  # connections made so far (tests, metrics)
+
+    def take(self) -> tuple[Any, bool]:
+        """A connection and whether it was lying idle (else it is new)."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(), True
+        return self._open(), False
+
+    def give_back(self, connection: Any) -> None:
+        with self._lock:
+            if len(self._idle) < self.max_idle:
+                self._idle.append(connection)
+                return
+        connection.close()
+
+    def close(self) -> None:
+        """Close the idle connections (the engine was disposed)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for connection in idle:
+            _close_quietly(connection)
+
+    def _open(self) -> Any:
+        pooled = self.engine.raw_connection()  # the engine's URL, arguments and events
+        pooled.detach()  # ours now: the pool no longer pings, resets or counts it
+        connection = pooled.dbapi_connection
+        assert connection is not None
+        connection.rollback()  # the checkout's ping may have begun a transaction
+        connection.autocommit = True
+        with self._lock:
+            self.opened += 1
+        return connection
+
+
+_per_engine: weakref.WeakKeyDictionary[Engine, HotConnections] = weakref.WeakKeyDictionary()
+_per_engine_lock = threading.Lock()
+
+
+def hot_connections(engine: Engine) -> HotConnections:
+    """The one ``HotConnections`` of ``engine`` (closed when the engine is disposed)."""
+    with _per_engine_lock:
+        found = _per_engine.get(engine)
+        if found is None:
+            made = _per_engine[engine] = HotConnections(engine)
+
+            def disposed(_engine: Engine) -> None:
+                made.close()
+
+            event.listen(engine, "engine_disposed", disposed)
+            found = made
+        return found
+
+
+class HotStatement:
+    """One statement compiled for ``engine``'s database (see the module's notes)."""
+
+    def __init__(self, statement: sa.ClauseElement, engine: Engine) -> None:
+        compiled = statement.compile(dialect=engine.dialect)
+        assert isinstance(compiled, SQLCompiler)
+        self.engine = engine
+        self.sql = str(compiled)
+        # Values the statement carries itself (literals SQLAlchemy made parameters).
+        self.defaults = {k: v for k, v in compiled.params.items() if v is not None}
+        self.names: list[str] | None = (
+            list(compiled.positiontup or []) if compiled.positional else None
+        )
+        self.postgresql = engine.dialect.name == "postgresql"
+        self.connections = hot_connections(engine) if self.postgresql else None
+        self._errors: tuple[type[BaseException], ...] = (
+            engine.dialect.loaded_dbapi.OperationalError,
+            engine.dialect.loaded_dbapi.InterfaceError,
+        )
+
+    def _params(self, values: dict[str, Any]) -> tuple[Any, ...] | dict[str, Any]:
+        merged = {**self.defaults, **values} if self.defaults else values
+        return merged if self.names is None else tuple(merged[name] for name in self.names)
+
+    def fetch_one(self, values: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The first row the statement returns, or None."""
+        row = self._run(values, fetch=True)
+        return None if row is None else tuple(row)
+
+    def change(self, values: dict[str, Any]) -> int:
+        """Run a write; the number of rows it changed (it is committed)."""
+        changed: int = self._run(values, fetch=False)
+        return changed
+
+    def _run(self, values: dict[str, Any], *, fetch: bool) -> Any:
+        params = self._params(values)
+        if self.connections is None:
+            return self._pooled(params, fetch=fetch)
+        while True:
+            connection, was_idle = self.connections.take()
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute(self.sql, params)
+                    answer = cursor.fetchone() if fetch else int(cursor.rowcount)
+            except self._errors:
+                _close_quietly(connection)
+                if was_idle:
+                    continue  # a stale connection: once more on a new one
+                raise
+            except BaseException:
+                _close_quietly(connection)  # its state is unknown: never reused
+                raise
+            self.connections.give_back(connection)
+            return answer
+
+    def _pooled(self, params: tuple[Any, ...] | dict[str, Any], *, fetch: bool) -> Any:
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self.sql, params)
+                return cursor.fetchone() if fetch else int(cursor.rowcount)
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
+
+
+def _close_quietly(connection: Any) -> None:
+    """Close a connection that may already be broken (nothing to report then)."""
+    with contextlib.suppress(Exception):
+        connection.close()
