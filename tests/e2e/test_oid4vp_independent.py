@@ -15,7 +15,7 @@ And Rugzak's wallet CLI answers a request that oid4vc-ts's *verifier* made (by
 value, ``redirect_uri`` prefix, ``direct_post``); oid4vc-ts parses and validates
 the authorization response the wallet posted.
 
-Installs both from the npm registry into ``tests/.node/openid4vp/`` (gitignored);
+Installs both as locked in ``tests/node/openid4vp/`` (``tests/node_support``);
 skips cleanly when node or npm is missing or the install fails.
 """
 
@@ -66,7 +66,6 @@ pytestmark = [
 ]
 
 PASSPHRASE = "interview day"
-PACKAGES = ("@openid4vc/openid4vp@0.4.6", "@openid4vc/utils@0.4.6", "dcql@3.0.0")
 HOLDER_MJS = """
 import { Openid4vpClient, Openid4vpVerifier } from "@openid4vc/openid4vp";
 import { setGlobalConfig } from "@openid4vc/utils";
@@ -142,7 +141,7 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def holder() -> Any:
-    return npm_project("openid4vp", PACKAGES, HOLDER_MJS)
+    return npm_project("openid4vp", HOLDER_MJS)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ singular, nonce from the nonce endpoint) and as a draft-14 client (``format`` +
 1.0 client (``proofs``). The client resolves the offer link, the metadata, the token
 (with tx_code) and parses the credential response with its own schemas.
 
-Installs from the npm registry into ``tests/.node/openid4vci/``; skips without node.
+Installs the packages locked in ``tests/node/openid4vci/``; skips without node.
 """
 
 from __future__ import annotations
@@ -45,7 +45,6 @@ pytestmark = [
 ]
 
 LEARNER = SigningKey.from_seed(bytes(range(32)))
-PACKAGES = ("@openid4vc/openid4vci@0.4.6", "@openid4vc/oauth2@0.4.6", "@openid4vc/utils@0.4.6")
 CLIENT_MJS = """
 import { Openid4vciClient } from "@openid4vc/openid4vci";
 import { clientAuthenticationNone } from "@openid4vc/oauth2";
@@ -99,7 +98,7 @@ process.stdout.write(JSON.stringify({ served, response: sent.credentialResponse 
 
 @pytest.fixture(scope="module")
 def wallet() -> Run:
-    return npm_project("openid4vci", PACKAGES, CLIENT_MJS)
+    return npm_project("openid4vci", CLIENT_MJS)
 
 
 @pytest.fixture

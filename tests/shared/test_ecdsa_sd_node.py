@@ -2,8 +2,8 @@
 
 (a) Rugzak signs the base proof, digitalbazaar derives, both verify;
 (b) digitalbazaar signs the base proof, Rugzak derives, both verify.
-The npm packages are installed at test time into ``tests/.node/ecdsa-sd``
-(gitignored), at the versions checked with ``npm view``; the test skips cleanly
+The npm packages are installed at test time as locked in ``tests/node/ecdsa-sd``
+(``tests/node_support``); the test skips cleanly
 when node or npm is missing or the install fails. The JavaScript side loads
 only the documents this test hands it: the bundled contexts and the DID
 documents, no network.
@@ -31,6 +31,7 @@ from shared.proof import verify_proofs
 from shared.proof.ecdsa_sd import create_base_proof, derive_proof
 from shared.verification import Verdict
 from tests.conftest import load_vector
+from tests.node_support import npm_folder
 from tests.shared.test_ecdsa_sd_ob import (
     ISSUER_DID,
     NOW,
@@ -51,42 +52,15 @@ pytestmark = [
 ]
 
 HERE = Path(__file__).resolve().parent
-NODE_DIR = HERE.parent / ".node" / "ecdsa-sd"
-PACKAGES = (
-    "@digitalbazaar/ecdsa-sd-2023-cryptosuite@3.4.1",
-    "@digitalbazaar/data-integrity@2.5.0",
-    "jsonld-signatures@11.6.0",
-    "@digitalbazaar/ecdsa-multikey@1.8.0",
-)
 SD = "ecdsa-sd-2023"
 
 Run = Callable[..., list[dict[str, Any]]]
 
 
-def _installed() -> bool:
-    modules = NODE_DIR / "node_modules"
-    return all((modules / spec.rsplit("@", 1)[0] / "package.json").exists() for spec in PACKAGES)
-
-
 @pytest.fixture(scope="module")
 def node_sd() -> Run:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node and npm are needed for the digitalbazaar cross-check")
-    if not _installed():
-        NODE_DIR.mkdir(parents=True, exist_ok=True)
-        (NODE_DIR / "package.json").write_text('{"private": true, "type": "module"}\n')
-        try:
-            subprocess.run(
-                [npm, "install", "--no-audit", "--no-fund", "--silent", *PACKAGES],
-                cwd=NODE_DIR,
-                check=True,
-                capture_output=True,
-                timeout=300,
-            )
-        except (subprocess.SubprocessError, OSError) as exc:
-            pytest.skip(f"could not install the ecdsa-sd-2023 packages from npm: {exc}")
-    shutil.copyfile(HERE / "ecdsa_sd_node.mjs", NODE_DIR / "sd.mjs")
+    node, folder = npm_folder("ecdsa-sd")
+    shutil.copyfile(HERE / "ecdsa_sd_node.mjs", folder / "sd.mjs")
     documents: dict[str, Any] = {url: load_context(url) for url in url_map()}
     documents[ISSUER_DID] = _did_document()
 
@@ -102,7 +76,7 @@ def node_sd() -> Run:
                     documents[did] = did_key_document(did)
         done = subprocess.run(
             [node, "sd.mjs"],
-            cwd=NODE_DIR,
+            cwd=folder,
             input=json.dumps({"documents": documents, "jobs": jobs}),
             capture_output=True,
             text=True,

@@ -2,16 +2,15 @@
 
 Installs ``@digitalcredentials/vpqr`` (with its ``@digitalcredentials/cborld``
 4.x: the Learner Credential Wallet's and VerifierPlus's library),
-``@digitalbazaar/cborld`` 8.x and ``@digitalbazaar/vpqr`` 6 from the npm registry
-into ``tests/.node/`` (git-ignored), and drives them through ``vpqr_node/harness.mjs``, which serves
-Rugzak's bundled contexts so node never goes to the network. Skipped when node
-or npm is missing or the registry cannot be reached.
+``@digitalbazaar/cborld`` 8.x and ``@digitalbazaar/vpqr`` 6 as locked in
+``tests/node/vpqr`` (``tests/node_support``), and drives them through
+``vpqr_node/harness.mjs``, which serves Rugzak's bundled contexts so node never goes
+to the network. Skipped when node or npm is missing or the registry cannot be reached.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from shared.credentials import verify_presentation
 from shared.errors import ErrorCode
 from shared.vpqr.tables import LEGACY_STRINGS
 from tests.conftest import load_vector
+from tests.node_support import npm_folder
 from tests.shared.test_vpqr import NOW, badge, presentation
 
 pytestmark = [
@@ -36,45 +36,17 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-CACHE = ROOT / "tests" / ".node" / "vpqr"
 HARNESS = Path(__file__).parent / "vpqr_node" / "harness.mjs"
 CONTEXTS = ROOT / "shared" / "contexts" / "data"
 DCC_V1 = "https://w3id.org/dcc/v1"
-PACKAGES = (
-    "@digitalbazaar/cborld@8.1.0",
-    "@digitalbazaar/vpqr@6.0.0",
-    "@digitalcredentials/vpqr@2.2.1",
-    # The harness requires base32-encode itself: pin the CommonJS 1.x line at the top
-    # level (digitalbazaar's vpqr 6 nests its own ESM-only 2.x).
-    "base32-encode@1.2.0",
-    "base32-decode@1.0.0",
-)
 
 
 @pytest.fixture(scope="module")
 def node_dir() -> Path:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node and npm are needed for the VPQR cross-check")
-    marker = CACHE / ".installed"
-    if not marker.exists() or marker.read_text("utf-8") != " ".join(PACKAGES):
-        CACHE.mkdir(parents=True, exist_ok=True)
-        (CACHE / "package.json").write_text('{"name": "vpqr-interop", "private": true}\n')
-        try:
-            done = subprocess.run(
-                [npm, "install", "--no-audit", "--no-fund", "--loglevel=error", *PACKAGES],
-                cwd=CACHE,
-                capture_output=True,
-                text=True,
-                timeout=300,
-                check=False,
-            )
-        except subprocess.TimeoutExpired:
-            pytest.skip("npm install timed out")
-        if done.returncode != 0:
-            pytest.skip(f"npm install failed: {done.stderr.strip()[-300:]}")
-        marker.write_text(" ".join(PACKAGES), "utf-8")
-    return CACHE
+    """The locked packages (tests/node/vpqr): digitalbazaar's vpqr 6 and cborld 8, DCC's
+    vpqr, and the CommonJS 1.x line of base32-encode/-decode that the harness requires
+    itself (digitalbazaar's vpqr 6 nests its own ESM-only 2.x)."""
+    return npm_folder("vpqr")[1]
 
 
 def run(node_dir: Path, ops: list[dict[str, Any]]) -> list[dict[str, Any]]:

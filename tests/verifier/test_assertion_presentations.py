@@ -186,17 +186,7 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def dcc() -> Run:
-    return npm_project(
-        "dcc-vc",
-        (
-            "@digitalcredentials/vc@10.0.2",
-            "@digitalbazaar/data-integrity@2.5.0",
-            "@digitalbazaar/eddsa-rdfc-2022-cryptosuite@1.2.0",
-            "@digitalbazaar/ed25519-multikey@1.3.1",
-            "jsonld-signatures@11.5.0",
-        ),
-        DCC_MJS,
-    )
+    return npm_project("dcc-vc", DCC_MJS)
 
 
 def _contexts() -> dict[str, Any]:

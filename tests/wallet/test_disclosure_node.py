@@ -1,6 +1,6 @@
 """A disclosure the wallet derives (hidden e-mail, evidence and picture) verifies in
 digitalbazaar's ecdsa-sd-2023 implementation; a tampered or over-disclosed copy fails
-there as in Rugzak. npm packages through tests/node_support (tests/.node/ecdsa-sd)."""
+there as in Rugzak. npm packages as locked in tests/node/ecdsa-sd."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from shared.credentials import verify_credential
 from shared.presentation_request import PresentationRequest
 from shared.verification import Verdict
 from tests.node_support import npm_project
-from tests.shared.test_ecdsa_sd_node import PACKAGES
 from tests.wallet.helpers import HOLDER_KEY, NOW
 from tests.wallet.sd_badges import SD_ISSUER, did_document, sd_resolver, sd_status
 from wallet.service import WalletService
@@ -34,7 +33,7 @@ REQUEST = PresentationRequest("K7QM3XHD9RTPW2B5", "https://werken.zorggroep-oost
 
 
 def test_wallet_disclosure_verifies_in_digitalbazaar(sd_service: WalletService) -> None:
-    run = npm_project("ecdsa-sd", PACKAGES, SCRIPT.read_text("utf-8"))
+    run = npm_project("ecdsa-sd", SCRIPT.read_text("utf-8"))
     card = sd_service.cards()[0]
     original = sd_service.store.get(card.id).credential
     vp = sd_service.present([card.id], REQUEST, hide={"identifier", "evidence", "image"})

@@ -1,16 +1,14 @@
 """VC-JWTs signed by panva's ``jose`` for Node.js: an independent JOSE implementation.
 
-The test installs ``jose`` from the npm registry into ``tests/.node/`` (gitignored)
+The test installs ``jose`` as locked in ``tests/node/jose`` (``tests/node_support``)
 and skips cleanly when node or npm is missing or the install fails.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from shared.errors import ErrorCode
 from shared.formats import enveloped, read_any, verify_any, verify_vc_jwt
 from shared.status_cache import LocalStatusSource
 from shared.verification import Verdict
+from tests.node_support import npm_folder
 from tests.shared.formats import makers as mk
 
 pytestmark = [
@@ -30,7 +29,6 @@ pytestmark = [
     ),
 ]
 
-NODE_DIR = Path(__file__).resolve().parents[2] / ".node" / "jose"
 SIGN_MJS = """
 import { SignJWT, importJWK } from "jose";
 import { readFileSync } from "node:fs";
@@ -46,28 +44,13 @@ process.stdout.write(JSON.stringify(out));
 
 @pytest.fixture(scope="module")
 def node_sign() -> Any:
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if node is None or npm is None:
-        pytest.skip("node and npm are needed for the jose cross-check")
-    if not (NODE_DIR / "node_modules" / "jose" / "package.json").exists():
-        NODE_DIR.mkdir(parents=True, exist_ok=True)
-        (NODE_DIR / "package.json").write_text('{"private": true, "type": "module"}\n')
-        try:
-            subprocess.run(
-                [npm, "install", "--no-audit", "--no-fund", "--silent", "jose@6"],
-                cwd=NODE_DIR,
-                check=True,
-                capture_output=True,
-                timeout=240,
-            )
-        except (subprocess.SubprocessError, OSError) as exc:
-            pytest.skip(f"could not install jose from npm: {exc}")
-    (NODE_DIR / "sign.mjs").write_text(SIGN_MJS)
+    node, folder = npm_folder("jose")
+    (folder / "sign.mjs").write_text(SIGN_MJS)
 
     def sign(jobs: list[dict[str, Any]]) -> list[str]:
         done = subprocess.run(
             [node, "sign.mjs"],
-            cwd=NODE_DIR,
+            cwd=folder,
             input=json.dumps(jobs),
             capture_output=True,
             text=True,
