@@ -3,17 +3,26 @@
     .venv/bin/python bench/bench_issuer.py [--quick]
 
 - Throughput on SQLite (a file, synchronous=FULL) and PostgreSQL (127.0.0.1:5432,
-  database ``test``, a throw-away schema; skipped if unreachable): *single* = one
-  client issuing one credential per call, *single, 16 clients* = the API path under
-  load (16 threads, one credential per call; concurrent calls share a transaction by
-  group commit), *batch* = 200 credentials per transaction (the CSV path), and
-  *batch, 2 processes* (the machine has 2 cores). Each row prints its target from
-  issue 12 and the ratio.
-  Every credential gets a random revocation index and an eddsa-rdfc-2022 proof.
+  database ``test``, a throw-away schema; skipped if unreachable), one credential per
+  call unless it says batch:
+  *single* = one client, one call at a time (each call waits for its own commit);
+  *16 clients* = 16 threads in one process (the API's worker threads: concurrent calls
+  share a transaction by group commit); *16 clients, 2 processes* = 8 threads in each
+  of two processes, which is what ``rugzak-issuer serve --workers 2`` runs;
+  *batch* = 200 credentials per call (the CSV path); *batch, 2 processes* = two
+  processes batching at once. Each row prints its target from issue 12, the ratio,
+  and the CPU milliseconds per credential of the issuing processes (and, on
+  PostgreSQL, of their database server processes).
+- The badge is a realistic one (as ``tests/sample_badges.py`` makes them): a did:web
+  issuer with a 20 KB logo, an achievement with a 40 KB picture (stored once and
+  linked by URL with its digest), a level result, evidence (URL, digest, narrative),
+  the learner's hashed e-mail, and both a revocation and a suspension entry; every
+  credential gets an eddsa-rdfc-2022 proof.
 - Status list regeneration for a list of 1,000,000 entries, all allocated, 1% revoked:
   read the set bits, build the bitstring, gzip, base64url, sign.
 
-Results are printed and written to ``bench/out/issuer.json``.
+Results are printed and written to ``bench/out/issuer.json``. Wall-clock figures depend
+on what else the machine runs: the load average is printed with them.
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ sys.path.insert(0, str(REPO))
 
 from issuer import publish  # noqa: E402
 from issuer.achievements import parse_input  # noqa: E402
-from issuer.awards import AwardIn, ResultIn  # noqa: E402
+from issuer.awards import AwardIn, ResultIn, evidence_file  # noqa: E402
 from issuer.identity import ProfileIn, initialize  # noqa: E402
 from issuer.service import AwardRequest, Issuer  # noqa: E402
 from issuer.settings import IssuerSettings  # noqa: E402
@@ -49,13 +58,17 @@ from issuer.store import Store  # noqa: E402
 from issuer.store import tables as t  # noqa: E402
 from issuer.store.status import list_id  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
+from tests.sample_images import badge_png, data_uri  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
 ACHIEVEMENT = {
-    "name": "Samenwerken",
-    "description": "Werkt samen aan een gedeeld doel.",
-    "criteria_narrative": "Laat de vijf gedragingen van het niveau zien.",
+    "name": "Samenwerken in de zorg",
+    "description": "Samenwerken in de zorg: aangetoond in de praktijk tijdens een "
+    "leerwerktraject van twintig weken, beoordeeld door een praktijkopleider.",
+    "criteria_narrative": "De deelnemer laat het gedrag van het behaalde niveau zien in "
+    "minstens drie situaties op de werkvloer, vastgelegd in het portfolio.",
     "achievement_type": "Competency",
+    "image": data_uri(badge_png(40, seed=0)),
     "tags": ["levensvaardigheden"],
     "alignments": [
         {
@@ -66,99 +79,180 @@ ACHIEVEMENT = {
         }
     ],
     "result_descriptions": [{"name": "Niveau", "allowed_values": ["1", "2", "3", "4"]}],
+    "in_language": "nl",
     "valid_days": 730,
 }
-console = Console(highlight=False)
+EVIDENCE_FILE = b"portfolio: drie maanden begeleiding van nieuwe collega's" * 40
+console = Console(highlight=False, width=150)
 #: Issue 12's targets (credentials per minute): one at a time >= 30,000 (the API path,
-#: concurrent clients, group commit), batch >= 100,000. Sequential single issuance by
-#: one client waits for each commit; its target is shown for comparison only.
+#: concurrent clients, group commit), batch >= 100,000. A single sequential client
+#: waits for each durable commit (an fsync); its target is shown for comparison.
 TARGETS = {
     "single": 30_000,
-    "single_16_clients": 30_000,
+    "16_clients": 30_000,
+    "16_clients_2_processes": 30_000,
     "batch": 100_000,
     "batch_2_processes": 100_000,
 }
+LABELS = {
+    "single": "single (1 client)",
+    "16_clients": "16 clients, 1 process",
+    "16_clients_2_processes": "16 clients, 2 processes",
+    "batch": "batch (200 per call)",
+    "batch_2_processes": "batch, 2 processes",
+}
+TICK = os.sysconf("SC_CLK_TCK")
 
 
 def setup(url: str, *, list_size: int = 131_072) -> Issuer:
     store = Store(url)
     initialize(
         store,
-        profile=ProfileIn(name="Leerhuis", url="https://leerhuis.example"),
+        profile=ProfileIn(
+            name="Stichting Leerhuis IJsselvallei",
+            url="https://leerhuis-ijsselvallei.example",
+            email="badges@leerhuis-ijsselvallei.example",
+            image=data_uri(badge_png(20, seed=100)),
+            description="Leerwerkplaatsen voor zorg en welzijn in Zwolle en Deventer.",
+        ),
         passphrase=PASSPHRASE,
         now=datetime.now(UTC),
-        base_url="https://leerhuis.example",
+        did_web="leerhuis-ijsselvallei.example",
+        suspension=True,
         kdf="min",
         list_size=list_size,
     )
     store.dispose()
-    issuer = Issuer.open(
+    issuer = open_issuer(url)
+    issuer.create_achievement(parse_input(ACHIEVEMENT), actor="bench", achievement_id="a")
+    return issuer
+
+
+def open_issuer(url: str) -> Issuer:
+    return Issuer.open(
         IssuerSettings(database_url=url, data_dir=Path(tempfile.gettempdir())),
         passphrase=PASSPHRASE,
     )
-    issuer.create_achievement(parse_input(ACHIEVEMENT), actor="bench", achievement_id="a")
-    return issuer
 
 
 def requests(n: int, seed: int) -> list[AwardRequest]:
     rng = Random(seed)
     learners = [SigningKey.from_seed(rng.randbytes(32)).did for _ in range(min(n, 500))]
-    return [
-        AwardRequest(
-            "a", learners[i % len(learners)], AwardIn(results=[ResultIn(value=str(1 + i % 4))])
+    out = []
+    for i in range(n):
+        evidence = evidence_file(
+            EVIDENCE_FILE,
+            url=f"https://portfolio.leerhuis-ijsselvallei.example/deelnemer-{i}/samenwerken",
+            narrative="Begeleidde drie maanden lang nieuwe collega's op de afdeling "
+            "geriatrie en organiseerde het wekelijkse teamoverleg.",
         )
-        for i in range(n)
-    ]
+        award = AwardIn(results=[ResultIn(value=str(1 + i % 4))], evidence=[evidence])
+        out.append(
+            AwardRequest("a", learners[i % len(learners)], award, email=f"deelnemer{i}@example.nl")
+        )
+    return out
 
 
-def single(issuer: Issuer, n: int) -> float:
+class Cpu:
+    """CPU seconds of this process and of its PostgreSQL server processes."""
+
+    def __init__(self, issuer: Issuer) -> None:
+        self.issuer = issuer
+        self.start = self.now()
+
+    def now(self) -> tuple[float, float]:
+        return time.process_time(), backend_cpu(self.issuer)
+
+    def used(self) -> tuple[float, float]:
+        end = self.now()
+        return end[0] - self.start[0], end[1] - self.start[1]
+
+
+def backend_cpu(issuer: Issuer) -> float:
+    """CPU seconds used so far by the PostgreSQL server processes of this process's
+    connections (found by their application_name; 0 on SQLite)."""
+    engine = issuer.store.engine
+    if engine.dialect.name != "postgresql":
+        return 0.0
+    with engine.connect() as conn:
+        pids = conn.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = "
+                "current_setting('application_name')"
+            )
+        ).scalars()
+        total = 0.0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a server on another machine, or the process just ended
+                continue
+            total += (int(fields[11]) + int(fields[12])) / TICK
+        return total
+
+
+def single(issuer: Issuer, n: int) -> tuple[float, tuple[float, float]]:
     work = requests(n, 1)
+    cpu = Cpu(issuer)
     start = time.perf_counter()
     for request in work:
         issuer.issue(request, actor="bench")
-    return n / (time.perf_counter() - start) * 60
+    return n / (time.perf_counter() - start) * 60, cpu.used()
 
 
-def concurrent_single(issuer: Issuer, n: int, clients: int = 16, seed: int = 3) -> float:
+def concurrent_single(
+    issuer: Issuer, n: int, clients: int = 16, seed: int = 3
+) -> tuple[float, tuple[float, float]]:
     """The API path under load: ``clients`` threads, each issuing one credential at a
     time (one request, one credential), as the service's worker threads do. Concurrent
     calls share transactions by group commit (``issuer.service.group_commit``)."""
     work = requests(n, seed)
+    cpu = Cpu(issuer)
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         for _ in pool.map(lambda r: issuer.issue(r, actor="bench"), work):
             pass
-    return n / (time.perf_counter() - start) * 60
+    return n / (time.perf_counter() - start) * 60, cpu.used()
 
 
-def batch(issuer: Issuer, n: int, chunk: int = 200, seed: int = 2) -> float:
+def batch(
+    issuer: Issuer, n: int, chunk: int = 200, seed: int = 2
+) -> tuple[float, tuple[float, float]]:
     work = requests(n, seed)
+    cpu = Cpu(issuer)
     start = time.perf_counter()
     for i in range(0, n, chunk):
         issuer.issue_many(work[i : i + chunk], actor="bench")
-    return n / (time.perf_counter() - start) * 60
+    return n / (time.perf_counter() - start) * 60, cpu.used()
 
 
-def _worker(url: str, n: int, seed: int, ready: Any, go: Any, done: Any) -> None:
-    issuer = Issuer.open(
-        IssuerSettings(database_url=url, data_dir=Path(tempfile.gettempdir())),
-        passphrase=PASSPHRASE,
-    )
-    work = requests(n, seed)
-    issuer.issue(work[0], actor="bench")  # warm up (contexts, schema)
+def _worker(url: str, mode: str, n: int, seed: int, ready: Any, go: Any, done: Any) -> None:
+    issuer = open_issuer(url)
+    work = requests(n + 1, seed)
+    issuer.issue(work[0], actor="bench")  # warm up (contexts, schema, caches)
     ready.release()
     go.wait()
-    for i in range(1, n, 200):
-        issuer.issue_many(work[i : i + 200], actor="bench")
-    done.put(time.perf_counter())
+    cpu = Cpu(issuer)
+    if mode == "batch":
+        for i in range(1, n + 1, 200):
+            issuer.issue_many(work[i : i + 200], actor="bench")
+    else:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            for _ in pool.map(lambda r: issuer.issue(r, actor="bench"), work[1:]):
+                pass
+    done.put((time.perf_counter(), *cpu.used()))
     issuer.store.dispose()
 
 
-def parallel_batch(url: str, n_per_process: int, processes: int = 2) -> float:
+def parallel(
+    url: str, mode: str, n_per_process: int, processes: int = 2
+) -> tuple[float, tuple[float, float]]:
+    """``processes`` issuer processes at once on one store (``mode``: ``batch``, or
+    ``clients``: 8 threads each issuing one credential per call)."""
     ctx = multiprocessing.get_context("spawn")
     ready, go, done = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
     workers = [
-        ctx.Process(target=_worker, args=(url, n_per_process, 10 + p, ready, go, done))
+        ctx.Process(target=_worker, args=(url, mode, n_per_process, 10 + p, ready, go, done))
         for p in range(processes)
     ]
     for w in workers:
@@ -170,7 +264,8 @@ def parallel_batch(url: str, n_per_process: int, processes: int = 2) -> float:
     ends = [done.get(timeout=600) for _ in workers]
     for w in workers:
         w.join()
-    return processes * (n_per_process - 1) / (max(ends) - start) * 60
+    rate = processes * n_per_process / (max(e[0] for e in ends) - start) * 60
+    return rate, (sum(e[1] for e in ends), sum(e[2] for e in ends))
 
 
 def regeneration(url: str, entries: int = 1_000_000, revoked_share: float = 0.01) -> dict[str, Any]:
@@ -222,7 +317,8 @@ def postgres_url() -> tuple[str, Any] | None:
         except OperationalError:
             engine.dispose()
             continue
-        return f"{base}&options=-csearch_path%3D{schema}", (engine, schema)
+        url = f"{base}&options=-csearch_path%3D{schema}&application_name={schema}"
+        return url, (engine, schema)
     return None
 
 
@@ -235,9 +331,16 @@ def drop(handle: Any) -> None:
 
 def main() -> int:
     quick = "--quick" in sys.argv
-    n_single, n_batch = (200, 1000) if quick else (1000, 5000)
-    results: dict[str, Any] = {"machine_cpus": os.cpu_count(), "quick": quick}
-    table = Table("store", "mode", "credentials", "per minute", "target", "ratio")
+    n_single, n_clients, n_batch = (200, 800, 2000) if quick else (1000, 4000, 10000)
+    results: dict[str, Any] = {
+        "machine_cpus": os.cpu_count(),
+        "quick": quick,
+        "load_average_before": os.getloadavg(),
+    }
+    table = Table(
+        "store", "mode", "credentials", "per minute", "target", "ratio", "CPU ms/cred",
+        "db CPU ms/cred",
+    )  # fmt: skip
     with tempfile.TemporaryDirectory() as tmp:
         databases: list[tuple[str, str, Any]] = [("sqlite", f"sqlite:///{tmp}/bench.db", None)]
         pg = postgres_url()
@@ -249,32 +352,49 @@ def main() -> int:
             for name, url, _ in databases:
                 issuer = setup(url)
                 issuer.issue(requests(1, 0)[0], actor="bench")  # warm-up
-                rates = {
-                    "single": single(issuer, n_single),
-                    "single_16_clients": concurrent_single(issuer, n_single * 2),
-                    "batch": batch(issuer, n_batch),
+                runs = {
+                    "single": (n_single, single(issuer, n_single)),
+                    "16_clients": (n_clients, concurrent_single(issuer, n_clients)),
+                    "batch": (n_batch, batch(issuer, n_batch)),
                 }
                 issuer.store.dispose()
-                rates["batch_2_processes"] = parallel_batch(url, n_batch // 2 + 1)
-                for mode, rate in rates.items():
-                    count = {"single": n_single, "single_16_clients": n_single * 2}.get(
-                        mode, n_batch
-                    )
+                runs["16_clients_2_processes"] = (
+                    n_clients,
+                    parallel(url, "clients", n_clients // 2),
+                )
+                runs["batch_2_processes"] = (n_batch, parallel(url, "batch", n_batch // 2))
+                results[name] = {}
+                for mode in TARGETS:
+                    count, (rate, (cpu, db_cpu)) = runs[mode]
                     target = TARGETS[mode]
                     table.add_row(
                         name,
-                        mode,
-                        str(count),
+                        LABELS[mode],
+                        f"{count:,}",
                         f"{rate:,.0f}",
                         f"{target:,}",
                         f"{rate / target:.2f}",
+                        f"{cpu / count * 1000:.2f}",
+                        f"{db_cpu / count * 1000:.2f}" if name == "postgresql" else "-",
                     )
-                results[name] = {k: round(v) for k, v in rates.items()}
+                    results[name][mode] = {
+                        "per_minute": round(rate),
+                        "target": target,
+                        "ratio": round(rate / target, 2),
+                        "cpu_ms_per_credential": round(cpu / count * 1000, 3),
+                        "db_cpu_ms_per_credential": round(db_cpu / count * 1000, 3),
+                    }
         finally:
             for _, _, handle in databases:
                 if handle is not None:
                     drop(handle)
+        results["load_average_after"] = os.getloadavg()
         console.print(table)
+        console.print(
+            "load average before {:.2f} {:.2f} {:.2f}, after {:.2f} {:.2f} {:.2f} "
+            "(other work on the machine slows the wall-clock figures; CPU ms do not "
+            "depend on it)".format(*results["load_average_before"], *results["load_average_after"])
+        )
         regen = regeneration(f"sqlite:///{tmp}/regen.db", 200_000 if quick else 1_000_000)
         results["status_list_regeneration"] = regen
         console.print(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from collections.abc import Mapping, Sequence
@@ -12,10 +13,6 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
-from issuer.achievements import (
-    parse_input,
-    to_ob,
-)
 from issuer.awards import (
     AwardIn,
     ResultIn,
@@ -32,6 +29,7 @@ from issuer.awards import (
 from issuer.images import Linked, StoredImage, link_images
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
 from issuer.service.group_commit import GroupCommit
+from issuer.service.parts import AchievementPart, Parts
 from issuer.store.repository import load
 from issuer.store.status import Slot
 from shared.credentials import issue_credential
@@ -39,6 +37,7 @@ from shared.dates import parse_datetime
 from shared.errors import Conflict, ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from shared.ob import Achievement, Profile, Result, build_credential
+from shared.ob.build import Prebuilt
 from shared.proof import create_proof
 from shared.proof.suites import ED25519_2020
 from shared.status_list import build_status_entry
@@ -93,22 +92,34 @@ class AwardOps(IssuerBase):
         if request.email is not None:
             check_email(request.email)
         cache = cache if cache is not None else {}
-        achievement, valid_days, results = self.check_award(
-            request.achievement_id, request.award, cache
-        )
-        document = load(cache[request.achievement_id]["document"])
-        chosen = document.get("legacy_proof")
+        part, row = self._part(request.achievement_id, cache)
+        url = self.identity.achievement_url(request.achievement_id)
+        results = resolve_results(request.award, part.data, url)
+        chosen = part.document.get("legacy_proof")
         legacy = self.settings.legacy_proofs if chosen is None else bool(chosen)
         # Images inside the credential only when the achievement, else the issuer, asks.
-        embed = document.get("embed_image")
+        embed = part.document.get("embed_image")
         embed = self.settings.embed_images if embed is None else bool(embed)
-        return Prepared(request, achievement, valid_days, results, legacy, embed)
+        return Prepared(request, part.ob, row["valid_days"], results, legacy, embed, part)
 
     def check_award(
         self, achievement_id: str, award: AwardIn, cache: dict[str, RowMapping] | None = None
     ) -> tuple[dict[str, Any], int | None, list[dict[str, Any]]]:
         """The OB achievement, validity and results of an award (nothing written)."""
-        cache = cache if cache is not None else {}
+        part, row = self._part(achievement_id, cache if cache is not None else {})
+        url = self.identity.achievement_url(achievement_id)
+        ob = json.loads(json.dumps(part.ob))  # the caller's own copy
+        return ob, row["valid_days"], resolve_results(award, part.data, url)
+
+    def _part(
+        self, achievement_id: str, cache: dict[str, RowMapping]
+    ) -> tuple[AchievementPart, RowMapping]:
+        """The achievement's shared part (cached on its stored text) and its row, read
+        now (or from ``cache``, one call's rows) so a retirement or edit counts at once.
+
+        Raises:
+            NotFound: ``achievement_not_found``. Conflict: ``achievement_retired``.
+        """
         row = cache.get(achievement_id)
         if row is None:
             with self.store.read() as conn:
@@ -120,9 +131,16 @@ class AwardOps(IssuerBase):
                 code=ErrorCode.achievement_retired,
                 detail=achievement_id,
             )
-        data = parse_input(load(row["document"]))
-        url = self.identity.achievement_url(achievement_id)
-        return to_ob(data, url), row["valid_days"], resolve_results(award, data, url)
+        return self.parts.get(row["document"], self.identity.achievement_url(achievement_id)), row
+
+    @property
+    def parts(self) -> Parts:
+        """This issuer's achievement parts (see ``issuer.service.parts``)."""
+        parts = self.__dict__.get("_parts")
+        if parts is None:
+            with _MAKE_LOCK:
+                parts = self.__dict__.setdefault("_parts", Parts())
+        return parts  # type: ignore[no-any-return]
 
     def issue(self, request: AwardRequest, *, actor: str) -> Issued:
         """One credential, checked here, then written by group commit: concurrent calls
@@ -358,15 +376,23 @@ class AwardOps(IssuerBase):
         valid_until = (
             None if prepared.valid_days is None else now + timedelta(days=prepared.valid_days)
         )
-        linked = link_images(
-            prepared.achievement,
-            self.identity.profile,
-            base_url=self.identity.base_url,
-            embed=prepared.embed_images,
-        )
+        achievement: Achievement | Prebuilt[Achievement]
+        profile: Profile | Prebuilt[Profile]
+        if prepared.part is not None and prepared.part.ob is prepared.achievement:
+            shared = prepared.part.shared(self.identity, embed=prepared.embed_images)
+            linked, achievement, profile = shared.linked, shared.achievement, shared.profile
+        else:  # a Prepared made by hand: the general path
+            linked = link_images(
+                prepared.achievement,
+                self.identity.profile,
+                base_url=self.identity.base_url,
+                embed=prepared.embed_images,
+            )
+            achievement = Achievement.model_validate(linked.achievement)
+            profile = Profile.model_validate(linked.profile)
         unsigned = build_credential(
-            achievement=Achievement.model_validate(linked.achievement),
-            issuer=Profile.model_validate(linked.profile),
+            achievement=achievement,
+            issuer=profile,
             subject_id=request.subject_id,
             credential_id=credential_id,
             valid_from=now,

@@ -25,6 +25,7 @@ from issuer.awards import (
     AwardIn,
 )
 from issuer.identity import Identity, load_identity, unlock_active, unlock_sd
+from issuer.service.parts import AchievementPart
 from issuer.settings import IssuerSettings
 from issuer.store import Store
 from issuer.store import status as st
@@ -69,6 +70,9 @@ class Prepared:
     legacy_proof: bool = False
     # Images inside the credential (data URIs) instead of by URL with a digest.
     embed_images: bool = False
+    #: the achievement's shared part (``issuer.service.parts``) ``achievement`` came
+    #: from; ``achievement`` is then that part's and must not be changed
+    part: AchievementPart | None = None
 
 
 class IssuerBase:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -10,7 +11,8 @@ import pytest
 from shared.credentials import issue_credential, verify_credential
 from shared.errors import ErrorCode, InvalidInput
 from shared.keys import SigningKey
-from shared.ob.build import build_credential
+from shared.ob.build import Prebuilt, build_credential, schema_findings
+from shared.ob.issues import has_errors
 from shared.ob.models import (
     Achievement,
     Alignment,
@@ -24,7 +26,7 @@ from shared.ob.models import (
     ResultDescription,
     hash_identity,
 )
-from shared.ob.schema import check_credential, validate_credential_schema
+from shared.ob.schema import check_credential, validate_credential_schema, vcdm_allows
 from shared.ob.schema_engine import detailed_validator
 from shared.ob.structure import check_structure
 from shared.status_list import build_status_entry
@@ -337,3 +339,109 @@ def test_signed_credentials_still_pass(cryptosuite: str) -> None:
     assert signed["proof"]
     assert validate_credential_schema(signed) == []
     assert check_credential(signed) == []
+
+
+# ---------------------------------------------------------------- shared parts, fast schema
+
+
+def _prebuilt_agrees(args: dict[str, Any]) -> dict[str, Any]:
+    """build_credential gives the same bytes with the achievement and issuer prebuilt."""
+    general = build_credential(**args)
+    fast = build_credential(
+        **{
+            **args,
+            "achievement": Prebuilt.of(args["achievement"]),
+            "issuer": Prebuilt.of(args["issuer"]),
+        }
+    )
+    assert json.dumps(fast) == json.dumps(general)  # same fields, values and key order
+    only_achievement = build_credential(**{**args, "achievement": Prebuilt.of(args["achievement"])})
+    only_issuer = build_credential(**{**args, "issuer": Prebuilt.of(args["issuer"])})
+    assert json.dumps(only_achievement) == json.dumps(only_issuer) == json.dumps(general)
+    return fast
+
+
+@pytest.mark.parametrize("status", [[], [STATUS], "both"])
+def test_prebuilt_parts_give_the_same_credential(status: Any) -> None:
+    suspension = build_status_entry("https://issuer.example/status/suspension-1", 12, "suspension")
+    entries = [STATUS, suspension] if status == "both" else status
+    extended = achievement(  # extensions on the parts are dropped either way
+        achievement_type="Competency",
+        tag=["a", "b"],
+        image=Image(id="https://issuer.example/a.png", caption="Badge", extra_field="x"),
+        extra_top="dropped",
+    )
+    _prebuilt_agrees(
+        {
+            "achievement": extended,
+            "issuer": issuer(url="https://issuer.example", shoe_size=44),
+            "subject_id": LEARNER_DID,
+            "credential_id": "urn:uuid:2f0c7f7e-8a8e-4c38-9b64-0e2d0ddc4a51",
+            "valid_from": START,
+            "valid_until": START + timedelta(days=3),
+            "results": [Result(value="2")],
+            "evidence": [Evidence(id="https://issuer.example/e/1", narrative="n")],
+            "credential_status": entries,
+            "identifier": [IdentityObject.hashed_identity("a@example.nl", salt="00")],
+            "source": Profile(id="urn:uuid:5e2c", name="Coach"),
+            "related_resource": [
+                {"id": "https://issuer.example/a.png", "digestMultibase": "uEiBVpYI"}
+            ],
+        }
+    )
+
+
+def test_a_prebuilt_part_is_copied_into_each_credential() -> None:
+    part = Prebuilt.of(achievement(tag=["a"]))
+    first = minimal(achievement=part)
+    first["credentialSubject"]["achievement"]["tag"].append("changed by a caller")
+    first["credentialSubject"]["achievement"]["name"] = "changed"
+    second = minimal(achievement=part)
+    assert second["credentialSubject"]["achievement"]["tag"] == ["a"]
+    assert second == minimal(achievement=achievement(tag=["a"]))
+    assert part.json["tag"] == ["a"]
+
+
+def test_a_prebuilt_part_the_schema_refuses_is_still_refused() -> None:
+    with pytest.raises(InvalidInput) as info:
+        minimal(achievement=Prebuilt.of(achievement(in_language="Nederlands")))
+    assert info.value.code == ErrorCode.schema_invalid
+    assert info.value.detail[0]["path"] == "$.credentialSubject.achievement.inLanguage"
+
+
+def _general_findings(document: dict[str, Any]) -> list[Any]:
+    """What the builder asked before: the set form, less what VCDM 2.0 allows."""
+    return [
+        i for i in validate_credential_schema(document, memo=False) if not vcdm_allows(i, document)
+    ]
+
+
+def test_schema_findings_of_a_status_set_agree_with_the_set_form() -> None:
+    """Valid credentials: no findings either way (the fast views and the slow set form);
+    a broken achievement or issuer: errors either way, at the same paths."""
+    suspension = build_status_entry("https://issuer.example/status/suspension-1", 12, "suspension")
+    for build in (minimal, lambda: {**full(), "credentialStatus": [STATUS, suspension]}):
+        document = build() if build is full else minimal(credential_status=[STATUS, suspension])
+        assert isinstance(document["credentialStatus"], list)
+        assert schema_findings(document) == _general_findings(document) == []
+    document = minimal(credential_status=[STATUS, suspension])
+    broken = json.loads(json.dumps(document))
+    del broken["credentialSubject"]["achievement"]["criteria"]
+    broken["issuer"]["type"] = ["NotAProfile"]
+    fast = schema_findings(broken)
+    slow = _general_findings(broken)
+    assert has_errors(fast)
+    assert has_errors(slow)
+    assert {i.path for i in fast if i.is_error} >= {i.path for i in slow if i.is_error}
+
+
+def test_a_broken_status_entry_in_a_set_is_found() -> None:
+    """The set form never looked inside the entries (a list is not the one object the
+    schema wants); the per-entry views do, and name the entry's position."""
+    suspension = build_status_entry("https://issuer.example/status/suspension-1", 12, "suspension")
+    document = minimal(credential_status=[STATUS, suspension])
+    document["credentialStatus"][1]["type"] = 5  # the schema wants a string
+    assert not has_errors(_general_findings(document))
+    found = schema_findings(document)
+    assert has_errors(found)
+    assert all(i.path.startswith("$.credentialStatus[1]") for i in found if i.is_error)

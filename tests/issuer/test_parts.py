@@ -1,0 +1,126 @@
+"""The achievement parts cache (issuer.service.parts): what every credential of an
+achievement shares is made once, and an edit, a retirement or another process's change
+is never missed."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from typing import Any
+
+import pytest
+
+from issuer.achievements import AchievementUpdate
+from issuer.service import AwardRequest, Issuer
+from issuer.service.parts import Bounded, Parts
+from shared.errors import Conflict, ErrorCode
+from shared.keys import SigningKey
+from tests.sample_images import badge_png, data_uri
+
+LEARNER = SigningKey.from_seed(b"\x05" * 32).did
+
+
+def _issue(issuer: Issuer, achievement_id: str) -> dict[str, Any]:
+    credential: dict[str, Any] = issuer.issue(
+        AwardRequest(achievement_id, LEARNER), actor="test"
+    ).credential
+    return credential
+
+
+def _comparable(credential: dict[str, Any]) -> dict[str, Any]:
+    """Without what differs between any two credentials (ids, status, proof)."""
+    out = {k: v for k, v in credential.items() if k not in ("id", "proof", "credentialStatus")}
+    return out
+
+
+def test_an_edit_is_seen_by_the_next_award(issuer: Issuer, achievement_id: str) -> None:
+    first = _issue(issuer, achievement_id)
+    issuer.update_achievement(
+        achievement_id, AchievementUpdate(name="Doorzetten, vernieuwd"), actor="test"
+    )
+    second = _issue(issuer, achievement_id)
+    assert first["credentialSubject"]["achievement"]["name"] != "Doorzetten, vernieuwd"
+    assert second["credentialSubject"]["achievement"]["name"] == "Doorzetten, vernieuwd"
+    assert second["name"] == "Doorzetten, vernieuwd"
+
+
+def test_an_edit_by_another_process_is_seen(issuer: Issuer, achievement_id: str) -> None:
+    """The row is read for every award; only work on its exact text is reused."""
+    _issue(issuer, achievement_id)
+    other = Issuer(issuer.store, issuer.identity, issuer.settings, key=issuer.signer)
+    other.update_achievement(achievement_id, AchievementUpdate(name="Elders gewijzigd"), actor="t")
+    assert _issue(issuer, achievement_id)["credentialSubject"]["achievement"]["name"] == (
+        "Elders gewijzigd"
+    )
+
+
+def test_a_retired_achievement_is_refused_though_its_part_is_cached(
+    issuer: Issuer, achievement_id: str
+) -> None:
+    _issue(issuer, achievement_id)
+    assert len(issuer.parts) == 1
+    issuer.retire_achievement(achievement_id, actor="test")
+    with pytest.raises(Conflict) as info:
+        _issue(issuer, achievement_id)
+    assert info.value.code == ErrorCode.achievement_retired
+
+
+def test_the_shared_part_and_the_general_path_give_the_same_credential(
+    issuer: Issuer, achievement_id: str
+) -> None:
+    """A Prepared without its part takes the general path (link, validate, dump each
+    time); the credential is the same, byte for byte, apart from ids and proof."""
+    issuer.update_achievement(
+        achievement_id, AchievementUpdate(image=data_uri(badge_png(4, seed=9))), actor="test"
+    )
+    prepared = issuer.prepare(AwardRequest(achievement_id, LEARNER))
+    assert prepared.part is not None
+    general = dataclasses.replace(prepared, part=None)
+    fast = issuer.group_commit.submit((prepared, "test")).credential
+    slow = issuer.group_commit.submit((general, "test")).credential
+    assert fast["relatedResource"]  # the picture is linked by URL with its digest
+    assert _comparable(fast) == _comparable(slow)
+    assert list(fast) == list(slow)
+    assert list(fast["credentialSubject"]["achievement"]) == list(
+        slow["credentialSubject"]["achievement"]
+    )
+
+
+def test_check_award_gives_the_caller_its_own_copy(issuer: Issuer, achievement_id: str) -> None:
+    ob, _days, _results = issuer.check_award(achievement_id, AwardRequest("x", LEARNER).award)
+    ob["name"] = "changed by the caller"
+    assert _issue(issuer, achievement_id)["credentialSubject"]["achievement"]["name"] != (
+        "changed by the caller"
+    )
+
+
+def test_parts_are_bounded_and_keyed_on_the_text() -> None:
+    parts = Parts(size=2)
+    texts = [f'{{"name": "A{i}", "description": "d", "criteria_narrative": "c"}}' for i in range(3)]
+    first = parts.get(texts[0], "https://x.example/achievements/a")
+    assert parts.get(texts[0], "https://x.example/achievements/a") is first
+    assert parts.get(texts[0], "https://x.example/achievements/b") is not first  # another URL
+    parts.get(texts[1], "https://x.example/achievements/a")
+    assert len(parts) == 2
+    assert parts.get(texts[0], "https://x.example/achievements/a") is not first  # evicted
+
+
+def test_bounded_is_safe_across_threads() -> None:
+    cache: Bounded[int, int] = Bounded(8)
+    errors: list[BaseException] = []
+
+    def work(seed: int) -> None:
+        try:
+            for i in range(2000):
+                key = (i * seed) % 20
+                assert cache.get(key, lambda key=key: key * 2) == key * 2
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(s,)) for s in range(1, 9)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert len(cache) <= 8
