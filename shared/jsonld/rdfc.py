@@ -19,8 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from pyld.canon import URDNA2015
-from pyld.identifier_issuer import IdentifierIssuer
+from pyld.canon import URDNA2015, permutations
 
 from shared.errors import ErrorCode, InvalidInput
 
@@ -37,8 +36,6 @@ N_DEGREE_CALLS_PER_NODE = 64
 N_DEGREE_CALLS_FLOOR = 2048
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"'})
-_UNESCAPES = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r", '"': '"'}
-_ESCAPED = re.compile(r"\\(.)", re.DOTALL)
 _NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
 
 
@@ -158,47 +155,18 @@ def canonical_labels(quad_list: list[Quad]) -> dict[int, str]:
     if len(by_hash) == len(lines):
         # The simple case: every blank node is told apart by its own quads.
         return {by_hash[h][0]: f"_:c14n{i}" for i, h in enumerate(sorted(by_hash))}
-    return _n_degree_labels(_mentions(quad_list), by_hash)
+    return _n_degree_labels(quad_list, by_hash)
 
 
-def _mentions(quad_list: list[Quad]) -> dict[int, list[Quad]]:
-    """Each blank node's quads, one entry per position it takes (as pyld counts them)."""
-    mentions: dict[int, list[Quad]] = {}
-    for quad in quad_list:
-        s, _, o, g = quad
-        if isinstance(s, int):
-            mentions.setdefault(s, []).append(quad)
-        if isinstance(o, int):
-            mentions.setdefault(o, []).append(quad)
-        if isinstance(g, int):
-            mentions.setdefault(g, []).append(quad)
-    return mentions
+def _n_degree_labels(quad_list: list[Quad], by_hash: dict[str, list[int]]) -> dict[int, str]:
+    """Canonical labels when first-degree hashes collide (RDFC-1.0 steps 4 to 6).
 
-
-def _n_degree_labels(
-    mentions: dict[int, list[Quad]], by_hash: dict[str, list[int]]
-) -> dict[int, str]:
-    """Canonical labels when first-degree hashes collide, using pyld's Hash N-Degree Quads.
-
-    pyld's state is seeded with our first-degree hashes and the labels of the
-    unique nodes (RDFC-1.0 steps 4 and 5), then steps 5.4 to 6 run as in pyld's
-    ``main``; only the N-degree hashing is pyld's code.
+    Step by step what pyld's ``URDNA2015.main`` does once its first-degree hashes
+    are known, with our first-degree hashes; ``_NDegree`` is pyld's Hash N-Degree
+    Quads on our quads, under the same work limit.
     """
-    algo = _LimitedURDNA2015(N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(mentions))
-    converted: dict[int, dict[str, Any]] = {}
-    for digest, nodes in by_hash.items():
-        for node in nodes:
-            # Only nodes without a canonical label are ever recursed into, so only
-            # they need their quads in pyld's form.
-            pyld_quads = []
-            if len(nodes) > 1:
-                for quad in mentions[node]:
-                    pyld_quad = converted.get(id(quad))
-                    if pyld_quad is None:
-                        pyld_quad = converted[id(quad)] = _pyld_quad(quad)
-                    pyld_quads.append(pyld_quad)
-            algo.blank_node_info[f"_:b{node}"] = {"quads": pyld_quads, "hash": digest}
-    canonical = algo.canonical_issuer
+    algo = _NDegree(quad_list, by_hash)
+    canonical = algo.canonical
     for digest in sorted(by_hash):
         if len(by_hash[digest]) == 1:
             canonical.get_id(f"_:b{by_hash[digest][0]}")
@@ -209,15 +177,146 @@ def _n_degree_labels(
         results = []
         for node in nodes:
             name = f"_:b{node}"
-            if canonical.has_id(name):
+            if name in canonical.existing:
                 continue
-            issuer = IdentifierIssuer("_:b")
+            issuer = _Issuer("_:b")
             issuer.get_id(name)
             results.append(algo.hash_n_degree_quads(name, issuer))
-        for result in sorted(results, key=lambda r: r["hash"]):
-            for existing in result["issuer"].order:
+        for _, result_issuer in sorted(results, key=lambda r: r[0]):
+            for existing in result_issuer.order:
                 canonical.get_id(existing)
-    return {node: canonical.get_id(f"_:b{node}") for node in mentions}
+    return {node: canonical.get_id(f"_:b{node}") for nodes in by_hash.values() for node in nodes}
+
+
+class _Issuer:
+    """pyld's ``IdentifierIssuer`` (Issue Identifier, RDFC-1.0 4.5), cheap to copy."""
+
+    __slots__ = ("counter", "existing", "order", "prefix")
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.counter = 0
+        self.existing: dict[str, str] = {}
+        self.order: list[str] = []
+
+    def get_id(self, old: str) -> str:
+        found = self.existing.get(old)
+        if found is not None:
+            return found
+        issued = f"{self.prefix}{self.counter}"
+        self.counter += 1
+        self.existing[old] = issued
+        self.order.append(old)
+        return issued
+
+    def copy(self) -> _Issuer:
+        twin = _Issuer.__new__(_Issuer)
+        twin.prefix = self.prefix
+        twin.counter = self.counter
+        twin.existing = dict(self.existing)
+        twin.order = list(self.order)
+        return twin
+
+
+class _NDegree:
+    """Hash N-Degree Quads (RDFC-1.0 4.8) as pyld computes it, on our quads.
+
+    Blank nodes are named ``_:b<n>`` as pyld would name them, so permutations are
+    ordered as in pyld (by name, with pyld's own ``permutations``). Every call of
+    ``hash_n_degree_quads`` spends one unit of a budget proportional to the number
+    of blank nodes; a dataset that needs more is refused as too complex.
+    """
+
+    def __init__(self, quad_list: list[Quad], by_hash: dict[str, list[int]]) -> None:
+        self.budget = N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * sum(
+            len(nodes) for nodes in by_hash.values()
+        )
+        self.canonical = _Issuer("_:c14n")
+        self.first_degree: dict[str, str] = {}
+        for digest, nodes in by_hash.items():
+            for node in nodes:
+                self.first_degree[f"_:b{node}"] = digest
+        # Only nodes whose first-degree hash collides are ever hashed here (the others
+        # have canonical labels before this starts). For each: (position and
+        # predicate, related blank node) per other blank node in its quads, once
+        # per position the node itself takes in the quad (as pyld counts quads).
+        colliding = {node for nodes in by_hash.values() if len(nodes) > 1 for node in nodes}
+        related: dict[str, list[tuple[str, str]]] = {f"_:b{node}": [] for node in colliding}
+        for s, p, o, g in quad_list:
+            if s not in colliding and o not in colliding and g not in colliding:
+                continue
+            for node in (s, o, g):
+                if node not in colliding:
+                    continue
+                entries = related[f"_:b{node}"]
+                if s.__class__ is int and s != node:
+                    entries.append((f"s{p}", f"_:b{s}"))
+                if o.__class__ is int and o != node:
+                    entries.append((f"o{p}", f"_:b{o}"))
+                if g.__class__ is int and g != node:
+                    entries.append(("g", f"_:b{g}"))
+        self.related = related
+
+    def hash_n_degree_quads(self, id_: str, issuer: _Issuer) -> tuple[str, _Issuer]:
+        self.budget -= 1
+        if self.budget < 0:
+            raise InvalidInput(
+                "RDF dataset is too expensive to canonicalize (possible dataset poisoning)",
+                code=ErrorCode.canonicalization_too_complex,
+            )
+        canonical = self.canonical.existing
+        # 1-3) Hash to related blank nodes (Hash Related Blank Node, 4.7, inlined).
+        hash_to_related: dict[str, list[str]] = {}
+        for position, related in self.related[id_]:
+            known = canonical.get(related) or issuer.existing.get(related)
+            label = known if known is not None else self.first_degree[related]
+            digest = hashlib.sha256(f"{position}{label}".encode()).hexdigest()
+            found = hash_to_related.get(digest)
+            if found is None:
+                hash_to_related[digest] = [related]
+            else:
+                found.append(related)
+        md = hashlib.sha256()
+        # 5) For each related hash, in order, the least path over permutations.
+        for digest, blank_nodes in sorted(hash_to_related.items()):
+            md.update(digest.encode())
+            chosen_path = ""
+            chosen_issuer: _Issuer | None = None
+            for permutation in permutations(blank_nodes):
+                issuer_copy = issuer.copy()
+                path = ""
+                recursion_list = []
+                skip = False
+                for related in permutation:
+                    label = canonical.get(related)
+                    if label is not None:
+                        path += label
+                    else:
+                        if related not in issuer_copy.existing:
+                            recursion_list.append(related)
+                        path += issuer_copy.get_id(related)
+                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                for related in recursion_list:
+                    result_hash, result_issuer = self.hash_n_degree_quads(related, issuer_copy)
+                    path += issuer_copy.get_id(related)
+                    path += f"<{result_hash}>"
+                    issuer_copy = result_issuer
+                    if chosen_path and len(path) >= len(chosen_path) and path > chosen_path:
+                        skip = True
+                        break
+                if skip:
+                    continue
+                if not chosen_path or path < chosen_path:
+                    chosen_path = path
+                    chosen_issuer = issuer_copy
+            md.update(chosen_path.encode())
+            assert chosen_issuer is not None  # the first permutation always sets it
+            issuer = chosen_issuer
+        return md.hexdigest(), issuer
 
 
 class _LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
@@ -249,31 +348,3 @@ def urdna2015_with_limit(dataset: dict[str, list[dict[str, Any]]]) -> str:
     budget = N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(nodes)
     result: str = _LimitedURDNA2015(budget).main(dataset, {"format": "application/n-quads"})
     return result
-
-
-def _pyld_term(term: Term) -> dict[str, str]:
-    if isinstance(term, int):
-        return {"type": "blank node", "value": f"_:b{term}"}
-    if term.startswith("<"):
-        return {"type": "IRI", "value": term[1:-1]}
-    end = term.rindex('"')
-    value = _ESCAPED.sub(lambda m: _UNESCAPES[m.group(1)], term[1:end])
-    suffix = term[end + 1 :]
-    if suffix.startswith("^^<"):
-        return {"type": "literal", "value": value, "datatype": suffix[3:-1]}
-    if suffix.startswith("@"):
-        return {
-            "type": "literal",
-            "value": value,
-            "datatype": RDF_LANGSTRING,
-            "language": suffix[1:],
-        }
-    return {"type": "literal", "value": value, "datatype": XSD_STRING}
-
-
-def _pyld_quad(quad: Quad) -> dict[str, Any]:
-    s, p, o, g = quad
-    converted = {"subject": _pyld_term(s), "predicate": _pyld_term(p), "object": _pyld_term(o)}
-    if g is not None:
-        converted["name"] = _pyld_term(g)
-    return converted

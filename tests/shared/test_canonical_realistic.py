@@ -282,9 +282,9 @@ def test_some_presentations_need_the_n_degree_step(monkeypatch: pytest.MonkeyPat
     calls: list[int] = []
     original = rdfc._n_degree_labels
 
-    def spy(mentions: dict[int, list[rdfc.Quad]], by_hash: dict[str, list[int]]) -> Any:
-        calls.append(len(mentions))
-        return original(mentions, by_hash)
+    def spy(quads: list[rdfc.Quad], by_hash: dict[str, list[int]]) -> Any:
+        calls.append(len(quads))
+        return original(quads, by_hash)
 
     monkeypatch.setattr(rdfc, "_n_degree_labels", spy)
     for _, document in CORPUS:

@@ -100,3 +100,35 @@ def test_poisoned_dataset_is_refused_quickly() -> None:
     with pytest.raises(InvalidInput) as caught:
         canonicalize(quads)
     assert caught.value.code == ErrorCode.canonicalization_too_complex
+
+
+# Larger datasets with repeated shapes, as in presentations of several badges: the same
+# small graph copied into several graphs named by blank nodes (first-degree hashes then
+# collide and the N-degree step decides).
+SHAPE = st.sets(
+    st.tuples(
+        st.one_of(BLANK, IRI),
+        PREDICATE,
+        st.one_of(BLANK, IRI, LITERAL),
+    ),
+    min_size=1,
+    max_size=6,
+)
+
+
+@settings(max_examples=120, deadline=None, derandomize=True)
+@given(shape=SHAPE, copies=st.integers(min_value=2, max_value=4), extra=st.sets(QUAD, max_size=4))
+def test_n_degree_step_matches_pyld_on_repeated_shapes(
+    shape: set[Any], copies: int, extra: set[Any]
+) -> None:
+    def moved(term: Any, copy: int) -> Any:
+        # Blank node n of copy c becomes 10 * c + n; the graph of copy c is 100 + c.
+        return ("b", 10 * copy + term[1]) if term[0] == "b" else term
+
+    abstract = set(extra)
+    for copy in range(1, copies + 1):
+        for s, p, o in shape:
+            abstract.add((moved(s, copy), p, moved(o, copy), ("b", 100 + copy)))
+        abstract.add((("i", "urn:x"), "https://e.com/p", ("b", 100 + copy), None))
+    ours: list[Quad] = [(_ours(s), iri(p), _ours(o), _ours(g)) for s, p, o, g in abstract]
+    assert canonicalize(ours) == _pyld_canon(abstract)
