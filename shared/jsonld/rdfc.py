@@ -245,9 +245,10 @@ class _NDegree:
         for s, p, o, g in quad_list:
             if s not in colliding and o not in colliding and g not in colliding:
                 continue
-            for node in (s, o, g):
-                if node not in colliding:
+            for term in (s, o, g):
+                if term not in colliding:
                     continue
+                node = term
                 entries = related[f"_:b{node}"]
                 if s.__class__ is int and s != node:
                     entries.append((f"s{p}", f"_:b{s}"))
@@ -269,8 +270,8 @@ class _NDegree:
         hash_to_related: dict[str, list[str]] = {}
         for position, related in self.related[id_]:
             known = canonical.get(related) or issuer.existing.get(related)
-            label = known if known is not None else self.first_degree[related]
-            digest = hashlib.sha256(f"{position}{label}".encode()).hexdigest()
+            name = known if known is not None else self.first_degree[related]
+            digest = hashlib.sha256(f"{position}{name}".encode()).hexdigest()
             found = hash_to_related.get(digest)
             if found is None:
                 hash_to_related[digest] = [related]
@@ -285,7 +286,7 @@ class _NDegree:
             for permutation in permutations(blank_nodes):
                 issuer_copy = issuer.copy()
                 path = ""
-                recursion_list = []
+                recursion_list: list[str] = []
                 skip = False
                 for related in permutation:
                     label = canonical.get(related)
