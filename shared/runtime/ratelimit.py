@@ -141,6 +141,13 @@ class SharedBuckets:
     requests of one client through any replica are counted one after the other. The
     ``client`` column holds a hash of the client's key, never its address. ``clock``
     is wall time: processes on several machines compare it.
+
+    A refused client is remembered in this process until its next token is due (the
+    time the refusal computed): its requests until then are refused here, without a
+    round trip. That never refuses what the database would allow: a bucket only fills
+    at ``rate`` and other processes can only empty it further, so it holds less than
+    one token until then. A client over its limit thus costs one statement per token
+    interval and process, not one per request.
     """
 
     blocking = True
@@ -153,6 +160,7 @@ class SharedBuckets:
         rate_per_minute: int,
         burst: int,
         clock: Callable[[], float] = time.time,
+        max_blocked: int = 10_000,
     ) -> None:
         self.engine = engine
         self.table = table
@@ -161,6 +169,9 @@ class SharedBuckets:
         self.clock = clock
         self._takes = 0
         self._lock = threading.Lock()
+        # client -> wall time (s) its next token is due, after a refusal
+        self._blocked: OrderedDict[str, float] = OrderedDict()
+        self.max_blocked = max_blocked
         t = table
         refill = t.c.tokens + (sa.bindparam("b_now") - t.c.updated_ms) * self.rate_ms
         refilled = sa.case((refill > self.burst, self.burst), else_=refill)
@@ -192,17 +203,33 @@ class SharedBuckets:
 
     def take(self, client: str) -> float:
         """0 when allowed, else the seconds until a token is back."""
-        now = int(self.clock() * 1000)
-        values = {"b_client": self.key(client), "b_now": now}
+        moment = self.clock()
+        key = self.key(client)
+        with self._lock:
+            due = self._blocked.get(key)
+            if due is not None and moment >= due:
+                del self._blocked[key]
+        if due is not None and moment < due:
+            return due - moment  # the database would refuse it too (see the class)
+        now = int(moment * 1000)
+        values = {"b_client": key, "b_now": now}
         taken = self._take_hot.fetch_one(values)
         self._maybe_purge(now)
         if taken is not None:
             return 0.0
-        # Refused: how long until a token is back (read after the refusal, so it may
-        # already count tokens refilled since; only the Retry-After hint uses it).
+        # Refused: how long until a token is back, from the bucket as it is now.
         row = self._peek_hot.fetch_one(values)
         have = float(row[0]) if row is not None and row[0] is not None else 0.0
-        return (1.0 - have) / self.rate_ms / 1000 if self.rate_ms > 0 else 60.0
+        if self.rate_ms <= 0:
+            return 60.0
+        wait_ms = max(0.0, (1.0 - have) / self.rate_ms)
+        with self._lock:
+            # the bucket as of ``now``: its next token is due ``wait_ms`` after it
+            self._blocked[key] = (now + wait_ms) / 1000
+            self._blocked.move_to_end(key)
+            while len(self._blocked) > self.max_blocked:
+                self._blocked.popitem(last=False)
+        return wait_ms / 1000
 
     def _maybe_purge(self, now: int) -> None:
         """Now and then drop buckets that have filled up again (the same as no row)."""

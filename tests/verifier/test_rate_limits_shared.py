@@ -3,6 +3,7 @@ database counts against the same limit per client (PostgreSQL by default)."""
 
 from __future__ import annotations
 
+import random
 import threading
 import uuid
 from collections.abc import Iterator
@@ -143,3 +144,52 @@ def test_postgres_concurrent_takes_never_exceed_the_burst() -> None:
         RequestStore(engines[0], prefix=prefix).drop_schema()
         for engine in engines:
             engine.dispose()
+
+
+def _tokens_now(bucket: SharedBuckets, client: str) -> float:
+    """What the shared bucket holds for ``client`` at the bucket's clock (full: no row)."""
+    now = int(bucket.clock() * 1000)
+    with bucket.engine.connect() as conn:
+        held = conn.execute(
+            bucket._peek, {"b_client": SharedBuckets.key(client), "b_now": now}
+        ).scalar_one_or_none()
+    return bucket.burst if held is None else float(held)
+
+
+def test_a_refused_client_is_refused_here_until_its_token_is_due(tmp_path: Path) -> None:
+    clock = Clock()
+    engine = make_engine(f"sqlite:///{tmp_path / 'v.db'}")
+    try:
+        bucket = buckets(engine, clock, burst=1)
+        assert bucket.take("198.51.100.4") == 0
+        assert bucket.take("198.51.100.4") == pytest.approx(30.0)  # the database refused
+        with engine.begin() as conn:  # were the database asked, it would now allow
+            conn.execute(sa.text("update rzv_rate_limits set tokens = 1"))
+        clock.now += 10
+        assert bucket.take("198.51.100.4") == pytest.approx(20.0)  # answered here
+        clock.now += 20  # the token is due: the database is asked again
+        assert bucket.take("198.51.100.4") == 0
+    finally:
+        engine.dispose()
+
+
+def test_refusals_here_are_refusals_the_database_would_give(
+    two_engines: tuple[sa.Engine, sa.Engine],
+) -> None:
+    """Two processes, random clients and times: whenever either refuses (itself or
+    through the database), the shared bucket holds less than one token."""
+    rng = random.Random(7)
+    clock = Clock()
+    a, b = (buckets(engine, clock, burst=3) for engine in two_engines)
+    clients = [f"198.51.100.{i}" for i in range(4)]
+    refused = allowed = 0
+    for _ in range(600):
+        clock.now += rng.choice([0.0, 0.0, 0.5, 2.0, 7.0, 29.0])
+        bucket, client = rng.choice([a, b]), rng.choice(clients)
+        if bucket.take(client) > 0:
+            refused += 1
+            assert _tokens_now(bucket, client) < 1.0
+        else:
+            allowed += 1
+    assert refused > 100  # both answers were given many times
+    assert allowed > 100

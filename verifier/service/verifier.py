@@ -39,19 +39,36 @@ MAX_QR_TEXTS = 64
 
 
 def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:
-    """Refuse JSON nested deeper than ``limit`` (no recursion: it is the guard)."""
-    stack: list[tuple[Any, int]] = [(document, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            raise InvalidInput(
-                f"the document is nested more than {limit} levels deep",
-                code=ErrorCode.malformed_credential,
-            )
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node)
+    """Refuse JSON nested deeper than ``limit``: the document is at depth 1, a value
+    inside a container one deeper than the container.
+
+    The walk recurses at most ``limit`` calls deep (it stops there), so a deeper
+    document cannot exhaust the stack; leaves are not visited one by one.
+    """
+    if limit < 1 or _too_deep(document, limit - 1):
+        raise InvalidInput(
+            f"the document is nested more than {limit} levels deep",
+            code=ErrorCode.malformed_credential,
+        )
+
+
+def _too_deep(node: Any, room: int) -> bool:
+    """Whether ``node`` holds values more than ``room`` levels below itself."""
+    if isinstance(node, dict):
+        values: Any = node.values()
+    elif isinstance(node, list):
+        values = node
+    else:
+        return False
+    if not values:
+        return False
+    if room <= 0:
+        return True
+    room -= 1
+    for value in values:  # a loop: a generator here costs more than the walk
+        if isinstance(value, (dict, list)) and _too_deep(value, room):
+            return True
+    return False
 
 
 def display_colour(result: VerificationResult) -> str:

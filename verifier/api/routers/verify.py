@@ -15,7 +15,7 @@ from shared.strict_json import parse as parse_json
 from shared.verification import VerificationResult
 from verifier.api.deps import LimiterDep, SettingsDep, ThreadLimiterDep, VerifierDep
 from verifier.api.schemas import ERRORS, QrIn, ResultOut
-from verifier.service.verifier import result_dict
+from verifier.service.verifier import Verifier, result_dict
 
 router = APIRouter(route_class=StrictJSONRoute, prefix="/verify", tags=["verify"])
 
@@ -53,6 +53,13 @@ async def _run(limiter: anyio.CapacityLimiter | None, fn: Any, *args: Any, **kwa
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter)
 
 
+def _services(request: Request) -> tuple[Verifier, anyio.CapacityLimiter | None]:
+    """The verifier and where it runs (None: on the event loop), as the deps give them."""
+    state = request.app.state
+    verifier: Verifier = state.verifier
+    return verifier, (None if state.verify_inline else state.limiter)
+
+
 def _answer(request: Request, result: VerificationResult) -> JSONResponse:
     """The verdict as JSON, counted by outcome (valid, invalid, unknown) for metrics."""
     request.app.state.verdicts.labels(str(result.verdict)).inc()
@@ -85,10 +92,11 @@ async def _document(request: Request, key: str, code: ErrorCode) -> tuple[Any, s
     responses=ERRORS,
     openapi_extra=_JSON_BODY,
 )
-async def verify_presentation(
-    request: Request, verifier: VerifierDep, limiter: LimiterDep
-) -> JSONResponse:
+async def verify_presentation(request: Request) -> JSONResponse:
     """Verify a presentation that answers one of this verifier's requests."""
+    # The services straight from app.state: no FastAPI dependencies to solve on the
+    # busiest route (what VerifierDep and LimiterDep give, see verifier.api.deps).
+    verifier, limiter = _services(request)
     document, challenge = await _document(request, "presentation", ErrorCode.malformed_presentation)
     result = await _run(limiter, verifier.verify_presentation, document, challenge=challenge)
     return _answer(request, result)
@@ -101,10 +109,9 @@ async def verify_presentation(
     responses=ERRORS,
     openapi_extra=_JSON_BODY,
 )
-async def verify_credential(
-    request: Request, verifier: VerifierDep, limiter: LimiterDep
-) -> JSONResponse:
+async def verify_credential(request: Request) -> JSONResponse:
     """Verify a single credential (no holder binding: anyone can hold a copy)."""
+    verifier, limiter = _services(request)
     document, _challenge = await _document(request, "credential", ErrorCode.malformed_credential)
     result = await _run(limiter, verifier.verify_credential, document)
     return _answer(request, result)
