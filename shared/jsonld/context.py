@@ -30,6 +30,7 @@ from shared.contexts import document_loader
 MAX_MEMOIZED = 4096
 MAX_KEYS: Final = 1024
 MAX_ID_TERMS: Final = 8192
+MAX_ID_TERM_CHARS: Final = 512  # longer ids are not remembered
 
 # Kinds of node object keys.
 UNDEFINED: Final = 0  # expands to nothing absolute: pyld drops it, safe mode refuses it
@@ -217,9 +218,10 @@ class ActiveContext:
             ):
                 raise Fallback(f"not an absolute IRI: {expanded!r}")
             found = f"<{expanded}>"
-            if len(_ID_TERMS) >= MAX_ID_TERMS:
-                _ID_TERMS.clear()
-            _ID_TERMS[memo_key] = found
+            if len(value) <= MAX_ID_TERM_CHARS:
+                if len(_ID_TERMS) >= MAX_ID_TERMS:
+                    _ID_TERMS.clear()
+                _ID_TERMS[memo_key] = found
         return found
 
     def _expand_prefixed(self, value: str, *, vocab: bool) -> str | None:

@@ -17,6 +17,7 @@ code the reference path uses.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Hashable
 from typing import Any, Final
 
@@ -102,10 +103,14 @@ _STR_VOCAB: Final = 2  # an IRI, terms and @vocab apply (@type: @vocab)
 _STR_TYPED: Final = 3  # "value"^^<datatype>
 _STR_FALLBACK: Final = 4  # not handled here
 
-# Plans are remembered per (active context, property, keys, local context); after
-# this many the memo starts again, so ever-new shapes cost time, never memory.
+# Plans are remembered per (active context, property, keys, local context) and then
+# per type values. Memory stays bounded: only nodes of at most MAX_PLAN_KEYS keys
+# (and MAX_PLAN_CHARS characters of keys and type values) are remembered, and after
+# MAX_PLANS remembered plans the memo starts again, so ever-new shapes cost time,
+# never memory (at most MAX_PLANS x MAX_PLAN_KEYS property plans).
 MAX_PLANS: Final = 4096
-MAX_TYPINGS: Final = 64
+MAX_PLAN_KEYS: Final = 32
+MAX_PLAN_CHARS: Final = 2048
 
 
 class _PropertyPlan:
@@ -218,7 +223,7 @@ class _TypedPlan:
 class _NodePlan:
     """A node object's keys in one active context, reached through one property."""
 
-    __slots__ = ("ctx", "type_key", "typed")
+    __slots__ = ("ctx", "kept", "type_key", "typed")
 
     def __init__(self, element: dict[str, Any], ctx: ActiveContext, prop: str | None) -> None:
         scoped = ctx.term_context(prop) if prop is not None else None
@@ -252,9 +257,30 @@ class _NodePlan:
         self.ctx = ctx
         self.type_key = type_key
         self.typed: dict[tuple[str, ...], _TypedPlan] = {}
+        self.kept = False  # whether it is in _PLANS (only then are its typings kept)
 
 
 _PLANS: dict[Hashable, _NodePlan] = {}
+_plans_lock = threading.Lock()
+_remembered = 0  # typed plans in _PLANS, at most MAX_PLANS
+
+
+def _remember(memo: dict[Any, Any], key: Hashable, plan: Any) -> None:
+    """Keep ``plan`` under ``key`` in ``memo`` (``_PLANS`` or a node plan's typings)."""
+    global _remembered
+    with _plans_lock:
+        if _remembered >= MAX_PLANS:
+            _PLANS.clear()
+            _remembered = 0
+            if memo is not _PLANS:
+                return  # its node plan was just dropped
+        memo[key] = plan
+        _remembered += 1
+
+
+def _small(keys: tuple[str, ...]) -> bool:
+    """Whether a node with these keys (or type values) may be remembered."""
+    return len(keys) <= MAX_PLAN_KEYS and sum(len(key) for key in keys) <= MAX_PLAN_CHARS
 
 
 def _context_key(local: Any) -> Hashable | None:
@@ -283,18 +309,18 @@ class _Emitter:
     def plan(self, element: dict[str, Any], ctx: ActiveContext, prop: str | None) -> _TypedPlan:
         """The plan for ``element``: remembered when its shape was seen before."""
         memo_key: Hashable | None
+        keys = tuple(element)
         if "@context" in element:
             local_key = _context_key(element["@context"])
-            memo_key = None if local_key is None else (ctx, prop, tuple(element), local_key)
+            memo_key = None if local_key is None else (ctx, prop, keys, local_key)
         else:
-            memo_key = (ctx, prop, tuple(element))
+            memo_key = (ctx, prop, keys)
         node_plan = _PLANS.get(memo_key) if memo_key is not None else None
         if node_plan is None:
             node_plan = _NodePlan(element, ctx, prop)
-            if memo_key is not None:
-                if len(_PLANS) >= MAX_PLANS:
-                    _PLANS.clear()
-                _PLANS[memo_key] = node_plan
+            if memo_key is not None and _small(keys):
+                node_plan.kept = True
+                _remember(_PLANS, memo_key, node_plan)
         type_key = node_plan.type_key
         types: tuple[str, ...]
         if type_key is None:
@@ -310,8 +336,8 @@ class _Emitter:
         typed = node_plan.typed.get(types)
         if typed is None:
             typed = _TypedPlan(element, node_plan.ctx, type_key, types)
-            if len(node_plan.typed) < MAX_TYPINGS:
-                node_plan.typed[types] = typed
+            if node_plan.kept and _small(types):
+                _remember(node_plan.typed, types, typed)
         return typed
 
     def node(

@@ -46,6 +46,7 @@ VERIFYING_SUITES: frozenset[tuple[str, str | None]] = SIGNING_SUITES | {
 # Memo of SHA-256(RDFC-1.0 canonical proof config): one issuer signs a whole batch, and
 # often a whole second, with the same proof options. Bounded; emptied when full.
 PROOF_HASH_MEMO_SIZE: Final = 4096
+PROOF_HASH_MEMO_CHARS: Final = 4096  # larger configs are not remembered
 _proof_hashes: dict[Hashable, bytes] = {}
 _proof_hashes_lock = threading.Lock()
 
@@ -111,19 +112,23 @@ def _flat_key(config: Mapping[str, Any]) -> Hashable | None:
 
     Flat means string keys with string values or lists of strings (a proof config's
     usual shape); a string and a one-string list give different keys. Anything else
-    (numbers, objects) gets no key, so it is never memoized.
+    (numbers, objects, more than ``PROOF_HASH_MEMO_CHARS`` characters) gets no key,
+    so it is never memoized.
     """
     items: list[tuple[str, str | tuple[str, ...]]] = []
+    chars = 0
     for key, value in config.items():
         if type(key) is not str:
             return None
         if type(value) is str:
             items.append((key, value))
+            chars += len(key) + len(value)
         elif type(value) is list and all(type(item) is str for item in value):
             items.append((key, tuple(value)))
+            chars += len(key) + sum(len(item) for item in value)
         else:
             return None
-    return tuple(items)
+    return tuple(items) if chars <= PROOF_HASH_MEMO_CHARS else None
 
 
 def rdfc_config_hash(config: Mapping[str, Any]) -> bytes:

@@ -214,3 +214,18 @@ def test_proof_config_memo_across_threads() -> None:
     for thread in threads:
         thread.join()
     assert wrong == []
+
+
+def test_large_shapes_ids_and_configs_are_not_remembered() -> None:
+    many = {f"https://example.com/vocab#p{n}": "x" for n in range(to_rdf.MAX_PLAN_KEYS + 1)}
+    document = _credential({"id": "urn:a", "type": "Achievement", "name": "A", **many})
+    to_rdf._PLANS.clear()
+    assert _fast(document) == canonize_reference(document)
+    assert all(len(key[2]) <= to_rdf.MAX_PLAN_KEYS for key in to_rdf._PLANS)  # type: ignore[index]
+    long_id = "urn:uuid:" + "7" * context_module.MAX_ID_TERM_CHARS
+    document = _credential({"id": long_id, "type": "Achievement", "name": "A"})
+    assert _fast(document) == canonize_reference(document)
+    assert all(value != long_id for _, value in context_module._ID_TERMS)
+    config = _config(challenge="c" * suites.PROOF_HASH_MEMO_CHARS)
+    assert suites._flat_key(config) is None
+    assert suites.rdfc_config_hash(config) == _sha(canonize_reference(config))
