@@ -42,7 +42,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import create_engine, insert, text, update
+from sqlalchemy import create_engine, event, insert, text, update
 from sqlalchemy.exc import OperationalError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,10 +129,14 @@ def setup(url: str, *, list_size: int = 131_072) -> Issuer:
 
 
 def open_issuer(url: str) -> Issuer:
-    return Issuer.open(
+    issuer = Issuer.open(
         IssuerSettings(database_url=url, data_dir=Path(tempfile.gettempdir())),
         passphrase=PASSPHRASE,
     )
+    if url.startswith("postgresql"):
+        issuer.store.dispose()  # connections made from here on are tracked
+        issuer._bench_backends = Backends(issuer.store.engine)  # type: ignore[attr-defined]
+    return issuer
 
 
 def requests(n: int, seed: int) -> list[AwardRequest]:
@@ -168,27 +172,48 @@ class Cpu:
         return end[0] - self.start[0], end[1] - self.start[1]
 
 
-def backend_cpu(issuer: Issuer) -> float:
-    """CPU seconds used so far by the PostgreSQL server processes of this process's
-    connections (found by their application_name; 0 on SQLite)."""
-    engine = issuer.store.engine
-    if engine.dialect.name != "postgresql":
+class Backends:
+    """CPU seconds used by the PostgreSQL server processes of one engine's connections,
+    including those already closed (their time is read just before they close)."""
+
+    def __init__(self, engine: Any) -> None:
+        self.live: set[int] = set()
+        self.closed = 0.0
+        event.listen(engine, "connect", self._connect)
+        event.listen(engine, "close", self._close)
+
+    def _connect(self, dbapi_connection: Any, record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = int(cursor.fetchone()[0])
+        dbapi_connection.commit()
+        record.info["backend"] = pid
+        self.live.add(pid)
+
+    def _close(self, _dbapi_connection: Any, record: Any) -> None:
+        pid = record.info.pop("backend", None)
+        if pid is not None:
+            self.live.discard(pid)
+            self.closed += process_cpu(pid)
+
+    def total(self) -> float:
+        return self.closed + sum(process_cpu(pid) for pid in list(self.live))
+
+
+def process_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process on this machine (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
         return 0.0
-    with engine.connect() as conn:
-        pids = conn.execute(
-            text(
-                "SELECT pid FROM pg_stat_activity WHERE application_name = "
-                "current_setting('application_name')"
-            )
-        ).scalars()
-        total = 0.0
-        for pid in pids:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:  # a server on another machine, or the process just ended
-                continue
-            total += (int(fields[11]) + int(fields[12])) / TICK
-        return total
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def backend_cpu(issuer: Issuer) -> float:
+    """CPU seconds used so far by this issuer's PostgreSQL server processes (0 on
+    SQLite, or when the server runs elsewhere)."""
+    backends = getattr(issuer, "_bench_backends", None)
+    return 0.0 if backends is None else float(backends.total())
 
 
 def single(issuer: Issuer, n: int) -> tuple[float, tuple[float, float]]:
@@ -317,8 +342,7 @@ def postgres_url() -> tuple[str, Any] | None:
         except OperationalError:
             engine.dispose()
             continue
-        url = f"{base}&options=-csearch_path%3D{schema}&application_name={schema}"
-        return url, (engine, schema)
+        return f"{base}&options=-csearch_path%3D{schema}", (engine, schema)
     return None
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
 from typing import Any, Generic, TypeVar
 
+from fastjsonschema import JsonSchemaValueException
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import ErrorCode, InvalidInput
@@ -33,6 +34,14 @@ from shared.ob.models import (
     Result,
 )
 from shared.ob.schema import validate_credential_schema, vcdm_allows
+from shared.ob.schema_engine import (
+    Validate,
+    fast_def_validator,
+    fast_validator,
+    load_schema,
+    schema_ids,
+)
+from shared.ob.structure import credential_kind, is_vcdm2
 from shared.status_list import StatusListEntry
 from shared.vocab import ACHIEVEMENT_CREDENTIAL_SCHEMA, JSON_SCHEMA
 
@@ -54,10 +63,21 @@ class Prebuilt(Generic[M]):
 
     model: M
     json: Mapping[str, Any]
+    #: schema verdicts on ``json`` by ``$defs`` name, filled on first use
+    _verdicts: dict[str, bool] = field(default_factory=dict, repr=False)
 
     @classmethod
     def of(cls, model: M) -> Prebuilt[M]:
         return cls(model, known_fields(model))
+
+    def passes(self, definition: str) -> bool:
+        """Whether ``json`` is valid under the achievement schema's ``$defs`` entry
+        ``definition`` (plain JSON form), decided once."""
+        verdict = self._verdicts.get(definition)
+        if verdict is None:
+            verdict = _passes(fast_def_validator("achievement", "formal", definition), self.json)
+            self._verdicts[definition] = verdict
+        return verdict
 
 
 def build_credential(
@@ -166,7 +186,14 @@ def build_credential(
         document["credentialStatus"] = status[0] if len(status) == 1 else status
     if related_resource:
         document["relatedResource"] = _related(related_resource)
-    issues = schema_findings(document)
+    if _plainly_valid(
+        document,
+        achievement if isinstance(achievement, Prebuilt) else None,
+        issuer if isinstance(issuer, Prebuilt) else None,
+    ):
+        issues: list[SchemaIssue] = []
+    else:
+        issues = schema_findings(document)
     if has_errors(issues):
         raise InvalidInput(
             "the built credential does not pass the OB 3.0 schema",
@@ -262,6 +289,96 @@ def schema_findings(document: dict[str, Any]) -> list[SchemaIssue]:
             if issue not in found:
                 found.append(issue)
     return found
+
+
+#: Stand-ins for parts whose verdict is known: each is valid under its definition.
+_STUB_ACHIEVEMENT = {
+    "id": "urn:example:stub",
+    "type": ["Achievement"],
+    "name": "stub",
+    "description": "stub",
+    "criteria": {"narrative": "stub"},
+}
+_STUB_ISSUER = "did:example:stub"
+_PLAIN_KEYWORDS = frozenset(
+    {"$schema", "$id", "$comment", "title", "description", "type", "properties", "required",
+     "additionalProperties", "$defs"}
+)  # fmt: skip
+
+
+@cache
+def parts_checked_apart() -> bool:
+    """Whether the bundled achievement schema (plain JSON form) checks ``issuer``,
+    ``credentialStatus`` and ``credentialSubject.achievement`` each on its own, by a
+    ``$defs`` entry, with nothing that relates them to their siblings: its top level and
+    ``AchievementSubject`` hold only plain keywords (no ``oneOf``/``anyOf``/``allOf``),
+    and the stand-ins are valid. Then the whole is valid exactly when the rest (parts
+    replaced by stand-ins) and each part are; else :func:`_plainly_valid` never
+    answers and the whole document is always checked."""
+    schema = load_schema("achievement", "formal")
+    subject = schema["$defs"].get("AchievementSubject", {})
+    properties = schema.get("properties", {})
+    layout = (
+        set(schema) <= _PLAIN_KEYWORDS
+        and set(subject) <= _PLAIN_KEYWORDS
+        and properties.get("issuer") == {"$ref": "#/$defs/ProfileRef"}
+        and properties.get("credentialStatus") == {"$ref": "#/$defs/CredentialStatus"}
+        and properties.get("credentialSubject") == {"$ref": "#/$defs/AchievementSubject"}
+        and subject.get("properties", {}).get("achievement") == {"$ref": "#/$defs/Achievement"}
+    )
+    return (
+        layout
+        and _passes(fast_def_validator("achievement", "formal", "Achievement"), _STUB_ACHIEVEMENT)
+        and _passes(fast_def_validator("achievement", "formal", "ProfileRef"), _STUB_ISSUER)
+    )
+
+
+def _plainly_valid(
+    document: dict[str, Any],
+    achievement: Prebuilt[Achievement] | None,
+    issuer: Prebuilt[Profile] | None,
+) -> bool:
+    """True only if :func:`schema_findings` would find nothing: the credential is a
+    VCDM 2.0 achievement credential declaring only the achievement schema, and it
+    passes the plain JSON schema, where a prebuilt part already judged valid is
+    replaced by its stand-in and each further status entry is checked on its own.
+    False means "not known": the caller asks :func:`schema_findings`."""
+    if not parts_checked_apart() or not is_vcdm2(document):
+        return False
+    if credential_kind(document) != "achievement":
+        return False
+    declared = document.get("credentialSchema")
+    for entry in declared if isinstance(declared, list) else [declared]:
+        if not isinstance(entry, dict) or schema_ids().get(str(entry.get("id"))) != "achievement":
+            return False
+    view = dict(document)
+    status = document.get("credentialStatus")
+    entries = status[1:] if isinstance(status, list) else []
+    if isinstance(status, list):
+        if not status:
+            return False
+        view["credentialStatus"] = status[0]
+    subject = view.get("credentialSubject")
+    if achievement is not None and isinstance(subject, dict) and achievement.passes("Achievement"):
+        if subject.get("achievement") != achievement.json:  # pragma: no cover - a caller bug
+            return False
+        view["credentialSubject"] = {**subject, "achievement": _STUB_ACHIEVEMENT}
+    if issuer is not None and issuer.passes("ProfileRef"):
+        if document.get("issuer") != issuer.json:  # pragma: no cover - a caller bug
+            return False
+        view["issuer"] = _STUB_ISSUER
+    if not _passes(fast_validator("achievement", "formal"), view):
+        return False
+    check_entry = fast_def_validator("achievement", "formal", "CredentialStatus")
+    return all(_passes(check_entry, entry) for entry in entries)
+
+
+def _passes(validate: Validate, value: object) -> bool:
+    try:
+        validate(value)
+    except JsonSchemaValueException:
+        return False
+    return True
 
 
 def _related(entries: list[dict[str, str]]) -> list[dict[str, str]]:

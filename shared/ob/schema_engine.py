@@ -203,6 +203,24 @@ def fast_validator(kind: SchemaKind, variant: Variant) -> Validate:
 
 
 @cache
+def fast_def_validator(kind: SchemaKind, variant: Variant, name: str) -> Validate:
+    """The compiled validator of one ``$defs`` entry of a schema (e.g. ``Achievement``),
+    as the whole schema applies it wherever it refers to it."""
+    source = load_schema(kind, variant)
+    if name not in source["$defs"] or not draft7_equivalent(source):
+        raise ValueError(f"{kind}/{variant} schema: no usable definition {name!r}")
+    schema = one_of_to_any_of(copy.deepcopy(source), source)
+    part = {"$schema": _DRAFT7, "$ref": f"#/$defs/{name}", "$defs": schema["$defs"]}
+    validate: Validate = fastjsonschema.compile(
+        part,
+        handlers={"http": _refuse_fetch, "https": _refuse_fetch},
+        formats=FORMAT_CHECKS,
+        use_default=False,
+    )
+    return validate
+
+
+@cache
 def detailed_validator(kind: SchemaKind, variant: Variant) -> Draft201909Validator:
     """The reference Draft 2019-09 validator, with the same ``format`` checks."""
     checker = FormatChecker(formats=())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -11,7 +12,13 @@ import pytest
 from shared.credentials import issue_credential, verify_credential
 from shared.errors import ErrorCode, InvalidInput
 from shared.keys import SigningKey
-from shared.ob.build import Prebuilt, build_credential, schema_findings
+from shared.ob.build import (
+    Prebuilt,
+    _plainly_valid,
+    build_credential,
+    parts_checked_apart,
+    schema_findings,
+)
 from shared.ob.issues import has_errors
 from shared.ob.models import (
     Achievement,
@@ -445,3 +452,46 @@ def test_a_broken_status_entry_in_a_set_is_found() -> None:
     found = schema_findings(document)
     assert has_errors(found)
     assert all(i.path.startswith("$.credentialStatus[1]") for i in found if i.is_error)
+
+
+def test_the_bundled_schema_checks_the_shared_parts_apart() -> None:
+    """The fast check relies on this layout; if a schema update changes it, the fast
+    check turns itself off (this test then says why the builder got slower)."""
+    assert parts_checked_apart()
+
+
+DAMAGES: dict[str, Any] = {
+    "none": lambda d: None,
+    "no validFrom": lambda d: d.pop("validFrom"),
+    "subject type": lambda d: d["credentialSubject"].update(type=["Other"]),
+    "result not a list": lambda d: d["credentialSubject"].update(result="not a list"),
+    "validUntil text": lambda d: d.update(validUntil="tomorrow"),
+    "second entry type": lambda d: d["credentialStatus"][1].update(type=5),
+    "first entry id": lambda d: d["credentialStatus"][0].pop("id"),
+    "achievement criteria": lambda d: d["credentialSubject"]["achievement"].pop("criteria"),
+    "issuer type": lambda d: d["issuer"].update(type=["NotAProfile"]),
+    "other schema": lambda d: d.update(
+        credentialSchema=[{"id": "https://example.org/x", "type": "x"}]
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(DAMAGES))
+def test_the_fast_check_agrees_with_the_full_one(name: str) -> None:
+    """_plainly_valid (parts judged once, then replaced by stand-ins) never says
+    "valid" when schema_findings finds an error, wherever the credential is damaged,
+    and says it for the undamaged credential."""
+    suspension = build_status_entry("https://issuer.example/status/suspension-1", 12, "suspension")
+    part, profile = Prebuilt.of(achievement()), Prebuilt.of(issuer())
+    document = minimal(achievement=part, issuer=profile, credential_status=[STATUS, suspension])
+    DAMAGES[name](document)
+    # a damaged part is a different part (its own verdict), as the builder would have it
+    if document["credentialSubject"]["achievement"] != part.json:
+        part = Prebuilt(part.model, copy.deepcopy(document["credentialSubject"]["achievement"]))
+    if document["issuer"] != profile.json:
+        profile = Prebuilt(profile.model, copy.deepcopy(document["issuer"]))
+    fast = _plainly_valid(document, part, profile)
+    full = not has_errors(schema_findings(document))
+    if fast:
+        assert full
+    assert fast == (name == "none")
