@@ -68,8 +68,9 @@ class BoundedCache(dict[Any, Any]):
 
 
 _RESOLVED = BoundedCache(256)
-# (active context, @id value) -> serialized IRI term; see ActiveContext.id_term.
-_ID_TERMS: dict[tuple[ActiveContext, str], str] = {}
+# (active context, value) -> serialized IRI term of an @id value, and (active
+# context, value, True) of an @vocab value; see ActiveContext.id_term and vocab_term.
+_ID_TERMS: dict[tuple[Any, ...], str] = {}
 
 
 class Fallback(Exception):  # noqa: N818 - a signal, not an error
@@ -210,14 +211,19 @@ class ActiveContext:
         memo_key = (self, value)
         found = _ID_TERMS.get(memo_key)
         if found is None:
-            expanded = self.expand_id(value)
-            if (
-                expanded is None
-                or expanded.startswith(("_:", "@"))
-                or not is_absolute_iri(expanded)
-            ):
-                raise Fallback(f"not an absolute IRI: {expanded!r}")
-            found = f"<{expanded}>"
+            found = _absolute_term(self.expand_id(value))
+            if len(value) <= MAX_ID_TERM_CHARS:
+                if len(_ID_TERMS) >= MAX_ID_TERMS:
+                    _ID_TERMS.clear()
+                _ID_TERMS[memo_key] = found
+        return found
+
+    def vocab_term(self, value: str) -> str:
+        """``value`` as an ``@type: @vocab`` value's serialized IRI term (memoized)."""
+        memo_key = (self, value, True)
+        found = _ID_TERMS.get(memo_key)
+        if found is None:
+            found = _absolute_term(self.expand_vocab(value))
             if len(value) <= MAX_ID_TERM_CHARS:
                 if len(_ID_TERMS) >= MAX_ID_TERMS:
                     _ID_TERMS.clear()
@@ -287,6 +293,13 @@ class ActiveContext:
         if term is None or term.context is None:
             return None
         return term.context, term.context_key
+
+
+def _absolute_term(expanded: str | None) -> str:
+    """``<expanded>``, or ``Fallback`` unless it is an absolute IRI."""
+    if expanded is None or expanded.startswith(("_:", "@")) or not is_absolute_iri(expanded):
+        raise Fallback(f"not an absolute IRI: {expanded!r}")
+    return f"<{expanded}>"
 
 
 def _wrap(pyld_ctx: Any, known: dict[int, ActiveContext]) -> ActiveContext:

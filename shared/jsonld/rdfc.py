@@ -36,7 +36,8 @@ N_DEGREE_CALLS_PER_NODE = 64
 N_DEGREE_CALLS_FLOOR = 2048
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"'})
-_NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
+NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
+"""Characters a literal's value must have escaped in N-Quads (as pyld escapes them)."""
 
 
 def iri(value: str) -> str:
@@ -47,7 +48,7 @@ def iri(value: str) -> str:
 def literal(value: str, datatype: str = XSD_STRING, language: str | None = None) -> str:
     """Serialized literal term, escaped and suffixed exactly as pyld's ``serialize_nquad``."""
     # Most strings need no escaping; searching is cheaper than translating.
-    if _NEEDS_ESCAPE.search(value) is not None:
+    if NEEDS_ESCAPE.search(value) is not None:
         value = value.translate(_ESCAPES)
     escaped = '"' + value + '"'
     if datatype == RDF_LANGSTRING:

@@ -36,7 +36,7 @@ from shared.jsonld.context import (
     is_absolute_iri,
 )
 from shared.jsonld.context import Term as ContextTerm
-from shared.jsonld.rdfc import Quad, Term, literal
+from shared.jsonld.rdfc import NEEDS_ESCAPE, Quad, Term, literal
 from shared.vocab import as_list
 
 _RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -52,6 +52,7 @@ XSD_INTEGER: Final = f"{_XSD}integer"
 XSD_STRING: Final = f"{_XSD}string"
 _NO_COERCION: Final = frozenset({"@id", "@vocab", "@none"})
 _EMPTY: Final[frozenset[str]] = frozenset()
+_needs_escape = NEEDS_ESCAPE.search
 _DOUBLE_EXPONENT = re.compile(r"(\d)0*E\+?(-)?0*(\d)")
 
 
@@ -127,6 +128,7 @@ class _PropertyPlan:
         "predicate",
         "reason",
         "str_mode",
+        "suffix",
         "term",
     )
 
@@ -172,6 +174,8 @@ class _PropertyPlan:
         else:
             self.str_mode = _STR_TYPED
             self.datatype = coercion
+        # What literal(value, datatype) puts after the quoted value.
+        self.suffix = literal("", self.datatype)[2:] if self.datatype else ""
 
 
 class _TypedPlan:
@@ -429,13 +433,18 @@ class _Emitter:
         """A string value as ``scalar`` makes it, with the decision taken in the plan."""
         mode = plan.str_mode
         if mode == _STR_LITERAL:
+            # literal(value), inlined for the usual string that needs no escaping.
+            if _needs_escape(value) is None:
+                return f'"{value}"'
             return literal(value)
         if mode == _STR_ID:
             return plan.ctx.id_term(value)
-        if mode == _STR_VOCAB:
-            return _iri(plan.ctx.expand_vocab(value))
         if mode == _STR_TYPED:
+            if _needs_escape(value) is None:
+                return f'"{value}"{plan.suffix}'
             return literal(value, plan.datatype)
+        if mode == _STR_VOCAB:
+            return plan.ctx.vocab_term(value)
         raise Fallback(plan.reason)
 
     @staticmethod
