@@ -45,6 +45,8 @@ from shared.vocab import ED25519_2020_V1, as_list
 
 #: The store's column width; longer keys are refused the same way on every database.
 MAX_IDEMPOTENCY_KEY = 64
+#: Most credential ids (with their status slots) a process reserves ahead of need.
+RESERVE_BLOCK = 64
 _MAKE_LOCK = threading.Lock()
 
 
@@ -208,8 +210,9 @@ class AwardOps(IssuerBase):
         """Issue ``prepared`` (the caller holds the writer), in three steps so that no
         database lock is held while credentials are built and signed:
 
-        1. reserve their status indexes in one short transaction of its own (one
-           statement; not waiting for the disk, see ``Store.begin``);
+        1. take their ids and status indexes from the process's reserve, which, when
+           short, reserves a block in one short transaction of its own (one statement;
+           not waiting for the disk, see ``Store.begin``; see ``_take_slots``);
         2. build and sign them, outside any transaction;
         3. store them, their images and audit rows in ONE transaction (all or none).
 
@@ -221,16 +224,7 @@ class AwardOps(IssuerBase):
         for attempt in range(2):
             plan = self._plan(prepared)
             fresh = [i for i, step in enumerate(plan) if step is None]
-            ids = {i: f"urn:uuid:{uuid.uuid4()}" for i in fresh}
-            try:
-                if fresh:
-                    with self.store.begin(durable=False) as conn:
-                        slots = self.allocator.reserve(
-                            conn, list(ids.values()), self._purposes(), self.now()
-                        )
-            except BaseException:
-                self.allocator.forget()
-                raise
+            taken = dict(zip(fresh, self._take_slots(len(fresh)), strict=True))
             writes = Writes()
             made: dict[int, Issued] = {}
             images: dict[str, StoredImage] = {}
@@ -239,8 +233,8 @@ class AwardOps(IssuerBase):
                     prepared[i],
                     actor=actors[i],
                     signer=signer,
-                    credential_id=ids[i],
-                    slots=slots[ids[i]],
+                    credential_id=taken[i][0],
+                    slots=taken[i][1],
                 )
                 made[i] = issued
                 writes.credentials.append(row)
@@ -275,6 +269,34 @@ class AwardOps(IssuerBase):
                 for i, step in enumerate(plan)
             ]
         raise AssertionError("unreachable")
+
+    def _take_slots(self, count: int) -> list[tuple[str, list[Slot]]]:
+        """``count`` credential ids, each with its status slots (one per purpose).
+
+        Taken from this process's reserve; when that runs short, a block is reserved in
+        one short transaction (see ``_write``). The block grows while awards keep coming
+        (1, 2, 4 ... up to ``RESERVE_BLOCK``, or what one batch needs), so a busy service
+        reserves once per ``RESERVE_BLOCK`` credentials and a one-off ``award`` command
+        reserves just its own. What is left when the process ends stays taken, unused.
+        """
+        purposes = tuple(self._purposes())
+        with self._reserve_lock:
+            if self._reserve_purposes != purposes:  # the identity changed: start afresh
+                self._reserve, self._reserve_purposes = [], purposes
+            short = count - len(self._reserve)
+            if short > 0:
+                block = max(short, min(RESERVE_BLOCK, self._reserve_next))
+                ids = [f"urn:uuid:{uuid.uuid4()}" for _ in range(block)]
+                try:
+                    with self.store.begin(durable=False) as conn:
+                        reserved = self.allocator.reserve(conn, ids, purposes, self.now())
+                except BaseException:
+                    self.allocator.forget()
+                    raise
+                self._reserve.extend((cid, reserved[cid]) for cid in ids)
+                self._reserve_next = min(RESERVE_BLOCK, 2 * block)
+            taken, self._reserve = self._reserve[:count], self._reserve[count:]
+        return taken
 
     def _purposes(self) -> list[str]:
         return ["revocation", "suspension"] if self.identity.suspension else ["revocation"]

@@ -104,6 +104,11 @@ class IssuerBase:
         self.clock = clock
         # Image names known to be in the store (added once their transaction commits).
         self.stored_images: set[str] = set()
+        # Credential ids with status slots reserved ahead (``AwardOps._take_slots``).
+        self._reserve: list[tuple[str, list[st.Slot]]] = []
+        self._reserve_purposes: tuple[str, ...] = ()
+        self._reserve_next = 1
+        self._reserve_lock = threading.Lock()
         self.allocator = st.StatusAllocator(
             list_size=identity.list_size, fill_limit=settings.status_fill_limit, rng=rng
         )

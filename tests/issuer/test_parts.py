@@ -9,10 +9,13 @@ import threading
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from issuer.achievements import AchievementUpdate
 from issuer.service import AwardRequest, Issuer
+from issuer.service.awarding import RESERVE_BLOCK
 from issuer.service.parts import Bounded, Parts
+from issuer.store import tables as t
 from shared.errors import Conflict, ErrorCode
 from shared.keys import SigningKey
 from tests.sample_images import badge_png, data_uri
@@ -124,3 +127,66 @@ def test_bounded_is_safe_across_threads() -> None:
         thread.join()
     assert not errors
     assert len(cache) <= 8
+
+
+# ---------------------------------------------------------------- reserved status slots
+
+
+def _entries(issuer: Issuer) -> list[Any]:
+    with issuer.store.read() as conn:
+        return list(conn.execute(t.status_entries.select()).mappings())
+
+
+def test_a_one_off_award_reserves_only_its_own_slots(issuer: Issuer, achievement_id: str) -> None:
+    credential = _issue(issuer, achievement_id)
+    entries = _entries(issuer)
+    purposes = 2 if issuer.identity.suspension else 1
+    assert len(entries) == purposes
+    assert {e["credential_id"] for e in entries} == {credential["id"]}
+
+
+def test_the_reserve_grows_with_demand_and_is_bounded(issuer: Issuer, achievement_id: str) -> None:
+    purposes = 2 if issuer.identity.suspension else 1
+    issued = [_issue(issuer, achievement_id) for _ in range(100)]
+    entries = _entries(issuer)
+    spare = len(entries) // purposes - len(issued)
+    assert 0 <= spare < RESERVE_BLOCK
+    owner = {(e["list_id"], e["idx"]): e["credential_id"] for e in entries}
+    for credential in issued:  # every slot's row names the credential that carries it
+        status = credential["credentialStatus"]
+        for entry in status if isinstance(status, list) else [status]:
+            key = (entry["statusListCredential"].rsplit("/", 1)[-1], int(entry["statusListIndex"]))
+            assert owner[key] == credential["id"]
+    # 100 awards one by one took a handful of reservations, not 100
+    assert len({e["credential_id"] for e in entries}) == len(entries) // purposes
+
+
+def test_slots_of_a_refused_award_are_never_used(issuer: Issuer, achievement_id: str) -> None:
+    """A group refused after its slots were taken (here: a broken signer) leaves those
+    rows behind; later credentials never get them."""
+    _issue(issuer, achievement_id)
+
+    class SignerBrokenError(Exception):
+        pass
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise SignerBrokenError
+
+    original = issuer._make
+    issuer._make = broken  # type: ignore[method-assign]
+    with pytest.raises(SignerBrokenError):
+        _issue(issuer, achievement_id)
+    issuer._make = original  # type: ignore[method-assign]
+    before = {(e["list_id"], e["idx"]) for e in _entries(issuer)}
+    later = [_issue(issuer, achievement_id) for _ in range(5)]
+    with issuer.store.read() as conn:
+        stored = {r for r in conn.execute(select(t.credentials.c.id)).scalars()}
+    owner = {(e["list_id"], e["idx"]): e["credential_id"] for e in _entries(issuer)}
+    for credential in later:
+        status = credential["credentialStatus"]
+        for entry in status if isinstance(status, list) else [status]:
+            key = (entry["statusListCredential"].rsplit("/", 1)[-1], int(entry["statusListIndex"]))
+            assert owner[key] == credential["id"]
+    unused = {k for k, cid in owner.items() if cid not in stored}
+    assert unused  # the refused award's slots stay taken ...
+    assert unused <= before  # ... and were reserved before the later awards
