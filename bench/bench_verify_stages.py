@@ -27,8 +27,9 @@ store, shape checks, endorsements, building the result).
 
 Target (issue 12): server CPU <= 1.5 ms per presentation over HTTP; the HTTP stack
 took about 0.7 ms of that (``bench/bench_verifier.py``: 0.67 to 1.23 ms in runs at load
-4.6 to 6.2), which leaves about 0.8 ms for the verification measured here. The machine's load average is printed: on a
-shared machine CPU times grow when cores are contended.
+4.6 to 6.2), which leaves about 0.8 ms for the verification measured here. The
+machine's load average is printed: on a shared machine CPU times grow when cores are
+contended.
 """
 
 from __future__ import annotations
