@@ -132,3 +132,19 @@ def test_n_degree_step_matches_pyld_on_repeated_shapes(
         abstract.add((("i", "urn:x"), "https://e.com/p", ("b", 100 + copy), None))
     ours: list[Quad] = [(_ours(s), iri(p), _ours(o), _ours(g)) for s, p, o, g in abstract]
     assert canonicalize(ours) == _pyld_canon(abstract)
+
+
+ONE_BLANK = st.just(("b", 1))
+ONE_BLANK_QUAD = st.tuples(
+    st.one_of(ONE_BLANK, IRI),
+    PREDICATE,
+    st.one_of(ONE_BLANK, IRI, LITERAL),
+    st.one_of(st.none(), ONE_BLANK, IRI),
+)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True)
+@given(st.sets(ONE_BLANK_QUAD, max_size=8))
+def test_one_blank_node_matches_pyld(abstract: set[Any]) -> None:
+    ours: list[Quad] = [(_ours(s), iri(p), _ours(o), _ours(g)) for s, p, o, g in abstract]
+    assert canonicalize(ours) == _pyld_canon(abstract)
