@@ -47,6 +47,8 @@ from shared.vocab import ED25519_2020_V1, as_list
 MAX_IDEMPOTENCY_KEY = 64
 #: Most credential ids (with their status slots) a process reserves ahead of need.
 RESERVE_BLOCK = 64
+#: Rounds of ``AwardOps._write`` (a lost idempotency race, an achievement edited meanwhile).
+ATTEMPTS = 3
 _MAKE_LOCK = threading.Lock()
 
 
@@ -93,8 +95,11 @@ class AwardOps(IssuerBase):
             )
         if request.email is not None:
             check_email(request.email)
-        cache = cache if cache is not None else {}
-        part, row = self._part(request.achievement_id, cache)
+        # Without a per-call ``cache`` (one award through ``issue``) the achievement's
+        # row may come from this process's memory: ``_write`` checks it against the
+        # store in the transaction that stores the credential, and redoes the award
+        # if the achievement was edited or retired meanwhile (here or elsewhere).
+        part, row = self._part(request.achievement_id, self._rows if cache is None else cache)
         url = self.identity.achievement_url(request.achievement_id)
         results = resolve_results(request.award, part.data, url)
         chosen = part.document.get("legacy_proof")
@@ -221,7 +226,9 @@ class AwardOps(IssuerBase):
         taken and is never used, so no index is ever handed out twice.
         """
         signer = self.signer
-        for attempt in range(2):
+        prepared = list(prepared)
+        for attempt in range(ATTEMPTS):
+            last = attempt == ATTEMPTS - 1
             plan = self._plan(prepared)
             fresh = [i for i, step in enumerate(plan) if step is None]
             taken = dict(zip(fresh, self._take_slots(len(fresh)), strict=True))
@@ -242,6 +249,9 @@ class AwardOps(IssuerBase):
                 images.update((image.name, image) for image in linked.images)
             try:
                 with self.store.begin() as conn:
+                    changed = self._changed(conn, [prepared[i] for i in fresh])
+                    if changed:
+                        raise _ChangedError(changed)
                     now = self.now()
                     for image in images.values():
                         if image.name not in self.stored_images:
@@ -256,8 +266,24 @@ class AwardOps(IssuerBase):
             except IntegrityError:
                 # Another process stored the same idempotency key first: the next
                 # round finds it and returns the earlier credential.
-                if attempt == 1:
+                if last:
                     raise
+                continue
+            except _ChangedError as exc:
+                # An achievement was edited or retired since it was read: read it again
+                # and make those credentials anew (a retired one is refused now).
+                if last:
+                    raise Conflict(
+                        "the achievement kept changing while it was being awarded; try again",
+                        code=ErrorCode.invalid_request,
+                        detail=sorted(exc.ids),
+                    ) from None
+                for aid in exc.ids:
+                    self._forget_row(aid)
+                prepared = [
+                    self.prepare(p.request) if p.request.achievement_id in exc.ids else p
+                    for p in prepared
+                ]
                 continue
             self.stored_images.update(images)
             return [
@@ -269,6 +295,37 @@ class AwardOps(IssuerBase):
                 for i, step in enumerate(plan)
             ]
         raise AssertionError("unreachable")
+
+    def _changed(self, conn: Connection, prepared: Sequence[Prepared]) -> set[str]:
+        """The achievements of ``prepared`` whose stored row is no longer the one they
+        were prepared from (edited, or retired), read in the caller's transaction."""
+        ids = {p.request.achievement_id for p in prepared}
+        if not ids:
+            return set()
+        current = self.store.achievement_states(conn, sorted(ids))
+        changed: set[str] = set()
+        for p in prepared:
+            row = current.get(p.request.achievement_id)
+            if (
+                row is None
+                or row["retired_at"] is not None
+                or row["valid_days"] != p.valid_days
+                or (p.part is not None and row["document"] != p.part.text)
+            ):
+                changed.add(p.request.achievement_id)
+        return changed
+
+    @property
+    def _rows(self) -> dict[str, RowMapping]:
+        """Achievement rows this process read (checked again when used: ``_changed``)."""
+        rows = self.__dict__.get("_row_memo")
+        if rows is None:
+            with _MAKE_LOCK:
+                rows = self.__dict__.setdefault("_row_memo", _RowMemo())
+        return rows  # type: ignore[no-any-return]
+
+    def _forget_row(self, achievement_id: str) -> None:
+        self._rows.pop(achievement_id, None)
 
     def _take_slots(self, count: int) -> list[tuple[str, list[Slot]]]:
         """``count`` credential ids, each with its status slots (one per purpose).
@@ -456,6 +513,26 @@ class AwardOps(IssuerBase):
             },
         }
         return Issued(signed, created=True), row, audit, linked
+
+
+class _ChangedError(Exception):
+    """Achievements changed under an award (their ids in ``ids``)."""
+
+    def __init__(self, ids: set[str]) -> None:
+        super().__init__(sorted(ids))
+        self.ids = ids
+
+
+class _RowMemo(dict[str, RowMapping]):
+    """Achievement rows by id, at most ``MAX_ROWS`` (then it starts afresh). A plain
+    dict's item reads and writes are atomic, so threads may share it."""
+
+    MAX_ROWS = 1024
+
+    def __setitem__(self, key: str, value: RowMapping) -> None:
+        if len(self) >= self.MAX_ROWS:
+            self.clear()
+        super().__setitem__(key, value)
 
 
 def _reused() -> Conflict:

@@ -79,6 +79,7 @@ class Shared:
 class AchievementPart:
     """One stored achievement (its document text) read for one URL."""
 
+    text: str
     document: dict[str, Any]
     data: AchievementIn
     ob: dict[str, Any]
@@ -91,7 +92,7 @@ class AchievementPart:
         """Raises what ``parse_input`` and ``to_ob`` raise for a bad document."""
         document = load(text)
         data = parse_input(document)
-        return cls(document, data, to_ob(data, url))
+        return cls(text, document, data, to_ob(data, url))
 
     def shared(self, identity: Identity, *, embed: bool) -> Shared:
         """The linked, validated achievement and profile for this issuer identity."""

@@ -237,6 +237,12 @@ class Store:
             conn.execute(select(t.achievements).where(t.achievements.c.id == id)).mappings().first()
         )
 
+    def achievement_states(self, conn: Connection, ids: list[str]) -> dict[str, RowMapping]:
+        """Document, validity and retirement of some achievements, by id (one query)."""
+        a = t.achievements
+        query = select(a.c.id, a.c.document, a.c.valid_days, a.c.retired_at).where(a.c.id.in_(ids))
+        return {row["id"]: row for row in conn.execute(query).mappings()}
+
     def achievements(self, conn: Connection, *, include_retired: bool) -> list[RowMapping]:
         query = select(t.achievements).order_by(t.achievements.c.created_at, t.achievements.c.id)
         if not include_retired:

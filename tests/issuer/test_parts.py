@@ -190,3 +190,47 @@ def test_slots_of_a_refused_award_are_never_used(issuer: Issuer, achievement_id:
     unused = {k for k, cid in owner.items() if cid not in stored}
     assert unused  # the refused award's slots stay taken ...
     assert unused <= before  # ... and were reserved before the later awards
+
+
+# ---------------------------------------------------------------- rows read once, checked at store
+
+
+def _other(issuer: Issuer) -> Issuer:
+    """Another issuer process on the same store (its own memory)."""
+    return Issuer(issuer.store, issuer.identity, issuer.settings, key=issuer.signer)
+
+
+def test_a_retirement_by_another_process_is_refused(issuer: Issuer, achievement_id: str) -> None:
+    _issue(issuer, achievement_id)  # this process now remembers the row
+    _other(issuer).retire_achievement(achievement_id, actor="t")
+    with pytest.raises(Conflict) as info:
+        _issue(issuer, achievement_id)
+    assert info.value.code == ErrorCode.achievement_retired
+
+
+def test_an_edit_between_prepare_and_store_is_caught(issuer: Issuer, achievement_id: str) -> None:
+    """Checked in the transaction that stores the credential: the award is made again
+    from the edited achievement, so no credential carries a superseded definition."""
+    prepared = issuer.prepare(AwardRequest(achievement_id, LEARNER))
+    _other(issuer).update_achievement(achievement_id, AchievementUpdate(name="Nieuw"), actor="t")
+    credential = issuer.group_commit.submit((prepared, "test")).credential
+    assert credential["credentialSubject"]["achievement"]["name"] == "Nieuw"
+
+
+def test_a_retirement_in_a_group_refuses_only_its_own_awards(
+    issuer: Issuer, achievement_id: str
+) -> None:
+    from issuer.achievements import parse_input
+    from tests.issuer.conftest import ACHIEVEMENT
+
+    issuer.create_achievement(parse_input(ACHIEVEMENT), actor="t", achievement_id="second")
+    keep = issuer.prepare(AwardRequest(achievement_id, LEARNER))
+    gone = issuer.prepare(AwardRequest("second", LEARNER))
+    _other(issuer).retire_achievement("second", actor="t")
+    answers = issuer._commit_group([(keep, "t"), (gone, "t")])
+    assert not isinstance(answers[0], BaseException)
+    assert isinstance(answers[1], Conflict)
+    assert answers[1].code == ErrorCode.achievement_retired
+    with issuer.store.read() as conn:
+        stored = list(conn.execute(select(t.credentials.c.achievement_id)).scalars())
+    assert stored == [achievement_id]
