@@ -3,6 +3,9 @@ is unique and every credential verifies (PostgreSQL, and SQLite for comparison).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -21,7 +24,7 @@ from issuer.store.repository import load
 from shared.keys import SigningKey
 from tests.issuer.conftest import ACHIEVEMENT, BASE_URL, ISSUER_SEED, PASSPHRASE
 from tests.issuer.helpers import status_source, verify
-from tests.issuer.multiprocess import issuer_process, pg_schema
+from tests.issuer.multiprocess import REPO, issuer_process, pg_schema
 
 PROCESSES = 4
 ROWS_PER_PROCESS = 60
@@ -109,6 +112,80 @@ def test_parallel_processes_never_share_an_index(database_url: str, tmp_path: Pa
             list_id = entry["statusListCredential"].rsplit("/", 1)[-1]
             assert owner[(list_id, int(entry["statusListIndex"]))] == credential["id"]
     assert len(seen) == 2 * total
+    source = status_source(issuer)
+    now = utc_now() + timedelta(seconds=5)
+    for credential in documents:
+        result = verify(credential, source, now)
+        assert result.verified, result.to_dict()
+    issuer.store.dispose()
+
+
+@pytest.mark.slow
+def test_one_by_one_awards_in_two_processes_never_share_an_index(
+    database_url: str, tmp_path: Path
+) -> None:
+    """What `serve --workers 2` does under load: two processes, each with threads
+    issuing one credential per call (group commit, ids and slots reserved ahead in
+    blocks), the same index draws in both: no index is handed out twice, every stored
+    credential's slots are rows naming it, and every credential verifies."""
+    store = Store(database_url)
+    initialize(
+        store,
+        profile=ProfileIn(name="Academy"),
+        passphrase=PASSPHRASE,
+        now=utc_now(),
+        base_url=BASE_URL,
+        suspension=True,
+        kdf="min",
+        seed=ISSUER_SEED,
+    )
+    store.dispose()
+    issuer = Issuer.open(
+        IssuerSettings(database_url=database_url, data_dir=tmp_path), passphrase=PASSPHRASE
+    )
+    issuer.create_achievement(parse_input(ACHIEVEMENT), actor="t", achievement_id="a")
+    env = {
+        **os.environ,
+        "RUGZAK_ISSUER_PASSPHRASE": PASSPHRASE,
+        "RUGZAK_ISSUER_DATABASE_URL": database_url,
+        "PYTHONPATH": str(REPO),
+        "TMPDIR": str(tmp_path),
+    }
+    count = 80
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.issuer.concurrent_awards", "42", str(count), "6"],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(2)
+    ]
+    try:
+        for worker in workers:
+            stdout, stderr = worker.communicate(timeout=300)
+            assert worker.returncode == 0, stderr.decode()[-2000:]
+            assert f"{count} issued" in stdout.decode()
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+            worker.communicate()
+    with issuer.store.begin() as conn:
+        documents = [load(r["document"]) for r in conn.execute(t.credentials.select()).mappings()]
+        entries = conn.execute(t.status_entries.select()).all()
+    assert len(documents) == 2 * count
+    owner = {(e.list_id, e.idx): e.credential_id for e in entries}
+    assert len(owner) == len(entries)
+    seen: set[tuple[str, str]] = set()
+    for credential in documents:
+        for entry in credential["credentialStatus"]:
+            key = (entry["statusListCredential"], entry["statusListIndex"])
+            assert key not in seen, key
+            seen.add(key)
+            list_id = entry["statusListCredential"].rsplit("/", 1)[-1]
+            assert owner[(list_id, int(entry["statusListIndex"]))] == credential["id"]
     source = status_source(issuer)
     now = utc_now() + timedelta(seconds=5)
     for credential in documents:
