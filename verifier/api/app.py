@@ -20,6 +20,7 @@ from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import Buckets, InDatabase, RateLimit, SharedBuckets, TokenBuckets
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import BodyLimit, install_error_handlers
+from verifier.api.fast import FastVerify
 from verifier.api.routers import images, oid4vp, operations, page, public, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
 from verifier.service.images import ImageProxy
@@ -142,6 +143,8 @@ def create_app(
             else settings.max_json_bytes
         )
 
+    # innermost: the two verify routes without FastAPI's routing (verifier.api.fast)
+    app.add_middleware(FastVerify)
     app.add_middleware(BodyLimit, limit=limit_for, timeout=settings.body_timeout_seconds)
     if settings.rate_limit_per_minute > 0:
         buckets: Buckets = (

@@ -35,8 +35,7 @@ _JSON_BODY = {
 }
 
 
-async def _json_body(request: Request) -> Any:
-    raw = await request.body()
+def _parse_body(raw: bytes) -> Any:
     if not raw.strip():
         raise InvalidInput("The request body is empty.", code=ErrorCode.invalid_json)
     try:
@@ -53,21 +52,6 @@ async def _run(limiter: anyio.CapacityLimiter | None, fn: Any, *args: Any, **kwa
     return await anyio.to_thread.run_sync(partial(fn, *args, **kwargs), limiter=limiter)
 
 
-def _services(request: Request) -> tuple[Verifier, anyio.CapacityLimiter | None]:
-    """The verifier and where it runs (None: on the event loop), as the deps give them."""
-    state = request.app.state
-    verifier: Verifier = state.verifier
-    return verifier, (None if state.verify_inline else state.limiter)
-
-
-def _answer(request: Request, result: VerificationResult) -> JSONResponse:
-    """The verdict as JSON, counted by outcome (valid, invalid, unknown) for metrics."""
-    request.app.state.verdicts.labels(str(result.verdict)).inc()
-    # Built by our own code in the shape of ResultOut (the documented model);
-    # returning it directly skips a second validation pass per request.
-    return JSONResponse(result_dict(result))
-
-
 def _unwrap(body: Any, key: str) -> tuple[Any, str | None]:
     if isinstance(body, dict) and key in body and "@context" not in body:
         challenge = body.get("challenge")
@@ -77,12 +61,41 @@ def _unwrap(body: Any, key: str) -> tuple[Any, str | None]:
     return body, None
 
 
-async def _document(request: Request, key: str, code: ErrorCode) -> tuple[Any, str | None]:
-    """The ``key`` document (bare, or wrapped with its challenge) from a JSON body."""
-    document, challenge = _unwrap(await _json_body(request), key)
+#: The JSON routes: what the body holds, and the code for a body that is not an object.
+DOCUMENT_ROUTES: dict[str, tuple[str, ErrorCode]] = {
+    "/verify/presentation": ("presentation", ErrorCode.malformed_presentation),
+    "/verify/credential": ("credential", ErrorCode.malformed_credential),
+}
+
+
+async def answer_document(state: Any, path: str, raw: bytes) -> JSONResponse:
+    """The answer of ``POST /verify/presentation`` or ``/verify/credential`` (``path``) to
+    the body ``raw``: the verdict as JSON, counted by outcome (valid, invalid, unknown)
+    for metrics. Raises ``InvalidInput`` for a body that is not such a document.
+
+    Both the routes and ``verifier.api.fast.FastVerify`` answer through this, so the
+    two give the same answer byte for byte.
+    """
+    key, code = DOCUMENT_ROUTES[path]
+    document, challenge = _unwrap(_parse_body(raw), key)
     if not isinstance(document, dict):
         raise InvalidInput(f"Expected a {key} (a JSON object).", code=code)
-    return document, challenge
+    verifier: Verifier = state.verifier
+    limiter: anyio.CapacityLimiter | None = None if state.verify_inline else state.limiter
+    if key == "presentation":
+        result = await _run(limiter, verifier.verify_presentation, document, challenge=challenge)
+    else:
+        result = await _run(limiter, verifier.verify_credential, document)
+    state.verdicts.labels(str(result.verdict)).inc()
+    # Built by our own code in the shape of ResultOut (the documented model);
+    # returning it directly skips a second validation pass per request.
+    return JSONResponse(result_dict(result))
+
+
+def _answer(request: Request, result: VerificationResult) -> JSONResponse:
+    """The verdict as JSON, counted by outcome (valid, invalid, unknown) for metrics."""
+    request.app.state.verdicts.labels(str(result.verdict)).inc()
+    return JSONResponse(result_dict(result))
 
 
 @router.post(
@@ -94,12 +107,9 @@ async def _document(request: Request, key: str, code: ErrorCode) -> tuple[Any, s
 )
 async def verify_presentation(request: Request) -> JSONResponse:
     """Verify a presentation that answers one of this verifier's requests."""
-    # The services straight from app.state: no FastAPI dependencies to solve on the
-    # busiest route (what VerifierDep and LimiterDep give, see verifier.api.deps).
-    verifier, limiter = _services(request)
-    document, challenge = await _document(request, "presentation", ErrorCode.malformed_presentation)
-    result = await _run(limiter, verifier.verify_presentation, document, challenge=challenge)
-    return _answer(request, result)
+    # Served by verifier.api.fast.FastVerify in the app (the same answer_document
+    # without FastAPI's routing); this route documents it and answers without it.
+    return await answer_document(request.app.state, "/verify/presentation", await request.body())
 
 
 @router.post(
@@ -111,10 +121,7 @@ async def verify_presentation(request: Request) -> JSONResponse:
 )
 async def verify_credential(request: Request) -> JSONResponse:
     """Verify a single credential (no holder binding: anyone can hold a copy)."""
-    verifier, limiter = _services(request)
-    document, _challenge = await _document(request, "credential", ErrorCode.malformed_credential)
-    result = await _run(limiter, verifier.verify_credential, document)
-    return _answer(request, result)
+    return await answer_document(request.app.state, "/verify/credential", await request.body())
 
 
 async def _upload(file: UploadFile, limit: int, what: str, empty: ErrorCode) -> bytes:
