@@ -124,3 +124,20 @@ async def test_a_valid_presentation_is_valid_and_counted_by_its_route(
     metrics = (await fast.get("/metrics")).text
     assert 'route="/verify/presentation",service="verifier",status="200"' in metrics
     assert 'rugzak_verifier_verdicts_total{outcome="valid"} 1.0' in metrics
+
+
+async def test_the_body_limit_and_the_rate_limit_still_apply(settings: Settings) -> None:
+    limited = settings.model_copy(
+        update={"rate_limit_per_minute": 1, "rate_limit_burst": 1, "max_json_bytes": 64 * 1024}
+    )
+    app = create_app(limited, clock=Clock())
+    assert any(m.cls is FastVerify for m in app.user_middleware)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 4000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            too_big = await client.post("/verify/credential", content=b" " * (64 * 1024 + 1))
+            assert too_big.status_code == 413
+            assert too_big.json()["code"] == "payload_too_large"
+            refused = await client.post("/verify/presentation", content=b"{}")
+            assert refused.status_code == 429
+            assert refused.json()["code"] == "rate_limited"
