@@ -24,6 +24,7 @@ one statement.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import threading
 import weakref
@@ -172,3 +173,115 @@ def _close_quietly(connection: Any) -> None:
     """Close a connection that may already be broken (nothing to report then)."""
     with contextlib.suppress(Exception):
         connection.close()
+
+
+class AsyncHotStatement:
+    """A ``HotStatement`` awaited on the event loop (PostgreSQL only): psycopg's
+    asynchronous connections, in autocommit mode, one round trip per statement, no
+    worker thread. The same rules: a failed connection is closed, a stale idle one is
+    replaced. Connections belong to the event loop that opened them."""
+
+    def __init__(self, statement: sa.ClauseElement, engine: Engine) -> None:
+        if engine.dialect.name != "postgresql":
+            raise ValueError("AsyncHotStatement is for PostgreSQL")
+        self.sync = HotStatement(statement, engine)
+        self.connections = async_hot_connections(engine)
+
+    async def fetch_one(self, values: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The first row the statement returns, or None."""
+        params = self.sync._params(values)
+        while True:
+            connection, was_idle = await self.connections.take()
+            try:
+                async with connection.cursor() as cursor:
+                    await cursor.execute(self.sync.sql, params)
+                    row = await cursor.fetchone()
+            except self.sync._errors:
+                await _aclose_quietly(connection)
+                if was_idle:
+                    continue  # a stale connection: again on another one
+                raise
+            except BaseException:
+                await _aclose_quietly(connection)
+                raise
+            await self.connections.give_back(connection)
+            return None if row is None else tuple(row)
+
+
+class AsyncHotConnections:
+    """``engine``'s PostgreSQL connection arguments, as asynchronous connections in
+    autocommit mode, kept per event loop (a connection belongs to its loop)."""
+
+    def __init__(self, engine: Engine, *, idle: int = IDLE_CONNECTIONS) -> None:
+        self.cargs, self.cparams = engine.dialect.create_connect_args(engine.url)
+        self.max_idle = idle
+        self._idle: dict[asyncio.AbstractEventLoop, list[Any]] = {}
+        self._lock = threading.Lock()
+        self.opened = 0
+
+    def _loop_idle(self) -> list[Any]:
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            for ended in [other for other in self._idle if other.is_closed()]:
+                for connection in self._idle.pop(ended):
+                    _finish(connection)
+            return self._idle.setdefault(loop, [])
+
+    async def take(self) -> tuple[Any, bool]:
+        idle = self._loop_idle()
+        if idle:
+            return idle.pop(), True
+        import psycopg  # only with PostgreSQL
+
+        connection = await psycopg.AsyncConnection.connect(
+            *self.cargs, autocommit=True, **self.cparams
+        )
+        self.opened += 1
+        return connection, False
+
+    async def give_back(self, connection: Any) -> None:
+        idle = self._loop_idle()
+        if len(idle) < self.max_idle:
+            idle.append(connection)
+        else:
+            await _aclose_quietly(connection)
+
+    def close(self) -> None:
+        """Close the idle connections (the engine was disposed), from any thread: the
+        connection is ended without the event loop that opened it."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for connections in idle.values():
+            for connection in connections:
+                _finish(connection)
+
+
+def _finish(connection: Any) -> None:
+    """End an asynchronous connection without awaiting (libpq closes the socket)."""
+    with contextlib.suppress(Exception):
+        connection.pgconn.finish()
+
+
+_async_per_engine: weakref.WeakKeyDictionary[Engine, AsyncHotConnections] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def async_hot_connections(engine: Engine) -> AsyncHotConnections:
+    """The one ``AsyncHotConnections`` of ``engine``."""
+    with _per_engine_lock:
+        found = _async_per_engine.get(engine)
+        if found is None:
+            made = _async_per_engine[engine] = AsyncHotConnections(engine)
+
+            def disposed(_engine: Engine) -> None:
+                made.close()
+
+            event.listen(engine, "engine_disposed", disposed)
+            found = made
+        return found
+
+
+async def _aclose_quietly(connection: Any) -> None:
+    with contextlib.suppress(Exception):
+        await connection.close()

@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
 from shared.errors import ErrorCode
-from shared.runtime.hot import HotStatement
+from shared.runtime.hot import AsyncHotStatement, HotStatement
 from shared.runtime.web import ASGIApp, Receive, Scope, Send, client_address, send_error
 
 PURGE_EVERY = 1000
@@ -28,7 +28,8 @@ PURGE_EVERY = 1000
 
 class Buckets(Protocol):
     """Where tokens are taken: in this process (``TokenBuckets``) or in the shared
-    database (``SharedBuckets``, ``blocking``: called from a worker thread)."""
+    database (``SharedBuckets``, ``blocking``: called from a worker thread, unless it
+    also has an awaitable ``take_async``, which the middleware then awaits)."""
 
     blocking: bool
 
@@ -105,7 +106,10 @@ class RateLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and self.limited(scope):
             client = self.client_of(scope)
-            if self.buckets.blocking:
+            take_async = getattr(self.buckets, "take_async", None)
+            if take_async is not None:
+                wait = await take_async(client)
+            elif self.buckets.blocking:
                 wait = await anyio.to_thread.run_sync(self.buckets.take, client)
             else:
                 wait = self.buckets.take(client)
@@ -195,6 +199,9 @@ class SharedBuckets:
         # One round trip each, committed by itself (``shared.runtime.hot``).
         self._take_hot = HotStatement(self._take, engine)
         self._peek_hot = HotStatement(self._peek, engine)
+        postgres = engine.dialect.name == "postgresql"
+        self._take_async = AsyncHotStatement(self._take, engine) if postgres else None
+        self._peek_async = AsyncHotStatement(self._peek, engine) if postgres else None
 
     @staticmethod
     def key(client: str) -> str:
@@ -203,14 +210,9 @@ class SharedBuckets:
 
     def take(self, client: str) -> float:
         """0 when allowed, else the seconds until a token is back."""
-        moment = self.clock()
-        key = self.key(client)
-        with self._lock:
-            due = self._blocked.get(key)
-            if due is not None and moment >= due:
-                del self._blocked[key]
-        if due is not None and moment < due:
-            return due - moment  # the database would refuse it too (see the class)
+        key, moment, blocked = self._blocked_for(client)
+        if blocked > 0:
+            return blocked  # the database would refuse it too (see the class)
         now = int(moment * 1000)
         values = {"b_client": key, "b_now": now}
         taken = self._take_hot.fetch_one(values)
@@ -218,7 +220,38 @@ class SharedBuckets:
         if taken is not None:
             return 0.0
         # Refused: how long until a token is back, from the bucket as it is now.
-        row = self._peek_hot.fetch_one(values)
+        return self._refused(key, now, self._peek_hot.fetch_one(values))
+
+    async def take_async(self, client: str) -> float:
+        """``take`` awaited on the event loop: on PostgreSQL without a worker thread
+        (``shared.runtime.hot.AsyncHotStatement``), elsewhere in one."""
+        if self._take_async is None or self._peek_async is None:
+            return await anyio.to_thread.run_sync(self.take, client)
+        key, moment, blocked = self._blocked_for(client)
+        if blocked > 0:
+            return blocked
+        now = int(moment * 1000)
+        values = {"b_client": key, "b_now": now}
+        taken = await self._take_async.fetch_one(values)
+        if self._purge_due():
+            await anyio.to_thread.run_sync(self._purge_now, now)
+        if taken is not None:
+            return 0.0
+        return self._refused(key, now, await self._peek_async.fetch_one(values))
+
+    def _blocked_for(self, client: str) -> tuple[str, float, float]:
+        """The client's key, the time, and the seconds it stays refused here (0: ask)."""
+        moment = self.clock()
+        key = self.key(client)
+        with self._lock:
+            due = self._blocked.get(key)
+            if due is not None and moment >= due:
+                del self._blocked[key]
+        return key, moment, (due - moment) if due is not None and moment < due else 0.0
+
+    def _refused(self, key: str, now: int, row: tuple[Any, ...] | None) -> float:
+        """Seconds until the refused client's next token (``row``: the bucket now), kept
+        so that the client is refused here until then."""
         have = float(row[0]) if row is not None and row[0] is not None else 0.0
         if self.rate_ms <= 0:
             return 60.0
@@ -233,10 +266,15 @@ class SharedBuckets:
 
     def _maybe_purge(self, now: int) -> None:
         """Now and then drop buckets that have filled up again (the same as no row)."""
+        if self._purge_due():
+            self._purge_now(now)
+
+    def _purge_due(self) -> bool:
         with self._lock:
             self._takes += 1
-            if self._takes % PURGE_EVERY:
-                return
+            return self._takes % PURGE_EVERY == 0
+
+    def _purge_now(self, now: int) -> None:
         full_after = self.burst / self.rate_ms if self.rate_ms > 0 else 3_600_000
         with self.engine.begin() as conn:
             conn.execute(self._purge, {"b_before": now - int(full_after)})
@@ -255,3 +293,8 @@ class InDatabase:
         if self.buckets is None:
             raise RuntimeError("the app's lifespan has not started")
         return self.buckets.take(client)
+
+    async def take_async(self, client: str) -> float:
+        if self.buckets is None:
+            raise RuntimeError("the app's lifespan has not started")
+        return await self.buckets.take_async(client)

@@ -13,7 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from shared.runtime.db import make_engine
-from shared.runtime.hot import HotStatement, hot_connections
+from shared.runtime.hot import (
+    AsyncHotStatement,
+    HotStatement,
+    async_hot_connections,
+    hot_connections,
+)
 from shared.runtime.ratelimit import SharedBuckets, bucket_table
 
 PG_URL = os.environ.get("RUGZAK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -189,6 +194,56 @@ def test_shared_buckets_take_tokens_with_one_statement(engine: Engine) -> None:
         assert buckets.take("10.0.0.2") == 0.0  # another client has its own bucket
         now[0] += 1.0
         assert buckets.take("10.0.0.1") == 0.0
+        assert buckets.take("10.0.0.1") > 0
+    finally:
+        metadata.drop_all(engine)
+
+
+@pytest.mark.postgres
+async def test_async_statements_give_what_the_blocking_ones_give(
+    pg_engine: Engine, pg_table: sa.Table
+) -> None:
+    read = sa.select(pg_table.c.key).where(pg_table.c.key == sa.bindparam("k"))
+    fast, slow = AsyncHotStatement(read, pg_engine), HotStatement(read, pg_engine)
+    for key in ("k1", "k19", "nope"):
+        assert await fast.fetch_one({"k": key}) == slow.fetch_one({"k": key})
+    pool = async_hot_connections(pg_engine)
+    opened = pool.opened
+    for _ in range(10):
+        await fast.fetch_one({"k": "k1"})
+    assert pool.opened == opened  # kept between statements
+    connection, _idle = await pool.take()
+    assert connection.autocommit is True
+    pid = connection.info.backend_pid
+    await pool.give_back(connection)
+    with pg_engine.begin() as conn:  # the server drops it
+        conn.execute(sa.text("select pg_terminate_backend(:pid)"), {"pid": pid})
+    assert await fast.fetch_one({"k": "k2"}) == ("k2",)  # on a new connection
+    assert pool.opened == opened + 1
+
+
+def test_async_statements_are_for_postgres_only(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    try:
+        with pytest.raises(ValueError, match="PostgreSQL"):
+            AsyncHotStatement(sa.select(sa.literal(1)), engine)
+    finally:
+        engine.dispose()
+
+
+async def test_shared_buckets_awaited_give_the_same_answers(engine: Engine) -> None:
+    metadata = sa.MetaData()
+    table = bucket_table(f"hot_rl_{uuid.uuid4().hex[:8]}", metadata)
+    metadata.create_all(engine)
+    now = [1_000.0]
+    try:
+        buckets = SharedBuckets(engine, table, rate_per_minute=60, burst=3, clock=lambda: now[0])
+        assert [await buckets.take_async("10.0.0.1") for _ in range(3)] == [0.0, 0.0, 0.0]
+        assert 0.9 < await buckets.take_async("10.0.0.1") <= 1.0
+        assert 0.4 < buckets.take("10.0.0.1") <= 1.0  # refused here, by either path
+        assert await buckets.take_async("10.0.0.2") == 0.0
+        now[0] += 1.0
+        assert await buckets.take_async("10.0.0.1") == 0.0
         assert buckets.take("10.0.0.1") > 0
     finally:
         metadata.drop_all(engine)
