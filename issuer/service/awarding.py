@@ -40,7 +40,6 @@ from shared.ob import Achievement, Profile, Result, build_credential
 from shared.ob.build import Prebuilt
 from shared.proof import create_proof
 from shared.proof.suites import ED25519_2020
-from shared.status_list import build_status_entry
 from shared.vocab import ED25519_2020_V1, as_list
 
 #: The store's column width; longer keys are refused the same way on every database.
@@ -448,8 +447,16 @@ class AwardOps(IssuerBase):
         its row and audit row (to be inserted by the caller), and its linked images."""
         request = prepared.request
         now = self.now()
+        # What ``build_status_entry`` writes; ``build_credential`` checks each entry and
+        # writes it in its one form (so it is not parsed twice here).
         status = [
-            build_status_entry(self.identity.status_url(slot.list_id), slot.index, slot.purpose)
+            {
+                "id": f"{self.identity.status_url(slot.list_id)}#{slot.index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": slot.purpose,
+                "statusListIndex": slot.index,
+                "statusListCredential": self.identity.status_url(slot.list_id),
+            }
             for slot in slots
         ]
         valid_until = (

@@ -8,6 +8,7 @@ extensions when :func:`known_fields` is used).
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import (
@@ -116,7 +117,9 @@ def known_fields(model: BaseModel) -> dict[str, Any]:
 
 def _extras(model: BaseModel) -> dict[Any, Any]:
     exclude: dict[Any, Any] = dict.fromkeys(model.model_extra or {}, True)
-    for name in type(model).model_fields:
+    fields = type(model).model_fields
+    # A field left unset whose default is None holds None: nothing to look into.
+    for name in _with_defaults(type(model)) | (model.model_fields_set & fields.keys()):
         value = getattr(model, name)
         if isinstance(value, BaseModel):
             nested = _extras(value)
@@ -130,3 +133,13 @@ def _extras(model: BaseModel) -> dict[Any, Any]:
             if per_item:
                 exclude[name] = per_item
     return exclude
+
+
+@cache
+def _with_defaults(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` whose default is not None (looked into even when unset)."""
+    return frozenset(
+        name
+        for name, info in model.model_fields.items()
+        if info.default_factory is not None or info.default is not None
+    )

@@ -5,6 +5,7 @@ is never missed."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import threading
 from typing import Any
 
@@ -234,3 +235,17 @@ def test_a_retirement_in_a_group_refuses_only_its_own_awards(
     with issuer.store.read() as conn:
         stored = list(conn.execute(select(t.credentials.c.achievement_id)).scalars())
     assert stored == [achievement_id]
+
+
+def test_status_entries_are_what_build_status_entry_writes(
+    issuer: Issuer, achievement_id: str
+) -> None:
+    from shared.status_list import build_status_entry
+
+    credential = _issue(issuer, achievement_id)
+    status = credential["credentialStatus"]
+    for entry in status if isinstance(status, list) else [status]:
+        expected = build_status_entry(
+            entry["statusListCredential"], int(entry["statusListIndex"]), entry["statusPurpose"]
+        )
+        assert json.dumps(entry) == json.dumps(expected)
