@@ -58,6 +58,7 @@ from bench_verifier import (  # noqa: E402
     make_badges,
     percentile,
     prepare,
+    run,
     server_env,
     start_server,
     stop_server,
@@ -75,7 +76,7 @@ def run_phase(
 ) -> dict[str, Any]:
     """One timed run; figures and the bodies answered (each answered once)."""
     before = [cpu_seconds(s.pid) for s in servers]
-    latencies, errors, done, elapsed = asyncio.run(drive(ports, bodies, concurrency, duration))
+    latencies, errors, done, elapsed = run(drive(ports, bodies, concurrency, duration))
     cpu = [cpu_seconds(s.pid) - b for s, b in zip(servers, before, strict=True)]
     return {
         "replicas": len(ports),
@@ -152,10 +153,10 @@ def main() -> int:
     try:
         servers = [start_server(port, 1, env) for port in ports]
         pairs = zip(ports, (warm, warm_b), strict=True)
-        warmed = [asyncio.run(drive(port, some, 4, 30)) for port, some in pairs]
+        warmed = [run(drive(port, some, 4, 30)) for port, some in pairs]
         single = run_phase(ports[:1], servers[:1], one, args.concurrency, args.duration)
         both = run_phase(ports, servers, two, args.concurrency, args.duration)
-        raced_once, raced_twice, raced_other = asyncio.run(race(ports, raced))
+        raced_once, raced_twice, raced_other = run(race(ports, raced))
     finally:
         for server in servers:
             stop_server(server)
@@ -192,11 +193,11 @@ def main() -> int:
     else:
         print(f"{len(badges)} distinct badges, {args.concurrency} connections, PostgreSQL")
         print(f"{'':>12} {'pres/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'CPU ms':>7}")
-        for label, run in (("1 replica", single), ("2 replicas", both)):
+        for label, phase in (("1 replica", single), ("2 replicas", both)):
             print(
-                f"{label:>12} {run['presentations_per_s']:8.1f} {run['p50_ms']:8.2f} "
-                f"{run['p99_ms']:8.2f} {run['errors']:7d} "
-                f"{run['server_cpu_ms_per_presentation']:7.2f}"
+                f"{label:>12} {phase['presentations_per_s']:8.1f} {phase['p50_ms']:8.2f} "
+                f"{phase['p99_ms']:8.2f} {phase['errors']:7d} "
+                f"{phase['server_cpu_ms_per_presentation']:7.2f}"
             )
         print(f"scaling 2 replicas / 1: {numbers['scaling_ratio']}x (p99 target < {TARGET_P99_MS})")
         print(
