@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import OperationalError
 
@@ -23,6 +23,15 @@ from shared.runtime.migrations import SchemaState, SchemaStatus
 # Built once: SQLAlchemy then reuses the compiled SQL (the batch path's hot spot).
 _INSERT_CREDENTIAL = insert(t.credentials)
 _INSERT_AUDIT = insert(t.audit)
+_ACHIEVEMENT_STATES = select(
+    t.achievements.c.id,
+    t.achievements.c.document,
+    t.achievements.c.valid_days,
+    t.achievements.c.retired_at,
+).where(t.achievements.c.id.in_(bindparam("ids", expanding=True)))
+_CREDENTIALS_BY_KEYS = select(t.credentials).where(
+    t.credentials.c.idempotency_key.in_(bindparam("keys", expanding=True))
+)
 
 
 class Store:
@@ -239,9 +248,8 @@ class Store:
 
     def achievement_states(self, conn: Connection, ids: list[str]) -> dict[str, RowMapping]:
         """Document, validity and retirement of some achievements, by id (one query)."""
-        a = t.achievements
-        query = select(a.c.id, a.c.document, a.c.valid_days, a.c.retired_at).where(a.c.id.in_(ids))
-        return {row["id"]: row for row in conn.execute(query).mappings()}
+        rows = conn.execute(_ACHIEVEMENT_STATES, {"ids": list(ids)}).mappings()
+        return {row["id"]: row for row in rows}
 
     def achievements(self, conn: Connection, *, include_retired: bool) -> list[RowMapping]:
         query = select(t.achievements).order_by(t.achievements.c.created_at, t.achievements.c.id)
@@ -273,8 +281,8 @@ class Store:
 
     def credentials_by_keys(self, conn: Connection, keys: list[str]) -> dict[str, RowMapping]:
         """The credentials stored under any of ``keys``, by key (one query)."""
-        query = select(t.credentials).where(t.credentials.c.idempotency_key.in_(set(keys)))
-        return {row["idempotency_key"]: row for row in conn.execute(query).mappings()}
+        rows = conn.execute(_CREDENTIALS_BY_KEYS, {"keys": sorted(set(keys))}).mappings()
+        return {row["idempotency_key"]: row for row in rows}
 
     def credentials(
         self,
