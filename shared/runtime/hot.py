@@ -18,8 +18,10 @@ one statement.
   connection: that replaces the pool's pre-ping. Running one again is safe for these
   statements: each is conditional, so a spend or a token taken twice is not counted
   twice (at worst a spend that did commit is then reported as already spent).
-- On SQLite it runs on a pooled connection (in autocommit mode there,
-  ``shared.runtime.db``), which costs no round trip.
+- On a SQLite file it runs the same way on connections taken out of the engine's pool
+  (without implicit transactions there, ``shared.runtime.db``: a statement commits by
+  itself), sparing the pool's checkout and return; a failure is not retried (a locked
+  database has already waited its busy timeout). In-memory SQLite uses the pool.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql.compiler import SQLCompiler
 
 #: Idle connections kept per engine; more are closed when given back.
@@ -75,8 +78,11 @@ class HotConnections:
         pooled.detach()  # ours now: the pool no longer pings, resets or counts it
         connection = pooled.dbapi_connection
         assert connection is not None
-        connection.rollback()  # the checkout's ping may have begun a transaction
-        connection.autocommit = True
+        if self.engine.dialect.name == "postgresql":
+            connection.rollback()  # the checkout's ping may have begun a transaction
+            connection.autocommit = True
+        # SQLite: the engine's connections already run without implicit transactions
+        # (``shared.runtime.db``), so each statement commits by itself.
         with self._lock:
             self.opened += 1
         return connection
@@ -115,7 +121,12 @@ class HotStatement:
             list(compiled.positiontup or []) if compiled.positional else None
         )
         self.postgresql = engine.dialect.name == "postgresql"
-        self.connections = hot_connections(engine) if self.postgresql else None
+        # A file SQLite database has a pool of connections of its own (QueuePool), which
+        # can give one up; an in-memory one has a single shared connection: use the pool.
+        own = self.postgresql or (
+            engine.dialect.name == "sqlite" and isinstance(engine.pool, QueuePool)
+        )
+        self.connections = hot_connections(engine) if own else None
         self._errors: tuple[type[BaseException], ...] = (
             engine.dialect.loaded_dbapi.OperationalError,
             engine.dialect.loaded_dbapi.InterfaceError,
@@ -142,12 +153,15 @@ class HotStatement:
         while True:
             connection, was_idle = self.connections.take()
             try:
-                with connection.cursor() as cursor:
+                cursor = connection.cursor()  # sqlite3's is no context manager
+                try:
                     cursor.execute(self.sql, params)
                     answer = cursor.fetchone() if fetch else int(cursor.rowcount)
+                finally:
+                    cursor.close()
             except self._errors:
                 _close_quietly(connection)
-                if was_idle:
+                if was_idle and self.postgresql:
                     continue  # a stale connection: once more on a new one
                 raise
             except BaseException:
