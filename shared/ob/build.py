@@ -348,7 +348,7 @@ def _plainly_valid(
     if credential_kind(document) != "achievement":
         return False
     declared = document.get("credentialSchema")
-    for entry in declared if isinstance(declared, list) else [declared]:
+    for entry in [] if declared is None else declared if isinstance(declared, list) else [declared]:
         if not isinstance(entry, dict) or schema_ids().get(str(entry.get("id"))) != "achievement":
             return False
     view = dict(document)

@@ -495,3 +495,31 @@ def test_the_fast_check_agrees_with_the_full_one(name: str) -> None:
     if fast:
         assert full
     assert fast == (name == "none")
+
+
+def _shipped_credentials() -> list[tuple[str, dict[str, Any]]]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "vectors"
+    found = []
+    for path in sorted(root.rglob("*.json")):
+        try:
+            document = json.loads(path.read_text("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            continue
+        if isinstance(document, dict) and "credentialSubject" in document:
+            found.append((str(path.relative_to(root)), document))
+    return found
+
+
+def test_the_fast_check_never_passes_a_shipped_vector_the_full_check_refuses() -> None:
+    """Every credential among the shipped vectors: when the fast check says valid,
+    the full check finds no error; and it does say valid for some of them."""
+    credentials = _shipped_credentials()
+    assert len(credentials) > 20
+    passed = 0
+    for name, document in credentials:
+        if _plainly_valid(document, None, None):
+            passed += 1
+            assert not has_errors(schema_findings(document)), name
+    assert passed > 0
