@@ -44,6 +44,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -446,6 +447,9 @@ def main() -> int:
         ).result()
     if not all_valid:
         print("the same-process baseline did not verify", file=sys.stderr)
+        store.drop_schema()
+        engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
         return 2
 
     server = start_server(args.port, args.workers, server_env(origin, db_url, prefix, tmp))
@@ -469,6 +473,7 @@ def main() -> int:
         stop_server(server)
         store.drop_schema()
         engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
 
     numbers = {
         "mode": "distinct badges" if args.pool > 1 else "repeated badge (memos answer)",

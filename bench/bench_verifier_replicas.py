@@ -35,6 +35,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -151,23 +152,26 @@ def main() -> int:
     ports = [free_port(), free_port()]
     servers: list[Any] = []
     try:
-        servers = [start_server(port, 1, env) for port in ports]
-        pairs = zip(ports, (warm, warm_b), strict=True)
-        warmed = [run(drive(port, some, 4, 30)) for port, some in pairs]
-        single = run_phase(ports[:1], servers[:1], one, args.concurrency, args.duration)
-        both = run_phase(ports, servers, two, args.concurrency, args.duration)
-        raced_once, raced_twice, raced_other = run(race(ports, raced))
+        try:
+            for port in ports:
+                servers.append(start_server(port, 1, env))
+            pairs = zip(ports, (warm, warm_b), strict=True)
+            warmed = [run(drive(port, some, 4, 30)) for port, some in pairs]
+            single = run_phase(ports[:1], servers[:1], one, args.concurrency, args.duration)
+            both = run_phase(ports, servers, two, args.concurrency, args.duration)
+            raced_once, raced_twice, raced_other = run(race(ports, raced))
+        finally:
+            for server in servers:
+                stop_server(server)
+        t = store.table
+        with engine.connect() as conn:
+            used = conn.execute(
+                sa.select(sa.func.count()).select_from(t).where(t.c.used_ms.is_not(None))
+            ).scalar_one()
     finally:
-        for server in servers:
-            stop_server(server)
-
-    t = store.table
-    with engine.connect() as conn:
-        used = conn.execute(
-            sa.select(sa.func.count()).select_from(t).where(t.c.used_ms.is_not(None))
-        ).scalar_one()
-    store.drop_schema()
-    engine.dispose()
+        store.drop_schema()
+        engine.dispose()
+        shutil.rmtree(tmp, ignore_errors=True)
     warm_valid = sum(done - errors for _lat, errors, done, _s in warmed)
     answered_valid = warm_valid + single["valid"] + both["valid"] + raced_once + 2 * raced_twice
     numbers = {
