@@ -24,12 +24,32 @@ class NoTimezoneError(ValueError):
     """A date-time without a timezone: its instant is unknown, so it is refused."""
 
 
+# A verification reads the same few date-times several times (the schema's format
+# check, the date checks, the status lists of every badge): successful readings are
+# kept by their exact text (a datetime is immutable), bounded, emptied when full.
+# Refused texts are not kept: they raise each time.
+_PARSED_MAX = 2048
+_parsed: dict[str, datetime] = {}
+
+
 def parse_datetime(text: str) -> datetime:
     """Parse an RFC 3339 date-time with a timezone; ``ValueError`` otherwise.
 
     Fractions beyond microseconds are cut (Python cannot hold them); the value
     keeps its offset, so callers compare instants, not wall-clock strings.
     """
+    if type(text) is not str:
+        return _parse_datetime(text)
+    known = _parsed.get(text)
+    if known is None:
+        known = _parse_datetime(text)
+        if len(_parsed) >= _PARSED_MAX:
+            _parsed.clear()  # a race here only costs a reading again
+        _parsed[text] = known
+    return known
+
+
+def _parse_datetime(text: str) -> datetime:
     match = _DATE_TIME.fullmatch(text)
     if match is None:
         if _NAIVE_DATE_TIME.fullmatch(text):

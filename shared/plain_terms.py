@@ -24,12 +24,43 @@ _MAX_DEPTH = 64
 
 def plain_term_problems(document: Any, *, limit: int = 10) -> list[str]:
     """JSON paths (with the reason) where ``document`` leaves the plain form."""
+    if _plain(document, 0):
+        return []  # the usual answer, found without building a path for every member
     problems: list[str] = []
     for problem in _walk(document, "$", 0):
         problems.append(problem)
         if len(problems) >= limit:
             break
     return problems
+
+
+def _plain(node: Any, depth: int) -> bool:
+    """True only if ``_walk(node, ..., depth)`` finds nothing: the same rules without
+    the paths. False sends the caller to ``_walk`` (anything unusual answers False:
+    a subclass of dict or list, a key that is not a string, the depth limit near)."""
+    kind = type(node)
+    if kind is not dict and kind is not list:
+        return not isinstance(node, dict | list)
+    if depth >= _MAX_DEPTH:
+        return False
+    depth += 1
+    if kind is list:
+        for item in node:
+            if isinstance(item, dict | list) and not _plain(item, depth):
+                return False
+        return True
+    for key, value in node.items():
+        if type(key) is not str:
+            return False
+        if key == "@context":
+            if value is None or not all(isinstance(c, str) for c in as_list(value)):
+                return False
+            continue
+        if key[:1] == "@" or ":" in key or "/" in key:
+            return False
+        if isinstance(value, dict | list) and not _plain(value, depth):
+            return False
+    return True
 
 
 def _walk(node: Any, path: str, depth: int) -> Iterator[str]:

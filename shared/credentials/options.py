@@ -103,19 +103,36 @@ class VerifyOptions:
         ``None`` for ``resolver`` means the default resolver, as it always has;
         an unknown name is a ``TypeError``, as it is for a function.
         """
-        known = {f.name for f in fields(self)}
-        unknown = sorted(set(changes) - known)
+        if not changes:
+            return self  # frozen: the copy would be equal in every field
+        unknown = sorted(set(changes) - _FIELD_NAMES)
         if unknown:
             raise TypeError(f"unknown verification option(s): {', '.join(unknown)}")
         if "resolver" in changes and changes["resolver"] is None:
             changes["resolver"] = StaticResolver()
-        return replace(self, **changes)
+        return _replaced(self, changes)
 
     def pinned(self) -> VerifyOptions:
         """The same options with ``now`` fixed, so every check sees one instant."""
-        return self if self.now is not None else replace(self, now=self.clock())
+        return self if self.now is not None else _replaced(self, {"now": self.clock()})
 
     @property
     def moment(self) -> datetime:
         """The instant dates are judged at."""
         return self.now if self.now is not None else self.clock()
+
+
+_FIELD_NAMES = frozenset(f.name for f in fields(VerifyOptions))
+
+
+def _replaced(options: VerifyOptions, changes: dict[str, Any]) -> VerifyOptions:
+    """``dataclasses.replace(options, **changes)`` for known field names, without its
+    per-call field walk: the class has no ``__post_init__`` and no field with
+    ``init=False``, so a copy of the fields with ``changes`` applied is what its
+    ``__init__`` would make. A subclass takes ``replace`` itself."""
+    if type(options) is not VerifyOptions:
+        return replace(options, **changes)
+    copied = object.__new__(VerifyOptions)
+    copied.__dict__.update(options.__dict__)
+    copied.__dict__.update(changes)
+    return copied

@@ -167,6 +167,7 @@ def verify_presentation(
     *,
     challenge: str | None = _UNSET,
     domain: str | None = _UNSET,
+    shape: VerificationResult | None = None,
     **changes: Any,
 ) -> VerificationResult:
     """Check a presentation and every credential in it.
@@ -180,7 +181,13 @@ def verify_presentation(
     control the key that signed the presentation; an ``EndorsementCredential`` is
     about a badge, not issued to the holder: it must name a badge, achievement or
     issuer in the presentation instead (``shared.credentials.endorsed``).
+
+    ``shape``: what :func:`check_presentation_shape` answered for this very
+    ``presentation`` object with these options, for a caller that ran it first (as a
+    verifier does before its nonce lookup): a passed shape is not checked again and
+    becomes the result; a failed one, or a stapled envelope, is checked again.
     """
+    given = presentation
     opts = (options or _DEFAULTS).with_(**changes)
     links = holder_links(presentation)
     presentation, stapled = unstaple(presentation)
@@ -200,7 +207,9 @@ def verify_presentation(
             "say which request the presentation answers: challenge= and domain= "
             "(None for an unbound presentation), or options.purpose"
         )
-    return _verify_presentation(presentation, _complete(opts), opts.purpose)
+    if shape is not None and (presentation is not given or shape.errors):
+        shape = None
+    return _verify_presentation(presentation, _complete(opts), opts.purpose, shape)
 
 
 def check_presentation_shape(presentation: Any, opts: VerifyOptions) -> VerificationResult:
@@ -265,9 +274,12 @@ def check_presentation_shape(presentation: Any, opts: VerifyOptions) -> Verifica
 
 
 def _verify_presentation(
-    presentation: Any, opts: VerifyOptions, purpose: AuthenticationPurpose
+    presentation: Any,
+    opts: VerifyOptions,
+    purpose: AuthenticationPurpose,
+    shape: VerificationResult | None = None,
 ) -> VerificationResult:
-    result = check_presentation_shape(presentation, opts)
+    result = shape if shape is not None else check_presentation_shape(presentation, opts)
     if result.errors:
         return result
     creds = as_list(presentation.get("verifiableCredential", []))

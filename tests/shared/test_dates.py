@@ -115,3 +115,32 @@ def test_to_utc() -> None:
         to_utc(datetime(2026, 1, 1))
     with pytest.raises(TypeError):
         to_utc("2026-01-01T00:00:00Z")  # type: ignore[arg-type]
+
+
+def test_kept_readings_are_the_readings() -> None:
+    from shared import dates
+
+    texts = [
+        "2026-11-23T12:00:00Z",
+        "2026-11-23T12:00:00.123456789+01:30",
+        "2026-11-23t12:00:00-05:00",
+        "2024-02-29T23:59:59z",
+    ]
+    for text in texts:
+        first = parse_datetime(text)
+        assert first == dates._parse_datetime(text)
+        assert first.utcoffset() == dates._parse_datetime(text).utcoffset()
+        assert parse_datetime(text) is first  # kept
+    for bad in ("2026-02-30T00:00:00Z", "2026-11-23T12:00:00", "2026-11-23T12:00:00+24:00"):
+        for _ in range(2):
+            with pytest.raises(ValueError):
+                parse_datetime(bad)
+        assert bad not in dates._parsed
+
+
+def test_kept_readings_are_bounded() -> None:
+    from shared import dates
+
+    for second in range(dates._PARSED_MAX + 10):
+        parse_datetime(f"2026-01-01T00:{second // 60 % 60:02d}:{second % 60:02d}.{second}Z")
+    assert len(dates._parsed) <= dates._PARSED_MAX

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from shared.plain_terms import plain_term_problems
+import json
+from pathlib import Path
+
+from shared.plain_terms import _plain, _walk, plain_term_problems
 from tests.conftest import load_vector
 
 
@@ -31,3 +34,63 @@ def test_depth_bomb_is_reported_not_crashing() -> None:
         node["a"] = child
         node = child
     assert plain_term_problems(doc)
+
+
+def _general(document: object) -> list[str]:
+    """The path-building walk alone (what ``plain_term_problems`` did before its fast path)."""
+    return list(_walk(document, "$", 0))[:10]
+
+
+def _every_vector() -> list[object]:
+    root = Path(__file__).resolve().parent.parent / "vectors"
+    return [json.loads(p.read_text("utf-8")) for p in sorted(root.rglob("*.json"))]
+
+
+def test_fast_path_agrees_with_the_walk_on_every_shipped_vector() -> None:
+    documents = _every_vector()
+    assert len(documents) > 100
+    for document in documents:
+        assert _plain(document, 0) == (_general(document) == [])
+        assert plain_term_problems(document) == _general(document)
+
+
+class _Dict(dict[str, object]):
+    pass
+
+
+class _List(list[object]):
+    pass
+
+
+def _nested(depth: int, leaf: object) -> dict[str, object]:
+    doc: dict[str, object] = {"v": leaf}
+    for _ in range(depth):
+        doc = {"a": doc}
+    return doc
+
+
+def test_fast_path_agrees_with_the_walk_on_edge_cases() -> None:
+    cases: list[object] = [
+        {},
+        [],
+        "text",
+        None,
+        {"@context": None},
+        {"@context": ["https://a.example", 5]},
+        {"@context": "https://a.example", "name": "x"},
+        {"@id": "x"},
+        {"a:b": 1},
+        {"a/b": 1},
+        {"@context": []},
+        {"x": _Dict({"@type": "y"})},
+        {"x": _List([{"ex:y": 1}])},
+        _Dict({"ok": 1}),
+        {"x": ({"ex:y": 1},)},  # a tuple is not JSON: neither walk enters it
+        [[[{"a": [{"b:c": 1}]}]]],
+    ]
+    cases += [_nested(depth, leaf) for depth in range(60, 68) for leaf in (1, {}, [], {"x": 1})]
+    cases += [[_nested(depth, 1)] for depth in range(60, 68)]
+    for case in cases:
+        # True only when the walk finds nothing; False (to the walk) is always safe.
+        assert not _plain(case, 0) or _general(case) == [], case
+        assert plain_term_problems(case) == _general(case)

@@ -151,3 +151,48 @@ def test_a_presentation_for_another_request_is_not_also_blamed_for_its_domain() 
     result = verify_presentation(vp, challenge="n1", domain="https://v.example", now=NOW)
     assert _checks(result, "challenge") == [(False, "challenge_mismatch", "error")]
     assert _checks(result, "domain") == []
+
+
+def test_with_makes_what_dataclasses_replace_makes() -> None:
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from shared.credentials.options import _FIELD_NAMES
+    from shared.proof.purpose import AuthenticationPurpose
+
+    assert not hasattr(VerifyOptions, "__post_init__")
+    assert all(f.init for f in dataclasses.fields(VerifyOptions))
+    assert _FIELD_NAMES == {f.name for f in dataclasses.fields(VerifyOptions)}
+    base = VerifyOptions(trusted_issuers={"did:web:a.example": "A"}, max_credentials=3)
+    changes = [
+        {"now": datetime(2026, 1, 2, tzinfo=UTC)},
+        {"purpose": AuthenticationPurpose(challenge="c", domain="d")},
+        {"purpose": None, "check_schema": False},
+        {"holder_links": ({"a": 1},), "stapled_status": {"u": {}}},
+    ]
+    before = dict(vars(base))
+    for change in changes:
+        made = base.with_(**change)
+        assert made == dataclasses.replace(base, **change)
+        assert vars(made) == vars(dataclasses.replace(base, **change))
+        assert made is not base and vars(base) == before
+    assert base.with_() is base
+    assert base.pinned().now is not None and base.now is None
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        base.with_(now=None).now = None  # type: ignore[misc]
+
+
+def test_a_shape_checked_first_is_not_checked_again() -> None:
+    from shared.credentials import check_presentation_shape
+
+    vp = create_presentation([signed(badge())], LEARNER, challenge="n", domain="d", created=NOW)
+    opts = VerifyOptions(now=NOW)
+    plain = verify_presentation(vp, opts, challenge="n", domain="d")
+    shape = check_presentation_shape(vp, opts)
+    reused = verify_presentation(vp, opts, challenge="n", domain="d", shape=shape)
+    assert reused is shape
+    assert reused.to_dict() == plain.to_dict() and plain.verdict == "valid"
+    # A failed shape is checked again.
+    failed = check_presentation_shape({"type": "Nope"}, opts)
+    again = verify_presentation(vp, opts, challenge="n", domain="d", shape=failed)
+    assert again is not failed and again.to_dict() == plain.to_dict()

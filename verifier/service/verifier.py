@@ -218,7 +218,7 @@ class Verifier:
             # Not made for a request of ours (or a copy): still checked in full, so the
             # page can show the badges as a copy ("possibly a copy").
             result = verify_presentation(
-                presentation, options, challenge=wanted or "", domain=self.domain
+                presentation, options, challenge=wanted or "", domain=self.domain, shape=shape
             )
             result.replace(
                 _nonce_check(
@@ -234,6 +234,7 @@ class Verifier:
             options.with_(now=now),
             challenge=stored.request.challenge,
             domain=stored.request.domain,
+            shape=shape,
         )
         # The nonce's state is the last word on the challenge: it replaces the
         # purpose's "It answers this request", so a replay is reported once.
