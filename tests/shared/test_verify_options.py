@@ -175,9 +175,11 @@ def test_with_makes_what_dataclasses_replace_makes() -> None:
         made = base.with_(**change)
         assert made == dataclasses.replace(base, **change)
         assert vars(made) == vars(dataclasses.replace(base, **change))
-        assert made is not base and vars(base) == before
+        assert made is not base
+        assert vars(base) == before
     assert base.with_() is base
-    assert base.pinned().now is not None and base.now is None
+    assert base.pinned().now is not None
+    assert base.now is None
     with pytest.raises(dataclasses.FrozenInstanceError):
         base.with_(now=None).now = None  # type: ignore[misc]
 
@@ -191,8 +193,10 @@ def test_a_shape_checked_first_is_not_checked_again() -> None:
     shape = check_presentation_shape(vp, opts)
     reused = verify_presentation(vp, opts, challenge="n", domain="d", shape=shape)
     assert reused is shape
-    assert reused.to_dict() == plain.to_dict() and plain.verdict == "valid"
+    assert reused.to_dict() == plain.to_dict()
+    assert plain.verdict == "valid"
     # A failed shape is checked again.
     failed = check_presentation_shape({"type": "Nope"}, opts)
     again = verify_presentation(vp, opts, challenge="n", domain="d", shape=failed)
-    assert again is not failed and again.to_dict() == plain.to_dict()
+    assert again is not failed
+    assert again.to_dict() == plain.to_dict()
