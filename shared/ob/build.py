@@ -10,8 +10,9 @@ before it is returned: a credential that fails is never handed out for signing.
 
 from __future__ import annotations
 
+import marshal
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -20,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from fastjsonschema import JsonSchemaValueException
 from pydantic import BaseModel, ValidationError
 
+from shared.dates import format_datetime
 from shared.errors import ErrorCode, InvalidInput
 from shared.ob.fields import known_fields
 from shared.ob.issues import SchemaIssue, has_errors
@@ -43,7 +45,15 @@ from shared.ob.schema_engine import (
 )
 from shared.ob.structure import credential_kind, is_vcdm2
 from shared.status_list import StatusListEntry
-from shared.vocab import ACHIEVEMENT_CREDENTIAL_SCHEMA, JSON_SCHEMA
+from shared.status_list.entry import entry_json
+from shared.vocab import (
+    ACHIEVEMENT_CREDENTIAL_SCHEMA,
+    CREDENTIALS_V2,
+    JSON_SCHEMA,
+    OB_V3P0_303,
+    OPEN_BADGE_CREDENTIAL,
+    VERIFIABLE_CREDENTIAL,
+)
 
 _INDEX = re.compile(r"[0-9]+")
 M = TypeVar("M", bound=BaseModel)
@@ -65,10 +75,23 @@ class Prebuilt(Generic[M]):
     json: Mapping[str, Any]
     #: schema verdicts on ``json`` by ``$defs`` name, filled on first use
     _verdicts: dict[str, bool] = field(default_factory=dict, repr=False)
+    #: ``json`` in marshal form when it is plain JSON (copies are made from it)
+    _packed: bytes | None = field(init=False, default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_packed", _pack(self.json))
 
     @classmethod
     def of(cls, model: M) -> Prebuilt[M]:
         return cls(model, known_fields(model))
+
+    def copy_json(self) -> Any:
+        """A deep copy of ``json`` (each credential gets its own, to change as it
+        likes): unpacked from its marshal form, which is several times quicker than
+        copying node by node; the same value, types and key order (tested)."""
+        if self._packed is None:
+            return _copy(self.json)
+        return marshal.loads(self._packed)  # noqa: S302 - bytes this process made
 
     def passes(self, definition: str) -> bool:
         """Whether ``json`` is valid under the achievement schema's ``$defs`` entry
@@ -148,6 +171,75 @@ def build_credential(
             code=ErrorCode.malformed_status_entry,
             detail=[entry["statusPurpose"] for entry in status],
         )
+    document = _direct_json(
+        achievement=achievement,
+        issuer=issuer,
+        subject_id=subject_id,
+        credential_id=credential_id,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        results=results,
+        evidence=evidence,
+        name=name,
+        awarded_date=awarded_date,
+        identifier=identifier,
+        source=source,
+    )
+    if document is None:
+        document = _model_json(
+            achievement=achievement,
+            issuer=issuer,
+            subject_id=subject_id,
+            credential_id=credential_id,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            results=results,
+            evidence=evidence,
+            name=name,
+            awarded_date=awarded_date,
+            identifier=identifier,
+            source=source,
+        )
+    if status:
+        # One entry is an object (what the OB 3.0 schema wants); several are a list,
+        # as VCDM 2.0 allows (revocation beside suspension).
+        document["credentialStatus"] = status[0] if len(status) == 1 else status
+    if related_resource:
+        document["relatedResource"] = _related(related_resource)
+    if _plainly_valid(
+        document,
+        achievement if isinstance(achievement, Prebuilt) else None,
+        issuer if isinstance(issuer, Prebuilt) else None,
+    ):
+        issues: list[SchemaIssue] = []
+    else:
+        issues = schema_findings(document)
+    if has_errors(issues):
+        raise InvalidInput(
+            "the built credential does not pass the OB 3.0 schema",
+            code=ErrorCode.schema_invalid,
+            detail=[issue.to_dict() for issue in issues],
+        )
+    return document
+
+
+def _model_json(
+    *,
+    achievement: Achievement | Prebuilt[Achievement],
+    issuer: Profile | Prebuilt[Profile],
+    subject_id: str,
+    credential_id: str,
+    valid_from: datetime,
+    valid_until: datetime | None,
+    results: list[Result] | None,
+    evidence: list[Evidence] | None,
+    name: str | None,
+    awarded_date: datetime | None,
+    identifier: list[IdentityObject] | None,
+    source: Profile | None,
+) -> dict[str, Any]:
+    """The credential's JSON (no status, no related resources) by the models: the
+    general path, and the reference :func:`_direct_json` must equal."""
     achievement_model = achievement.model if isinstance(achievement, Prebuilt) else achievement
     issuer_model = issuer.model if isinstance(issuer, Prebuilt) else issuer
     try:
@@ -175,31 +267,93 @@ def build_credential(
             "the credential cannot be built from this input",
             detail=exc.errors(include_url=False, include_context=False, include_input=False),
         ) from exc
-    document = _spec_json(
+    return _spec_json(
         credential,
         achievement if isinstance(achievement, Prebuilt) else None,
         issuer if isinstance(issuer, Prebuilt) else None,
     )
-    if status:
-        # One entry is an object (what the OB 3.0 schema wants); several are a list,
-        # as VCDM 2.0 allows (revocation beside suspension).
-        document["credentialStatus"] = status[0] if len(status) == 1 else status
-    if related_resource:
-        document["relatedResource"] = _related(related_resource)
-    if _plainly_valid(
-        document,
-        achievement if isinstance(achievement, Prebuilt) else None,
-        issuer if isinstance(issuer, Prebuilt) else None,
-    ):
-        issues: list[SchemaIssue] = []
-    else:
-        issues = schema_findings(document)
-    if has_errors(issues):
-        raise InvalidInput(
-            "the built credential does not pass the OB 3.0 schema",
-            code=ErrorCode.schema_invalid,
-            detail=[issue.to_dict() for issue in issues],
-        )
+
+
+def _direct_json(
+    *,
+    achievement: Achievement | Prebuilt[Achievement],
+    issuer: Profile | Prebuilt[Profile],
+    subject_id: str,
+    credential_id: str,
+    valid_from: datetime,
+    valid_until: datetime | None,
+    results: list[Result] | None,
+    evidence: list[Evidence] | None,
+    name: str | None,
+    awarded_date: datetime | None,
+    identifier: list[IdentityObject] | None,
+    source: Profile | None,
+) -> dict[str, Any] | None:
+    """What :func:`_model_json` gives, written directly for the inputs the issuer
+    passes (both parts prebuilt; results, evidence, identifiers and source as model
+    instances of exactly their classes, which the credential model would take as they
+    are, without validating them again); None for anything else.
+
+    The only checks the credential model would add for such inputs are the ones made
+    here (``validUntil`` not before ``validFrom``; the subject has an ``id``, which
+    the caller checked) or hold by construction (the ``type`` lists, the
+    ``@context``); each input model is dumped by :func:`known_fields` as the whole
+    would dump it. Tests compare both paths byte for byte.
+    """
+    if not isinstance(achievement, Prebuilt) or not isinstance(issuer, Prebuilt):
+        return None
+    if type(achievement.model) is not Achievement or type(issuer.model) is not Profile:
+        return None
+    if not (type(subject_id) is str and type(credential_id) is str):
+        return None
+    if name is None:
+        name = achievement.model.name
+    if type(name) is not str:
+        return None
+    for when in (valid_from, valid_until, awarded_date):
+        if when is not None and type(when) is not datetime:
+            return None
+    if valid_until is not None and valid_until < valid_from:
+        return None  # the model path says why
+    parts: list[tuple[str, type[BaseModel], Sequence[BaseModel] | None]] = [
+        ("identifier", IdentityObject, identifier),
+        ("result", Result, results),
+        ("evidence", Evidence, evidence),
+    ]
+    for _key, kind, items in parts:
+        if items is not None and (
+            type(items) is not list or any(type(item) is not kind for item in items)
+        ):
+            return None
+    if source is not None and type(source) is not Profile:
+        return None
+    subject: dict[str, Any] = {
+        "id": subject_id,
+        "type": ["AchievementSubject"],
+        "achievement": achievement.copy_json(),
+    }
+    if identifier:
+        subject["identifier"] = [known_fields(item) for item in identifier]
+    if results:
+        subject["result"] = [known_fields(item) for item in results]
+    if source is not None:
+        subject["source"] = known_fields(source)
+    document: dict[str, Any] = {
+        "@context": [CREDENTIALS_V2, OB_V3P0_303],
+        "id": credential_id,
+        "type": [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL],
+        "name": name,
+        "issuer": issuer.copy_json(),
+        "validFrom": format_datetime(valid_from),
+    }
+    if valid_until is not None:
+        document["validUntil"] = format_datetime(valid_until)
+    if awarded_date is not None:
+        document["awardedDate"] = format_datetime(awarded_date)
+    document["credentialSubject"] = subject
+    if evidence:
+        document["evidence"] = [known_fields(item) for item in evidence]
+    document["credentialSchema"] = [{"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": JSON_SCHEMA}]
     return document
 
 
@@ -250,6 +404,27 @@ def _place(
 def _aliases(model: type[BaseModel]) -> tuple[str, ...]:
     """The JSON names of a model's fields, in the order ``model_dump`` writes them."""
     return tuple(info.alias or name for name, info in model.model_fields.items())
+
+
+def _pack(value: Any) -> bytes | None:
+    """``value`` in marshal form if it is plain JSON made only of dicts, lists, str,
+    int, float, bool and None (exact types) and comes back equal; else None."""
+    if not _plain_json(value):
+        return None
+    try:
+        packed = marshal.dumps(value)
+    except ValueError:  # pragma: no cover - _plain_json admits only marshal's types
+        return None
+    return packed if marshal.loads(packed) == value else None  # noqa: S302 - made above
+
+
+def _plain_json(value: Any) -> bool:
+    kind = type(value)
+    if kind is dict:
+        return all(type(k) is str and _plain_json(v) for k, v in value.items())
+    if kind is list:
+        return all(_plain_json(v) for v in value)
+    return kind in (str, int, float, bool) or value is None
 
 
 def _copy(value: Any) -> Any:
@@ -400,6 +575,9 @@ def _status(entries: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     """Each entry as ``shared.status_list`` writes it, with an ``id`` if it had none."""
     out: list[dict[str, Any]] = []
     for entry in entries or ():
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            out.append(entry_json(entry))  # the id is kept as given
+            continue
         parsed = StatusListEntry.parse(entry)
         if parsed.id is None:
             parsed = parsed.model_copy(
