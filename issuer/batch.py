@@ -42,7 +42,7 @@ from issuer.awards import (
     parse_assessor,
 )
 from issuer.offers import OfferCreated, OfferService
-from issuer.service import AwardRequest, Issued, Issuer
+from issuer.service import AwardRequest, Issued, Issuer, Prepared
 from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.runtime.files import atomic_write
 
@@ -506,9 +506,9 @@ def _credential_chunk(
     actor: str,
 ) -> None:
     """Issue a chunk of rows in one transaction; a row's skills stand or fall together."""
-    groups: list[list[tuple[BatchRow, AwardRequest]]] = []
+    groups: list[list[tuple[BatchRow, Prepared]]] = []
     for group in _groups(chunk):
-        requests: list[tuple[BatchRow, AwardRequest]] = []
+        requests: list[tuple[BatchRow, Prepared]] = []
         try:
             for row in group:
                 request = AwardRequest(
@@ -518,8 +518,8 @@ def _credential_chunk(
                     email=row.email,
                     idempotency_key=row.key(),
                 )
-                issuer.prepare(request)
-                requests.append((row, request))
+                # checked once: issued as prepared (not prepared again)
+                requests.append((row, issuer.prepare(request)))
         except (RugzakError, ValueError) as exc:
             _fail_group(summary, results, group, exc)
             continue
@@ -528,7 +528,7 @@ def _credential_chunk(
         return
     outcomes: list[list[Issued] | RugzakError]
     try:
-        flat = issuer.issue_many([r for g in groups for _, r in g], actor=actor)
+        flat = issuer.issue_prepared([p for g in groups for _, p in g], actor=actor)
         outcomes = []
         for g in groups:
             outcomes.append(flat[: len(g)])
@@ -539,7 +539,7 @@ def _credential_chunk(
         outcomes = []
         for g in groups:
             try:
-                outcomes.append(issuer.issue_many([r for _, r in g], actor=actor))
+                outcomes.append(issuer.issue_prepared([p for _, p in g], actor=actor))
             except RugzakError as exc:
                 outcomes.append(exc)
     # Committed: only now may anything be reported as done.

@@ -206,7 +206,13 @@ class AwardOps(IssuerBase):
     def issue_many(self, requests: Sequence[AwardRequest], *, actor: str) -> list[Issued]:
         """Issue several awards in ONE transaction (all or nothing), after checking all."""
         cache: dict[str, RowMapping] = {}
-        prepared = [self.prepare(r, cache) for r in requests]
+        return self.issue_prepared([self.prepare(r, cache) for r in requests], actor=actor)
+
+    def issue_prepared(self, prepared: Sequence[Prepared], *, actor: str) -> list[Issued]:
+        """Issue awards :meth:`prepare` checked, in ONE transaction (all or nothing), for
+        a caller that prepared them itself (``rugzak-issuer batch`` checks each row
+        first). An achievement edited or retired since is caught when they are stored,
+        as for :meth:`issue`."""
         with self.group_commit.exclusive():  # this process writes one transaction at a time
             return self._write(prepared, [actor] * len(prepared))
 

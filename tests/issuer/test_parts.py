@@ -218,6 +218,24 @@ def test_an_edit_between_prepare_and_store_is_caught(issuer: Issuer, achievement
     assert credential["credentialSubject"]["achievement"]["name"] == "Nieuw"
 
 
+def test_issue_prepared_catches_an_edit_or_retirement_since_prepare(
+    issuer: Issuer, achievement_id: str
+) -> None:
+    """What ``rugzak-issuer batch`` does: prepare each row once, then issue them as
+    prepared; the storing transaction still sees a later edit or retirement."""
+    prepared = [issuer.prepare(AwardRequest(achievement_id, LEARNER)) for _ in range(3)]
+    _other(issuer).update_achievement(achievement_id, AchievementUpdate(name="Nieuw"), actor="t")
+    issued = issuer.issue_prepared(prepared, actor="test")
+    assert [i.credential["credentialSubject"]["achievement"]["name"] for i in issued] == [
+        "Nieuw"
+    ] * 3
+    again = [issuer.prepare(AwardRequest(achievement_id, LEARNER))]
+    _other(issuer).retire_achievement(achievement_id, actor="t")
+    with pytest.raises(Conflict) as info:
+        issuer.issue_prepared(again, actor="test")
+    assert info.value.code == ErrorCode.achievement_retired
+
+
 def test_a_retirement_in_a_group_refuses_only_its_own_awards(
     issuer: Issuer, achievement_id: str
 ) -> None:
