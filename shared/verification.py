@@ -151,10 +151,11 @@ class VerificationResult:
             self.checks.insert(at, check)
 
     def to_dict(self) -> dict[str, Any]:
+        verdict = self.verdict  # once: it reads every inner result
         out: dict[str, Any] = {
             "kind": self.kind,
-            "verified": self.verified,
-            "verdict": str(self.verdict),
+            "verified": verdict == Verdict.valid,
+            "verdict": str(verdict),
             "summary": self.summary,
             "checks": [c.to_dict() for c in self.checks],
             "errors": [c.to_dict() for c in self.errors],

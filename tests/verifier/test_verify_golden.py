@@ -1,9 +1,11 @@
-"""The verifier's full answers (``to_dict``) stay byte-identical while it gets faster.
+"""The verifier's full answers stay byte-identical while it gets faster.
 
 A set of realistic presentations (``tests.sample_badges``: valid, revoked, expired,
 tampered, a wrong nonce, a replay, a wrong domain, a badge with a presented
 endorsement, a badge of someone else) is verified by the service's own verifier
-(trust pack offline, SQLite nonce store) and every answer is compared, as JSON text,
+(trust pack offline, SQLite nonce store) and every answer (``result_dict``: the
+result's ``to_dict`` with the page colours and the plain states, as the HTTP API
+answers) is compared, as JSON text,
 with ``tests/fixtures/verify_golden.json``, recorded before the verification was made
 faster. Only what is random by design is replaced by placeholders: the verifier's
 request nonces and the ``urn:uuid:`` ids.
@@ -34,7 +36,7 @@ from shared.status_list.check import clear_decoded_lists
 from tests import sample_badges as sb
 from verifier.service import build_verifier
 from verifier.service.trust import TrustPack
-from verifier.service.verifier import Verifier
+from verifier.service.verifier import Verifier, result_dict
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
 
@@ -106,13 +108,13 @@ def _answers(tmp: Path) -> dict[str, Any]:
     replayed = present(now, [badge])
     answers: dict[str, Any] = {}
     for name, (verifier, document) in cases.items():
-        answers[name] = verifier.verify_presentation(document).to_dict()
-    answers["replay (first)"] = now.verify_presentation(replayed).to_dict()
-    answers["replay (again)"] = now.verify_presentation(replayed).to_dict()
+        answers[name] = result_dict(verifier.verify_presentation(document))
+    answers["replay (first)"] = result_dict(now.verify_presentation(replayed))
+    answers["replay (again)"] = result_dict(now.verify_presentation(replayed))
     tampered_vp = present(now, [badge])
     tampered_vp["holder"] = OTHER.did
-    answers["tampered presentation"] = now.verify_presentation(tampered_vp).to_dict()
-    answers["credential"] = now.verify_credential(badge).to_dict()
+    answers["tampered presentation"] = result_dict(now.verify_presentation(tampered_vp))
+    answers["credential"] = result_dict(now.verify_credential(badge))
     return answers
 
 

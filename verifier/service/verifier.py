@@ -71,9 +71,12 @@ def _too_deep(node: Any, room: int) -> bool:
     return False
 
 
-def display_colour(result: VerificationResult) -> str:
-    """Green, amber or red for the page: amber also for an issuer not on the trust list."""
-    verdict = result.verdict
+def display_colour(result: VerificationResult, verdict: Verdict | None = None) -> str:
+    """Green, amber or red for the page: amber also for an issuer not on the trust list.
+
+    ``verdict``: ``result.verdict`` when the caller has it already."""
+    if verdict is None:
+        verdict = result.verdict
     if verdict == Verdict.invalid:
         return "red"
     if verdict == Verdict.unknown:
@@ -88,11 +91,11 @@ def result_dict(result: VerificationResult) -> dict[str, Any]:
     """``VerificationResult.to_dict()`` plus the page colour (also per credential) and the
     plain states people are told (``shared.showing``)."""
     out = result.to_dict()
-    out["display"] = display_colour(result)
+    out["display"] = display_colour(result, Verdict(out["verdict"]))
     out["plain"] = plain_verdict(result)
     if result.kind == "presentation":
         for inner, shown in zip(result.credentials, out["credentials"], strict=True):
-            shown["display"] = display_colour(inner)
+            shown["display"] = display_colour(inner, Verdict(shown["verdict"]))
     return out
 
 
