@@ -308,6 +308,8 @@ def _parse_date_field(value: object, name: str, where: str, issues: list[Structu
 
 def _endorsements(node: Any, path: str) -> list[tuple[str, Any]]:
     """Every embedded ``endorsement`` item below ``node`` (not inside another endorsement)."""
+    if not _holds_endorsement(node):
+        return []  # most badges: found without a path for every value
     found: list[tuple[str, Any]] = []
     # Paths are built only for hits: this walk visits every value of the credential.
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(node, ())]
@@ -325,6 +327,21 @@ def _endorsements(node: Any, path: str) -> list[tuple[str, Any]]:
                 stack.append((value, (*parts, key)))
     found.sort(key=lambda hit: hit[0])
     return found
+
+
+def _holds_endorsement(node: Any) -> bool:
+    """False only if ``_endorsements(node, ...)`` finds nothing: the same walk, no paths
+    (True for an ``endorsement`` member, even an empty list: the full walk answers)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            if "endorsement" in current:
+                return True
+            stack += [v for k, v in current.items() if k != "proof" and isinstance(v, dict | list)]
+        else:
+            stack += [v for v in current if isinstance(v, dict | list)]
+    return False
 
 
 def _extend(path: str, parts: tuple[str | int, ...]) -> str:

@@ -399,3 +399,38 @@ def test_issue_to_dict() -> None:
         "path": "$.type",
         "message": issue.message,
     }
+
+
+def _endorsements_by_the_full_walk(node: Any) -> bool:
+    from shared.ob import structure
+
+    found = structure._holds_endorsement
+    try:
+        structure._holds_endorsement = lambda _node: True  # type: ignore[assignment]
+        return bool(structure._endorsements(node, "$"))
+    finally:
+        structure._holds_endorsement = found  # type: ignore[assignment]
+
+
+def test_the_endorsement_search_agrees_with_the_full_walk() -> None:
+    from shared.ob.structure import _holds_endorsement
+
+    documents: list[Any] = [
+        json.loads(p.read_text("utf-8")) for p in sorted(VECTORS.rglob("*.json"))
+    ]
+    documents += [
+        {"proof": {"endorsement": {}}},
+        {"a": [{"b": [{"endorsement": None}]}]},
+        {"a": [[{"proof": [{"endorsement": 1}]}]]},
+        {"endorsement": []},
+        {"a": {"proof": 1, "b": {"endorsement": "x"}}},
+    ]
+    hits = 0
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        expected = _endorsements_by_the_full_walk(document)
+        # False (no walk with paths) only when the full walk finds nothing.
+        assert _holds_endorsement(document) or not expected
+        hits += expected
+    assert hits >= 4
