@@ -37,7 +37,8 @@ def plain_term_problems(document: Any, *, limit: int = 10) -> list[str]:
 def _plain(node: Any, depth: int) -> bool:
     """True only if ``_walk(node, ..., depth)`` finds nothing: the same rules without
     the paths. False sends the caller to ``_walk`` (anything unusual answers False:
-    a subclass of dict or list, a key that is not a string, the depth limit near)."""
+    a subclass of dict or list, a key that is not a string or holds a NUL, the depth
+    limit near)."""
     kind = type(node)
     if kind is not dict and kind is not list:
         return not isinstance(node, dict | list)
@@ -46,21 +47,31 @@ def _plain(node: Any, depth: int) -> bool:
     depth += 1
     if kind is list:
         for item in node:
-            if isinstance(item, dict | list) and not _plain(item, depth):
+            if isinstance(item, _CONTAINERS) and not _plain(item, depth):
                 return False
         return True
-    for key, value in node.items():
-        if type(key) is not str:
+    if "@context" in node:
+        context = node["@context"]
+        if context is None or not all(isinstance(c, str) for c in as_list(context)):
             return False
-        if key == "@context":
-            if value is None or not all(isinstance(c, str) for c in as_list(value)):
-                return False
-            continue
-        if key[:1] == "@" or ":" in key or "/" in key:
-            return False
-        if isinstance(value, dict | list) and not _plain(value, depth):
+        keys = [key for key in node if key != "@context"]
+    else:
+        keys = list(node)
+    try:
+        # All keys at once: none starts with "@", none holds ":" or "/" (NUL joins them,
+        # so a key holding a NUL only sends the caller to the walk).
+        joined = "\x00" + "\x00".join(keys)
+    except TypeError:
+        return False  # a key that is not a string
+    if "\x00@" in joined or ":" in joined or "/" in joined:
+        return False
+    for value in node.values():
+        if isinstance(value, _CONTAINERS) and not _plain(value, depth):
             return False
     return True
+
+
+_CONTAINERS = (dict, list)
 
 
 def _walk(node: Any, path: str, depth: int) -> Iterator[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from shared.plain_terms import _plain, _walk, plain_term_problems
 from tests.conftest import load_vector
 
@@ -87,6 +89,10 @@ def test_fast_path_agrees_with_the_walk_on_edge_cases() -> None:
         _Dict({"ok": 1}),
         {"x": ({"ex:y": 1},)},  # a tuple is not JSON: neither walk enters it
         [[[{"a": [{"b:c": 1}]}]]],
+        {"a\x00@b": 1},  # a NUL in a key: the walk decides
+        {"a@b": {"c": [1, {"d@": 2}]}},  # "@" inside a name is fine
+        {"@context": "https://a.example", "@id": "x"},
+        {"@context": ["https://a.example"], "x": {"@context": {"y": "z"}}},
     ]
     cases += [_nested(depth, leaf) for depth in range(60, 68) for leaf in (1, {}, [], {"x": 1})]
     cases += [[_nested(depth, 1)] for depth in range(60, 68)]
@@ -94,3 +100,8 @@ def test_fast_path_agrees_with_the_walk_on_edge_cases() -> None:
         # True only when the walk finds nothing; False (to the walk) is always safe.
         assert not _plain(case, 0) or _general(case) == [], case
         assert plain_term_problems(case) == _general(case)
+    # A key that is not a string (never from JSON) fails as it did before the fast path.
+    for odd in ({1: "x"}, {"x": {("t",): 1}}):
+        assert not _plain(odd, 0)
+        with pytest.raises(AttributeError):
+            plain_term_problems(odd)
