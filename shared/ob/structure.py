@@ -333,15 +333,23 @@ def _holds_endorsement(node: Any) -> bool:
     """False only if ``_endorsements(node, ...)`` finds nothing: the same walk, no paths
     (True for an ``endorsement`` member, even an empty list: the full walk answers)."""
     stack = [node]
+    push = stack.append
     while stack:
         current = stack.pop()
         if isinstance(current, dict):
             if "endorsement" in current:
                 return True
-            stack += [v for k, v in current.items() if k != "proof" and isinstance(v, dict | list)]
+            for key, value in current.items():
+                if isinstance(value, _CONTAINERS) and key != "proof":
+                    push(value)
         else:
-            stack += [v for v in current if isinstance(v, dict | list)]
+            for value in current:
+                if isinstance(value, _CONTAINERS):
+                    push(value)
     return False
+
+
+_CONTAINERS = (dict, list)
 
 
 def _extend(path: str, parts: tuple[str | int, ...]) -> str:
