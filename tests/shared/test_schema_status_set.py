@@ -54,6 +54,12 @@ VARIANTS: dict[str, Callable[[Doc], None]] = {
     "an entry with a number index": _set(["credentialStatus", 0, "statusListIndex"], 7),
     "an entry with an extra member": _set(["credentialStatus", 1, "extra"], "x"),
     "an entry with an id that is a number": _set(["credentialStatus", 0, "id"], 5),
+    "the second entry without type": lambda doc: _status(doc)[1].pop("type"),
+    "the second entry with a number index": _set(["credentialStatus", 1, "statusListIndex"], 7),
+    "the second entry with an id that is a number": _set(["credentialStatus", 1, "id"], 5),
+    "the second entry empty": _set(["credentialStatus", 1], {}),
+    "the second entry with a null purpose": _set(["credentialStatus", 1, "statusPurpose"], None),
+    "a bad third entry": lambda doc: _status(doc).append({"id": 5, "type": "X"}),
     "one entry, not a set": lambda doc: doc.update(credentialStatus=_status(doc)[0]),
     "no credentialSchema": _drop("credentialSchema"),
     "credentialSchema of an endorsement": _set(
@@ -101,3 +107,10 @@ def test_issued_badges_take_the_fast_path(issued: list[Doc]) -> None:
         assert checks._status_set_findings(badge) is not None
         found = checks.schema_findings(badge)
         assert [issue.path for issue in found] == ["$.credentialStatus"]
+
+
+def test_the_probe_passes_the_schema_on_its_own() -> None:
+    # Each further status entry is checked in this frame: it must have no finding of
+    # its own, or every badge would take the general path.
+    assert validate_credential_schema(checks._STATUS_PROBE, memo=False) == []
+    assert checks.credential_kind(checks._STATUS_PROBE) == "achievement"
