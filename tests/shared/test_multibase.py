@@ -1,0 +1,32 @@
+"""``decode_base58btc`` gives exactly what the ``base58`` package's ``b58decode`` gives."""
+
+from __future__ import annotations
+
+import random
+
+import base58
+import pytest
+
+from shared.errors import InvalidInput
+from shared.multibase import decode_base58btc, encode_base58btc
+
+
+def test_the_same_bytes_as_b58decode() -> None:
+    rng = random.Random(12)
+    samples = [b"", b"\0", b"\0\0\0", b"\0\1", b"\xff" * 64, bytes(64)]
+    for size in (*range(0, 40), 64, 66, 114):
+        for zeros in (0, 1, 3):
+            samples.append(b"\0" * zeros + rng.randbytes(size))
+    for data in samples:
+        text = encode_base58btc(data)
+        if text == "z":
+            continue  # no body: refused before decoding
+        assert decode_base58btc(text) == base58.b58decode(text[1:]) == data
+    for body in ("1", "11", "111z", "2", "zzzz", "1" * 70):
+        assert decode_base58btc("z" + body) == base58.b58decode(body)
+
+
+@pytest.mark.parametrize("text", ["z", "z0", "zO", "zI", "zl", "z+", "z1 ", "x123", "z1\n"])
+def test_not_base58btc_is_refused(text: str) -> None:
+    with pytest.raises(InvalidInput):
+        decode_base58btc(text)
