@@ -38,10 +38,12 @@ contended.
 from __future__ import annotations
 
 import argparse
+import atexit
 import cProfile
 import json
 import os
 import pstats
+import shutil
 import sys
 import tempfile
 import time
@@ -101,6 +103,7 @@ class StageClock:
 def setup(count: int) -> tuple[Verifier, list[dict[str, Any]], int]:
     """The verifier, ``count`` presentations answering its requests, the badge's size."""
     tmp = Path(tempfile.mkdtemp(prefix="rugzak-stages-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # also when stopped early
     with sb.issuer_with_badges() as issuer:
         badge = sb.award(issuer, 0)
         lists = {
