@@ -280,7 +280,7 @@ class AwardOps(IssuerBase):
                 if last:
                     raise Conflict(
                         "the achievement kept changing while it was being awarded; try again",
-                        code=ErrorCode.invalid_request,
+                        code=ErrorCode.conflict,
                         detail=sorted(exc.ids),
                     ) from None
                 for aid in exc.ids:
