@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from issuer.awards import (
     AwardIn,
@@ -30,6 +30,7 @@ from issuer.images import Linked, StoredImage, link_images
 from issuer.service.base import ACTIVE, AwardRequest, Issued, IssuerBase, Prepared
 from issuer.service.group_commit import GroupCommit
 from issuer.service.parts import AchievementPart, Parts
+from issuer.store.db import retryable
 from issuer.store.repository import load
 from issuer.store.status import Slot
 from shared.credentials import issue_credential
@@ -46,6 +47,9 @@ from shared.vocab import ED25519_2020_V1, as_list
 MAX_IDEMPOTENCY_KEY = 64
 #: Most credential ids (with their status slots) a process reserves ahead of need.
 RESERVE_BLOCK = 64
+#: Tries of one reservation that PostgreSQL ended as a deadlock victim or a
+#: serialization failure (``_reserve_block``).
+RESERVE_ATTEMPTS = 5
 #: Rounds of ``AwardOps._write`` (a lost idempotency race, an achievement edited meanwhile).
 ATTEMPTS = 3
 _MAKE_LOCK = threading.Lock()
@@ -349,16 +353,29 @@ class AwardOps(IssuerBase):
             if short > 0:
                 block = max(short, min(RESERVE_BLOCK, self._reserve_next))
                 ids = [f"urn:uuid:{uuid.uuid4()}" for _ in range(block)]
-                try:
-                    with self.store.begin(durable=False) as conn:
-                        reserved = self.allocator.reserve(conn, ids, purposes, self.now())
-                except BaseException:
-                    self.allocator.forget()
-                    raise
+                reserved = self._reserve_block(ids, purposes)
                 self._reserve.extend((cid, reserved[cid]) for cid in ids)
                 self._reserve_next = min(RESERVE_BLOCK, 2 * block)
             taken, self._reserve = self._reserve[:count], self._reserve[count:]
         return taken
+
+    def _reserve_block(self, ids: list[str], purposes: tuple[str, ...]) -> dict[str, list[Slot]]:
+        """Reserve slots for ``ids`` in one short transaction. PostgreSQL may end it as
+        one side of a deadlock (two processes whose later draws meet each other's
+        earlier ones) or a serialization failure: nothing of it was kept, so it is
+        simply tried again, a few times."""
+        for attempt in range(RESERVE_ATTEMPTS):
+            try:
+                with self.store.begin(durable=False) as conn:
+                    return self.allocator.reserve(conn, ids, purposes, self.now())
+            except OperationalError as exc:
+                self.allocator.forget()
+                if attempt + 1 == RESERVE_ATTEMPTS or not retryable(exc):
+                    raise
+            except BaseException:
+                self.allocator.forget()
+                raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _purposes(self) -> list[str]:
         return ["revocation", "suspension"] if self.identity.suspension else ["revocation"]

@@ -19,6 +19,7 @@ __all__ = [
     "insert_ignore",
     "insert_ignore_many",
     "make_engine",
+    "retryable",
     "unreachable",
 ]
 
@@ -48,10 +49,14 @@ def insert_ignore_many(
     """INSERT each row unless its key exists; the ``key`` values of the rows inserted.
 
     One statement for all rows (SQLAlchemy's "insertmanyvalues": a multi-row INSERT
-    with RETURNING on SQLite and PostgreSQL), so a block costs one round trip.
+    with RETURNING on SQLite and PostgreSQL), so a block costs one round trip. The rows
+    go in ``key`` order: two PostgreSQL transactions inserting overlapping keys then
+    wait for each other in one direction only, never in a cycle (a deadlock).
     """
     if not rows:
         return set()
+    names_in_key = [c.name for c in key]
+    rows = sorted(rows, key=lambda row: tuple(row[n] for n in names_in_key))
     dialect = conn.dialect.name
     names = tuple(c.name for c in key)
     stmt = _IGNORE_MANY_CACHE.get((dialect, table.name, names))
@@ -60,6 +65,17 @@ def insert_ignore_many(
         stmt = module.insert(table).on_conflict_do_nothing().returning(*key)
         _IGNORE_MANY_CACHE[(dialect, table.name, names)] = stmt
     return {tuple(r) for r in conn.execute(stmt, rows)}
+
+
+#: PostgreSQL's SQLSTATEs for a transaction ended only to break a conflict with another:
+#: serialization_failure and deadlock_detected. Nothing of it was kept; it may be re-run.
+_RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+
+
+def retryable(exc: OperationalError) -> bool:
+    """Whether the database ended the transaction to resolve a clash with another one
+    (a deadlock or serialization failure), so that running it again is right."""
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_SQLSTATES
 
 
 def aware(moment: datetime | None) -> datetime | None:
