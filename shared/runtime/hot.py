@@ -30,7 +30,8 @@ import asyncio
 import contextlib
 import threading
 import weakref
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -92,12 +93,22 @@ _per_engine: weakref.WeakKeyDictionary[Engine, HotConnections] = weakref.WeakKey
 _per_engine_lock = threading.Lock()
 
 
-def hot_connections(engine: Engine) -> HotConnections:
-    """The one ``HotConnections`` of ``engine`` (closed when the engine is disposed)."""
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+C = TypeVar("C", bound=_Closable)
+
+
+def _one_per_engine(
+    table: weakref.WeakKeyDictionary[Engine, C], engine: Engine, make: Callable[[Engine], C]
+) -> C:
+    """``engine``'s entry in ``table``, made on first use and closed when the engine is
+    disposed."""
     with _per_engine_lock:
-        found = _per_engine.get(engine)
+        found = table.get(engine)
         if found is None:
-            made = _per_engine[engine] = HotConnections(engine)
+            made = table[engine] = make(engine)
 
             def disposed(_engine: Engine) -> None:
                 made.close()
@@ -105,6 +116,11 @@ def hot_connections(engine: Engine) -> HotConnections:
             event.listen(engine, "engine_disposed", disposed)
             found = made
         return found
+
+
+def hot_connections(engine: Engine) -> HotConnections:
+    """The one ``HotConnections`` of ``engine`` (closed when the engine is disposed)."""
+    return _one_per_engine(_per_engine, engine, HotConnections)
 
 
 class HotStatement:
@@ -282,18 +298,8 @@ _async_per_engine: weakref.WeakKeyDictionary[Engine, AsyncHotConnections] = (
 
 
 def async_hot_connections(engine: Engine) -> AsyncHotConnections:
-    """The one ``AsyncHotConnections`` of ``engine``."""
-    with _per_engine_lock:
-        found = _async_per_engine.get(engine)
-        if found is None:
-            made = _async_per_engine[engine] = AsyncHotConnections(engine)
-
-            def disposed(_engine: Engine) -> None:
-                made.close()
-
-            event.listen(engine, "engine_disposed", disposed)
-            found = made
-        return found
+    """The one ``AsyncHotConnections`` of ``engine`` (closed when it is disposed)."""
+    return _one_per_engine(_async_per_engine, engine, AsyncHotConnections)
 
 
 async def _aclose_quietly(connection: Any) -> None:
