@@ -193,13 +193,7 @@ def fast_validator(kind: SchemaKind, variant: Variant) -> Validate:
         raise ValueError(f"{kind}/{variant} schema uses keywords draft 7 reads differently")
     schema = one_of_to_any_of(copy.deepcopy(source), source)
     schema["$schema"] = _DRAFT7
-    validate: Validate = fastjsonschema.compile(
-        schema,
-        handlers={"http": _refuse_fetch, "https": _refuse_fetch},
-        formats=FORMAT_CHECKS,
-        use_default=False,
-    )
-    return validate
+    return _compile(schema)
 
 
 @cache
@@ -211,8 +205,14 @@ def fast_def_validator(kind: SchemaKind, variant: Variant, name: str) -> Validat
         raise ValueError(f"{kind}/{variant} schema: no usable definition {name!r}")
     schema = one_of_to_any_of(copy.deepcopy(source), source)
     part = {"$schema": _DRAFT7, "$ref": f"#/$defs/{name}", "$defs": schema["$defs"]}
+    return _compile(part)
+
+
+def _compile(schema: dict[str, Any]) -> Validate:
+    """fastjsonschema's validator of ``schema``: no remote references, our formats,
+    defaults never written into the document checked."""
     validate: Validate = fastjsonschema.compile(
-        part,
+        schema,
         handlers={"http": _refuse_fetch, "https": _refuse_fetch},
         formats=FORMAT_CHECKS,
         use_default=False,
