@@ -30,7 +30,7 @@ _LEAVES = (str, int, float, bool, type(None))
 def content_key(document: Any) -> str | None:
     """SHA-256 (hex) of ``document``'s exact JSON text, or None if it is not plain JSON."""
     try:
-        if not _plain_json(document):
+        if not plain_json(document):
             return None
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     except (ValueError, RecursionError):
@@ -38,12 +38,14 @@ def content_key(document: Any) -> str | None:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _plain_json(node: Any) -> bool:
+def plain_json(node: Any) -> bool:
+    """Whether ``node`` is made only of dicts with string keys, lists, str, int, float,
+    bool and None, by exact type (no subclasses, tuples or other mappings)."""
     kind = type(node)
     if kind is dict:
-        return all(type(k) is str and _plain_json(v) for k, v in node.items())
+        return all(type(k) is str and plain_json(v) for k, v in node.items())
     if kind is list:
-        return all(_plain_json(v) for v in node)
+        return all(plain_json(v) for v in node)
     return kind in _LEAVES
 
 

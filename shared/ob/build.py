@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from fastjsonschema import JsonSchemaValueException
 from pydantic import BaseModel, ValidationError
 
+from shared.content_memo import plain_json
 from shared.dates import format_datetime
 from shared.errors import ErrorCode, InvalidInput
 from shared.ob.fields import known_fields
@@ -409,22 +410,13 @@ def _aliases(model: type[BaseModel]) -> tuple[str, ...]:
 def _pack(value: Any) -> bytes | None:
     """``value`` in marshal form if it is plain JSON made only of dicts, lists, str,
     int, float, bool and None (exact types) and comes back equal; else None."""
-    if not _plain_json(value):
+    if not plain_json(value):
         return None
     try:
         packed = marshal.dumps(value)
-    except ValueError:  # pragma: no cover - _plain_json admits only marshal's types
+    except ValueError:  # pragma: no cover - plain_json admits only marshal's types
         return None
     return packed if marshal.loads(packed) == value else None  # noqa: S302 - made above
-
-
-def _plain_json(value: Any) -> bool:
-    kind = type(value)
-    if kind is dict:
-        return all(type(k) is str and _plain_json(v) for k, v in value.items())
-    if kind is list:
-        return all(_plain_json(v) for v in value)
-    return kind in (str, int, float, bool) or value is None
 
 
 def _copy(value: Any) -> Any:
