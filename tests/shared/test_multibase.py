@@ -30,3 +30,18 @@ def test_the_same_bytes_as_b58decode() -> None:
 def test_not_base58btc_is_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         decode_base58btc(text)
+
+
+def test_encoding_is_b58encode_byte_for_byte() -> None:
+    rng = random.Random(58)
+    samples = [b"", b"\0", b"\0" * 5, b"\0\1", b"\1", b"\x39", b"\x3a", b"\xff" * 64]
+    for _ in range(3000):
+        zeros = rng.choice((0, 0, 0, 1, 2, 5))
+        samples.append(b"\0" * zeros + rng.randbytes(rng.randrange(0, 120)))
+    # values next to powers of 58 (a digit more or less, an even or odd count of them)
+    for power in range(1, 90):
+        for delta in (-1, 0, 1):
+            value = 58**power + delta
+            samples.append(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+    for data in samples:
+        assert encode_base58btc(data) == "z" + base58.b58encode(data).decode("ascii"), data
