@@ -152,15 +152,19 @@ def did_web_from_domain(domain: str) -> str:
 
 
 def check_document(did: str, doc: Any) -> dict[str, Any]:
-    """Basic sanity of a resolved DID document: an object whose ``id`` is the DID."""
+    """Basic sanity of a resolved DID document: an object whose ``id`` is the DID.
+
+    A document that fails it was obtained and is wrong (``did_document_invalid``: the
+    credential fails), unlike one that could not be obtained (``did_not_found``).
+    """
     if not isinstance(doc, dict):
         raise ResolutionFailed(
-            "DID document is not a JSON object", code=ErrorCode.did_not_found, detail=did
+            "DID document is not a JSON object", code=ErrorCode.did_document_invalid, detail=did
         )
     if doc.get("id") != did:
         raise ResolutionFailed(
             "DID document id does not match the DID",
-            code=ErrorCode.did_not_found,
+            code=ErrorCode.did_document_invalid,
             detail={"did": did, "id": doc.get("id")},
         )
     return doc
@@ -253,20 +257,20 @@ class WebResolver:
         except Exception as exc:  # fetchers are I/O at the edge; any failure is resolution
             raise ResolutionFailed(
                 "could not fetch the did:web document",
-                code=ErrorCode.did_not_found,
+                code=_fetch_failure_code(exc),
                 detail={"did": did, "url": url, "error": str(exc)},
             ) from exc
         if len(body) > self._max_bytes:
             raise ResolutionFailed(
                 "did:web document is too large",
-                code=ErrorCode.did_not_found,
+                code=ErrorCode.did_document_invalid,
                 detail={"did": did, "bytes": len(body)},
             )
         try:
             doc = parse_json(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise ResolutionFailed(
-                "did:web document is not JSON", code=ErrorCode.did_not_found, detail=did
+                "did:web document is not JSON", code=ErrorCode.did_document_invalid, detail=did
             ) from exc
         checked = check_document(did, doc)
         self._cache.pop(did, None)
@@ -274,6 +278,22 @@ class WebResolver:
             del self._cache[next(iter(self._cache))]
         self._cache[did] = (now + self._ttl, checked)
         return checked
+
+
+def _fetch_failure_code(exc: Exception) -> ErrorCode:
+    """What a did:web fetch failure says about the badge.
+
+    A body over the size limit did arrive and is broken (``did_document_invalid``); an
+    address the verifier will not contact (private, not https) stays ``fetch_refused``:
+    trying again will not help. Anything else (down, HTTP error, timeout) is
+    ``did_not_found``: cannot check now.
+    """
+    code = getattr(exc, "code", None)
+    if code == ErrorCode.payload_too_large:
+        return ErrorCode.did_document_invalid
+    if code == ErrorCode.fetch_refused:
+        return ErrorCode.fetch_refused
+    return ErrorCode.did_not_found
 
 
 def _iter_methods(doc: Mapping[str, Any]) -> Iterable[dict[str, Any]]:

@@ -100,7 +100,10 @@ class ErrorCode(StrEnum):
     #: selective disclosure (no ecdsa-sd-2023 base proof)
     disclosure_unavailable = "disclosure_unavailable"
     # --- resolution
-    did_not_found = "did_not_found"  # the DID document could not be obtained or does not match
+    #: (warning) the DID document could not be obtained now (offline, unreachable, not in pack)
+    did_not_found = "did_not_found"
+    #: a DID document was obtained but is the wrong one or broken (another id, not JSON)
+    did_document_invalid = "did_document_invalid"
     #: the signing key is not in the DID document
     verification_method_not_found = "verification_method_not_found"
     #: the status list could not be fetched or is stale
@@ -397,7 +400,8 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
     # Something we had to fetch could not be had: the fault is upstream (Bad Gateway),
     # unless we refused to fetch it (a non-https or private address: the input's fault).
     ResolutionFailed: {
-        ErrorCode.did_not_found: 502,
+        ErrorCode.did_not_found: (502, _W),
+        ErrorCode.did_document_invalid: 502,
         ErrorCode.verification_method_not_found: 502,
         ErrorCode.status_list_unavailable: 502,
         ErrorCode.fetch_failed: 502,

@@ -25,7 +25,7 @@ from shared.proof import proofs_of
 from shared.status_list import check_status
 from shared.status_staple import list_time, staple_problem
 from shared.strict_json import parse as parse_json
-from shared.verification import Check, CheckName, VerificationResult
+from shared.verification import Check, CheckName, Severity, VerificationResult
 from shared.vocab import as_list
 
 _LIST_DATE_CHECKS = frozenset({CheckName.valid_from, CheckName.valid_until})
@@ -215,5 +215,15 @@ def _did_key_list_errors(text: str, verify_list: VerifyList) -> tuple[str, ...]:
 
 
 def list_errors(list_result: VerificationResult) -> tuple[str, ...]:
-    """The codes that make a status list not genuine: its dates are judged later."""
-    return tuple(e.code for e in list_result.errors if e.name not in _LIST_DATE_CHECKS)
+    """The codes that make a status list not genuine: its dates are judged later.
+
+    A signature that could not be checked (undecided: its signer's DID document or
+    published key could not be had) is no proof of authenticity either.
+    """
+    return tuple(
+        c.code
+        for c in list_result.checks
+        if not c.ok
+        and c.name not in _LIST_DATE_CHECKS
+        and (c.severity == Severity.error or c.name == CheckName.proof)
+    )

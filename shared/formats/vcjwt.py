@@ -28,7 +28,7 @@ from shared.did import Fetcher, Resolver
 from shared.errors import ErrorCode, ResolutionFailed, RugzakError
 from shared.formats.jose import CompactJws, parse_compact, verify_compact
 from shared.formats.jwt_keys import JwtKey, find_jwt_key
-from shared.proof.report import proof_sentence
+from shared.proof.report import UNREACHABLE, proof_sentence
 from shared.verification import Check, CheckName, VerificationResult
 
 JWT_CLAIMS = frozenset({"iss", "sub", "jti", "nbf", "exp", "iat", "aud", "cnf", "vc", "vp"})
@@ -168,8 +168,9 @@ def _jwt_proof(
                 )
             )
         else:
+            make = Check.undecided if exc.code in UNREACHABLE else Check.failed
             result.add(
-                Check.failed(
+                make(
                     CheckName.proof,
                     exc.code,
                     proof_sentence(exc.code, "The signing key could not be found."),

@@ -25,10 +25,19 @@ _PLAIN = frozenset(
         ErrorCode.proof_purpose_mismatch,
         ErrorCode.verification_method_not_found,
         ErrorCode.did_not_found,
+        ErrorCode.did_document_invalid,
+        ErrorCode.fetch_refused,
         ErrorCode.unknown_context,
         ErrorCode.undefined_term,
     }
 )
+
+
+#: Proof failures that say only that the signer's DID document could not be had now
+#: (offline, unreachable, not in the trust pack): nothing was found wrong, nothing was
+#: checked, so the verdict is "cannot tell", never "not valid". A document that was had
+#: and is wrong (``did_document_invalid``) fails like a bad signature.
+UNREACHABLE = frozenset({ErrorCode.did_not_found})
 
 
 def proof_sentence(code: ErrorCode, fallback: str) -> str:
@@ -47,7 +56,8 @@ def check_proofs(
     """The proof checks of ``document`` and the proofs that verified.
 
     A proof set passes when at least one proof verifies and none is bad; a proof in
-    a suite Rugzak cannot check is a warning beside a good one.
+    a suite Rugzak cannot check is a warning beside a good one. A proof whose signer's
+    DID document could not be had now is undecided unless another proof is bad.
     """
     if not proofs_of(document):
         missing = sentence(ErrorCode.proof_missing) or "There is no signature on it."
@@ -60,9 +70,12 @@ def check_proofs(
     bad = [o for o in outcomes if not o.ok and o.code != ErrorCode.unsupported_cryptosuite]
     detail = [o.to_dict() for o in outcomes]
     if bad:
-        first = bad[0]
+        broken = [o for o in bad if o.code not in UNREACHABLE]
+        first = (broken or bad)[0]
         code = first.code or ErrorCode.proof_invalid
-        return [Check.failed(name, code, proof_sentence(code, first.message), detail)], []
+        said = proof_sentence(code, first.message)
+        make = Check.failed if broken else Check.undecided  # see ``UNREACHABLE``
+        return [make(name, code, said, detail)], []
     if not good:
         message = sentence(ErrorCode.unsupported_cryptosuite) or "Its signature cannot be checked."
         return [Check.failed(name, ErrorCode.unsupported_cryptosuite, message, detail)], []

@@ -2,11 +2,12 @@
 
 A network failure says nothing about the badge: the quiet re-check on unlock keeps the
 last known verdict, and an explicit re-check says "unknown" (could not check now),
-never "invalid".
+never "invalid". A document that did arrive and is the wrong one does make it invalid.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from shared.did import WebResolver
@@ -47,9 +48,24 @@ def test_explicit_recheck_offline_says_unknown_not_invalid(
 
     card, result = _offline_service(sd_config, sd_store).recheck(before.id)
 
-    assert [c.code for c in result.errors] == [ErrorCode.did_not_found]
+    assert result.errors == []
+    assert [c.code for c in result.undecided] == [ErrorCode.did_not_found]
     assert card.status == Status.unknown
     assert card.status_code == "did_not_found"
+
+
+def test_a_wrong_issuer_document_makes_the_badge_invalid(
+    sd_config: WalletConfig, sd_store: WalletStore, sd_service: WalletService
+) -> None:
+    """A document that was fetched and names another DID is not "could not check"."""
+    (before,) = sd_store.cards()
+    impostor = json.dumps({"id": "did:web:impostor.example"}).encode()
+    wrong = WalletService(replace(sd_config, resolver=WebResolver(lambda url: impostor)), sd_store)
+
+    card, result = wrong.recheck(before.id)
+
+    assert [c.code for c in result.errors] == [ErrorCode.did_document_invalid]
+    assert (card.status, card.status_code) == (Status.invalid, "did_document_invalid")
 
 
 def test_a_broken_signature_beside_an_unreachable_did_is_still_invalid() -> None:
