@@ -190,6 +190,23 @@ class PresentationRequest:
         object.__setattr__(self, "types", _check_types(self.types))
 
     @classmethod
+    def stored(
+        cls, challenge: str, domain: str, expires_at: datetime | None, types: tuple[str, ...]
+    ) -> PresentationRequest:
+        """A request read back from the verifier's own store, as ``create`` wrote it.
+
+        Its fields were normalized and checked when it was made, so they are not
+        checked again: that re-check cost more than the database lookup itself, once
+        per presentation.
+        """
+        request = object.__new__(cls)
+        object.__setattr__(request, "challenge", challenge)
+        object.__setattr__(request, "domain", domain)
+        object.__setattr__(request, "expires_at", expires_at)
+        object.__setattr__(request, "types", types)
+        return request
+
+    @classmethod
     def create(
         cls,
         domain: str,

@@ -195,3 +195,15 @@ def test_too_many_types_refused() -> None:
 def test_every_generated_code_normalizes_to_itself(seed: bytes) -> None:
     nonce = new_nonce(lambda n: seed[:n])
     assert normalize_code(format_code(nonce)) == nonce
+
+
+def test_stored_request_is_the_request_that_was_created() -> None:
+    """``stored`` rebuilds a request from the verifier's own store without checking it
+    again: it must equal the request ``create`` made."""
+    made = PresentationRequest.create(
+        "https://werken.zorggroep-oost.example", now=datetime(2026, 11, 27, 12, tzinfo=UTC),
+        types=("OpenBadgeCredential",),
+    )  # fmt: skip
+    again = PresentationRequest.stored(made.challenge, made.domain, made.expires_at, made.types)
+    assert again == made
+    assert again.to_text() == made.to_text()

@@ -137,3 +137,24 @@ async def test_the_openapi_document_declares_the_error_shape() -> None:
     for status in ("400", "422", "default"):
         schema = post[status]["content"]["application/json"]["schema"]
         assert schema == {"$ref": "#/components/schemas/ErrorOut"}
+
+
+def test_fast_json_response_is_starlettes_bytes_and_falls_back_where_orjson_refuses() -> None:
+    """Verdict answers are rendered by orjson: the same bytes as Starlette's encoder for
+    what answers hold; a value orjson refuses goes through Starlette's encoder."""
+    from fastapi.responses import JSONResponse
+
+    from shared.runtime.web import FastJSONResponse
+
+    plain = {
+        "name": "Fatima El Amrani · Zorg & Welzijn 😀",
+        "controls": 'a\x00b\x1f\x7f\u2028"\\/\n\r\t\b\f',
+        "numbers": [0, -1, 2**63 - 1, 0.5, 1.0, 1e16],
+        "flags": [True, False, None],
+        "nested": {"checks": [{"ok": True, "detail": {"index": 66963}}]},
+    }
+    assert FastJSONResponse(plain).body == JSONResponse(plain).body
+    huge = {"index": 10**20}  # beyond 64 bits: orjson refuses it
+    assert (
+        FastJSONResponse(huge).body == JSONResponse(huge).body == b'{"index":100000000000000000000}'
+    )

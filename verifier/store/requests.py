@@ -50,6 +50,11 @@ def make_engine(url: str) -> Engine:
     return runtime_db.make_engine(url, durable=False, immediate=False, pool_size=10)
 
 
+def _types(text: str) -> tuple[str, ...]:
+    """The wanted types as stored (``json.dumps`` of a list); most requests want none."""
+    return () if text == "[]" else tuple(json.loads(text))
+
+
 class RequestStore(TableStore):
     """The verifier's requests table."""
 
@@ -99,7 +104,7 @@ class RequestStore(TableStore):
         if row is None:
             return None
         found, domain, types, created_ms, expires_ms, used_ms = row
-        request = PresentationRequest(found, domain, from_ms(expires_ms), tuple(json.loads(types)))
+        request = PresentationRequest.stored(found, domain, from_ms(expires_ms), _types(types))
         created = from_ms(created_ms)
         assert created is not None
         return StoredRequest(request, created, from_ms(used_ms))

@@ -10,7 +10,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.runtime.web import StrictJSONRoute
+from shared.runtime.web import FastJSONResponse, StrictJSONRoute
 from shared.strict_json import parse as parse_json
 from shared.verification import VerificationResult
 from verifier.api.deps import LimiterDep, SettingsDep, ThreadLimiterDep, VerifierDep
@@ -89,13 +89,13 @@ async def answer_document(state: Any, path: str, raw: bytes) -> JSONResponse:
     state.verdicts.labels(str(result.verdict)).inc()
     # Built by our own code in the shape of ResultOut (the documented model);
     # returning it directly skips a second validation pass per request.
-    return JSONResponse(result_dict(result))
+    return FastJSONResponse(result_dict(result))
 
 
 def _answer(request: Request, result: VerificationResult) -> JSONResponse:
     """The verdict as JSON, counted by outcome (valid, invalid, unknown) for metrics."""
     request.app.state.verdicts.labels(str(result.verdict)).inc()
-    return JSONResponse(result_dict(result))
+    return FastJSONResponse(result_dict(result))
 
 
 @router.post(
