@@ -189,6 +189,22 @@ def test_postgres_new_store_is_made_at_head() -> None:
         try:
             store.create_schema()
             assert store.schema_status().state is SchemaState.current
+            with store.read() as conn:
+                setting = (
+                    "SELECT enumvals FROM pg_settings WHERE name = 'default_toast_compression'"
+                )
+                lz4 = "lz4" in conn.execute(sa.text(setting)).scalar_one()
+                methods = dict(
+                    conn.execute(
+                        sa.text(
+                            "SELECT attrelid::regclass::text, attcompression FROM pg_attribute "
+                            "WHERE attname = 'document' AND attrelid IN "
+                            "('credentials'::regclass, 'achievements'::regclass)"
+                        )
+                    ).all()
+                )
+            # 0004: the documents (a credential is over the TOAST threshold) use lz4
+            assert methods == ({"credentials": "l", "achievements": "l"} if lz4 else methods)
         finally:
             store.dispose()
         assert schema_differences(url) == []
