@@ -37,6 +37,7 @@ import dataclasses
 import json
 import multiprocessing
 import os
+import queue
 import secrets
 import sys
 import tempfile
@@ -276,11 +277,20 @@ def _worker(url: str, mode: str, n: int, seed: int, ready: Any, go: Any, done: A
     issuer.store.dispose()
 
 
+class WorkerDiedError(RuntimeError):
+    """A benchmark worker process ended without its result (it raised, or was killed)."""
+
+
 def parallel(
     url: str, mode: str, n_per_process: int, processes: int = 2
 ) -> tuple[float, tuple[float, float]]:
     """``processes`` issuer processes at once on one store (``mode``: ``batch``, or
-    ``clients``: 8 threads each issuing one credential per call)."""
+    ``clients``: 8 threads each issuing one credential per call).
+
+    Raises:
+        WorkerDiedError: as soon as a worker ends without its result (the others are
+            stopped), rather than waiting for it.
+    """
     ctx = multiprocessing.get_context("spawn")
     ready, go, done = ctx.Semaphore(0), ctx.Event(), ctx.Queue()
     workers = [
@@ -289,15 +299,50 @@ def parallel(
     ]
     for w in workers:
         w.start()
-    for _ in workers:
-        ready.acquire()
-    start = time.perf_counter()
-    go.set()
-    ends = [done.get(timeout=600) for _ in workers]
-    for w in workers:
-        w.join()
+    try:
+        for _ in workers:
+            while not ready.acquire(timeout=WATCH_SECONDS):
+                _check_alive(workers, mode)
+        start = time.perf_counter()
+        go.set()
+        ends: list[tuple[float, float, float]] = []
+        quiet_since: float | None = None
+        while len(ends) < len(workers):
+            try:
+                ends.append(done.get(timeout=WATCH_SECONDS))
+                continue
+            except queue.Empty:
+                _check_alive(workers, mode)
+            # A worker that ended well sent its result first; give it a moment to come
+            # through the queue before calling it lost.
+            if sum(1 for w in workers if w.exitcode == 0) > len(ends):
+                quiet_since = quiet_since or time.perf_counter()
+                if time.perf_counter() - quiet_since > 10:
+                    raise WorkerDiedError(f"a '{mode}' worker process ended without its result")
+    except BaseException:
+        for w in workers:
+            if w.is_alive():
+                w.terminate()
+        raise
+    finally:
+        for w in workers:
+            w.join(timeout=60)
     rate = processes * n_per_process / (max(e[0] for e in ends) - start) * 60
     return rate, (sum(e[1] for e in ends), sum(e[2] for e in ends))
+
+
+#: How often ``parallel`` looks whether its workers are still alive while it waits.
+WATCH_SECONDS = 0.5
+
+
+def _check_alive(workers: list[Any], mode: str) -> None:
+    """Raise :class:`WorkerDiedError` if a worker ended with an error (or was killed)."""
+    for w in workers:
+        if w.exitcode not in (None, 0):
+            raise WorkerDiedError(
+                f"'{mode}' worker process {w.pid} died (exit code {w.exitcode}); "
+                "its error is printed above"
+            )
 
 
 def build_cost(issuer: Issuer, n: int = 300, rounds: int = 3) -> dict[str, float]:
@@ -444,6 +489,9 @@ def main() -> int:
                         "cpu_ms_per_credential": round(cpu / count * 1000, 3),
                         "db_cpu_ms_per_credential": round(db_cpu / count * 1000, 3),
                     }
+        except WorkerDiedError as exc:
+            console.print(f"[bold red]benchmark stopped: {exc}[/]")
+            return 1
         finally:
             for _, _, handle in databases:
                 if handle is not None:

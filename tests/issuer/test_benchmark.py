@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -40,3 +41,15 @@ def test_bench_issuer_runs_every_mode(tmp_path: Path) -> None:
     assert cost["shared_part"] > 0
     assert cost["general_path"] > 0
     assert numbers["status_list_regeneration"]["entries"] > 0
+
+
+def test_a_dead_worker_is_noticed_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker that dies (here: its store cannot be opened) stops the run within
+    seconds with WorkerDiedError, instead of a wait of many minutes for its result."""
+    monkeypatch.syspath_prepend(str(REPO))
+    from bench.bench_issuer import WorkerDiedError, parallel
+
+    start = time.monotonic()
+    with pytest.raises(WorkerDiedError, match="died"):
+        parallel(f"sqlite:///{tmp_path}/no/such/folder/issuer.db", "batch", 10)
+    assert time.monotonic() - start < 60  # the worker's imports take a few seconds
