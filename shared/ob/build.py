@@ -104,6 +104,26 @@ class Prebuilt(Generic[M]):
         return verdict
 
 
+@dataclass(frozen=True, kw_only=True)
+class Inputs:
+    """What one credential says beside its status entries and related resources: the
+    arguments of :func:`build_credential` that :func:`_direct_json` and
+    :func:`_model_json` (the two ways of writing it) both take."""
+
+    achievement: Achievement | Prebuilt[Achievement]
+    issuer: Profile | Prebuilt[Profile]
+    subject_id: str
+    credential_id: str
+    valid_from: datetime
+    valid_until: datetime | None = None
+    results: list[Result] | None = None
+    evidence: list[Evidence] | None = None
+    name: str | None = None
+    awarded_date: datetime | None = None
+    identifier: list[IdentityObject] | None = None
+    source: Profile | None = None
+
+
 def build_credential(
     *,
     achievement: Achievement | Prebuilt[Achievement],
@@ -172,35 +192,15 @@ def build_credential(
             code=ErrorCode.malformed_status_entry,
             detail=[entry["statusPurpose"] for entry in status],
         )
-    document = _direct_json(
-        achievement=achievement,
-        issuer=issuer,
-        subject_id=subject_id,
-        credential_id=credential_id,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        results=results,
-        evidence=evidence,
-        name=name,
-        awarded_date=awarded_date,
-        identifier=identifier,
-        source=source,
-    )
+    inputs = Inputs(
+        achievement=achievement, issuer=issuer, subject_id=subject_id,
+        credential_id=credential_id, valid_from=valid_from, valid_until=valid_until,
+        results=results, evidence=evidence, name=name, awarded_date=awarded_date,
+        identifier=identifier, source=source,
+    )  # fmt: skip
+    document = _direct_json(inputs)
     if document is None:
-        document = _model_json(
-            achievement=achievement,
-            issuer=issuer,
-            subject_id=subject_id,
-            credential_id=credential_id,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            results=results,
-            evidence=evidence,
-            name=name,
-            awarded_date=awarded_date,
-            identifier=identifier,
-            source=source,
-        )
+        document = _model_json(inputs)
     if status:
         # One entry is an object (what the OB 3.0 schema wants); several are a list,
         # as VCDM 2.0 allows (revocation beside suspension).
@@ -224,41 +224,28 @@ def build_credential(
     return document
 
 
-def _model_json(
-    *,
-    achievement: Achievement | Prebuilt[Achievement],
-    issuer: Profile | Prebuilt[Profile],
-    subject_id: str,
-    credential_id: str,
-    valid_from: datetime,
-    valid_until: datetime | None,
-    results: list[Result] | None,
-    evidence: list[Evidence] | None,
-    name: str | None,
-    awarded_date: datetime | None,
-    identifier: list[IdentityObject] | None,
-    source: Profile | None,
-) -> dict[str, Any]:
+def _model_json(inputs: Inputs) -> dict[str, Any]:
     """The credential's JSON (no status, no related resources) by the models: the
     general path, and the reference :func:`_direct_json` must equal."""
+    achievement, issuer = inputs.achievement, inputs.issuer
     achievement_model = achievement.model if isinstance(achievement, Prebuilt) else achievement
     issuer_model = issuer.model if isinstance(issuer, Prebuilt) else issuer
     try:
         credential = OpenBadgeCredential(
-            id=credential_id,
-            name=name if name is not None else achievement_model.name,
+            id=inputs.credential_id,
+            name=inputs.name if inputs.name is not None else achievement_model.name,
             issuer=issuer_model,
-            valid_from=valid_from,
-            valid_until=valid_until,
-            awarded_date=awarded_date,
+            valid_from=inputs.valid_from,
+            valid_until=inputs.valid_until,
+            awarded_date=inputs.awarded_date,
             credential_subject=AchievementSubject(
-                id=subject_id,
+                id=inputs.subject_id,
                 achievement=achievement_model,
-                identifier=identifier or None,
-                result=results or None,
-                source=source,
+                identifier=inputs.identifier or None,
+                result=inputs.results or None,
+                source=inputs.source,
             ),
-            evidence=evidence or None,
+            evidence=inputs.evidence or None,
             credential_schema=[
                 CredentialSchema(id=ACHIEVEMENT_CREDENTIAL_SCHEMA, type=JSON_SCHEMA)
             ],
@@ -275,21 +262,7 @@ def _model_json(
     )
 
 
-def _direct_json(
-    *,
-    achievement: Achievement | Prebuilt[Achievement],
-    issuer: Profile | Prebuilt[Profile],
-    subject_id: str,
-    credential_id: str,
-    valid_from: datetime,
-    valid_until: datetime | None,
-    results: list[Result] | None,
-    evidence: list[Evidence] | None,
-    name: str | None,
-    awarded_date: datetime | None,
-    identifier: list[IdentityObject] | None,
-    source: Profile | None,
-) -> dict[str, Any] | None:
+def _direct_json(inputs: Inputs) -> dict[str, Any] | None:
     """What :func:`_model_json` gives, written directly for the inputs the issuer
     passes (both parts prebuilt; results, evidence, identifiers and source as model
     instances of exactly their classes, which the credential model would take as they
@@ -301,59 +274,58 @@ def _direct_json(
     ``@context``); each input model is dumped by :func:`known_fields` as the whole
     would dump it. Tests compare both paths byte for byte.
     """
+    i = inputs
+    achievement, issuer = i.achievement, i.issuer
     if not isinstance(achievement, Prebuilt) or not isinstance(issuer, Prebuilt):
         return None
     if type(achievement.model) is not Achievement or type(issuer.model) is not Profile:
         return None
-    if not (type(subject_id) is str and type(credential_id) is str):
+    if not (type(i.subject_id) is str and type(i.credential_id) is str):
         return None
-    if name is None:
-        name = achievement.model.name
+    name = achievement.model.name if i.name is None else i.name
     if type(name) is not str:
         return None
-    for when in (valid_from, valid_until, awarded_date):
+    for when in (i.valid_from, i.valid_until, i.awarded_date):
         if when is not None and type(when) is not datetime:
             return None
-    if valid_until is not None and valid_until < valid_from:
+    if i.valid_until is not None and i.valid_until < i.valid_from:
         return None  # the model path says why
-    parts: list[tuple[str, type[BaseModel], Sequence[BaseModel] | None]] = [
-        ("identifier", IdentityObject, identifier),
-        ("result", Result, results),
-        ("evidence", Evidence, evidence),
-    ]
-    for _key, kind, items in parts:
+    lists: list[tuple[type[BaseModel], Sequence[BaseModel] | None]] = [
+        (IdentityObject, i.identifier), (Result, i.results), (Evidence, i.evidence),
+    ]  # fmt: skip
+    for kind, items in lists:
         if items is not None and (
             type(items) is not list or any(type(item) is not kind for item in items)
         ):
             return None
-    if source is not None and type(source) is not Profile:
+    if i.source is not None and type(i.source) is not Profile:
         return None
     subject: dict[str, Any] = {
-        "id": subject_id,
+        "id": i.subject_id,
         "type": ["AchievementSubject"],
         "achievement": achievement.copy_json(),
     }
-    if identifier:
-        subject["identifier"] = [known_fields(item) for item in identifier]
-    if results:
-        subject["result"] = [known_fields(item) for item in results]
-    if source is not None:
-        subject["source"] = known_fields(source)
+    if i.identifier:
+        subject["identifier"] = [known_fields(item) for item in i.identifier]
+    if i.results:
+        subject["result"] = [known_fields(item) for item in i.results]
+    if i.source is not None:
+        subject["source"] = known_fields(i.source)
     document: dict[str, Any] = {
         "@context": [CREDENTIALS_V2, OB_V3P0_303],
-        "id": credential_id,
+        "id": i.credential_id,
         "type": [VERIFIABLE_CREDENTIAL, OPEN_BADGE_CREDENTIAL],
         "name": name,
         "issuer": issuer.copy_json(),
-        "validFrom": format_datetime(valid_from),
+        "validFrom": format_datetime(i.valid_from),
     }
-    if valid_until is not None:
-        document["validUntil"] = format_datetime(valid_until)
-    if awarded_date is not None:
-        document["awardedDate"] = format_datetime(awarded_date)
+    if i.valid_until is not None:
+        document["validUntil"] = format_datetime(i.valid_until)
+    if i.awarded_date is not None:
+        document["awardedDate"] = format_datetime(i.awarded_date)
     document["credentialSubject"] = subject
-    if evidence:
-        document["evidence"] = [known_fields(item) for item in evidence]
+    if i.evidence:
+        document["evidence"] = [known_fields(item) for item in i.evidence]
     document["credentialSchema"] = [{"id": ACHIEVEMENT_CREDENTIAL_SCHEMA, "type": JSON_SCHEMA}]
     return document
 

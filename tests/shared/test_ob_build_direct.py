@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.ob.build import Prebuilt, _direct_json, _model_json, build_credential
+from shared.ob.build import Inputs, Prebuilt, _direct_json, _model_json, build_credential
 from shared.ob.models import (
     Evidence,
     IdentityObject,
@@ -92,9 +92,9 @@ def _parts(**extra: Any) -> dict[str, Any]:
 @pytest.mark.parametrize("case", list(CASES))
 def test_the_direct_path_writes_what_the_models_write(case: str) -> None:
     args = {**ARGS, **_parts(), **CASES[case]}
-    direct = _direct_json(**args)
+    direct = _direct_json(Inputs(**args))
     assert direct is not None  # these inputs take the direct path
-    assert json.dumps(direct) == json.dumps(_model_json(**args))  # values, types, key order
+    assert json.dumps(direct) == json.dumps(_model_json(Inputs(**args)))  # values, types, key order
 
 
 @pytest.mark.parametrize("case", list(CASES))
@@ -131,13 +131,15 @@ class _MyTime(datetime):
     ],
 )
 def test_anything_else_takes_the_model_path(change: dict[str, Any]) -> None:
-    assert _direct_json(**{**ARGS, **_parts(), **change}) is None
+    assert _direct_json(Inputs(**{**ARGS, **_parts(), **change})) is None
 
 
 def test_the_direct_path_needs_both_parts_prebuilt() -> None:
     parts = _parts()
-    assert _direct_json(**{**ARGS, **parts, "achievement": parts["achievement"].model}) is None
-    assert _direct_json(**{**ARGS, **parts, "issuer": parts["issuer"].model}) is None
+    assert (
+        _direct_json(Inputs(**{**ARGS, **parts, "achievement": parts["achievement"].model})) is None
+    )
+    assert _direct_json(Inputs(**{**ARGS, **parts, "issuer": parts["issuer"].model})) is None
 
 
 def test_valid_until_before_valid_from_is_refused_with_prebuilt_parts() -> None:
@@ -169,7 +171,7 @@ def test_a_part_the_schema_refuses_is_refused_on_the_direct_path() -> None:
     for change in refused:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            assert _direct_json(**{**ARGS, **_parts(), **change}) is not None
+            assert _direct_json(Inputs(**{**ARGS, **_parts(), **change})) is not None
         args = {**{k: v for k, v in ARGS.items() if v is not None}, **_parts(), **change}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # pydantic warns while dumping the wrong types
@@ -211,9 +213,9 @@ def test_the_direct_path_agrees_on_every_shipped_credential() -> None:
         args = _inputs_of(document)
         if args is None:
             continue
-        direct = _direct_json(**args)
+        direct = _direct_json(Inputs(**args))
         try:
-            general = _model_json(**args)
+            general = _model_json(Inputs(**args))
         except InvalidInput:
             assert direct is None, name  # only the model path may refuse
             continue
