@@ -153,7 +153,8 @@ def run(
     )
     done = subprocess.run(  # noqa: S603 (our own console scripts)
         [str(BIN / tool), *args],
-        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", **(env or {})},
+        # English whatever the machine's locale: the demo reads the verifier's words.
+        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "RUGZAK_LANG": "en", **(env or {})},
         capture_output=True,
         text=True,
         check=False,

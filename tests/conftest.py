@@ -31,3 +31,10 @@ def load_json() -> Callable[[str], Any]:
 @pytest.fixture
 def fixed_now() -> datetime:
     return datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def english_verifier_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``rugzak-verifier`` speaks the locale's language: tests that read its English words
+    must not depend on the machine's (``tests/verifier/test_cli_lang.py`` sets its own)."""
+    monkeypatch.setenv("RUGZAK_LANG", "en")

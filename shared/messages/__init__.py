@@ -29,14 +29,16 @@ class Catalogue:
     ``ok`` and ``status_ok`` for checks that passed), ``checks`` (check name -> label)
     and ``verdicts`` (the plain states of ``shared.showing.verdict``: ``state_<state>``
     labels, ``say_<state>`` sentences, ``count_<state>`` headline words,
-    ``status_<status>`` and ``bind_<binding>`` sentences) and ``wallet`` (the wallet's
-    screen texts kept here, such as the skills passport's, with ``{name}`` fields))."""
+    ``status_<status>`` and ``bind_<binding>`` sentences), ``wallet`` (the wallet's
+    screen texts kept here, such as the skills passport's, with ``{name}`` fields)
+    and ``verifier_cli`` (the headings and lines ``rugzak-verifier`` prints)."""
 
     lang: str
     codes: Mapping[str, str]
     checks: Mapping[str, str]
     verdicts: Mapping[str, str]
     wallet: Mapping[str, str]
+    verifier_cli: Mapping[str, str]
 
 
 @cache
@@ -51,6 +53,7 @@ def catalogue(lang: str = DEFAULT_LANGUAGE) -> Catalogue:
         checks=MappingProxyType(dict(data["checks"])),
         verdicts=MappingProxyType(dict(data["verdicts"])),
         wallet=MappingProxyType(dict(data.get("wallet", {}))),
+        verifier_cli=MappingProxyType(dict(data.get("verifier_cli", {}))),
     )
 
 
@@ -79,6 +82,27 @@ def verdict_word(key: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
     return catalogue(lang).verdicts.get(key)
 
 
+def pick_language(chosen: str | None, environ: Mapping[str, str]) -> str:
+    """The language to speak to a person: ``chosen`` (an option), else ``RUGZAK_LANG``,
+    else the locale (the first of ``LC_ALL``, ``LC_MESSAGES``, ``LANG`` that is set:
+    ``nl...`` is Dutch), else English.
+
+    Raises ``ValueError`` naming the choices for an explicit choice (the option or
+    ``RUGZAK_LANG``) that is not one of ``LANGUAGES``: a typo must not pass silently.
+    """
+    explicit = chosen or environ.get("RUGZAK_LANG", "")
+    if explicit:
+        lang = explicit.strip().lower()
+        if lang not in LANGUAGES:
+            raise ValueError(f"unknown language {explicit!r}; use one of {', '.join(LANGUAGES)}")
+        return lang
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "nl" if value.lower().startswith("nl") else DEFAULT_LANGUAGE
+    return DEFAULT_LANGUAGE
+
+
 def as_json() -> dict[str, dict[str, dict[str, str]]]:
     """Every language's catalogue as plain data (what the page's JS file holds)."""
     return {
@@ -98,6 +122,7 @@ __all__ = [
     "as_json",
     "catalogue",
     "check_label",
+    "pick_language",
     "plain",
     "sentence",
     "verdict_word",

@@ -117,3 +117,39 @@ def test_the_wallet_texts_are_in_both_languages() -> None:
     for key, text in en.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
         assert fields == {f for _, f, _, _ in string.Formatter().parse(nl[key]) if f}, key
+
+
+def test_the_verifier_cli_texts_are_in_both_languages() -> None:
+    """``rugzak-verifier``'s headings: the same keys and fields in English and Dutch."""
+    en, nl = messages.catalogue("en").verifier_cli, messages.catalogue("nl").verifier_cli
+    assert set(en) == set(nl)
+    assert {"bad_input", "issued_by", "checked_many", "request_code"} <= set(en)
+    for key, text in en.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
+        assert fields == {f for _, f, _, _ in string.Formatter().parse(nl[key]) if f}, key
+    assert [k for k in en if en[k] == nl[k] and "{" not in en[k]] == []
+
+
+@pytest.mark.parametrize(
+    ("chosen", "environ", "lang"),
+    [
+        (None, {}, "en"),
+        ("nl", {"RUGZAK_LANG": "en"}, "nl"),
+        ("NL", {}, "nl"),
+        (None, {"RUGZAK_LANG": "nl", "LC_ALL": "en_US.UTF-8"}, "nl"),
+        (None, {"LC_ALL": "nl_NL.UTF-8"}, "nl"),
+        (None, {"LC_ALL": "", "LC_MESSAGES": "nl_BE", "LANG": "en_GB"}, "nl"),
+        (None, {"LC_ALL": "C.UTF-8", "LANG": "nl_NL.UTF-8"}, "en"),
+        (None, {"LANG": "nl_NL.UTF-8"}, "nl"),
+        (None, {"LANG": "de_DE.UTF-8"}, "en"),
+    ],
+)
+def test_pick_language(chosen: str | None, environ: dict[str, str], lang: str) -> None:
+    assert messages.pick_language(chosen, environ) == lang
+
+
+def test_pick_language_refuses_an_unknown_choice() -> None:
+    with pytest.raises(ValueError, match="unknown language 'fr'; use one of en, nl"):
+        messages.pick_language("fr", {})
+    with pytest.raises(ValueError, match="unknown language 'de'"):
+        messages.pick_language(None, {"RUGZAK_LANG": "de"})

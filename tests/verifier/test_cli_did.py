@@ -23,8 +23,6 @@ WEB_ISSUER = SigningKey.from_seed(b"\x61" * 32).with_controller(DID, "key-1")
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RUGZAK_VERIFIER_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("RUGZAK_LANG", raising=False)
-    monkeypatch.setenv("LC_ALL", "C")
 
 
 def test_a_trust_pack_without_the_issuer_s_did_cannot_tell(tmp_path: Path) -> None:

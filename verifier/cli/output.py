@@ -1,4 +1,11 @@
-"""How the CLI prints verdicts (plain, coloured) and errors."""
+"""How the CLI prints verdicts (plain, coloured) and errors, in English or Dutch.
+
+Every word comes from the shared catalogue (``shared.messages``: the verdict words
+the page shows, the code sentences, and the ``verifier_cli`` headings). In English a
+check prints its own message (it may name the suite or the issuer); in Dutch its
+label and the catalogue sentence for its code, as the page does. ``--json`` output
+is never translated.
+"""
 
 from __future__ import annotations
 
@@ -10,30 +17,71 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from shared import messages
-from shared.errors import EXIT_BAD_INPUT, RugzakError
-from shared.messages import catalogue
+from shared.errors import EXIT_BAD_INPUT, ErrorCode, RugzakError
+from shared.messages import DEFAULT_LANGUAGE, catalogue, check_label, sentence
 from shared.showing.verdict import STATES, badge_state, plain_verdict
-from shared.verification import Check, Severity, Verdict, VerificationResult
+from shared.verification import OK, Check, CheckName, Severity, Verdict, VerificationResult
 from verifier.service.verifier import result_dict
 
-_MARK = {
-    Verdict.valid: "[green]VALID[/]",
-    Verdict.unknown: "[yellow]CANNOT TELL[/]",
-    Verdict.invalid: "[red]NOT VALID[/]",
-}
+_COLOUR = {Verdict.valid: "green", Verdict.unknown: "yellow", Verdict.invalid: "red"}
+# Codes that cover many cases: in Dutch the specific (English) message follows the
+# catalogue sentence, as in the wallet.
+_BROAD = frozenset({ErrorCode.invalid_request, ErrorCode.internal_error, ErrorCode.fetch_failed})
 
 
-def fail_input(console: Console, error: RugzakError, as_json: bool) -> None:
+def say(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """A ``verifier_cli`` text of the catalogue, filled in."""
+    text = catalogue(lang).verifier_cli[key]
+    return text.format(**values) if values else text
+
+
+def _words(lang: str) -> Mapping[str, str]:
+    return catalogue(lang).verdicts
+
+
+def mark(verdict: Verdict, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The coloured verdict word: VALID, CANNOT TELL, NOT VALID (GELDIG, ONZEKER, ...)."""
+    word = _words(lang)[f"state_{verdict}"].upper()
+    return f"[{_COLOUR[verdict]}]{escape(word)}[/]"
+
+
+def error_text(error: RugzakError, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The sentence for an error: its own message in English, the catalogue's in Dutch."""
+    if lang == DEFAULT_LANGUAGE:
+        return error.message
+    text = sentence(error.code, lang) or error.message
+    return f"{text} {error.message}" if error.code in _BROAD and text != error.message else text
+
+
+def fail_input(
+    console: Console, error: RugzakError, as_json: bool, lang: str = DEFAULT_LANGUAGE
+) -> None:
     """Print a bad-input error and exit 2."""
     if as_json:
         typer.echo(json.dumps({"error": error.to_dict()}, indent=2))
     else:
-        console.print(f"[bold red]Bad input[/] ({error.code}): {escape(error.message)}")
+        heading = escape(say("bad_input", lang))
+        console.print(f"[bold red]{heading}[/] ({error.code}): {escape(error_text(error, lang))}")
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def check_line(check: Check) -> str:
+def check_text(check: Check, lang: str = DEFAULT_LANGUAGE) -> str:
+    """What a check says: its own message in English; in Dutch its label and the
+    catalogue's sentence (a passed status check says which status it ruled out)."""
+    if lang == DEFAULT_LANGUAGE:
+        return check.message
+    if check.code != OK:
+        text = sentence(check.code, lang) or check.message
+    elif check.name == CheckName.status:
+        purpose = check.detail.get("purpose") if isinstance(check.detail, dict) else None
+        key = {"revocation": "status_not_revoked", "suspension": "status_not_suspended"}
+        text = _words(lang).get(key.get(str(purpose), ""), "") or sentence("status_ok", lang) or ""
+    else:
+        text = sentence(OK, lang) or ""
+    return f"{check_label(check.name, lang)}: {text}"
+
+
+def check_line(check: Check, lang: str = DEFAULT_LANGUAGE) -> str:
     if check.ok and check.severity != "warning":
         symbol = "[green]✓[/]"
     elif check.ok or check.severity == "warning":
@@ -41,23 +89,30 @@ def check_line(check: Check) -> str:
     else:
         symbol = "[red]✗[/]"
     code = "" if check.code == "ok" else f" [dim]({check.code})[/]"
-    return f"  {symbol} {escape(check.message)}{code}"
+    return f"  {symbol} {escape(check_text(check, lang))}{code}"
 
 
-def print_result(console: Console, result: VerificationResult, as_json: bool = False) -> None:
+def print_result(
+    console: Console,
+    result: VerificationResult,
+    as_json: bool = False,
+    lang: str = DEFAULT_LANGUAGE,
+) -> None:
     if as_json:
         typer.echo(json.dumps(result_dict(result), indent=2, ensure_ascii=False))
         return
+    words = _words(lang)
     if result.kind == "presentation":
         plain = plain_verdict(result)
-        holder = escape(str(result.summary.get("holder")))
-        console.print(f"[bold]{escape(headline(plain))}[/]")
-        console.print(escape(_words().get("bind_" + plain["binding"], plain["binding"])))
+        holder = str(result.summary.get("holder"))
+        console.print(f"[bold]{escape(headline(plain, lang))}[/]")
+        console.print(escape(words.get("bind_" + plain["binding"], plain["binding"])))
         for skill in plain["skills"]:
-            console.print(f"  {escape(skill_line(skill))}")
-        console.print(f"Presentation by {holder}: {_MARK[result.verdict]}")
+            console.print(f"  {escape(skill_line(skill, lang))}")
+        by = escape(say("presentation_by", lang, holder=holder))
+        console.print(f"{by} {mark(result.verdict, lang)}")
         for check in result.checks:
-            console.print(check_line(check))
+            console.print(check_line(check, lang))
         shown = plain["badges"]
         number = 0
         for inner, badge in zip(result.credentials, shown, strict=True):
@@ -65,52 +120,54 @@ def print_result(console: Console, result: VerificationResult, as_json: bool = F
                 continue  # printed under the badge it endorses
             number += 1
             console.print()
-            print_credential(console, inner, f"Badge {number}", badge)
+            print_credential(console, inner, say("badge_n", lang, n=number), badge, lang)
         unrelated = [result.credentials[i] for i in plain.get("unrelatedEndorsements", [])]
         if unrelated:
             console.print()
-            console.print("Endorsements of something not in this presentation:")
+            console.print(escape(say("unrelated", lang)))
             for inner in unrelated:
                 view = dict(inner.summary.get("endorsement") or {})
                 view["state"] = plain["badges"][result.credentials.index(inner)]["state"]
-                console.print(f"  {escape(endorsement_line(view))}")
+                console.print(f"  {escape(endorsement_line(view, lang))}")
     else:
-        print_credential(console, result, "Credential")
+        print_credential(console, result, say("credential", lang), lang=lang)
 
 
-def _words() -> Mapping[str, str]:
-    return catalogue("en").verdicts
-
-
-def headline(plain: Mapping[str, Any]) -> str:
+def headline(plain: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
     """What the page says first: "3 badges checked: 2 valid, 1 revoked"."""
     total = int(plain.get("total") or 0)
     counts: Mapping[str, int] = plain.get("counts") or {}
-    words = _words()
+    words = _words(lang)
     parts = [f"{counts[s]} {words.get('count_' + s, s)}" for s in STATES if counts.get(s)]
-    noun = "badge" if total == 1 else "badges"
-    return f"{total} {noun} checked" + (": " + ", ".join(parts) if parts else "")
+    checked = say("checked_one" if total == 1 else "checked_many", lang, n=total)
+    return checked + (": " + ", ".join(parts) if parts else "")
 
 
-def level_text(level: Mapping[str, Any]) -> str:
-    of = f" of {level['of']}" if level.get("of") else ""
-    return f"level {level.get('number') or '?'}{of}"
+def level_text(level: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    number = level.get("number") or "?"
+    if level.get("of"):
+        return say("level_of", lang, number=number, of=level["of"])
+    return say("level", lang, number=number)
 
 
-def skill_line(skill: Mapping[str, Any]) -> str:
+def skill_line(skill: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
     """One line of the skills summary: "Creativiteit: level 2 of 4" (and a state not valid)."""
     state = skill.get("state")
-    tail = f" ({_words().get('count_' + str(state), state)})" if state != "valid" else ""
-    return f"{skill.get('skill')}: {level_text(skill)}{tail}"
+    tail = f" ({_words(lang).get('count_' + str(state), state)})" if state != "valid" else ""
+    return f"{skill.get('skill')}: {level_text(skill, lang)}{tail}"
 
 
-def endorsement_line(view: Mapping[str, Any]) -> str:
+def endorsement_line(view: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
     """'endorsed by Hotel De Zwaan: "..." (signature checked)' with the endorsement's own state."""
     who = view.get("trustedName") or view.get("endorser") or view.get("endorserId") or "?"
     said = f': "{view["comment"]}"' if view.get("comment") else ""
     state = str(view.get("state") or "unknown")
-    verdict = "signature checked" if state == "valid" else _words().get("count_" + state, state)
-    return f"endorsed by {who}{said} ({verdict})"
+    verdict = (
+        say("signature_checked", lang)
+        if state == "valid"
+        else _words(lang).get("count_" + state, state)
+    )
+    return say("endorsed_by", lang, who=who, said=said, verdict=verdict)
 
 
 def print_credential(
@@ -118,50 +175,49 @@ def print_credential(
     result: VerificationResult,
     label: str,
     plain: Mapping[str, Any] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> None:
     """One badge: title and verdict, issuer, learner, level, evidence, endorsements
     (embedded in it, and presented beside it: ``plain["endorsements"]``), checks."""
     summary = result.summary
     issuer = summary.get("issuer") or {}
     achievement = summary.get("achievement") or {}
+    words = _words(lang)
     # Everything below comes from the credential: never let it be read as markup.
     title = escape(str(achievement.get("name") or summary.get("name") or summary.get("id") or "?"))
-    console.print(f"{label}: [bold]{title}[/] {_MARK[result.verdict]}")
-    who = escape(str(issuer.get("trustedName") or issuer.get("name") or ""))
-    console.print(f"  issued by {who} {escape(str(issuer.get('id') or ''))}".rstrip())
+    console.print(f"{escape(label)}: [bold]{title}[/] {mark(result.verdict, lang)}")
+    who = str(issuer.get("trustedName") or issuer.get("name") or "")
+    issued = say("issued_by", lang, who=who) + f" {issuer.get('id') or ''}"
+    console.print(f"  {escape(issued.rstrip())}")
     if summary.get("subject"):
-        console.print(f"  to {escape(str(summary['subject']))}")
+        console.print(f"  {escape(say('to', lang, subject=summary['subject']))}")
     state = (plain or {}).get("state") or badge_state(result)
-    console.print(f"  {escape(_words().get('say_' + state, state))}")
+    console.print(f"  {escape(words.get('say_' + state, state))}")
     level = summary.get("level")
     if isinstance(level, dict) and level.get("number"):
         skill = f"{level['skill']}: " if level.get("skill") else ""
         name = str(level.get("name") or "")
         console.print(
-            f"  {escape(skill + level_text(level))}" + (f" — {escape(name)}" if name else "")
+            f"  {escape(skill + level_text(level, lang))}" + (f" — {escape(name)}" if name else "")
         )
     for item in summary.get("evidence") or []:
         if isinstance(item, dict):
             what = item.get("name") or item.get("id") or item.get("narrative") or ""
-            fixed = (
-                " (file fixed by its digest)"
-                if item.get("digestMultibase") or item.get("digestSRI")
-                else ""
-            )
-            console.print(f"  evidence: {escape(str(what))}{fixed}")
+            fixed = item.get("digestMultibase") or item.get("digestSRI")
+            line = say("evidence_fixed" if fixed else "evidence", lang, what=what)
+            console.print(f"  {escape(line)}")
     hidden = [str(h) for h in summary.get("hidden") or []]
     if hidden:  # selective disclosure: the learner showed the rest of the badge
-        words = messages.catalogue("en").verdicts
         parts = ", ".join(words.get("part_" + h, h) for h in hidden)
         console.print("  " + escape(words["hidden"].format(parts=parts)))
     for view in [*(summary.get("endorsements") or []), *((plain or {}).get("endorsements") or [])]:
         if isinstance(view, Mapping):
-            console.print(f"  {escape(endorsement_line(view))}")
+            console.print(f"  {escape(endorsement_line(view, lang))}")
     form = " · ".join(str(summary[k]) for k in ("source", "label") if summary.get(k))
     if form:  # another tool's format: a VC-JWT, a baked image, Open Badges 2.0
-        console.print(f"  form: {escape(form)}")
+        console.print(f"  {escape(say('form', lang, form=form))}")
     for check in result.checks:
-        console.print(check_line(check))
+        console.print(check_line(check, lang))
 
 
 def result_from_dict(data: dict[str, Any]) -> VerificationResult:

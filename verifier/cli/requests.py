@@ -10,11 +10,13 @@ from typing import Annotated, Any
 import httpx
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from shared import qr
 from shared.errors import ErrorCode, RugzakError
 from shared.presentation_request import PresentationRequest, normalize_origin
-from verifier.cli.output import fail_input
+from verifier.cli.language import LangOpt, choose_language
+from verifier.cli.output import fail_input, say
 from verifier.service import system_clock
 from verifier.settings import Settings
 from verifier.store import RequestStore, make_engine
@@ -35,26 +37,34 @@ def request(
     ttl: Annotated[int | None, typer.Option(help="Seconds until it expires")] = None,
     qr_png: Annotated[Path | None, typer.Option(help="Also save the request as a QR PNG")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the request as JSON")] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Start a presentation request and print its code for the learner's wallet."""
     console = Console(highlight=False, emoji=False)
+    language = choose_language(lang)
     try:
         if server is not None:
             data = _request_via_server(server, types or [], ttl)
         else:
             data = _request_locally(types or [], ttl)
     except RugzakError as error:
-        fail_input(console, error, as_json)
+        fail_input(console, error, as_json, language)
         return
     if qr_png is not None:
         qr_png.write_bytes(qr.render_png(data["text"], scale=6))
     if as_json:
         typer.echo(json.dumps(data, indent=2))
         return
-    console.print(f"Code for the wallet: [bold]{data['short_code']}[/]")
-    console.print(f"Type in the wallet:  {data['short_text']}")
-    console.print(f"Full request:        {data['text']}")
-    console.print(f"Expires:             {data['expires_at']}")
+    rows = [
+        ("request_code", f"[bold]{escape(str(data['short_code']))}[/]"),
+        ("request_type", escape(str(data["short_text"]))),
+        ("request_full", escape(str(data["text"]))),
+        ("request_expires", escape(str(data["expires_at"]))),
+    ]
+    labels = {key: say(key, language) for key, _ in rows}
+    width = max(len(label) for label in labels.values()) + 1
+    for key, value in rows:
+        console.print(f"{escape(labels[key]).ljust(width)}{value}")
 
 
 def _request_locally(types: list[str], ttl: int | None) -> dict[str, Any]:

@@ -25,7 +25,8 @@ from verifier.cli.common import (
     read_json,
     settings_from,
 )
-from verifier.cli.output import fail_input, print_result, result_from_dict
+from verifier.cli.language import LangOpt, choose_language
+from verifier.cli.output import fail_input, print_result, result_from_dict, say
 from verifier.service import build_verifier, system_clock
 from verifier.service.verifier import Verifier, decode_qr_texts, pick_qr_texts
 
@@ -70,22 +71,23 @@ def verify(
         str | None,
         typer.Option(help="Send it to a running verifier (its URL), which spends the nonce"),
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Verify a credential or presentation (file, QR text or QR image) and print the verdict."""
     console = Console(highlight=False, emoji=False)
+    language = choose_language(lang)
     sources = sum(bool(x) for x in (file, qr_text, qr_image))
     try:
         if sources != 1:
-            raise InvalidInput(
-                "give exactly one of FILE, --qr-text or --qr-image",
-                code=ErrorCode.invalid_request,
-            )
+            raise InvalidInput(say("one_source", language), code=ErrorCode.invalid_request)
         if server is not None:
-            data = _verify_via_server(server, file, qr_text or [], qr_image or [], challenge)
+            data = _verify_via_server(
+                server, file, qr_text or [], qr_image or [], challenge, language
+            )
             if as_json:
                 typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
             else:
-                print_result(console, result_from_dict(data))
+                print_result(console, result_from_dict(data), lang=language)
             raise typer.Exit(EXIT_OK if data.get("verified") is True else EXIT_INVALID)
         raw = read_bytes(file, MAX_INPUT_BYTES) if file is not None else None
         document = _load_document(None, qr_text or [], qr_image or []) if raw is None else None
@@ -106,9 +108,9 @@ def verify(
             if parts.fetcher is not None:
                 parts.fetcher.close()
     except RugzakError as error:
-        fail_input(console, error, as_json)
+        fail_input(console, error, as_json, language)
         return
-    print_result(console, result, as_json)
+    print_result(console, result, as_json, language)
     raise typer.Exit(EXIT_OK if result.verified else EXIT_INVALID)
 
 
@@ -128,16 +130,19 @@ def _load_document(file: Path | None, texts: list[str], images: list[Path]) -> A
 
 
 def _verify_via_server(
-    server: str, file: Path | None, texts: list[str], images: list[Path], challenge: str | None
+    server: str,
+    file: Path | None,
+    texts: list[str],
+    images: list[Path],
+    challenge: str | None,
+    lang: str,
 ) -> dict[str, Any]:
     base = server.rstrip("/")
     extra = {"challenge": challenge} if challenge else {}
     try:
         if images:
             if len(images) != 1:
-                raise InvalidInput(
-                    "send one image at a time to a verifier", code=ErrorCode.invalid_request
-                )
+                raise InvalidInput(say("one_image", lang), code=ErrorCode.invalid_request)
             content = read_bytes(images[0], qr.image.MAX_IMAGE_BYTES)
             reply = httpx.post(
                 f"{base}/verify/image",
