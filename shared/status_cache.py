@@ -64,7 +64,14 @@ Clock = Callable[[], datetime]
 
 
 class StatusFetcher(Protocol):
-    """Anything that returns the parsed status list credential published at a URL."""
+    """Anything that returns the parsed status list credential published at a URL.
+
+    A fetcher may also offer ``fetch_shared(url)``: the same list without the copy,
+    an object shared by every caller, which none may change. Verification uses it
+    when it is there (``shared.credentials.status``): it only reads the list, and a
+    shared object lets the verdict on the list be remembered by identity instead of
+    by hashing its content for every badge.
+    """
 
     def fetch(self, url: str) -> dict[str, Any]:
         """The status list credential, or raise ``ResolutionFailed(status_list_unavailable)``."""
@@ -79,13 +86,17 @@ class LocalStatusSource:
 
     def fetch(self, url: str) -> dict[str, Any]:
         """A copy of the list for ``url``; an unknown URL is ``status_list_unavailable``."""
+        return copy.deepcopy(self.fetch_shared(url))
+
+    def fetch_shared(self, url: str) -> dict[str, Any]:
+        """The list for ``url`` itself (see ``StatusFetcher``): read it, never change it."""
         if url not in self._lists:
             raise ResolutionFailed(
                 f"no local copy of the status list {url}",
                 code=ErrorCode.status_list_unavailable,
                 detail={"url": url},
             )
-        return copy.deepcopy(self._lists[url])
+        return self._lists[url]
 
 
 @dataclass
@@ -140,13 +151,17 @@ class CachingStatusFetcher:
 
     def fetch(self, url: str) -> dict[str, Any]:
         """The status list credential at ``url`` (a copy: callers may change it)."""
+        return copy.deepcopy(self.fetch_shared(url))
+
+    def fetch_shared(self, url: str) -> dict[str, Any]:
+        """The cached list itself (see ``StatusFetcher``): read it, never change it."""
         now = self._now()
         with self._lock:
             cached = self._cache.get(url)
             if cached is not None:
                 self._cache.move_to_end(url)
         if cached is not None and now < cached.fresh_until:
-            return copy.deepcopy(cached.credential)
+            return cached.credential
         etag = cached.etag if cached is not None else None
         try:
             reply = self._transport(url, etag, self._timeout)
@@ -197,13 +212,13 @@ class CachingStatusFetcher:
             self._cache.move_to_end(url)
             while len(self._cache) > self._max_entries:
                 self._cache.popitem(last=False)
-        return copy.deepcopy(entry.credential)
+        return entry.credential
 
     def _stale_or_fail(
         self, url: str, cached: _Cached | None, now: datetime, reason: str
     ) -> dict[str, Any]:
         if cached is not None and now - cached.validated_at <= self._max_age:
-            return copy.deepcopy(cached.credential)
+            return cached.credential
         raise ResolutionFailed(
             f"status list unavailable: {reason}",
             code=ErrorCode.status_list_unavailable,

@@ -107,8 +107,10 @@ def _fetched_check(
             plain(ErrorCode.status_unknown),
             {"statusListCredential": url, "purpose": purpose},
         ), None
+    # Read only: a fetcher's shared copy spares a copy and a content hash per entry.
+    fetch = getattr(fetcher, "fetch_shared", None) or fetcher.fetch
     try:
-        list_credential = fetcher.fetch(url)
+        list_credential = fetch(url)
     except RugzakError as exc:
         return Check.undecided(
             CheckName.status,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from shared.content_memo import DigestMemo, content_key
+from shared.content_memo import DigestMemo, shared_content_key
 from shared.credentials.checks import _dates, _issuer, _proof, _structure, _trust
 from shared.credentials.endorsed import is_endorsement_result, relate_endorsements
 from shared.credentials.fields import subject_ids, summarize, types_of
@@ -86,7 +86,9 @@ def _authenticate_list(
     token = enveloped_token(list_credential)
     if token is not None:
         return open_status_list_jwt(token, VerifyOptions(resolver=opts.resolver, now=opts.now))
-    key = content_key(list_credential)
+    # Lists come from the status fetcher's shared copies (or, stapled, from the request
+    # being checked): neither is changed while it is checked.
+    key = shared_content_key(list_credential)
     if key is not None:
         known = _list_memo.get(key)
         if known is not None and _same_answers(known.answers, opts.resolver):
@@ -129,7 +131,7 @@ class _RecordingResolver:
         except Exception:
             self.complete = False
             raise
-        key = content_key(document)
+        key = shared_content_key(document)  # resolvers hand out shared documents
         if key is None or self.answers.get(did, key) != key:
             self.complete = False
         else:
@@ -143,7 +145,7 @@ def _same_answers(answers: tuple[tuple[str, str], ...], resolver: Resolver) -> b
             document = resolver.resolve(did)
         except Exception:
             return False  # verified again, so the failure is reported as it was
-        if content_key(document) != key:
+        if shared_content_key(document) != key:
             return False
     return True
 

@@ -440,3 +440,32 @@ def _entry(index: int) -> dict[str, Any]:
         "statusListIndex": str(index),
         "statusListCredential": URL,
     }
+
+
+def test_shared_copies_are_one_object_until_the_list_changes() -> None:
+    """``fetch_shared`` hands out the cached list itself (verification only reads it),
+    the same object while it is fresh, a new one once the source sends another list;
+    ``fetch`` still hands out copies of it."""
+    clock, transport = FakeClock(), FakeTransport(_ok(_list()), _ok(_list((5,)), etag='"v2"'))
+    fetcher = _fetcher(transport, clock)
+    shared = fetcher.fetch_shared(URL)
+    assert fetcher.fetch_shared(URL) is shared
+    copied = fetcher.fetch(URL)
+    assert copied == shared
+    assert copied is not shared
+    clock.advance(seconds=DEFAULT_TTL.total_seconds() + 1)
+    changed = fetcher.fetch_shared(URL)
+    assert changed is not shared
+    assert changed == _list((5,))
+    assert shared == _list()  # the object handed out before is left as it was
+
+
+def test_local_source_shares_one_copy_of_its_own() -> None:
+    original = _list()
+    source = LocalStatusSource({URL: original})
+    shared = source.fetch_shared(URL)
+    assert source.fetch_shared(URL) is shared
+    assert shared == original
+    assert shared is not original
+    with pytest.raises(ResolutionFailed):
+        source.fetch_shared("https://issuer.example/status/2")

@@ -139,3 +139,53 @@ def test_answers_are_unchanged(tmp_path: Path, cleared: bool) -> None:
         GOLDEN.write_text(text, encoding="utf-8")
     expected = GOLDEN.read_text(encoding="utf-8")
     assert text == expected
+
+
+def test_verifying_never_changes_the_shared_lists_and_did_documents(tmp_path: Path) -> None:
+    """Status lists and DID documents are read from shared copies (no copy per badge,
+    content keys remembered by identity): verifying valid, revoked and tampered badges,
+    an endorsement and stapled lists must leave every one of them as it was."""
+    from shared.status_staple import staple
+
+    with sb.issuer_with_badges() as issuer:
+        badge = sb.award(issuer, 0)
+        revoked = sb.award(issuer, 2)
+        issuer.revoke(revoked["id"], actor="golden", reason="test")
+        endorsement = issuer.endorse(badge["id"], "Goed werk op de afdeling.", actor="golden")
+        did = issuer.identity.did
+        lists = {
+            row["url"]: json.loads(status_list(issuer, row["id"]).body)
+            for row in status_list_ids(issuer)
+        }
+        pack = TrustPack(
+            created=sb.NOW,
+            issuers={did: "Stichting Leerhuis IJsselvallei"},
+            dids={did: json.loads(did_json(issuer).body)},
+            status_lists=lists,
+        )
+    verifier = _verifier(tmp_path, pack, "shared", 1)
+    source, resolver = verifier.options.status_fetcher, verifier.options.resolver
+    assert source is not None
+    shared = {url: source.fetch_shared(url) for url in lists}  # type: ignore[attr-defined]
+    before = json.dumps([shared, resolver.resolve(did)], sort_keys=True)
+    tampered = copy.deepcopy(badge)
+    tampered["credentialSubject"]["result"][0]["value"] = "4"
+    for creds in ([badge], [revoked], [tampered], [badge, endorsement]):
+        request = verifier.new_request()
+        verifier.verify_presentation(
+            create_presentation(
+                creds, sb.LEARNER, challenge=request.challenge, domain=request.domain,
+                created=sb.NOW,
+            )
+        )  # fmt: skip
+    request = verifier.new_request()
+    stapled = staple(
+        create_presentation(
+            [badge], sb.LEARNER, challenge=request.challenge, domain=request.domain,
+            created=sb.NOW,
+        ),
+        list(lists.values()),
+    )  # fmt: skip
+    assert str(verifier.verify_presentation(stapled).verdict) == "valid"
+    assert all(source.fetch_shared(url) is shared[url] for url in lists)  # type: ignore[attr-defined]
+    assert json.dumps([shared, resolver.resolve(did)], sort_keys=True) == before

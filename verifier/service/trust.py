@@ -215,17 +215,36 @@ class StatusSource:
             if pack is not None
             else {}
         )
+        # ... and one parsed copy of each, for ``fetch_shared`` (never handed to ``fetch``).
+        self._pack_shared: dict[str, dict[str, Any]] = {
+            url: json.loads(text) for url, text in self._pack_texts.items()
+        }
 
     def fetch(self, url: str) -> dict[str, Any]:
+        """The list at ``url``, a copy the caller may change."""
+        return self._fetch(url, shared=False)
+
+    def fetch_shared(self, url: str) -> dict[str, Any]:
+        """The list at ``url`` without the copy (``shared.status_cache.StatusFetcher``):
+        read it, never change it."""
+        return self._fetch(url, shared=True)
+
+    def _fetch(self, url: str, *, shared: bool) -> dict[str, Any]:
         failure: RugzakError | None = None
         if self._network is not None:
+            fetch_shared = getattr(self._network, "fetch_shared", None)
             try:
+                if shared and fetch_shared is not None:
+                    found: dict[str, Any] = fetch_shared(url)
+                    return found
                 return self._network.fetch(url)
             except RugzakError as exc:
                 failure = exc
         if self._pack is not None and url in self._pack_texts:
             age = self._clock() - self._pack.created
             if age <= self._pack_max_age:
+                if shared:
+                    return self._pack_shared[url]
                 copied: dict[str, Any] = json.loads(self._pack_texts[url])
                 return copied
             raise ResolutionFailed(
