@@ -78,6 +78,15 @@ def test_statuses_the_services_have_always_answered() -> None:
     assert ErrorCode.unknown_issuer.severity is Severity.warning
 
 
+def test_a_did_document_not_had_is_cannot_tell_and_a_wrong_one_fails() -> None:
+    """Both are the issuer's side (502); only the wrong document is an error as a check."""
+    assert ErrorCode.did_not_found.family is ResolutionFailed
+    assert ErrorCode.did_document_invalid.family is ResolutionFailed
+    assert ErrorCode.did_document_invalid.http_status == 502
+    assert ErrorCode.did_not_found.severity is Severity.warning
+    assert ErrorCode.did_document_invalid.severity is Severity.error
+
+
 def _raised_with_codes() -> list[tuple[str, str, str]]:
     """(place, class name, code) for every ``Family(..., code=ErrorCode.x)`` in the apps."""
     found = []
