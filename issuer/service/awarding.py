@@ -110,7 +110,9 @@ class AwardOps(IssuerBase):
         # Images inside the credential only when the achievement, else the issuer, asks.
         embed = part.document.get("embed_image")
         embed = self.settings.embed_images if embed is None else bool(embed)
-        return Prepared(request, part.ob, row["valid_days"], results, legacy, embed, part)
+        return Prepared(
+            request, part.ob, row["valid_days"], results, legacy, embed, part, row["revision"]
+        )
 
     def check_award(
         self, achievement_id: str, award: AwardIn, cache: dict[str, RowMapping] | None = None
@@ -133,7 +135,7 @@ class AwardOps(IssuerBase):
         row = cache.get(achievement_id)
         if row is None:
             with self.store.read() as conn:
-                row = self._row(conn, achievement_id)
+                row = self._current_row(conn, achievement_id)
             cache[achievement_id] = row
         if row["retired_at"] is not None:
             raise Conflict(
@@ -142,6 +144,18 @@ class AwardOps(IssuerBase):
                 detail=achievement_id,
             )
         return self.parts.get(row["document"], self.identity.achievement_url(achievement_id)), row
+
+    def _current_row(self, conn: Connection, achievement_id: str) -> RowMapping:
+        """The achievement's row as stored now: the one this process remembers if its
+        revision is still the stored one (a few bytes read), else read whole (and
+        remembered). Every change to the row raises its revision."""
+        state = self.store.achievement_states(conn, [achievement_id]).get(achievement_id)
+        known = self._rows.get(achievement_id)
+        if state is not None and known is not None and known["revision"] == state["revision"]:
+            return known
+        row = self._row(conn, achievement_id)
+        self._rows[achievement_id] = row
+        return row
 
     @property
     def parts(self) -> Parts:
@@ -319,7 +333,7 @@ class AwardOps(IssuerBase):
                 row is None
                 or row["retired_at"] is not None
                 or row["valid_days"] != p.valid_days
-                or (p.part is not None and row["document"] != p.part.text)
+                or (p.revision is not None and row["revision"] != p.revision)
             ):
                 changed.add(p.request.achievement_id)
         return changed

@@ -73,6 +73,8 @@ class Prepared:
     #: the achievement's shared part (``issuer.service.parts``) ``achievement`` came
     #: from; ``achievement`` is then that part's and must not be changed
     part: AchievementPart | None = None
+    #: the achievement row's ``revision`` it was prepared from (None: not from a row)
+    revision: int | None = None
 
 
 class IssuerBase:

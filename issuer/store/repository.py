@@ -25,7 +25,7 @@ _INSERT_CREDENTIAL = insert(t.credentials)
 _INSERT_AUDIT = insert(t.audit)
 _ACHIEVEMENT_STATES = select(
     t.achievements.c.id,
-    t.achievements.c.document,
+    t.achievements.c.revision,
     t.achievements.c.valid_days,
     t.achievements.c.retired_at,
 ).where(t.achievements.c.id.in_(bindparam("ids", expanding=True)))
@@ -230,14 +230,19 @@ class Store:
         conn.execute(
             update(t.achievements)
             .where(t.achievements.c.id == id)
-            .values(document=_dump(document), valid_days=valid_days, updated_at=now)
+            .values(
+                document=_dump(document),
+                valid_days=valid_days,
+                updated_at=now,
+                revision=t.achievements.c.revision + 1,
+            )
         )
 
     def retire_achievement(self, conn: Connection, id: str, now: datetime) -> bool:
         done = conn.execute(
             update(t.achievements)
             .where(t.achievements.c.id == id, t.achievements.c.retired_at.is_(None))
-            .values(retired_at=now, updated_at=now)
+            .values(retired_at=now, updated_at=now, revision=t.achievements.c.revision + 1)
         )
         return bool(done.rowcount)
 
@@ -247,7 +252,8 @@ class Store:
         )
 
     def achievement_states(self, conn: Connection, ids: list[str]) -> dict[str, RowMapping]:
-        """Document, validity and retirement of some achievements, by id (one query)."""
+        """Revision, validity and retirement of some achievements, by id (one query,
+        without their documents)."""
         rows = conn.execute(_ACHIEVEMENT_STATES, {"ids": list(ids)}).mappings()
         return {row["id"]: row for row in rows}
 

@@ -59,6 +59,9 @@ achievements = Table(
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
     Column("retired_at", TS, nullable=True),
+    # Raised by every change to the row (edit, retirement): an award prepared from
+    # revision N is stored only while the row is still at N (``AwardOps._changed``).
+    Column("revision", Integer, nullable=False, default=0, server_default="0"),
 )
 
 # Skill frameworks (shared.skills JSON); each skill's achievement lives in ``achievements``.

@@ -267,3 +267,58 @@ def test_status_entries_are_what_build_status_entry_writes(
             entry["statusListCredential"], int(entry["statusListIndex"]), entry["statusPurpose"]
         )
         assert json.dumps(entry) == json.dumps(expected)
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def _revision(issuer: Issuer, achievement_id: str) -> int:
+    with issuer.store.read() as conn:
+        return int(
+            conn.execute(
+                select(t.achievements.c.revision).where(t.achievements.c.id == achievement_id)
+            ).scalar_one()
+        )
+
+
+def test_every_change_raises_the_revision(issuer: Issuer, achievement_id: str) -> None:
+    first = _revision(issuer, achievement_id)
+    issuer.update_achievement(achievement_id, AchievementUpdate(name="Nieuw"), actor="t")
+    assert _revision(issuer, achievement_id) == first + 1
+    issuer.update_achievement(achievement_id, AchievementUpdate(name="Nieuw"), actor="t")
+    assert _revision(issuer, achievement_id) == first + 2  # the same text again counts too
+    issuer.retire_achievement(achievement_id, actor="t")
+    assert _revision(issuer, achievement_id) == first + 3
+
+
+def _document_reads(issuer: Issuer) -> list[str]:
+    """Statements that read an achievement's document, from now on."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "achievements.document" in statement and "FROM achievements" in statement:
+            seen.append(statement)
+
+    event.listen(issuer.store.engine, "before_cursor_execute", before)
+    return seen
+
+
+def test_a_batch_reads_an_unchanged_document_only_once(issuer: Issuer, achievement_id: str) -> None:
+    """Each batch call and each storing transaction asks for the revision only; the
+    document (tens of KB with a picture) is read again only after a change."""
+    requests = [AwardRequest(achievement_id, LEARNER) for _ in range(3)]
+    issuer.issue_many(requests, actor="t")
+    reads = _document_reads(issuer)
+    for _ in range(3):
+        issued = issuer.issue_many(requests, actor="t")
+    assert reads == []
+    assert {i.credential["credentialSubject"]["achievement"]["name"] for i in issued} != {"Nieuw"}
+    _other(issuer).update_achievement(achievement_id, AchievementUpdate(name="Nieuw"), actor="t")
+    reads.clear()  # the edit itself reads the row
+    issued = issuer.issue_many(requests, actor="t")
+    assert len(reads) == 1  # the edit is seen, by reading the new document once
+    assert {i.credential["credentialSubject"]["achievement"]["name"] for i in issued} == {"Nieuw"}
+    issuer.issue_many(requests, actor="t")
+    assert len(reads) == 1
