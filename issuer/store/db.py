@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Column, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shared.errors import ErrorCode, ResolutionFailed
 from shared.runtime.db import READ_ONLY, make_engine, redact
@@ -16,6 +16,7 @@ from shared.runtime.db import READ_ONLY, make_engine, redact
 __all__ = [
     "READ_ONLY",
     "aware",
+    "copy_rows",
     "insert_ignore",
     "insert_ignore_many",
     "make_engine",
@@ -100,6 +101,28 @@ def _unnest_insert(
     )
     _UNNEST_CACHE[(table.name, columns, key)] = sql
     return sql
+
+
+def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: insert ``rows`` (the same keys each) with one COPY, in the caller's
+    transaction: the cheapest bulk insert for the server and the client alike (no
+    statement per row, no SQL text per block). A failure is raised as SQLAlchemy
+    raises it for any statement (a duplicate key is an ``IntegrityError``)."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    preparer = conn.dialect.identifier_preparer
+    sql = (
+        f"COPY {preparer.format_table(table)} "
+        f"({', '.join(preparer.quote(c) for c in columns)}) FROM STDIN"
+    )
+    raw: Any = conn.connection.driver_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row(tuple(row[c] for c in columns))
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError.instance(sql, None, exc, conn.dialect.loaded_dbapi.Error) from exc
 
 
 #: PostgreSQL's SQLSTATEs for a transaction ended only to break a conflict with another:
