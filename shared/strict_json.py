@@ -47,7 +47,22 @@ def parse(data: str | bytes | bytearray) -> Any:
     ``UnicodeDecodeError`` or ``RecursionError`` like ``json.loads``: for call
     sites that wrap parse errors in their own message.
     """
-    return json.loads(data, object_pairs_hook=_object, parse_constant=_constant)
+    # json.loads, without making a new decoder for every call (its keyword arguments
+    # would): the same steps in the same order, so the same errors.
+    if isinstance(data, str):
+        if data.startswith("\ufeff"):
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", data, 0)
+        text = data
+    elif isinstance(data, (bytes, bytearray)):
+        text = data.decode(json.detect_encoding(data), "surrogatepass")
+    else:
+        raise TypeError(
+            f"the JSON object must be str, bytes or bytearray, not {data.__class__.__name__}"
+        )
+    return _DECODER.decode(text)
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_object, parse_constant=_constant)
 
 
 def loads(data: str | bytes | bytearray, *, what: str = "The input") -> Any:

@@ -116,14 +116,27 @@ class VerificationResult:
 
     @property
     def verdict(self) -> Verdict:
-        # A presented endorsement is shown with its own state on the badge it endorses;
-        # like one embedded in a badge, it does not decide the presentation's verdict.
-        inner = [c.verdict for c in self.credentials if not c.is_endorsement]
-        if self.errors or Verdict.invalid in inner:
-            return Verdict.invalid
-        if self.undecided or Verdict.unknown in inner:
-            return Verdict.unknown
-        return Verdict.valid
+        """Invalid when a check failed (here or in a credential), else unknown when one
+        could not be decided, else valid: ``errors``, ``undecided`` and the inner
+        verdicts in one pass (an answer reads it several times)."""
+        unknown = False
+        for check in self.checks:
+            if not check.ok:
+                if check.severity == Severity.error:
+                    return Verdict.invalid
+                if check.severity == Severity.warning:
+                    unknown = True
+        for inner in self.credentials:
+            # A presented endorsement is shown with its own state on the badge it
+            # endorses; like one embedded in a badge, it does not decide the verdict.
+            if inner.is_endorsement:
+                continue
+            verdict = inner.verdict
+            if verdict == Verdict.invalid:
+                return Verdict.invalid
+            if verdict == Verdict.unknown:
+                unknown = True
+        return Verdict.unknown if unknown else Verdict.valid
 
     @property
     def verified(self) -> bool:

@@ -35,7 +35,7 @@ from shared.runtime.ratelimit import (
     TokenBuckets,
 )
 from shared.runtime.serving import quiet_accept_errors
-from shared.runtime.web import BodyLimit, Scope, install_error_handlers
+from shared.runtime.web import NO_TELEMETRY, BodyLimit, Scope, install_error_handlers
 
 
 def _public_oid4vci(scope: Scope) -> bool:
@@ -90,6 +90,7 @@ def create_app(
 
     app = FastAPI(
         title="Rugzak issuer",
+        telemetry=NO_TELEMETRY,
         version="0.1.0",
         description=(
             "Define achievements, award Open Badges 3.0 credentials (directly or through "

@@ -66,14 +66,25 @@ class ServiceMetrics:
             buckets=LATENCY_BUCKETS,
             registry=self.registry,
         )
+        self._series: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def counter(self, name: str, documentation: str, labels: tuple[str, ...]) -> Counter:
         """A service-specific counter in this registry."""
         return Counter(name, documentation, list(labels), registry=self.registry)
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.requests.labels(self.service, method, route, str(status)).inc()
-        self.latency.labels(self.service, route).observe(seconds)
+        key = (method, route, status)
+        series = self._series.get(key)
+        if series is None:
+            # prometheus_client's labels() checks and locks on every call; the few
+            # (method, route, status) series a service has are looked up once each.
+            series = (
+                self.requests.labels(self.service, method, route, str(status)),
+                self.latency.labels(self.service, route),
+            )
+            self._series[key] = series
+        series[0].inc()
+        series[1].observe(seconds)
 
     def render(self) -> bytes:
         """The exposition text: every worker's numbers in multiprocess mode."""

@@ -84,3 +84,37 @@ def test_base64url_refuses_whitespace_but_takes_padding() -> None:
     assert decode_base64url("uAQI=") == b"\x01\x02"
     with pytest.raises(InvalidInput):
         decode_base64url("uAQ I")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '{"naam": "Jeroen de Vries"}',
+        b'{"naam": "Jeroen de Vries"}',
+        bytearray(b'[1, 2.5, "\\u00e9"]'),
+        '\ufeff{"a": 1}',  # a str with a BOM: refused, as json.loads refuses it
+        b'\xef\xbb\xbf{"a": 1}',  # UTF-8 bytes with a BOM: read, as json.loads reads them
+        '{"a": 1}'.encode("utf-16"),
+        '{"a": 1}'.encode("utf-32-le"),
+        b'{"a": "\xff"}',
+        "",
+        b"[1,",
+    ],
+)
+def test_parse_reads_and_refuses_what_json_loads_does(data: str | bytes | bytearray) -> None:
+    """``parse`` keeps one decoder instead of calling ``json.loads``: the same input
+    gives the same value or the same kind of error."""
+    try:
+        expected: object = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        with pytest.raises(type(exc)):
+            parse(data)
+    else:
+        assert parse(data) == expected
+
+
+def test_parse_refuses_other_types_like_json_loads() -> None:
+    with pytest.raises(TypeError):
+        json.loads(123)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        parse(123)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import Buckets, InDatabase, RateLimit, SharedBuckets, TokenBuckets
 from shared.runtime.serving import quiet_accept_errors
-from shared.runtime.web import BodyLimit, install_error_handlers
+from shared.runtime.web import NO_TELEMETRY, BodyLimit, install_error_handlers
 from verifier.api.fast import FastVerify
 from verifier.api.routers import images, oid4vp, operations, page, public, requests, verify
 from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
@@ -101,6 +101,7 @@ def create_app(
 
     app = FastAPI(
         title="Rugzak verifier",
+        telemetry=NO_TELEMETRY,
         version="0.1.0",
         summary="Checks Open Badges 3.0 presentations and credentials, offline if need be.",
         lifespan=lifespan,

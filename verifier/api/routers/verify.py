@@ -86,16 +86,18 @@ async def answer_document(state: Any, path: str, raw: bytes) -> JSONResponse:
         result = await _run(limiter, verifier.verify_presentation, document, challenge=challenge)
     else:
         result = await _run(limiter, verifier.verify_credential, document)
-    state.verdicts.labels(str(result.verdict)).inc()
     # Built by our own code in the shape of ResultOut (the documented model);
     # returning it directly skips a second validation pass per request.
-    return FastJSONResponse(result_dict(result))
+    out = result_dict(result)
+    state.verdicts.labels(out["verdict"]).inc()
+    return FastJSONResponse(out)
 
 
 def _answer(request: Request, result: VerificationResult) -> JSONResponse:
     """The verdict as JSON, counted by outcome (valid, invalid, unknown) for metrics."""
-    request.app.state.verdicts.labels(str(result.verdict)).inc()
-    return FastJSONResponse(result_dict(result))
+    out = result_dict(result)
+    request.app.state.verdicts.labels(out["verdict"]).inc()
+    return FastJSONResponse(out)
 
 
 @router.post(
