@@ -322,3 +322,22 @@ def test_a_batch_reads_an_unchanged_document_only_once(issuer: Issuer, achieveme
     assert {i.credential["credentialSubject"]["achievement"]["name"] for i in issued} == {"Nieuw"}
     issuer.issue_many(requests, actor="t")
     assert len(reads) == 1
+
+
+def test_the_first_stored_credentials_settle_the_process(
+    issuer: Issuer, achievement_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What issuing loaded is frozen out of the collector's way, once (gc.freeze)."""
+    import gc
+
+    from issuer.service import awarding
+
+    calls: list[int] = []
+    monkeypatch.setattr(awarding, "_settled", False)
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append(gc.get_count()[0]))
+    issuer.prepare(AwardRequest(achievement_id, LEARNER))
+    assert calls == []  # nothing stored yet
+    _issue(issuer, achievement_id)
+    _issue(issuer, achievement_id)
+    issuer.issue_many([AwardRequest(achievement_id, LEARNER)], actor="t")
+    assert len(calls) == 1
