@@ -15,8 +15,17 @@ import pytest
 from pydantic import ValidationError
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.ob.build import Inputs, Prebuilt, _direct_json, _model_json, build_credential
+from shared.ob.build import (
+    Inputs,
+    Prebuilt,
+    _direct_json,
+    _item_json,
+    _model_json,
+    build_credential,
+)
+from shared.ob.fields import known_fields
 from shared.ob.models import (
+    Alignment,
     Evidence,
     IdentityObject,
     OpenBadgeCredential,
@@ -332,3 +341,23 @@ def test_the_white_space_pattern_is_str_isspace() -> None:
     for code in range(sys.maxunicode + 1):
         char = chr(code)
         assert bool(_SPACE.search(char)) == char.isspace(), hex(code)
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        Result(value="2", result_description="https://issuer.example/a#r1"),
+        Result(achieved_level="urn:x:l2", status="Completed"),
+        Result(value="3", ext_score=7),  # an extension: left out
+        Result(alignment=[Alignment(target_name="Samenwerken", target_url="https://k.example")]),
+        Result(alignment=[Alignment(target_name="S", target_url="https://k.example", ext=1)]),
+        Result.model_validate({"type": ["Result"], "value": "1", "x": {"y": 1}}),
+        Evidence(id="https://issuer.example/e/1", narrative="n", digest_sri="sha384-x"),
+        Evidence(narrative="only a story", genre="Portfolio", audience="Werkgevers"),
+        Evidence(id="https://issuer.example/e/2", extra_note="x"),
+        IdentityObject.hashed_identity("a@example.nl", salt="00"),
+        IdentityObject(hashed=False, identity_hash="Jan Jansen", identity_type="name"),
+    ],
+)
+def test_item_json_is_known_fields(item: Any) -> None:
+    assert json.dumps(_item_json(item)) == json.dumps(known_fields(item))
