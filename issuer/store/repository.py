@@ -24,7 +24,6 @@ from shared.runtime.migrations import SchemaState, SchemaStatus
 # Built once: SQLAlchemy then reuses the compiled SQL (the batch path's hot spot).
 _INSERT_CREDENTIAL = insert(t.credentials)
 _INSERT_AUDIT = insert(t.audit)
-_INSERTS = {"credentials": _INSERT_CREDENTIAL, "audit_log": _INSERT_AUDIT}
 _ACHIEVEMENT_STATES = select(
     t.achievements.c.id,
     t.achievements.c.revision,
@@ -436,12 +435,47 @@ class Store:
 
 def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Rows with the same keys, in the caller's transaction: a COPY on PostgreSQL (one
-    statement for the server, where an executemany is one per row), else SQLite's
-    executemany of one prepared statement."""
+    statement for the server, where an executemany is one per row), else the driver's
+    executemany of one prepared statement, each value made by its column type's bind
+    processor as SQLAlchemy makes it (about a third of the time of ``conn.execute``
+    with the rows, which builds and checks the parameters of every row itself)."""
     if conn.dialect.name == "postgresql":
         copy_rows(conn, table, rows)
-    else:
-        conn.execute(_INSERTS[table.name], rows)
+        return
+    columns = tuple(rows[0])
+    sql, processors = _plain_insert(conn, table, columns)
+    conn.exec_driver_sql(
+        sql,
+        [
+            tuple(
+                value if process is None or value is None else process(value)
+                for value, process in zip((row[c] for c in columns), processors, strict=True)
+            )
+            for row in rows
+        ],
+    )
+
+
+_PLAIN_INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Any]]] = {}
+
+
+def _plain_insert(
+    conn: Connection, table: Table, columns: tuple[str, ...]
+) -> tuple[str, list[Any]]:
+    """The INSERT of ``columns`` in the driver's own SQL, and each column's bind
+    processor (None where the value goes as it is)."""
+    key = (conn.dialect.name, table.name, columns)
+    found = _PLAIN_INSERTS.get(key)
+    if found is None:
+        dialect = conn.dialect
+        compiled = insert(table).values({c: None for c in columns}).compile(dialect=dialect)
+        processors = [
+            table.c[c].type.dialect_impl(dialect).bind_processor(dialect) for c in columns
+        ]
+        found = _PLAIN_INSERTS[key] = (str(compiled), processors)
+        if list(compiled.positiontup or []) != list(columns):  # pragma: no cover
+            raise AssertionError(f"unexpected parameter order: {compiled.positiontup}")
+    return found
 
 
 def _dump(value: Any) -> str:

@@ -111,3 +111,18 @@ def test_dump_gives_what_json_dumps_gives(value: Any) -> None:
     )
     if "nan" in str(value):
         assert text == expected
+
+
+def test_bulk_rows_are_stored_as_single_ones_are(store: Store) -> None:
+    """The same stored text (dates included) as a row SQLAlchemy writes itself."""
+    from sqlalchemy import text
+
+    _achievement(store)
+    with store.begin() as conn:
+        store.insert_credential(conn, **_credential(0))
+        store.insert_credentials(conn, [_credential(1) | {"valid_until": NOW}])
+    with store.read() as conn:
+        rows = conn.execute(
+            text("SELECT CAST(issued_at AS TEXT), CAST(valid_until AS TEXT) FROM credentials")
+        ).all()
+    assert rows[0] == rows[1]
