@@ -116,7 +116,14 @@ status_entries = Table(
     Column("value", Integer, nullable=False, default=0),
 )
 Index("ix_status_entries_credential", status_entries.c.credential_id)
-Index("ix_status_entries_set", status_entries.c.list_id, status_entries.c.value)
+# The set bits of a list (revoked, suspended): only those entries are in it, so a new
+# entry (value 0) costs this index nothing.
+Index(
+    "ix_status_entries_set_bits",
+    status_entries.c.list_id,
+    sqlite_where=status_entries.c.value != 0,
+    postgresql_where=status_entries.c.value != 0,
+)
 
 offers = Table(
     "offers",

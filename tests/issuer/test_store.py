@@ -179,3 +179,33 @@ def test_status_list_is_resigned_only_after_a_change(issuer: Issuer, achievement
     assert changed.etag != first.etag
     lists = publish.status_list_ids(issuer)
     assert {(x["id"], x["allocated"]) for x in lists} == {("revocation-1", 1), ("suspension-1", 1)}
+
+
+def test_set_bits_are_read_through_the_partial_index(store: Store) -> None:
+    """Only set entries are in ix_status_entries_set_bits (a new entry costs it
+    nothing), and reading a list's set bits uses it."""
+    from sqlalchemy import text
+
+    now = datetime(2026, 11, 28, tzinfo=UTC)
+    allocator = st.StatusAllocator(list_size=64, fill_limit=0.9, rng=Random(3))
+    with store.begin() as conn:
+        slots = allocator.reserve(conn, [f"c{i}" for i in range(8)], ["revocation"], now)
+        first = slots["c0"][0]
+        st.set_value(conn, first.list_id, first.index, 1)
+    with store.read() as conn:
+        assert st.set_indexes(conn, first.list_id) == [first.index]
+        plan = " ".join(
+            str(row[-1])
+            for row in conn.execute(
+                text(
+                    "EXPLAIN QUERY PLAN SELECT idx FROM status_entries "
+                    "WHERE list_id = :l AND value != 0"
+                ),
+                {"l": first.list_id},
+            )
+        )
+        made = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'ix_status_entries_set_bits'")
+        ).scalar_one()
+    assert "ix_status_entries_set_bits" in plan
+    assert "WHERE value != 0" in made
