@@ -168,3 +168,22 @@ async def test_readyz_is_503_when_the_database_does_not_answer(settings: Setting
         "status": "not_ready",
         "checks": {"database": False, "migrations": False},
     }
+
+
+async def test_start_up_compiles_what_the_first_badge_needs(
+    make_client: MakeClient, settings: Settings
+) -> None:
+    """The schema validators are compiled while the service starts (about a second),
+    not by the first employer's request."""
+    from shared.ob.schema_engine import detailed_validator, fast_validator
+
+    fast_validator.cache_clear()
+    detailed_validator.cache_clear()
+    await make_client(settings)
+    compiled = {
+        (kind, variant)
+        for kind in ("achievement", "endorsement")
+        for variant in ("formal", "jsonld")
+    }
+    assert fast_validator.cache_info().currsize == len(compiled)
+    assert detailed_validator.cache_info().currsize == len(compiled)

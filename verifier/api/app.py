@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from shared.credentials.warm import warm_up as warm_up_verification
 from shared.presentation_request import normalize_origin
 from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
@@ -61,6 +62,8 @@ def create_app(
             settings, clock=clock, store=store, fetcher=fetcher, on_status_fetch=status_fetched
         )
         app.state.engine = engine
+        # Schemas and JSON-LD plans now, not on the first badge (about a second).
+        warm_up_verification()
         if shared_buckets is not None:
             shared_buckets.buckets = SharedBuckets(
                 engine,
