@@ -72,3 +72,19 @@ def test_a_very_deep_document_is_refused_not_a_recursion_error() -> None:
     for _ in range(100_000):
         document = {"a": document}
     assert _refused(document, MAX_DEPTH)
+
+
+def test_subclasses_of_dict_and_list_count_as_containers() -> None:
+    """Not from JSON, but documents built in code may hold them: they nest like dicts."""
+
+    class Tree(dict[str, Any]):
+        pass
+
+    class Row(list[Any]):
+        pass
+
+    document: Any = "leaf"
+    for level in range(6):
+        document = Tree(a=document) if level % 2 else Row([document])
+    assert _refused(document, 6) == _reference(document, 6) is True
+    assert _refused(document, 7) == _reference(document, 7) is False

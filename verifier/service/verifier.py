@@ -42,32 +42,42 @@ def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:
     """Refuse JSON nested deeper than ``limit``: the document is at depth 1, a value
     inside a container one deeper than the container.
 
-    The walk recurses at most ``limit`` calls deep (it stops there), so a deeper
-    document cannot exhaust the stack; leaves are not visited one by one.
+    The walk goes level by level, without recursion, so no document can exhaust the
+    stack; leaves are not visited one by one.
     """
-    if limit < 1 or _too_deep(document, limit - 1):
+    if limit < 1 or _too_deep(document, limit):
         raise InvalidInput(
             f"the document is nested more than {limit} levels deep",
             code=ErrorCode.malformed_credential,
         )
 
 
-def _too_deep(node: Any, room: int) -> bool:
-    """Whether ``node`` holds values more than ``room`` levels below itself."""
-    if isinstance(node, dict):
-        values: Any = node.values()
-    elif isinstance(node, list):
-        values = node
-    else:
-        return False
-    if not values:
-        return False
-    if room <= 0:
-        return True
-    room -= 1
-    for value in values:  # a loop: a generator here costs more than the walk
-        if isinstance(value, (dict, list)) and _too_deep(value, room):
-            return True
+def _is_container(value: Any) -> bool:
+    kind = type(value)
+    return kind is dict or kind is list or (kind is not str and isinstance(value, dict | list))
+
+
+def _too_deep(document: Any, limit: int) -> bool:
+    """Whether ``document`` (at depth 1) holds a value deeper than ``limit``."""
+    level = [document] if _is_container(document) else []
+    depth = 1
+    while level:
+        deeper: list[Any] = []
+        append = deeper.append
+        for node in level:  # every container here is at ``depth``
+            values = node.values() if isinstance(node, dict) else node
+            if not values:
+                continue
+            if depth >= limit:
+                return True  # it holds values at depth + 1
+            for value in values:  # inlined _is_container: this visits every value
+                kind = type(value)
+                if kind is dict or kind is list:
+                    append(value)
+                elif kind is not str and isinstance(value, dict | list):
+                    append(value)  # a subclass: not from JSON, still a container
+        level = deeper
+        depth += 1
     return False
 
 
