@@ -31,6 +31,10 @@ from shared.errors import ErrorCode, RugzakError
 
 COLLISIONS_BEFORE_COUNT = 16
 MAX_DRAWS = 4096
+#: Draws of one list over which its fill is estimated (see ``StatusAllocator._full``).
+ESTIMATE_DRAWS = 4096
+#: Share of the fill limit from which the estimate asks for an exact count.
+ESTIMATE_MARGIN = 0.9
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,8 @@ class StatusAllocator:
         # The newest list per purpose, remembered between allocations; refreshed when
         # draws collide, and forgotten after a rollback (it may have been created in it).
         self._current: dict[str, RowMapping] = {}
+        # Per list: [draws, collisions] since the last exact count (``_full``).
+        self._seen: dict[str, list[int]] = {}
 
     def forget(self) -> None:
         """Drop remembered lists (call after a rolled-back transaction)."""
@@ -119,6 +125,7 @@ class StatusAllocator:
                 if current is None:
                     current = self._current[purpose] = self.current_list(conn, purpose, now)
                 key = (current["id"], self._rng.randrange(current["size"]))
+                self._drawn(key[0])
                 if key in drawn:  # the same draw twice in one round: a collision
                     self._collided(conn, purpose, collisions, now)
                     continue
@@ -149,14 +156,34 @@ class StatusAllocator:
         """Count a collision; every ``COLLISIONS_BEFORE_COUNT`` see whether the list is
         past its fill limit (then open the next) or was replaced by another process."""
         collisions[purpose] += 1
+        current = self._current[purpose]
+        seen = self._seen.setdefault(current["id"], [0, 0])
+        seen[1] += 1
         if collisions[purpose] % COLLISIONS_BEFORE_COUNT:
             return
-        current = self._current[purpose]
-        if allocated_count(conn, current["id"]) >= current["size"] * self.fill_limit:
+        if self._full(conn, current):
             current = self.open_next(conn, purpose, current["seq"] + 1, now)
         else:
             current = self.current_list(conn, purpose, now)
         self._current[purpose] = current
+
+    def _drawn(self, list_id_: str) -> None:
+        seen = self._seen.setdefault(list_id_, [0, 0])
+        seen[0] += 1
+        if seen[0] > ESTIMATE_DRAWS:  # follow the list as it fills: a fresh window
+            seen[:] = [1, 0]
+
+    def _full(self, conn: Connection, current: RowMapping) -> bool:
+        """Whether the list is past its fill limit, counted exactly (a scan of its
+        entries: milliseconds on a large list, and it was made every 16 collisions, so
+        a list a fifth full cost the server more than the credentials themselves) only
+        when the share of this process's recent draws that collided, which estimates how
+        full the list is, comes near the limit."""
+        draws, hits = self._seen.get(current["id"], (0, 0))
+        if draws and hits < ESTIMATE_MARGIN * self.fill_limit * draws:
+            return False
+        self._seen[current["id"]] = [0, 0]
+        return bool(allocated_count(conn, current["id"]) >= current["size"] * self.fill_limit)
 
     def current_list(self, conn: Connection, purpose: str, now: datetime) -> RowMapping:
         row = (

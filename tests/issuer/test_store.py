@@ -209,3 +209,60 @@ def test_set_bits_are_read_through_the_partial_index(store: Store) -> None:
         ).scalar_one()
     assert "ix_status_entries_set_bits" in plan
     assert "WHERE value != 0" in made
+
+
+def _prefill(store: Store, list_size: int, share: float) -> None:
+    """The revocation list, ``share`` of it taken by earlier credentials."""
+    from issuer.store.db import insert_ignore_many
+
+    allocator = st.StatusAllocator(list_size=list_size, fill_limit=0.75, rng=Random(9))
+    with store.begin() as conn:
+        allocator.current_list(conn, "revocation", NOW)
+        taken = Random(8).sample(range(list_size), int(list_size * share))
+        rows = [
+            {"list_id": "revocation-1", "idx": i, "credential_id": f"old{i}", "value": 0}
+            for i in taken
+        ]
+        insert_ignore_many(
+            conn, t.status_entries, rows, (t.status_entries.c.list_id, t.status_entries.c.idx)
+        )
+
+
+def _reserve_blocks(store: Store, allocator: st.StatusAllocator, blocks: int) -> list[st.Slot]:
+    slots: list[st.Slot] = []
+    for block in range(blocks):
+        with store.begin(durable=False) as conn:
+            reserved = allocator.reserve(
+                conn, [f"c{block}-{n}" for n in range(200)], ["revocation"], NOW
+            )
+        slots += [s for v in reserved.values() for s in v]
+    return slots
+
+
+def test_a_list_well_below_its_limit_is_not_counted(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting a list's entries scans them all; the share of draws that collide tells
+    that a list a quarter full is nowhere near its limit (it was counted every 16
+    collisions: 6 times a block here)."""
+    counted: list[str] = []
+    real = st.allocated_count
+    monkeypatch.setattr(st, "allocated_count", lambda c, lid: counted.append(lid) or real(c, lid))
+    _prefill(store, 16_384, 0.25)
+    slots = _reserve_blocks(store, st.StatusAllocator(list_size=16_384, fill_limit=0.75), 10)
+    assert len({(s.list_id, s.index) for s in slots}) == 2000
+    assert counted == []
+
+
+def test_a_list_at_its_limit_is_still_counted_and_rolled_over(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counted: list[str] = []
+    real = st.allocated_count
+    monkeypatch.setattr(st, "allocated_count", lambda c, lid: counted.append(lid) or real(c, lid))
+    _prefill(store, 16_384, 0.76)
+    slots = _reserve_blocks(store, st.StatusAllocator(list_size=16_384, fill_limit=0.75), 3)
+    assert counted[:1] == ["revocation-1"]
+    assert slots[-1].list_id == "revocation-2"
+    with store.read() as conn:
+        assert st.allocated_count(conn, "revocation-1") < 16_384 * 0.78  # hardly past it
