@@ -92,6 +92,7 @@ EN: dict[str, str] = {
     "bind.save_png": "Save PNG",
     "bind.save_svg": "Save SVG",
     "bind.save_json": "Save JSON",
+    "bind.lists": "Status lists",
     "bind.pause": "Pause",
     "bind.next": "Next part",
     "bind.prev": "Previous part",
@@ -219,6 +220,14 @@ EN: dict[str, str] = {
         "| key | what it does |\n|---|---|\n"
         "| j | show the raw JSON |\n| e | export it as a JSON file |\n"
         "| r | check its status again |\n| escape | back |\n\n"
+        "## On the QR screen\n\n"
+        "| key | what it does |\n|---|---|\n"
+        "| space | pause the parts / go on |\n| → / ← | next / previous part |\n"
+        "| l | the issuers' status lists go along, or not (this presentation only) |\n"
+        "| s / v / j | save as PNG / SVG / JSON |\n| escape | back |\n\n"
+        "With the status lists, a verifier without a network can still check that your "
+        "badges were not revoked; they take room, so sometimes one more code. The line "
+        "under the codes says whether they go along and how many codes that takes.\n\n"
         "## Status badges\n\n"
         "**valid**: genuine, in date, not revoked. **expired** / **not yet valid**: "
         "outside its dates. **revoked** / **suspended**: the issuer withdrew it. "
@@ -304,8 +313,13 @@ EN: dict[str, str] = {
     "passphrase.mismatch": "The two new passphrases differ.",
     "passphrase.short": "Choose a passphrase of at least 8 characters.",
     "passphrase.changed": "Passphrase changed. Backups keep the passphrase they were written with.",
-    "qr.stapled": "with the issuers' status lists",
-    "qr.unstapled": "status lists left out (fewer codes; --staple always)",
+    # the QR screen's line on the status lists (l switches them, for this presentation)
+    "qr.lists_in": "Status lists included ({codes}) · l: leave out",
+    "qr.lists_out": "Status lists left out ({codes}) · l: include",
+    "qr.lists_none": "No status lists kept for these badges yet: check them first (r on the list)",
+    "qr.code_one": "1 code",
+    "qr.codes": "{count} codes",
+    "qr.codes_many": "too many codes",
     "staple.included": (
         "With the issuers' status list(s) ({count}): a verifier without a network can "
         "check whether the badges were revoked."
@@ -411,6 +425,7 @@ NL: dict[str, str] = {
     "bind.save_png": "PNG opslaan",
     "bind.save_svg": "SVG opslaan",
     "bind.save_json": "JSON opslaan",
+    "bind.lists": "Statuslijsten",
     "bind.pause": "Pauze",
     "bind.next": "Volgend deel",
     "bind.prev": "Vorig deel",
@@ -536,6 +551,14 @@ NL: dict[str, str] = {
         "| toets | wat het doet |\n|---|---|\n"
         "| j | de ruwe JSON tonen |\n| e | exporteren als JSON-bestand |\n"
         "| r | de status opnieuw controleren |\n| escape | terug |\n\n"
+        "## Bij de QR-codes\n\n"
+        "| toets | wat het doet |\n|---|---|\n"
+        "| spatie | de delen pauzeren / verder |\n| → / ← | volgend / vorig deel |\n"
+        "| l | de statuslijsten van de uitgevers gaan mee, of niet (alleen deze presentatie) |\n"
+        "| s / v / j | opslaan als PNG / SVG / JSON |\n| escape | terug |\n\n"
+        "Met de statuslijsten kan een controleur zonder netwerk toch nagaan dat je badges "
+        "niet zijn ingetrokken; ze nemen ruimte in, soms één code meer. De regel onder de "
+        "codes zegt of ze meegaan en hoeveel codes dat kost.\n\n"
         "## Statuslabels\n\n"
         "**geldig**: echt, binnen de data, niet ingetrokken. **verlopen** / **nog niet "
         "geldig**: buiten de geldigheidsdata. **ingetrokken** / **geschorst**: de "
@@ -627,8 +650,14 @@ NL: dict[str, str] = {
     "passphrase.changed": (
         "Wachtzin gewijzigd. Back-ups houden de wachtzin waarmee ze zijn gemaakt."
     ),
-    "qr.stapled": "met de statuslijsten van de uitgevers",
-    "qr.unstapled": "statuslijsten weggelaten (minder codes; --staple always)",
+    "qr.lists_in": "Statuslijsten gaan mee ({codes}) · l: weglaten",
+    "qr.lists_out": "Statuslijsten weggelaten ({codes}) · l: meesturen",
+    "qr.lists_none": (
+        "Nog geen statuslijsten van deze badges bewaard: controleer ze eerst (r in de lijst)"
+    ),
+    "qr.code_one": "1 code",
+    "qr.codes": "{count} codes",
+    "qr.codes_many": "te veel codes",
     "staple.included": (
         "Met de statuslijst(en) van de uitgevers ({count}): een controleur zonder netwerk "
         "kan nagaan of de badges zijn ingetrokken."

@@ -13,7 +13,7 @@ import io
 import json
 import math
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -143,9 +143,24 @@ class Presentation:
         self, max_version: int = FILE_MAX_VERSION, *, codec: str = qr.DEFAULT_CODEC
     ) -> bool:
         """True when ``auto`` left the kept status lists out to save QR codes."""
-        return bool(self.status_lists) and not self.payload(max_version, codec=codec).get(
-            "statusLists"
+        return (
+            self.staple is StapleMode.auto
+            and bool(self.status_lists)
+            and not self.carries_lists(max_version, codec=codec)
         )
+
+    def carries_lists(
+        self, max_version: int = FILE_MAX_VERSION, *, codec: str = qr.DEFAULT_CODEC
+    ) -> bool:
+        """Whether the QR codes of ``max_version`` carry the kept status lists."""
+        return bool(self.status_lists) and bool(
+            self.payload(max_version, codec=codec).get("statusLists")
+        )
+
+    def with_lists(self, include: bool) -> Presentation:
+        """This presentation with the learner's own choice for its QR codes (the QR
+        screen's key): the lists go along, or not, whatever the configured mode said."""
+        return replace(self, staple=StapleMode.always if include else StapleMode.never)
 
     def qr_texts(
         self, max_version: int = FILE_MAX_VERSION, *, codec: str = qr.DEFAULT_CODEC
@@ -221,7 +236,9 @@ def make_presentation(
     ``shared.ob.disclosure.SELECTABLE``: identifier, evidence, result, image,
     alignment): of every badge, or per badge with a ``Hiding``.
 
-    The kept status lists of the badges come along for stapling (``staple``)."""
+    The kept status lists of the badges come along for stapling; ``staple`` decides
+    whether the QR codes carry them (under ``never`` too they are at hand, so the
+    learner can still take them along for one presentation: ``with_lists``)."""
     if not credential_ids:
         raise InvalidInput("Pick at least one badge to present.", code=ErrorCode.invalid_request)
     if request is not None and request.is_expired(now):
@@ -261,11 +278,7 @@ def make_presentation(
         created=now,
         proof_purpose=proof_purpose,
     )
-    lists = (
-        ()
-        if staple is StapleMode.never
-        else tuple(kept_lists(store, [item.credential for item in chosen]))
-    )
+    lists = tuple(kept_lists(store, [item.credential for item in chosen]))
     # a badge of an earlier key (key rotation): the links from it to this one go along
     earlier = any(store.did not in subject_ids(readable(item.credential)) for item in chosen)
     return Presentation(

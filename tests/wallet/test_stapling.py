@@ -8,7 +8,6 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
-import pytest
 
 from shared import qr
 from shared.oid4vp import verifier_request
@@ -16,7 +15,7 @@ from shared.presentation_request import PresentationRequest
 from shared.status_cache import LocalStatusSource
 from shared.status_staple import OID4VP_PARAMETER, is_stapled, lists_by_url, unstaple
 from tests.wallet.helpers import HOLDER_KEY, NOW, STATUS_URL, make_credential, status_list
-from wallet.config import StapleMode, WalletConfig
+from wallet.config import StapleMode
 from wallet.data.store import WalletStore
 from wallet.network import Network
 from wallet.oid4vp import answer, fetch_ask
@@ -90,8 +89,12 @@ def test_the_learner_chooses_whether_qr_codes_carry_the_lists(
     # one badge fits one code at version 25 with its list: it goes along
     assert is_stapled(qr_payload(auto.qr_texts(25)))
     never = make_presentation(store, [one], REQUEST, now=NOW, staple=StapleMode.never)
-    assert never.status_lists == ()
     assert not is_stapled(qr_payload(never.qr_texts(25)))
+    assert not never.staple_left_out(25)  # the learner's choice, not to save codes
+    assert not replace(auto, status_lists=()).staple_left_out(5)  # none kept: none left out
+    # the lists are at hand, for the QR screen's key to take along for this presentation
+    assert is_stapled(qr_payload(never.with_lists(True).qr_texts(25)))
+    assert not is_stapled(qr_payload(auto.with_lists(False).qr_texts(25)))
 
 
 def test_auto_leaves_the_lists_out_when_they_would_take_more_codes(
@@ -149,37 +152,3 @@ def test_over_openid4vp_the_lists_go_in_an_extension_parameter(
     assert list(lists_by_url(json.loads(stapled[OID4VP_PARAMETER][0]))) == [STATUS_URL]
     assert OID4VP_PARAMETER not in plain
     assert set(plain) == {"vp_token", "state"}
-
-
-@pytest.mark.parametrize(
-    ("mode", "said"),
-    [
-        (StapleMode.auto, "status lists left out (fewer codes; --staple always)"),
-        (StapleMode.always, "with the issuers' status lists"),
-    ],
-)
-async def test_the_qr_screen_says_whether_the_lists_ride_along(
-    config: WalletConfig, store: WalletStore, mode: StapleMode, said: str
-) -> None:
-    from textual.widgets import Input, Label, SelectionList
-
-    from tests.wallet.conftest import PASSPHRASE
-    from tests.wallet.test_app import settle, type_into
-    from wallet.app import WalletApp
-    from wallet.screens.qr import QRScreen
-
-    _receive(WalletService(config, store))
-    store.close()
-    app = WalletApp(replace(config, staple=mode))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        await pilot.press("p")
-        await pilot.pause()
-        await type_into(pilot, app.screen.query_one("#request", Input), REQUEST.to_short_text())
-        app.screen.query_one("#picks", SelectionList).focus()
-        await pilot.press("space", "ctrl+s")
-        await settle(app, pilot)
-        assert isinstance(app.screen, QRScreen)
-        assert said in str(app.screen.query_one("#qr-part", Label).render())

@@ -4,6 +4,11 @@ When the verifier's request set a part limit (``rugzak_max_qr_parts``, the offli
 fallback of OpenID4VP), the screen never shows more codes than that: a plain
 sentence says what to do instead. Parts stop cycling while a dialog covers the
 screen, so nothing repaints under it.
+
+The line under the codes says whether the issuers' status lists go along
+(``wallet.stapling``) and how many codes that takes; ``l`` switches that for this
+presentation (the configured mode, ``auto`` by default, is only the starting point),
+and a saved PNG or SVG carries what the screen shows.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from textual.widgets import Footer, Label, Static
 
 from shared import qr
 from shared.errors import RugzakError
+from shared.vocab import as_list
 from wallet.delivery import qr_texts_within
 from wallet.dialogs.common import PathDialog
 from wallet.presenting import (
@@ -36,6 +42,7 @@ from wallet.presenting import (
 )
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
+from wallet.stapling import StapleMode, status_urls
 
 FRAME_SECONDS = 1.0
 
@@ -51,6 +58,8 @@ class QRScreen(WalletScreen):
         Binding("s", "save('png')", "bind.save_png"),
         Binding("v", "save('svg')", "bind.save_svg"),
         Binding("j", "save('json')", "bind.save_json"),
+        # not in the footer (cut off at 80 columns): the line under the codes names it
+        Binding("l", "lists", "bind.lists", show=False),
     ]
 
     def __init__(self, session: WalletSession, presentation: Presentation) -> None:
@@ -63,6 +72,7 @@ class QRScreen(WalletScreen):
         self.timer: Timer | None = None
         self.problem: str | None = None  # why no code is shown at this size
         self.staple_note = ""  # whether the issuers' status lists ride along (wallet.stapling)
+        self.carrying = False  # whether the codes drawn now carry the status lists
         self.sub_title = self.t("qr.title")
 
     def compose(self) -> ComposeResult:
@@ -115,6 +125,11 @@ class QRScreen(WalletScreen):
             return
         self.draw()
 
+    def redraw(self) -> None:
+        """Split the payload again at the current size (after the learner's choice)."""
+        self.version = None
+        self.fit()
+
     def split(self, version: int) -> tuple[list[str], str | None]:
         """The parts at ``version``, or why they cannot be shown (too many for the
         verifier's limit, or for QR codes at all)."""
@@ -123,7 +138,7 @@ class QRScreen(WalletScreen):
             texts = self.presentation.qr_texts(version)
         except RugzakError:
             texts = []
-        self.staple_note = self._staple_note(version) if texts else ""
+        self.staple_note = self._staple_note(version, len(texts))
         if texts and (limit is None or len(texts) <= limit):
             return texts, None
         if limit is None:
@@ -134,18 +149,32 @@ class QRScreen(WalletScreen):
             return [], self.t("qr.cannot_fit", max=limit)
         return [], self.t("qr.over_limit", max=limit)
 
-    def _staple_note(self, version: int) -> str:
+    def _staple_note(self, version: int, count: int) -> str:
+        """What the codes carry and which key changes it; ``count`` 0: too many codes."""
         presentation = self.presentation
+        try:
+            self.carrying = presentation.carries_lists(version)
+        except RugzakError:  # too large for QR codes even to compare (``auto``)
+            self.carrying = presentation.staple is StapleMode.always
         if not presentation.status_lists:
-            return ""
-        if presentation.staple_left_out(version):
-            return self.t("qr.unstapled")
-        return self.t("qr.stapled")
+            names_lists = any(
+                status_urls(c) for c in as_list(presentation.document.get("verifiableCredential"))
+            )
+            return self.t("qr.lists_none") if names_lists else ""
+        if count == 0:
+            codes = self.t("qr.codes_many")
+        elif count == 1:
+            codes = self.t("qr.code_one")
+        else:
+            codes = self.t("qr.codes", count=count)
+        return self.t("qr.lists_in" if self.carrying else "qr.lists_out", codes=codes)
 
     def say(self, sentence: str) -> None:
-        """A sentence in place of the code."""
+        """A sentence in place of the code (the status-list line stays: leaving the
+        lists out may be what makes the codes fit)."""
         self.query_one("#qr", Static).update(Text(sentence))
-        self.query_one("#qr-part", Label).update("")
+        note = self.staple_note if self.version is not None else ""
+        self.query_one("#qr-part", Label).update(note)
 
     def draw(self) -> None:
         if not self.texts:
@@ -181,6 +210,14 @@ class QRScreen(WalletScreen):
             self.index = (self.index + delta) % len(self.texts)
             self.draw()
 
+    def action_lists(self) -> None:
+        """The status lists go along, or not, for this presentation (none kept: nothing
+        to switch, and the line already says so)."""
+        if not self.presentation.status_lists or self.version is None:
+            return
+        self.presentation = self.presentation.with_lists(not self.carrying)
+        self.redraw()
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
@@ -196,6 +233,9 @@ class QRScreen(WalletScreen):
     @work(group="save")
     async def _save(self, kind: str, path: Path) -> None:
         presentation = self.presentation
+        if presentation.status_lists and self.version is not None:
+            # what the screen shows, also when ``auto`` would decide otherwise at file size
+            presentation = presentation.with_lists(self.carrying)
 
         def write() -> None:
             if kind == "json":  # the plain presentation: any verifier reads the file
