@@ -316,7 +316,7 @@ EN: dict[str, str] = {
     # the QR screen's line on the status lists (l switches them, for this presentation)
     "qr.lists_in": "Status lists included ({codes}) · l: leave out",
     "qr.lists_out": "Status lists left out ({codes}) · l: include",
-    "qr.lists_none": "No status lists kept for these badges yet: check them first (r on the list)",
+    "qr.lists_none": "No status lists kept yet: check the badges first (r)",
     "qr.code_one": "1 code",
     "qr.codes": "{count} codes",
     "qr.codes_many": "too many codes",
@@ -652,9 +652,7 @@ NL: dict[str, str] = {
     ),
     "qr.lists_in": "Statuslijsten gaan mee ({codes}) · l: weglaten",
     "qr.lists_out": "Statuslijsten weggelaten ({codes}) · l: meesturen",
-    "qr.lists_none": (
-        "Nog geen statuslijsten van deze badges bewaard: controleer ze eerst (r in de lijst)"
-    ),
+    "qr.lists_none": "Geen statuslijsten bewaard: controleer eerst (r)",
     "qr.code_one": "1 code",
     "qr.codes": "{count} codes",
     "qr.codes_many": "te veel codes",

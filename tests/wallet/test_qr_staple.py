@@ -27,12 +27,12 @@ LINES = {
     "en": {
         "in": "Status lists included ({codes}) · l: leave out",
         "out": "Status lists left out ({codes}) · l: include",
-        "none": "No status lists kept for these badges yet",
+        "none": "No status lists kept yet: check the badges first (r)",
     },
     "nl": {
         "in": "Statuslijsten gaan mee ({codes}) · l: weglaten",
         "out": "Statuslijsten weggelaten ({codes}) · l: meesturen",
-        "none": "Nog geen statuslijsten van deze badges bewaard",
+        "none": "Geen statuslijsten bewaard: controleer eerst (r)",
     },
 }
 
