@@ -3,7 +3,9 @@
 Verification runs the checks in a fixed order (structure and schema, proof, issuer,
 dates, status, trust; then holder, challenge and domain for presentations) and
 never raises for a bad document: it returns a ``VerificationResult``. Status is
-only looked up once the proof holds, so a forged credential costs no fetch.
+only looked up once the proof holds, so a forged credential costs no fetch; such a
+credential gets one undecided ``status`` check ("not looked up"), so no reader takes
+the missing check for "the issuer keeps no revocation list".
 """
 
 from __future__ import annotations

@@ -69,8 +69,33 @@ def _verify_credential(credential: Any, opts: VerifyOptions) -> VerificationResu
     _dates(credential, opts.moment, opts.skew, result)
     if ok_proofs:
         check_status_entries(credential, opts, result)
+    else:
+        _status_not_looked_up(credential, result)
     _trust(credential, opts.trusted_issuers, result)
     return result
+
+
+def _status_not_looked_up(credential: dict[str, Any], result: VerificationResult) -> None:
+    """One undecided ``status`` check when no signature held and the badge has status
+    entries: the lists are not fetched for a badge whose signature is forged or could
+    not be checked (that costs nothing), and the reader must not take "no status check"
+    for "the issuer keeps no revocation list"."""
+    entries = as_list(credential.get("credentialStatus"))
+    if not entries:
+        return
+    lists = [
+        {"statusListCredential": e.get("statusListCredential"), "purpose": e.get("statusPurpose")}
+        for e in entries
+        if isinstance(e, dict)
+    ]
+    result.add(
+        Check.undecided(
+            CheckName.status,
+            ErrorCode.status_unknown,
+            "The status was not looked up, because the signature could not be confirmed.",
+            {"reason": "proof", "entries": lists},
+        )
+    )
 
 
 def _authenticate_list(
