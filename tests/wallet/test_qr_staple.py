@@ -182,3 +182,40 @@ def test_the_help_names_the_key_and_never_the_option(lang: str) -> None:
     text = Translator(lang)("help.text")
     assert "| l |" in text
     assert "--staple" not in text
+
+
+async def test_over_the_verifiers_limit_l_can_leave_the_lists_out(
+    config: WalletConfig, store: WalletStore
+) -> None:
+    """The sentence in place of the codes keeps the line: leaving the lists out may be
+    what makes the codes fit the verifier's part limit (the OpenID4VP fallback)."""
+    from wallet.screens.qr import QRScreen
+
+    service = WalletService(config, store)
+    [outcome] = service.import_document(make_credential(HOLDER_KEY.did, number=1, status_index=7))
+    always = service.present([outcome.local_id or ""], None, staple=StapleMode.always)
+    app = WalletApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.service = service
+        await app.push_screen(QRScreen(app.session, always))
+        await pilot.pause()
+        assert isinstance(app.screen, QRScreen)
+        version = app.screen.version
+        assert version is not None
+        # a limit the codes fit without the list, not with it
+        limit = len(always.with_lists(False).qr_texts(version))
+        assert len(always.qr_texts(version)) > limit
+        app.pop_screen()
+        await app.push_screen(QRScreen(app.session, replace(always, max_parts=limit)))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QRScreen)
+        assert screen.texts == []
+        assert f"{limit} codes" in str(screen.query_one("#qr").render())
+        with_lists = len(always.qr_texts(version))
+        assert f"Status lists included ({_codes(with_lists)}) · l: leave out" in _line(screen)
+        await pilot.press("l")
+        await pilot.pause()
+        assert len(screen.texts) == limit
+        assert not _stapled(screen)
+        assert f"Status lists left out ({_codes(limit)}) · l: include" in _line(screen)
