@@ -25,6 +25,7 @@ from issuer.offers import OfferService
 from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
 from issuer.store import tables
+from shared.credentials.warm import warm_up_issuing
 from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import (
@@ -71,6 +72,9 @@ def create_app(
         if current is None:
             passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
             current = Issuer.open(settings, passphrase=passphrase, clock=clock)
+            # Schemas, models and JSON-LD plans now, not on the first award (about
+            # half a second); a test's injected issuer is left to the test.
+            warm_up_issuing()
         app.state.issuer = current
         app.state.settings = settings
         app.state.offers = OfferService(current)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 from pydantic import SecretStr
 
 from issuer.api import create_app
@@ -94,3 +95,21 @@ def test_rate_limit_shared_by_default_only_with_postgresql(tmp_path: Path) -> No
     pg = "postgresql+psycopg://badges@db.internal/badges"
     assert IssuerSettings(data_dir=tmp_path, database_url=pg).resolved_shared_rate_limit()
     assert not IssuerSettings(data_dir=tmp_path).resolved_shared_rate_limit()
+
+
+async def test_a_served_issuer_warms_up_before_the_first_award(
+    settings: IssuerSettings, issuer: Issuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``serve`` (the app opening its own issuer) builds and signs a throwaway
+    credential at start-up, so the first learner's award does not wait half a second
+    for schemas and models to compile; an injected issuer (tests) is left alone."""
+    import issuer.api.app as app_module
+
+    calls: list[str] = []
+    monkeypatch.setattr(app_module, "warm_up_issuing", lambda: calls.append("warm"))
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        assert calls == ["warm"]
+    app = create_app(settings, issuer=issuer)
+    async with app.router.lifespan_context(app):
+        assert calls == ["warm"]
