@@ -199,9 +199,7 @@ def test_one_damaged_row_does_not_lock_the_wallet(service: WalletService, tmp_pa
         store.close()
 
 
-def test_a_full_disk_is_disk_full_not_corruption(
-    store: WalletStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_full_disk_is_disk_full_not_corruption(store: WalletStore) -> None:
     class FullDisk:
         def execute(self, *_args: object) -> None:
             raise sqlite3.OperationalError("database or disk is full")
@@ -212,8 +210,15 @@ def test_a_full_disk_is_disk_full_not_corruption(
         def __exit__(self, *_args: object) -> None:
             return None
 
-    monkeypatch.setattr(store, "_conn", FullDisk())
-    with pytest.raises(Unavailable) as caught:
-        store.count()
+    # Put back by hand, not by monkeypatch: the ``store`` fixture closes the connection
+    # before monkeypatch undoes anything when monkeypatch was set up first (an autouse
+    # fixture of tests/conftest.py uses it).
+    real = store._conn
+    store._conn = FullDisk()  # type: ignore[assignment]
+    try:
+        with pytest.raises(Unavailable) as caught:
+            store.count()
+    finally:
+        store._conn = real
     assert caught.value.code == ErrorCode.disk_full
     assert "disk is full" in caught.value.message
