@@ -19,7 +19,6 @@ MAX_IMAGE_PIXELS = 50_000_000
 
 IMAGE_FORMATS = ("PNG", "JPEG", "GIF", "WEBP", "BMP", "TIFF")
 """Raster formats only: Pillow would hand EPS/PS to Ghostscript, never for upload bytes."""
-_QR_FORMATS = zxingcpp.barcode_formats_from_str("QRCode")
 
 
 def _too_large(detail: dict[str, int]) -> InvalidInput:
@@ -67,7 +66,10 @@ def read_qr_image(data: bytes) -> list[str]:
     if len(data) > MAX_IMAGE_BYTES:
         raise _too_large({"size": len(data), "max_bytes": MAX_IMAGE_BYTES})
     image = _load(data)
-    found = zxingcpp.read_barcodes(image, formats=_QR_FORMATS)
+    # No zxing-cpp object is kept at module level: the issuer freezes the garbage
+    # collector (``gc.freeze``) once warm, so module globals outlive the interpreter's
+    # teardown, and nanobind then prints ~60 lines of "leaked" warnings at every exit.
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
     texts: list[str] = []
     for barcode in found:
         if barcode.valid and barcode.text and barcode.text not in texts:
