@@ -69,7 +69,7 @@ def read_qr_image(data: bytes) -> list[str]:
     # No zxing-cpp object is kept at module level: the issuer freezes the garbage
     # collector (``gc.freeze``) once warm, so module globals outlive the interpreter's
     # teardown, and nanobind then prints ~60 lines of "leaked" warnings at every exit.
-    found = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(image, formats=zxingcpp.barcode_formats_from_str("QRCode"))
     texts: list[str] = []
     for barcode in found:
         if barcode.valid and barcode.text and barcode.text not in texts:
