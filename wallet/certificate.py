@@ -32,6 +32,7 @@ from shared.errors import ErrorCode, InvalidInput
 from shared.ob.identity import name_matches
 from shared.qr.render import render_png
 from shared.showing.badge import NAME_TYPE, badge_view
+from shared.showing.narrative import plain_text
 from shared.vocab import as_list
 
 _FONT_DIRS = (
@@ -241,7 +242,7 @@ def certificate_pdf(
         pdf.ln(4)
         pdf.set_font(pdf.family, "B", 11)
         pdf.multi_cell(0, 6, pdf.text_of(t["criteria"]), align="L", new_x="LMARGIN", new_y="NEXT")
-        pdf.fitted(criteria.replace("**", ""), size=10, height=5, align="L")
+        pdf.fitted(plain_text(criteria), size=10, height=5, align="L")
     # The check block sits at the foot of the page whatever came above.
     top = CHECK_TOP
     qr = render_png(link, scale=10, border=2)

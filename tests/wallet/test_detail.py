@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from markdown_it import MarkdownIt
+
 from shared.verification import VerificationResult
-from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
+from tests.factories import level_badge
+from tests.wallet.helpers import HOLDER_KEY, ISSUER_KEY, NOW, make_credential
 from wallet.data.cards import make_card
 from wallet.i18n import Translator
 from wallet.screens.detail import describe
@@ -43,3 +46,32 @@ def test_credential_text_cannot_inject_markdown() -> None:
     assert "[click me](https://evil.example)" not in text
     assert "\\[click me\\]" in text
     assert "<b>" not in text
+
+
+def test_a_levels_narrative_shows_its_levels_and_behaviours_as_lists() -> None:
+    """Skill-level badges write each level in bold and its behaviours as a Markdown list;
+    shown flat they read as ``**Niveau 1: Beginnend** ... - Maakt ... - Vraagt ...``."""
+    credential = level_badge(HOLDER_KEY.did, ISSUER_KEY, language="nl")
+    card = make_card(credential, VerificationResult("credential"), now=NOW)
+    text = describe(credential, card, Translator("nl"))
+    lines = text.splitlines()
+    assert "**Niveau 2: Op weg**" in lines  # the level title stays bold, on its own
+    assert "- Maakt taken af zonder dat iemand erop hoeft te letten." in lines
+    assert not any(" - Maakt" in line for line in lines)  # no list run into a paragraph
+    rendered = MarkdownIt("commonmark").parse(text)
+    assert sum(token.type == "bullet_list_open" for token in rendered) >= 4
+
+
+def test_a_narrative_keeps_its_lists_but_cannot_inject_links_or_html() -> None:
+    credential = make_credential(HOLDER_KEY.did)
+    credential["credentialSubject"]["achievement"]["criteria"] = {
+        "narrative": "**Doel**\n\n- [klik](https://evil.example)\n- <img src=x onerror=y>\n"
+        "- ![beeld](https://evil.example/p.png)\n\n# Kop\n\n    code | tabel"
+    }
+    card = make_card(credential, VerificationResult("credential"), now=NOW)
+    text = describe(credential, card, Translator("en")).split("## Criteria")[1].split("\n## ")[0]
+    tokens = [t for block in MarkdownIt("commonmark").parse(text) for t in block.children or []]
+    assert not [t for t in tokens if t.type in ("link_open", "image", "html_inline")]
+    assert "- \\[klik\\](https://evil.example)" in text
+    assert "**Kop**" in text  # a heading inside the criteria is a bold line, not a title
+    assert "code \\| tabel" in text

@@ -73,7 +73,7 @@ class BadgesScreen(WalletScreen):
             yield Label("", id="count-label")
         yield Label(self.t("badges.empty"), id="empty")
         yield OptionList(id="cards")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#cards", OptionList).focus()

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 
 from shared.errors import RugzakError
 from shared.formats import readable
+from shared.showing import narrative
 from shared.verification import VerificationResult
 from shared.vocab import as_list
 from wallet.badge_images import badge_image
@@ -61,7 +62,7 @@ class DetailScreen(WalletScreen):
             yield Markdown("", id="detail")
         with VerticalScroll(id="raw-body"):
             yield Static("", id="raw")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#raw-body").display = False
@@ -336,8 +337,8 @@ def describe(
     criteria = achievement.get("criteria")
     if isinstance(criteria, dict):
         lines += [f"## {t('detail.criteria')}", ""]
-        if criteria.get("narrative"):
-            lines += [_md(criteria["narrative"]), ""]
+        if isinstance(criteria.get("narrative"), str):
+            lines += _narrative(criteria["narrative"])
         if criteria.get("id"):
             lines += [f"<{criteria['id']}>", ""]
     alignments = _items(achievement.get("alignment"))
@@ -422,6 +423,25 @@ def _picture(data: bytes | None) -> Pixels | None:
 
 def _items(value: Any) -> list[dict[str, Any]]:
     return [i for i in as_list(value) if isinstance(i, dict)]
+
+
+def _narrative(text: str) -> list[str]:
+    """A narrative's safe Markdown (``shared.showing.narrative``) as inert lines: its
+    paragraphs, lists and bold kept, every character of its text escaped."""
+    lines: list[str] = []
+    for block in narrative.blocks(text):
+        shown = ["".join(f"**{_md(s.text)}**" if s.bold else _md(s.text) for s in item)
+                 for item in block.items]  # fmt: skip
+        if block.kind == "paragraph":
+            lines += [shown[0], ""]
+        elif block.kind == "heading":
+            text = "".join(span.text for span in block.items[0])
+            lines += [f"**{_md(text)}**", ""]  # below the section's own heading
+        elif block.kind == "bullets":
+            lines += [f"- {item}" for item in shown] + [""]
+        else:
+            lines += [f"{n}. {item}" for n, item in enumerate(shown, 1)] + [""]
+    return lines
 
 
 def _md(value: Any) -> str:

@@ -60,7 +60,7 @@ class PassportScreen(WalletScreen):
             yield Label("", id="passport-count")
         with VerticalScroll(id="passport-body"):
             yield Static(self.t("passport.loading"), id="passport-text")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#passport-body", VerticalScroll).focus()

@@ -32,8 +32,9 @@ class PresentScreen(WalletScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "common.back"),
-        Binding("ctrl+s", "sign", "bind.sign"),
-        Binding("ctrl+n", "unbound", "bind.unbound"),
+        # the two buttons name these keys (all of them would not fit an 80-column footer)
+        Binding("ctrl+s", "sign", "bind.sign", show=False),
+        Binding("ctrl+n", "unbound", "bind.unbound", show=False),
         Binding("ctrl+t", "all", "bind.all"),
         Binding("ctrl+o", "hide", "bind.hide"),
         Binding("ctrl+r", "endorsements", "bind.endorsements"),
@@ -77,9 +78,11 @@ class PresentScreen(WalletScreen):
             yield Static("", id="endorsements-info", markup=False)
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
-                yield Button(self.t("present.sign"), variant="primary", id="sign", compact=True)
-                yield Button(self.t("present.unbound"), id="unbound", compact=True)
-        yield Footer()
+                yield Button(
+                    f"{self.t('present.sign')}  ^s", variant="primary", id="sign", compact=True
+                )
+                yield Button(f"{self.t('present.unbound')}  ^n", id="unbound", compact=True)
+        yield Footer(compact=True)
 
     def _prompt(self, card: Card) -> Text:
         text = Text(card.name, style="bold")

@@ -87,7 +87,7 @@ class QRScreen(WalletScreen):
         with Container(id="qr-box"), Center():
             yield Static("", id="qr")
         yield Label("", id="qr-part")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         animate = self.config.animate

@@ -47,7 +47,7 @@ class ReceiveScreen(WalletScreen):
                 yield Button(self.t("import.button"), variant="primary", id="receive", compact=True)
             yield Static("", id="progress")
             yield Vertical(id="outcomes")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#source", Input).focus()

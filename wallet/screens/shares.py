@@ -41,7 +41,7 @@ class SharesScreen(WalletScreen):
                 yield Static("", id="share-words")
                 yield Static("", id="share-qr")
             yield Static(self.t("recovery.on_screen"), id="share-note", classes="prompt")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.draw()

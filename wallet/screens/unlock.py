@@ -30,7 +30,7 @@ class UnlockScreen(WalletScreen):
             yield Static("", id="form-error", classes="inline-error")
             with Horizontal(classes="buttons"):
                 yield Button(self.t("unlock.button"), variant="primary", id="unlock", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#passphrase", Input).focus()

@@ -44,7 +44,7 @@ class WelcomeScreen(WalletScreen):
                 yield Button(self.t("welcome.create"), variant="primary", id="create", compact=True)
                 yield Button(self.t("welcome.restore"), id="restore", compact=True)
                 yield Button(self.t("welcome.recover"), id="recover", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#passphrase", Input).focus()
