@@ -187,6 +187,13 @@ def test_a_presentation_of_three_level_badges(
         assert level3.capitalize() in level.text
         assert len(level.find_elements("css selector", ".behaviours li")) == 5
         assert "Werkt een project van weken of maanden af" in level.text
+        # the criteria narrative's Markdown: each level in bold, its behaviours as a list
+        criteria = first.find_element("css selector", "details.criteria")
+        driver.execute_script("arguments[0].open = true", criteria)
+        assert len(criteria.find_elements("css selector", "ul li")) == 20  # 4 levels x 5
+        assert len(criteria.find_elements("css selector", "p > strong")) == 4
+        assert "**" not in criteria.text
+        assert " - " not in criteria.text
         evidence = first.find_element("css selector", "[data-testid=evidence]")
         assert "De nieuwe menukaart" in evidence.text
         assert "proefavonden" in evidence.text

@@ -28,6 +28,49 @@
     for (const c of children) if (c !== null && c !== undefined) node.append(c);
     return node;
   }
+  // A criteria narrative: the same safe Markdown subset as shared.showing.narrative
+  // (paragraphs, headings, bullet and numbered lists, **bold**), everything else shown
+  // as literal text (no link, image or HTML of a stranger's badge becomes markup).
+  function spansOf(text) {
+    const out = [];
+    let at = 0;
+    for (const m of text.matchAll(/\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__/g)) {
+      if (m.index > at) out.push(text.slice(at, m.index));
+      out.push(el("strong", {}, m[1] || m[2]));
+      at = m.index + m[0].length;
+    }
+    if (at < text.length) out.push(text.slice(at));
+    return out;
+  }
+  function narrativeBlocks(text) {
+    const blocks = [];
+    let kind = null, items = [];
+    const close = () => { if (kind && items.length) blocks.push({ kind, items }); kind = null; items = []; };
+    for (const raw of text.slice(0, 20000).replace(/\r\n?/g, "\n").split("\n")) {
+      const line = raw.trim();
+      if (!line || /^\s{0,3}([-*_=])(\s*\1){2,}\s*$/.test(raw)) { close(); continue; }
+      const heading = raw.match(/^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$/);
+      const item = raw.match(/^\s{0,3}[-*+]\s+(.*)$/) || raw.match(/^\s{0,3}\d{1,9}[.)]\s+(.*)$/);
+      if (heading) { close(); blocks.push({ kind: "heading", items: [heading[1]] }); }
+      else if (item) {
+        const wanted = /^\s{0,3}[-*+]\s/.test(raw) ? "bullets" : "numbered";
+        if (kind !== wanted) { close(); kind = wanted; }
+        items.push(item[1].trim());
+      } else if ((kind === "bullets" || kind === "numbered") && /^\s/.test(raw)) items[items.length - 1] += " " + line;
+      else if (kind !== "paragraph") { close(); kind = "paragraph"; items = [line]; }
+      else items[0] += " " + line;
+    }
+    close();
+    return blocks;
+  }
+  function narrative(text) {
+    return narrativeBlocks(text).map((b) => {
+      if (b.kind === "bullets" || b.kind === "numbered") {
+        return el(b.kind === "bullets" ? "ul" : "ol", {}, ...b.items.map((i) => el("li", {}, ...spansOf(i))));
+      }
+      return el("p", {}, ...(b.kind === "heading" ? [el("strong", {}, b.items[0])] : spansOf(b.items[0])));
+    });
+  }
   function fmtDate(s) {
     if (!s) return null;
     const d = new Date(s);
@@ -380,7 +423,7 @@
     }
     if (s.criteria) {
       const crit = el("details", { class: "criteria" }, el("summary", {}, t("criteria")));
-      s.criteria.split(/\n\s*\n/).forEach((para) => crit.append(el("p", {}, para.replace(/\*\*/g, ""))));
+      crit.append(...narrative(s.criteria));
       card.append(crit);
     }
     const extra = notes(r.checks || []);
