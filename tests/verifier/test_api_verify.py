@@ -194,6 +194,33 @@ async def test_forged_attempt_does_not_burn_the_nonce(client: httpx.AsyncClient)
     assert (await client.get(f"/requests/{req['challenge']}")).json()["state"] == "pending"
 
 
+async def test_a_request_made_under_another_domain_is_answered_as_stored(
+    make_client: MakeClient, settings: Settings, tmp_path: Any
+) -> None:
+    """Two verifiers on one database (the public origin moved): a request keeps the
+    domain it was made with, and answering it spends its nonce once, on either."""
+    shared = {"database_url": f"sqlite:///{tmp_path / 'shared.db'}"}
+    old = await make_client(settings.model_copy(update=shared))
+    moved = await make_client(
+        settings.model_copy(update={**shared, "public_origin": "https://nieuw.example.nl"})
+    )
+    req = await new_request(old)
+    assert req["domain"] == DOMAIN
+    vp = present([signed(badge())], req["challenge"])
+    first = await verify_vp(moved, vp)
+    assert first["verdict"] == "valid", first
+    assert challenge_checks(first) == [(True, "ok")]
+    assert (await old.get(f"/requests/{req['challenge']}")).json()["state"] == "used"
+    assert challenge_checks(await verify_vp(old, vp)) == [(False, "nonce_reused")]
+    assert challenge_checks(await verify_vp(moved, vp)) == [(False, "nonce_reused")]
+    # a presentation for the new domain does not answer the old request
+    other = await new_request(old)
+    wrong = present([signed(badge())], other["challenge"], domain="https://nieuw.example.nl")
+    refused = await verify_vp(moved, wrong)
+    assert "domain_mismatch" in codes(refused)
+    assert (await old.get(f"/requests/{other['challenge']}")).json()["state"] == "pending"
+
+
 async def test_expired_request_is_red(client: httpx.AsyncClient, clock: Clock) -> None:
     req = await new_request(client)
     vp = present([signed(badge())], req["challenge"])

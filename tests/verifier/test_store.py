@@ -73,6 +73,32 @@ def _exercise(store: RequestStore) -> None:
             pool.map(lambda _: store.consume(race.challenge, NOW + timedelta(days=2)), range(16))
         )
     assert wins.count(True) == 1
+    _exercise_spend(store)
+
+
+def _exercise_spend(store: RequestStore) -> None:
+    """``spend``: the lookup and the spend in one statement, as ``consume`` decides."""
+    assert store.can_spend  # SQLite >= 3.35 and PostgreSQL return the changed row
+    at = NOW + timedelta(days=2)
+    req = PresentationRequest.create(DOMAIN, now=at, types=["Badge"])
+    store.add(req, at)
+    assert store.spend(req.challenge, "https://elders.example", at) is None  # another domain
+    assert store.get(req.challenge).state(at) is RequestState.pending  # type: ignore[union-attr]
+    assert store.spend(req.challenge, DOMAIN, at) == req
+    assert store.get(req.challenge).state(at) is RequestState.used  # type: ignore[union-attr]
+    assert store.spend(req.challenge, DOMAIN, at) is None
+    assert not store.consume(req.challenge, at)
+    assert store.spend("0000000000000000", DOMAIN, at) is None
+    late = PresentationRequest.create(DOMAIN, now=at)
+    store.add(late, at)
+    assert late.expires_at is not None
+    assert store.spend(late.challenge, DOMAIN, late.expires_at) is None  # expired at that moment
+    assert store.spend(late.challenge, DOMAIN, late.expires_at - timedelta(milliseconds=1))
+    race = PresentationRequest.create(DOMAIN, now=at)
+    store.add(race, at)
+    with ThreadPoolExecutor(8) as pool:
+        spent = list(pool.map(lambda _: store.spend(race.challenge, DOMAIN, at), range(16)))
+    assert [found for found in spent if found is not None] == [race]
 
 
 def test_sqlite_file_store(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from shared.status_staple import holder_links, is_stapled, unstaple
 from shared.verification import Check, CheckName, Verdict, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.service.endorsements import attach_endorsements
-from verifier.store import RequestState, RequestStore
+from verifier.store import RequestState, RequestStore, StoredRequest
 
 Clock = Callable[[], datetime]
 MAX_DEPTH = 48
@@ -226,6 +226,8 @@ class Verifier:
             return shape
         signed = _signed_challenge(presentation)
         wanted = challenge if challenge is not None else signed
+        if isinstance(wanted, str) and wanted and self.domain is not None and self.store.can_spend:
+            return self._verify_and_spend(presentation, options, wanted, self.domain, shape)
         stored = self.store.get(wanted) if isinstance(wanted, str) and wanted else None
         if stored is None:
             # Not made for a request of ours (or a copy): still checked in full, so the
@@ -249,6 +251,62 @@ class Verifier:
             domain=stored.request.domain,
             shape=shape,
         )
+        return self._nonce_verdict(result, stored, now)
+
+    def _verify_and_spend(
+        self,
+        presentation: Any,
+        options: VerifyOptions,
+        wanted: str,
+        domain: str,
+        shape: VerificationResult,
+    ) -> VerificationResult:
+        """``_verify_presentation`` with one statement for the nonce on the way most
+        presentations take: verified against ``wanted`` and this verifier's domain
+        first, then (if it answers that) the request is looked up and its nonce spent
+        together (``RequestStore.spend``). Any other outcome looks the request up as
+        before and ends as it would have: unknown, another domain (verified again
+        against the stored one), used, expired, or pending but not answered (the nonce
+        is kept).
+        """
+        assert self.store is not None
+        now = self.clock()
+        result = verify_presentation(
+            presentation, options.with_(now=now), challenge=wanted, domain=domain, shape=shape
+        )
+        if answers_request(result):
+            request = self.store.spend(wanted, domain, now)
+            if request is not None:
+                _check_wanted_types(request, result)
+                return result
+        stored = self.store.get(wanted)
+        if stored is None:
+            result.replace(
+                _nonce_check(
+                    ErrorCode.nonce_unknown,
+                    "It does not answer a request made by this verifier.",
+                    {"challenge": wanted},
+                )
+            )
+            return result
+        if stored.request.domain != domain or stored.request.challenge != wanted:
+            # a request made under another domain: verified again against it, shape
+            # and all (the first verification added its checks to ``shape``)
+            result = verify_presentation(
+                presentation,
+                options.with_(now=now),
+                challenge=stored.request.challenge,
+                domain=stored.request.domain,
+            )
+        return self._nonce_verdict(result, stored, now)
+
+    def _nonce_verdict(
+        self, result: VerificationResult, stored: StoredRequest, now: datetime
+    ) -> VerificationResult:
+        """``result`` with the nonce's state as the last word on the challenge (and the
+        nonce spent if the presentation answers a pending request)."""
+        assert self.store is not None
+        wanted = stored.request.challenge
         # The nonce's state is the last word on the challenge: it replaces the
         # purpose's "It answers this request", so a replay is reported once.
         state = stored.state(now)

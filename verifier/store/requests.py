@@ -2,7 +2,9 @@
 
 SQLite (a file, WAL mode) by default; PostgreSQL by URL when several verifier
 processes share the nonces. Using a nonce is one conditional ``UPDATE`` so two
-processes can never both accept the same presentation.
+processes can never both accept the same presentation. Where the database can return
+the row it changed (``UPDATE ... RETURNING``: SQLite 3.35 and later, PostgreSQL),
+``spend`` looks the request up and spends its nonce in that one statement.
 """
 
 from __future__ import annotations
@@ -80,6 +82,21 @@ class RequestStore(TableStore):
         # per statement instead of one.
         self._select_raw = HotStatement(self._select, engine)
         self._consume_raw = HotStatement(self._consume, engine)
+        # ``consume`` that also names the domain and returns what the request wants.
+        self._spend_raw: HotStatement | None = None
+        if engine.dialect.update_returning:
+            spend = (
+                t.update()
+                .where(
+                    t.c.challenge == sa.bindparam("b_challenge"),
+                    t.c.used_ms.is_(None),
+                    t.c.expires_ms > sa.bindparam("b_now"),
+                    t.c.domain == sa.bindparam("b_domain"),
+                )
+                .values(used_ms=sa.bindparam("b_now"))
+                .returning(t.c.types, t.c.expires_ms)
+            )
+            self._spend_raw = HotStatement(spend, engine)
 
     def add(self, request: PresentationRequest, now: datetime) -> None:
         """Store a new request (and drop requests that expired long ago)."""
@@ -116,6 +133,27 @@ class RequestStore(TableStore):
         same nonce, exactly one changes the row."""
         values = {"b_challenge": challenge, "b_now": to_ms(now)}
         return self._consume_raw.change(values) == 1
+
+    @property
+    def can_spend(self) -> bool:
+        """Whether ``spend`` works here (the database returns the rows it changes)."""
+        return self._spend_raw is not None
+
+    def spend(self, challenge: str, domain: str, now: datetime) -> PresentationRequest | None:
+        """Spend the nonce of a pending request for ``domain`` and return that request;
+        None if there is none (unknown, used, expired, another domain: ``get`` tells).
+
+        ``consume`` and the lookup before it in one conditional statement, committed:
+        exactly one of two racing spenders gets the request. Only where ``can_spend``.
+        """
+        if self._spend_raw is None:
+            raise RuntimeError("this database cannot return the rows an UPDATE changes")
+        values = {"b_challenge": challenge, "b_now": to_ms(now), "b_domain": domain}
+        row = self._spend_raw.fetch_one(values)
+        if row is None:
+            return None
+        types, expires_ms = row
+        return PresentationRequest.stored(challenge, domain, from_ms(expires_ms), _types(types))
 
     def count(self) -> int:
         with self.engine.connect() as conn:
