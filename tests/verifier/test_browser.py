@@ -177,11 +177,15 @@ def test_phone_screen_request_and_accessibility(
             ".filter(b => !b.textContent.trim()).length"
         )
         assert nameless == 0
-        loaded = driver.execute_script(
-            "const i = document.getElementById('request-qr');"
-            "return i.complete && i.naturalWidth > 0"
+        # the code image loads after the short code shows (a second request): wait for it
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(driver, 30).until(
+            lambda d: d.execute_script(
+                "const i = document.getElementById('request-qr');"
+                "return i.complete && i.naturalWidth > 0"
+            )
         )
-        assert loaded
         shot(driver, tmp_path, "phone")
         # an uploaded JSON file of a credential works too
         cred = tmp_path / "badge.json"
