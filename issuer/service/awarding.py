@@ -286,21 +286,20 @@ class AwardOps(IssuerBase):
                 writes.audits.append(audit)
                 images.update((image.name, image) for image in linked.images)
             try:
-                with self.store.begin() as conn:
-                    changed = self._changed(conn, [prepared[i] for i in fresh])
+                if self.store.one_statement(len(fresh)) and images.keys() <= self.stored_images:
+                    # The check and the writes in one statement (PostgreSQL, a few awards).
+                    changed = self.store.store_issued(
+                        [
+                            (p.request.achievement_id, p.revision, p.valid_days)
+                            for p in (prepared[i] for i in fresh)
+                        ],
+                        writes.credentials,
+                        writes.audits,
+                    )
                     if changed:
                         raise _ChangedError(changed)
-                    now = self.now()
-                    for image in images.values():
-                        if image.name not in self.stored_images:
-                            self.store.put_image(
-                                conn,
-                                name=image.name,
-                                media_type=image.media_type,
-                                data=image.data,
-                                now=now,
-                            )
-                    writes.flush(self.store, conn)
+                else:
+                    self._store(writes, images, [prepared[i] for i in fresh])
             except IntegrityError:
                 # Another process stored the same idempotency key first: the next
                 # round finds it and returns the earlier credential.
@@ -334,6 +333,23 @@ class AwardOps(IssuerBase):
                 for i, step in enumerate(plan)
             ]
         raise AssertionError("unreachable")
+
+    def _store(
+        self, writes: Writes, images: dict[str, StoredImage], prepared: Sequence[Prepared]
+    ) -> None:
+        """Store a group's credentials, audit rows and new images in one transaction,
+        after checking in it that their achievements are unchanged (``_ChangedError``)."""
+        with self.store.begin() as conn:
+            changed = self._changed(conn, prepared)
+            if changed:
+                raise _ChangedError(changed)
+            now = self.now()
+            for image in images.values():
+                if image.name not in self.stored_images:
+                    self.store.put_image(
+                        conn, name=image.name, media_type=image.media_type, data=image.data, now=now
+                    )
+            writes.flush(self.store, conn)
 
     def _changed(self, conn: Connection, prepared: Sequence[Prepared]) -> set[str]:
         """The achievements of ``prepared`` whose stored row is no longer the one they

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table
+from sqlalchemy import Column, Engine, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -16,6 +16,7 @@ from shared.runtime.db import READ_ONLY, make_engine, redact
 __all__ = [
     "READ_ONLY",
     "aware",
+    "checked_insert",
     "copy_rows",
     "insert_ignore",
     "insert_ignore_many",
@@ -123,6 +124,103 @@ def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> Non
                 copy.write_row(tuple(row[c] for c in columns))
     except conn.dialect.loaded_dbapi.Error as exc:
         raise DBAPIError.instance(sql, None, exc, conn.dialect.loaded_dbapi.Error) from exc
+
+
+_CHECKED_CACHE: dict[tuple[str, ...], str] = {}
+
+
+def checked_insert(
+    engine: Engine,
+    guard: Table,
+    expected: dict[str, list[Any]],
+    inserts: list[tuple[Table, list[dict[str, Any]]]],
+) -> list[str]:
+    """PostgreSQL: insert ``inserts`` (per table, rows with the same keys) only if every
+    row ``expected`` describes is still in ``guard`` as it says, in ONE statement that is
+    its own transaction: one round trip, where BEGIN, the check, the inserts (a COPY
+    costs two) and COMMIT took seven. The ids of ``guard`` rows that are not (nothing
+    was inserted then); an empty list once the rows are committed, durably (the
+    statement returns only after its COMMIT, ``synchronous_commit`` as configured).
+
+    ``expected`` holds equal-length lists under ``id``, ``revision`` and ``valid_days``:
+    a row is as expected while it exists, is not retired, and its revision (where one is
+    given, not None) and validity are those. Values travel as binary arrays (one per
+    column; no quoting of the documents' text) in SQL that is the same for any number of
+    rows, so psycopg prepares it once per connection.
+
+    The connection comes from the engine's pool (its checkout checks, as for any other
+    use) without SQLAlchemy's connection and transaction objects, which cost more CPU
+    than the rest of the write. A failure is raised as SQLAlchemy raises it for any
+    statement (a duplicate key is an ``IntegrityError``), and a connection found broken
+    is dropped from the pool.
+    """
+    dialect = engine.dialect
+    columns = tuple((table.name, *rows[0]) for table, rows in inserts)
+    key = (guard.name, *(f"{len(c)}:{','.join(c)}" for c in columns))
+    sql = _CHECKED_CACHE.get(key)
+    if sql is None:
+        sql = _CHECKED_CACHE[key] = _checked_sql(dialect, guard, inserts)
+    params: dict[str, Any] = {
+        "g_id": expected["id"],
+        "g_revision": expected["revision"],
+        "g_days": expected["valid_days"],
+    }
+    for t, (_, rows) in enumerate(inserts):
+        for i, column in enumerate(rows[0]):
+            params[f"t{t}c{i}"] = [row[column] for row in rows]
+    fairy = engine.raw_connection()
+    raw: Any = fairy.driver_connection
+    dbapi: Any = dialect.loaded_dbapi
+    try:
+        raw.autocommit = True  # the statement is the transaction: no BEGIN, no COMMIT
+        try:
+            with raw.cursor() as cursor:
+                cursor.execute(sql, params)
+                return [row[0] for row in cursor.fetchall()]
+        finally:
+            if not raw.broken:  # a broken one is dropped below
+                raw.autocommit = False  # as the pool's other users expect it
+    except dbapi.Error as exc:
+        broken = dialect.is_disconnect(exc, raw, None) or raw.closed or raw.broken
+        if broken:
+            fairy.invalidate(exc)
+        raise DBAPIError.instance(
+            sql, None, exc, dbapi.Error, connection_invalidated=broken, dialect=dialect
+        ) from exc
+    finally:
+        fairy.close()
+
+
+def _checked_sql(
+    dialect: Any, guard: Table, inserts: list[tuple[Table, list[dict[str, Any]]]]
+) -> str:
+    """The statement of ``checked_insert``: a CTE finds the ``guard`` rows that are not
+    as expected; each INSERT takes its rows from ``unnest`` (in the order given: audit
+    ids follow it) only where that found none; the statement returns what it found."""
+    quote = dialect.identifier_preparer.quote
+
+    def typed(table: Table, column: str, param: str) -> str:
+        return f"CAST(%({param})b AS {table.c[column].type.compile(dialect=dialect)}[])"
+
+    g = dialect.identifier_preparer.format_table(guard)
+    parts = [
+        "WITH stale AS (SELECT e.id FROM unnest("
+        f"{typed(guard, 'id', 'g_id')}, {typed(guard, 'revision', 'g_revision')}, "
+        f"{typed(guard, 'valid_days', 'g_days')}) AS e (id, revision, valid_days) "
+        f"LEFT JOIN {g} AS g ON g.id = e.id "
+        "WHERE g.id IS NULL OR g.retired_at IS NOT NULL OR g.revision <> e.revision "
+        "OR g.valid_days IS DISTINCT FROM e.valid_days)"
+    ]
+    for t, (table, rows) in enumerate(inserts):
+        names = ", ".join(quote(c) for c in rows[0])
+        arrays = ", ".join(typed(table, c, f"t{t}c{i}") for i, c in enumerate(rows[0]))
+        # Only names of the tables' own columns (quoted) go in; every value is a parameter.
+        parts.append(
+            f"i{t} AS (INSERT INTO {dialect.identifier_preparer.format_table(table)} "  # noqa: S608
+            f"({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY "
+            f"AS r ({names}, n) WHERE NOT EXISTS (SELECT FROM stale) ORDER BY n)"
+        )
+    return ", ".join(parts) + " SELECT DISTINCT id FROM stale"
 
 
 #: PostgreSQL's SQLSTATEs for a transaction ended only to break a conflict with another:

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import OperationalError
 
 from issuer.store import tables as t
-from issuer.store.db import READ_ONLY, copy_rows, make_engine, unreachable
+from issuer.store.db import READ_ONLY, checked_insert, copy_rows, make_engine, unreachable
 from issuer.store.schema import MIGRATIONS
 from shared.errors import ErrorCode, Unavailable
 from shared.runtime.migrations import SchemaState, SchemaStatus
@@ -33,6 +33,11 @@ _ACHIEVEMENT_STATES = select(
 _CREDENTIALS_BY_KEYS = select(t.credentials).where(
     t.credentials.c.idempotency_key.in_(bindparam("keys", expanding=True))
 )
+
+
+#: Most credentials ``Store.store_issued`` writes in one statement on PostgreSQL; a
+#: larger group (a batch) goes by COPY, cheaper per row once there are many.
+ONE_STATEMENT_MAX = 16
 
 
 class Store:
@@ -277,6 +282,37 @@ class Store:
                 conn, t.credentials, [{**r, "document": _dump(r["document"])} for r in rows]
             )
 
+    def one_statement(self, count: int) -> bool:
+        """Whether ``count`` new credentials are stored by :meth:`store_issued` (on
+        PostgreSQL, up to ``ONE_STATEMENT_MAX``) rather than in a transaction of
+        :meth:`begin`."""
+        return 0 < count <= ONE_STATEMENT_MAX and self.engine.dialect.name == "postgresql"
+
+    def store_issued(
+        self,
+        expected: list[tuple[str, int | None, int | None]],
+        credentials: list[dict[str, Any]],
+        audits: list[dict[str, Any]],
+    ) -> set[str]:
+        """Store credentials and their audit rows (as :meth:`insert_credentials` and
+        :meth:`audit_many`) in one transaction of their own, only while each
+        achievement of ``expected`` (id, revision or None, validity in days) is still
+        stored so and not retired; the ids of those that are not (then nothing is
+        stored). Returns once committed. PostgreSQL only (see :meth:`one_statement`):
+        one statement, one round trip (``issuer.store.db.checked_insert``)."""
+        ids, revisions, days = (list(column) for column in zip(*expected, strict=True))
+        return set(
+            checked_insert(
+                self.engine,
+                t.achievements,
+                {"id": ids, "revision": revisions, "valid_days": days},
+                [
+                    (t.credentials, [{**r, "document": _dump(r["document"])} for r in credentials]),
+                    (t.audit, [_audit_row(e) for e in audits]),
+                ],
+            )
+        )
+
     def credential(self, conn: Connection, id: str) -> RowMapping | None:
         return (
             conn.execute(select(t.credentials).where(t.credentials.c.id == id)).mappings().first()
@@ -409,20 +445,7 @@ class Store:
     def audit_many(self, conn: Connection, entries: list[dict[str, Any]]) -> None:
         """Several audit entries (``audit``'s keywords each) at once (as credentials)."""
         if entries:
-            _insert_many(
-                conn,
-                t.audit,
-                [
-                    {
-                        "at": e["at"],
-                        "actor": e["actor"][:256],
-                        "action": e["action"],
-                        "subject": e["subject"][:512],
-                        "detail": _dump(e["detail"]) if e.get("detail") is not None else None,
-                    }
-                    for e in entries
-                ],
-            )
+            _insert_many(conn, t.audit, [_audit_row(e) for e in entries])
 
     def audit_log(
         self, conn: Connection, *, limit: int = 100, offset: int = 0, subject: str | None = None
@@ -431,6 +454,18 @@ class Store:
         if subject is not None:
             query = query.where(t.audit.c.subject == subject)
         return list(conn.execute(query.limit(limit).offset(offset)).mappings())
+
+
+def _audit_row(entry: dict[str, Any]) -> dict[str, Any]:
+    """The row of an audit entry (``Store.audit``'s keywords)."""
+    detail = entry.get("detail")
+    return {
+        "at": entry["at"],
+        "actor": entry["actor"][:256],
+        "action": entry["action"],
+        "subject": entry["subject"][:512],
+        "detail": _dump(detail) if detail is not None else None,
+    }
 
 
 def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
