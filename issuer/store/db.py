@@ -126,48 +126,49 @@ def copy_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> Non
         raise DBAPIError.instance(sql, None, exc, conn.dialect.loaded_dbapi.Error) from exc
 
 
-_CHECKED_CACHE: dict[tuple[str, ...], str] = {}
+_CHECKED_CACHE: dict[tuple[Any, ...], str] = {}
 
 
 def checked_insert(
     engine: Engine,
     guard: Table,
-    expected: dict[str, list[Any]],
+    expected: list[tuple[Any, int | None, int | None]],
     inserts: list[tuple[Table, list[dict[str, Any]]]],
-) -> list[str]:
+) -> list[Any]:
     """PostgreSQL: insert ``inserts`` (per table, rows with the same keys) only if every
-    row ``expected`` describes is still in ``guard`` as it says, in ONE statement that is
-    its own transaction: one round trip, where BEGIN, the check, the inserts (a COPY
-    costs two) and COMMIT took seven. The ids of ``guard`` rows that are not (nothing
-    was inserted then); an empty list once the rows are committed, durably (the
-    statement returns only after its COMMIT, ``synchronous_commit`` as configured).
+    row of ``guard`` that ``expected`` names is still as it says, in ONE statement that
+    is its own transaction: one round trip, where BEGIN, the check, the inserts (a COPY
+    costs two) and COMMIT took seven. Returns the ids of the ``guard`` rows that are not
+    (nothing was inserted then), or nothing once the rows are committed: the statement
+    returns only after its COMMIT, which is durable as the server's
+    ``synchronous_commit`` makes every commit.
 
-    ``expected`` holds equal-length lists under ``id``, ``revision`` and ``valid_days``:
-    a row is as expected while it exists, is not retired, and its revision (where one is
-    given, not None) and validity are those. Values travel as binary arrays (one per
-    column; no quoting of the documents' text) in SQL that is the same for any number of
-    rows, so psycopg prepares it once per connection.
+    ``expected`` holds (id, revision, valid_days) of ``guard`` (achievements) rows: one
+    is as expected while it exists, is not retired, and has that revision (where one is
+    given, not None) and validity.
 
-    The connection comes from the engine's pool (its checkout checks, as for any other
-    use) without SQLAlchemy's connection and transaction objects, which cost more CPU
-    than the rest of the write. A failure is raised as SQLAlchemy raises it for any
-    statement (a duplicate key is an ``IntegrityError``), and a connection found broken
-    is dropped from the pool.
+    The SQL has a placeholder per value (no arrays: psycopg dumps each scalar in C, a
+    list in Python) and is the same for the same numbers of rows, so psycopg prepares it
+    once per connection and row count. The connection comes from the engine's pool (its
+    checkout checks, as for any other use) without SQLAlchemy's connection and
+    transaction objects, which cost more CPU than the rest of the write. A failure is
+    raised as SQLAlchemy raises it for any statement (a duplicate key is an
+    ``IntegrityError``); a connection found broken is dropped from the pool.
     """
     dialect = engine.dialect
-    columns = tuple((table.name, *rows[0]) for table, rows in inserts)
-    key = (guard.name, *(f"{len(c)}:{','.join(c)}" for c in columns))
+    inserts = [(table, rows) for table, rows in inserts if rows]
+    key = (
+        guard.name,
+        len(expected),
+        *((table.name, len(rows), *rows[0]) for table, rows in inserts),
+    )
     sql = _CHECKED_CACHE.get(key)
     if sql is None:
-        sql = _CHECKED_CACHE[key] = _checked_sql(dialect, guard, inserts)
-    params: dict[str, Any] = {
-        "g_id": expected["id"],
-        "g_revision": expected["revision"],
-        "g_days": expected["valid_days"],
-    }
-    for t, (_, rows) in enumerate(inserts):
-        for i, column in enumerate(rows[0]):
-            params[f"t{t}c{i}"] = [row[column] for row in rows]
+        sql = _CHECKED_CACHE[key] = _checked_sql(dialect, guard, len(expected), inserts)
+    params: list[Any] = [value for row in expected for value in row]
+    for _, rows in inserts:
+        columns = list(rows[0])
+        params.extend(row[c] for row in rows for c in columns)
     fairy = engine.raw_connection()
     raw: Any = fairy.driver_connection
     dbapi: Any = dialect.loaded_dbapi
@@ -192,35 +193,36 @@ def checked_insert(
 
 
 def _checked_sql(
-    dialect: Any, guard: Table, inserts: list[tuple[Table, list[dict[str, Any]]]]
+    dialect: Any, guard: Table, checks: int, inserts: list[tuple[Table, list[dict[str, Any]]]]
 ) -> str:
     """The statement of ``checked_insert``: a CTE finds the ``guard`` rows that are not
-    as expected; each INSERT takes its rows from ``unnest`` (in the order given: audit
-    ids follow it) only where that found none; the statement returns what it found."""
-    quote = dialect.identifier_preparer.quote
+    as expected; each INSERT takes its rows from a VALUES list (in the order given:
+    audit ids follow it) only where that found none; the statement returns what it
+    found."""
+    preparer = dialect.identifier_preparer
 
-    def typed(table: Table, column: str, param: str) -> str:
-        return f"CAST(%({param})b AS {table.c[column].type.compile(dialect=dialect)}[])"
+    def values(table: Table, columns: list[str], count: int) -> str:
+        row = ", ".join(f"CAST(%s AS {table.c[c].type.compile(dialect=dialect)})" for c in columns)
+        return "VALUES " + ", ".join(f"({row})" for _ in range(count))
 
-    g = dialect.identifier_preparer.format_table(guard)
-    parts = [
-        "WITH stale AS (SELECT e.id FROM unnest("
-        f"{typed(guard, 'id', 'g_id')}, {typed(guard, 'revision', 'g_revision')}, "
-        f"{typed(guard, 'valid_days', 'g_days')}) AS e (id, revision, valid_days) "
-        f"LEFT JOIN {g} AS g ON g.id = e.id "
-        "WHERE g.id IS NULL OR g.retired_at IS NOT NULL OR g.revision <> e.revision "
-        "OR g.valid_days IS DISTINCT FROM e.valid_days)"
-    ]
+    # Only names of the tables' own columns (quoted) go in; every value is a parameter.
+    expected = values(guard, ["id", "revision", "valid_days"], checks)
+    stale = (
+        f"stale AS (SELECT e.id FROM ({expected}) AS e (id, revision, valid_days) "  # noqa: S608
+        f"LEFT JOIN {preparer.format_table(guard)} AS g "
+        "ON g.id = e.id WHERE g.id IS NULL OR g.retired_at IS NOT NULL "
+        "OR g.revision <> e.revision OR g.valid_days IS DISTINCT FROM e.valid_days)"
+    )
+    writes = []
     for t, (table, rows) in enumerate(inserts):
-        names = ", ".join(quote(c) for c in rows[0])
-        arrays = ", ".join(typed(table, c, f"t{t}c{i}") for i, c in enumerate(rows[0]))
-        # Only names of the tables' own columns (quoted) go in; every value is a parameter.
-        parts.append(
-            f"i{t} AS (INSERT INTO {dialect.identifier_preparer.format_table(table)} "  # noqa: S608
-            f"({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY "
-            f"AS r ({names}, n) WHERE NOT EXISTS (SELECT FROM stale) ORDER BY n)"
+        columns = list(rows[0])
+        names = ", ".join(preparer.quote(c) for c in columns)
+        writes.append(
+            f"i{t} AS (INSERT INTO {preparer.format_table(table)} ({names}) "  # noqa: S608
+            f"SELECT * FROM ({values(table, columns, len(rows))}) AS r ({names}) "
+            "WHERE NOT EXISTS (SELECT FROM stale))"
         )
-    return ", ".join(parts) + " SELECT DISTINCT id FROM stale"
+    return f"WITH {', '.join([stale, *writes])} SELECT DISTINCT id FROM stale"  # noqa: S608
 
 
 #: PostgreSQL's SQLSTATEs for a transaction ended only to break a conflict with another:

@@ -300,12 +300,11 @@ class Store:
         stored so and not retired; the ids of those that are not (then nothing is
         stored). Returns once committed. PostgreSQL only (see :meth:`one_statement`):
         one statement, one round trip (``issuer.store.db.checked_insert``)."""
-        ids, revisions, days = (list(column) for column in zip(*expected, strict=True))
         return set(
             checked_insert(
                 self.engine,
                 t.achievements,
-                {"id": ids, "revision": revisions, "valid_days": days},
+                expected,
                 [
                     (t.credentials, [{**r, "document": _dump(r["document"])} for r in credentials]),
                     (t.audit, [_audit_row(e) for e in audits]),
