@@ -304,7 +304,7 @@ class Store:
             checked_insert(
                 self.engine,
                 t.achievements,
-                expected,
+                list(dict.fromkeys(expected)),  # each once: a group is mostly of one
                 [
                     (t.credentials, [{**r, "document": _dump(r["document"])} for r in credentials]),
                     (t.audit, [_audit_row(e) for e in audits]),
