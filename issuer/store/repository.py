@@ -5,7 +5,7 @@ credential and its audit row commit together or not at all)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -16,7 +16,14 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import OperationalError
 
 from issuer.store import tables as t
-from issuer.store.db import READ_ONLY, checked_insert, copy_rows, make_engine, unreachable
+from issuer.store.db import (
+    READ_ONLY,
+    HeldConnection,
+    checked_insert,
+    copy_rows,
+    make_engine,
+    unreachable,
+)
 from issuer.store.schema import MIGRATIONS
 from shared.errors import ErrorCode, Unavailable
 from shared.runtime.migrations import SchemaState, SchemaStatus
@@ -46,6 +53,7 @@ class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: Engine = make_engine(url)
+        self.writer = HeldConnection(self.engine)  # PostgreSQL's one-statement writes
 
     def create_schema(self) -> None:
         """Create the tables of a new store at the newest migration (``init``); a store
@@ -84,6 +92,7 @@ class Store:
             raise unreachable(exc, self.url) from exc
 
     def dispose(self) -> None:
+        self.writer.close()
         self.engine.dispose()
 
     @contextmanager
@@ -290,7 +299,7 @@ class Store:
 
     def store_issued(
         self,
-        expected: list[tuple[str, int | None, int | None]],
+        expected: Sequence[tuple[str, int | None, int | None]],
         credentials: list[dict[str, Any]],
         audits: list[dict[str, Any]],
     ) -> set[str]:
@@ -302,7 +311,7 @@ class Store:
         one statement, one round trip (``issuer.store.db.checked_insert``)."""
         return set(
             checked_insert(
-                self.engine,
+                self.writer,
                 t.achievements,
                 list(dict.fromkeys(expected)),  # each once: a group is mostly of one
                 [

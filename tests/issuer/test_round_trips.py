@@ -10,6 +10,7 @@ connection dropped, and nothing of it left in the pool (autocommit)."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from issuer.store import tables as t
 from issuer.store.repository import ONE_STATEMENT_MAX
 from shared.errors import Conflict, ErrorCode
 from shared.keys import SigningKey
+from shared.runtime.db import PING_IDLE_S
 from tests.issuer.conftest import ACHIEVEMENT, FakeClock, make_issuer
 from tests.issuer.multiprocess import pg_schema
 
@@ -100,6 +102,9 @@ class _Trace:
         def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
             self.statements.append(statement.split()[0].upper())
 
+        held = issuer.store.writer._fairy  # checked out before: traced from here on
+        if held is not None:
+            checkout(held.driver_connection, None, None)
         event.listen(engine, "checkout", checkout)
         event.listen(engine, "checkin", checkin)
         event.listen(engine, "before_cursor_execute", before)
@@ -121,6 +126,7 @@ def test_statements_and_round_trips_of_one_award(made: Issuer, tmp_path: Path) -
     with _Trace(made, tmp_path / "trace") as trace:
         for _ in range(5):
             _award(made)
+        made.store.writer.close()  # back to the pool: its trace is flushed
         if _pg(made):
             assert trace.round_trips() == 5  # one statement per award, its own transaction
             assert trace.statements == []  # none through SQLAlchemy's connection
@@ -276,18 +282,26 @@ def test_a_connection_the_server_dropped_fails_that_award_only(
         try:
             issuer.create_achievement(parse_input(ACHIEVEMENT), actor="t", achievement_id="a")
             _primed(issuer)
-            with issuer.store.begin() as conn:
-                pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
             with _Admin(url) as admin:
-                admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
-            with pytest.raises(DBAPIError) as caught:
+                _drop(admin, issuer)
+                with pytest.raises(DBAPIError) as caught:
+                    _award(issuer)
+                assert caught.value.connection_invalidated
                 _award(issuer)
-            assert caught.value.connection_invalidated
-            _award(issuer)
+                # Dropped while it sat unused: pinged before use, as the pool does, replaced.
+                _drop(admin, issuer)
+                time.sleep(PING_IDLE_S + 0.1)
+                _award(issuer)
             credentials, _ = _rows(issuer)
-            assert len(credentials) == 8  # primed with 7, then the one after
+            assert len(credentials) == 9  # primed with 7, then the two after
         finally:
             issuer.store.dispose()
+
+
+def _drop(admin: Any, issuer: Issuer) -> None:
+    """The server ends the connection the issuer keeps for its writes."""
+    pid = issuer.store.writer._fairy.driver_connection.info.backend_pid
+    admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
 
 
 class _Admin:
