@@ -186,7 +186,10 @@ class HeldConnection:
     statement takes another. A thread that finds it in use by another takes a
     connection from the pool for its statement. SQLAlchemy's connection and transaction
     objects are left out (they cost more CPU than the rest of the write); failures are
-    raised as SQLAlchemy raises them.
+    raised as SQLAlchemy raises them. Not ``shared.runtime.hot``'s connections: they run
+    a statement that failed on an idle connection once more, which is right for their
+    conditional statements but not for an insert whose commit may have happened (a
+    credential stored twice); here nothing is ever sent twice.
     """
 
     def __init__(self, engine: Engine, idle: float = PING_IDLE_S) -> None:
