@@ -86,14 +86,17 @@ def _unnest_insert(
     conn: Connection, table: Table, columns: tuple[str, ...], key: tuple[str, ...]
 ) -> str:
     """PostgreSQL: ``INSERT ... SELECT`` from ``unnest`` of one array parameter per
-    column (``%(c0)s``...), in ``key`` order, ON CONFLICT DO NOTHING RETURNING ``key``."""
+    column (``%(c0)b``...), in ``key`` order, ON CONFLICT DO NOTHING RETURNING ``key``.
+    The arrays travel in binary: psycopg writes a text array element by element in
+    Python, with quoting (three arrays of 128 took about 0.9 to 1.4 ms of client CPU,
+    in binary 0.2 to 0.4 ms)."""
     found = _UNNEST_CACHE.get((table.name, columns, key))
     if found is not None:
         return found
     quote = conn.dialect.identifier_preparer.quote
     names = ", ".join(quote(c) for c in columns)
     arrays = ", ".join(
-        f"CAST(%(c{i})s AS {table.c[c].type.compile(dialect=conn.dialect)}[])"
+        f"CAST(%(c{i})b AS {table.c[c].type.compile(dialect=conn.dialect)}[])"
         for i, c in enumerate(columns)
     )
     order = ", ".join(quote(c) for c in key)
