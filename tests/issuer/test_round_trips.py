@@ -319,3 +319,51 @@ class _Admin:
     def __exit__(self, *_exc: object) -> None:
         self.conn.close()
         self.engine.dispose()
+
+
+def test_two_writers_on_one_store(made: Issuer) -> None:
+    """Two issuers on one store (each with its own group commit) write at once: every
+    award is stored once, on its own status indexes."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        issued = list(
+            pool.map(lambda issuer: [_award(issuer) for _ in range(15)], [made, _other(made)])
+        )
+    ids = [i.credential["id"] for batch in issued for i in batch]
+    credentials, _ = _rows(made)
+    assert sorted(r["id"] for r in credentials) == sorted(ids)
+    assert len(set(ids)) == 30
+    slots = [
+        (e["statusListCredential"], e["statusListIndex"])
+        for batch in issued
+        for i in batch
+        for e in i.credential["credentialStatus"]
+    ]
+    assert len(set(slots)) == len(slots) == 60
+
+
+@pytest.mark.postgres
+def test_a_writer_that_finds_the_held_connection_in_use_takes_a_pooled_one(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    with pg_schema() as url:
+        settings = IssuerSettings(data_dir=tmp_path, kdf="min", database_url=url)
+        issuer, _ = make_issuer(settings, clock)
+        try:
+            issuer.create_achievement(parse_input(ACHIEVEMENT), actor="t", achievement_id="a")
+            _primed(issuer)
+            writer = issuer.store.writer
+            held = writer._fairy
+            checkouts: list[int] = []
+            event.listen(issuer.store.engine, "checkout", lambda *_: checkouts.append(1))
+            with writer._lock:  # as another thread writing at this moment
+                _award(issuer)
+            assert checkouts == [1]  # a pooled connection, given back
+            assert writer._fairy is held  # the held one is untouched
+            _award(issuer)
+            assert checkouts == [1]
+            credentials, _ = _rows(issuer)
+            assert len(credentials) == 9
+        finally:
+            issuer.store.dispose()
