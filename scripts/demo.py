@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import shlex
 import shutil
 import socket
 import subprocess
@@ -148,13 +149,19 @@ def run(
     show: bool = True,
 ) -> str:
     """Run one of our own commands, echo it, and return its output."""
-    console.print(
-        f"[dim]$ {tool} {' '.join(a if len(a) < 70 else a[:67] + '...' for a in args)}[/]"
-    )
+    shown = shlex.join([tool, *(a if len(a) < 70 else a[:67] + "..." for a in args)])
+    console.print(f"$ {shown}", style="dim", markup=False)
     done = subprocess.run(  # noqa: S603 (our own console scripts)
         [str(BIN / tool), *args],
         # English whatever the machine's locale: the demo reads the verifier's words.
-        env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "RUGZAK_LANG": "en", **(env or {})},
+        # as wide as this console, so what the command wraps is not wrapped again here
+        env={
+            **os.environ,
+            "COLUMNS": str(console.width),
+            "NO_COLOR": "1",
+            "RUGZAK_LANG": "en",
+            **(env or {}),
+        },
         capture_output=True,
         text=True,
         check=False,
