@@ -9,7 +9,7 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from shared.runtime.serving import ServingSettings
+from shared.runtime.serving_settings import ServingSettings
 
 KdfProfile = Literal["moderate", "interactive", "min"]
 

@@ -27,16 +27,57 @@ The verbs, with what they take and give::
 a ``VerificationResult`` is a verdict made of named ``Check``s with stable codes.
 """
 
-from shared.credentials import (
-    VerifyOptions,
-    create_presentation,
-    issue_credential,
-    verify_credential,
-    verify_presentation,
-)
-from shared.ob.build import build_credential
-from shared.proof.purpose import AssertionPurpose, AuthenticationPurpose, ProofPurpose
-from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.credentials import (
+        VerifyOptions,
+        create_presentation,
+        issue_credential,
+        verify_credential,
+        verify_presentation,
+    )
+    from shared.ob.build import build_credential
+    from shared.proof.purpose import AssertionPurpose, AuthenticationPurpose, ProofPurpose
+    from shared.verification import Check, CheckName, Severity, Verdict, VerificationResult
+
+# Where each name of the public API lives. They are imported on first use (PEP 562):
+# importing any ``shared.*`` module runs this file first, and ``shared.credentials``
+# costs over half a second (JSON-LD, cryptography, the models), which a command line
+# reading a settings file or printing ``--help`` should not pay.
+_HOMES = {
+    "VerifyOptions": "shared.credentials",
+    "create_presentation": "shared.credentials",
+    "issue_credential": "shared.credentials",
+    "verify_credential": "shared.credentials",
+    "verify_presentation": "shared.credentials",
+    "build_credential": "shared.ob.build",
+    "AssertionPurpose": "shared.proof.purpose",
+    "AuthenticationPurpose": "shared.proof.purpose",
+    "ProofPurpose": "shared.proof.purpose",
+    "Check": "shared.verification",
+    "CheckName": "shared.verification",
+    "Severity": "shared.verification",
+    "Verdict": "shared.verification",
+    "VerificationResult": "shared.verification",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'shared' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
 
 __all__ = [
     "AssertionPurpose",

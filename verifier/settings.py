@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from shared.credentials.options import DEFAULT_MAX_CREDENTIALS
-from shared.runtime.serving import ServingSettings
+from shared.runtime.serving_settings import ServingSettings
 from shared.vocab import DCC_MIN_STATUS_ENTRIES
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from shared.runtime.ratelimit import bucket_table
+from shared.runtime.buckets import bucket_table
 
 metadata = MetaData()
 

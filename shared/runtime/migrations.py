@@ -24,16 +24,19 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Connection, Engine
 
 from shared.errors import ErrorCode, Unavailable
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.engine import Connection, Engine
+
+# Alembic is imported where it is used: every command line that opens a store imports
+# this module, and Alembic costs about a quarter of a second to import.
 
 
 class SchemaState(StrEnum):
@@ -56,6 +59,9 @@ class SchemaStatus:
 @lru_cache(maxsize=8)
 def _script(package: str) -> ScriptDirectory:
     """The parsed migration scripts of ``package`` (read once per process)."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     location = str(resources.files(package))
     config = Config()
     config.set_main_option("script_location", location)
@@ -91,6 +97,8 @@ class Migrations:
         return head
 
     def config(self, conn: Connection) -> Config:
+        from alembic.config import Config
+
         config = Config()
         config.set_main_option("script_location", str(resources.files(self.package)))
         config.attributes.update(self.attributes)
@@ -100,6 +108,8 @@ class Migrations:
 
     def status(self, engine: Engine) -> SchemaStatus:
         """The store's state; one small query when it is versioned."""
+        from alembic.runtime.migration import MigrationContext
+
         head = self.head()
         with engine.connect() as conn:
             context = MigrationContext.configure(conn, opts={"version_table": self.version_table})
@@ -121,6 +131,8 @@ class Migrations:
         An unversioned store must hold every baseline table (else it is not one of
         ours, or damaged, and nothing is touched). A store ahead is refused.
         """
+        from alembic import command
+
         before = self.status(engine)
         if before.state is SchemaState.ahead:
             raise self.refusal(before)

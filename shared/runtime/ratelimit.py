@@ -124,17 +124,6 @@ class RateLimit:
         await self.app(scope, receive, send)
 
 
-def bucket_table(name: str, metadata: sa.MetaData) -> sa.Table:
-    """The table ``SharedBuckets`` keeps its buckets in (each app names its own)."""
-    return sa.Table(
-        name,
-        metadata,
-        sa.Column("client", sa.String(64), primary_key=True),
-        sa.Column("tokens", sa.Float, nullable=False),
-        sa.Column("updated_ms", sa.BigInteger, nullable=False, index=True),
-    )
-
-
 class SharedBuckets:
     """``rate`` tokens per minute per client, bursts up to ``burst``, in a database table
     (``bucket_table``), so every process and replica on that database shares one limit.

@@ -19,7 +19,8 @@ from shared.runtime.hot import (
     async_hot_connections,
     hot_connections,
 )
-from shared.runtime.ratelimit import SharedBuckets, bucket_table
+from shared.runtime.buckets import bucket_table
+from shared.runtime.ratelimit import SharedBuckets
 
 PG_URL = os.environ.get("RUGZAK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from shared.runtime.ratelimit import bucket_table
+from shared.runtime.buckets import bucket_table
 
 
 def verifier_metadata(prefix: str) -> sa.MetaData:
