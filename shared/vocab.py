@@ -45,6 +45,10 @@ DCC_MIN_STATUS_ENTRIES = 100_000
 """The smallest status list a verifier accepts by default. The W3C minimum is 131,072
 entries (what Rugzak issues), but Digital Credentials Consortium lists in the field
 hold 100,000, and refusing them would make every DCC badge "status unknown"."""
+DEFAULT_MAX_CREDENTIALS = 50
+"""Credentials per presentation: a learner shows a handful; 1 MiB could hold 500. Here,
+not in ``shared.credentials.options``, so the verifier's settings can name it without
+importing the credential core."""
 
 # Credential schemas.
 ACHIEVEMENT_CREDENTIAL_SCHEMA = (

@@ -9,9 +9,8 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from shared.credentials.options import DEFAULT_MAX_CREDENTIALS
 from shared.runtime.serving_settings import ServingSettings
-from shared.vocab import DCC_MIN_STATUS_ENTRIES
+from shared.vocab import DCC_MIN_STATUS_ENTRIES, DEFAULT_MAX_CREDENTIALS
 
 
 def default_data_dir() -> Path:

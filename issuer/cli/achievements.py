@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 
-from issuer.achievements import AchievementUpdate, image_from_file, invalid, parse_input
 from issuer.cli.common import issuer_for, out, print_json, run, state
 from shared.errors import ErrorCode, InvalidInput
 from shared.strict_json import parse as parse_json
@@ -65,6 +63,8 @@ def _fields(
     valid_days: int | None,
     from_json: Path | None,
 ) -> dict[str, Any]:
+    from issuer.achievements import image_from_file
+
     data: dict[str, Any] = {}
     if from_json is not None:
         try:
@@ -137,6 +137,7 @@ def create(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Define an achievement."""
+    from issuer.achievements import parse_input
 
     def act() -> None:
         settings = state(ctx).settings()
@@ -184,6 +185,9 @@ def update(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Change an achievement (credentials already issued keep what they say)."""
+    from pydantic import ValidationError
+
+    from issuer.achievements import AchievementUpdate, invalid
 
     def act() -> None:
         settings = state(ctx).settings()

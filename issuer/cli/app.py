@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import SQLAlchemyError
 
 from issuer.cli import achievements, award, awards, batch, database, frameworks, setup
 from issuer.cli.common import CliState, err
@@ -61,8 +60,11 @@ app.add_typer(database.app, name="db", help="The database schema: status and upg
 def main() -> None:
     try:
         app()
-    except (OSError, SQLAlchemyError) as exc:
-        if not is_disk_full(exc):
+    except Exception as exc:
+        # imported here, not at start-up: a SQLAlchemy error means it is loaded already
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if not isinstance(exc, OSError | SQLAlchemyError) or not is_disk_full(exc):
             raise
         # Not a bug and not damage: say what happened instead of a traceback.
         err.print(f"[red]error[/red] [bold]{ErrorCode.disk_full}[/bold]: {DISK_FULL}")

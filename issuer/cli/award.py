@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
 
-from issuer.achievements import invalid
-from issuer.award_input import parse_award_date, read_evidence_file
-from issuer.awards import AwardIn, EvidenceIn, SkillLevelIn, parse_assessor
 from issuer.cli.common import issuer_for, out, run
 from shared.errors import ErrorCode, InvalidInput
 from shared.runtime.files import atomic_write
+
+if TYPE_CHECKING:
+    from issuer.awards import AwardIn, SkillLevelIn
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +44,8 @@ def endorse(
 
 def parse_skill(text: str) -> SkillLevelIn:
     """``ACHIEVEMENT=LEVEL`` (e.g. ``levensvaardigheden-creativiteit=2``)."""
+    from issuer.awards import SkillLevelIn
+
     achievement, sep, level = text.partition("=")
     if not sep or not achievement.strip() or not level.strip():
         raise InvalidInput(
@@ -67,6 +68,12 @@ def award_details(
     plain_name: bool = False,
 ) -> AwardIn:
     """What the levels of one award share, from the command's options."""
+    from pydantic import ValidationError
+
+    from issuer.achievements import invalid
+    from issuer.award_input import parse_award_date, read_evidence_file
+    from issuer.awards import AwardIn, EvidenceIn, parse_assessor
+
     try:
         items = [
             EvidenceIn(url=e) if e.startswith(("https://", "http://")) else EvidenceIn(narrative=e)
@@ -158,6 +165,9 @@ def award(
     With --recipient the credentials are signed now (--out-dir); without it the
     learner gets ONE offer (OpenID4VCI) that delivers every level in one go.
     """
+    from pydantic import ValidationError
+
+    from issuer.achievements import invalid
 
     def act() -> None:
         try:

@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.table import Table
 
-from issuer.achievements import invalid
-from issuer.awards import AwardIn, EvidenceIn, ResultIn
 from issuer.cli.award import award_details
 from issuer.cli.common import issuer_for, out, print_json, run
-from issuer.offers import OfferService
-from issuer.service import AwardRequest
-from shared.qr import render_png, render_terminal
 from shared.runtime.files import atomic_write
+
+if TYPE_CHECKING:
+    from issuer.awards import AwardIn
 
 AchievementOpt = Annotated[str, typer.Option("--achievement", "-a", help="Achievement id.")]
 ResultOpt = Annotated[
@@ -47,6 +44,8 @@ def register(app: typer.Typer) -> None:
 
 
 def award_from(result: list[str] | None, evidence: list[str] | None) -> AwardIn:
+    from issuer.awards import AwardIn, EvidenceIn, ResultIn
+
     results = []
     for text in result or []:
         description, sep, value = text.partition("=")
@@ -72,6 +71,7 @@ def issue(
     email: EmailOpt = None,
 ) -> None:
     """Sign a credential for a learner whose DID you know."""
+    from issuer.service import AwardRequest
 
     def act() -> None:
         award = _award(result, evidence)
@@ -88,6 +88,10 @@ def issue(
 
 
 def _award(result: list[str] | None, evidence: list[str] | None) -> AwardIn:
+    from pydantic import ValidationError
+
+    from issuer.achievements import invalid
+
     try:
         return award_from(result, evidence)
     except ValidationError as exc:
@@ -134,6 +138,8 @@ def offer(
     ] = False,
 ) -> None:
     """Create an OpenID4VCI credential offer and print its link for the wallet."""
+    from issuer.offers import OfferService
+    from shared.qr import render_png, render_terminal
 
     def act() -> None:
         urls = [e for e in evidence or [] if e.startswith(("https://", "http://"))]
@@ -270,6 +276,7 @@ def list_offers(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List offers: open, token_issued, redeemed or expired."""
+    from issuer.offers import OfferService
 
     def act() -> None:
         with issuer_for(ctx, unlock=False) as issuer:

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from issuer import batch as batch_core
 from issuer.cli.common import err, issuer_for, out, run
 from shared.errors import EXIT_BAD_INPUT
 
@@ -46,6 +45,7 @@ def batch(
 
     Re-running the same file awards nothing twice; bad rows are reported by line.
     """
+    from issuer import batch as batch_core
 
     def act() -> None:
         rows, bad = batch_core.read_rows(csv_file)

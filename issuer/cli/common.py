@@ -8,14 +8,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from issuer.service import Issuer
-from issuer.settings import IssuerSettings
 from shared.errors import (
     EXIT_BAD_INPUT,
     AccessDenied,
@@ -23,6 +21,13 @@ from shared.errors import (
     RugzakError,
     Unavailable,
 )
+
+if TYPE_CHECKING:
+    from issuer.service import Issuer
+    from issuer.settings import IssuerSettings
+
+# The service and the settings (pydantic) are imported when a command opens the
+# issuer: every start-up imports this module, ``--help`` too.
 
 CONFIG_FILE = "issuer.json"
 PASSPHRASE_ENV = "RUGZAK_ISSUER_PASSPHRASE"  # noqa: S105 (a variable name)
@@ -39,6 +44,8 @@ class CliState:
     def settings(self) -> IssuerSettings:
         """Settings from the environment, overridden by command-line options, then
         the database URL recorded by ``init`` in the data directory."""
+        from issuer.settings import IssuerSettings
+
         values: dict[str, Any] = {}
         if self.data_dir is not None:
             values["data_dir"] = self.data_dir
@@ -76,6 +83,8 @@ def passphrase(settings: IssuerSettings, *, confirm: bool = False) -> str:
 
 
 def open_issuer(ctx: typer.Context, *, unlock: bool) -> Issuer:
+    from issuer.service import Issuer
+
     settings = state(ctx).settings()
     if settings.database_url is None and not (settings.data_dir / "issuer.db").exists():
         raise Unavailable(

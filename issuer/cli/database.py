@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from issuer.cli.common import out, print_json, run, state
-from issuer.store import Store
-from issuer.store.schema import MIGRATIONS
 from shared.errors import ErrorCode, Unavailable
+
+if TYPE_CHECKING:
+    from issuer.store import Store
 
 app = typer.Typer(no_args_is_help=True)
 
 
 def _store(ctx: typer.Context) -> Store:
+    from issuer.store import Store
+
     settings = state(ctx).settings()
     if settings.database_url is None and not (settings.data_dir / "issuer.db").exists():
         raise Unavailable(
@@ -29,6 +34,7 @@ def upgrade(ctx: typer.Context) -> None:
     Safe to run again: a database that is up to date is left alone. Stop every
     `serve` process first, and start them again afterwards.
     """
+    from issuer.store.schema import MIGRATIONS
 
     def act() -> None:
         store = _store(ctx)

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.table import Table
 
-from issuer.achievements import invalid
 from issuer.cli.common import issuer_for, out, print_json, run
-from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from shared.errors import ErrorCode, InvalidInput
-from shared.skills import BUILTIN, Framework, builtin, load_file
-from shared.skills.tabular import MAX_CSV_BYTES
+from shared.skills import BUILTIN
 from shared.strict_json import parse as parse_json
+
+if TYPE_CHECKING:
+    from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
+    from shared.skills import Framework
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -89,6 +89,9 @@ def _read(
     version: str | None,
     encoding: str | None,
 ) -> Framework:
+    from shared.skills import builtin, load_file
+    from shared.skills.tabular import MAX_CSV_BYTES
+
     if (file is None) == (shipped is None):
         raise InvalidInput(
             "give a framework file or --builtin NAME (one of them)",
@@ -241,6 +244,7 @@ def edit(
     lang: LangOpt = None,
 ) -> None:
     """Change a framework's name, description or version; every achievement follows."""
+    from issuer.frameworks import FrameworkEdit
 
     def act() -> None:
         with issuer_for(ctx, unlock=False) as issuer:
@@ -274,6 +278,7 @@ def edit_skill(
     lang: LangOpt = None,
 ) -> None:
     """Rename a skill or change its description; its achievement follows."""
+    from issuer.frameworks import SkillEdit
 
     def act() -> None:
         with issuer_for(ctx, unlock=False) as issuer:
@@ -321,6 +326,7 @@ def edit_level(
     lang: LangOpt = None,
 ) -> None:
     """Change a level's name, description or behaviours; its achievement follows."""
+    from issuer.frameworks import LevelEdit
 
     def act() -> None:
         with issuer_for(ctx, unlock=False) as issuer:
@@ -352,6 +358,10 @@ def edit_level(
 def _model(
     cls: type[FrameworkEdit] | type[SkillEdit] | type[LevelEdit], data: dict[str, Any]
 ) -> Any:
+    from pydantic import ValidationError
+
+    from issuer.achievements import invalid
+
     try:
         return cls.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:

@@ -10,11 +10,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 import typer
-from pydantic import SecretStr
 
-from issuer import publish
-from issuer.achievements import check_image, image_from_file
-from issuer.base_url import NOT_CHECKABLE, change_settings, is_public, require_public
 from issuer.cli.common import (
     CONFIG_FILE,
     issuer_for,
@@ -24,19 +20,8 @@ from issuer.cli.common import (
     run,
     state,
 )
-from issuer.identity import (
-    DEFAULT_LOCAL_URL,
-    ProfileIn,
-    add_sd_key,
-    initialize,
-    load_identity,
-    new_admin_token,
-    rotate_key,
-)
-from issuer.store import Store
 from shared.errors import ErrorCode, InvalidInput
 from shared.runtime.files import atomic_write
-from shared.runtime.observe import log_config
 
 status_app = typer.Typer(no_args_is_help=True)
 
@@ -85,6 +70,10 @@ def init(
     ] = 131_072,
 ) -> None:
     """Create the issuer: data directory, encrypted signing key, profile, DID, admin token."""
+    from issuer.achievements import check_image, image_from_file
+    from issuer.base_url import NOT_CHECKABLE, is_public, require_public
+    from issuer.identity import DEFAULT_LOCAL_URL, ProfileIn, initialize
+    from issuer.store import Store
 
     def act() -> None:
         if base_url is not None:
@@ -145,6 +134,8 @@ def init(
 
 def rotate(ctx: typer.Context) -> None:
     """Sign new credentials with a new key; older keys stay in the DID document."""
+    from issuer.identity import load_identity, rotate_key
+    from issuer.store import Store
 
     def act() -> None:
         settings = state(ctx).settings()
@@ -169,6 +160,8 @@ def selective_disclosure(ctx: typer.Context) -> None:
     Then set RUGZAK_ISSUER_SD_PROOFS=true: each new badge gets the base proof
     beside its eddsa-rdfc-2022 proof, and learners can hide parts of it.
     """
+    from issuer.identity import add_sd_key, load_identity
+    from issuer.store import Store
 
     def act() -> None:
         settings = state(ctx).settings()
@@ -192,6 +185,7 @@ def selective_disclosure(ctx: typer.Context) -> None:
 
 def admin_token(ctx: typer.Context) -> None:
     """Make a new admin token for the HTTP API (the old one stops working)."""
+    from issuer.identity import new_admin_token
 
     def act() -> None:
         settings = state(ctx).settings()
@@ -213,8 +207,11 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the HTTP API (OpenAPI at /docs) with uvicorn."""
+    from pydantic import SecretStr
+
     from issuer.api import create_app
     from shared.runtime import serving
+    from shared.runtime.observe import log_config
 
     def act() -> None:
         settings = state(ctx).settings()
@@ -253,6 +250,8 @@ def serve(
 def listen_warnings(base_url: str, host: str, port: int) -> list[str]:
     """What an operator should hear before ``serve`` starts: where credentials point
     versus where this process listens."""
+    from issuer.base_url import NOT_CHECKABLE, is_public
+
     lines = []
     if not is_public(base_url):
         lines.append(NOT_CHECKABLE.format(url=base_url))
@@ -291,6 +290,7 @@ def config(
     Credentials already issued keep their status URLs: the lists they name stay
     published under /status/<list>, so keep the old host name pointing at this service.
     """
+    from issuer.base_url import NOT_CHECKABLE, change_settings, is_public, require_public
 
     def act() -> None:
         new_url = require_public(base_url, local=local) if base_url is not None else None
@@ -361,6 +361,7 @@ def export(
     directory: Annotated[Path, typer.Argument(help="Where to write the files.")],
 ) -> None:
     """Write the signed status lists (and the did:web document) as static files."""
+    from issuer import publish
 
     def act() -> None:
         with issuer_for(ctx, unlock=True) as issuer:
@@ -374,6 +375,7 @@ def export(
 @status_app.command("list")
 def list_lists(ctx: typer.Context) -> None:
     """Show the status lists and how full they are."""
+    from issuer import publish
 
     def act() -> None:
         with issuer_for(ctx, unlock=False) as issuer:

@@ -18,7 +18,7 @@ from shared.did import Fetcher, Resolver, StaticResolver
 from shared.proof.purpose import AuthenticationPurpose
 from shared.status_cache import StatusFetcher
 from shared.status_staple import DEFAULT_STAPLE_MAX_AGE
-from shared.vocab import DCC_MIN_STATUS_ENTRIES
+from shared.vocab import DCC_MIN_STATUS_ENTRIES, DEFAULT_MAX_CREDENTIALS
 
 DEFAULT_SKEW = timedelta(minutes=5)
 DEFAULT_MIN_STATUS_ENTRIES = DCC_MIN_STATUS_ENTRIES
@@ -30,10 +30,6 @@ ListCheck = Callable[[dict[str, Any], "VerifyOptions"], tuple[dict[str, Any], tu
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-#: Credentials per presentation: a learner shows a handful; 1 MiB could hold 500.
-DEFAULT_MAX_CREDENTIALS = 50
 
 
 @dataclass(frozen=True)

@@ -9,30 +9,86 @@
 - :mod:`shared.skills.catalog`: the frameworks Rugzak ships.
 """
 
-from shared.skills.catalog import BUILTIN, builtin, load_file
-from shared.skills.documents import level_url, parse_json, skill_url, to_case, to_json
-from shared.skills.model import (
-    AlignmentTarget,
-    Framework,
-    Level,
-    Problem,
-    Skill,
-    check_framework,
-    slug,
-)
-from shared.skills.ob import (
-    COMPETENCY,
-    RUBRIC_LEVEL,
-    LevelView,
-    find_level,
-    level_id,
-    read_level,
-    result_description_id,
-    to_achievement,
-    to_result,
-)
-from shared.skills.routes import LevelAward, SkillRoute, level_of, skill_routes
-from shared.skills.tabular import parse_csv, to_csv
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.skills.catalog import builtin, load_file
+    from shared.skills.documents import level_url, parse_json, skill_url, to_case, to_json
+    from shared.skills.model import (
+        AlignmentTarget,
+        Framework,
+        Level,
+        Problem,
+        Skill,
+        check_framework,
+        slug,
+    )
+    from shared.skills.ob import (
+        COMPETENCY,
+        RUBRIC_LEVEL,
+        LevelView,
+        find_level,
+        level_id,
+        read_level,
+        result_description_id,
+        to_achievement,
+        to_result,
+    )
+    from shared.skills.routes import LevelAward, SkillRoute, level_of, skill_routes
+    from shared.skills.shipped import BUILTIN
+    from shared.skills.tabular import parse_csv, to_csv
+
+# Where each name lives; imported on first use (PEP 562), so a command line that only
+# names the shipped frameworks (``BUILTIN``, in ``--help``) does not import the models.
+_HOMES = {
+    "BUILTIN": "shared.skills.shipped",
+    "builtin": "shared.skills.catalog",
+    "load_file": "shared.skills.catalog",
+    "level_url": "shared.skills.documents",
+    "parse_json": "shared.skills.documents",
+    "skill_url": "shared.skills.documents",
+    "to_case": "shared.skills.documents",
+    "to_json": "shared.skills.documents",
+    "AlignmentTarget": "shared.skills.model",
+    "Framework": "shared.skills.model",
+    "Level": "shared.skills.model",
+    "Problem": "shared.skills.model",
+    "Skill": "shared.skills.model",
+    "check_framework": "shared.skills.model",
+    "slug": "shared.skills.model",
+    "COMPETENCY": "shared.skills.ob",
+    "RUBRIC_LEVEL": "shared.skills.ob",
+    "LevelView": "shared.skills.ob",
+    "find_level": "shared.skills.ob",
+    "level_id": "shared.skills.ob",
+    "read_level": "shared.skills.ob",
+    "result_description_id": "shared.skills.ob",
+    "to_achievement": "shared.skills.ob",
+    "to_result": "shared.skills.ob",
+    "LevelAward": "shared.skills.routes",
+    "SkillRoute": "shared.skills.routes",
+    "level_of": "shared.skills.routes",
+    "skill_routes": "shared.skills.routes",
+    "parse_csv": "shared.skills.tabular",
+    "to_csv": "shared.skills.tabular",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'shared.skills' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
+
 
 __all__ = [
     "BUILTIN",

@@ -8,12 +8,8 @@ from pathlib import PurePath
 from shared.errors import ErrorCode, InvalidInput, NotFound
 from shared.skills.documents import parse_json
 from shared.skills.model import Framework, slug
+from shared.skills.shipped import BUILTIN
 from shared.skills.tabular import parse_csv
-
-BUILTIN = {
-    "levensvaardigheden": "levensvaardigheden.json",
-    "21e-eeuwse-vaardigheden": "21e-eeuwse-vaardigheden.json",
-}
 
 
 def builtin(framework_id: str) -> Framework:

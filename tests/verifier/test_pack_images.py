@@ -19,7 +19,6 @@ from shared.runtime.fetch import SafeFetcher
 from tests import sample_badges as sb
 from tests.verifier.conftest import DOMAIN, MakeClient
 from verifier.cli import app
-from verifier.cli import pack as pack_cli
 from verifier.service.images import linked_images
 from verifier.service.trust import TrustPack
 from verifier.settings import Settings
@@ -45,7 +44,8 @@ async def issued(monkeypatch: pytest.MonkeyPatch) -> Any:
                         **kw,
                     )
 
-                monkeypatch.setattr(pack_cli, "SafeFetcher", fetcher)
+                # pack build imports its fetcher when it runs
+                monkeypatch.setattr("shared.runtime.fetch.SafeFetcher", fetcher)
                 yield issuer, credential
 
 

@@ -123,7 +123,6 @@ def test_pack_carries_ob2_documents_for_offline_signed_badges(
 ) -> None:
     """pack build --credential BADGE gathers an OB 2.0 badge's documents; verify offline."""
     from tests.shared.formats.test_ob2 import _documents, _signed
-    from verifier.cli import pack as pack_cli
     from verifier.service.trust import TrustPack
 
     revoked_id = "urn:uuid:5b0c1a7e-2f0d-4a8e-8a53-0b1d2c3e4f50"
@@ -144,7 +143,8 @@ def test_pack_carries_ob2_documents_for_offline_signed_badges(
         def close(self) -> None:
             pass
 
-    monkeypatch.setattr(pack_cli, "SafeFetcher", FakeFetcher)
+    # pack build imports its fetcher when it runs
+    monkeypatch.setattr("shared.runtime.fetch.SafeFetcher", FakeFetcher)
     badge = tmp_path / "ehbo.jws"
     badge.write_text(_signed("RS256", mk.rsa_key()))
     out = tmp_path / "pack.json"

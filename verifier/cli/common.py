@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from shared.errors import ErrorCode, RugzakError
 from shared.strict_json import parse as parse_json
-from verifier.settings import Settings
+
+if TYPE_CHECKING:
+    from verifier.settings import Settings
 
 MAX_INPUT_BYTES = 4 * 1024 * 1024
 
@@ -48,6 +50,14 @@ def settings_from(
         updates["trust_pack"] = trust_pack
     if offline is not None:
         updates["offline"] = offline
+    return load_settings(**updates)
+
+
+def load_settings(**updates: Any) -> Settings:
+    """The verifier's settings. pydantic-settings is imported here, by the commands
+    that read them, not by every start-up (``--help`` too): it costs a quarter second."""
+    from verifier.settings import Settings
+
     return Settings(**updates)
 
 

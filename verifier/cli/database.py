@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy.engine import Engine
 
 from shared.errors import EXIT_BAD_INPUT, RugzakError
-from shared.runtime.migrations import Migrations, SchemaStatus
-from verifier.settings import Settings
-from verifier.store import make_engine
-from verifier.store.schema import migrations
+from verifier.cli.common import load_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from shared.runtime.migrations import Migrations, SchemaStatus
 
 app = typer.Typer(no_args_is_help=True)
 DatabaseOpt = Annotated[
@@ -25,7 +26,11 @@ DatabaseOpt = Annotated[
 
 def open_store(database_url: str | None) -> tuple[Engine, Migrations]:
     """The engine and migrations of the configured store (a SQLite folder is made)."""
-    settings = Settings()
+    # the store is imported here, not by every command's start-up (``--help`` too)
+    from verifier.store import make_engine
+    from verifier.store.schema import migrations
+
+    settings = load_settings()
     url = database_url or settings.resolved_database_url()
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)

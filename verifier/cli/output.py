@@ -19,9 +19,10 @@ from rich.markup import escape
 
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, RugzakError
 from shared.messages import DEFAULT_LANGUAGE, catalogue, check_label, sentence
-from shared.showing.verdict import STATES, badge_state, plain_verdict
 from shared.verification import OK, Check, CheckName, Severity, Verdict, VerificationResult
-from verifier.service.verifier import result_dict
+
+# ``shared.showing`` and the verifier service are imported by the functions printing a
+# verdict: every command's start-up imports this module (for ``fail_input``).
 
 _COLOUR = {Verdict.valid: "green", Verdict.unknown: "yellow", Verdict.invalid: "red"}
 # Codes that cover many cases: in Dutch the specific (English) message follows the
@@ -98,6 +99,9 @@ def print_result(
     as_json: bool = False,
     lang: str = DEFAULT_LANGUAGE,
 ) -> None:
+    from shared.showing.verdict import plain_verdict
+    from verifier.service.verifier import result_dict
+
     if as_json:
         typer.echo(json.dumps(result_dict(result), indent=2, ensure_ascii=False))
         return
@@ -135,6 +139,8 @@ def print_result(
 
 def headline(plain: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
     """What the page says first: "3 badges checked: 2 valid, 1 revoked"."""
+    from shared.showing.verdict import STATES
+
     total = int(plain.get("total") or 0)
     counts: Mapping[str, int] = plain.get("counts") or {}
     words = _words(lang)
@@ -179,6 +185,8 @@ def print_credential(
 ) -> None:
     """One badge: title and verdict, issuer, learner, level, evidence, endorsements
     (embedded in it, and presented beside it: ``plain["endorsements"]``), checks."""
+    from shared.showing.verdict import badge_state
+
     summary = result.summary
     issuer = summary.get("issuer") or {}
     achievement = summary.get("achievement") or {}

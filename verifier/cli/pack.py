@@ -4,25 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
-from shared.credentials import issuer_id, types_of
-from shared.did import check_document, did_web_url
 from shared.errors import ErrorCode, InvalidInput, RugzakError
-from shared.formats import enveloped, is_ob2_document, ob2_enveloped, read_any, readable
-from shared.formats.jose import looks_like_jws
-from shared.formats.ob2 import linked_documents
-from shared.formats.vcjwt import enveloped_token
-from shared.runtime.fetch import SafeFetcher
 from shared.strict_json import parse as parse_json
 from shared.vocab import as_list
+from verifier.cli.common import load_settings
 from verifier.cli.output import fail_input
-from verifier.service.images import ImageProxy, linked_images
-from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
-from verifier.settings import Settings
+
+if TYPE_CHECKING:
+    from shared.runtime.fetch import SafeFetcher
+
+# The badge formats, the fetcher and the trust pack are imported by the commands: every
+# command line start-up imports this module (``--help`` too).
 
 pack_app = typer.Typer(no_args_is_help=True, help="Build, load and show offline trust packs.")
 
@@ -41,6 +38,8 @@ def _json_file(path: Path) -> Any:
 
 def _badge_file(path: Path) -> Any:
     """A badge in any form (JSON, JWT, baked image, OB 2.0) as a JSON object."""
+    from shared.formats import enveloped, ob2_enveloped, read_any
+
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -55,6 +54,9 @@ def _badge_file(path: Path) -> Any:
 
 def _json_or_jwt(raw: bytes, where: str) -> Any:
     """JSON, or a VC-JWT (a badge or a status list) as an enveloped credential."""
+    from shared.formats import enveloped
+    from shared.formats.jose import looks_like_jws
+
     text = raw.decode("utf-8", errors="replace").strip()
     if looks_like_jws(text):
         return enveloped(text)
@@ -113,8 +115,17 @@ def build(
     A badge's images (its picture and its issuer's logo) are taken when the badge
     gives their digest, and only when the bytes match it.
     """
+    from shared.credentials import issuer_id, types_of
+    from shared.did import check_document, did_web_url
+    from shared.formats import is_ob2_document, readable
+    from shared.formats.ob2 import linked_documents
+    from shared.formats.vcjwt import enveloped_token
+    from shared.runtime.fetch import SafeFetcher
+    from verifier.service.images import ImageProxy, linked_images
+    from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
+
     console = Console(highlight=False, emoji=False)
-    settings = Settings()
+    settings = load_settings()
     fetcher = SafeFetcher(
         allow_private=settings.allow_private_network, timeout=settings.fetch_timeout_seconds
     )
@@ -199,8 +210,10 @@ def load(
     file: Annotated[Path, typer.Argument(help="A trust pack made by 'pack build'")],
 ) -> None:
     """Check a pack and install it as this verifier's trust pack (in its data directory)."""
+    from verifier.service.trust import TrustPack
+
     console = Console(highlight=False, emoji=False)
-    settings = Settings()
+    settings = load_settings()
     try:
         pack = TrustPack.load(file)
     except RugzakError as error:
@@ -219,8 +232,10 @@ def show(
     file: Annotated[Path | None, typer.Argument(help="Pack file (default: the loaded one)")] = None,
 ) -> None:
     """List what a trust pack holds."""
+    from verifier.service.trust import TrustPack
+
     console = Console(highlight=False, emoji=False)
-    settings = Settings()
+    settings = load_settings()
     path = file or settings.resolved_trust_pack()
     if path is None:
         _fail(console, InvalidInput("no trust pack is loaded", code=ErrorCode.invalid_trust_pack))

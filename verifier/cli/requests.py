@@ -7,19 +7,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from shared import qr
 from shared.errors import ErrorCode, RugzakError
-from shared.presentation_request import PresentationRequest, normalize_origin
+from verifier.cli.common import load_settings
 from verifier.cli.language import LangOpt, choose_language
 from verifier.cli.output import fail_input, say
-from verifier.service import system_clock
-from verifier.settings import Settings
-from verifier.store import RequestStore, make_engine
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +46,8 @@ def request(
         fail_input(console, error, as_json, language)
         return
     if qr_png is not None:
+        from shared import qr
+
         qr_png.write_bytes(qr.render_png(data["text"], scale=6))
     if as_json:
         typer.echo(json.dumps(data, indent=2))
@@ -68,7 +65,13 @@ def request(
 
 
 def _request_locally(types: list[str], ttl: int | None) -> dict[str, Any]:
-    settings = Settings()
+    # the store and the request model are imported here: every command's start-up
+    # imports this module
+    from shared.presentation_request import PresentationRequest, normalize_origin
+    from verifier.service import system_clock
+    from verifier.store import RequestStore, make_engine
+
+    settings = load_settings()
     url = settings.resolved_database_url()
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +93,8 @@ def _request_locally(types: list[str], ttl: int | None) -> dict[str, Any]:
 
 
 def _request_via_server(server: str, types: list[str], ttl: int | None) -> dict[str, Any]:
+    import httpx
+
     body: dict[str, Any] = {"types": types}
     if ttl is not None:
         body["ttl_seconds"] = ttl

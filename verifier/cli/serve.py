@@ -10,11 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from shared.errors import RugzakError
-from verifier.api import serving
-from verifier.cli.common import OfflineOpt, TrustListOpt, TrustPackOpt
+from verifier.cli.common import OfflineOpt, TrustListOpt, TrustPackOpt, load_settings
 from verifier.cli.database import open_store
-from verifier.service import build_verifier
-from verifier.settings import Settings
 
 
 def ready_store(database_url: str | None) -> None:
@@ -53,6 +50,10 @@ def serve(
     ] = False,
 ) -> None:
     """Run the verifier service and the employer page."""
+    # the server and the service are imported here, not by every command's start-up
+    from verifier.api import serving
+    from verifier.service import build_verifier
+
     env = {
         "PUBLIC_ORIGIN": public_origin
         or os.environ.get("RUGZAK_VERIFIER_PUBLIC_ORIGIN", f"http://{host}:{port}"),
@@ -68,7 +69,7 @@ def serve(
             os.environ[f"RUGZAK_VERIFIER_{key}"] = str(value)
     try:
         # fail here, with a message, on bad configuration (origin, trust list, pack)
-        settings = Settings()
+        settings = load_settings()
         parts = build_verifier(settings)
         if parts.fetcher is not None:
             parts.fetcher.close()

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import httpx
 import typer
 from rich.console import Console
 
-from shared import qr
-from shared.credentials import types_of
 from shared.errors import EXIT_INVALID, EXIT_OK, ErrorCode, InvalidInput, RugzakError
-from shared.status_staple import is_stapled
-from shared.verification import VerificationResult
-from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.cli.common import (
     MAX_INPUT_BYTES,
     OfflineOpt,
@@ -27,8 +21,15 @@ from verifier.cli.common import (
 )
 from verifier.cli.language import LangOpt, choose_language
 from verifier.cli.output import fail_input, print_result, result_from_dict, say
-from verifier.service import build_verifier, system_clock
-from verifier.service.verifier import Verifier, decode_qr_texts, pick_qr_texts
+
+if TYPE_CHECKING:
+    import httpx
+
+    from shared.verification import VerificationResult
+    from verifier.service.verifier import Verifier
+
+# The verifier, QR codes and HTTP are imported by the paths that use them: every
+# command line start-up imports this module (``--help`` too).
 
 
 def register(app: typer.Typer) -> None:
@@ -91,6 +92,8 @@ def verify(
             raise typer.Exit(EXIT_OK if data.get("verified") is True else EXIT_INVALID)
         raw = read_bytes(file, MAX_INPUT_BYTES) if file is not None else None
         document = _load_document(None, qr_text or [], qr_image or []) if raw is None else None
+        from verifier.service import build_verifier, system_clock
+
         settings = settings_from(trust_list, trust_pack, offline)
         if staple_max_age is not None:
             settings = settings.model_copy(
@@ -115,6 +118,9 @@ def verify(
 
 
 def _load_document(file: Path | None, texts: list[str], images: list[Path]) -> Any:
+    from shared import qr
+    from verifier.service.verifier import decode_qr_texts, pick_qr_texts
+
     if file is not None:
         document = read_json(file)
     elif texts:
@@ -137,6 +143,10 @@ def _verify_via_server(
     challenge: str | None,
     lang: str,
 ) -> dict[str, Any]:
+    import httpx
+
+    from shared import qr
+
     base = server.rstrip("/")
     extra = {"challenge": challenge} if challenge else {}
     try:
@@ -186,6 +196,10 @@ def _reply_json(reply: httpx.Response, server: str) -> dict[str, Any]:
 def _verify(
     verifier: Verifier, document: dict[str, Any], challenge: str | None, domain: str | None
 ) -> VerificationResult:
+    from shared.credentials import types_of
+    from shared.status_staple import is_stapled
+    from shared.vocab import VERIFIABLE_PRESENTATION
+
     if VERIFIABLE_PRESENTATION in types_of(document) or is_stapled(document):
         return verifier.verify_offline_presentation(document, challenge=challenge, domain=domain)
     return verifier.verify_credential(document)
