@@ -16,7 +16,6 @@ from rich.console import Console
 from shared.errors import EXIT_BAD_INPUT, Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.runtime.files import is_disk_full
 from wallet.config import WalletConfig
-from wallet.data.store import WalletStore, disk_full
 from wallet.i18n import Translator
 
 if TYPE_CHECKING:
@@ -83,6 +82,7 @@ def open_service(ctx: typer.Context) -> WalletService:
     """Unlock the wallet; a wrong passphrase or a missing wallet exits with code 2."""
     # Imported here: the verification stack (JSON-LD, proofs, QR) loads only for the
     # verbs that need it, so `rugzak-wallet` alone shows the terminal app at once.
+    from wallet.data.store import WalletStore
     from wallet.service import WalletService
 
     current = state(ctx)
@@ -113,6 +113,8 @@ def run(ctx: typer.Context, action: Callable[[], int | None]) -> None:
         raise fail(t, exc) from None
     except OSError as exc:
         if is_disk_full(exc):
+            from wallet.data.store import disk_full
+
             raise fail(t, disk_full()) from None
         where = f" ({exc.filename})" if exc.filename else ""
         raise fail(

@@ -13,8 +13,6 @@ from typing import Annotated
 
 import typer
 
-from shared.credentials import issue_credential
-from shared.ob.endorsement import build_endorsement
 from shared.runtime.files import atomic_write
 from wallet.cli.common import out, run, service_for, state
 
@@ -35,6 +33,9 @@ def endorse(
     ] = None,
 ) -> None:
     """Endorse something, signed with this wallet's key (your DID)."""
+    from shared.credentials import issue_credential
+    from shared.ob.endorsement import build_endorsement
+
     current = state(ctx)
 
     def act() -> None:

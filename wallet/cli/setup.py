@@ -7,7 +7,6 @@ import typer
 from shared.errors import ErrorCode, RugzakError
 from shared.runtime.sealing import MIN_PASSPHRASE
 from wallet.cli.common import out, passphrase, run, service_for, state
-from wallet.data.store import WalletStore
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +28,8 @@ def tui(ctx: typer.Context) -> None:
 
 def init(ctx: typer.Context) -> None:
     """Create a new wallet with a passphrase and a fresh DID."""
+    from wallet.data.store import WalletStore
+
     current = state(ctx)
     cfg, t = current.config, current.t
 

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from wallet.cli.common import out, passphrase, refuse_existing, run, service_for, state
-from wallet.data.store import WalletStore
 
 
 def register(app: typer.Typer) -> None:
@@ -67,6 +66,7 @@ def backup(
     ] = False,
 ) -> None:
     """Write an encrypted backup (key and badges), sealed with your passphrase."""
+    from wallet.data.store import WalletStore
     from wallet.service import WalletService
 
     current = state(ctx)
