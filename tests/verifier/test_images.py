@@ -10,11 +10,11 @@ import pytest
 
 from shared.digests import digest_multibase, digest_sri
 from shared.ob.identity import hash_name
+from shared.runtime.fetch import SafeFetcher
 from shared.status_cache import HttpReply
 from tests.verifier.conftest import MakeClient
 from tests.verifier.helpers import DOMAIN, make_pack
 from tests.verifier.page_badges import badge_png
-from verifier.service import SafeFetcher
 from verifier.service.images import ImageProxy, sniff
 from verifier.settings import Settings
 

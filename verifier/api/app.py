@@ -17,13 +17,14 @@ from starlette.types import Scope
 from shared.credentials.warm import warm_up as warm_up_verification
 from shared.presentation_request import normalize_origin
 from shared.runtime.docs import install_docs
+from shared.runtime.fetch import SafeFetcher
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import Buckets, InDatabase, RateLimit, SharedBuckets, TokenBuckets
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import NO_TELEMETRY, BodyLimit, install_error_handlers
 from verifier.api.fast import FastVerify
 from verifier.api.routers import images, oid4vp, operations, page, public, requests, verify
-from verifier.service import Clock, SafeFetcher, build_verifier, system_clock
+from verifier.service import Clock, build_verifier, system_clock
 from verifier.service.images import ImageProxy
 from verifier.service.oid4vp import Oid4vpService
 from verifier.service.public import PublicPresentations

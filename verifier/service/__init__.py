@@ -6,7 +6,6 @@
 ``shared.runtime.fetch`` (the SSRF guard).
 """
 
-from shared.runtime.fetch import SafeFetcher
 from verifier.service.build import Clock, Parts, build_verifier, system_clock
 from verifier.service.trust import StatusSource, TrustPack, load_trust_list
 from verifier.service.verifier import Verifier, result_dict
@@ -14,7 +13,6 @@ from verifier.service.verifier import Verifier, result_dict
 __all__ = [
     "Clock",
     "Parts",
-    "SafeFetcher",
     "StatusSource",
     "TrustPack",
     "Verifier",

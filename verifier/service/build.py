@@ -8,16 +8,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from shared.credentials import VerifyOptions
 from shared.did import StaticResolver, WebResolver
 from shared.presentation_request import normalize_origin
-from shared.runtime.fetch import SafeFetcher
 from shared.status_cache import CachingStatusFetcher, HttpReply, Transport
 from verifier.service.trust import StatusSource, TrustPack, load_trust_list
 from verifier.service.verifier import Verifier
 from verifier.settings import Settings
-from verifier.store import RequestStore
+
+if TYPE_CHECKING:
+    from shared.runtime.fetch import SafeFetcher
+    from verifier.store import RequestStore
 
 Clock = Callable[[], datetime]
 
@@ -76,6 +79,8 @@ def build_verifier(
     if settings.offline:
         resolver: StaticResolver | WebResolver = static
     else:
+        from shared.runtime.fetch import SafeFetcher  # HTTP: not imported when offline
+
         fetcher = fetcher or SafeFetcher(
             allow_private=settings.allow_private_network, timeout=settings.fetch_timeout_seconds
         )

@@ -56,7 +56,7 @@ from verifier.service.verifier import (
     result_dict,
 )
 from verifier.store.oid4vp import Oid4vpStore, Transaction
-from verifier.store.requests import RequestState
+from verifier.store.records import RequestState
 
 __all__ = ["Oid4vpService", "ResponseOutcome"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared import qr, vpqr
 from shared.credentials import (
@@ -31,7 +31,10 @@ from shared.status_staple import holder_links, is_stapled, unstaple
 from shared.verification import Check, CheckName, Verdict, VerificationResult
 from shared.vocab import VERIFIABLE_PRESENTATION
 from verifier.service.endorsements import attach_endorsements
-from verifier.store import RequestState, RequestStore, StoredRequest
+from verifier.store.records import RequestState, StoredRequest
+
+if TYPE_CHECKING:
+    from verifier.store import RequestStore
 
 Clock = Callable[[], datetime]
 MAX_DEPTH = 48

@@ -10,9 +10,7 @@ the row it changed (``UPDATE ... RETURNING``: SQLite 3.35 and later, PostgreSQL)
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -21,29 +19,9 @@ from shared.presentation_request import PresentationRequest
 from shared.runtime import db as runtime_db
 from shared.runtime.hot import HotStatement
 from verifier.store.base import TableStore, from_ms, to_ms
+from verifier.store.records import StoredRequest
 
 PURGE_AFTER = timedelta(days=1)
-
-
-class RequestState(StrEnum):
-    pending = "pending"
-    used = "used"
-    expired = "expired"
-    unknown = "unknown"
-
-
-@dataclass(frozen=True)
-class StoredRequest:
-    request: PresentationRequest
-    created_at: datetime
-    used_at: datetime | None
-
-    def state(self, now: datetime) -> RequestState:
-        if self.used_at is not None:
-            return RequestState.used
-        if self.request.is_expired(now):
-            return RequestState.expired
-        return RequestState.pending
 
 
 def make_engine(url: str) -> Engine:
