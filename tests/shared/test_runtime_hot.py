@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from shared.runtime.buckets import bucket_table
 from shared.runtime.db import make_engine
 from shared.runtime.hot import (
     AsyncHotStatement,
@@ -19,7 +20,6 @@ from shared.runtime.hot import (
     async_hot_connections,
     hot_connections,
 )
-from shared.runtime.buckets import bucket_table
 from shared.runtime.ratelimit import SharedBuckets
 
 PG_URL = os.environ.get("RUGZAK_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
