@@ -14,7 +14,6 @@ from issuer.store import status as st
 from issuer.store.db import aware
 from issuer.store.repository import load
 from shared.errors import Conflict, ErrorCode, InvalidInput, NotFound
-from shared.formats.baking import bake_png, bake_svg
 
 
 class CredentialOps(IssuerBase):
@@ -30,6 +29,9 @@ class CredentialOps(IssuerBase):
 
         The picture is the achievement's own, as it was given (a PNG or SVG file); a
         picture the issuer only links to is not fetched here (bake it from the JSON)."""
+        # the badge formats (images, QR, JOSE) are imported by the one command baking
+        from shared.formats.baking import bake_png, bake_svg
+
         with self.store.read() as conn:
             row = self._credential_row(conn, credential_id)
             achievement = self.store.achievement(conn, row["achievement_id"])
