@@ -70,9 +70,11 @@ def test_a_presentation_in_dutch(tmp_path: Path) -> None:
     assert said.exit_code == 0, said.output
     text = words(said.output)
     assert "1 badge gecontroleerd: 1 geldig" in text
-    assert "Presentatie van did:key:" in text
+    assert "Presentatie: GELDIG" in text
+    assert "id leerling: did:key:" in text
     assert "Door de wallet van de leerling verstuurd, voor dit verzoek." in text
-    assert "Badge 1: Doorzettingsvermogen GELDIG uitgegeven door Leerhuis Utrecht" in text
+    assert "Badge 1: Doorzettingsvermogen GELDIG uitgegeven door Leerhuis Utrecht (op uw" in text
+    assert "id uitgever: did:key:" in text
     assert "Echt en geldig." in text
     assert "Status: Niet ingetrokken." in text
     assert "checked" not in text

@@ -5,10 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+from rich.console import Console
 from typer.testing import CliRunner
 
+from shared.verification import VerificationResult
 from tests.conftest import VECTORS
 from verifier.cli import app
+from verifier.cli.output import print_credential
 
 runner = CliRunner()
 OB = VECTORS / "ob3" / "1edtech-validator"
@@ -72,3 +76,34 @@ def test_markup_in_a_credential_is_printed_not_interpreted(tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     assert name in result.output
     assert "did:key:" in result.output
+
+
+@pytest.mark.parametrize(
+    ("issuer", "said"),
+    [
+        ({"id": "did:key:z6MkA", "name": "ROC Zwolle"}, "issued by ROC Zwolle"),
+        (
+            {"id": "did:key:z6MkA", "name": "ROC Zwolle", "trustedName": "ROC Zwolle"},
+            "issued by ROC Zwolle (on your list of known issuers)",
+        ),
+        (
+            {"id": "did:key:z6MkA", "name": "Roc Zwolle", "trustedName": "ROC Zwolle (mbo)"},
+            "issued by Roc Zwolle (on your list as ROC Zwolle (mbo))",
+        ),
+        ({"id": "did:key:z6MkA"}, "issued by (unknown issuer)"),
+    ],
+)
+def test_a_badge_names_its_issuer_first_and_its_ids_last(issuer: dict[str, str], said: str) -> None:
+    """HR reads names, as on the page: the DIDs come after the checks, for whoever
+    needs them, and the trust list says whether it knows the issuer."""
+    console = Console(record=True, width=200, emoji=False, highlight=False)  # as the CLI
+    summary = {"issuer": issuer, "subject": "did:key:z6MkB", "id": "urn:uuid:1", "name": "B"}
+    print_credential(console, VerificationResult("credential", [], summary), "Badge 1")
+    lines = console.export_text().splitlines()
+    assert lines[1].strip() == said
+    assert "did:key" not in "\n".join(lines[:-3])
+    assert [line.strip() for line in lines[-3:]] == [
+        "issuer id: did:key:z6MkA",
+        "learner id: did:key:z6MkB",
+        "badge id: urn:uuid:1",
+    ]

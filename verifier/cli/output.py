@@ -108,15 +108,16 @@ def print_result(
     words = _words(lang)
     if result.kind == "presentation":
         plain = plain_verdict(result)
-        holder = str(result.summary.get("holder"))
+        holder = str(result.summary.get("holder") or "")
         console.print(f"[bold]{escape(headline(plain, lang))}[/]")
         console.print(escape(words.get("bind_" + plain["binding"], plain["binding"])))
         for skill in plain["skills"]:
             console.print(f"  {escape(skill_line(skill, lang))}")
-        by = escape(say("presentation_by", lang, holder=holder))
-        console.print(f"{by} {mark(result.verdict, lang)}")
+        console.print(f"{escape(say('presentation', lang))} {mark(result.verdict, lang)}")
         for check in result.checks:
             console.print(check_line(check, lang))
+        if holder:  # the learner's DID: last, as on the page (no name would do here)
+            console.print(f"  [dim]{escape(say('id_learner', lang, id=holder))}[/]")
         shown = plain["badges"]
         number = 0
         for inner, badge in zip(result.credentials, shown, strict=True):
@@ -194,11 +195,15 @@ def print_credential(
     # Everything below comes from the credential: never let it be read as markup.
     title = escape(str(achievement.get("name") or summary.get("name") or summary.get("id") or "?"))
     console.print(f"{escape(label)}: [bold]{title}[/] {mark(result.verdict, lang)}")
-    who = str(issuer.get("trustedName") or issuer.get("name") or "")
-    issued = say("issued_by", lang, who=who) + f" {issuer.get('id') or ''}"
-    console.print(f"  {escape(issued.rstrip())}")
-    if summary.get("subject"):
-        console.print(f"  {escape(say('to', lang, subject=summary['subject']))}")
+    # Names up front, as the page shows them; the ids (DIDs) come last, for whoever
+    # needs them. The badge names its issuer itself: the trust list says if it knows it.
+    named, trusted = issuer.get("name"), issuer.get("trustedName")
+    who = str(named or trusted or say("unknown_issuer", lang))
+    if trusted and trusted != named:
+        who += f" ({say('on_list', lang, name=trusted)})"
+    elif trusted:
+        who += f" ({say('on_list_same', lang)})"
+    console.print(f"  {escape(say('issued_by', lang, who=who))}")
     state = (plain or {}).get("state") or badge_state(result)
     console.print(f"  {escape(words.get('say_' + state, state))}")
     level = summary.get("level")
@@ -226,6 +231,13 @@ def print_credential(
         console.print(f"  {escape(say('form', lang, form=form))}")
     for check in result.checks:
         console.print(check_line(check, lang))
+    for key, value in (
+        ("id_issuer", issuer.get("id")),
+        ("id_learner", summary.get("subject")),
+        ("id_badge", summary.get("id")),
+    ):
+        if value:
+            console.print(f"  [dim]{escape(say(key, lang, id=value))}[/]")
 
 
 def result_from_dict(data: dict[str, Any]) -> VerificationResult:
