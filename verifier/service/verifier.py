@@ -112,6 +112,18 @@ def result_dict(result: VerificationResult) -> dict[str, Any]:
     return out
 
 
+def _not_ours(result: VerificationResult, challenge: object) -> VerificationResult:
+    """``result`` with the challenge check saying no request of ours asked for it."""
+    result.replace(
+        _nonce_check(
+            ErrorCode.nonce_unknown,
+            "It does not answer a request made by this verifier.",
+            {"challenge": challenge},
+        )
+    )
+    return result
+
+
 def _nonce_check(code: ErrorCode, message: str, detail: Any = None) -> Check:
     return Check.failed(CheckName.challenge, code, message, detail)
 
@@ -238,14 +250,7 @@ class Verifier:
             result = verify_presentation(
                 presentation, options, challenge=wanted or "", domain=self.domain, shape=shape
             )
-            result.replace(
-                _nonce_check(
-                    ErrorCode.nonce_unknown,
-                    "It does not answer a request made by this verifier.",
-                    {"challenge": wanted},
-                )
-            )
-            return result
+            return _not_ours(result, wanted)
         now = self.clock()
         result = verify_presentation(
             presentation,
@@ -284,14 +289,7 @@ class Verifier:
                 return result
         stored = self.store.get(wanted)
         if stored is None:
-            result.replace(
-                _nonce_check(
-                    ErrorCode.nonce_unknown,
-                    "It does not answer a request made by this verifier.",
-                    {"challenge": wanted},
-                )
-            )
-            return result
+            return _not_ours(result, wanted)
         if stored.request.domain != domain or stored.request.challenge != wanted:
             # a request made under another domain: verified again against it, shape
             # and all (the first verification added its checks to ``shape``)
