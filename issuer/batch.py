@@ -166,11 +166,15 @@ class Summary:
 
 def read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
     """Parse the CSV; evidence files are read relative to its folder."""
-    return _read_rows(path)
+    rows, bad, _ = read_table(path)
+    return rows, bad
 
 
-def _read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
-    """Parse the CSV; a broken file raises ``invalid_csv``, a broken row is listed."""
+def read_table(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]], str]:
+    """``read_rows`` and the file's field separator, so the results file can use it too.
+
+    A broken file raises ``invalid_csv``; a broken row is listed.
+    """
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -181,7 +185,9 @@ def _read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path.name}", code=ErrorCode.invalid_csv) from exc
-    return parse_rows(io.StringIO(decode_csv(data)), base=path.parent)
+    text = decode_csv(data)
+    rows, bad = parse_rows(io.StringIO(text), base=path.parent)
+    return rows, bad, _dialect(text).delimiter
 
 
 def decode_csv(data: bytes) -> str:
@@ -205,15 +211,19 @@ def decode_csv(data: bytes) -> str:
     )
 
 
+def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
+    """The CSV dialect of a file that starts with ``sample``: commas, or the semicolons
+    of Excel in a Dutch locale, or tabs."""
+    try:
+        return csv.Sniffer().sniff(sample[:4096], delimiters=",;\t")
+    except csv.Error:
+        return csv.excel
+
+
 def parse_rows(
     handle: TextIO, *, base: Path | None = None
 ) -> tuple[list[BatchRow], list[dict[str, Any]]]:
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            handle.read(4096), delimiters=",;\t"
-        )
-    except csv.Error:
-        dialect = csv.excel
+    dialect = _dialect(handle.read(4096))
     handle.seek(0)
     reader = csv.reader(handle, dialect)
     try:
@@ -340,24 +350,35 @@ class ResultsWriter:
     It never overwrites: the results file holds the only copy of offer links and
     transaction codes. ``fresh(path)`` takes ``path`` or, when that exists, the first
     free ``<stem>-2<suffix>``, ``-3``...
+
+    It is written for the spreadsheet the input came from: UTF-8 with a byte order mark
+    (without one, Excel reads "Joël" as "JoÃ«l") and the input's field separator (Excel
+    in a Dutch locale splits on semicolons and shows a comma file as one column).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, delimiter: str = ",") -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._handle = path.open("x", newline="", encoding="utf-8")  # never an old file
-        self._writer = csv.DictWriter(self._handle, RESULT_COLUMNS, extrasaction="ignore")
+        self.delimiter = delimiter
+        # "x": never an old file; utf-8-sig writes the byte order mark first.
+        self._handle = path.open("x", newline="", encoding="utf-8-sig")
+        self._writer = self._dict_writer(self._handle)
         self._writer.writeheader()
         self._rows: list[dict[str, Any]] = []
         self.sync()
 
+    def _dict_writer(self, handle: TextIO) -> csv.DictWriter[str]:
+        return csv.DictWriter(
+            handle, RESULT_COLUMNS, delimiter=self.delimiter, extrasaction="ignore"
+        )
+
     @classmethod
-    def fresh(cls, path: Path) -> ResultsWriter:
+    def fresh(cls, path: Path, *, delimiter: str = ",") -> ResultsWriter:
         """A writer on ``path``, or on the first numbered name that does not exist yet."""
         for n in range(1, 10_000):
             candidate = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
             try:
-                return cls(candidate)
+                return cls(candidate, delimiter=delimiter)
             except FileExistsError:
                 continue
         raise Conflict(f"no free results file name next to {path}", code=ErrorCode.conflict)
@@ -378,10 +399,10 @@ class ResultsWriter:
         ordered = sorted(self._rows, key=lambda row: int(row.get("line") or 0))
         if ordered != self._rows:
             text = io.StringIO(newline="")
-            writer = csv.DictWriter(text, RESULT_COLUMNS, extrasaction="ignore")
+            writer = self._dict_writer(text)
             writer.writeheader()
             writer.writerows(ordered)
-            atomic_write(self.path, text.getvalue().encode("utf-8"), mode=0o600)
+            atomic_write(self.path, text.getvalue().encode("utf-8-sig"), mode=0o600)
 
 
 def remove_stale_temporaries(folder: Path) -> int:

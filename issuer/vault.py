@@ -59,8 +59,14 @@ def new_token(nbytes: int = 32) -> str:
 
 
 def new_tx_code(length: int = 6) -> str:
-    """A numeric transaction code the learner types into the wallet."""
-    return "".join(secrets.choice("0123456789") for _ in range(length))
+    """A numeric transaction code the learner types into the wallet.
+
+    It never starts with 0: a spreadsheet opening the batch results, or a mail merge,
+    reads the code as a number and drops a leading zero, and the learner would be
+    sent a code that cannot work.
+    """
+    first = secrets.choice("123456789")
+    return first + "".join(secrets.choice("0123456789") for _ in range(length - 1))
 
 
 def hash_token(token: str) -> str:

@@ -48,13 +48,15 @@ def batch(
     from issuer import batch as batch_core
 
     def act() -> None:
-        rows, bad = batch_core.read_rows(csv_file)
+        rows, bad, delimiter = batch_core.read_table(csv_file)
         credentials_dir = out_dir or csv_file.with_suffix(".credentials")
         batch_core.remove_stale_temporaries(credentials_dir)  # left by a killed run
         lines = batch_core.line_count(rows) + len(bad)
         # Unlock first: a wrong passphrase must not leave (or touch) a results file.
         with issuer_for(ctx, unlock=any(r.did for r in rows)) as issuer:
-            writer = batch_core.ResultsWriter.fresh(results or csv_file.with_suffix(".results.csv"))
+            writer = batch_core.ResultsWriter.fresh(
+                results or csv_file.with_suffix(".results.csv"), delimiter=delimiter
+            )
             try:
                 for row in bad:
                     writer.write(row)

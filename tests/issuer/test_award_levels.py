@@ -383,7 +383,7 @@ def test_batch_rows_with_dutch_headers_several_skills_and_an_evidence_file(
     )
     writer.close()
     assert (summary.issued, summary.failed) == (3, 2)
-    lines = list(csv.DictReader(io.StringIO(results_path.read_text("utf-8"))))
+    lines = list(csv.DictReader(io.StringIO(results_path.read_text("utf-8-sig"))))
     assert [(r["line"], r["achievement"], r["outcome"]) for r in lines] == [
         ("2", "levensvaardigheden-creativiteit", "issued"),
         ("2", "levensvaardigheden-doorzettingsvermogen", "issued"),
@@ -425,7 +425,7 @@ def test_batch_row_with_an_email_and_three_skills_is_one_offer(
         writer = batch.ResultsWriter(results_path)  # a new name each attempt
         summary = batch.run(fresh, rows, results=writer, out_dir=None, actor="test", tx_code=True)
         writer.close()
-        lines = list(csv.DictReader(io.StringIO(results_path.read_text("utf-8"))))
+        lines = list(csv.DictReader(io.StringIO(results_path.read_text("utf-8-sig"))))
         outcomes = [r["outcome"] for r in lines]
         if attempt == "first":
             assert (summary.offered, summary.failed) == (3, 2)

@@ -25,7 +25,7 @@ def _csv(tmp_path: Path, text: str) -> Path:
 
 
 def _results(path: Path) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
 
 
 def _run(issuer: Issuer, source: Path, tmp_path: Path, **kw: object) -> tuple[batch.Summary, Path]:

@@ -391,7 +391,7 @@ def test_batch_cli_offers_expire_when_asked_and_a_wrong_passphrase_touches_nothi
     done = cli(runner, data, "batch", str(source), "--expires-in", "2", "--quiet", code=2)
     assert "3 lines: 1 issued, 1 offered, 0 already done, 1 failed" in done.output
     results = source.with_suffix(".results.csv")
-    rows = list(csv.DictReader(io.StringIO(results.read_text("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(results.read_text("utf-8-sig"))))
     assert [r["line"] for r in rows] == ["2", "3", "4"]
     offers = json.loads(cli(runner, data, "offers", "list", "--json").output)
     (offer,) = offers
@@ -403,3 +403,32 @@ def test_batch_cli_offers_expire_when_asked_and_a_wrong_passphrase_touches_nothi
     assert "wrong_passphrase" in wrong.output
     assert results.read_bytes() == kept
     assert not source.with_name("klas.results-2.csv").exists()
+
+
+def test_batch_results_open_in_the_spreadsheet_the_file_came_from(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    """Excel in a Dutch locale saves semicolons (here with its byte order mark and CRLF);
+    the results must come back the same way, or Excel shows one column of mangled names."""
+    source = tmp_path / "klas.csv"
+    source.write_bytes(
+        "\ufeffNaam;E-mail;Vaardigheid\r\n"
+        "Joël de Vriës;joel@example.nl;cook\r\n"
+        "Anaïs Bakker;anais@example.nl;cook\r\n".encode()
+    )
+    cli(runner, data, "batch", str(source), "--tx-code", "--quiet")
+    raw = source.with_suffix(".results.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfline;name;email;")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert [r["name"] for r in rows] == ["Joël de Vriës", "Anaïs Bakker"]
+    assert all(r["offer_uri"].startswith("openid-credential-offer://") for r in rows)
+    # a spreadsheet reads the code as a number: it must not start with 0
+    assert all(len(r["tx_code"]) == 6 and r["tx_code"][0] != "0" for r in rows)
+
+
+def test_transaction_codes_never_start_with_zero() -> None:
+    from issuer.vault import new_tx_code
+
+    codes = [new_tx_code() for _ in range(3000)]
+    assert all(len(c) == 6 and c.isdigit() and c[0] != "0" for c in codes)
+    assert {c[0] for c in codes} == set("123456789")  # every other first digit occurs

@@ -34,7 +34,7 @@ KILL_AFTER = 200
 def _reported(path: Path) -> list[dict[str, str]]:
     if not path.exists():
         return []
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8-sig")
     # The last line may be cut mid-write; only complete lines count as reported.
     complete = text[: text.rfind("\n") + 1]
     return list(csv.DictReader(io.StringIO(complete)))
