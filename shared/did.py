@@ -1,5 +1,7 @@
 """DIDs: did:key (Ed25519 and P-256 Multikey) and did:web, and the resolvers that find them.
 
+The resolvers also find https key documents (controlled identifier documents, by
+their URL): ``shared.key_documents`` reads a verification method from one.
 Resolution is pure except through an injected ``Fetcher``: the core never opens a
 socket by itself. ``StaticResolver`` serves trust packs and tests.
 """
@@ -38,10 +40,10 @@ MAX_DID_DOCUMENT_BYTES = 256 * 1024
 
 
 class Resolver(Protocol):
-    """Anything that turns a DID into its DID document."""
+    """Anything that turns a DID (or the https URL of a key document) into its document."""
 
     def resolve(self, did: str) -> dict[str, Any]:
-        """Return the DID document or raise ``ResolutionFailed``."""
+        """Return the document or raise ``ResolutionFailed``."""
         ...
 
 
@@ -151,8 +153,14 @@ def did_web_from_domain(domain: str) -> str:
     return did
 
 
+def is_web_url(value: str) -> bool:
+    """Whether ``value`` is an http(s) URL (a key document's address, not a DID)."""
+    return value.startswith(("https://", "http://"))
+
+
 def check_document(did: str, doc: Any) -> dict[str, Any]:
-    """Basic sanity of a resolved DID document: an object whose ``id`` is the DID.
+    """Basic sanity of a resolved document: an object whose ``id`` is the DID (or, for
+    a key document, the URL it was read from).
 
     A document that fails it was obtained and is wrong (``did_document_invalid``: the
     credential fails), unlike one that could not be obtained (``did_not_found``).
@@ -171,7 +179,8 @@ def check_document(did: str, doc: Any) -> dict[str, Any]:
 
 
 class StaticResolver:
-    """Resolves did:key by computation and every other DID from a fixed table."""
+    """Resolves did:key by computation and every other DID (or key document URL) from a
+    fixed table."""
 
     def __init__(self, documents: Mapping[str, dict[str, Any]] | None = None) -> None:
         self._docs: dict[str, dict[str, Any]] = dict(documents or {})
@@ -192,6 +201,12 @@ class StaticResolver:
         if did.startswith("did:key:"):
             return did_key_document(did)
         if not did.startswith("did:"):
+            if is_web_url(did):
+                raise ResolutionFailed(
+                    "key document not known to this resolver",
+                    code=ErrorCode.did_not_found,
+                    detail=did,
+                )
             raise InvalidInput("not a DID", code=ErrorCode.malformed_did, detail=did)
         method = did.split(":", 2)[1]
         if method not in ("key", "web"):
@@ -206,10 +221,11 @@ class StaticResolver:
 
 
 class WebResolver:
-    """did:key locally, did:web through an injected fetcher, with a TTL cache.
+    """did:key locally; did:web and https key documents through an injected fetcher,
+    with a TTL cache.
 
     ``fallback`` (a StaticResolver, e.g. a trust pack) is consulted first, so an
-    offline verifier never needs the network for DIDs it already holds.
+    offline verifier never needs the network for documents it already holds.
     """
 
     def __init__(
@@ -238,7 +254,7 @@ class WebResolver:
                 return self._fallback.resolve(did)
             except ResolutionFailed:
                 pass
-        if not did.startswith("did:web:"):
+        if not did.startswith("did:web:") and not is_web_url(did):
             method = did.split(":", 2)[1] if did.startswith("did:") and did.count(":") >= 2 else ""
             if not method:
                 raise InvalidInput("not a DID", code=ErrorCode.malformed_did, detail=did)
@@ -251,28 +267,8 @@ class WebResolver:
         hit = self._cache.get(did)
         if hit is not None and hit[0] > now:
             return hit[1]
-        url = did_web_url(did)
-        try:
-            body = self._fetcher(url)
-        except Exception as exc:  # fetchers are I/O at the edge; any failure is resolution
-            raise ResolutionFailed(
-                "could not fetch the did:web document",
-                code=_fetch_failure_code(exc),
-                detail={"did": did, "url": url, "error": str(exc)},
-            ) from exc
-        if len(body) > self._max_bytes:
-            raise ResolutionFailed(
-                "did:web document is too large",
-                code=ErrorCode.did_document_invalid,
-                detail={"did": did, "bytes": len(body)},
-            )
-        try:
-            doc = parse_json(body)
-        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise ResolutionFailed(
-                "did:web document is not JSON", code=ErrorCode.did_document_invalid, detail=did
-            ) from exc
-        checked = check_document(did, doc)
+        url = did if is_web_url(did) else did_web_url(did)
+        checked = check_document(did, fetch_document(self._fetcher, url, self._max_bytes))
         self._cache.pop(did, None)
         while len(self._cache) >= self._max_entries:  # bounded: drop the oldest entry
             del self._cache[next(iter(self._cache))]
@@ -280,8 +276,38 @@ class WebResolver:
         return checked
 
 
+def fetch_document(fetcher: Fetcher, url: str, max_bytes: int) -> Any:
+    """The JSON published at ``url``, through ``fetcher``: the one fetch-and-read of a
+    document a key is looked up in (a did:web document, a key document, a JWK Set).
+
+    Raises ``ResolutionFailed``: ``did_not_found`` when it cannot be had now,
+    ``fetch_refused`` for an address that is not fetched, ``did_document_invalid``
+    when what arrived is too large or not strict JSON.
+    """
+    try:
+        body = fetcher(url)
+    except Exception as exc:  # fetchers are I/O at the edge; any failure is resolution
+        raise ResolutionFailed(
+            "could not fetch the document",
+            code=_fetch_failure_code(exc),
+            detail={"url": url, "error": str(exc)},
+        ) from exc
+    if len(body) > max_bytes:
+        raise ResolutionFailed(
+            "the document is too large",
+            code=ErrorCode.did_document_invalid,
+            detail={"url": url, "bytes": len(body), "limit": max_bytes},
+        )
+    try:
+        return parse_json(body)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ResolutionFailed(
+            "the document is not JSON", code=ErrorCode.did_document_invalid, detail={"url": url}
+        ) from exc
+
+
 def _fetch_failure_code(exc: Exception) -> ErrorCode:
-    """What a did:web fetch failure says about the badge.
+    """What a failure to fetch a did:web or key document says about the badge.
 
     A body over the size limit did arrive and is broken (``did_document_invalid``); an
     address the verifier will not contact (private, not https) stays ``fetch_refused``:
@@ -296,7 +322,8 @@ def _fetch_failure_code(exc: Exception) -> ErrorCode:
     return ErrorCode.did_not_found
 
 
-def _iter_methods(doc: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+def iter_methods(doc: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
+    """Every verification method a document holds: listed, or embedded in a relationship."""
     for key in ("verificationMethod", *RELATIONSHIPS, "publicKey"):
         entries = doc.get(key)
         if isinstance(entries, dict):
@@ -307,7 +334,8 @@ def _iter_methods(doc: Mapping[str, Any]) -> Iterable[dict[str, Any]]:
                     yield entry
 
 
-def _absolute(ref: str, doc_id: str) -> str:
+def absolute(ref: str, doc_id: str) -> str:
+    """``ref`` read against ``doc_id``: a bare ``#fragment`` is relative to the document."""
     return doc_id + ref if ref.startswith("#") else ref
 
 
@@ -346,8 +374,8 @@ def find_verification_method(
     doc = resolver.resolve(base)
     doc_id = doc.get("id", base)
     found: dict[str, Any] | None = None
-    for entry in _iter_methods(doc):
-        if isinstance(entry.get("id"), str) and _absolute(entry["id"], doc_id) == vm_url:
+    for entry in iter_methods(doc):
+        if isinstance(entry.get("id"), str) and absolute(entry["id"], doc_id) == vm_url:
             found = entry
             break
     if found is None:
@@ -363,22 +391,31 @@ def find_verification_method(
             code=ErrorCode.verification_method_not_found,
             detail={"vm": vm_url, "controller": controller},
         )
-    if purpose is not None:
-        refs = doc.get(purpose) or []
-        if isinstance(refs, str | dict):
-            refs = [refs]
-        listed = False
-        for ref in refs:
-            rid = ref.get("id") if isinstance(ref, dict) else ref
-            if isinstance(rid, str) and _absolute(rid, doc_id) == vm_url:
-                listed = True
-                break
-        if not listed:
-            raise VerificationFailed(
-                f"the key is not authorised for {purpose}",
-                code=ErrorCode.proof_purpose_mismatch,
-                detail={"vm": vm_url, "purpose": purpose},
-            )
+    if purpose is not None and not listed_for(doc, doc_id, purpose, vm_url):
+        raise VerificationFailed(
+            f"the key is not authorised for {purpose}",
+            code=ErrorCode.proof_purpose_mismatch,
+            detail={"vm": vm_url, "purpose": purpose},
+        )
+    return method_key(found, vm_url, controller)
+
+
+def listed_for(doc: Mapping[str, Any], doc_id: str, purpose: str, vm_url: str) -> bool:
+    """Whether ``doc`` lists ``vm_url`` under the relationship ``purpose``, by reference
+    or embedded (relative ids are read against ``doc_id``)."""
+    refs = doc.get(purpose) or []
+    if isinstance(refs, str | dict):
+        refs = [refs]
+    for ref in refs:
+        rid = ref.get("id") if isinstance(ref, dict) else ref
+        if isinstance(rid, str) and absolute(rid, doc_id) == vm_url:
+            return True
+    return False
+
+
+def method_key(found: Mapping[str, Any], vm_url: str, controller: str) -> VerificationMethod:
+    """The public key of a verification method entry: Multikey (Ed25519 or P-256),
+    Ed25519VerificationKey2020 or Ed25519VerificationKey2018."""
     vm_type = str(found.get("type", ""))
     if vm_type not in ED25519_VM_TYPES:
         raise Unsupported(

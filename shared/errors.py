@@ -100,11 +100,11 @@ class ErrorCode(StrEnum):
     #: selective disclosure (no ecdsa-sd-2023 base proof)
     disclosure_unavailable = "disclosure_unavailable"
     # --- resolution
-    #: (warning) the DID document could not be obtained now (offline, unreachable, not in pack)
+    #: (warning) a DID or key document could not be obtained now (offline, unreachable, not in pack)
     did_not_found = "did_not_found"
-    #: a DID document was obtained but is the wrong one or broken (another id, not JSON)
+    #: a DID or key document was obtained but is the wrong one or broken (another id, not JSON)
     did_document_invalid = "did_document_invalid"
-    #: the signing key is not in the DID document
+    #: the signing key is not in the DID or key document (or not that document's)
     verification_method_not_found = "verification_method_not_found"
     #: the status list could not be fetched or is stale
     status_list_unavailable = "status_list_unavailable"

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from joserfc.jwk import ECKey, OKPKey
 
-from shared.did import Fetcher, Resolver
+from shared.did import Fetcher, Resolver, fetch_document
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError, Unsupported
 from shared.formats.jose import (
     PublicKey,
@@ -173,28 +173,7 @@ def _from_did_url(kid: str, resolver: Resolver) -> JwtKey:
 
 def _fetch_jwk(kid: str, fetcher: Fetcher) -> PublicKey:
     url, fragment = urldefrag(kid)
-    try:
-        body = fetcher(url)
-    except RugzakError:
-        raise
-    except Exception as exc:  # the fetcher is I/O at the edge: any failure is resolution
-        raise ResolutionFailed(
-            "the issuer's key could not be fetched",
-            code=ErrorCode.verification_method_not_found,
-            detail={"kid": kid, "error": str(exc)},
-        ) from exc
-    if len(body) > MAX_JWKS_BYTES:
-        raise ResolutionFailed(
-            "the key document is too large",
-            code=ErrorCode.verification_method_not_found,
-            detail={"kid": kid, "limit": MAX_JWKS_BYTES},
-        )
-    try:
-        document = parse_json(body)
-    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise ResolutionFailed(
-            "the key document is not JSON", code=ErrorCode.verification_method_not_found
-        ) from exc
+    document = fetch_document(fetcher, url, MAX_JWKS_BYTES)
     if isinstance(document, dict) and isinstance(document.get("keys"), list):
         candidates = [k for k in document["keys"] if isinstance(k, dict)]
         named = [k for k in candidates if k.get("kid") in (kid, fragment)]

@@ -8,6 +8,7 @@ from urllib.parse import urldefrag
 
 from shared.did import Resolver, VerificationMethod, find_verification_method, multikey_public
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
+from shared.key_documents import find_key_document_method, fragment_key, key_document_url
 from shared.keys import verify_signature
 from shared.multibase import decode_base58btc
 from shared.proof.ecdsa_sd.base import CRYPTOSUITE as SD_CRYPTOSUITE
@@ -44,7 +45,9 @@ def verify_proofs(
 
     ``allow_fragment_keys`` accepts a verification method such as
     ``https://example.edu/issuers/1#z6Mk...`` whose fragment *is* the key, as the
-    1EdTech validator does; such results are flagged ``key_unconfirmed``.
+    1EdTech validator does; such results are flagged ``key_unconfirmed``. Any other
+    http(s) verification method is read from its key document through ``resolver``
+    (``shared.key_documents``).
     """
     all_proofs = proofs_of(document)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
@@ -181,16 +184,15 @@ def _resolve_key(
 ) -> tuple[VerificationMethod, bool]:
     if vm_url.startswith("did:"):
         return find_verification_method(resolver, vm_url, purpose=purpose), False
-    base, fragment = urldefrag(vm_url)
-    if (
-        allow_fragment_keys
-        and base.startswith(("https://", "http://"))
-        and fragment.startswith("z")
-    ):
+    fragment = fragment_key(vm_url) if allow_fragment_keys else None
+    if fragment is not None:
         key_type, public = multikey_public(fragment)
+        base = urldefrag(vm_url)[0]
         return VerificationMethod(vm_url, base, "Multikey", public, fragment, key_type), True
+    if key_document_url(vm_url) is not None:
+        return find_key_document_method(resolver, vm_url, purpose=purpose), False
     raise ResolutionFailed(
-        "the verification key cannot be found offline",
+        "the verification key cannot be found",
         code=ErrorCode.verification_method_not_found,
         detail=vm_url,
     )

@@ -100,6 +100,10 @@ def build(
         ),
     ] = None,
     did: Annotated[list[str] | None, typer.Option(help="A did:web to fetch (repeat)")] = None,
+    key_document: Annotated[
+        list[str] | None,
+        typer.Option(help="An https key document (issuer keys by URL) to fetch (repeat)"),
+    ] = None,
     did_document: Annotated[
         list[Path] | None, typer.Option(help="A DID document file (repeat)")
     ] = None,
@@ -110,8 +114,10 @@ def build(
         list[Path] | None, typer.Option(help="A status list credential file (repeat)")
     ] = None,
 ) -> None:
-    """Gather DID documents, status lists and badge images (over HTTPS) into one offline pack.
+    """Gather DID documents, key documents, status lists and badge images (over HTTPS)
+    into one offline pack.
 
+    A badge's key document is taken when its signature names its key by an https URL.
     A badge's images (its picture and its issuer's logo) are taken when the badge
     gives their digest, and only when the bytes match it.
     """
@@ -120,6 +126,7 @@ def build(
     from shared.formats import is_ob2_document, readable
     from shared.formats.ob2 import linked_documents
     from shared.formats.vcjwt import enveloped_token
+    from shared.key_documents import key_document_urls
     from shared.runtime.fetch import SafeFetcher
     from verifier.service.images import ImageProxy, linked_images
     from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
@@ -135,6 +142,7 @@ def build(
             pack.issuers.update(load_trust_list(trust_list))
         dids = set(did or []) | {d for d in pack.issuers if d.startswith("did:web:")}
         urls = set(status_list or [])
+        keys = {url.split("#", 1)[0] for url in key_document or []}
         images: dict[str, dict[str, str]] = {}
         for path in credential or []:
             doc = _badge_file(path)
@@ -151,6 +159,7 @@ def build(
                 if issuer and issuer.startswith("did:web:"):
                     dids.add(issuer)
                 urls.update(_status_urls(cred))
+                keys.update(key_document_urls(cred))
                 if isinstance(cred, dict):
                     images.update(linked_images(cred))
         for path in did_document or []:
@@ -162,6 +171,10 @@ def build(
             document = _fetch_json(fetcher, did_web_url(name), settings.did_max_bytes)
             pack.dids[name] = check_document(name, document)
             console.print(f"DID document  {name}")
+        for url in sorted(keys):
+            document = _fetch_json(fetcher, url, settings.did_max_bytes)
+            pack.key_documents[url] = check_document(url, document)
+            console.print(f"Key document  {url}")
         for path in status_list_file or []:
             listed = _json_file(path)
             if not isinstance(readable(listed), dict) or not isinstance(
@@ -200,9 +213,15 @@ def build(
     pack.save(output)
     console.print(
         f"Wrote {output}: {len(pack.issuers)} issuers, {len(pack.dids)} DID documents, "
-        f"{len(pack.status_lists)} status lists, {len(pack.documents)} OB 2.0 documents, "
+        f"{_key_documents(pack.key_documents)}{len(pack.status_lists)} status lists, "
+        f"{len(pack.documents)} OB 2.0 documents, "
         f"{len(pack.images)} images."
     )
+
+
+def _key_documents(documents: dict[str, Any]) -> str:
+    """'N key documents, ' when the pack has any (most issuers use DIDs)."""
+    return f"{len(documents)} key documents, " if documents else ""
 
 
 @pack_app.command("load")
@@ -223,7 +242,8 @@ def load(
     pack.save(target)
     console.print(
         f"Loaded {file} into {target}: {len(pack.issuers)} issuers, {len(pack.dids)} DID "
-        f"documents, {len(pack.status_lists)} status lists, built {pack.to_dict()['created']}."
+        f"documents, {_key_documents(pack.key_documents)}"
+        f"{len(pack.status_lists)} status lists, built {pack.to_dict()['created']}."
     )
 
 
@@ -250,6 +270,8 @@ def show(
         console.print(f"  issuer       {name}  {did_}")
     for did_ in sorted(pack.dids):
         console.print(f"  DID document {did_}")
+    for url in sorted(pack.key_documents):
+        console.print(f"  key document {url}")
     for url in sorted(pack.status_lists):
         console.print(f"  status list  {url}")
     for url, data in sorted(pack.images.items()):

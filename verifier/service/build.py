@@ -73,7 +73,7 @@ def build_verifier(
         trusted = load_trust_list(settings.trust_list)
     if pack is not None and pack.issuers:
         trusted = {**pack.issuers, **(trusted or {})}
-    static = StaticResolver(pack.dids if pack is not None else {})
+    static = StaticResolver(pack.resolvable if pack is not None else {})
     network = None
     badge_fetcher = None
     if settings.offline:

@@ -9,11 +9,14 @@ Trust pack file (JSON), everything needed to verify with no network at all::
     {"format": "rugzak-trust-pack", "version": 1, "created": "2026-11-23T12:00:00Z",
      "issuers": [{"id": ..., "name": ...}],
      "dids": {"did:web:leerhuis.example": {...DID document...}},
+     "key_documents": {"https://badges.example.nl/issuers/7": {...key document...}},
      "status_lists": {"https://leerhuis.example/status/1": {...status list credential...}},
      "images": {"https://leerhuis.example/images/uEiB....png": "<base64 of the bytes>"}}
 
-``images`` (optional) holds badge and logo pictures so the page shows them offline;
-``pack build`` takes only images whose bytes match the digest their badge gives.
+``key_documents`` (optional) holds the https key documents (Controlled Identifiers)
+that proofs name their keys in, by URL, each naming itself by that URL. ``images``
+(optional) holds badge and logo pictures so the page shows them offline; ``pack
+build`` takes only images whose bytes match the digest their badge gives.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any
 
 from shared.credentials import StatusFetcher, types_of
 from shared.dates import format_datetime, read_datetime
-from shared.did import check_document
+from shared.did import check_document, is_web_url
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed, RugzakError
 from shared.formats import readable
 from shared.runtime.files import atomic_write
@@ -81,7 +84,7 @@ def issuers_document(issuers: Mapping[str, str]) -> dict[str, Any]:
 
 @dataclass
 class TrustPack:
-    """DID documents and status lists gathered while online, for offline use."""
+    """DID documents, key documents and status lists gathered while online, for offline use."""
 
     created: datetime
     issuers: dict[str, str] = field(default_factory=dict)
@@ -92,6 +95,13 @@ class TrustPack:
     documents: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Badge and logo images by URL (their bytes), for the page without a network.
     images: dict[str, bytes] = field(default_factory=dict)
+    # https key documents (Controlled Identifiers) by URL, which proofs name keys in.
+    key_documents: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def resolvable(self) -> dict[str, dict[str, Any]]:
+        """The DID documents and key documents, by the id each names itself by."""
+        return {**self.dids, **self.key_documents} if self.key_documents else self.dids
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -102,6 +112,8 @@ class TrustPack:
             "dids": self.dids,
             "status_lists": self.status_lists,
         }
+        if self.key_documents:
+            out["key_documents"] = self.key_documents
         if self.documents:
             out["documents"] = self.documents
         if self.images:
@@ -156,6 +168,7 @@ class TrustPack:
             raise InvalidInput("'documents' must map URLs to JSON objects", code=code)
         pack = cls(created, issuers, dids, lists, {str(k): v for k, v in documents.items()})
         pack.images = _images(data.get("images", {}))
+        pack.key_documents = _key_documents(data.get("key_documents", {}))
         return pack
 
     @classmethod
@@ -165,6 +178,30 @@ class TrustPack:
     def save(self, path: Path) -> None:
         text = json.dumps(self.to_dict(), indent=1, sort_keys=True)
         atomic_write(path, text.encode("utf-8"), mode=0o644, make_dirs=True)
+
+
+def _key_documents(raw: Any) -> dict[str, dict[str, Any]]:
+    """The pack's key documents: https URL -> a document whose ``id`` is that URL."""
+    code = ErrorCode.invalid_trust_pack
+    if not isinstance(raw, Mapping):
+        raise InvalidInput("'key_documents' must map URLs to key documents", code=code)
+    out: dict[str, dict[str, Any]] = {}
+    for url, doc in raw.items():
+        if not isinstance(url, str) or not is_web_url(url):
+            raise InvalidInput(
+                f"the key document entry {url!r} is not an http(s) URL",
+                code=code,
+                detail={"url": url},
+            )
+        try:
+            out[url] = check_document(url, doc)
+        except RugzakError as exc:
+            raise InvalidInput(
+                f"the key document for {url} is not valid: {exc.message}",
+                code=code,
+                detail={"url": url},
+            ) from exc
+    return out
 
 
 def _images(raw: Any) -> dict[str, bytes]:
