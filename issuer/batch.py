@@ -187,7 +187,7 @@ def read_table(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]], str]:
         raise InvalidInput(f"cannot read {path.name}", code=ErrorCode.invalid_csv) from exc
     text = decode_csv(data)
     rows, bad = parse_rows(io.StringIO(text), base=path.parent)
-    return rows, bad, _dialect(text).delimiter
+    return rows, bad, _delimiter(text)
 
 
 def decode_csv(data: bytes) -> str:
@@ -211,28 +211,44 @@ def decode_csv(data: bytes) -> str:
     )
 
 
-def _dialect(sample: str) -> type[csv.Dialect] | csv.Dialect:
-    """The CSV dialect of a file that starts with ``sample``: commas, or the semicolons
-    of Excel in a Dutch locale, or tabs."""
-    try:
-        return csv.Sniffer().sniff(sample[:4096], delimiters=",;\t")
+def _delimiter(sample: str) -> str:
+    """The field separator of a file that starts with ``sample``: the one that splits its
+    header into the most known column names (commas, Excel's semicolons in a Dutch
+    locale, or tabs). The header decides because the rows may hold anything, quotes and
+    separators included, which is where guessing from the whole sample goes wrong."""
+    header = sample.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
+
+    def known(delimiter: str) -> int:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        return sum(_column(cell) in COLUMNS for cell in cells)
+
+    best = max(",;\t", key=known)  # the first of a tie: a comma
+    if known(best):
+        return best
+    try:  # no known column at all: the error will name them; split it as it looks
+        return csv.Sniffer().sniff(sample[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        return csv.excel
+        return ","
+
+
+def _column(header_cell: str) -> str:
+    name = header_cell.strip().lower()
+    return ALIASES.get(name, name)
 
 
 def parse_rows(
     handle: TextIO, *, base: Path | None = None
 ) -> tuple[list[BatchRow], list[dict[str, Any]]]:
-    dialect = _dialect(handle.read(4096))
+    delimiter = _delimiter(handle.read(4096))
     handle.seek(0)
-    reader = csv.reader(handle, dialect)
+    reader = csv.reader(handle, delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration as exc:
         raise InvalidInput("the CSV file is empty", code=ErrorCode.invalid_csv) from exc
     except csv.Error as exc:
         raise InvalidInput(str(exc), code=ErrorCode.invalid_csv, detail={"line": 1}) from exc
-    columns = [ALIASES.get(h.strip().lower(), h.strip().lower()) for h in header]
+    columns = [_column(h) for h in header]
     unknown = [h.strip() for h, c in zip(header, columns, strict=True) if c and c not in COLUMNS]
     if unknown:
         names = ", ".join(f"'{h}'" for h in unknown)
@@ -384,7 +400,7 @@ class ResultsWriter:
         raise Conflict(f"no free results file name next to {path}", code=ErrorCode.conflict)
 
     def write(self, row: dict[str, Any]) -> None:
-        self._writer.writerow(row)
+        self._writer.writerow(_spreadsheet_safe(row))
         self._rows.append(row)
 
     def sync(self) -> None:
@@ -401,8 +417,23 @@ class ResultsWriter:
             text = io.StringIO(newline="")
             writer = self._dict_writer(text)
             writer.writeheader()
-            writer.writerows(ordered)
+            writer.writerows(_spreadsheet_safe(row) for row in ordered)
             atomic_write(self.path, text.getvalue().encode("utf-8-sig"), mode=0o600)
+
+
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _spreadsheet_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """``row`` with every text that a spreadsheet would run as a formula quoted by a
+    leading apostrophe: names and e-mail addresses may come from a sign-up form, and
+    ``=HYPERLINK(...)`` in a learner's name must not become a live link or command when
+    the results are opened in Excel. Our own values (ids, links, codes) never start so."""
+    return {
+        key: f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+        for key, value in row.items()
+    }
 
 
 def remove_stale_temporaries(folder: Path) -> int:

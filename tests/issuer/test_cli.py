@@ -414,13 +414,19 @@ def test_batch_results_open_in_the_spreadsheet_the_file_came_from(
     source.write_bytes(
         "\ufeffNaam;E-mail;Vaardigheid\r\n"
         "Joël de Vriës;joel@example.nl;cook\r\n"
-        "Anaïs Bakker;anais@example.nl;cook\r\n".encode()
+        "Anaïs Bakker;anais@example.nl;cook\r\n"
+        '"=HYPERLINK(""http://evil.example"";""Klik"")";hyper@example.nl;cook\r\n'.encode()
     )
     cli(runner, data, "batch", str(source), "--tx-code", "--quiet")
     raw = source.with_suffix(".results.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfline;name;email;")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
-    assert [r["name"] for r in rows] == ["Joël de Vriës", "Anaïs Bakker"]
+    # a name from a sign-up form is never run as a formula (CSV injection)
+    assert [r["name"] for r in rows] == [
+        "Joël de Vriës",
+        "Anaïs Bakker",
+        '\'=HYPERLINK("http://evil.example";"Klik")',
+    ]
     assert all(r["offer_uri"].startswith("openid-credential-offer://") for r in rows)
     # a spreadsheet reads the code as a number: it must not start with 0
     assert all(len(r["tx_code"]) == 6 and r["tx_code"][0] != "0" for r in rows)
