@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -345,15 +347,36 @@ def check_image(image: str, max_bytes: int) -> None:
         ) from exc
 
 
-def image_from_file(path: Path, max_bytes: int) -> str:
-    """A data: URI for an image file (type from its bytes, SVG from its name)."""
+# A badge picture larger than this is made smaller when it is read from a file: about
+# twice the size wallets and pages show a badge, so it stays sharp on dense screens.
+FIT_SIDE = 512
+MAX_FILE_BYTES = 50 * 1024 * 1024  # an image file larger than this is not read at all
+MAX_PIXELS = 40_000_000  # nor one that would unpack to more pixels (a decompression bomb)
+
+
+@dataclass(frozen=True)
+class ImageFile:
+    """An image file as a data: URI, and what was done to fit it (None: nothing)."""
+
+    uri: str
+    fitted: str | None = None
+
+
+def image_from_file(path: Path, max_bytes: int) -> ImageFile:
+    """A data: URI for an image file (type from its bytes, SVG from its name).
+
+    A PNG, JPEG, GIF or WebP file over ``max_bytes`` (a designer's 2,000-pixel PNG of
+    several MB) is scaled down to fit ``FIT_SIDE`` pixels, and smaller if needed, in its
+    own format (a GIF becomes a PNG), rather than refused: badges are 20-80 KB. SVG
+    is text and is never changed; one over the limit is refused.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise InvalidInput(
             f"cannot read the image file {path.name}", code=ErrorCode.invalid_image
         ) from exc
-    if size > max_bytes:
+    if size > MAX_FILE_BYTES:
         raise _too_large(size, max_bytes)
     raw = path.read_bytes()
     mime = next(
@@ -366,12 +389,76 @@ def image_from_file(path: Path, max_bytes: int) -> str:
             code=ErrorCode.invalid_image,
             detail=path.name,
         )
-    return f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}"
+    fitted = None
+    if len(raw) > max_bytes:
+        if mime == "image/svg+xml":
+            raise _too_large(len(raw), max_bytes)
+        before = len(raw)
+        raw, mime, fitted = _fit(raw, path.name, max_bytes)
+        fitted = f"{fitted}, {_kb(before)} -> {_kb(len(raw))}"
+    return ImageFile(f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}", fitted)
+
+
+def _fit(raw: bytes, name: str, max_bytes: int) -> tuple[bytes, str, str]:
+    """``raw`` scaled down until it is at most ``max_bytes``: (bytes, media type, what
+    was done, in words)."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(raw)) as opened:
+            width, height = opened.size
+            if width * height > MAX_PIXELS:
+                raise InvalidInput(
+                    f"the image {name} is too large to read ({width} x {height} pixels)",
+                    code=ErrorCode.image_too_large,
+                    detail={"width": width, "height": height},
+                )
+            source_format = opened.format
+            animated = getattr(opened, "n_frames", 1) > 1
+            opened.seek(0)
+            # A phone photo stands as it was taken; its metadata (place, camera) goes.
+            image = ImageOps.exif_transpose(opened)
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise InvalidInput(
+            f"the image file {name} cannot be read", code=ErrorCode.invalid_image
+        ) from exc
+    fmt = {"JPEG": "JPEG", "WEBP": "WEBP"}.get(source_format or "", "PNG")
+    if fmt == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif fmt == "PNG" and image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    side = FIT_SIDE
+    while True:
+        copy = image.copy()
+        copy.thumbnail((side, side), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        if fmt == "JPEG":
+            copy.save(buffer, "JPEG", quality=85, optimize=True)
+        elif fmt == "WEBP":
+            copy.save(buffer, "WEBP", quality=85)
+        else:
+            copy.save(buffer, "PNG", optimize=True)
+        data = buffer.getvalue()
+        if len(data) <= max_bytes:
+            break
+        if side <= 128:
+            raise _too_large(len(raw), max_bytes)
+        side = side * 3 // 4
+    mime = {"JPEG": "image/jpeg", "WEBP": "image/webp"}.get(fmt, "image/png")
+    what = f"made smaller: {width} x {height} -> {copy.width} x {copy.height} pixels"
+    if source_format == "GIF":
+        what += ", as PNG" + (" (only its first frame: the animation is gone)" if animated else "")
+    return data, mime, what
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{-(-size // 1024)} KB"
 
 
 def _too_large(size: int, limit: int) -> InvalidInput:
     return InvalidInput(
-        f"the image is too large ({size} bytes; the limit is {limit})",
+        f"the image is too large ({_kb(size)}; the limit is {_kb(limit)})",
         code=ErrorCode.image_too_large,
         detail={"bytes": size, "limit": limit},
     )

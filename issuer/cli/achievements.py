@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from issuer.cli.common import issuer_for, out, print_json, run, state
+from issuer.cli.common import err, issuer_for, out, print_json, run, state
 from shared.errors import ErrorCode, InvalidInput
 from shared.strict_json import parse as parse_json
 
@@ -88,7 +88,13 @@ def _fields(
             data[key] = value
     if image is not None:
         local = not image.startswith(("https://", "http://", "data:"))
-        data["image"] = image_from_file(Path(image), settings_max_image) if local else image
+        if local:
+            loaded = image_from_file(Path(image), settings_max_image)
+            data["image"] = loaded.uri
+            if loaded.fitted:
+                err.print(f"Image {Path(image).name}: {loaded.fitted}.", highlight=False)
+        else:
+            data["image"] = image
     if tag:
         data["tags"] = tag
     if align:
@@ -285,4 +291,17 @@ def _show(view: dict[str, Any], as_json: bool) -> None:
     out.print(f"[bold]{view['id']}[/bold]  {view['url']}", highlight=False)
     if view["retired"]:
         out.print("(retired)")
-    print_json(view["achievement"])
+    print_json(_abbreviated(view["achievement"]))
+
+
+def _abbreviated(value: Any) -> Any:
+    """``value`` with each embedded image (a data: URI of tens of KB of base64, screens
+    of it in a terminal) written as its type and size; ``--json`` keeps them whole."""
+    if isinstance(value, dict):
+        return {key: _abbreviated(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_abbreviated(item) for item in value]
+    if isinstance(value, str) and value.startswith("data:") and len(value) > 200:
+        head = value.split(",", 1)[0]
+        return f"{head},... ({-(-len(value) * 3 // 4 // 1024)} KB)"
+    return value

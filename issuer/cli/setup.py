@@ -13,6 +13,7 @@ import typer
 
 from issuer.cli.common import (
     CONFIG_FILE,
+    err,
     issuer_for,
     out,
     passphrase,
@@ -94,7 +95,10 @@ def init(
         settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         logo = image
         if image and not image.startswith(("https://", "http://", "data:")):
-            logo = image_from_file(Path(image), settings.max_image_bytes)
+            loaded = image_from_file(Path(image), settings.max_image_bytes)
+            logo = loaded.uri
+            if loaded.fitted:
+                err.print(f"Logo {Path(image).name}: {loaded.fitted}.", highlight=False)
         if logo:
             check_image(logo, settings.max_image_bytes)
         secret = passphrase(settings, confirm=True)

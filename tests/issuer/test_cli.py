@@ -130,8 +130,8 @@ def test_achievement_from_json_and_errors(runner: CliRunner, data: Path, tmp_pat
         runner, data, "achievement", "create", "--name", "x", "--description", "y", code=2
     )
     assert "invalid_request" in no_criteria.output
-    big = tmp_path / "big.png"
-    big.write_bytes(PNG_1PX + b"\0" * 300_000)
+    big = tmp_path / "big.svg"  # an SVG is text: never rewritten, refused when too large
+    big.write_text('<svg xmlns="http://www.w3.org/2000/svg">' + " " * 300_000 + "</svg>")
     too_big = cli(
         runner,
         data,
@@ -148,6 +148,76 @@ def test_achievement_from_json_and_errors(runner: CliRunner, data: Path, tmp_pat
         code=2,
     )
     assert "image_too_large" in too_big.output
+    assert "(294 KB; the limit is 256 KB)" in too_big.output
+
+
+def _designer_png(side: int) -> bytes:
+    """A badge as a designer exports it: large, a gradient disc with fine grain."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (side, side), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    for r in range(side // 2, 0, -4):
+        draw.ellipse(
+            (side // 2 - r, side // 2 - r, side // 2 + r, side // 2 + r),
+            fill=(30 + r * 200 // side, 90, 160 - r * 100 // side, 255),
+        )
+    grain = Image.effect_noise((side, side), 20).convert("L")
+    rgb = Image.merge("RGB", [Image.blend(c, grain, 0.1) for c in image.convert("RGB").split()])
+    rgb.putalpha(image.getchannel("A"))
+    out = io.BytesIO()
+    rgb.save(out, "PNG")
+    return out.getvalue()
+
+
+def _phone_photo(width: int, height: int) -> bytes:
+    """A JPEG as a phone writes it: landscape pixels, EXIF saying 'turn me upright'."""
+    from PIL import Image
+
+    image = Image.effect_noise((width, height), 60).convert("RGB")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees clockwise to view
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=95, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def test_a_large_picture_is_made_badge_sized_not_refused(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    import base64
+
+    from PIL import Image
+
+    png = tmp_path / "Badge Doorzetten (definitief).png"
+    png.write_bytes(_designer_png(2000))
+    assert png.stat().st_size > 1024 * 1024
+    made = cli(runner, data, "achievement", "create", "--id", "groot", "--name", "Groot",
+               "--description", "d", "--criteria", "c", "--image", str(png))  # fmt: skip
+    assert "2000 x 2000 -> 512 x 512 pixels" in " ".join(made.output.split())
+    # the human view names the image by type and size instead of screens of base64
+    assert "data:image/png;base64,... (" in made.output
+    assert len(made.output) < 3000
+    shown = json.loads(cli(runner, data, "achievement", "show", "groot", "--json").output)
+    uri = shown["achievement"]["image"]["id"]
+    assert uri.startswith("data:image/png;base64,")
+    stored = base64.b64decode(uri.split(",", 1)[1])
+    assert len(stored) <= 256 * 1024
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (512, 512)
+        assert image.mode == "RGBA"  # transparency kept
+
+    photo = tmp_path / "IMG_2041.jpg"
+    photo.write_bytes(_phone_photo(4000, 3000))
+    cli(runner, data, "achievement", "create", "--id", "foto", "--name", "Foto",
+        "--description", "d", "--criteria", "c", "--image", str(photo))  # fmt: skip
+    shown = json.loads(cli(runner, data, "achievement", "show", "foto", "--json").output)
+    uri = shown["achievement"]["image"]["id"]
+    assert uri.startswith("data:image/jpeg;base64,")
+    with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as image:
+        assert max(image.size) <= 512
+        assert image.height > image.width  # stood upright
+        assert not image.getexif()  # no camera or place data in every badge
 
 
 def test_issue_revoke_and_export(runner: CliRunner, data: Path, tmp_path: Path) -> None:
