@@ -10,7 +10,7 @@ from typing import Any
 from shared import qr, vpqr
 from shared.credentials import issue_credential
 from shared.errors import ErrorCode, InvalidInput
-from shared.formats.baking import bake_png, bake_svg, is_png, is_svg
+from shared.formats.baking import bake_png, bake_svg, is_png, is_svg, png_picture
 from shared.holder_link import link_statement
 from shared.keys import SigningKey
 from shared.runtime.files import atomic_write
@@ -239,24 +239,31 @@ class WalletService:
 
     def baked(self, reference: str, form: str = "image") -> bytes:
         """The badge baked into its own picture (Open Badges 3.0 section 5.3, "Baking"):
-        PNG or SVG as its issuer drew it (``image``), or only that one (``png``, ``svg``)."""
+        PNG or SVG as its issuer drew it (``image``), or only that one (``png``, ``svg``).
+        A JPEG, GIF or WebP picture is baked as a PNG of it (baking knows only those two).
+        """
         stored = self.store.find(reference)
         picture = badge_image(stored.credential, self.store, self.network)
         text = json.dumps(stored.credential, ensure_ascii=False)
-        if picture is not None and is_png(picture) and form in ("png", "image"):
-            return bake_png(picture, text)
-        if picture is not None and is_svg(picture) and form in ("svg", "image"):
-            return bake_svg(picture, text)
-        if picture is not None and (is_png(picture) or is_svg(picture)):
-            kind = "png" if is_png(picture) else "svg"
+        if picture is not None and is_svg(picture):
+            if form in ("svg", "image"):
+                return bake_svg(picture, text)
             raise InvalidInput(
-                f"This badge's picture is {kind.upper()}: export it --as image (or --as {kind}).",
+                "This badge's picture is SVG: export it --as image (or --as svg).",
+                code=ErrorCode.invalid_request,
+            )
+        as_png = picture if picture is None or is_png(picture) else png_picture(picture)
+        if as_png is not None and form in ("png", "image"):
+            return bake_png(as_png, text)
+        if as_png is not None:
+            raise InvalidInput(
+                "This badge's picture is not SVG: export it --as image (or --as png).",
                 code=ErrorCode.invalid_request,
             )
         # invalid_request, not invalid_image: that code's sentence is about an uploaded
         # picture, and the learner uploaded nothing here.
         raise InvalidInput(
-            "This badge has no PNG or SVG picture kept in the wallet to bake it into; "
+            "This badge has no picture kept in the wallet to bake it into; "
             "export it as JSON instead.",
             code=ErrorCode.invalid_request,
         )

@@ -27,10 +27,11 @@ class CredentialOps(IssuerBase):
     def baked(self, credential_id: str) -> tuple[bytes, str]:
         """The credential baked into its badge picture (OB 3.0 baking), and the media type.
 
-        The picture is the achievement's own, as it was given (a PNG or SVG file); a
-        picture the issuer only links to is not fetched here (bake it from the JSON)."""
+        The picture is the achievement's own, as it was given (a PNG or SVG file; a
+        JPEG, GIF or WebP one is baked as a PNG of it); a picture the issuer only links
+        to is not fetched here (bake it from the JSON)."""
         # the badge formats (images, QR, JOSE) are imported by the one command baking
-        from shared.formats.baking import bake_png, bake_svg
+        from shared.formats.baking import bake_png, bake_svg, png_picture
 
         with self.store.read() as conn:
             row = self._credential_row(conn, credential_id)
@@ -43,8 +44,11 @@ class CredentialOps(IssuerBase):
             return bake_png(picture.data, text), picture.media_type
         if picture is not None and picture.media_type == "image/svg+xml":
             return bake_svg(picture.data, text), picture.media_type
+        as_png = png_picture(picture.data) if picture is not None else None
+        if as_png is not None:  # a JPEG, GIF or WebP picture, made a PNG
+            return bake_png(as_png, text), "image/png"
         raise InvalidInput(
-            "this badge's achievement has no PNG or SVG picture kept here to bake it into",
+            "this badge's achievement has no picture kept here to bake it into",
             code=ErrorCode.invalid_image,
             detail=credential_id,
         )

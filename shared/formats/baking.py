@@ -66,6 +66,39 @@ def is_svg(data: bytes) -> bool:
     return head.startswith(b"<") and re.search(rb"<svg[\s>]", head) is not None
 
 
+RASTER_PICTURES = ("JPEG", "GIF", "WEBP")
+MAX_PICTURE_PIXELS = 40_000_000
+
+
+def png_picture(data: bytes) -> bytes | None:
+    """A JPEG, GIF or WebP badge picture as a PNG (a GIF's first frame), so it can be
+    baked: Open Badges bakes only into PNG and SVG. None when ``data`` is none of these.
+
+    The credential names its picture by URL and digest, not by the baked file's bytes,
+    so a baked PNG of a JPEG picture still carries a badge that verifies.
+    """
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if len(data) > MAX_IMAGE_BYTES:
+        raise _too_large("image", MAX_IMAGE_BYTES)
+    try:
+        with Image.open(io.BytesIO(data), formats=RASTER_PICTURES) as image:
+            if image.width * image.height > MAX_PICTURE_PIXELS:
+                raise _too_large("image", MAX_IMAGE_BYTES)
+            converted = image.convert(
+                "RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB"
+            )
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        return None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise InvalidInput("the badge picture is damaged", code=ErrorCode.invalid_image) from exc
+    out = io.BytesIO()
+    converted.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
 def _chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     """The (type, body) chunks of a PNG, CRCs checked, up to ``IEND``."""
     if not is_png(data):

@@ -48,3 +48,30 @@ def test_cli_bakes_the_credential_into_its_picture(
     assert json.loads(baked.text) == credential
     missing = cli(runner, data, "credentials", "bake", "urn:uuid:x", "--out", str(png), code=2)
     assert "not_found" in missing.output
+
+
+def test_cli_bakes_a_photo_badge_into_a_png_of_its_photo(
+    runner: CliRunner,  # noqa: F811
+    data: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Baking knows PNG and SVG only; an achievement pictured by a JPEG bakes as a PNG."""
+    import io
+
+    from PIL import Image
+
+    picture = tmp_path / "koken.jpg"
+    Image.effect_noise((240, 240), 50).convert("RGB").save(picture, "JPEG", quality=80)
+    cli(runner, data, "achievement", "create", "--id", "koken", "--name", "Koken",
+        "--description", "Kookt.", "--criteria", "Een menu.", "--image", str(picture))  # fmt: skip
+    out = tmp_path / "credential.json"
+    cli(runner, data, "issue", "-a", "koken", "--recipient", HOLDER.did, "--out", str(out))
+    credential = json.loads(out.read_text("utf-8"))
+    png = tmp_path / "badge.png"
+    done = cli(runner, data, "credentials", "bake", credential["id"], "--out", str(png))
+    assert "image/png" in done.output
+    baked = extract(png.read_bytes())
+    assert baked is not None
+    assert json.loads(baked.text) == credential
+    with Image.open(io.BytesIO(png.read_bytes())) as image:
+        assert (image.format, image.size) == ("PNG", (240, 240))

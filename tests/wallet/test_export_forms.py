@@ -60,11 +60,47 @@ def test_export_as_json_png_and_vpqr(config: WalletConfig, tmp_path: Path) -> No
     assert vpqr.decode(text)["verifiableCredential"] == [small]
     no_picture = run(config, "export", small_id, str(tmp_path / "s.png"), "--as", "png")
     assert no_picture[0] == 2
-    assert "has no PNG or SVG picture" in no_picture[2]
+    assert "has no picture kept in the wallet" in no_picture[2]
 
     code, _, err = run(config, "export", local_id, str(tmp_path / "b.x"), "--as", "gif")
     assert code == 2
     assert "invalid_request" in err
+
+
+def test_a_jpeg_badge_is_baked_into_a_png_of_its_picture(
+    config: WalletConfig, tmp_path: Path
+) -> None:
+    """Baking knows only PNG and SVG; a photo badge (JPEG) is baked into a PNG of it."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    assert run(config, "init")[0] == 0
+    photo = io.BytesIO()
+    Image.effect_noise((300, 200), 50).convert("RGB").save(photo, "JPEG", quality=80)
+    unsigned = unsigned_badge(did_of(config), ISSUER_KEY, name="Fotografie")
+    unsigned["credentialSubject"]["achievement"]["image"] = {
+        "id": "data:image/jpeg;base64," + base64.b64encode(photo.getvalue()).decode(),
+        "type": "Image",
+    }
+    credential = issue_credential(unsigned, ISSUER_KEY, created=NOW)
+    (tmp_path / "photo.json").write_text(json.dumps(credential))
+    assert run(config, "import", str(tmp_path / "photo.json"))[0] == 0
+    local_id = json.loads(run(config, "list", "--json")[1])[0]["id"]
+
+    code, _, err = run(config, "export", local_id, str(tmp_path / "b.png"), "--as", "image")
+    assert code == 0, err
+    baked_png = (tmp_path / "b.png").read_bytes()
+    baked = extract(baked_png)
+    assert baked is not None
+    assert (baked.container, baked.version) == ("png", "3.0")
+    assert json.loads(baked.text) == credential
+    with Image.open(io.BytesIO(baked_png)) as image:
+        assert (image.format, image.size) == ("PNG", (300, 200))
+    code, _, err = run(config, "export", local_id, str(tmp_path / "b.svg"), "--as", "svg")
+    assert code == 2
+    assert "not SVG: export it --as image" in err
 
 
 SVG_PICTURE = (
