@@ -242,9 +242,11 @@ def _proof(
     return good
 
 
-def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationResult) -> None:
+def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationResult) -> bool:
+    """The issuer check; True when a key the issuer's own identifier names (its DID
+    document, or the key document at its URL) signed the badge."""
     if not good:
-        return
+        return False
     issuer = issuer_id(credential)
     wrong = [o for o in good if o.controller != issuer]
     if wrong:
@@ -256,7 +258,8 @@ def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationRes
                 {"issuer": issuer, "signer": wrong[0].controller},
             )
         )
-    elif any(o.key_unconfirmed for o in good):
+        return False
+    if any(o.key_unconfirmed for o in good):
         result.add(
             Check.warned(
                 CheckName.issuer,
@@ -265,12 +268,11 @@ def _issuer(credential: dict[str, Any], good: list[Any], result: VerificationRes
                 {"issuer": issuer},
             )
         )
-    else:
-        result.add(
-            Check.passed(
-                CheckName.issuer, "It was signed by the issuer it names.", {"issuer": issuer}
-            )
-        )
+        return False
+    result.add(
+        Check.passed(CheckName.issuer, "It was signed by the issuer it names.", {"issuer": issuer})
+    )
+    return True
 
 
 @dataclass(frozen=True)
@@ -328,12 +330,29 @@ def _dates(
 
 
 def _trust(
-    credential: dict[str, Any], trusted: Mapping[str, str] | None, result: VerificationResult
+    credential: dict[str, Any],
+    trusted: Mapping[str, str] | None,
+    result: VerificationResult,
+    *,
+    url_proven: bool = False,
 ) -> None:
+    """The trust check: is the badge's issuer on the list of known issuers?
+
+    The list is looked up with the issuer's id exactly as written (no normalisation:
+    see ``verifier.service.trust``). A DID is looked up as it is. An issuer named by
+    an https URL is known only when ``url_proven``: the Data Integrity proof's key was
+    read from the key document at exactly that URL (``shared.key_documents``). Any
+    other tie to an https issuer is looser: a key written in the badge itself
+    (``issuer_key_unconfirmed``), a VC-JWT key anywhere on the issuer's host, an Open
+    Badges 2.0 badge checked by the site it is on; on a shared badge platform
+    (``https://badges.example.nl/issuers/7``) another issuer passes those too, so the
+    list's name would vouch for a badge someone else made.
+    """
     if trusted is None:
         return
     issuer = issuer_id(credential)
-    name = trusted.get(issuer) if issuer is not None else None
+    known = issuer is not None and (issuer.startswith("did:") or url_proven)
+    name = trusted.get(issuer) if known and issuer is not None else None
     if name is not None:
         result.summary.setdefault("issuer", {})["trustedName"] = name
         result.add(Check.passed(CheckName.trust, f"The issuer is known: {name}."))

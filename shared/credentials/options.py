@@ -41,7 +41,8 @@ class VerifyOptions:
             nothing else).
         status_fetcher: status list credentials by URL; without one, a credential
             that carries ``credentialStatus`` is "status unknown".
-        trusted_issuers: DID -> display name; an issuer not listed is a warning,
+        trusted_issuers: issuer id (a DID, or an https URL whose key document
+            signed the badge) -> display name; an issuer not listed is a warning,
             not a failure. None skips the trust check.
         now: the instant to judge dates at; None reads ``clock`` once per
             verification (a presentation and its credentials share that instant).

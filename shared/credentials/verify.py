@@ -65,13 +65,13 @@ def _verify_credential(credential: Any, opts: VerifyOptions) -> VerificationResu
     if not _structure(credential, result, opts.check_schema):
         return result
     ok_proofs = _proof(credential, opts.resolver, result, opts.allow_fragment_keys)
-    _issuer(credential, ok_proofs, result)
+    proven = _issuer(credential, ok_proofs, result)
     _dates(credential, opts.moment, opts.skew, result)
     if ok_proofs:
         check_status_entries(credential, opts, result)
     else:
         _status_not_looked_up(credential, result)
-    _trust(credential, opts.trusted_issuers, result)
+    _trust(credential, opts.trusted_issuers, result, url_proven=proven)
     return result
 
 

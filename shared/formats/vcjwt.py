@@ -141,6 +141,7 @@ def check_vc_jwt(token: str, opts: VerifyOptions) -> VerificationResult:
     _dates(credential, opts.moment, opts.skew, result)
     if key is not None:
         check_status_entries(credential, opts, result)
+    # An https issuer is not known by the list here: its key is only tied to its host.
     _trust(credential, opts.trusted_issuers, result)
     return result
 

@@ -21,6 +21,7 @@ from shared.keys import SigningKey
 from shared.messages import sentence
 from shared.proof.create import create_proof
 from shared.runtime.fetch import SafeFetcher
+from shared.showing.verdict import badge_state
 from shared.verification import VerificationResult
 from tests.factories import signed_badge, unsigned_badge
 from tests.shared.formats import makers as mk
@@ -244,3 +245,100 @@ def test_a_jwt_kid_url_is_read_through_the_same_fetch() -> None:
 
     result = verify_vc_jwt(token, fetcher=huge, now=mk.NOW)
     assert proof_of(result) == (ErrorCode.did_document_invalid, "invalid")
+
+
+# The list of known issuers: an https issuer is known by the exact URL its key
+# document has, and only when that document signed the badge.
+
+LISTED = {DOC_URL: "Leerhuis Zwolle (bekend)"}
+
+
+def trust_of(result: VerificationResult) -> tuple[str, str | None]:
+    (check,) = [c for c in result.checks if c.name == "trust"]
+    return check.code, result.summary.get("issuer", {}).get("trustedName")
+
+
+def test_an_https_issuer_on_the_list_is_known_when_its_key_document_signed() -> None:
+    result = verify_credential(
+        badge(), resolver=WebResolver(serving(key_document())), now=NOW, trusted_issuers=LISTED
+    )
+    assert trust_of(result) == ("ok", "Leerhuis Zwolle (bekend)")
+    assert badge_state(result) == "valid"
+
+
+@pytest.mark.parametrize(
+    "listed",
+    [
+        "https://BADGES.leerhuis-zwolle.example/issuers/leerhuis",  # host case
+        f"{DOC_URL}/",  # another resource
+        "https://badges.leerhuis-zwolle.example/issuers/Leerhuis",
+        "https://badges.leerhuis-zwolle.example:443/issuers/leerhuis",
+        "https://badges.leerhuis-zwolle.example/issuers/%6Ceerhuis",
+        "https://badges.leerhuis-zwolle.example/issuers/leerhuis?",
+        f"{DOC_URL}#key-1",
+        "http://badges.leerhuis-zwolle.example/issuers/leerhuis",
+        "https://badges.leerhuis-zwo11e.example/issuers/leerhuis",  # look-alike
+        "https://badges.leerhuis-zwolle.example/issuers/leerhuis-2",
+        "https://badges.leerhuis-zwolle.example/issuers",
+    ],
+)
+def test_only_the_exact_url_matches(listed: str) -> None:
+    result = verify_credential(
+        badge(),
+        resolver=WebResolver(serving(key_document())),
+        now=NOW,
+        trusted_issuers={listed: "Someone"},
+    )
+    assert result.verified
+    assert trust_of(result) == (ErrorCode.unknown_issuer, None)
+    assert badge_state(result) == "unknown_issuer"
+
+
+def test_an_issuer_whose_key_is_written_in_the_badge_is_not_known_by_its_url() -> None:
+    """``https://...#z6Mk...`` signs for anyone who writes that URL as the issuer: the
+    list's name must not vouch for it (it would read 'on your list as ...')."""
+    shortcut = SECRET.with_controller(DOC_URL, SECRET.public_multibase)
+    forged = signed_badge(LEARNER.did, shortcut, created=NOW)
+    result = verify_credential(
+        forged, resolver=WebResolver(Site({})), now=NOW, trusted_issuers=LISTED
+    )
+    assert trust_of(result) == (ErrorCode.unknown_issuer, None)
+    assert badge_state(result) == "unknown_issuer"
+
+
+def test_an_https_issuer_whose_document_cannot_be_had_is_not_known() -> None:
+    result = verify_credential(
+        badge(), resolver=StaticResolver({}), now=NOW, trusted_issuers=LISTED
+    )
+    assert trust_of(result) == (ErrorCode.unknown_issuer, None)
+    assert badge_state(result) == "unknown"  # cannot tell, as before
+
+
+def test_another_issuers_key_document_does_not_make_the_named_issuer_known() -> None:
+    other = "https://badges.leerhuis-zwolle.example/issuers/someone-else"
+    forged = create_proof(unsigned_badge(LEARNER.did, other), KEY, created=NOW)
+    result = verify_credential(
+        forged,
+        resolver=WebResolver(serving(key_document())),
+        now=NOW,
+        trusted_issuers={other: "Someone else", DOC_URL: "Leerhuis Zwolle"},
+    )
+    assert [c.code for c in result.errors] == [ErrorCode.issuer_mismatch]
+    assert trust_of(result) == (ErrorCode.unknown_issuer, None)
+
+
+def test_a_vc_jwt_from_an_https_issuer_is_not_known_by_its_url() -> None:
+    """Its key is the issuer's when it is anywhere on the issuer's host: on a shared
+    badge platform another issuer's key is, so the list does not name it."""
+    issuer = "https://badges.hanze.example/issuers/7"
+    kid = "https://badges.hanze.example/issuers/8/jwks.json#rsa-2026"
+    jwks = {"keys": [{**mk.public_jwk(mk.rsa_key()), "kid": "rsa-2026"}]}
+    token = mk.pyjwt_sign(mk.claims(mk.credential(issuer)), mk.rsa_key(), "RS256", {"kid": kid})
+    result = verify_vc_jwt(
+        token,
+        fetcher=lambda url: json.dumps(jwks).encode(),
+        now=mk.NOW,
+        trusted_issuers={issuer: "Hanze"},
+    )
+    assert result.verified, result.to_dict()
+    assert trust_of(result) == (ErrorCode.unknown_issuer, None)

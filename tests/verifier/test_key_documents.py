@@ -15,57 +15,21 @@ from typer.testing import CliRunner
 
 from shared.errors import ErrorCode, InvalidInput
 from shared.messages import sentence
-from shared.runtime.fetch import SafeFetcher
 from tests.verifier.conftest import MakeClient
-from tests.verifier.helpers import DOMAIN, ISSUER, badge, signed
+from tests.verifier.key_document_site import (
+    DOC_URL,
+    HOST,
+    credential,
+    key_document,
+    key_site,
+    offline_settings,
+    serve_key_site,
+)
 from tests.verifier.test_net import PUBLIC_IP, fetcher_for, online_settings
 from verifier.cli import app
 from verifier.service.trust import TrustPack
-from verifier.settings import Settings
 
 runner = CliRunner()
-HOST = "badges.leerhuis-utrecht.example"
-DOC_URL = f"https://{HOST}/issuers/leerhuis"
-KEY = ISSUER.with_controller(DOC_URL, "key-1")
-
-
-def key_document() -> dict[str, Any]:
-    vm = f"{DOC_URL}#key-1"
-    return {
-        "@context": ["https://www.w3.org/ns/cid/v1"],
-        "id": DOC_URL,
-        "verificationMethod": [
-            {
-                "id": vm,
-                "type": "Multikey",
-                "controller": DOC_URL,
-                "publicKeyMultibase": ISSUER.public_multibase,
-            }
-        ],
-        "assertionMethod": [vm],
-    }
-
-
-def key_site(request: httpx.Request) -> httpx.Response:
-    if request.url.path == "/issuers/leerhuis":
-        return httpx.Response(200, content=json.dumps(key_document()).encode())
-    return httpx.Response(404)
-
-
-def credential() -> dict[str, Any]:
-    """An OB 3.0 badge by the production builder, signed with the published key."""
-    return signed(badge(issuer=KEY, index=None), KEY)
-
-
-def offline_settings(tmp_path: Path, pack: Path | None) -> Settings:
-    return Settings(
-        public_origin=DOMAIN,
-        database_url="sqlite://",
-        data_dir=tmp_path / "verifier",
-        offline=True,
-        trust_pack=pack,
-        rate_limit_per_minute=0,
-    )
 
 
 def proof_check(result: dict[str, Any]) -> dict[str, Any]:
@@ -120,21 +84,7 @@ async def test_online_a_key_document_on_a_private_address_is_not_fetched(
 
 @pytest.fixture
 def packing(monkeypatch: pytest.MonkeyPatch) -> list[httpx.Request]:
-    """'pack build' reaches the key document's host (a public address) in memory."""
-    asked: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        asked.append(request)
-        return key_site(request)
-
-    def fetcher(**kw: Any) -> SafeFetcher:
-        kw.pop("allow_private", None)
-        return SafeFetcher(
-            resolve=lambda name, port: [PUBLIC_IP], transport=httpx.MockTransport(handler), **kw
-        )
-
-    monkeypatch.setattr("shared.runtime.fetch.SafeFetcher", fetcher)
-    return asked
+    return serve_key_site(monkeypatch)
 
 
 async def test_offline_the_trust_pack_holds_the_key_document(

@@ -90,7 +90,8 @@ def _fetch_json(fetcher: SafeFetcher, url: str, max_bytes: int) -> Any:
 def build(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the pack")],
     trust_list: Annotated[
-        Path | None, typer.Option(help="Known issuers to include (their did:web documents too)")
+        Path | None,
+        typer.Option(help="Known issuers to include (their did:web and key documents too)"),
     ] = None,
     credential: Annotated[
         list[Path] | None,
@@ -143,6 +144,8 @@ def build(
         dids = set(did or []) | {d for d in pack.issuers if d.startswith("did:web:")}
         urls = set(status_list or [])
         keys = {url.split("#", 1)[0] for url in key_document or []}
+        # An issuer named by an https URL signs with keys in the key document at that URL.
+        keys |= {i for i in pack.issuers if i.startswith("https://")}
         images: dict[str, dict[str, str]] = {}
         for path in credential or []:
             doc = _badge_file(path)

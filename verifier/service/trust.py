@@ -2,7 +2,11 @@
 
 Trust list file (JSON)::
 
-    {"issuers": [{"id": "did:web:leerhuis.example", "name": "Leerhuis Utrecht"}]}
+    {"issuers": [{"id": "did:web:leerhuis.example", "name": "Leerhuis Utrecht"},
+                 {"id": "https://badges.example.nl/issuers/7", "name": "Bootcamp Zwolle"}]}
+
+An issuer's ``id`` is a DID or an absolute https URL (an issuer whose keys are in a
+key document at that URL, W3C Controlled Identifiers); see ``issuer_id_problem``.
 
 Trust pack file (JSON), everything needed to verify with no network at all::
 
@@ -24,11 +28,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from shared.credentials import StatusFetcher, types_of
 from shared.dates import format_datetime, read_datetime
@@ -57,20 +63,65 @@ def _read_json(path: Path, code: ErrorCode, what: str) -> Any:
         raise InvalidInput(f"the {what} {path} is not JSON", code=code) from exc
 
 
+# Issuer ids on the list are compared with the badge's ``issuer.id`` exactly, character
+# for character (RFC 3986 section 6.2.1, simple string comparison), for https URLs as
+# for DIDs: no normalisation. The signature ties a badge to an https issuer by exact
+# equality too (Controlled Identifiers: the key document's ``id`` is the URL it was
+# read from; the issuer check: that URL is ``issuer.id``), and a list that matched
+# more loosely would name issuers no signature confirmed. RFC 3986's syntax-based
+# normalisation would ignore the case of the host, but ``/x`` and ``/x/`` are two
+# resources (on a badge platform, perhaps two issuers), and an escaped or a look-alike
+# letter must never match. An entry written otherwise than the badge writes it does
+# not match: "unknown issuer", never another issuer's name. Hence only ids a URI can
+# be (ASCII: an international domain name in its ``xn--`` form), in the form the key
+# document code reads (``https://`` in lower case).
+_URI_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?\[\]@!$&'()*+,;=%]*")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+MAX_ID_CHARS = 2048
+
+
+def issuer_id_problem(value: Any) -> str | None:
+    """Why ``value`` cannot be a known issuer's id (a DID, or an absolute https URL
+    with no user name or password and no fragment), or None when it can."""
+    if not isinstance(value, str) or not value:
+        return "has no 'id' (a DID or an https URL)"
+    if len(value) > MAX_ID_CHARS:
+        return f"has an 'id' longer than {MAX_ID_CHARS} characters"
+    if value.startswith("did:"):
+        return None
+    if not value.startswith("https://"):
+        return "has an 'id' that is neither a DID nor an https URL (https:// in lower case)"
+    if "#" in value:
+        return "has an 'id' with a fragment (#...): the issuer is the document, not a key in it"
+    if not _URI_CHARS.fullmatch(value) or _BAD_ESCAPE.search(value):
+        return "has an 'id' with characters a URL cannot hold (a domain name in its xn-- form)"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises on a port that is not a number in range
+    except ValueError:
+        return "has an 'id' that is not a URL (its host or port cannot be read)"
+    if "@" in parts.netloc:
+        return "has an 'id' with a user name or password in it"
+    if not parts.hostname:
+        return "has an 'id' with no host"
+    return None
+
+
 def parse_issuers(data: Any, code: ErrorCode = ErrorCode.invalid_trust_list) -> dict[str, str]:
-    """``{"issuers": [{"id", "name"}]}`` to a DID -> display name map."""
+    """``{"issuers": [{"id", "name"}]}`` to an issuer id -> display name map."""
     if not isinstance(data, Mapping) or not isinstance(data.get("issuers"), list):
         raise InvalidInput('a trust list is a JSON object with an "issuers" list', code=code)
     out: dict[str, str] = {}
     for i, item in enumerate(data["issuers"]):
         if not isinstance(item, Mapping):
             raise InvalidInput(f"issuer {i} is not an object", code=code, detail={"index": i})
-        did, name = item.get("id"), item.get("name")
-        if not isinstance(did, str) or not did.startswith("did:") or len(did) > 2048:
-            raise InvalidInput(f"issuer {i} has no DID in 'id'", code=code, detail={"index": i})
+        ident, name = item.get("id"), item.get("name")
+        problem = issuer_id_problem(ident)
+        if problem is not None:
+            raise InvalidInput(f"issuer {i} {problem}", code=code, detail={"index": i})
         if not isinstance(name, str) or not name.strip() or len(name) > 300:
             raise InvalidInput(f"issuer {i} has no 'name'", code=code, detail={"index": i})
-        out[did] = name.strip()
+        out[str(ident)] = name.strip()
     return out
 
 
@@ -79,7 +130,7 @@ def load_trust_list(path: Path) -> dict[str, str]:
 
 
 def issuers_document(issuers: Mapping[str, str]) -> dict[str, Any]:
-    return {"issuers": [{"id": did, "name": name} for did, name in sorted(issuers.items())]}
+    return {"issuers": [{"id": id_, "name": name} for id_, name in sorted(issuers.items())]}
 
 
 @dataclass

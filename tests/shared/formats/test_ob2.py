@@ -244,6 +244,20 @@ class TestSigned:
         result = verify_ob2(_signed("RS256", mk.rsa_key()), now=mk.NOW)
         assert result.verdict == Verdict.unknown
 
+    def test_its_issuer_url_is_never_known_by_the_list(self) -> None:
+        """An OB 2.0 issuer is confirmed by the site its documents are on, never by a key
+        document at exactly its URL: a list of known issuers does not name it."""
+        key = mk.rsa_key()
+        result = verify_ob2(
+            _signed("RS256", key),
+            documents=_documents(key),
+            now=mk.NOW,
+            trusted_issuers={ISSUER: "Saxion"},
+        )
+        assert _codes(result)["issuer"] == "ok"
+        assert _codes(result)["trust"] == ErrorCode.unknown_issuer
+        assert "trustedName" not in result.summary["issuer"]
+
 
 @pytest.mark.parametrize(
     ("value", "expected"),
