@@ -43,6 +43,7 @@ from issuer.awards import (
 )
 from issuer.offers import OfferCreated, OfferService
 from issuer.service import AwardRequest, Issued, Issuer, Prepared
+from shared import csv_text
 from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.runtime.files import atomic_write
 
@@ -164,14 +165,25 @@ class Summary:
     errors: list[dict[str, Any]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Table:
+    """A batch file read: its rows, its bad rows, and how it was written (so the results
+    file is written the same way, and a guessed encoding is said)."""
+
+    rows: list[BatchRow]
+    bad: list[dict[str, Any]]
+    delimiter: str
+    windows_1252: bool
+
+
 def read_rows(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]]]:
     """Parse the CSV; evidence files are read relative to its folder."""
-    rows, bad, _ = read_table(path)
-    return rows, bad
+    table = read_table(path)
+    return table.rows, table.bad
 
 
-def read_table(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]], str]:
-    """``read_rows`` and the file's field separator, so the results file can use it too.
+def read_table(path: Path) -> Table:
+    """``read_rows`` and how the file was written.
 
     A broken file raises ``invalid_csv``; a broken row is listed.
     """
@@ -185,50 +197,9 @@ def read_table(path: Path) -> tuple[list[BatchRow], list[dict[str, Any]], str]:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {path.name}", code=ErrorCode.invalid_csv) from exc
-    text = decode_csv(data)
+    text = csv_text.decode(data, code=ErrorCode.invalid_csv)
     rows, bad = parse_rows(io.StringIO(text), base=path.parent)
-    return rows, bad, _delimiter(text)
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without Excel's BOM), else Windows-1252: what Excel on a Dutch
-    Windows saves as "CSV (gescheiden door lijstscheidingsteken)"."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        first_bad = exc.start
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None and not any(c < " " and c not in "\t\r\n" for c in text):
-        return text
-    raise InvalidInput(
-        "the CSV file is neither UTF-8 nor Windows-1252 text; in Excel choose "
-        "'Save as' and 'CSV UTF-8 (comma delimited)'",
-        code=ErrorCode.invalid_csv,
-        detail={"byte": first_bad},
-    )
-
-
-def _delimiter(sample: str) -> str:
-    """The field separator of a file that starts with ``sample``: the one that splits its
-    header into the most known column names (commas, Excel's semicolons in a Dutch
-    locale, or tabs). The header decides because the rows may hold anything, quotes and
-    separators included, which is where guessing from the whole sample goes wrong."""
-    header = sample.lstrip("\ufeff").split("\n", 1)[0].rstrip("\r")
-
-    def known(delimiter: str) -> int:
-        cells = next(csv.reader([header], delimiter=delimiter), [])
-        return sum(_column(cell) in COLUMNS for cell in cells)
-
-    best = max(",;\t", key=known)  # the first of a tie: a comma
-    if known(best):
-        return best
-    try:  # no known column at all: the error will name them; split it as it looks
-        return csv.Sniffer().sniff(sample[:4096], delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
+    return Table(rows, bad, csv_text.field_separator(text), csv_text.read_as_windows_1252(data))
 
 
 def _column(header_cell: str) -> str:
@@ -239,7 +210,7 @@ def _column(header_cell: str) -> str:
 def parse_rows(
     handle: TextIO, *, base: Path | None = None
 ) -> tuple[list[BatchRow], list[dict[str, Any]]]:
-    delimiter = _delimiter(handle.read(4096))
+    delimiter = csv_text.field_separator(handle.read(4096))
     handle.seek(0)
     reader = csv.reader(handle, delimiter=delimiter)
     try:

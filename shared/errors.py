@@ -184,7 +184,7 @@ class ErrorCode(StrEnum):
     database_outdated = "database_outdated"
     #: a skill framework file or edit is malformed (detail: each problem with its line)
     invalid_framework = "invalid_framework"
-    #: a framework file is not UTF-8 (Excel: save as "CSV UTF-8", or name the encoding)
+    #: a framework file is neither UTF-8 nor Windows-1252 text (Excel: save as "CSV UTF-8")
     framework_encoding = "framework_encoding"
     framework_not_found = "framework_not_found"  # no skill framework with this id
     skill_not_found = "skill_not_found"  # the framework has no skill (or level) with this id

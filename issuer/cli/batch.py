@@ -46,16 +46,20 @@ def batch(
     Re-running the same file awards nothing twice; bad rows are reported by line.
     """
     from issuer import batch as batch_core
+    from shared.csv_text import WINDOWS_1252_NOTE
 
     def act() -> None:
-        rows, bad, delimiter = batch_core.read_table(csv_file)
+        table = batch_core.read_table(csv_file)
+        rows, bad = table.rows, table.bad
+        if table.windows_1252:
+            err.print(f"{csv_file.name}: {WINDOWS_1252_NOTE}.", highlight=False)
         credentials_dir = out_dir or csv_file.with_suffix(".credentials")
         batch_core.remove_stale_temporaries(credentials_dir)  # left by a killed run
         lines = batch_core.line_count(rows) + len(bad)
         # Unlock first: a wrong passphrase must not leave (or touch) a results file.
         with issuer_for(ctx, unlock=any(r.did for r in rows)) as issuer:
             writer = batch_core.ResultsWriter.fresh(
-                results or csv_file.with_suffix(".results.csv"), delimiter=delimiter
+                results or csv_file.with_suffix(".results.csv"), delimiter=table.delimiter
             )
             try:
                 for row in bad:

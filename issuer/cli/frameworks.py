@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from issuer.cli.common import issuer_for, out, print_json, run
+from issuer.cli.common import err, issuer_for, out, print_json, run
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills import BUILTIN
 from shared.strict_json import parse as parse_json
@@ -89,6 +89,7 @@ def _read(
     version: str | None,
     encoding: str | None,
 ) -> Framework:
+    from shared.csv_text import WINDOWS_1252_NOTE, read_as_windows_1252
     from shared.skills import builtin, load_file
     from shared.skills.tabular import MAX_CSV_BYTES
 
@@ -119,9 +120,12 @@ def _read(
         data = file.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read {file.name}", code=ErrorCode.invalid_request) from exc
-    return load_file(
+    framework = load_file(
         file.name, data, framework_id=framework_id, name=name, version=version, encoding=encoding
     )
+    if encoding is None and file.suffix.lower() != ".json" and read_as_windows_1252(data):
+        err.print(f"{file.name}: {WINDOWS_1252_NOTE}.", highlight=False)
+    return framework
 
 
 @app.command("list")

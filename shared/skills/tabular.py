@@ -3,9 +3,9 @@
 The files come out of Excel and LibreOffice, so the reader takes what they make:
 UTF-8 with or without a byte-order mark, ``;`` (Dutch Excel) or ``,`` as the
 delimiter (read from the header line), Dutch or English headers in any case.
-A file in Windows-1252 (Excel's "CSV (puntkomma-gescheiden)") is refused with a
-hint, unless the caller names that encoding: guessing an encoding silently turns
-"ë" into "Ã«" in every credential issued afterwards.
+A file that is not UTF-8 is read as Windows-1252 (Excel's "CSV
+(puntkomma-gescheiden)") when it is text in it, as batch files are
+(``shared.csv_text``); the CLI says so, so the accents get checked.
 
 Columns (header names, case and ``_``/``-`` ignored; Dutch or English):
 
@@ -30,17 +30,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared import csv_text
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills.model import Framework, Problem, framework_error, slug, validate
 
 MAX_CSV_BYTES = 4 * 1024 * 1024
 MAX_ROWS = 5000
 KNOWN_LANGUAGES = ("nl", "en", "de", "fr", "es", "it", "pt", "pl", "tr", "ar", "uk", "fy")
-_BOM = b"\xef\xbb\xbf"
-_CP1252_HINT = (
-    "the file is not UTF-8; it looks like Windows-1252 (Excel's 'CSV (semicolon separated)'). "
-    "Save it as 'CSV UTF-8 (comma delimited)' or import it with the encoding cp1252"
-)
 _BEHAVIOUR = re.compile(
     r"^(?:gedrag|gedraging|gedragsindicator|behaviour|behavior|indicator) ?(\d{1,2})$"
 )
@@ -117,47 +113,15 @@ class _SkillRows:
 
 
 def decode(data: bytes, encoding: str | None = None) -> str:
-    """The text of a CSV file: UTF-8 (BOM optional), or ``encoding`` if named."""
+    """The text of a framework CSV (``shared.csv_text``: UTF-8, else Windows-1252, or
+    ``encoding`` if named), within the size limit."""
     if len(data) > MAX_CSV_BYTES:
         raise InvalidInput(
             f"the framework file is larger than {MAX_CSV_BYTES} bytes",
             code=ErrorCode.payload_too_large,
             detail={"bytes": len(data), "limit": MAX_CSV_BYTES},
         )
-    if encoding is not None and encoding.lower().replace("-", "") not in ("utf8", "utf8sig"):
-        try:
-            return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError) as exc:
-            raise InvalidInput(
-                f"the file cannot be read as {encoding}",
-                code=ErrorCode.framework_encoding,
-                detail={"encoding": encoding},
-            ) from exc
-    try:
-        return data.removeprefix(_BOM).decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        hint = _CP1252_HINT if _looks_cp1252(data) else "the file is not UTF-8 text"
-        raise InvalidInput(
-            hint, code=ErrorCode.framework_encoding, detail={"line": line, "byte": exc.start}
-        ) from exc
-
-
-def _looks_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def sniff_delimiter(text: str) -> str:
-    """``;``, ``,`` or tab: whichever the header line holds most of (outside quotes)."""
-    header = text.split("\n", 1)[0]
-    header = re.sub(r'"[^"]*"', "", header)
-    counts = {d: header.count(d) for d in (";", ",", "\t")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
+    return csv_text.decode(data, code=ErrorCode.framework_encoding, encoding=encoding)
 
 
 def columns(headers: list[str]) -> tuple[list[Column], list[Problem], bool]:
@@ -243,7 +207,7 @@ def parse_csv(
 ) -> Framework:
     """A checked framework from CSV bytes; ``invalid_framework`` lists bad rows by line."""
     text = decode(data, encoding)
-    delimiter = sniff_delimiter(text)
+    delimiter = csv_text.field_separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         headers = next(reader)
@@ -559,4 +523,4 @@ def to_csv(framework: Framework, *, delimiter: str = ";", bom: bool = True) -> b
                 row += [target.url, target.name] if target else ["", ""]
             writer.writerow(row)
     text = buffer.getvalue()
-    return (_BOM if bom else b"") + text.encode("utf-8")
+    return (csv_text.BOM if bom else b"") + text.encode("utf-8")

@@ -487,7 +487,7 @@ def test_batch_results_open_in_the_spreadsheet_the_file_came_from(
         "Anaïs Bakker;anais@example.nl;cook\r\n"
         '"=HYPERLINK(""http://evil.example"";""Klik"")";hyper@example.nl;cook\r\n'.encode()
     )
-    cli(runner, data, "batch", str(source), "--tx-code", "--quiet")
+    done = cli(runner, data, "batch", str(source), "--tx-code", "--quiet")
     raw = source.with_suffix(".results.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbfline;name;email;")
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
@@ -500,6 +500,17 @@ def test_batch_results_open_in_the_spreadsheet_the_file_came_from(
     assert all(r["offer_uri"].startswith("openid-credential-offer://") for r in rows)
     # a spreadsheet reads the code as a number: it must not start with 0
     assert all(len(r["tx_code"]) == 6 and r["tx_code"][0] != "0" for r in rows)
+    assert "Windows-1252" not in done.output
+
+    # Excel's plain 'CSV' on a Dutch Windows: Windows-1252, read, and said so
+    latin = tmp_path / "klas-latin.csv"
+    latin.write_bytes(
+        "Naam;E-mail;Vaardigheid\r\nJoël de Vriës;j2@example.nl;cook\r\n".encode("cp1252")
+    )
+    said = cli(runner, data, "batch", str(latin), "--quiet")
+    assert "read as Windows-1252" in " ".join(said.output.split())
+    raw = latin.with_suffix(".results.csv").read_bytes().decode("utf-8-sig")
+    assert [r["name"] for r in csv.DictReader(io.StringIO(raw), delimiter=";")] == ["Joël de Vriës"]
 
 
 def test_transaction_codes_never_start_with_zero() -> None:

@@ -271,18 +271,19 @@ def test_english_headers_commas_and_a_second_language() -> None:
     }
 
 
-def test_windows_1252_is_refused_with_a_hint_and_read_when_named() -> None:
+def test_windows_1252_is_read_as_excel_writes_it_and_other_bytes_are_refused() -> None:
     rows = four_levels("Creativiteit")
     rows[0] = rows[0].replace("Kijkt aan 1", "Bedenkt ideeën")
     data = dutch_csv(*rows).decode("utf-8").encode("cp1252")
+    framework = parse_csv(data, framework_id="t")
+    assert framework.skills[0].level(1).behaviours[0] == {"nl": "Bedenkt ideeën"}
+    assert parse_csv(data, framework_id="t", encoding="cp1252") == framework
+    # bytes that are no text in either (a spreadsheet's binary file) are refused
     with pytest.raises(InvalidInput) as exc:
-        parse_csv(data, framework_id="t")
+        parse_csv(data.replace(b"Bedenkt", b"\x00\x81\x02"), framework_id="t")
     assert exc.value.code == ErrorCode.framework_encoding
-    assert "Windows-1252" in exc.value.message
     assert "CSV UTF-8" in exc.value.message
     assert exc.value.detail["line"] == 2
-    framework = parse_csv(data, framework_id="t", encoding="cp1252")
-    assert framework.skills[0].level(1).behaviours[0] == {"nl": "Bedenkt ideeën"}
 
 
 def test_bad_rows_are_reported_with_their_line_numbers() -> None:
