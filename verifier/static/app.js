@@ -12,12 +12,14 @@
   let lastResult = null;   // re-rendered on language change
   let lastError = null;
   let info = null;
+  let record = null;       // when and how the shown result was checked, for the printed record
+  let nameCheck = null;    // the name HR checked against the shown result's hashed name
   let stream = null, scanTimer = null, busy = false, pollTimer = null;
   let parts = { id: null, total: 0, texts: new Map() };
 
   function t(key, vars) {
     let s = (I[lang] && I[lang][key]) || I.en[key] || key;
-    for (const [k, v] of Object.entries(vars || {})) s = s.replace("{" + k + "}", v);
+    for (const [k, v] of Object.entries(vars || {})) s = s.replace("{" + k + "}", () => v);
     return s;
   }
   function el(tag, attrs, ...children) {
@@ -71,11 +73,16 @@
       return el("p", {}, ...(b.kind === "heading" ? [el("strong", {}, b.items[0])] : spansOf(b.items[0])));
     });
   }
-  function fmtDate(s) {
+  function fmtDate(s, zone) {
     if (!s) return null;
     const d = new Date(s);
     if (isNaN(d)) return String(s);
-    return d.toLocaleString(lang === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+    const when = d.toLocaleString(lang === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short" });
+    if (!zone) return when;
+    // a record is read later and elsewhere: name the time zone it was checked in
+    const tz = new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB", { timeZoneName: "short" })
+      .formatToParts(d).find((p) => p.type === "timeZoneName");
+    return tz ? when + " " + tz.value : when;
   }
 
   function applyLang() {
@@ -89,12 +96,32 @@
   }
   function setLang(l) { lang = l; localStorage.setItem("rz-lang", l); applyLang(); }
 
+  function trustBits() {
+    const bits = [info.trust_list ? t("trustOn", { n: info.issuers.length }) : t("trustOff")];
+    if (info.offline && info.pack_created) bits.push(t("offline", { t: fmtDate(info.pack_created) }));
+    return bits;
+  }
   function renderInfo() {
     if (!info) return;
-    const bits = [t("domain", { d: info.domain })];
-    bits.push(info.trust_list ? t("trustOn", { n: info.issuers.length }) : t("trustOff"));
-    if (info.offline && info.pack_created) bits.push(t("offline", { t: fmtDate(info.pack_created) }));
-    $("info").textContent = bits.join(" ");
+    $("info").textContent = [t("domain", { d: info.domain })].concat(trustBits()).join(" ");
+    renderRecord();
+  }
+
+  /* The printed record's header (shown on paper only): what this is, when and by which
+     verifier it was checked, and whether it answered this verifier's request. */
+  function renderRecord() {
+    const box = $("record");
+    if (!lastResult || !record) { box.replaceChildren(); return; }
+    const bound = (lastResult.plain || {}).binding === "bound";
+    const where = (bound && record.request && record.request.domain) || (info && info.domain) || location.origin;
+    const how = lastResult.kind !== "presentation" ? t("recordBare")
+      : !bound ? t("recordNoRequest")
+      : record.request ? t("recordRequest", { c: record.request.code }) : t("recordRequestAny");
+    box.replaceChildren(
+      el("h2", { class: "record-title" }, t("recordTitle")),
+      el("p", { "data-testid": "record-checked" }, t("recordChecked", { t: fmtDate(record.at, true), d: where })),
+      el("p", { "data-testid": "record-request" }, how));
+    if (info) box.append(el("p", { "data-testid": "record-trust" }, trustBits().join(" ")));
   }
 
   async function api(path, options) {
@@ -337,7 +364,8 @@
   }
   function safeLink(url, text) {
     if (typeof url === "string" && /^https:\/\//.test(url)) {
-      return el("a", { href: url, class: "wrap", rel: "noopener noreferrer nofollow", target: "_blank" }, text || url);
+      // "named": its text is not the URL, so paper prints the URL after it
+      return el("a", { href: url, class: text && text !== url ? "wrap named" : "wrap", rel: "noopener noreferrer nofollow", target: "_blank" }, text || url);
     }
     return el("span", { class: "wrap" }, text || String(url || ""));
   }
@@ -453,23 +481,42 @@
       const input = el("input", { id: id, type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "name-input" });
       const button = el("button", { type: "button", "data-testid": "name-button" }, t("checkName"));
       const out = el("p", { role: "status", "aria-live": "polite", "data-testid": "name-result" });
+      // On paper: the name HR typed, but only when a badge confirmed it. A name that
+      // matched nothing may be a typo or someone else's name; printed beside these
+      // badges it would read as theirs in the hiring file, so paper only says that it
+      // did not match.
+      const given = el("p", { class: "print-only", "data-testid": "name-given" });
+      const show = () => {
+        given.textContent = !nameCheck ? t("nameNotChecked") : nameCheck.hits ? t("nameGiven", { n: nameCheck.typed }) : "";
+        given.hidden = !given.textContent;
+        if (!nameCheck) return;
+        if (nameCheck.failed) { out.textContent = t("nameCheckFailed"); return; }
+        const { hits, total } = nameCheck;
+        out.className = hits === total ? "match" : "no-match";
+        out.dataset.match = String(hits === total);
+        out.textContent = hits === total ? t(total > 1 ? "nameMatchesAll" : "nameMatches", { n: total })
+          : hits ? t("nameMatchesSome", { k: hits, n: total }) : t("nameNoMatch");
+      };
       const run = async () => {
-        const typed = input.value.trim();
+        const typed = input.value.trim().replace(/\s+/g, " ");
         if (!typed) { out.textContent = t("typeName"); return; }
+        const shown = lastResult;
+        let answer;
         try {
           const answers = await Promise.all(hashed.map((h) => api("/names/check", { method: "POST", headers: { "Content-Type": "application/json" },
             body: JSON.stringify({ name: typed, identityHash: h.identityHash, salt: h.salt || "", hashed: true }) })));
-          const hits = answers.filter((a) => a.match).length;
-          out.className = hits === hashed.length ? "match" : "no-match";
-          out.dataset.match = String(hits === hashed.length);
-          out.textContent = hits === hashed.length ? t(hashed.length > 1 ? "nameMatchesAll" : "nameMatches", { n: hashed.length })
-            : hits ? t("nameMatchesSome", { k: hits, n: hashed.length }) : t("nameNoMatch");
-        } catch (e) { out.textContent = t("nameCheckFailed"); }
+          answer = { typed: typed, hits: answers.filter((a) => a.match).length, total: hashed.length };
+        } catch (e) { answer = { typed: typed, failed: true, hits: 0 }; }
+        if (lastResult !== shown) return;  // another result came meanwhile
+        nameCheck = answer;
+        show();
       };
       button.addEventListener("click", run);
       input.addEventListener("keydown", (ev) => { if (ev.key === "Enter") run(); });
-      box.append(el("p", { class: "muted" }, t("nameHashed")),
-        el("div", { class: "row" }, el("label", { for: id }, t("nameLabel")), input, button), out);
+      if (nameCheck) input.value = nameCheck.typed;  // the same check, in the other language
+      show();
+      box.append(el("p", { class: "muted no-print" }, t("nameHashed")),
+        el("div", { class: "row no-print" }, el("label", { for: id }, t("nameLabel")), input, button), given, out);
     }
     if (!names.length && !hashed.length) box.append(el("p", { "data-testid": "no-name" }, t("noName")));
     if (dids.length) {
@@ -512,6 +559,11 @@
   }
 
   function renderResult(result, focus) {
+    if (result !== lastResult) {  // a new check, not the same one in the other language
+      const answered = current && result.kind === "presentation" ? { code: current.short_code, domain: current.domain } : null;
+      record = { at: new Date().toISOString(), request: answered };
+      nameCheck = null;
+    }
     lastResult = result; lastError = null;
     const box = $("result");
     box.replaceChildren();
@@ -553,10 +605,14 @@
       if (summary.learner) box.append(learnerBox([summary]));
       box.append(credentialCard(result, 1, plain, bare));
     }
+    renderRecord();
+    $("result-actions").hidden = false;
     if (focus) $("result-h").focus();
   }
   function renderError(err, focus) {
-    lastError = err; lastResult = null;
+    lastError = err; lastResult = null; record = null; nameCheck = null;
+    renderRecord();
+    $("result-actions").hidden = true;
     const box = $("result");
     // the page's own sentence, else the catalogue's plain words (never an exception name)
     const text = err.own ? err.message : M[lang].codes[err.code] || M.en.codes[err.code] || err.message;
@@ -574,6 +630,15 @@
     $("stop-camera").addEventListener("click", stopCamera);
     $("check-paste").addEventListener("click", () => checkText($("paste").value));
     $("upload").addEventListener("change", (ev) => { upload(ev.target.files[0]); ev.target.value = ""; });
+    $("print").addEventListener("click", () => window.print());
+    // on paper every fold of the result is open (the stylesheet opens them too where
+    // the browser allows); the screen gets its folds back after printing
+    let opened = [];
+    window.addEventListener("beforeprint", () => {
+      opened = [...document.querySelectorAll("#result details:not([open])")];
+      opened.forEach((d) => { d.open = true; });
+    });
+    window.addEventListener("afterprint", () => { opened.forEach((d) => { d.open = false; }); opened = []; });
     applyLang();
     try { info = await api("/info"); renderInfo(); } catch (e) { /* the page works without it */ }
     setInterval(renderRequest, 15000);

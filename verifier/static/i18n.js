@@ -42,7 +42,15 @@ window.RZ_I18N = {
     checkedOne: "{n} badge checked", checkedMany: "{n} badges checked",
     notByOwner: "not presented by its owner", endorsedBy: "Endorsed by", endorsementChecked: "signature checked",
     unrelatedEndorsements: "Endorsements of something not shown here",
-    cameraRefused: "permission was refused", cameraMissing: "no camera was found", cameraBusy: "the camera is not available"
+    cameraRefused: "permission was refused", cameraMissing: "no camera was found", cameraBusy: "the camera is not available",
+    print: "Print or save as PDF", recordTitle: "Record of a badge check",
+    recordChecked: "Checked on {t} by the verifier at {d}.",
+    recordRequest: "Answers this verifier's request {c}: sent by the learner's wallet.",
+    recordRequestAny: "Answers a request of this verifier: sent by the learner's wallet.",
+    recordNoRequest: "Not confirmed as the learner's answer to a request of this verifier: see the result below.",
+    recordBare: "A badge on its own, not sent for a request of this verifier.",
+    nameGiven: "Name given by the person and checked: {n}.",
+    nameNotChecked: "The badge holds the learner's name in coded form; it was not checked."
   },
   nl: {
     skip: "Naar scannen", title: "Badges van een leerling controleren",
@@ -84,6 +92,14 @@ window.RZ_I18N = {
     checkedOne: "{n} badge gecontroleerd", checkedMany: "{n} badges gecontroleerd",
     notByOwner: "niet door de eigenaar getoond", endorsedBy: "Aanbevolen door", endorsementChecked: "handtekening gecontroleerd",
     unrelatedEndorsements: "Aanbevelingen van iets dat hier niet getoond wordt",
-    cameraRefused: "er is geen toestemming gegeven", cameraMissing: "er is geen camera gevonden", cameraBusy: "de camera is niet beschikbaar"
+    cameraRefused: "er is geen toestemming gegeven", cameraMissing: "er is geen camera gevonden", cameraBusy: "de camera is niet beschikbaar",
+    print: "Afdrukken of opslaan als pdf", recordTitle: "Verslag van een badgecontrole",
+    recordChecked: "Gecontroleerd op {t} via {d}.",
+    recordRequest: "Antwoord op verzoek {c} van deze controle: verstuurd door de wallet van de leerling.",
+    recordRequestAny: "Antwoord op een verzoek van deze controle: verstuurd door de wallet van de leerling.",
+    recordNoRequest: "Niet bevestigd als antwoord van de leerling op een verzoek van deze controle: zie de uitslag hieronder.",
+    recordBare: "Een losse badge, niet verstuurd voor een verzoek van deze controle.",
+    nameGiven: "Door de persoon opgegeven en gecontroleerde naam: {n}.",
+    nameNotChecked: "De badge bevat de naam van de leerling in gecodeerde vorm; die is niet gecontroleerd."
   }
 };
