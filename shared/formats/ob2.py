@@ -83,15 +83,25 @@ class _Documents:
     fetcher: Fetcher | None
     fetched: dict[str, Any] = field(default_factory=dict)
     gone: set[str] = field(default_factory=set)  # answered 410 Gone
+    # URL -> the other id the document there gives itself: never used (see ``get``)
+    misnamed: dict[str, str] = field(default_factory=dict)
 
     def get(self, ref: Any) -> dict[str, Any] | None:
-        """The object itself when embedded, or the one at its URL; None if unavailable."""
+        """The object itself when embedded, or the one at its URL; None if unavailable.
+
+        A linked document counts only as what it is at its URL: one that names itself
+        by another id (an issuer profile on a stranger's site calling itself the
+        university's) is not used, and is listed in ``misnamed``; one without an id
+        gets its URL as its id.
+        """
         if isinstance(ref, dict):
             return ref
         if not isinstance(ref, str):
             return None
+        if ref in self.misnamed:
+            return None
         if ref in self.given and isinstance(self.given[ref], dict):
-            return dict(self.given[ref])
+            return self._named(ref, dict(self.given[ref]))
         if ref in self.fetched:
             return dict(self.fetched[ref])
         if self.fetcher is None or not ref.startswith("https://"):
@@ -102,7 +112,18 @@ class _Documents:
             if _http_status(exc) == 410:
                 self.gone.add(ref)
             return None
-        self.fetched[ref] = document
+        named = self._named(ref, document)
+        if named is not None:
+            self.fetched[ref] = named
+        return named
+
+    def _named(self, ref: str, document: dict[str, Any]) -> dict[str, Any] | None:
+        claimed = document.get("id")
+        if claimed is None:
+            return {**document, "id": ref}
+        if claimed != ref:
+            self.misnamed[ref] = str(claimed)[:300]
+            return None
         return document
 
 
@@ -284,6 +305,8 @@ def _hosted(
         )
         return None
     hosted = assertion if url in docs.fetched else docs.get(url)
+    if hosted is None and url in docs.misnamed:
+        hosted = {**assertion, "id": docs.misnamed[url]}  # reported as a changed copy below
     if hosted is None and url in docs.gone:
         # OB 2.0: an issuer answers 410 Gone for a revoked hosted assertion.
         result.add(Check.passed(CheckName.proof, f"It was issued ({label}).", {"url": url}))
@@ -313,31 +336,7 @@ def _hosted(
     result.summary["label"] = label
     result.summary["checkedAt"] = format_datetime(moment)
     result.add(Check.passed(CheckName.proof, f"It is genuine ({label}).", {"url": url}))
-    allowed = _verification(hosted).get("allowedOrigins")
-    origins = {_origin(_id(issuer)), _origin(issuer.get("url") if issuer else None)}
-    if isinstance(allowed, str | list):
-        hosts = [allowed] if isinstance(allowed, str) else allowed
-        origins |= {f"https://{h.lower()}" for h in hosts if isinstance(h, str)}
-    origins.discard(None)
-    if not origins:
-        result.add(
-            Check.warned(
-                CheckName.issuer,
-                ErrorCode.issuer_key_unconfirmed,
-                "The issuer's profile could not be read, so its site was not confirmed.",
-            )
-        )
-    elif _origin(url) in origins:
-        result.add(Check.passed(CheckName.issuer, "It is hosted on the issuer's own site."))
-    else:
-        result.add(
-            Check.failed(
-                CheckName.issuer,
-                ErrorCode.issuer_mismatch,
-                "It is hosted on a site other than the issuer's.",
-                {"url": url, "issuer": _id(issuer)},
-            )
-        )
+    _in_issuer_scope(url, docs, issuer, result)
     if hosted.get("revoked") is True:
         reason = hosted.get("revocationReason")
         result.add(
@@ -351,6 +350,74 @@ def _hosted(
     else:
         result.add(Check.passed(CheckName.status, "The issuer's site does not mark it revoked."))
     return hosted
+
+
+def _in_issuer_scope(
+    url: str, docs: _Documents, issuer: Mapping[str, Any] | None, result: VerificationResult
+) -> None:
+    """Whether the hosted assertion's URL is one its issuer allows (OB 2.0, "Hosted
+    verification"): the issuer profile's own ``verification`` object says so with
+    ``startsWith`` and ``allowedOrigins``; without one, the host of the issuer's id.
+
+    Only the issuer profile decides, never the assertion: a copy on a stranger's site
+    could otherwise allow its own host.
+    """
+    if issuer is None:
+        if docs.misnamed:
+            result.add(_misnamed(docs))
+            return
+        result.add(
+            Check.warned(
+                CheckName.issuer,
+                ErrorCode.issuer_key_unconfirmed,
+                "The issuer's profile could not be read, so its site was not confirmed.",
+            )
+        )
+        return
+    policy = docs.get(issuer.get("verification")) or {}
+    starts = [p for p in _as_list(policy.get("startsWith")) if isinstance(p, str) and p]
+    default = urlsplit(_id(issuer) or "").netloc
+    allowed = [
+        o.lower() for o in _as_list(policy.get("allowedOrigins", default)) if isinstance(o, str)
+    ]
+    host = urlsplit(url).netloc.lower()
+    if starts and not any(url.startswith(prefix) for prefix in starts):
+        result.add(
+            Check.failed(
+                CheckName.issuer,
+                ErrorCode.issuer_mismatch,
+                "It is hosted at an address its issuer does not use for its badges.",
+                {"url": url, "issuer": _id(issuer), "startsWith": starts},
+            )
+        )
+    elif allowed and host not in allowed:
+        result.add(
+            Check.failed(
+                CheckName.issuer,
+                ErrorCode.issuer_mismatch,
+                "It is hosted on a site other than the issuer's.",
+                {"url": url, "issuer": _id(issuer), "allowedOrigins": allowed},
+            )
+        )
+    else:
+        result.add(Check.passed(CheckName.issuer, "It is hosted on the issuer's own site."))
+
+
+def _misnamed(docs: _Documents) -> Check:
+    """The failure for a linked document that names itself by another address."""
+    url, claimed = next(iter(docs.misnamed.items()))
+    return Check.failed(
+        CheckName.issuer,
+        ErrorCode.issuer_mismatch,
+        "A document the badge links to (its badge class, issuer profile or key) names "
+        "itself by another address than the one it was found at, so it may not be the "
+        "issuer's.",
+        {"url": url, "id": claimed},
+    )
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _pem_key(document: Mapping[str, Any]) -> PublicKey:
@@ -393,6 +460,9 @@ def _signed(
         return
     label = f"OB 2.0 signed ({jws.alg})"
     key_doc = docs.get(creator)
+    if key_doc is None and docs.misnamed:
+        result.add(_misnamed(docs))
+        return
     if key_doc is None:
         result.add(
             Check.undecided(
@@ -420,6 +490,9 @@ def _signed(
     issuer_id = _id(issuer)
     listed = issuer.get("publicKey") if issuer else None
     keys = listed if isinstance(listed, list) else [listed]
+    if issuer is None and docs.misnamed:
+        result.add(_misnamed(docs))
+        return
     if issuer is None:
         result.add(
             Check.warned(

@@ -110,6 +110,65 @@ class TestHosted:
         result = verify_ob2(_load("basic-assertion.json"), fetcher=_fetcher(pages), now=mk.NOW)
         assert _codes(result)["issuer"] == ErrorCode.issuer_mismatch
 
+    def test_a_copy_on_a_strangers_site_cannot_allow_its_own_host(self) -> None:
+        """Forgery: the assertion is put on evil.example with allowedOrigins naming
+        evil.example, its badge class and issuer are the real ones at example.org. Only
+        the issuer profile may widen where its badges are hosted."""
+        forged_url = "https://evil.example/beths-robotics-badge.json"
+        forged = {
+            **_load("basic-assertion.json"),
+            "id": forged_url,
+            "verification": {"type": "hosted", "allowedOrigins": "evil.example"},
+        }
+        pages = {**_site(), forged_url: forged}
+        result = verify_ob2(forged, fetcher=_fetcher(pages), now=mk.NOW)
+        assert _codes(result)["issuer"] == ErrorCode.issuer_mismatch
+        assert result.verdict == Verdict.invalid
+
+    def test_an_issuer_profile_that_names_itself_otherwise_is_not_used(self) -> None:
+        """Forgery: everything on evil.example, the issuer profile there calling itself
+        example.org's (and allowing evil.example): it is not example.org's profile."""
+        base = "https://evil.example/"
+        issuer_url = base + "organization.json"
+        badge_url = base + "robotics-badge.json"
+        assertion_url = base + "beths-robotics-badge.json"
+        assertion = {**_load("basic-assertion.json"), "id": assertion_url, "badge": badge_url}
+        pages = {
+            assertion_url: assertion,
+            badge_url: {**_load("basic-badgeclass.json"), "id": badge_url, "issuer": issuer_url},
+            issuer_url: {
+                **_load("basic-issuer.json"),
+                "url": base,
+                "verification": {"allowedOrigins": ["evil.example", "example.org"]},
+            },  # its id stays https://example.org/organization.json
+        }
+        result = verify_ob2(assertion, fetcher=_fetcher(pages), now=mk.NOW)
+        assert _codes(result)["issuer"] == ErrorCode.issuer_mismatch
+        assert result.verdict == Verdict.invalid
+        assert result.summary["issuer"].get("name") != "An Example Badge Issuer"
+
+    def test_the_issuer_profile_decides_where_its_badges_may_be_hosted(self) -> None:
+        """OB 2.0 VerificationObject in the issuer profile: allowedOrigins and startsWith;
+        the issuer's homepage (url) alone is not a place its badges may be."""
+        hosted_url = "https://badges.example.net/a/beths-robotics-badge.json"
+        assertion = {**_load("basic-assertion.json"), "id": hosted_url}
+
+        def check(issuer_change: dict[str, Any]) -> str:
+            pages = _site(**{"https://example.org/organization.json": issuer_change})
+            pages[hosted_url] = assertion
+            return _codes(verify_ob2(assertion, fetcher=_fetcher(pages), now=mk.NOW))["issuer"]
+
+        assert check({"url": "https://badges.example.net"}) == ErrorCode.issuer_mismatch
+        allowed = {"verification": {"allowedOrigins": "badges.example.net"}}
+        assert check(allowed) == "ok"
+        prefix = {"verification": {"startsWith": "https://badges.example.net/a/"}}
+        assert check(prefix) == ErrorCode.issuer_mismatch  # default origin: example.org
+        both = {"verification": {**allowed["verification"], **prefix["verification"]}}
+        assert check(both) == "ok"
+        elsewhere = {"verification": {"allowedOrigins": "badges.example.net",
+                                      "startsWith": "https://badges.example.net/b/"}}  # fmt: skip
+        assert check(elsewhere) == ErrorCode.issuer_mismatch
+
     def test_offline_is_amber_and_says_why(self) -> None:
         result = verify_ob2(_load("basic-assertion.json"), now=mk.NOW)
         assert result.verdict == Verdict.unknown
@@ -243,6 +302,17 @@ class TestSigned:
     def test_offline_without_documents_is_amber(self) -> None:
         result = verify_ob2(_signed("RS256", mk.rsa_key()), now=mk.NOW)
         assert result.verdict == Verdict.unknown
+
+    def test_a_key_or_profile_naming_itself_otherwise_is_not_used(self) -> None:
+        """A key document at KEY_URL that calls itself another key (or an issuer profile
+        calling itself another issuer) is not the issuer's: red, not 'signed by'."""
+        key = mk.rsa_key()
+        for url in (KEY_URL, ISSUER):
+            docs = _documents(key)
+            docs[url] = {**docs[url], "id": url + "-elsewhere"}
+            result = verify_ob2(_signed("RS256", key), fetcher=_fetcher(docs), now=mk.NOW)
+            assert _codes(result)["issuer"] == ErrorCode.issuer_mismatch, url
+            assert result.verdict == Verdict.invalid
 
     def test_its_issuer_url_is_never_known_by_the_list(self) -> None:
         """An OB 2.0 issuer is confirmed by the site its documents are on, never by a key
