@@ -107,9 +107,49 @@ def test_serve_refuses_a_store_from_before_migrations_until_db_upgrade(
 def test_every_command_that_opens_the_issuer_refuses_an_old_store(
     runner: CliRunner, v0: Path
 ) -> None:
-    for args in (["achievement", "list"], ["rotate-key"], ["status", "list"]):
+    for args in (
+        ["achievement", "list"],
+        ["rotate-key"],
+        ["status", "list"],
+        ["audit"],
+        ["config"],
+        ["revoke", "urn:uuid:0"],
+    ):
         refused = cli(runner, v0, *args, code=2)
         assert "database_outdated" in refused.output, args
+
+
+def test_a_store_at_an_older_revision_is_refused(tmp_path: Path, runner: CliRunner) -> None:
+    """A versioned store behind the code: the quick check (``head_revision``, no
+    Alembic) does not take it for current; Alembic then says what to run."""
+    data = tmp_path / "behind"
+    cli(runner, data, "init", "--name", "Leerhuis Utrecht", "--local")
+    engine = sa.create_engine(f"sqlite:///{data / 'issuer.db'}")
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("UPDATE rugzak_issuer_version SET version_num = '0005_achievement_revision'")
+        )
+    engine.dispose()
+    for args in (["achievement", "list"], ["audit"], ["config"], ["revoke", "urn:uuid:0"]):
+        refused = cli(runner, data, *args, code=2)
+        assert "database_outdated" in refused.output, args
+        assert "rugzak-issuer db upgrade" in " ".join(refused.output.split()), args
+    assert "state: behind" in cli(runner, data, "db", "status").output
+
+
+def test_the_written_head_is_the_newest_migration() -> None:
+    """``head_revision`` lets a current store open without Alembic; a migration added
+    without moving it would let a store one revision behind pass as current."""
+    from dataclasses import replace
+
+    from shared.runtime.migrations import _script
+    from verifier.store.schema import migrations
+
+    for store in (MIGRATIONS, migrations("rzv_")):
+        assert store.head_revision == _script(store.package).get_current_head()
+        assert store.head() == store.head_revision
+        with pytest.raises(ValueError, match="head_revision"):
+            replace(store, head_revision="0000_stale").head()
 
 
 def test_a_store_migrated_by_newer_code_is_refused(tmp_path: Path, runner: CliRunner) -> None:

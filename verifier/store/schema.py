@@ -18,6 +18,7 @@ def migrations(prefix: str) -> Migrations:
         baseline="0001_baseline",
         baseline_tables=(f"{prefix}requests", f"{prefix}oid4vp"),
         upgrade_command="rugzak-verifier db upgrade",
+        head_revision="0003_public_presentations",  # the newest in migrations/versions/
         adopt_by_running=True,
         attributes={"table_prefix": prefix},
     )
