@@ -14,12 +14,35 @@ whether a presentation answers a request, is a ``ProofPurpose`` (``purpose``).
 
 from __future__ import annotations
 
-from shared.proof.create import create_proof
-from shared.proof.purpose import AssertionPurpose, AuthenticationPurpose, ProofPurpose
-from shared.proof.report import check_proofs
-from shared.proof.result import ProofResult
-from shared.proof.suites import SIGNING_SUITES, VERIFYING_SUITES
-from shared.proof.verify import proofs_of, verify_proofs
+from typing import TYPE_CHECKING
+
+from shared.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from shared.proof.create import create_proof
+    from shared.proof.purpose import AssertionPurpose, AuthenticationPurpose, ProofPurpose
+    from shared.proof.report import check_proofs
+    from shared.proof.result import ProofResult
+    from shared.proof.suites import SIGNING_SUITES, VERIFYING_SUITES
+    from shared.proof.verify import proofs_of, verify_proofs
+
+# Imported on first use (PEP 562): signing needs ``create_proof`` alone, not the
+# verification of every suite (selective disclosure's CBOR and derivation among them).
+_HOMES = {
+    "create_proof": "shared.proof.create",
+    "AssertionPurpose": "shared.proof.purpose",
+    "AuthenticationPurpose": "shared.proof.purpose",
+    "ProofPurpose": "shared.proof.purpose",
+    "check_proofs": "shared.proof.report",
+    "ProofResult": "shared.proof.result",
+    "SIGNING_SUITES": "shared.proof.suites",
+    "VERIFYING_SUITES": "shared.proof.suites",
+    "proofs_of": "shared.proof.verify",
+    "verify_proofs": "shared.proof.verify",
+}
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
+
 
 __all__ = [
     "SIGNING_SUITES",
