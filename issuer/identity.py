@@ -18,15 +18,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
-
 from issuer.settings import KdfProfile
 from issuer.store import Store
 from issuer.vault import hash_token, new_token, open_seed, seal_seed, token_matches
 from shared.did import MULTIKEY_V1, did_key_document, did_web_from_domain, did_web_url
 from shared.errors import Conflict, ErrorCode, InvalidInput, Unavailable, Unsupported
 from shared.keys import P256SigningKey, SigningKey
-from shared.ob import Profile, known_fields
 
 DID_V1 = "https://www.w3.org/ns/did/v1"
 DEFAULT_LOCAL_URL = "http://127.0.0.1:8000"
@@ -130,6 +127,12 @@ def initialize(
 
 def profile_document(did: str, profile: ProfileIn) -> dict[str, Any]:
     """The issuer's OB ``Profile`` (checked by the shared models)."""
+    # The models are imported here, by init alone: every command opening the issuer
+    # imports this module.
+    from pydantic import ValidationError
+
+    from shared.ob import Profile, known_fields
+
     data: dict[str, Any] = {"id": did, "type": ["Profile"], "name": profile.name}
     for key in ("url", "email", "description"):
         value = getattr(profile, key)

@@ -8,19 +8,20 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from issuer.identity import did_document
 from issuer.images import IMAGES_PATH, MEDIA_TYPES, StoredImage, is_image_name
-from issuer.service import Issuer
 from issuer.store import status as st
 from issuer.store.db import aware
-from shared.credentials import issue_credential
 from shared.errors import ErrorCode, NotFound
 from shared.runtime.files import atomic_write
 from shared.status_list import BitstringStatusList, build_status_list_credential
 from shared.status_staple import list_time
+
+if TYPE_CHECKING:
+    from issuer.service.base import IssuerBase
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class Published:
     etag: str
 
 
-def status_list(issuer: Issuer, list_id: str) -> Published:
+def status_list(issuer: IssuerBase, list_id: str) -> Published:
     """The signed status list credential, re-signed when a bit changed since, or when
     its signature is older than ``status_resign_seconds`` (a stapled list must be
     recent to count; see ``shared.status_staple``)."""
@@ -65,6 +66,10 @@ def status_list(issuer: Issuer, list_id: str) -> Published:
         valid_from=aware(row["created_at"]) or now,
         ttl_ms=issuer.settings.status_ttl_seconds * 1000,
     )
+    # The credential core (about a second to import) only where a list is signed:
+    # `status list` reads the lists through this module too.
+    from shared.credentials import issue_credential
+
     signed = issue_credential(unsigned, issuer.signer, created=now)
     text = json.dumps(signed, separators=(",", ":"))
     etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
@@ -73,7 +78,7 @@ def status_list(issuer: Issuer, list_id: str) -> Published:
     return Published(text.encode("utf-8"), etag)
 
 
-def _resign_due(issuer: Issuer, document: str) -> bool:
+def _resign_due(issuer: IssuerBase, document: str) -> bool:
     """Whether the stored signed list is older than ``status_resign_seconds``."""
     try:
         signed = list_time(json.loads(document))
@@ -85,7 +90,7 @@ def _resign_due(issuer: Issuer, document: str) -> bool:
     return age >= timedelta(seconds=issuer.settings.status_resign_seconds)
 
 
-def status_list_ids(issuer: Issuer) -> list[dict[str, Any]]:
+def status_list_ids(issuer: IssuerBase) -> list[dict[str, Any]]:
     with issuer.store.read() as conn:
         rows = st.lists(conn)
         return [
@@ -101,20 +106,20 @@ def status_list_ids(issuer: Issuer) -> list[dict[str, Any]]:
         ]
 
 
-def did_json(issuer: Issuer) -> Published:
+def did_json(issuer: IssuerBase) -> Published:
     text = json.dumps(did_document(issuer.store, issuer.identity), separators=(",", ":"))
     etag = '"' + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32] + '"'
     return Published(text.encode("utf-8"), etag)
 
 
-def did_document_path(issuer: Issuer) -> str:
+def did_document_path(issuer: IssuerBase) -> str:
     """Where the DID document lives under the base URL's host: ``.well-known/did.json``
     for a bare domain, ``<path>/did.json`` for the path form."""
     parts = issuer.identity.did.split(":")[3:]
     return "/".join([*parts, "did.json"]) if parts else ".well-known/did.json"
 
 
-def export(issuer: Issuer, directory: Path) -> list[Path]:
+def export(issuer: IssuerBase, directory: Path) -> list[Path]:
     """Write every status list, image (and the did:web document) as static files.
 
     The files are public and world-readable (0644), so a web server running as
@@ -149,7 +154,7 @@ def export(issuer: Issuer, directory: Path) -> list[Path]:
     return written
 
 
-def image(issuer: Issuer, name: str) -> StoredImage:
+def image(issuer: IssuerBase, name: str) -> StoredImage:
     """A stored badge or logo image by its content name (``<digest>.<ext>``)."""
     row = None
     if is_image_name(name):

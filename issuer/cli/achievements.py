@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -11,6 +12,9 @@ from rich.table import Table
 from issuer.cli.common import err, issuer_for, out, print_json, run, state
 from shared.errors import ErrorCode, InvalidInput
 from shared.strict_json import parse as parse_json
+
+if TYPE_CHECKING:
+    from issuer.service.achievements import AchievementOps
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -47,6 +51,14 @@ ValidOpt = Annotated[int | None, typer.Option(help="Credentials expire after thi
 JsonOpt = Annotated[
     Path | None, typer.Option("--from-json", help="Read the definition from a JSON file.")
 ]
+
+
+def _achievements(ctx: typer.Context) -> AbstractContextManager[AchievementOps]:
+    """The issuer's achievements part alone: these commands award nothing, so they
+    need neither the awarding nor the credential core."""
+    from issuer.service.achievements import AchievementOps
+
+    return issuer_for(ctx, unlock=False, ops=AchievementOps)
 
 
 def _fields(
@@ -163,7 +175,7 @@ def create(
         )
         if legacy_proof is not None:
             data["legacy_proof"] = legacy_proof
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _achievements(ctx) as issuer:
             view = issuer.create_achievement(
                 parse_input(data), actor="cli", achievement_id=achievement_id
             )
@@ -217,7 +229,7 @@ def update(
             change = AchievementUpdate.model_validate(data)
         except ValidationError as exc:
             raise invalid(exc) from exc
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _achievements(ctx) as issuer:
             view = issuer.update_achievement(achievement_id, change, actor="cli")
         _show(view, as_json)
 
@@ -233,7 +245,7 @@ def list_(
     """List achievements."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _achievements(ctx) as issuer:
             views = issuer.achievements(include_retired=all_)
         if as_json:
             print_json(views)
@@ -264,7 +276,7 @@ def show(
     """Show one achievement as it appears in credentials."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _achievements(ctx) as issuer:
             _show(issuer.achievement(achievement_id), as_json)
 
     run(act)
@@ -277,7 +289,7 @@ def retire(
     """Stop awarding an achievement (issued credentials stay valid)."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _achievements(ctx) as issuer:
             issuer.retire_achievement(achievement_id, actor="cli")
         out.print(f"Retired {achievement_id}", highlight=False)
 

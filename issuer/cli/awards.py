@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,6 +17,7 @@ from shared.runtime.files import atomic_write
 
 if TYPE_CHECKING:
     from issuer.awards import AwardIn
+    from issuer.service.credentials import CredentialOps
 
 AchievementOpt = Annotated[str, typer.Option("--achievement", "-a", help="Achievement id.")]
 ResultOpt = Annotated[
@@ -178,6 +180,15 @@ def offer(
     run(act)
 
 
+def _credentials(ctx: typer.Context) -> AbstractContextManager[CredentialOps]:
+    """The issuer's issued-credentials part alone: reading, revoking and suspending
+    sign nothing (a status list is signed when it is served or exported), so they
+    need neither the awarding nor the credential core."""
+    from issuer.service.credentials import CredentialOps
+
+    return issuer_for(ctx, unlock=False, ops=CredentialOps)
+
+
 def _status_command(action: str) -> Any:
     def command(
         ctx: typer.Context,
@@ -185,7 +196,7 @@ def _status_command(action: str) -> Any:
         reason: Annotated[str | None, typer.Option(help="Why (kept in the audit log).")] = None,
     ) -> None:
         def act() -> None:
-            with issuer_for(ctx, unlock=False) as issuer:
+            with _credentials(ctx) as issuer:
                 method = {
                     "revoke": issuer.revoke,
                     "suspend": issuer.suspend,
@@ -220,7 +231,7 @@ def list_credentials(
     """List issued credentials."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _credentials(ctx) as issuer:
             views = issuer.credentials(achievement_id=achievement, limit=limit)
         if as_json:
             print_json(views)
@@ -246,7 +257,7 @@ def show_credential(
     """Show one credential with its status entries."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _credentials(ctx) as issuer:
             print_json(issuer.credential(credential_id))
 
     run(act)
@@ -261,7 +272,7 @@ def bake_credential(
     """Bake the credential into its badge picture (OB 3.0 baking) for the learner."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _credentials(ctx) as issuer:
             data, media_type = issuer.baked(credential_id)
         atomic_write(out_file, data, mode=0o644)
         out.print(f"{out_file} ({media_type}, {len(data)} bytes)", highlight=False)

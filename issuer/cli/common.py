@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import typer
 from rich.console import Console
@@ -24,6 +24,7 @@ from shared.errors import (
 
 if TYPE_CHECKING:
     from issuer.service import Issuer
+    from issuer.service.base import IssuerBase
     from issuer.settings import IssuerSettings
 
 # The service and the settings (pydantic) are imported when a command opens the
@@ -34,6 +35,7 @@ PASSPHRASE_ENV = "RUGZAK_ISSUER_PASSPHRASE"  # noqa: S105 (a variable name)
 out = Console(emoji=False, highlight=False)
 err = Console(stderr=True, emoji=False, highlight=False)
 T = TypeVar("T")
+Ops = TypeVar("Ops", bound="IssuerBase")
 
 
 @dataclass
@@ -82,9 +84,11 @@ def passphrase(settings: IssuerSettings, *, confirm: bool = False) -> str:
     return value
 
 
-def open_issuer(ctx: typer.Context, *, unlock: bool) -> Issuer:
-    from issuer.service import Issuer
+def _open(ctx: typer.Context, unlock: bool, ops: type[IssuerBase] | None) -> IssuerBase:
+    if ops is None:
+        from issuer.service import Issuer
 
+        ops = Issuer
     settings = state(ctx).settings()
     if settings.database_url is None and not (settings.data_dir / "issuer.db").exists():
         raise Unavailable(
@@ -92,12 +96,31 @@ def open_issuer(ctx: typer.Context, *, unlock: bool) -> Issuer:
             code=ErrorCode.not_initialized,
         )
     secret = passphrase(settings) if unlock else None
-    return Issuer.open(settings, passphrase=secret)
+    return ops.open(settings, passphrase=secret)
+
+
+@overload
+def issuer_for(ctx: typer.Context, *, unlock: bool) -> AbstractContextManager[Issuer]: ...
+@overload
+def issuer_for(
+    ctx: typer.Context, *, unlock: bool, ops: type[Ops]
+) -> AbstractContextManager[Ops]: ...
+def issuer_for(
+    ctx: typer.Context, *, unlock: bool, ops: type[Any] | None = None
+) -> AbstractContextManager[Any]:
+    """The issuer over its store, closed at the end of the ``with`` block.
+
+    ``ops``: the part of ``Issuer`` a command uses alone (``CredentialOps`` for the
+    audit log and revoking, ``IssuerBase`` for the settings); without it the whole
+    ``Issuer``, which imports the credential core (models, proofs, JSON-LD: about a
+    second) that only awarding and signing use.
+    """
+    return _opened(ctx, unlock, ops)
 
 
 @contextmanager
-def issuer_for(ctx: typer.Context, *, unlock: bool) -> Iterator[Issuer]:
-    issuer = open_issuer(ctx, unlock=unlock)
+def _opened(ctx: typer.Context, unlock: bool, ops: type[IssuerBase] | None) -> Iterator[Any]:
+    issuer = _open(ctx, unlock, ops)
     try:
         yield issuer
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +18,7 @@ from shared.strict_json import parse as parse_json
 
 if TYPE_CHECKING:
     from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
+    from issuer.service.frameworks import FrameworkOps
     from shared.skills import Framework
 
 app = typer.Typer(no_args_is_help=True)
@@ -25,6 +27,14 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 LangOpt = Annotated[
     str | None, typer.Option("--lang", help="Language of the texts (default: the framework's).")
 ]
+
+
+def _frameworks(ctx: typer.Context) -> AbstractContextManager[FrameworkOps]:
+    """The issuer's frameworks part alone: these commands award nothing, so they
+    need neither the awarding nor the credential core."""
+    from issuer.service.frameworks import FrameworkOps
+
+    return issuer_for(ctx, unlock=False, ops=FrameworkOps)
 
 
 @app.command("import")
@@ -57,7 +67,7 @@ def import_(
 
     def act() -> None:
         framework = _read(file, shipped, framework_id, name, version, encoding)
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _frameworks(ctx) as issuer:
             summary = issuer.import_framework(framework, actor="cli", language=language)
         if as_json:
             print_json(summary)
@@ -133,7 +143,7 @@ def list_(ctx: typer.Context, as_json: JsonFlag = False) -> None:
     """List the imported frameworks."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _frameworks(ctx) as issuer:
             views = issuer.frameworks()
         if as_json:
             print_json(views)
@@ -166,7 +176,7 @@ def show(
     """Show a framework's skills, or one skill with its levels and behaviours."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _frameworks(ctx) as issuer:
             framework = issuer.framework(framework_id)
         if skill is None:
             if as_json:
@@ -210,7 +220,7 @@ def export(
     """Export a framework as JSON, CSV or a CASE-like package."""
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _frameworks(ctx) as issuer:
             if format_ == "json":
                 data = _json(issuer.framework_json(framework_id))
             elif format_ == "csv":
@@ -251,7 +261,7 @@ def edit(
     from issuer.frameworks import FrameworkEdit
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _frameworks(ctx) as issuer:
             language = lang or issuer.framework(framework_id).language
             change = _model(
                 FrameworkEdit,
@@ -285,7 +295,7 @@ def edit_skill(
     from issuer.frameworks import SkillEdit
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _frameworks(ctx) as issuer:
             language = lang or issuer.framework(framework_id).language
             change = _model(
                 SkillEdit,
@@ -333,7 +343,7 @@ def edit_level(
     from issuer.frameworks import LevelEdit
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with _frameworks(ctx) as issuer:
             framework = issuer.framework(framework_id)
             language = lang or framework.language
             data: dict[str, Any] = {}

@@ -190,11 +190,12 @@ def selective_disclosure(ctx: typer.Context) -> None:
 def admin_token(ctx: typer.Context) -> None:
     """Make a new admin token for the HTTP API (the old one stops working)."""
     from issuer.identity import new_admin_token
+    from issuer.service.base import IssuerBase
 
     def act() -> None:
         settings = state(ctx).settings()
         passphrase(settings)  # only the key holder may do this
-        with issuer_for(ctx, unlock=True) as issuer:
+        with issuer_for(ctx, unlock=True, ops=IssuerBase) as issuer:
             token = new_admin_token(issuer.store, issuer.identity, now=datetime.now(UTC))
         out.print("New admin token (shown once; store it safely):")
         out.print(token, soft_wrap=True)
@@ -295,10 +296,11 @@ def config(
     published under /status/<list>, so keep the old host name pointing at this service.
     """
     from issuer.base_url import NOT_CHECKABLE, change_settings, is_public, require_public
+    from issuer.service.base import IssuerBase
 
     def act() -> None:
         new_url = require_public(base_url, local=local) if base_url is not None else None
-        with issuer_for(ctx, unlock=False) as issuer:
+        with issuer_for(ctx, unlock=False, ops=IssuerBase) as issuer:
             change = change_settings(
                 issuer.store,
                 issuer.identity,
@@ -340,9 +342,10 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Show the audit log (newest first): who issued, revoked, suspended what, when."""
+    from issuer.service.credentials import CredentialOps
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with issuer_for(ctx, unlock=False, ops=CredentialOps) as issuer:
             entries = issuer.audit_log(limit=limit, subject=subject)
         if as_json:
             print_json(entries)
@@ -380,9 +383,10 @@ def export(
 def list_lists(ctx: typer.Context) -> None:
     """Show the status lists and how full they are."""
     from issuer import publish
+    from issuer.service.base import IssuerBase
 
     def act() -> None:
-        with issuer_for(ctx, unlock=False) as issuer:
+        with issuer_for(ctx, unlock=False, ops=IssuerBase) as issuer:
             print_json(publish.status_list_ids(issuer))
 
     run(act)

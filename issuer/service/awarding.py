@@ -36,7 +36,7 @@ from issuer.store.repository import load
 from issuer.store.status import Slot
 from shared.credentials import issue_credential
 from shared.dates import parse_datetime
-from shared.errors import Conflict, ErrorCode, InvalidInput
+from shared.errors import AccessDenied, Conflict, ErrorCode, InvalidInput
 from shared.keys import SigningKey
 from shared.ob import Achievement, Profile, Result, build_credential
 from shared.ob.build import Prebuilt
@@ -98,6 +98,28 @@ class Writes:
 
 class AwardOps(IssuerBase):
     """Issue credentials (one, or many in one transaction)."""
+
+    def with_sd_proof(self, signed: dict[str, Any], now: datetime) -> dict[str, Any]:
+        """``signed`` plus an ecdsa-sd-2023 base proof when the setting asks for one.
+
+        The base proof is for the learner's wallet, which derives disclosures
+        from it; what always shows is ``shared.ob.disclosure.mandatory_pointers``.
+        """
+        if not self.settings.sd_proofs:
+            return signed
+        if self._sd_key is None:
+            raise AccessDenied(
+                "the selective-disclosure key is locked: set RUGZAK_ISSUER_PASSPHRASE",
+                code=ErrorCode.passphrase_required,
+            )
+        # Imported here: selective disclosure (CBOR, the ecdsa-sd-2023 algorithms) is
+        # off unless the issuer turns it on.
+        from shared.ob.disclosure import mandatory_pointers
+        from shared.proof.ecdsa_sd import create_base_proof
+
+        return create_base_proof(
+            signed, self._sd_key, created=now, mandatory_pointers=mandatory_pointers(signed)
+        )
 
     def prepare(
         self, request: AwardRequest, cache: dict[str, RowMapping] | None = None

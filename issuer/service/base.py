@@ -16,23 +16,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from random import Random
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from pydantic import SecretStr
 from sqlalchemy.engine import Connection, RowMapping
 
-from issuer.awards import (
-    AwardIn,
-)
 from issuer.identity import Identity, load_identity, unlock_active, unlock_sd
-from issuer.service.parts import AchievementPart
 from issuer.settings import IssuerSettings
 from issuer.store import Store
 from issuer.store import status as st
 from shared.errors import AccessDenied, ErrorCode, NotFound, Unavailable
 from shared.keys import P256SigningKey, SigningKey
-from shared.ob.disclosure import mandatory_pointers
-from shared.proof.ecdsa_sd import create_base_proof
+
+if TYPE_CHECKING:
+    from issuer.awards import AwardIn
+    from issuer.service.parts import AchievementPart
+
+# The core imports no awarding (award input, achievement parts, proofs): a command
+# reading the audit log or revoking opens the core and the part it uses alone.
 
 Clock = Callable[[], datetime]
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -43,13 +44,19 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _no_details() -> AwardIn:
+    from issuer.awards import AwardIn
+
+    return AwardIn()
+
+
 @dataclass(frozen=True)
 class AwardRequest:
     """One credential to issue."""
 
     achievement_id: str
     subject_id: str
-    award: AwardIn = field(default_factory=AwardIn)
+    award: AwardIn = field(default_factory=_no_details)
     email: str | None = None
     idempotency_key: str | None = None
     offer_id: str | None = None
@@ -196,23 +203,6 @@ class IssuerBase:
                 "run 'rugzak-issuer selective-disclosure' first",
                 code=ErrorCode.not_initialized,
             )
-
-    def with_sd_proof(self, signed: dict[str, Any], now: datetime) -> dict[str, Any]:
-        """``signed`` plus an ecdsa-sd-2023 base proof when the setting asks for one.
-
-        The base proof is for the learner's wallet, which derives disclosures
-        from it; what always shows is ``shared.ob.disclosure.mandatory_pointers``.
-        """
-        if not self.settings.sd_proofs:
-            return signed
-        if self._sd_key is None:
-            raise AccessDenied(
-                "the selective-disclosure key is locked: set RUGZAK_ISSUER_PASSPHRASE",
-                code=ErrorCode.passphrase_required,
-            )
-        return create_base_proof(
-            signed, self._sd_key, created=now, mandatory_pointers=mandatory_pointers(signed)
-        )
 
     def now(self) -> datetime:
         return self.clock()
