@@ -47,9 +47,11 @@ print(json.dumps(sorted(m for m in {heavy!r} if m in sys.modules)), file=sys.std
 """
 
 
-def loaded(body: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
+def loaded(
+    body: str, heavy: tuple[str, ...] = HEAVY, env: dict[str, str] | None = None
+) -> list[str]:
     """The modules of ``heavy`` a fresh interpreter has imported after running ``body``."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "RUGZAK_LANG": "en"}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RUGZAK_LANG": "en", **(env or {})}
     done = subprocess.run(
         [sys.executable, "-c", REPORT.format(body=body, heavy=heavy)],
         capture_output=True,
@@ -100,8 +102,103 @@ def test_verifying_a_file_offline_imports_no_server_and_no_store() -> None:
     assert loaded(body, (*SERVER, "httpx")) == []
 
 
+# What a command reading or changing the issuer's store uses besides the start-up: the
+# store (SQLAlchemy), the settings (pydantic) and, where it shows achievements, the OB
+# models. Not the credential core (proofs, JSON-LD, the OB builder and its JSON
+# schemas), nor the server, nor Alembic for a store at the newest revision: together
+# over a second of CPU that the awarding and signing commands alone need.
+STORE_COMMAND_HEAVY = (
+    "alembic",
+    "fastapi",
+    "httpx",
+    "jsonschema",
+    "PIL",
+    "pyld",
+    "starlette",
+    "uvicorn",
+    "issuer.service.awarding",
+    "shared.credentials",
+    "shared.ob.build",
+    "shared.proof",
+)
+LEARNER = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+PASSPHRASE = {"RUGZAK_ISSUER_PASSPHRASE": "opstarten-wachtwoord", "RUGZAK_ISSUER_KDF": "min"}
+
+
+def issuer_command(data: Path, *args: str) -> str:
+    """A body running ``rugzak-issuer --data-dir DATA ARGS`` to a successful end."""
+    argv = ["rugzak-issuer", "--data-dir", str(data), *args]
+    return (
+        f"import runpy\nsys.argv = {argv!r}\n"
+        "try:\n    runpy.run_module('issuer', run_name='__main__')\n"
+        "except SystemExit as exit:\n    assert exit.code in (0, None), exit.code"
+    )
+
+
+@pytest.fixture(scope="module")
+def issuer_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """An issuer with one achievement and one credential: its data directory and the
+    credential's id."""
+    data = tmp_path_factory.mktemp("issuer")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RUGZAK_LANG": "en", **PASSPHRASE}
+
+    def cli(*args: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "issuer", "--data-dir", str(data), *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    cli("init", "--name", "Leerhuis Utrecht", "--base-url", "https://leerhuis.example")
+    cli(
+        "achievement", "create", "--id", "doorzetten", "--name", "Doorzetten",
+        "--description", "Blijft doorgaan.", "--criteria", "Maakt het werk af.",
+    )  # fmt: skip
+    out = data / "badge.json"
+    cli("issue", "-a", "doorzetten", "--recipient", LEARNER, "--out", str(out))
+    credential_id: str = json.loads(out.read_text("utf-8"))["id"]
+    return data, credential_id
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["achievement", "list"],
+        ["achievement", "show", "doorzetten"],
+        ["audit"],
+        ["config"],
+        ["credentials", "list"],
+        ["status", "list"],
+        ["revoke", "ID"],
+        ["framework", "list"],
+    ],
+    ids=" ".join,
+)
+def test_store_commands_import_no_credential_core_and_no_server(
+    issuer_data: tuple[Path, str], args: list[str]
+) -> None:
+    data, credential_id = issuer_data
+    args = [credential_id if a == "ID" else a for a in args]
+    assert loaded(issuer_command(data, *args), STORE_COMMAND_HEAVY) == []
+
+
+def test_issuing_imports_no_server_and_no_migrations(issuer_data: tuple[Path, str]) -> None:
+    """Signing needs the credential core, but not the server or Alembic."""
+    data, _ = issuer_data
+    out = data / "another.json"
+    body = issuer_command(
+        data, "issue", "-a", "doorzetten", "--recipient", LEARNER, "--out", str(out)
+    )
+    assert loaded(body, (*SERVER, "httpx", "PIL"), env=PASSPHRASE) == ["sqlalchemy"]
+
+
 def test_the_report_names_what_was_imported() -> None:
     """So the tests above can fail."""
-    found = loaded("import verifier.cli.serve\nimport shared.credentials")
+    found = loaded("import verifier.cli.serve\nfrom shared.credentials import issue_credential")
     assert {"cryptography", "pyld", "shared.credentials"} <= set(found)
     assert loaded("import verifier.store.requests", SERVER) == ["sqlalchemy"]
