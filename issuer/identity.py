@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from issuer.api_tokens import add_admin_token
 from issuer.settings import KdfProfile
 from issuer.store import Store
-from issuer.vault import hash_token, new_token, open_seed, seal_seed, token_matches
+from issuer.vault import new_token, open_seed, seal_seed
 from shared.did import MULTIKEY_V1, did_key_document, did_web_from_domain, did_web_url
 from shared.errors import Conflict, ErrorCode, InvalidInput, Unavailable, Unsupported
 from shared.keys import P256SigningKey, SigningKey
@@ -80,7 +81,8 @@ def initialize(
     kdf: KdfProfile = "interactive",
     seed: bytes | None = None,
 ) -> tuple[Identity, str]:
-    """Create the issuer in an empty store; returns it and the one-time admin token."""
+    """Create the issuer in an empty store; returns it and the one-time admin token (the
+    API token named ``admin``, ``issuer.api_tokens``)."""
     store.create_schema()
     key = SigningKey.from_seed(seed) if seed is not None else SigningKey.generate()
     if did_web:
@@ -109,11 +111,11 @@ def initialize(
             "base_url": url,
             "suspension": "1" if suspension else "0",
             "list_size": str(list_size),
-            "admin_token_hash": hash_token(token),
             "created_at": now.isoformat(),
         }
         for name, value in values.items():
             store.set_config(conn, name, value)
+        add_admin_token(conn, token, now=now)
         store.add_key(
             conn,
             fragment=fragment,
@@ -183,21 +185,6 @@ def unlock_active(store: Store, identity: Identity, passphrase: str) -> tuple[in
     if identity.is_web:
         return int(row["id"]), key.with_controller(identity.did, row["fragment"])
     return int(row["id"]), key
-
-
-def check_admin_token(store: Store, token: str) -> bool:
-    with store.read() as conn:
-        stored = store.config(conn).get("admin_token_hash", "")
-    return bool(stored) and token_matches(token, stored)
-
-
-def new_admin_token(store: Store, identity: Identity, *, now: datetime) -> str:
-    """Replace the admin token (the old one stops working at once)."""
-    token = new_token()
-    with store.begin() as conn:
-        store.set_config(conn, "admin_token_hash", hash_token(token))
-        store.audit(conn, at=now, actor="cli", action="admin_token", subject=identity.did)
-    return token
 
 
 def rotate_key(

@@ -165,8 +165,10 @@ class ErrorCode(StrEnum):
     token_missing = "token_missing"  # no access token (Authorization: Bearer) was sent
     token_invalid = "token_invalid"  # the access token is unknown
     token_expired = "token_expired"  # the access token has expired
-    unauthorized = "unauthorized"  # the admin bearer token is missing
-    forbidden = "forbidden"  # the admin bearer token is wrong
+    unauthorized = "unauthorized"  # the API bearer token is missing
+    forbidden = "forbidden"  # the API bearer token is unknown or revoked
+    #: the API token's scope does not allow this (an ``issue`` token on an admin route)
+    insufficient_scope = "insufficient_scope"
     not_found = "not_found"  # no such resource
     conflict = "conflict"  # the request conflicts with the current state
     #: an idempotency key already used for a different award (other learner or badge)
@@ -461,6 +463,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
     AccessDenied: {
         ErrorCode.unauthorized: 401,
         ErrorCode.forbidden: 403,
+        ErrorCode.insufficient_scope: 403,
         ErrorCode.token_missing: 401,
         ErrorCode.token_invalid: 401,
         ErrorCode.token_expired: 401,

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from issuer.api.deps import describe_scopes
 from issuer.api.routers import (
     achievements,
     audit,
@@ -99,7 +100,11 @@ def create_app(
         description=(
             "Define achievements, award Open Badges 3.0 credentials (directly or through "
             "OpenID4VCI offers), revoke and suspend them, and publish status lists. "
-            "Admin endpoints need the bearer token printed by `rugzak-issuer init`."
+            "Other endpoints need a bearer API token: the admin token printed by "
+            "`rugzak-issuer init`, or a named token made by `rugzak-issuer token create` "
+            "with scope `admin` (everything) or `issue` (awarding only: issue, award, offers, "
+            "and reading achievements, frameworks and the credentials and offers made). "
+            "Each operation says which scope it needs; the audit log names the token."
         ),
         lifespan=lifespan,
         docs_url=None,  # served from vendored files (shared.runtime.docs): works offline too
@@ -122,6 +127,7 @@ def create_app(
         audit.router,
         operations.router,
     ):
+        describe_scopes(router)
         app.include_router(router)
     app.add_middleware(
         BodyLimit, limit=settings.max_request_bytes, timeout=settings.body_timeout_seconds

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from issuer.cli import achievements, award, awards, batch, database, frameworks, setup
+from issuer.cli import achievements, award, awards, batch, database, frameworks, setup, tokens
 from issuer.cli.common import CliState, err
 from shared.errors import EXIT_BAD_INPUT, ErrorCode
 from shared.runtime.files import is_disk_full
@@ -55,6 +55,9 @@ award.register(app)
 batch.register(app)
 app.add_typer(setup.status_app, name="status", help="Status lists.")
 app.add_typer(database.app, name="db", help="The database schema: status and upgrade.")
+app.add_typer(
+    tokens.app, name="token", help="Named API tokens: create, list, revoke (scope issue or admin)."
+)
 
 
 def main() -> None:

@@ -188,15 +188,18 @@ def selective_disclosure(ctx: typer.Context) -> None:
 
 
 def admin_token(ctx: typer.Context) -> None:
-    """Make a new admin token for the HTTP API (the old one stops working)."""
-    from issuer.identity import new_admin_token
+    """Make a new admin token for the HTTP API (the API token named 'admin'; the old one
+    stops working)."""
+    from issuer.api_tokens import replace_admin_token
     from issuer.service.base import IssuerBase
 
     def act() -> None:
         settings = state(ctx).settings()
         passphrase(settings)  # only the key holder may do this
         with issuer_for(ctx, unlock=True, ops=IssuerBase) as issuer:
-            token = new_admin_token(issuer.store, issuer.identity, now=datetime.now(UTC))
+            token = replace_admin_token(
+                issuer.store, subject=issuer.identity.did, now=datetime.now(UTC)
+            )
         out.print("New admin token (shown once; store it safely):")
         out.print(token, soft_wrap=True)
 

@@ -22,5 +22,5 @@ MIGRATIONS = Migrations(
         "images",
     ),
     upgrade_command="rugzak-issuer db upgrade",
-    head_revision="0006_set_bits_index",  # the newest in migrations/versions/
+    head_revision="0007_api_tokens",  # the newest in migrations/versions/
 )

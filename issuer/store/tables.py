@@ -181,6 +181,29 @@ images = Table(
     Column("created_at", TS, nullable=False),
 )
 
+# Named bearer tokens of the HTTP API (``issuer.api_tokens``): only their SHA-256 is kept.
+# A revoked token stays as a row (the audit log names it); a name is unique among the
+# tokens not revoked, compared case-insensitively (``name_key``).
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("name_key", String(256), nullable=False),
+    Column("scope", String(16), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", TS, nullable=False),
+    Column("last_used_at", TS, nullable=True),
+    Column("revoked_at", TS, nullable=True),
+)
+Index(
+    "uq_api_tokens_active_name",
+    api_tokens.c.name_key,
+    unique=True,
+    sqlite_where=api_tokens.c.revoked_at.is_(None),
+    postgresql_where=api_tokens.c.revoked_at.is_(None),
+)
+
 # Token buckets of the public endpoints' rate limit, shared by every issuer process on
 # this database (``shared.runtime.ratelimit.SharedBuckets``; clients stored hashed).
 rate_limits = bucket_table("issuer_rate_limits", metadata)

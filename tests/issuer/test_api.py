@@ -247,7 +247,7 @@ async def test_revoke_suspend_unsuspend_through_the_status_list(
     ]
     assert actions == ["revoke", "unsuspend", "suspend", "issue"]
     audit = (await client.get(f"/audit?subject={cid}", headers=admin)).json()
-    assert audit[-1]["actor"] == "admin-api"
+    assert audit[-1]["actor"] == "api:admin"  # the token named admin (init's)
 
 
 async def test_status_list_etag_and_cache_headers(

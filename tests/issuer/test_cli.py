@@ -386,15 +386,26 @@ def test_did_web_issuer_rotates_keys(runner: CliRunner, tmp_path: Path) -> None:
 
 
 def test_new_admin_token_replaces_the_old_one(runner: CliRunner, data: Path) -> None:
-    from issuer.identity import check_admin_token
+    from issuer.api_tokens import authenticate
     from issuer.store import Store
 
+    first = cli(runner, data, "admin-token").output.split("safely):")[1].split()[0]
     output = cli(runner, data, "admin-token").output
     token = output.split("safely):")[1].split()[0]
     store = Store(f"sqlite:///{data / 'issuer.db'}")
-    assert check_admin_token(store, token)
-    assert not check_admin_token(store, "anything else")
+    now = datetime.now(UTC)
+    found = authenticate(store, token, now=now)
+    assert found is not None
+    assert (found.name, found.scope, found.actor) == ("admin", "admin", "api:admin")
+    assert authenticate(store, first, now=now) is None
+    assert authenticate(store, "anything else", now=now) is None
     store.dispose()
+    listed = json.loads(cli(runner, data, "token", "list", "--json").output)
+    assert [(t["name"], t["state"]) for t in listed] == [
+        ("admin", "revoked"),
+        ("admin", "revoked"),
+        ("admin", "active"),
+    ]
 
 
 def test_offers_list_shows_state(runner: CliRunner, data: Path) -> None:

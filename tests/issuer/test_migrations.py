@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +17,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from typer.testing import CliRunner
 
+from issuer.api_tokens import TokenScope, authenticate, create_token, replace_admin_token
 from issuer.cli import app
 from issuer.service import AwardRequest, Issuer
 from issuer.settings import IssuerSettings
 from issuer.store import Store
 from issuer.store import tables as t
 from issuer.store.schema import MIGRATIONS
+from issuer.vault import hash_token
 from shared.errors import ErrorCode, Unavailable
 from shared.runtime.migrations import SchemaState
 from tests.issuer.multiprocess import pg_schema
@@ -248,6 +251,70 @@ def test_postgres_new_store_is_made_at_head() -> None:
         finally:
             store.dispose()
         assert schema_differences(url) == []
+
+
+OLD_ADMIN_TOKEN = "ou-beheerderstoken-van-voor-0007"
+
+
+def _store_at_0006(url: str) -> None:
+    """A store as the code before named tokens left it: the admin token's hash in the
+    config (``admin_token_hash``)."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        command.upgrade(MIGRATIONS.config(conn), "0006_set_bits_index")
+        conn.execute(
+            t.config.insert(),
+            [
+                {"key": "did", "value": "did:key:z6Mk-test"},
+                {"key": "created_at", "value": "2026-09-01T08:30:00+00:00"},
+                {"key": "admin_token_hash", "value": hash_token(OLD_ADMIN_TOKEN)},
+            ],
+        )
+    engine.dispose()
+
+
+def _check_old_admin_token_kept(url: str) -> None:
+    store = Store(url)
+    try:
+        with pytest.raises(Unavailable):
+            store.check_schema()
+        store.upgrade_schema()
+        store.check_schema()
+        now = datetime(2026, 12, 1, tzinfo=UTC)
+        found = authenticate(store, OLD_ADMIN_TOKEN, now=now)
+        assert found is not None
+        assert (found.name, found.scope, found.actor) == ("admin", TokenScope.admin, "api:admin")
+        assert found.created_at == datetime(2026, 9, 1, 8, 30, tzinfo=UTC)
+        assert authenticate(store, "iets anders", now=now) is None
+        with store.read() as conn:
+            assert "admin_token_hash" not in store.config(conn)  # kept in one place only
+        # admin-token replaces it as before; a named token can be added beside it
+        new = replace_admin_token(store, subject="did:key:z6Mk-test", now=now)
+        assert authenticate(store, OLD_ADMIN_TOKEN, now=now) is None
+        assert authenticate(store, new, now=now) is not None
+        create_token(store, "Joost de Vries", "issue", now=now)
+        # downgrading puts the admin token (the newest) back where the old code reads it
+        with store.engine.begin() as conn:
+            command.downgrade(MIGRATIONS.config(conn), "0006_set_bits_index")
+            assert store.config(conn)["admin_token_hash"] == hash_token(new)
+            assert "api_tokens" not in sa.inspect(conn).get_table_names()
+    finally:
+        store.dispose()
+    assert schema_differences(url) != []  # at 0006 now: the code's tables have api_tokens
+
+
+def test_an_admin_token_from_before_named_tokens_keeps_working(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'issuer.db'}"
+    _store_at_0006(url)
+    _check_old_admin_token_kept(url)
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgres_admin_token_from_before_named_tokens_keeps_working() -> None:
+    with pg_schema() as url:
+        _store_at_0006(url)
+        _check_old_admin_token_kept(url)
 
 
 def test_the_migrations_are_packages_a_wheel_carries() -> None:

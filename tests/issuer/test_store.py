@@ -14,6 +14,7 @@ from issuer.service import Issuer
 from issuer.store import Store
 from issuer.store import status as st
 from issuer.store import tables as t
+from issuer.store import tokens as token_rows
 from issuer.vault import hash_token, open_seed, seal_seed, token_matches
 from shared.errors import AccessDenied, ErrorCode, InvalidInput
 from tests.issuer.conftest import ISSUER_SEED, PASSPHRASE
@@ -161,9 +162,11 @@ def test_tokens_are_stored_hashed(issuer: Issuer, admin_token: str) -> None:
     with issuer.store.begin() as conn:
         config = issuer.store.config(conn)
         keys = issuer.store.keys(conn)
-    assert admin_token not in str(config)
-    assert token_matches(admin_token, config["admin_token_hash"])
-    assert config["admin_token_hash"] == hash_token(admin_token)
+        tokens = [dict(row) for row in token_rows.all_rows(conn)]
+    assert admin_token not in str(config) + str(tokens)
+    assert [t["name"] for t in tokens] == ["admin"]
+    assert token_matches(admin_token, tokens[0]["token_hash"])
+    assert tokens[0]["token_hash"] == hash_token(admin_token)
     assert ISSUER_SEED.hex() not in keys[0]["sealed_seed"]
 
 

@@ -1,4 +1,5 @@
-"""Achievements (badge classes): admin CRUD; a single achievement is public."""
+"""Achievements (badge classes): admin CRUD; the list is for ``issue`` tokens too (to
+choose what to award); a single achievement is public."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter
 
 from issuer.achievements import AchievementUpdate, parse_input
-from issuer.api.deps import AdminDep, IssuerDep
+from issuer.api.deps import AdminDep, IssueDep, IssuerDep
 from issuer.api.models import AchievementCreate, AchievementOut, ErrorOut
 from shared.runtime.web import StrictJSONRoute
 
@@ -38,7 +39,7 @@ def create_achievement(body: AchievementCreate, issuer: IssuerDep, actor: AdminD
     operation_id="list_achievements",
     responses=ADMIN_ERRORS,
 )
-def list_achievements(issuer: IssuerDep, _actor: AdminDep, include_retired: bool = False) -> Any:
+def list_achievements(issuer: IssuerDep, _actor: IssueDep, include_retired: bool = False) -> Any:
     return issuer.achievements(include_retired=include_retired)
 
 

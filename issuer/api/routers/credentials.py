@@ -1,4 +1,8 @@
-"""Awards: issue to a known DID, list, show, revoke, suspend, unsuspend (admin)."""
+"""Awards: issue to a known DID, list, show, revoke, suspend, unsuspend.
+
+Issuing, awarding skills and showing one credential (by its id) are for ``issue``
+tokens too; listing every credential and changing a status are ``admin`` only.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 
-from issuer.api.deps import AdminDep, IssuerDep, Limit, Offset
+from issuer.api.deps import AdminDep, IssueDep, IssuerDep, Limit, Offset
 from issuer.api.models import (
     CredentialOut,
     CredentialSummary,
@@ -33,7 +37,7 @@ ERRORS = error_responses(401, 403, 404, 409, 422)
     operation_id="issue_credential",
     responses={**ERRORS, 400: {"model": ErrorOut}},
 )
-def issue(body: IssueIn, issuer: IssuerDep, actor: AdminDep) -> Any:
+def issue(body: IssueIn, issuer: IssuerDep, actor: IssueDep) -> Any:
     request = AwardRequest(
         achievement_id=body.achievement_id,
         subject_id=body.recipient,
@@ -52,7 +56,7 @@ def issue(body: IssueIn, issuer: IssuerDep, actor: AdminDep) -> Any:
     operation_id="award_skills",
     responses={**ERRORS, 400: {"model": ErrorOut}},
 )
-def award_skills(body: SkillsAwardIn, issuer: IssuerDep, actor: AdminDep) -> Any:
+def award_skills(body: SkillsAwardIn, issuer: IssuerDep, actor: IssueDep) -> Any:
     """One piece of work, several skill levels: one credential each, in one transaction."""
     issued = issuer.award_skills(
         body.recipient,
@@ -90,7 +94,7 @@ def list_credentials(
     operation_id="get_credential",
     responses=ERRORS,
 )
-def get_credential(credential_id: str, issuer: IssuerDep, _actor: AdminDep) -> Any:
+def get_credential(credential_id: str, issuer: IssuerDep, _actor: IssueDep) -> Any:
     return issuer.credential(credential_id)
 
 
@@ -100,7 +104,7 @@ def get_credential(credential_id: str, issuer: IssuerDep, _actor: AdminDep) -> A
     responses={**ERRORS, 400: {"model": ErrorOut}},
     response_class=Response,
 )
-def get_baked(credential_id: str, issuer: IssuerDep, _actor: AdminDep) -> Response:
+def get_baked(credential_id: str, issuer: IssuerDep, _actor: IssueDep) -> Response:
     """The credential baked into its badge picture (PNG or SVG) for the learner."""
     data, media_type = issuer.baked(credential_id)
     return Response(content=data, media_type=media_type)

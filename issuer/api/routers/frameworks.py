@@ -1,4 +1,5 @@
-"""Skill frameworks: admin import, list and edit; the published framework is public.
+"""Skill frameworks: admin import and edit; the list is for ``issue`` tokens too (to
+choose skill levels to award); the published framework is public.
 
 ``POST /frameworks`` takes the file itself as the body (``text/csv`` or
 ``application/json``), so a 25 x 4 x 5 framework imports in one request, e.g.
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from issuer.api.deps import AdminDep, IssuerDep
+from issuer.api.deps import AdminDep, IssueDep, IssuerDep
 from issuer.api.models import ErrorOut
 from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
 from shared.errors import ErrorCode, InvalidInput, Unsupported
@@ -94,7 +95,7 @@ async def import_framework(
     response_model=list[dict[str, Any]],
     responses=ADMIN_ERRORS,
 )
-def list_frameworks(issuer: IssuerDep, _actor: AdminDep) -> Any:
+def list_frameworks(issuer: IssuerDep, _actor: IssueDep) -> Any:
     return issuer.frameworks()
 
 

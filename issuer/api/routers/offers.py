@@ -1,4 +1,8 @@
-"""Credential offers (admin): create an OID4VCI pre-authorized code offer, list, show."""
+"""Credential offers: create an OID4VCI pre-authorized code offer, list, show.
+
+Making an offer and showing one (by its id) are for ``issue`` tokens too; listing every
+offer (learners' names and e-mail addresses) is ``admin`` only.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from issuer.api.deps import AdminDep, Limit, OffersDep, Offset
+from issuer.api.deps import AdminDep, IssueDep, Limit, OffersDep, Offset
 from issuer.api.models import OfferCreate, OfferCreatedOut, OfferOut
 from issuer.awards import AwardIn
 from shared.qr import render_png
@@ -25,7 +29,7 @@ ERRORS = error_responses(401, 403, 404, 409, 422)
     operation_id="create_offer",
     responses=ERRORS,
 )
-def create_offer(body: OfferCreate, offers: OffersDep, actor: AdminDep) -> Any:
+def create_offer(body: OfferCreate, offers: OffersDep, actor: IssueDep) -> Any:
     created = offers.create(
         body.achievement_id,
         skills=body.skills,
@@ -62,5 +66,5 @@ def list_offers(offers: OffersDep, _actor: AdminDep, limit: Limit = 100, offset:
 
 
 @router.get("/{offer_id}", response_model=OfferOut, operation_id="get_offer", responses=ERRORS)
-def get_offer(offer_id: str, offers: OffersDep, _actor: AdminDep) -> Any:
+def get_offer(offer_id: str, offers: OffersDep, _actor: IssueDep) -> Any:
     return offers.view(offer_id)
