@@ -62,17 +62,20 @@ def list_tokens(
         if as_json:
             print_json([t.to_dict() for t in tokens])
             return
-        table = Table("name", "scope", "state", "created (UTC)", "last used (UTC)", "revoked")
+        # Times stay on one line and a revoked token says when in its state, so the
+        # table fits 80 columns; --json has every field apart.
+        table = Table("name", "scope", "state", "created", "last used (UTC)")
+        for column in table.columns[1:]:
+            column.no_wrap = True
         for t in tokens:
             table.add_row(
                 t.name,
                 str(t.scope),
-                "active" if t.active else "revoked",
-                f"{t.created_at:%Y-%m-%d %H:%M}",
+                f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active",
+                f"{t.created_at:%Y-%m-%d}",
                 f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never",
-                f"{t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "",
             )
-        out.print(table)
+        out.print(table, markup=False)
 
     run(act)
 
