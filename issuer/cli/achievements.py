@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from issuer.cli.common import err, issuer_for, out, print_json, run, state
+from issuer.cli.common import err, issuer_for, out, print_json, print_table, run, state, styled
 from shared.errors import ErrorCode, InvalidInput
 from shared.strict_json import parse as parse_json
 
@@ -250,19 +249,19 @@ def list_(
         if as_json:
             print_json(views)
             return
-        table = Table("id", "name", "type", "results", "valid days", "retired")
-        for v in views:
-            d = v["definition"]
-            results = ", ".join(r["name"] for r in d.get("result_descriptions", []))
-            table.add_row(
+        rows = [
+            [
                 v["id"],
-                d["name"],
-                d.get("achievement_type", ""),
-                results,
-                str(d.get("valid_days") or ""),
+                v["definition"]["name"],
+                v["definition"].get("achievement_type", ""),
+                ", ".join(r["name"] for r in v["definition"].get("result_descriptions", [])),
+                str(v["definition"].get("valid_days") or ""),
                 "yes" if v["retired"] else "",
-            )
-        out.print(table)
+            ]
+            for v in views
+        ]
+        headers = ["id", "name", "type", "results", "valid days", "retired"]
+        print_table(headers, rows, whole=("id",))
 
     run(act)
 
@@ -300,7 +299,7 @@ def _show(view: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(view)
         return
-    out.print(f"[bold]{view['id']}[/bold]  {view['url']}", highlight=False)
+    out.print(styled((view["id"], "bold"), "  ", view["url"]))
     if view["retired"]:
         out.print("(retired)")
     print_json(_abbreviated(view["achievement"]))

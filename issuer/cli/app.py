@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from issuer.cli import achievements, award, awards, batch, database, frameworks, setup, tokens
-from issuer.cli.common import CliState, err
+from issuer.cli.common import CliState, err, error_line
 from shared.errors import EXIT_BAD_INPUT, ErrorCode
 from shared.runtime.files import is_disk_full
 
@@ -70,7 +70,7 @@ def main() -> None:
         if not isinstance(exc, OSError | SQLAlchemyError) or not is_disk_full(exc):
             raise
         # Not a bug and not damage: say what happened instead of a traceback.
-        err.print(f"[red]error[/red] [bold]{ErrorCode.disk_full}[/bold]: {DISK_FULL}")
+        err.print(error_line(ErrorCode.disk_full, DISK_FULL))
         raise SystemExit(EXIT_BAD_INPUT) from None
 
 

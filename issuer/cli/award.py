@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from issuer.cli.common import issuer_for, out, run
+from issuer.cli.common import issuer_for, out, run, styled
 from shared.errors import ErrorCode, InvalidInput
 from shared.runtime.files import atomic_write
 
@@ -238,7 +238,7 @@ def _offer_skills(
         out.print(f"  {skill.achievement_id} level {skill.level}", highlight=False)
     out.print(f"expires {created.expires_at:%Y-%m-%d %H:%M} UTC", highlight=False)
     if created.tx_code:
-        out.print(f"transaction code: [bold]{created.tx_code}[/bold]", highlight=False)
+        out.print(styled("transaction code: ", (created.tx_code, "bold")))
     if qr is not None:
         atomic_write(qr, render_png(link), make_dirs=True)
         out.print(f"QR code: {qr}", highlight=False)

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from issuer.cli.award import award_details
-from issuer.cli.common import issuer_for, out, print_json, run
+from issuer.cli.common import issuer_for, out, print_json, print_table, run, styled
 from shared.runtime.files import atomic_write
 
 if TYPE_CHECKING:
@@ -170,7 +169,7 @@ def offer(
             f"offer {created.id}, expires {created.expires_at:%Y-%m-%d %H:%M} UTC", highlight=False
         )
         if created.tx_code:
-            out.print(f"transaction code: [bold]{created.tx_code}[/bold]", highlight=False)
+            out.print(styled("transaction code: ", (created.tx_code, "bold")))
         if qr is not None:
             atomic_write(qr, render_png(link), make_dirs=True)
             out.print(f"QR code: {qr}", highlight=False)
@@ -236,16 +235,18 @@ def list_credentials(
         if as_json:
             print_json(views)
             return
-        table = Table("id", "achievement", "recipient", "state", "issued")
-        for v in views:
-            table.add_row(
+        rows = [
+            [
                 v["id"],
                 v["achievement_id"],
                 v["subject_id"],
                 v["state"],
                 f"{v['issued_at']:%Y-%m-%d %H:%M}",
-            )
-        out.print(table)
+            ]
+            for v in views
+        ]
+        headers = ["id", "achievement", "recipient", "state", "issued"]
+        print_table(headers, rows, whole=("id", "issued"))
 
     run(act)
 
@@ -295,16 +296,18 @@ def list_offers(
         if as_json:
             print_json(views)
             return
-        table = Table("id", "achievement", "recipient", "state", "expires", "credential")
-        for v in views:
-            table.add_row(
+        rows = [
+            [
                 v["id"],
                 v["achievement_id"],
                 v["recipient_email"] or v["recipient_name"] or "",
                 v["state"],
                 f"{v['expires_at']:%Y-%m-%d %H:%M}",
                 v["credential_id"] or "",
-            )
-        out.print(table)
+            ]
+            for v in views
+        ]
+        headers = ["id", "achievement", "recipient", "state", "expires", "credential"]
+        print_table(headers, rows, whole=("id", "expires"))
 
     run(act)

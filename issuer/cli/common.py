@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from shared.errors import (
     EXIT_BAD_INPUT,
@@ -32,8 +32,11 @@ if TYPE_CHECKING:
 
 CONFIG_FILE = "issuer.json"
 PASSPHRASE_ENV = "RUGZAK_ISSUER_PASSPHRASE"  # noqa: S105 (a variable name)
-out = Console(emoji=False, highlight=False)
-err = Console(stderr=True, emoji=False, highlight=False)
+# No markup: what is printed comes from people and files (names, paths, badge texts),
+# and "[/x]" in a learner's name must not end a command with a traceback, nor "[x]" in
+# a file name vanish. Styling is asked for with ``styled`` instead.
+out = Console(emoji=False, highlight=False, markup=False)
+err = Console(stderr=True, emoji=False, highlight=False, markup=False)
 T = TypeVar("T")
 Ops = TypeVar("Ops", bound="IssuerBase")
 
@@ -132,7 +135,7 @@ def run(action: Callable[[], T]) -> T:
     try:
         return action()
     except RugzakError as exc:
-        err.print(f"[red]error[/red] [bold]{exc.code}[/bold]: {escape(exc.message)}")
+        err.print(error_line(exc.code, exc.message))
         if exc.detail is not None:
             err.print(f"  detail: {json.dumps(exc.detail, default=str)[:500]}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -140,3 +143,43 @@ def run(action: Callable[[], T]) -> T:
 
 def print_json(value: Any) -> None:
     out.print_json(json.dumps(value, default=str, ensure_ascii=False))
+
+
+def styled(*parts: str | tuple[str, str]) -> Text:
+    """A line of literal text with styled parts: ``styled(("Warning:", "bold yellow"),
+    " ", message)``. The text is never read as markup."""
+    return Text.assemble(*parts)
+
+
+def error_line(code: str, message: str) -> Text:
+    """``error CODE: message``, as every failed command ends."""
+    return styled(("error", "red"), " ", (str(code), "bold"), ": ", message)
+
+
+def warning(message: str) -> Text:
+    return styled(("Warning:", "bold yellow"), " ", message)
+
+
+def print_table(headers: list[str], rows: list[list[str]], *, whole: tuple[str, ...]) -> None:
+    """A table for a terminal of any width.
+
+    Columns named in ``whole`` (ids typed into the next command, dates) are never cut
+    or wrapped: a list whose ids end in "…" cannot be used. Other columns wrap, a
+    word too long for its column folded rather than cut off. A
+    column empty in every row is left out, so the rest get its width. Cells are text,
+    never markup (the consoles read none).
+    """
+    from rich.table import Table
+
+    kept = [i for i, header in enumerate(headers) if not rows or i == 0 or any(r[i] for r in rows)]
+    table = Table()
+    for i in kept:
+        header = headers[i]
+        if header in whole:
+            width = max([len(header), *(len(r[i]) for r in rows)])
+            table.add_column(header, no_wrap=True, min_width=width)
+        else:
+            table.add_column(header, overflow="fold")
+    for row in rows:
+        table.add_row(*(row[i] for i in kept))
+    out.print(table)

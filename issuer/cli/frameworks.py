@@ -8,10 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from issuer.cli.common import err, issuer_for, out, print_json, run
+from issuer.cli.common import err, issuer_for, out, print_json, print_table, run
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills import BUILTIN
 from shared.strict_json import parse as parse_json
@@ -148,17 +146,19 @@ def list_(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         if as_json:
             print_json(views)
             return
-        table = Table("id", "name", "version", "languages", "skills", "url")
-        for v in views:
-            table.add_row(
-                escape(v["id"]),
-                escape(v["name"].get(v["language"], "")),
-                escape(str(v["version"])),
-                escape(", ".join(v["languages"])),
+        rows = [
+            [
+                v["id"],
+                v["name"].get(v["language"], ""),
+                str(v["version"]),
+                ", ".join(v["languages"]),
                 str(v["skills"]),
-                escape(v["url"]),
-            )
-        out.print(table)
+                v["url"],
+            ]
+            for v in views
+        ]
+        headers = ["id", "name", "version", "languages", "skills", "url"]
+        print_table(headers, rows, whole=("id",))
 
     run(act)
 
@@ -182,15 +182,11 @@ def show(
             if as_json:
                 print_json(framework.model_dump(mode="json", exclude_none=True))
                 return
-            table = Table("skill", "code", "name", "levels")
-            for s in framework.skills:
-                table.add_row(
-                    escape(s.id),
-                    escape(s.code or ""),
-                    escape(framework.text(s.name, lang)),
-                    str(len(s.levels)),
-                )
-            out.print(table)
+            rows = [
+                [s.id, s.code or "", framework.text(s.name, lang), str(len(s.levels))]
+                for s in framework.skills
+            ]
+            print_table(["skill", "code", "name", "levels"], rows, whole=("skill",))
             return
         chosen = framework.skill(skill)
         if as_json:

@@ -20,6 +20,8 @@ from issuer.cli.common import (
     print_json,
     run,
     state,
+    styled,
+    warning,
 )
 from shared.errors import ErrorCode, InvalidInput
 from shared.runtime.files import atomic_write
@@ -123,11 +125,11 @@ def init(
         atomic_write(
             settings.data_dir / CONFIG_FILE, json.dumps(config, indent=2).encode(), make_dirs=True
         )
-        out.print(f"Issuer DID: [bold]{identity.did}[/bold]", highlight=False)
+        out.print(styled("Issuer DID: ", (identity.did, "bold")))
         out.print(f"Base URL:   {identity.base_url}", highlight=False)
         if not is_public(identity.base_url):
-            warning = NOT_CHECKABLE.format(url=identity.base_url)
-            out.print(f"[bold yellow]Warning:[/bold yellow] {warning}", highlight=False)
+            text = NOT_CHECKABLE.format(url=identity.base_url)
+            out.print(warning(text))
             out.print("Change it later with 'rugzak-issuer config --base-url URL'.")
         out.print(f"Data:       {settings.data_dir}", highlight=False)
         out.print("Admin token (shown once; store it safely):", highlight=False)
@@ -227,7 +229,7 @@ def serve(
         with issuer_for(ctx, unlock=False) as issuer:
             published = issuer.identity.base_url
         for line in listen_warnings(published, host, port):
-            out.print(f"[bold yellow]Warning:[/bold yellow] {line}", highlight=False)
+            out.print(warning(line))
         options = {
             "host": host,
             "port": port,
@@ -330,10 +332,7 @@ def config(
                 highlight=False,
             )
         if not is_public(change.base_url):
-            out.print(
-                "[bold yellow]Warning:[/bold yellow] " + NOT_CHECKABLE.format(url=change.base_url),
-                highlight=False,
-            )
+            out.print(warning(NOT_CHECKABLE.format(url=change.base_url)))
 
     run(act)
 
@@ -354,7 +353,7 @@ def audit(
             print_json(entries)
             return
         for e in entries:
-            detail = json.dumps(e["detail"], default=str) if e["detail"] else ""
+            detail = json.dumps(e["detail"], default=str, ensure_ascii=False) if e["detail"] else ""
             out.print(
                 f"{e['at']:%Y-%m-%d %H:%M:%S}  {e['action']:<18} {e['subject']}  "
                 f"by {e['actor']}  {detail}",

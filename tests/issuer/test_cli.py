@@ -24,6 +24,7 @@ from shared.qr import read_qr_image
 from shared.runtime.files import is_disk_full
 from shared.status_cache import LocalStatusSource
 from tests.issuer.conftest import HOLDER, PASSPHRASE
+from tests.sample_images import badge_png
 
 PNG_1PX = bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -530,3 +531,40 @@ def test_transaction_codes_never_start_with_zero() -> None:
     codes = [new_tx_code() for _ in range(3000)]
     assert all(len(c) == 6 and c.isdigit() and c[0] != "0" for c in codes)
     assert {c[0] for c in codes} == set("123456789")  # every other first digit occurs
+
+
+def test_lists_show_whole_ids_in_an_80_column_terminal(
+    runner: CliRunner, data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An id is what the next command needs (issue -a ID): a list that cuts it off with
+    '…' at 80 columns cannot be used; names fold instead."""
+    monkeypatch.setenv("COLUMNS", "80")
+    cli(runner, data, "framework", "import", "--builtin", "levensvaardigheden")
+    listed = cli(runner, data, "achievement", "list").output
+    assert "…" not in listed
+    for skill in ("probleemoplossend-vermogen", "samenwerken", "doorzettingsvermogen"):
+        assert f"levensvaardigheden-{skill}" in listed
+    assert max(len(line) for line in listed.splitlines()) <= 80
+    skills = cli(runner, data, "framework", "show", "levensvaardigheden").output
+    assert "probleemoplossend-vermogen" in skills
+    assert "…" not in skills
+
+
+def test_text_from_people_and_files_is_printed_as_it_is(
+    runner: CliRunner, data: Path, tmp_path: Path
+) -> None:
+    """Rich markup in a learner's name or a file name is text: '[/x]' ended the command
+    with a traceback (MarkupError), '[definitief]' vanished from a file name."""
+    picture = tmp_path / "Badge [definitief].png"
+    picture.write_bytes(badge_png(300, seed=4))  # over the limit: its name is printed
+    made = cli(runner, data, "achievement", "create", "--id", "vorm", "--name", "Vorm [/x]",
+               "--description", "d", "--criteria", "c", "--image", str(picture))  # fmt: skip
+    assert "Badge [definitief].png" in made.output
+    assert '"name": "Vorm [/x]"' in made.output
+    source = tmp_path / "klas.csv"
+    source.write_text("naam;e-mail;vaardigheid\nJan [/x] [bold]Smit;jan@example.nl;vorm\n")
+    cli(runner, data, "batch", str(source), "--quiet")
+    audit = cli(runner, data, "audit").output
+    assert "Jan [/x] [bold]Smit" in audit
+    listed = cli(runner, data, "offers", "list").output
+    assert "Traceback" not in listed
