@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from issuer.cli.common import issuer_for, out, passphrase, print_json, run, state
+from issuer.cli.common import issuer_for, out, passphrase, print_json, print_table, run, state
 
 app = typer.Typer(no_args_is_help=True)
 
@@ -51,8 +51,6 @@ def list_tokens(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The API tokens: name, scope, state, made, last used (never the token itself)."""
-    from rich.table import Table
-
     from issuer.api_tokens import list_tokens as listed
     from issuer.service.base import IssuerBase
 
@@ -62,20 +60,20 @@ def list_tokens(
         if as_json:
             print_json([t.to_dict() for t in tokens])
             return
-        # Times stay on one line and a revoked token says when in its state, so the
-        # table fits 80 columns; --json has every field apart.
-        table = Table("name", "scope", "state", "created", "last used (UTC)")
-        for column in table.columns[1:]:
-            column.no_wrap = True
-        for t in tokens:
-            table.add_row(
+        # A revoked token says when in its state, so the table fits 80 columns; --json
+        # has every field apart.
+        rows = [
+            [
                 t.name,
                 str(t.scope),
                 f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active",
                 f"{t.created_at:%Y-%m-%d}",
                 f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never",
-            )
-        out.print(table, markup=False)
+            ]
+            for t in tokens
+        ]
+        headers = ["name", "scope", "state", "created", "last used (UTC)"]
+        print_table(headers, rows, whole=tuple(headers[1:]))
 
     run(act)
 
