@@ -112,7 +112,9 @@ def test_pack_build_from_files_then_load_and_show(tmp_path: Path) -> None:
         path.write_text(json.dumps(credential))
         files += ["--status-list-file", str(path)]
     trust = tmp_path / "trust.json"
-    trust.write_text(json.dumps({"issuers": [{"id": ISSUER.did, "name": ISSUER_NAME}]}))
+    # markup in a name is text: "[/x]" ended 'pack show' with a traceback
+    name = f"{ISSUER_NAME} [/x] [link=https://evil.example]klik[/link]"
+    trust.write_text(json.dumps({"issuers": [{"id": ISSUER.did, "name": name}]}))
     web_doc = {"id": "did:web:school.example", "verificationMethod": []}
     doc_path = tmp_path / "did.json"
     doc_path.write_text(json.dumps(web_doc))
@@ -133,14 +135,16 @@ def test_pack_build_from_files_then_load_and_show(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     pack = TrustPack.load(out)
-    assert pack.issuers == {ISSUER.did: ISSUER_NAME}
+    assert pack.issuers == {ISSUER.did: name}
     assert set(pack.status_lists) == {f"{LIST_URL}/revocation", f"{LIST_URL}/suspension"}
     assert "did:web:school.example" in pack.dids
     loaded = runner.invoke(app, ["pack", "load", str(out)])
     assert loaded.exit_code == 0, loaded.output
     assert (tmp_path / "data" / "trust-pack.json").exists()
     shown = runner.invoke(app, ["pack", "show"])
+    assert shown.exit_code == 0, shown.output
     assert f"{LIST_URL}/revocation" in shown.output
+    assert name in shown.output
     # the loaded pack is used by default: the revoked badge is found revoked offline
     cred = tmp_path / "revoked.json"
     cred.write_text(json.dumps(signed(badge(index=REVOKED_INDEX))))

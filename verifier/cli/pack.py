@@ -132,7 +132,7 @@ def build(
     from verifier.service.images import ImageProxy, linked_images
     from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 
-    console = Console(highlight=False, emoji=False)
+    console = Console(highlight=False, emoji=False, markup=False)  # URLs and names from strangers
     settings = load_settings()
     fetcher = SafeFetcher(
         allow_private=settings.allow_private_network, timeout=settings.fetch_timeout_seconds
@@ -234,7 +234,7 @@ def load(
     """Check a pack and install it as this verifier's trust pack (in its data directory)."""
     from verifier.service.trust import TrustPack
 
-    console = Console(highlight=False, emoji=False)
+    console = Console(highlight=False, emoji=False, markup=False)  # URLs and names from strangers
     settings = load_settings()
     try:
         pack = TrustPack.load(file)
@@ -257,7 +257,7 @@ def show(
     """List what a trust pack holds."""
     from verifier.service.trust import TrustPack
 
-    console = Console(highlight=False, emoji=False)
+    console = Console(highlight=False, emoji=False, markup=False)  # URLs and names from strangers
     settings = load_settings()
     path = file or settings.resolved_trust_pack()
     if path is None:
