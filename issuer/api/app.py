@@ -27,6 +27,7 @@ from issuer.service import Clock, Issuer, utc_now
 from issuer.settings import IssuerSettings
 from issuer.store import tables
 from shared.credentials.warm import warm_up_issuing
+from shared.runtime.code_cache import install_code_cache
 from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import (
@@ -74,7 +75,9 @@ def create_app(
             passphrase = settings.passphrase.get_secret_value() if settings.passphrase else None
             current = Issuer.open(settings, passphrase=passphrase, clock=clock)
             # Schemas, models and JSON-LD plans now, not on the first award (about
-            # half a second); a test's injected issuer is left to the test.
+            # half a second; the schemas' compiled code from the cache when a worker
+            # compiled them before); a test's injected issuer is left to the test.
+            install_code_cache()
             warm_up_issuing()
         app.state.issuer = current
         app.state.settings = settings

@@ -10,6 +10,7 @@ import typer
 from issuer.cli import achievements, award, awards, batch, database, frameworks, setup, tokens
 from issuer.cli.common import CliState, err, error_line
 from shared.errors import EXIT_BAD_INPUT, ErrorCode
+from shared.runtime.code_cache import install_code_cache
 from shared.runtime.files import is_disk_full
 
 DISK_FULL = "the disk is full. Free some space and run the command again."
@@ -61,6 +62,7 @@ app.add_typer(
 
 
 def main() -> None:
+    install_code_cache()  # schema validators compiled once, not by every command
     try:
         app()
     except Exception as exc:

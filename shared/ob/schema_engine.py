@@ -15,23 +15,40 @@ rewritten to ``anyOf``: equivalent for such branches, and it lets the compiled c
 stop at the first branch that matches instead of trying them all.
 
 Schema files are package data; nothing is fetched, ever.
+
+Compiling costs a process up to a second of CPU (generating the code, then Python
+compiling megabytes of it). When an app has installed a :mod:`shared.ob.code_store`,
+the compiled code object is kept there (``marshal``) under a key that changes with
+everything the code depends on (:func:`code_key`), and the next process loads it in
+about a millisecond instead. Loading marshalled code trusts the store as much as
+Python trusts its own ``__pycache__``: the store on disk is a directory of the
+user's own, created readable and writable by that user only
+(:mod:`shared.runtime.code_cache`).
 """
 
 from __future__ import annotations
 
 import copy
+import hashlib
+import importlib.util
 import json
+import marshal
 import re
+import sys
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial, update_wrapper
 from importlib import resources
 from itertools import combinations
+from types import CodeType, FunctionType
 from typing import Any, Literal, NoReturn
 
 import fastjsonschema
+from fastjsonschema.ref_resolver import RefResolver
 from jsonschema import Draft201909Validator, FormatChecker
 
 from shared.dates import is_date, is_datetime
+from shared.ob import code_store
+from shared.ob.code_store import CodeKey
 
 SchemaKind = Literal["achievement", "endorsement", "profile"]
 Variant = Literal["formal", "jsonld"]
@@ -185,6 +202,14 @@ def _refuse_fetch(uri: str) -> NoReturn:
 FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {"date-time": is_datetime, "date": is_date}
 
 
+# What this module does to a schema before compiling it (one_of_to_any_of, the draft 7
+# ``$schema``, the ``$defs`` wrapper) and the options it compiles with: change the
+# number whenever any of it changes, so no store hands out code compiled the old way.
+TRANSFORM_VERSION = 1
+
+_HANDLERS = {"http": _refuse_fetch, "https": _refuse_fetch}
+
+
 @cache
 def fast_validator(kind: SchemaKind, variant: Variant) -> Validate:
     """The compiled validator; raises ``fastjsonschema.JsonSchemaValueException``."""
@@ -193,7 +218,7 @@ def fast_validator(kind: SchemaKind, variant: Variant) -> Validate:
         raise ValueError(f"{kind}/{variant} schema uses keywords draft 7 reads differently")
     schema = one_of_to_any_of(copy.deepcopy(source), source)
     schema["$schema"] = _DRAFT7
-    return _compile(schema)
+    return _compile(schema, f"{kind}-{variant}")
 
 
 @cache
@@ -205,19 +230,86 @@ def fast_def_validator(kind: SchemaKind, variant: Variant, name: str) -> Validat
         raise ValueError(f"{kind}/{variant} schema: no usable definition {name!r}")
     schema = one_of_to_any_of(copy.deepcopy(source), source)
     part = {"$schema": _DRAFT7, "$ref": f"#/$defs/{name}", "$defs": schema["$defs"]}
-    return _compile(part)
+    return _compile(part, f"{kind}-{variant}-{name}")
 
 
-def _compile(schema: dict[str, Any]) -> Validate:
+def code_key(schema: dict[str, Any], slot: str) -> CodeKey:
+    """The key of ``schema``'s compiled code: it changes whenever the code could.
+
+    The generator (fastjsonschema's version), the bytecode (Python's magic number and
+    implementation), our transform and options, the format names the code calls, and
+    the schema exactly as compiled: key order included, it orders the checks.
+    """
+    material = {
+        "fastjsonschema": fastjsonschema.VERSION,
+        "bytecode": importlib.util.MAGIC_NUMBER.hex(),
+        "implementation": sys.implementation.cache_tag,
+        "transform": TRANSFORM_VERSION,
+        "formats": sorted(FORMAT_CHECKS),
+        "schema": schema,
+    }
+    text = json.dumps(material, ensure_ascii=False, separators=(",", ":"))
+    return CodeKey(slot, hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
+def _compile(schema: dict[str, Any], slot: str) -> Validate:
     """fastjsonschema's validator of ``schema``: no remote references, our formats,
-    defaults never written into the document checked."""
-    validate: Validate = fastjsonschema.compile(
-        schema,
-        handlers={"http": _refuse_fetch, "https": _refuse_fetch},
-        formats=FORMAT_CHECKS,
-        use_default=False,
-    )
+    defaults never written into the document checked.
+
+    Built as ``fastjsonschema.compile`` builds it (the generated module run, its root
+    function given our formats at call time), from the installed store's code when it
+    has it, else from freshly generated code, which is then put in the store.
+    """
+    store = code_store.installed()
+    if store is None:
+        root, code = _generate(schema, slot)
+        return _validator(root, code)
+    key = code_key(schema, slot)
+    kept = store.get(key)
+    if kept is not None:
+        validate = _from_store(kept)
+        if validate is not None:
+            return validate
+    root, code = _generate(schema, slot)
+    validate = _validator(root, code)
+    store.put(key, marshal.dumps((root, code)))
     return validate
+
+
+def _generate(schema: dict[str, Any], slot: str) -> tuple[str, CodeType]:
+    """The name of the root validation function and the compiled module defining it."""
+    source = fastjsonschema.compile_to_code(
+        schema, handlers=_HANDLERS, formats=FORMAT_CHECKS, use_default=False
+    )
+    # The root function is named after the schema's resolution scope, as
+    # ``fastjsonschema.compile`` finds it: ``RefResolver.get_scope_name``.
+    root = RefResolver.from_schema(schema, handlers=_HANDLERS, store={}).get_scope_name()
+    code = compile(source, f"<{slot} schema validator>", "exec")
+    return root, code
+
+
+def _validator(root: str, code: CodeType) -> Validate:
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - code generated from our bundled schemas
+    function = namespace.get(root)
+    if not isinstance(function, FunctionType):
+        raise TypeError(f"compiled schema defines no validation function {root!r}")
+    validate: Validate = update_wrapper(partial(function, custom_formats=FORMAT_CHECKS), function)
+    return validate
+
+
+def _from_store(payload: bytes) -> Validate | None:
+    """The validator of a stored ``(root, code)``, or ``None`` if it is not one."""
+    try:
+        root, code = marshal.loads(payload)  # noqa: S302 - our own store, see the module
+    except (EOFError, ValueError, TypeError):
+        return None
+    if not (isinstance(root, str) and isinstance(code, CodeType)):
+        return None
+    try:
+        return _validator(root, code)
+    except Exception:  # a stored entry that does not run is compiled afresh instead
+        return None
 
 
 @cache

@@ -16,6 +16,7 @@ from starlette.types import Scope
 
 from shared.credentials.warm import warm_up as warm_up_verification
 from shared.presentation_request import normalize_origin
+from shared.runtime.code_cache import install_code_cache
 from shared.runtime.docs import install_docs
 from shared.runtime.fetch import SafeFetcher
 from shared.runtime.observe import Observe, ServiceMetrics
@@ -63,7 +64,9 @@ def create_app(
             settings, clock=clock, store=store, fetcher=fetcher, on_status_fetch=status_fetched
         )
         app.state.engine = engine
-        # Schemas and JSON-LD plans now, not on the first badge (about a second).
+        # Schemas and JSON-LD plans now, not on the first badge (about a second; the
+        # schemas' compiled code from the cache when a worker compiled them before).
+        install_code_cache()
         warm_up_verification()
         if shared_buckets is not None:
             shared_buckets.buckets = SharedBuckets(

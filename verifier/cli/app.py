@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typer
 
+from shared.runtime.code_cache import install_code_cache
 from verifier.cli import database, requests, serve, verify
 from verifier.cli.pack import pack_app
 
@@ -24,6 +25,7 @@ def _root() -> None:
 
 
 def main() -> None:
+    install_code_cache()  # schema validators compiled once, not by every command
     app()
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from shared.errors import EXIT_BAD_INPUT
+from shared.runtime.code_cache import install_code_cache
 from wallet.cli import badges, endorse, present, recovery, setup, share, upkeep
 from wallet.cli.common import CliState, err
 from wallet.config import StapleMode, WalletConfig, default_data_dir
@@ -76,6 +77,7 @@ app = make_cli()
 
 def main() -> None:
     """Entry point of ``rugzak-wallet``."""
+    install_code_cache()  # schema validators compiled once, not on every import
     app()
 
 
