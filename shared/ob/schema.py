@@ -26,11 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastjsonschema import JsonSchemaValueException
-from jsonschema import ValidationError
-from jsonschema.exceptions import relevance
 
 from shared.content_memo import DigestMemo, content_key
 from shared.errors import ErrorCode
@@ -43,6 +41,9 @@ from shared.ob.schema_engine import (
     schema_ids,
     warm_up,
 )
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 from shared.ob.structure import (
     LEGACY_OB_CONTEXTS,
     check_presentation_structure,
@@ -205,6 +206,8 @@ def _most_specific(error: ValidationError) -> ValidationError:
     only because the value has another JSON type (an array where the branch wants
     a string) was not meant for it; the remaining branch's error says why.
     """
+    from jsonschema.exceptions import relevance  # loaded already: the error is its
+
     while error.validator in ("oneOf", "anyOf") and error.context:
         branches: dict[Any, list[ValidationError]] = {}
         for sub in error.context:

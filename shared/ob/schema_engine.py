@@ -40,15 +40,17 @@ from functools import cache, partial, update_wrapper
 from importlib import resources
 from itertools import combinations
 from types import CodeType, FunctionType
-from typing import Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import fastjsonschema
 from fastjsonschema.ref_resolver import RefResolver
-from jsonschema import Draft201909Validator, FormatChecker
 
 from shared.dates import is_date, is_datetime
 from shared.ob import code_store
 from shared.ob.code_store import CodeKey
+
+if TYPE_CHECKING:
+    from jsonschema import Draft201909Validator
 
 SchemaKind = Literal["achievement", "endorsement", "profile"]
 Variant = Literal["formal", "jsonld"]
@@ -315,6 +317,10 @@ def _from_store(payload: bytes) -> Validate | None:
 @cache
 def detailed_validator(kind: SchemaKind, variant: Variant) -> Draft201909Validator:
     """The reference Draft 2019-09 validator, with the same ``format`` checks."""
+    # Imported here: only an invalid document needs it (jsonschema takes about 0.1 s
+    # to import, a command checking a valid badge never pays it).
+    from jsonschema import Draft201909Validator, FormatChecker
+
     checker = FormatChecker(formats=())
     for name, check in FORMAT_CHECKS.items():
         checker.checks(name)(check)

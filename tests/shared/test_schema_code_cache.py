@@ -427,7 +427,7 @@ def test_the_key_changes_with_everything_the_code_depends_on(
 def test_the_folder_is_the_override_else_the_users_cache(tmp_path: Path) -> None:
     assert cache_dir({"RUGZAK_CACHE_DIR": str(tmp_path)}) == tmp_path
     default = cache_dir({})
-    assert default.name == "rugzak"
+    assert "rugzak" in default.parts
     assert cache_dir({"RUGZAK_CACHE_DIR": ""}) == default
 
 
