@@ -335,6 +335,7 @@ def _hosted(
         return None
     result.summary["label"] = label
     result.summary["checkedAt"] = format_datetime(moment)
+    result.summary["form"] = {"ob2": "hosted", "checked": format_datetime(moment)}
     result.add(Check.passed(CheckName.proof, f"It is genuine ({label}).", {"url": url}))
     _in_issuer_scope(url, docs, issuer, result)
     if hosted.get("revoked") is True:
@@ -484,6 +485,7 @@ def _signed(
         result.add(Check.failed(CheckName.proof, exc.code, message, {"format": label}))
         return
     result.summary["label"] = label
+    result.summary["form"] = {"ob2": "signed", "alg": jws.alg}
     result.add(
         Check.passed(CheckName.proof, f"The signature is genuine ({label}).", {"creator": creator})
     )

@@ -56,6 +56,13 @@ class Parsed:
     wrapper: Wrapper | None = None
     baking: str | None = None  # "3.0" or "2.0" when baked into an image
 
+    def stamp(self, summary: dict[str, Any]) -> None:
+        """Say in ``summary`` what was read: ``source`` in English words, ``form`` as
+        codes that apps put in their own language (``shared.showing.form_text``)."""
+        summary["source"] = self.describe()
+        form = {"format": self.format} | ({"wrapper": self.wrapper} if self.wrapper else {})
+        summary["form"] = {**(summary.get("form") or {}), **form}
+
     def describe(self) -> str:
         """Plain words for the source, e.g. "VC-JWT in a PNG image"."""
         label = _LABELS[self.format]
@@ -210,7 +217,7 @@ def verify_any(
             Check.failed(CheckName.structure, ErrorCode.unsupported_format, "Nothing to verify.")
         )
     if parsed.wrapper is not None or parsed.format not in ("credential", "presentation"):
-        result.summary["source"] = parsed.describe()
+        parsed.stamp(result.summary)
     return result
 
 

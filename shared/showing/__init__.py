@@ -4,13 +4,14 @@
   employer reads (image, level and its behaviours, criteria, evidence, the learner's
   name), taken from the credential itself.
 - :mod:`shared.showing.verdict`: :func:`plain_verdict`, one state per badge, one
-  status, how a presentation was bound to its request, and the headline counts.
+  status, how a presentation was bound to its request, and the headline counts;
+  :func:`form_text`, what another tool's badge was read from, in an app's words.
 
 The states are stable words (``revoked``, ``unbound``, ...); each app says them in
 its own language. Nothing here decides validity: the checks do that.
 """
 
 from shared.showing.badge import badge_view
-from shared.showing.verdict import plain_verdict
+from shared.showing.verdict import form_text, plain_verdict
 
-__all__ = ["badge_view", "plain_verdict"]
+__all__ = ["badge_view", "form_text", "plain_verdict"]

@@ -209,3 +209,31 @@ def plain_verdict(result: VerificationResult) -> dict[str, Any]:
     if unrelated:
         out["unrelatedEndorsements"] = unrelated
     return out
+
+
+_WRAPPED = {"png": "form_in_png", "svg": "form_in_svg", "rz1": "form_from_rz1",
+            "vp1": "form_from_vp1"}  # fmt: skip
+#: The catalogue words ``form_text`` uses (each language has them all).
+FORM_WORDS = (*(f"form_{f}" for f in ("credential", "presentation", "vc_jwt", "ob2", "url")),
+              *_WRAPPED.values(), "form_ob2_hosted", "form_ob2_signed")  # fmt: skip
+
+
+def form_text(form: Any, words: Any) -> str:
+    """What was read, in the app's words: "VC-JWT in a PNG image · OB 2.0 signed (RS256)".
+
+    ``form`` is a summary's ``form`` (``format``, ``wrapper``, ``ob2`` with ``checked``
+    or ``alg``); ``words`` the catalogue's verdict words of one language. The page's
+    ``formText`` in ``verifier/static/app.js`` says the same. Empty for our own JSON.
+    """
+    if not isinstance(form, dict):
+        return ""
+    parts: list[str] = []
+    fmt, wrapper = form.get("format"), form.get("wrapper")
+    if wrapper in _WRAPPED or fmt not in (None, "credential", "presentation"):
+        what = words.get(f"form_{fmt}", str(fmt))
+        parts.append(words[_WRAPPED[wrapper]].format(what=what) if wrapper in _WRAPPED else what)
+    if form.get("ob2") == "hosted":
+        parts.append(words["form_ob2_hosted"].format(date=str(form.get("checked", ""))[:10]))
+    elif form.get("ob2") == "signed":
+        parts.append(words["form_ob2_signed"].format(alg=form.get("alg", "")))
+    return " · ".join(parts)

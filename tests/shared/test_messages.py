@@ -40,13 +40,14 @@ def test_the_catalogue_holds_nothing_but_codes_and_checks() -> None:
 def test_every_plain_verdict_has_its_words() -> None:
     """shared.showing's states, statuses and bindings are said in both languages."""
     from shared.ob.disclosure import SELECTABLE
-    from shared.showing.verdict import BINDINGS, STATES, STATUSES
+    from shared.showing.verdict import BINDINGS, FORM_WORDS, STATES, STATUSES
 
     wanted = {f"state_{s}" for s in STATES} | {f"say_{s}" for s in STATES}
     wanted |= {f"count_{s}" for s in STATES} | {f"status_{s}" for s in STATUSES}
     wanted |= {f"bind_{b}" for b in BINDINGS} | {"schema_note", "status_stapled", "holder_linked"}
     # selective disclosure: "Not shown: ..." names every part a learner may hide
     wanted |= {"hidden"} | {f"part_{p}" for p in SELECTABLE}
+    wanted |= set(FORM_WORDS)  # what another tool's badge was read from
     for lang in messages.LANGUAGES:
         assert set(messages.catalogue(lang).verdicts) == wanted, lang
     assert messages.verdict_word("bind_unbound", "en") == (

@@ -59,5 +59,14 @@ def test_pasted_jwt_and_uploaded_baked_svg(
         assert "Example Corp" in text
         assert "VC-JWT in an SVG image" in text
         assert colour == "amber", text
+        # in Dutch the page says what it read in Dutch, not in English
+        driver.find_element("id", "lang-nl").click()
+        for _ in range(100):
+            text, colour = driver.execute_script(script)
+            if "SVG-afbeelding" in text:
+                break
+            time.sleep(0.1)
+        assert "VC-JWT in een SVG-afbeelding" in text
+        assert "SVG image" not in text
     finally:
         driver.quit()

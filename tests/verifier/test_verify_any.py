@@ -155,6 +155,11 @@ def test_pack_carries_ob2_documents_for_offline_signed_badges(
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["summary"]["label"] == "OB 2.0 signed (RS256)"
+    # what was read is said in the reader's language, not in English on a Dutch screen
+    dutch = runner.invoke(app, ["verify", "--offline", "--lang", "nl", *args[3:5], str(badge)])
+    assert "vorm: Open Badges 2.0-badge · OB 2.0, ondertekend (RS256)" in " ".join(
+        dutch.output.split()
+    )
     no_pack = runner.invoke(app, ["verify", "--offline", "--json", str(badge)])
     assert json.loads(no_pack.output)["verdict"] == "unknown"
     # the list in the pack says revoked: red offline

@@ -186,7 +186,7 @@ def print_credential(
 ) -> None:
     """One badge: title and verdict, issuer, learner, level, evidence, endorsements
     (embedded in it, and presented beside it: ``plain["endorsements"]``), checks."""
-    from shared.showing.verdict import badge_state
+    from shared.showing.verdict import badge_state, form_text
 
     summary = result.summary
     issuer = summary.get("issuer") or {}
@@ -226,7 +226,9 @@ def print_credential(
     for view in [*(summary.get("endorsements") or []), *((plain or {}).get("endorsements") or [])]:
         if isinstance(view, Mapping):
             console.print(f"  {escape(endorsement_line(view, lang))}")
-    form = " · ".join(str(summary[k]) for k in ("source", "label") if summary.get(k))
+    form = form_text(summary.get("form"), words) or " · ".join(
+        str(summary[k]) for k in ("source", "label") if summary.get(k)
+    )
     if form:  # another tool's format: a VC-JWT, a baked image, Open Badges 2.0
         console.print(f"  {escape(say('form', lang, form=form))}")
     for check in result.checks:

@@ -360,7 +360,7 @@ class Verifier:
             else:
                 result = self.verify_presentation(document, challenge=challenge)
             if parsed.wrapper is not None:
-                result.summary["source"] = parsed.describe()
+                parsed.stamp(result.summary)
             return result
         if parsed.document is not None:
             check_depth(parsed.document)

@@ -318,6 +318,21 @@
   }
   function checkName(check) { return M[lang].checks[check.name] || check.name; }
   function v(key) { return M[lang].verdicts[key] || M.en.verdicts[key] || key; }
+  // What another tool's badge was read from, in the page's words: the same as
+  // shared.showing.form_text (a VC-JWT in a PNG image, OB 2.0 checked at its site).
+  const WRAPPED = { png: "form_in_png", svg: "form_in_svg", rz1: "form_from_rz1", vp1: "form_from_vp1" };
+  function formText(form) {
+    if (!form || typeof form !== "object") return "";
+    const parts = [];
+    const fmt = form.format, wrapper = form.wrapper;
+    if (WRAPPED[wrapper] || (fmt && fmt !== "credential" && fmt !== "presentation")) {
+      const what = v("form_" + fmt);
+      parts.push(WRAPPED[wrapper] ? v(WRAPPED[wrapper]).replace("{what}", what) : what);
+    }
+    if (form.ob2 === "hosted") parts.push(v("form_ob2_hosted").replace("{date}", form.checked ? fmtDate(form.checked) : ""));
+    else if (form.ob2 === "signed") parts.push(v("form_ob2_signed").replace("{alg}", form.alg || ""));
+    return parts.join(" · ");
+  }
   function isNote(c) { return c.name === "schema" || (c.name === "structure" && c.ok); }
   function reasonsList(checks, onlyProblems) {
     const list = el("ul", { class: "reasons" });
@@ -443,7 +458,7 @@
     if (status && state !== "revoked" && state !== "suspended") add("status", [v("status_" + status), stapled].filter(Boolean).join(" "));
     else if (stapled) add("status", stapled);
     if (plainBadge && plainBadge.holder_linked) card.append(el("p", { class: "muted", "data-testid": "holder-linked" }, v("holder_linked")));
-    add("form", [s.source, s.label].filter(Boolean).join(" · "));
+    add("form", formText(s.form) || [s.source, s.label].filter(Boolean).join(" · "));
     card.append(dl);
     if (s.hidden && s.hidden.length) {
       const parts = s.hidden.map((h) => v("part_" + h)).join(", ");

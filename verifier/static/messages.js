@@ -204,7 +204,18 @@ window.RZ_MESSAGES = {
       "part_evidence": "evidence",
       "part_result": "the result (level reached)",
       "part_image": "the badge picture",
-      "part_alignment": "links to skills frameworks"
+      "part_alignment": "links to skills frameworks",
+      "form_credential": "credential (JSON)",
+      "form_presentation": "presentation (JSON)",
+      "form_vc_jwt": "VC-JWT",
+      "form_ob2": "Open Badges 2.0 assertion",
+      "form_url": "link to a hosted badge",
+      "form_in_png": "{what} in a PNG image",
+      "form_in_svg": "{what} in an SVG image",
+      "form_from_rz1": "{what} from an RZ1 QR code",
+      "form_from_vp1": "{what} from a VP1 QR code",
+      "form_ob2_hosted": "OB 2.0, checked at the issuer's site on {date}",
+      "form_ob2_signed": "OB 2.0 signed ({alg})"
     }
   },
   "nl": {
@@ -409,7 +420,18 @@ window.RZ_MESSAGES = {
       "part_evidence": "bewijs",
       "part_result": "het resultaat (bereikt niveau)",
       "part_image": "de badge-afbeelding",
-      "part_alignment": "koppelingen met vaardighedenkaders"
+      "part_alignment": "koppelingen met vaardighedenkaders",
+      "form_credential": "credential (JSON)",
+      "form_presentation": "presentatie (JSON)",
+      "form_vc_jwt": "VC-JWT",
+      "form_ob2": "Open Badges 2.0-badge",
+      "form_url": "link naar een badge op de site van de uitgever",
+      "form_in_png": "{what} in een PNG-afbeelding",
+      "form_in_svg": "{what} in een SVG-afbeelding",
+      "form_from_rz1": "{what} uit een RZ1-QR-code",
+      "form_from_vp1": "{what} uit een VP1-QR-code",
+      "form_ob2_hosted": "OB 2.0, nagekeken op de site van de uitgever op {date}",
+      "form_ob2_signed": "OB 2.0, ondertekend ({alg})"
     }
   }
 };
