@@ -17,8 +17,13 @@ from shared.did import Resolver
 from shared.errors import ErrorCode, Severity
 from shared.messages import plain
 from shared.ob.issues import SchemaIssue
-from shared.ob.schema import check_structure, validate_credential_schema, vcdm_allows
-from shared.ob.schema_engine import schema_ids
+from shared.ob.schema import (
+    check_structure,
+    status_entries_pass,
+    validate_credential_schema,
+    vcdm_allows,
+)
+from shared.ob.schema_engine import SchemaKind, schema_ids
 from shared.ob.structure import credential_kind, is_vcdm2
 from shared.plain_terms import plain_term_problems
 from shared.proof.purpose import AssertionPurpose, ProofPurpose
@@ -72,44 +77,21 @@ def schema_findings(credential: dict[str, Any]) -> list[SchemaIssue]:
     A credential with a set of ``credentialStatus`` entries (revocation and suspension:
     VCDM 2.0 allows a set, the OB 3.0 schema wants one object) fails the compiled
     validators, so the general path takes the detailed jsonschema pass (about 4 ms),
-    which finds exactly one thing: the set is not an object. The schema's top level is
-    only ``type``, ``properties``, ``required`` and ``additionalProperties`` and its
-    ``CredentialStatus`` only constrains objects, so when the credential with each
-    entry in the set's place passes the compiled validator without a finding, the set
-    form's findings are that one finding, whatever the entries hold. It is taken from
-    the general path itself (the first time, per kind), never written here. Anything
-    else (VCDM 1.1, a declared schema of another kind, an entry that is not an object
-    or has a finding, a view with any finding) takes the general path.
+    which finds exactly one thing: the set is not an object. The schema judges
+    ``credentialStatus`` apart from its siblings and its ``CredentialStatus`` only
+    constrains objects, so when the credential with the first entry in the set's place
+    passes without a finding and each further entry passes on its own
+    (``shared.ob.schema.status_entries_pass``), the set form's findings are that one
+    finding, whatever the entries hold. It is taken from the general path itself (the
+    first time, per kind), never written here. Anything else (VCDM 1.1, a declared
+    schema of another kind, an entry that is not an object or has a finding, a view
+    with any finding) takes the general path.
     """
     fast = _status_set_findings(credential)
     return list(fast) if fast is not None else validate_credential_schema(credential)
 
 
 _STATUS_SET_FINDINGS: dict[str, tuple[SchemaIssue, ...]] = {}
-
-# A small achievement credential the OB 3.0 schema accepts without a finding (a test
-# keeps it so): the frame each further status entry is checked in.
-_STATUS_PROBE: dict[str, Any] = {
-    "@context": [
-        "https://www.w3.org/ns/credentials/v2",
-        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-    ],
-    "id": "urn:uuid:00000000-0000-4000-8000-000000000000",
-    "type": ["VerifiableCredential", "OpenBadgeCredential"],
-    "issuer": {"id": "did:example:issuer", "type": ["Profile"], "name": "Probe"},
-    "validFrom": "2026-01-01T00:00:00Z",
-    "name": "Probe",
-    "credentialSubject": {
-        "type": ["AchievementSubject"],
-        "achievement": {
-            "id": "urn:uuid:00000000-0000-4000-8000-000000000001",
-            "type": ["Achievement"],
-            "name": "Probe",
-            "description": "Probe",
-            "criteria": {"narrative": "Probe"},
-        },
-    },
-}
 _STATUS_SET_LOCK = threading.Lock()
 
 
@@ -117,7 +99,9 @@ def _status_set_findings(credential: dict[str, Any]) -> tuple[SchemaIssue, ...] 
     status = credential.get("credentialStatus")
     if not isinstance(status, list) or not status or not is_vcdm2(credential):
         return None
-    kind = "endorsement" if credential_kind(credential) == "endorsement" else "achievement"
+    kind: SchemaKind = (
+        "endorsement" if credential_kind(credential) == "endorsement" else "achievement"
+    )
     declared = credential.get("credentialSchema")
     if declared is not None:
         ids = _schema_ids()
@@ -129,14 +113,8 @@ def _status_set_findings(credential: dict[str, Any]) -> tuple[SchemaIssue, ...] 
         return None
     if validate_credential_schema({**credential, "credentialStatus": status[0]}, memo=False):
         return None
-    # The rest of the credential passed with the first entry; by the same reasoning
-    # (top-level properties are judged one by one) each further entry passes in its
-    # place exactly when it passes in a small credential that passes with the first:
-    # the probe (an achievement credential; an endorsement takes the whole view).
-    probe = _STATUS_PROBE if kind == "achievement" else credential
-    for entry in status[1:]:
-        if validate_credential_schema({**probe, "credentialStatus": entry}, memo=False):
-            return None
+    if not status_entries_pass(kind, status[1:]):
+        return None
     with _STATUS_SET_LOCK:
         known = _STATUS_SET_FINDINGS.get(kind)
     if known is not None:

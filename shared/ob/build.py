@@ -36,7 +36,12 @@ from shared.ob.models import (
     Profile,
     Result,
 )
-from shared.ob.schema import validate_credential_schema, vcdm_allows
+from shared.ob.schema import (
+    PLAIN_KEYWORDS,
+    status_entries_pass,
+    validate_credential_schema,
+    vcdm_allows,
+)
 from shared.ob.schema_engine import (
     Validate,
     fast_def_validator,
@@ -456,29 +461,25 @@ _STUB_ACHIEVEMENT = {
     "criteria": {"narrative": "stub"},
 }
 _STUB_ISSUER = "did:example:stub"
-_PLAIN_KEYWORDS = frozenset(
-    {"$schema", "$id", "$comment", "title", "description", "type", "properties", "required",
-     "additionalProperties", "$defs"}
-)  # fmt: skip
 
 
 @cache
 def parts_checked_apart() -> bool:
-    """Whether the bundled achievement schema (plain JSON form) checks ``issuer``,
-    ``credentialStatus`` and ``credentialSubject.achievement`` each on its own, by a
-    ``$defs`` entry, with nothing that relates them to their siblings: its top level and
+    """Whether the bundled achievement schema (plain JSON form) checks ``issuer`` and
+    ``credentialSubject.achievement`` each on its own, by a ``$defs`` entry, with
+    nothing that relates them to their siblings: its top level and
     ``AchievementSubject`` hold only plain keywords (no ``oneOf``/``anyOf``/``allOf``),
     and the stand-ins are valid. Then the whole is valid exactly when the rest (parts
     replaced by stand-ins) and each part are; else :func:`_plainly_valid` never
-    answers and the whole document is always checked."""
+    answers and the whole document is always checked. (Status entries:
+    ``shared.ob.schema.status_entries_pass`` asks the same of ``credentialStatus``.)"""
     schema = load_schema("achievement", "formal")
     subject = schema["$defs"].get("AchievementSubject", {})
     properties = schema.get("properties", {})
     layout = (
-        set(schema) <= _PLAIN_KEYWORDS
-        and set(subject) <= _PLAIN_KEYWORDS
+        set(schema) <= PLAIN_KEYWORDS
+        and set(subject) <= PLAIN_KEYWORDS
         and properties.get("issuer") == {"$ref": "#/$defs/ProfileRef"}
-        and properties.get("credentialStatus") == {"$ref": "#/$defs/CredentialStatus"}
         and properties.get("credentialSubject") == {"$ref": "#/$defs/AchievementSubject"}
         and subject.get("properties", {}).get("achievement") == {"$ref": "#/$defs/Achievement"}
     )
@@ -525,8 +526,7 @@ def _plainly_valid(
         view["issuer"] = _STUB_ISSUER
     if not _passes(fast_validator("achievement", "formal"), view):
         return False
-    check_entry = fast_def_validator("achievement", "formal", "CredentialStatus")
-    return all(_passes(check_entry, entry) for entry in entries)
+    return status_entries_pass("achievement", entries)
 
 
 def _passes(validate: Validate, value: object) -> bool:

@@ -25,7 +25,8 @@ the slow, detailed path.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from fastjsonschema import JsonSchemaValueException
@@ -37,7 +38,9 @@ from shared.ob.schema_engine import (
     SchemaKind,
     Variant,
     detailed_validator,
+    fast_def_validator,
     fast_validator,
+    load_schema,
     schema_ids,
     warm_up,
 )
@@ -72,6 +75,11 @@ _MAX_ERRORS = 50
 _NAME_PART = re.compile(r"\.([^.\[\]]+)|\[(\d+)\]")
 _LEGACY_DATES = (("issuanceDate", "validFrom"), ("expirationDate", "validUntil"))
 _memo: DigestMemo[tuple[SchemaIssue, ...]] = DigestMemo(512)
+#: Schema keywords that judge each property on its own (nothing relates siblings).
+PLAIN_KEYWORDS = frozenset(
+    {"$schema", "$id", "$comment", "title", "description", "type", "properties", "required",
+     "additionalProperties", "$defs"}
+)  # fmt: skip
 
 
 def validate_credential_schema(credential: object, *, memo: bool = True) -> list[SchemaIssue]:
@@ -115,6 +123,37 @@ def vcdm_allows(issue: SchemaIssue, credential: Mapping[str, Any]) -> bool:
     return issue.path == "$.credentialStatus" and isinstance(
         credential.get("credentialStatus"), list
     )
+
+
+def status_entries_pass(kind: SchemaKind, entries: Iterable[object]) -> bool:
+    """Whether each of ``entries`` passes the plain JSON schema of ``kind`` in the place
+    of the one ``credentialStatus`` object it wants.
+
+    A set of entries (revocation beside suspension, as VCDM 2.0 allows) is judged one
+    entry at a time. The schema's top level holds only :data:`PLAIN_KEYWORDS` and its
+    ``credentialStatus`` is its ``CredentialStatus`` definition, so each property is
+    judged on its own: a credential that passes with one entry there passes with
+    another exactly when that entry passes the definition. The builder and the
+    verifier both judge a set's further entries by this one function. False when the
+    bundled schema is not laid out so (a schema update): callers then check in full.
+    """
+    if not _status_judged_apart(kind):
+        return False
+    check = fast_def_validator(kind, "formal", "CredentialStatus")
+    for entry in entries:
+        try:
+            check(entry)
+        except JsonSchemaValueException:
+            return False
+    return True
+
+
+@cache
+def _status_judged_apart(kind: SchemaKind) -> bool:
+    schema = load_schema(kind, "formal")
+    return set(schema) <= PLAIN_KEYWORDS and schema.get("properties", {}).get(
+        "credentialStatus"
+    ) == {"$ref": "#/$defs/CredentialStatus"}
 
 
 def _check_credential_schema(credential: dict[str, Any]) -> list[SchemaIssue]:

@@ -6,13 +6,16 @@ that change the set, its entries, the declared schemas, the context and other me
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from shared.credentials import checks
-from shared.ob.schema import validate_credential_schema
+from shared.ob.schema import status_entries_pass, validate_credential_schema
+from shared.ob.schema_engine import SchemaKind
 from tests import sample_badges as sb
 
 Doc = dict[str, Any]
@@ -109,8 +112,45 @@ def test_issued_badges_take_the_fast_path(issued: list[Doc]) -> None:
         assert [issue.path for issue in found] == ["$.credentialStatus"]
 
 
-def test_the_probe_passes_the_schema_on_its_own() -> None:
-    # Each further status entry is checked in this frame: it must have no finding of
-    # its own, or every badge would take the general path.
-    assert validate_credential_schema(checks._STATUS_PROBE, memo=False) == []
-    assert checks.credential_kind(checks._STATUS_PROBE) == "achievement"
+ENTRIES: dict[str, Any] = {
+    "without type": {"id": "https://example.org/status/1#4"},
+    "an id that is a number": {"id": 5, "type": "BitstringStatusListEntry"},
+    "a type that is a list": {"id": "https://example.org/s#1", "type": ["X"]},
+    "empty": {},
+    "text": "https://example.org/status/1#4",
+    "null": None,
+    "a list": [],
+}
+
+
+def _endorsement() -> Doc:
+    path = Path(__file__).resolve().parents[1] / "vectors/ob3/1edtech-validator"
+    endorsement: Doc = json.loads((path / "endorsement-valid.json").read_text("utf-8"))
+    return endorsement
+
+
+@pytest.mark.parametrize("name", sorted(ENTRIES))
+def test_an_entry_passes_on_its_own_exactly_when_it_passes_in_a_credential(
+    issued: list[Doc], name: str
+) -> None:
+    # The builder and the verifier judge a set's further entries on their own
+    # (status_entries_pass); in the place of a credential's one entry, the whole
+    # credential must get the same verdict.
+    endorsement = _endorsement()
+    assert validate_credential_schema(endorsement, memo=False) == []
+    frames: list[tuple[SchemaKind, Doc]] = [("endorsement", endorsement)]
+    for badge in issued:
+        frames.append(("achievement", {**badge, "credentialStatus": _status(badge)[0]}))
+    for kind, frame in frames:
+        for entry in [ENTRIES[name], *_status(issued[0])]:
+            whole = validate_credential_schema({**frame, "credentialStatus": entry}, memo=False)
+            assert status_entries_pass(kind, [entry]) == (whole == [])
+
+
+def test_an_endorsement_with_a_status_set_takes_the_fast_path(issued: list[Doc]) -> None:
+    endorsement = {**_endorsement(), "credentialStatus": copy.deepcopy(_status(issued[0]))}
+    checks._STATUS_SET_FINDINGS.clear()
+    assert checks._status_set_findings(endorsement) is not None
+    assert checks.schema_findings(endorsement) == validate_credential_schema(
+        endorsement, memo=False
+    )
