@@ -4,7 +4,6 @@ set up by the lifespan (or injected by tests)."""
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -30,13 +29,7 @@ from shared.credentials.warm import warm_up_issuing
 from shared.runtime.code_cache import install_code_cache
 from shared.runtime.docs import install_docs
 from shared.runtime.observe import Observe, ServiceMetrics
-from shared.runtime.ratelimit import (
-    Buckets,
-    InDatabase,
-    RateLimit,
-    SharedBuckets,
-    TokenBuckets,
-)
+from shared.runtime.ratelimit import ServiceRateLimit
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import NO_TELEMETRY, BodyLimit, Scope, install_error_handlers
 
@@ -60,12 +53,9 @@ def create_app(
     tests pass a ready one (and its store is then theirs to close).
     """
 
-    # Buckets in the database need its engine, which the lifespan opens.
-    shared_buckets = (
-        InDatabase()
-        if settings.resolved_shared_rate_limit() and settings.rate_limit_per_minute
-        else None
-    )
+    # The wallet-facing OpenID4VCI endpoints are public: each call writes a row
+    # (a nonce, an attempt) or signs, so one client must not be able to flood them.
+    rate_limit = ServiceRateLimit(settings, _public_oid4vci, clock=rate_clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -82,14 +72,7 @@ def create_app(
         app.state.issuer = current
         app.state.settings = settings
         app.state.offers = OfferService(current)
-        if shared_buckets is not None:
-            shared_buckets.buckets = SharedBuckets(
-                current.store.engine,
-                tables.rate_limits,
-                rate_per_minute=settings.rate_limit_per_minute,
-                burst=settings.rate_limit_burst,
-                clock=rate_clock or time.time,
-            )
+        rate_limit.open(current.store.engine, tables.rate_limits)
         try:
             yield
         finally:
@@ -135,20 +118,7 @@ def create_app(
     app.add_middleware(
         BodyLimit, limit=settings.max_request_bytes, timeout=settings.body_timeout_seconds
     )
-    if settings.rate_limit_per_minute > 0:
-        # The wallet-facing OpenID4VCI endpoints are public: each call writes a row
-        # (a nonce, an attempt) or signs, so one client must not be able to flood them.
-        buckets: Buckets = shared_buckets or TokenBuckets(
-            settings.rate_limit_per_minute,
-            settings.rate_limit_burst,
-            clock=rate_clock or time.monotonic,
-        )
-        app.add_middleware(
-            RateLimit,
-            buckets=buckets,
-            forwarded_hops=settings.client_hops(),
-            limited=_public_oid4vci,
-        )
+    rate_limit.install(app)
     # outermost: counts and times what the body limit refuses too
     log = logging.getLogger("rugzak.issuer.requests") if settings.log_requests else None
     app.add_middleware(Observe, metrics=metrics, log=log)

@@ -1,4 +1,5 @@
-"""Per-client rate limiting as plain ASGI middleware, for both services.
+"""Per-client rate limiting as plain ASGI middleware, for both services
+(:class:`ServiceRateLimit` sets it up from a service's settings).
 
 The client is the address ``client_address`` derives: the socket peer, or behind a
 configured number of reverse proxies the ``X-Forwarded-For`` entry the outermost of
@@ -12,7 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio
 import sqlalchemy as sa
@@ -22,6 +23,9 @@ from sqlalchemy.engine import Engine
 from shared.errors import ErrorCode
 from shared.runtime.hot import AsyncHotStatement, HotStatement
 from shared.runtime.web import ASGIApp, Receive, Scope, Send, client_address, send_error
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 PURGE_EVERY = 1000
 
@@ -287,3 +291,75 @@ class InDatabase:
         if self.buckets is None:
             raise RuntimeError("the app's lifespan has not started")
         return await self.buckets.take_async(client)
+
+
+class RateLimitSettings(Protocol):
+    """What a service's settings say about its rate limit."""
+
+    rate_limit_per_minute: int
+    rate_limit_burst: int
+
+    def resolved_shared_rate_limit(self) -> bool: ...
+
+    def client_hops(self) -> int: ...
+
+
+class ServiceRateLimit:
+    """A service's rate limit as its settings ask: off at 0 per minute, else buckets
+    in this process or, with ``resolved_shared_rate_limit()``, in its database.
+
+    Both services set it up alike and differ only in ``limited`` (which requests
+    count). The middleware is added (:meth:`install`) before the lifespan opens the
+    database, so shared buckets are pointed at it then (:meth:`open`). ``clock``
+    (tests) stands in for both the wall clock shared buckets use and the monotonic
+    clock of buckets in this process.
+    """
+
+    def __init__(
+        self,
+        settings: RateLimitSettings,
+        limited: Callable[[Scope], bool],
+        *,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.limited = limited
+        self.clock = clock
+        self.in_database = (
+            InDatabase()
+            if settings.resolved_shared_rate_limit() and settings.rate_limit_per_minute
+            else None
+        )
+
+    def open(self, engine: Engine, table: sa.Table) -> None:
+        """Point shared buckets at ``table`` (the lifespan calls this); nothing when
+        the buckets are this process's own."""
+        if self.in_database is not None:
+            self.in_database.buckets = SharedBuckets(
+                engine,
+                table,
+                rate_per_minute=self.settings.rate_limit_per_minute,
+                burst=self.settings.rate_limit_burst,
+                clock=self.clock or time.time,
+            )
+
+    def install(self, app: FastAPI) -> None:
+        """Add the :class:`RateLimit` middleware, unless the limit is off."""
+        settings = self.settings
+        if settings.rate_limit_per_minute <= 0:
+            return
+        buckets: Buckets = (
+            self.in_database
+            if self.in_database is not None
+            else TokenBuckets(
+                settings.rate_limit_per_minute,
+                settings.rate_limit_burst,
+                clock=self.clock or time.monotonic,
+            )
+        )
+        app.add_middleware(
+            RateLimit,
+            buckets=buckets,
+            forwarded_hops=settings.client_hops(),
+            limited=self.limited,
+        )

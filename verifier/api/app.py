@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -20,7 +19,7 @@ from shared.runtime.code_cache import install_code_cache
 from shared.runtime.docs import install_docs
 from shared.runtime.fetch import SafeFetcher
 from shared.runtime.observe import Observe, ServiceMetrics
-from shared.runtime.ratelimit import Buckets, InDatabase, RateLimit, SharedBuckets, TokenBuckets
+from shared.runtime.ratelimit import ServiceRateLimit
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import NO_TELEMETRY, BodyLimit, install_error_handlers
 from verifier.api.fast import FastVerify
@@ -45,12 +44,7 @@ def create_app(
     """The verifier app. ``clock``/``fetcher``/``rate_clock`` are injected by tests."""
     settings = settings or Settings()
     normalize_origin(settings.public_origin)  # fail at start, not on the first request
-    # Buckets in the database need its engine, which the lifespan opens.
-    shared_buckets = (
-        InDatabase()
-        if settings.resolved_shared_rate_limit() and settings.rate_limit_per_minute
-        else None
-    )
+    rate_limit = ServiceRateLimit(settings, _posts_and_public_pages, clock=rate_clock)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -68,14 +62,7 @@ def create_app(
         # schemas' compiled code from the cache when a worker compiled them before).
         install_code_cache()
         warm_up_verification()
-        if shared_buckets is not None:
-            shared_buckets.buckets = SharedBuckets(
-                engine,
-                store.metadata.tables[f"{settings.table_prefix}rate_limits"],
-                rate_per_minute=settings.rate_limit_per_minute,
-                burst=settings.rate_limit_burst,
-                clock=rate_clock or time.time,
-            )
+        rate_limit.open(engine, store.metadata.tables[f"{settings.table_prefix}rate_limits"])
         app.state.settings = settings
         app.state.verifier = parts.verifier
         app.state.pack = parts.pack
@@ -154,22 +141,7 @@ def create_app(
     # innermost: the two verify routes without FastAPI's routing (verifier.api.fast)
     app.add_middleware(FastVerify)
     app.add_middleware(BodyLimit, limit=limit_for, timeout=settings.body_timeout_seconds)
-    if settings.rate_limit_per_minute > 0:
-        buckets: Buckets = (
-            shared_buckets
-            if shared_buckets is not None
-            else TokenBuckets(
-                settings.rate_limit_per_minute,
-                settings.rate_limit_burst,
-                clock=rate_clock or time.monotonic,
-            )
-        )
-        app.add_middleware(
-            RateLimit,
-            buckets=buckets,
-            forwarded_hops=settings.client_hops(),
-            limited=_posts_and_public_pages,
-        )
+    rate_limit.install(app)
     # outermost: counts and times what the limits refuse too
     log = logging.getLogger("rugzak.verifier.requests") if settings.log_requests else None
     app.add_middleware(Observe, metrics=metrics, log=log)
