@@ -87,6 +87,7 @@ class ImportOutcome:
     refusal: RugzakError | None = None
     duplicate_of: str | None = None
     warnings: list[Check] = field(default_factory=list)
+    source: str | None = None  # the file it came from, when a folder was imported
 
     @property
     def accepted(self) -> bool:

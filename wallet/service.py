@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from shared import qr, vpqr
 from shared.credentials import issue_credential
-from shared.errors import ErrorCode, InvalidInput
+from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.formats.baking import bake_png, bake_svg, is_png, is_svg, png_picture
+from shared.formats.vcjwt import enveloped_token
 from shared.holder_link import link_statement
 from shared.keys import SigningKey
 from shared.runtime.files import atomic_write
@@ -21,7 +23,7 @@ from wallet.data.cards import Card
 from wallet.data.endorsements import Endorsement
 from wallet.data.recovery import ShareSet, new_secret
 from wallet.data.recovery import split as split_secret
-from wallet.data.store import WalletStore
+from wallet.data.store import StoredCredential, WalletStore
 from wallet.images import baked_credential, is_image_path, qr_texts, read_image_file
 from wallet.offer import is_offer, read_offer, redeem
 from wallet.presenting import Hiding, Presentation, make_presentation
@@ -98,6 +100,8 @@ class WalletService:
         elif source.startswith(("https://", "http://")):
             body = self.network.get_bytes(source, accept=BADGE_MEDIA_TYPES)
             documents = credentials_in(read_badge_bytes(body, source))
+        elif os.path.isdir(os.path.expanduser(source)):
+            return self.import_folder(Path(source))
         else:
             documents = credentials_in(read_json_file(Path(source)))
         return [receive(self.store, document, self.checker) for document in documents]
@@ -119,6 +123,22 @@ class WalletService:
                 code=ErrorCode.invalid_image,
             )
         return self.import_text(offers[0], tx_code=tx_code)
+
+    def import_folder(self, folder: Path) -> list[ImportOutcome]:
+        """Receive every badge file in a folder (``export --all`` writes one); a file
+        that holds no badge is one refused outcome, named by its file."""
+        from wallet.folder_import import documents_in
+
+        outcomes: list[ImportOutcome] = []
+        for path, found in documents_in(folder):
+            if isinstance(found, RugzakError):
+                outcomes.append(ImportOutcome(None, None, refusal=found, source=path.name))
+                continue
+            for credential in found:
+                outcome = receive(self.store, credential, self.checker)
+                outcome.source = path.name
+                outcomes.append(outcome)
+        return outcomes
 
     def import_document(self, document: Any) -> list[ImportOutcome]:
         return [receive(self.store, c, self.checker) for c in credentials_in(document)]
@@ -242,31 +262,42 @@ class WalletService:
         PNG or SVG as its issuer drew it (``image``), or only that one (``png``, ``svg``).
         A JPEG, GIF or WebP picture is baked as a PNG of it (baking knows only those two).
         """
-        stored = self.store.find(reference)
-        picture = badge_image(stored.credential, self.store, self.network)
-        text = json.dumps(stored.credential, ensure_ascii=False)
-        if picture is not None and is_svg(picture):
-            if form in ("svg", "image"):
-                return bake_svg(picture, text)
+        made = self.bake(self.store.find(reference))
+        if made is None:
+            # invalid_request, not invalid_image: that code's sentence is about an
+            # uploaded picture, and the learner uploaded nothing here.
+            raise InvalidInput(
+                "This badge has no picture kept in the wallet to bake it into; "
+                "export it as JSON instead.",
+                code=ErrorCode.invalid_request,
+            )
+        kind, data = made
+        if form in ("image", kind):
+            return data
+        if kind == "svg":
             raise InvalidInput(
                 "This badge's picture is SVG: export it --as image (or --as svg).",
                 code=ErrorCode.invalid_request,
             )
-        as_png = picture if picture is None or is_png(picture) else png_picture(picture)
-        if as_png is not None and form in ("png", "image"):
-            return bake_png(as_png, text)
-        if as_png is not None:
-            raise InvalidInput(
-                "This badge's picture is not SVG: export it --as image (or --as png).",
-                code=ErrorCode.invalid_request,
-            )
-        # invalid_request, not invalid_image: that code's sentence is about an uploaded
-        # picture, and the learner uploaded nothing here.
         raise InvalidInput(
-            "This badge has no picture kept in the wallet to bake it into; "
-            "export it as JSON instead.",
+            "This badge's picture is not SVG: export it --as image (or --as png).",
             code=ErrorCode.invalid_request,
         )
+
+    def bake(self, stored: StoredCredential) -> tuple[str, bytes] | None:
+        """``("png" | "svg", the baked picture)``, or None when the badge has no picture
+        the wallet keeps or can fetch. A VC-JWT is baked as its token (OB 3.0 baking
+        carries the compact JWS), any other badge as its JSON."""
+        picture = badge_image(stored.credential, self.store, self.network)
+        if picture is None:
+            return None
+        text = enveloped_token(stored.credential) or json.dumps(
+            stored.credential, ensure_ascii=False
+        )
+        if is_svg(picture):
+            return "svg", bake_svg(picture, text)
+        as_png = picture if is_png(picture) else png_picture(picture)
+        return None if as_png is None else ("png", bake_png(as_png, text))
 
     def certificate(
         self, reference: str, path: Path, *, link: str, learner_name: str | None = None

@@ -30,12 +30,20 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int = 0o600, make_dirs: bool = False) -> Path:
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int = 0o600,
+    make_dirs: bool = False,
+    sync_folder: bool = True,
+) -> Path:
     """Replace ``path`` with ``data`` atomically and durably.
 
     ``mode`` is the new file's permission (owner-only by default: wallets, keys and
     credentials hold personal data). ``make_dirs`` creates missing folders (else a
-    missing folder is the caller's ``FileNotFoundError``).
+    missing folder is the caller's ``FileNotFoundError``). ``sync_folder=False`` leaves
+    the folder's fsync to the caller, who writes many files and syncs it once after.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -52,7 +60,8 @@ def atomic_write(path: Path, data: bytes, *, mode: int = 0o600, make_dirs: bool 
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    fsync_dir(folder)
+    if sync_folder:
+        fsync_dir(folder)
     return path
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from shared.errors import EXIT_INVALID
+from shared.errors import EXIT_INVALID, RugzakError
 from wallet.cli.common import err, out, run, service_for, state
+
+if TYPE_CHECKING:
+    from wallet.service import WalletService
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +28,8 @@ def import_(
         str,
         typer.Argument(
             help="An offer link (openid-credential-offer://...), an https URL, or a badge "
-            "file: JSON, a VC-JWT, a baked PNG/SVG, an Open Badges 2.0 badge, RZ1:/VP1- text."
+            "file: JSON, a VC-JWT, a baked PNG/SVG, an Open Badges 2.0 badge, RZ1:/VP1- text; "
+            "or a folder of badge files (as export --all writes)."
         ),
     ],
     tx_code: Annotated[
@@ -40,9 +44,12 @@ def import_(
 
         def action() -> int:
             outcomes = service.import_text(source, tx_code=tx_code)
+            folder = any(item.source for item in outcomes)
             report = []
             for item in outcomes:
                 entry: dict[str, Any] = {"accepted": item.accepted, "code": item.code}
+                if item.source:
+                    entry["file"] = item.source
                 if item.card:
                     entry.update(id=item.card.id, name=item.card.name, status=str(item.card.status))
                 if item.refusal:
@@ -56,16 +63,41 @@ def import_(
                         "import.accepted", name=item.card.name, status=t.status(item.card.status)
                     )
                     out.print(accepted + f"  [{item.card.id}]", markup=False)
+                elif folder and item.duplicate_of is not None:
+                    name = _name_of(service, item.duplicate_of, item.source or "")
+                    out.print(t("import.already", name=name, id=item.duplicate_of), markup=False)
                 elif item.refusal is not None:
-                    err.print(t("import.refused", reason=t.error_text(item.refusal)), markup=False)
+                    reason = t.error_text(item.refusal)
+                    if item.source:
+                        reason = t("import.file_refused", file=item.source, reason=reason)
+                    err.print(t("import.refused", reason=reason), markup=False)
             if as_json:
                 out.print_json(json.dumps(report, default=str))
             if not outcomes:
                 err.print(t("import.nothing"), markup=False)
                 return EXIT_INVALID
+            if folder:
+                # badges the wallet has already are no failure: reading a folder back
+                # after restoring an older backup is what it is for
+                already = sum(1 for o in outcomes if o.duplicate_of is not None)
+                refused = sum(1 for o in outcomes if not o.accepted) - already
+                kept = len(outcomes) - already - refused
+                summary = t(
+                    "import.folder_done", path=source, kept=kept, already=already, refused=refused
+                )
+                # on stderr with --json, so stdout stays one JSON document
+                (err if as_json else out).print(summary, markup=False)
+                return EXIT_INVALID if refused else 0
             return EXIT_INVALID if any(not o.accepted for o in outcomes) else 0
 
         run(ctx, action)
+
+
+def _name_of(service: WalletService, local_id: str, fallback: str) -> str:
+    try:
+        return service.store.get(local_id).card.name
+    except RugzakError:
+        return fallback
 
 
 def list_(

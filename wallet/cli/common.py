@@ -65,6 +65,20 @@ def refuse_existing(*paths: Path | None, force: bool = False) -> None:
             )
 
 
+@contextmanager
+def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr for long work (``tick(done, total)``), gone when done;
+    nothing at all when stderr is not a terminal (a script's log stays clean)."""
+    if not err.is_terminal:
+        yield lambda done, total: None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def fail(t: Translator, error: RugzakError) -> typer.Exit:
     err.print(t.error_text(error), markup=False)
     return typer.Exit(EXIT_BAD_INPUT)

@@ -1,13 +1,23 @@
-"""Looking after the wallet: check every badge again, copy one out, back up, restore."""
+"""Looking after the wallet: check every badge again, copy one or all out, back up, restore."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
-from wallet.cli.common import out, passphrase, refuse_existing, run, service_for, state
+from shared.errors import EXIT_BAD_INPUT, ErrorCode, InvalidInput
+from wallet.cli.common import (
+    err,
+    out,
+    passphrase,
+    progress_bar,
+    refuse_existing,
+    run,
+    service_for,
+    state,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -31,31 +41,106 @@ def refresh(ctx: typer.Context) -> None:
 
 def export(
     ctx: typer.Context,
-    credential: Annotated[str, typer.Argument(help="Badge id (or a unique prefix).")],
-    path: Annotated[Path, typer.Argument(help="The file to write.")],
+    credential: Annotated[
+        str | None,
+        typer.Argument(metavar="[ID]", help="Badge id (or a unique prefix); not with --all."),
+    ] = None,
+    path: Annotated[
+        Path | None, typer.Argument(metavar="[FILE]", help="The file to write; not with --all.")
+    ] = None,
     form: Annotated[
         str,
         typer.Option(
             "--as",
             help="json (the badge), image (baked into its own picture, PNG or SVG as "
             "the issuer drew it; png or svg for only that kind), or vpqr (a VP1- code "
-            "for the Learner Credential Wallet and VerifierPlus).",
+            "for the Learner Credential Wallet and VerifierPlus). With --all: json, "
+            "image (baked where a badge has a picture, JSON for the rest) or "
+            "presentation (one file holding every badge, for other wallets).",
         ),
     ] = "json",
+    every: Annotated[
+        Path | None,
+        typer.Option(
+            "--all",
+            metavar="FOLDER",
+            help="Export every badge: one file each into FOLDER, named for the badge, "
+            "its issuer and date, with index.json and a read-me (--as presentation: "
+            "give a file name instead, for the one file holding them all).",
+        ),
+    ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace a file that is there already.")
     ] = False,
 ) -> None:
-    """Export one badge: as JSON, baked into its PNG or SVG picture, or as a VP1- code."""
+    """Export one badge (as JSON, baked into its PNG or SVG picture, or as a VP1- code),
+    or all of them with --all."""
     t = state(ctx).t
+    if every is not None:
+        if credential is not None or path is not None:
+            run(ctx, lambda: _usage("Give either a badge and a file, or --all FOLDER; not both."))
+        export_all(ctx, every, form, force=force)
+        return
+    if credential is None or path is None:
+        run(ctx, lambda: _usage("Give the badge id and the file to write (or --all FOLDER)."))
+        return
+    target = path
     with service_for(ctx) as service:
 
         def action() -> None:
-            refuse_existing(path, force=force)
-            local = service.export(credential, path, form)
-            out.print(t("cli.exported", id=local, path=path), markup=False)
+            refuse_existing(target, force=force)
+            local = service.export(credential, target, form)
+            out.print(t("cli.exported", id=local, path=target), markup=False)
 
         run(ctx, action)
+
+
+def export_all(ctx: typer.Context, target: Path, form: str, *, force: bool) -> None:
+    """Every badge to a folder, or into one presentation file; exit code 2 when a badge
+    could not be read (the others are written)."""
+    from wallet.export_all import FORMS, export_folder, export_presentation
+
+    t = state(ctx).t
+    if form != "presentation" and form not in FORMS:
+        run(ctx, lambda: _usage(f"With --all, --as is json, image or presentation, not {form}."))
+    with service_for(ctx) as service:
+
+        def action() -> int:
+            if form == "presentation":
+                sent = export_presentation(service, target, force=force)
+                failed = sent.failed
+                out.print(
+                    t("export_all.presented", count=len(sent.included), path=sent.path),
+                    markup=False,
+                )
+                if sent.left_out:
+                    names = ", ".join(card.name for card in sent.left_out)
+                    err.print(
+                        t("export_all.left_out", count=len(sent.left_out), names=names),
+                        markup=False,
+                    )
+            else:
+                with progress_bar(t("export_all.progress")) as tick:
+                    report = export_folder(service, target, form=form, force=force, progress=tick)
+                failed = report.failed
+                out.print(
+                    t("export_all.done", count=len(report.exported), path=report.folder),
+                    markup=False,
+                )
+                if form == "image":
+                    counts = {kind: report.count(kind) for kind in ("png", "svg", "json", "jwt")}
+                    out.print(t("export_all.forms", **counts), markup=False)
+            if failed:
+                ids = ", ".join(item.id for item in failed)
+                err.print(t("export_all.failed", count=len(failed), ids=ids), markup=False)
+                return EXIT_BAD_INPUT
+            return 0
+
+        run(ctx, action)
+
+
+def _usage(message: str) -> NoReturn:
+    raise InvalidInput(message, code=ErrorCode.invalid_request)
 
 
 def backup(
