@@ -78,6 +78,7 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
             f"{prefix}BODY_TIMEOUT_SECONDS": str(HEADER_TIMEOUT),
             f"{prefix}MAX_CONNECTIONS": str(MAX_CONNECTIONS),
             f"{prefix}RATE_LIMIT_BURST": "3",
+            "RUGZAK_LANG": "en",  # the start line is read below, whatever the machine's locale
         }
     )
     if service == "verifier":

@@ -16,6 +16,7 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, RugzakError
 from shared.messages import DEFAULT_LANGUAGE, catalogue, check_label, sentence
@@ -28,6 +29,14 @@ _COLOUR = {Verdict.valid: "green", Verdict.unknown: "yellow", Verdict.invalid: "
 # Codes that cover many cases: in Dutch the specific (English) message follows the
 # catalogue sentence, as in the wallet.
 _BROAD = frozenset({ErrorCode.invalid_request, ErrorCode.internal_error, ErrorCode.fetch_failed})
+# The operator's commands (``pack``, ``db``, ``serve``) add the codes of the files an
+# operator fixes: the reason (which issuer, which field) is what they need to fix it.
+DETAILED = _BROAD | {
+    ErrorCode.invalid_trust_list,
+    ErrorCode.invalid_trust_pack,
+    ErrorCode.malformed_did,
+    ErrorCode.malformed_status_list,
+}
 
 
 def say(key: str, lang: str = DEFAULT_LANGUAGE, **values: object) -> str:
@@ -46,23 +55,49 @@ def mark(verdict: Verdict, lang: str = DEFAULT_LANGUAGE) -> str:
     return f"[{_COLOUR[verdict]}]{escape(word)}[/]"
 
 
-def error_text(error: RugzakError, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The sentence for an error: its own message in English, the catalogue's in Dutch."""
+def worded(key: str, code: ErrorCode, **values: object) -> RugzakError:
+    """An error a command words itself (naming the file or address it is about): its
+    message is the catalogue's English, and ``error_text`` says it in the reader's
+    language from the same ``verifier_cli`` key and values, kept in its detail."""
+    return RugzakError(
+        say(key, DEFAULT_LANGUAGE, **values), code=code, detail={"wording": key, **values}
+    )
+
+
+def error_text(
+    error: RugzakError, lang: str = DEFAULT_LANGUAGE, broad: frozenset[ErrorCode] = _BROAD
+) -> str:
+    """The sentence for an error: its own message in English; in Dutch the command's own
+    wording (``worded``), else the catalogue's sentence for the code, followed by the
+    specific message for the ``broad`` codes."""
     if lang == DEFAULT_LANGUAGE:
         return error.message
+    detail = error.detail if isinstance(error.detail, Mapping) else {}
+    key = detail.get("wording")
+    if isinstance(key, str) and key in catalogue(lang).verifier_cli:
+        return say(key, lang, **{k: v for k, v in detail.items() if k != "wording"})
     text = sentence(error.code, lang) or error.message
-    return f"{text} {error.message}" if error.code in _BROAD and text != error.message else text
+    return f"{text} {error.message}" if error.code in broad and text != error.message else text
+
+
+def error_line(heading: str, error: RugzakError, text: str) -> Text:
+    """ "Heading (code): text" with the heading in bold red, whatever the console reads
+    as markup (the operator's commands read none): nothing in it is parsed."""
+    return Text.assemble((heading, "bold red"), f" ({error.code}): {text}")
 
 
 def fail_input(
-    console: Console, error: RugzakError, as_json: bool, lang: str = DEFAULT_LANGUAGE
+    console: Console,
+    error: RugzakError,
+    as_json: bool,
+    lang: str = DEFAULT_LANGUAGE,
+    broad: frozenset[ErrorCode] = _BROAD,
 ) -> None:
     """Print a bad-input error and exit 2."""
     if as_json:
         typer.echo(json.dumps({"error": error.to_dict()}, indent=2))
     else:
-        heading = escape(say("bad_input", lang))
-        console.print(f"[bold red]{heading}[/] ({error.code}): {escape(error_text(error, lang))}")
+        console.print(error_line(say("bad_input", lang), error, error_text(error, lang, broad)))
     raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -1,4 +1,9 @@
-"""``rugzak-verifier pack build|load|show``: the offline trust pack."""
+"""``rugzak-verifier pack build|load|show``: the offline trust pack.
+
+Each speaks the language of ``--lang`` (``verifier.cli.language``), its words from the
+``verifier_cli`` catalogue. The consoles read no markup: the names and URLs printed
+come from trust lists and badges, that is from strangers.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import ErrorCode, RugzakError
 from shared.strict_json import parse as parse_json
 from shared.vocab import as_list
 from verifier.cli.common import load_settings
-from verifier.cli.output import fail_input
+from verifier.cli.language import LangOpt, choose_language
+from verifier.cli.output import DETAILED, fail_input, say, worded
 
 if TYPE_CHECKING:
     from shared.runtime.fetch import SafeFetcher
@@ -24,15 +30,45 @@ if TYPE_CHECKING:
 pack_app = typer.Typer(no_args_is_help=True, help="Build, load and show offline trust packs.")
 
 
-def _fail(console: Console, error: RugzakError) -> None:
-    fail_input(console, error, as_json=False)
+def _fail(console: Console, error: RugzakError, lang: str) -> None:
+    fail_input(console, error, as_json=False, lang=lang, broad=DETAILED)
+
+
+def _console() -> Console:
+    return Console(highlight=False, emoji=False, markup=False)  # URLs and names from strangers
+
+
+def _labels(lang: str, *keys: str) -> dict[str, str]:
+    """The labels of a list of lines, padded to one width (the URLs line up)."""
+    labels = {key: say(key, lang) for key in keys}
+    width = max(len(label) for label in labels.values())
+    return {key: label.ljust(width) for key, label in labels.items()}
+
+
+def _counts(lang: str, **numbers: int) -> str:
+    """'3 issuers, 1 DID document, 2 status lists' (each kind in its number)."""
+    return ", ".join(
+        say(f"pack_{kind}_{'one' if n == 1 else 'many'}", lang, n=n) for kind, n in numbers.items()
+    )
+
+
+def _key_documents(documents: dict[str, Any]) -> dict[str, int]:
+    """The key documents' count when the pack has any (most issuers use DIDs)."""
+    return {"keys": len(documents)} if documents else {}
+
+
+def _existing(path: Path) -> Path:
+    """``path``, refused when there is no file there (a mistyped name, most often)."""
+    if not path.is_file():
+        raise worded("pack_no_file", ErrorCode.invalid_trust_pack, path=str(path))
+    return path
 
 
 def _json_file(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}", code=ErrorCode.invalid_request) from exc
+        raise worded("pack_cannot_read", ErrorCode.invalid_request, path=str(path)) from exc
     return _json_or_jwt(raw, str(path))
 
 
@@ -43,12 +79,12 @@ def _badge_file(path: Path) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(f"cannot read {path}", code=ErrorCode.invalid_request) from exc
+        raise worded("pack_cannot_read", ErrorCode.invalid_request, path=str(path)) from exc
     parsed = read_any(raw)
     if parsed.token is not None:
         return enveloped(parsed.token) if parsed.format == "vc_jwt" else ob2_enveloped(parsed.token)
     if parsed.document is None:
-        raise InvalidInput(f"{path} is not a badge", code=ErrorCode.unsupported_format)
+        raise worded("pack_not_badge", ErrorCode.unsupported_format, path=str(path))
     return parsed.document
 
 
@@ -63,7 +99,7 @@ def _json_or_jwt(raw: bytes, where: str) -> Any:
     try:
         return parse_json(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-        raise InvalidInput(f"{where} is not JSON", code=ErrorCode.invalid_json) from exc
+        raise worded("pack_not_json", ErrorCode.invalid_json, where=where) from exc
 
 
 def _status_urls(credential: Any) -> list[str]:
@@ -78,11 +114,7 @@ def _status_urls(credential: Any) -> list[str]:
 def _fetch_json(fetcher: SafeFetcher, url: str, max_bytes: int) -> Any:
     reply = fetcher.get(url, max_bytes=max_bytes)
     if reply.status != 200:
-        raise RugzakError(
-            f"{url} answered HTTP {reply.status}",
-            code=ErrorCode.fetch_failed,
-            detail={"url": url},
-        )
+        raise worded("pack_http", ErrorCode.fetch_failed, url=url, status=reply.status)
     return _json_or_jwt(reply.body, url)
 
 
@@ -114,6 +146,7 @@ def build(
     status_list_file: Annotated[
         list[Path] | None, typer.Option(help="A status list credential file (repeat)")
     ] = None,
+    lang: LangOpt = None,
 ) -> None:
     """Gather DID documents, key documents, status lists and badge images (over HTTPS)
     into one offline pack.
@@ -122,6 +155,8 @@ def build(
     A badge's images (its picture and its issuer's logo) are taken when the badge
     gives their digest, and only when the bytes match it.
     """
+    language = choose_language(lang)
+
     from shared.credentials import issuer_id, types_of
     from shared.did import check_document, did_web_url
     from shared.formats import is_ob2_document, readable
@@ -132,7 +167,13 @@ def build(
     from verifier.service.images import ImageProxy, linked_images
     from verifier.service.trust import STATUS_LIST_TYPES, TrustPack, load_trust_list
 
-    console = Console(highlight=False, emoji=False, markup=False)  # URLs and names from strangers
+    console = _console()
+    label = {
+        key: text[:1].upper() + text[1:]
+        for key, text in _labels(
+            language, "pack_ob2", "pack_did", "pack_key", "pack_status", "pack_image"
+        ).items()
+    }
     settings = load_settings()
     fetcher = SafeFetcher(
         allow_private=settings.allow_private_network, timeout=settings.fetch_timeout_seconds
@@ -154,7 +195,7 @@ def build(
                 found = linked_documents(badge, fetcher.did_fetcher(settings.status_max_bytes))
                 pack.documents.update(found)
                 for url in sorted(found):
-                    console.print(f"OB 2.0        {url}")
+                    console.print(f"{label['pack_ob2']}  {url}")
                 continue
             for item in doc.get("verifiableCredential", [doc]) if isinstance(doc, dict) else []:
                 cred = readable(item)
@@ -168,30 +209,29 @@ def build(
         for path in did_document or []:
             document = _json_file(path)
             if not isinstance(document, dict) or not isinstance(document.get("id"), str):
-                raise InvalidInput(f"{path} is not a DID document", code=ErrorCode.malformed_did)
+                raise worded("pack_not_did_document", ErrorCode.malformed_did, path=str(path))
             pack.dids[document["id"]] = check_document(document["id"], document)
         for name in sorted(dids - set(pack.dids)):
             document = _fetch_json(fetcher, did_web_url(name), settings.did_max_bytes)
             pack.dids[name] = check_document(name, document)
-            console.print(f"DID document  {name}")
+            console.print(f"{label['pack_did']}  {name}")
         for url in sorted(keys):
             document = _fetch_json(fetcher, url, settings.did_max_bytes)
             pack.key_documents[url] = check_document(url, document)
-            console.print(f"Key document  {url}")
+            console.print(f"{label['pack_key']}  {url}")
         for path in status_list_file or []:
             listed = _json_file(path)
             if not isinstance(readable(listed), dict) or not isinstance(
                 readable(listed).get("id"), str
             ):
-                raise InvalidInput(
-                    f"{path} is not a status list credential with an id",
-                    code=ErrorCode.malformed_status_list,
+                raise worded(
+                    "pack_list_without_id", ErrorCode.malformed_status_list, path=str(path)
                 )
             pack.status_lists[readable(listed)["id"]] = listed
         for url in sorted(urls - set(pack.status_lists)):
             listed = _fetch_json(fetcher, url, settings.status_max_bytes)
             pack.status_lists[url] = listed
-            console.print(f"Status list   {url}")
+            console.print(f"{label['pack_status']}  {url}")
         proxy = ImageProxy(fetcher.image_fetch) if images else None
         for url, digests in sorted(images.items()):
             assert proxy is not None
@@ -201,81 +241,90 @@ def build(
                 digest_multibase=digests.get("digestMultibase"),
             )
             pack.images[url] = picture.data
-            console.print(f"Image         {url}")
+            console.print(f"{label['pack_image']}  {url}")
         TrustPack.from_dict(pack.to_dict())  # the same checks as loading
         for url, listed in pack.status_lists.items():
             if not STATUS_LIST_TYPES & set(types_of(readable(listed))):
-                raise InvalidInput(
-                    f"{url} is not a status list credential", code=ErrorCode.invalid_trust_pack
-                )
+                raise worded("pack_not_status_list", ErrorCode.invalid_trust_pack, url=url)
     except RugzakError as error:
-        _fail(console, error)
+        _fail(console, error, language)
         return
     finally:
         fetcher.close()
     pack.save(output)
-    console.print(
-        f"Wrote {output}: {len(pack.issuers)} issuers, {len(pack.dids)} DID documents, "
-        f"{_key_documents(pack.key_documents)}{len(pack.status_lists)} status lists, "
-        f"{len(pack.documents)} OB 2.0 documents, "
-        f"{len(pack.images)} images."
+    counts = _counts(
+        language,
+        issuers=len(pack.issuers),
+        dids=len(pack.dids),
+        **_key_documents(pack.key_documents),
+        lists=len(pack.status_lists),
+        ob2s=len(pack.documents),
+        images=len(pack.images),
     )
-
-
-def _key_documents(documents: dict[str, Any]) -> str:
-    """'N key documents, ' when the pack has any (most issuers use DIDs)."""
-    return f"{len(documents)} key documents, " if documents else ""
+    console.print(say("pack_written", language, path=output, counts=counts))
 
 
 @pack_app.command("load")
 def load(
     file: Annotated[Path, typer.Argument(help="A trust pack made by 'pack build'")],
+    lang: LangOpt = None,
 ) -> None:
     """Check a pack and install it as this verifier's trust pack (in its data directory)."""
     from verifier.service.trust import TrustPack
 
-    console = Console(highlight=False, emoji=False, markup=False)  # URLs and names from strangers
+    language = choose_language(lang)
+    console = _console()
     settings = load_settings()
     try:
-        pack = TrustPack.load(file)
+        pack = TrustPack.load(_existing(file))
     except RugzakError as error:
-        _fail(console, error)
+        _fail(console, error, language)
         return
     target = settings.data_dir / "trust-pack.json"
     pack.save(target)
+    counts = _counts(
+        language,
+        issuers=len(pack.issuers),
+        dids=len(pack.dids),
+        **_key_documents(pack.key_documents),
+        lists=len(pack.status_lists),
+    )
+    created = pack.to_dict()["created"]
     console.print(
-        f"Loaded {file} into {target}: {len(pack.issuers)} issuers, {len(pack.dids)} DID "
-        f"documents, {_key_documents(pack.key_documents)}"
-        f"{len(pack.status_lists)} status lists, built {pack.to_dict()['created']}."
+        say("pack_loaded", language, file=file, target=target, counts=counts, created=created)
     )
 
 
 @pack_app.command("show")
 def show(
     file: Annotated[Path | None, typer.Argument(help="Pack file (default: the loaded one)")] = None,
+    lang: LangOpt = None,
 ) -> None:
     """List what a trust pack holds."""
     from verifier.service.trust import TrustPack
 
-    console = Console(highlight=False, emoji=False, markup=False)  # URLs and names from strangers
+    language = choose_language(lang)
+    console = _console()
     settings = load_settings()
     path = file or settings.resolved_trust_pack()
     if path is None:
-        _fail(console, InvalidInput("no trust pack is loaded", code=ErrorCode.invalid_trust_pack))
+        _fail(console, worded("pack_none_loaded", ErrorCode.invalid_trust_pack), language)
         return
     try:
-        pack = TrustPack.load(path)
+        pack = TrustPack.load(_existing(path))
     except RugzakError as error:
-        _fail(console, error)
+        _fail(console, error, language)
         return
-    console.print(f"Trust pack {path}, built {pack.to_dict()['created']}")
+    label = _labels(language, "pack_issuer", "pack_did", "pack_key", "pack_status", "pack_image")
+    console.print(say("pack_shown", language, path=path, created=pack.to_dict()["created"]))
     for did_, name in sorted(pack.issuers.items()):
-        console.print(f"  issuer       {name}  {did_}")
+        console.print(f"  {label['pack_issuer']} {name}  {did_}")
     for did_ in sorted(pack.dids):
-        console.print(f"  DID document {did_}")
+        console.print(f"  {label['pack_did']} {did_}")
     for url in sorted(pack.key_documents):
-        console.print(f"  key document {url}")
+        console.print(f"  {label['pack_key']} {url}")
     for url in sorted(pack.status_lists):
-        console.print(f"  status list  {url}")
+        console.print(f"  {label['pack_status']} {url}")
     for url, data in sorted(pack.images.items()):
-        console.print(f"  image        {url} ({len(data)} bytes)")
+        size = say("pack_bytes", language, n=len(data))
+        console.print(f"  {label['pack_image']} {url} ({size})")

@@ -1,4 +1,8 @@
-"""``rugzak-verifier serve``: the verifier service and the employer page."""
+"""``rugzak-verifier serve``: the verifier service and the employer page.
+
+What it prints before the server's own log (where it listens, or why it cannot start)
+is in the language of ``--lang``; the log is for machines and stays as it is.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
-from shared.errors import RugzakError
+from shared.errors import EXIT_BAD_INPUT, RugzakError
 from verifier.cli.common import OfflineOpt, TrustListOpt, TrustPackOpt, load_settings
-from verifier.cli.database import open_store
+from verifier.cli.database import open_store, store_error_text
+from verifier.cli.language import LangOpt, choose_language
+from verifier.cli.output import say
 
 
 def ready_store(database_url: str | None) -> None:
@@ -48,8 +54,10 @@ def serve(
             help="Let learners publish presentations here (links for a CV, /p/<id>; off by default)"
         ),
     ] = False,
+    lang: LangOpt = None,
 ) -> None:
     """Run the verifier service and the employer page."""
+    language = choose_language(lang)
     # the server and the service are imported here, not by every command's start-up
     from verifier.api import serving
     from verifier.service import build_verifier
@@ -75,13 +83,15 @@ def serve(
             parts.fetcher.close()
         ready_store(database_url)
     except (RugzakError, ValueError) as exc:
-        code = f" ({exc.code})" if isinstance(exc, RugzakError) else ""
-        Console(emoji=False, soft_wrap=True).print(
-            f"[bold red]Bad configuration{code}[/]: {escape(str(exc))}"
-        )
-        raise typer.Exit(2) from exc
+        if isinstance(exc, RugzakError):
+            code, text = f" ({exc.code})", store_error_text(exc, language)
+        else:  # the settings' own (pydantic's) account, which only English has
+            code, text = "", str(exc)
+        line = Text.assemble((say("bad_config", language), "bold red"), f"{code}: {text}")
+        Console(emoji=False, soft_wrap=True).print(line)
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
     level = "info" if settings.log_requests else "warning"
-    console = Console(emoji=False, soft_wrap=True, highlight=False)
+    console = Console(emoji=False, soft_wrap=True, highlight=False, markup=False)
     serving.run(
         host,
         port,
@@ -89,5 +99,5 @@ def serve(
         log_level=level,
         log_format=settings.log_format,
         limits=settings.server_limits(),
-        on_listen=lambda url: console.print(f"Listening on {url}", markup=False),
+        on_listen=lambda url: console.print(say("serve_listening", language, url=url)),
     )
