@@ -8,9 +8,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from issuer.cli.common import err, issuer_for, out, print_json, print_table, run, state, styled
+from issuer.cli.common import (
+    err,
+    issuer_for,
+    out,
+    print_json,
+    print_table,
+    read_json_object,
+    run,
+    state,
+    styled,
+)
 from shared.errors import ErrorCode, InvalidInput
-from shared.strict_json import parse as parse_json
 
 if TYPE_CHECKING:
     from issuer.service.achievements import AchievementOps
@@ -76,17 +85,7 @@ def _fields(
 ) -> dict[str, Any]:
     from issuer.achievements import image_from_file
 
-    data: dict[str, Any] = {}
-    if from_json is not None:
-        try:
-            loaded = parse_json(from_json.read_text("utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InvalidInput(
-                f"cannot read {from_json.name} as JSON", code=ErrorCode.invalid_json
-            ) from exc
-        if not isinstance(loaded, dict):
-            raise InvalidInput("the JSON file must hold an object", code=ErrorCode.invalid_json)
-        data.update(loaded)
+    data: dict[str, Any] = {} if from_json is None else read_json_object(from_json)
     for key, value in (
         ("name", name),
         ("description", description),

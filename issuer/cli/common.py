@@ -18,9 +18,11 @@ from shared.errors import (
     EXIT_BAD_INPUT,
     AccessDenied,
     ErrorCode,
+    InvalidInput,
     RugzakError,
     Unavailable,
 )
+from shared.strict_json import parse as parse_json
 
 if TYPE_CHECKING:
     from issuer.service import Issuer
@@ -139,6 +141,17 @@ def run(action: Callable[[], T]) -> T:
         if exc.detail is not None:
             err.print(f"  detail: {json.dumps(exc.detail, default=str)[:500]}", markup=False)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """The object a ``--from-json`` file holds (strict JSON)."""
+    try:
+        loaded = parse_json(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"cannot read {path.name} as JSON", code=ErrorCode.invalid_json) from exc
+    if not isinstance(loaded, dict):
+        raise InvalidInput("the JSON file must hold an object", code=ErrorCode.invalid_json)
+    return loaded
 
 
 def print_json(value: Any) -> None:
