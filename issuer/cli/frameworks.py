@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from issuer.cli.common import err, issuer_for, out, print_json, print_table, run
+from issuer.cli.common import err, issuer_for, out, print_json, print_table, read_json_object, run
 from shared.errors import ErrorCode, InvalidInput
 from shared.skills import BUILTIN
-from shared.strict_json import parse as parse_json
 
 if TYPE_CHECKING:
     from issuer.frameworks import FrameworkEdit, LevelEdit, SkillEdit
@@ -260,12 +259,7 @@ def edit(
         with _frameworks(ctx) as issuer:
             language = lang or issuer.framework(framework_id).language
             change = _model(
-                FrameworkEdit,
-                {
-                    "name": {language: name} if name is not None else None,
-                    "description": {language: description} if description is not None else None,
-                    "version": version,
-                },
+                FrameworkEdit, {**_texts(language, name, description), "version": version}
             )
             info = issuer.edit_framework(framework_id, change, actor="cli")
         out.print(
@@ -293,14 +287,7 @@ def edit_skill(
     def act() -> None:
         with _frameworks(ctx) as issuer:
             language = lang or issuer.framework(framework_id).language
-            change = _model(
-                SkillEdit,
-                {
-                    "name": {language: name} if name is not None else None,
-                    "description": {language: description} if description is not None else None,
-                    "code": code,
-                },
-            )
+            change = _model(SkillEdit, {**_texts(language, name, description), "code": code})
             skill = issuer.edit_skill(framework_id, skill_id, change, actor="cli")
         out.print(
             f"Updated {skill['id']}: {skill['name'].get(language, '')}",
@@ -342,13 +329,8 @@ def edit_level(
         with _frameworks(ctx) as issuer:
             framework = issuer.framework(framework_id)
             language = lang or framework.language
-            data: dict[str, Any] = {}
-            if from_json is not None:
-                data = _load_json(from_json)
-            if name is not None:
-                data["name"] = {language: name}
-            if description is not None:
-                data["description"] = {language: description}
+            data: dict[str, Any] = {} if from_json is None else read_json_object(from_json)
+            data.update(_texts(language, name, description))
             if behaviour:
                 current = framework.skill(skill_id).level(level).behaviours
                 data["behaviours"] = [
@@ -365,6 +347,13 @@ def edit_level(
     run(act)
 
 
+def _texts(language: str, name: str | None, description: str | None) -> dict[str, dict[str, str]]:
+    """The name and description given on the command line, each a text in ``language``
+    (the edit replaces that language's text and keeps the others)."""
+    given = {"name": name, "description": description}
+    return {key: {language: text} for key, text in given.items() if text is not None}
+
+
 def _model(
     cls: type[FrameworkEdit] | type[SkillEdit] | type[LevelEdit], data: dict[str, Any]
 ) -> Any:
@@ -376,13 +365,3 @@ def _model(
         return cls.model_validate({k: v for k, v in data.items() if v is not None})
     except ValidationError as exc:
         raise invalid(exc) from exc
-
-
-def _load_json(path: Path) -> dict[str, Any]:
-    try:
-        loaded = parse_json(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InvalidInput(f"cannot read {path.name} as JSON", code=ErrorCode.invalid_json) from exc
-    if not isinstance(loaded, dict):
-        raise InvalidInput("the JSON file must hold an object", code=ErrorCode.invalid_json)
-    return loaded

@@ -446,6 +446,18 @@ def test_cli_import_builtin_and_errors(runner: CliRunner, tmp_path: Path) -> Non
     assert "Bedenkt ideeën" in shown.output
     edited = cli(runner, data, "framework", "edit", "21e-eeuwse-vaardigheden", "--version", "2")
     assert "version 2" in edited.output
+    renamed = cli(runner, data, "framework", "edit", "21e-eeuwse-vaardigheden",
+                  "--name", "21st-century skills", "--lang", "en")  # fmt: skip
+    assert "Updated 21e-eeuwse-vaardigheden: 21st-century skills, version 2" in renamed.output
+    names = {f["id"]: f["name"] for f in json.loads(cli(runner, data, "framework", "list",
+                                                        "--json").output)}  # fmt: skip
+    assert names["21e-eeuwse-vaardigheden"]["en"] == "21st-century skills"
+    assert names["21e-eeuwse-vaardigheden"]["nl"] == "21e-eeuwse vaardigheden"
+    listing = tmp_path / "level.json"
+    listing.write_text("[]", encoding="utf-8")
+    not_an_object = cli(runner, data, "framework", "edit-level", "21e-eeuwse-vaardigheden",
+                        "samenwerken", "1", "--from-json", str(listing), code=2)  # fmt: skip
+    assert "the JSON file must hold an object" in not_an_object.output
     # Batch: one row per learner and level; a level the skill does not have is a bad row.
     learners = tmp_path / "learners.csv"
     learners.write_text(
