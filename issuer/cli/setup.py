@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 from urllib.parse import urlsplit
 
 import typer
@@ -27,6 +28,7 @@ from shared.errors import ErrorCode, InvalidInput
 from shared.runtime.files import atomic_write
 
 status_app = typer.Typer(no_args_is_help=True)
+K = TypeVar("K")
 
 
 def register(app: typer.Typer) -> None:
@@ -140,20 +142,10 @@ def init(
 
 def rotate(ctx: typer.Context) -> None:
     """Sign new credentials with a new key; older keys stay in the DID document."""
-    from issuer.identity import load_identity, rotate_key
-    from issuer.store import Store
+    from issuer.identity import rotate_key
 
     def act() -> None:
-        settings = state(ctx).settings()
-        store = Store(settings.resolved_database_url())
-        try:
-            store.check_schema()
-            identity = load_identity(store)
-            key = rotate_key(
-                store, identity, passphrase(settings), now=datetime.now(UTC), kdf=settings.kdf
-            )
-        finally:
-            store.dispose()
+        key = _add_key(ctx, rotate_key)
         out.print(f"New signing key: {key.verification_method}", highlight=False)
         out.print("Publish the DID document again (serve, or `status export`).", highlight=False)
 
@@ -166,20 +158,10 @@ def selective_disclosure(ctx: typer.Context) -> None:
     Then set RUGZAK_ISSUER_SD_PROOFS=true: each new badge gets the base proof
     beside its eddsa-rdfc-2022 proof, and learners can hide parts of it.
     """
-    from issuer.identity import add_sd_key, load_identity
-    from issuer.store import Store
+    from issuer.identity import add_sd_key
 
     def act() -> None:
-        settings = state(ctx).settings()
-        store = Store(settings.resolved_database_url())
-        try:
-            store.check_schema()
-            identity = load_identity(store)
-            key = add_sd_key(
-                store, identity, passphrase(settings), now=datetime.now(UTC), kdf=settings.kdf
-            )
-        finally:
-            store.dispose()
+        key = _add_key(ctx, add_sd_key)
         out.print(f"Selective-disclosure key: {key.verification_method}", highlight=False)
         out.print(
             "Publish the DID document again, then set RUGZAK_ISSUER_SD_PROOFS=true.",
@@ -187,6 +169,22 @@ def selective_disclosure(ctx: typer.Context) -> None:
         )
 
     run(act)
+
+
+def _add_key(ctx: typer.Context, add: Callable[..., K]) -> K:
+    """A new key made by ``add`` (``rotate_key``, ``add_sd_key``) in the issuer's store,
+    unlocked with its passphrase."""
+    from issuer.identity import load_identity
+    from issuer.store import Store
+
+    settings = state(ctx).settings()
+    store = Store(settings.resolved_database_url())
+    try:
+        store.check_schema()
+        identity = load_identity(store)
+        return add(store, identity, passphrase(settings), now=datetime.now(UTC), kdf=settings.kdf)
+    finally:
+        store.dispose()
 
 
 def admin_token(ctx: typer.Context) -> None:
