@@ -230,6 +230,20 @@ def test_backup_dialog(snap_compare: Snap, filled: WalletConfig, lang: str) -> N
 
 
 @LANGS
+def test_export_all_dialog(
+    snap_compare: Snap, filled: WalletConfig, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)  # the fixed HOME's folder
+
+    async def run(pilot: Pilot[Any]) -> None:
+        await unlock(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+
+    assert snap_compare(app_for(filled, lang), run_before=run)
+
+
+@LANGS
 def test_restore_dialog(snap_compare: Snap, snap_config: WalletConfig, lang: str) -> None:
     assert snap_compare(app_for(snap_config, lang), press=["ctrl+r"])
 

@@ -99,20 +99,24 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class PathDialog(ModalScreen[str | None]):
-    """Ask for a file name (save or export)."""
+    """Ask for a file or folder name (save or export), with an optional line saying
+    what will be written there."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "common.cancel")]
 
-    def __init__(self, t: Translator, prompt: str, default: str) -> None:
+    def __init__(self, t: Translator, prompt: str, default: str, *, note: str = "") -> None:
         super().__init__(classes="dialog-screen")
         self.t = t
         self.prompt = prompt
         self.default = default
+        self.note = note
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog wide" if self.note else "dialog"):
             yield Label(self.prompt, classes="dialog-title")
+            if self.note:
+                yield Static(self.note, classes="prompt", markup=False)
             yield TextField(value=self.default, id="path", compact=True)
             with Horizontal(classes="buttons"):
                 yield Button(self.t("common.ok"), variant="primary", id="ok", compact=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -12,11 +13,12 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from shared.errors import RugzakError
+from shared.errors import ErrorCode, RugzakError
 from wallet.data.cards import Card, Status
 from wallet.dialogs.backup import BackupDialog, PathAndSecret
-from wallet.dialogs.common import ConfirmDialog, MessageDialog
+from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
 from wallet.dialogs.recovery import NewPassphrase, PassphraseDialog, Split, SplitDialog
+from wallet.i18n import Translator
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
 from wallet.widgets.cards import card_option
@@ -32,6 +34,17 @@ FILTERS: tuple[Status | None, ...] = (
     Status.not_yet_valid,
     Status.invalid,
 )
+
+
+def export_folder_default(t: Translator, date: str) -> Path:
+    """A dated folder in the user's Documents (their home when there is none)."""
+    from platformdirs import user_documents_dir
+
+    documents = Path(user_documents_dir())
+    base = documents if documents.is_dir() else Path.home()
+    return base / t("export_all.folder_name", date=date)
+
+
 FIRST_CHUNK = 40  # more cards than a tall terminal shows (three lines per card)
 CHUNK = 200
 
@@ -47,6 +60,7 @@ class BadgesScreen(WalletScreen):
         Binding("s", "passport", "bind.passport", show=False),
         Binding("r", "refresh", "bind.refresh"),
         Binding("b", "backup", "bind.backup", show=False),
+        Binding("e", "export_all", "bind.export_all", show=False),
         Binding("d", "did", "bind.did", show=False),
         Binding("k", "recovery", "bind.recovery", show=False),
         Binding("w", "passphrase", "bind.passphrase", show=False),
@@ -262,6 +276,52 @@ class BadgesScreen(WalletScreen):
             self.show_error(exc)
             return
         self.notify(self.t("backup.done", count=count, path=path), timeout=8)
+
+    def action_export_all(self) -> None:
+        """Every badge into a folder, one file each (``wallet.export_all``)."""
+        if not self.all_cards:
+            self.app.notify(self.t("badges.empty"), severity="warning")
+            return
+        default = export_folder_default(self.t, self.config.clock().date().isoformat())
+        dialog = PathDialog(
+            self.t, self.t("export_all.title"), str(default), note=self.t("export_all.prompt")
+        )
+        self.app.push_screen(dialog, self._export_folder_chosen)
+
+    def _export_folder_chosen(self, choice: str | None) -> None:
+        if choice:
+            self._export_all(Path(choice).expanduser(), force=False)
+
+    @work(exclusive=True, group="export")
+    async def _export_all(self, folder: Path, *, force: bool) -> None:
+        from wallet.export_all import export_folder
+
+        self.notify(self.t("export_all.working", count=len(self.all_cards)))
+        try:
+            report = await self.off_thread(lambda: export_folder(self.wallet, folder, force=force))
+        except RugzakError as exc:
+            if exc.code == ErrorCode.file_exists and not force:
+                question = self.t("export_all.replace", path=folder)
+                self.app.push_screen(
+                    ConfirmDialog(self.t, question), partial(self._replace_chosen, folder)
+                )
+                return
+            self.show_error(exc)
+            return
+        text = self.t(
+            "export_all.result",
+            count=len(report.exported),
+            path=report.folder,
+            readme=report.readme,
+        )
+        if report.failed:
+            ids = ", ".join(item.id for item in report.failed)
+            text += "\n\n" + self.t("export_all.result_failed", count=len(report.failed), ids=ids)
+        self.app.push_screen(MessageDialog(self.t, self.t("export_all.result_title"), text))
+
+    def _replace_chosen(self, folder: Path, yes: bool | None) -> None:
+        if yes:
+            self._export_all(folder, force=True)
 
     def action_recovery(self) -> None:
         self.app.push_screen(SplitDialog(self.t), self._split_chosen)
