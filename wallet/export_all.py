@@ -29,6 +29,7 @@ from wallet.data.cards import Card
 from wallet.data.store import StoredCredential, WalletStore, corrupt
 from wallet.file_names import NameBook, badge_stem
 from wallet.i18n import Translator
+from wallet.written_files import refuse_existing
 
 if TYPE_CHECKING:
     from wallet.service import WalletService
@@ -146,18 +147,7 @@ def export_presentation(
     folder export).
     """
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise InvalidInput(
-            f"{path} is a folder: give a file name for the presentation.",
-            code=ErrorCode.invalid_request,
-            detail=str(path),
-        )
-    if path.exists() and not force:
-        raise Conflict(
-            f"There is already a file {path}.",
-            code=ErrorCode.file_exists,
-            detail={"path": str(path)},
-        )
+    refuse_existing(path, force=force)
     store = service.store
     now = service.config.clock()
     report = PresentationReport(path)

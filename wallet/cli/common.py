@@ -7,13 +7,12 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 
-from shared.errors import EXIT_BAD_INPUT, Conflict, ErrorCode, InvalidInput, RugzakError
+from shared.errors import EXIT_BAD_INPUT, ErrorCode, RugzakError
 from shared.runtime.files import is_disk_full
 from wallet.config import WalletConfig
 from wallet.i18n import Translator
@@ -42,27 +41,6 @@ def state(ctx: typer.Context) -> CliState:
     value = ctx.find_root().obj
     assert isinstance(value, CliState)
     return value
-
-
-def refuse_existing(*paths: Path | None, force: bool = False) -> None:
-    """Stop before a file is written over another one unasked (``--force`` allows it):
-    a plain sentence with the code ``file_exists``, never the operating system's."""
-    for path in paths:
-        if path is None:
-            continue
-        target = Path(path).expanduser()
-        if target.is_dir():
-            raise InvalidInput(
-                f"{target} is a folder: give a file name.",
-                code=ErrorCode.invalid_request,
-                detail=str(target),
-            )
-        if target.exists() and not force:
-            raise Conflict(
-                f"There is already a file {target}.",
-                code=ErrorCode.file_exists,
-                detail={"path": str(target)},
-            )
 
 
 @contextmanager

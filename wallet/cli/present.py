@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from shared.errors import ErrorCode, InvalidInput, ResolutionFailed
-from wallet.cli.common import err, out, refuse_existing, run, service_for, state
+from wallet.cli.common import err, out, run, service_for, state
 from wallet.config import StapleMode
+from wallet.written_files import refuse_existing
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection

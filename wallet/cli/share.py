@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from shared.errors import ErrorCode, InvalidInput
-from wallet.cli.common import err, out, refuse_existing, run, service_for, state
+from wallet.cli.common import err, out, run, service_for, state
 from wallet.cli.present import HIDE_HELP, Part
+from wallet.written_files import refuse_existing
 
 if TYPE_CHECKING:
     from wallet.service import WalletService

@@ -13,11 +13,11 @@ from wallet.cli.common import (
     out,
     passphrase,
     progress_bar,
-    refuse_existing,
     run,
     service_for,
     state,
 )
+from wallet.written_files import refuse_existing
 
 
 def register(app: typer.Typer) -> None:
