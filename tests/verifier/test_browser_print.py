@@ -17,18 +17,23 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.verifier.browser_support import chromium_available, free_port, live_server
-from tests.verifier.helpers import ISSUER, REVOKED_INDEX, present, status_list_credentials
+from tests.verifier.browser_support import chromium_available
+from tests.verifier.helpers import ISSUER, REVOKED_INDEX, present
 from tests.verifier.page_badges import LEARNER_NAME, endorsement, level_badge
-from tests.verifier.test_browser_verdict import browser, fits, shot, text_of, upload, wait_for
-from verifier.service.trust import TrustPack
+from tests.verifier.test_browser_verdict import (  # noqa: F401 - server is a fixture
+    browser,
+    fits,
+    server,
+    shot,
+    text_of,
+    upload,
+    wait_for,
+)
 from verifier.settings import Settings
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -120,27 +125,6 @@ WORDS = {
 CHECKED_AT = re.compile(r"\d{1,2} \w{3,4}\.? \d{4},? (om )?\d{2}:\d{2} \S+")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Settings]]:
-    port = free_port()
-    now = datetime.now(UTC).replace(microsecond=0)
-    TrustPack(
-        created=now,
-        issuers={ISSUER.did: "Leerhuis Utrecht (ROC)"},
-        status_lists=status_list_credentials(valid_from=now - timedelta(days=1)),
-    ).save(tmp_path / "pack.json")
-    settings = Settings(
-        public_origin=f"http://127.0.0.1:{port}",
-        database_url=f"sqlite:///{tmp_path / 'v.db'}",
-        data_dir=tmp_path,
-        offline=True,
-        trust_pack=tmp_path / "pack.json",
-        rate_limit_per_minute=600,
-    )
-    with live_server(settings, port) as base:
-        yield base, settings
-
-
 def print_pdf(driver: Any, tmp_path: Path, name: str) -> str:
     """The page printed on A4 as Chromium prints it (no background graphics, the
     browser's default), saved; returns its text, white space made single spaces."""
@@ -212,7 +196,9 @@ def closed_folds(driver: Any) -> int:
 @needs_pdftotext
 @pytest.mark.parametrize("lang", ["nl", "en"])
 def test_a_printed_presentation_of_three_level_badges(
-    server: tuple[str, Settings], tmp_path: Path, lang: str
+    server: tuple[str, Settings],  # noqa: F811
+    tmp_path: Path,
+    lang: str,
 ) -> None:
     base, settings = server
     words = WORDS[lang]
@@ -318,7 +304,11 @@ def test_a_printed_presentation_of_three_level_badges(
 
 @needs_pdftotext
 @pytest.mark.parametrize("lang", ["en", "nl"])
-def test_a_printed_single_badge(server: tuple[str, Settings], tmp_path: Path, lang: str) -> None:
+def test_a_printed_single_badge(
+    server: tuple[str, Settings],  # noqa: F811
+    tmp_path: Path,
+    lang: str,
+) -> None:
     base, _ = server
     words = WORDS[lang]
     driver = browser(tmp_path, 1100)
@@ -356,7 +346,9 @@ def test_a_printed_single_badge(server: tuple[str, Settings], tmp_path: Path, la
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_the_print_button_on_a_phone(
-    server: tuple[str, Settings], tmp_path: Path, lang: str
+    server: tuple[str, Settings],  # noqa: F811
+    tmp_path: Path,
+    lang: str,
 ) -> None:
     base, _ = server
     driver = browser(tmp_path, 390)
