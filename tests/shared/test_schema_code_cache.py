@@ -372,6 +372,15 @@ def test_a_read_only_folder_compiles_in_memory(store: DiskCodeStore) -> None:
         store.folder.chmod(0o700)
 
 
+def test_a_cache_path_that_is_a_file_compiles_in_memory(store: DiskCodeStore) -> None:
+    """A cache that cannot be made even by root (its path is taken by a file): the
+    validators are compiled in memory, without a word and without a traceback."""
+    store.folder.parent.mkdir(parents=True, exist_ok=True)
+    store.folder.write_bytes(b"not a folder")
+    assert judges_status_entries(fresh_def())
+    assert store.folder.read_bytes() == b"not a folder"
+
+
 def test_a_folder_others_may_write_to_is_not_used(
     store: DiskCodeStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
