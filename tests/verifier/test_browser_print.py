@@ -23,14 +23,15 @@ from typing import Any
 import pytest
 
 from tests.verifier.browser_support import chromium_available
-from tests.verifier.helpers import ISSUER, REVOKED_INDEX, present
-from tests.verifier.page_badges import LEARNER_NAME, endorsement, level_badge
+from tests.verifier.helpers import ISSUER
+from tests.verifier.page_badges import LEARNER_NAME, level_badge
 from tests.verifier.test_browser_verdict import (  # noqa: F401 - server is a fixture
     browser,
     fits,
     server,
     shot,
     text_of,
+    three_badges,
     upload,
     wait_for,
 )
@@ -213,19 +214,7 @@ def test_a_printed_presentation_of_three_level_badges(
         challenge = qr.split("/requests/", 1)[1].split("/", 1)[0]
         short_code = text_of(driver, "#short-code")
         short_text = text_of(driver, "#short-text")
-        creds = [
-            level_badge(
-                "doorzettingsvermogen",
-                3,
-                credential_id="urn:uuid:1",
-                endorsements=[endorsement("urn:uuid:1")],
-            ),
-            level_badge("creativiteit", 2, language="nl", credential_id="urn:uuid:2"),
-            level_badge("initiatief-nemen", 1, index=REVOKED_INDEX, credential_id="urn:uuid:3"),
-        ]
-        upload(
-            driver, tmp_path, "vp.json", present(creds, challenge, domain=settings.public_origin)
-        )
+        upload(driver, tmp_path, "vp.json", three_badges(settings, challenge))
         check_the_print_button(driver, lang)
         # on screen the record header is not shown and the folds stay closed
         assert not driver.find_element("id", "record").is_displayed()
