@@ -14,7 +14,6 @@ of such a file, and so does ``rugzak-wallet import``.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ from wallet.data.cards import Card
 from wallet.data.store import StoredCredential, WalletStore, corrupt
 from wallet.file_names import NameBook, badge_stem
 from wallet.i18n import Translator
-from wallet.written_files import refuse_existing
+from wallet.written_files import json_file_bytes, refuse_existing
 
 if TYPE_CHECKING:
     from wallet.service import WalletService
@@ -129,7 +128,7 @@ def export_folder(
         if progress is not None:
             progress(done, len(planned))
     manifest = manifest_of(report, did=service.did, exported_at=now.isoformat())
-    atomic_write(folder / MANIFEST, _json_bytes(manifest), mode=FILE_MODE, sync_folder=False)
+    atomic_write(folder / MANIFEST, json_file_bytes(manifest), mode=FILE_MODE, sync_folder=False)
     text = t("export_all.readme", count=len(report.exported), date=now.date().isoformat())
     atomic_write(folder / report.readme, text.encode("utf-8"), mode=FILE_MODE, sync_folder=False)
     fsync_dir(folder)  # once for every rename above: 300 badges, not 300 folder syncs
@@ -170,7 +169,7 @@ def export_presentation(
         "type": [VERIFIABLE_PRESENTATION],
         "verifiableCredential": credentials,
     }
-    atomic_write(path, _json_bytes(presentation), mode=FILE_MODE)
+    atomic_write(path, json_file_bytes(presentation), mode=FILE_MODE)
     return report
 
 
@@ -220,7 +219,7 @@ def credential_bytes(credential: dict[str, Any]) -> tuple[str, bytes]:
     token = enveloped_token(credential)
     if token is not None:
         return "jwt", token.encode("ascii")
-    return "json", _json_bytes(credential)
+    return "json", json_file_bytes(credential)
 
 
 def _render(service: WalletService, stored: StoredCredential, form: str) -> tuple[str, bytes]:
@@ -229,15 +228,6 @@ def _render(service: WalletService, stored: StoredCredential, form: str) -> tupl
         if baked is not None:
             return baked
     return credential_bytes(stored.credential)
-
-
-def _json_bytes(value: Any) -> bytes:
-    try:
-        text = json.dumps(value, indent=2, ensure_ascii=False)
-        return (text + "\n").encode("utf-8")
-    except UnicodeEncodeError:
-        # a lone surrogate (legal as a JSON escape): kept as the escape, same data
-        return (json.dumps(value, indent=2) + "\n").encode("ascii")
 
 
 def _damaged(store: WalletStore) -> list[NotExported]:

@@ -38,6 +38,7 @@ from wallet.receive import (
     recheck_status,
 )
 from wallet.stapling import KeepingStatusFetcher, StapleMode
+from wallet.written_files import json_file_bytes
 
 
 def decode_qr_text(text: str) -> Any:
@@ -239,9 +240,8 @@ class WalletService:
         for tools that read badge images), or a ``VP1-`` code of an unbound presentation
         of it (for the Learner Credential Wallet and VerifierPlus)."""
         stored = self.store.find(reference)
-        text = json.dumps(stored.credential, indent=2, ensure_ascii=False) + "\n"
         if form == "json":
-            data = text.encode("utf-8")
+            data = json_file_bytes(stored.credential)
         elif form in ("png", "svg", "image"):
             data = self.baked(stored.id, form)
         elif form == "vpqr":

@@ -5,7 +5,9 @@ One rule for all of them: never over another file unasked.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from shared.errors import Conflict, ErrorCode, InvalidInput
 
@@ -29,3 +31,13 @@ def refuse_existing(*paths: Path | None, force: bool = False) -> None:
                 code=ErrorCode.file_exists,
                 detail={"path": str(target)},
             )
+
+
+def json_file_bytes(value: Any) -> bytes:
+    """``value`` as a readable JSON file (indented, letters as they are, UTF-8)."""
+    try:
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+        return (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:
+        # a lone surrogate (legal as a JSON escape): kept as the escape, same data
+        return (json.dumps(value, indent=2) + "\n").encode("ascii")
