@@ -33,6 +33,7 @@ from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.formats.jose import CompactJws, PublicKey, parse_compact, verify_compact
 from shared.strict_json import parse as parse_json
 from shared.verification import Check, CheckName, VerificationResult
+from shared.vocab import as_list
 
 OB2_CONTEXT = "https://w3id.org/openbadges/v2"
 MAX_DOCUMENT_BYTES = 1024 * 1024
@@ -376,10 +377,10 @@ def _in_issuer_scope(
         )
         return
     policy = docs.get(issuer.get("verification")) or {}
-    starts = [p for p in _as_list(policy.get("startsWith")) if isinstance(p, str) and p]
+    starts = [p for p in as_list(policy.get("startsWith")) if isinstance(p, str) and p]
     default = urlsplit(_id(issuer) or "").netloc
     allowed = [
-        o.lower() for o in _as_list(policy.get("allowedOrigins", default)) if isinstance(o, str)
+        o.lower() for o in as_list(policy.get("allowedOrigins", default)) if isinstance(o, str)
     ]
     host = urlsplit(url).netloc.lower()
     if starts and not any(url.startswith(prefix) for prefix in starts):
@@ -415,10 +416,6 @@ def _misnamed(docs: _Documents) -> Check:
         "issuer's.",
         {"url": url, "id": claimed},
     )
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _pem_key(document: Mapping[str, Any]) -> PublicKey:
