@@ -395,7 +395,7 @@ def image_from_file(path: Path, max_bytes: int) -> ImageFile:
             raise _too_large(len(raw), max_bytes)
         before = len(raw)
         raw, mime, fitted = _fit(raw, path.name, max_bytes)
-        fitted = f"{fitted}, {_kb(before)} -> {_kb(len(raw))}"
+        fitted = f"{fitted}, {size_text(before)} -> {size_text(len(raw))}"
     return ImageFile(f"data:{mime};base64,{base64.b64encode(raw).decode('ascii')}", fitted)
 
 
@@ -452,13 +452,14 @@ def _fit(raw: bytes, name: str, max_bytes: int) -> tuple[bytes, str, str]:
     return data, mime, what
 
 
-def _kb(size: int) -> str:
+def size_text(size: int) -> str:
+    """A byte count as people read it: "216 KB", "4.8 MB"."""
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{-(-size // 1024)} KB"
 
 
 def _too_large(size: int, limit: int) -> InvalidInput:
     return InvalidInput(
-        f"the image is too large ({_kb(size)}; the limit is {_kb(limit)})",
+        f"the image is too large ({size_text(size)}; the limit is {size_text(limit)})",
         code=ErrorCode.image_too_large,
         detail={"bytes": size, "limit": limit},
     )

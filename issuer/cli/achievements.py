@@ -313,5 +313,7 @@ def _abbreviated(value: Any) -> Any:
         return [_abbreviated(item) for item in value]
     if isinstance(value, str) and value.startswith("data:") and len(value) > 200:
         head = value.split(",", 1)[0]
-        return f"{head},... ({-(-len(value) * 3 // 4 // 1024)} KB)"
+        from issuer.achievements import size_text
+
+        return f"{head},... ({size_text(len(value) * 3 // 4)})"
     return value
