@@ -1,7 +1,7 @@
 """HTTP verification throughput and latency of the verifier under a loopback load.
 
 Run: ``.venv/bin/python bench/bench_verifier.py [--duration 10] [--concurrency 16]
-[--workers 2] [--pool 1000] [--database-url URL]``
+[--workers 2] [--pool 1000] [--runs 3] [--http-stack] [--database-url URL]``
 
 What it does, bounded in time:
 1. the real issuer (``tests.sample_badges``: a Dutch organisation, did:web) awards
@@ -27,8 +27,13 @@ What it does, bounded in time:
    machine) and the rate the cores could sustain at that cost.
 
 6. measures a same-process baseline first: the same presentations verified by the
-   same ``Verifier`` (trust pack, SQLite nonce store) called directly, without HTTP,
-   so the HTTP stack's share of the server CPU shows (``overhead``).
+   same ``Verifier`` (trust pack, SQLite nonce store) called directly, without HTTP
+   (``overhead`` is the server's CPU minus this: it counts what the verification
+   costs more inside a busy server, too);
+7. ``--runs N``: N timed phases against the same server, the medians printed (CPU times
+   on a shared machine wander from minute to minute); ``--http-stack``: then the same
+   server without the verification (``bench/http_stack_app.py``), which measures the
+   HTTP stack's own CPU per request instead of deriving it.
 
 Targets (issue 12): >= 1,000 one-badge presentations/s over HTTP on 2 cores, p99 < 50 ms,
 0 errors, server CPU <= 1.5 ms per presentation. The machine's load average is printed
@@ -314,13 +319,24 @@ def server_env(origin: str, db_url: str, prefix: str, tmp: Path) -> dict[str, st
     return env
 
 
-def start_server(port: int, workers: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    """``rugzak-verifier serve`` on 127.0.0.1:``port``, once it answers ``/health``."""
-    server = subprocess.Popen(
-        [
+def start_server(
+    port: int, workers: int, env: dict[str, str], *, stack_only: bool = False
+) -> subprocess.Popen[bytes]:
+    """``rugzak-verifier serve`` on 127.0.0.1:``port``, once it answers ``/health``;
+    ``stack_only``: the same app and server without the verification
+    (``bench/http_stack_app.py``)."""
+    if stack_only:
+        command = [
+            sys.executable, str(ROOT / "bench" / "http_stack_app.py"),
+            "127.0.0.1", str(port), str(workers),
+        ]  # fmt: skip
+    else:
+        command = [
             sys.executable, "-m", "verifier", "serve",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        ],
+        ]  # fmt: skip
+    server = subprocess.Popen(
+        command,
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -402,6 +418,30 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def timed_run(
+    pid: int, port: int, bodies: list[bytes], args: argparse.Namespace
+) -> dict[str, float]:
+    """One timed phase of ``args.duration`` seconds: rate, latencies, errors, and the
+    server's (process ``pid`` and its workers) and the load tool's CPU per answer."""
+    cpu_before = cpu_seconds(pid)
+    client_before = time.process_time()
+    latencies, errors, done, elapsed = run(drive(port, bodies, args.concurrency, args.duration))
+    client_cpu = time.process_time() - client_before
+    server_cpu = cpu_seconds(pid) - cpu_before
+    return {
+        "presentations": done,
+        "seconds": round(elapsed, 2),
+        "presentations_per_s": round(done / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p90_ms": round(percentile(latencies, 90) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
+        "max_ms": round(max(latencies) * 1000, 2),
+        "errors": errors,
+        "server_cpu_ms_per_presentation": round(server_cpu * 1000 / max(done, 1), 3),
+        "load_tool_cpu_ms_per_presentation": round(client_cpu * 1000 / max(done, 1), 3),
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--duration", type=float, default=10.0)
@@ -417,6 +457,19 @@ def main() -> int:
     )
     parser.add_argument("--database-url", default="")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=1,
+        help="timed phases of --duration each against the same server; the figures printed "
+        "are their medians (CPU times on a shared machine wander from minute to minute)",
+    )
+    parser.add_argument(
+        "--http-stack",
+        action="store_true",
+        help="then measure the same server without the verification "
+        "(bench/http_stack_app.py): the HTTP stack's own CPU per request",
+    )
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args()
 
@@ -426,7 +479,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="rugzak-bench-"))
     db_url = args.database_url or f"sqlite:///{tmp / 'verifier.db'}"
     prefix = f"bench{os.getpid()}_"
-    count = int(args.rate * args.duration) + 300 + BASELINE_COUNT
+    count = int(args.rate * args.duration) * args.runs + 340 + BASELINE_COUNT
     load_before = os.getloadavg()
 
     t0 = time.perf_counter()
@@ -452,64 +505,93 @@ def main() -> int:
         shutil.rmtree(tmp, ignore_errors=True)
         return 2
 
-    server = start_server(args.port, args.workers, server_env(origin, db_url, prefix, tmp))
+    env = server_env(origin, db_url, prefix, tmp)
+    server = start_server(args.port, args.workers, env)
+    stack: dict[str, float] | None = None
     try:
-        warm, timed = bodies[:200], bodies[200:]
+        # The last bodies are kept for the stack-only server: each of its workers
+        # verifies until one presentation is valid (a nonce not spent yet).
+        warm, rest, spare = bodies[:200], bodies[200:-40], bodies[-40:]
         run(drive(args.port, warm, args.concurrency, 30))  # every worker warms up
-        cpu_before = cpu_seconds(server.pid)
-        client_before = time.process_time()
-        latencies, errors, done, elapsed = run(
-            drive(args.port, timed, args.concurrency, args.duration)
-        )
-        client_cpu = time.process_time() - client_before
-        server_cpu = cpu_seconds(server.pid) - cpu_before
+        share = len(rest) // args.runs
+        runs = [
+            timed_run(server.pid, args.port, rest[i * share : (i + 1) * share], args)
+            for i in range(args.runs)
+        ]
 
         async def replay() -> tuple[int, bytes]:
-            return await Connection("127.0.0.1", args.port).post("/verify/presentation", timed[0])
+            return await Connection("127.0.0.1", args.port).post("/verify/presentation", rest[0])
 
         _status, data = run(replay())
         replay_refused = "nonce_reused" in data.decode()
+        stop_server(server)
+        if args.http_stack:
+            # The same server without the verification: what the stack itself costs.
+            server = start_server(args.port, args.workers, env, stack_only=True)
+            # Every worker gets a valid one among ``spare``; later answers repeat it, so
+            # bodies can be sent again (several times as many requests per second).
+            run(drive(args.port, spare, args.concurrency, 30))
+            run(drive(args.port, warm, args.concurrency, 30))
+            stack = timed_run(server.pid, args.port, rest * 10, args)
     finally:
         stop_server(server)
         store.drop_schema()
         engine.dispose()
         shutil.rmtree(tmp, ignore_errors=True)
 
-    numbers = {
+    def median(key: str) -> float:
+        return round(statistics.median(r[key] for r in runs), 2)
+
+    errors = sum(int(r["errors"]) for r in runs)
+    cpu = median("server_cpu_ms_per_presentation")
+    numbers: dict[str, Any] = {
         "mode": "distinct badges" if args.pool > 1 else "repeated badge (memos answer)",
         "badges_in_pool": len(badges),
         "badge_bytes": round(statistics.mean(len(json.dumps(b)) for b in badges)),
         "workers": args.workers,
         "concurrency": args.concurrency,
-        "presentations": done,
-        "seconds": round(elapsed, 2),
-        "presentations_per_s": round(done / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 2),
-        "p90_ms": round(percentile(latencies, 90) * 1000, 2),
-        "p99_ms": round(percentile(latencies, 99) * 1000, 2),
-        "max_ms": round(max(latencies) * 1000, 2),
+        "runs": args.runs,
+        "presentations": sum(int(r["presentations"]) for r in runs),
+        "seconds": round(sum(r["seconds"] for r in runs), 2),
+        "presentations_per_s": median("presentations_per_s"),
+        "p50_ms": median("p50_ms"),
+        "p90_ms": median("p90_ms"),
+        "p99_ms": median("p99_ms"),
+        "max_ms": round(max(r["max_ms"] for r in runs), 2),
         "errors": errors,
         "replay_refused": replay_refused,
-        "server_cpu_ms_per_presentation": round(server_cpu * 1000 / max(done, 1), 2),
-        "load_tool_cpu_ms_per_presentation": round(client_cpu * 1000 / max(done, 1), 2),
-        "capacity_per_s_on_idle_cores": round(
-            (os.cpu_count() or 1) * done / max(server_cpu, 1e-9), 0
-        ),
+        "server_cpu_ms_per_presentation": cpu,
+        "load_tool_cpu_ms_per_presentation": median("load_tool_cpu_ms_per_presentation"),
+        "capacity_per_s_on_idle_cores": round((os.cpu_count() or 1) * 1000 / max(cpu, 1e-9)),
         "same_process_cpu_ms_per_presentation": round(same_process_ms, 2),
-        "http_overhead_cpu_ms_per_presentation": round(
-            server_cpu * 1000 / max(done, 1) - same_process_ms, 2
-        ),
+        "http_overhead_cpu_ms_per_presentation": round(cpu - same_process_ms, 2),
         "issue_s": round(issue_s, 1),
         "prepare_s": round(prepare_s, 1),
         "cores": os.cpu_count(),
         "load_average_before": round(load_before[0], 2),
         "load_average_after": round(os.getloadavg()[0], 2),
     }
+    if args.runs > 1:
+        numbers["each_run"] = runs
+    if stack is not None:
+        numbers["http_stack_cpu_ms_per_request"] = stack["server_cpu_ms_per_presentation"]
+        numbers["http_stack_requests_per_s"] = stack["presentations_per_s"]
+        numbers["http_stack_errors"] = stack["errors"]
+        numbers["verification_in_server_cpu_ms"] = round(
+            cpu - stack["server_cpu_ms_per_presentation"], 2
+        )
     if args.json:
         print(json.dumps(numbers, indent=2))
     else:
         for key, value in numbers.items():
-            print(f"{key:>38}: {value}")
+            if key != "each_run":
+                print(f"{key:>38}: {value}")
+        for index, each in enumerate(numbers.get("each_run", ()), 1):
+            print(
+                f"{'run ' + str(index):>38}: {each['presentations_per_s']}/s, "
+                f"p99 {each['p99_ms']} ms, {each['errors']} errors, "
+                f"server CPU {each['server_cpu_ms_per_presentation']} ms/presentation"
+            )
         cpu = numbers["server_cpu_ms_per_presentation"]
         checks = [
             ("presentations/s", numbers["presentations_per_s"], f">= {TARGET_RATE:.0f}",
@@ -522,6 +604,15 @@ def main() -> int:
              "", True),
             ("  of which HTTP stack", numbers["http_overhead_cpu_ms_per_presentation"], "", True),
         ]  # fmt: skip
+        if stack is not None:
+            checks[-2:] = [
+                ("  of which HTTP stack (measured)", numbers["http_stack_cpu_ms_per_request"],
+                 "", True),
+                ("  of which verification in server", numbers["verification_in_server_cpu_ms"],
+                 "", True),
+                ("  (same-process verification)", numbers["same_process_cpu_ms_per_presentation"],
+                 "", True),
+            ]  # fmt: skip
         print()
         for name, value, target, met in checks:
             mark = "" if not target else ("met" if met else "NOT met")

@@ -1,5 +1,6 @@
 """The verifier's benchmarks still run end to end (tiny sizes, no timing asserted): the
-realistic distinct badges verify over HTTP with no error and a refused replay; two
+realistic distinct badges verify over HTTP with no error and a refused replay, in
+several runs and with the stack-only server (``--http-stack``); two
 replicas on PostgreSQL use every nonce once, also when both get a presentation at once."""
 
 from __future__ import annotations
@@ -36,9 +37,17 @@ def _bench(*args: str) -> dict[str, object]:
 def test_bench_verifier_runs_on_distinct_realistic_badges() -> None:
     numbers = _bench(
         "bench/bench_verifier.py", "--duration", "1", "--rate", "20", "--pool", "7",
-        "--workers", "1", "--concurrency", "4",
+        "--workers", "1", "--concurrency", "4", "--runs", "2", "--http-stack",
     )  # fmt: skip
     assert numbers["mode"] == "distinct badges"
+    runs = numbers["each_run"]
+    assert isinstance(runs, list)
+    assert len(runs) == 2
+    assert all(run["errors"] == 0 and run["presentations"] > 0 for run in runs)
+    # The stack-only server answered (every worker found a valid presentation first).
+    assert isinstance(numbers["http_stack_cpu_ms_per_request"], float)
+    assert numbers["http_stack_cpu_ms_per_request"] > 0
+    assert numbers["http_stack_errors"] == 0
     assert numbers["badges_in_pool"] == 7
     assert numbers["errors"] == 0
     assert numbers["replay_refused"] is True
