@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shared.canonical import sharing_embedded_quads
 from shared.content_memo import DigestMemo, shared_content_key
 from shared.credentials.checks import _dates, _issuer, _proof, _structure, _trust
 from shared.credentials.endorsed import is_endorsement_result, relate_endorsements
@@ -309,6 +310,17 @@ def _verify_presentation(
     result = shape if shape is not None else check_presentation_shape(presentation, opts)
     if result.errors:
         return result
+    # The presentation's proof converts its credentials to RDF; their own proofs reuse that.
+    with sharing_embedded_quads(presentation.get("verifiableCredential")):
+        return _verify_holder_and_credentials(presentation, opts, purpose, result)
+
+
+def _verify_holder_and_credentials(
+    presentation: dict[str, Any],
+    opts: VerifyOptions,
+    purpose: AuthenticationPurpose,
+    result: VerificationResult,
+) -> VerificationResult:
     creds = as_list(presentation.get("verifiableCredential", []))
     holder_id = result.summary["holder"]
 

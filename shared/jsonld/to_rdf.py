@@ -12,14 +12,18 @@ language and index maps, reverse properties, blank node identifiers, relative
 IRIs, anything pyld might reject) raises ``Fallback``: the reference path then
 answers or reports the error. Undefined terms are caught here, with the same
 code the reference path uses.
+
+``embedded_quads`` converts a presentation and also hands back, for each credential
+it holds, the quads converting that credential alone (minus its proof) gives: the
+credential's own proof check then need not convert it again (``EmbeddedQuads``).
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Hashable
-from typing import Any, Final
+from collections.abc import Hashable, Sequence
+from typing import Any, Final, NamedTuple
 
 from pyld import jsonld
 
@@ -181,7 +185,7 @@ class _PropertyPlan:
 class _TypedPlan:
     """A node object's keys with its type values: everything but the values' terms."""
 
-    __slots__ = ("id_ctx", "id_key", "properties", "type_iris", "undefined")
+    __slots__ = ("id_ctx", "id_key", "proof", "properties", "type_iris", "undefined")
 
     def __init__(
         self,
@@ -222,6 +226,8 @@ class _TypedPlan:
             raise Fallback("type-scoped context redefines the @type alias")
         self.type_iris = tuple(_iri(type_ctx.expand_vocab(name)) for name in types)
         self.properties = tuple(properties)
+        # The "proof" key's plan, if it is a property (see _Emitter.capture).
+        self.proof = next((p for p in properties if p.key == "proof"), None)
 
 
 class _NodePlan:
@@ -296,15 +302,69 @@ def _context_key(local: Any) -> Hashable | None:
     return None
 
 
+class EmbeddedQuads(NamedTuple):
+    """One credential's quads as converting the presentation holding it emitted them.
+
+    A credential in a VCDM 2.0 presentation is a ``verifiableCredential`` value: a
+    named graph whose term resets the active context to the initial one, so its walk
+    is the walk of the credential alone, with blank nodes numbered on from the
+    presentation's, its top-level nodes in graph ``graph`` and its top-level
+    ``proof`` walked in between (blank nodes ``proof_first`` to ``proof_last``).
+    """
+
+    credential: dict[str, Any]
+    quads: set[Quad]
+    graph: int
+    proof_first: int
+    proof_last: int
+
+    def alone(self) -> set[Quad]:
+        """The quads of ``document_quads(credential minus "proof")``, exactly.
+
+        Drops the proof's quads (every one names a blank node of the proof's walk, and
+        no other quad does) and numbers the other blank nodes as the walk of the
+        credential alone does, in the default graph: the very same set, so RDFC-1.0
+        does the very same work on it.
+        """
+        base = self.graph  # the walk alone numbers from 1: graph + 1 becomes 1
+        first = self.proof_first
+        last = self.proof_last
+        after = base + last - first + 1  # blank nodes after the proof's shift back by more
+        out: set[Quad] = set()
+        add = out.add
+        for s, p, o, g in self.quads:
+            # Every graph here is a blank node: the credential's or one inside it.
+            if g == base:
+                g = None
+            elif type(g) is int:
+                if first <= g <= last:
+                    continue
+                g -= base if g < first else after
+            if type(s) is int:
+                s -= base if s < first else after
+            if type(o) is int:
+                if first <= o <= last:
+                    continue  # the link from the credential to its proof's graph
+                o -= base if o < first else after
+            add((s, p, o, g))
+        return out
+
+
 class _Emitter:
     """Walks one document, collecting its quads."""
 
-    __slots__ = ("blank", "quads", "undefined")
+    __slots__ = ("blank", "captured", "embedded", "proof_plan", "proof_span", "quads", "undefined")
 
-    def __init__(self) -> None:
+    def __init__(self, embedded: Sequence[Any] = ()) -> None:
         self.quads: set[Quad] = set()
         self.blank = 0
         self.undefined: str | None = None
+        # The credentials whose quads are handed back (by identity), and those handed.
+        self.embedded = tuple(embedded)
+        self.captured: list[EmbeddedQuads] = []
+        # While a credential is captured: its proof's property plan, then its blank nodes.
+        self.proof_plan: _PropertyPlan | None = None
+        self.proof_span: tuple[int, int] | None = None
 
     def new_blank(self) -> int:
         self.blank += 1
@@ -385,6 +445,13 @@ class _Emitter:
         return subject
 
     def property(self, subject: Term, plan: _PropertyPlan, value: Any, graph: Term | None) -> None:
+        if plan is self.proof_plan:
+            # A captured credential's own proof: note the blank nodes its walk takes.
+            self.proof_plan = None
+            first = self.blank + 1
+            self.property(subject, plan, value, graph)
+            self.proof_span = (first, self.blank)
+            return
         if plan.is_list:
             if value is None:
                 return
@@ -417,7 +484,8 @@ class _Emitter:
             if graph_container:
                 # Each value becomes its own named graph, named by a fresh blank node.
                 named = self.new_blank()
-                self.node(value, plan.ctx, plan.key, named)
+                if not (self.embedded and self.capture(value, plan, named)):
+                    self.node(value, plan.ctx, plan.key, named)
                 out.append(named)
             else:
                 out.append(self.node(value, plan.ctx, plan.key, graph))
@@ -427,6 +495,48 @@ class _Emitter:
         else:
             obj = self.scalar(value, plan.ctx, plan.term)
         out.append(self.new_blank() if graph_container else obj)
+
+    def capture(self, value: dict[str, Any], plan: _PropertyPlan, named: int) -> bool:
+        """Walk ``value`` into graph ``named`` and keep its quads, if it is a credential
+        to hand back whose walk is its walk alone; False (nothing done) otherwise.
+
+        That is so when the value's active context is the initial one (pyld's very
+        initial context object: the term's scoped ``"@context": null`` reset it), so
+        that its own ``@context`` starts afresh and neither the property nor the
+        enclosing type-scoped context changes anything: the value is then walked as
+        ``document_quads`` walks a document (``INITIAL``, no property).
+        """
+        if plan.ctx._pyld is not INITIAL._pyld or "proof" not in value:
+            return False
+        for credential in self.embedded:
+            if credential is value:
+                break
+        else:
+            return False
+        for done in self.captured:
+            if done.credential is value:
+                return False
+        proof_plan = self.plan(value, INITIAL, None).proof
+        if proof_plan is None or not proof_plan.graph_container:
+            return False  # then the proof's quads cannot be told apart: convert it again
+        embedded = self.embedded
+        outer = self.quads
+        inner: set[Quad] = set()
+        self.quads = inner
+        self.embedded = ()  # nothing nested is captured: the spans would mix
+        self.proof_plan = proof_plan
+        self.proof_span = None
+        self.node(value, INITIAL, None, named)
+        span = self.proof_span
+        self.quads = outer
+        self.embedded = embedded
+        self.proof_plan = None
+        outer |= inner
+        # No span: the walk planned the credential anew (its plan was not kept), so the
+        # proof was not noted; the presentation's quads are complete all the same.
+        if span is not None:
+            self.captured.append(EmbeddedQuads(value, inner, named, *span))
+        return True
 
     @staticmethod
     def string(value: str, plan: _PropertyPlan) -> str:
@@ -495,7 +605,24 @@ def document_quads(document: dict[str, Any]) -> set[Quad]:
     Raises ``Fallback`` for input the fast path does not handle and
     ``InvalidInput(undefined_term)`` for a key the active context does not define.
     """
-    emitter = _Emitter()
+    return _walk(_Emitter(), document)
+
+
+def embedded_quads(
+    document: dict[str, Any], credentials: Sequence[Any]
+) -> tuple[set[Quad], list[EmbeddedQuads]]:
+    """``document_quads(document)``, and the quads of those ``credentials`` (objects in
+    ``document``, by identity) whose conversion alone it can hand back exactly.
+
+    A credential not handed back (inline or no ``@context`` reset, a ``proof`` that is
+    no graph, a shape too large to plan once) is simply converted again by its check.
+    """
+    emitter = _Emitter(credentials)
+    quads = _walk(emitter, document)
+    return quads, emitter.captured
+
+
+def _walk(emitter: _Emitter, document: dict[str, Any]) -> set[Quad]:
     try:
         emitter.node(document, INITIAL, None, None)
     except RecursionError as exc:

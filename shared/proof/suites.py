@@ -14,7 +14,7 @@ import threading
 from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
-from shared.canonical import canonize, jcs
+from shared.canonical import canonize, canonize_sharing, jcs
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.strict_json import parse as parse_json
 from shared.vocab import as_list
@@ -103,7 +103,10 @@ def hash_data(
         doc_bytes = jcs(dict(unsecured))
     else:
         proof_hash = rdfc_config_hash(config)
-        doc_bytes = canonize(dict(unsecured)).encode("utf-8")
+        # Data Integrity RDFC proofs take part in a presentation's quad sharing; the
+        # legacy suites convert on their own.
+        canonical = canonize_sharing if suite[1] in RDFC_SUITES else canonize
+        doc_bytes = canonical(dict(unsecured)).encode("utf-8")
     return proof_hash + hashlib.sha256(doc_bytes).digest()
 
 
