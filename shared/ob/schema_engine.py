@@ -205,9 +205,10 @@ FORMAT_CHECKS: dict[str, Callable[[object], bool]] = {"date-time": is_datetime, 
 
 
 # What this module does to a schema before compiling it (one_of_to_any_of, the draft 7
-# ``$schema``, the ``$defs`` wrapper) and the options it compiles with: change the
-# number whenever any of it changes, so no store hands out code compiled the old way.
-TRANSFORM_VERSION = 1
+# ``$schema``, the ``$defs`` wrapper), to the generated code (``named_items``) and the
+# options it compiles with: change the number whenever any of it changes, so no store
+# hands out code compiled the old way.
+TRANSFORM_VERSION = 2
 
 _HANDLERS = {"http": _refuse_fetch, "https": _refuse_fetch}
 
@@ -280,14 +281,36 @@ def _compile(schema: dict[str, Any], slot: str) -> Validate:
 
 def _generate(schema: dict[str, Any], slot: str) -> tuple[str, CodeType]:
     """The name of the root validation function and the compiled module defining it."""
-    source = fastjsonschema.compile_to_code(
-        schema, handlers=_HANDLERS, formats=FORMAT_CHECKS, use_default=False
+    source = named_items(
+        fastjsonschema.compile_to_code(
+            schema, handlers=_HANDLERS, formats=FORMAT_CHECKS, use_default=False
+        )
     )
     # The root function is named after the schema's resolution scope, as
     # ``fastjsonschema.compile`` finds it: ``RefResolver.get_scope_name``.
     root = RefResolver.from_schema(schema, handlers=_HANDLERS, store={}).get_scope_name()
     code = compile(source, f"<{slot} schema validator>", "exec")
     return root, code
+
+
+# A string literal whose only replacement fields are plain names, formatted with the
+# function's locals: ``".evidence[{data__evidence_x}]".format(**locals())``.
+_LOCALS_FORMAT = re.compile(
+    r'"((?:[^"\\{}]|\\[^{}])*(?:\{[A-Za-z_][A-Za-z0-9_]*\}(?:[^"\\{}]|\\[^{}])*)+)"'
+    r"\.format\(\*\*locals\(\)\)"
+)
+
+
+def named_items(source: str) -> str:
+    """fastjsonschema's generated ``source`` with each ``"...{name}...".format(**locals())``
+    written as the f-string ``f"...{name}..."``: the same text, without building a dict
+    of every local of a large function.
+
+    The generated code names each array item it hands to a definition's function this
+    way (``data.evidence[0]``), valid or not: six times for a badge, a third of the time
+    the achievement schema took. Other literals (any other brace) are left as they are.
+    """
+    return _LOCALS_FORMAT.sub(lambda found: f'f"{found.group(1)}"', source)
 
 
 def _validator(root: str, code: CodeType) -> Validate:
