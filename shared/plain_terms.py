@@ -24,51 +24,79 @@ _MAX_DEPTH = 64
 
 def plain_term_problems(document: Any, *, limit: int = 10) -> list[str]:
     """JSON paths (with the reason) where ``document`` leaves the plain form."""
-    if _plain(document, 0):
-        return []  # the usual answer, found without building a path for every member
+    return plain_term_survey(document, "", limit=limit)[0]  # no member asked about
+
+
+def plain_term_survey(document: Any, member: str, *, limit: int = 10) -> tuple[list[str], bool]:
+    """``plain_term_problems(document)``, and whether some object in ``document`` has a
+    member named ``member``, found in the same walk (a caller that would look for it
+    in a walk of its own is spared that walk when it is absent).
+
+    The second answer is False only when no object has that member; it is True when
+    it was not looked for: with problems, or in a document the walk without paths
+    leaves to the one with them (anything unusual, see ``_plain``)."""
+    found = _plain(document, member)
+    if found is not None:
+        return [], found  # the usual answer, found without building a path for every member
     problems: list[str] = []
     for problem in _walk(document, "$", 0):
         problems.append(problem)
         if len(problems) >= limit:
             break
-    return problems
+    return problems, True
 
 
-def _plain(node: Any, depth: int) -> bool:
-    """True only if ``_walk(node, ..., depth)`` finds nothing: the same rules without
-    the paths. False sends the caller to ``_walk`` (anything unusual answers False:
-    a subclass of dict or list, a key that is not a string or holds a NUL, the depth
-    limit near)."""
-    kind = type(node)
+def _plain(document: Any, member: str) -> bool | None:
+    """None unless ``_walk(document, ...)`` finds nothing: the same rules without the
+    paths (anything unusual answers None and sends the caller to ``_walk``: a subclass
+    of dict or list, a key that is not a string or holds a NUL, the depth limit
+    reached). Else whether some object has a member named ``member``.
+
+    Level by level, as ``verifier.service.verifier.check_depth`` walks: every container
+    of a level is at the same depth, and no call is made per container.
+    """
+    kind = type(document)
     if kind is not dict and kind is not list:
-        return not isinstance(node, dict | list)
-    if depth >= _MAX_DEPTH:
-        return False
-    depth += 1
-    if kind is list:
-        for item in node:
-            if isinstance(item, _CONTAINERS) and not _plain(item, depth):
-                return False
-        return True
-    if "@context" in node:
-        context = node["@context"]
-        if context is None or not all(isinstance(c, str) for c in as_list(context)):
-            return False
-        keys = [key for key in node if key != "@context"]
-    else:
-        keys = list(node)
-    try:
-        # All keys at once: none starts with "@", none holds ":" or "/" (NUL joins them,
-        # so a key holding a NUL only sends the caller to the walk).
-        joined = "\x00" + "\x00".join(keys)
-    except TypeError:
-        return False  # a key that is not a string
-    if "\x00@" in joined or ":" in joined or "/" in joined:
-        return False
-    for value in node.values():
-        if isinstance(value, _CONTAINERS) and not _plain(value, depth):
-            return False
-    return True
+        return None if isinstance(document, _CONTAINERS) else False
+    level = [document]
+    depth = 0
+    has_member = False
+    while level:
+        if depth >= _MAX_DEPTH:
+            return None
+        deeper: list[Any] = []
+        push = deeper.append
+        for node in level:  # only exact dicts and lists are put in a level
+            if type(node) is list:
+                values = node
+            else:
+                if "@context" in node:
+                    context = node["@context"]
+                    if context is None or not all(isinstance(c, str) for c in as_list(context)):
+                        return None
+                    keys = [key for key in node if key != "@context"]
+                else:
+                    keys = node
+                try:
+                    # All keys at once: none starts with "@", none holds ":" or "/" (NUL
+                    # joins them, so a key holding a NUL only sends the caller to the walk).
+                    joined = "\x00" + "\x00".join(keys)
+                except TypeError:
+                    return None  # a key that is not a string
+                if "\x00@" in joined or ":" in joined or "/" in joined:
+                    return None
+                if member in node:
+                    has_member = True
+                values = node.values()
+            for value in values:
+                kind = type(value)
+                if kind is dict or kind is list:
+                    push(value)
+                elif kind is not str and isinstance(value, _CONTAINERS):
+                    return None  # a subclass: the walk decides
+        level = deeper
+        depth += 1
+    return has_member
 
 
 _CONTAINERS = (dict, list)

@@ -25,7 +25,7 @@ from shared.ob.schema import (
 )
 from shared.ob.schema_engine import SchemaKind, schema_ids
 from shared.ob.structure import credential_kind, is_vcdm2
-from shared.plain_terms import plain_term_problems
+from shared.plain_terms import plain_term_survey
 from shared.proof.purpose import AssertionPurpose, ProofPurpose
 from shared.proof.report import check_proofs
 from shared.proof.result import ProofResult
@@ -41,7 +41,7 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
     if basic is not None:
         result.add(Check.failed(CheckName.structure, ErrorCode.malformed_credential, basic))
         return False
-    hidden = plain_term_problems(credential)
+    hidden, embeds = plain_term_survey(credential, "endorsement")
     if hidden:
         result.add(
             Check.failed(
@@ -56,7 +56,7 @@ def _structure(credential: dict[str, Any], result: VerificationResult, schema: b
     is_ob = bool(OB_TYPES.intersection(types_of(credential))) or (
         ENDORSEMENT_CREDENTIAL in types_of(credential)
     )
-    issues = check_structure(credential) if is_ob else []
+    issues = check_structure(credential, embeds=embeds) if is_ob else []
     errors = [i for i in issues if i.is_error]
     for issue in issues:
         if not issue.is_error:

@@ -434,3 +434,49 @@ def test_the_endorsement_search_agrees_with_the_full_walk() -> None:
         assert _holds_endorsement(document) or not expected
         hits += expected
     assert hits >= 4
+
+
+def _realistic() -> list[Any]:
+    """The issuer's own badges, and each with an endorsement put in a new place."""
+    from tests import sample_badges as sb
+
+    with sb.issuer_with_badges() as issuer:
+        badges: list[Any] = [sb.award(issuer, i) for i in range(len(sb.BADGES))]
+        badges.append(sb.skill_level(issuer))
+    endorsement = load_vector("ob3/1edtech-validator/endorsement-valid.json")
+    out = list(badges)
+    for badge in badges:
+        for place in ("", "credentialSubject", "credentialSubject.achievement", "issuer", "proof"):
+            for value in (endorsement, [endorsement], [], "text", None):
+                doc = copy.deepcopy(badge)
+                node = doc
+                for part in filter(None, place.split(".")):
+                    node = node[part]
+                    node = node[0] if isinstance(node, list) else node  # the first proof
+                node["endorsement"] = copy.deepcopy(value)
+                out.append(doc)
+    return out
+
+
+def test_skipping_the_endorsement_search_changes_no_answer() -> None:
+    """``check_structure(doc, embeds=False)`` where the plain-terms walk found no
+    ``endorsement`` member is ``check_structure(doc)``: on every vector and on the
+    issuer's badges with endorsements put in every place."""
+    from shared.plain_terms import plain_term_survey
+
+    documents: list[Any] = [
+        json.loads(p.read_text("utf-8")) for p in sorted(VECTORS.rglob("*.json"))
+    ]
+    documents += _realistic()
+    skipped = looked = 0
+    for document in documents:
+        problems, embeds = plain_term_survey(document, "endorsement")
+        if problems:
+            continue
+        assert check_structure(document, embeds=embeds) == check_structure(document)
+        skipped += not embeds
+        looked += embeds and bool(
+            [i for i in check_structure(document) if i.path.count("endorsement")]
+        )
+    assert skipped > 100
+    assert looked > 10  # endorsements found and checked, with the walk not skipped

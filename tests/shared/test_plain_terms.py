@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.plain_terms import _plain, _walk, plain_term_problems
+from shared.plain_terms import _plain, _walk, plain_term_problems, plain_term_survey
 from tests.conftest import load_vector
 
 
@@ -43,6 +43,21 @@ def _general(document: object) -> list[str]:
     return list(_walk(document, "$", 0))[:10]
 
 
+def _has_member(node: object, member: str) -> bool:
+    """Whether some object in ``node`` has a member named ``member`` (a plain recursion)."""
+    if isinstance(node, dict):
+        return member in node or any(_has_member(v, member) for v in node.values())
+    if isinstance(node, list):
+        return any(_has_member(v, member) for v in node)
+    return False
+
+
+def _survey(document: object, member: str) -> tuple[list[str], bool]:
+    """What ``plain_term_survey`` answers, from the walk and the plain recursion."""
+    problems = _general(document)
+    return problems, bool(problems) or _has_member(document, member)
+
+
 def _every_vector() -> list[object]:
     root = Path(__file__).resolve().parent.parent / "vectors"
     return [json.loads(p.read_text("utf-8")) for p in sorted(root.rglob("*.json"))]
@@ -52,8 +67,9 @@ def test_fast_path_agrees_with_the_walk_on_every_shipped_vector() -> None:
     documents = _every_vector()
     assert len(documents) > 100
     for document in documents:
-        assert _plain(document, 0) == (_general(document) == [])
+        assert (_plain(document, "endorsement") is not None) == (_general(document) == [])
         assert plain_term_problems(document) == _general(document)
+        assert plain_term_survey(document, "endorsement") == _survey(document, "endorsement")
 
 
 class _Dict(dict[str, object]):
@@ -98,10 +114,26 @@ def test_fast_path_agrees_with_the_walk_on_edge_cases() -> None:
     cases += [[_nested(depth, 1)] for depth in range(60, 68)]
     for case in cases:
         # True only when the walk finds nothing; False (to the walk) is always safe.
-        assert not _plain(case, 0) or _general(case) == [], case
+        assert _plain(case, "x") is None or _general(case) == [], case
         assert plain_term_problems(case) == _general(case)
+        problems, has_x = plain_term_survey(case, "x")
+        assert problems == _general(case)
+        assert has_x or not _has_member(case, "x"), case  # True is always safe
     # A key that is not a string (never from JSON) fails as it did before the fast path.
     for odd in ({1: "x"}, {"x": {("t",): 1}}):
-        assert not _plain(odd, 0)
+        assert _plain(odd, "x") is None
         with pytest.raises(AttributeError):
             plain_term_problems(odd)
+
+
+def test_the_survey_finds_a_member_at_any_depth() -> None:
+    assert plain_term_survey({"a": [{"b": {"endorsement": []}}]}, "endorsement") == ([], True)
+    assert plain_term_survey({"a": [{"b": {"endorsements": []}}]}, "endorsement") == ([], False)
+    assert plain_term_survey({"proof": {"endorsement": 1}}, "endorsement") == ([], True)
+    assert plain_term_survey(_nested(62, {"endorsement": 1}), "endorsement") == ([], True)
+    assert plain_term_survey(["endorsement"], "endorsement") == ([], False)  # a value only
+    # not plain: the problems, and "not looked for"
+    assert plain_term_survey({"@id": "x"}, "endorsement") == (
+        ["$.@id: JSON-LD keyword used as a member"],
+        True,
+    )
