@@ -58,12 +58,13 @@ def check_status_entries(
                 )
             )
             continue
-        own, own_time = _fetched_check(entry, url, opts)
+        own, own_list = _fetched_check(entry, url, opts)
         stapled = (opts.stapled_status or {}).get(url)
         if stapled is None or opts.status_lists is None:
             result.add(own)
             continue
         brought, brought_time = _stapled_check(credential, entry, url, stapled, opts)
+        own_time = list_time(own_list) if own_list is not None else None
         result.add(_newer(own, own_time, brought, brought_time))
 
 
@@ -95,9 +96,10 @@ def _newer(
 
 def _fetched_check(
     entry: dict[str, Any], url: str, opts: VerifyOptions
-) -> tuple[Check, datetime | None]:
+) -> tuple[Check, Mapping[str, Any] | None]:
     """The entry's status from the verifier's own source (network cache or trust pack),
-    and when that list was made."""
+    and the list it was read from (None when none was read): when that list was made
+    (``list_time``) matters only beside a stapled list, so it is read only then."""
     purpose = entry.get("statusPurpose")
     fetcher = opts.status_fetcher
     if fetcher is None or opts.status_lists is None:
@@ -129,7 +131,7 @@ def _fetched_check(
     outcome = check_status(
         entry, list_credential, now=opts.moment, min_entries=opts.min_status_entries, skew=opts.skew
     )
-    return outcome.to_check(url), list_time(list_credential)
+    return outcome.to_check(url), list_credential
 
 
 def _stapled_check(

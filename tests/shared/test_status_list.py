@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import json
 import time
 import tracemalloc
 import zlib
@@ -817,5 +818,11 @@ def test_a_list_is_decoded_once_and_a_changed_list_again(monkeypatch: pytest.Mon
     # a stricter floor is its own key: the same text is judged again, not waved through
     short = check_status(_entry(5), listed, now=NOW, min_entries=1_000_000)
     assert short.code == ErrorCode.status_list_too_short
+    assert len(decodes) == 3
+    # kept by the text, not by the object: a list read anew (another str) is found
+    again = json.loads(json.dumps(listed))
+    text = again["credentialSubject"]["encodedList"]
+    assert text is not listed["credentialSubject"]["encodedList"]
+    assert check_status(_entry(5), again, now=NOW).value == 1
     assert len(decodes) == 3
     check_module.clear_decoded_lists()
