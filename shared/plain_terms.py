@@ -53,7 +53,8 @@ def _plain(document: Any, member: str) -> bool | None:
     reached). Else whether some object has a member named ``member``.
 
     Level by level, as ``verifier.service.verifier.check_depth`` walks: every container
-    of a level is at the same depth, and no call is made per container.
+    of a level is at the same depth, no call is made per container, and the member
+    names of a whole level are judged at once.
     """
     kind = type(document)
     if kind is not dict and kind is not list:
@@ -66,6 +67,8 @@ def _plain(document: Any, member: str) -> bool | None:
             return None
         deeper: list[Any] = []
         push = deeper.append
+        names: list[Any] = []
+        add_names = names.extend
         for node in level:  # only exact dicts and lists are put in a level
             if type(node) is list:
                 values = node
@@ -74,17 +77,9 @@ def _plain(document: Any, member: str) -> bool | None:
                     context = node["@context"]
                     if context is None or not all(isinstance(c, str) for c in as_list(context)):
                         return None
-                    keys = [key for key in node if key != "@context"]
+                    add_names([key for key in node if key != "@context"])
                 else:
-                    keys = node
-                try:
-                    # All keys at once: none starts with "@", none holds ":" or "/" (NUL
-                    # joins them, so a key holding a NUL only sends the caller to the walk).
-                    joined = "\x00" + "\x00".join(keys)
-                except TypeError:
-                    return None  # a key that is not a string
-                if "\x00@" in joined or ":" in joined or "/" in joined:
-                    return None
+                    add_names(node)
                 if member in node:
                     has_member = True
                 values = node.values()
@@ -94,6 +89,14 @@ def _plain(document: Any, member: str) -> bool | None:
                     push(value)
                 elif kind is not str and isinstance(value, _CONTAINERS):
                     return None  # a subclass: the walk decides
+        try:
+            # Every name at once: none starts with "@", none holds ":" or "/" (NUL joins
+            # them, so a name holding a NUL only sends the caller to the walk).
+            joined = "\x00" + "\x00".join(names)
+        except TypeError:
+            return None  # a key that is not a string
+        if "\x00@" in joined or ":" in joined or "/" in joined:
+            return None
         level = deeper
         depth += 1
     return has_member
