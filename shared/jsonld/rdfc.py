@@ -17,7 +17,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from pyld.canon import URDNA2015, permutations
 
@@ -83,23 +83,19 @@ def _first_degree_line(quad: Quad, node: int) -> str:
 def canonicalize(quads: Iterable[Quad]) -> str:
     """Canonical N-Quads of a set of quads (duplicates must already be removed)."""
     quad_list = quads if isinstance(quads, list) else list(quads)
-    labels = canonical_labels(quad_list)
-    lines: list[str] = []
-    append = lines.append
-    for s, p, o, g in quad_list:
-        # serialize(), inlined: this runs once per quad of every document.
-        if s.__class__ is int:
-            s = labels[s]
-        if o.__class__ is int:
-            o = labels[o]
-        if g is None:
-            append(f"{s} {p} {o} .\n")
-        else:
-            if g.__class__ is int:
-                g = labels[g]
-            append(f"{s} {p} {o} {g} .\n")
-    lines.sort()
-    return "".join(lines)
+    parts = _first_degree(quad_list)
+    labels = _labels(parts.lines, quad_list)
+    # A quad's first-degree line and its canonical line differ only where its blank
+    # nodes are: the text around them was written once, by _first_degree.
+    done = parts.done
+    for graph, heads in parts.graph_heads.items():
+        tail = labels[graph] + " .\n"
+        done += [head + tail for head in heads]
+    done += [f"{head}{labels[node]}{tail}" for head, node, tail in parts.single]
+    done += [f"{head}{labels[one]}{mid}{labels[two]} .\n" for head, one, mid, two in parts.double]
+    done += [serialize(quad, labels) for quad in parts.other]
+    done.sort()
+    return "".join(done)
 
 
 def canonical_labels(quad_list: list[Quad]) -> dict[int, str]:
@@ -107,42 +103,111 @@ def canonical_labels(quad_list: list[Quad]) -> dict[int, str]:
 
     Selective disclosure needs the map itself, not only the canonical text.
     """
-    # Each blank node's quads as first-degree lines (itself _:a, other blank nodes
-    # _:z), one line per position it takes, as pyld counts them.
-    # Keys are blank nodes (ints); typed Any because the branches below test that.
+    return _labels(_first_degree(quad_list).lines, quad_list)
+
+
+class _Parts(NamedTuple):
+    """A dataset's first-degree lines per blank node, and its canonical lines in parts.
+
+    ``lines``: per blank node, its quads with itself as ``_:a`` and other blank nodes
+    as ``_:z``, one line per position it takes, as pyld counts them. The canonical
+    lines: ``done``, those of quads without blank nodes; ``graph_heads``, per blank
+    node naming a graph, the text before it of its quads without other blank nodes
+    (most quads of a presentation), sorted; ``single``, ``(head, node, tail)`` of
+    other quads with one blank node; ``double``, ``(head, one, mid, two)`` of quads
+    with two, ending ``" .\\n"``; ``other``, quads of any other shape.
+    """
+
+    lines: dict[Any, list[str]]
+    done: list[str]
+    graph_heads: dict[Any, list[str]]
+    single: list[tuple[str, Any, str]]
+    double: list[tuple[str, Any, str, Any]]
+    other: list[Quad]
+
+
+def _first_degree(quad_list: list[Quad]) -> _Parts:
+    """Every quad's text, written once for its first-degree and its canonical line."""
+    # Blank nodes (ints) are typed Any: the branches below test that, mypy cannot see it.
     lines: defaultdict[Any, list[str]] = defaultdict(list)
+    graph_heads: defaultdict[Any, list[str]] = defaultdict(list)
+    done: list[str] = []
+    single: list[tuple[str, Any, str]] = []
+    double: list[tuple[str, Any, str, Any]] = []
+    other: list[Quad] = []
     for s, p, o, g in quad_list:
         s_blank = s.__class__ is int
         o_blank = o.__class__ is int
         if g is None:
             if s_blank:
                 if o_blank:
+                    mid = f" {p} "
                     if s == o:
-                        line = f"_:a {p} _:a .\n"
+                        line = f"_:a{mid}_:a .\n"
                         lines[s].extend((line, line))
                     else:
-                        lines[s].append(f"_:a {p} _:z .\n")
-                        lines[o].append(f"_:z {p} _:a .\n")
+                        lines[s].append(f"_:a{mid}_:z .\n")
+                        lines[o].append(f"_:z{mid}_:a .\n")
+                    double.append(("", s, mid, o))
                 else:
-                    lines[s].append(f"_:a {p} {o} .\n")
+                    tail = f" {p} {o} .\n"
+                    lines[s].append("_:a" + tail)
+                    single.append(("", s, tail))
             elif o_blank:
-                lines[o].append(f"{s} {p} _:a .\n")
-        elif g.__class__ is int and s != g and o != g and not (s_blank and o_blank):
-            # A quad of a named graph named by a blank node (a credential in a
-            # presentation): the graph and at most one other blank node.
-            if s_blank:
-                lines[s].append(f"_:a {p} {o} _:z .\n")
-                lines[g].append(f"_:z {p} {o} _:a .\n")
-            elif o_blank:
-                lines[o].append(f"{s} {p} _:a _:z .\n")
-                lines[g].append(f"{s} {p} _:z _:a .\n")
+                head = f"{s} {p} "
+                lines[o].append(head + "_:a .\n")
+                single.append((head, o, " .\n"))
             else:
-                lines[g].append(f"{s} {p} {o} _:a .\n")
+                done.append(f"{s} {p} {o} .\n")
+        elif g.__class__ is int:
+            if not (s_blank or o_blank):
+                # A quad of a graph named by a blank node (a credential in a presentation).
+                graph_heads[g].append(f"{s} {p} {o} ")
+            elif s_blank and not o_blank and s != g:
+                mid = f" {p} {o} "
+                lines[s].append(f"_:a{mid}_:z .\n")
+                lines[g].append(f"_:z{mid}_:a .\n")
+                double.append(("", s, mid, g))
+            elif o_blank and not s_blank and o != g:
+                head = f"{s} {p} "
+                lines[o].append(f"{head}_:a _:z .\n")
+                lines[g].append(f"{head}_:z _:a .\n")
+                double.append((head, o, " ", g))
+            else:
+                _add_lines(lines, (s, p, o, g))
+                other.append((s, p, o, g))
+        elif s_blank:
+            if o_blank:
+                _add_lines(lines, (s, p, o, g))
+                other.append((s, p, o, g))
+            else:
+                tail = f" {p} {o} {g} .\n"
+                lines[s].append("_:a" + tail)
+                single.append(("", s, tail))
+        elif o_blank:
+            head = f"{s} {p} "
+            tail = f" {g} .\n"
+            lines[o].append(f"{head}_:a{tail}")
+            single.append((head, o, tail))
         else:
-            quad = (s, p, o, g)
-            for node in (s, o, g):
-                if node.__class__ is int:
-                    lines[node].append(_first_degree_line(quad, node))
+            done.append(f"{s} {p} {o} {g} .\n")
+    for graph, heads in graph_heads.items():
+        # Sorted once: the graph's first-degree lines and the canonical lines made from
+        # these heads then come in order, which makes sorting those cheap.
+        heads.sort()
+        lines[graph] += [head + "_:a .\n" for head in heads]
+    return _Parts(lines, done, graph_heads, single, double, other)
+
+
+def _add_lines(lines: defaultdict[Any, list[str]], quad: Quad) -> None:
+    """First-degree lines of a quad of a rare shape, for each blank node position."""
+    for node in (quad[0], quad[2], quad[3]):
+        if node.__class__ is int:
+            lines[node].append(_first_degree_line(quad, node))
+
+
+def _labels(lines: dict[Any, list[str]], quad_list: list[Quad]) -> dict[int, str]:
+    """Canonical labels from the blank nodes' first-degree lines."""
     if len(lines) <= 1:
         # One blank node (a proof's options) is the first whatever its hash.
         return {node: "_:c14n0" for node in lines}
