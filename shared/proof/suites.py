@@ -10,14 +10,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import threading
 from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
 from shared.canonical import canonize, canonize_sharing, jcs
 from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.jsonld.rdfc import XSD_STRING, literal
 from shared.strict_json import parse as parse_json
-from shared.vocab import as_list
+from shared.vocab import CREDENTIALS_V2, OB_V3P0_303, as_list
 
 DATA_INTEGRITY = "DataIntegrityProof"
 ED25519_2020 = "Ed25519Signature2020"
@@ -49,6 +51,27 @@ PROOF_HASH_MEMO_SIZE: Final = 4096
 PROOF_HASH_MEMO_CHARS: Final = 4096  # larger configs are not remembered
 _proof_hashes: dict[Hashable, bytes] = {}
 _proof_hashes_lock = threading.Lock()
+
+# The canonical form of the usual Data Integrity proof config, written directly
+# (``config_nquads``): what the bundled credentials v2 context and its
+# DataIntegrityProof scoped context make of each key, for these @context values only.
+_SEC = "https://w3id.org/security#"
+_CONFIG_CONTEXTS: Final = (CREDENTIALS_V2, [CREDENTIALS_V2], [CREDENTIALS_V2, OB_V3P0_303])
+_CONFIG_TYPE_LINE: Final = (
+    f"_:c14n0 <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <{_SEC}DataIntegrityProof> .\n"
+)
+_CONFIG_LITERALS: Final = {  # key: (predicate, datatype of its string value)
+    "cryptosuite": (f"<{_SEC}cryptosuite>", f"{_SEC}cryptosuiteString"),
+    "created": ("<http://purl.org/dc/terms/created>", "http://www.w3.org/2001/XMLSchema#dateTime"),
+    "challenge": (f"<{_SEC}challenge>", XSD_STRING),
+    "domain": (f"<{_SEC}domain>", XSD_STRING),
+}
+_CONFIG_PURPOSES: Final = {
+    "assertionMethod": f"<{_SEC}assertionMethod>",
+    "authentication": f"<{_SEC}authenticationMethod>",
+}
+# An absolute IRI that no term of those contexts expands and that N-Quads writes as is.
+_CONFIG_IRI = re.compile(r"(?:did:[a-z0-9]+:|https://)[-A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%]+")
 
 # The detached-JWS header Ed25519Signature2018 signs with (RFC 7797, b64=false).
 _JWS_2018_HEADER = {"alg": "EdDSA", "b64": False, "crit": ["b64"]}
@@ -135,7 +158,14 @@ def _flat_key(config: Mapping[str, Any]) -> Hashable | None:
 
 
 def rdfc_config_hash(config: Mapping[str, Any]) -> bytes:
-    """SHA-256 of the RDFC-1.0 canonical form of a proof config, memoized on its content."""
+    """SHA-256 of the RDFC-1.0 canonical form of a proof config.
+
+    The usual Data Integrity config is written directly (``config_nquads``); any other
+    is canonicalized, memoized on its content.
+    """
+    text = config_nquads(config)
+    if text is not None:
+        return hashlib.sha256(text.encode("utf-8")).digest()
     key = _flat_key(config)
     if key is not None:
         found = _proof_hashes.get(key)
@@ -148,6 +178,43 @@ def rdfc_config_hash(config: Mapping[str, Any]) -> bytes:
                 _proof_hashes.clear()
             _proof_hashes[key] = digest
     return digest
+
+
+def config_nquads(config: Mapping[str, Any]) -> str | None:
+    """RDFC-1.0 canonical N-Quads of a usual Data Integrity proof config, or None.
+
+    Usual: ``type`` DataIntegrityProof, an ``@context`` of ``_CONFIG_CONTEXTS`` and
+    otherwise only ``cryptosuite``, ``created``, ``challenge``, ``domain`` (strings),
+    ``proofPurpose`` (``assertionMethod`` or ``authentication``) and a
+    ``verificationMethod`` matching ``_CONFIG_IRI``. A presentation's config is
+    unique (its challenge), so a memo never helps it; this is what canonicalizing it
+    gives (one blank node, one line per key), tested equal to pyld.
+    """
+    context = config.get("@context")
+    if context not in _CONFIG_CONTEXTS or config.get("type") != "DataIntegrityProof":
+        return None
+    lines = [_CONFIG_TYPE_LINE]
+    for key, value in config.items():
+        if key == "@context" or key == "type":
+            continue
+        if type(value) is not str:
+            return None
+        known = _CONFIG_LITERALS.get(key)
+        if known is not None:
+            lines.append(f"_:c14n0 {known[0]} {literal(value, known[1])} .\n")
+        elif key == "verificationMethod":
+            if _CONFIG_IRI.fullmatch(value) is None:
+                return None
+            lines.append(f"_:c14n0 <{_SEC}verificationMethod> <{value}> .\n")
+        elif key == "proofPurpose":
+            purpose = _CONFIG_PURPOSES.get(value)
+            if purpose is None:
+                return None
+            lines.append(f"_:c14n0 <{_SEC}proofPurpose> {purpose} .\n")
+        else:
+            return None
+    lines.sort()
+    return "".join(lines)
 
 
 def jws_2018_signing_input(hashed: bytes) -> bytes:

@@ -4,7 +4,8 @@
   keys, type values); the values themselves are read from each document.
 - ``shared.jsonld.context.ActiveContext.id_term`` remembers serialized ``@id`` terms.
 - ``shared.proof.suites.rdfc_config_hash`` remembers proof-config hashes, keyed on
-  the config's whole content.
+  the config's whole content (configs it does not write directly: these tests'
+  configs have an ``expires``, which ``config_nquads`` leaves to the general path).
 
 Each memo is bounded, and each is checked here against the pyld reference.
 """
@@ -43,6 +44,7 @@ def _config(**fields: Any) -> dict[str, Any]:
         "created": "2026-11-23T12:00:00Z",
         "verificationMethod": "did:key:z6MkjJRuJtMxfTErK55eWeV7FQLLxpsvzSUQ3AC6DmdNPFja#z6Mk",
         "proofPurpose": "assertionMethod",
+        "expires": "2027-11-23T12:00:00Z",
         "@context": [V2, OB],
         **fields,
     }
