@@ -158,6 +158,27 @@ def is_web_url(value: str) -> bool:
     return value.startswith(("https://", "http://"))
 
 
+def did_url_base(vm_url: str) -> str:
+    """``urldefrag(vm_url)[0]`` of a DID URL, without urllib when it cannot change it.
+
+    urllib splits the URL and joins it again, which drops an empty query
+    (``did:x?#k`` gives ``did:x``), removes tabs and newlines and reads ``did://`` as
+    a host; a DID URL without these is simply the text before its first ``#``
+    (a quarter of urldefrag's time: this runs for every proof).
+    """
+    base = vm_url.partition("#")[0]
+    if (
+        not base.startswith("did:")
+        or base.startswith("did://")
+        or "?" in base
+        or "\t" in vm_url
+        or "\r" in vm_url
+        or "\n" in vm_url
+    ):
+        return urldefrag(vm_url)[0]
+    return base
+
+
 def check_document(did: str, doc: Any) -> dict[str, Any]:
     """Basic sanity of a resolved document: an object whose ``id`` is the DID (or, for
     a key document, the URL it was read from).
@@ -364,7 +385,7 @@ def find_verification_method(
                 detail=vm_url,
             )
         vm_url = f"{vm_url}#{vm_url[len('did:key:') :]}"
-    base, _ = urldefrag(vm_url)
+    base = did_url_base(vm_url)
     if not base.startswith("did:"):
         raise Unsupported(
             "verification methods must be DID URLs",

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import json
+import re
+from urllib.parse import urldefrag
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shared.did import (
     StaticResolver,
     WebResolver,
     did_key_document,
+    did_url_base,
     did_web_from_domain,
     did_web_url,
     find_verification_method,
@@ -136,3 +141,42 @@ def test_web_resolver_cache_is_bounded() -> None:
         resolver.resolve(f"did:web:h{i}.example")
     assert len(resolver._cache) == 3
     assert "did:web:h9.example" in resolver._cache
+
+
+URL_CHARS = st.sampled_from(list("did:/#?;=@[]%.-_aZ09 \t\r\n\x00\x0b\u00e9"))
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(
+    prefix=st.sampled_from(
+        ["did:", "did:key:", "did:web:", "did://", "did:/", "DID:", " did:", ""]
+    ),
+    rest=st.text(alphabet=URL_CHARS, max_size=16),
+)
+def test_did_url_base_is_urldefrag(prefix: str, rest: str) -> None:
+    """The text before '#' where urllib's split-and-join would give that too, urllib
+    itself elsewhere: never another answer (nor another error)."""
+    url = prefix + rest
+    try:
+        expected: object = urldefrag(url)[0]
+    except ValueError as error:
+        with pytest.raises(ValueError, match=re.escape(str(error))):
+            did_url_base(url)
+    else:
+        assert did_url_base(url) == expected
+
+
+@pytest.mark.parametrize(
+    ("url", "base"),
+    [
+        ("did:web:issuer.example#key-1", "did:web:issuer.example"),
+        ("did:key:z6Mk#z6Mk", "did:key:z6Mk"),
+        ("did:web:issuer.example?#key-1", "did:web:issuer.example"),  # urllib drops '?'
+        ("did:web:issuer.example?v=1#key-1", "did:web:issuer.example?v=1"),
+        ("did:web:issuer\n.example#key-1", "did:web:issuer.example"),
+        ("did://issuer.example/x#key-1", "did://issuer.example/x"),
+        ("did:web:a#b#c", "did:web:a"),
+    ],
+)
+def test_did_url_base_examples(url: str, base: str) -> None:
+    assert did_url_base(url) == base == urldefrag(url)[0]
