@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+
+import nacl.exceptions
+import nacl.signing
 import pytest
 
 from shared.errors import ErrorCode, InvalidInput, Unsupported
@@ -53,6 +57,60 @@ def test_sign_and_verify_round_trip() -> None:
     assert not verify_signature(key.public_key, b"hellO", signature)
     assert not verify_signature(key.public_key, b"hello", signature[:10])
     assert not verify_signature(b"short", b"hello", signature)
+
+
+def _through_verify_key(public_key: bytes, data: bytes, signature: bytes) -> bool:
+    """The check as PyNaCl's VerifyKey makes it (what verify_signature used to call)."""
+    try:
+        nacl.signing.VerifyKey(public_key).verify(data, signature)
+    except (nacl.exceptions.BadSignatureError, nacl.exceptions.ValueError, ValueError):
+        return False
+    return True
+
+
+# Keys libsodium refuses or that are not points: small-order points (identity, order 2,
+# 4 and 8) and non-canonical encodings (y = p, y = p + 1).
+ODD_KEYS = [
+    bytes(32),
+    b"\x01" + bytes(31),
+    b"\xec" + b"\xff" * 30 + b"\x7f",
+    bytes(31) + b"\x80",
+    bytes.fromhex("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+    bytes.fromhex("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05"),
+    b"\xed" + b"\xff" * 30 + b"\x7f",
+    b"\xee" + b"\xff" * 30 + b"\x7f",
+]
+ORDER = 2**252 + 27742317777372353535851937790883648493
+
+
+def test_verify_signature_answers_as_verify_key_on_odd_input() -> None:
+    """Calling libsodium directly changes no answer, for good, bad or hostile input."""
+    rng = random.Random(20261128)
+    key = SigningKey.from_seed(b"\x05" * 32)
+    data = b"proof hash and document hash, 64 bytes ......................."
+    good = key.sign(data)
+    s_plus_order = (int.from_bytes(good[32:], "little") + ORDER).to_bytes(32, "little")
+    signatures = [
+        good,
+        good[:32] + s_plus_order,  # the same S, not reduced: malleability
+        bytes(64),
+        ODD_KEYS[1] + good[32:],  # R the identity
+        *(bytes(rng.getrandbits(8) for _ in range(64)) for _ in range(20)),
+        *(good[:i] + bytes([good[i] ^ 1]) + good[i + 1 :] for i in range(0, 64, 7)),
+    ]
+    keys = [
+        key.public_key,
+        *ODD_KEYS,
+        *(bytes(rng.getrandbits(8) for _ in range(32)) for _ in range(10)),
+    ]
+    verdicts = []
+    for public in keys:
+        for signature in signatures:
+            for message in (data, data[:-1] + b"!", b""):
+                expected = _through_verify_key(public, message, signature)
+                assert verify_signature(public, message, signature) == expected
+                verdicts.append(expected)
+    assert verdicts.count(True) == 1  # only the good signature, on its own key and data
 
 
 def test_secret_multibase_round_trip_and_ob_vector_form() -> None:
