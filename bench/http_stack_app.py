@@ -5,15 +5,18 @@ body, building and rendering the answer) cannot be told from the total by subtra
 a same-process run of the verifier: the verification itself costs more inside a busy
 server than alone (other processes on the same cores, caches shared with the HTTP
 work). So the benchmark measures the stack directly: this app is the real one, served
-the same way, except that each worker verifies presentations only until one is valid
-and answers every later one with that result (the same answer, built and rendered per
-request). Benchmark code only: nothing in the services refers to it.
+the same way, except that each worker verifies, when it starts, presentations from
+the file named by ``RUGZAK_BENCH_STACK_BODIES`` until one is valid, and answers every
+request with that result (the same answer, built and rendered per request).
+Benchmark code only: nothing in the services refers to it.
 
 Run by the benchmark as ``python bench/http_stack_app.py HOST PORT WORKERS``.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -31,33 +34,41 @@ from shared.runtime.serving import ServerLimits  # noqa: E402
 from shared.verification import VerificationResult  # noqa: E402
 from verifier.api.app import create_app as create_verifier_app  # noqa: E402
 
+#: A JSON file holding request bodies whose nonces are not spent, one or more per worker.
+BODIES_ENV = "RUGZAK_BENCH_STACK_BODIES"
+
 
 class FirstAnswer:
-    """A verifier that verifies until one presentation is valid, then gives that
-    result for every presentation."""
+    """Answers every presentation with one valid result, found at start."""
 
-    def __init__(self, verifier: Any) -> None:
-        self.verifier = verifier
-        self.answer: VerificationResult | None = None
+    def __init__(self, answer: VerificationResult) -> None:
+        self.answer = answer
 
     def verify_presentation(self, document: Any, challenge: str | None = None) -> Any:
-        if self.answer is not None:
-            return self.answer
-        result = self.verifier.verify_presentation(document, challenge=challenge)
+        return self.answer
+
+
+def first_valid(verifier: Any, bodies: list[bytes]) -> VerificationResult:
+    """The result of the first of ``bodies`` that verifies as valid (its nonce unspent:
+    each worker claims its own, the nonce store makes that atomic)."""
+    for body in bodies:
+        result: VerificationResult = verifier.verify_presentation(json.loads(body)["presentation"])
         if str(result.verdict) == "valid":
-            self.answer = result
-        return result
+            return result
+    raise SystemExit("no valid presentation left for the stack-only server")
 
 
 def create_app() -> FastAPI:
     """The verifier app (settings from the environment) with ``FirstAnswer`` in place."""
     app = create_verifier_app()
     opened = app.router.lifespan_context
+    bodies = [body.encode() for body in json.loads(Path(os.environ[BODIES_ENV]).read_text())]
 
     @asynccontextmanager
     async def lifespan(served: FastAPI) -> AsyncIterator[None]:
         async with opened(served):
-            served.state.verifier = FirstAnswer(served.state.verifier)
+            answer = first_valid(served.state.verifier, bodies)
+            served.state.verifier = FirstAnswer(answer)
             yield
 
     app.router.lifespan_context = lifespan
