@@ -42,6 +42,9 @@ class CheckName(StrEnum):
 
 
 OK = "ok"
+# Compared for every check of every answer: an enum member read from its class costs
+# more than the comparison itself.
+_ERROR, _WARNING = Severity.error, Severity.warning
 
 
 @dataclass(frozen=True)
@@ -99,15 +102,15 @@ class VerificationResult:
     @property
     def errors(self) -> list[Check]:
         """Checks that failed outright."""
-        return [c for c in self.checks if not c.ok and c.severity == Severity.error]
+        return [c for c in self.checks if not c.ok and c.severity == _ERROR]
 
     @property
     def warnings(self) -> list[Check]:
-        return [c for c in self.checks if c.severity == Severity.warning]
+        return [c for c in self.checks if c.severity == _WARNING]
 
     @property
     def undecided(self) -> list[Check]:
-        return [c for c in self.checks if not c.ok and c.severity == Severity.warning]
+        return [c for c in self.checks if not c.ok and c.severity == _WARNING]
 
     @property
     def is_endorsement(self) -> bool:
@@ -122,9 +125,9 @@ class VerificationResult:
         unknown = False
         for check in self.checks:
             if not check.ok:
-                if check.severity == Severity.error:
+                if check.severity == _ERROR:
                     return Verdict.invalid
-                if check.severity == Severity.warning:
+                if check.severity == _WARNING:
                     unknown = True
         for inner in self.credentials:
             # A presented endorsement is shown with its own state on the badge it
@@ -165,14 +168,26 @@ class VerificationResult:
 
     def to_dict(self) -> dict[str, Any]:
         verdict = self.verdict  # once: it reads every inner result
+        # ``errors`` and ``warnings`` in the same pass as the checks (each answer is
+        # built once; the properties would walk the checks twice more), as dicts of
+        # their own.
+        checks: list[dict[str, Any]] = []
+        errors: list[dict[str, Any]] = []
+        warnings: list[dict[str, Any]] = []
+        for check in self.checks:
+            checks.append(check.to_dict())
+            if check.severity == _WARNING:
+                warnings.append(check.to_dict())
+            elif not check.ok and check.severity == _ERROR:
+                errors.append(check.to_dict())
         out: dict[str, Any] = {
             "kind": self.kind,
             "verified": verdict == Verdict.valid,
             "verdict": str(verdict),
             "summary": self.summary,
-            "checks": [c.to_dict() for c in self.checks],
-            "errors": [c.to_dict() for c in self.errors],
-            "warnings": [c.to_dict() for c in self.warnings],
+            "checks": checks,
+            "errors": errors,
+            "warnings": warnings,
         }
         if self.kind == "presentation":
             out["credentials"] = [c.to_dict() for c in self.credentials]

@@ -18,7 +18,7 @@ from typing import Any
 
 from shared.credentials.endorsed import endorsed_badges
 from shared.errors import ErrorCode
-from shared.verification import OK, CheckName, Severity, VerificationResult
+from shared.verification import OK, Check, CheckName, Severity, VerificationResult
 
 STATES = ("valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_else",
           "invalid", "unknown", "unknown_issuer")  # fmt: skip
@@ -27,47 +27,108 @@ STATUSES = ("none", "revoked", "suspended", "unknown", "not_revoked_or_suspended
 BINDINGS = ("bound", "unbound", "other_request", "replayed", "expired_request",
             "someone_else", "other_verifier", "broken", "bare")  # fmt: skip
 
+# Codes, check names and severities as the plain strings checks carry: they are compared
+# for every check of every answer, and an enum member costs more to read from its class
+# and to hash (Python code) than the comparison itself.
+
 # The first code found decides the badge's state; later ones are detail.
-_STATE_BY_CODE: tuple[tuple[str, str], ...] = (
-    (ErrorCode.revoked, "revoked"),
-    (ErrorCode.suspended, "suspended"),
-    (ErrorCode.holder_mismatch, "someone_else"),
-    (ErrorCode.expired, "expired"),
-    (ErrorCode.not_yet_valid, "not_yet_valid"),
+_STATE_BY_CODE: tuple[tuple[str, str], ...] = tuple(
+    (str(code), state)
+    for code, state in (
+        (ErrorCode.revoked, "revoked"),
+        (ErrorCode.suspended, "suspended"),
+        (ErrorCode.holder_mismatch, "someone_else"),
+        (ErrorCode.expired, "expired"),
+        (ErrorCode.not_yet_valid, "not_yet_valid"),
+    )
 )
-_UNTRUSTED = frozenset({ErrorCode.unknown_issuer, ErrorCode.issuer_key_unconfirmed})
-_BINDING_CODES: tuple[tuple[str, str], ...] = (
-    (ErrorCode.nonce_reused, "replayed"),
-    (ErrorCode.nonce_expired, "expired_request"),
-    (ErrorCode.holder_mismatch, "someone_else"),
+_UNTRUSTED = frozenset({str(ErrorCode.unknown_issuer), str(ErrorCode.issuer_key_unconfirmed)})
+_BINDING_CODES: tuple[tuple[str, str], ...] = tuple(
+    (str(code), state)
+    for code, state in (
+        (ErrorCode.nonce_reused, "replayed"),
+        (ErrorCode.nonce_expired, "expired_request"),
+        (ErrorCode.holder_mismatch, "someone_else"),
+    )
 )
-_CHALLENGE_CODES = frozenset({ErrorCode.challenge_mismatch, ErrorCode.nonce_unknown})
+_CHALLENGE_CODES = frozenset({str(ErrorCode.challenge_mismatch), str(ErrorCode.nonce_unknown)})
+_REVOKED, _SUSPENDED = str(ErrorCode.revoked), str(ErrorCode.suspended)
+_STAPLE_DECIDED = frozenset({_REVOKED, _SUSPENDED})
+_DOMAIN_MISMATCH, _HOLDER_MISMATCH = str(ErrorCode.domain_mismatch), str(ErrorCode.holder_mismatch)
+_STATUS, _HOLDER = str(CheckName.status), str(CheckName.holder)
+_ERROR, _WARNING, _INFO = str(Severity.error), str(Severity.warning), str(Severity.info)
 
 
 def badge_state(result: VerificationResult) -> str:
     """One word for one credential's verdict (see the module docstring)."""
-    errors = {c.code for c in result.errors}
-    for code, state in _STATE_BY_CODE:
-        if code in errors:
-            return state
-    if errors:
-        return "invalid"
-    if result.undecided:
-        return "unknown"
-    if _UNTRUSTED & {c.code for c in result.checks}:
-        return "unknown_issuer"
-    return "valid"
+    failed, undecided, untrusted, _status, _linked = _read(result)
+    return _state(failed, undecided, untrusted)
 
 
 def status_state(result: VerificationResult) -> str:
     """What the status lists say, as one word: never two contradicting sentences."""
-    checks = [c for c in result.checks if c.name == CheckName.status]
+    return _status_state([c for c in result.checks if c.name == _STATUS])
+
+
+def status_checked_at(result: VerificationResult) -> str | None:
+    """When the issuer made the stapled list(s) that decided the status (the oldest).
+
+    None unless every status check was decided by a list the presenter brought
+    (``shared.status_staple``): then the page says "status checked against the
+    issuer's list of <time>".
+    """
+    return _checked_at([c for c in result.checks if c.name == _STATUS])
+
+
+def _read(result: VerificationResult) -> tuple[set[str], bool, bool, list[Check], bool]:
+    """What a badge's plain words depend on, in one pass over its checks: the codes of
+    the checks that failed outright (``errors``), whether one could not be decided
+    (``undecided``), whether a code says the issuer is not trusted, the status checks
+    in order, and whether the holder check found the holder through a link."""
+    failed: set[str] = set()
+    undecided = untrusted = linked = False
+    status: list[Check] = []
+    for check in result.checks:
+        if not check.ok:
+            if check.severity == _ERROR:
+                failed.add(check.code)
+            elif check.severity == _WARNING:
+                undecided = True
+        if check.code in _UNTRUSTED:
+            untrusted = True
+        name = check.name
+        if name == _STATUS:
+            status.append(check)
+        elif (
+            name == _HOLDER
+            and check.ok
+            and isinstance(check.detail, dict)
+            and "linkedFrom" in check.detail
+        ):
+            linked = True
+    return failed, undecided, untrusted, status, linked
+
+
+def _state(failed: set[str], undecided: bool, untrusted: bool) -> str:
+    for code, state in _STATE_BY_CODE:
+        if code in failed:
+            return state
+    if failed:
+        return "invalid"
+    if undecided:
+        return "unknown"
+    if untrusted:
+        return "unknown_issuer"
+    return "valid"
+
+
+def _status_state(checks: list[Check]) -> str:
     if not checks:
         return "none"
     codes = {c.code for c in checks}
-    if ErrorCode.revoked in codes:
+    if _REVOKED in codes:
         return "revoked"
-    if ErrorCode.suspended in codes:
+    if _SUSPENDED in codes:
         return "suspended"
     if any(not c.ok for c in checks):
         return "unknown"
@@ -79,14 +140,7 @@ def status_state(result: VerificationResult) -> str:
     return "not_revoked"
 
 
-def status_checked_at(result: VerificationResult) -> str | None:
-    """When the issuer made the stapled list(s) that decided the status (the oldest).
-
-    None unless every status check was decided by a list the presenter brought
-    (``shared.status_staple``): then the page says "status checked against the
-    issuer's list of <time>".
-    """
-    checks = [c for c in result.checks if c.name == CheckName.status]
+def _checked_at(checks: list[Check]) -> str | None:
     times = [
         c.detail.get("listTime")
         for c in checks
@@ -99,25 +153,20 @@ def status_checked_at(result: VerificationResult) -> str | None:
     return min(str(t) for t in times)
 
 
-_STAPLE_DECIDED = frozenset({ErrorCode.revoked, ErrorCode.suspended})
-
-
 def binding_state(result: VerificationResult) -> str:
     """How a presentation answers the request: ``bound`` or why not."""
-    codes = [c.code for c in result.checks if c.code != OK and c.severity != Severity.info]
+    codes = [c.code for c in result.checks if c.code != OK and c.severity != _INFO]
     for code, state in _BINDING_CODES:
         if code in codes:
             return state
-    if _CHALLENGE_CODES.intersection(codes) or ErrorCode.domain_mismatch in codes:
+    if _CHALLENGE_CODES.intersection(codes) or _DOMAIN_MISMATCH in codes:
         signed = result.summary.get("challenge")
         if not (isinstance(signed, str) and signed):
             return "unbound"  # no challenge at all: made for no request, a copy can be shown
         if _CHALLENGE_CODES.intersection(codes):
             return "other_request"
         return "other_verifier"
-    if any(
-        c.code == ErrorCode.holder_mismatch for inner in result.credentials for c in inner.checks
-    ):
+    if any(c.code == _HOLDER_MISMATCH for inner in result.credentials for c in inner.checks):
         return "someone_else"
     if result.errors:
         return "broken"  # e.g. the holder's signature does not hold
@@ -156,17 +205,15 @@ def _better(new: dict[str, Any], old: dict[str, Any]) -> bool:
 
 
 def _badge(result: VerificationResult) -> dict[str, Any]:
-    out: dict[str, Any] = {"state": badge_state(result), "status": status_state(result)}
-    checked_at = status_checked_at(result)
+    failed, undecided, untrusted, status, linked = _read(result)
+    out: dict[str, Any] = {
+        "state": _state(failed, undecided, untrusted),
+        "status": _status_state(status),
+    }
+    checked_at = _checked_at(status)
     if checked_at is not None:
         out["status_checked_at"] = checked_at
-    if any(
-        c.name == CheckName.holder
-        and c.ok
-        and isinstance(c.detail, dict)
-        and "linkedFrom" in c.detail
-        for c in result.checks
-    ):
+    if linked:
         out["holder_linked"] = True
     return out
 

@@ -104,12 +104,15 @@ def result_dict(result: VerificationResult) -> dict[str, Any]:
     """``VerificationResult.to_dict()`` plus the page colour (also per credential) and the
     plain states people are told (``shared.showing``)."""
     out = result.to_dict()
-    out["display"] = display_colour(result, Verdict(out["verdict"]))
+    out["display"] = display_colour(result, _VERDICTS[out["verdict"]])
     out["plain"] = plain_verdict(result)
     if result.kind == "presentation":
         for inner, shown in zip(result.credentials, out["credentials"], strict=True):
-            shown["display"] = display_colour(inner, Verdict(shown["verdict"]))
+            shown["display"] = display_colour(inner, _VERDICTS[shown["verdict"]])
     return out
+
+
+_VERDICTS = {str(verdict): verdict for verdict in Verdict}  # Verdict(text), without the call
 
 
 def _not_ours(result: VerificationResult, challenge: object) -> VerificationResult:
