@@ -28,12 +28,20 @@ class StrictJSONError(ValueError):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise StrictJSONError("duplicate_key", key)
-        result[key] = value
+    # dict() in C; a duplicate name leaves fewer members than pairs, and only then
+    # are the pairs walked for the first name seen twice.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        _refuse_duplicate(pairs)
     return result
+
+
+def _refuse_duplicate(pairs: list[tuple[str, Any]]) -> None:
+    seen: set[str] = set()
+    for key, _value in pairs:
+        if key in seen:
+            raise StrictJSONError("duplicate_key", key)
+        seen.add(key)
 
 
 def _constant(name: str) -> Any:
