@@ -187,3 +187,18 @@ async def test_start_up_compiles_what_the_first_badge_needs(
     }
     assert fast_validator.cache_info().currsize == len(compiled)
     assert detailed_validator.cache_info().currsize == len(compiled)
+
+
+async def test_start_up_settles_the_heap(
+    make_client: MakeClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What start-up loaded is taken out of the cyclic collector's walks
+    (``shared.runtime.heap``) before the first request."""
+    import verifier.api.app as app_module
+
+    settled: list[bool] = []
+    monkeypatch.setattr(app_module, "settle_heap", lambda: settled.append(True) or True)
+    client = await make_client(settings)
+    assert settled == [True]
+    assert (await client.get("/healthz")).status_code == 200
+

@@ -18,6 +18,7 @@ from shared.presentation_request import normalize_origin
 from shared.runtime.code_cache import install_code_cache
 from shared.runtime.docs import install_docs
 from shared.runtime.fetch import SafeFetcher
+from shared.runtime.heap import settle as settle_heap
 from shared.runtime.observe import Observe, ServiceMetrics
 from shared.runtime.ratelimit import ServiceRateLimit
 from shared.runtime.serving import quiet_accept_errors
@@ -86,6 +87,8 @@ def create_app(
         # Inline only when nothing can wait: no network fetches and a local database.
         local = url.startswith("sqlite")
         app.state.verify_inline = (settings.offline and local) if inline is None else inline
+        # What start-up loaded lives as long as the worker: out of the collector's walks.
+        settle_heap()
         try:
             yield
         finally:
