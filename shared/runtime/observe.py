@@ -16,13 +16,14 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
 import secrets
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -93,6 +94,13 @@ class ServiceMetrics:
             MultiProcessCollector(combined)  # type: ignore[no-untyped-call]
             return _generate(combined)
         return _generate(self.registry)
+
+
+def by_labels(counter: Counter, maxsize: int = 32) -> Callable[..., Counter]:
+    """``counter.labels`` remembered per label values (the last ``maxsize``):
+    prometheus_client checks the values and takes a lock on every ``labels`` call,
+    for the same few children each time."""
+    return functools.lru_cache(maxsize=maxsize)(counter.labels)
 
 
 def route_of(scope: Scope) -> str:

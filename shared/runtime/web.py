@@ -7,13 +7,13 @@ for the same problem. Never a traceback, never a bare 500 for bad input.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, Coroutine, MutableMapping
 from typing import Any
 
-import anyio
 import orjson
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -316,7 +316,9 @@ class BodyLimit:
 
     The body is buffered (it is small by construction) and replayed to the app, so
     a lying or missing Content-Length cannot get more bytes past the limit, and a
-    client trickling bytes cannot hold a request open for ever.
+    client trickling bytes cannot hold a request open for ever. The deadline is
+    asyncio's own (``asyncio.timeout``: the services run on asyncio), a few
+    microseconds cheaper per request than an anyio cancel scope.
     """
 
     def __init__(
@@ -331,28 +333,30 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         limit = self.limit_for(scope["path"])
-        too_big = f"The request body is larger than {limit} bytes."
-        detail = {"limit": limit}
         for key, value in scope.get("headers", []):
             if key == b"content-length" and value.isdigit() and int(value) > limit:
-                await send_error(send, ErrorCode.payload_too_large, too_big, detail=detail)
+                await _too_big(send, limit)
                 return
         chunks: list[bytes] = []
         size = 0
-        with anyio.move_on_after(self.timeout) as deadline:
-            while True:
-                message = await receive()
-                if message["type"] == "http.disconnect":
-                    return
-                chunk = message.get("body", b"")
-                size += len(chunk)
-                if size > limit:
-                    await send_error(send, ErrorCode.payload_too_large, too_big, detail=detail)
-                    return
-                chunks.append(chunk)
-                if not message.get("more_body", False):
-                    break
-        if deadline.cancelled_caught:
+        deadline = asyncio.timeout(self.timeout)
+        try:
+            async with deadline:
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return
+                    chunk = message.get("body", b"")
+                    size += len(chunk)
+                    if size > limit:
+                        await _too_big(send, limit)
+                        return
+                    chunks.append(chunk)
+                    if not message.get("more_body", False):
+                        break
+        except TimeoutError:
+            if not deadline.expired():
+                raise  # not this deadline's
             await send_error(
                 send,
                 ErrorCode.request_timeout,
@@ -372,3 +376,12 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+async def _too_big(send: Send, limit: int) -> None:
+    await send_error(
+        send,
+        ErrorCode.payload_too_large,
+        f"The request body is larger than {limit} bytes.",
+        detail={"limit": limit},
+    )

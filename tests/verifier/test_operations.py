@@ -202,3 +202,17 @@ async def test_start_up_settles_the_heap(
     assert settled == [True]
     assert (await client.get("/healthz")).status_code == 200
 
+
+def test_remembered_labels_count_on_the_counter_s_own_children() -> None:
+    from shared.runtime.observe import ServiceMetrics, by_labels
+
+    metrics = ServiceMetrics("verifier")
+    verdicts = metrics.counter("rugzak_test_verdicts", "Verdicts.", ("outcome",))
+    count = by_labels(verdicts)
+    for outcome in ("valid", "valid", "invalid"):
+        count(outcome).inc()
+    assert count("valid") is verdicts.labels("valid")
+    text = metrics.render().decode()
+    assert 'rugzak_test_verdicts_total{outcome="valid"} 2.0' in text
+    assert 'rugzak_test_verdicts_total{outcome="invalid"} 1.0' in text
+    assert 'outcome="unknown"' not in text  # no series before its first verdict

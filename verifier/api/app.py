@@ -19,7 +19,7 @@ from shared.runtime.code_cache import install_code_cache
 from shared.runtime.docs import install_docs
 from shared.runtime.fetch import SafeFetcher
 from shared.runtime.heap import settle as settle_heap
-from shared.runtime.observe import Observe, ServiceMetrics
+from shared.runtime.observe import Observe, ServiceMetrics, by_labels
 from shared.runtime.ratelimit import ServiceRateLimit
 from shared.runtime.serving import quiet_accept_errors
 from shared.runtime.web import NO_TELEMETRY, BodyLimit, install_error_handlers
@@ -112,6 +112,7 @@ def create_app(
     app.state.verdicts = metrics.counter(
         "rugzak_verifier_verdicts", "Verdicts given, by outcome.", ("outcome",)
     )
+    app.state.verdict_count = by_labels(app.state.verdicts)  # .labels(outcome), remembered
     status_fetches = metrics.counter(
         "rugzak_verifier_status_list_fetches",
         "Status lists fetched over the network, by result (ok, not_modified, failed).",

@@ -89,14 +89,14 @@ async def answer_document(state: Any, path: str, raw: bytes) -> JSONResponse:
     # Built by our own code in the shape of ResultOut (the documented model);
     # returning it directly skips a second validation pass per request.
     out = result_dict(result)
-    state.verdicts.labels(out["verdict"]).inc()
+    state.verdict_count(out["verdict"]).inc()
     return FastJSONResponse(out)
 
 
 def _answer(request: Request, result: VerificationResult) -> JSONResponse:
     """The verdict as JSON, counted by outcome (valid, invalid, unknown) for metrics."""
     out = result_dict(result)
-    request.app.state.verdicts.labels(out["verdict"]).inc()
+    request.app.state.verdict_count(out["verdict"]).inc()
     return FastJSONResponse(out)
 
 
