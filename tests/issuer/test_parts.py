@@ -330,14 +330,15 @@ def test_the_first_stored_credentials_settle_the_process(
     """What issuing loaded is frozen out of the collector's way, once (gc.freeze)."""
     import gc
 
-    from issuer.service import awarding
+    from shared.runtime import heap
 
     calls: list[int] = []
-    monkeypatch.setattr(awarding, "_settled", False)
+    monkeypatch.setattr(heap, "_settled", False)
+    monkeypatch.setattr(gc, "collect", lambda *_args: calls.append(-1) or 0)
     monkeypatch.setattr(gc, "freeze", lambda: calls.append(gc.get_count()[0]))
     issuer.prepare(AwardRequest(achievement_id, LEARNER))
     assert calls == []  # nothing stored yet
     _issue(issuer, achievement_id)
     _issue(issuer, achievement_id)
     issuer.issue_many([AwardRequest(achievement_id, LEARNER)], actor="t")
-    assert len(calls) == 1
+    assert len(calls) == 1  # frozen once, without a full collection first (no -1)
