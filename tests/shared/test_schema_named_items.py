@@ -7,26 +7,22 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import fastjsonschema
 import pytest
 
-from shared.ob import schema_engine
 from shared.ob.schema_engine import (
     _DRAFT7,
-    FORMAT_CHECKS,
     KINDS,
     VARIANTS,
     fast_def_validator,
     fast_validator,
-    load_schema,
     named_items,
-    one_of_to_any_of,
 )
 from tests import sample_badges as sb
 from tests.conftest import VECTORS
+from tests.shared.test_schema_code_cache import outcome, todays, transformed
 
 OB3 = VECTORS / "ob3"
 DCC = VECTORS / "dcc" / "vc-test-fixtures" / "verifiableCredentials"
@@ -55,32 +51,6 @@ def test_a_locals_format_becomes_an_f_string() -> None:
 )
 def test_anything_else_is_left_as_it_is(source: str) -> None:
     assert named_items(source) == source
-
-
-def _transformed(kind: str, variant: str) -> dict[str, Any]:
-    source = load_schema(kind, variant)  # type: ignore[arg-type]
-    schema: dict[str, Any] = one_of_to_any_of(copy.deepcopy(source), source)
-    schema["$schema"] = _DRAFT7
-    return schema
-
-
-def _reference(schema: dict[str, Any]) -> Callable[[Any], Any]:
-    """The validator ``fastjsonschema.compile`` builds, without our rewrite."""
-    validate: Callable[[Any], Any] = fastjsonschema.compile(
-        schema,
-        handlers={"http": schema_engine._refuse_fetch, "https": schema_engine._refuse_fetch},
-        formats=FORMAT_CHECKS,
-        use_default=False,
-    )
-    return validate
-
-
-def _outcome(validate: Callable[[Any], Any], document: Any) -> tuple[Any, ...]:
-    try:
-        returned = validate(document)
-    except fastjsonschema.JsonSchemaValueException as exc:
-        return ("invalid", type(exc), exc.message, exc.name, exc.rule, exc.value, exc.definition)
-    return ("valid", returned is document, returned)
 
 
 def _lists(node: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], int]]:
@@ -135,12 +105,12 @@ def documents() -> list[Any]:
 def test_validators_judge_as_fastjsonschema_does(
     kind: str, variant: str, documents: list[Any]
 ) -> None:
-    reference = _reference(_transformed(kind, variant))
+    reference = todays(transformed(kind, variant))
     ours = fast_validator.__wrapped__(kind, variant)  # type: ignore[attr-defined]
     named = 0
     for document in documents:
-        expected = _outcome(reference, document)
-        assert _outcome(ours, document) == expected
+        expected = outcome(reference, document)
+        assert outcome(ours, document) == expected
         named += expected[0] == "invalid" and "[" in str(expected[3])
     if variant == "formal":  # the JSON-LD form's anyOf keeps an item's error to itself
         assert named > 100  # errors inside a named item were compared, not only others
@@ -150,10 +120,8 @@ def test_validators_judge_as_fastjsonschema_does(
 def test_definition_validators_judge_as_fastjsonschema_does(
     name: str, documents: list[Any]
 ) -> None:
-    schema = _transformed("achievement", "formal")
-    reference = _reference(
-        {"$schema": _DRAFT7, "$ref": f"#/$defs/{name}", "$defs": schema["$defs"]}
-    )
+    schema = transformed("achievement", "formal")
+    reference = todays({"$schema": _DRAFT7, "$ref": f"#/$defs/{name}", "$defs": schema["$defs"]})
     ours = fast_def_validator.__wrapped__("achievement", "formal", name)  # type: ignore[attr-defined]
     for document in documents:
         if not isinstance(document, dict):
@@ -165,4 +133,4 @@ def test_definition_validators_judge_as_fastjsonschema_does(
             subject.get("achievement"),
             document.get("issuer"),
         ):
-            assert _outcome(ours, part) == _outcome(reference, part)
+            assert outcome(ours, part) == outcome(reference, part)
