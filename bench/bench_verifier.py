@@ -73,14 +73,12 @@ if str(ROOT) not in sys.path:
 from sqlalchemy.engine import Engine  # noqa: E402
 
 from issuer.awards import AssessorIn, AwardIn, EvidenceIn, ResultIn  # noqa: E402
-from issuer.publish import did_json, status_list, status_list_ids  # noqa: E402
 from issuer.service import AwardRequest  # noqa: E402
 from shared.credentials import create_presentation  # noqa: E402
 from shared.keys import SigningKey  # noqa: E402
 from shared.presentation_request import PresentationRequest  # noqa: E402
 from tests import sample_badges as sb  # noqa: E402
 from verifier.service import build_verifier  # noqa: E402
-from verifier.service.trust import TrustPack  # noqa: E402
 from verifier.settings import Settings  # noqa: E402
 from verifier.store import RequestStore, make_engine  # noqa: E402
 
@@ -147,17 +145,8 @@ def make_badges(pool: int, now: datetime, tmp: Path) -> tuple[list[dict[str, Any
                 email=f"{slug}.{number}@example.nl",
             )
             badges.append(issuer.issue(request, actor="bench").credential)
-        lists = {
-            row["url"]: json.loads(status_list(issuer, row["id"]).body)
-            for row in status_list_ids(issuer)
-        }
+        sb.trust_pack(issuer, created=now).save(tmp / "pack.json")
         did = issuer.identity.did
-        TrustPack(
-            created=now,
-            issuers={did: "Stichting Leerhuis IJsselvallei"},
-            dids={did: json.loads(did_json(issuer).body)},
-            status_lists=lists,
-        ).save(tmp / "pack.json")
     return badges, did
 
 

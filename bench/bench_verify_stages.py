@@ -28,11 +28,14 @@ Schema), proofs (every Data Integrity proof: the presentation's, the badge's and
 status lists'), status (reading the lists, apart from their proofs), other (nonce
 store, shape checks, endorsements, building the result).
 
-Target (issue 12): server CPU <= 1.5 ms per presentation over HTTP; the HTTP stack
-took about 0.7 ms of that (``bench/bench_verifier.py``: 0.67 to 1.23 ms in runs at load
-4.6 to 6.2), which leaves about 0.8 ms for the verification measured here. The
-machine's load average is printed: on a shared machine CPU times grow when cores are
-contended.
+Target (issue 12): server CPU <= 1.5 ms per presentation over HTTP. The HTTP stack
+itself, measured with the verification taken out (``bench/bench_verifier.py
+--http-stack``), takes about 0.2 ms of that (0.18 to 0.30 ms on 2026-11-28). The sum
+printed below is a lower bound: inside a busy server the same verification costs
+more CPU than in this loop (0.25 to 0.5 ms more in those runs: the cores go idle
+between requests and come back with cold caches), so ``bench_verifier.py`` is the
+figure that counts. The machine's load average is printed: on a shared machine CPU
+times grow when cores are contended.
 """
 
 from __future__ import annotations
@@ -57,7 +60,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from issuer.publish import did_json, status_list, status_list_ids  # noqa: E402
 from shared.credentials import checks, create_presentation  # noqa: E402
 from shared.credentials import verify as verify_module  # noqa: E402
 from shared.credentials.verify import clear_list_memo  # noqa: E402
@@ -65,12 +67,11 @@ from shared.ob.schema import clear_memo  # noqa: E402
 from shared.status_list.check import clear_decoded_lists  # noqa: E402
 from tests import sample_badges as sb  # noqa: E402
 from verifier.service import build_verifier  # noqa: E402
-from verifier.service.trust import TrustPack  # noqa: E402
 from verifier.service.verifier import Verifier  # noqa: E402
 from verifier.settings import Settings  # noqa: E402
 from verifier.store import RequestStore, make_engine  # noqa: E402
 
-TARGET_SERVER_MS, HTTP_MS = 1.5, 0.7
+TARGET_SERVER_MS, HTTP_MS = 1.5, 0.2
 STAGES = ("structure", "schema", "proofs", "status", "other")
 PASSES = ("first", "cold", "warm")
 
@@ -106,17 +107,7 @@ def setup(count: int) -> tuple[Verifier, list[dict[str, Any]], int]:
     atexit.register(shutil.rmtree, tmp, ignore_errors=True)  # also when stopped early
     with sb.issuer_with_badges() as issuer:
         badge = sb.award(issuer, 0)
-        lists = {
-            row["url"]: json.loads(status_list(issuer, row["id"]).body)
-            for row in status_list_ids(issuer)
-        }
-        did = issuer.identity.did
-        pack = TrustPack(
-            created=sb.NOW,
-            issuers={did: "Stichting Leerhuis IJsselvallei"},
-            dids={did: json.loads(did_json(issuer).body)},
-            status_lists=lists,
-        )
+        pack = sb.trust_pack(issuer)
     pack.save(tmp / "pack.json")
     url = f"sqlite:///{tmp / 'verifier.db'}"
     store = RequestStore(make_engine(url), prefix="stages_")
@@ -208,7 +199,7 @@ def main() -> int:
         verdict = "meets" if value <= budget else "misses"
         print(
             f"{label}: {value:.2f} ms + HTTP ~{HTTP_MS} ms = {value + HTTP_MS:.2f} ms server CPU "
-            f"per presentation; target <= {TARGET_SERVER_MS} ms ({verdict} it)"
+            f"per presentation at least; target <= {TARGET_SERVER_MS} ms ({verdict} it)"
         )
     print(
         f"load average (1/5/15 min) before {load_before[0]:.1f}/{load_before[1]:.1f}/"

@@ -10,6 +10,7 @@ is a level credential of the shipped life-skills framework (its rubric inside).
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ import httpx
 from issuer.achievements import parse_input
 from issuer.awards import AwardIn, EvidenceIn, ResultIn
 from issuer.identity import ProfileIn, add_sd_key, initialize, load_identity
+from issuer.publish import did_json, status_list, status_list_ids
 from issuer.service import AwardRequest, Issuer
 from issuer.settings import IssuerSettings
 from issuer.store import Store
@@ -31,8 +33,10 @@ from shared.credentials import create_presentation
 from shared.keys import SigningKey
 from shared.skills import builtin
 from tests.sample_images import badge_png, data_uri
+from verifier.service.trust import TrustPack
 
 NOW = datetime(2026, 11, 23, 12, 0, 0, tzinfo=UTC)
+ISSUER_NAME = "Stichting Leerhuis IJsselvallei"
 PASSPHRASE = "zomer-in-zwolle-2026"
 LEARNER = SigningKey.from_seed(b"\x31" * 32)
 CHALLENGE = "Zk3v9QmT1xW8pR2sL6nB4a"
@@ -63,7 +67,7 @@ def issuer_with_badges(
         initialize(
             store,
             profile=ProfileIn(
-                name="Stichting Leerhuis IJsselvallei",
+                name=ISSUER_NAME,
                 url="https://leerhuis-ijsselvallei.example",
                 email="badges@leerhuis-ijsselvallei.example",
                 image=data_uri(badge_png(20, seed=100)),
@@ -88,6 +92,22 @@ def issuer_with_badges(
             yield issuer
         finally:
             issuer.store.dispose()
+
+
+def trust_pack(issuer: Issuer, *, created: datetime = NOW) -> TrustPack:
+    """A verifier's trust pack for ``issuer``, as ``rugzak-verifier pack build`` makes
+    one: the issuer known by name, its DID document and its signed status lists, as
+    they are now (take it after revoking what should show as revoked)."""
+    did = issuer.identity.did
+    return TrustPack(
+        created=created,
+        issuers={did: ISSUER_NAME},
+        dids={did: json.loads(did_json(issuer).body)},
+        status_lists={
+            row["url"]: json.loads(status_list(issuer, row["id"]).body)
+            for row in status_list_ids(issuer)
+        },
+    )
 
 
 def _achievement(name: str, kilobytes: int, seed: int) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from typing import Any
 import pytest
 
 import shared.proof.suites as suites
-from issuer.publish import did_json, status_list, status_list_ids
 from shared import canonical
 from shared.canonical import canonize, canonize_sharing, sharing_embedded_quads
 from shared.credentials import create_presentation, verify_presentation
@@ -32,7 +31,6 @@ from tests import sample_badges as sb
 from tests.conftest import VECTORS
 from tests.shared.test_canonical_realistic import CORPUS
 from tests.verifier.test_verify_golden import _verifier
-from verifier.service.trust import TrustPack
 
 V1 = "https://www.w3.org/2018/credentials/v1"
 V2 = "https://www.w3.org/ns/credentials/v2"
@@ -173,16 +171,7 @@ def badges() -> dict[str, Any]:
         skill = sb.skill_level(issuer)
         endorsement = issuer.endorse(badge["id"], "Goed werk op de afdeling.", actor="test")
         on_issuer = issuer.endorse(issuer.identity.did, "Betrouwbare school.", actor="test")
-        did = issuer.identity.did
-        pack = TrustPack(
-            created=sb.NOW,
-            issuers={did: "Stichting Leerhuis IJsselvallei"},
-            dids={did: json.loads(did_json(issuer).body)},
-            status_lists={
-                row["url"]: json.loads(status_list(issuer, row["id"]).body)
-                for row in status_list_ids(issuer)
-            },
-        )
+        pack = sb.trust_pack(issuer)
     return {
         "badge": badge,
         "other": other,

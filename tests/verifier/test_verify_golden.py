@@ -27,7 +27,6 @@ from typing import Any
 
 import pytest
 
-from issuer.publish import did_json, status_list, status_list_ids
 from shared.credentials import create_presentation
 from shared.credentials.verify import clear_list_memo
 from shared.keys import SigningKey
@@ -69,16 +68,7 @@ def _answers(tmp: Path) -> dict[str, Any]:
         revoked = sb.award(issuer, 2)
         issuer.revoke(revoked["id"], actor="golden", reason="test")
         endorsement = issuer.endorse(badge["id"], "Goed werk op de afdeling.", actor="golden")
-        did = issuer.identity.did
-        pack = TrustPack(
-            created=sb.NOW,
-            issuers={did: "Stichting Leerhuis IJsselvallei"},
-            dids={did: json.loads(did_json(issuer).body)},
-            status_lists={
-                row["url"]: json.loads(status_list(issuer, row["id"]).body)
-                for row in status_list_ids(issuer)
-            },
-        )
+        pack = sb.trust_pack(issuer)
     now = _verifier(tmp, pack, "now", 1)
     years = _verifier(tmp, pack, "years", 60 * 24 * 365 * 6)  # badge and lists out of date
 
@@ -152,17 +142,9 @@ def test_verifying_never_changes_the_shared_lists_and_did_documents(tmp_path: Pa
         revoked = sb.award(issuer, 2)
         issuer.revoke(revoked["id"], actor="golden", reason="test")
         endorsement = issuer.endorse(badge["id"], "Goed werk op de afdeling.", actor="golden")
+        pack = sb.trust_pack(issuer)
         did = issuer.identity.did
-        lists = {
-            row["url"]: json.loads(status_list(issuer, row["id"]).body)
-            for row in status_list_ids(issuer)
-        }
-        pack = TrustPack(
-            created=sb.NOW,
-            issuers={did: "Stichting Leerhuis IJsselvallei"},
-            dids={did: json.loads(did_json(issuer).body)},
-            status_lists=lists,
-        )
+    lists = pack.status_lists
     verifier = _verifier(tmp_path, pack, "shared", 1)
     source, resolver = verifier.options.status_fetcher, verifier.options.resolver
     assert source is not None
