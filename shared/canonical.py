@@ -19,11 +19,18 @@ import rfc8785
 from shared.errors import ErrorCode, InvalidInput
 from shared.jsonld.context import Fallback
 from shared.jsonld.rdfc import canonicalize
-from shared.jsonld.reference import canonize_reference
+from shared.jsonld.reference import canonize_legacy, canonize_reference
 from shared.jsonld.to_rdf import EmbeddedQuads, document_quads, embedded_quads
 from shared.vocab import as_list
 
-__all__ = ["canonize", "canonize_reference", "canonize_sharing", "jcs", "sharing_embedded_quads"]
+__all__ = [
+    "canonize",
+    "canonize_legacy",
+    "canonize_reference",
+    "canonize_sharing",
+    "jcs",
+    "sharing_embedded_quads",
+]
 
 
 def canonize(document: dict[str, Any]) -> str:

@@ -26,6 +26,9 @@ from pyld import jsonld
 from pyld.context_resolver import ContextResolver
 
 from shared.contexts import document_loader
+from shared.jsonld.rdfc import IRI_NEEDS_ESCAPE, iri
+
+_iri_needs_escape = IRI_NEEDS_ESCAPE.search
 
 MAX_MEMOIZED = 4096
 MAX_KEYS: Final = 1024
@@ -41,6 +44,9 @@ PROPERTY: Final = 4
 _KEYWORD_LIKE = re.compile(r"^@[a-zA-Z]+$")
 # pyld's absolute-IRI test, byte for byte (note ``+-.`` is a range that includes ',').
 _ABSOLUTE_IRI = re.compile(r"^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$")
+# An absolute IRI (as ``_ABSOLUTE_IRI``, not a blank node) that canonical N-Quads writes
+# as is: one match decides both for the usual IRI (``rdfc.IRI_NEEDS_ESCAPE``).
+plain_absolute_iri = re.compile(r'[A-Za-z][A-Za-z0-9+-.]*:[^\s\x00-\x20<>"{}|^`\\]*').fullmatch
 
 # pyld's keyword list (it has @first and lacks @prefix; we follow it, not the spec).
 KEYWORDS: Final = frozenset(jsonld.KEYWORDS)
@@ -106,7 +112,7 @@ class Term:
 
     def __init__(self, mapping: Any) -> None:
         self.iri: str | None = mapping.get("@id")
-        self.predicate = f"<{self.iri}>"
+        self.predicate = iri(self.iri) if self.iri is not None else "<None>"
         self.prefix: bool = bool(mapping.get("_prefix"))
         self.type_mapping: str | None = mapping.get("@type")
         self.container: frozenset[str] = frozenset(mapping.get("@container") or ())
@@ -192,7 +198,7 @@ class ActiveContext:
         else:
             kind = PROPERTY
             term = self.terms.get(key)
-            predicate = f"<{expanded}>"
+            predicate = f"<{expanded}>" if _iri_needs_escape(expanded) is None else iri(expanded)
         info = (kind, expanded, term, predicate)
         if len(self._keys) < MAX_KEYS:
             self._keys[key] = info
@@ -297,9 +303,11 @@ class ActiveContext:
 
 def _absolute_term(expanded: str | None) -> str:
     """``<expanded>``, or ``Fallback`` unless it is an absolute IRI."""
+    if expanded is not None and plain_absolute_iri(expanded) is not None:
+        return f"<{expanded}>"
     if expanded is None or expanded.startswith(("_:", "@")) or not is_absolute_iri(expanded):
         raise Fallback(f"not an absolute IRI: {expanded!r}")
-    return f"<{expanded}>"
+    return iri(expanded)
 
 
 def _wrap(pyld_ctx: Any, known: dict[int, ActiveContext]) -> ActiveContext:

@@ -7,8 +7,9 @@ of several credentials from one issuer) the N-degree algorithm is needed; we
 then run pyld's Hash N-Degree Quads on the colliding nodes, with a work limit
 so a crafted dataset cannot burn unbounded CPU (dataset poisoning).
 
-Terms are already serialized N-Quads strings (``<iri>``, ``"lit"^^<dt>``) and
-blank nodes are ``int``; the serialization rules are exactly pyld's.
+Terms are already serialized canonical N-Quads strings (``<iri>``, ``"lit"^^<dt>``)
+and blank nodes are ``int``; the escaping is RDFC-1.0's (``literal``, ``iri``), the
+rest is exactly pyld's.
 """
 
 from __future__ import annotations
@@ -35,19 +36,42 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 N_DEGREE_CALLS_PER_NODE = 64
 N_DEGREE_CALLS_FLOOR = 2048
 
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r", '"': '\\"'})
-NEEDS_ESCAPE = re.compile(r'[\\\t\n\r"]')
-"""Characters a literal's value must have escaped in N-Quads (as pyld escapes them)."""
+# RDFC-1.0's canonical N-Quads (its section 4.3 and N-Quads' canonical form): in a
+# literal, ECHAR for U+0008, U+0009, U+000A, U+000C, U+000D, '"' and backslash, UCHAR
+# (backslash-u 00XX, uppercase hex) for every other U+0000-U+001F and U+007F; in an
+# IRI, UCHAR for U+0000-U+0020 and <>"{}|^` and backslash. pyld 3.3 (URDNA2015) escaped
+# only backslash, tab, LF, CR and '"' in literals, nothing in IRIs (``canonize_legacy``).
+_ECHARS = {
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+    '"': '\\"',
+    "\\": "\\\\",
+}
+_ESCAPES = str.maketrans(
+    {chr(c): _ECHARS.get(chr(c), f"\\u{c:04X}") for c in (*range(0x20), 0x7F, 0x22, 0x5C)}
+)
+NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+"""Characters a literal's value must have escaped in canonical N-Quads."""
+_IRI_ESCAPES = str.maketrans(
+    {c: f"\\u{ord(c):04X}" for c in (*map(chr, range(0x21)), *'<>"{}|^`\\')}
+)
+IRI_NEEDS_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+"""Characters an IRI must have escaped in canonical N-Quads."""
 
 
 def iri(value: str) -> str:
-    """Serialized IRI term."""
-    return f"<{value}>"
+    """Serialized IRI term (canonical N-Quads)."""
+    # Most IRIs need no escaping; searching is cheaper than translating.
+    if IRI_NEEDS_ESCAPE.search(value) is None:
+        return f"<{value}>"
+    return "<" + value.translate(_IRI_ESCAPES) + ">"
 
 
 def literal(value: str, datatype: str = XSD_STRING, language: str | None = None) -> str:
-    """Serialized literal term, escaped and suffixed exactly as pyld's ``serialize_nquad``."""
-    # Most strings need no escaping; searching is cheaper than translating.
+    """Serialized literal term, escaped as canonical N-Quads and suffixed as pyld does."""
     if NEEDS_ESCAPE.search(value) is not None:
         value = value.translate(_ESCAPES)
     escaped = '"' + value + '"'
@@ -55,7 +79,21 @@ def literal(value: str, datatype: str = XSD_STRING, language: str | None = None)
         return escaped + "@" + language if language else escaped
     if datatype == XSD_STRING:
         return escaped
-    return f"{escaped}^^<{datatype}>"
+    return f"{escaped}^^{iri(datatype)}"
+
+
+_UCHAR = re.compile(r"\\u([0-9A-F]{4})")
+
+
+def raw_iri(term: str) -> str:
+    """The IRI a serialized IRI term names, ``<`` and ``>`` kept (undoes ``iri``).
+
+    Hash Related Blank Node (RDFC-1.0 4.7.3 step 3) hashes the predicate's value as
+    is, not its canonical form. Every backslash in a serialized IRI starts a UCHAR.
+    """
+    if "\\" not in term:
+        return term
+    return _UCHAR.sub(lambda m: chr(int(m.group(1), 16)), term)
 
 
 def _label(term: Term, labels: dict[int, str]) -> str:
@@ -320,9 +358,9 @@ class _NDegree:
                 node = term
                 entries = related[f"_:b{node}"]
                 if s.__class__ is int and s != node:
-                    entries.append((f"s{p}", f"_:b{s}"))
+                    entries.append((f"s{raw_iri(p)}", f"_:b{s}"))
                 if o.__class__ is int and o != node:
-                    entries.append((f"o{p}", f"_:b{o}"))
+                    entries.append((f"o{raw_iri(p)}", f"_:b{o}"))
                 if g.__class__ is int and g != node:
                     entries.append(("g", f"_:b{g}"))
         self.related = related
@@ -389,8 +427,8 @@ class _NDegree:
         return md.hexdigest(), issuer
 
 
-class _LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
-    """pyld's URDNA2015 with a budget on Hash N-Degree Quads calls."""
+class LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
+    """pyld's URDNA2015 with a budget on Hash N-Degree Quads calls (pyld's escaping)."""
 
     def __init__(self, budget: int) -> None:
         super().__init__()
@@ -407,14 +445,12 @@ class _LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
         return result
 
 
-def urdna2015_with_limit(dataset: dict[str, list[dict[str, Any]]]) -> str:
-    """Run pyld's URDNA2015 on a pyld dataset under the work limit."""
+def work_limit(dataset: dict[str, list[dict[str, Any]]]) -> int:
+    """Hash N-Degree Quads calls allowed on a pyld dataset."""
     nodes = set()
     for triples in dataset.values():
         for triple in triples:
             for key in ("subject", "object"):
                 if triple[key]["type"] == "blank node":
                     nodes.add(triple[key]["value"])
-    budget = N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(nodes)
-    result: str = _LimitedURDNA2015(budget).main(dataset, {"format": "application/n-quads"})
-    return result
+    return N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(nodes)

@@ -38,9 +38,10 @@ from shared.jsonld.context import (
     Fallback,
     KeyInfo,
     is_absolute_iri,
+    plain_absolute_iri,
 )
 from shared.jsonld.context import Term as ContextTerm
-from shared.jsonld.rdfc import NEEDS_ESCAPE, Quad, Term, literal
+from shared.jsonld.rdfc import NEEDS_ESCAPE, Quad, Term, iri, literal
 from shared.vocab import as_list
 
 _RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -96,9 +97,11 @@ def json_literal(value: Any) -> str:
 
 
 def _iri(expanded: str | None) -> str:
+    if expanded is not None and plain_absolute_iri(expanded) is not None:
+        return f"<{expanded}>"
     if expanded is None or expanded.startswith(("_:", "@")) or not is_absolute_iri(expanded):
         raise Fallback(f"not an absolute IRI: {expanded!r}")
-    return f"<{expanded}>"
+    return iri(expanded)
 
 
 # How a property turns a string value into an RDF term.

@@ -15,8 +15,8 @@ import threading
 from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
-from shared.canonical import canonize, canonize_sharing, jcs
-from shared.errors import ErrorCode, InvalidInput, Unsupported
+from shared.canonical import canonize, canonize_legacy, canonize_sharing, jcs
+from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported
 from shared.jsonld.rdfc import XSD_STRING, literal
 from shared.strict_json import parse as parse_json
 from shared.vocab import CREDENTIALS_V2, OB_V3P0_303, as_list
@@ -70,8 +70,13 @@ _CONFIG_PURPOSES: Final = {
     "assertionMethod": f"<{_SEC}assertionMethod>",
     "authentication": f"<{_SEC}authenticationMethod>",
 }
-# An absolute IRI that no term of those contexts expands and that N-Quads writes as is.
+# An absolute IRI that no term of those contexts expands and that canonical N-Quads writes
+# as is (no character RDFC-1.0 escapes in IRIs).
 _CONFIG_IRI = re.compile(r"(?:did:[a-z0-9]+:|https://)[-A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%]+")
+
+# An escape RDFC-1.0 writes and URDNA2015's older form does not: backslash b, f or u
+# after an even run of backslashes (so not a literal backslash followed by the letter).
+_RDFC10_ONLY_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\[bfu]")
 
 # The detached-JWS header Ed25519Signature2018 signs with (RFC 7797, b64=false).
 _JWS_2018_HEADER = {"alg": "EdDSA", "b64": False, "crit": ["b64"]}
@@ -111,8 +116,14 @@ def hash_data(
     suite: tuple[str, str | None],
     proof: Mapping[str, Any],
     unsecured: Mapping[str, Any],
+    *,
+    forms: list[str] | None = None,
 ) -> bytes:
-    """proofHash || documentHash for the given suite."""
+    """proofHash || documentHash for the given suite.
+
+    ``forms``, if given, receives the document's canonical N-Quads (RDFC suites), for
+    ``legacy_hash_data``.
+    """
     config = proof_config(proof, unsecured)
     if suite[1] == JCS_SUITE:
         context = unsecured.get("@context")
@@ -129,8 +140,53 @@ def hash_data(
         # Data Integrity RDFC proofs take part in a presentation's quad sharing; the
         # legacy suites convert on their own.
         canonical = canonize_sharing if suite[1] in RDFC_SUITES else canonize
-        doc_bytes = canonical(dict(unsecured)).encode("utf-8")
+        text = canonical(dict(unsecured))
+        if forms is not None:
+            forms.append(text)
+        doc_bytes = text.encode("utf-8")
     return proof_hash + hashlib.sha256(doc_bytes).digest()
+
+
+def legacy_hash_data(
+    suite: tuple[str, str | None],
+    proof: Mapping[str, Any],
+    unsecured: Mapping[str, Any],
+    document_form: str,
+) -> bytes | None:
+    """``hash_data`` over the N-Quads escaping before RDFC-1.0, or None if that is the same.
+
+    pyld 3.3 (and Rugzak before it followed RDFC-1.0) wrote URDNA2015's escaping: raw
+    control characters other than tab, LF and CR in literals, IRIs unescaped. Proofs
+    made over that form still verify: a caller whose signature failed checks it
+    against these bytes too. That accepts nothing else: both forms are injective
+    (each dataset has one text), and the forms of two different datasets are never
+    equal, since RDFC-1.0 text never holds a raw control character and the older
+    text holds one exactly where its dataset does. ``document_form`` is the
+    document's RDFC-1.0 form (``hash_data``'s ``forms``); the forms differ only if an
+    RDFC-1.0 text holds an escape the older one does not make (``\\b``, ``\\f``,
+    UCHAR), so nothing is recomputed otherwise. JCS and ecdsa-sd suites: None.
+    """
+    if suite[0] == DATA_INTEGRITY and suite[1] not in RDFC_SUITES:
+        return None
+    config = proof_config(proof, unsecured)
+    config_form = config_nquads(config)
+    if config_form is None:
+        config_form = canonize(dict(config))
+    config_differs = _RDFC10_ONLY_ESCAPE.search(config_form) is not None
+    document_differs = _RDFC10_ONLY_ESCAPE.search(document_form) is not None
+    if not (config_differs or document_differs):
+        return None
+    try:
+        if config_differs:
+            config_form = canonize_legacy(dict(config))
+        if document_differs:
+            document_form = canonize_legacy(dict(unsecured))
+    except RugzakError:
+        return None  # the RDFC-1.0 form was computed, so this does not happen
+    return (
+        hashlib.sha256(config_form.encode("utf-8")).digest()
+        + hashlib.sha256(document_form.encode("utf-8")).digest()
+    )
 
 
 def _flat_key(config: Mapping[str, Any]) -> Hashable | None:

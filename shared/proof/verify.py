@@ -18,6 +18,7 @@ from shared.proof.result import ProofResult
 from shared.proof.suites import (
     ED25519_2018,
     hash_data,
+    legacy_hash_data,
     split_jws,
     suite_of,
 )
@@ -128,10 +129,17 @@ def _verify_one(
             previous = _previous_proofs(proof, all_proofs)
             if previous:
                 target["proof"] = previous if len(previous) > 1 else previous[0]
-            hashed = hash_data(suite, proof, target)
+            forms: list[str] = []
+            hashed = hash_data(suite, proof, target, forms=forms)
         except RugzakError as exc:
             return fail(exc.code, exc.message, controller=vm.controller, detail=exc.detail)
         ok = verify_signature(vm.public_key, prefix + hashed, signature)
+        if not ok and forms:
+            # Signed over the N-Quads escaping before RDFC-1.0 (pyld, Rugzak until
+            # 2026-11)? Then that form verifies; see legacy_hash_data.
+            legacy = legacy_hash_data(suite, proof, target, forms[0])
+            if legacy is not None and legacy != hashed:
+                ok = verify_signature(vm.public_key, prefix + legacy, signature)
         if not ok:
             return fail(
                 ErrorCode.proof_invalid,

@@ -1,27 +1,46 @@
-"""shared.jsonld.rdfc: our RDFC-1.0 against pyld's URDNA2015 on random datasets."""
+"""shared.jsonld.rdfc: our RDFC-1.0 against pyld's URDNA2015 on random datasets.
+
+pyld runs through the reference's adapter (``canonize_dataset``), which gives its
+algorithm RDFC-1.0's N-Quads escaping; terms include characters that escaping treats
+differently from pyld's own.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pyld.canon
+import pyld.nquads
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pyld.canon import URDNA2015
 
 from shared.errors import ErrorCode, InvalidInput
-from shared.jsonld.rdfc import RDF_LANGSTRING, XSD_STRING, Quad, canonicalize, iri, literal
+from shared.jsonld.context import is_absolute_iri, plain_absolute_iri
+from shared.jsonld.rdfc import (
+    RDF_LANGSTRING,
+    XSD_STRING,
+    Quad,
+    canonicalize,
+    iri,
+    literal,
+    raw_iri,
+)
+from shared.jsonld.reference import canonize_dataset
 
 # Abstract terms, turned into our tuples and into pyld's dicts independently.
 BLANK = st.tuples(st.just("b"), st.integers(min_value=1, max_value=6))
-IRI = st.tuples(st.just("i"), st.sampled_from(["https://e.com/a", "https://e.com/b", "urn:x"]))
+IRI = st.tuples(
+    st.just("i"), st.sampled_from(["https://e.com/a", "https://e.com/b", "urn:x", "urn:x|y\\z"])
+)
 LITERAL = st.tuples(
     st.just("l"),
-    st.text(max_size=6),
-    st.sampled_from([XSD_STRING, "https://e.com/dt", RDF_LANGSTRING]),
+    st.text(st.sampled_from('ab"\\\t\n\r\b\f\x00\x0b\x1f\x7f é'), max_size=6),
+    st.sampled_from([XSD_STRING, "https://e.com/dt", "urn:d t", RDF_LANGSTRING]),
     st.sampled_from(["en", "nl-BE"]),
 )
-PREDICATE = st.sampled_from(["https://e.com/p", "https://e.com/q"])
+PREDICATE = st.sampled_from(["https://e.com/p", "https://e.com/q", "urn:p<q>", "urn:p\x01"])
 QUAD = st.tuples(
     st.one_of(BLANK, IRI),
     PREDICATE,
@@ -57,8 +76,7 @@ def _pyld_canon(quads: set[Any]) -> str:
         name = "@default" if g is None else (f"_:x{g[1]}" if g[0] == "b" else g[1])
         triple = {"subject": _pyld(s), "predicate": _pyld(("i", p)), "object": _pyld(o)}
         dataset.setdefault(name, []).append(triple)
-    result: str = URDNA2015().main(dataset, {"format": "application/n-quads"})
-    return result
+    return canonize_dataset(dataset)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
@@ -86,11 +104,46 @@ def test_symmetric_blank_nodes_get_labels_through_n_degree_hashing() -> None:
     assert canonicalize(quads) == _pyld_canon(abstract)
 
 
-def test_literal_serialization_matches_pyld_escaping() -> None:
-    assert literal('a"\\\t\n\r\x0c') == '"a\\"\\\\\\t\\n\\r\x0c"'.replace("\t", "\\t")
+def test_literal_serialization_is_rdfc10() -> None:
+    assert literal('a"\\\t\n\r\x0c\x08') == '"a\\"\\\\\\t\\n\\r\\f\\b"'
+    assert literal("\x00\x0b\x1f\x7f\x80é") == '"\\u0000\\u000B\\u001F\\u007F\x80é"'
     assert literal("x", RDF_LANGSTRING, "en") == '"x"@en'
     assert literal("x", RDF_LANGSTRING, "") == '"x"'
     assert literal("x", XSD_STRING) == '"x"'
+    assert literal("x", "urn:a b") == '"x"^^<urn:a\\u0020b>'
+
+
+def test_iri_serialization_is_rdfc10() -> None:
+    assert iri("https://e.com/a?b=c#d") == "<https://e.com/a?b=c#d>"
+    assert iri('urn:\x00 <>"{}|^`\\é') == (
+        "<urn:\\u0000\\u0020\\u003C\\u003E\\u0022\\u007B\\u007D\\u007C\\u005E\\u0060\\u005Cé>"
+    )
+    assert raw_iri(iri("urn:a\\b<c> d")) == "<urn:a\\b<c> d>"
+    assert raw_iri("<urn:plain>") == "<urn:plain>"
+
+
+def test_pyld_still_has_the_shape_the_adapter_relies_on() -> None:
+    """The reference adapter overrides two URDNA2015 methods and reads pyld's state;
+    pyld's own serialization is the pre-RDFC-1.0 one ``canonize_legacy`` keeps."""
+    assert pyld.nquads.escape("\x0b\x0c\t") == "\x0b\x0c\\t"
+    assert pyld.canon.serialize_nquad is pyld.nquads.serialize_nquad
+    for name in ("main", "hash_first_degree_quads", "modify_first_degree_component", "hash_nquads"):
+        assert callable(getattr(URDNA2015, name))
+    algorithm = URDNA2015()
+    assert algorithm.quads == []
+    assert algorithm.blank_node_info == {}
+    dataset = {"@default": [_triple("\x0b")]}
+    assert canonize_dataset(dataset) == '_:c14n0 <urn:p> "\\u000B" .\n'
+    legacy = canonize_dataset({"@default": [_triple("\x0b")]}, legacy=True)
+    assert legacy == '_:c14n0 <urn:p> "\x0b" .\n'
+
+
+def _triple(value: str) -> dict[str, Any]:
+    return {
+        "subject": {"type": "blank node", "value": "_:x"},
+        "predicate": {"type": "IRI", "value": "urn:p"},
+        "object": {"type": "literal", "value": value, "datatype": XSD_STRING},
+    }
 
 
 def test_poisoned_dataset_is_refused_quickly() -> None:
@@ -148,3 +201,15 @@ ONE_BLANK_QUAD = st.tuples(
 def test_one_blank_node_matches_pyld(abstract: set[Any]) -> None:
     ours: list[Quad] = [(_ours(s), iri(p), _ours(o), _ours(g)) for s, p, o, g in abstract]
     assert canonicalize(ours) == _pyld_canon(abstract)
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(st.text(st.sampled_from('ab:_@/ \t\n\x00\x0b\x1c\x7f\x85\xa0\u2028\u3000<>"{}|^`\\%é-+.,1')))
+def test_plain_absolute_iri_is_the_usual_case_of_the_general_path(value: str) -> None:
+    """The fast test that an IRI term needs no escaping and no fallback (one regex) says
+    yes exactly when the general path (pyld's absolute-IRI test, no blank node or
+    keyword, nothing RDFC-1.0 escapes) would write it as is."""
+    general = (
+        is_absolute_iri(value) and not value.startswith(("_:", "@")) and iri(value) == f"<{value}>"
+    )
+    assert (plain_absolute_iri(value) is not None) is general

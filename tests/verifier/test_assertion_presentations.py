@@ -18,6 +18,7 @@ from shared.vocab import CREDENTIALS_V2, OB_V3P0_303
 from tests.node_support import Run, npm_project
 from tests.verifier.helpers import (
     DOMAIN,
+    ISSUER,
     LEARNER,
     NOW,
     badge,
@@ -155,7 +156,15 @@ class BoundAssertionProofPurpose extends AssertionProofPurpose {
   }
 }
 let out;
-if (job.step === "sign") {
+if (job.step === "issue") {
+  const key = await Ed25519Multikey.from({
+    "@context": "https://w3id.org/security/multikey/v1", type: "Multikey",
+    id: job.kid, controller: job.did,
+    publicKeyMultibase: job.publicKeyMultibase, secretKeyMultibase: job.secretKeyMultibase,
+  });
+  const signer = new DataIntegrityProof({ signer: key.signer(), cryptosuite });
+  out = await vc.issue({ credential: job.credential, suite: signer, documentLoader });
+} else if (job.step === "sign") {
   const key = await Ed25519Multikey.from({
     "@context": "https://w3id.org/security/multikey/v1", type: "Multikey",
     id: job.kid, controller: job.did,
@@ -254,3 +263,63 @@ def test_assertion_presentations_both_ways_with_dcc_vc(dcc: Run) -> None:
         }
     )
     assert wrong["verified"] is False
+
+
+# U+000B (Word's soft line break, pasted into a text) and U+000C: RDFC-1.0 writes them as
+# \u000B and \f in canonical N-Quads, as digitalbazaar's rdf-canonize does; the older
+# URDNA2015 escaping (pyld 3.3) wrote them raw, and such signatures did not cross.
+CONTROL_NAME = "Doorzetting\x0bsvermogen\x0c"
+
+
+@pytest.mark.slow
+@pytest.mark.interop(
+    row="Credentials whose texts hold control characters (RDFC-1.0 escaping)",
+    implementation="DCC @digitalcredentials/vc 10.0.2 + digitalbazaar eddsa-rdfc-2022 (npm)",
+    direction="both ways",
+)
+def test_control_characters_both_ways_with_dcc_vc(dcc: Run) -> None:
+    unsigned = badge(name=CONTROL_NAME)
+    by_rugzak = signed(copy.deepcopy(unsigned))
+    presentation = create_presentation(
+        [by_rugzak],
+        LEARNER,
+        challenge=CHALLENGE,
+        domain=DOMAIN,
+        created=NOW,
+        proof_purpose="assertionMethod",
+    )
+    job = {"contexts": _contexts(), "challenge": CHALLENGE, "domain": DOMAIN}
+    checked = dcc({**job, "step": "verify", "presentation": presentation})
+    assert checked["verified"] is True, checked
+
+    by_dcc = dcc(
+        {
+            **job,
+            "step": "issue",
+            "credential": unsigned,
+            "did": ISSUER.did,
+            "kid": ISSUER.verification_method,
+            "publicKeyMultibase": ISSUER.public_multibase,
+            "secretKeyMultibase": ISSUER.secret_multibase,
+        }
+    )
+    assert by_dcc["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    assert CONTROL_NAME in by_dcc["name"]
+    signed_by_dcc = dcc(
+        {
+            **job,
+            "step": "sign",
+            "credentials": [by_dcc],
+            "did": LEARNER.did,
+            "kid": LEARNER.verification_method,
+            "publicKeyMultibase": LEARNER.public_multibase,
+            "secretKeyMultibase": LEARNER.secret_multibase,
+        }
+    )
+    result = _verify(signed_by_dcc)
+    assert result.verified, result.to_dict()
+    tampered = copy.deepcopy(signed_by_dcc)
+    tampered["verifiableCredential"][0]["name"] = tampered["verifiableCredential"][0][
+        "name"
+    ].replace("\x0b", "\x0c")
+    assert not _verify(tampered).verified

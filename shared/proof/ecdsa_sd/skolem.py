@@ -19,7 +19,7 @@ from pyld import jsonld
 from shared.contexts import document_loader
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.jsonld.context import Fallback
-from shared.jsonld.rdfc import Quad, Term, literal, serialize
+from shared.jsonld.rdfc import Quad, Term, iri, literal, serialize
 from shared.jsonld.reference import expand_safely
 from shared.jsonld.to_rdf import document_quads
 
@@ -124,7 +124,7 @@ def _pyld_quads(document: dict[str, Any]) -> set[Quad]:
         if node["type"] == "blank node":
             return blanks.setdefault(node["value"], len(blanks) + 1)
         if node["type"] == "IRI":
-            return f"<{node['value']}>"
+            return iri(node["value"])
         return literal(node["value"], node.get("datatype", ""), node.get("language"))
 
     quads: set[Quad] = set()
@@ -133,9 +133,9 @@ def _pyld_quads(document: dict[str, Any]) -> set[Quad]:
         if graph.startswith("_:"):
             graph_term = blanks.setdefault(graph, len(blanks) + 1)
         elif graph != "@default":
-            graph_term = f"<{graph}>"
+            graph_term = iri(graph)
         for t in triples:
-            predicate = f"<{t['predicate']['value']}>"
+            predicate = iri(t["predicate"]["value"])
             quads.add((term(t["subject"]), predicate, term(t["object"]), graph_term))
     return quads
 
