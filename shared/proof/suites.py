@@ -77,6 +77,10 @@ _CONFIG_IRI = re.compile(r"(?:did:[a-z0-9]+:|https://)[-A-Za-z0-9._~:/?#\[\]@!$&
 # An escape RDFC-1.0 writes and URDNA2015's older form does not: backslash b, f or u
 # after an even run of backslashes (so not a literal backslash followed by the letter).
 _RDFC10_ONLY_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\[bfu]")
+# A literal in canonical N-Quads (its quotes and backslashes are escaped), and an IRI
+# holding an escape: RDFC-1.0 escapes U+0000-U+0020 and <>"{}|^`\ in IRIs.
+_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
+_ESCAPED_IRI = re.compile(r"<[^>]*\\")
 
 # The detached-JWS header Ed25519Signature2018 signs with (RFC 7797, b64=false).
 _JWS_2018_HEADER = {"alg": "EdDSA", "b64": False, "crit": ["b64"]}
@@ -161,7 +165,9 @@ def legacy_hash_data(
     against these bytes too. That accepts nothing else: both forms are injective
     (each dataset has one text), and the forms of two different datasets are never
     equal, since RDFC-1.0 text never holds a raw control character and the older
-    text holds one exactly where its dataset does. ``document_form`` is the
+    text holds one exactly where its dataset does. That holds for literals only (the
+    older form wrote IRIs raw, backslashes and all), so a dataset whose IRIs need
+    escaping gets no second form. ``document_form`` is the
     document's RDFC-1.0 form (``hash_data``'s ``forms``); the forms differ only if an
     RDFC-1.0 text holds an escape the older one does not make (``\\b``, ``\\f``,
     UCHAR), so nothing is recomputed otherwise. JCS and ecdsa-sd suites: None.
@@ -176,6 +182,11 @@ def legacy_hash_data(
     document_differs = _RDFC10_ONLY_ESCAPE.search(document_form) is not None
     if not (config_differs or document_differs):
         return None
+    if _escaped_iri(config_form) or _escaped_iri(document_form):
+        # The older form wrote IRIs raw, backslashes included: an IRI holding the text
+        # "\u007B" would read as another IRI's RDFC-1.0 escape of "{", and a signature
+        # over one badge would hold for another. Only literal escapes get a second form.
+        return None
     try:
         if config_differs:
             config_form = canonize_legacy(dict(config))
@@ -187,6 +198,11 @@ def legacy_hash_data(
         hashlib.sha256(config_form.encode("utf-8")).digest()
         + hashlib.sha256(document_form.encode("utf-8")).digest()
     )
+
+
+def _escaped_iri(form: str) -> bool:
+    """Whether an IRI of this canonical N-Quads text holds an escape (literals left out)."""
+    return _ESCAPED_IRI.search(_LITERAL.sub('""', form)) is not None
 
 
 def _flat_key(config: Mapping[str, Any]) -> Hashable | None:

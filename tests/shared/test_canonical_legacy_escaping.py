@@ -115,6 +115,22 @@ def test_signature_over_another_key_or_document_is_still_refused(
     assert _verify(other).code == ErrorCode.proof_invalid
 
 
+def test_an_iri_holding_backslashes_does_not_pass_for_the_iri_they_escape() -> None:
+    """The older form wrote IRIs raw: "\\u007B" typed into an IRI would read exactly as
+    RDFC-1.0's escape of "{" in the signed one. Such a copy must not verify."""
+    document = _document("no control characters here")
+    document["id"] = "https://portfolio.example/{dossier}"
+    signed = create_proof(document, KEY, created=CREATED)
+    assert "\\u007B" in canonize(document)
+    assert _verify(signed).ok
+    forged = copy.deepcopy(signed)
+    forged["id"] = "https://portfolio.example/\\u007Bdossier\\u007D"
+    assert canonize_legacy({k: v for k, v in forged.items() if k != "proof"}) == canonize(
+        document
+    )  # the same bytes: without the guard, the signature would hold for the copy
+    assert _verify(forged).code == ErrorCode.proof_invalid
+
+
 def test_no_second_form_when_nothing_differs() -> None:
     suite = (DATA_INTEGRITY, "eddsa-rdfc-2022")
     plain = _document('quote " backslash \\ tab \t newline \n u0041 \\u0041 \\f')
