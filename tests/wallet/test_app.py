@@ -50,6 +50,13 @@ async def type_into(pilot: object, widget: Input, text: str) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
+async def unlock(app: WalletApp, pilot: object) -> None:
+    """Type the wallet's passphrase on the unlock screen, press enter, let it open."""
+    await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+
+
 async def test_create_receive_browse_present(
     config: WalletConfig,
     tmp_path: Path,
@@ -133,9 +140,7 @@ async def test_wrong_passphrase_says_so_and_right_one_opens(
         assert isinstance(app.screen, UnlockScreen)
         message = str(app.screen.query_one("#form-error", Static).render())
         assert "wrong_passphrase" in message
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         assert isinstance(app.screen, BadgesScreen)
 
 
@@ -145,9 +150,7 @@ async def test_receive_offer_in_the_app(
     store.close()
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("i")
         await type_into(pilot, app.screen.query_one("#source", Input), issuer.offer(2))
         await pilot.press("enter")
@@ -165,9 +168,7 @@ async def test_refused_credential_shows_the_reason(
     store.close()
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("i")
         await type_into(pilot, app.screen.query_one("#source", Input), str(path))
         await pilot.press("enter")
@@ -188,9 +189,7 @@ async def test_backup_then_restore_on_a_fresh_machine(
     backup = tmp_path / "backup.json"
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("b")
         await pilot.pause()
         await type_into(pilot, app.screen.query_one("#path", Input), str(backup))
@@ -235,9 +234,7 @@ async def test_status_refresh_sees_a_revocation(config: WalletConfig, store: Wal
     config.transport.routes[STATUS_URL] = status_list({7, 42})
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("r")
         await settle(app, pilot)
         assert isinstance(app.screen, BadgesScreen)
@@ -256,9 +253,7 @@ async def test_unlock_rechecks_statuses_in_the_background(
     config.transport.routes[STATUS_URL] = status_list({7})
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         screen = app.screen
         assert isinstance(screen, BadgesScreen)
         assert [c.status for c in screen.all_cards] == ["revoked"]
@@ -279,9 +274,7 @@ async def test_unlock_recheck_without_network_keeps_the_last_status_quietly(
     config.transport.routes.clear()
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         screen = app.screen
         assert isinstance(screen, BadgesScreen)
         assert [c.status for c in screen.all_cards] == ["valid"]
@@ -312,9 +305,7 @@ async def test_damaged_wallet_file_shows_a_plain_error(
     store.path.write_bytes(data[: len(data) // 3])
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         assert isinstance(app.screen, ErrorDialog)
         assert "wallet_corrupt" in str(app.screen.query_one("#error-text", Static).render())
         await pilot.press("enter")
@@ -334,9 +325,7 @@ async def test_search_filter_export_and_delete(
     store.close()
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         cards = app.screen.query_one("#cards", OptionList)
         assert cards.option_count == 2
         await pilot.press("slash", *"samen")
@@ -404,9 +393,7 @@ async def test_request_confirms_the_verifier_and_picks_wanted_types(
     )
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("p")
         await pilot.pause()
         field = app.screen.query_one("#request", Input)
@@ -427,9 +414,7 @@ async def test_offer_asking_for_a_transaction_code(
     store.close()
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("i")
         await type_into(pilot, app.screen.query_one("#source", Input), fake.offer(8))
         await pilot.press("enter")

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, Static
 
-from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import settle, type_into
+from tests.wallet.test_app import settle, unlock
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
@@ -62,9 +61,7 @@ async def test_export_all_from_the_badge_list(
     config.lang = lang
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         assert isinstance(app.screen, BadgesScreen)
 
         await pilot.press("e")
@@ -126,9 +123,7 @@ async def test_no_documents_folder_means_the_home_folder(
     _fill(config, store)
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("e")
         await pilot.pause()
         assert app.screen.query_one("#path", Input).value == str(home / "Rugzak badges 2026-11-23")

@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.console import Console
 from rich_pixels import Pixels
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from shared.credentials import issue_credential
 from shared.digests import digest_multibase
@@ -18,9 +18,8 @@ from shared.runtime.sealing import FAST_KDF
 from tests import sample_badges as sb
 from tests.factories import unsigned_badge
 from tests.sample_images import badge_png, data_uri
-from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, ISSUER_KEY, NOW, make_credential
-from tests.wallet.test_app import settle, type_into
+from tests.wallet.test_app import settle, unlock
 from wallet.app import WalletApp
 from wallet.badge_images import badge_image
 from wallet.config import WalletConfig
@@ -99,9 +98,7 @@ async def _picture_shown(
     store.close()
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, DetailScreen)

@@ -12,9 +12,8 @@ from textual.widgets import Input, Label, SelectionList
 
 from shared import qr
 from shared.status_staple import is_stapled
-from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import settle, type_into
+from tests.wallet.test_app import settle, type_into, unlock
 from tests.wallet.test_stapling import REQUEST
 from wallet.app import WalletApp
 from wallet.config import StapleMode, WalletConfig
@@ -45,9 +44,7 @@ def _receive(config: WalletConfig, store: WalletStore) -> None:
 
 
 async def _qr_screen(app: WalletApp, pilot: Any) -> QRScreen:
-    await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-    await pilot.press("enter")
-    await settle(app, pilot)
+    await unlock(app, pilot)
     await pilot.press("p")
     await pilot.pause()
     await type_into(pilot, app.screen.query_one("#request", Input), REQUEST.to_short_text())

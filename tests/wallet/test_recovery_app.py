@@ -10,7 +10,7 @@ from textual.widgets import Input, Static, TextArea
 from shared.runtime.sealing import FAST_KDF
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import settle, type_into
+from tests.wallet.test_app import settle, type_into, unlock
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
@@ -26,9 +26,7 @@ from wallet.service import WalletService
 
 async def _unlock(app: WalletApp, pilot: object) -> None:
     assert isinstance(app.screen, UnlockScreen)
-    await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await settle(app, pilot)
+    await unlock(app, pilot)
     assert isinstance(app.screen, BadgesScreen)
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from textual.widgets import Input
 
-from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import settle, type_into
+from tests.wallet.test_app import settle, type_into, unlock
 from tests.wallet.test_cli import ENV, did_of, run
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
@@ -80,9 +79,7 @@ async def test_app_asks_before_replacing_a_file(
 
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await type_into(pilot, app.screen.query_one("#passphrase", Input), PASSPHRASE)
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await unlock(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, DetailScreen)
