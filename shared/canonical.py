@@ -17,6 +17,7 @@ from typing import Any
 import rfc8785
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.jsonld import legacy_escaping
 from shared.jsonld.context import Fallback
 from shared.jsonld.rdfc import canonicalize
 from shared.jsonld.reference import canonize_legacy, canonize_reference
@@ -29,6 +30,7 @@ __all__ = [
     "canonize_reference",
     "canonize_sharing",
     "jcs",
+    "legacy_form",
     "sharing_embedded_quads",
 ]
 
@@ -48,6 +50,13 @@ def canonize(document: dict[str, Any]) -> str:
     except Fallback:
         return canonize_reference(document)
     return canonicalize(quads)
+
+
+def legacy_form(document: dict[str, Any], form: str) -> str:
+    """``document`` canonized in the older escaping (``canonize_legacy``), given its
+    RDFC-1.0 form ``form``: ``form`` itself when the two read the same, so nothing is
+    recomputed. For checking old signatures only (``shared.jsonld.legacy_escaping``)."""
+    return canonize_legacy(document) if legacy_escaping.differs(form) else form
 
 
 class _Sharing:

@@ -15,8 +15,9 @@ import threading
 from collections.abc import Hashable, Mapping
 from typing import Any, Final
 
-from shared.canonical import canonize, canonize_legacy, canonize_sharing, jcs
+from shared.canonical import canonize, canonize_sharing, jcs, legacy_form
 from shared.errors import ErrorCode, InvalidInput, RugzakError, Unsupported
+from shared.jsonld import legacy_escaping
 from shared.jsonld.rdfc import XSD_STRING, literal
 from shared.strict_json import parse as parse_json
 from shared.vocab import CREDENTIALS_V2, OB_V3P0_303, as_list
@@ -73,14 +74,6 @@ _CONFIG_PURPOSES: Final = {
 # An absolute IRI that no term of those contexts expands and that canonical N-Quads writes
 # as is (no character RDFC-1.0 escapes in IRIs).
 _CONFIG_IRI = re.compile(r"(?:did:[a-z0-9]+:|https://)[-A-Za-z0-9._~:/?#\[\]@!$&'()*+,;=%]+")
-
-# An escape RDFC-1.0 writes and URDNA2015's older form does not: backslash b, f or u
-# after an even run of backslashes (so not a literal backslash followed by the letter).
-_RDFC10_ONLY_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\[bfu]")
-# A literal in canonical N-Quads (its quotes and backslashes are escaped), and an IRI
-# holding an escape: RDFC-1.0 escapes U+0000-U+0020 and <>"{}|^`\ in IRIs.
-_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
-_ESCAPED_IRI = re.compile(r"<[^>]*\\")
 
 # The detached-JWS header Ed25519Signature2018 signs with (RFC 7797, b64=false).
 _JWS_2018_HEADER = {"alg": "EdDSA", "b64": False, "crit": ["b64"]}
@@ -159,18 +152,12 @@ def legacy_hash_data(
 ) -> bytes | None:
     """``hash_data`` over the N-Quads escaping before RDFC-1.0, or None if that is the same.
 
-    pyld 3.3 (and Rugzak before it followed RDFC-1.0) wrote URDNA2015's escaping: raw
-    control characters other than tab, LF and CR in literals, IRIs unescaped. Proofs
-    made over that form still verify: a caller whose signature failed checks it
-    against these bytes too. That accepts nothing else: both forms are injective
-    (each dataset has one text), and the forms of two different datasets are never
-    equal, since RDFC-1.0 text never holds a raw control character and the older
-    text holds one exactly where its dataset does. That holds for literals only (the
-    older form wrote IRIs raw, backslashes and all), so a dataset whose IRIs need
-    escaping gets no second form. ``document_form`` is the
-    document's RDFC-1.0 form (``hash_data``'s ``forms``); the forms differ only if an
-    RDFC-1.0 text holds an escape the older one does not make (``\\b``, ``\\f``,
-    UCHAR), so nothing is recomputed otherwise. JCS and ecdsa-sd suites: None.
+    Proofs made over that form (pyld 3.3, Rugzak before 2026-11-28) still verify: a
+    caller whose signature failed checks it against these bytes too. Only where the
+    forms differ in texts, never in IRIs: ``shared.jsonld.legacy_escaping`` says why
+    that accepts nothing else. ``document_form`` is the document's RDFC-1.0 form
+    (``hash_data``'s ``forms``); nothing is recomputed unless a form differs. JCS and
+    ecdsa-sd suites: None (ecdsa-sd-2023 has its own, ``shared.proof.ecdsa_sd.verify``).
     """
     if suite[0] == DATA_INTEGRITY and suite[1] not in RDFC_SUITES:
         return None
@@ -178,31 +165,17 @@ def legacy_hash_data(
     config_form = config_nquads(config)
     if config_form is None:
         config_form = canonize(dict(config))
-    config_differs = _RDFC10_ONLY_ESCAPE.search(config_form) is not None
-    document_differs = _RDFC10_ONLY_ESCAPE.search(document_form) is not None
-    if not (config_differs or document_differs):
-        return None
-    if _escaped_iri(config_form) or _escaped_iri(document_form):
-        # The older form wrote IRIs raw, backslashes included: an IRI holding the text
-        # "\u007B" would read as another IRI's RDFC-1.0 escape of "{", and a signature
-        # over one badge would hold for another. Only literal escapes get a second form.
+    if not legacy_escaping.applies(config_form, document_form):
         return None
     try:
-        if config_differs:
-            config_form = canonize_legacy(dict(config))
-        if document_differs:
-            document_form = canonize_legacy(dict(unsecured))
+        config_form = legacy_form(dict(config), config_form)
+        document_form = legacy_form(dict(unsecured), document_form)
     except RugzakError:
         return None  # the RDFC-1.0 form was computed, so this does not happen
     return (
         hashlib.sha256(config_form.encode("utf-8")).digest()
         + hashlib.sha256(document_form.encode("utf-8")).digest()
     )
-
-
-def _escaped_iri(form: str) -> bool:
-    """Whether an IRI of this canonical N-Quads text holds an escape (literals left out)."""
-    return _ESCAPED_IRI.search(_LITERAL.sub('""', form)) is not None
 
 
 def _flat_key(config: Mapping[str, Any]) -> Hashable | None:
