@@ -19,6 +19,7 @@ from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.ob.disclosure import SELECTABLE, can_disclose, hidden_parts
 from shared.presentation_request import PresentationRequest
 from shared.verification import Verdict
+from tests.conftest import load_vector
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import HOLDER_KEY, NOW
 from tests.wallet.sd_badges import SD_INDEX, sd_badge, sd_resolver, sd_status
@@ -107,6 +108,24 @@ def test_a_badge_without_a_base_proof_cannot_be_shown_in_part(
     assert caught.value.code == ErrorCode.disclosure_unavailable
     assert "Lassen, niveau 2" in caught.value.message
     assert _verify(service.present([card.id], REQUEST).document).verdict == Verdict.valid
+
+
+def test_a_badge_signed_before_rdfc10_escaping_is_shown_in_part(
+    sd_config: WalletConfig, sd_store: WalletStore
+) -> None:
+    """Lifelong badges: texts with a vertical tab or form feed, signed by Rugzak before
+    2026-11-28 in the older N-Quads escaping (tests/vectors/legacy-escaping). The wallet
+    keeps the badge and derives its disclosure in that form, which the verifier accepts."""
+    service = WalletService(sd_config, sd_store)
+    (outcome,) = service.import_document(load_vector("legacy-escaping/ecdsa-sd-base.json"))
+    assert outcome.accepted, outcome
+    card = service.cards()[0]
+    shown = service.present([card.id], REQUEST, hide={"identifier", "alignment"}).document
+    (credential,) = shown["verifiableCredential"]
+    assert "\x0b" in credential["evidence"][0]["name"]
+    result = _verify(shown)
+    assert result.verdict == Verdict.valid, result.to_dict()
+    assert result.credentials[0].summary["hidden"] == ["identifier", "alignment"]
 
 
 def test_hidden_parts_names_nothing_for_a_whole_badge() -> None:

@@ -3,6 +3,10 @@
 The holder keeps the mandatory statements, picks the non-mandatory ones to
 reveal with JSON Pointers, and keeps only their signatures. The HMAC key stays
 with the holder: the verifier gets just the labels it needs.
+
+The derived proof is made in the form its base proof was signed in, since the
+verifier computes labels, order and hashes in one form: a base proof from before
+2026-11-28 signed the N-Quads escaping before RDFC-1.0 (``shared.jsonld.legacy_escaping``).
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from dataclasses import dataclass
 from typing import Any, TypeGuard
 
 from shared.errors import ErrorCode, InvalidInput
+from shared.jsonld import legacy_escaping
 from shared.proof.ecdsa_sd.base import CRYPTOSUITE, add_proof
 from shared.proof.ecdsa_sd.cbor import (
     BASE_HEADER,
+    BaseProofValue,
     DerivedProofValue,
     parse_base_proof_value,
     serialize_derived_proof_value,
@@ -23,6 +29,7 @@ from shared.proof.ecdsa_sd.cbor import (
 from shared.proof.ecdsa_sd.labels import Grouped, canonical_id_map, canonicalize_and_group
 from shared.proof.ecdsa_sd.labels import hmac_label_map_function as _hmac_factory
 from shared.proof.ecdsa_sd.pointers import select_json_ld
+from shared.proof.ecdsa_sd.verify import statements_signed
 from shared.proof.suites import DATA_INTEGRITY
 from shared.vocab import as_list
 
@@ -45,8 +52,13 @@ def create_disclosure_data(
     selective_pointers: Sequence[str],
     *,
     random_string: str | None = None,
+    legacy: bool = False,
 ) -> DisclosureData:
-    """The spec's createDisclosureData for ``document`` (without its proof)."""
+    """The spec's createDisclosureData for ``document`` (without its proof).
+
+    ``legacy``: for a base proof signed in the N-Quads escaping before RDFC-1.0
+    (``labels.canonicalize_and_group``).
+    """
     base = parse_base_proof_value(proof.get("proofValue"))
     mandatory_pointers = base.mandatory_pointers
     if not mandatory_pointers and not selective_pointers:
@@ -61,6 +73,7 @@ def create_disclosure_data(
             "combined": combined_pointers,
         },
         random_string=random_string,
+        legacy=legacy,
     )
     mandatory = grouped.groups["mandatory"].matching
     selective = grouped.groups["selective"].matching
@@ -132,6 +145,39 @@ def derive_proof(
     data = create_disclosure_data(
         document, base_proof, selective_pointers, random_string=random_string
     )
+    if legacy_escaping.applies("".join(data.grouped.nquads)):
+        data = _in_signed_form(data, document, base_proof, selective_pointers, random_string)
     new_proof = {k: v for k, v in base_proof.items() if k != "@context"}
     new_proof["proofValue"] = serialize_derived_proof_value(data.value)
     return add_proof(data.reveal_document, new_proof)
+
+
+def _in_signed_form(
+    data: DisclosureData,
+    document: dict[str, Any],
+    proof: dict[str, Any],
+    selective_pointers: Sequence[str],
+    random_string: str | None,
+) -> DisclosureData:
+    """``data``, or the same in the older escaping if the base proof signed that form.
+
+    Asked only when the document's texts read otherwise in the older form. The
+    proof-scoped key signed each non-mandatory statement, so those signatures tell the
+    forms apart without the issuer's key. When they hold in RDFC-1.0, RDFC-1.0 is kept:
+    the base proof signed it, or the forms differ only in mandatory statements (under
+    the issuer's signature alone), whose derived proofs then agree unless those
+    statements' blank node labels or order differ between the forms too.
+    """
+    base = parse_base_proof_value(proof.get("proofValue"))
+    if _statements_signed(data.grouped, base):
+        return data
+    older = create_disclosure_data(
+        document, proof, selective_pointers, random_string=random_string, legacy=True
+    )
+    return older if _statements_signed(older.grouped, base) else data
+
+
+def _statements_signed(grouped: Grouped, base: BaseProofValue) -> bool:
+    """Whether the base proof's statement signatures hold in ``grouped``'s form."""
+    statements = list(grouped.groups["mandatory"].non_matching.values())
+    return statements_signed(base.public_key, statements, base.signatures)

@@ -87,10 +87,15 @@ def label_replacement_canonicalize(dataset: Dataset, factory: LabelMapFactory) -
 
 
 def label_replacement_canonicalize_json_ld(
-    document: dict[str, Any], factory: LabelMapFactory
+    document: dict[str, Any], factory: LabelMapFactory, *, legacy: bool = False
 ) -> Relabelled:
-    """The spec's labelReplacementCanonicalizeJsonLd."""
-    return label_replacement_canonicalize(document_dataset(document), factory)
+    """The spec's labelReplacementCanonicalizeJsonLd (``legacy``: ``canonicalize_and_group``)."""
+    return label_replacement_canonicalize(_dataset(document, legacy), factory)
+
+
+def _dataset(document: dict[str, Any], legacy: bool) -> Dataset:
+    dataset = document_dataset(document)
+    return dataset.in_legacy_form() if legacy else dataset
 
 
 @dataclass(frozen=True)
@@ -115,12 +120,12 @@ class Grouped:
 
 
 def _selection_nquads(
-    skolemized: Skolemized, pointers: Sequence[str], label_map: Mapping[str, str]
+    skolemized: Skolemized, pointers: Sequence[str], label_map: Mapping[str, str], legacy: bool
 ) -> tuple[set[str], Dataset]:
     selection = select_json_ld(skolemized.compact, pointers)
     if selection is None:
         return set(), Dataset(frozenset())
-    dataset = document_dataset(selection)
+    dataset = _dataset(selection, legacy)
     known = {
         node: "_:" + label_map[name] for node, name in dataset.names.items() if name in label_map
     }
@@ -140,14 +145,20 @@ def canonicalize_and_group(
     group_definitions: Mapping[str, Sequence[str]],
     *,
     random_string: str | None = None,
+    legacy: bool = False,
 ) -> Grouped:
-    """Canonical N-Quads of ``document`` split by each group's JSON Pointers."""
+    """Canonical N-Quads of ``document`` split by each group's JSON Pointers.
+
+    ``legacy``: every statement in the N-Quads escaping before RDFC-1.0, as base proofs
+    signed before 2026-11-28 were made (``Dataset.in_legacy_form``): canonical labels,
+    HMAC labels, order and text all follow from that form, as they did for the signer.
+    """
     skolemized = skolemize_compact(document, random_string)
-    deskolemized = document_dataset(skolemized.compact)
+    deskolemized = _dataset(skolemized.compact, legacy)
     relabelled = label_replacement_canonicalize(deskolemized, factory)
     groups: dict[str, Group] = {}
     for name, pointers in group_definitions.items():
-        selected, dataset = _selection_nquads(skolemized, pointers, relabelled.label_map)
+        selected, dataset = _selection_nquads(skolemized, pointers, relabelled.label_map, legacy)
         matching: dict[int, str] = {}
         non_matching: dict[int, str] = {}
         for index, nq in enumerate(relabelled.nquads):

@@ -19,6 +19,7 @@ from pyld import jsonld
 from shared.contexts import document_loader
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.jsonld.context import Fallback
+from shared.jsonld.legacy_escaping import older_term
 from shared.jsonld.rdfc import Quad, Term, iri, literal, serialize
 from shared.jsonld.reference import expand_safely
 from shared.jsonld.to_rdf import document_quads
@@ -52,6 +53,19 @@ class Dataset:
         """The quads as N-Quads lines, blank nodes written ``_:<name>``, sorted."""
         labels = {n: f"_:{name}" for n, name in self.names.items()}
         return sorted(serialize(q, labels) for q in self.quads)
+
+    def in_legacy_form(self) -> Dataset:
+        """The same dataset, its terms written as before RDFC-1.0 (``older_term``): what
+        a base proof signed before 2026-11-28 labelled, sorted and signed."""
+        quads = frozenset(
+            (_older(s), older_term(p), _older(o), None if g is None else _older(g))
+            for s, p, o, g in self.quads
+        )
+        return Dataset(quads, self.names)
+
+
+def _older(term: Term) -> Term:
+    return older_term(term) if isinstance(term, str) else term
 
 
 def _skolemize(expanded: list[Any], counter: _Counter) -> list[Any]:

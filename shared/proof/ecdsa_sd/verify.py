@@ -4,16 +4,22 @@ Every statement the verifier can compute from the document must be covered:
 the mandatory ones by the hash under the issuer's signature, each other one by
 its own signature from the proof-scoped key. A statement added, changed or
 re-revealed makes the count or a signature fail.
+
+A proof made before 2026-11-28 signed its statements in the N-Quads escaping before
+RDFC-1.0: when the check fails on a document whose texts read otherwise in that form,
+the whole check runs again in it (``shared.jsonld.legacy_escaping``).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from shared.canonical import canonize
+from shared.canonical import canonize, legacy_form
 from shared.errors import ErrorCode, RugzakError
+from shared.jsonld import legacy_escaping
 from shared.keys import verify_p256_signature
 from shared.multibase import P256_PUB_PREFIX
 from shared.proof.ecdsa_sd.base import hash_mandatory, sign_data
@@ -37,19 +43,28 @@ class VerifyData:
     non_mandatory: list[str]
     mandatory_hash: bytes
     complete: bool = True
+    #: the canonical proof options and statements, joined (for ``legacy_escaping.applies``)
+    forms: tuple[str, ...] = ()
 
 
-def create_verify_data(document: dict[str, Any], proof: dict[str, Any]) -> VerifyData:
+def create_verify_data(
+    document: dict[str, Any], proof: dict[str, Any], *, legacy: bool = False
+) -> VerifyData:
     """The spec's createVerifyData for ``document`` without its proof.
 
-    Raises ``InvalidInput`` (``malformed_proof``) for a proof value that does
-    not parse and ``Unsupported`` for a base proof handed to a verifier.
+    ``legacy``: in the N-Quads escaping before RDFC-1.0, throughout. Raises
+    ``InvalidInput`` (``malformed_proof``) for a proof value that does not parse and
+    ``Unsupported`` for a base proof handed to a verifier.
     """
     parsed = parse_derived_proof_value(proof.get("proofValue"))
-    proof_hash = hashlib.sha256(canonize(proof_config(proof, document)).encode("utf-8")).digest()
+    config = proof_config(proof, document)
+    config_form = canonize(config)
+    if legacy:
+        config_form = legacy_form(config, config_form)
+    proof_hash = hashlib.sha256(config_form.encode("utf-8")).digest()
     try:
         nquads = label_replacement_canonicalize_json_ld(
-            document, label_map_function(parsed.label_map)
+            document, label_map_function(parsed.label_map), legacy=legacy
         ).nquads
     except MissingLabel:
         # A blank node the holder did not disclose a label for: not what was signed.
@@ -68,6 +83,22 @@ def create_verify_data(document: dict[str, Any], proof: dict[str, Any]) -> Verif
         non_mandatory,
         hash_mandatory(mandatory),
         complete,
+        (config_form, "".join(nquads)),
+    )
+
+
+def statements_signed(
+    public_key: bytes, statements: Sequence[str], signatures: Sequence[bytes]
+) -> bool:
+    """Whether each statement carries its signature by the proof-scoped key, one for one.
+
+    ``public_key`` is the multikey from the proof value (P-256 header, then the key).
+    """
+    if public_key[:2] != P256_PUB_PREFIX or len(statements) != len(signatures):
+        return False
+    return all(
+        verify_p256_signature(public_key[2:], nq.encode("utf-8"), signature)
+        for nq, signature in zip(statements, signatures, strict=True)
     )
 
 
@@ -81,18 +112,22 @@ def verify_derived_proof(
     ``Unsupported`` (``unsupported_cryptosuite``) for a base proof.
     """
     data = create_verify_data(document, proof)
+    if _holds(data, issuer_public_key):
+        return True
+    # Signed before 2026-11-28, over the older escaping? Then the whole check again in
+    # that form (labels, order, hashes, statements), never a mix of the two.
+    if not legacy_escaping.applies(*data.forms):
+        return False
+    return _holds(create_verify_data(document, proof, legacy=True), issuer_public_key)
+
+
+def _holds(data: VerifyData, issuer_public_key: bytes) -> bool:
     if not data.complete or len(data.signatures) != len(data.non_mandatory):
         return False
     to_verify = sign_data(data.proof_hash, data.public_key, data.mandatory_hash)
     if not verify_p256_signature(issuer_public_key, to_verify, data.base_signature):
         return False
-    proof_scoped = data.public_key[2:]
-    if data.public_key[:2] != P256_PUB_PREFIX:
-        return False
-    return all(
-        verify_p256_signature(proof_scoped, nq.encode("utf-8"), signature)
-        for nq, signature in zip(data.non_mandatory, data.signatures, strict=True)
-    )
+    return statements_signed(data.public_key, data.non_mandatory, data.signatures)
 
 
 def derived_proof_failure(
