@@ -32,7 +32,7 @@ def upgrade(ctx: typer.Context) -> None:
     """Migrate the issuer's database to this version's schema (back it up first).
 
     Safe to run again: a database that is up to date is left alone. Stop every
-    `serve` process first, and start them again afterwards.
+    'serve' process first, and start them again afterwards.
     """
     from issuer.store.schema import MIGRATIONS
 

@@ -188,8 +188,10 @@ def _add_key(ctx: typer.Context, add: Callable[..., K]) -> K:
 
 
 def admin_token(ctx: typer.Context) -> None:
-    """Make a new admin token for the HTTP API (the API token named 'admin'; the old one
-    stops working)."""
+    """Make a new admin token for the HTTP API; the old one stops working.
+
+    The admin token is the API token named 'admin'.
+    """
     from issuer.api_tokens import replace_admin_token
     from issuer.service.base import IssuerBase
 

@@ -1,5 +1,6 @@
 """Every command of every CLI prints its help (help texts are rich markup: one bad
-bracket turns `--help` into a traceback)."""
+bracket turns `--help` into a traceback), written for people: no reStructuredText
+or Markdown code quotes from a docstring."""
 
 from __future__ import annotations
 
@@ -44,3 +45,4 @@ def test_help(name: str, app: typer.Typer, path: list[str]) -> None:
     result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "100"})
     assert result.exit_code == 0, (name, path, result.output, result.exception)
     assert "Usage" in result.output
+    assert "`" not in result.output, (name, path)

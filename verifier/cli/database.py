@@ -88,7 +88,7 @@ def upgraded(before: SchemaStatus, after: SchemaStatus, lang: str) -> str:
 def upgrade(database_url: DatabaseOpt = None, lang: LangOpt = None) -> None:
     """Migrate the verifier's database to this version's schema (new ones are created).
 
-    Safe to run again. Stop every `serve` process first, and start them afterwards.
+    Safe to run again. Stop every 'serve' process first, and start them afterwards.
     """
     language = choose_language(lang)
     engine, schema = open_store(database_url)
