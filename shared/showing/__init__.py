@@ -6,12 +6,23 @@
 - :mod:`shared.showing.verdict`: :func:`plain_verdict`, one state per badge, one
   status, how a presentation was bound to its request, and the headline counts;
   :func:`form_text`, what another tool's badge was read from, in an app's words.
+- :mod:`shared.showing.reasons`: the reasons and notes a person reads beside a
+  verdict, each once (:func:`badge_reasons`, :func:`presentation_reasons`), and the
+  checks that found nothing (:func:`passed_checks`).
 
 The states are stable words (``revoked``, ``unbound``, ...); each app says them in
 its own language. Nothing here decides validity: the checks do that.
 """
 
 from shared.showing.badge import badge_view
+from shared.showing.reasons import badge_reasons, passed_checks, presentation_reasons
 from shared.showing.verdict import form_text, plain_verdict
 
-__all__ = ["badge_view", "form_text", "plain_verdict"]
+__all__ = [
+    "badge_reasons",
+    "badge_view",
+    "form_text",
+    "passed_checks",
+    "plain_verdict",
+    "presentation_reasons",
+]

@@ -18,6 +18,7 @@ from typing import Any
 
 from shared.credentials.endorsed import endorsed_badges
 from shared.errors import ErrorCode
+from shared.showing.reasons import badge_reasons, presentation_reasons
 from shared.verification import OK, Check, CheckName, Severity, VerificationResult
 
 STATES = ("valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_else",
@@ -206,15 +207,14 @@ def _better(new: dict[str, Any], old: dict[str, Any]) -> bool:
 
 def _badge(result: VerificationResult) -> dict[str, Any]:
     failed, undecided, untrusted, status, linked = _read(result)
-    out: dict[str, Any] = {
-        "state": _state(failed, undecided, untrusted),
-        "status": _status_state(status),
-    }
+    state = _state(failed, undecided, untrusted)
+    out: dict[str, Any] = {"state": state, "status": _status_state(status)}
     checked_at = _checked_at(status)
     if checked_at is not None:
         out["status_checked_at"] = checked_at
     if linked:
         out["holder_linked"] = True
+    out.update(badge_reasons(result.checks, state))
     return out
 
 
@@ -224,7 +224,9 @@ def plain_verdict(result: VerificationResult) -> dict[str, Any]:
     Presented endorsements (``shared.credentials.endorsed``) are no badges: they are
     left out of the headline counts and the skills, marked ``endorsement`` with the
     positions of the badges they endorse (``endorses``), and each badge they name lists
-    them in its ``endorsements`` (who, what they wrote, and their own state).
+    them in its ``endorsements`` (who, what they wrote, and their own state). Each
+    badge, and a presentation for its own checks, has the ``reasons`` and ``notes`` a
+    person reads (``shared.showing.reasons``).
     """
     if result.kind != "presentation":
         return {**_badge(result), "binding": "bare"}
@@ -241,8 +243,9 @@ def plain_verdict(result: VerificationResult) -> dict[str, Any]:
     for badge in badges:
         if not badge.get("endorsement"):
             counts[badge["state"]] = counts.get(badge["state"], 0) + 1
+    binding = binding_state(result)
     out: dict[str, Any] = {
-        "binding": binding_state(result),
+        "binding": binding,
         "total": sum(counts.values()),
         "counts": counts,
         "badges": badges,
@@ -251,6 +254,7 @@ def plain_verdict(result: VerificationResult) -> dict[str, Any]:
             for inner, badge in zip(result.credentials, badges, strict=True)
             if not badge.get("endorsement")
         ),
+        **presentation_reasons(result.checks, binding),
     }
     unrelated = [index for index, targets in related.items() if not targets]
     if unrelated:

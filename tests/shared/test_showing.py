@@ -72,6 +72,8 @@ def test_one_status_sentence_for_two_lists() -> None:
     assert plain_verdict(result) == {
         "state": "valid",
         "status": "not_revoked_or_suspended",
+        "reasons": [],
+        "notes": [{"code": "two_status_lists", "count": 1}],
         "binding": "bare",
     }
     revoked = verify_credential(level_badge(index=REVOKED_INDEX), status_fetcher=Lists(), now=NOW)

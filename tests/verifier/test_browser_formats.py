@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.messages import sentence
 from tests.conftest import VECTORS
 from tests.shared.formats import makers as mk
 from tests.verifier.browser_support import chromium_available, make_driver
@@ -59,6 +60,17 @@ def test_pasted_jwt_and_uploaded_baked_svg(
         assert "Example Corp" in text
         assert "VC-JWT in an SVG image" in text
         assert colour == "amber", text
+        # the reason in the catalogue's plain English, once; the check's own message
+        # ("... is written in the badge itself ...") only under "All checks"
+        card = driver.find_element("css selector", "[data-testid=credential-verdict]")
+        reasons = (
+            "return [...arguments[0].querySelectorAll(':scope > ul.reasons li')]"
+            ".map(li => li.textContent)"
+        )
+        unconfirmed = sentence("issuer_key_unconfirmed", "en")
+        assert driver.execute_script(reasons, card) == ["! Issuer: " + unconfirmed]
+        assert "written in the badge itself" not in card.text  # the closed fold's text is hidden
+        assert "written in the badge itself" in text  # ... but there, under All checks
         # in Dutch the page says what it read in Dutch, not in English
         driver.find_element("id", "lang-nl").click()
         for _ in range(100):
@@ -68,5 +80,8 @@ def test_pasted_jwt_and_uploaded_baked_svg(
             time.sleep(0.1)
         assert "VC-JWT in een SVG-afbeelding" in text
         assert "SVG image" not in text
+        card = driver.find_element("css selector", "[data-testid=credential-verdict]")
+        dutch = sentence("issuer_key_unconfirmed", "nl")
+        assert driver.execute_script(reasons, card) == ["! Uitgever: " + dutch]
     finally:
         driver.quit()

@@ -48,7 +48,37 @@ def test_a_valid_badge_in_dutch_and_in_english() -> None:
     assert "signature" not in nl.output.lower()
     assert "Credential: Teamwork VALID" in en.output
     assert "issued by Example Corp" in en.output
-    assert "The signature is genuine (eddsa-rdfc-2022)." in en.output
+    assert "✓ Signature: Passed." in en.output
+    # the check's own message (naming the cryptosuite) is for --details
+    assert "eddsa-rdfc-2022" not in en.output
+    detailed = runner.invoke(app, ["verify", "--lang", "en", "--details", str(OB / "simple.json")])
+    assert "✓ proof: The signature is genuine (eddsa-rdfc-2022)." in detailed.output
+
+
+# What a person never reads outside --details: the checks' own (developer) messages.
+DEVELOPER = ("@context", "VCDM 2.0", "issuanceDate", "JSON-LD", "$.", "$[", "required property")
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_each_reason_once_in_plain_words(lang: str, columns: str) -> None:
+    """An older badge with endorsements: the same finding in many places is one line,
+    no check both passes and has findings, and every sentence is the catalogue's."""
+    said = runner.invoke(
+        app, ["verify", "--lang", lang, str(OB / "complete_v1.json")], env={"COLUMNS": columns}
+    )
+
+    assert said.exit_code == 1, said.output
+    text = words(said.output)
+    marked = [line.split()[0] for line in said.output.splitlines() if line.startswith("  ")]
+    for code in ("did_not_found", "status_unknown", "deprecated_context", "legacy_vcdm",
+                 "schema_invalid", "schema_not_checked"):  # fmt: skip
+        assert text.count(f"{sentence(code, lang)} ({code})") == 1, code
+    assert "(expired)" not in text  # the state line says it
+    assert marked.count("✓") == 1  # the start date: the others have findings
+    assert sentence("ok", lang) in text
+    for word in DEVELOPER:
+        assert word not in text, word
 
 
 def test_a_tampered_badge_in_dutch_says_why() -> None:

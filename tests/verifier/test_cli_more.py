@@ -47,7 +47,12 @@ def test_verify_qr_text_with_challenge(tmp_path: Path) -> None:
     assert ISSUER_NAME in result.output
     wrong = runner.invoke(app, [*args[:4], "--challenge", "OTHER", *args[6:]])
     assert wrong.exit_code == 1
-    assert "challenge_mismatch" in wrong.output
+    # the binding line says it; the check itself is in the details
+    assert "This answers a different request" in wrong.output
+    assert "challenge_mismatch" not in wrong.output
+    detailed = runner.invoke(app, [*args[:4], "--challenge", "OTHER", *args[6:], "--details"])
+    assert detailed.exit_code == 1
+    assert "challenge_mismatch" in detailed.output
 
 
 def test_verify_qr_image_revoked_exits_1(tmp_path: Path) -> None:

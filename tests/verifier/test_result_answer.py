@@ -141,8 +141,61 @@ def ref_binding_state(result: VerificationResult) -> str:
     return "bound"
 
 
+_SAID_BY_STATE = {
+    "revoked": {ErrorCode.revoked},
+    "suspended": {ErrorCode.suspended},
+    "expired": {ErrorCode.expired},
+    "not_yet_valid": {ErrorCode.not_yet_valid},
+    "someone_else": {ErrorCode.holder_mismatch},
+    "unknown_issuer": {ErrorCode.unknown_issuer},
+}
+_SAID_BY_BINDING = {
+    "replayed": {ErrorCode.nonce_reused},
+    "expired_request": {ErrorCode.nonce_expired},
+    "someone_else": {ErrorCode.holder_mismatch},
+    "other_request": {ErrorCode.challenge_mismatch, ErrorCode.nonce_unknown},
+    "unbound": {ErrorCode.challenge_mismatch, ErrorCode.nonce_unknown, ErrorCode.domain_mismatch},
+    "other_verifier": {ErrorCode.domain_mismatch},
+}
+
+
+def ref_reasons(checks: list[Check], said: set[ErrorCode], quiet: bool) -> dict[str, Any]:
+    def note(c: Check) -> bool:
+        return c.name == CheckName.schema or (c.name == CheckName.structure and c.ok)
+
+    found = [c for c in checks if c.code != OK]
+    notes = [c for c in found if note(c)]
+    shown = [
+        c
+        for c in found
+        if not quiet and not note(c) and c.severity != Severity.info and c.code not in said
+    ]
+    keys = list(dict.fromkeys((c.name, c.code) for c in shown))
+    worst = {
+        k: any(c.severity == Severity.error for c in shown if (c.name, c.code) == k) for k in keys
+    }
+    reasons = [
+        {
+            "check": name,
+            "code": code,
+            "severity": "error" if worst[(name, code)] else "warning",
+            "count": sum(1 for c in shown if (c.name, c.code) == (name, code)),
+        }
+        for name, code in keys
+    ]
+    return {
+        "reasons": [r for r in reasons if r["severity"] == "error"]
+        + [r for r in reasons if r["severity"] != "error"],
+        "notes": [
+            {"code": code, "count": sum(1 for c in notes if c.code == code)}
+            for code in dict.fromkeys(c.code for c in notes)
+        ],
+    }
+
+
 def ref_badge(result: VerificationResult) -> dict[str, Any]:
-    out: dict[str, Any] = {"state": ref_badge_state(result), "status": ref_status_state(result)}
+    state = ref_badge_state(result)
+    out: dict[str, Any] = {"state": state, "status": ref_status_state(result)}
     checked_at = ref_status_checked_at(result)
     if checked_at is not None:
         out["status_checked_at"] = checked_at
@@ -154,6 +207,7 @@ def ref_badge(result: VerificationResult) -> dict[str, Any]:
         for c in result.checks
     ):
         out["holder_linked"] = True
+    out.update(ref_reasons(result.checks, _SAID_BY_STATE.get(state, set()), state == "valid"))
     return out
 
 
@@ -173,8 +227,10 @@ def ref_plain_verdict(result: VerificationResult) -> dict[str, Any]:
     for badge in badges:
         if not badge.get("endorsement"):
             counts[badge["state"]] = counts.get(badge["state"], 0) + 1
+    binding = ref_binding_state(result)
+    quiet = not [c for c in result.checks if not c.ok and c.severity != Severity.info]
     out: dict[str, Any] = {
-        "binding": ref_binding_state(result),
+        "binding": binding,
         "total": sum(counts.values()),
         "counts": counts,
         "badges": badges,
@@ -183,6 +239,7 @@ def ref_plain_verdict(result: VerificationResult) -> dict[str, Any]:
             for inner, badge in zip(result.credentials, badges, strict=True)
             if not badge.get("endorsement")
         ),
+        **ref_reasons(result.checks, _SAID_BY_BINDING.get(binding, set()), quiet),
     }
     unrelated = [index for index, targets in related.items() if not targets]
     if unrelated:
@@ -312,6 +369,9 @@ CODES = [
             ErrorCode.domain_mismatch,
             ErrorCode.proof_invalid,
             ErrorCode.status_unknown,
+            ErrorCode.schema_invalid,
+            ErrorCode.deprecated_context,
+            ErrorCode.two_status_lists,
         )
     ),
 ]

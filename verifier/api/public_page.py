@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shared import messages
+from shared.showing.reasons import badge_reasons
 from shared.showing.verdict import badge_state, status_state
 from shared.verification import VerificationResult
 
@@ -214,14 +215,16 @@ def _card(
     if hidden:
         parts = ", ".join(words.get("part_" + h, h) for h in hidden)
         notes += f'<p class="muted">{escape(words["hidden"].format(parts=parts))}</p>'
-    if state in ("invalid", "unknown", "unknown_issuer"):  # others say it in their line
-        reasons = sorted({codes.get(c.code, c.message) for c in result.errors})
-        if reasons:
-            notes += (
-                f"<p><strong>{escape(t['reasons'])}</strong></p><ul>"
-                + "".join(f"<li>{escape(r)}</li>" for r in reasons)
-                + "</ul>"
-            )
+    # each once, without the one the state line says (as on the verifier page)
+    found = badge_reasons(result.checks, state)["reasons"]
+    said = (codes.get(r["code"]) or messages.sentence(r["code"]) or r["code"] for r in found)
+    reasons = list(dict.fromkeys(said))
+    if reasons:
+        notes += (
+            f"<p><strong>{escape(t['reasons'])}</strong></p><ul>"
+            + "".join(f"<li>{escape(r)}</li>" for r in reasons)
+            + "</ul>"
+        )
     image = _image(s.get("image"))
     colour = _COLOUR.get(state, "red")
     dl = "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in rows)

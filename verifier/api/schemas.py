@@ -76,6 +76,37 @@ class CredentialResultOut(BaseModel):
     warnings: list[CheckOut]
 
 
+class ReasonOut(BaseModel):
+    """One reason a person reads beside a verdict (``shared.showing.reasons``): the
+    catalogue's sentence for ``code`` says it; ``count`` is how many places found it."""
+
+    check: str
+    code: str
+    severity: Literal["error", "warning"]
+    count: int
+
+
+class NoteOut(BaseModel):
+    """A schema finding or an older-form note, once per code: never a reason to reject."""
+
+    code: str
+    count: int
+
+
+class PlainOut(BaseModel):
+    """Plain states for people (``shared.showing.verdict``): for a credential its
+    ``state``, ``status`` and ``binding`` ``bare``; for a presentation its ``binding``,
+    headline ``total`` and ``counts``, ``skills`` and per badge (``badges``) a
+    ``state``, ``status``, ``reasons`` and ``notes``. ``reasons`` and ``notes`` here
+    are those of the result's own checks, each reason once, errors first, without the
+    one the state (or binding) line already says."""
+
+    model_config = ConfigDict(extra="allow")
+
+    reasons: list[ReasonOut] = []
+    notes: list[NoteOut] = []
+
+
 class ResultOut(BaseModel):
     """The full verification result: overall verdict, every check, one result per credential."""
 
@@ -88,9 +119,8 @@ class ResultOut(BaseModel):
     errors: list[CheckOut]
     warnings: list[CheckOut]
     credentials: list[CredentialResultOut] | None = None
-    plain: dict[str, Any] | None = None
-    """Plain states for people: per badge ``state`` and ``status``, the presentation's
-    ``binding``, headline ``counts`` and ``skills`` (see ``shared.showing.verdict``)."""
+    plain: PlainOut | None = None
+    """What people are told first: plain states, and the reasons and notes to read."""
 
 
 class NameCheckIn(BaseModel):

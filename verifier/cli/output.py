@@ -1,10 +1,12 @@
 """How the CLI prints verdicts (plain, coloured) and errors, in English or Dutch.
 
 Every word comes from the shared catalogue (``shared.messages``: the verdict words
-the page shows, the code sentences, and the ``verifier_cli`` headings). In English a
-check prints its own message (it may name the suite or the issuer); in Dutch its
-label and the catalogue sentence for its code, as the page does. ``--json`` output
-is never translated.
+the page shows, the code sentences, and the ``verifier_cli`` headings). Beside a
+verdict the CLI says what the page says (``shared.showing.reasons``): each reason
+once, with its check's label and the catalogue's sentence for its code, the checks
+that found nothing, and the notes apart. ``--details`` prints every check as it is
+instead (its own English message and where it was found), for technical readers.
+``--json`` output is never translated.
 """
 
 from __future__ import annotations
@@ -101,31 +103,76 @@ def fail_input(
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
-def check_text(check: Check, lang: str = DEFAULT_LANGUAGE) -> str:
-    """What a check says: its own message in English; in Dutch its label and the
-    catalogue's sentence (a passed status check says which status it ruled out)."""
-    if lang == DEFAULT_LANGUAGE:
-        return check.message
-    if check.code != OK:
-        text = sentence(check.code, lang) or check.message
-    elif check.name == CheckName.status:
-        purpose = check.detail.get("purpose") if isinstance(check.detail, dict) else None
-        key = {"revocation": "status_not_revoked", "suspension": "status_not_suspended"}
-        text = _words(lang).get(key.get(str(purpose), ""), "") or sentence("status_ok", lang) or ""
-    else:
-        text = sentence(OK, lang) or ""
-    return f"{check_label(check.name, lang)}: {text}"
+def _sentence(code: str, lang: str) -> str:
+    return sentence(code, lang) or sentence(code) or code
 
 
-def check_line(check: Check, lang: str = DEFAULT_LANGUAGE) -> str:
-    if check.ok and check.severity != "warning":
+def reason_line(reason: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "✗ Signature: <the catalogue's sentence> (code)": one reason of ``shared.showing``."""
+    symbol = "[red]✗[/]" if reason["severity"] == "error" else "[yellow]![/]"
+    text = f"{check_label(reason['check'], lang)}: {_sentence(reason['code'], lang)}"
+    return f"  {symbol} {escape(text)} [dim]({reason['code']})[/]"
+
+
+def passed_line(name: str, lang: str = DEFAULT_LANGUAGE, status: str | None = None) -> str:
+    """ "✓ Signature: Passed."; a passed status check says what it ruled out."""
+    text = sentence(OK, lang) or ""
+    if name == CheckName.status and status:
+        text = _words(lang).get(f"status_{status}", text)
+    return f"  [green]✓[/] {escape(check_label(name, lang) + ': ' + text)}"
+
+
+def print_reasons(
+    console: Console,
+    checks: list[Check],
+    plain: Mapping[str, Any],
+    lang: str = DEFAULT_LANGUAGE,
+    details: bool = False,
+) -> None:
+    """What the checks say beside a verdict: the reasons in ``plain`` (each once, errors
+    first), a line for each check that found nothing, then the notes; with ``details``
+    every check as it is."""
+    if details:
+        for check in checks:
+            for line in detail_lines(check):
+                console.print(line)
+        return
+    from shared.showing.reasons import passed_checks
+
+    for reason in plain.get("reasons") or []:
+        console.print(reason_line(reason, lang))
+    for name in passed_checks(checks):
+        console.print(passed_line(name, lang, plain.get("status")))
+    notes = plain.get("notes") or []
+    if notes:
+        console.print(f"  {escape(say('notes', lang))}")
+        for note in notes:
+            text = escape(_sentence(note["code"], lang))
+            console.print(f"  - {text} [dim]({note['code']})[/]")
+
+
+def detail_lines(check: Check) -> list[str]:
+    """A check as the verification wrote it: "! structure: <message> (code) $.path",
+    and under it each place its list of findings names."""
+    if check.code == OK:
         symbol = "[green]✓[/]"
-    elif check.ok or check.severity == "warning":
-        symbol = "[yellow]![/]"
-    else:
+    elif not check.ok and check.severity == Severity.error:
         symbol = "[red]✗[/]"
-    code = "" if check.code == "ok" else f" [dim]({check.code})[/]"
-    return f"  {symbol} {escape(check_text(check, lang))}{code}"
+    elif check.severity == Severity.info:
+        symbol = "[blue]i[/]"
+    else:
+        symbol = "[yellow]![/]"
+    code = "" if check.code == OK else f" [dim]({check.code})[/]"
+    detail = check.detail
+    where = detail.get("path") if isinstance(detail, Mapping) else None
+    at = f" [dim]{escape(str(where))}[/]" if isinstance(where, str) else ""
+    lines = [f"  {symbol} {escape(check.name + ': ' + check.message)}{code}{at}"]
+    if isinstance(detail, list):
+        for item in detail:
+            if isinstance(item, Mapping) and isinstance(item.get("path"), str):
+                said = f": {item['message']}" if item.get("message") else ""
+                lines.append(f"      [dim]{escape(item['path'] + said)}[/]")
+    return lines
 
 
 def print_result(
@@ -133,7 +180,10 @@ def print_result(
     result: VerificationResult,
     as_json: bool = False,
     lang: str = DEFAULT_LANGUAGE,
+    details: bool = False,
 ) -> None:
+    """The verdict as the page says it (``details``: every check as it is), or the
+    answer's JSON."""
     from shared.showing.verdict import plain_verdict
     from verifier.service.verifier import result_dict
 
@@ -141,16 +191,15 @@ def print_result(
         typer.echo(json.dumps(result_dict(result), indent=2, ensure_ascii=False))
         return
     words = _words(lang)
+    plain = plain_verdict(result)
     if result.kind == "presentation":
-        plain = plain_verdict(result)
         holder = str(result.summary.get("holder") or "")
         console.print(f"[bold]{escape(headline(plain, lang))}[/]")
         console.print(escape(words.get("bind_" + plain["binding"], plain["binding"])))
         for skill in plain["skills"]:
             console.print(f"  {escape(skill_line(skill, lang))}")
         console.print(f"{escape(say('presentation', lang))} {mark(result.verdict, lang)}")
-        for check in result.checks:
-            console.print(check_line(check, lang))
+        print_reasons(console, result.checks, plain, lang, details)
         if holder:  # the learner's DID: last, as on the page (no name would do here)
             console.print(f"  [dim]{escape(say('id_learner', lang, id=holder))}[/]")
         shown = plain["badges"]
@@ -160,7 +209,7 @@ def print_result(
                 continue  # printed under the badge it endorses
             number += 1
             console.print()
-            print_credential(console, inner, say("badge_n", lang, n=number), badge, lang)
+            print_credential(console, inner, say("badge_n", lang, n=number), badge, lang, details)
         unrelated = [result.credentials[i] for i in plain.get("unrelatedEndorsements", [])]
         if unrelated:
             console.print()
@@ -170,7 +219,7 @@ def print_result(
                 view["state"] = plain["badges"][result.credentials.index(inner)]["state"]
                 console.print(f"  {escape(endorsement_line(view, lang))}")
     else:
-        print_credential(console, result, say("credential", lang), lang=lang)
+        print_credential(console, result, say("credential", lang), plain, lang, details)
 
 
 def headline(plain: Mapping[str, Any], lang: str = DEFAULT_LANGUAGE) -> str:
@@ -218,10 +267,16 @@ def print_credential(
     label: str,
     plain: Mapping[str, Any] | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    details: bool = False,
 ) -> None:
     """One badge: title and verdict, issuer, learner, level, evidence, endorsements
-    (embedded in it, and presented beside it: ``plain["endorsements"]``), checks."""
-    from shared.showing.verdict import badge_state, form_text
+    (embedded in it, and presented beside it: ``plain["endorsements"]``), and what its
+    checks say. ``plain`` is its part of ``plain_verdict`` (a badge in a presentation);
+    a badge on its own gets its own."""
+    from shared.showing.verdict import form_text, plain_verdict
+
+    if plain is None:
+        plain = plain_verdict(result)
 
     summary = result.summary
     issuer = summary.get("issuer") or {}
@@ -239,7 +294,7 @@ def print_credential(
     elif trusted:
         who += f" ({say('on_list_same', lang)})"
     console.print(f"  {escape(say('issued_by', lang, who=who))}")
-    state = (plain or {}).get("state") or badge_state(result)
+    state = str(plain.get("state"))
     console.print(f"  {escape(words.get('say_' + state, state))}")
     level = summary.get("level")
     if isinstance(level, dict) and level.get("number"):
@@ -258,7 +313,7 @@ def print_credential(
     if hidden:  # selective disclosure: the learner showed the rest of the badge
         parts = ", ".join(words.get("part_" + h, h) for h in hidden)
         console.print("  " + escape(words["hidden"].format(parts=parts)))
-    for view in [*(summary.get("endorsements") or []), *((plain or {}).get("endorsements") or [])]:
+    for view in [*(summary.get("endorsements") or []), *(plain.get("endorsements") or [])]:
         if isinstance(view, Mapping):
             console.print(f"  {escape(endorsement_line(view, lang))}")
     form = form_text(summary.get("form"), words) or " · ".join(
@@ -266,8 +321,7 @@ def print_credential(
     )
     if form:  # another tool's format: a VC-JWT, a baked image, Open Badges 2.0
         console.print(f"  {escape(say('form', lang, form=form))}")
-    for check in result.checks:
-        console.print(check_line(check, lang))
+    print_reasons(console, result.checks, plain, lang, details)
     for key, value in (
         ("id_issuer", issuer.get("id")),
         ("id_learner", summary.get("subject")),

@@ -57,6 +57,13 @@ def verify(
         str | None, typer.Option(help="The domain the presentation must name")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the full result as JSON")] = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details",
+            help="Print every check as it is (its own message and where it was found)",
+        ),
+    ] = False,
     trust_list: TrustListOpt = None,
     trust_pack: TrustPackOpt = None,
     offline: OfflineOpt = None,
@@ -88,7 +95,7 @@ def verify(
             if as_json:
                 typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
             else:
-                print_result(console, result_from_dict(data), lang=language)
+                print_result(console, result_from_dict(data), lang=language, details=details)
             raise typer.Exit(EXIT_OK if data.get("verified") is True else EXIT_INVALID)
         raw = read_bytes(file, MAX_INPUT_BYTES) if file is not None else None
         document = _load_document(None, qr_text or [], qr_image or []) if raw is None else None
@@ -113,7 +120,7 @@ def verify(
     except RugzakError as error:
         fail_input(console, error, as_json, language)
         return
-    print_result(console, result, as_json, language)
+    print_result(console, result, as_json, language, details)
     raise typer.Exit(EXIT_OK if result.verified else EXIT_INVALID)
 
 

@@ -310,13 +310,15 @@
   }
 
   /* ---------------------------------------------------------------- rendering */
-  /* What HR reads first comes from result.plain (stable state words, translated
-     here); every check with its own sentence stays under "All checks". */
-  function reason(check) {
-    if (lang === "nl") return M.nl.codes[check.code] || check.message;
-    return check.message;
+  /* What HR reads first comes from result.plain (stable state words and codes,
+     translated here: shared.showing); every check with its own sentence stays under
+     "All checks". */
+  function sentence(code) { return M[lang].codes[code] || M.en.codes[code] || code; }
+  function checkSentence(check) {
+    if (check.code === "ok") return lang === "nl" ? M.nl.codes.ok : check.message;
+    return lang === "nl" ? M.nl.codes[check.code] || check.message : check.message;
   }
-  function checkName(check) { return M[lang].checks[check.name] || check.name; }
+  function checkLabel(name) { return M[lang].checks[name] || name; }
   function v(key) { return M[lang].verdicts[key] || M.en.verdicts[key] || key; }
   // What another tool's badge was read from, in the page's words: the same as
   // shared.showing.form_text (a VC-JWT in a PNG image, OB 2.0 checked at its site).
@@ -333,29 +335,35 @@
     else if (form.ob2 === "signed") parts.push(v("form_ob2_signed").replace("{alg}", form.alg || ""));
     return parts.join(" · ");
   }
-  function isNote(c) { return c.name === "schema" || (c.name === "structure" && c.ok); }
-  function reasonsList(checks, onlyProblems) {
+  // every check as the verification wrote it (in Dutch: the catalogue's sentence)
+  function checksList(checks) {
     const list = el("ul", { class: "reasons" });
     for (const c of checks) {
-      const problem = c.code !== "ok";
-      if (onlyProblems && (!problem || isNote(c))) continue;
-      const mark = !problem ? "✓" : c.severity === "error" ? "✗" : c.severity === "info" ? "i" : "!";
-      const li = el("li", { class: c.severity === "error" && !c.ok ? "bad" : "", "data-code": c.code },
-        mark + " " + checkName(c) + ": " + (problem ? reason(c) : (lang === "nl" ? M.nl.codes.ok : c.message)));
-      list.append(li);
+      const mark = c.code === "ok" ? "✓" : c.severity === "error" ? "✗" : c.severity === "info" ? "i" : "!";
+      list.append(el("li", { class: c.severity === "error" && !c.ok ? "bad" : "", "data-code": c.code },
+        mark + " " + checkLabel(c.name) + ": " + checkSentence(c)));
     }
     return list;
   }
-  function notes(checks) {
+  // the reasons of plain (each once, errors first, not what the state line says)
+  function reasonsList(reasons) {
+    const list = el("ul", { class: "reasons" });
+    for (const r of reasons) {
+      const bad = r.severity === "error";
+      list.append(el("li", { class: bad ? "bad" : "", "data-code": r.code },
+        (bad ? "✗" : "!") + " " + checkLabel(r.check) + ": " + sentence(r.code)));
+    }
+    return list;
+  }
+  function notes(found) {
     // schema findings and other information: one plain line each, never red
     const seen = new Set();
     const list = el("ul", { class: "notes" });
-    for (const c of checks) {
-      if (c.code === "ok" || !isNote(c)) continue;
-      const text = c.code === "two_status_lists" ? M[lang].codes.two_status_lists : v("schema_note");
+    for (const n of found || []) {
+      const text = n.code === "two_status_lists" ? sentence(n.code) : v("schema_note");
       if (seen.has(text)) continue;
       seen.add(text);
-      list.append(el("li", { "data-code": c.code }, text));
+      list.append(el("li", { "data-code": n.code }, text));
     }
     return seen.size ? list : null;
   }
@@ -469,16 +477,14 @@
       crit.append(...narrative(s.criteria));
       card.append(crit);
     }
-    const extra = notes(r.checks || []);
+    const extra = notes(plainBadge && plainBadge.notes);
     if (extra) card.append(extra);
-    // the state line already says the main reason: it is not repeated below
-    const said = { revoked: "revoked", suspended: "suspended", expired: "expired", not_yet_valid: "not_yet_valid", someone_else: "holder_mismatch" }[state];
-    const problems = (r.checks || []).filter((c) => c.code !== "ok" && c.code !== said && !isNote(c) && c.severity !== "info");
-    if (problems.length && state !== "valid") card.append(el("p", {}, el("strong", {}, t("reasons"))), reasonsList(problems, true));
+    const reasons = (plainBadge && plainBadge.reasons) || [];
+    if (reasons.length) card.append(el("p", {}, el("strong", {}, t("reasons"))), reasonsList(reasons));
     const all = el("details", { class: "all-checks" }, el("summary", {}, t("allChecks")));
     const ids = [issuer.id && t("issuerId") + ": " + issuer.id, s.learner && s.learner.did && t("learnerId") + ": " + s.learner.did, s.id && t("badgeId") + ": " + s.id].filter(Boolean);
     ids.forEach((line) => all.append(el("p", { class: "wrap muted" }, line)));
-    all.append(reasonsList(r.checks || [], false));
+    all.append(checksList(r.checks || []));
     card.append(all);
     return card;
   }
@@ -601,11 +607,11 @@
       const unrelated = (plain.unrelatedEndorsements || []).map((i) => Object.assign({}, ((result.credentials[i] || {}).summary || {}).endorsement, { state: (shown[i] || {}).state }));
       if (unrelated.length) {
         const other = el("div", { class: "unrelated", "data-testid": "unrelated-endorsements" }, el("h3", {}, t("unrelatedEndorsements")));
-        other.append(el("p", { class: "muted" }, M[lang].codes.endorsement_unrelated || M.en.codes.endorsement_unrelated), endorsementList(unrelated));
+        other.append(el("p", { class: "muted" }, sentence("endorsement_unrelated")), endorsementList(unrelated));
         box.append(other);
       }
       const problems = (result.checks || []).filter((c) => c.code !== "ok" && c.severity !== "info");
-      const all = el("details", { class: "all-checks" }, el("summary", {}, t("allChecksPresentation")), reasonsList(result.checks || [], false));
+      const all = el("details", { class: "all-checks" }, el("summary", {}, t("allChecksPresentation")), checksList(result.checks || []));
       if (problems.length) all.open = false;
       box.append(all);
     } else {
