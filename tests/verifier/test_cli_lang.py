@@ -46,7 +46,7 @@ def test_a_valid_badge_in_dutch_and_in_english() -> None:
     assert "(issuer_key_unconfirmed)" in nl.output  # the codes stay as they are
     assert "issued by" not in nl.output
     assert "signature" not in nl.output.lower()
-    assert "Credential: Teamwork VALID" in en.output
+    assert "Badge: Teamwork VALID" in en.output
     assert "issued by Example Corp" in en.output
     assert "✓ Signature: Passed." in en.output
     # the check's own message (naming the cryptosuite) is for --details
