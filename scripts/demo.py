@@ -505,7 +505,7 @@ def skills_journey() -> None:
             "rugzak-verifier", "verify", str(path), "--trust-pack", str(OUT / "pack.json"),
             "--offline", env=verifier_env,
         )  # fmt: skip
-        # the level line: "Initiatief nemen: level 1 of 4 — Niveau 1: Beginnend"
+        # the level line: "Level 1 of 4 — Beginnend"
         if "VALID" not in out or "NOT VALID" in out or " of 4" not in out:
             raise SystemExit("a level badge did not verify or its level was not shown")
     identity = first["credentialSubject"]["identifier"][-1]

@@ -17,7 +17,6 @@ nearest Latin form (``ğ`` as ``g``) rather than refused.
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
@@ -33,6 +32,7 @@ from shared.ob.identity import name_matches
 from shared.qr.render import render_png
 from shared.showing.badge import NAME_TYPE, badge_view
 from shared.showing.narrative import plain_text
+from shared.showing.results import result_text
 from shared.vocab import as_list
 
 _FONT_DIRS = (
@@ -66,7 +66,6 @@ TEXTS = {
         "awarded_to": "awarded to",
         "by": "by {issuer}",
         "on": "on {date}",
-        "level": "Level {number} of {of}",
         "criteria": "Criteria",
         "check": "Check this badge",
         "check_text": "Scan the code or open the link: the page checks the badge again each "
@@ -79,7 +78,6 @@ TEXTS = {
         "awarded_to": "toegekend aan",
         "by": "door {issuer}",
         "on": "op {date}",
-        "level": "Niveau {number} van {of}",
         "criteria": "Criteria",
         "check": "Controleer deze badge",
         "check_text": "Scan de code of open de link: de pagina controleert de badge elke keer "
@@ -226,13 +224,12 @@ def certificate_pdf(
     who = t["by"].format(issuer=issuer_name) if issuer_name else ""
     when = t["on"].format(date=_date_text(issued, lang)) if issued else ""
     pdf.centred(" ".join(p for p in (who, when) if p), size=13)
-    level = view.get("level")
-    if isinstance(level, dict) and level.get("number") is not None:
-        text = t["level"].format(number=level["number"], of=level.get("of") or "?")
-        if level.get("name"):  # "Niveau 2: Op weg" -> "Op weg" after "Niveau 2 van 4"
-            text += " — " + re.sub(r"^(Niveau|Level) \d+:\s*", "", str(level["name"]))
+    results = view.get("results") or []
+    if results:  # "Niveau 2 van 4 — Op weg"; another tool's grades, levels and statuses
         pdf.ln(2)
-        pdf.centred(text, size=14, bold=True)
+    for result in results:
+        text = result_text(result, lang, lone=len(results) == 1)
+        pdf.centred(text, size=14 if len(results) == 1 else 12, bold=True)
     description = achievement.get("description")
     if isinstance(description, str):
         pdf.ln(4)

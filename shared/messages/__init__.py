@@ -30,8 +30,9 @@ class Catalogue:
     and ``verdicts`` (the plain states of ``shared.showing.verdict``: ``state_<state>``
     labels, ``say_<state>`` sentences, ``count_<state>`` headline words,
     ``status_<status>`` and ``bind_<binding>`` sentences), ``wallet`` (the wallet's
-    screen texts kept here, such as the skills passport's, with ``{name}`` fields)
-    and ``verifier_cli`` (the headings and lines ``rugzak-verifier`` prints)."""
+    screen texts kept here, such as the skills passport's, with ``{name}`` fields),
+    ``verifier_cli`` (the headings and lines ``rugzak-verifier`` prints) and
+    ``results`` (the words of a badge's results, ``shared.showing.results``)."""
 
     lang: str
     codes: Mapping[str, str]
@@ -39,6 +40,7 @@ class Catalogue:
     verdicts: Mapping[str, str]
     wallet: Mapping[str, str]
     verifier_cli: Mapping[str, str]
+    results: Mapping[str, str]
 
 
 @cache
@@ -54,6 +56,7 @@ def catalogue(lang: str = DEFAULT_LANGUAGE) -> Catalogue:
         verdicts=MappingProxyType(dict(data["verdicts"])),
         wallet=MappingProxyType(dict(data.get("wallet", {}))),
         verifier_cli=MappingProxyType(dict(data.get("verifier_cli", {}))),
+        results=MappingProxyType(dict(data["results"])),
     )
 
 

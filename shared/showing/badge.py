@@ -1,4 +1,4 @@
-"""A credential read for people: image, level, criteria, evidence, learner's name.
+"""A credential read for people: image, level, results, criteria, evidence, learner's name.
 
 Everything comes from the credential itself (OB 3.0 ``Achievement``, ``Result``,
 ``Evidence``, ``IdentityObject``), so a badge from any OB 3.0 issuer is shown the same
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shared.ob.disclosure import hidden_parts
+from shared.showing.results import results_of
 from shared.skills.routes import level_of
 from shared.vocab import as_list
 
@@ -22,7 +23,11 @@ NAME_TYPE = "name"
 
 
 def badge_view(credential: Mapping[str, Any]) -> dict[str, Any]:
-    """The shown parts of ``credential`` (keys absent when the credential lacks them)."""
+    """The shown parts of ``credential`` (keys absent when the credential lacks them).
+
+    ``level`` is a skill level with a known place (``shared.skills.routes.level_of``);
+    ``results`` holds every result, that level included, as lines to show
+    (``shared.showing.results``)."""
     subject = _first(credential.get("credentialSubject"))
     achievement = subject.get("achievement") if isinstance(subject, Mapping) else None
     achievement = achievement if isinstance(achievement, Mapping) else {}
@@ -52,6 +57,9 @@ def badge_view(credential: Mapping[str, Any]) -> dict[str, Any]:
             "description": level.description,
             "behaviours": list(level.behaviours),
         }
+    results = results_of(credential)
+    if results:
+        view["results"] = results
     evidence = [_evidence(e) for e in as_list(credential.get("evidence"))]
     evidence = [e for e in evidence if e]
     if evidence:

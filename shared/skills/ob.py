@@ -12,6 +12,7 @@ needs to be fetched from Rugzak to know what the level means.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -214,26 +215,50 @@ def _rubrics(achievement: dict[str, Any]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class LevelView:
-    """What a wallet or verifier shows for one awarded level, read from the credential."""
+    """What a wallet or verifier shows for one awarded level, read from the credential.
+
+    ``number`` and ``of`` (its place among the levels) are both set or both None: see
+    :func:`read_level` for when a place is known. ``level`` and ``points`` are the
+    level's own ``level`` and ``points`` texts ("" when absent).
+    """
 
     skill: str
     number: int | None
-    of: int
+    of: int | None
     name: str
     description: str
     behaviours: tuple[str, ...]
+    level: str = ""
+    points: str = ""
+
+
+_WHOLE = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def read_level(achievement: dict[str, Any], result: dict[str, Any]) -> LevelView | None:
-    """The level ``result`` names inside ``achievement``, or None if it names none.
+    """The level ``result`` names (its ``achievedLevel``) inside ``achievement``, or None.
 
-    Works on any OB 3.0 credential that uses a rubric result description (not only
-    Rugzak's): behaviours are the description's ``- `` lines, if it has any.
+    Works on any OB 3.0 credential with rubric levels (not only Rugzak's): behaviours
+    are the level description's ``- `` lines, if it has any. The level is looked up in
+    the result description the result links first, then in every other one: OB 3.0
+    puts it in the linked one, but badges in the wild (1EdTech's own sample among
+    them) link the result to one description and hold the level in another.
+
+    The level's place ("3 of 4") is given only when the levels number themselves: every
+    level's ``level`` is a whole number and together they are 1..m (Rugzak's levels,
+    and anyone's that are numbered so). The order of ``rubricCriterionLevel`` cannot
+    give it: the OB 3.0 context declares that property a ``@set``, so the signed data
+    keeps no order (1EdTech's sample lists "Mastered" before "Basic"), and ``level``
+    is free text ("Mastered"). Without numbers a level is shown by its name, ``level``
+    and ``points``, never by a made-up place.
     """
     target = result.get("achievedLevel")
     if not isinstance(target, str):
         return None
-    for description in _rubrics(achievement):
+    linked = result.get("resultDescription")
+    descriptions = [d for d in as_list(achievement.get("resultDescription")) if isinstance(d, dict)]
+    descriptions.sort(key=lambda d: d.get("id") != linked)  # stable: the linked one first
+    for description in descriptions:
         entries = [e for e in description.get("rubricCriterionLevel") or [] if isinstance(e, dict)]
         for entry in entries:
             if entry.get("id") != target:
@@ -242,13 +267,24 @@ def read_level(achievement: dict[str, Any], result: dict[str, Any]) -> LevelView
             lines = text.splitlines()
             behaviours = tuple(line[2:].strip() for line in lines if line.startswith("- "))
             intro = "\n".join(line for line in lines if not line.startswith("- ")).strip()
-            level = str(entry.get("level") or "")
+            level = str(entry.get("level") or "").strip()
+            placed = _numbered(entries)
             return LevelView(
                 skill=str(achievement.get("name") or ""),
-                number=int(level) if level.isdigit() else None,
-                of=len(entries),
+                number=int(level) if placed else None,
+                of=len(entries) if placed else None,
                 name=str(entry.get("name") or ""),
                 description=intro,
                 behaviours=behaviours,
+                level=level,
+                points=str(entry.get("points") or "").strip(),
             )
     return None
+
+
+def _numbered(entries: list[dict[str, Any]]) -> bool:
+    """True when the levels' ``level`` texts are exactly 1..m, once each."""
+    numbers = [str(e.get("level") or "").strip() for e in entries]
+    if not all(_WHOLE.fullmatch(n) for n in numbers):
+        return False
+    return sorted(int(n) for n in numbers) == list(range(1, len(entries) + 1))

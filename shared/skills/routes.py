@@ -49,7 +49,12 @@ class SkillRoute:
 
 
 def level_of(credential: Mapping[str, Any]) -> LevelView | None:
-    """The rubric level a credential awards, or None (not a level credential)."""
+    """The rubric level a credential awards, or None (not a level credential).
+
+    Only a level whose place is known counts (``number`` and ``of`` set, see
+    :func:`shared.skills.ob.read_level`): a route orders levels and names the highest,
+    which levels without an order cannot give. Their badges are shown with their
+    other results (:mod:`shared.showing.results`)."""
     subject = credential.get("credentialSubject")
     if isinstance(subject, list):
         subject = subject[0] if subject else None
@@ -62,7 +67,7 @@ def level_of(credential: Mapping[str, Any]) -> LevelView | None:
     for result in results:
         if isinstance(result, dict):
             view = read_level(achievement, result)
-            if view is not None:
+            if view is not None and view.number is not None:
                 return view
     return None
 
@@ -100,7 +105,7 @@ def skill_routes(credentials: Iterable[Mapping[str, Any]]) -> list[SkillRoute]:
                 skill=awards[-1].level.skill,
                 framework=_text(node.get("targetFramework")) if node else None,
                 framework_url=_text(node.get("targetUrl")) if node else None,
-                of=max(a.level.of for a in awards),
+                of=max(a.level.of or 0 for a in awards),
                 awards=tuple(awards),
             )
         )

@@ -35,7 +35,7 @@ def test_demo_runs_to_the_end(tmp_path: Path) -> None:
     disclosure = proc.stdout.split("14. Selective disclosure")[-1].split("15. Skill levels")[0]
     assert "The signature is genuine (ecdsa-sd-2023)" in disclosure
     employer = proc.stdout.split("16. The employer")[-1]
-    assert "level 2 of 4" in employer
-    assert "level 1 of 4" in employer
+    assert "Level 2 of 4" in employer  # the badge's own line: "Level 2 of 4 — Op weg"
+    assert "Level 1 of 4" in employer
     assert "file fixed by its digest" in employer
     assert "match = True" in employer

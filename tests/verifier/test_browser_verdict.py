@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import load_vector
 from tests.verifier.browser_support import chromium_available, free_port, live_server, make_driver
 from tests.verifier.helpers import (
     ISSUER,
@@ -260,6 +261,11 @@ def test_bare_unbound_replayed_and_suspended(
             "replayed": "This request was already answered: this is a replayed copy.",
             "suspended": "The issuer has suspended this badge for now.",
             "no_name": "Name not in the badge.",
+            "results": [
+                "Final Project Grade: A (scale D to A)",
+                "Final Project Grade: Mastery (level: Mastered; points: 4)",
+                "Final Project Grade: completed",
+            ],
         },
         "nl": {
             "bare": "niet door de eigenaar getoond",
@@ -267,6 +273,11 @@ def test_bare_unbound_replayed_and_suspended(
             "replayed": "Dit verzoek was al beantwoord: dit is een herhaalde kopie.",
             "suspended": "De uitgever heeft deze badge tijdelijk geschorst.",
             "no_name": "Naam staat niet in de badge.",
+            "results": [
+                "Final Project Grade: A (schaal D tot A)",
+                "Final Project Grade: Mastery (niveau: Mastered; punten: 4)",
+                "Final Project Grade: afgerond",
+            ],
         },
     }[lang]
     try:
@@ -283,6 +294,21 @@ def test_bare_unbound_replayed_and_suspended(
         assert label == {"en": "Genuine", "nl": "Echt"}[lang]
         fits(driver)
         shot(driver, tmp_path, f"bare-{width}-{lang}")
+        # another tool's badge (1EdTech's sample): its grade, rubric level and status in
+        # plain words (no "level ? of 2"), its evidence narrative's heading not as "#"
+        other = load_vector("ob3/1edtech-validator/complete_v1.json")
+        upload(driver, tmp_path, "other.json", other)
+        card = driver.find_element("css selector", "[data-testid=credential-verdict]")
+        shown = [r.text for r in card.find_elements("css selector", "[data-testid=result]")]
+        assert shown == words["results"]
+        assert "The author demonstrated..." in text_of(driver, "[data-testid=level]")
+        evidence = card.find_element("css selector", "[data-testid=evidence]")
+        assert "#" not in evidence.text
+        heading = evidence.find_element("css selector", "p > strong")
+        assert heading.text == "Final Project Report"
+        assert "This project was ..." in evidence.text
+        fits(driver)
+        shot(driver, tmp_path, f"other-tool-{width}-{lang}")
         # a suspended badge without a name
         upload(
             driver, tmp_path, "sus.json", level_badge(suspension_index=SUSPENDED_INDEX, name=None)

@@ -107,3 +107,38 @@ def test_a_badge_names_its_issuer_first_and_its_ids_last(issuer: dict[str, str],
         "learner id: did:key:z6MkB",
         "badge id: urn:uuid:1",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines"),
+    [
+        (
+            "en",
+            [
+                "Final Project Grade: A (scale D to A)",
+                "Final Project Grade: Mastery (level: Mastered; points: 4)",
+                "Final Project Grade: completed",
+                "evidence: Final Project Report",
+                "Final Project Report",
+                "This project was ...",
+            ],
+        ),
+        ("nl", ["Final Project Grade: afgerond", "bewijs: Final Project Report"]),
+    ],
+)
+def test_another_tools_results_and_evidence_narrative_are_printed_for_people(
+    lang: str, lines: list[str]
+) -> None:
+    """1EdTech's sample: a grade, a rubric level without order numbers and a status are
+    each said (no "level ?"), and the evidence's Markdown heading is not printed raw."""
+    result = runner.invoke(
+        app,
+        ["verify", "--offline", "--lang", lang, str(OB / "complete_v1.json")],
+        env={"COLUMNS": "200"},
+    )
+    printed = [line.strip() for line in result.output.splitlines()]
+    for line in lines:
+        assert line in printed, line
+    assert not [line for line in printed if line.startswith("#")]
+    assert "level ?" not in result.output.lower()
+    assert "niveau ?" not in result.output.lower()

@@ -119,3 +119,27 @@ def test_the_shipped_font_and_its_licence_are_in_the_package() -> None:
     for path in certificate.SHIPPED_FONTS:
         with TTFont(path) as font:
             assert letters <= set(font.getBestCmap()), path
+
+
+def test_another_tools_results_and_criteria_are_printed_for_people(tmp_path: Path) -> None:
+    """1EdTech's sample on paper: its three results in plain words (no "Level ? of 2"),
+    its criteria's Markdown heading not printed as "# ..."."""
+    from tests.conftest import load_vector
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to read the printed page back")
+    badge = load_vector("ob3/1edtech-validator/complete_v1.json")
+    (tmp_path / "c.pdf").write_bytes(certificate_pdf(badge, link=LINK, image=None, lang="en"))
+    words = subprocess.run(
+        ["pdftotext", "c.pdf", "-"], cwd=tmp_path, check=True, capture_output=True, text=True
+    ).stdout
+    lines = [line.strip() for line in words.splitlines()]
+    for wanted in (
+        "Final Project Grade: A (scale D to A)",
+        "Final Project Grade: Mastery (level: Mastered; points: 4)",
+        "Final Project Grade: completed",
+        "Degree Requirements",
+    ):
+        assert wanted in lines, words
+    assert "?" not in words
+    assert "#" not in words

@@ -75,3 +75,26 @@ def test_a_narrative_keeps_its_lists_but_cannot_inject_links_or_html() -> None:
     assert "- \\[klik\\](https://evil.example)" in text
     assert "**Kop**" in text  # a heading inside the criteria is a bold line, not a title
     assert "code \\| tabel" in text
+
+
+def test_another_tools_results_and_evidence_narrative_read_for_people() -> None:
+    """1EdTech's sample: its grade, its rubric level (by name, not by id) and its status
+    in the reader's words, and its evidence narrative's heading not shown as "# ..."."""
+    from tests.conftest import load_vector
+
+    credential = load_vector("ob3/1edtech-validator/complete_v1.json")
+    card = make_card(credential, VerificationResult("credential"), now=NOW)
+    text = describe(credential, card, Translator("nl"))
+    results = text.split("## Resultaten")[1].split("\n## ")[0]
+    assert [line for line in results.splitlines() if line.startswith("- ")] == [
+        "- Final Project Grade: A (schaal D tot A)",
+        "- Final Project Grade: Mastery (niveau: Mastered; punten: 4)",
+        "- Final Project Grade: afgerond",
+    ]
+    assert "urn:uuid:d05a0867" not in text
+    evidence = text.split("## Bewijs")[1].split("\n## ")[0]
+    assert "**Final Project Report**" in evidence
+    assert "This project was ..." in evidence
+    assert "#" not in evidence
+    rendered = MarkdownIt("commonmark").parse(text)
+    assert not [t for t in rendered if t.type == "heading_open" and t.tag == "h1"][1:]

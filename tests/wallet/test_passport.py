@@ -272,3 +272,21 @@ async def test_present_my_skills_profile_in_one_step(passport_wallet: WalletConf
         assert result.verdict == "valid", result.codes()
         (sent,) = presentation.document["verifiableCredential"]
         assert sent["id"] == badges[2]["id"]
+
+
+def test_an_evidence_narrative_is_shown_without_its_markdown_marks() -> None:
+    """Evidence narratives are Markdown (OB 3.0): a heading or bold is not shown raw."""
+    from shared.skills.routes import SkillRoute
+    from wallet.data.passport import Evidence, PassportSkill
+    from wallet.i18n import Translator
+    from wallet.screens.passport import passport_text
+
+    route = SkillRoute("k", "Doorzettingsvermogen", "Levensvaardigheden", None, 4, ())
+    told = "# Eindverslag\n\nHield **vol** na twee proefavonden.\n\n- menukaart\n- proefavond"
+    skill = PassportSkill(route, (Evidence("Verslag", told, None, 3),), ())
+    console = Console(file=io.StringIO(), width=400, color_system=None)
+    console.print(passport_text([skill], Translator("nl"), total=1))
+    text = console.file.getvalue()  # type: ignore[attr-defined]
+    assert "Verslag: Eindverslag Hield vol na twee proefavonden. • menukaart • proefavond" in text
+    assert "#" not in text
+    assert "**" not in text

@@ -17,7 +17,9 @@ from typing import Any
 from urllib.parse import urlencode
 
 from shared import messages
+from shared.showing import narrative
 from shared.showing.reasons import badge_reasons
+from shared.showing.results import result_text
 from shared.showing.verdict import badge_state, status_state
 from shared.verification import VerificationResult
 
@@ -34,7 +36,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "issued_by": "Issued by",
         "learner": "Learner",
         "reached": "Reached",
-        "level": "level {number} of {of}",
         "description": "What it is",
         "criteria": "Criteria",
         "evidence": "Evidence",
@@ -60,7 +61,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "issued_by": "Uitgegeven door",
         "learner": "Lerende",
         "reached": "Bereikt",
-        "level": "niveau {number} van {of}",
         "description": "Wat het is",
         "criteria": "Criteria",
         "evidence": "Bewijs",
@@ -190,17 +190,17 @@ def _card(
     learner = s.get("learner") or {}
     if isinstance(learner.get("name"), str):
         rows.append((t["learner"], escape(learner["name"])))
-    level = s.get("level")
-    if isinstance(level, dict) and level.get("number") is not None:
-        line = t["level"].format(number=level["number"], of=level.get("of") or "?")
-        if level.get("name"):
-            line += f" — {level['name']}"
-        rows.append((t["reached"], escape(line)))
+    results = [r for r in s.get("results") or [] if isinstance(r, dict)]
+    lines = [escape(result_text(r, lang, lone=len(results) == 1)) for r in results]
+    if len(lines) == 1:
+        rows.append((t["reached"], lines[0]))
+    elif lines:
+        rows.append((t["reached"], "<ul>" + "".join(f"<li>{r}</li>" for r in lines) + "</ul>"))
     achievement = s.get("achievement") or {}
     if achievement.get("description"):
         rows.append((t["description"], escape(str(achievement["description"]))))
     if s.get("criteria"):
-        rows.append((t["criteria"], escape(str(s["criteria"]))))
+        rows.append((t["criteria"], _narrative(str(s["criteria"]))))
     evidence = [_evidence(e) for e in s.get("evidence") or [] if isinstance(e, dict)]
     if evidence:
         rows.append((t["evidence"], "<ul>" + "".join(evidence) + "</ul>"))
@@ -243,10 +243,31 @@ def _evidence(item: Mapping[str, Any]) -> str:
     url = item.get("id")
     if isinstance(url, str) and url.startswith("https://"):
         text = f'<a href="{escape(url)}" rel="nofollow noopener noreferrer">{text}</a>'
-    narrative = item.get("narrative") or item.get("description")
-    if isinstance(narrative, str):
-        text += f"<br>{escape(narrative)}" if text else escape(narrative)
+    if isinstance(item.get("narrative"), str):
+        text += _narrative(item["narrative"])
+    elif isinstance(item.get("description"), str):
+        text += f"<p>{escape(item['description'])}</p>"
     return f"<li>{text}</li>"
+
+
+def _narrative(text: str) -> str:
+    """A narrative's safe Markdown (``shared.showing.narrative``) as HTML: paragraphs,
+    headings as bold lines, lists and bold; every character of its text escaped."""
+    out = []
+    for block in narrative.blocks(text):
+        items = [
+            "".join(f"<strong>{escape(s.text)}</strong>" if s.bold else escape(s.text) for s in i)
+            for i in block.items
+        ]
+        if block.kind == "heading":
+            whole = "".join(span.text for span in block.items[0])
+            out.append(f"<p><strong>{escape(whole)}</strong></p>")
+        elif block.kind == "paragraph":
+            out.append(f"<p>{items[0]}</p>")
+        else:
+            tag = "ul" if block.kind == "bullets" else "ol"
+            out.append(f"<{tag}>" + "".join(f"<li>{i}</li>" for i in items) + f"</{tag}>")
+    return "".join(out)
 
 
 _SAFE_DATA = (

@@ -269,10 +269,12 @@ def print_credential(
     lang: str = DEFAULT_LANGUAGE,
     details: bool = False,
 ) -> None:
-    """One badge: title and verdict, issuer, learner, level, evidence, endorsements
+    """One badge: title and verdict, issuer, learner, results, evidence, endorsements
     (embedded in it, and presented beside it: ``plain["endorsements"]``), and what its
     checks say. ``plain`` is its part of ``plain_verdict`` (a badge in a presentation);
     a badge on its own gets its own."""
+    from shared.showing.narrative import plain_text
+    from shared.showing.results import result_text
     from shared.showing.verdict import form_text, plain_verdict
 
     if plain is None:
@@ -296,19 +298,19 @@ def print_credential(
     console.print(f"  {escape(say('issued_by', lang, who=who))}")
     state = str(plain.get("state"))
     console.print(f"  {escape(words.get('say_' + state, state))}")
-    level = summary.get("level")
-    if isinstance(level, dict) and level.get("number"):
-        skill = f"{level['skill']}: " if level.get("skill") else ""
-        name = str(level.get("name") or "")
-        console.print(
-            f"  {escape(skill + level_text(level, lang))}" + (f" — {escape(name)}" if name else "")
-        )
+    results = [r for r in summary.get("results") or [] if isinstance(r, Mapping)]
+    for item in results:
+        console.print(f"  {escape(result_text(item, lang, lone=len(results) == 1))}")
     for item in summary.get("evidence") or []:
         if isinstance(item, dict):
-            what = item.get("name") or item.get("id") or item.get("narrative") or ""
+            told = plain_text(str(item.get("narrative") or item.get("description") or ""))
+            what = item.get("name") or item.get("id") or ""
             fixed = item.get("digestMultibase") or item.get("digestSRI")
-            line = say("evidence_fixed" if fixed else "evidence", lang, what=what)
+            line = say("evidence_fixed" if fixed else "evidence", lang, what=what or told)
             console.print(f"  {escape(line)}")
+            for said in told.splitlines() if what else ():
+                if said:
+                    console.print(f"    {escape(said)}")
     hidden = [str(h) for h in summary.get("hidden") or []]
     if hidden:  # selective disclosure: the learner showed the rest of the badge
         parts = ", ".join(words.get("part_" + h, h) for h in hidden)

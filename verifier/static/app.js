@@ -30,7 +30,7 @@
     for (const c of children) if (c !== null && c !== undefined) node.append(c);
     return node;
   }
-  // A criteria narrative: the same safe Markdown subset as shared.showing.narrative
+  // A criteria or evidence narrative: the same safe Markdown subset as shared.showing.narrative
   // (paragraphs, headings, bullet and numbered lists, **bold**), everything else shown
   // as literal text (no link, image or HTML of a stranger's badge becomes markup).
   function spansOf(text) {
@@ -393,7 +393,7 @@
     return el("span", { class: "wrap" }, text || String(url || ""));
   }
   function levelLine(level) {
-    return t("levelOf", { n: level.number == null ? "?" : level.number, of: level.of });
+    return t("levelOf", { n: level.number, of: level.of });  // a skill level: its place is known
   }
   function stateLabel(state, bare) { return bare && state === "valid" ? t("genuine") : v("state_" + state); }
 
@@ -430,18 +430,23 @@
     if (issuer.trustedName && issuer.trustedName !== issuer.name) who += " (" + t("onList", { n: issuer.trustedName }) + ")";
     else if (issuer.trustedName) who += " (" + t("onListSame") + ")";
     add("issuedBy", who);
-    if (s.level) {
+    // a skill level (Rugzak's) says more than its skill's description: shown instead
+    if (!s.level) add("achievement", ach.description || null);
+    // every result as the API words it (shared.showing.results), a level's behaviours below
+    const results = s.results || [];
+    if (results.length) {
       const box = el("div", { class: "level", "data-testid": "level" });
-      const line = levelLine(s.level);
-      box.append(el("strong", {}, line.charAt(0).toUpperCase() + line.slice(1) + (s.level.name ? " — " + s.level.name.replace(/^(Niveau|Level) \d+:\s*/, "") : "")));
-      if (s.level.description) box.append(el("p", {}, s.level.description));
-      if (s.level.behaviours && s.level.behaviours.length) {
-        box.append(el("p", { class: "muted" }, t("behaviours")));
-        box.append(el("ul", { class: "behaviours" }, ...s.level.behaviours.map((b) => el("li", {}, b))));
+      for (const r of results) {
+        const said = (r.text && (r.text[lang] || r.text.en)) || "";
+        box.append(el("p", { class: "result", "data-testid": "result" }, el("strong", {}, said)));
+        const level = r.level || {};
+        if (level.description) box.append(el("p", {}, level.description));
+        if (level.behaviours && level.behaviours.length) {
+          box.append(el("p", { class: "muted" }, t("behaviours")));
+          box.append(el("ul", { class: "behaviours" }, ...level.behaviours.map((b) => el("li", {}, b))));
+        }
       }
       add("level", box);
-    } else {
-      add("achievement", ach.description || null);
     }
     if (s.evidence && s.evidence.length) {
       const list = el("ul", { class: "evidence", "data-testid": "evidence" });
@@ -449,7 +454,7 @@
         const li = el("li");
         if (e.id) li.append(safeLink(e.id, e.name || null));
         else if (e.name) li.append(el("strong", {}, e.name));
-        if (e.narrative) li.append(el("p", {}, e.narrative));
+        if (e.narrative) li.append(...narrative(e.narrative));  // Markdown, as the criteria
         else if (e.description) li.append(el("p", {}, e.description));
         if (e.digestMultibase || e.digestSRI) li.append(el("p", { class: "muted" }, t("fileByDigest")));
         list.append(li);

@@ -20,6 +20,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 from shared.errors import RugzakError
 from shared.formats import readable
 from shared.showing import narrative
+from shared.showing.results import results_of
 from shared.verification import VerificationResult
 from shared.vocab import as_list
 from wallet.badge_images import badge_image
@@ -321,7 +322,8 @@ def describe(
     result: VerificationResult | None = None,
     endorsements: Sequence[Endorsement] = (),
 ) -> str:
-    """The credential as Markdown: achievement, criteria, alignments, results, evidence,
+    """The credential as Markdown: achievement, criteria, alignments, results (in the
+    reader's words, ``shared.showing.results``), evidence with its narrative,
     issuer profile, dates, ids and (after a re-check) every check."""
     subjects = _items(credential.get("credentialSubject"))
     subject: dict[str, Any] = subjects[0] if subjects else {}
@@ -352,19 +354,16 @@ def describe(
                 + (f" <{a['targetUrl']}>" if a.get("targetUrl") else "")
             )
         lines.append("")
-    results = _items(subject.get("result"))
+    results = results_of(credential)
     if results:
         lines += [f"## {t('detail.results')}", ""]
-        for r in results:
-            value = r.get("value") or r.get("achievedLevel") or r.get("status") or "?"
-            lines.append(f"- {_md(value)}")
+        lines += [f"- {_md(r['text'][t.lang])}" for r in results]
         lines.append("")
     evidence = _items(credential.get("evidence"))
     if evidence:
         lines += [f"## {t('detail.evidence')}", ""]
         for e in evidence:
-            label = e.get("name") or e.get("narrative") or e.get("id") or "?"
-            lines.append(f"- {_md(label)}" + (f" <{e['id']}>" if e.get("id") else ""))
+            lines += _evidence(e)
         lines.append("")
     if endorsements:
         lines += [f"## {t('endorse.title')}", ""]
@@ -423,6 +422,28 @@ def _picture(data: bytes | None) -> Pixels | None:
 
 def _items(value: Any) -> list[dict[str, Any]]:
     return [i for i in as_list(value) if isinstance(i, dict)]
+
+
+def _evidence(item: dict[str, Any]) -> list[str]:
+    """One piece of evidence as a list item: its name and link, then its narrative (or
+    else its description) below, indented so it stays inside the item."""
+    head = " ".join(
+        part
+        for part in (
+            _md(item["name"]) if isinstance(item.get("name"), str) else "",
+            f"<{item['id']}>" if isinstance(item.get("id"), str) else "",
+        )
+        if part
+    )
+    told = item.get("narrative")
+    body = _narrative(told) if isinstance(told, str) else []
+    if not body and isinstance(item.get("description"), str):
+        body = [_md(item["description"]), ""]
+    lines = ([head, ""] if head else []) + body
+    lines = [line for n, line in enumerate(lines) if line or n + 1 < len(lines)]
+    if not lines:
+        return []
+    return [f"- {lines[0]}"] + [f"  {line}" if line else "" for line in lines[1:]]
 
 
 def _narrative(text: str) -> list[str]:

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Input, Label, Static
 
 from shared.errors import RugzakError
+from shared.showing.narrative import plain_text
 from wallet.data.passport import PassportSkill, build_passport, filter_passport, skills_profile
 from wallet.i18n import Translator
 from wallet.screens.base import WalletScreen
@@ -184,7 +185,8 @@ def passport_text(skills: list[PassportSkill], t: Translator, *, total: int) -> 
         if entry.evidence:
             line(t("passport.evidence"), 2, "italic")
             for item in entry.evidence:
-                label = ": ".join(part for part in (item.name, item.narrative) if part)
+                told = " ".join(plain_text(item.narrative).split())  # Markdown, one line
+                label = ": ".join(part for part in (item.name, told) if part)
                 text = Text(f"• {label or item.url or '-'}")
                 if item.url and label:
                     text.append(f" {item.url}", style="underline")
