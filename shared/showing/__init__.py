@@ -3,6 +3,10 @@
 - :mod:`shared.showing.badge`: :func:`badge_view`, the parts of a credential an
   employer reads (image, level and its behaviours, criteria, evidence, the learner's
   name), taken from the credential itself.
+- :mod:`shared.showing.results`: :func:`results_of`, every result (grade, score,
+  level, status) as a line in each language, from any OB 3.0 tool's badge.
+- :mod:`shared.showing.narrative`: the safe Markdown subset of criteria and
+  evidence narratives, which every app renders.
 - :mod:`shared.showing.verdict`: :func:`plain_verdict`, one state per badge, one
   status, how a presentation was bound to its request, and the headline counts;
   :func:`form_text`, what another tool's badge was read from, in an app's words.

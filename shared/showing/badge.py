@@ -14,7 +14,6 @@ from typing import Any
 
 from shared.ob.disclosure import hidden_parts
 from shared.showing.results import results_of
-from shared.skills.routes import level_of
 from shared.vocab import as_list
 
 _EVIDENCE_KEYS = ("id", "name", "narrative", "description", "genre", "audience")
@@ -25,7 +24,7 @@ NAME_TYPE = "name"
 def badge_view(credential: Mapping[str, Any]) -> dict[str, Any]:
     """The shown parts of ``credential`` (keys absent when the credential lacks them).
 
-    ``level`` is a skill level with a known place (``shared.skills.routes.level_of``);
+    ``level`` is a skill level with a known place (as ``shared.skills.routes.level_of``);
     ``results`` holds every result, that level included, as lines to show
     (``shared.showing.results``)."""
     subject = _first(credential.get("credentialSubject"))
@@ -47,19 +46,21 @@ def badge_view(credential: Mapping[str, Any]) -> dict[str, Any]:
             view["criteria"] = criteria["narrative"]
         if isinstance(criteria.get("id"), str):
             view["criteriaUrl"] = criteria["id"]
-    level = level_of(credential)
-    if level is not None:
-        view["level"] = {
-            "skill": level.skill,
-            "number": level.number,
-            "of": level.of,
-            "name": level.name,
-            "description": level.description,
-            "behaviours": list(level.behaviours),
-        }
     results = results_of(credential)
     if results:
         view["results"] = results
+    # the first level with a known place, as shared.skills.routes.level_of picks it
+    # (read once: the results already hold it)
+    placed = next((r["level"] for r in results if "number" in r.get("level", {})), None)
+    if placed is not None:
+        view["level"] = {
+            "skill": str(achievement.get("name") or ""),
+            "number": placed["number"],
+            "of": placed["of"],
+            "name": placed.get("name", ""),
+            "description": placed.get("description", ""),
+            "behaviours": list(placed["behaviours"]),
+        }
     evidence = [_evidence(e) for e in as_list(credential.get("evidence"))]
     evidence = [e for e in evidence if e]
     if evidence:

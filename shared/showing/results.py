@@ -48,16 +48,17 @@ def results_of(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
     if not isinstance(subject, Mapping):
         return []
     achievement = subject.get("achievement")
-    achievement = dict(achievement) if isinstance(achievement, Mapping) else {}
+    if not isinstance(achievement, dict):
+        achievement = {}
     described = {
         d["id"]: d
         for d in as_list(achievement.get("resultDescription"))
         if isinstance(d, Mapping) and isinstance(d.get("id"), str)
     }
     found = [
-        _read(dict(r), achievement, described)
+        _read(r, achievement, described)
         for r in as_list(subject.get("result"))
-        if isinstance(r, Mapping)
+        if isinstance(r, dict)
     ]
     views = [v for v in found if v]
     for view in views:
@@ -173,9 +174,13 @@ def result_text(result: Mapping[str, Any], lang: str, *, lone: bool = True) -> s
     return line[:1].upper() + line[1:] if ours else line
 
 
+_PREFIX = re.compile(r"\s*(?:niveau|level)\s+(\d+)\s*(?::\s*|$)", re.IGNORECASE)
+
+
 def _short(name: str, number: int) -> str:
     """A level's name without the "Niveau 3: " that the line already says."""
-    rest = re.sub(rf"^\s*(?:niveau|level)\s+{number}\s*(?::\s*|$)", "", name, flags=re.IGNORECASE)
+    said = _PREFIX.match(name)
+    rest = name[said.end() :] if said and said.group(1) == str(number) else name
     return "" if rest.strip() in ("", str(number)) else rest.strip()
 
 

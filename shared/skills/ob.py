@@ -12,7 +12,6 @@ needs to be fetched from Rugzak to know what the level means.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -232,9 +231,6 @@ class LevelView:
     points: str = ""
 
 
-_WHOLE = re.compile(r"[1-9][0-9]{0,8}")
-
-
 def read_level(achievement: dict[str, Any], result: dict[str, Any]) -> LevelView | None:
     """The level ``result`` names (its ``achievedLevel``) inside ``achievement``, or None.
 
@@ -283,8 +279,6 @@ def read_level(achievement: dict[str, Any], result: dict[str, Any]) -> LevelView
 
 
 def _numbered(entries: list[dict[str, Any]]) -> bool:
-    """True when the levels' ``level`` texts are exactly 1..m, once each."""
-    numbers = [str(e.get("level") or "").strip() for e in entries]
-    if not all(_WHOLE.fullmatch(n) for n in numbers):
-        return False
-    return sorted(int(n) for n in numbers) == list(range(1, len(entries) + 1))
+    """True when the levels' ``level`` texts are exactly "1".."m", once each."""
+    found = {str(e.get("level") or "").strip() for e in entries}
+    return len(found) == len(entries) and found == {str(n) for n in range(1, len(entries) + 1)}

@@ -438,7 +438,7 @@
       const box = el("div", { class: "level", "data-testid": "level" });
       for (const r of results) {
         const said = (r.text && (r.text[lang] || r.text.en)) || "";
-        box.append(el("p", { class: "result", "data-testid": "result" }, el("strong", {}, said)));
+        box.append(el("strong", { class: "result", "data-testid": "result" }, said));
         const level = r.level || {};
         if (level.description) box.append(el("p", {}, level.description));
         if (level.behaviours && level.behaviours.length) {
