@@ -128,7 +128,9 @@ def test_the_verifier_cli_texts_are_in_both_languages() -> None:
     for key, text in en.items():
         fields = {f for _, f, _, _ in string.Formatter().parse(text) if f}
         assert fields == {f for _, f, _, _ in string.Formatter().parse(nl[key]) if f}, key
-    assert [k for k in en if en[k] == nl[k] and "{" not in en[k]] == []
+    # A text the same in both is an untranslated one, but for words Dutch shares.
+    same_in_both = {"credential"}  # "Badge"
+    assert [k for k in en if en[k] == nl[k] and "{" not in en[k]] == sorted(same_in_both)
 
 
 @pytest.mark.parametrize(
