@@ -26,6 +26,7 @@ from typing import Any
 from fpdf import FPDF
 from PIL import Image
 
+from shared.credentials.fields import awarded_on
 from shared.dates import read_datetime
 from shared.errors import ErrorCode, InvalidInput
 from shared.ob.identity import name_matches
@@ -196,7 +197,7 @@ def certificate_pdf(
     title = str(achievement.get("name") or credential.get("name") or "Open Badge")
     issuer = credential.get("issuer")
     issuer_name = str(issuer.get("name") or "") if isinstance(issuer, Mapping) else ""
-    issued = read_datetime(credential.get("awardedDate") or credential.get("validFrom"))
+    issued = read_datetime(awarded_on(credential))
 
     pdf = _Certificate()
     pdf.set_title(pdf.text_of(title))

@@ -195,7 +195,7 @@ def withdraw(service: WalletService, reference: str) -> Publication | None:
 def linkedin_url(credential: dict[str, Any], link: str) -> str:
     """LinkedIn's "Add to profile" link for a certification, its fields filled from the
     badge: name, organisation, issue (and expiry) month, the public link, the badge id."""
-    from shared.credentials.fields import issuer_name
+    from shared.credentials.fields import awarded_on, issuer_name, valid_until
 
     subject = credential.get("credentialSubject")
     first = subject[0] if isinstance(subject, list) and subject else subject
@@ -206,10 +206,10 @@ def linkedin_url(credential: dict[str, Any], link: str) -> str:
         "name": str(name or credential.get("name") or "Open Badge"),
         "organizationName": issuer_name(credential) or "",
     }
-    issued = read_datetime(credential.get("awardedDate") or credential.get("validFrom"))
+    issued = read_datetime(awarded_on(credential))
     if issued is not None:
         params["issueYear"], params["issueMonth"] = str(issued.year), str(issued.month)
-    expires = read_datetime(credential.get("validUntil"))
+    expires = read_datetime(valid_until(credential))
     if expires is not None:
         params["expirationYear"], params["expirationMonth"] = str(expires.year), str(expires.month)
     params["certUrl"] = link

@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from shared.credentials.fields import (
+    awarded_on,
     issuer_id,
     issuer_name,
     subject_ids,
     summarize,
     types_of,
+    valid_until,
 )
 from shared.lazy import lazy_exports
 from shared.status_cache import StatusFetcher
@@ -60,6 +62,7 @@ __all__ = [
     "STATUS_LIST_TYPES",
     "StatusFetcher",
     "VerifyOptions",
+    "awarded_on",
     "check_presentation_shape",
     "create_presentation",
     "issue_credential",
@@ -68,6 +71,7 @@ __all__ = [
     "subject_ids",
     "summarize",
     "types_of",
+    "valid_until",
     "verify_credential",
     "verify_presentation",
 ]

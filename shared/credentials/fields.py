@@ -23,6 +23,27 @@ def issuer_name(credential: Mapping[str, Any]) -> str | None:
     return None
 
 
+def awarded_on(credential: Mapping[str, Any]) -> str | None:
+    """When the badge was awarded, as written: ``awardedDate`` (OB 3.0: when the
+    learner earned it), else ``validFrom``, else VCDM 1.1's ``issuanceDate`` (older
+    badges have only that)."""
+    for key in ("awardedDate", "validFrom", "issuanceDate"):
+        value = credential.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def valid_until(credential: Mapping[str, Any]) -> str | None:
+    """Until when the badge is valid, as written: ``validUntil``, else VCDM 1.1's
+    ``expirationDate``."""
+    for key in ("validUntil", "expirationDate"):
+        value = credential.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def subject_ids(credential: Mapping[str, Any]) -> list[str | None]:
     subjects = credential.get("credentialSubject")
     return [
@@ -68,5 +89,5 @@ def summarize(credential: Mapping[str, Any]) -> dict[str, Any]:
         "subject": first.get("id") if isinstance(first, dict) else None,
         "achievement": ach or None,
         "validFrom": credential.get("validFrom") or credential.get("issuanceDate"),
-        "validUntil": credential.get("validUntil") or credential.get("expirationDate"),
+        "validUntil": valid_until(credential),
     }

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from shared.credentials.fields import awarded_on
 from shared.skills.ob import LevelView, read_level
 from shared.vocab import as_list
 
@@ -28,7 +29,7 @@ class LevelAward:
     level: LevelView
     credential_id: str | None
     issuer: str | None  # the issuer's name, else its id
-    issued: str | None  # awardedDate, else validFrom (as written)
+    issued: str | None  # when it was awarded, as written (``awarded_on``)
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ def skill_routes(credentials: Iterable[Mapping[str, Any]]) -> list[SkillRoute]:
             level=view,
             credential_id=_text(credential.get("id")),
             issuer=_issuer(credential.get("issuer")),
-            issued=_text(credential.get("awardedDate") or credential.get("validFrom")),
+            issued=awarded_on(credential),
         )
         groups.setdefault(key, []).append((award, achievement))
     routes = []

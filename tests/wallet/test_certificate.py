@@ -139,6 +139,7 @@ def test_another_tools_results_and_criteria_are_printed_for_people(tmp_path: Pat
         "Final Project Grade: Mastery (level: Mastered; points: 4)",
         "Final Project Grade: completed",
         "Degree Requirements",
+        "by 1EdTech University on 1 January 2010",  # its VCDM 1.1 issuanceDate
     ):
         assert wanted in lines, words
     assert "?" not in words
