@@ -123,6 +123,8 @@ class ErrorCode(StrEnum):
     endorsement_unrelated = "endorsement_unrelated"
     challenge_mismatch = "challenge_mismatch"  # the presentation answers another request (nonce)
     domain_mismatch = "domain_mismatch"  # the presentation was made for another verifier
+    #: a presented badge is not of a kind the request asked for (its achievementType or type)
+    not_requested = "not_requested"
     expired = "expired"  # past validUntil / expirationDate
     not_yet_valid = "not_yet_valid"  # before validFrom / issuanceDate
     revoked = "revoked"  # the issuer revoked it (status list bit set)
@@ -420,6 +422,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.endorsement_unrelated: (400, _W),
         ErrorCode.challenge_mismatch: 400,
         ErrorCode.domain_mismatch: 400,
+        ErrorCode.not_requested: 400,
         ErrorCode.expired: 400,
         ErrorCode.not_yet_valid: 400,
         ErrorCode.revoked: 400,

@@ -12,9 +12,12 @@ checks (a presentation's inner badges have theirs):
   its binding line says; a finding of ``info`` severity; and every reason under a
   badge whose state is ``valid`` (a warning that did not change the verdict is a
   detail, for whoever reads all checks).
-- ``notes``: schema findings and the notes of a structure check that passed (an
-  older vocabulary, an older data model), one entry per code (``{"code",
-  "count"}``): they never make a badge invalid, so they are said apart.
+- ``notes``: schema findings, the notes of a structure check that passed (an
+  older vocabulary, an older data model) and a badge of a kind the request did not
+  ask for (``not_requested`` as a warning: genuine, just not what was asked; an
+  OpenID4VP answer that holds one is refused, a reason), one entry per code
+  (``{"code", "count"}``): they never make a badge invalid, so they are said apart,
+  under a valid badge too.
 
 :func:`passed_checks` names the checks that found nothing at all: a check with a
 finding gets no "passed" line beside it.
@@ -34,6 +37,7 @@ from shared.verification import OK, Check, CheckName, Severity
 # Plain strings, compared for every check of every answer (see shared.showing.verdict).
 _SCHEMA, _STRUCTURE = str(CheckName.schema), str(CheckName.structure)
 _ERROR, _WARNING, _INFO = str(Severity.error), str(Severity.warning), str(Severity.info)
+_NOT_REQUESTED = str(ErrorCode.not_requested)
 
 # What the state line of a badge (``say_<state>``) already says.
 _SAID_BY_STATE: dict[str, frozenset[str]] = {
@@ -89,7 +93,11 @@ def _reasons(
         if code == OK:
             continue
         name = check.name
-        if name == _SCHEMA or (name == _STRUCTURE and check.ok):  # a note
+        if (
+            name == _SCHEMA
+            or (name == _STRUCTURE and check.ok)
+            or (code == _NOT_REQUESTED and check.severity != _ERROR)  # OpenID4VP refuses it
+        ):
             note = notes.get(code)
             if note is None:
                 notes[code] = {"code": code, "count": 1}

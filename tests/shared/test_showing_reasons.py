@@ -121,3 +121,22 @@ def test_the_plain_answer_carries_them_for_real_badges() -> None:
     assert shown["badges"][0]["reasons"] == [
         {"check": "status", "code": "status_unknown", "severity": "warning", "count": 2}
     ]
+
+
+def test_a_badge_of_another_kind_than_asked_is_a_note_unless_refused() -> None:
+    """The request asked for certificates, the learner showed a competency: genuine, so
+    a note HR reads under the valid badge; an OpenID4VP answer refuses it (an error),
+    so there it is the reason."""
+    creds = CheckName.credentials
+    warned = [Check.warned(creds, ErrorCode.not_requested, "Not one of the kinds asked for.")]
+    assert badge_reasons(warned, "valid") == {
+        "reasons": [],
+        "notes": [{"code": "not_requested", "count": 1}],
+    }
+    refused = [Check.failed(creds, ErrorCode.not_requested, "Not the kind asked for.")]
+    assert badge_reasons(refused, "invalid") == {
+        "reasons": [
+            {"check": "credentials", "code": "not_requested", "severity": "error", "count": 1}
+        ],
+        "notes": [],
+    }

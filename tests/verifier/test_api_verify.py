@@ -444,7 +444,10 @@ async def test_wanted_types_warn_when_not_met(client: httpx.AsyncClient) -> None
     assert req["types"] == ["Certificate"]
     result = await verify_vp(client, present([signed(badge())], req["challenge"]))
     inner = result["credentials"][0]
-    assert any(w["name"] == "credentials" for w in inner["warnings"])
+    assert [w["code"] for w in inner["warnings"] if w["name"] == "credentials"] == ["not_requested"]
+    # HR reads it, though the badge is valid: a note, in words, not "That input is not valid."
+    plain = result["plain"]["badges"][0]
+    assert (plain["state"], plain["notes"]) == ("valid", [{"code": "not_requested", "count": 1}])
 
 
 async def test_rate_limit_per_client(make_client: MakeClient, settings: Settings) -> None:

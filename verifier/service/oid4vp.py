@@ -226,7 +226,7 @@ def _check_query(wanted: Any, presentation: Any, result: VerificationResult) -> 
                 Check(
                     str(CheckName.credentials),
                     False,
-                    str(ErrorCode.invalid_request),
+                    str(ErrorCode.not_requested),
                     "This is not the kind of credential the request asked for.",
                     Severity.error,
                     {"type": cred.get("type")},

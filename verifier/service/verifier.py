@@ -457,7 +457,7 @@ def _check_wanted_types(request: PresentationRequest, result: VerificationResult
             inner.add(
                 Check.warned(
                     CheckName.credentials,
-                    ErrorCode.invalid_request,
+                    ErrorCode.not_requested,
                     "This badge is not one of the kinds the request asked for.",
                     {"wanted": sorted(wanted), "achievementType": kind},
                 )

@@ -360,7 +360,8 @@
     const seen = new Set();
     const list = el("ul", { class: "notes" });
     for (const n of found || []) {
-      const text = n.code === "two_status_lists" ? sentence(n.code) : v("schema_note");
+      // schema findings are one line for HR; these codes say something of their own
+      const text = n.code === "two_status_lists" || n.code === "not_requested" ? sentence(n.code) : v("schema_note");
       if (seen.has(text)) continue;
       seen.add(text);
       list.append(el("li", { "data-code": n.code }, text));
