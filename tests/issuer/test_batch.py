@@ -200,6 +200,19 @@ def test_dutch_headers_and_a_trailing_separator_are_read(tmp_path: Path) -> None
     )
 
 
+def test_the_headers_a_dutch_office_writes_are_read(tmp_path: Path) -> None:
+    """An HR sheet says "Badge" (or "Prestatie") and "E-mailadres", as people write them."""
+    for header in ("Naam;E-mailadres;Badge;Niveau", "naam;Emailadres;Prestatie;niveau"):
+        path = _csv(tmp_path, f"{header}\r\nJosé Müller;jose@example.nl;samenwerken;2\r\n")
+        rows, errors = batch.read_rows(path)
+        assert errors == []
+        assert (rows[0].email, rows[0].achievement, rows[0].result) == (
+            "jose@example.nl",
+            "samenwerken",
+            "2",
+        )
+
+
 def test_an_excel_windows_1252_file_is_read(tmp_path: Path) -> None:
     path = tmp_path / "excel.csv"
     path.write_bytes(
