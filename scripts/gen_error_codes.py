@@ -38,8 +38,8 @@ def notes() -> dict[str, str]:
         if not in_enum:
             continue
         pending = _NOTE.match(raw)
-        if pending:
-            note = pending.group(1).strip()
+        if pending:  # a note may run over several ``#:`` lines
+            note = f"{note} {pending.group(1).strip()}".strip()
             continue
         code = _CODE.match(raw)
         if code:

@@ -99,6 +99,10 @@ class ErrorCode(StrEnum):
     #: a part of a badge was asked to be hidden, but its issuer did not sign it for
     #: selective disclosure (no ecdsa-sd-2023 base proof)
     disclosure_unavailable = "disclosure_unavailable"
+    #: an ecdsa-sd-2023 base proof handed to a verifier: it is for the holder only (it
+    #: holds the key that hides what a disclosure leaves out); verifiers check the
+    #: derived proof the holder makes from it
+    base_proof_presented = "base_proof_presented"
     # --- resolution
     #: (warning) a DID or key document could not be obtained now (offline, unreachable, not in pack)
     did_not_found = "did_not_found"
@@ -397,6 +401,7 @@ CODE_FAMILIES: dict[type[RugzakError], dict[ErrorCode, int | tuple[int, Severity
         ErrorCode.unsupported_codec: 400,
         ErrorCode.unsupported_context: 400,
         ErrorCode.disclosure_unavailable: 400,
+        ErrorCode.base_proof_presented: 400,
         ErrorCode.unsupported_algorithm: 400,
         ErrorCode.unsupported_grant_type: 400,
         ErrorCode.unsupported_media_type: 415,

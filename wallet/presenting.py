@@ -25,7 +25,7 @@ from shared.credentials import create_presentation, subject_ids
 from shared.errors import ErrorCode, InvalidInput, Unsupported, VerificationFailed
 from shared.formats import is_ob2_document
 from shared.formats.vcjwt import readable
-from shared.ob.disclosure import SELECTABLE, can_disclose, disclose_hiding
+from shared.ob.disclosure import SELECTABLE, can_disclose, disclose_hiding, shown_whole
 from shared.presentation_request import PresentationRequest
 from shared.presentation_request import parse as parse_request_text
 from shared.qr.render import make_symbol
@@ -196,13 +196,14 @@ def shown_credential(item: StoredCredential, hide: Collection[str]) -> dict[str,
 
     Hiding needs the issuer's ecdsa-sd-2023 base proof: the wallet derives a
     disclosure proof that signs only what is shown (``shared.ob.disclosure``);
-    the parts a badge does not have are simply not there to hide.
+    the parts a badge does not have are simply not there to hide. Shown whole, the
+    badge never carries its base proof either (``shown_whole``).
 
     Raises:
         Unsupported: ``disclosure_unavailable`` when the badge cannot be shown in part.
     """
     if not hide:
-        return item.credential
+        return shown_whole(item.credential)
     if not can_disclose(item.credential):
         raise Unsupported(
             f"'{item.card.name}' was not signed by its issuer for showing in part: "

@@ -210,10 +210,16 @@ def _proof(
     result: VerificationResult,
     allow_fragment_keys: bool,
     purpose: ProofPurpose = ASSERTION,
+    *,
+    confirm_base_proofs: bool = False,
 ) -> list[ProofResult]:
     """Adds the proof checks; returns the proofs that verified."""
     checks, good = check_proofs(
-        document, resolver, purpose, allow_fragment_keys=allow_fragment_keys
+        document,
+        resolver,
+        purpose,
+        allow_fragment_keys=allow_fragment_keys,
+        confirm_base_proofs=confirm_base_proofs,
     )
     for check in checks:
         result.add(check)

@@ -74,6 +74,10 @@ class VerifyOptions:
             credentials are not verified (their canonicalization is the costly
             part). For public services; a person inspecting a file (the CLI) gets
             every credential's result.
+        confirm_base_proofs: the holder checks its own copy of a badge (the wallet):
+            an ecdsa-sd-2023 base proof is confirmed. Verifiers leave it False and
+            refuse one (``base_proof_presented``); inside a presentation it is
+            always refused, since a holder must never hand its base proof over.
     """
 
     resolver: Resolver = field(default_factory=StaticResolver)
@@ -93,6 +97,7 @@ class VerifyOptions:
     holder_links: tuple[dict[str, Any], ...] = ()
     max_credentials: int = DEFAULT_MAX_CREDENTIALS
     cheap_first: bool = False
+    confirm_base_proofs: bool = False
 
     def with_(self, **changes: Any) -> VerifyOptions:
         """A copy with ``changes``: the one place keyword options become an object.

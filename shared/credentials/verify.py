@@ -65,7 +65,13 @@ def _verify_credential(credential: Any, opts: VerifyOptions) -> VerificationResu
     result.summary = summarize(credential)
     if not _structure(credential, result, opts.check_schema):
         return result
-    ok_proofs = _proof(credential, opts.resolver, result, opts.allow_fragment_keys)
+    ok_proofs = _proof(
+        credential,
+        opts.resolver,
+        result,
+        opts.allow_fragment_keys,
+        confirm_base_proofs=opts.confirm_base_proofs,
+    )
     proven = _issuer(credential, ok_proofs, result)
     _dates(credential, opts.moment, opts.skew, result)
     if ok_proofs:
@@ -349,7 +355,9 @@ def _verify_holder_and_credentials(
 
     from shared.formats.vcjwt import readable  # see _verify_credential
 
-    inner_opts = opts.with_(purpose=None)
+    # A presented badge is the verifier's to check: a base proof in it is refused, even
+    # when the caller asked to confirm base proofs (``confirm_base_proofs``).
+    inner_opts = opts.with_(purpose=None, confirm_base_proofs=False)
     linked: dict[str, dict[str, Any]] = {}
     if opts.holder_links and holder_id is not None and good:
         link_opts = VerifyOptions(resolver=opts.resolver, now=opts.now, check_schema=False)

@@ -301,8 +301,10 @@ def verify_stored(
     """A badge as a wallet keeps it: a credential (JSON, or a VC-JWT enveloped) or an
     Open Badges 2.0 assertion (JSON, or its JWS enveloped). Never raises for bad input.
 
-    Options as for ``verify_credential`` (an object, keywords, or both)."""
-    opts = (options or VerifyOptions()).with_(**changes)
+    Options as for ``verify_credential`` (an object, keywords, or both). The holder
+    checks its own copy, so an ecdsa-sd-2023 base proof is confirmed
+    (``confirm_base_proofs``) unless a keyword says otherwise."""
+    opts = (options or VerifyOptions()).with_(**{"confirm_base_proofs": True, **changes})
     if not is_ob2_document(document):
         return verify_credential(document, opts)
     token = enveloped_token(document)

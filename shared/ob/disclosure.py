@@ -84,6 +84,22 @@ def disclose_hiding(credential: dict[str, Any], hide: set[str]) -> dict[str, Any
     return disclose(credential, set(SELECTABLE) - hide)
 
 
+def shown_whole(credential: dict[str, Any]) -> dict[str, Any]:
+    """The badge as a verifier may see it whole: without its ecdsa-sd-2023 base proof.
+
+    The base proof holds the key that hides what a disclosure leaves out, so the holder
+    never hands it over. Beside another proof (the issuer's eddsa proof) it is left off;
+    alone, a derived proof that shows everything (the JSON Pointer ``""``) takes its place.
+    """
+    proofs = as_list(credential.get("proof"))
+    if not any(is_base_proof(p) for p in proofs):
+        return credential
+    others = [p for p in proofs if not is_base_proof(p)]
+    if not others:
+        return derive_proof(credential, [""])
+    return {**credential, "proof": others}
+
+
 def is_disclosed(credential: Mapping[str, Any]) -> bool:
     """True when the credential carries an ecdsa-sd-2023 *derived* proof (shown in part)."""
     return any(

@@ -2,7 +2,8 @@
 
 Suites: ``DataIntegrityProof`` with ``eddsa-rdfc-2022`` (default; also its pre-REC
 name ``eddsa-2022``) and ``eddsa-jcs-2022``; ``ecdsa-sd-2023`` derived proofs
-(verify; the selective-disclosure algorithms live in ``shared.proof.ecdsa_sd``);
+(verify), and base proofs for their holder only (``confirm_base_proofs``); the
+selective-disclosure algorithms live in ``shared.proof.ecdsa_sd``;
 legacy ``Ed25519Signature2020`` and ``Ed25519Signature2018`` (verify; 2020 can also
 sign, for wallets that only read it).
 

@@ -38,7 +38,8 @@ SIGNING_SUITES: frozenset[tuple[str, str | None]] = frozenset(
         (ED25519_2020, None),
     }
 )
-# ecdsa-sd-2023 verifies derived proofs only; its base proofs are made by
+# ecdsa-sd-2023 verifies derived proofs, and base proofs for their holder only
+# (verify_proofs' confirm_base_proofs); its base proofs are made by
 # shared.proof.ecdsa_sd.create_base_proof, which needs mandatory pointers.
 VERIFYING_SUITES: frozenset[tuple[str, str | None]] = SIGNING_SUITES | {
     (DATA_INTEGRITY, "eddsa-2022"),

@@ -12,6 +12,8 @@ from shared.key_documents import find_key_document_method, fragment_key, key_doc
 from shared.keys import verify_signature
 from shared.multibase import decode_base58btc
 from shared.proof.ecdsa_sd.base import CRYPTOSUITE as SD_CRYPTOSUITE
+from shared.proof.ecdsa_sd.confirm import base_proof_failure
+from shared.proof.ecdsa_sd.derive import is_base_proof
 from shared.proof.ecdsa_sd.verify import derived_proof_failure
 from shared.proof.purpose import ProofPurpose
 from shared.proof.result import ProofResult
@@ -36,6 +38,7 @@ def verify_proofs(
     *,
     purpose: ProofPurpose | None = None,
     allow_fragment_keys: bool = True,
+    confirm_base_proofs: bool = False,
 ) -> list[ProofResult]:
     """One ``ProofResult`` per proof on ``document``.
 
@@ -49,6 +52,10 @@ def verify_proofs(
     1EdTech validator does; such results are flagged ``key_unconfirmed``. Any other
     http(s) verification method is read from its key document through ``resolver``
     (``shared.key_documents``).
+
+    ``confirm_base_proofs`` is for the holder checking its own copy of a badge: an
+    ecdsa-sd-2023 base proof is then confirmed (``ecdsa_sd.confirm``). A verifier
+    leaves it False: a base proof handed to it fails ``base_proof_presented``.
     """
     all_proofs = proofs_of(document)
     unsecured = {k: v for k, v in document.items() if k != "proof"}
@@ -60,6 +67,7 @@ def verify_proofs(
             resolver,
             purpose,
             allow_fragment_keys,
+            confirm_base_proofs,
         )
         for p in all_proofs
     ]
@@ -72,6 +80,7 @@ def _verify_one(
     resolver: Resolver,
     expected: ProofPurpose | None,
     allow_fragment_keys: bool,
+    confirm_base_proofs: bool,
 ) -> ProofResult:
     if not isinstance(proof, dict):
         return ProofResult(
@@ -113,7 +122,12 @@ def _verify_one(
     except RugzakError as exc:
         return fail(exc.code, exc.message, detail=exc.detail)
     if suite[1] == SD_CRYPTOSUITE:
-        failure = derived_proof_failure(unsecured, proof, vm.key_type, vm.public_key)
+        check = (
+            base_proof_failure
+            if confirm_base_proofs and is_base_proof(proof)
+            else derived_proof_failure
+        )
+        failure = check(unsecured, proof, vm.key_type, vm.public_key)
         if failure is not None:
             return fail(failure[0], failure[1], controller=vm.controller)
     else:

@@ -1,10 +1,12 @@
 // ecdsa-sd-2023 with digitalbazaar's implementation, for tests/shared/test_ecdsa_sd_node.py.
+// Jobs: sign (a base proof), derive, verify (a derived proof), confirm (a base proof).
 // Reads {documents, jobs} on stdin (documents: URL -> JSON, the only things the
 // documentLoader serves: no network); writes one result per job on stdout.
 import {readFileSync} from 'node:fs';
 import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {
-  createSignCryptosuite, createDiscloseCryptosuite, createVerifyCryptosuite
+  createConfirmCryptosuite, createDiscloseCryptosuite, createSignCryptosuite,
+  createVerifyCryptosuite
 } from '@digitalbazaar/ecdsa-sd-2023-cryptosuite';
 import * as EcdsaMultikey from '@digitalbazaar/ecdsa-multikey';
 import jsigs from 'jsonld-signatures';
@@ -53,8 +55,11 @@ for(const job of input.jobs) {
       out.push({ok: true, document: await jsigs.derive(
         structuredClone(job.document),
         {suite, purpose: new AssertionProofPurpose(), documentLoader})});
-    } else if(job.op === 'verify') {
-      const suite = new DataIntegrityProof({cryptosuite: createVerifyCryptosuite()});
+    } else if(job.op === 'verify' || job.op === 'confirm') {
+      // confirm: the holder's check of a base proof; verify: a verifier's of a derived one
+      const cryptosuite = job.op === 'confirm' ?
+        createConfirmCryptosuite() : createVerifyCryptosuite();
+      const suite = new DataIntegrityProof({cryptosuite});
       const result = await jsigs.verify(
         structuredClone(job.document),
         {suite, purpose: new AssertionProofPurpose(), documentLoader});

@@ -316,7 +316,7 @@ def test_a_base_proof_is_refused_by_the_verifier() -> None:
     document = {k: v for k, v in signed.items() if k != "proof"}
     with pytest.raises(Unsupported) as info:
         verify_derived_proof(document, signed["proof"], ISSUER_PUBLIC)
-    assert info.value.code == ErrorCode.unsupported_cryptosuite
+    assert info.value.code == ErrorCode.base_proof_presented
     assert "base proof" in info.value.message
 
 

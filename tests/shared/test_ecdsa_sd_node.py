@@ -1,7 +1,9 @@
 """ecdsa-sd-2023 cross-checked with digitalbazaar's implementation, both ways.
 
 (a) Rugzak signs the base proof, digitalbazaar derives, both verify;
-(b) digitalbazaar signs the base proof, Rugzak derives, both verify.
+(b) digitalbazaar signs the base proof, Rugzak derives, both verify;
+and the holder's check of a base proof (digitalbazaar's ``createConfirmCryptosuite``):
+each confirms the other's base proofs and refuses the same tampered copies.
 The npm packages are installed at test time as locked in ``tests/node/ecdsa-sd``
 (``tests/node_support``); the test skips cleanly
 when node or npm is missing or the install fails. The JavaScript side loads
@@ -32,6 +34,7 @@ from shared.proof.ecdsa_sd import create_base_proof, derive_proof
 from shared.verification import Verdict
 from tests.conftest import load_vector
 from tests.node_support import npm_folder
+from tests.shared.test_ecdsa_sd_confirm import tampered_variants
 from tests.shared.test_ecdsa_sd_ob import (
     ISSUER_DID,
     NOW,
@@ -258,3 +261,74 @@ def test_the_1edtech_derived_credential_verifies_in_both(node_sd: Run) -> None:
     assert ours.ok
     assert ours.key_unconfirmed
     assert not verify_proofs(tampered, RESOLVER)[0].ok
+
+
+def _confirmed_by_rugzak(document: dict[str, Any]) -> bool:
+    outcomes = verify_proofs(document, RESOLVER, confirm_base_proofs=True)
+    return all(o.ok for o in outcomes)
+
+
+def test_digitalbazaar_base_proof_is_confirmed_by_rugzak(
+    node_sd: Run, badge: dict[str, Any]
+) -> None:
+    """What a learner receives from a digitalbazaar issuer: the wallet confirms it."""
+    signed = _derived(
+        node_sd(
+            [
+                {
+                    "op": "sign",
+                    "document": badge,
+                    "key": _js_key(SD_KEY, ISSUER_DID),
+                    "created": "2026-11-22T12:00:00Z",
+                    "mandatoryPointers": mandatory_pointers(badge),
+                }
+            ]
+        )[0]
+    )
+    assert _confirmed_by_rugzak(signed)
+    result = verify_credential(
+        signed,
+        resolver=RESOLVER,
+        status_fetcher=_status_source(),
+        now=NOW,
+        confirm_base_proofs=True,
+    )
+    assert result.verdict == Verdict.valid, result.to_dict()
+    bad = tampered_variants(signed)
+    verdicts = node_sd([{"op": "confirm", "document": d} for d in (signed, *bad.values())])
+    assert [v["verified"] for v in verdicts] == [True] + [False] * len(bad), verdicts
+    assert {name: _confirmed_by_rugzak(d) for name, d in bad.items()} == dict.fromkeys(bad, False)
+
+
+def test_rugzak_base_proof_is_confirmed_by_digitalbazaar(
+    node_sd: Run, badge: dict[str, Any]
+) -> None:
+    base = create_base_proof(
+        badge, SD_KEY, created=NOW - timedelta(days=1), mandatory_pointers=mandatory_pointers(badge)
+    )
+    bad = tampered_variants(base)
+    verdicts = node_sd([{"op": "confirm", "document": d} for d in (base, *bad.values())])
+    assert [v["verified"] for v in verdicts] == [True] + [False] * len(bad), verdicts
+    assert _confirmed_by_rugzak(base)
+    assert {name: _confirmed_by_rugzak(d) for name, d in bad.items()} == dict.fromkeys(bad, False)
+
+
+def test_w3c_base_proofs_are_confirmed_by_rugzak_and_one_by_digitalbazaar(node_sd: Run) -> None:
+    """Rugzak confirms both W3C base proofs; digitalbazaar 3.4.1 only ``employ``.
+
+    Its confirm step canonicalizes the mandatory selection on its own, so a blank node
+    there can get another canonical label, hence another HMAC label, than in the whole
+    document the issuer signed: in ``prc`` three of the four mandatory statements then
+    match nothing and count as non-mandatory. Rugzak splits the whole document's
+    statements as the issuer did (``transform_base``). Pinned versions keep this stable.
+    """
+    documents = [
+        load_vector(f"{SD}/{SD}/{case}/addSignedSDBase.json") for case in ("prc", "employ")
+    ]
+    prc, employ = node_sd([{"op": "confirm", "document": d} for d in documents])
+    assert not prc["verified"]
+    assert (
+        "Signature count (20) does not match non-mandatory message count (23)" in prc["errors"][0]
+    )
+    assert employ["verified"], employ
+    assert [_confirmed_by_rugzak(d) for d in documents] == [True, True]

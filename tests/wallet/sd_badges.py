@@ -79,8 +79,12 @@ def sd_status(revoked: frozenset[int] = frozenset()) -> LocalStatusSource:
     return LocalStatusSource({SD_LIST_URL: sd_status_list(revoked)})
 
 
-def sd_badge(subject: str, *, number: int = 1, sd_proof: bool = True) -> dict[str, Any]:
-    """An OB 3.0 badge for ``subject`` with eddsa-rdfc-2022 and an ecdsa-sd-2023 base proof."""
+def sd_badge(
+    subject: str, *, number: int = 1, sd_proof: bool = True, eddsa: bool = True
+) -> dict[str, Any]:
+    """An OB 3.0 badge for ``subject`` with eddsa-rdfc-2022 and an ecdsa-sd-2023 base proof
+    (without ``eddsa``: the base proof alone, as an issuer that signs only for selective
+    disclosure sends it)."""
     unsigned = build_credential(
         achievement=Achievement(
             id=f"https://leerhuis-utrecht.example/achievements/lassen-{number}",
@@ -106,7 +110,11 @@ def sd_badge(subject: str, *, number: int = 1, sd_proof: bool = True) -> dict[st
         identifier=[IdentityObject.hashed_identity("fleur.vdberg@example.nl", salt="c41b")],
         credential_status=[build_status_entry(SD_LIST_URL, SD_INDEX, "revocation")],
     )
-    signed = issue_credential(unsigned, SD_ED_KEY, created=NOW - timedelta(days=30))
+    signed = (
+        issue_credential(unsigned, SD_ED_KEY, created=NOW - timedelta(days=30))
+        if eddsa
+        else unsigned
+    )
     if not sd_proof:
         return signed
     return create_base_proof(

@@ -18,6 +18,7 @@ from shared.credentials import create_presentation, verify_credential, verify_pr
 from shared.errors import ErrorCode, InvalidInput, Unsupported
 from shared.ob.disclosure import SELECTABLE, can_disclose, hidden_parts
 from shared.presentation_request import PresentationRequest
+from shared.proof.ecdsa_sd import is_base_proof
 from shared.verification import Verdict
 from tests.conftest import load_vector
 from tests.wallet.conftest import PASSPHRASE
@@ -28,6 +29,7 @@ from wallet.app import WalletApp
 from wallet.cli import make_cli
 from wallet.cli.present import Part
 from wallet.config import WalletConfig
+from wallet.data.cards import Status
 from wallet.data.store import WalletStore
 from wallet.dialogs.hide import PARTS, HideDialog
 from wallet.presenting import Hiding
@@ -126,6 +128,60 @@ def test_a_badge_signed_before_rdfc10_escaping_is_shown_in_part(
     result = _verify(shown)
     assert result.verdict == Verdict.valid, result.to_dict()
     assert result.credentials[0].summary["hidden"] == ["identifier", "alignment"]
+
+
+def _base_proofs(credential: dict[str, Any]) -> list[Any]:
+    return [p for p in credential["proof"] if is_base_proof(p)]
+
+
+def test_a_badge_with_only_a_base_proof_is_kept_as_genuine(
+    sd_config: WalletConfig, sd_store: WalletStore
+) -> None:
+    """From an issuer that signs only for selective disclosure: the wallet confirms the
+    base proof, so the card says what the status list says, on import and on refresh;
+    shown in part or whole, the verifier gets a derived proof and says valid."""
+    service = WalletService(sd_config, sd_store)
+    (outcome,) = service.import_document(sd_badge(HOLDER_KEY.did, eddsa=False))
+    assert outcome.accepted, outcome
+    assert outcome.warnings == []
+    (card,) = service.cards()
+    assert card.status == Status.valid
+    _card, result = service.recheck(card.id)
+    (proof,) = [c for c in result.checks if c.name == "proof"]
+    assert proof.message == "The signature is genuine (ecdsa-sd-2023)."
+    revoked = WalletService(
+        replace(sd_config, status_fetcher=sd_status(frozenset({SD_INDEX}))), sd_store
+    )
+    (refreshed,) = revoked.refresh()
+    assert refreshed.status == Status.revoked
+
+    for hide in ({"identifier", "evidence"}, set()):
+        shown = service.present([card.id], REQUEST, hide=hide).document
+        (credential,) = shown["verifiableCredential"]
+        assert _base_proofs(credential) == [], hide
+        assert [p["cryptosuite"] for p in credential["proof"]] == ["ecdsa-sd-2023"]
+        result = _verify(shown)
+        assert result.verdict == Verdict.valid, result.to_dict()
+        assert result.codes() == []
+    assert credential["evidence"] == service.store.get(card.id).credential["evidence"]
+
+
+def test_a_badge_shown_whole_never_carries_its_base_proof(sd_service: WalletService) -> None:
+    """The base proof holds the key that hides what a disclosure leaves out: the wallet
+    keeps it. Beside the issuer's eddsa proof, a badge shown whole carries that one."""
+    (card,) = sd_service.cards()
+    stored = sd_service.store.get(card.id).credential
+    assert _base_proofs(stored)
+    shown = sd_service.present([card.id], REQUEST).document
+    (credential,) = shown["verifiableCredential"]
+    assert _base_proofs(credential) == []
+    assert credential["proof"] == [p for p in stored["proof"] if not is_base_proof(p)]
+    assert {k: v for k, v in credential.items() if k != "proof"} == {
+        k: v for k, v in stored.items() if k != "proof"
+    }
+    result = _verify(shown)
+    assert result.verdict == Verdict.valid, result.to_dict()
+    assert ErrorCode.base_proof_presented not in result.codes()
 
 
 def test_hidden_parts_names_nothing_for_a_whole_badge() -> None:

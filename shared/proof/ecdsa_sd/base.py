@@ -56,8 +56,13 @@ def transform_base(
     hmac_key: bytes,
     *,
     random_string: str | None = None,
+    legacy: bool = False,
 ) -> BaseTransform:
-    """Base Proof Transformation: HMAC-relabelled canonical N-Quads, mandatory vs not."""
+    """Base Proof Transformation: HMAC-relabelled canonical N-Quads, mandatory vs not.
+
+    ``legacy``: in the N-Quads escaping before RDFC-1.0, for confirming a base proof
+    signed before 2026-11-28 (``labels.canonicalize_and_group``); signing never uses it.
+    """
     if len(hmac_key) != 32:
         raise ValueError("the HMAC key is 32 bytes (the SHA-256 digest size)")
     grouped = canonicalize_and_group(
@@ -65,6 +70,7 @@ def transform_base(
         hmac_label_map_function(hmac_key),
         {"mandatory": list(mandatory_pointers)},
         random_string=random_string,
+        legacy=legacy,
     )
     group = grouped.groups["mandatory"]
     return BaseTransform(

@@ -105,12 +105,12 @@ def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
     if raw[:3] != header:
         if header == DERIVED_HEADER and raw[:3] == BASE_HEADER:
             # Well-formed, but not for verifiers (spec: parseDerivedProofValue refuses
-            # it). Unsupported rather than malformed: beside an eddsa proof on the
-            # holder's copy of a badge it is an extra proof, not a broken one.
+            # it). Unsupported rather than malformed: beside an eddsa proof it is an
+            # extra proof a verifier does not check, not a broken one.
             raise Unsupported(
                 "this is an ecdsa-sd-2023 base proof, which is for the holder only: "
                 "a verifier checks the derived proof the holder makes from it",
-                code=ErrorCode.unsupported_cryptosuite,
+                code=ErrorCode.base_proof_presented,
             )
         raise _malformed(f"the proofValue is not an ecdsa-sd-2023 {what} proof")
     try:

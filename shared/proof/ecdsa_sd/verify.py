@@ -13,7 +13,7 @@ the whole check runs again in it (``shared.jsonld.legacy_escaping``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,7 +54,7 @@ def create_verify_data(
 
     ``legacy``: in the N-Quads escaping before RDFC-1.0, throughout. Raises
     ``InvalidInput`` (``malformed_proof``) for a proof value that does not parse and
-    ``Unsupported`` for a base proof handed to a verifier.
+    ``Unsupported`` (``base_proof_presented``) for a base proof handed to a verifier.
     """
     parsed = parse_derived_proof_value(proof.get("proofValue"))
     config = proof_config(proof, document)
@@ -109,16 +109,26 @@ def verify_derived_proof(
 
     ``issuer_public_key`` is the 33-byte compressed P-256 key of the proof's
     verification method. Raises ``InvalidInput`` for an unreadable proof value and
-    ``Unsupported`` (``unsupported_cryptosuite``) for a base proof.
+    ``Unsupported`` (``base_proof_presented``) for a base proof.
     """
-    data = create_verify_data(document, proof)
+    return holds_in_signed_form(
+        lambda legacy: create_verify_data(document, proof, legacy=legacy), issuer_public_key
+    )
+
+
+def holds_in_signed_form(make: Callable[[bool], VerifyData], issuer_public_key: bytes) -> bool:
+    """Whether the verify data ``make(legacy)`` builds holds under ``issuer_public_key``.
+
+    First in RDFC-1.0; for a proof signed before 2026-11-28, over the older escaping,
+    the whole check again in that form (labels, order, hashes, statements), never a mix
+    of the two, and only when the texts read otherwise in it (``legacy_escaping.applies``).
+    """
+    data = make(False)
     if _holds(data, issuer_public_key):
         return True
-    # Signed before 2026-11-28, over the older escaping? Then the whole check again in
-    # that form (labels, order, hashes, statements), never a mix of the two.
     if not legacy_escaping.applies(*data.forms):
         return False
-    return _holds(create_verify_data(document, proof, legacy=True), issuer_public_key)
+    return _holds(make(True), issuer_public_key)
 
 
 def _holds(data: VerifyData, issuer_public_key: bytes) -> bool:
@@ -130,23 +140,30 @@ def _holds(data: VerifyData, issuer_public_key: bytes) -> bool:
     return statements_signed(data.public_key, data.non_mandatory, data.signatures)
 
 
-def derived_proof_failure(
-    document: dict[str, Any], proof: dict[str, Any], key_type: str, public_key: bytes
+def check_failure(
+    key_type: str, check: Callable[[], bool], mismatch: str
 ) -> tuple[ErrorCode, str] | None:
-    """Why a derived proof fails as (code, message), or None when it verifies.
+    """Why an ecdsa-sd-2023 ``check`` fails as (code, message), or None when it holds.
 
-    The proof layer's view of :func:`verify_derived_proof`: never raises for bad input.
+    The proof layer's view of a derived proof's or a base proof's check: never raises
+    for bad input. ``mismatch`` says what a signature that does not hold means.
     """
     if key_type != "P-256":
         return ErrorCode.unsupported_key_type, "ecdsa-sd-2023 proofs are made with P-256 keys"
     try:
-        ok = verify_derived_proof(document, proof, public_key)
+        ok = check()
     except RugzakError as exc:
         return exc.code, exc.message
-    if not ok:
-        return (
-            ErrorCode.proof_invalid,
-            "the derived proof does not match: content was changed, added back after it was "
-            "hidden, or signed with another key",
-        )
-    return None
+    return None if ok else (ErrorCode.proof_invalid, mismatch)
+
+
+def derived_proof_failure(
+    document: dict[str, Any], proof: dict[str, Any], key_type: str, public_key: bytes
+) -> tuple[ErrorCode, str] | None:
+    """Why a derived proof fails as (code, message), or None when it verifies."""
+    return check_failure(
+        key_type,
+        lambda: verify_derived_proof(document, proof, public_key),
+        "the derived proof does not match: content was changed, added back after it was "
+        "hidden, or signed with another key",
+    )
