@@ -92,7 +92,7 @@ class ErrorCode(StrEnum):
     #: a proof type or cryptosuite Rugzak does not verify
     unsupported_cryptosuite = "unsupported_cryptosuite"
     unsupported_did_method = "unsupported_did_method"  # a DID method other than did:key and did:web
-    unsupported_key_type = "unsupported_key_type"  # a key that is not Ed25519
+    unsupported_key_type = "unsupported_key_type"  # a key that is not Ed25519 or P-256
     #: an RZ1 codec character, or a VP1- multibase or CBOR-LD registry entry, Rugzak does not know
     unsupported_codec = "unsupported_codec"
     unsupported_context = "unsupported_context"  # a context the didkit engine cannot load offline
