@@ -98,6 +98,18 @@ def _derived(result: dict[str, Any]) -> dict[str, Any]:
     return document
 
 
+def _signed_by_digitalbazaar(node_sd: Run, badge: dict[str, Any]) -> dict[str, Any]:
+    """``badge`` with a base proof digitalbazaar's signer made (the issuer's SD key)."""
+    sign = {
+        "op": "sign",
+        "document": badge,
+        "key": _js_key(SD_KEY, ISSUER_DID),
+        "created": "2026-11-22T12:00:00Z",
+        "mandatoryPointers": mandatory_pointers(badge),
+    }
+    return _derived(node_sd([sign])[0])
+
+
 def _js_key(key: P256SigningKey, controller: str) -> dict[str, str]:
     return {
         "id": key.verification_method,
@@ -154,19 +166,7 @@ def test_rugzak_base_proof_derived_by_digitalbazaar(node_sd: Run, badge: dict[st
 
 
 def test_digitalbazaar_base_proof_derived_by_rugzak(node_sd: Run, badge: dict[str, Any]) -> None:
-    signed = _derived(
-        node_sd(
-            [
-                {
-                    "op": "sign",
-                    "document": badge,
-                    "key": _js_key(SD_KEY, ISSUER_DID),
-                    "created": "2026-11-22T12:00:00Z",
-                    "mandatoryPointers": mandatory_pointers(badge),
-                }
-            ]
-        )[0]
-    )
+    signed = _signed_by_digitalbazaar(node_sd, badge)
     assert signed["proof"]["proofValue"].startswith("u2V0A")
     derived = derive_proof(signed, selective_pointers(badge, {"result", "evidence"}))
     assert derived["evidence"] == badge["evidence"]
@@ -272,19 +272,7 @@ def test_digitalbazaar_base_proof_is_confirmed_by_rugzak(
     node_sd: Run, badge: dict[str, Any]
 ) -> None:
     """What a learner receives from a digitalbazaar issuer: the wallet confirms it."""
-    signed = _derived(
-        node_sd(
-            [
-                {
-                    "op": "sign",
-                    "document": badge,
-                    "key": _js_key(SD_KEY, ISSUER_DID),
-                    "created": "2026-11-22T12:00:00Z",
-                    "mandatoryPointers": mandatory_pointers(badge),
-                }
-            ]
-        )[0]
-    )
+    signed = _signed_by_digitalbazaar(node_sd, badge)
     assert _confirmed_by_rugzak(signed)
     result = verify_credential(
         signed,
