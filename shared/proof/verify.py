@@ -12,6 +12,7 @@ from shared.key_documents import find_key_document_method, fragment_key, key_doc
 from shared.keys import verify_signature
 from shared.multibase import decode_base58btc
 from shared.proof.ecdsa_sd.base import CRYPTOSUITE as SD_CRYPTOSUITE
+from shared.proof.ecdsa_sd.cbor import base_proof_presented
 from shared.proof.ecdsa_sd.confirm import base_proof_failure
 from shared.proof.ecdsa_sd.derive import is_base_proof
 from shared.proof.ecdsa_sd.verify import derived_proof_failure
@@ -117,6 +118,11 @@ def _verify_one(
             ErrorCode.proof_purpose_mismatch,
             f"the proof is for '{purpose}', expected '{expected.term}'",
         )
+    if suite[1] == SD_CRYPTOSUITE and not confirm_base_proofs and is_base_proof(proof):
+        # Refused before any key is looked up: the answer is the same offline, and
+        # nothing is fetched for a proof that is never checked.
+        refused = base_proof_presented()
+        return fail(refused.code, refused.message)
     try:
         vm, unconfirmed = _resolve_key(resolver, vm_str, purpose, allow_fragment_keys)
     except RugzakError as exc:

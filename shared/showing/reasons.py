@@ -49,6 +49,8 @@ _SAID_BY_STATE: dict[str, frozenset[str]] = {
         ("not_yet_valid", (ErrorCode.not_yet_valid,)),
         ("someone_else", (ErrorCode.holder_mismatch,)),
         ("unknown_issuer", (ErrorCode.unknown_issuer,)),
+        # the base proof is not checked here, nor, without a checked signature, the status
+        ("wallet_copy", (ErrorCode.base_proof_presented, ErrorCode.status_unknown)),
     )
 }
 # What the binding line of a presentation (``bind_<binding>``) already says.

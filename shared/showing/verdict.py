@@ -1,12 +1,17 @@
 """A verdict in plain states: what an employer is told before any detail.
 
 Per badge one ``state`` (``valid``, ``revoked``, ``suspended``, ``expired``,
-``not_yet_valid``, ``someone_else``, ``invalid``, ``unknown``, ``unknown_issuer``)
-and one ``status`` (what the issuer's status lists say, in one word, however many
-lists the badge uses). Per presentation how it was bound to the request
+``not_yet_valid``, ``someone_else``, ``invalid``, ``unknown``, ``unknown_issuer``,
+``wallet_copy``) and one ``status`` (what the issuer's status lists say, in one word,
+however many lists the badge uses). Per presentation how it was bound to the request
 (``binding``), the number of badges in each state (the headline) and the skills
 summary. A credential checked on its own has ``binding`` ``bare``: whoever shows it
 did not prove they own it.
+
+``wallet_copy`` is a badge whose only failure is an ecdsa-sd-2023 base proof
+(``base_proof_presented``): the form meant for the learner's own wallet, which a
+verifier does not check. Not valid, but nothing says it was forged or damaged, so HR
+is told how it was sent and to ask for it from the wallet instead of "not genuine".
 
 These are words for apps to translate, derived only from the checks' stable codes.
 """
@@ -22,7 +27,7 @@ from shared.showing.reasons import badge_reasons, presentation_reasons
 from shared.verification import OK, Check, CheckName, Severity, VerificationResult
 
 STATES = ("valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_else",
-          "invalid", "unknown", "unknown_issuer")  # fmt: skip
+          "invalid", "unknown", "unknown_issuer", "wallet_copy")  # fmt: skip
 STATUSES = ("none", "revoked", "suspended", "unknown", "not_revoked_or_suspended",
             "not_suspended", "not_revoked")  # fmt: skip
 BINDINGS = ("bound", "unbound", "other_request", "replayed", "expired_request",
@@ -43,6 +48,7 @@ _STATE_BY_CODE: tuple[tuple[str, str], ...] = tuple(
         (ErrorCode.not_yet_valid, "not_yet_valid"),
     )
 )
+_WALLET_COPY = frozenset({str(ErrorCode.base_proof_presented)})
 _UNTRUSTED = frozenset({str(ErrorCode.unknown_issuer), str(ErrorCode.issuer_key_unconfirmed)})
 _BINDING_CODES: tuple[tuple[str, str], ...] = tuple(
     (str(code), state)
@@ -115,7 +121,7 @@ def _state(failed: set[str], undecided: bool, untrusted: bool) -> str:
         if code in failed:
             return state
     if failed:
-        return "invalid"
+        return "wallet_copy" if failed == _WALLET_COPY else "invalid"
     if undecided:
         return "unknown"
     if untrusted:

@@ -1,5 +1,6 @@
-"""The verifier page says what a selectively disclosed badge does not show, in a real
-headless Chromium, desktop and 390 px wide, in English and Dutch."""
+"""The verifier page says what a selectively disclosed badge does not show, and that a
+badge sent with only its base proof is the learner's wallet copy, in a real headless
+Chromium, desktop and 390 px wide, in English and Dutch."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from shared.messages import catalogue
 from shared.ob.disclosure import disclose_hiding
 from tests.verifier.browser_support import chromium_available, free_port, live_server
-from tests.verifier.test_browser_verdict import browser, fits, shot, upload
+from tests.verifier.test_browser_verdict import browser, fits, shot, text_of, upload
 from tests.wallet.helpers import HOLDER_KEY
 from tests.wallet.sd_badges import SD_ISSUER, SD_LIST_URL, did_document, sd_badge, sd_status_list
 from verifier.service.trust import TrustPack
@@ -70,5 +72,16 @@ def test_the_page_says_what_the_learner_did_not_show(
         assert "identifier" not in hidden
         fits(driver)
         shot(driver, tmp_path, f"disclosed-{lang}-{width}")
+
+        # the learner's own copy, with only its base proof: said so, not "not genuine"
+        upload(driver, tmp_path, "wallet-copy.json", sd_badge(HOLDER_KEY.did, eddsa=False))
+        card = driver.find_element("css selector", "[data-testid=credential-verdict]")
+        assert card.get_attribute("data-state") == "wallet_copy"
+        said = text_of(driver, "[data-testid=state-line]")
+        assert said == catalogue(lang).verdicts["say_wallet_copy"]
+        assert {"en": "from their wallet", "nl": "vanuit de wallet"}[lang] in said
+        assert catalogue(lang).verdicts["say_invalid"] not in text_of(driver, "#result")
+        fits(driver)
+        shot(driver, tmp_path, f"wallet-copy-{lang}-{width}")
     finally:
         driver.quit()

@@ -555,7 +555,7 @@
   }
 
   function headlineText(plain) {
-    const order = ["valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_else", "invalid", "unknown", "unknown_issuer"];
+    const order = ["valid", "revoked", "suspended", "expired", "not_yet_valid", "someone_else", "invalid", "unknown", "unknown_issuer", "wallet_copy"];
     const counts = plain.counts || {};
     const bits = order.filter((k) => counts[k]).map((k) => counts[k] + " " + v("count_" + k));
     return t(plain.total === 1 ? "checkedOne" : "checkedMany", { n: plain.total }) + ": " + bits.join(", ");

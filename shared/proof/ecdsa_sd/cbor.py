@@ -93,6 +93,17 @@ def serialize_derived_proof_value(value: DerivedProofValue) -> str:
     return "u" + _b64(DERIVED_HEADER + cbor2.dumps(payload))
 
 
+def base_proof_presented() -> Unsupported:
+    """A base proof handed to a verifier: well-formed, but not for verifiers (the spec's
+    parseDerivedProofValue refuses it). Unsupported rather than malformed: beside an
+    eddsa proof it is an extra proof a verifier does not check, not a broken one."""
+    return Unsupported(
+        "this is an ecdsa-sd-2023 base proof, which is for the holder only: "
+        "a verifier checks the derived proof the holder makes from it",
+        code=ErrorCode.base_proof_presented,
+    )
+
+
 def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
     if not isinstance(proof_value, str) or not proof_value.startswith("u"):
         raise _malformed("an ecdsa-sd-2023 proofValue is multibase base64url ('u...')")
@@ -104,14 +115,7 @@ def _decode(proof_value: Any, header: bytes, what: str) -> list[Any]:
         raise _malformed("the proofValue is not valid base64url") from exc
     if raw[:3] != header:
         if header == DERIVED_HEADER and raw[:3] == BASE_HEADER:
-            # Well-formed, but not for verifiers (spec: parseDerivedProofValue refuses
-            # it). Unsupported rather than malformed: beside an eddsa proof it is an
-            # extra proof a verifier does not check, not a broken one.
-            raise Unsupported(
-                "this is an ecdsa-sd-2023 base proof, which is for the holder only: "
-                "a verifier checks the derived proof the holder makes from it",
-                code=ErrorCode.base_proof_presented,
-            )
+            raise base_proof_presented()
         raise _malformed(f"the proofValue is not an ecdsa-sd-2023 {what} proof")
     try:
         components = cbor2.loads(raw[3:])
