@@ -7,6 +7,10 @@ the proof suites sign the data, canonicalised, not the bytes of one serialisatio
 or baked into the badge's own picture; ``index.json`` lists them and a short
 ``README.txt``/``LEESMIJ.txt`` says what they are and how to check them.
 
+Files are for other people unless the learner says they are for another wallet of
+theirs (``for_wallet``): only then does a badge keep its ecdsa-sd-2023 base proof
+(``wallet.written_files.file_credential``), and only as JSON.
+
 A presentation file is one unsigned W3C VerifiablePresentation (VCDM 2.0) holding
 every badge: the Learner Credential Wallet's "Add from file" reads the credentials out
 of such a file, and so does ``rugzak-wallet import``.
@@ -22,13 +26,19 @@ from typing import TYPE_CHECKING, Any
 from shared.errors import Conflict, ErrorCode, InvalidInput, RugzakError
 from shared.formats import is_ob2_document
 from shared.formats.vcjwt import enveloped_token
+from shared.ob.disclosure import can_disclose
 from shared.runtime.files import atomic_write, fsync_dir
 from shared.vocab import CREDENTIALS_V2, VERIFIABLE_PRESENTATION
 from wallet.data.cards import Card
 from wallet.data.store import StoredCredential, WalletStore, corrupt
 from wallet.file_names import NameBook, badge_stem
 from wallet.i18n import Translator
-from wallet.written_files import json_file_bytes, refuse_existing
+from wallet.written_files import (
+    file_credential,
+    for_wallet_json_only,
+    json_file_bytes,
+    refuse_existing,
+)
 
 if TYPE_CHECKING:
     from wallet.service import WalletService
@@ -66,6 +76,8 @@ class ExportReport:
     exported: list[Exported] = field(default_factory=list)
     failed: list[NotExported] = field(default_factory=list)
     readme: str = ""
+    for_wallet: bool = False
+    base_proofs: int = 0  # badges written that the wallet keeps with a base proof
 
     def count(self, *forms: str) -> int:
         return sum(1 for item in self.exported if item.form in forms)
@@ -77,6 +89,8 @@ class PresentationReport:
     included: list[Card] = field(default_factory=list)
     left_out: list[Card] = field(default_factory=list)  # Open Badges 2.0: not a VC
     failed: list[NotExported] = field(default_factory=list)
+    for_wallet: bool = False
+    base_proofs: int = 0  # badges included that the wallet keeps with a base proof
 
 
 def readme_name(t: Translator) -> str:
@@ -90,11 +104,13 @@ def export_folder(
     form: str = "json",
     force: bool = False,
     progress: Progress | None = None,
+    for_wallet: bool = False,
 ) -> ExportReport:
     """Write every badge (and endorsement) the wallet keeps to ``folder``.
 
     ``form``: ``json`` (the credential; a VC-JWT as its ``.jwt``) or ``image`` (baked
     into the badge's PNG or SVG picture where it has one, else as for ``json``).
+    ``for_wallet``: for another wallet of the learner's, base proofs kept (JSON only).
     Nothing is written when any name the export needs is taken, unless ``force``.
     A badge that cannot be read is reported by id and the others are written.
     """
@@ -103,12 +119,14 @@ def export_folder(
             f"unknown form {form!r} for --all: json, image or presentation",
             code=ErrorCode.invalid_request,
         )
+    if for_wallet and form != "json":
+        raise for_wallet_json_only()
     t = Translator(service.config.lang)
     folder = _folder(folder)
     store = service.store
     now = service.config.clock()
     cards = [card.as_of(now) for card in store.cards()]
-    report = ExportReport(folder, readme=readme_name(t))
+    report = ExportReport(folder, readme=readme_name(t), for_wallet=for_wallet)
     report.failed += _damaged(store)
     book = NameBook({MANIFEST.removesuffix(".json"), report.readme.removesuffix(".txt")})
     planned = [(c, book.claim(badge_stem(c.name, c.issuer_name, c.issued))) for c in cards]
@@ -118,38 +136,42 @@ def export_folder(
     for done, (card, stem) in enumerate(planned, start=1):
         try:
             stored = store.get(card.id)
-            kind, data = _render(service, stored, form)
+            kind, data = _render(service, stored, form, for_wallet)
         except RugzakError as exc:
             report.failed.append(NotExported(card.id, exc))
         else:
             name = f"{stem}.{kind}"
             atomic_write(folder / name, data, mode=FILE_MODE, sync_folder=False)
             report.exported.append(Exported(name, card, kind))
+            report.base_proofs += 1 if can_disclose(stored.credential) else 0
         if progress is not None:
             progress(done, len(planned))
     manifest = manifest_of(report, did=service.did, exported_at=now.isoformat())
     atomic_write(folder / MANIFEST, json_file_bytes(manifest), mode=FILE_MODE, sync_folder=False)
     text = t("export_all.readme", count=len(report.exported), date=now.date().isoformat())
+    text += "\n" + t(
+        "export_all.readme_for_wallet" if for_wallet else "export_all.readme_for_others"
+    )
     atomic_write(folder / report.readme, text.encode("utf-8"), mode=FILE_MODE, sync_folder=False)
     fsync_dir(folder)  # once for every rename above: 300 badges, not 300 folder syncs
     return report
 
 
 def export_presentation(
-    service: WalletService, path: Path, *, force: bool = False
+    service: WalletService, path: Path, *, force: bool = False, for_wallet: bool = False
 ) -> PresentationReport:
     """One unsigned VerifiablePresentation (VCDM 2.0) with every badge in it.
 
     Unsigned on purpose: it is a container for moving badges, not a proof that the
     holder presents them to someone (each badge carries its issuer's proof). Open
     Badges 2.0 badges are not verifiable credentials and are left out (they go in a
-    folder export).
+    folder export). Base proofs stay only ``for_wallet`` (``file_credential``).
     """
     path = Path(path).expanduser()
     refuse_existing(path, force=force)
     store = service.store
     now = service.config.clock()
-    report = PresentationReport(path)
+    report = PresentationReport(path, for_wallet=for_wallet)
     credentials: list[Any] = []
     cards = [card.as_of(now) for card in store.cards()]
     report.failed += _damaged(store)
@@ -162,8 +184,9 @@ def export_presentation(
         if is_ob2_document(stored.credential):
             report.left_out.append(card)
             continue
-        credentials.append(stored.credential)
+        credentials.append(file_credential(stored.credential, for_wallet=for_wallet))
         report.included.append(card)
+        report.base_proofs += 1 if can_disclose(stored.credential) else 0
     presentation = {
         "@context": [CREDENTIALS_V2],
         "type": [VERIFIABLE_PRESENTATION],
@@ -199,6 +222,7 @@ def manifest_of(report: ExportReport, *, did: str, exported_at: str) -> dict[str
         "version": 1,
         "exported": exported_at,
         "holder": did,
+        "for_wallet": report.for_wallet,
         "count": len(badges),
         "badges": badges,
         "not_exported": [
@@ -222,12 +246,14 @@ def credential_bytes(credential: dict[str, Any]) -> tuple[str, bytes]:
     return "json", json_file_bytes(credential)
 
 
-def _render(service: WalletService, stored: StoredCredential, form: str) -> tuple[str, bytes]:
+def _render(
+    service: WalletService, stored: StoredCredential, form: str, for_wallet: bool
+) -> tuple[str, bytes]:
     if form == "image":
         baked = service.bake(stored)
         if baked is not None:
             return baked
-    return credential_bytes(stored.credential)
+    return credential_bytes(file_credential(stored.credential, for_wallet=for_wallet))
 
 
 def _damaged(store: WalletStore) -> list[NotExported]:

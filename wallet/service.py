@@ -38,7 +38,7 @@ from wallet.receive import (
     recheck_status,
 )
 from wallet.stapling import KeepingStatusFetcher, StapleMode
-from wallet.written_files import json_file_bytes
+from wallet.written_files import file_credential, for_wallet_json_only, json_file_bytes
 
 
 def decode_qr_text(text: str) -> Any:
@@ -230,18 +230,32 @@ class WalletService:
 
         return [Endorsement.of(e) for e in kept_for(self.store, [self.store.find(i) for i in ids])]
 
+    def holds_base_proofs(self) -> bool:
+        """True when a badge carries an ecdsa-sd-2023 base proof: then whom an export is
+        for (someone else, or another wallet of the learner's) changes what it holds."""
+        from shared.ob.disclosure import can_disclose
+
+        return any(can_disclose(item.credential) for item in self.store.everything())
+
     def backup(self, path: Path, passphrase: str) -> int:
         return write_backup(
             self.store, path, passphrase, kdf=self.config.kdf, now=self.config.clock()
         )
 
-    def export(self, reference: str, path: Path, form: str = "json") -> str:
+    def export(
+        self, reference: str, path: Path, form: str = "json", *, for_wallet: bool = False
+    ) -> str:
         """One badge as a file: its JSON, baked into its own PNG picture (OB 3.0 baking,
         for tools that read badge images), or a ``VP1-`` code of an unbound presentation
-        of it (for the Learner Credential Wallet and VerifierPlus)."""
+        of it (for the Learner Credential Wallet and VerifierPlus).
+
+        Each is for someone else: without the badge's base proof (``file_credential``).
+        ``for_wallet`` keeps it, as JSON only, for another wallet of the learner's."""
+        if for_wallet and form != "json":
+            raise for_wallet_json_only()
         stored = self.store.find(reference)
         if form == "json":
-            data = json_file_bytes(stored.credential)
+            data = json_file_bytes(file_credential(stored.credential, for_wallet=for_wallet))
         elif form in ("png", "svg", "image"):
             data = self.baked(stored.id, form)
         elif form == "vpqr":
@@ -287,12 +301,13 @@ class WalletService:
     def bake(self, stored: StoredCredential) -> tuple[str, bytes] | None:
         """``("png" | "svg", the baked picture)``, or None when the badge has no picture
         the wallet keeps or can fetch. A VC-JWT is baked as its token (OB 3.0 baking
-        carries the compact JWS), any other badge as its JSON."""
+        carries the compact JWS), any other badge as its JSON. A picture is for other
+        people: never with the badge's base proof (``file_credential``)."""
         picture = badge_image(stored.credential, self.store, self.network)
         if picture is None:
             return None
         text = enveloped_token(stored.credential) or json.dumps(
-            stored.credential, ensure_ascii=False
+            file_credential(stored.credential), ensure_ascii=False
         )
         if is_svg(picture):
             return "svg", bake_svg(picture, text)

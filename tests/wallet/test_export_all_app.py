@@ -65,7 +65,7 @@ async def test_export_all_from_the_badge_list(
         assert isinstance(app.screen, BadgesScreen)
 
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)  # the folder is asked for once the badges are read
         assert isinstance(app.screen, PathDialog)
         default = Path(app.screen.query_one("#path", Input).value)
         assert default == home / "Documents" / folder_name
@@ -93,7 +93,7 @@ async def test_export_all_from_the_badge_list(
         index = default / "index.json"
         await asyncio.to_thread(index.write_text, "{}")
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmDialog)
@@ -103,7 +103,7 @@ async def test_export_all_from_the_badge_list(
         assert isinstance(app.screen, BadgesScreen)
         assert await asyncio.to_thread(index.read_text) == "{}"  # not replaced
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         await pilot.press("enter")
         await settle(app, pilot)
         await pilot.press("y")
@@ -125,7 +125,7 @@ async def test_no_documents_folder_means_the_home_folder(
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         await pilot.press("e")
-        await pilot.pause()
+        await settle(app, pilot)
         assert app.screen.query_one("#path", Input).value == str(home / "Rugzak badges 2026-11-23")
         await pilot.press("escape")
         await pilot.pause()

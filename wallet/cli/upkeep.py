@@ -56,7 +56,8 @@ def export(
             "the issuer drew it; png or svg for only that kind), or vpqr (a VP1- code "
             "for the Learner Credential Wallet and VerifierPlus). With --all: json, "
             "image (baked where a badge has a picture, JSON for the rest) or "
-            "presentation (one file holding every badge, for other wallets).",
+            "presentation (one file holding every badge, for other wallets; see "
+            "--for-wallet).",
         ),
     ] = "json",
     every: Annotated[
@@ -72,6 +73,17 @@ def export(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a file that is there already.")
     ] = False,
+    for_wallet: Annotated[
+        bool,
+        typer.Option(
+            "--for-wallet",
+            help="For another wallet of yours: a badge its issuer signed for showing in "
+            "part keeps the signature meant only for your wallet, so that wallet can "
+            "still show it in part. Never send such a file to anyone. Without it, files "
+            "are for other people and leave that signature out. JSON only (with --all: "
+            "json or presentation).",
+        ),
+    ] = False,
 ) -> None:
     """Export one badge (as JSON, baked into its PNG or SVG picture, or as a VP1- code),
     or all of them with --all."""
@@ -79,7 +91,7 @@ def export(
     if every is not None:
         if credential is not None or path is not None:
             run(ctx, lambda: _usage("Give either a badge and a file, or --all FOLDER; not both."))
-        export_all(ctx, every, form, force=force)
+        export_all(ctx, every, form, force=force, for_wallet=for_wallet)
         return
     if credential is None or path is None:
         run(ctx, lambda: _usage("Give the badge id and the file to write (or --all FOLDER)."))
@@ -88,14 +100,20 @@ def export(
     with service_for(ctx) as service:
 
         def action() -> None:
+            from shared.ob.disclosure import can_disclose
+
             refuse_existing(target, force=force)
-            local = service.export(credential, target, form)
+            local = service.export(credential, target, form, for_wallet=for_wallet)
             out.print(t("cli.exported", id=local, path=target), markup=False)
+            if can_disclose(service.store.get(local).credential):
+                err.print(t("cli.for_wallet" if for_wallet else "cli.for_others"), markup=False)
 
         run(ctx, action)
 
 
-def export_all(ctx: typer.Context, target: Path, form: str, *, force: bool) -> None:
+def export_all(
+    ctx: typer.Context, target: Path, form: str, *, force: bool, for_wallet: bool = False
+) -> None:
     """Every badge to a folder, or into one presentation file; exit code 2 when a badge
     could not be read (the others are written)."""
     from wallet.export_all import FORMS, export_folder, export_presentation
@@ -107,8 +125,8 @@ def export_all(ctx: typer.Context, target: Path, form: str, *, force: bool) -> N
 
         def action() -> int:
             if form == "presentation":
-                sent = export_presentation(service, target, force=force)
-                failed = sent.failed
+                sent = export_presentation(service, target, force=force, for_wallet=for_wallet)
+                failed, base_proofs = sent.failed, sent.base_proofs
                 out.print(
                     t("export_all.presented", count=len(sent.included), path=sent.path),
                     markup=False,
@@ -121,8 +139,11 @@ def export_all(ctx: typer.Context, target: Path, form: str, *, force: bool) -> N
                     )
             else:
                 with progress_bar(t("export_all.progress")) as tick:
-                    report = export_folder(service, target, form=form, force=force, progress=tick)
-                failed = report.failed
+                    report = export_folder(
+                        service, target, form=form, force=force, progress=tick,
+                        for_wallet=for_wallet,
+                    )  # fmt: skip
+                failed, base_proofs = report.failed, report.base_proofs
                 out.print(
                     t("export_all.done", count=len(report.exported), path=report.folder),
                     markup=False,
@@ -130,6 +151,9 @@ def export_all(ctx: typer.Context, target: Path, form: str, *, force: bool) -> N
                 if form == "image":
                     counts = {kind: report.count(kind) for kind in ("png", "svg", "json", "jwt")}
                     out.print(t("export_all.forms", **counts), markup=False)
+            if base_proofs:
+                key = "export_all.for_wallet" if for_wallet else "export_all.for_others"
+                err.print(t(key, count=base_proofs), markup=False)
             if failed:
                 ids = ", ".join(item.id for item in failed)
                 err.print(t("export_all.failed", count=len(failed), ids=ids), markup=False)

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from shared.errors import ErrorCode, RugzakError
 from wallet.data.cards import Card, Status
+from wallet.dialogs.audience import AudienceDialog
 from wallet.dialogs.backup import BackupDialog, PathAndSecret
 from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
 from wallet.dialogs.recovery import NewPassphrase, PassphraseDialog, Split, SplitDialog
@@ -282,28 +283,50 @@ class BadgesScreen(WalletScreen):
         if not self.all_cards:
             self.app.notify(self.t("badges.empty"), severity="warning")
             return
+        self._ask_audience()
+
+    @work(exclusive=True, group="export")
+    async def _ask_audience(self) -> None:
+        """With a badge its issuer signed for showing in part, whom the files are for
+        decides whether they keep its base proof (``AudienceDialog``)."""
+        try:
+            asks = await self.off_thread(self.wallet.holds_base_proofs)
+        except RugzakError as exc:
+            self.show_error(exc)
+            return
+        if asks:
+            self.app.push_screen(AudienceDialog(self.t, every=True), self._audience_chosen)
+        else:
+            self._audience_chosen(False)
+
+    def _audience_chosen(self, for_wallet: bool | None) -> None:
+        if for_wallet is None:
+            return
         default = export_folder_default(self.t, self.config.clock().date().isoformat())
         dialog = PathDialog(
             self.t, self.t("export_all.title"), str(default), note=self.t("export_all.prompt")
         )
-        self.app.push_screen(dialog, self._export_folder_chosen)
+        self.app.push_screen(dialog, partial(self._export_folder_chosen, for_wallet))
 
-    def _export_folder_chosen(self, choice: str | None) -> None:
+    def _export_folder_chosen(self, for_wallet: bool, choice: str | None) -> None:
         if choice:
-            self._export_all(Path(choice).expanduser(), force=False)
+            self._export_all(Path(choice).expanduser(), force=False, for_wallet=for_wallet)
 
     @work(exclusive=True, group="export")
-    async def _export_all(self, folder: Path, *, force: bool) -> None:
+    async def _export_all(self, folder: Path, *, force: bool, for_wallet: bool = False) -> None:
         from wallet.export_all import export_folder
 
         self.notify(self.t("export_all.working", count=len(self.all_cards)))
         try:
-            report = await self.off_thread(lambda: export_folder(self.wallet, folder, force=force))
+            report = await self.off_thread(
+                lambda: export_folder(self.wallet, folder, force=force, for_wallet=for_wallet)
+            )
         except RugzakError as exc:
             if exc.code == ErrorCode.file_exists and not force:
                 question = self.t("export_all.replace", path=folder)
                 self.app.push_screen(
-                    ConfirmDialog(self.t, question), partial(self._replace_chosen, folder)
+                    ConfirmDialog(self.t, question),
+                    partial(self._replace_chosen, folder, for_wallet),
                 )
                 return
             self.show_error(exc)
@@ -319,9 +342,9 @@ class BadgesScreen(WalletScreen):
             text += "\n\n" + self.t("export_all.result_failed", count=len(report.failed), ids=ids)
         self.app.push_screen(MessageDialog(self.t, self.t("export_all.result_title"), text))
 
-    def _replace_chosen(self, folder: Path, yes: bool | None) -> None:
+    def _replace_chosen(self, folder: Path, for_wallet: bool, yes: bool | None) -> None:
         if yes:
-            self._export_all(folder, force=True)
+            self._export_all(folder, force=True, for_wallet=for_wallet)
 
     def action_recovery(self) -> None:
         self.app.push_screen(SplitDialog(self.t), self._split_chosen)

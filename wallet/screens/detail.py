@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -19,6 +20,7 @@ from textual.widgets import Footer, Header, Markdown, Static
 
 from shared.errors import RugzakError
 from shared.formats import readable
+from shared.ob.disclosure import can_disclose
 from shared.showing import narrative
 from shared.showing.results import results_of
 from shared.verification import VerificationResult
@@ -27,6 +29,7 @@ from wallet.badge_images import badge_image
 from wallet.data.cards import Card, Status
 from wallet.data.endorsements import Endorsement, endorsements_of
 from wallet.data.store import StoredCredential
+from wallet.dialogs.audience import AudienceDialog
 from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
 from wallet.i18n import Translator
 from wallet.picture import half_blocks
@@ -145,19 +148,32 @@ class DetailScreen(WalletScreen):
         await self.show()
 
     def action_export(self) -> None:
+        """A badge with a base proof asks first whom the file is for (``AudienceDialog``):
+        only a file for another wallet of the learner's keeps it."""
+        if self.stored is not None and can_disclose(self.stored.credential):
+            self.app.push_screen(AudienceDialog(self.t), self._audience_chosen)
+        else:
+            self._audience_chosen(False)
+
+    def _audience_chosen(self, for_wallet: bool | None) -> None:
+        if for_wallet is None:
+            return
         default = str(Path.cwd() / f"badge-{self.card_id}.json")
         self.app.push_screen(
-            PathDialog(self.t, self.t("detail.export_to"), default), self._export_chosen
+            PathDialog(self.t, self.t("detail.export_to"), default),
+            partial(self._export_chosen, for_wallet),
         )
 
-    def _export_chosen(self, path: str | None) -> None:
+    def _export_chosen(self, for_wallet: bool, path: str | None) -> None:
         if path:
-            self.write_to(Path(path).expanduser(), self._export)
+            self.write_to(Path(path).expanduser(), partial(self._export, for_wallet=for_wallet))
 
     @work(exclusive=True, group="export")
-    async def _export(self, path: Path) -> None:
+    async def _export(self, path: Path, *, for_wallet: bool = False) -> None:
         try:
-            await self.off_thread(self.wallet.export, self.card_id, path)
+            await self.off_thread(
+                lambda: self.wallet.export(self.card_id, path, for_wallet=for_wallet)
+            )
         except RugzakError as exc:
             self.show_error(exc)
             return
