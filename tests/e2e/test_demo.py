@@ -29,7 +29,9 @@ def test_demo_runs_to_the_end(tmp_path: Path) -> None:
     assert "Demo finished" in proc.stdout
     assert "identical = True" in proc.stdout
     assert (tmp_path / "demo-out" / "presentation-1.png").is_file()
-    assert "Revoked" in proc.stdout
+    revoked = proc.stdout.split("12. Issuer revokes")[-1].split("13. The learner's wallet")[0]
+    assert "1 badge checked: 1 revoked" in revoked
+    assert "The issuer has revoked this badge." in revoked
     # step headings in full: a bare "14." also occurs inside random ids and times
     assert "revoked" in proc.stdout.split("13. The learner's wallet refreshes")[-1]
     disclosure = proc.stdout.split("14. Selective disclosure")[-1].split("15. Skill levels")[0]

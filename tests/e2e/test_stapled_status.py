@@ -148,6 +148,12 @@ def test_a_revocation_reaches_the_offline_verifier_through_the_wallets_refresh(
     assert code == 1
     assert status_of(result)["code"] == "revoked"
     assert result["plain"]["badges"][0]["state"] == "revoked"
+    # HR reading the CLI learns how old the list was that said so, in either language
+    args = ["verify", "--offline", "--challenge", request_.challenge, "--domain", request_.domain]
+    args += [a for text in texts for a in ("--qr-text", text)]
+    for lang, said in (("en", "issuer's list of 20"), ("nl", "lijst van de uitgever van 20")):
+        shown = CliRunner().invoke(verifier_cli, [*args, "--lang", lang]).output
+        assert said in " ".join(shown.split()), shown
 
 
 def test_a_stale_list_is_refused_unless_the_verifier_accepts_its_age(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from datetime import UTC
 from typing import Any
 
 import typer
@@ -20,6 +21,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
+from shared.dates import read_datetime
 from shared.errors import EXIT_BAD_INPUT, ErrorCode, RugzakError
 from shared.messages import DEFAULT_LANGUAGE, catalogue, check_label, sentence
 from shared.verification import OK, Check, CheckName, Severity, Verdict, VerificationResult
@@ -298,6 +300,11 @@ def print_credential(
     console.print(f"  {escape(say('issued_by', lang, who=who))}")
     state = str(plain.get("state"))
     console.print(f"  {escape(words.get('say_' + state, state))}")
+    checked_at = plain.get("status_checked_at")
+    if isinstance(checked_at, str):  # a list the learner brought: say how old it is
+        when = read_datetime(checked_at)
+        shown = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if when else checked_at
+        console.print(f"  {escape(words['status_stapled'].format(time=shown))}")
     results = [r for r in summary.get("results") or [] if isinstance(r, Mapping)]
     for item in results:
         console.print(f"  {escape(result_text(item, lang, lone=len(results) == 1))}")
