@@ -29,14 +29,18 @@ class CredentialOps(IssuerBase):
 
         The picture is the achievement's own, as it was given (a PNG or SVG file; a
         JPEG, GIF or WebP one is baked as a PNG of it); a picture the issuer only links
-        to is not fetched here (bake it from the JSON)."""
+        to is not fetched here (bake it from the JSON). A baked picture is shown to
+        others (a web site, a mail to an employer), so it carries no ecdsa-sd-2023 base
+        proof: that is for the learner's wallet only, which gets it when it collects the
+        badge (``shown_whole``)."""
         # the badge formats (images, QR, JOSE) are imported by the one command baking
         from shared.formats.baking import bake_png, bake_svg, png_picture
+        from shared.ob.disclosure import shown_whole
 
         with self.store.read() as conn:
             row = self._credential_row(conn, credential_id)
             achievement = self.store.achievement(conn, row["achievement_id"])
-        document = load(row["document"])
+        document = shown_whole(load(row["document"]))
         given = load(achievement["document"]).get("image") if achievement is not None else None
         picture = from_data_uri(given) if isinstance(given, str) else None
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))

@@ -75,3 +75,31 @@ def test_cli_bakes_a_photo_badge_into_a_png_of_its_photo(
     assert json.loads(baked.text) == credential
     with Image.open(io.BytesIO(png.read_bytes())) as image:
         assert (image.format, image.size) == ("PNG", (240, 240))
+
+
+def test_a_baked_picture_carries_no_base_proof() -> None:
+    """A selective-disclosure issuer's badge picture goes on web sites and to employers:
+    the base proof (for the learner's wallet only) is left out, the eddsa proof stays and
+    the badge still verifies."""
+    from shared.credentials import verify_credential
+    from shared.did import StaticResolver
+    from shared.ob.disclosure import is_base_proof
+    from shared.vocab import as_list
+    from tests import sample_badges as sb
+
+    with sb.issuer_with_badges(embed=True, sd=True) as issuer:
+        credential = sb.award(issuer, 2)
+        assert any(is_base_proof(p) for p in as_list(credential["proof"]))
+        data, media_type = issuer.baked(credential["id"])
+        pack = sb.trust_pack(issuer)
+    assert media_type == "image/png"
+    baked = extract(data)
+    assert baked is not None
+    shown = json.loads(baked.text)
+    proofs = as_list(shown["proof"])
+    assert [p["cryptosuite"] for p in proofs] == ["eddsa-rdfc-2022"]
+    assert {k: v for k, v in shown.items() if k != "proof"} == {
+        k: v for k, v in credential.items() if k != "proof"
+    }
+    result = verify_credential(shown, resolver=StaticResolver(pack.dids), now=sb.NOW)
+    assert [c.code for c in result.checks if c.name == "proof"] == ["ok"]  # the status: offline
