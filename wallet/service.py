@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Collection
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from shared.runtime.files import atomic_write
 from wallet.badge_images import badge_image
 from wallet.config import WalletConfig
 from wallet.data.backup import write_backup
-from wallet.data.cards import Card
+from wallet.data.cards import Card, card_results
 from wallet.data.endorsements import Endorsement
 from wallet.data.recovery import ShareSet, new_secret
 from wallet.data.recovery import split as split_secret
@@ -77,6 +78,34 @@ class WalletService:
         are kept with the badges they endorse, not listed as badges)."""
         now = self.config.clock()
         return [card.as_of(now) for card in self.store.cards() if card.endorses is None]
+
+    def complete_cards(self) -> int:
+        """Cards kept before cards held the badge's results get them from their badges,
+        once (the app does this in the background after unlocking, ``list`` before
+        listing). The cards are written in one transaction. A badge that cannot be
+        read is passed over, and a wallet busy in another program or a full disk
+        writes nothing: tried again next time. Returns how many were filled."""
+        found: dict[str, list[dict[str, Any]]] = {}
+        for card in self.store.cards():
+            if card.results is not None:
+                continue
+            try:
+                stored = self.store.get(card.id)
+            except RugzakError as exc:
+                if exc.code in (ErrorCode.wallet_corrupt, ErrorCode.credential_not_found):
+                    continue
+                raise
+            found[card.id] = card_results(stored.credential)
+        changes = {
+            local_id: partial(Card.with_results, results=results)
+            for local_id, results in found.items()
+        }
+        try:
+            return self.store.amend_cards(changes) if changes else 0
+        except RugzakError as exc:
+            if exc.code in (ErrorCode.wallet_busy, ErrorCode.disk_full):
+                return 0
+            raise
 
     def endorsements(self) -> list[Endorsement]:
         """Every endorsement the wallet keeps (``endorsements_of`` picks a badge's)."""

@@ -4,7 +4,8 @@
   employer reads (image, level and its behaviours, criteria, evidence, the learner's
   name), taken from the credential itself.
 - :mod:`shared.showing.results`: :func:`results_of`, every result (grade, score,
-  level, status) as a line in each language, from any OB 3.0 tool's badge.
+  level, status) as a line in each language, from any OB 3.0 tool's badge; its parts
+  in no language to keep, worded when shown (``result_parts``, ``result_lines``).
 - :mod:`shared.showing.narrative`: the safe Markdown subset of criteria and
   evidence narratives, which every app renders.
 - :mod:`shared.showing.verdict`: :func:`plain_verdict`, one state per badge, one

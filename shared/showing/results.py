@@ -9,12 +9,16 @@ the words of the message catalogue (``results``). Every app shows these lines: t
 verifier page gets them in both languages from the API, the wallet, the CLI, the
 public page and the certificate ask for them here. The parts stay beside the text
 (``type``, ``about``, ``value``, ``status``, ``level``, ``scale``) for programs.
+
+A copy kept apart from the credential (the wallet's cards) keeps the parts of
+:func:`result_parts`, not the words: :func:`result_lines` words them when shown, in
+the reader's language of that moment.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from shared.messages import LANGUAGES, catalogue
@@ -40,10 +44,41 @@ STATUSES = ("Completed", "Enrolled", "Failed", "InProgress", "OnHold", "Provisio
 """OB 3.0 ``ResultStatusType``."""
 
 
+# The parts of a level that a line says (its description and behaviours are read from
+# the badge itself, by the screens that show them).
+_WORDED_LEVEL = ("name", "level", "points", "number", "of")
+
+
 def results_of(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Each result of the credential's (first) subject that says something, in order,
     with its ``text`` in every language (a result with no value, status or level is
     left out)."""
+    views = _views(credential)
+    for lang in LANGUAGES:
+        for view, line in zip(views, result_lines(views, lang), strict=True):
+            view.setdefault("text", {})[lang] = line
+    return views
+
+
+def result_parts(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What :func:`result_lines` words of each result, without words: plain data in
+    no language, small (a level without its description and behaviours), to keep."""
+    return [
+        {
+            key: {k: value[k] for k in _WORDED_LEVEL if k in value} if key == "level" else value
+            for key, value in view.items()
+        }
+        for view in _views(credential)
+    ]
+
+
+def result_lines(results: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+    """Each result (an item of :func:`results_of` or of :func:`result_parts`) as a
+    line in ``lang``; a badge's only result may say less (see :func:`result_text`)."""
+    return [result_text(result, lang, lone=len(results) == 1) for result in results]
+
+
+def _views(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
     subject = _first(credential.get("credentialSubject"))
     if not isinstance(subject, Mapping):
         return []
@@ -60,10 +95,7 @@ def results_of(credential: Mapping[str, Any]) -> list[dict[str, Any]]:
         for r in as_list(subject.get("result"))
         if isinstance(r, dict)
     ]
-    views = [v for v in found if v]
-    for view in views:
-        view["text"] = {lang: result_text(view, lang, lone=len(views) == 1) for lang in LANGUAGES}
-    return views
+    return [v for v in found if v]
 
 
 def _read(

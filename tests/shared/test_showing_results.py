@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,13 @@ import pytest
 
 from shared import messages
 from shared.showing import badge_view
-from shared.showing.results import RESULT_TYPES, STATUSES, results_of
+from shared.showing.results import (
+    RESULT_TYPES,
+    STATUSES,
+    result_lines,
+    result_parts,
+    results_of,
+)
 from tests import sample_badges as sb
 from tests.conftest import load_vector
 from tests.verifier.page_badges import level_badge
@@ -178,3 +185,43 @@ def test_every_result_type_and_status_has_its_words() -> None:
         assert {f"type_{t}" for t in RESULT_TYPES} <= set(words), lang
         assert {f"status_{s}" for s in STATUSES} <= set(words), lang
     assert len(RESULT_TYPES) == 12
+
+
+def kept_badges(issuer: Any) -> list[dict[str, Any]]:
+    """Badges of every kind of result these tests read."""
+    return [
+        load_vector(COMPLETE),
+        sb.skill_level(issuer),
+        sb.award(issuer, 0),
+        level_badge(language="en"),
+        result_badge({"status": "Completed"}, descriptions=[]),
+        result_badge({"achievedLevel": "urn:level:9"}, descriptions=[rubric([("1", "A")])]),
+        result_badge(
+            {"value": "85", "resultDescription": "urn:rd:pct"},
+            {"achievedLevel": "urn:level:2", "resultDescription": "urn:rd:rubric"},
+            descriptions=[
+                {"id": "urn:rd:pct", "type": ["ResultDescription"], "resultType": "Percent"},
+                rubric([("1", "Zwak"), ("2", "Voldoende"), ("3", "Goed")]),
+            ],
+        ),
+    ]
+
+
+def test_the_kept_parts_of_results_word_the_same_lines_in_every_language(issuer: Any) -> None:
+    """A copy kept apart from the credential (the wallet's cards) holds parts, not
+    words: worded later, in the reader's language, they read as ``results_of`` says."""
+    for badge in kept_badges(issuer):
+        parts = result_parts(badge)
+        assert json.loads(json.dumps(parts)) == parts  # plain data, to seal and keep
+        for lang in messages.LANGUAGES:
+            assert result_lines(parts, lang) == [r["text"][lang] for r in results_of(badge)]
+
+
+def test_the_kept_parts_leave_out_what_no_line_says(issuer: Any) -> None:
+    """No words (the learner may switch language) and no level description or
+    behaviours (the longest parts, which the detail screen reads from the badge)."""
+    (level,) = result_parts(sb.skill_level(issuer))
+    assert "text" not in level
+    assert set(level["level"]) == {"name", "level", "number", "of"}
+    assert (level["level"]["number"], level["level"]["of"]) == (2, 4)
+    assert result_parts({"credentialSubject": {"result": "not a result"}}) == []

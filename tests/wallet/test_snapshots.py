@@ -21,9 +21,11 @@ from textual.widgets import Input, SelectionList
 from shared.errors import ErrorCode, InvalidInput
 from shared.presentation_request import PresentationRequest
 from shared.runtime.sealing import FAST_KDF
+from tests.factories import level_badge
 from tests.wallet.conftest import PASSPHRASE
 from tests.wallet.helpers import (
     HOLDER_KEY,
+    ISSUER_KEY,
     NOW,
     OTHER_KEY,
     fixed_clock,
@@ -54,11 +56,13 @@ def snap_config(
 
 @pytest.fixture
 def filled(snap_config: WalletConfig) -> WalletConfig:
-    """A wallet with a valid, a revoked and an expired badge."""
+    """A wallet with a valid, a revoked and an expired badge, and (the oldest, last in
+    the list) a skill level badge."""
     store = WalletStore.create(
         snap_config.data_dir, PASSPHRASE, kdf=FAST_KDF, holder=HOLDER_KEY, now=NOW, rng=seeded_rng()
     )
     service = WalletService(snap_config, store)
+    service.import_document(level_badge(HOLDER_KEY.did, ISSUER_KEY, skill="samenwerken", level=3))
     service.import_document(make_credential(HOLDER_KEY.did, number=1, status_index=7))
     service.import_document(
         make_credential(HOLDER_KEY.did, number=2, name="Samenwerken, niveau 3", status_index=42)

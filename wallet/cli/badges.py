@@ -106,10 +106,11 @@ def list_(
     search: Annotated[str, typer.Option("--search", help="Only badges matching this.")] = "",
 ) -> None:
     """List your badges with their status."""
-    with service_for(ctx) as service:
-        cards = [c for c in service.cards() if c.matches(search)]
-        damaged = service.store.damaged_ids
     t = state(ctx).t
+    with service_for(ctx) as service:
+        service.complete_cards()  # a wallet from before cards held the badges' results
+        cards = [c for c in service.cards() if c.matches(search, t.lang)]
+        damaged = service.store.damaged_ids
     if damaged:
         # The rest of the wallet works; say plainly what cannot be shown.
         err.print(t("cli.damaged", count=len(damaged), ids=", ".join(damaged)), markup=False)
@@ -120,18 +121,17 @@ def list_(
         out.print(t("cli.no_badges"), markup=False)
         return
     table = Table(show_header=True, header_style="bold")
-    for heading in (
-        "id",
-        t("detail.achievement"),
-        t("detail.issuer"),
-        t("detail.valid_from"),
-        t("detail.status"),
-    ):
+    # the id (what ``show`` and ``present`` take) and the date are never cut or wrapped
+    table.add_column("id", no_wrap=True, min_width=12)
+    for heading in (t("detail.achievement"), t("detail.result"), t("detail.issuer")):
         table.add_column(heading)
+    table.add_column(t("detail.valid_from"), no_wrap=True, min_width=10)
+    table.add_column(t("detail.status"))
     for c in cards:
+        main = (c.result_lines(t.lang) or [""])[0]
         # Names come from issuers: Text() keeps them literal (no markup, no emoji).
         table.add_row(
-            *(Text(v) for v in (c.id, c.name, c.issuer_name, (c.issued or "")[:10])),
+            *(Text(v) for v in (c.id, c.name, main, c.issuer_name, (c.issued or "")[:10])),
             Text(t.status(c.status)),
         )
     out.print(table)

@@ -1,11 +1,14 @@
 """Cards: the small, sealed summary of a credential that the badge list shows.
 
 A card is computed from the credential and its latest verification result, so the
-list opens without decrypting or re-verifying 1,000 full credentials.
+list opens without decrypting or re-verifying 1,000 full credentials. It keeps the
+parts of the badge's results (a level, a grade), in no language: the list words them
+in the learner's language when it shows them (``shared.showing.results``).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from enum import StrEnum
@@ -14,6 +17,7 @@ from typing import Any
 from shared.dates import read_datetime
 from shared.formats import readable
 from shared.ob.endorsement import endorsed_target
+from shared.showing.results import result_lines, result_parts
 from shared.verification import VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
 
@@ -21,6 +25,10 @@ _STATUS_CODES = {"revoked", "suspended", "expired", "not_yet_valid"}
 # Failures that say only that something could not be fetched now (an issuer's did:web
 # document while offline): the badge cannot be checked now, it is not invalid.
 _UNREACHABLE_CODES = {"did_not_found", "fetch_failed"}
+# What a card keeps of a badge's results (a card is read for every badge in the list):
+# the first few results, each text cut as the description is.
+_KEPT_RESULTS = 5
+_KEPT_TEXT = 200
 
 
 class Status(StrEnum):
@@ -54,12 +62,23 @@ class Card:
     description: str = ""
     has_status_list: bool = False
     endorses: str | None = None  # an endorsement's target id (not a badge of its own)
+    #: the parts of the badge's results (``shared.showing.results.result_parts``);
+    #: None on a card kept before cards held them, until the wallet reads them
+    results: list[dict[str, Any]] | None = None
 
     def with_id(self, local_id: str) -> Card:
         return self if self.id == local_id else replace(self, id=local_id)
 
     def with_check(self, status: Status, code: str, checked_at: str) -> Card:
         return replace(self, status=status, status_code=code, checked_at=checked_at)
+
+    def with_results(self, results: list[dict[str, Any]]) -> Card:
+        """The card with the results it lacked (a card that has them keeps its own)."""
+        return self if self.results is not None else replace(self, results=results)
+
+    def result_lines(self, lang: str) -> list[str]:
+        """The badge's results as lines in ``lang``, first the main one."""
+        return result_lines(self.results, lang) if self.results else []
 
     def as_of(self, now: datetime) -> Card:
         """The card as it stands at ``now``: a badge checked as valid may have expired
@@ -73,8 +92,11 @@ class Card:
             return replace(self, status=Status.valid, status_code="ok")
         return self
 
-    def matches(self, query: str) -> bool:
-        """Case-insensitive search over name, issuer, type and description."""
+    def matches(self, query: str, lang: str) -> bool:
+        """Case-insensitive search over name, issuer, type, description, date and the
+        results as the learner reads them in ``lang``: every word of ``query`` is
+        found, a number as a number ("niveau 3" is not found in a level 2 badge of
+        2026-03-01 from did:key:z6Mk...3...)."""
         if not query:
             return True
         needle = query.casefold()
@@ -86,9 +108,10 @@ class Card:
                 self.achievement_type or "",
                 self.description,
                 self.issued or "",
+                *self.result_lines(lang),
             ]
         ).casefold()
-        return all(part in hay for part in needle.split())
+        return all(_found(part, hay) for part in needle.split())
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -101,6 +124,11 @@ class Card:
             raise ValueError("card is not an object")
         fields = dict(data)
         fields["status"] = Status(fields.get("status", "unknown"))
+        results = fields.get("results")
+        if results is not None and not (
+            isinstance(results, list) and all(isinstance(r, dict) for r in results)
+        ):
+            raise ValueError("card results are not a list of objects")
         return cls(**fields)
 
 
@@ -165,7 +193,25 @@ def make_card(
         endorses=endorsed_target(credential)
         if ENDORSEMENT_CREDENTIAL in as_list(credential.get("type"))
         else None,
+        results=card_results(credential),
     )
+
+
+def card_results(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    """What a card keeps of the results of ``credential`` (also for a card made
+    before cards held results: see ``WalletService.complete_cards``)."""
+    return [_kept(part) for part in result_parts(readable(credential))[:_KEPT_RESULTS]]
+
+
+def _kept(value: Any) -> Any:
+    """``value`` with every text cut to what a card keeps."""
+    if isinstance(value, str):
+        return value[:_KEPT_TEXT]
+    if isinstance(value, dict):
+        return {key: _kept(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_kept(item) for item in value]
+    return value
 
 
 def _ob2_view(summary: dict[str, Any]) -> dict[str, Any]:
@@ -192,6 +238,12 @@ def _achievement(credential: dict[str, Any]) -> dict[str, Any]:
 
 def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
+
+
+def _found(word: str, hay: str) -> bool:
+    if word.isdigit():
+        return re.search(rf"(?<!\w){re.escape(word)}(?!\d)", hay) is not None
+    return word in hay
 
 
 def _moment(value: str | None) -> datetime | None:

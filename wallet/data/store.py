@@ -19,7 +19,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -471,6 +471,35 @@ class WalletStore:
                     code=ErrorCode.credential_not_found,
                     detail=card.id,
                 )
+
+    def amend_cards(self, changes: Mapping[str, Callable[[Card], Card]]) -> int:
+        """Change cards in one transaction (all of them or none), each from the card
+        the file holds at that moment: a change made meanwhile (a status check) is
+        kept. A card gone or damaged since is left as it is. Returns how many changed."""
+        changed = 0
+        with self._lock, self._db(), self._conn:
+            self._conn.execute("BEGIN IMMEDIATE")  # no other writer between read and write
+            for local_id, change in changes.items():
+                row = self._conn.execute(
+                    "SELECT card FROM credentials WHERE id = ?", (local_id,)
+                ).fetchone()
+                if row is None:
+                    continue
+                try:
+                    card = self._card(local_id, row[0])
+                except RugzakError as exc:
+                    if exc.code != ErrorCode.wallet_corrupt:
+                        raise
+                    continue
+                fresh = change(card)
+                if fresh == card:
+                    continue
+                sealed = self._seal_json(fresh.to_dict(), f"card:{local_id}")
+                self._conn.execute(
+                    "UPDATE credentials SET card = ? WHERE id = ?", (sealed, local_id)
+                )
+                changed += 1
+        return changed
 
     def delete(self, credential_id: str) -> None:
         with self._lock, self._db(), self._conn:

@@ -101,9 +101,12 @@ class BadgesScreen(WalletScreen):
 
         Quiet: no message, no error dialog. A badge revoked since the last check
         turns "revoked" by itself; one whose issuer cannot be reached keeps its last
-        known status and says since when it is not checked.
+        known status and says since when it is not checked. First, cards kept before
+        cards held the badges' results get them (once), and the list shows them.
         """
         try:
+            if await self.off_thread(self.wallet.complete_cards):
+                self.load()
             stale = await self.off_thread(self.wallet.recheck_statuses)
         except RugzakError:
             return
@@ -144,7 +147,7 @@ class BadgesScreen(WalletScreen):
         shown = [
             c
             for c in reversed(self.all_cards)
-            if (wanted is None or c.status == wanted) and c.matches(query)
+            if (wanted is None or c.status == wanted) and c.matches(query, self.t.lang)
         ]
         options = self.query_one("#cards", OptionList)
         highlighted = options.highlighted_option.id if options.highlighted_option else None

@@ -1,4 +1,5 @@
-"""One badge: everything the credential says, the checks, and the raw JSON on demand."""
+"""One badge: everything the credential says, the checks (the reasons, and every
+check on demand), and the raw JSON on demand."""
 
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Markdown, Static
+from textual.widgets import Collapsible, Footer, Header, Markdown, Static
 
 from shared.errors import RugzakError
 from shared.formats import readable
 from shared.ob.disclosure import can_disclose
 from shared.showing import narrative
 from shared.showing.results import results_of
-from shared.verification import VerificationResult
+from shared.verification import OK, Severity, VerificationResult
 from shared.vocab import as_list
 from wallet.badge_images import badge_image
 from wallet.data.cards import Card, Status
@@ -33,6 +34,7 @@ from wallet.dialogs.audience import AudienceDialog
 from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
 from wallet.i18n import Translator
 from wallet.picture import half_blocks
+from wallet.reasons import reasons_for
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
@@ -64,6 +66,8 @@ class DetailScreen(WalletScreen):
         with VerticalScroll(id="detail-body"):
             yield Static("", id="badge-picture")
             yield Markdown("", id="detail")
+            with Collapsible(title=self.t("detail.all_checks"), id="all-checks"):
+                yield Static("", id="all-checks-list", markup=False)
         with VerticalScroll(id="raw-body"):
             yield Static("", id="raw")
         yield Footer(compact=True)
@@ -71,6 +75,7 @@ class DetailScreen(WalletScreen):
     def on_mount(self) -> None:
         self.query_one("#raw-body").display = False
         self.query_one("#badge-picture").display = False
+        self.query_one("#all-checks").display = False  # until a re-check on this screen
         self.load()
 
     @work(exclusive=True, group="detail")
@@ -116,6 +121,9 @@ class DetailScreen(WalletScreen):
         await self.query_one("#detail", Markdown).update(
             describe(readable(self.stored.credential), card, self.t, self.result, self.endorsed)
         )
+        if self.result is not None:
+            self.query_one("#all-checks-list", Static).update(every_check(self.result))
+            self.query_one("#all-checks").display = True
         text = json.dumps(self.stored.credential, indent=2, ensure_ascii=False)
         self.query_one("#raw", Static).update(
             Syntax(text, "json", theme="ansi_dark", word_wrap=True)
@@ -340,7 +348,8 @@ def describe(
 ) -> str:
     """The credential as Markdown: achievement, criteria, alignments, results (in the
     reader's words, ``shared.showing.results``), evidence with its narrative,
-    issuer profile, dates, ids and (after a re-check) every check."""
+    issuer profile, dates, ids and (after a re-check) what the checks found, in the
+    reader's words (``wallet.reasons``; ``every_check`` says each check as it is)."""
     subjects = _items(credential.get("credentialSubject"))
     subject: dict[str, Any] = subjects[0] if subjects else {}
     found = _items(subject.get("achievement"))
@@ -421,14 +430,32 @@ def describe(
             "",
         ]
     if result is not None:
+        # each reason once, not the one the status line says (``wallet.reasons``)
+        told = reasons_for(result, str(card.status), t, said={card.status_code})
         lines += [f"## {t('detail.checks')}", ""]
-        for check in result.checks:
-            mark = "✔" if check.ok and check.code == "ok" else ("!" if check.ok else "✘")
-            sentence = (
-                check.message if check.code == "ok" else t.code_sentence(check.code, check.message)
-            )
-            lines.append(f"- {mark} {check.name}: {_md(sentence)}")
+        lines += [f"- {line.mark} {_md(line.text)}" for line in told.reasons + told.passed]
+        if told.notes:
+            lines += ["", _md(t("checks.notes")), ""]
+            lines += [f"- {_md(line.text)}" for line in told.notes]
         lines.append("")
+    return "\n".join(lines)
+
+
+def every_check(result: VerificationResult) -> str:
+    """Every check as the verification wrote it, one a line, for whoever wants all of
+    them: "✘ status: <its own message> (revoked)"."""
+    lines = []
+    for check in result.checks:
+        if check.code == OK:
+            mark = "✔"
+        elif not check.ok and check.severity == Severity.error:
+            mark = "✘"
+        elif check.severity == Severity.info:
+            mark = "i"
+        else:
+            mark = "!"
+        code = "" if check.code == OK else f" ({check.code})"
+        lines.append(f"{mark} {check.name}: {check.message}{code}")
     return "\n".join(lines)
 
 

@@ -6,7 +6,6 @@ from collections.abc import Collection
 from functools import partial
 from typing import ClassVar
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,7 +21,7 @@ from wallet.dialogs.hide import HideDialog, parts_text
 from wallet.presenting import Hiding, parse_request
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
-from wallet.widgets.cards import status_badge
+from wallet.widgets.cards import card_pick
 from wallet.widgets.fields import TextField
 from wallet.widgets.picks import PickList
 
@@ -71,7 +70,7 @@ class PresentScreen(WalletScreen):
             yield Static("", id="request-info")
             yield Label(self.t("present.pick"))
             yield PickList(
-                *[(self._prompt(c), c.id, c.id in self.preselected) for c in self.cards],
+                *[(card_pick(c, self.t), c.id, c.id in self.preselected) for c in self.cards],
                 id="picks",
             )
             yield Static(self._hide_text(), id="hide-info", markup=False)
@@ -83,13 +82,6 @@ class PresentScreen(WalletScreen):
                 )
                 yield Button(f"{self.t('present.unbound')}  ^n", id="unbound", compact=True)
         yield Footer(compact=True)
-
-    def _prompt(self, card: Card) -> Text:
-        text = Text(card.name, style="bold")
-        text.append("  ")
-        text.append_text(status_badge(card.status, self.t))
-        text.append(f"  {card.issuer_name}", style="italic")
-        return text
 
     def on_mount(self) -> None:
         self.query_one("#request", Input).focus()

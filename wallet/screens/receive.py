@@ -12,10 +12,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from shared.errors import ErrorCode, RugzakError
+from shared.showing.verdict import badge_state
+from wallet.reasons import reasons_for
 from wallet.receive import ImportOutcome
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
-from wallet.widgets.cards import status_badge
+from wallet.widgets.cards import card_about, status_badge
 from wallet.widgets.fields import TextField
 
 
@@ -96,27 +98,32 @@ class ReceiveScreen(WalletScreen):
             self.query_one("#source", Input).value = ""
 
     def describe(self, outcome: ImportOutcome) -> Text:
+        """What was kept (with its status, result, date and issuer) or refused (and
+        why); below it the other reasons, each once, and the notes (``wallet.reasons``)."""
         t = self.t
         text = Text()
+        state = "invalid"  # what the first line says: kept with a status, or refused
+        said: set[str] = set()
         if outcome.card is not None:
             text.append("✔ ", style="bold green")
             text.append(t("import.accepted", name=outcome.card.name, status=""), style="bold")
             text.append_text(status_badge(outcome.card.status, t))
-            text.append(f"\n  {outcome.card.issuer_name}", style="italic")
+            text.append("\n  ")
+            text.append_text(card_about(outcome.card, t))
+            state = str(outcome.card.status)
         elif outcome.refusal is not None:
             text.append("✘ ", style="bold red")
             text.append(t("import.refused", reason=t.error_text(outcome.refusal)))
-        if outcome.result is not None:
-            for check in outcome.result.checks:
-                if check.code == "ok" or (
-                    outcome.refusal is not None and check.code == str(outcome.refusal.code)
-                ):
-                    continue
-                mark = "!" if check.ok else "✘"
-                text.append(
-                    f"\n  {mark} {check.name}: "
-                    + t.code_sentence(check.code, check.message)
-                    + f" (code: {check.code})",
-                    style="dim",
-                )
+            said = {str(outcome.refusal.code)}
+            if outcome.result is not None:
+                state = badge_state(outcome.result)
+        if outcome.result is None:
+            return text
+        told = reasons_for(outcome.result, state, t, said=said)
+        for line in told.reasons:
+            text.append(f"\n  {line.mark} {line.text} (code: {line.code})", style="dim")
+        if told.notes:
+            text.append("\n  " + t("checks.notes"), style="dim")
+        for line in told.notes:
+            text.append(f"\n  {line.mark} {line.text} (code: {line.code})", style="dim")
         return text
