@@ -56,6 +56,11 @@ def test_full_cli_journey(
     code, out, _ = run(config, "show", local_id[:6])
     assert code == 0
     assert "Doorzettingsvermogen" in out
+    # what the badge says, as the app's detail screen shows it, not only its name and dates
+    for said in ("Blijft doorgaan als het moeilijk wordt", "Drie reflectieverslagen",
+                 "Persoonlijke effectiviteit (PE-2)", "ROC Rivierenland"):  # fmt: skip
+        assert said in out, out
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= 80  # wrapped to the terminal
     code, out, _ = run(config, "show", local_id, "--json")
     assert json.loads(out)["credentialSubject"]["id"] == did
 

@@ -7,9 +7,9 @@ from markdown_it import MarkdownIt
 from shared.verification import VerificationResult
 from tests.factories import level_badge
 from tests.wallet.helpers import HOLDER_KEY, ISSUER_KEY, NOW, make_credential
+from wallet.badge_text import describe
 from wallet.data.cards import make_card
 from wallet.i18n import Translator
-from wallet.screens.detail import describe
 
 
 def test_describe_shows_achievement_results_evidence_and_issuer() -> None:

@@ -18,12 +18,12 @@ from tests.wallet.helpers import HOLDER_KEY, OTHER_KEY
 from tests.wallet.test_passport import ZWAAN, level_badges, open_passport, shown
 from tests.wallet.test_passport import passport_wallet as passport_wallet  # the fixture
 from wallet.app import WalletApp
+from wallet.badge_text import describe
 from wallet.config import WalletConfig
 from wallet.data.endorsements import endorsements_of
 from wallet.data.passport import build_passport
 from wallet.data.store import WalletStore
 from wallet.i18n import Translator
-from wallet.screens.detail import describe
 from wallet.service import WalletService
 
 WHEN = datetime(2026, 6, 15, tzinfo=UTC)

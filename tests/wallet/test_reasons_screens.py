@@ -22,11 +22,12 @@ from tests.conftest import load_vector
 from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
 from tests.wallet.test_app import settle, type_into, unlock
 from wallet.app import WalletApp
+from wallet.badge_text import describe
 from wallet.config import WalletConfig
 from wallet.data.cards import make_card
 from wallet.i18n import Translator
 from wallet.receive import Checker
-from wallet.screens.detail import DetailScreen, describe
+from wallet.screens.detail import DetailScreen
 from wallet.service import WalletService
 
 COMPLETE = "ob3/1edtech-validator/complete_v1.json"

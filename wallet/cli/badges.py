@@ -142,7 +142,8 @@ def show(
     credential: Annotated[str, typer.Argument(help="Badge id (or a unique prefix).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the credential JSON.")] = False,
 ) -> None:
-    """Show one badge (or its raw JSON)."""
+    """Show one badge: what it says, its results and evidence, issuer and status (or
+    its raw JSON)."""
     t = state(ctx).t
     with service_for(ctx) as service:
 
@@ -151,17 +152,16 @@ def show(
             if as_json:
                 out.print_json(json.dumps(stored.credential))
                 return
-            card = stored.card
-            rows = [
-                (t("detail.achievement"), card.name),
-                (t("detail.issuer"), f"{card.issuer_name} ({card.issuer_id})"),
-                (t("detail.valid_from"), card.issued or "-"),
-                (t("detail.valid_until"), card.valid_until or "-"),
-                (t("detail.status"), t.status(card.status)),
-                (t("detail.credential_id"), card.credential_id or "-"),
-                (t("detail.local_id"), card.id),
-            ]
-            for label, value in rows:
-                out.print(f"{label}: {value}", markup=False)
+            # the detail screen's text (``wallet.badge_text``), rendered for a terminal
+            from rich.markdown import Markdown
+
+            from shared.formats import readable
+            from wallet.badge_text import describe
+            from wallet.data.endorsements import endorsements_of
+
+            document = readable(stored.credential)  # a VC-JWT shows the credential inside
+            endorsed = endorsements_of(document, service.endorsements())
+            shown = Markdown(describe(document, stored.card, t, endorsements=endorsed))
+            out.print(shown, soft_wrap=False)  # rich wraps it to the terminal
 
         run(ctx, action)
