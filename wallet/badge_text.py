@@ -40,7 +40,8 @@ def describe(
     if achievement.get("description"):
         lines += [f"**{t('detail.description')}**: {_md(achievement['description'])}", ""]
     if achievement.get("achievementType"):
-        lines += [f"**{t('detail.type')}**: {_md(achievement['achievementType'])}", ""]
+        kind = t.achievement_type(str(achievement["achievementType"]))
+        lines += [f"**{t('detail.type')}**: {_md(kind)}", ""]
     criteria = achievement.get("criteria")
     if isinstance(criteria, dict):
         lines += [f"## {t('detail.criteria')}", ""]
@@ -96,8 +97,8 @@ def describe(
         lines += [f"{t('detail.issuer_email')}: {_md(issuer['email'])}", ""]
     rows = [
         (t("detail.subject"), f"`{subject.get('id', '-')}`"),
-        (t("detail.valid_from"), card.issued or "-"),
-        (t("detail.valid_until"), card.valid_until or "-"),
+        (t("detail.valid_from"), _md(t.date(card.issued)) or "-"),
+        (t("detail.valid_until"), _md(t.date(card.valid_until)) or "-"),
         (t("detail.status"), t.status(card.status)),
         (t("detail.credential_id"), f"`{card.credential_id or '-'}`"),
         (t("detail.local_id"), f"`{card.id}`"),

@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Mapping
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +34,7 @@ from shared.showing.badge import NAME_TYPE, badge_view
 from shared.showing.narrative import plain_text
 from shared.showing.results import result_text
 from shared.vocab import as_list
+from wallet.dates import date_text
 
 _FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",
@@ -88,16 +88,6 @@ TEXTS = {
         "title": "Certificaat",
     },
 }
-MONTHS = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"),
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"),
-}  # fmt: skip
-
-
-def _date_text(moment: datetime, lang: str) -> str:
-    return f"{moment.day} {MONTHS[lang][moment.month - 1]} {moment.year}"
 
 
 def check_name(credential: Mapping[str, Any], name: str) -> None:
@@ -223,7 +213,7 @@ def certificate_pdf(
         pdf.centred(learner_name, size=20, bold=True, height=10)
         pdf.ln(2)
     who = t["by"].format(issuer=issuer_name) if issuer_name else ""
-    when = t["on"].format(date=_date_text(issued, lang)) if issued else ""
+    when = t["on"].format(date=date_text(issued, lang)) if issued else ""
     pdf.centred(" ".join(p for p in (who, when) if p), size=13)
     results = view.get("results") or []
     if results:  # "Niveau 2 van 4 — Op weg"; another tool's grades, levels and statuses

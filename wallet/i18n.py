@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from datetime import datetime
 
 from shared import messages
 from shared.errors import RugzakError
+from wallet.achievement_types import achievement_type_text
+from wallet.dates import date_text
 
 LANGUAGES = ("en", "nl")
 
@@ -457,7 +460,7 @@ NL: dict[str, str] = {
     "detail.checks": "Controles",
     "detail.all_checks": "Alle controles",
     "checks.notes": "Opmerkingen (op zich maken ze een badge niet ongeldig):",
-    "detail.credential_id": "Credential-id",
+    "detail.credential_id": "Kenmerk badge",
     "detail.local_id": "Wallet-id",
     "detail.export_to": "Exporteer deze credential als JSON naar:",
     "detail.exported": "Geëxporteerd naar {path}",
@@ -735,6 +738,14 @@ class Translator:
 
     def status(self, status: str) -> str:
         return self(f"status.{status}")
+
+    def date(self, value: str | datetime | None, *, short: bool = False, time: bool = False) -> str:
+        """A date as people read it in this language (``wallet.dates``)."""
+        return date_text(value, self.lang, short=short, time=time)
+
+    def achievement_type(self, value: str) -> str:
+        """What kind of achievement, in this language (``wallet.achievement_types``)."""
+        return achievement_type_text(value, self.lang)
 
     def code_sentence(self, code: str, fallback: str) -> str:
         """A plain sentence for a stable code (the English message when none is known)."""

@@ -72,10 +72,10 @@ def row(card: Card, lang: str, width: int = WIDTH) -> list[str]:
 @pytest.mark.parametrize(
     ("lang", "second", "third"),
     [
-        ("nl", "Niveau 2 van 4 — Op weg  ·  uitgegeven 2025-06-01  ·  Stichting Leer",
-         "Niveau 3 van 4 — Zelfstandig  ·  uitgegeven 2026-06-01  ·  Stichting"),
-        ("en", "Level 2 of 4 — Op weg  ·  issued 2025-06-01  ·  Stichting Leerhuis",
-         "Level 3 of 4 — Zelfstandig  ·  issued 2026-06-01  ·  Stichting Leerhuis"),
+        ("nl", "Niveau 2 van 4 — Op weg  ·  uitgegeven 1 jun 2025  ·  Stichting Leerh",
+         "Niveau 3 van 4 — Zelfstandig  ·  uitgegeven 1 jun 2026  ·  Stichting"),
+        ("en", "Level 2 of 4 — Op weg  ·  issued 1 Jun 2025  ·  Stichting Leerhuis",
+         "Level 3 of 4 — Zelfstandig  ·  issued 1 Jun 2026  ·  Stichting Leerhuis"),
     ],
 )  # fmt: skip
 def test_two_levels_of_one_skill_read_apart_at_80_columns(
@@ -97,7 +97,7 @@ def test_two_levels_of_one_skill_read_apart_at_80_columns(
 
 def test_a_wide_window_shows_the_whole_line(two_levels: tuple[Card, Card]) -> None:
     (_, line) = row(two_levels[1], "nl", width=116)
-    assert line == f"Niveau 3 van 4 — Zelfstandig  ·  uitgegeven 2026-06-01  ·  {LEERHUIS}"
+    assert line == f"Niveau 3 van 4 — Zelfstandig  ·  uitgegeven 1 jun 2026  ·  {LEERHUIS}"
 
 
 def test_a_long_name_stays_whole_and_a_badge_without_result_reads_as_before(
@@ -108,7 +108,7 @@ def test_a_long_name_stays_whole_and_a_badge_without_result_reads_as_before(
     assert outcome.card is not None
     first, *rest = row(outcome.card, "nl")
     assert first.startswith(name)  # the name is never cut for the result
-    assert rest[-1] == "uitgegeven 2026-06-01  ·  ROC Rivierenland"
+    assert rest[-1] == "uitgegeven 1 jun 2026  ·  ROC Rivierenland"
     assert outcome.card.results == []
 
 
@@ -136,6 +136,8 @@ def test_the_search_finds_a_badge_by_its_level(two_levels: tuple[Card, Card]) ->
     assert [c for c in two_levels if c.matches("samenwerken op weg", "nl")] == [level2]
     assert [c for c in two_levels if c.matches("samenwerken", "en")] == [level2, level3]
     assert [c for c in two_levels if c.matches("2025", "en")] == [level2]
+    assert [c for c in two_levels if c.matches("juni 2026", "nl")] == [level3]  # as shown
+    assert [c for c in two_levels if c.matches("competentie", "nl")] == [level2, level3]
     assert [c for c in two_levels if c.matches("2", "nl")] == [level2]  # not in a DID or 2026
 
 
@@ -150,8 +152,8 @@ async def test_the_list_and_the_picker_show_the_levels(
         await unlock(app, pilot)
         cards = app.screen.query_one("#cards", OptionList)
         lines = [cards.render_line(y).text for y in range(6)]
-        assert lines[1].strip().startswith("Niveau 3 van 4 — Zelfstandig  ·  uitgegeven 2026")
-        assert lines[4].strip().startswith("Niveau 2 van 4 — Op weg  ·  uitgegeven 2025")
+        assert lines[1].strip().startswith("Niveau 3 van 4 — Zelfstandig  ·  uitgegeven 1 jun 2026")
+        assert lines[4].strip().startswith("Niveau 2 van 4 — Op weg  ·  uitgegeven 1 jun 2025")
         await type_into(pilot, app.screen.query_one("#search", Input), "niveau 3")
         await settle(app, pilot)
         assert cards.option_count == 1

@@ -300,3 +300,11 @@ def test_a_damaged_badge_does_not_lock_list_present_or_backup(
     fresh = replace(config, data_dir=tmp_path / "fresh")
     assert run(fresh, "restore", str(backup))[0] == 0
     assert len(json.loads(run(fresh, "list", "--json")[1])) == 2
+
+
+def test_the_help_lists_each_command_in_whole_lines(config: WalletConfig) -> None:
+    """A command's summary is one sentence in the help's list, not broken where its
+    docstring was wrapped ("... status (or" / "its raw JSON)")."""
+    result = CliRunner().invoke(make_cli(config), ["--help"], env={**ENV, "COLUMNS": "200"})
+    summary = next(line for line in result.output.splitlines() if "│ show " in line)
+    assert summary.rstrip(" │").endswith("(or its JSON)."), summary

@@ -98,3 +98,25 @@ def test_another_tools_results_and_evidence_narrative_read_for_people() -> None:
     assert "#" not in evidence
     rendered = MarkdownIt("commonmark").parse(text)
     assert not [t for t in rendered if t.type == "heading_open" and t.tag == "h1"][1:]
+
+
+def test_dates_and_type_read_as_people_say_them_in_their_language() -> None:
+    """The detail table says "1 juni 2026", not "2026-06-01T09:00:00Z", and the
+    achievement's type in the reader's language, not Open Badges' English term."""
+    credential = make_credential(HOLDER_KEY.did)
+    card = make_card(credential, VerificationResult("credential"), now=NOW, local_id="abc")
+    dutch = describe(credential, card, Translator("nl"))
+    assert "| Geldig vanaf | 1 juni 2026 |" in dutch
+    assert "**Soort**: Competentie" in dutch
+    english = describe(credential, card, Translator("en"))
+    assert "| Valid from | 1 June 2026 |" in english
+    assert "**Type**: Competency" in english
+    for text in (dutch, english):
+        assert "2026-06-01" not in text
+
+
+def test_a_type_outside_the_standard_list_is_shown_as_it_is() -> None:
+    credential = make_credential(HOLDER_KEY.did)
+    credential["credentialSubject"]["achievement"]["achievementType"] = "ext:Zwemdiploma"
+    card = make_card(credential, VerificationResult("credential"), now=NOW, local_id="abc")
+    assert "**Soort**: ext:Zwemdiploma" in describe(credential, card, Translator("nl"))

@@ -130,8 +130,9 @@ def list_(
     for c in cards:
         main = (c.result_lines(t.lang) or [""])[0]
         # Names come from issuers: Text() keeps them literal (no markup, no emoji).
+        issued = t.date(c.issued, short=True)
         table.add_row(
-            *(Text(v) for v in (c.id, c.name, main, c.issuer_name, (c.issued or "")[:10])),
+            *(Text(v) for v in (c.id, c.name, main, c.issuer_name, issued)),
             Text(t.status(c.status)),
         )
     out.print(table)
@@ -142,8 +143,7 @@ def show(
     credential: Annotated[str, typer.Argument(help="Badge id (or a unique prefix).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the credential JSON.")] = False,
 ) -> None:
-    """Show one badge: what it says, its results and evidence, issuer and status (or
-    its raw JSON)."""
+    """Show one badge: what it says, its results, evidence, issuer and status (or its JSON)."""
     t = state(ctx).t
     with service_for(ctx) as service:
 

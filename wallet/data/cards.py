@@ -20,6 +20,8 @@ from shared.ob.endorsement import endorsed_target
 from shared.showing.results import result_lines, result_parts
 from shared.verification import VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
+from wallet.achievement_types import achievement_type_text
+from wallet.dates import date_text
 
 _STATUS_CODES = {"revoked", "suspended", "expired", "not_yet_valid"}
 # Failures that say only that something could not be fetched now (an issuer's did:web
@@ -93,10 +95,10 @@ class Card:
         return self
 
     def matches(self, query: str, lang: str) -> bool:
-        """Case-insensitive search over name, issuer, type, description, date and the
-        results as the learner reads them in ``lang``: every word of ``query`` is
-        found, a number as a number ("niveau 3" is not found in a level 2 badge of
-        2026-03-01 from did:key:z6Mk...3...)."""
+        """Case-insensitive search over name, issuer, kind, description, date (as
+        written and as shown) and the results as the learner reads them in ``lang``:
+        every word of ``query`` is found, a number as a number ("niveau 3" is not found
+        in a level 2 badge of 2026-03-01 from did:key:z6Mk...3...)."""
         if not query:
             return True
         needle = query.casefold()
@@ -105,9 +107,10 @@ class Card:
                 self.name,
                 self.issuer_name,
                 self.issuer_id,
-                self.achievement_type or "",
+                achievement_type_text(self.achievement_type or "", lang),
                 self.description,
                 self.issued or "",
+                date_text(self.issued, lang),  # as the row shows it: "1 jun 2026"
                 *self.result_lines(lang),
             ]
         ).casefold()

@@ -108,7 +108,7 @@ class DetailScreen(WalletScreen):
         if card.status_code != "ok":
             line.append(" " + self.t.code_sentence(card.status_code, card.status_code))
         line.append(
-            "  " + self.t("detail.checked", when=card.checked_at[:16].replace("T", " ")),
+            "  " + self.t("detail.checked", when=self.t.date(card.checked_at, time=True)),
             style="dim",
         )
         self.query_one("#badge-status", Static).update(line)

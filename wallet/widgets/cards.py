@@ -41,7 +41,8 @@ def card_option(card: Card, t: Translator, *, stale: bool = False) -> Option:
     head.append("  ")
     head.append_text(status_badge(card.status, t))
     if stale:
-        head.append("  " + t("badges.not_checked", date=card.checked_at[:10]), style="dim")
+        since = t.date(card.checked_at, short=True)
+        head.append("  " + t("badges.not_checked", date=since), style="dim")
     return Option(CardRow(head, card_about(card, t)), id=card.id)
 
 
@@ -88,7 +89,7 @@ def card_pick(card: Card, t: Translator) -> Text:
 
 def card_about(card: Card, t: Translator) -> Text:
     """The badge's main result, its date and its issuer, as one line."""
-    issued = (card.issued or "")[:10]
+    issued = t.date(card.issued, short=True)
     lines = card.result_lines(t.lang)
     parts = (
         (lines[0] if lines else "", ""),
