@@ -4,9 +4,10 @@ Open Badges 3.0 allows Markdown in ``Criteria.narrative`` and ``Evidence.narrati
 and skill-level badges use it (each level in bold, its behaviours as a list). Shown
 as plain text it reads as ``**Niveau 1: Beginnend** ... - Maakt ... - Vraagt ...``.
 A credential is a stranger's text, so only the structure a reader needs is kept:
-paragraphs, headings, bullet and numbered lists, and ``**bold**``. Links, images,
-HTML, code, tables and quotes stay as their literal text; nothing in a narrative can
-make an app open a link or run markup. Every app renders the same :class:`Block` s.
+paragraphs, headings, bullet and numbered lists, and ``**bold**``. A link
+``[words](address)`` reads as "words (address)", plain text; images, HTML, code,
+tables and quotes stay as their literal text; nothing in a narrative can make an app
+open a link or run markup. Every app renders the same :class:`Block` s.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _BULLET = re.compile(r"^\s{0,3}[-*+]\s+(.*)$")
 _NUMBER = re.compile(r"^\s{0,3}\d{1,9}[.)]\s+(.*)$")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_=])(\s*\1){2,}\s*$")
+# [words](address), not ![an image](address); an address may hold one level of (...)
+_LINK = re.compile(r"(?<!!)\[([^\[\]\n]+)\]\(((?:[^\s()]|\([^\s()]*\))+)\)")
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 MAX_CHARS = 20_000
 """A narrative longer than this is cut (a reader shows criteria, not a book)."""
@@ -43,7 +46,9 @@ class Block:
 
 
 def spans(text: str) -> tuple[Span, ...]:
-    """``text`` with ``**bold**`` and ``__bold__`` taken apart; all else is literal."""
+    """``text`` with ``**bold**`` and ``__bold__`` taken apart and each link as its
+    words and address; all else is literal."""
+    text = _LINK.sub(_link_words, text)
     out: list[Span] = []
     at = 0
     for match in _BOLD.finditer(text):
@@ -54,6 +59,11 @@ def spans(text: str) -> tuple[Span, ...]:
     if at < len(text):
         out.append(Span(text[at:]))
     return tuple(out)
+
+
+def _link_words(match: re.Match[str]) -> str:
+    words, address = match.group(1).strip(), match.group(2)
+    return address if words == address else f"{words} ({address})"
 
 
 def blocks(text: str) -> list[Block]:

@@ -12,8 +12,10 @@ checks (a presentation's inner badges have theirs):
   its binding line says; a finding of ``info`` severity; and every reason under a
   badge whose state is ``valid`` (a warning that did not change the verdict is a
   detail, for whoever reads all checks).
-- ``notes``: schema findings, the notes of a structure check that passed (an
-  older vocabulary, an older data model) and a badge of a kind the request did not
+- ``notes``: schema findings (not those of ``info`` severity: two status lists, for
+  revocation and suspension, are for validators; the status line says what they say),
+  the notes of a structure check that passed (an older vocabulary, an older data
+  model) and a badge of a kind the request did not
   ask for (``not_requested`` as a warning: genuine, just not what was asked; an
   OpenID4VP answer that holds one is refused, a reason), one entry per code
   (``{"code", "count"}``): they never make a badge invalid, so they are said apart,
@@ -95,6 +97,9 @@ def _reasons(
         if code == OK:
             continue
         name = check.name
+        severity = check.severity
+        if severity == _INFO:
+            continue  # information for whoever reads all checks (two status lists)
         if (
             name == _SCHEMA
             or (name == _STRUCTURE and check.ok)
@@ -107,9 +112,6 @@ def _reasons(
                 note["count"] += 1
             continue
         if quiet or code in said:
-            continue
-        severity = check.severity
-        if severity == _INFO:
             continue
         error = severity == _ERROR
         reason = reasons.get((name, code))

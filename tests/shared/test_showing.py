@@ -73,7 +73,7 @@ def test_one_status_sentence_for_two_lists() -> None:
         "state": "valid",
         "status": "not_revoked_or_suspended",
         "reasons": [],
-        "notes": [{"code": "two_status_lists", "count": 1}],
+        "notes": [],  # the status says it: no note on the two lists
         "binding": "bare",
     }
     revoked = verify_credential(level_badge(index=REVOKED_INDEX), status_fetcher=Lists(), now=NOW)

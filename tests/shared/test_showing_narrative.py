@@ -22,8 +22,8 @@ def test_paragraphs_lists_and_bold_are_kept_apart() -> None:
 
 
 def test_everything_else_is_literal_text() -> None:
-    assert spans("[klik](https://x.example) <b>x</b> `code` *schuin* a_b_c") == (
-        Span("[klik](https://x.example) <b>x</b> `code` *schuin* a_b_c"),
+    assert spans("![logo](https://x.example/l.png) <b>x</b> `code` *schuin* a_b_c") == (
+        Span("![logo](https://x.example/l.png) <b>x</b> `code` *schuin* a_b_c"),
     )
     assert spans("vóór **vet** en __ook vet__ na") == (
         Span("vóór "),
@@ -56,3 +56,18 @@ def test_plain_text_of_a_levels_narrative() -> None:
     assert "**" not in text
     assert "\nNiveau 2: Op weg\n" in text
     assert "\n• Maakt taken af zonder dat iemand erop hoeft te letten.\n" in text
+
+
+def test_a_link_reads_as_its_words_and_address_never_as_markup() -> None:
+    # the Digital Credentials Consortium's LCW badge: a reader saw "[LCW ...](https://...)"
+    said = "Claimed the [LCW Experience Badge](https://badging.example/lcw), **twice**."
+    assert spans(said) == (
+        Span("Claimed the LCW Experience Badge (https://badging.example/lcw), "),
+        Span("twice", bold=True),
+        Span("."),
+    )
+    assert spans("[https://x.example](https://x.example)") == (Span("https://x.example"),)
+    assert spans("**[vet](https://x.example)**") == (Span("vet (https://x.example)", bold=True),)
+    assert (
+        plain_text("- zie [de site](javascript:alert(1))") == "• zie de site (javascript:alert(1))"
+    )

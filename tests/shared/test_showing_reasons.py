@@ -68,11 +68,14 @@ def test_a_valid_badge_has_notes_but_no_reasons() -> None:
     checks = [
         Check.passed(CheckName.proof, "The signature is genuine."),
         Check.warned(CheckName.proof, ErrorCode.unsupported_cryptosuite, "One extra signature."),
+        Check.warned(CheckName.schema, ErrorCode.schema_invalid, "must be array"),
         Check(str(CheckName.schema), True, str(ErrorCode.two_status_lists), "Two lists."),
     ]
+    # two status lists are information for validators: the status line already says
+    # what both lists say ("Not revoked and not suspended."), so no note repeats it
     assert badge_reasons(checks, "valid") == {
         "reasons": [],
-        "notes": [{"code": "two_status_lists", "count": 1}],
+        "notes": [{"code": "schema_invalid", "count": 1}],
     }
     assert badge_reasons(checks, "unknown_issuer")["reasons"] == [
         {"check": "proof", "code": "unsupported_cryptosuite", "severity": "warning", "count": 1}

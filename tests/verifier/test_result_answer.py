@@ -71,6 +71,8 @@ def ref_badge_state(result: VerificationResult) -> str:
     for code, state in _STATE_BY_CODE:
         if code in errors:
             return state
+    if errors == {ErrorCode.base_proof_presented}:
+        return "wallet_copy"  # the holder's form, refused for that alone
     if errors:
         return "invalid"
     if [c for c in result.checks if not c.ok and c.severity == Severity.warning]:
@@ -148,6 +150,7 @@ _SAID_BY_STATE = {
     "not_yet_valid": {ErrorCode.not_yet_valid},
     "someone_else": {ErrorCode.holder_mismatch},
     "unknown_issuer": {ErrorCode.unknown_issuer},
+    "wallet_copy": {ErrorCode.base_proof_presented, ErrorCode.status_unknown},
 }
 _SAID_BY_BINDING = {
     "replayed": {ErrorCode.nonce_reused},
@@ -164,7 +167,7 @@ def ref_reasons(checks: list[Check], said: set[ErrorCode], quiet: bool) -> dict[
         return c.name == CheckName.schema or (c.name == CheckName.structure and c.ok)
 
     found = [c for c in checks if c.code != OK]
-    notes = [c for c in found if note(c)]
+    notes = [c for c in found if note(c) and c.severity != Severity.info]  # info: all checks
     shown = [
         c
         for c in found

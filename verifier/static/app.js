@@ -31,9 +31,12 @@
     return node;
   }
   // A criteria or evidence narrative: the same safe Markdown subset as shared.showing.narrative
-  // (paragraphs, headings, bullet and numbered lists, **bold**), everything else shown
-  // as literal text (no link, image or HTML of a stranger's badge becomes markup).
-  function spansOf(text) {
+  // (paragraphs, headings, bullet and numbered lists, **bold**, a link as "words (address)"),
+  // everything else shown as literal text (no link, image or HTML of a stranger's badge
+  // becomes markup).
+  const LINK = /(?<!!)\[([^\[\]\n]+)\]\(((?:[^\s()]|\([^\s()]*\))+)\)/g;
+  function spansOf(raw) {
+    const text = raw.replace(LINK, (m, words, address) => words.trim() === address ? address : words.trim() + " (" + address + ")");
     const out = [];
     let at = 0;
     for (const m of text.matchAll(/\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__/g)) {
@@ -360,8 +363,8 @@
     const seen = new Set();
     const list = el("ul", { class: "notes" });
     for (const n of found || []) {
-      // schema findings are one line for HR; these codes say something of their own
-      const text = n.code === "two_status_lists" || n.code === "not_requested" ? sentence(n.code) : v("schema_note");
+      // schema findings are one line for HR; a badge of a kind not asked for says so
+      const text = n.code === "not_requested" ? sentence(n.code) : v("schema_note");
       if (seen.has(text)) continue;
       seen.add(text);
       list.append(el("li", { "data-code": n.code }, text));
@@ -383,7 +386,8 @@
     }
     if (!src) return null;
     const img = el("img", { class: cls, src: src, alt: alt || "", decoding: "async" });
-    img.addEventListener("error", () => img.replaceWith(el("span", { class: cls + " missing", role: "img", "aria-label": t("imageMissing") }, "?")));
+    // a picture that cannot be fetched (offline, moved) is left out, not shown as a "?"
+    img.addEventListener("error", () => img.remove());
     return img;
   }
   function safeLink(url, text) {

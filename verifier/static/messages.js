@@ -426,7 +426,7 @@ window.RZ_MESSAGES = {
       "bind_bare": "Iedereen met een kopie van deze badge kan hem laten zien: dat bewijst niet dat de persoon tegenover u de eigenaar is. Vraag de leerling de badge vanuit de wallet te sturen, voor een verzoek.",
       "schema_note": "Opmerking: een detail van de badge wijkt af van het Open Badges 3.0-schema (zie alle controles). Dat alleen maakt hem niet ongeldig.",
       "hidden": "Deels getoond (selectieve onthulling). Niet getoond: {parts}. De handtekening van de uitgever dekt nog steeds alles wat wel getoond wordt.",
-      "part_identifier": "de naam of het e-mailadres van de lerende",
+      "part_identifier": "de naam of het e-mailadres van de leerling",
       "part_evidence": "bewijs",
       "part_result": "het resultaat (bereikt niveau)",
       "part_image": "de badge-afbeelding",
