@@ -161,6 +161,7 @@ EN: dict[str, str] = {
     # qr
     "qr.title": "Show this to the verifier",
     "qr.part": "part {index} of {total}",
+    "qr.too_many_to_scan": "too many to scan: fewer badges, or a PNG (s)",
     "qr.single": "one code",
     "qr.paused": "paused",
     "qr.hint": "Let the verifier scan every part, in any order.",
@@ -497,6 +498,7 @@ NL: dict[str, str] = {
     ),
     "qr.title": "Laat dit zien aan de controleur",
     "qr.part": "deel {index} van {total}",
+    "qr.too_many_to_scan": "te veel om te scannen: minder badges, of een PNG (s)",
     "qr.single": "één code",
     "qr.paused": "gepauzeerd",
     "qr.hint": "Laat elk deel scannen, in willekeurige volgorde.",

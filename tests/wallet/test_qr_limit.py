@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from shared import qr
 from tests.wallet.helpers import HOLDER_KEY, make_credential
@@ -115,3 +115,18 @@ async def test_too_large_for_any_qr_code_is_a_sentence_not_a_crash(
         await pilot.press("right", "space")  # no codes to step through: nothing breaks
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_more_codes_than_anyone_scans_says_so(service: WalletService) -> None:
+    """Without a verifier's limit a badge with a large embedded picture still gets its
+    codes, and the line under them tells the learner nobody will scan that many; a
+    usual badge's few codes get no such line."""
+    app = WalletApp(service.config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await show(app, pilot, service, incompressible(12_000, None))
+        assert len(screen.texts) > 20
+        assert "too many to scan" in str(screen.query_one("#qr-part", Label).render())
+        await app.pop_screen()
+        screen = await show(app, pilot, service, one_badge(service, max_parts=None))
+        assert 1 <= len(screen.texts) <= 20
+        assert "too many to scan" not in str(screen.query_one("#qr-part", Label).render())

@@ -45,6 +45,9 @@ from wallet.session import WalletSession
 from wallet.stapling import StapleMode, status_urls
 
 FRAME_SECONDS = 1.0
+#: More codes than a person scans at an interview (about a second each, in turn; a
+#: badge with a linked picture takes one to three): the line under them says so.
+SCANNABLE_PARTS = 20
 
 
 class QRScreen(WalletScreen):
@@ -188,6 +191,8 @@ class QRScreen(WalletScreen):
             label = self.t("qr.part", index=self.index + 1, total=total)
             if self.paused:
                 label += f" ({self.t('qr.paused')})"
+            if total > SCANNABLE_PARTS:  # no verifier scans this many at an interview
+                label += " · " + self.t("qr.too_many_to_scan")
         # before the hint: on a narrow window the line is cut at its end
         if self.staple_note:
             label += " · " + self.staple_note
