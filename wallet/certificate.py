@@ -34,7 +34,7 @@ from shared.showing.badge import NAME_TYPE, badge_view
 from shared.showing.narrative import plain_text
 from shared.showing.results import result_text
 from shared.vocab import as_list
-from wallet.dates import date_text
+from shared.showing.dates import date_text
 
 _FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",

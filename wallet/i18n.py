@@ -16,7 +16,7 @@ from datetime import datetime
 from shared import messages
 from shared.errors import RugzakError
 from wallet.achievement_types import achievement_type_text
-from wallet.dates import date_text
+from shared.showing.dates import date_text
 
 LANGUAGES = ("en", "nl")
 
@@ -742,7 +742,7 @@ class Translator:
         return self(f"status.{status}")
 
     def date(self, value: str | datetime | None, *, short: bool = False, time: bool = False) -> str:
-        """A date as people read it in this language (``wallet.dates``)."""
+        """A date as people read it in this language (``shared.showing.dates``)."""
         return date_text(value, self.lang, short=short, time=time)
 
     def achievement_type(self, value: str) -> str:

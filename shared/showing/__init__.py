@@ -14,6 +14,8 @@
 - :mod:`shared.showing.reasons`: the reasons and notes a person reads beside a
   verdict, each once (:func:`badge_reasons`, :func:`presentation_reasons`), and the
   checks that found nothing (:func:`passed_checks`).
+- :mod:`shared.showing.dates`: :func:`date_text`, a date as people read it in their
+  language ("23 november 2026"), for the wallet and the public badge page.
 
 The states are stable words (``revoked``, ``unbound``, ...); each app says them in
 its own language. Nothing here decides validity: the checks do that.

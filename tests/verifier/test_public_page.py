@@ -46,3 +46,19 @@ def test_a_narrative_cannot_make_markup() -> None:
     page = page_of(credential, "en")
     assert "<script>x" not in page
     assert "<li>a (https://evil.example)</li>" in page  # words and address, no link
+
+
+def test_dates_read_as_people_say_them_in_the_pages_language() -> None:
+    """Awarded, valid until and the time of the check in words, not "2010-01-01"; a
+    date is the day the issuer wrote (its own offset), not the server's."""
+    credential = load_vector("ob3/1edtech-validator/complete_v1.json")
+    credential["validUntil"] = "2030-06-01T00:30:00+02:00"  # 31 May in UTC
+    en, nl = page_of(credential, "en"), page_of(credential, "nl")
+    assert "<dd>1 January 2010</dd>" in en
+    assert "<dd>1 June 2030</dd>" in en
+    assert "<dd>1 januari 2010</dd>" in nl
+    assert "<dd>1 juni 2030</dd>" in nl
+    assert "(23 November 2026 00:00 UTC)" in en
+    assert "(23 november 2026 00:00 UTC)" in nl
+    shown = re.sub(r"<[^>]+>", "", en.split("<main>")[1])
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", shown)

@@ -11,13 +11,14 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
 from shared import messages
 from shared.showing import narrative
+from shared.showing.dates import date_text
 from shared.showing.reasons import badge_reasons
 from shared.showing.results import result_text
 from shared.showing.verdict import badge_state, status_state
@@ -163,7 +164,8 @@ def render_view(
         if len(names) == 1
         else t["title_many"].format(count=len(names))
     )
-    checked = t["checked"].format(time=now.strftime("%Y-%m-%d %H:%M"), origin=origin)
+    when = date_text(now.astimezone(UTC), lang, time=True, as_written=True)
+    checked = t["checked"].format(time=when, origin=origin)
     body = (
         f"<h1>{escape(title)}</h1>"
         f'<p class="muted">{escape(checked)}</p>'
@@ -206,9 +208,10 @@ def _card(
         rows.append((t["evidence"], "<ul>" + "".join(evidence) + "</ul>"))
     awarded = s.get("awardedDate") or s.get("validFrom")
     if isinstance(awarded, str):
-        rows.append((t["awarded"], escape(awarded[:10])))
+        rows.append((t["awarded"], escape(date_text(awarded, lang, as_written=True))))
     if isinstance(s.get("validUntil"), str):
-        rows.append((t["valid_until"], escape(s["validUntil"][:10])))
+        until = date_text(s["validUntil"], lang, as_written=True)
+        rows.append((t["valid_until"], escape(until)))
     rows.append((t["status"], escape(words.get("status_" + status, status))))
     hidden = [str(h) for h in s.get("hidden") or []]
     notes = ""
