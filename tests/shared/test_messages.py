@@ -62,6 +62,15 @@ def test_sentences_have_no_placeholders() -> None:
             assert not [f for _, f, _, _ in string.Formatter().parse(text) if f], code
 
 
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_broken_linked_data_is_said_in_plain_words(lang: str) -> None:
+    """HR reads what a badge whose data cannot be read one way means for them (it
+    cannot be checked), not the term of the trade."""
+    text = messages.sentence(ErrorCode.invalid_jsonld, lang) or ""
+    assert "linked data" not in text.lower()
+    assert ("cannot be checked" if lang == "en" else "niet gecontroleerd") in text
+
+
 def test_english_and_dutch_differ_where_they_should() -> None:
     """A Dutch sentence copied from English by mistake shows up here."""
     same = [
