@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
+from shared.vocab import ENDORSEMENT_CREDENTIAL, STATUS_LIST_CREDENTIAL_TYPES, as_list
 
 
 def issuer_id(credential: Mapping[str, Any]) -> str | None:
@@ -76,11 +76,19 @@ def summarize(credential: Mapping[str, Any]) -> dict[str, Any]:
             ach["criteria"] = criteria["narrative"]
     from shared.showing.badge import badge_view, endorsement_view  # levels: shared.skills
 
+    view = badge_view(credential)
     extra: dict[str, Any] = {}
     if ENDORSEMENT_CREDENTIAL in types_of(credential):
         extra["endorsement"] = endorsement_view(credential)
+    if STATUS_LIST_CREDENTIAL_TYPES.intersection(types_of(credential)):
+        # an issuer's list of revoked (or suspended) badges, checked on its own: no
+        # badge, and its subject is the list, not a learner
+        view.pop("learner", None)
+        said = as_list(first.get("statusPurpose")) if isinstance(first, dict) else []
+        purposes = [p for p in said if isinstance(p, str)]
+        extra["statusList"] = {"purpose": purposes[0] if len(purposes) == 1 else ""}
     return {
-        **badge_view(credential),
+        **view,
         **extra,
         "id": credential.get("id"),
         "type": types_of(credential),

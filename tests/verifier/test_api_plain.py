@@ -16,6 +16,7 @@ from tests.verifier.helpers import (
     badge,
     present,
     signed,
+    status_list_credentials,
 )
 from tests.verifier.page_badges import endorsement, level_badge
 
@@ -226,3 +227,15 @@ async def test_a_request_for_kinds_of_badge_does_not_judge_the_endorsement_besid
     for inner in body["credentials"]:  # the badge is a Competency; the endorsement no badge
         assert "invalid_request" not in {c["code"] for c in inner["checks"]}
     assert body["plain"]["badges"][0]["endorsements"][0]["endorser"] == "Hotel De Zwaan"
+
+
+async def test_a_status_list_on_its_own_is_said_to_be_one(client: httpx.AsyncClient) -> None:
+    """An issuer's status list uploaded alone is no badge: the summary says which list
+    it is, and its address is not given as a learner."""
+    for url, credential in status_list_credentials().items():
+        reply = await client.post("/verify/credential", json={"credential": credential})
+        summary = reply.json()["summary"]
+        assert summary["statusList"] == {"purpose": url.rsplit("/", 1)[1]}
+        assert "learner" not in summary
+    answer = await client.post("/verify/credential", json={"credential": signed(badge())})
+    assert "statusList" not in answer.json()["summary"]

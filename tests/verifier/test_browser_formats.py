@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from shared.messages import sentence
 from tests.conftest import VECTORS
 from tests.shared.formats import makers as mk
 from tests.verifier.browser_support import chromium_available, make_driver
+from tests.verifier.helpers import LIST_URL, status_list_credentials
 from tests.verifier.test_browser import server, wait_for  # noqa: F401
 from verifier.settings import Settings
 
@@ -83,5 +86,67 @@ def test_pasted_jwt_and_uploaded_baked_svg(
         card = driver.find_element("css selector", "[data-testid=credential-verdict]")
         dutch = sentence("issuer_key_unconfirmed", "nl")
         assert driver.execute_script(reasons, card) == ["! Uitgever: " + dutch]
+    finally:
+        driver.quit()
+
+
+def test_a_status_list_and_a_learner_id_that_is_no_did(
+    server: tuple[str, Settings],  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """An issuer's status list uploaded alone is said to be one, not "Badge 1" with its
+    address as the learner's key; a learner id that is a urn:uuid is no "key (DID)"."""
+    base, _settings = server
+    issuer = mk.ed25519_did(mk.ed25519_key())
+    cred = mk.credential(issuer)
+    cred["credentialSubject"]["id"] = "urn:uuid:0c4e2a58-95a3-4b0e-8d7e-2f9b6a1c3d55"
+    token = mk.pyjwt_sign(mk.claims(cred), mk.ed25519_key(), "EdDSA", {"kid": issuer})
+    lists = status_list_credentials(valid_from=datetime.now(UTC) - timedelta(days=1))
+    revocation = json.dumps(lists[LIST_URL + "/revocation"])
+    text = (
+        "const r = document.getElementById('result');"
+        "return r.querySelector('[data-testid=credential-verdict]') ? r.textContent : '';"
+    )
+    driver = make_driver(tmp_path / "profile")
+    try:
+        driver.set_window_size(900, 1400)
+        driver.get(base + "/")
+        driver.find_element("id", "paste").send_keys(token)
+        driver.find_element("id", "check-paste").click()
+        shown = ""
+        for _ in range(100):
+            shown = driver.execute_script(text)
+            if "Zorgtechnologie" in shown:
+                break
+            time.sleep(0.1)
+        assert "Learner id: urn:uuid:0c4e2a58" in shown, shown
+        assert "(DID)" not in shown
+        driver.save_screenshot(str(tmp_path / "learner-id.png"))
+        paste = driver.find_element("id", "paste")
+        paste.clear()
+        driver.execute_script("arguments[0].value = arguments[1];", paste, revocation)
+        driver.find_element("id", "check-paste").click()
+        for _ in range(100):
+            shown = driver.execute_script(text)
+            if "Status list" in shown:
+                break
+            time.sleep(0.1)
+        assert "This is not a badge" in shown, shown
+        assert "the issuer's list of revoked badges" in shown
+        assert "Awarded" not in shown
+        assert "revocation list for this badge" not in shown
+        assert "Badge 1" not in shown
+        assert "Learner" not in shown
+        assert "badge checked" not in shown  # no "1 badge checked: ..." headline
+        driver.save_screenshot(str(tmp_path / "status-list.png"))
+        driver.find_element("id", "lang-nl").click()
+        for _ in range(100):
+            shown = driver.execute_script(text)
+            if "Statuslijst" in shown:
+                break
+            time.sleep(0.1)
+        assert "de lijst van de uitgever met ingetrokken badges" in shown, shown
+        assert "leerling (DID)" not in shown
+        driver.save_screenshot(str(tmp_path / "status-list-nl.png"))
     finally:
         driver.quit()

@@ -421,14 +421,16 @@
     const ach = s.achievement || {};
     const state = (plainBadge && plainBadge.state) || ({ green: "valid", amber: "unknown", red: "invalid" })[r.display];
     const status = plainBadge && plainBadge.status;
-    const title = ach.name || s.name || t("credential") + " " + index;
+    const list = s.statusList;  // an issuer's status list, uploaded on its own: no badge
+    const title = list ? t("statusList") : ach.name || s.name || t("credential") + " " + index;
     const card = el("article", { class: "verdict " + r.display, "data-verdict": r.display, "data-state": state, "data-testid": "credential-verdict" });
     const head = el("div", { class: "card-head" });
     const pic = imageNode(s.image, s.image && s.image.caption ? s.image.caption : "", "badge-img");
     if (pic) head.append(pic);
     head.append(el("h3", {}, label(stateLabel(state, bare)), el("span", { class: "title" }, title)));
     card.append(head);
-    card.append(el("p", { class: "state-line", "data-testid": "state-line" }, v("say_" + state)));
+    const say = !list ? v("say_" + state) : t(I.en["statusList_" + list.purpose] ? "statusList_" + list.purpose : "statusListSay");
+    card.append(el("p", { class: "state-line", "data-testid": "state-line" }, say));
     const dl = el("dl");
     const add = (k, v, cls) => { if (v) { dl.append(el("dt", {}, t(k)), el("dd", cls ? { class: cls } : {}, v)); } };
     let who = issuer.name || t("unknownIssuerName");
@@ -469,11 +471,12 @@
     // embedded in the badge (summary) and presented beside it (plain verdict)
     const endorsements = (s.endorsements || []).concat((plainBadge && plainBadge.endorsements) || []);
     if (endorsements.length) add("endorsedBy", endorsementList(endorsements));
-    add("awarded", fmtDate(s.awardedDate || s.validFrom));
+    add(list ? "validFrom" : "awarded", fmtDate(s.awardedDate || s.validFrom));
     if (s.validUntil) add("validUntil", fmtDate(s.validUntil));
     // a list the learner stapled to the presentation: say which list decided
     const stapled = plainBadge && plainBadge.status_checked_at ? v("status_stapled").replace("{time}", fmtDate(plainBadge.status_checked_at)) : "";
-    if (status && state !== "revoked" && state !== "suspended") add("status", [v("status_" + status), stapled].filter(Boolean).join(" "));
+    if (list) { /* a list has no status of its own */ }
+    else if (status && state !== "revoked" && state !== "suspended") add("status", [v("status_" + status), stapled].filter(Boolean).join(" "));
     else if (stapled) add("status", stapled);
     if (plainBadge && plainBadge.holder_linked) card.append(el("p", { class: "muted", "data-testid": "holder-linked" }, v("holder_linked")));
     add("form", formText(s.form) || [s.source, s.label].filter(Boolean).join(" · "));
@@ -492,18 +495,21 @@
     const reasons = (plainBadge && plainBadge.reasons) || [];
     if (reasons.length) card.append(el("p", {}, el("strong", {}, t("reasons"))), reasonsList(reasons));
     const all = el("details", { class: "all-checks" }, el("summary", {}, t("allChecks")));
-    const ids = [issuer.id && t("issuerId") + ": " + issuer.id, s.learner && s.learner.did && t("learnerId") + ": " + s.learner.did, s.id && t("badgeId") + ": " + s.id].filter(Boolean);
+    const ids = [issuer.id && t("issuerId") + ": " + issuer.id, s.learner && s.learner.did && learnerIdLine(s.learner.did), s.id && t("badgeId") + ": " + s.id].filter(Boolean);
     ids.forEach((line) => all.append(el("p", { class: "wrap muted" }, line)));
     all.append(checksList(r.checks || []));
     card.append(all);
     return card;
   }
 
+  /* A learner's id by what it is: a key (DID), or simply an id (a web address, a urn:uuid). */
+  function learnerIdLine(id) { return t(/^did:/.test(id) ? "learnerDid" : "learnerId") + ": " + id; }
+
   /* The learner: a plain name is shown; hashed names get a box to type a name in. */
   function learnerBox(summaries) {
     const names = [...new Set(summaries.map((s) => s.learner && s.learner.name).filter(Boolean))];
     const hashed = summaries.map((s) => s.learner && s.learner.nameHash).filter(Boolean);
-    const dids = [...new Set(summaries.map((s) => (s.learner && s.learner.did) || s.subject).filter(Boolean))];
+    const dids = [...new Set(summaries.map((s) => (s.learner && s.learner.did) || (!s.statusList && s.subject)).filter(Boolean))];
     const box = el("div", { class: "learner", "data-testid": "learner" });
     box.append(el("h3", {}, t("learner")));
     if (names.length) box.append(el("p", { class: "name", "data-testid": "learner-name" }, names.join(" / ")));
@@ -552,7 +558,7 @@
     if (!names.length && !hashed.length) box.append(el("p", { "data-testid": "no-name" }, t("noName")));
     if (dids.length) {
       const d = el("details", {}, el("summary", {}, t("details")));
-      dids.forEach((x) => d.append(el("p", { class: "wrap muted" }, t("learnerId") + ": " + x)));
+      dids.forEach((x) => d.append(el("p", { class: "wrap muted" }, learnerIdLine(x))));
       box.append(d);
     }
     return box;
@@ -625,14 +631,14 @@
       if (problems.length) all.open = false;
       box.append(all);
     } else {
+      const summary = result.summary || {};
       const bare = plain.binding === "bare";
-      if (bare) {
+      if (bare && !summary.statusList) {  // a status list is no badge: its card says what it is
         const tone = plain.state === "valid" ? "amber" : result.display;
         const said = t("checkedOne", { n: 1 }) + ": " + v("count_" + plain.state) + ", " + t("notByOwner");
         box.append(el("div", { class: "headline " + tone, "data-testid": "overall-verdict", "data-binding": "bare", "data-tone": tone, "data-verdict": result.display },
           el("h3", { "data-testid": "headline" }, said), el("p", { class: "binding", "data-testid": "binding" }, v("bind_bare"))));
       }
-      const summary = result.summary || {};
       if (summary.learner) box.append(learnerBox([summary]));
       box.append(credentialCard(result, 1, plain, bare));
     }
