@@ -31,10 +31,10 @@ from shared.errors import ErrorCode, InvalidInput
 from shared.ob.identity import name_matches
 from shared.qr.render import render_png
 from shared.showing.badge import NAME_TYPE, badge_view
+from shared.showing.dates import date_text
 from shared.showing.narrative import plain_text
 from shared.showing.results import result_text
 from shared.vocab import as_list
-from shared.showing.dates import date_text
 
 _FONT_DIRS = (
     "/usr/share/fonts/truetype/dejavu",

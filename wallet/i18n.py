@@ -15,8 +15,8 @@ from datetime import datetime
 
 from shared import messages
 from shared.errors import RugzakError
-from wallet.achievement_types import achievement_type_text
 from shared.showing.dates import date_text
+from wallet.achievement_types import achievement_type_text
 
 LANGUAGES = ("en", "nl")
 

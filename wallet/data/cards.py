@@ -17,11 +17,11 @@ from typing import Any
 from shared.dates import read_datetime
 from shared.formats import readable
 from shared.ob.endorsement import endorsed_target
+from shared.showing.dates import date_text
 from shared.showing.results import result_lines, result_parts
 from shared.verification import VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, as_list
 from wallet.achievement_types import achievement_type_text
-from shared.showing.dates import date_text
 
 _STATUS_CODES = {"revoked", "suspended", "expired", "not_yet_valid"}
 # Failures that say only that something could not be fetched now (an issuer's did:web
