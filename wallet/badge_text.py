@@ -6,7 +6,7 @@ links, tables or markup into the wallet."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from shared.showing import narrative
@@ -25,11 +25,14 @@ def describe(
     t: Translator,
     result: VerificationResult | None = None,
     endorsements: Sequence[Endorsement] = (),
+    own: Collection[str] = (),
 ) -> str:
-    """The credential as Markdown: achievement, criteria, alignments, results (in the
-    reader's words, ``shared.showing.results``), evidence with its narrative,
-    issuer profile, dates, ids and (after a re-check) what the checks found, in the
-    reader's words (``wallet.reasons``; ``every_check`` says each check as it is)."""
+    """The credential as Markdown: why its status is what it is (once, under the
+    title), achievement, criteria, alignments, results (in the reader's words,
+    ``shared.showing.results``), evidence with its narrative, issuer profile, dates,
+    ids and (after a re-check) what the checks found, in the reader's words
+    (``wallet.reasons``; ``every_check`` says each check as it is). ``own`` are the
+    wallet's DIDs: a badge issued to one of them was issued to "you"."""
     subjects = _items(credential.get("credentialSubject"))
     subject: dict[str, Any] = subjects[0] if subjects else {}
     found = _items(subject.get("achievement"))
@@ -37,6 +40,12 @@ def describe(
     issuers = _items(credential.get("issuer"))
     issuer: dict[str, Any] = issuers[0] if issuers else {}
     lines = [f"# {_md(card.name)}", ""]
+    if card.status_code != "ok":
+        lines += [
+            f"> {_md(t.code_sentence(card.status_code, card.status_code))} "
+            f"(code: {card.status_code})",
+            "",
+        ]
     if achievement.get("description"):
         lines += [f"**{t('detail.description')}**: {_md(achievement['description'])}", ""]
     if achievement.get("achievementType"):
@@ -95,21 +104,16 @@ def describe(
         lines += [f"{t('detail.issuer_url')}: <{issuer['url']}>", ""]
     if issuer.get("email"):
         lines += [f"{t('detail.issuer_email')}: {_md(issuer['email'])}", ""]
+    holder = subject.get("id")
     rows = [
-        (t("detail.subject"), f"`{subject.get('id', '-')}`"),
+        (t("detail.subject"), t("detail.you") if holder in own else f"`{holder or '-'}`"),
         (t("detail.valid_from"), _md(t.date(card.issued)) or "-"),
         (t("detail.valid_until"), _md(t.date(card.valid_until)) or "-"),
         (t("detail.status"), t.status(card.status)),
         (t("detail.credential_id"), f"`{card.credential_id or '-'}`"),
         (t("detail.local_id"), f"`{card.id}`"),
     ]
-    lines += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
-    if card.status_code != "ok":
-        lines += [
-            f"> {_md(t.code_sentence(card.status_code, card.status_code))} "
-            f"(code: {card.status_code})",
-            "",
-        ]
+    lines += [f"- **{k}**: {v}" for k, v in rows] + [""]
     if result is not None:
         # each reason once, not the one the status line says (``wallet.reasons``)
         told = reasons_for(result, str(card.status), t, said={card.status_code})

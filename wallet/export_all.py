@@ -31,7 +31,7 @@ from shared.runtime.files import atomic_write, fsync_dir
 from shared.vocab import CREDENTIALS_V2, VERIFIABLE_PRESENTATION
 from wallet.data.cards import Card
 from wallet.data.store import StoredCredential, WalletStore, corrupt
-from wallet.file_names import NameBook, badge_stem
+from wallet.file_names import NameBook, card_stem
 from wallet.i18n import Translator
 from wallet.written_files import (
     file_credential,
@@ -129,7 +129,7 @@ def export_folder(
     report = ExportReport(folder, readme=readme_name(t), for_wallet=for_wallet)
     report.failed += _damaged(store)
     book = NameBook({MANIFEST.removesuffix(".json"), report.readme.removesuffix(".txt")})
-    planned = [(c, book.claim(badge_stem(c.name, c.issuer_name, c.issued))) for c in cards]
+    planned = [(c, book.claim(card_stem(c))) for c in cards]
     if not force:
         _refuse_taken(folder, [stem for _, stem in planned], report.readme)
     folder.mkdir(parents=True, exist_ok=True)

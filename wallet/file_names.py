@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wallet.data.cards import Card
 
 # Windows refuses these, "/" is the separator everywhere, control characters break
 # listings; NUL and DEL included.
@@ -46,6 +50,12 @@ def badge_stem(name: str, issuer: str, date: str | None) -> str:
         parts.append(safe_part(date[:10]))
     stem = " - ".join(part for part in parts if part)
     return bounded(stem)
+
+
+def card_stem(card: Card) -> str:
+    """The name of one badge's files (its JSON, certificate, baked picture): the one
+    place that says how a badge is called on disk."""
+    return badge_stem(card.name, card.issuer_name, card.issued)
 
 
 def bounded(stem: str) -> str:

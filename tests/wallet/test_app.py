@@ -178,6 +178,31 @@ async def test_refused_credential_shows_the_reason(
         assert "proof_invalid" in text
 
 
+async def test_a_badge_already_in_the_wallet_is_said_plainly_not_refused(
+    config: WalletConfig, store: WalletStore, tmp_path: Path
+) -> None:
+    """Receiving a badge twice is no failure: no cross, no "refused"."""
+    from wallet.service import WalletService
+
+    credential = make_credential(HOLDER_KEY.did, status_index=7)
+    WalletService(config, store).import_document(credential)
+    path = tmp_path / "again.json"
+    path.write_text(json.dumps(credential))
+    store.close()
+    config.lang = "nl"
+    app = WalletApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await unlock(app, pilot)
+        await pilot.press("i")
+        await type_into(pilot, app.screen.query_one("#source", Input), str(path))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        text = str(app.screen.query_one(".outcome", Static).render())
+        assert "Zit al in je wallet: Doorzettingsvermogen, niveau 2" in text
+        assert "Geweigerd" not in text
+        assert "✘" not in text
+
+
 async def test_backup_then_restore_on_a_fresh_machine(
     config: WalletConfig, store: WalletStore, tmp_path: Path
 ) -> None:

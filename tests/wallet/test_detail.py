@@ -106,10 +106,10 @@ def test_dates_and_type_read_as_people_say_them_in_their_language() -> None:
     credential = make_credential(HOLDER_KEY.did)
     card = make_card(credential, VerificationResult("credential"), now=NOW, local_id="abc")
     dutch = describe(credential, card, Translator("nl"))
-    assert "| Geldig vanaf | 1 juni 2026 |" in dutch
+    assert "- **Geldig vanaf**: 1 juni 2026" in dutch
     assert "**Soort**: Competentie" in dutch
     english = describe(credential, card, Translator("en"))
-    assert "| Valid from | 1 June 2026 |" in english
+    assert "- **Valid from**: 1 June 2026" in english
     assert "**Type**: Competency" in english
     for text in (dutch, english):
         assert "2026-06-01" not in text
@@ -120,3 +120,30 @@ def test_a_type_outside_the_standard_list_is_shown_as_it_is() -> None:
     credential["credentialSubject"]["achievement"]["achievementType"] = "ext:Zwemdiploma"
     card = make_card(credential, VerificationResult("credential"), now=NOW, local_id="abc")
     assert "**Soort**: ext:Zwemdiploma" in describe(credential, card, Translator("nl"))
+
+
+def test_the_facts_have_no_empty_header_and_say_you_for_the_wallets_own_did() -> None:
+    """A badge issued to the wallet's own DID says "jij"/"you" (the DID says nothing to
+    the learner); one issued to another DID shows it, because then it matters."""
+    credential = make_credential(HOLDER_KEY.did)
+    card = make_card(credential, VerificationResult("credential"), now=NOW, local_id="abc")
+    own = describe(credential, card, Translator("nl"), own=("did:key:earlier", HOLDER_KEY.did))
+    assert "| |" not in own
+    assert "- **Uitgegeven aan**: jij" in own.splitlines()
+    assert HOLDER_KEY.did not in own
+    assert (
+        "- **Issued to**: you"
+        in describe(credential, card, Translator("en"), own=(HOLDER_KEY.did,)).splitlines()
+    )
+    someone = describe(credential, card, Translator("nl"), own=("did:key:someone-else",))
+    assert f"- **Uitgegeven aan**: `{HOLDER_KEY.did}`" in someone.splitlines()
+
+
+def test_alignments_have_a_plain_heading_in_english() -> None:
+    credential = make_credential(HOLDER_KEY.did)
+    card = make_card(credential, VerificationResult("credential"), now=NOW)
+    english = describe(credential, card, Translator("en"))
+    assert "Persoonlijke effectiviteit" in english  # the test badge has an alignment
+    assert "Alignment" not in english
+    assert "## Linked to frameworks" in english
+    assert "## Koppelingen" in describe(credential, card, Translator("nl"))

@@ -65,7 +65,8 @@ def import_(
                     out.print(accepted + f"  [{item.card.id}]", markup=False)
                 elif folder and item.duplicate_of is not None:
                     name = _name_of(service, item.duplicate_of, item.source or "")
-                    out.print(t("import.already", name=name, id=item.duplicate_of), markup=False)
+                    had = t("import.already", name=name)
+                    out.print(had + f"  [{item.duplicate_of}]", markup=False)
                 elif item.refusal is not None:
                     reason = t.error_text(item.refusal)
                     if item.source:
@@ -161,7 +162,9 @@ def show(
 
             document = readable(stored.credential)  # a VC-JWT shows the credential inside
             endorsed = endorsements_of(document, service.endorsements())
-            shown = Markdown(describe(document, stored.card, t, endorsements=endorsed))
+            shown = Markdown(
+                describe(document, stored.card, t, endorsements=endorsed, own=service.store.dids)
+            )
             out.print(shown, soft_wrap=False)  # rich wraps it to the terminal
 
         run(ctx, action)

@@ -28,6 +28,7 @@ from wallet.data.endorsements import Endorsement, endorsements_of
 from wallet.data.store import StoredCredential
 from wallet.dialogs.audience import AudienceDialog
 from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
+from wallet.file_names import card_stem
 from wallet.picture import half_blocks
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
@@ -52,6 +53,7 @@ class DetailScreen(WalletScreen):
         self.stored: StoredCredential | None = None
         self.result: VerificationResult | None = None
         self.endorsed: list[Endorsement] = []
+        self.own: tuple[str, ...] = ()  # the wallet's DIDs: a badge to one is "yours"
         self.sub_title = self.t("detail.title")
 
     def compose(self) -> ComposeResult:
@@ -77,6 +79,7 @@ class DetailScreen(WalletScreen):
         try:
             self.stored = await self.off_thread(self.wallet.store.get, self.card_id)
             kept = await self.off_thread(self.wallet.endorsements)
+            self.own = await self.off_thread(lambda: self.wallet.store.dids)
         except RugzakError as exc:
             self.show_error(exc)
             return
@@ -103,17 +106,23 @@ class DetailScreen(WalletScreen):
         if self.stored is None:
             return
         card = self.stored.card
+        # the status and when it was checked, one line: why is said once, under the title
         line = Text()
         line.append_text(status_badge(card.status, self.t))
-        if card.status_code != "ok":
-            line.append(" " + self.t.code_sentence(card.status_code, card.status_code))
         line.append(
             "  " + self.t("detail.checked", when=self.t.date(card.checked_at, time=True)),
             style="dim",
         )
         self.query_one("#badge-status", Static).update(line)
         await self.query_one("#detail", Markdown).update(
-            describe(readable(self.stored.credential), card, self.t, self.result, self.endorsed)
+            describe(
+                readable(self.stored.credential),
+                card,
+                self.t,
+                self.result,
+                self.endorsed,
+                own=self.own,
+            )
         )
         if self.result is not None:
             self.query_one("#all-checks-list", Static).update(every_check(self.result))
@@ -160,7 +169,7 @@ class DetailScreen(WalletScreen):
     def _audience_chosen(self, for_wallet: bool | None) -> None:
         if for_wallet is None:
             return
-        default = str(Path.cwd() / f"badge-{self.card_id}.json")
+        default = str(Path.cwd() / f"{self._stem()}.json")
         self.app.push_screen(
             PathDialog(self.t, self.t("detail.export_to"), default),
             partial(self._export_chosen, for_wallet),
@@ -195,8 +204,7 @@ class DetailScreen(WalletScreen):
         self.app.push_screen(ShareDialog(self.t, link), self._share_chosen)
 
     def _share_chosen(self, choice: str | None) -> None:
-        name = self.stored.card.name if self.stored else self.card_id
-        stem = "".join(c if c.isalnum() else "-" for c in name).strip("-").lower() or "badge"
+        stem = self._stem()
         if choice == "publish":
             self.app.push_screen(
                 PathDialog(self.t, self.t("share.verifier"), "https://"), self._publish_to
@@ -207,7 +215,7 @@ class DetailScreen(WalletScreen):
                 PathDialog(self.t, self.t("share.certificate_to"), default), self._certificate_to
             )
         elif choice == "baked":
-            default = str(Path.cwd() / f"{stem}-baked")
+            default = str(Path.cwd() / stem)  # its suffix comes with the picture
             self.app.push_screen(
                 PathDialog(self.t, self.t("share.baked_to"), default), self._baked_to
             )
@@ -217,6 +225,10 @@ class DetailScreen(WalletScreen):
             self.app.push_screen(
                 ConfirmDialog(self.t, self.t("share.withdraw_confirm")), self._withdraw_confirmed
             )
+
+    def _stem(self) -> str:
+        """The badge's file name without suffix (``wallet.file_names``)."""
+        return card_stem(self.stored.card) if self.stored else self.card_id
 
     def _withdraw_confirmed(self, yes: bool | None) -> None:
         if yes:
@@ -290,7 +302,10 @@ class DetailScreen(WalletScreen):
             self.show_error(exc)
             return
         suffix = ".png" if data.startswith(b"\x89PNG") else ".svg"
-        target = path if path.suffix.lower() == suffix else path.with_suffix(suffix)
+        if path.suffix.lower() in (".png", ".svg"):
+            target = path.with_suffix(suffix)
+        else:  # "Niveau 2.5 - ROC" has no suffix to replace
+            target = path.with_name(path.name + suffix)
         self.write_to(target, lambda chosen: self._save_baked(chosen, data))
 
     @work(exclusive=True, group="share-save")

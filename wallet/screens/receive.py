@@ -30,6 +30,7 @@ class ReceiveScreen(WalletScreen):
         super().__init__(session)
         self.source = source
         self.outcomes: list[ImportOutcome] = []
+        self.names: dict[str, str] = {}  # wallet id -> name, of the badges it had already
         self.sub_title = self.t("import.title")
 
     def compose(self) -> ComposeResult:
@@ -78,6 +79,10 @@ class ReceiveScreen(WalletScreen):
         try:
             wallet = self.wallet
             outcomes = await self.off_thread(lambda: wallet.import_text(source, tx_code=tx_code))
+            had = [o.duplicate_of for o in outcomes if o.duplicate_of is not None]
+            self.names = await self.off_thread(
+                lambda: {i: wallet.store.get(i).card.name for i in had}
+            )
         except RugzakError as exc:
             if exc.code == ErrorCode.tx_code_required:
                 progress.update(self.t.error_text(exc))
@@ -98,8 +103,9 @@ class ReceiveScreen(WalletScreen):
             self.query_one("#source", Input).value = ""
 
     def describe(self, outcome: ImportOutcome) -> Text:
-        """What was kept (with its status, result, date and issuer) or refused (and
-        why); below it the other reasons, each once, and the notes (``wallet.reasons``)."""
+        """What was kept (with its status, result, date and issuer), was in the wallet
+        already, or was refused (and why); below it the other reasons, each once, and
+        the notes (``wallet.reasons``)."""
         t = self.t
         text = Text()
         state = "invalid"  # what the first line says: kept with a status, or refused
@@ -111,6 +117,11 @@ class ReceiveScreen(WalletScreen):
             text.append("\n  ")
             text.append_text(card_about(outcome.card, t))
             state = str(outcome.card.status)
+        elif outcome.duplicate_of is not None:  # no failure: nothing to refuse
+            name = self.names.get(outcome.duplicate_of, "")
+            text.append("• ")
+            text.append(t("import.already", name=name), style="bold")
+            return text
         elif outcome.refusal is not None:
             text.append("✘ ", style="bold red")
             text.append(t("import.refused", reason=t.error_text(outcome.refusal)))
