@@ -65,7 +65,7 @@ def test_the_page_says_what_the_learner_did_not_show(
         hidden = driver.find_element("css selector", "[data-testid=hidden-parts]").text
         expected = {
             "en": "Not shown: the learner's name or e-mail, evidence, the badge picture.",
-            "nl": "Niet getoond: de naam of het e-mailadres van de lerende, bewijs, "
+            "nl": "Niet getoond: de naam of het e-mailadres van de leerling, bewijs, "
             "de badge-afbeelding.",
         }[lang]
         assert expected in hidden
