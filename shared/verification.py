@@ -77,6 +77,16 @@ class Check:
         """Not failed, not passed: e.g. status unknown. Makes the verdict amber."""
         return cls(str(name), False, str(code), message, Severity.warning, detail)
 
+    @property
+    def outcome(self) -> str:
+        """How a list of checks marks it: ``passed`` (✓), ``failed`` (an error: ✗),
+        ``info`` or ``warning`` (a finding that did not fail it, or an undecided one)."""
+        if self.code == OK:
+            return "passed"
+        if not self.ok and self.severity == _ERROR:
+            return "failed"
+        return "info" if self.severity == Severity.info else "warning"
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "name": self.name,

@@ -11,7 +11,7 @@ from typing import Any
 
 from shared.showing import narrative
 from shared.showing.results import results_of
-from shared.verification import OK, Severity, VerificationResult
+from shared.verification import OK, VerificationResult
 from shared.vocab import as_list
 from wallet.data.cards import Card, Status
 from wallet.data.endorsements import Endorsement
@@ -129,18 +129,11 @@ def describe(
 def every_check(result: VerificationResult) -> str:
     """Every check as the verification wrote it, one a line, for whoever wants all of
     them: "✘ status: <its own message> (revoked)"."""
+    marks = {"passed": "✔", "failed": "✘", "info": "i", "warning": "!"}
     lines = []
     for check in result.checks:
-        if check.code == OK:
-            mark = "✔"
-        elif not check.ok and check.severity == Severity.error:
-            mark = "✘"
-        elif check.severity == Severity.info:
-            mark = "i"
-        else:
-            mark = "!"
         code = "" if check.code == OK else f" ({check.code})"
-        lines.append(f"{mark} {check.name}: {check.message}{code}")
+        lines.append(f"{marks[check.outcome]} {check.name}: {check.message}{code}")
     return "\n".join(lines)
 
 

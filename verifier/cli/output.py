@@ -153,17 +153,14 @@ def print_reasons(
             console.print(f"  - {text} [dim]({note['code']})[/]")
 
 
+_SYMBOLS = {"passed": "[green]✓[/]", "failed": "[red]✗[/]", "info": "[blue]i[/]",
+            "warning": "[yellow]![/]"}  # fmt: skip
+
+
 def detail_lines(check: Check) -> list[str]:
     """A check as the verification wrote it: "! structure: <message> (code) $.path",
     and under it each place its list of findings names."""
-    if check.code == OK:
-        symbol = "[green]✓[/]"
-    elif not check.ok and check.severity == Severity.error:
-        symbol = "[red]✗[/]"
-    elif check.severity == Severity.info:
-        symbol = "[blue]i[/]"
-    else:
-        symbol = "[yellow]![/]"
+    symbol = _SYMBOLS[check.outcome]
     code = "" if check.code == OK else f" [dim]({check.code})[/]"
     detail = check.detail
     where = detail.get("path") if isinstance(detail, Mapping) else None
