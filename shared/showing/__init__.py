@@ -21,9 +21,28 @@ The states are stable words (``revoked``, ``unbound``, ...); each app says them 
 its own language. Nothing here decides validity: the checks do that.
 """
 
-from shared.showing.badge import badge_view
-from shared.showing.reasons import badge_reasons, passed_checks, presentation_reasons
-from shared.showing.verdict import form_text, plain_verdict
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from shared.lazy import lazy_exports
+
+if TYPE_CHECKING:
+    from shared.showing.badge import badge_view
+    from shared.showing.reasons import badge_reasons, passed_checks, presentation_reasons
+    from shared.showing.verdict import form_text, plain_verdict
+
+# Imported on first use: the wallet's start-up reads only ``shared.showing.dates``,
+# and the badge view pulls in the OB models and skills (about half a second).
+_HOMES = {
+    "badge_view": "shared.showing.badge",
+    "badge_reasons": "shared.showing.reasons",
+    "passed_checks": "shared.showing.reasons",
+    "presentation_reasons": "shared.showing.reasons",
+    "form_text": "shared.showing.verdict",
+    "plain_verdict": "shared.showing.verdict",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
 
 __all__ = [
     "badge_reasons",
