@@ -57,6 +57,16 @@ async def unlock(app: WalletApp, pilot: object) -> None:
     await settle(app, pilot)
 
 
+async def receive(app: WalletApp, pilot: object, source: str) -> str:
+    """From the badge list: receive ``source`` (a file or an offer) and return what the
+    receive screen says about it."""
+    await pilot.press("i")  # type: ignore[attr-defined]
+    await type_into(pilot, app.screen.query_one("#source", Input), source)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+    return str(app.screen.query_one(".outcome", Static).render())
+
+
 async def test_create_receive_browse_present(
     config: WalletConfig,
     tmp_path: Path,
@@ -81,12 +91,7 @@ async def test_create_receive_browse_present(
         badge = json.dumps(make_credential(app.service.did, status_index=7))
         await asyncio.to_thread(credential_file.write_text, badge)
 
-        await pilot.press("i")
-        await type_into(pilot, app.screen.query_one("#source", Input), str(credential_file))
-        await pilot.press("enter")
-        await settle(app, pilot)
-        outcome = app.screen.query_one(".outcome", Static)
-        assert "Kept" in str(outcome.render())
+        assert "Kept" in await receive(app, pilot, str(credential_file))
         await pilot.press("escape")
         await settle(app, pilot)
         cards = app.screen.query_one("#cards", OptionList)
@@ -169,11 +174,7 @@ async def test_refused_credential_shows_the_reason(
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
         await unlock(app, pilot)
-        await pilot.press("i")
-        await type_into(pilot, app.screen.query_one("#source", Input), str(path))
-        await pilot.press("enter")
-        await settle(app, pilot)
-        text = str(app.screen.query_one(".outcome", Static).render())
+        text = await receive(app, pilot, str(path))
         assert "Refused" in text
         assert "proof_invalid" in text
 
@@ -193,11 +194,7 @@ async def test_a_badge_already_in_the_wallet_is_said_plainly_not_refused(
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
-        await pilot.press("i")
-        await type_into(pilot, app.screen.query_one("#source", Input), str(path))
-        await pilot.press("enter")
-        await settle(app, pilot)
-        text = str(app.screen.query_one(".outcome", Static).render())
+        text = await receive(app, pilot, str(path))
         assert "Zit al in je wallet: Doorzettingsvermogen, niveau 2" in text
         assert "Geweigerd" not in text
         assert "✘" not in text

@@ -15,12 +15,12 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from textual.widgets import Collapsible, Input, Markdown, OptionList, Static
+from textual.widgets import Collapsible, Markdown, OptionList, Static
 
 from shared.messages import check_label, sentence
 from tests.conftest import load_vector
 from tests.wallet.helpers import HOLDER_KEY, NOW, make_credential
-from tests.wallet.test_app import settle, type_into, unlock
+from tests.wallet.test_app import receive, settle, unlock
 from wallet.app import WalletApp
 from wallet.badge_text import describe
 from wallet.config import WalletConfig
@@ -45,11 +45,7 @@ async def received(config: WalletConfig, tmp_path: Path, document: object) -> st
     app = WalletApp(config)
     async with app.run_test(size=(100, 40)) as pilot:
         await unlock(app, pilot)
-        await pilot.press("i")
-        await type_into(pilot, app.screen.query_one("#source", Input), str(path))
-        await pilot.press("enter")
-        await settle(app, pilot)
-        return str(app.screen.query_one(".outcome", Static).render())
+        return await receive(app, pilot, str(path))
 
 
 async def test_a_refused_badge_says_each_reason_once_in_dutch(
