@@ -6,6 +6,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,6 +26,18 @@ pytestmark = [
         reason="Chromium is not installed (apt-get install chromium chromium-driver)",
     ),
 ]
+
+
+def poll(driver: Any, script: str, wanted: str) -> Any:
+    """What ``script`` returns once its text (the first item, if it returns a list)
+    holds ``wanted``, or after ten seconds (the caller's assert then says what was shown)."""
+    value = driver.execute_script(script)
+    for _ in range(100):
+        if wanted in (value[0] if isinstance(value, list) else value):
+            break
+        time.sleep(0.1)
+        value = driver.execute_script(script)
+    return value
 
 
 def test_pasted_jwt_and_uploaded_baked_svg(
@@ -53,12 +66,7 @@ def test_pasted_jwt_and_uploaded_baked_svg(
             "const c = document.querySelector('[data-testid=credential-verdict]');"
             "return c ? [c.textContent, c.getAttribute('data-verdict')] : ['', ''];"
         )
-        text, colour = "", ""
-        for _ in range(100):
-            text, colour = driver.execute_script(script)
-            if "Teamwork" in text:
-                break
-            time.sleep(0.1)
+        text, colour = poll(driver, script, "Teamwork")
         assert "Teamwork" in text
         assert "Example Corp" in text
         assert "VC-JWT in an SVG image" in text
@@ -76,11 +84,7 @@ def test_pasted_jwt_and_uploaded_baked_svg(
         assert "written in the badge itself" in text  # ... but there, under All checks
         # in Dutch the page says what it read in Dutch, not in English
         driver.find_element("id", "lang-nl").click()
-        for _ in range(100):
-            text, colour = driver.execute_script(script)
-            if "SVG-afbeelding" in text:
-                break
-            time.sleep(0.1)
+        text, colour = poll(driver, script, "SVG-afbeelding")
         assert "VC-JWT in een SVG-afbeelding" in text
         assert "SVG image" not in text
         card = driver.find_element("css selector", "[data-testid=credential-verdict]")
@@ -113,12 +117,7 @@ def test_a_status_list_and_a_learner_id_that_is_no_did(
         driver.get(base + "/")
         driver.find_element("id", "paste").send_keys(token)
         driver.find_element("id", "check-paste").click()
-        shown = ""
-        for _ in range(100):
-            shown = driver.execute_script(text)
-            if "Zorgtechnologie" in shown:
-                break
-            time.sleep(0.1)
+        shown = poll(driver, text, "Zorgtechnologie")
         assert "Learner id: urn:uuid:0c4e2a58" in shown, shown
         assert "(DID)" not in shown
         driver.save_screenshot(str(tmp_path / "learner-id.png"))
@@ -126,11 +125,7 @@ def test_a_status_list_and_a_learner_id_that_is_no_did(
         paste.clear()
         driver.execute_script("arguments[0].value = arguments[1];", paste, revocation)
         driver.find_element("id", "check-paste").click()
-        for _ in range(100):
-            shown = driver.execute_script(text)
-            if "Status list" in shown:
-                break
-            time.sleep(0.1)
+        shown = poll(driver, text, "Status list")
         assert "This is not a badge" in shown, shown
         assert "the issuer's list of revoked badges" in shown
         assert "Awarded" not in shown
@@ -140,11 +135,7 @@ def test_a_status_list_and_a_learner_id_that_is_no_did(
         assert "badge checked" not in shown  # no "1 badge checked: ..." headline
         driver.save_screenshot(str(tmp_path / "status-list.png"))
         driver.find_element("id", "lang-nl").click()
-        for _ in range(100):
-            shown = driver.execute_script(text)
-            if "Statuslijst" in shown:
-                break
-            time.sleep(0.1)
+        shown = poll(driver, text, "Statuslijst")
         assert "de lijst van de uitgever met ingetrokken badges" in shown, shown
         assert "leerling (DID)" not in shown
         driver.save_screenshot(str(tmp_path / "status-list-nl.png"))
