@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup test lint typecheck contracts pytest interop demo bench messages fuzz clean
+.PHONY: all setup native test lint typecheck contracts pytest interop demo bench messages fuzz clean
 
 all: test
 
@@ -15,7 +15,22 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,legacy]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# The verifier's hot paths compiled with mypyc (shared/native.py lists them): rebuilt
+# when one of their sources changes; skipped, with a note, on a machine without a C
+# compiler (Rugzak then runs them as plain Python, only slower).
+NATIVE_SOURCES := shared/jsonld/rdfc.py shared/jsonld/to_rdf.py shared/plain_terms.py shared/native.py
+NATIVE := shared/_native/manifest.json
+
+$(NATIVE): $(STAMP) $(NATIVE_SOURCES) scripts/build_native.py
+	@if command -v cc >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; then \
+		$(BIN)/python scripts/build_native.py; \
+	else \
+		echo "no C compiler: the hot paths stay plain Python (verification is slower)"; \
+	fi
+
+native: $(NATIVE)
+
+setup: $(STAMP) $(NATIVE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shared issuer wallet verifier tests bench scripts
@@ -27,7 +42,7 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(BIN)/lint-imports
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(NATIVE)
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck contracts pytest
@@ -35,10 +50,10 @@ test: lint typecheck contracts pytest
 interop: $(STAMP)
 	$(BIN)/python scripts/gen_interop.py
 
-demo: $(STAMP)
+demo: $(STAMP) $(NATIVE)
 	$(BIN)/python scripts/demo.py
 
-bench: $(STAMP)
+bench: $(STAMP) $(NATIVE)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_sizes.py
 
@@ -53,4 +68,4 @@ messages: $(STAMP)
 	$(BIN)/python scripts/gen_page_messages.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build shared/_native *.egg-info .pytest_cache .mypy_cache .ruff_cache

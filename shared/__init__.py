@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from shared import native
 from shared.lazy import lazy_exports
 
 if TYPE_CHECKING:
@@ -67,6 +68,8 @@ _HOMES = {
 }
 
 __getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
+
+native.install()  # compiled hot paths, where built and still matching the source
 
 
 __all__ = [

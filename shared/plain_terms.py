@@ -13,7 +13,7 @@ key a term of those contexts — no IRIs, compact IRIs or JSON-LD keywords as ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from shared.vocab import as_list
@@ -70,6 +70,7 @@ def _plain(document: Any, member: str) -> bool | None:
         names: list[Any] = []
         add_names = names.extend
         for node in level:  # only exact dicts and lists are put in a level
+            values: Iterable[Any]  # a list or a dict's values (mypyc checks the type)
             if type(node) is list:
                 values = node
             else:

@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from pyld.canon import URDNA2015, permutations
+from pyld.canon import permutations
 
 from shared.errors import ErrorCode, InvalidInput
 
@@ -317,8 +317,7 @@ class _Issuer:
         return issued
 
     def copy(self) -> _Issuer:
-        twin = _Issuer.__new__(_Issuer)
-        twin.prefix = self.prefix
+        twin = _Issuer(self.prefix)
         twin.counter = self.counter
         twin.existing = dict(self.existing)
         twin.order = list(self.order)
@@ -425,32 +424,3 @@ class _NDegree:
             assert chosen_issuer is not None  # the first permutation always sets it
             issuer = chosen_issuer
         return md.hexdigest(), issuer
-
-
-class LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
-    """pyld's URDNA2015 with a budget on Hash N-Degree Quads calls (pyld's escaping)."""
-
-    def __init__(self, budget: int) -> None:
-        super().__init__()
-        self._budget = budget
-
-    def hash_n_degree_quads(self, id_: str, issuer: Any) -> dict[str, Any]:
-        self._budget -= 1
-        if self._budget < 0:
-            raise InvalidInput(
-                "RDF dataset is too expensive to canonicalize (possible dataset poisoning)",
-                code=ErrorCode.canonicalization_too_complex,
-            )
-        result: dict[str, Any] = super().hash_n_degree_quads(id_, issuer)
-        return result
-
-
-def work_limit(dataset: dict[str, list[dict[str, Any]]]) -> int:
-    """Hash N-Degree Quads calls allowed on a pyld dataset."""
-    nodes = set()
-    for triples in dataset.values():
-        for triple in triples:
-            for key in ("subject", "object"):
-                if triple[key]["type"] == "blank node":
-                    nodes.add(triple[key]["value"])
-    return N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(nodes)

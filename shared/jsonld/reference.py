@@ -19,12 +19,13 @@ from __future__ import annotations
 from typing import Any
 
 from pyld import jsonld
+from pyld.canon import URDNA2015
 from pyld.context_resolver import ContextResolver
 
 from shared.contexts import document_loader
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.jsonld.context import BoundedCache
-from shared.jsonld.rdfc import LimitedURDNA2015, work_limit
+from shared.jsonld.rdfc import N_DEGREE_CALLS_FLOOR, N_DEGREE_CALLS_PER_NODE
 from shared.jsonld.safety import check_expanded
 
 _RESOLVED = BoundedCache(256)
@@ -158,6 +159,35 @@ def nquad(quad: dict[str, Any]) -> str:
     if quad.get("name") is not None and quad["name"].get("value") is not None:
         parts.append(_term(quad["name"]))
     return " ".join(parts) + " .\n"
+
+
+class LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
+    """pyld's URDNA2015 with a budget on Hash N-Degree Quads calls (pyld's escaping)."""
+
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self._budget = budget
+
+    def hash_n_degree_quads(self, id_: str, issuer: Any) -> dict[str, Any]:
+        self._budget -= 1
+        if self._budget < 0:
+            raise InvalidInput(
+                "RDF dataset is too expensive to canonicalize (possible dataset poisoning)",
+                code=ErrorCode.canonicalization_too_complex,
+            )
+        result: dict[str, Any] = super().hash_n_degree_quads(id_, issuer)
+        return result
+
+
+def work_limit(dataset: dict[str, list[dict[str, Any]]]) -> int:
+    """Hash N-Degree Quads calls allowed on a pyld dataset."""
+    nodes = set()
+    for triples in dataset.values():
+        for triple in triples:
+            for key in ("subject", "object"):
+                if triple[key]["type"] == "blank node":
+                    nodes.add(triple[key]["value"])
+    return N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(nodes)
 
 
 class _RDFC10(LimitedURDNA2015):

@@ -117,6 +117,10 @@ _STR_FALLBACK: Final = 4  # not handled here
 # MAX_PLANS remembered plans the memo starts again, so ever-new shapes cost time,
 # never memory (at most MAX_PLANS x MAX_PLAN_KEYS property plans).
 MAX_PLANS: Final = 4096
+# Node objects and arrays nested in one another at most: deeper documents go to pyld,
+# which refuses them (``invalid_jsonld``) at its recursion limit. No credential comes
+# near it; the verifier refuses bodies nested deeper than 48 before this.
+MAX_NESTING: Final = 256
 MAX_PLAN_KEYS: Final = 32
 MAX_PLAN_CHARS: Final = 2048
 
@@ -356,11 +360,21 @@ class EmbeddedQuads(NamedTuple):
 class _Emitter:
     """Walks one document, collecting its quads."""
 
-    __slots__ = ("blank", "captured", "embedded", "proof_plan", "proof_span", "quads", "undefined")
+    __slots__ = (
+        "blank",
+        "captured",
+        "depth",
+        "embedded",
+        "proof_plan",
+        "proof_span",
+        "quads",
+        "undefined",
+    )
 
     def __init__(self, embedded: Sequence[Any] = ()) -> None:
         self.quads: set[Quad] = set()
         self.blank = 0
+        self.depth = 0  # nodes and arrays entered and not left (MAX_NESTING)
         self.undefined: str | None = None
         # The credentials whose quads are handed back (by identity), and those handed.
         self.embedded = tuple(embedded)
@@ -411,6 +425,7 @@ class _Emitter:
         self, element: dict[str, Any], ctx: ActiveContext, prop: str | None, graph: Term | None
     ) -> Term:
         """Emit a node object's quads into ``graph``; return its subject."""
+        self.enter()
         plan = self.plan(element, ctx, prop)
         if plan.undefined is not None and self.undefined is None:
             self.undefined = plan.undefined
@@ -445,7 +460,16 @@ class _Emitter:
                     add((subject, prop_plan.predicate, node, graph))
             else:
                 self.property(subject, prop_plan, value, graph)
+        self.depth -= 1
         return subject
+
+    def enter(self) -> None:
+        """One level deeper; past ``MAX_NESTING`` the reference path takes over (and
+        refuses the document). A count, not the interpreter's recursion limit: compiled
+        (``shared.native``), this walk has none, and would run out of memory instead."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise Fallback("nesting too deep")
 
     def property(self, subject: Term, plan: _PropertyPlan, value: Any, graph: Term | None) -> None:
         if plan is self.proof_plan:
@@ -480,8 +504,10 @@ class _Emitter:
         if value is None:
             return
         if isinstance(value, list):
+            self.enter()
             for item in value:
                 self.values(item, plan, graph, out, graph_container)
+            self.depth -= 1
             return
         if isinstance(value, dict):
             if graph_container:
@@ -530,7 +556,7 @@ class _Emitter:
         self.proof_plan = proof_plan
         self.proof_span = None
         self.node(value, INITIAL, None, named)
-        span = self.proof_span
+        span = self.noted_span()
         self.quads = outer
         self.embedded = embedded
         self.proof_plan = None
@@ -540,6 +566,11 @@ class _Emitter:
         if span is not None:
             self.captured.append(EmbeddedQuads(value, inner, named, *span))
         return True
+
+    def noted_span(self) -> tuple[int, int] | None:
+        """The proof's span ``node`` noted. Read through a call: mypy keeps the attribute
+        narrowed to the ``None`` set before ``node``, and mypyc would check that type."""
+        return self.proof_span
 
     @staticmethod
     def string(value: str, plan: _PropertyPlan) -> str:

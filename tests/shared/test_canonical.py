@@ -10,6 +10,7 @@ import pytest
 
 from shared.canonical import canonize, canonize_reference, jcs
 from shared.errors import ErrorCode, InvalidInput
+from shared.jsonld.context import Fallback
 from shared.jsonld.rdfc import canonicalize
 from shared.jsonld.to_rdf import document_quads
 from shared.vocab import OB_V3P0_303 as OB
@@ -247,6 +248,17 @@ def test_deep_nesting_is_invalid_input_not_recursion_error() -> None:
     with pytest.raises(InvalidInput) as caught:
         canonize(node)
     assert caught.value.code == ErrorCode.invalid_jsonld
+
+
+@pytest.mark.parametrize("depth", [300, 100_000])
+def test_nesting_is_counted_not_left_to_the_stack(depth: int) -> None:
+    # Compiled (shared.native), the walk has no recursion limit: without its own
+    # count, 20,000 levels took minutes and gigabytes before it was refused.
+    node: dict[str, Any] = {"id": "urn:leaf"}
+    for _ in range(depth):
+        node = {"next": [node]}
+    with pytest.raises(Fallback):
+        document_quads({"@context": {"@vocab": "https://example.com/#"}, **node})
 
 
 def test_canonize_does_not_mutate_the_document() -> None:
