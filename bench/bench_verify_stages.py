@@ -60,6 +60,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from shared import native  # noqa: E402
 from shared.credentials import checks, create_presentation  # noqa: E402
 from shared.credentials import verify as verify_module  # noqa: E402
 from shared.credentials.verify import clear_list_memo  # noqa: E402
@@ -206,6 +207,7 @@ def main() -> int:
         f"{load_before[2]:.1f}, after {load_after[0]:.1f}/{load_after[1]:.1f}/"
         f"{load_after[2]:.1f} on {os.cpu_count()} cores"
     )
+    print(f"compiled hot paths (shared.native): {native.state()}")
     if args.profile:  # first sight, as the headline figure
         again, more, _size = setup(args.count + 20)
         for document in more[:20]:
