@@ -29,7 +29,8 @@ class Catalogue:
     ``ok`` and ``status_ok`` for checks that passed), ``checks`` (check name -> label)
     and ``verdicts`` (the plain states of ``shared.showing.verdict``: ``state_<state>``
     labels, ``say_<state>`` sentences, ``count_<state>`` headline words,
-    ``status_<status>`` and ``bind_<binding>`` sentences), ``wallet`` (the wallet's
+    ``status_<status>`` and ``bind_<binding>`` sentences, ``list_*`` for an issuer's
+    status list checked on its own), ``wallet`` (the wallet's
     screen texts kept here, such as the skills passport's, with ``{name}`` fields),
     ``verifier_cli`` (the headings and lines ``rugzak-verifier`` prints) and
     ``results`` (the words of a badge's results, ``shared.showing.results``)."""

@@ -18,7 +18,8 @@ from shared.proof.verify import proofs_of, verify_proofs
 from shared.verification import Check, CheckName
 
 # Proof failures whose catalogue sentence says it better than the low-level message;
-# for the others (malformed proofs, keys) the specific message is kept.
+# for the others (malformed proofs, keys, a context that is not bundled: its address)
+# the specific message is kept, for whoever reads the checks as they are.
 _PLAIN = frozenset(
     {
         ErrorCode.proof_invalid,
@@ -27,7 +28,6 @@ _PLAIN = frozenset(
         ErrorCode.did_not_found,
         ErrorCode.did_document_invalid,
         ErrorCode.fetch_refused,
-        ErrorCode.unknown_context,
         ErrorCode.undefined_term,
     }
 )

@@ -294,3 +294,19 @@ def form_text(form: Any, words: Any) -> str:
     elif form.get("ob2") == "signed":
         parts.append(words["form_ob2_signed"].format(alg=form.get("alg", "")))
     return " · ".join(parts)
+
+
+#: The catalogue words ``list_text`` uses: an issuer's status list checked on its own.
+LIST_WORDS = ("list_title", "list_say", "list_say_revocation", "list_say_suspension")
+
+
+def list_text(status_list: Any, words: Any) -> tuple[str, str] | None:
+    """The title and sentence for an issuer's status list checked on its own ("Status
+    list", "This is not a badge: it is the issuer's list of revoked badges, ..."), or
+    None when ``status_list`` (a summary's ``statusList``) is absent: then it is a badge.
+    ``words`` are the catalogue's verdict words of one language; the page's
+    ``credentialCard`` in ``verifier/static/app.js`` says the same."""
+    if not isinstance(status_list, dict):
+        return None
+    said = words.get(f"list_say_{status_list.get('purpose')}") or words["list_say"]
+    return words["list_title"], said

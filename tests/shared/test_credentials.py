@@ -178,6 +178,11 @@ def test_unknown_context_and_undefined_terms_fail_cleanly() -> None:
     cred["@context"] = [*cred["@context"], "https://evil.example/context.json"]
     result = verify_credential(cred, now=NOW, check_schema=False)
     assert ErrorCode.unknown_context in result.codes()
+    # the term of the trade and the address stay in the check's own message, for
+    # developers; people read the catalogue's plain sentence for the code
+    (proof,) = [c for c in result.checks if c.name == "proof"]
+    assert "JSON-LD context" in proof.message
+    assert "https://evil.example/context.json" in proof.message
     extra = badge()
     extra["credentialSubject"]["favouriteColour"] = "blue"
     with pytest.raises(InvalidInput) as info:

@@ -4,6 +4,7 @@ check a label, and the verifier page's generated copy is current."""
 from __future__ import annotations
 
 import json
+import re
 import runpy
 import string
 from pathlib import Path
@@ -40,7 +41,7 @@ def test_the_catalogue_holds_nothing_but_codes_and_checks() -> None:
 def test_every_plain_verdict_has_its_words() -> None:
     """shared.showing's states, statuses and bindings are said in both languages."""
     from shared.ob.disclosure import SELECTABLE
-    from shared.showing.verdict import BINDINGS, FORM_WORDS, STATES, STATUSES
+    from shared.showing.verdict import BINDINGS, FORM_WORDS, LIST_WORDS, STATES, STATUSES
 
     wanted = {f"state_{s}" for s in STATES} | {f"say_{s}" for s in STATES}
     wanted |= {f"count_{s}" for s in STATES} | {f"status_{s}" for s in STATUSES}
@@ -48,6 +49,7 @@ def test_every_plain_verdict_has_its_words() -> None:
     # selective disclosure: "Not shown: ..." names every part a learner may hide
     wanted |= {"hidden"} | {f"part_{p}" for p in SELECTABLE}
     wanted |= set(FORM_WORDS)  # what another tool's badge was read from
+    wanted |= set(LIST_WORDS)  # an issuer's status list checked on its own
     for lang in messages.LANGUAGES:
         assert set(messages.catalogue(lang).verdicts) == wanted, lang
     assert messages.verdict_word("bind_unbound", "en") == (
@@ -69,6 +71,22 @@ def test_broken_linked_data_is_said_in_plain_words(lang: str) -> None:
     text = messages.sentence(ErrorCode.invalid_jsonld, lang) or ""
     assert "linked data" not in text.lower()
     assert ("cannot be checked" if lang == "en" else "niet gecontroleerd") in text
+
+
+# Terms of the trade HR and learners do not know: they stay in the checks' own
+# messages (``--details``, the API's ``checks[].message``), never in these sentences.
+JARGON = re.compile(
+    r"JSON-LD|(?-i:\bDIDs?\b)|proofValue|CBOR|VPQR|VCDM|\bschema|W3C|validator|\bcredential",
+    re.IGNORECASE,
+)
+
+
+@pytest.mark.parametrize("lang", messages.LANGUAGES)
+def test_what_people_read_has_no_jargon(lang: str) -> None:
+    """The sentences for codes and the plain verdict's words (what the page, the CLI
+    and the wallet show) say "badge", "identity", "vocabulary", not the technical term."""
+    said = {**messages.catalogue(lang).codes, **messages.catalogue(lang).verdicts}
+    assert {k: v for k, v in said.items() if JARGON.search(v)} == {}
 
 
 def test_english_and_dutch_differ_where_they_should() -> None:

@@ -76,6 +76,7 @@ async def test_page_info_health_and_static(client: httpx.AsyncClient) -> None:
     assert info["offline"] is True
     assert info["issuers"][0]["name"] == ISSUER_NAME
     assert info["pack_status_lists"] == 2
+    assert info["pack_key_documents"] == 0  # the pack's issuers are DIDs
     assert (await client.get("/health")).json() == {"status": "ok"}
 
 

@@ -142,3 +142,59 @@ def test_another_tools_results_and_evidence_narrative_are_printed_for_people(
     assert not [line for line in printed if line.startswith("#")]
     assert "level ?" not in result.output.lower()
     assert "niveau ?" not in result.output.lower()
+
+
+STATUS_LIST = VECTORS / "ob3" / "1edtech-validator" / "bit-string-list" / "testlist"
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "said"),
+    [
+        ("en", "Status list:", "the issuer's list of revoked badges"),
+        ("nl", "Statuslijst:", "de lijst van de uitgever met ingetrokken badges"),
+    ],
+)
+def test_a_status_list_on_its_own_is_said_to_be_one(lang: str, title: str, said: str) -> None:
+    """An issuer's list of revoked badges checked alone is no badge: the CLI says what
+    it is, as the page does, and names no learner (its subject is the list)."""
+    result = runner.invoke(
+        app, ["verify", "--lang", lang, str(STATUS_LIST)], env={"COLUMNS": "200"}
+    )
+    printed = [line.strip() for line in result.output.splitlines()]
+    assert printed[0].startswith(title), result.output
+    assert said in result.output
+    assert not [line for line in printed if line.startswith("Badge")]
+    assert "#list" not in result.output  # the list's own subject, no learner's id
+
+
+def _unknown_vocabulary(tmp_path: Path) -> Path:
+    from datetime import UTC, datetime
+
+    from shared.keys import SigningKey
+    from tests.factories import signed_badge
+
+    key = SigningKey.from_seed(b"\x07" * 32)
+    cred = signed_badge(key.did, key, created=datetime.now(UTC))
+    cred["@context"] = [*cred["@context"], "https://vocab.example/context.json"]
+    path = tmp_path / "unknown-vocabulary.json"
+    path.write_text(json.dumps(cred))
+    return path
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_an_unknown_vocabulary_is_said_plainly_and_named_in_the_details(
+    tmp_path: Path, lang: str
+) -> None:
+    """HR reads that the badge uses a vocabulary this verifier does not know; the term
+    of the trade and the context's address are for ``--details``."""
+    path = _unknown_vocabulary(tmp_path)
+    plain = runner.invoke(app, ["verify", "--lang", lang, str(path)], env={"COLUMNS": "200"})
+    assert plain.exit_code == 1, plain.output
+    assert "(unknown_context)" in plain.output
+    assert "JSON-LD" not in plain.output
+    assert ("vocabulary" if lang == "en" else "woordenlijst") in plain.output
+    details = runner.invoke(
+        app, ["verify", "--details", "--lang", lang, str(path)], env={"COLUMNS": "200"}
+    )
+    assert "JSON-LD context" in details.output, details.output
+    assert "https://vocab.example/context.json" in details.output

@@ -155,6 +155,12 @@ async def test_offline_the_app_shows_the_https_issuer_as_known(
     assert result["warnings"] == []
     info = (await client.get("/info")).json()
     assert {"id": DOC_URL, "name": LISTED_AS} in info["issuers"]
+    # the https issuer's key document, counted apart from the DID documents (none here)
+    assert (info["pack_key_documents"], info["pack_dids"]) == (1, 0)
+    spec = (await client.get("/openapi.json")).json()
+    shape = spec["components"]["schemas"]["InfoOut"]
+    assert shape["properties"]["pack_key_documents"]["type"] == "integer"
+    assert "pack_key_documents" in shape["required"]
     assert len(packing) == 1  # offline: nothing more was asked
 
 

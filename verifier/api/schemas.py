@@ -151,6 +151,8 @@ class InfoOut(BaseModel):
     pack_created: str | None
     pack_dids: int
     pack_status_lists: int
+    # key documents of issuers named by an https URL (Controlled Identifiers)
+    pack_key_documents: int
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {

@@ -274,7 +274,7 @@ def print_credential(
     a badge on its own gets its own."""
     from shared.showing.narrative import plain_text
     from shared.showing.results import result_text
-    from shared.showing.verdict import form_text, plain_verdict
+    from shared.showing.verdict import form_text, list_text, plain_verdict
 
     if plain is None:
         plain = plain_verdict(result)
@@ -283,6 +283,10 @@ def print_credential(
     issuer = summary.get("issuer") or {}
     achievement = summary.get("achievement") or {}
     words = _words(lang)
+    # an issuer's status list checked on its own: no badge, and no learner in it
+    status_list = list_text(summary.get("statusList"), words)
+    if status_list is not None:
+        label = status_list[0]
     # Everything below comes from the credential: never let it be read as markup.
     title = escape(str(achievement.get("name") or summary.get("name") or summary.get("id") or "?"))
     console.print(f"{escape(label)}: [bold]{title}[/] {mark(result.verdict, lang)}")
@@ -296,7 +300,8 @@ def print_credential(
         who += f" ({say('on_list_same', lang)})"
     console.print(f"  {escape(say('issued_by', lang, who=who))}")
     state = str(plain.get("state"))
-    console.print(f"  {escape(words.get('say_' + state, state))}")
+    said = status_list[1] if status_list else words.get("say_" + state, state)
+    console.print(f"  {escape(said)}")
     checked_at = plain.get("status_checked_at")
     if isinstance(checked_at, str):  # a list the learner brought: say how old it is
         when = read_datetime(checked_at)
@@ -330,7 +335,7 @@ def print_credential(
     print_reasons(console, result.checks, plain, lang, details)
     for key, value in (
         ("id_issuer", issuer.get("id")),
-        ("id_learner", summary.get("subject")),
+        ("id_learner", None if status_list else summary.get("subject")),
         ("id_badge", summary.get("id")),
     ):
         if value:

@@ -422,14 +422,15 @@
     const state = (plainBadge && plainBadge.state) || ({ green: "valid", amber: "unknown", red: "invalid" })[r.display];
     const status = plainBadge && plainBadge.status;
     const list = s.statusList;  // an issuer's status list, uploaded on its own: no badge
-    const title = list ? t("statusList") : ach.name || s.name || t("credential") + " " + index;
+    const title = list ? v("list_title") : ach.name || s.name || t("credential") + " " + index;
     const card = el("article", { class: "verdict " + r.display, "data-verdict": r.display, "data-state": state, "data-testid": "credential-verdict" });
     const head = el("div", { class: "card-head" });
     const pic = imageNode(s.image, s.image && s.image.caption ? s.image.caption : "", "badge-img");
     if (pic) head.append(pic);
     head.append(el("h3", {}, label(stateLabel(state, bare)), el("span", { class: "title" }, title)));
     card.append(head);
-    const say = !list ? v("say_" + state) : t(I.en["statusList_" + list.purpose] ? "statusList_" + list.purpose : "statusListSay");
+    // a list's words as shared.showing.verdict.list_text picks them (the CLI's too)
+    const say = !list ? v("say_" + state) : v(M.en.verdicts["list_say_" + list.purpose] ? "list_say_" + list.purpose : "list_say");
     card.append(el("p", { class: "state-line", "data-testid": "state-line" }, say));
     const dl = el("dl");
     const add = (k, v, cls) => { if (v) { dl.append(el("dt", {}, t(k)), el("dd", cls ? { class: cls } : {}, v)); } };

@@ -36,7 +36,9 @@ async def page() -> HTMLResponse:
 
 @router.get("/info", response_model=InfoOut, operation_id="get_info")
 async def info(verifier: VerifierDep, settings: SettingsDep, pack: PackDep) -> InfoOut:
-    """This verifier's domain, trust list and trust pack (for the page's header)."""
+    """This verifier's domain, trust list and trust pack (for the page's header): what
+    the pack lets it check offline, in DID documents, https issuers' key documents and
+    status lists."""
     issuers = verifier.options.trusted_issuers or {}
     return InfoOut(
         domain=verifier.domain or settings.public_origin,
@@ -46,6 +48,7 @@ async def info(verifier: VerifierDep, settings: SettingsDep, pack: PackDep) -> I
         pack_created=None if pack is None else pack.to_dict()["created"],
         pack_dids=0 if pack is None else len(pack.dids),
         pack_status_lists=0 if pack is None else len(pack.status_lists),
+        pack_key_documents=0 if pack is None else len(pack.key_documents),
     )
 
 
