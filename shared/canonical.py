@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-def canonize(document: dict[str, Any]) -> str:
+def canonize(document: Any) -> str:
     """RDFC-1.0 (URDNA2015) canonical N-Quads of a JSON-LD document.
 
     Only bundled contexts are used. Takes the fast path when it can and pyld

@@ -35,6 +35,12 @@ MODULES: tuple[str, ...] = (
     "shared.jsonld.rdfc",
     "shared.jsonld.to_rdf",
     "shared.plain_terms",
+    "shared.proof.verify",
+    "shared.credentials.checks",
+    "shared.credentials.fields",
+    "shared.showing.results",
+    "shared.showing.badge",
+    "shared.verification",
 )
 # The shared library of the group; mypyc names it "<group>__mypyc".
 GROUP = "rugzak"
