@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 # The verifier's hot paths compiled with mypyc (shared/native.py lists them): rebuilt
 # when one of their sources changes; skipped, with a note, on a machine without a C
 # compiler (Rugzak then runs them as plain Python, only slower).
-NATIVE_SOURCES := shared/jsonld/rdfc.py shared/jsonld/to_rdf.py shared/plain_terms.py \
+NATIVE_SOURCES := shared/jsonld/rdfc.py shared/jsonld/to_rdf.py shared/plain_terms.py shared/json_depth.py \
 	shared/proof/verify.py shared/credentials/checks.py shared/credentials/fields.py \
 	shared/showing/results.py shared/showing/badge.py shared/verification.py shared/native.py
 NATIVE := shared/_native/manifest.json

@@ -35,6 +35,7 @@ MODULES: tuple[str, ...] = (
     "shared.jsonld.rdfc",
     "shared.jsonld.to_rdf",
     "shared.plain_terms",
+    "shared.json_depth",
     "shared.proof.verify",
     "shared.credentials.checks",
     "shared.credentials.fields",

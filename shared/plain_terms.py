@@ -52,7 +52,7 @@ def _plain(document: Any, member: str) -> bool | None:
     of dict or list, a key that is not a string or holds a NUL, the depth limit
     reached). Else whether some object has a member named ``member``.
 
-    Level by level, as ``verifier.service.verifier.check_depth`` walks: every container
+    Level by level, as ``shared.json_depth`` walks: every container
     of a level is at the same depth, no call is made per container, and the member
     names of a whole level are judged at once.
     """

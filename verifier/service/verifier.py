@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from shared import qr, vpqr
+from shared import json_depth, qr, vpqr
 from shared.credentials import (
     VerifyOptions,
     check_presentation_shape,
@@ -42,46 +42,9 @@ MAX_QR_TEXTS = 64
 
 
 def check_depth(document: Any, limit: int = MAX_DEPTH) -> None:
-    """Refuse JSON nested deeper than ``limit``: the document is at depth 1, a value
-    inside a container one deeper than the container.
-
-    The walk goes level by level, without recursion, so no document can exhaust the
-    stack; leaves are not visited one by one.
-    """
-    if limit < 1 or _too_deep(document, limit):
-        raise InvalidInput(
-            f"the document is nested more than {limit} levels deep",
-            code=ErrorCode.malformed_credential,
-        )
-
-
-def _is_container(value: Any) -> bool:
-    kind = type(value)
-    return kind is dict or kind is list or (kind is not str and isinstance(value, dict | list))
-
-
-def _too_deep(document: Any, limit: int) -> bool:
-    """Whether ``document`` (at depth 1) holds a value deeper than ``limit``."""
-    level = [document] if _is_container(document) else []
-    depth = 1
-    while level:
-        deeper: list[Any] = []
-        append = deeper.append
-        for node in level:  # every container here is at ``depth``
-            values = node.values() if isinstance(node, dict) else node
-            if not values:
-                continue
-            if depth >= limit:
-                return True  # it holds values at depth + 1
-            for value in values:  # inlined _is_container: this visits every value
-                kind = type(value)
-                if kind is dict or kind is list:
-                    append(value)
-                elif kind is not str and isinstance(value, dict | list):
-                    append(value)  # a subclass: not from JSON, still a container
-        level = deeper
-        depth += 1
-    return False
+    """Refuse JSON nested deeper than ``limit`` (``malformed_credential``): the
+    verifier's own limit on ``shared.json_depth``."""
+    json_depth.check_depth(document, limit)
 
 
 def display_colour(result: VerificationResult, verdict: Verdict | None = None) -> str:
