@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
+from shared import messages
 from shared.showing import narrative
 from shared.showing.results import results_of
 from shared.verification import OK, VerificationResult
@@ -26,26 +27,22 @@ def describe(
     result: VerificationResult | None = None,
     endorsements: Sequence[Endorsement] = (),
     own: Collection[str] = (),
+    *,
+    head: bool = True,
 ) -> str:
-    """The credential as Markdown: why its status is what it is (once, under the
-    title), achievement, criteria, alignments, results (in the reader's words,
-    ``shared.showing.results``), evidence with its narrative, issuer profile, dates,
-    ids and (after a re-check) what the checks found, in the reader's words
-    (``wallet.reasons``; ``every_check`` says each check as it is). ``own`` are the
-    wallet's DIDs: a badge issued to one of them was issued to "you"."""
+    """The credential as Markdown: ``headline`` (left out without ``head``: the detail
+    screen shows it above the picture), achievement, criteria, alignments, results (in
+    the reader's words, ``shared.showing.results``), evidence with its narrative,
+    issuer profile, dates, ids and (after a re-check) what the checks found, in the
+    reader's words (``wallet.reasons``; ``every_check`` says each check as it is).
+    ``own`` are the wallet's DIDs: a badge issued to one of them was issued to "you"."""
     subjects = _items(credential.get("credentialSubject"))
     subject: dict[str, Any] = subjects[0] if subjects else {}
     found = _items(subject.get("achievement"))
     achievement: dict[str, Any] = found[0] if found else {}
     issuers = _items(credential.get("issuer"))
     issuer: dict[str, Any] = issuers[0] if issuers else {}
-    lines = [f"# {_md(card.name)}", ""]
-    if card.status_code != "ok":
-        lines += [
-            f"> {_md(t.code_sentence(card.status_code, card.status_code))} "
-            f"(code: {card.status_code})",
-            "",
-        ]
+    lines = [headline(card, t), ""] if head else []
     if achievement.get("description"):
         lines += [f"**{t('detail.description')}**: {_md(achievement['description'])}", ""]
     if achievement.get("achievementType"):
@@ -123,6 +120,18 @@ def describe(
             lines += ["", _md(t("checks.notes")), ""]
             lines += [f"- {_md(line.text)}" for line in told.notes]
         lines.append("")
+    return "\n".join(lines)
+
+
+def headline(card: Card, t: Translator) -> str:
+    """The badge's name and why its status is what it is (once, under the name): what
+    a learner must read first, at any window size."""
+    lines = [f"# {_md(card.name)}"]
+    if card.status_code != OK:
+        # the sentence only: a learner never needs the code ("All checks" keeps it)
+        sentence = t.code_sentence(card.status_code, messages.sentence(card.status_code) or "")
+        if sentence:
+            lines += ["", f"> {_md(sentence)}"]
     return "\n".join(lines)
 
 

@@ -1,7 +1,8 @@
 """English and Dutch texts for everything the wallet shows (TUI and CLI).
 
 ``Translator(lang)`` looks up a key and formats it; ``error_text`` turns a stable
-error code into a plain sentence (the code is shown beside it, for support). The
+error code into a plain sentence (a learner never needs the code: ``--json`` output
+and the "All checks" view keep it, for machines and support). The
 sentences for codes are not here: they come from the shared message catalogue
 (``shared.messages``), the same the verifier page shows. The
 language comes from ``--lang`` or else the system locale (``nl*`` -> Dutch).
@@ -34,7 +35,6 @@ EN: dict[str, str] = {
     "common.yes": "Yes",
     "common.no": "No",
     "common.error_title": "Something went wrong",
-    "common.error_line": "{sentence} (code: {code})",
     "common.saved": "Saved {path}",
     "common.overwrite": "There is already a file {path}. Replace it?",
     "error.file_exists": "There is already a file {path}. Choose another name, or add --force "
@@ -124,7 +124,7 @@ EN: dict[str, str] = {
     "detail.checks": "Checks",
     "detail.all_checks": "All checks",
     "checks.notes": "Notes (on their own they do not make a badge invalid):",
-    "detail.credential_id": "Credential id",
+    "detail.credential_id": "Badge id",
     "detail.local_id": "Wallet id",
     "detail.export_to": "Export this badge as a JSON file to:",
     "detail.exported": "Exported to {path}",
@@ -134,7 +134,7 @@ EN: dict[str, str] = {
     "import.title": "Receive a badge",
     "import.prompt": (
         "Paste an offer link from an issuer (openid-credential-offer://…), "
-        "a web address of a credential, or the path of a JSON file, a baked badge "
+        "a web address of a badge, or the path of a JSON file, a baked badge "
         "(PNG) or a picture of the offer's QR code."
     ),
     "import.placeholder": "offer link, https:// address or file path",
@@ -376,7 +376,6 @@ NL: dict[str, str] = {
     "common.yes": "Ja",
     "common.no": "Nee",
     "common.error_title": "Er ging iets mis",
-    "common.error_line": "{sentence} (code: {code})",
     "common.saved": "{path} opgeslagen",
     "common.overwrite": "Er staat al een bestand {path}. Vervangen?",
     "error.file_exists": "Er staat al een bestand {path}. Kies een andere naam, of voeg --force "
@@ -472,7 +471,7 @@ NL: dict[str, str] = {
     "import.title": "Een badge ontvangen",
     "import.prompt": (
         "Plak een aanbiedingslink van een uitgever (openid-credential-offer://…), "
-        "een webadres van een credential, of het pad van een JSON-bestand, een "
+        "een webadres van een badge, of het pad van een JSON-bestand, een "
         "gebakken badge (PNG) of een afbeelding van de QR-code van de aanbieding."
     ),
     "import.placeholder": "aanbiedingslink, https://-adres of bestandspad",
@@ -756,7 +755,7 @@ class Translator:
         return self._errors.get(code) or fallback
 
     def error_text(self, error: RugzakError) -> str:
-        """One line for an error: the sentence and its stable code."""
+        """One line for an error, for people: the sentence, without its stable code."""
         sentence = self._errors.get(str(error.code))
         detailed = self._texts.get(f"error.{error.code}") or EN.get(f"error.{error.code}")
         if detailed and isinstance(error.detail, dict):
@@ -777,4 +776,4 @@ class Translator:
                 if self.lang == "en" or sentence is None
                 else (f"{sentence} {error.message}")
             )
-        return self("common.error_line", sentence=sentence, code=str(error.code))
+        return sentence

@@ -20,6 +20,10 @@ from rich_pixels import HalfcellRenderer, Pixels
 #: the box the picture fits in, in terminal cells (a half block is two pixels high)
 MAX_ROWS = 10
 MAX_COLUMNS = 20
+#: in a window lower than ``TALL`` rows (80x24) the picture takes ``SHORT_ROWS``, so the
+#: badge's description still shows below it
+SHORT_ROWS = 6
+TALL = 32
 #: larger files or pictures are not decoded (a badge image is tens of KB, 512 px at most)
 MAX_PICTURE_BYTES = 1024 * 1024
 MAX_PIXELS = 4096 * 4096
@@ -27,6 +31,11 @@ _CACHE_SIZE = 32
 
 _cache: OrderedDict[str, Pixels] = OrderedDict()
 _lock = Lock()
+
+
+def picture_rows(window_rows: int) -> int:
+    """How many rows the picture may take in a window of ``window_rows``."""
+    return MAX_ROWS if window_rows >= TALL else SHORT_ROWS
 
 
 def half_blocks(data: bytes, rows: int = MAX_ROWS, columns: int = MAX_COLUMNS) -> Pixels | None:

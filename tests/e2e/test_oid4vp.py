@@ -21,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shared import qr
+from shared.messages import sentence
 from shared.oid4vp import FORM_MEDIA_TYPE, decode_request_object, encode_response
 from shared.runtime.sealing import FAST_KDF
 from shared.status_cache import LocalStatusSource
@@ -210,7 +211,7 @@ def test_a_photo_of_the_pages_qr_code_works_too(
     blank.write_bytes(qr.render_png("RZ1:not a request", scale=4))
     code, _out, err = run(config, "present", "--request", str(blank), "-c", good)
     assert code == 2
-    assert "invalid_image" in err
+    assert sentence("invalid_image") in err
 
 
 def test_declining_tells_the_verifier(

@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList, SelectionList, Static
 
 from shared import qr
 from shared.credentials import verify_presentation
+from shared.messages import sentence
 from shared.presentation_request import PresentationRequest
 from shared.status_cache import LocalStatusSource
 from shared.status_staple import unstaple
@@ -144,7 +145,7 @@ async def test_wrong_passphrase_says_so_and_right_one_opens(
         await settle(app, pilot)
         assert isinstance(app.screen, UnlockScreen)
         message = str(app.screen.query_one("#form-error", Static).render())
-        assert "wrong_passphrase" in message
+        assert message == sentence("wrong_passphrase")
         await unlock(app, pilot)
         assert isinstance(app.screen, BadgesScreen)
 
@@ -176,7 +177,7 @@ async def test_refused_credential_shows_the_reason(
         await unlock(app, pilot)
         text = await receive(app, pilot, str(path))
         assert "Refused" in text
-        assert "proof_invalid" in text
+        assert sentence("proof_invalid") in text
 
 
 async def test_a_badge_already_in_the_wallet_is_said_plainly_not_refused(
@@ -329,7 +330,8 @@ async def test_damaged_wallet_file_shows_a_plain_error(
     async with app.run_test(size=(80, 24)) as pilot:
         await unlock(app, pilot)
         assert isinstance(app.screen, ErrorDialog)
-        assert "wallet_corrupt" in str(app.screen.query_one("#error-text", Static).render())
+        said = str(app.screen.query_one("#error-text", Static).render())
+        assert said == sentence("wallet_corrupt")
         await pilot.press("enter")
         assert isinstance(app.screen, UnlockScreen)
 
@@ -441,7 +443,8 @@ async def test_offer_asking_for_a_transaction_code(
         await type_into(pilot, app.screen.query_one("#source", Input), fake.offer(8))
         await pilot.press("enter")
         await settle(app, pilot)
-        assert "tx_code_required" in str(app.screen.query_one("#progress", Static).render())
+        said = str(app.screen.query_one("#progress", Static).render())
+        assert said == sentence("tx_code_required")
         assert app.focused is app.screen.query_one("#tx-code", Input)
         await type_into(pilot, app.screen.query_one("#tx-code", Input), "4321")
         await pilot.press("enter")

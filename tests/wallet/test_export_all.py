@@ -184,7 +184,7 @@ def test_existing_files_are_never_replaced_unasked(config: WalletConfig, tmp_pat
 
     code, _, err = run(config, "export", "--all", str(folder), "--as", "image")
     assert code == 2
-    assert "file_exists" in err
+    assert "There is already a file" in err
     assert sorted(p.name for p in folder.iterdir()) == [mine.name]  # nothing written
 
     code, _, err = run(config, "export", "--all", str(folder), "--force")
@@ -192,7 +192,7 @@ def test_existing_files_are_never_replaced_unasked(config: WalletConfig, tmp_pat
     assert len(_manifest(folder)["badges"]) == 1
     # a second export to the same folder stops at index.json, unless --force
     code, _, err = run(config, "export", "--all", str(folder))
-    assert (code, "file_exists" in err) == (2, True)
+    assert (code, "There is already a file" in err) == (2, True)
     assert run(config, "export", "--all", str(folder), "--force")[0] == 0
     # a file where the folder should be
     code, _, err = run(config, "export", "--all", str(mine))
@@ -316,7 +316,7 @@ def test_presentation_holds_every_badge_and_reads_back(
     assert vp["verifiableCredential"][:2] == credentials
     assert vp["verifiableCredential"][2]["id"] == f"data:application/vc+jwt,{jwt}"
     code, _, err = run(config, "export", "--all", str(target), "--as", "presentation")
-    assert (code, "file_exists" in err) == (2, True)
+    assert (code, "There is already a file" in err) == (2, True)
 
     # a new wallet with the same key (restored from a backup made before any badge)
     fresh = replace(config, data_dir=tmp_path / "fresh")

@@ -24,7 +24,14 @@ from wallet.app import WalletApp
 from wallet.badge_images import badge_image
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
-from wallet.picture import MAX_COLUMNS, MAX_PICTURE_BYTES, MAX_ROWS, half_blocks
+from wallet.picture import (
+    MAX_COLUMNS,
+    MAX_PICTURE_BYTES,
+    MAX_ROWS,
+    SHORT_ROWS,
+    half_blocks,
+    picture_rows,
+)
 from wallet.screens.detail import DetailScreen
 
 
@@ -57,6 +64,14 @@ def test_a_realistic_picture_fits_the_box_in_half_blocks() -> None:
     text = Console(width=80, record=True, color_system="truecolor")
     text.print(pixels)
     assert "▄" in text.export_text() or "▀" in text.export_text()
+
+
+def test_a_short_window_gets_a_smaller_picture() -> None:
+    """At 80x24 a picture of MAX_ROWS left too little room for the badge's text."""
+    assert picture_rows(24) == SHORT_ROWS < MAX_ROWS == picture_rows(40)
+    pixels = half_blocks(badge_png(40, seed=3), rows=SHORT_ROWS)
+    assert pixels is not None
+    assert _cells(pixels)[0] == SHORT_ROWS
 
 
 def test_bad_oversize_and_non_raster_pictures_are_none() -> None:

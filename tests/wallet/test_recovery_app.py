@@ -78,7 +78,7 @@ async def test_shares_made_in_the_app_restore_on_a_fresh_wallet(
         await settle(app, pilot)
         assert isinstance(app.screen, ErrorDialog)  # two shares are not enough
         said = " ".join(str(w.render()) for w in app.screen.query(Static))
-        assert "recovery_shares_too_few" in said
+        assert "2 share(s) given, 3 needed to restore." in said
         await pilot.press("escape")
         await pilot.pause()
         await pilot.press("ctrl+o")

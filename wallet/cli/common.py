@@ -1,5 +1,6 @@
 """What every verb shares: the chosen settings, the passphrase, opening the wallet,
-and turning errors into one plain sentence with exit code 2."""
+and turning errors into one plain sentence with exit code 2 (with ``--json`` the
+stable code follows it, for scripts)."""
 
 from __future__ import annotations
 
@@ -57,9 +58,20 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int], None]]:
         yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
-def fail(t: Translator, error: RugzakError) -> typer.Exit:
-    err.print(t.error_text(error), markup=False)
+def fail(t: Translator, error: RugzakError, *, machine: bool = False) -> typer.Exit:
+    """The error as a sentence on stderr, exit code 2. For ``machine`` (a verb run with
+    ``--json``) the stable code follows it: a script tells failures apart by the code,
+    a person needs only the sentence."""
+    line = t.error_text(error)
+    if machine:
+        line += f" (code: {error.code})"
+    err.print(line, markup=False)
     return typer.Exit(EXIT_BAD_INPUT)
+
+
+def for_machine(ctx: typer.Context) -> bool:
+    """Whether the verb was asked for ``--json`` output."""
+    return bool(ctx.params.get("as_json"))
 
 
 def passphrase(t: Translator, prompt_key: str = "cli.passphrase", *, confirm: bool = False) -> str:
@@ -81,7 +93,7 @@ def open_service(ctx: typer.Context) -> WalletService:
     try:
         store = WalletStore.unlock(current.config.data_dir, passphrase(current.t))
     except RugzakError as exc:
-        raise fail(current.t, exc) from None
+        raise fail(current.t, exc, machine=for_machine(ctx)) from None
     return WalletService(current.config, store)
 
 
@@ -99,18 +111,18 @@ def run(ctx: typer.Context, action: Callable[[], int | None]) -> None:
     """Run a verb's body: errors (and file errors) become a sentence and exit code 2;
     a non-zero return is the exit code."""
     t = state(ctx).t
+    machine = for_machine(ctx)
     try:
         code = action()
     except RugzakError as exc:
-        raise fail(t, exc) from None
+        raise fail(t, exc, machine=machine) from None
     except OSError as exc:
         if is_disk_full(exc):
             from wallet.data.store import disk_full
 
-            raise fail(t, disk_full()) from None
+            raise fail(t, disk_full(), machine=machine) from None
         where = f" ({exc.filename})" if exc.filename else ""
-        raise fail(
-            t, RugzakError(f"{exc.strerror or exc}{where}.", code=ErrorCode.invalid_request)
-        ) from None
+        error = RugzakError(f"{exc.strerror or exc}{where}.", code=ErrorCode.invalid_request)
+        raise fail(t, error, machine=machine) from None
     if code:
         raise typer.Exit(code)

@@ -17,7 +17,7 @@ from wallet.widgets.i18n import translate_bindings
 
 
 class ErrorDialog(ModalScreen[None]):
-    """A failure as a plain sentence with its stable code."""
+    """A failure as a plain sentence (no code: the learner needs none)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter", "close", "common.close")]
 

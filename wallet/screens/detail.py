@@ -1,5 +1,9 @@
 """One badge: everything the credential says, the checks (the reasons, and every
-check on demand), and the raw JSON on demand."""
+check on demand), and the raw JSON on demand.
+
+First come the facts a learner opened it for: the status line, the name and why
+(``badge_text.headline``); the picture follows them, smaller in a short window, so at
+80x24 nothing has to be scrolled to learn whether the badge is valid."""
 
 from __future__ import annotations
 
@@ -11,7 +15,6 @@ from typing import Any, ClassVar
 
 from rich.syntax import Syntax
 from rich.text import Text
-from rich_pixels import Pixels
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -23,13 +26,13 @@ from shared.formats import readable
 from shared.ob.disclosure import can_disclose
 from shared.verification import VerificationResult
 from wallet.badge_images import badge_image
-from wallet.badge_text import describe, every_check
+from wallet.badge_text import describe, every_check, headline
 from wallet.data.endorsements import Endorsement, endorsements_of
 from wallet.data.store import StoredCredential
 from wallet.dialogs.audience import AudienceDialog
 from wallet.dialogs.common import ConfirmDialog, MessageDialog, PathDialog
 from wallet.file_names import card_stem
-from wallet.picture import half_blocks
+from wallet.picture import half_blocks, picture_rows
 from wallet.screens.base import WalletScreen
 from wallet.session import WalletSession
 from wallet.widgets.cards import status_badge
@@ -54,12 +57,14 @@ class DetailScreen(WalletScreen):
         self.result: VerificationResult | None = None
         self.endorsed: list[Endorsement] = []
         self.own: tuple[str, ...] = ()  # the wallet's DIDs: a badge to one is "yours"
+        self.picture: bytes | None = None  # the picture's bytes, drawn to the window's size
         self.sub_title = self.t("detail.title")
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="badge-status")
         with VerticalScroll(id="detail-body"):
+            yield Markdown("", id="detail-head")
             yield Static("", id="badge-picture")
             yield Markdown("", id="detail")
             with Collapsible(title=self.t("detail.all_checks"), id="all-checks"):
@@ -93,9 +98,20 @@ class DetailScreen(WalletScreen):
         the wallet) in a thread so the screen never waits for the network; any failure
         leaves the picture out (``wallet.badge_images`` says why it is decoration)."""
         wallet = self.wallet
-        pixels = await asyncio.to_thread(
-            lambda: _picture(badge_image(credential, wallet.store, wallet.network))
+        self.picture = await asyncio.to_thread(
+            lambda: badge_image(credential, wallet.store, wallet.network)
         )
+        self._draw_picture()
+
+    def on_resize(self) -> None:
+        self._draw_picture()
+
+    def _draw_picture(self) -> None:
+        """The picture in as many rows as the window spares (``picture_rows``); drawings
+        are cached, so a resize costs little."""
+        if self.picture is None:
+            return
+        pixels = half_blocks(self.picture, rows=picture_rows(self.app.size.height))
         if pixels is None:
             return
         box = self.query_one("#badge-picture", Static)
@@ -114,6 +130,7 @@ class DetailScreen(WalletScreen):
             style="dim",
         )
         self.query_one("#badge-status", Static).update(line)
+        await self.query_one("#detail-head", Markdown).update(headline(card, self.t))
         await self.query_one("#detail", Markdown).update(
             describe(
                 readable(self.stored.credential),
@@ -122,6 +139,7 @@ class DetailScreen(WalletScreen):
                 self.result,
                 self.endorsed,
                 own=self.own,
+                head=False,
             )
         )
         if self.result is not None:
@@ -346,7 +364,3 @@ class DetailScreen(WalletScreen):
             return
         self.notify(self.t("detail.deleted"))
         self.app.pop_screen()
-
-
-def _picture(data: bytes | None) -> Pixels | None:
-    return half_blocks(data) if data is not None else None

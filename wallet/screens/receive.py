@@ -132,9 +132,9 @@ class ReceiveScreen(WalletScreen):
             return text
         told = reasons_for(outcome.result, state, t, said=said)
         for line in told.reasons:
-            text.append(f"\n  {line.mark} {line.text} (code: {line.code})", style="dim")
+            text.append(f"\n  {line.mark} {line.text}", style="dim")
         if told.notes:
             text.append("\n  " + t("checks.notes"), style="dim")
         for line in told.notes:
-            text.append(f"\n  {line.mark} {line.text} (code: {line.code})", style="dim")
+            text.append(f"\n  {line.mark} {line.text}", style="dim")
         return text
