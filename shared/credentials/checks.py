@@ -149,8 +149,9 @@ def _schema(credential: dict[str, Any], result: VerificationResult) -> None:
     found = schema_findings(credential)
     allowed = [p for p in found if p.is_error and vcdm_allows(p, credential)]
     problems = [p for p in found if p.is_error and p not in allowed]
-    for warning in (p for p in found if not p.is_error):
-        result.add(warning.to_check(CheckName.schema))
+    for warning in found:
+        if not warning.is_error:
+            result.add(warning.to_check(CheckName.schema))
     if problems:
         result.add(
             Check.warned(
