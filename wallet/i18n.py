@@ -18,6 +18,7 @@ from shared import messages
 from shared.errors import RugzakError
 from shared.showing.dates import date_text
 from wallet.achievement_types import achievement_type_text
+from wallet.file_problems import file_sentence, is_file_problem
 
 LANGUAGES = ("en", "nl")
 
@@ -756,6 +757,9 @@ class Translator:
 
     def error_text(self, error: RugzakError) -> str:
         """One line for an error, for people: the sentence, without its stable code."""
+        if is_file_problem(error):
+            # a file that could not be used: never the operating system's English
+            return file_sentence(error.detail, self.lang)
         sentence = self._errors.get(str(error.code))
         detailed = self._texts.get(f"error.{error.code}") or EN.get(f"error.{error.code}")
         if detailed and isinstance(error.detail, dict):

@@ -15,6 +15,7 @@ from shared import qr
 from shared.errors import ErrorCode, InvalidInput
 from shared.formats import Parsed, enveloped, ob2_enveloped, read_any
 from shared.formats.baking import is_png, is_svg
+from wallet.file_problems import file_error
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".svg"})
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
@@ -67,6 +68,4 @@ def read_image_file(path: Path) -> bytes:
             )
         return path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(
-            f"Cannot read {path}: {exc.strerror}.", code=ErrorCode.invalid_request, detail=str(path)
-        ) from None
+        raise file_error(exc, path) from None

@@ -24,6 +24,7 @@ from shared.verification import Check, CheckName, VerificationResult
 from shared.vocab import ENDORSEMENT_CREDENTIAL, VERIFIABLE_PRESENTATION, as_list
 from wallet.data.cards import Card, Status, make_card
 from wallet.data.store import WalletStore
+from wallet.file_problems import file_error
 from wallet.images import badge_document
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -220,9 +221,7 @@ def read_json_file(path: Path) -> Any:
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise InvalidInput(
-            f"Cannot read {path}: {exc.strerror}.", code=ErrorCode.invalid_request, detail=str(path)
-        ) from None
+        raise file_error(exc, path) from None
     return read_badge_bytes(data, path.name)
 
 

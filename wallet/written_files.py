@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.errors import Conflict, ErrorCode, InvalidInput
+from wallet.file_problems import file_problem
 
 
 def refuse_existing(*paths: Path | None, force: bool = False) -> None:
@@ -21,11 +22,7 @@ def refuse_existing(*paths: Path | None, force: bool = False) -> None:
             continue
         target = Path(path).expanduser()
         if target.is_dir():
-            raise InvalidInput(
-                f"{target} is a folder: give a file name.",
-                code=ErrorCode.invalid_request,
-                detail=str(target),
-            )
+            raise file_problem("is_folder", target)
         if target.exists() and not force:
             raise Conflict(
                 f"There is already a file {target}.",

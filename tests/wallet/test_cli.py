@@ -214,7 +214,8 @@ def test_unwritable_export_is_a_plain_error(config: WalletConfig, tmp_path: Path
     local_id = json.loads(run(config, "list", "--json")[1])[0]["id"]
     code, _, err = run(config, "export", local_id, str(tmp_path / "missing" / "dir" / "x.json"))
     assert code == 2
-    assert "No such file or directory" in err
+    assert f"The folder {tmp_path / 'missing' / 'dir'} does not exist" in err
+    assert "No such file or directory" not in err
     assert "(code" not in err
 
 

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich.console import Console
 
-from shared.errors import EXIT_BAD_INPUT, ErrorCode, RugzakError
-from shared.runtime.files import is_disk_full
+from shared.errors import EXIT_BAD_INPUT, RugzakError
 from wallet.config import WalletConfig
+from wallet.file_problems import file_error
 from wallet.i18n import Translator
 
 if TYPE_CHECKING:
@@ -64,7 +64,8 @@ def fail(t: Translator, error: RugzakError, *, machine: bool = False) -> typer.E
     a person needs only the sentence."""
     line = t.error_text(error)
     if machine:
-        line += f" (code: {error.code})"
+        os_error = error.detail.get("os_error") if isinstance(error.detail, dict) else None
+        line += f" (code: {error.code}; {os_error})" if os_error else f" (code: {error.code})"
     err.print(line, markup=False)
     return typer.Exit(EXIT_BAD_INPUT)
 
@@ -117,12 +118,6 @@ def run(ctx: typer.Context, action: Callable[[], int | None]) -> None:
     except RugzakError as exc:
         raise fail(t, exc, machine=machine) from None
     except OSError as exc:
-        if is_disk_full(exc):
-            from wallet.data.store import disk_full
-
-            raise fail(t, disk_full(), machine=machine) from None
-        where = f" ({exc.filename})" if exc.filename else ""
-        error = RugzakError(f"{exc.strerror or exc}{where}.", code=ErrorCode.invalid_request)
-        raise fail(t, error, machine=machine) from None
+        raise fail(t, file_error(exc), machine=machine) from None
     if code:
         raise typer.Exit(code)

@@ -50,6 +50,7 @@ from shared.strict_json import parse as parse_json
 from wallet.data.cards import Card
 from wallet.data.recovery import combine, slot_key
 from wallet.data.store import WalletStore
+from wallet.file_problems import file_error
 
 FORMAT = "rugzak-wallet-backup"
 VERSION = 2
@@ -181,11 +182,7 @@ def _load(path: Path) -> dict[str, Any]:
             raise _invalid("it is too large")
         document = parse_json(path.read_bytes())
     except OSError as exc:
-        raise InvalidInput(
-            f"The backup file cannot be read: {exc.strerror}.",
-            code=ErrorCode.backup_invalid,
-            detail=str(path),
-        ) from None
+        raise file_error(exc, path, code=ErrorCode.backup_invalid) from None
     except ValueError:
         raise _invalid("it is not JSON") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:

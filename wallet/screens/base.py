@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from textual.message import Message
 from textual.screen import Screen
 
-from shared.errors import ErrorCode, InvalidInput, RugzakError
+from shared.errors import RugzakError
 from wallet.config import WalletConfig
 from wallet.data.store import WalletStore
 from wallet.dialogs.common import ConfirmDialog, ErrorDialog
+from wallet.file_problems import file_error, file_problem
 from wallet.i18n import Translator
 from wallet.session import WalletSession
 from wallet.widgets.i18n import translate_bindings
@@ -57,12 +58,7 @@ class WalletScreen(Screen[None]):
         try:
             return await asyncio.to_thread(fn, *args)
         except OSError as exc:
-            name = Path(exc.filename).name if exc.filename else ""
-            raise InvalidInput(
-                f"{exc.strerror or exc} {name}".strip() + ".",
-                code=ErrorCode.invalid_request,
-                detail=str(exc),
-            ) from None
+            raise file_error(exc) from None
 
     def show_error(self, error: RugzakError) -> None:
         self.app.push_screen(ErrorDialog(self.t, error))
@@ -71,13 +67,7 @@ class WalletScreen(Screen[None]):
         """Call ``write(path)``, after asking whether to replace a file already there;
         a folder's name gets a plain error (never the operating system's message)."""
         if path.is_dir():
-            self.show_error(
-                InvalidInput(
-                    f"{path} is a folder: give a file name.",
-                    code=ErrorCode.invalid_request,
-                    detail=str(path),
-                )
-            )
+            self.show_error(file_problem("is_folder", path))
             return
         if not path.exists():
             write(path)
