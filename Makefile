@@ -20,7 +20,9 @@ $(STAMP): pyproject.toml
 # compiler (Rugzak then runs them as plain Python, only slower).
 NATIVE_SOURCES := shared/jsonld/rdfc.py shared/jsonld/to_rdf.py shared/plain_terms.py shared/json_depth.py \
 	shared/proof/verify.py shared/credentials/checks.py shared/credentials/fields.py \
-	shared/showing/results.py shared/showing/badge.py shared/verification.py shared/native.py
+	shared/showing/results.py shared/showing/badge.py shared/verification.py shared/ob/structure.py \
+	shared/ob/issues.py shared/status_list/check.py \
+	shared/credentials/status.py shared/proof/report.py shared/native.py
 NATIVE := shared/_native/manifest.json
 
 $(NATIVE): $(STAMP) $(NATIVE_SOURCES) scripts/build_native.py

@@ -42,6 +42,11 @@ MODULES: tuple[str, ...] = (
     "shared.showing.results",
     "shared.showing.badge",
     "shared.verification",
+    "shared.ob.structure",
+    "shared.ob.issues",
+    "shared.status_list.check",
+    "shared.credentials.status",
+    "shared.proof.report",
 )
 # The shared library of the group; mypyc names it "<group>__mypyc".
 GROUP = "rugzak"

@@ -42,6 +42,8 @@ _OB_CONTEXT_VERSION = re.compile(
     r"https://purl\.imsglobal\.org/spec/ob/v3p0/context(-\d+\.\d+\.\d+)*\.json"
 )
 _MALFORMED = ErrorCode.malformed_credential
+# Endorsements of endorsements checked at most this deep (real ones: one or two).
+MAX_ENDORSEMENT_DEPTH = 32
 
 
 def check_structure(credential: object, *, embeds: bool = True) -> list[StructureIssue]:
@@ -62,12 +64,16 @@ def check_structure(credential: object, *, embeds: bool = True) -> list[Structur
 def structure_sections(credential: object, path: str = "$", *, embeds: bool = True) -> Sections:
     """The findings split as (context and type, the rest, embedded endorsements)."""
     try:
-        return _sections(credential, path, embeds)
+        return _sections(credential, path, embeds, 0)
     except RecursionError:
         return [_error("the credential is nested too deeply to check", path, "input")], [], []
 
 
-def _sections(credential: object, path: str, embeds: bool = True) -> Sections:
+def _sections(credential: object, path: str, embeds: bool, depth: int) -> Sections:
+    if depth > MAX_ENDORSEMENT_DEPTH:
+        # Counted, not left to the interpreter: compiled (shared.native) there is no
+        # recursion limit, and the stack would run out instead.
+        raise RecursionError("endorsements nested too deeply")
     if not isinstance(credential, dict):
         return [_error("the credential is not a JSON object", path, "input")], [], []
     kind = credential_kind(credential)
@@ -83,7 +89,7 @@ def _sections(credential: object, path: str, embeds: bool = True) -> Sections:
         if not isinstance(endorsement, dict):
             nested.append(_error("an endorsement must be a JSON object", where, "endorsement"))
             continue
-        inner_head, inner_tail, inner_nested = _sections(endorsement, where)
+        inner_head, inner_tail, inner_nested = _sections(endorsement, where, True, depth + 1)
         nested += [*inner_head, *inner_tail, *inner_nested]
     return head, tail, nested
 
