@@ -33,6 +33,15 @@ def did_of(config: WalletConfig) -> str:
     return out.strip()
 
 
+def wallet_with_a_badge(config: WalletConfig, tmp_path: Path) -> str:
+    """A new wallet holding one badge of its own; the badge's id."""
+    assert run(config, "init")[0] == 0
+    badge = tmp_path / "badge.json"
+    badge.write_text(json.dumps(make_credential(did_of(config), status_index=7)))
+    assert run(config, "import", str(badge))[0] == 0
+    return str(json.loads(run(config, "list", "--json")[1])[0]["id"])
+
+
 def test_full_cli_journey(
     config: WalletConfig, tmp_path: Path, issuer: FakeIssuer, local_status: LocalStatusSource
 ) -> None:

@@ -5,7 +5,6 @@ temporary file of an atomic write); ``--json`` keeps the code and the OS detail.
 from __future__ import annotations
 
 import errno
-import json
 import os
 from dataclasses import replace
 from pathlib import Path
@@ -15,7 +14,7 @@ from textual.widgets import Input, Static
 
 from tests.wallet.helpers import HOLDER_KEY, make_credential
 from tests.wallet.test_app import settle, type_into, unlock
-from tests.wallet.test_cli import ENV, did_of, run
+from tests.wallet.test_cli import ENV, run, wallet_with_a_badge
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.dialogs.common import ErrorDialog
@@ -107,16 +106,8 @@ def test_no_file_name_still_a_sentence() -> None:
 # ------------------------------------------------------------------ the CLI
 
 
-def _wallet_with_a_badge(config: WalletConfig, tmp_path: Path) -> str:
-    assert run(config, "init")[0] == 0
-    badge = tmp_path / "badge.json"
-    badge.write_text(json.dumps(make_credential(did_of(config), status_index=7)))
-    assert run(config, "import", str(badge))[0] == 0
-    return str(json.loads(run(config, "list", "--json")[1])[0]["id"])
-
-
 def test_cli_export_to_a_missing_folder(config: WalletConfig, tmp_path: Path) -> None:
-    local_id = _wallet_with_a_badge(config, tmp_path)
+    local_id = wallet_with_a_badge(config, tmp_path)
     target = tmp_path / "nowhere" / "badge.json"
 
     code, _, err = run(config, "export", local_id, str(target))
@@ -132,7 +123,7 @@ def test_cli_export_to_a_missing_folder(config: WalletConfig, tmp_path: Path) ->
 
 def test_cli_export_under_a_file(config: WalletConfig, tmp_path: Path) -> None:
     """A path under a regular file fails for root too (ENOTDIR)."""
-    local_id = _wallet_with_a_badge(config, tmp_path)
+    local_id = wallet_with_a_badge(config, tmp_path)
     plain = tmp_path / "notes.txt"
     plain.write_text("notes\n")
     target = plain / "badge.json"
@@ -150,7 +141,7 @@ def test_cli_export_under_a_file(config: WalletConfig, tmp_path: Path) -> None:
 
 
 def test_cli_json_keeps_the_code_and_the_os_detail(config: WalletConfig, tmp_path: Path) -> None:
-    _wallet_with_a_badge(config, tmp_path)
+    wallet_with_a_badge(config, tmp_path)
     missing = tmp_path / "gone.json"
     code, _, err = run(config, "import", str(missing), "--json", env=NL)
     assert code == 2
@@ -160,7 +151,7 @@ def test_cli_json_keeps_the_code_and_the_os_detail(config: WalletConfig, tmp_pat
 
 
 def test_cli_import_of_a_missing_file_in_dutch(config: WalletConfig, tmp_path: Path) -> None:
-    _wallet_with_a_badge(config, tmp_path)
+    wallet_with_a_badge(config, tmp_path)
     missing = tmp_path / "gone.json"
     code, _, err = run(config, "import", str(missing), env=NL)
     assert code == 2
@@ -170,7 +161,7 @@ def test_cli_import_of_a_missing_file_in_dutch(config: WalletConfig, tmp_path: P
 
 
 def test_cli_export_to_a_folder_in_dutch(config: WalletConfig, tmp_path: Path) -> None:
-    local_id = _wallet_with_a_badge(config, tmp_path)
+    local_id = wallet_with_a_badge(config, tmp_path)
     code, _, err = run(config, "export", local_id, str(tmp_path), "--force", env=NL)
     assert code == 2
     assert f"{tmp_path} is een map" in err

@@ -10,7 +10,7 @@ from textual.widgets import Input
 
 from tests.wallet.helpers import HOLDER_KEY, make_credential
 from tests.wallet.test_app import settle, type_into, unlock
-from tests.wallet.test_cli import ENV, did_of, run
+from tests.wallet.test_cli import ENV, run, wallet_with_a_badge
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.dialogs.common import ConfirmDialog, ErrorDialog
@@ -19,18 +19,10 @@ from wallet.screens.detail import DetailScreen
 OLD = b"my CV notes, not a badge\n"
 
 
-def _wallet_with_a_badge(config: WalletConfig, tmp_path: Path) -> str:
-    assert run(config, "init")[0] == 0
-    badge = tmp_path / "badge.json"
-    badge.write_text(json.dumps(make_credential(did_of(config), status_index=7)))
-    assert run(config, "import", str(badge))[0] == 0
-    return str(json.loads(run(config, "list", "--json")[1])[0]["id"])
-
-
 def test_cli_refuses_to_write_over_a_file_unless_forced(
     config: WalletConfig, tmp_path: Path
 ) -> None:
-    local_id = _wallet_with_a_badge(config, tmp_path)
+    local_id = wallet_with_a_badge(config, tmp_path)
     target = tmp_path / "presentation.json"
     target.write_bytes(OLD)
     png = tmp_path / "qr.png"
@@ -58,7 +50,7 @@ def test_cli_refuses_to_write_over_a_file_unless_forced(
 
 
 def test_cli_names_a_folder_plainly(config: WalletConfig, tmp_path: Path) -> None:
-    local_id = _wallet_with_a_badge(config, tmp_path)
+    local_id = wallet_with_a_badge(config, tmp_path)
     code, _, err = run(config, "export", local_id, str(tmp_path), "--force")
     assert code == 2
     assert "is a folder" in err
