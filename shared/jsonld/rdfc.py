@@ -324,6 +324,20 @@ class _Issuer:
         return twin
 
 
+def n_degree_budget(blank_nodes: int) -> int:
+    """Hash N-Degree Quads calls allowed on a dataset of ``blank_nodes`` blank nodes
+    (here and in pyld's algorithm, ``shared.jsonld.reference``)."""
+    return N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * blank_nodes
+
+
+def too_complex() -> InvalidInput:
+    """The refusal of a dataset that spent its budget."""
+    return InvalidInput(
+        "RDF dataset is too expensive to canonicalize (possible dataset poisoning)",
+        code=ErrorCode.canonicalization_too_complex,
+    )
+
+
 class _NDegree:
     """Hash N-Degree Quads (RDFC-1.0 4.8) as pyld computes it, on our quads.
 
@@ -334,9 +348,7 @@ class _NDegree:
     """
 
     def __init__(self, quad_list: list[Quad], by_hash: dict[str, list[int]]) -> None:
-        self.budget = N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * sum(
-            len(nodes) for nodes in by_hash.values()
-        )
+        self.budget = n_degree_budget(sum(len(nodes) for nodes in by_hash.values()))
         self.canonical = _Issuer("_:c14n")
         self.first_degree: dict[str, str] = {}
         for digest, nodes in by_hash.items():
@@ -367,10 +379,7 @@ class _NDegree:
     def hash_n_degree_quads(self, id_: str, issuer: _Issuer) -> tuple[str, _Issuer]:
         self.budget -= 1
         if self.budget < 0:
-            raise InvalidInput(
-                "RDF dataset is too expensive to canonicalize (possible dataset poisoning)",
-                code=ErrorCode.canonicalization_too_complex,
-            )
+            raise too_complex()
         canonical = self.canonical.existing
         # 1-3) Hash to related blank nodes (Hash Related Blank Node, 4.7, inlined).
         hash_to_related: dict[str, list[str]] = {}

@@ -25,7 +25,7 @@ from pyld.context_resolver import ContextResolver
 from shared.contexts import document_loader
 from shared.errors import ErrorCode, InvalidInput, RugzakError
 from shared.jsonld.context import BoundedCache
-from shared.jsonld.rdfc import N_DEGREE_CALLS_FLOOR, N_DEGREE_CALLS_PER_NODE
+from shared.jsonld.rdfc import n_degree_budget, too_complex
 from shared.jsonld.safety import check_expanded
 
 _RESOLVED = BoundedCache(256)
@@ -171,10 +171,7 @@ class LimitedURDNA2015(URDNA2015):  # type: ignore[misc]
     def hash_n_degree_quads(self, id_: str, issuer: Any) -> dict[str, Any]:
         self._budget -= 1
         if self._budget < 0:
-            raise InvalidInput(
-                "RDF dataset is too expensive to canonicalize (possible dataset poisoning)",
-                code=ErrorCode.canonicalization_too_complex,
-            )
+            raise too_complex()
         result: dict[str, Any] = super().hash_n_degree_quads(id_, issuer)
         return result
 
@@ -187,7 +184,7 @@ def work_limit(dataset: dict[str, list[dict[str, Any]]]) -> int:
             for key in ("subject", "object"):
                 if triple[key]["type"] == "blank node":
                     nodes.add(triple[key]["value"])
-    return N_DEGREE_CALLS_FLOOR + N_DEGREE_CALLS_PER_NODE * len(nodes)
+    return n_degree_budget(len(nodes))
 
 
 class _RDFC10(LimitedURDNA2015):
