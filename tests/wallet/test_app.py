@@ -58,6 +58,14 @@ async def unlock(app: WalletApp, pilot: object) -> None:
     await settle(app, pilot)
 
 
+async def open_first_badge(app: WalletApp, pilot: object) -> None:
+    """Unlock the wallet and open its first badge's screen."""
+    await unlock(app, pilot)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+    assert isinstance(app.screen, DetailScreen)
+
+
 async def receive(app: WalletApp, pilot: object, source: str) -> str:
     """From the badge list: receive ``source`` (a file or an offer) and return what the
     receive screen says about it."""

@@ -13,14 +13,13 @@ import pytest
 from textual.widgets import Input, Static
 
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import settle, type_into, unlock
+from tests.wallet.test_app import open_first_badge, settle, type_into
 from tests.wallet.test_cli import ENV, run, wallet_with_a_badge
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
 from wallet.dialogs.common import ErrorDialog
 from wallet.file_problems import file_error
 from wallet.i18n import Translator
-from wallet.screens.detail import DetailScreen
 
 NL = {**ENV, "LANG": "nl_NL.UTF-8"}
 # What the operating system says (its English), which a Dutch learner must not read.
@@ -180,10 +179,7 @@ async def _export_in_app(config: WalletConfig, store: object, target: Path) -> s
 
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
-        await unlock(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, DetailScreen)
+        await open_first_badge(app, pilot)
         await pilot.press("e")
         await pilot.pause()
         await type_into(pilot, app.screen.query_one("#path", Input), str(target))

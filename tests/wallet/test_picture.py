@@ -19,7 +19,7 @@ from tests import sample_badges as sb
 from tests.factories import unsigned_badge
 from tests.sample_images import badge_png, data_uri
 from tests.wallet.helpers import HOLDER_KEY, ISSUER_KEY, NOW, make_credential
-from tests.wallet.test_app import settle, unlock
+from tests.wallet.test_app import open_first_badge
 from wallet.app import WalletApp
 from wallet.badge_images import badge_image
 from wallet.config import WalletConfig
@@ -32,7 +32,6 @@ from wallet.picture import (
     half_blocks,
     picture_rows,
 )
-from wallet.screens.detail import DetailScreen
 
 
 def _with_picture(png: bytes) -> dict[str, Any]:
@@ -113,10 +112,7 @@ async def _picture_shown(
     store.close()
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, DetailScreen)
+        await open_first_badge(app, pilot)
         picture = app.screen.query_one("#badge-picture", Static)
         return bool(picture.display) and isinstance(picture.content, Pixels)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from textual.widgets import Input
 
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import settle, type_into, unlock
+from tests.wallet.test_app import open_first_badge, settle, type_into
 from tests.wallet.test_cli import ENV, run, wallet_with_a_badge
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
@@ -71,10 +71,7 @@ async def test_app_asks_before_replacing_a_file(
 
     app = WalletApp(config)
     async with app.run_test(size=(80, 24)) as pilot:
-        await unlock(app, pilot)
-        await pilot.press("enter")
-        await settle(app, pilot)
-        assert isinstance(app.screen, DetailScreen)
+        await open_first_badge(app, pilot)
 
         for answer in ("escape", "y"):
             await pilot.press("e")
