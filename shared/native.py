@@ -146,7 +146,7 @@ def install() -> None:
 
 
 def state() -> str:
-    """``on``, or ``off: <why>``: for start-up logs, ``/info`` and benchmarks."""
+    """``on``, or ``off: <why>``: what the benchmarks print, for whoever compares runs."""
     _finder.plan()
     return _state
 
