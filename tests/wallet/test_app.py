@@ -66,6 +66,15 @@ async def open_first_badge(app: WalletApp, pilot: object) -> None:
     assert isinstance(app.screen, DetailScreen)
 
 
+async def export_to(app: WalletApp, pilot: object, path: str) -> None:
+    """On a badge's screen: export it, typing ``path`` as where to save it."""
+    await pilot.press("e")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    await type_into(pilot, app.screen.query_one("#path", Input), path)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+
+
 async def receive(app: WalletApp, pilot: object, source: str) -> str:
     """From the badge list: receive ``source`` (a file or an offer) and return what the
     receive screen says about it."""
@@ -380,11 +389,7 @@ async def test_search_filter_export_and_delete(
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, DetailScreen)
-        await pilot.press("e")
-        await pilot.pause()
-        await type_into(pilot, app.screen.query_one("#path", Input), str(tmp_path / "x.json"))
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await export_to(app, pilot, str(tmp_path / "x.json"))
         assert json.loads((tmp_path / "x.json").read_text())["name"] == "Samenwerken"
         await pilot.press("x")
         await pilot.pause()

@@ -10,10 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import open_first_badge, settle, type_into
+from tests.wallet.test_app import export_to, open_first_badge
 from tests.wallet.test_cli import ENV, run, wallet_with_a_badge
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
@@ -180,11 +180,7 @@ async def _export_in_app(config: WalletConfig, store: object, target: Path) -> s
     app = WalletApp(config)
     async with app.run_test(size=(100, 30)) as pilot:
         await open_first_badge(app, pilot)
-        await pilot.press("e")
-        await pilot.pause()
-        await type_into(pilot, app.screen.query_one("#path", Input), str(target))
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await export_to(app, pilot, str(target))
         assert isinstance(app.screen, ErrorDialog)
         return str(app.screen.query_one("#error-text", Static).render())
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from textual.widgets import Input
-
 from tests.wallet.helpers import HOLDER_KEY, make_credential
-from tests.wallet.test_app import open_first_badge, settle, type_into
+from tests.wallet.test_app import export_to, open_first_badge, settle
 from tests.wallet.test_cli import ENV, run, wallet_with_a_badge
 from wallet.app import WalletApp
 from wallet.config import WalletConfig
@@ -74,11 +72,7 @@ async def test_app_asks_before_replacing_a_file(
         await open_first_badge(app, pilot)
 
         for answer in ("escape", "y"):
-            await pilot.press("e")
-            await pilot.pause()
-            await type_into(pilot, app.screen.query_one("#path", Input), str(target))
-            await pilot.press("enter")
-            await settle(app, pilot)
+            await export_to(app, pilot, str(target))
             assert isinstance(app.screen, ConfirmDialog)
             assert str(target) in app.screen.question
             await pilot.press(answer)
